@@ -1,0 +1,138 @@
+"""All environment-dependent settings of SymbioMap, in one place.
+
+Every setting has a documented default that works offline on a fresh clone, and can be
+overridden by an environment variable ``SYMBIOMAP_<NAME>`` (upper case), for example::
+
+    SYMBIOMAP_DATABASE_URL=postgresql+psycopg://user@host/symbiomap streamlit run app.py
+    SYMBIOMAP_TILE_URL="https://tiles.example.cn/{z}/{x}/{y}.png" streamlit run app.py
+    SYMBIOMAP_NOMINATIM=1 SYMBIOMAP_USER_AGENT="my-programme/1.0 (me@example.org)" ...
+
+``get_settings()`` reads the environment once per call; pass a :class:`Settings` explicitly
+to functions that need one in tests (``Settings(data_dir=tmp_path)``), never mutate globals.
+
+Settings
+--------
+data_dir : Path
+    Where the SQLite database, caches and rejects files live (``SYMBIOMAP_DATA_DIR``,
+    default ``~/.symbiomap``).
+database_url : str
+    Any SQLAlchemy URL (``SYMBIOMAP_DATABASE_URL``); default an SQLite file in ``data_dir``.
+catalogue_path : Path
+    The waste catalogue in use (``SYMBIOMAP_CATALOGUE``); default the European Waste
+    Catalogue shipped in ``data/catalogue/ewc.csv``. Another catalogue (e.g. China's
+    National Hazardous Waste List) can be loaded from a file of the same shape.
+tile_url : str
+    XYZ tile URL for base maps (``SYMBIOMAP_TILE_URL``). Empty (the default) means the
+    offline vector base map drawn from the region's own OSM roads and land use; users in
+    China set their own tile server here.
+tile_attribution : str
+    Attribution for ``tile_url`` (``SYMBIOMAP_TILE_ATTRIBUTION``).
+nominatim : bool
+    Whether the online Nominatim geocoder may be called (``SYMBIOMAP_NOMINATIM``, default off:
+    nothing leaves the machine unless the user turns an online feature on).
+online_osm : bool
+    Whether OSM data may be downloaded with osmnx (``SYMBIOMAP_ONLINE_OSM``, default off).
+user_agent : str
+    Identifying user agent for Nominatim and OSM requests (``SYMBIOMAP_USER_AGENT``).
+timeout_s : float
+    Timeout of every network request in seconds (``SYMBIOMAP_TIMEOUT_S``, default 10).
+k_anonymity : int
+    The confidentiality rule: aggregates over fewer than ``k`` producers are suppressed for
+    viewers who may not see individual companies (``SYMBIOMAP_K``, default 3).
+role : str
+    The default viewer role (``SYMBIOMAP_ROLE``): ``practitioner`` sees everything,
+    ``viewer`` (park authority, investor) sees only aggregates that pass the k rule.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["PROJECT_ROOT", "DATA_DIR", "Role", "Settings", "get_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The repository root (``app.py`` lives here)."""
+
+DATA_DIR = PROJECT_ROOT / "data"
+"""Embedded data shipped with the code: catalogues, factors, technology profiles."""
+
+Role = Literal["practitioner", "viewer"]
+ROLES: tuple[Role, ...] = ("practitioner", "viewer")
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"SYMBIOMAP_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(f"SYMBIOMAP_{name}")
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; see the module docstring for each field and its variable."""
+
+    data_dir: Path = field(default_factory=lambda: Path.home() / ".symbiomap")
+    database_url: str = ""
+    catalogue_path: Path = DATA_DIR / "catalogue" / "ewc.csv"
+    tile_url: str = ""
+    tile_attribution: str = ""
+    nominatim: bool = False
+    online_osm: bool = False
+    user_agent: str = "SymbioMap/0.1 (+https://github.com/symbiomap/symbiomap)"
+    timeout_s: float = 10.0
+    k_anonymity: int = 3
+    role: Role = "practitioner"
+
+    def __post_init__(self) -> None:
+        if self.k_anonymity < 1:
+            msg = f"k_anonymity must be at least 1, got {self.k_anonymity!r}; set SYMBIOMAP_K=3."
+            raise ValueError(msg)
+        if self.timeout_s <= 0:
+            msg = f"timeout_s must be positive, got {self.timeout_s!r}."
+            raise ValueError(msg)
+        if self.role not in ROLES:
+            msg = f"role must be one of {ROLES}, got {self.role!r}."
+            raise ValueError(msg)
+        if not self.database_url:
+            object.__setattr__(
+                self, "database_url", f"sqlite:///{Path(self.data_dir) / 'symbiomap.db'}"
+            )
+
+    @property
+    def cache_dir(self) -> Path:
+        """Directory for on-disk caches of network results (geocodes, OSM downloads)."""
+        return Path(self.data_dir) / "cache"
+
+    def with_(self, **changes: object) -> Settings:
+        """Return a copy with some fields changed (the database URL is re-derived if unset)."""
+        if "data_dir" in changes and "database_url" not in changes:
+            changes["database_url"] = ""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment (``SYMBIOMAP_*``) over the defaults."""
+    defaults = Settings.__dataclass_fields__
+    data_dir = Path(_env("DATA_DIR", str(Path.home() / ".symbiomap"))).expanduser()
+    return Settings(
+        data_dir=data_dir,
+        database_url=_env("DATABASE_URL", ""),
+        catalogue_path=Path(_env("CATALOGUE", str(defaults["catalogue_path"].default))),
+        tile_url=_env("TILE_URL", ""),
+        tile_attribution=_env("TILE_ATTRIBUTION", ""),
+        nominatim=_env_bool("NOMINATIM", False),
+        online_osm=_env_bool("ONLINE_OSM", False),
+        user_agent=_env("USER_AGENT", str(defaults["user_agent"].default)),
+        timeout_s=float(_env("TIMEOUT_S", "10")),
+        k_anonymity=int(_env("K", "3")),
+        role=_env("ROLE", "practitioner"),  # type: ignore[arg-type]
+    )
