@@ -18,6 +18,7 @@ __all__ = [
     "SitingError",
     "StoreError",
     "SymbiosisError",
+    "SymbioMapWarning",
     "SynergyError",
 ]
 
@@ -72,3 +73,7 @@ class StoreError(SymbiosisError):
 
 class ConfidentialityError(SymbiosisError):
     """A view or export would reveal a single company's figures to a viewer who may not see them."""
+
+
+class SymbioMapWarning(UserWarning):
+    """A result was produced but the user should know something about it."""

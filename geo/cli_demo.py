@@ -1,0 +1,35 @@
+"""``python -m geo demo``: summarise the embedded demo programme, or save it to the store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from geo.demo import load_demo_programme
+from geo.errors import SymbiosisError
+
+
+def main_demo(argv: list[str]) -> int:
+    """Print the demo programme's figures (``--json``) or save it (``--save``)."""
+    parser = argparse.ArgumentParser(prog="python -m geo demo", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print figures as JSON")
+    parser.add_argument("--save", action="store_true",
+                        help="save the demo programme into the database (SYMBIOMAP_DATABASE_URL)")
+    args = parser.parse_args(argv)
+    prog = load_demo_programme()
+    figures = prog.summary()
+    if args.save:
+        from geo.store import open_store
+
+        try:
+            open_store().save_programme(prog, replace=True)
+        except SymbiosisError as exc:
+            print(f"error: {exc}")
+            return 1
+    if args.json:
+        print(json.dumps({"programme": prog.name, "illustrative": prog.illustrative, **figures}))
+    else:
+        print(f"{prog.name} — illustrative quantities")
+        for k, v in figures.items():
+            print(f"  {k:<12} {v:,.0f}")
+    return 0

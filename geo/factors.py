@@ -1,0 +1,94 @@
+"""Cited, versioned conversion factors (CO2e per km and per tonne, costs).
+
+One table, ``data/factors/ghg_factors.csv``, used by milk-round KPIs, siting costs and
+synergy outcomes alike, so every figure on screen can name its factor, source and edition.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from geo.errors import SymbiosisError
+from geo.settings import DATA_DIR
+
+__all__ = ["FACTORS_PATH", "Factor", "Factors", "load_factors"]
+
+FACTORS_PATH: Final = DATA_DIR / "factors" / "ghg_factors.csv"
+_COLUMNS: Final = ("name", "value", "unit", "description", "source", "version", "url")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One conversion factor with its provenance."""
+
+    name: str
+    value: float
+    unit: str
+    description: str
+    source: str
+    version: str
+    url: str = ""
+
+    def cite(self) -> str:
+        """Short citation for display: ``0.107 kg CO2e/tonne-km (UK Government …, 2024)``."""
+        return f"{self.value:g} {self.unit} ({self.source}, {self.version})"
+
+
+@dataclass(frozen=True)
+class Factors:
+    """The factor table; look factors up by name with :meth:`get`."""
+
+    table: pd.DataFrame
+    path: Path
+
+    def get(self, name: str) -> Factor:
+        """The factor called ``name``; unknown names raise with the list of known ones."""
+        rows = self.table[self.table["name"] == name]
+        if rows.empty:
+            msg = (f"No conversion factor named {name!r} in {self.path.name}; known: "
+                   f"{sorted(self.table['name'])}. Add a row to the file.")
+            raise SymbiosisError(msg)
+        r = rows.iloc[0]
+        return Factor(name=name, value=float(r["value"]), unit=str(r["unit"]),
+                      description=str(r["description"]), source=str(r["source"]),
+                      version=str(r["version"]), url=str(r["url"] or ""))
+
+    def value(self, name: str) -> float:
+        """Shortcut for ``get(name).value``."""
+        return self.get(name).value
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in _COLUMNS if c not in table.columns]
+    if missing:
+        msg = f"Factor file {path.name} lacks columns {missing}; expected {list(_COLUMNS)}."
+        raise SymbiosisError(msg)
+    values = pd.to_numeric(table["value"], errors="coerce")
+    bad = table.loc[values.isna(), "name"].tolist()
+    if bad:
+        msg = f"Factor file {path.name}: non-numeric value for {bad}; give a number."
+        raise SymbiosisError(msg)
+    if table["name"].duplicated().any():
+        msg = f"Factor file {path.name}: duplicate names {table.loc[table['name'].duplicated(), 'name'].tolist()}."
+        raise SymbiosisError(msg)
+    return table
+
+
+def load_factors(path: str | Path | None = None) -> Factors:
+    """Load the factor table (default: the shipped ``data/factors/ghg_factors.csv``).
+
+    Examples
+    --------
+    >>> f = load_factors().get("hgv_co2e_kg_per_tkm")
+    >>> f.unit
+    'kg CO2e/tonne-km'
+    """
+    p = Path(path) if path is not None else FACTORS_PATH
+    return Factors(table=_read(p.resolve()), path=p)

@@ -1,0 +1,60 @@
+"""Overview: programme figures and the map of parks and member sites."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.programme import resources_with_sites
+from geo.summary import tonnes_by_chapter
+from layers.base import add_parks, add_sites
+
+prog = ui.programme()
+st.title(prog.name)
+ui.illustrative_note(prog)
+
+fig = prog.summary()
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Member sites", f"{fig['members']:,}")
+c2.metric("Parks", f"{fig['parks']:,}")
+c3.metric("Resource records", f"{fig['resources']:,}", help="Haves and wants")
+c4.metric("Haves (t/yr)", f"{fig['tonnes_have']:,.0f}")
+c5.metric("Wants (t/yr)", f"{fig['tonnes_want']:,.0f}")
+not_located = fig["members"] - fig["located"]
+if not_located:
+    st.warning(f"{not_located} member sites are not located yet — locate them on the "
+               "**Locate records** page to see them on the maps.", icon=":material/pin_drop:")
+
+left, right = st.columns([3, 2])
+with left:
+    m = ui.base_map()
+    add_parks(m, prog.parks)
+    tooltip = ("name", "sector_nace") if ui.is_practitioner() else ("sector_nace",)
+    _, drawn = add_sites(m, prog.sites, tooltip_cols=tooltip)
+    ui.show_map(m, key="home_map", height=560)
+    st.caption(f"Showing {drawn:,} of {len(prog.sites):,} member sites and "
+               f"{len(prog.parks):,} parks. Map data © OpenStreetMap contributors (ODbL).")
+with right:
+    st.subheader("Tonnes by catalogue chapter")
+    res = resources_with_sites(prog)
+    table = tonnes_by_chapter(res)
+    if table.empty:
+        st.info("No resource records with a quantity in t/yr yet — import a member list on "
+                "the **Import** page.")
+    else:
+        st.dataframe(table, hide_index=True, use_container_width=True,
+                     column_config={
+                         "have_t": st.column_config.NumberColumn("Haves t/yr", format="%.0f"),
+                         "want_t": st.column_config.NumberColumn("Wants t/yr", format="%.0f"),
+                         "records": st.column_config.NumberColumn("Records")})
+    other = res[res["unit"] != "t/yr"].groupby(["unit", "direction"]).size()
+    if len(other):
+        st.caption("Also recorded (not in tonnes): " + ", ".join(
+            f"{n} {d}s in {u}" for (u, d), n in other.items()))
+    st.subheader("Parks")
+    per_park = res.groupby("park_id", dropna=False).agg(
+        sites=("site_id", "nunique"), tonnes_have=("tonnes_per_year", "sum"))
+    parks = prog.parks[["park_id", "name"]].merge(per_park, on="park_id", how="left")
+    st.dataframe(pd.DataFrame(parks).fillna({"sites": 0, "tonnes_have": 0}), hide_index=True,
+                 use_container_width=True)

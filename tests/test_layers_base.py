@@ -1,0 +1,82 @@
+"""Tests of the offline base map and shared layers."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geo.demo import demo_region
+from geo.settings import Settings
+from layers.base import add_parks, add_sites, base_map, escape_text, install_static_assets
+
+
+def _scripts(html: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+
+
+def test_map_loads_no_script_or_style_from_the_internet(demo_programme) -> None:  # type: ignore[no-untyped-def]
+    """Every script and stylesheet of the map is a local /app/static path."""
+    region = demo_region()
+    m = base_map(bounds=demo_programme.sites.total_bounds, roads=region.roads,
+                 landuse=region.landuse)
+    add_parks(m, demo_programme.parks)
+    add_sites(m, demo_programme.sites)
+    html = m.get_root().render()
+    urls = _scripts(html)
+    assert urls, "the map must load Leaflet"
+    assert all(u.startswith("/app/static/vendor/") for u in urls), urls
+    assert "cdn" not in " ".join(urls).lower()
+
+
+def test_vector_base_map_draws_roads_and_landuse(demo_programme) -> None:  # type: ignore[no-untyped-def]
+    """Without a tile server the map carries the region's roads and land use, and no tiles."""
+    region = demo_region()
+    m = base_map(bounds=demo_programme.sites.total_bounds, roads=region.roads,
+                 landuse=region.landuse)
+    html = m.get_root().render()
+    assert "tileLayer" not in html
+    assert html.count('"highway"') >= len(region.roads)
+    assert "OpenStreetMap contributors" in html
+
+
+def test_tile_url_setting_switches_to_tiles(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A tile URL in settings is used as the base layer (users in China set their own)."""
+    s = Settings(data_dir=tmp_path, tile_url="https://tiles.example.cn/{z}/{x}/{y}.png")
+    html = base_map(bounds=(26.9, 60.5, 27.0, 60.6), settings=s).get_root().render()
+    assert "tiles.example.cn" in html
+
+
+def test_site_names_are_text_not_markup() -> None:
+    """A company called <img src=x onerror=alert(1)> is escaped in the map's data."""
+    sites = gpd.GeoDataFrame({"name": ["<img src=x onerror=alert(1)>"], "sector_nace": ["1"]},
+                             geometry=[Point(26.95, 60.53)], crs=4326)
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
+    _, n = add_sites(m, sites)
+    html = m.get_root().render()
+    assert n == 1
+    assert "<img src=x" not in html
+    # JSON escapes "&" as \u0026: the text arrives as "&lt;img …&gt;", shown literally.
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+
+
+def test_site_layer_caps_features_and_counts_them(demo_programme) -> None:  # type: ignore[no-untyped-def]
+    """With a cap of 10 only 10 points are sent, and the count says so."""
+    m = base_map(bounds=demo_programme.sites.total_bounds)
+    _, n = add_sites(m, demo_programme.sites, max_features=10)
+    assert n == 10
+    assert m.get_root().render().count('"type": "Point"') == 10
+
+
+def test_escape_text_handles_missing() -> None:
+    """None and NaN become empty text."""
+    assert escape_text(None) == "" and escape_text(float("nan")) == ""
+
+
+def test_static_assets_are_copied_from_packages(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Leaflet's JS and CSS and jQuery are installed into the static folder."""
+    vendor = install_static_assets(tmp_path)
+    assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
+    assert (vendor / "leaflet" / "leaflet.css").exists()
+    assert (vendor / "jquery" / "jquery.min.js").exists()

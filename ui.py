@@ -1,0 +1,216 @@
+"""Streamlit helpers shared by the pages: cached data, session keys, maps, errors, downloads.
+
+The only module besides ``app.py`` and ``pages/`` that imports Streamlit. ``geo/`` computes,
+this module caches and renders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import streamlit as st
+
+from geo.errors import SymbiosisError
+from geo.settings import OSM_ATTRIBUTION, PROJECT_ROOT, Settings, get_settings
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.network import RoadGraph
+    from geo.programme import Programme
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR: Final = PROJECT_ROOT / "static"
+
+# Session-state keys, in one place.
+KEY_ROLE: Final = "viewer_role"
+KEY_PROGRAMME: Final = "programme_name"
+KEY_PROGRAMME_VERSION: Final = "programme_version"
+DEMO_PROGRAMME: Final = "__demo__"
+
+
+def settings() -> Settings:
+    """The settings, read from the environment once per session."""
+    if "_settings" not in st.session_state:
+        st.session_state["_settings"] = get_settings()
+    s: Settings = st.session_state["_settings"]
+    return s
+
+
+def role() -> str:
+    """The viewer's role chosen in the sidebar (defaults to the setting)."""
+    return str(st.session_state.get(KEY_ROLE, settings().role))
+
+
+def is_practitioner() -> bool:
+    """Whether the viewer may see individual companies and contacts."""
+    return role() == "practitioner"
+
+
+@st.cache_resource(show_spinner="Loading the demo programme…")
+def _demo_programme() -> Programme:
+    from geo.demo import load_demo_programme
+
+    return load_demo_programme()
+
+
+@st.cache_resource(show_spinner="Opening the programme database…")
+def _store(url: str) -> Any:
+    from geo.store import open_store
+
+    return open_store(url)
+
+
+def store() -> Any:
+    """The programme database (opened and migrated once per process)."""
+    return _store(settings().database_url)
+
+
+@st.cache_data(show_spinner="Loading programme…", max_entries=4)
+def _stored_programme(url: str, name: str, version: int) -> Programme:
+    _ = version  # part of the cache key: bumped after each write
+    prog: Programme = _store(url).load_programme(name)
+    return prog
+
+
+def programme_name() -> str:
+    """Name of the programme in use (the demo unless the user picked a stored one)."""
+    return str(st.session_state.get(KEY_PROGRAMME, DEMO_PROGRAMME))
+
+
+def programme() -> Programme:
+    """The programme in use. Returns a shared object: copy frames before modifying them."""
+    name = programme_name()
+    if name == DEMO_PROGRAMME:
+        return _demo_programme()
+    version = int(st.session_state.get(KEY_PROGRAMME_VERSION, 0))
+    return _stored_programme(settings().database_url, name, version)
+
+
+def programme_changed() -> None:
+    """Call after writing to the store so cached programme frames are reloaded."""
+    st.session_state[KEY_PROGRAMME_VERSION] = int(st.session_state.get(KEY_PROGRAMME_VERSION,
+                                                                        0)) + 1
+
+
+@st.cache_resource(show_spinner="Loading the road network…")
+def _demo_graph() -> RoadGraph:
+    from geo.network import demo_graph
+
+    return demo_graph()
+
+
+@st.cache_resource(show_spinner="Reading the road network file…")
+def _pbf_graph(path: str) -> RoadGraph:
+    from geo.network import graph_from_pbf
+
+    return graph_from_pbf(path)
+
+
+def road_graph() -> RoadGraph | None:
+    """Road graph of the current programme's region, or None where none is available.
+
+    The demo uses the Karhula extract; a stored programme uses the ``.osm.pbf`` file named
+    in the session (``road_pbf``) when given. Callers must label straight-line fallbacks.
+    """
+    if programme_name() == DEMO_PROGRAMME:
+        return _demo_graph()
+    pbf = st.session_state.get("road_pbf")
+    return _pbf_graph(str(pbf)) if pbf else None
+
+
+@st.cache_resource
+def _demo_base_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    from geo.demo import demo_region
+
+    region = demo_region()
+    return region.roads, region.landuse
+
+
+def base_map(*, bounds: Sequence[float] | None = None) -> folium.Map:
+    """An offline base map of the current programme's region (see :mod:`layers.base`)."""
+    from layers.base import base_map as _base_map
+
+    prog = programme()
+    if bounds is None:
+        frames = [f for f in (prog.sites, prog.parks) if len(f)]
+        if frames:
+            b = [f.total_bounds for f in frames]
+            bounds = (min(x[0] for x in b), min(x[1] for x in b),
+                      max(x[2] for x in b), max(x[3] for x in b))
+        else:
+            bounds = (-10.0, 35.0, 30.0, 60.0)
+    roads = landuse = None
+    if programme_name() == DEMO_PROGRAMME:
+        roads, landuse = _demo_base_layers()
+    else:
+        graph = road_graph()
+        if graph is not None:
+            roads = graph.edges[["highway", "geometry"]]
+    return _base_map(bounds=bounds, settings=settings(), roads=roads, landuse=landuse,
+                     source=prog.notes.get("source", ""))
+
+
+def show_map(m: folium.Map, *, key: str, height: int = 520,
+             returned_objects: Sequence[str] = ()) -> dict[str, Any]:
+    """Render a folium map; panning does not rerun the script unless asked for."""
+    from streamlit_folium import st_folium
+
+    out = st_folium(m, key=key, height=height, use_container_width=True,
+                    returned_objects=list(returned_objects))
+    return out or {}
+
+
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
+    """Show a :class:`SymbiosisError` as an error box and stop the page; let bugs through."""
+    try:
+        yield
+    except SymbiosisError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def illustrative_note(prog: Programme | None = None) -> None:
+    """Label generated demo figures as illustrative."""
+    prog = prog or programme()
+    if prog.illustrative:
+        st.caption(":material/info: Demo programme: the sites, parks and roads are real "
+                   f"OpenStreetMap features ({OSM_ATTRIBUTION}); company names, contacts and "
+                   "**all quantities are illustrative**, generated for demonstration.")
+
+
+def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: str,
+                     formats: Sequence[str] = ("csv", "xlsx", "gpkg", "geojson")) -> None:
+    """Download buttons for a table: CSV and Excel always, GeoPackage/GeoJSON for geometry."""
+    import geopandas as gpd
+
+    from geo import export
+
+    is_geo = isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None
+    makers = {
+        "csv": ("CSV", export.to_csv_bytes, "text/csv"),
+        "xlsx": ("Excel", export.to_excel_bytes,
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "gpkg": ("GeoPackage", export.to_geopackage_bytes, "application/geopackage+sqlite3"),
+        "geojson": ("GeoJSON", export.to_geojson_bytes, "application/geo+json"),
+    }
+    chosen = [f for f in formats if f in makers and (is_geo or f in ("csv", "xlsx"))]
+    cols = st.columns(len(chosen) or 1)
+    for col, fmt in zip(cols, chosen, strict=False):
+        label, make, mime = makers[fmt]
+        with col:
+            st.download_button(label, data=make(frame), file_name=f"{stem}.{fmt}", mime=mime,
+                               key=f"{key}_{fmt}", use_container_width=True)
+
+
+def static_dir() -> Path:
+    """The folder Streamlit serves at ``/app/static`` (holds local map assets)."""
+    return STATIC_DIR
