@@ -163,7 +163,7 @@ def show_map(m: folium.Map, *, key: str, height: int = 520,
     """Render a folium map; panning does not rerun the script unless asked for."""
     from streamlit_folium import st_folium
 
-    out = st_folium(m, key=key, height=height, use_container_width=True,
+    out = st_folium(m, key=key, height=height, width="stretch",
                     returned_objects=list(returned_objects))
     return out or {}
 
@@ -208,7 +208,7 @@ def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: 
         label, make, mime = makers[fmt]
         with col:
             st.download_button(label, data=make(frame), file_name=f"{stem}.{fmt}", mime=mime,
-                               key=f"{key}_{fmt}", use_container_width=True)
+                               key=f"{key}_{fmt}", width="stretch")
 
 
 def static_dir() -> Path:

@@ -189,6 +189,11 @@ def generate_resources(sites: pd.DataFrame, profiles: pd.DataFrame, *, seed: int
         "provenance": "demo generator",
         "recorded_on": recorded_on.isoformat(),
     })
+    from geo.catalogue import load_catalogue
+
+    coded = out["ewc_code"].notna()
+    out.loc[coded, "hazardous"] = load_catalogue().hazardous(out.loc[coded, "ewc_code"]).to_numpy()
+    out["hazardous"] = out["hazardous"].astype(bool)
     return out[RESOURCE_COLUMNS]
 
 
@@ -206,7 +211,6 @@ def _load_demo(seed: int) -> Programme:
                              how="left")
     near = near[~near.index.duplicated()]
     street = near["street"].fillna("Karhulantie")
-    sector_label = profiles.drop_duplicates("nace").set_index("nace")["sector"]
     names = []
     for i, (osm_name, nace, st) in enumerate(zip(cand["name"], cand["sector_nace"], street,
                                                  strict=True)):
@@ -245,7 +249,6 @@ def _load_demo(seed: int) -> Programme:
     contacts = pd.DataFrame(rows)
     contacts.insert(0, "contact_id", [f"KAR-C{i + 1:03d}" for i in range(len(contacts))])
     resources = generate_resources(sites, profiles, seed=seed)
-    _ = sector_label
     return Programme(name=DEMO_NAME, parks=parks, sites=sites,
                      contacts=contacts[CONTACT_COLUMNS], resources=resources,
                      illustrative=True, region_name="Karhula, Kotka, Finland",

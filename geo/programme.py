@@ -183,6 +183,9 @@ def empty_programme(name: str = "New programme") -> Programme:
 def tonnes_per_year(resources: pd.DataFrame) -> pd.Series:
     """Quantity in t/yr for rows whose unit is ``t/yr``, NaN for other units.
 
+    Logistics rows (spare vehicle capacity, recorded in t/yr) are not tonnes of a resource and
+    give NaN too.
+
     Examples
     --------
     >>> df = pd.DataFrame({"quantity": [5.0, 7.0], "unit": ["t/yr", "MWh/yr"]})
@@ -190,7 +193,10 @@ def tonnes_per_year(resources: pd.DataFrame) -> pd.Series:
     5.0
     """
     qty = pd.to_numeric(resources["quantity"], errors="coerce")
-    return qty.where(resources["unit"] == "t/yr", np.nan)
+    is_tonnes = resources["unit"] == "t/yr"
+    if "resource_class" in resources.columns:
+        is_tonnes &= resources["resource_class"].fillna("material") != "logistics"
+    return qty.where(is_tonnes, np.nan)
 
 
 def resources_with_sites(programme: Programme) -> gpd.GeoDataFrame:

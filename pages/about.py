@@ -28,7 +28,7 @@ except ImportError:
     GAZETTEER_SOURCES = []
 if GAZETTEER_SOURCES:
     st.subheader("Gazetteers")
-    st.dataframe(GAZETTEER_SOURCES, hide_index=True, use_container_width=True)
+    st.dataframe(GAZETTEER_SOURCES, hide_index=True, width="stretch")
 
 st.subheader("Settings in force")
 s = ui.settings()
@@ -39,5 +39,5 @@ st.dataframe(
      {"setting": "Nominatim (online geocoding)", "value": "on" if s.nominatim else "off"},
      {"setting": "OSM downloads", "value": "on" if s.online_osm else "off"},
      {"setting": "confidentiality k", "value": str(s.k_anonymity)}],
-    hide_index=True, use_container_width=True)
+    hide_index=True, width="stretch")
 st.caption("Change these with SYMBIOMAP_* environment variables (see README).")

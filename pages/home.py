@@ -43,7 +43,7 @@ with right:
         st.info("No resource records with a quantity in t/yr yet — import a member list on "
                 "the **Import** page.")
     else:
-        st.dataframe(table, hide_index=True, use_container_width=True,
+        st.dataframe(table, hide_index=True, width="stretch",
                      column_config={
                          "have_t": st.column_config.NumberColumn("Haves t/yr", format="%.0f"),
                          "want_t": st.column_config.NumberColumn("Wants t/yr", format="%.0f"),
@@ -57,4 +57,4 @@ with right:
         sites=("site_id", "nunique"), tonnes_have=("tonnes_per_year", "sum"))
     parks = prog.parks[["park_id", "name"]].merge(per_park, on="park_id", how="left")
     st.dataframe(pd.DataFrame(parks).fillna({"sites": 0, "tonnes_have": 0}), hide_index=True,
-                 use_container_width=True)
+                 width="stretch")

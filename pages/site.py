@@ -67,14 +67,14 @@ with t_details:
             ui.show_map(m, key="site_map", height=320)
 
 with t_resources:
-    st.dataframe(res.drop(columns=["site_id"]), hide_index=True, use_container_width=True)
+    st.dataframe(res.drop(columns=["site_id"]), hide_index=True, width="stretch")
     ui.download_buttons(res, stem=f"resources-{site_id}", key="site_res_dl",
                         formats=("csv", "xlsx"))
 
 with t_contacts:
     st.caption("Personal data: shown to practitioners only.")
     st.dataframe(redact_companies(contacts.drop(columns=["site_id"]), role=ui.role()),
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 
 with t_synergies:
     try:
@@ -87,4 +87,4 @@ with t_synergies:
         if syn.empty:
             st.info("No synergies involve this site yet — find matches on **Synergies**.")
         else:
-            st.dataframe(syn, hide_index=True, use_container_width=True)
+            st.dataframe(syn, hide_index=True, width="stretch")

@@ -60,3 +60,10 @@ def test_unlocated_sites_keep_their_resources() -> None:
     prog = Programme(name="t", parks=p.parks, sites=sites, contacts=p.contacts, resources=res)
     out = resources_with_sites(prog)
     assert len(out) == 2 and out.geometry.isna().sum() == 1
+
+
+def test_logistics_capacity_is_not_tonnes_of_resource() -> None:
+    """Spare truck capacity in t/yr is not counted as tonnes of a have."""
+    df = pd.DataFrame({"quantity": [5.0, 500.0], "unit": ["t/yr", "t/yr"],
+                       "resource_class": ["material", "logistics"]})
+    assert tonnes_per_year(df).sum() == 5.0

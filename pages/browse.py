@@ -1,0 +1,92 @@
+"""Browse and search resources by several criteria at once; export the result."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo.catalogue import load_catalogue
+from geo.confidentiality import suppress_small_groups
+from geo.search import ResourceQuery, search_resources
+from layers.base import add_parks, add_sites
+
+prog = ui.programme()
+cat = load_catalogue()
+st.title("Browse & export")
+ui.illustrative_note(prog)
+
+groups = cat.groups()
+chapters = cat.chapters()
+selector_labels = {**{g: f"Group · {lbl}" for g, lbl in zip(groups["group"], groups["label"],
+                                                              strict=True)},
+                   **{c: f"Chapter {c} · {d[:60]}" for c, d in zip(chapters["code"],
+                                                                   chapters["description"],
+                                                                   strict=True)}}
+res_all = prog.resources
+with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+    c1, c2, c3 = st.columns(3)
+    selectors = c1.multiselect("Streams (groups or chapters)", list(selector_labels),
+                               format_func=selector_labels.get, key="br_selectors")
+    codes = c1.text_input("Catalogue codes (comma separated)", key="br_codes",
+                          placeholder="e.g. 150102, 02 03 04")
+    direction = c2.segmented_control("Have or want", ["have", "want"], key="br_direction",
+                                     selection_mode="single")
+    hazardous = c2.segmented_control("Hazardous", ["hazardous", "non-hazardous"],
+                                     key="br_hazardous", selection_mode="single")
+    qmin, qmax = c2.columns(2)
+    q_min = qmin.number_input("Min quantity", min_value=0.0, value=None, key="br_qmin")
+    q_max = qmax.number_input("Max quantity", min_value=0.0, value=None, key="br_qmax")
+    parks = c3.multiselect("Parks", prog.parks["park_id"].tolist(), key="br_parks",
+                           format_func=dict(zip(prog.parks["park_id"], prog.parks["name"],
+                                                strict=True)).get)
+    sectors = c3.multiselect("Sectors (NACE)", sorted(prog.sites["sector_nace"].dropna().unique()),
+                             key="br_sectors")
+    near = st.checkbox("Only within a distance of a point", key="br_near")
+    if near:
+        n1, n2, n3 = st.columns(3)
+        centre = prog.sites.union_all().centroid if len(prog.sites) else None
+        lon = n1.number_input("Longitude", value=round(centre.x, 5) if centre else 0.0,
+                              format="%.5f", key="br_lon")
+        lat = n2.number_input("Latitude", value=round(centre.y, 5) if centre else 0.0,
+                              format="%.5f", key="br_lat")
+        radius_km = n3.number_input("Radius (km, straight line)", min_value=0.01, value=1.0,
+                                    key="br_radius")
+
+with ui.domain_errors():
+    query = ResourceQuery(
+        selectors=tuple(selectors) + tuple(c.strip() for c in codes.split(",") if c.strip()),
+        direction=direction,
+        quantity_min=q_min, quantity_max=q_max,
+        parks=tuple(parks), sectors=tuple(sectors),
+        hazardous=None if hazardous is None else hazardous == "hazardous",
+        near=(lon, lat, radius_km * 1000) if near else None,
+    )
+    found = search_resources(prog, query)
+
+st.markdown(f"**{len(found):,}** of {len(res_all):,} resource records match.")
+if found.empty:
+    st.info("No records match these filters — widen the quantity range or remove a filter.")
+    st.stop()
+
+if ui.is_practitioner():
+    table = found.drop(columns="geometry").copy()
+    table.insert(0, "site", "/site?site=" + table["site_id"].astype(str))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "site": st.column_config.LinkColumn("Site", display_text=r"/site\?site=(.*)"),
+        "quantity": st.column_config.NumberColumn(format="%.1f")})
+    ui.download_buttons(found, stem="resources", key="br_dl")
+    m = ui.base_map()
+    add_parks(m, prog.parks)
+    sites = prog.sites[prog.sites["site_id"].isin(found["site_id"])]
+    add_sites(m, sites, tooltip_cols=("name", "sector_nace"))
+    ui.show_map(m, key="br_map", height=420)
+else:
+    st.caption(f"Viewers see totals by chapter and park over at least "
+               f"{ui.settings().k_anonymity} producers; smaller groups are hidden.")
+    agg = (found.assign(chapter=found["ewc_code"].astype(str).str[:2])
+           .groupby(["chapter", "park_id"], dropna=False)
+           .agg(producers=("site_id", "nunique"), records=("resource_id", "size"),
+                tonnes_per_year=("tonnes_per_year", "sum")).reset_index())
+    safe = suppress_small_groups(agg, producers_col="producers", k=ui.settings().k_anonymity)
+    st.dataframe(safe, hide_index=True, width="stretch")
+    ui.download_buttons(safe, stem="resource-totals", key="br_dl_agg", formats=("csv", "xlsx"))

@@ -1,0 +1,76 @@
+"""Import a member list (CSV or Excel): validate, store good rows, keep bad rows for correction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.export import to_csv_bytes
+from geo.importer import import_file
+from geo.programme import PROVENANCES
+
+st.title("Import member records")
+if not ui.is_practitioner():
+    st.info("Importing records is for practitioners.", icon=":material/lock:")
+    st.stop()
+
+st.markdown("Upload a CSV or Excel (.xlsx) list of member sites and their resources: one row "
+            "per resource (site name, address/postcode/country or lon/lat, have/want, waste "
+            "code, quantity and unit …). Headers are matched tolerantly (`Company`, `Empresa`, "
+            "`企业名称` …); UTF-8, GB18030 and Latin-1 files are read.")
+store = ui.store()
+existing = store.programme_names()
+c1, c2 = st.columns(2)
+target = c1.selectbox("Into programme", [*existing, "＋ new programme"], key="imp_target")
+new_name = c2.text_input("New programme name", value="My programme", key="imp_new_name",
+                         disabled=target != "＋ new programme")
+name = new_name.strip() if target == "＋ new programme" else target
+provenance = c1.selectbox("Where the records come from", PROVENANCES, key="imp_provenance",
+                          index=PROVENANCES.index("import file"))
+upload = st.file_uploader("Member list", type=["csv", "xlsx", "txt"], key="imp_file")
+
+if upload is not None and st.button("Validate and import", type="primary", key="imp_go"):
+    folder = Path(ui.settings().data_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    with ui.domain_errors(), st.spinner("Validating…"):
+        report = import_file(path, store=store, programme=name, provenance=provenance)
+    ui.programme_changed()
+    st.session_state["imp_report"] = report
+
+report = st.session_state.get("imp_report")
+if report is not None:
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Rows read", f"{report.rows:,}")
+    m2.metric("Imported", f"{report.imported:,}")
+    m3.metric("Already present", f"{report.duplicates:,}")
+    m4.metric("Rejected", f"{report.rejected:,}")
+    if report.errors:
+        st.subheader("Rows to correct")
+        st.caption("Each problem with its file row number (the header is row 1). Rejected rows "
+                   "are kept: download them, correct them and import the file again.")
+        st.dataframe(pd.DataFrame(report.errors), hide_index=True, width="stretch")
+        st.download_button("Download rejected rows (CSV)", to_csv_bytes(report.rejects),
+                           file_name="rejected-rows.csv", key="imp_rejects_dl")
+    else:
+        st.success("Every row passed validation.")
+
+if existing:
+    with st.expander("Unresolved rejected rows in the database", icon=":material/rule:"):
+        pick = st.selectbox("Programme", existing, key="imp_rej_prog")
+        rejects = store.rejects(pick)
+        st.dataframe(rejects, hide_index=True, width="stretch")
+with st.expander("Start from the demo", icon=":material/science:"):
+    st.caption("Copies the Karhula demo programme (illustrative figures) into the database, "
+               "where it can be edited, geocoded and extended.")
+    if st.button("Save the demo programme to the database", key="imp_save_demo"):
+        from geo.demo import load_demo_programme
+
+        with ui.domain_errors():
+            store.save_programme(load_demo_programme(), replace=True)
+        ui.programme_changed()
+        st.success("Saved. Pick it in the sidebar's *Programme* list.")

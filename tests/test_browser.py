@@ -1,0 +1,103 @@
+"""The running app in a real headless browser (Debian's Chromium driven by Playwright).
+
+One app server for the module; every request to anything but the local app is blocked, so
+these tests show the app works with no internet. Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COUNT_LAYERS_JS,
+    map_frame,
+    require_browser,
+    running_app,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app, started once for this module on a free local port."""
+    require_browser()
+    with running_app(tmp_path_factory.mktemp("app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url: str) -> Iterator[object]:
+    """Headless Debian Chromium (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str) -> Iterator[tuple[object, list[str]]]:  # type: ignore[no-untyped-def]
+    """A fresh page that may reach only the local app; blocked URLs are recorded."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith(app_url) or request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(request.url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    pg = ctx.new_page()
+    yield pg, blocked
+    ctx.close()
+
+
+def _shot(pg, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def _open(pg, url: str) -> None:  # type: ignore[no-untyped-def]
+    pg.goto(url, wait_until="domcontentloaded")
+    pg.wait_for_selector("[data-testid='stSidebar']", timeout=90_000)
+
+
+def _assert_no_exception(pg) -> None:  # type: ignore[no-untyped-def]
+    """The page finished running without an exception box."""
+    pg.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
+    errors = pg.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The overview map loads Leaflet from local assets and draws parks, roads and sites."""
+    pg, blocked = page
+    _open(pg, app_url)
+    frame = map_frame(pg)
+    frame.wait_for_function("() => Object.keys(window).some(k => k.startsWith('map_'))")
+    pg.wait_for_timeout(1500)
+    counts = frame.evaluate(COUNT_LAYERS_JS)
+    assert counts["maps"] >= 1
+    assert counts["points"] >= 40, counts  # member sites
+    assert counts["polygons"] >= 4, counts  # parks and land use
+    assert counts["lines"] >= 100, counts  # the vector base map's roads
+    leaflet_src = frame.evaluate(
+        "() => [...document.scripts].map(s => s.src).filter(s => s.includes('leaflet'))")
+    assert leaflet_src and all("/app/static/vendor/" in s for s in leaflet_src)
+    assert pg.get_by_text("Member sites").first.is_visible()
+    _shot(pg, "home")
+    _assert_no_exception(pg)
+    assert not [u for u in blocked if re.search(r"\.(js|css)(\?|$)", u)], blocked

@@ -1,0 +1,79 @@
+"""AppTest tests of the frame and the programme pages (overview, site, about).
+
+Pages run through ``app.py`` so that navigation, the sidebar and page links are real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """The app, run once on its default page."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_overview_shows_programme_figures(app: AppTest) -> None:
+    """The overview shows the demo's member, park and resource counts and the illustrative label."""
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Member sites"]) >= 40
+    assert int(metrics["Parks"]) >= 3
+    assert int(metrics["Resource records"].replace(",", "")) >= 100
+    assert any("illustrative" in c.value for c in app.caption)
+
+
+def test_overview_lists_tonnes_by_chapter(app: AppTest) -> None:
+    """The chapter table has named chapters whose haves add up to the headline figure."""
+    table = app.dataframe[0].value
+    assert {"chapter", "title", "have_t"} <= set(table.columns)
+    assert table["title"].str.len().min() > 5
+    haves = float(app.metric[3].value.replace(",", ""))
+    assert table["have_t"].sum() == pytest.approx(haves, abs=1.0)
+
+
+def test_viewer_role_hides_site_page(app: AppTest) -> None:
+    """A viewer who may not see companies gets an explanation instead of a site's records."""
+    app.radio(key="viewer_role").set_value("viewer").run()
+    app.switch_page("pages/site.py").run()
+    assert not app.exception
+    assert any("practitioners only" in i.value for i in app.info)
+    assert not app.dataframe
+
+
+def test_site_page_shows_resources_and_contacts(app: AppTest) -> None:
+    """A practitioner sees the chosen site's resources and contacts in tabs."""
+    app.switch_page("pages/site.py").run()
+    assert not app.exception, app.exception
+    site = app.selectbox(key="site_pick")
+    site.set_value("KAR-S010").run()
+    assert app.selectbox(key="site_pick").value == "KAR-S010"
+    assert len(app.tabs) == 4
+    assert len(app.dataframe) >= 2  # resources and contacts
+
+
+def test_site_page_follows_the_link_parameter() -> None:
+    """Opening /site?site=KAR-S005 selects that site."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["site"] = "KAR-S005"
+    at.run()
+    at.switch_page("pages/site.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="site_pick").value == "KAR-S005"
+
+
+def test_about_page_credits_osm(app: AppTest) -> None:
+    """The licences page credits OpenStreetMap and shows the settings in force."""
+    app.switch_page("pages/about.py").run()
+    assert not app.exception, app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "OpenStreetMap contributors" in text
+    assert len(app.dataframe) >= 1
