@@ -1,0 +1,126 @@
+"""Reading a stored programme back into frames (see :mod:`geo.store.frames` for dtypes)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+
+from geo.programme import (
+    CONTACT_COLUMNS,
+    PARK_COLUMNS,
+    RESOURCE_COLUMNS,
+    SITE_COLUMNS,
+    WGS84,
+    Programme,
+)
+from geo.store.frames import frame_from_rows
+from geo.store.tables import LOCATION_LEVELS, Contact, Location, Park, ProgrammeRow, Resource, Site
+
+__all__ = ["read_programme", "read_sites"]
+
+
+def _parks(conn: Connection, pid: int) -> gpd.GeoDataFrame:
+    nodes = {int(i): (lvl, name, parent) for i, lvl, name, parent in conn.execute(
+        select(Location.id, Location.level, Location.name, Location.parent_id)
+        .where(Location.programme_id == pid)).all()}
+    rows = conn.execute(select(Park.park_key, Park.name, Park.location_id, Park.source,
+                               Park.boundary_wkb)
+                        .where(Park.programme_id == pid).order_by(Park.id)).all()
+    out = []
+    for key, name, loc, source, wkb in rows:
+        levels: dict[str, str | None] = dict.fromkeys(k for k, _ in LOCATION_LEVELS)
+        node = loc
+        while node is not None and node in nodes:
+            level, lname, parent = nodes[node]
+            levels[level] = lname
+            node = parent
+        out.append((key, name, levels["country"], levels["region"], levels["city"], source, wkb))
+    frame = frame_from_rows(out, [*PARK_COLUMNS, "wkb"], text=PARK_COLUMNS)
+    wkb = frame.pop("wkb").to_numpy(dtype=object)
+    geoms = np.full(len(wkb), None, dtype=object)
+    has = np.array([isinstance(w, str) for w in wkb], dtype=bool)
+    if has.any():
+        geoms[has] = shapely.from_wkb(wkb[has])
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
+
+
+def read_sites(conn: Connection, pid: int, *, include_archived: bool) -> gpd.GeoDataFrame:
+    """The programme's sites as a GeoDataFrame (points from lon/lat, EPSG:4326).
+
+    With ``include_archived`` an ``archived`` column is added.
+    """
+    park = aliased(Park)
+    stmt = (select(Site.site_key, Site.name, Site.sector_nace, Site.address, Site.postcode,
+                   Site.city, Site.country, park.park_key, Site.location_precision,
+                   Site.location_source, Site.provenance, Site.recorded_on, Site.lon, Site.lat,
+                   Site.archived)
+            .outerjoin(park, Site.park_id == park.id)
+            .where(Site.programme_id == pid).order_by(Site.id))
+    if not include_archived:
+        stmt = stmt.where(Site.archived.is_(False))
+    text = [c for c in SITE_COLUMNS if c != "recorded_on"]
+    frame = frame_from_rows(conn.execute(stmt).all(), [*SITE_COLUMNS, "lon", "lat", "archived"],
+                            text=text, numbers=["lon", "lat"], flags=["archived"],
+                            dates=["recorded_on"])
+    lon, lat = frame.pop("lon").to_numpy(), frame.pop("lat").to_numpy()
+    geoms = np.full(len(frame), None, dtype=object)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if ok.any():
+        geoms[ok] = shapely.points(lon[ok], lat[ok])
+    archived = frame.pop("archived")
+    if include_archived:
+        frame["archived"] = archived
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
+
+
+def _contacts(conn: Connection, pid: int, *, include_archived: bool) -> pd.DataFrame:
+    stmt = (select(Contact.contact_key, Site.site_key, Contact.name, Contact.role,
+                   Contact.email, Contact.phone)
+            .join(Site, Contact.site_id == Site.id)
+            .where(Contact.programme_id == pid).order_by(Contact.id))
+    if not include_archived:
+        stmt = stmt.where(Site.archived.is_(False))
+    return frame_from_rows(conn.execute(stmt).all(), CONTACT_COLUMNS, text=CONTACT_COLUMNS)
+
+
+def _resources(conn: Connection, pid: int, *, include_archived: bool) -> pd.DataFrame:
+    stmt = (select(Resource.resource_key, Site.site_key, Resource.direction,
+                   Resource.resource_class, Resource.ewc_code, Resource.hazardous,
+                   Resource.description, Resource.quantity, Resource.unit, Resource.frequency,
+                   Resource.fate, Resource.disposal_cost_per_year, Resource.provenance,
+                   Resource.recorded_on, Resource.archived | Site.archived)
+            .join(Site, Resource.site_id == Site.id)
+            .where(Resource.programme_id == pid).order_by(Resource.id))
+    if not include_archived:
+        stmt = stmt.where(Resource.archived.is_(False), Site.archived.is_(False))
+    numbers = ["quantity", "disposal_cost_per_year"]
+    text = [c for c in RESOURCE_COLUMNS if c not in {*numbers, "hazardous", "recorded_on"}]
+    frame = frame_from_rows(conn.execute(stmt).all(), [*RESOURCE_COLUMNS, "archived"],
+                            text=text, numbers=numbers, flags=["hazardous", "archived"],
+                            dates=["recorded_on"])
+    archived = frame.pop("archived")
+    if include_archived:
+        frame["archived"] = archived
+    return frame
+
+
+def read_programme(conn: Connection, pid: int, *, include_archived: bool) -> Programme:
+    """The stored programme ``pid`` as a :class:`~geo.programme.Programme`."""
+    name, illustrative, region_name, notes = conn.execute(
+        select(ProgrammeRow.name, ProgrammeRow.illustrative, ProgrammeRow.region_name,
+               ProgrammeRow.notes).where(ProgrammeRow.id == pid)).one()
+    return Programme(
+        name=name,
+        parks=_parks(conn, pid),
+        sites=read_sites(conn, pid, include_archived=include_archived),
+        contacts=_contacts(conn, pid, include_archived=include_archived),
+        resources=_resources(conn, pid, include_archived=include_archived),
+        illustrative=bool(illustrative),
+        region_name=region_name or "",
+        notes={str(k): str(v) for k, v in (notes or {}).items()},
+    )

@@ -1,0 +1,300 @@
+"""Tests of geo.store: migrations, programme round trip, dedup, archiving, import batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from geopandas.testing import assert_geodataframe_equal
+from pandas.testing import assert_frame_equal
+from shapely.geometry import MultiPolygon, Point, Polygon
+
+from geo.errors import CRSError, StoreError
+from geo.programme import Programme, empty_programme
+from geo.store import Base, Store, open_store
+from geo.store.keys import resource_import_keys
+from geo.store.migrate import current_revision, head_revision, upgrade
+
+SQUARE = Polygon([(26.90, 60.50), (26.91, 60.50), (26.91, 60.51), (26.90, 60.51)])
+TWO_SQUARES = MultiPolygon([
+    Polygon([(26.92, 60.50), (26.93, 60.50), (26.93, 60.51)]),
+    Polygon([(26.94, 60.50), (26.95, 60.50), (26.95, 60.51)]),
+])
+
+
+def tiny_programme(name: str = "Tiny programme") -> Programme:
+    """Two parks, three sites (one not located), contacts and resources with gaps."""
+    parks = gpd.GeoDataFrame({
+        "park_id": ["P1", "P2"], "name": ["North park", "South park"],
+        "country": ["FI", "FI"], "region": ["Kymenlaakso", None], "city": ["Kotka", "Kotka"],
+        "source": ["survey", "OpenStreetMap"],
+    }, geometry=[SQUARE, TWO_SQUARES], crs="EPSG:4326")
+    sites = gpd.GeoDataFrame({
+        "site_id": ["S1", "S2", "S3"],
+        "name": ["<img src=x onerror=alert(1)> Oy", "Päivän Puu", "=cmd|' /C calc'!A0"],
+        "sector_nace": ["20.1", "16.1", None], "address": ["Tie 1", "Katu 2", None],
+        "postcode": ["48600", "48600", None], "city": ["Kotka"] * 3, "country": ["FI"] * 3,
+        "park_id": ["P1", "P2", None], "location_precision": ["exact", "manual", None],
+        "location_source": ["survey", "map", None], "provenance": ["survey"] * 3,
+        "recorded_on": ["2026-01-15", "2025-12-01", None],
+    }, geometry=[Point(26.905, 60.505), Point(26.93, 60.505), None], crs="EPSG:4326")
+    contacts = pd.DataFrame({"contact_id": ["C1", "C2"], "site_id": ["S1", "S2"],
+                             "name": ["Aino Laine", "Eero Virtanen"],
+                             "role": ["Environmental manager", None],
+                             "email": ["aino@example.fi", None], "phone": [None, "+358 5 1"]})
+    resources = pd.DataFrame({
+        "resource_id": ["R1", "R2", "R3", "R4"], "site_id": ["S1", "S1", "S2", "S3"],
+        "direction": ["have", "want", "have", "have"],
+        "resource_class": ["material", "energy", "material", "material"],
+        "ewc_code": ["070101", None, "030105", "150102"],
+        "hazardous": [True, False, False, False],
+        "description": ["aqueous washing liquids", "steam", "sawdust", "-plastic film"],
+        "quantity": [12.5, 300.0, None, 4.0], "unit": ["t/yr", "MWh/yr", "t/yr", "t/yr"],
+        "frequency": ["monthly", "continuous", None, "weekly"],
+        "fate": ["incineration", None, "landfill", "recycling"],
+        "disposal_cost_per_year": [1500.0, None, None, 80.0],
+        "provenance": ["survey", "workshop", "site visit", "import file"],
+        "recorded_on": ["2026-01-15", "2026-01-15", None, "2026-02-01"],
+    })
+    return Programme(name=name, parks=parks, sites=sites, contacts=contacts,
+                     resources=resources, region_name="Kotka", notes={"k": "v"})
+
+
+@pytest.fixture
+def store() -> Store:
+    """A fresh in-memory store, migrated to head."""
+    return open_store("sqlite://")
+
+
+def assert_programmes_equal(a: Programme, b: Programme) -> None:
+    assert_geodataframe_equal(a.parks.reset_index(drop=True), b.parks, check_dtype=True)
+    assert_geodataframe_equal(a.sites.reset_index(drop=True), b.sites)
+    assert_frame_equal(a.contacts.reset_index(drop=True), b.contacts)
+    assert_frame_equal(a.resources.reset_index(drop=True), b.resources)
+    assert (a.name, a.illustrative, a.region_name, a.notes) == (
+        b.name, b.illustrative, b.region_name, b.notes)
+
+
+MY_TABLES = {"programmes", "location_levels", "locations", "parks", "sites", "contacts",
+             "resources", "import_batches", "import_rejects"}
+
+
+def _only_initial_tables(obj: object, name: str | None, type_: str, reflected: bool,
+                         compare_to: object) -> bool:
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table in MY_TABLES
+
+
+def test_migration_0001_matches_the_models(tmp_path: Path) -> None:
+    """Revision 0001 on an empty database creates exactly the tables of geo.store.tables."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert current_revision(engine) is None
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert MY_TABLES <= set(sa.inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_object": _only_initial_tables})
+        assert compare_metadata(ctx, Base.metadata) == []
+
+
+def test_migrations_reach_head_from_empty(tmp_path: Path) -> None:
+    """open_store on an empty file runs every revision up to the newest one."""
+    db = tmp_path / "head.db"
+    store = open_store(f"sqlite:///{db}")
+    assert current_revision(store.engine) == head_revision()
+    assert {"alembic_version", *MY_TABLES} <= set(sa.inspect(store.engine).get_table_names())
+
+
+def test_open_store_creates_sqlite_file_and_folder(tmp_path: Path) -> None:
+    """open_store makes the folder and file on first run and reopening keeps the data."""
+    db = tmp_path / "new" / "folder" / "symbiomap.db"
+    open_store(f"sqlite:///{db}").save_programme(empty_programme("A"))
+    assert db.is_file()
+    assert open_store(f"sqlite:///{db}").programme_names() == ["A"]
+
+
+def test_open_store_default_url_follows_settings(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a URL the store is the SQLite file in SYMBIOMAP_DATA_DIR."""
+    monkeypatch.setenv("SYMBIOMAP_DATA_DIR", str(tmp_path / "data"))
+    open_store().create_programme("B")
+    assert (tmp_path / "data" / "symbiomap.db").is_file()
+
+
+def test_open_store_bad_url_is_a_store_error() -> None:
+    """An unreachable database is reported as a StoreError naming the setting to fix."""
+    with pytest.raises(StoreError, match="SYMBIOMAP_DATABASE_URL"):
+        open_store("sqlite:////proc/no/such/dir/x.db")
+
+
+def test_round_trip_tiny_programme(store: Store) -> None:
+    """Every frame comes back equal after save/load, geometries (multi-polygons) included."""
+    p = tiny_programme()
+    store.save_programme(p)
+    assert_programmes_equal(p, store.load_programme("Tiny programme"))
+
+
+def test_round_trip_demo_programme(store: Store, demo_programme: Programme) -> None:
+    """The embedded demo programme survives a save/load unchanged."""
+    store.save_programme(demo_programme)
+    assert_programmes_equal(demo_programme, store.load_programme(demo_programme.name))
+
+
+def test_round_trip_empty_programme(store: Store) -> None:
+    """An empty programme loads with all its columns and no rows."""
+    store.save_programme(empty_programme("Empty"))
+    p = store.load_programme("Empty")
+    assert p.sites.empty and p.resources.empty and p.parks.crs == "EPSG:4326"
+    assert "ewc_code" in p.resources.columns
+
+
+def test_save_twice_needs_replace(store: Store) -> None:
+    """Saving an existing name without replace=True is refused with the fix in the message."""
+    store.save_programme(tiny_programme())
+    with pytest.raises(StoreError, match="replace=True"):
+        store.save_programme(tiny_programme())
+
+
+def test_replace_archives_missing_sites_and_updates_others(store: Store) -> None:
+    """replace=True updates records in place and archives (not deletes) sites left out."""
+    p = tiny_programme()
+    store.save_programme(p)
+    q = tiny_programme()
+    q.sites = q.sites[q.sites["site_id"] != "S3"].copy()
+    q.sites.loc[0, "name"] = "Renamed Oy"
+    q.resources = q.resources[q.resources["site_id"] != "S3"].copy()
+    store.save_programme(q, replace=True)
+    loaded = store.load_programme("Tiny programme")
+    assert loaded.sites["site_id"].tolist() == ["S1", "S2"]
+    assert loaded.sites.loc[0, "name"] == "Renamed Oy"
+    everything = store.load_programme("Tiny programme", include_archived=True)
+    assert everything.sites.set_index("site_id")["archived"].to_dict() == {
+        "S1": False, "S2": False, "S3": True}
+    assert everything.resources.set_index("resource_id").loc["R4", "archived"]
+
+
+def test_load_without_name_needs_a_single_programme(store: Store) -> None:
+    """load_programme() picks the only programme and asks which when there are several."""
+    store.save_programme(tiny_programme("One"))
+    assert store.load_programme().name == "One"
+    store.save_programme(tiny_programme("Two"))
+    with pytest.raises(StoreError, match="Say which programme"):
+        store.load_programme()
+    assert store.programme_names() == ["One", "Two"]
+
+
+def test_unknown_programme_lists_stored_names(store: Store) -> None:
+    """Loading an unknown programme names the ones that exist."""
+    store.save_programme(tiny_programme("One"))
+    with pytest.raises(StoreError, match="One"):
+        store.load_programme("Nope")
+
+
+def test_readding_same_resources_adds_no_duplicates(store: Store) -> None:
+    """add_resources skips rows whose import_key is already stored."""
+    p = tiny_programme()
+    store.save_programme(Programme(name=p.name, parks=p.parks, sites=p.sites,
+                                   contacts=p.contacts, resources=p.resources.iloc[:0]))
+    new = p.resources.copy()
+    assert store.add_resources(p.name, new) == 4
+    again = new.assign(resource_id=["X1", "X2", "X3", "X4"])  # new ids, same content
+    assert store.add_resources(p.name, again) == 0
+    assert len(store.load_programme(p.name).resources) == 4
+
+
+def test_identical_rows_in_one_frame_are_kept_apart() -> None:
+    """Two identical records get different import keys (occurrence suffix), stable on rerun."""
+    df = tiny_programme().resources.iloc[[0, 0, 1]].reset_index(drop=True)
+    keys = resource_import_keys(df)
+    assert keys.nunique() == 3 and keys[1] == keys[0] + ":2"
+    assert resource_import_keys(df).equals(keys)
+
+
+def test_add_sites_skips_known_ids_and_checks_crs(store: Store) -> None:
+    """add_sites adds only new site ids and refuses frames that are not EPSG:4326."""
+    p = tiny_programme()
+    store.create_programme(p.name)
+    sites = p.sites.assign(park_id=None)
+    assert store.add_sites(p.name, sites) == 3
+    assert store.add_sites(p.name, sites) == 0
+    with pytest.raises(CRSError, match="EPSG:4326"):
+        store.add_sites(p.name, sites.to_crs(3067).assign(site_id=["a", "b", "c"]))
+
+
+def test_add_resources_to_unknown_site_is_refused(store: Store) -> None:
+    """A resource pointing at a site that is not stored raises a StoreError."""
+    p = tiny_programme()
+    store.save_programme(p)
+    with pytest.raises(StoreError, match="not stored"):
+        store.add_resources(p.name, p.resources.assign(site_id="S9", resource_id="N1"))
+
+
+def test_archived_sites_hidden_by_default(store: Store) -> None:
+    """An archived site, its contacts and its resources disappear from default loads."""
+    p = tiny_programme()
+    store.save_programme(p)
+    store.archive_site("S1")
+    loaded = store.load_programme(p.name)
+    assert "S1" not in set(loaded.sites["site_id"])
+    assert "S1" not in set(loaded.resources["site_id"])
+    assert "S1" not in set(loaded.contacts["site_id"])
+    full = store.load_programme(p.name, include_archived=True)
+    assert full.sites.set_index("site_id").loc["S1", "archived"]
+    assert len(full.resources) == 4
+
+
+def test_update_site_location(store: Store) -> None:
+    """A site can be placed by hand; bad coordinates and precisions are refused."""
+    store.save_programme(tiny_programme())
+    store.update_site_location("S3", 26.95, 60.47, "manual", "pinned on the map")
+    s3 = store.load_programme().sites.set_index("site_id").loc["S3"]
+    assert (s3.geometry.x, s3.geometry.y) == (26.95, 60.47)
+    assert (s3["location_precision"], s3["location_source"]) == ("manual", "pinned on the map")
+    with pytest.raises(StoreError, match=r"\[-90, 90\]"):
+        store.update_site_location("S3", 26.9, 95.0, "manual", "x")
+    with pytest.raises(StoreError, match="precision must be one of"):
+        store.update_site_location("S3", 26.9, 60.0, "roughly", "x")
+    with pytest.raises(StoreError, match="No site"):
+        store.update_site_location("S404", 26.9, 60.0, "manual", "x")
+
+
+def test_same_site_id_in_two_programmes_needs_programme(store: Store) -> None:
+    """A site id shared by two programmes must be disambiguated with programme=."""
+    store.save_programme(tiny_programme("One"))
+    store.save_programme(tiny_programme("Two"))
+    with pytest.raises(StoreError, match="several programmes"):
+        store.archive_site("S1")
+    store.archive_site("S1", programme="Two")
+    assert "S1" in set(store.load_programme("One").sites["site_id"])
+    assert "S1" not in set(store.load_programme("Two").sites["site_id"])
+
+
+def test_record_import_keeps_rejects_until_resolved(store: Store) -> None:
+    """Rejects are listed once per distinct row and marked resolved by a corrected import."""
+    rejects = pd.DataFrame({"row": [3, 7], "raw": [{"name": ""}, {"name": "X", "qty": "-1"}],
+                            "errors": [[{"column": "name", "message": "missing"}],
+                                       [{"column": "qty", "message": "negative"}]],
+                            "reject_key": ["k1", "k2"]})
+    out = store.record_import("Imported", file_name="a.csv", sha256="0" * 64, rows=10,
+                              rejects=rejects)
+    assert (out.rejected, out.rejects_added) == (2, 2)
+    again = store.record_import("Imported", file_name="a.csv", sha256="0" * 64, rows=10,
+                                rejects=rejects)
+    assert again.rejects_added == 0
+    listed = store.rejects("Imported")
+    assert listed["row"].tolist() == [3, 7]
+    assert listed.loc[1, "raw"] == {"name": "X", "qty": "-1"}
+    assert "qty: negative" in listed.loc[1, "message"]
+    fixed = store.record_import("Imported", file_name="a_rejects.csv", sha256="1" * 64, rows=1,
+                                resolves=["k2"])
+    assert fixed.resolved == 1
+    assert store.rejects("Imported")["reject_key"].tolist() == ["k1"]
+    assert len(store.rejects("Imported", unresolved_only=False)) == 2
+    assert store.import_batches("Imported")["file_name"].tolist() == [
+        "a_rejects.csv", "a.csv", "a.csv"]
