@@ -1,0 +1,1 @@
+"""Site finder for new reprocessing technology (filled in as modules land)."""
