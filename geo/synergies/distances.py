@@ -1,0 +1,166 @@
+"""Haul distances between member sites for matching: over roads, or a labelled stand-in.
+
+Distances are looked up per (origin site, destination site) pair from a site-level table
+built once: road distances from :mod:`geo.network` where a road graph exists and the
+programme is small enough for a site × site matrix, otherwise great-circle distance × a detour
+factor, flagged ``straight-line``. Pairs the road network cannot connect fall back to the
+stand-in and say so; sites without a location have no distance (``unlocated``) and are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+from geo.network import (
+    DEFAULT_DETOUR_FACTOR,
+    RoadGraph,
+    snap_points,
+    travel_matrix_for_points,
+)
+
+__all__ = ["METHODS", "SiteDistances"]
+
+logger = logging.getLogger(__name__)
+
+METHODS: Final = ("road", "straight-line", "unlocated")
+"""Labels of the ``method`` codes 0, 1, 2 returned by :meth:`SiteDistances.pairs`."""
+_R_EARTH_M: Final = 6_371_008.8
+
+
+def _haversine_pairs_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray,
+                       lat2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
+    return np.asarray(2 * _R_EARTH_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
+
+
+@dataclass(frozen=True)
+class SiteDistances:
+    """Distances between the sites of a programme (km), road where possible.
+
+    Attributes
+    ----------
+    lon, lat : ndarray
+        WGS84 position of each site (NaN where not located).
+    road_km : ndarray or None
+        Road distance from ``road_rows`` sites (rows) to every site (columns), km; ``inf``
+        where unreachable. None when no road graph is used.
+    road_row_of : ndarray of int
+        For each site, its row in ``road_km`` (-1 if none).
+    road_to_km : ndarray or None
+        Road distance from every site to one destination site (``road_to_site``), km.
+    detour_factor : float
+        Applied to straight-line distances.
+    note : str
+        Why the stand-in is used, when it is.
+    """
+
+    lon: np.ndarray
+    lat: np.ndarray
+    road_km: np.ndarray | None = None
+    road_row_of: np.ndarray | None = None
+    road_to_km: np.ndarray | None = None
+    road_to_site: int = -1
+    detour_factor: float = DEFAULT_DETOUR_FACTOR
+    note: str = ""
+
+    @property
+    def located(self) -> np.ndarray:
+        """Boolean per site: has coordinates."""
+        return np.isfinite(self.lon) & np.isfinite(self.lat)
+
+    @classmethod
+    def straight_line(cls, lon: np.ndarray, lat: np.ndarray, *,
+                      detour_factor: float = DEFAULT_DETOUR_FACTOR,
+                      note: str = "no road network") -> SiteDistances:
+        """Great-circle distance × detour factor for every pair."""
+        return cls(np.asarray(lon, float), np.asarray(lat, float),
+                   detour_factor=detour_factor, note=note)
+
+    @classmethod
+    def by_road(cls, graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *,
+                origins: np.ndarray, detour_factor: float = DEFAULT_DETOUR_FACTOR
+                ) -> SiteDistances:
+        """Road distances from the ``origins`` sites to all located sites (one Dijkstra call).
+
+        Parameters
+        ----------
+        graph : RoadGraph
+            The region's drivable network.
+        lon, lat : ndarray
+            WGS84 positions of all sites (NaN for unlocated ones).
+        origins : ndarray of int
+            Site positions to compute rows for (unlocated ones are skipped).
+        """
+        lon = np.asarray(lon, float)
+        lat = np.asarray(lat, float)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        rows = np.unique(np.asarray(origins, np.int64))
+        rows = rows[ok[rows]]
+        cols = np.flatnonzero(ok)
+        road = np.full((len(rows), len(lon)), np.inf)
+        if len(rows) and len(cols):
+            tm = travel_matrix_for_points(
+                graph, np.column_stack([lon[rows], lat[rows]]),
+                np.column_stack([lon[cols], lat[cols]]), detour_factor=detour_factor)
+            road[:, cols] = tm.distance_m / 1000.0
+        row_of = np.full(len(lon), -1, np.int64)
+        row_of[rows] = np.arange(len(rows))
+        return cls(lon, lat, road_km=road, road_row_of=row_of, detour_factor=detour_factor)
+
+    @classmethod
+    def by_road_to(cls, graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *,
+                   destination: int, detour_factor: float = DEFAULT_DETOUR_FACTOR
+                   ) -> SiteDistances:
+        """Road distances from every located site to one destination site.
+
+        One Dijkstra run on the reversed graph gives every origin's distance to the
+        destination (one-way streets respected), instead of one run per origin.
+        """
+        lon = np.asarray(lon, float)
+        lat = np.asarray(lat, float)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        to_km = np.full(len(lon), np.inf)
+        if ok[destination] and ok.any():
+            cols = np.flatnonzero(ok)
+            snap = snap_points(graph, lon[cols], lat[cols])
+            dest = snap_points(graph, lon[[destination]], lat[[destination]])
+            dist = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=int(dest.node[0]))
+            to_km[cols] = (np.asarray(dist)[snap.node] + snap.distance_m
+                           + dest.distance_m[0]) / 1000.0
+        return cls(lon, lat, road_to_km=to_km, road_to_site=int(destination),
+                   detour_factor=detour_factor)
+
+    def pairs(self, origin: np.ndarray, destination: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Distance (km) and method code (see :data:`METHODS`) for each site pair.
+
+        Road distances are used where known and finite; other located pairs get the
+        straight-line stand-in; pairs with an unlocated site get NaN and code 2.
+        """
+        o = np.asarray(origin, np.int64)
+        d = np.asarray(destination, np.int64)
+        crow = _haversine_pairs_m(self.lon[o], self.lat[o], self.lon[d], self.lat[d])
+        dist = crow / 1000.0 * self.detour_factor
+        method = np.ones(len(o), np.int8)
+        road = np.full(len(o), np.inf)
+        if self.road_km is not None and self.road_row_of is not None:
+            r = self.road_row_of[o]
+            has = r >= 0
+            road[has] = self.road_km[r[has], d[has]]
+        if self.road_to_km is not None:
+            has = d == self.road_to_site
+            road[has] = self.road_to_km[o[has]]
+        use_road = np.isfinite(road)
+        dist[use_road] = road[use_road]
+        method[use_road] = 0
+        unloc = ~(self.located[o] & self.located[d])
+        dist[unloc] = np.nan
+        method[unloc] = 2
+        return dist, method

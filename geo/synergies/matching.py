@@ -1,0 +1,494 @@
+"""Match haves to wants: ranked complementary records, each with the reasons it was proposed.
+
+Candidates come from four sources, joined by catalogue code (never a Python double loop over
+records):
+
+1. **exact** — the want has the have's catalogue code;
+2. **family** and **sector** rules of ``data/matching/compatibility.csv``
+   (:mod:`geo.synergies.rules`), and **class** rules for uncoded energy, water and logistics;
+3. the **knowledge base** of completed synergies (:mod:`geo.synergies.knowledge`): wants of
+   sectors that used the code before.
+
+Each candidate pair is scored (0–1) by a weighted sum of the basis strength, the fit of
+quantities and of frequencies, and nearness (``exp(-distance / scale)``); the haul distance is
+over roads where a network exists and a straight-line × detour stand-in otherwise, and the pair
+says which (``distance_method``). The estimated transport cost and CO2e of the haul use the
+cost per tonne-km and the HGV factor of :mod:`geo.factors`.
+
+The core (:func:`score_pairs`, :func:`quantity_fit`, :func:`frequency_fit`,
+:func:`build_links`) works on arrays and plain frames; :class:`Matcher` is the adapter that
+prepares a :class:`~geo.programme.Programme` once and answers :meth:`Matcher.for_record` and
+:meth:`Matcher.all_pairs` queries.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import SynergyError
+from geo.network import DEFAULT_DETOUR_FACTOR
+from geo.programme import FREQUENCIES
+from geo.synergies.distances import SiteDistances
+from geo.synergies.knowledge import knowledge_base
+from geo.synergies.rules import expand_rules, load_rules
+
+if TYPE_CHECKING:
+    from geo.factors import Factors
+    from geo.network import RoadGraph
+    from geo.programme import Programme
+    from geo.synergies.rules import CodeCatalogue, ExpandedRules
+
+__all__ = [
+    "BASIS_BITS",
+    "MatchParams",
+    "MatchResult",
+    "Matcher",
+    "build_links",
+    "frequency_fit",
+    "quantity_fit",
+    "score_pairs",
+]
+
+logger = logging.getLogger(__name__)
+
+BASIS_BITS: Final = {"exact": 1, "family": 2, "sector": 4, "knowledge": 8, "class": 16}
+"""Bit of each basis in the ``bases`` mask of a link."""
+_FREQ_RANK: Final = {f: i for i, f in enumerate(FREQUENCIES)}
+Scope = Literal["all", "same park", "other parks"]
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    """Knobs of the matcher.
+
+    Attributes
+    ----------
+    top_k : int
+        Matches kept per record.
+    scope : {"all", "same park", "other parks"}
+        Where partners may be ("other parks" looks for a solution in another park).
+    max_distance_km : float or None
+        Drop pairs farther apart than this (km); pairs of unlocated sites are kept.
+    distance_scale_km : float
+        Nearness is ``exp(-distance / scale)``.
+    weight_basis, weight_quantity, weight_frequency, weight_distance : float
+        Relative weights of the score terms (normalised to sum 1).
+    exact_strength : float
+        Basis strength of a same-code match (rules carry their own).
+    kb_strength, kb_step, kb_max : float
+        Knowledge-base strength: ``min(kb_strength + kb_step·(n−1), kb_max)`` for a sector
+        that completed ``n`` synergies with the code.
+    detour_factor : float
+        Road ÷ straight-line distance for the stand-in (≥ 1).
+    cost_per_tkm : float or None
+        Transport cost per tonne-km; None uses the factor ``transport_cost_per_tkm``.
+    road_max_sites : int
+        All-pairs matching uses road distances when at most this many sites have haves
+        (one Dijkstra row each); beyond it the labelled stand-in is used.
+    block_cells : int
+        Pairs scored at once (memory bound).
+    """
+
+    top_k: int = 10
+    scope: Scope = "all"
+    max_distance_km: float | None = None
+    distance_scale_km: float = 25.0
+    weight_basis: float = 0.4
+    weight_quantity: float = 0.2
+    weight_frequency: float = 0.1
+    weight_distance: float = 0.3
+    exact_strength: float = 1.0
+    kb_strength: float = 0.6
+    kb_step: float = 0.1
+    kb_max: float = 0.9
+    detour_factor: float = DEFAULT_DETOUR_FACTOR
+    cost_per_tkm: float | None = None
+    road_max_sites: int = 2000
+    block_cells: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        if self.top_k < 1:
+            msg = f"top_k must be at least 1, got {self.top_k!r}."
+            raise SynergyError(msg)
+        if self.scope not in ("all", "same park", "other parks"):
+            msg = f"scope must be 'all', 'same park' or 'other parks', got {self.scope!r}."
+            raise SynergyError(msg)
+        if self.max_distance_km is not None and self.max_distance_km <= 0:
+            msg = f"max_distance_km must be positive or None, got {self.max_distance_km!r}."
+            raise SynergyError(msg)
+        if self.distance_scale_km <= 0:
+            msg = f"distance_scale_km must be positive, got {self.distance_scale_km!r}."
+            raise SynergyError(msg)
+        weights = (self.weight_basis, self.weight_quantity, self.weight_frequency,
+                   self.weight_distance)
+        if min(weights) < 0 or sum(weights) <= 0:
+            msg = f"Score weights must be ≥ 0 and not all 0, got {weights!r}."
+            raise SynergyError(msg)
+        for name in ("exact_strength", "kb_strength", "kb_max"):
+            if not 0 < getattr(self, name) <= 1:
+                msg = f"{name} must be in (0, 1], got {getattr(self, name)!r}."
+                raise SynergyError(msg)
+        if self.detour_factor < 1:
+            msg = (f"detour_factor must be at least 1 (roads are never shorter), "
+                   f"got {self.detour_factor!r}.")
+            raise SynergyError(msg)
+        if self.cost_per_tkm is not None and self.cost_per_tkm < 0:
+            msg = f"cost_per_tkm must be ≥ 0, got {self.cost_per_tkm!r}."
+            raise SynergyError(msg)
+        if self.block_cells < 1000:
+            msg = f"block_cells must be at least 1000, got {self.block_cells!r}."
+            raise SynergyError(msg)
+
+
+def quantity_fit(q_have: np.ndarray, q_want: np.ndarray, same_unit: np.ndarray) -> np.ndarray:
+    """``min/max`` of the two quantities (1 = equal); 0.5 where units differ or one is unknown.
+
+    Examples
+    --------
+    >>> quantity_fit(np.array([10.0, 10.0, 5.0]), np.array([40.0, 10.0, np.nan]),
+    ...              np.array([True, False, True])).tolist()
+    [0.25, 0.5, 0.5]
+    """
+    qh = np.asarray(q_have, float)
+    qw = np.asarray(q_want, float)
+    ok = np.asarray(same_unit, bool) & np.isfinite(qh) & np.isfinite(qw) & (qh > 0) & (qw > 0)
+    fit = np.full(len(qh), 0.5)
+    fit[ok] = np.minimum(qh[ok], qw[ok]) / np.maximum(qh[ok], qw[ok])
+    return fit
+
+
+def frequency_fit(rank_have: np.ndarray, rank_want: np.ndarray) -> np.ndarray:
+    """1 for the same frequency, falling linearly to 0 from ``continuous`` to ``one-off``.
+
+    Ranks are positions in :data:`geo.programme.FREQUENCIES`; -1 (unknown) gives 0.5.
+    """
+    rh = np.asarray(rank_have, float)
+    rw = np.asarray(rank_want, float)
+    fit = 1.0 - np.abs(rh - rw) / (len(FREQUENCIES) - 1)
+    return np.where((rh < 0) | (rw < 0), 0.5, fit)
+
+
+def score_pairs(strength: np.ndarray, q_fit: np.ndarray, f_fit: np.ndarray,
+                distance_km: np.ndarray, params: MatchParams) -> np.ndarray:
+    """Match score in [0, 1]: weighted basis strength, quantity and frequency fit, nearness.
+
+    A pair with unknown distance (an unlocated site) scores 0 on nearness.
+
+    Examples
+    --------
+    >>> p = MatchParams()
+    >>> near, far = score_pairs(np.ones(2), np.ones(2), np.ones(2), np.array([0.0, 100.0]), p)
+    >>> near, round(far, 3)
+    (np.float64(1.0), np.float64(0.705))
+    """
+    w = np.array([params.weight_basis, params.weight_quantity, params.weight_frequency,
+                  params.weight_distance])
+    w = w / w.sum()
+    near = np.exp(-np.nan_to_num(np.asarray(distance_km, float), nan=np.inf)
+                  / params.distance_scale_km)
+    return np.asarray(w[0] * strength + w[1] * q_fit + w[2] * f_fit + w[3] * near)
+
+
+def build_links(
+    have_keys: pd.Index,
+    wants: pd.DataFrame,
+    rules: ExpandedRules,
+    kb: pd.DataFrame,
+    params: MatchParams,
+) -> pd.DataFrame:
+    """Which wants each have key may meet, with the strongest basis and every basis bit.
+
+    Parameters
+    ----------
+    have_keys : Index of str
+        Keys of the haves to link: a catalogue code, or ``class:<resource_class>`` for
+        uncoded resources.
+    wants : DataFrame
+        One row per want (position = want number), with ``code``, ``klass``, ``sector``,
+        ``site`` and ``quantity``.
+    rules : ExpandedRules
+        From :func:`geo.synergies.rules.expand_rules`.
+    kb : DataFrame
+        The knowledge base (``ewc_code``, ``sector_nace``, ``completed``).
+
+    Returns
+    -------
+    DataFrame
+        ``key``, ``want``, ``strength`` (max over bases), ``bases`` (bit mask of
+        :data:`BASIS_BITS`), ``rule_id`` (the strongest rule, "" if none), ``kb_n``
+        (completed synergies of the want's sector with the key, 0 if none).
+    """
+    keys = pd.Index(have_keys).unique()
+    w = wants.assign(want=np.arange(len(wants)))
+    coded = w[w["code"].notna() & (w["code"] != "")]
+    parts: list[pd.DataFrame] = []
+    exact = coded[coded["code"].isin(keys)]
+    parts.append(pd.DataFrame({"key": exact["code"].to_numpy(), "want": exact["want"].to_numpy(),
+                               "strength": params.exact_strength, "bit": BASIS_BITS["exact"],
+                               "rule_id": "", "kb_n": 0}))
+    fam = rules.family[rules.family["have_code"].isin(keys)]
+    if len(fam):
+        m = fam.merge(coded[["code", "want"]], left_on="want_code", right_on="code")
+        parts.append(pd.DataFrame({"key": m["have_code"], "want": m["want"],
+                                   "strength": m["strength"], "bit": BASIS_BITS["family"],
+                                   "rule_id": m["rule_id"], "kb_n": 0}))
+    sec = rules.sector[rules.sector["have_code"].isin(keys)]
+    material = coded[coded["klass"] == "material"]
+    if len(sec):
+        m = _one_per_site(sec.merge(material[["sector", "want", "site", "quantity"]],
+                                    on="sector"), "have_code")
+        parts.append(pd.DataFrame({"key": m["have_code"], "want": m["want"],
+                                   "strength": m["strength"], "bit": BASIS_BITS["sector"],
+                                   "rule_id": m["rule_id"], "kb_n": 0}))
+    kbk = kb[kb["ewc_code"].isin(keys)] if len(kb) else kb
+    if len(kbk):
+        m = _one_per_site(kbk.merge(material[["sector", "want", "site", "quantity"]],
+                                    left_on="sector_nace", right_on="sector"), "ewc_code")
+        n = m["completed"].to_numpy(float)
+        strength = np.minimum(params.kb_strength + params.kb_step * (n - 1), params.kb_max)
+        parts.append(pd.DataFrame({"key": m["ewc_code"], "want": m["want"],
+                                   "strength": strength, "bit": BASIS_BITS["knowledge"],
+                                   "rule_id": "", "kb_n": m["completed"].astype(int)}))
+    class_keys = [k[len("class:"):] for k in keys if str(k).startswith("class:")]
+    cls = rules.klass[rules.klass["have_class"].isin(class_keys)]
+    if len(cls):
+        uncoded = w[w["code"].isna() | (w["code"] == "")]
+        m = cls.merge(uncoded[["klass", "want"]], left_on="want_class", right_on="klass")
+        parts.append(pd.DataFrame({"key": "class:" + m["have_class"], "want": m["want"],
+                                   "strength": m["strength"], "bit": BASIS_BITS["class"],
+                                   "rule_id": m["rule_id"], "kb_n": 0}))
+    links = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else parts[0]
+    if links.empty:
+        return pd.DataFrame({"key": pd.Series(dtype=object), "want": pd.Series(dtype=np.int64),
+                             "strength": pd.Series(dtype=float),
+                             "bases": pd.Series(dtype=np.int64),
+                             "rule_id": pd.Series(dtype=object),
+                             "kb_n": pd.Series(dtype=np.int64)})
+    grouped = links.groupby(["key", "want"], sort=False)
+    bases = links.drop_duplicates(["key", "want", "bit"]).groupby(["key", "want"],
+                                                                  sort=False)["bit"].sum()
+    out = grouped.agg(strength=("strength", "max"), kb_n=("kb_n", "max"))
+    out["bases"] = bases
+    ruled = links[links["rule_id"] != ""].sort_values("strength", ascending=False,
+                                                      kind="stable")
+    best_rule = ruled.drop_duplicates(["key", "want"]).set_index(["key", "want"])["rule_id"]
+    out["rule_id"] = best_rule.reindex(out.index).fillna("")
+    out = out.reset_index().sort_values(["key", "want"], kind="stable").reset_index(drop=True)
+    return out[["key", "want", "strength", "bases", "rule_id", "kb_n"]]
+
+
+def _one_per_site(links: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Sector and knowledge-base links point at a receiving *site*: keep one want per site
+    (its largest), so a site with many wants is proposed once, not once per want."""
+    return (links.sort_values(["quantity", "want"], ascending=[False, True], kind="stable")
+            .drop_duplicates([key, "site"]))
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Ranked matches and the notes a reader needs (how distances were measured, exclusions).
+
+    ``table`` has one row per (have, want) pair; ``query`` is ``have`` or ``want`` for a
+    single-record query and ``all`` for all-pairs matching.
+    """
+
+    table: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    query: str = "all"
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A programme prepared for matching (build once with :meth:`from_programme`, query often).
+
+    Attributes
+    ----------
+    records : DataFrame
+        Every resource with its site's position index, park, sector, quantity, unit,
+        frequency rank and matching key (positional index 0..n-1).
+    distances : SiteDistances
+        Site positions (and road rows when computed).
+    rules : ExpandedRules
+    kb : DataFrame
+        Knowledge base at preparation time.
+    params : MatchParams
+    cost_per_tkm, co2e_kg_per_tkm : float
+        Transport cost and CO2e factors used (with ``factor_notes`` citing them).
+    """
+
+    records: pd.DataFrame
+    distances: SiteDistances
+    rules: ExpandedRules
+    kb: pd.DataFrame
+    params: MatchParams
+    cost_per_tkm: float
+    co2e_kg_per_tkm: float
+    graph: RoadGraph | None = field(default=None, repr=False)
+    descriptions: dict[str, str] = field(default_factory=dict, repr=False)
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_programme(
+        cls,
+        programme: Programme,
+        *,
+        synergies: pd.DataFrame | None = None,
+        graph: RoadGraph | None = None,
+        rules: pd.DataFrame | None = None,
+        catalogue: CodeCatalogue | None = None,
+        factors: Factors | None = None,
+        params: MatchParams | None = None,
+    ) -> Matcher:
+        """Prepare a programme for matching.
+
+        Parameters
+        ----------
+        programme : Programme
+            Sites EPSG:4326 (checked by the Programme itself).
+        synergies : DataFrame, optional
+            ``SynergyBook.synergies``; its completed ones form the knowledge base.
+        graph : RoadGraph, optional
+            The region's road network; without it distances are straight-line × detour.
+        rules : DataFrame, optional
+            Compatibility rules (default the shipped file).
+        catalogue : CodeCatalogue, optional
+            For stream-group selectors and code descriptions in the reasons.
+        factors : Factors, optional
+            Default :func:`geo.factors.load_factors`.
+        """
+        from geo.factors import load_factors
+        from geo.synergies._prepare import prepare_records
+
+        params = params or MatchParams()
+        factors = factors or load_factors()
+        records, lon, lat, notes = prepare_records(programme)
+        codes = records["code"].dropna().unique().tolist()
+        expanded = expand_rules(load_rules() if rules is None else rules, codes=codes,
+                                sectors=records["sector"].dropna().unique(), catalogue=catalogue)
+        kb = knowledge_base(synergies if synergies is not None else _no_synergies(),
+                            programme.sites)
+        if graph is None:
+            dist = SiteDistances.straight_line(lon, lat, detour_factor=params.detour_factor)
+            notes.append(f"Distances are straight-line × {params.detour_factor:g} (no road "
+                         "network for this programme).")
+        else:
+            dist = SiteDistances(lon, lat, detour_factor=params.detour_factor)
+            notes.append(f"Distances are by road ({graph.source}) where a route exists.")
+        cost = (params.cost_per_tkm if params.cost_per_tkm is not None
+                else factors.value("transport_cost_per_tkm"))
+        co2 = factors.get("hgv_co2e_kg_per_tkm")
+        notes.append(f"Transport cost {cost:g} per tonne-km; haul CO2e {co2.cite()}.")
+        descriptions: dict[str, str] = {}
+        if catalogue is not None:
+            for code in set(codes) | set(expanded.family["want_code"]):
+                try:
+                    descriptions[code] = str(catalogue.describe(code))
+                except Exception:  # an unknown code keeps the record's own description
+                    logger.debug("no catalogue description for %r", code)
+        return cls(records=records, distances=dist, rules=expanded, kb=kb, params=params,
+                   cost_per_tkm=float(cost), co2e_kg_per_tkm=co2.value, graph=graph,
+                   descriptions=descriptions, notes=tuple(notes))
+
+    # -- queries -------------------------------------------------------------------------
+
+    def _wants(self) -> pd.DataFrame:
+        r = self.records
+        return r[(r["direction"] == "want") & r["active"]]
+
+    def _haves(self) -> pd.DataFrame:
+        r = self.records
+        return r[(r["direction"] == "have") & r["active"] & (r["key"] != "")]
+
+    def for_record(self, resource_id: str, *, top_k: int | None = None) -> MatchResult:
+        """Ranked complementary records for one have (its wants) or one want (its haves)."""
+        from geo.synergies._assemble import assemble, score_block
+
+        r = self.records
+        hit = np.flatnonzero(r["resource_id"].to_numpy() == resource_id)
+        if len(hit) == 0:
+            msg = (f"No resource record {resource_id!r} in this programme; pick an id from "
+                   "the resources table.")
+            raise SynergyError(msg)
+        rec = r.iloc[hit[0]]
+        k = top_k or self.params.top_k
+        notes = list(self.notes)
+        if not rec["active"]:
+            msg = f"{resource_id!r} belongs to an archived site; restore the site to match it."
+            raise SynergyError(msg)
+        if rec["key"] == "":
+            msg = (f"{resource_id!r} is a material record without a catalogue code, so nothing "
+                   "can be matched to it; code it first.")
+            raise SynergyError(msg)
+        wants = self._wants()
+        if rec["direction"] == "have":
+            links = build_links(pd.Index([rec["key"]]), wants, self.rules, self.kb, self.params)
+            have_rows = np.array([hit[0]])
+            dist = self._dist_from(int(rec["site"]))
+        else:
+            one = wants[wants["resource_id"] == resource_id]
+            haves = self._haves()
+            links = build_links(pd.Index(haves["key"].unique()), one, self.rules, self.kb,
+                                self.params)
+            links["want"] = int(np.flatnonzero(wants["resource_id"].to_numpy()
+                                               == resource_id)[0])
+            have_rows = haves.index[haves["key"].isin(links["key"])].to_numpy()
+            dist = self._dist_to(int(rec["site"]))
+        pairs = score_block(self, have_rows, links, wants, dist,
+                            top_k=k if rec["direction"] == "have" else None)
+        table = assemble(self, pairs, links, wants)
+        if rec["direction"] == "want":
+            table = table.sort_values("score", ascending=False, kind="stable").head(k)
+            table["rank"] = np.arange(1, len(table) + 1)
+        return MatchResult(table.reset_index(drop=True), tuple(notes),
+                           query=str(rec["direction"]))
+
+    def all_pairs(self, *, top_k: int | None = None) -> MatchResult:
+        """The best ``top_k`` wants of every have in the programme (grouped by code)."""
+        from geo.synergies._assemble import assemble, score_block
+
+        haves = self._haves()
+        wants = self._wants()
+        notes = list(self.notes)
+        links = build_links(pd.Index(haves["key"].unique()), wants, self.rules, self.kb,
+                            self.params)
+        dist = self.distances
+        have_sites = haves["site"].unique()
+        if self.graph is not None:
+            if len(have_sites) <= self.params.road_max_sites:
+                dist = SiteDistances.by_road(self.graph, dist.lon, dist.lat, origins=have_sites,
+                                             detour_factor=self.params.detour_factor)
+            else:
+                notes.append(f"{len(have_sites)} producing sites exceed road_max_sites="
+                             f"{self.params.road_max_sites}: all-pairs distances are "
+                             f"straight-line × {self.params.detour_factor:g}; single-record "
+                             "matches use roads.")
+        pairs = score_block(self, haves.index.to_numpy(), links, wants, dist,
+                            top_k=top_k or self.params.top_k)
+        return MatchResult(assemble(self, pairs, links, wants), tuple(notes), query="all")
+
+    def _dist_from(self, site: int) -> SiteDistances:
+        if self.graph is None:
+            return self.distances
+        return SiteDistances.by_road(self.graph, self.distances.lon, self.distances.lat,
+                                     origins=np.array([site]),
+                                     detour_factor=self.params.detour_factor)
+
+    def _dist_to(self, site: int) -> SiteDistances:
+        if self.graph is None:
+            return self.distances
+        return SiteDistances.by_road_to(self.graph, self.distances.lon, self.distances.lat,
+                                        destination=site,
+                                        detour_factor=self.params.detour_factor)
+
+
+def _no_synergies() -> pd.DataFrame:
+    from geo.synergies.lifecycle import SYNERGY_COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SYNERGY_COLUMNS})
+
