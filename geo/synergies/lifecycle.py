@@ -1,0 +1,424 @@
+"""The life of a synergy: idea → identified → in progress → implemented → completed.
+
+A synergy links one *have* (a resource a site gives away) to one *want* (a resource another
+site seeks). Its state lives in a :class:`SynergyBook` — three frames: the current state of
+each synergy, an **append-only** event log (creation, stage changes with notes and reasons,
+notes, reassignment, case studies, outcome entries) and the outcome entries themselves. Every
+operation here is pure: it validates, then returns a new book; nothing is ever overwritten or
+deleted, so the history of a synergy survives anything that happens to its sites.
+
+Rules enforced (each refusal is a :class:`~geo.errors.SynergyError` that names the rule):
+
+- a synergy joins a have to a want (never want to want or have to have) of two different sites;
+- the agreed quantity is positive and no more than the have's quantity;
+- a stage change to an earlier stage, to ``abandoned``, or out of ``abandoned`` needs a reason;
+- optimistic locking: each change names the version it was made on; if the synergy has
+  changed since (another practitioner saved first), the change is refused with who and when.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import SynergyError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "ABANDONED",
+    "ALL_STAGES",
+    "EVENT_COLUMNS",
+    "STAGES",
+    "SYNERGY_COLUMNS",
+    "SynergyBook",
+    "add_note",
+    "assign",
+    "attach_case_study",
+    "change_stage",
+    "check_pair",
+    "check_version",
+    "create_synergy",
+    "empty_book",
+    "history",
+    "stage_rank",
+]
+
+logger = logging.getLogger(__name__)
+
+STAGES: Final = ("idea", "identified", "in progress", "implemented", "completed")
+"""The stages of a live synergy, in order."""
+ABANDONED: Final = "abandoned"
+ALL_STAGES: Final = (*STAGES, ABANDONED)
+
+SYNERGY_COLUMNS: Final = [
+    "synergy_id", "have_resource_id", "want_resource_id", "from_site_id", "to_site_id",
+    "resource_class", "ewc_code", "description", "quantity", "unit", "stage", "practitioner",
+    "proposed_because", "distance_km", "distance_method", "abandon_reason", "case_study",
+    "created_at", "updated_at", "updated_by", "version",
+]
+EVENT_COLUMNS: Final = [
+    "event_id", "synergy_id", "at", "kind", "from_stage", "to_stage", "note", "practitioner",
+    "version",
+]
+EVENT_KINDS: Final = ("created", "stage", "note", "assigned", "case study", "outcome")
+
+
+def stage_rank(stage: pd.Series | str) -> Any:
+    """Position of a stage in :data:`STAGES` (``abandoned`` = -1; unknown = NaN).
+
+    Examples
+    --------
+    >>> stage_rank("idea"), stage_rank("completed"), stage_rank("abandoned")
+    (0, 4, -1)
+    """
+    order = {s: i for i, s in enumerate(STAGES)} | {ABANDONED: -1}
+    if isinstance(stage, str):
+        return order.get(stage, np.nan)
+    return stage.map(order)
+
+
+@dataclass(frozen=True)
+class SynergyBook:
+    """The synergies of a programme: current state, event history and outcome entries.
+
+    Attributes
+    ----------
+    synergies : DataFrame
+        One row per synergy (:data:`SYNERGY_COLUMNS`), indexed 0..n-1.
+    events : DataFrame
+        Append-only history (:data:`EVENT_COLUMNS`); ``at`` is a UTC timestamp.
+    outcomes : DataFrame
+        Append-only outcome entries (:data:`geo.synergies.outcomes.OUTCOME_COLUMNS`).
+    """
+
+    synergies: pd.DataFrame
+    events: pd.DataFrame
+    outcomes: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        for label, frame, cols in (("synergies", self.synergies, SYNERGY_COLUMNS),
+                                   ("events", self.events, EVENT_COLUMNS)):
+            missing = [c for c in cols if c not in frame.columns]
+            if missing:
+                msg = (f"SynergyBook.{label} lacks columns {missing}; build books with "
+                       "empty_book() and the functions of geo.synergies.lifecycle.")
+                raise SynergyError(msg)
+
+    def get(self, synergy_id: str) -> pd.Series:
+        """The current row of one synergy (raises with the known ids if absent)."""
+        rows = self.synergies[self.synergies["synergy_id"] == synergy_id]
+        if rows.empty:
+            known = self.synergies["synergy_id"].tolist()
+            msg = (f"No synergy with id {synergy_id!r}; known ids: {known[:10]!r}"
+                   f"{' …' if len(known) > 10 else ''}.")
+            raise SynergyError(msg)
+        return rows.iloc[0]
+
+    def next_id(self) -> str:
+        """A fresh ``SYN-00001``-style id, one above the highest in the book."""
+        nums = pd.to_numeric(self.synergies["synergy_id"].str.extract(r"(\d+)$")[0],
+                             errors="coerce")
+        top = int(nums.max()) if nums.notna().any() else 0
+        return f"SYN-{top + 1:05d}"
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def empty_book() -> SynergyBook:
+    """A book with no synergies, events or outcomes (all columns present)."""
+    from geo.synergies.outcomes import OUTCOME_COLUMNS
+
+    return SynergyBook(_empty(SYNERGY_COLUMNS), _empty(EVENT_COLUMNS), _empty(OUTCOME_COLUMNS))
+
+
+def _now(at: datetime | None) -> pd.Timestamp:
+    ts = pd.Timestamp(at if at is not None else datetime.now(UTC))
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _append(frame: pd.DataFrame, rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    new = pd.DataFrame(rows, columns=columns)
+    if frame.empty:
+        return new.reset_index(drop=True)
+    return pd.concat([frame, new], ignore_index=True)
+
+
+def _event(book: SynergyBook, synergy_id: str, at: pd.Timestamp, kind: str, *,
+           practitioner: str, version: int, note: str = "", from_stage: str | None = None,
+           to_stage: str | None = None, offset: int = 0) -> dict[str, Any]:
+    return {"event_id": len(book.events) + 1 + offset, "synergy_id": synergy_id, "at": at,
+            "kind": kind, "from_stage": from_stage, "to_stage": to_stage, "note": note,
+            "practitioner": practitioner, "version": version}
+
+
+def check_version(current: pd.Series, expected_version: int) -> None:
+    """Refuse a change made on a stale copy of a synergy (optimistic locking).
+
+    Raises
+    ------
+    SynergyError
+        When ``expected_version`` is not the synergy's current version: says who saved the
+        newer version, when, and what to do.
+    """
+    have = int(current["version"])
+    if int(expected_version) != have:
+        when = pd.Timestamp(current["updated_at"]).strftime("%Y-%m-%d %H:%M UTC")
+        msg = (f"Synergy {current['synergy_id']} was changed by {current['updated_by']!s} at "
+               f"{when} while you were editing it (you edited version {expected_version!r}, it "
+               f"is now version {have}). Your change was not saved: reload the synergy, check "
+               "their change, and apply yours again.")
+        raise SynergyError(msg)
+
+
+def check_pair(have: Mapping[str, Any], want: Mapping[str, Any],
+               quantity: float | None = None) -> float:
+    """Validate that a have and a want can form a synergy; return the agreed quantity.
+
+    The quantity defaults to the smaller of the two records' quantities when their units
+    agree, else to the have's.
+
+    Raises
+    ------
+    SynergyError
+        Want matched to want (or have to have), a site matched to itself, or a quantity that
+        is not positive or exceeds the have's quantity.
+    """
+    if have.get("direction") != "have" or want.get("direction") != "want":
+        msg = (f"A synergy joins a have to a want; got {have.get('resource_id')!r} "
+               f"({have.get('direction')!r}) and {want.get('resource_id')!r} "
+               f"({want.get('direction')!r}). Pick one have and one want.")
+        raise SynergyError(msg)
+    if have.get("site_id") == want.get("site_id"):
+        msg = (f"A synergy joins two different sites, but {have.get('resource_id')!r} and "
+               f"{want.get('resource_id')!r} are both at site {have.get('site_id')!r}; record "
+               "internal reuse on the site itself.")
+        raise SynergyError(msg)
+    q_have = pd.to_numeric(pd.Series([have.get("quantity")]), errors="coerce").iloc[0]
+    q_want = pd.to_numeric(pd.Series([want.get("quantity")]), errors="coerce").iloc[0]
+    if quantity is None:
+        same_unit = have.get("unit") == want.get("unit")
+        candidates = [q for q in (q_have, q_want if same_unit else np.nan) if np.isfinite(q)]
+        quantity = float(min(candidates)) if candidates else float("nan")
+    q = float(quantity)
+    if np.isfinite(q) and q <= 0:
+        msg = f"The agreed quantity must be positive, got {quantity!r}; enter the quantity moved."
+        raise SynergyError(msg)
+    if np.isfinite(q) and np.isfinite(q_have) and q > q_have * (1 + 1e-9):
+        msg = (f"The agreed quantity {q:g} {have.get('unit')} exceeds the have's quantity "
+               f"{q_have:g} {have.get('unit')} ({have.get('resource_id')!r}); enter at most "
+               f"{q_have:g} or update the have first.")
+        raise SynergyError(msg)
+    return q
+
+
+def create_synergy(
+    book: SynergyBook,
+    *,
+    have: Mapping[str, Any],
+    want: Mapping[str, Any],
+    practitioner: str,
+    stage: str = "idea",
+    quantity: float | None = None,
+    note: str = "",
+    proposed_because: str = "",
+    distance_km: float | None = None,
+    distance_method: str = "",
+    at: datetime | None = None,
+    synergy_id: str | None = None,
+) -> tuple[SynergyBook, str]:
+    """Record a new synergy between a have and a want (one action from a match).
+
+    Parameters
+    ----------
+    have, want : mapping
+        Resource records (rows of ``programme.resources``): ``resource_id``, ``site_id``,
+        ``direction``, ``quantity``, ``unit``, ``ewc_code``, ``resource_class``,
+        ``description``.
+    practitioner : str
+        Who is responsible.
+    stage : str
+        Starting stage (``idea`` for workshop entries, later stages for ones already found).
+    quantity : float, optional
+        Agreed quantity in the have's unit (default: see :func:`check_pair`).
+    proposed_because, distance_km, distance_method : optional
+        Why the match was proposed and how far apart the sites are (km; ``road`` or
+        ``straight-line``), copied from the match.
+
+    Returns
+    -------
+    (SynergyBook, str)
+        The new book and the new synergy's id.
+    """
+    if not str(practitioner).strip():
+        msg = "Every synergy needs a responsible practitioner; enter a name."
+        raise SynergyError(msg)
+    if stage not in STAGES:
+        msg = f"A new synergy starts at one of {STAGES}, got {stage!r}."
+        raise SynergyError(msg)
+    q = check_pair(have, want, quantity)
+    live = book.synergies[(book.synergies["have_resource_id"] == have["resource_id"])
+                          & (book.synergies["want_resource_id"] == want["resource_id"])
+                          & (book.synergies["stage"] != ABANDONED)]
+    if not live.empty:
+        msg = (f"{have['resource_id']!r} → {want['resource_id']!r} is already tracked as "
+               f"{live['synergy_id'].iloc[0]} ({live['stage'].iloc[0]}); update that one.")
+        raise SynergyError(msg)
+    ts = _now(at)
+    sid = synergy_id or book.next_id()
+    if (book.synergies["synergy_id"] == sid).any():
+        msg = f"Synergy id {sid!r} is taken; leave synergy_id empty to get a fresh one."
+        raise SynergyError(msg)
+    row = {
+        "synergy_id": sid, "have_resource_id": have["resource_id"],
+        "want_resource_id": want["resource_id"], "from_site_id": have["site_id"],
+        "to_site_id": want["site_id"], "resource_class": have.get("resource_class"),
+        "ewc_code": have.get("ewc_code"), "description": have.get("description"),
+        "quantity": q, "unit": have.get("unit"), "stage": stage,
+        "practitioner": practitioner, "proposed_because": proposed_because,
+        "distance_km": np.nan if distance_km is None else float(distance_km),
+        "distance_method": distance_method, "abandon_reason": None, "case_study": None,
+        "created_at": ts, "updated_at": ts, "updated_by": practitioner, "version": 1,
+    }
+    text = note or (f"created at stage {stage!r}" + (f": {proposed_because}"
+                                                      if proposed_because else ""))
+    event = _event(book, sid, ts, "created", practitioner=practitioner, version=1,
+                   note=text, to_stage=stage)
+    logger.info("synergy %s created: %s -> %s", sid, have["resource_id"], want["resource_id"])
+    return replace(book, synergies=_append(book.synergies, [row], SYNERGY_COLUMNS),
+                   events=_append(book.events, [event], EVENT_COLUMNS)), sid
+
+
+def _update(book: SynergyBook, synergy_id: str, changes: dict[str, Any], *, kind: str,
+            practitioner: str, expected_version: int, at: datetime | None, note: str = "",
+            from_stage: str | None = None, to_stage: str | None = None) -> SynergyBook:
+    current = book.get(synergy_id)
+    check_version(current, expected_version)
+    if not str(practitioner).strip():
+        msg = "Every change names the practitioner making it; enter a name."
+        raise SynergyError(msg)
+    ts = _now(at)
+    version = int(current["version"]) + 1
+    syn = book.synergies.copy()
+    pos = syn.index[syn["synergy_id"] == synergy_id][0]
+    for col, value in {**changes, "updated_at": ts, "updated_by": practitioner,
+                       "version": version}.items():
+        syn.at[pos, col] = value
+    event = _event(book, synergy_id, ts, kind, practitioner=practitioner, version=version,
+                   note=note, from_stage=from_stage, to_stage=to_stage)
+    return replace(book, synergies=syn, events=_append(book.events, [event], EVENT_COLUMNS))
+
+
+def change_stage(
+    book: SynergyBook,
+    synergy_id: str,
+    to_stage: str,
+    *,
+    expected_version: int,
+    practitioner: str,
+    note: str = "",
+    reason: str = "",
+    at: datetime | None = None,
+) -> SynergyBook:
+    """Move a synergy to another stage, recording a dated event with the note and reason.
+
+    Moving forward (even skipping stages) needs nothing more; moving back to an earlier
+    stage, abandoning, or reopening an abandoned synergy needs a ``reason``.
+
+    Examples
+    --------
+    >>> have = {"resource_id": "R1", "site_id": "S1", "direction": "have", "quantity": 10,
+    ...         "unit": "t/yr"}
+    >>> want = {"resource_id": "R2", "site_id": "S2", "direction": "want", "quantity": 4,
+    ...         "unit": "t/yr"}
+    >>> book, sid = create_synergy(empty_book(), have=have, want=want, practitioner="Aino")
+    >>> book = change_stage(book, sid, "in progress", expected_version=1, practitioner="Aino")
+    >>> book.get(sid)["stage"], int(book.get(sid)["version"]), len(history(book, sid))
+    ('in progress', 2, 2)
+    """
+    if to_stage not in ALL_STAGES:
+        msg = f"Unknown stage {to_stage!r}; choose one of {ALL_STAGES}."
+        raise SynergyError(msg)
+    current = book.get(synergy_id)
+    from_stage = str(current["stage"])
+    if to_stage == from_stage:
+        msg = f"Synergy {synergy_id} is already at stage {to_stage!r}; pick another stage."
+        raise SynergyError(msg)
+    reason = reason.strip()
+    if to_stage == ABANDONED and not reason:
+        msg = (f"Abandoning synergy {synergy_id} needs a reason (e.g. 'quality not accepted', "
+               "'company closed'); enter one.")
+        raise SynergyError(msg)
+    if from_stage == ABANDONED and not reason:
+        msg = f"Reopening abandoned synergy {synergy_id} needs a reason; enter one."
+        raise SynergyError(msg)
+    backwards = stage_rank(to_stage) < stage_rank(from_stage)
+    if ABANDONED not in (to_stage, from_stage) and backwards and not reason:
+        msg = (f"Moving synergy {synergy_id} back from {from_stage!r} to {to_stage!r} needs a "
+               "reason (stages normally only move forward); enter why it went back.")
+        raise SynergyError(msg)
+    changes: dict[str, Any] = {"stage": to_stage}
+    if to_stage == ABANDONED:
+        changes["abandon_reason"] = reason
+    elif from_stage == ABANDONED:
+        changes["abandon_reason"] = None
+    text = " — ".join(t for t in (note.strip(), f"reason: {reason}" if reason else "") if t)
+    return _update(book, synergy_id, changes, kind="stage", practitioner=practitioner,
+                   expected_version=expected_version, at=at, note=text,
+                   from_stage=from_stage, to_stage=to_stage)
+
+
+def add_note(book: SynergyBook, synergy_id: str, note: str, *, expected_version: int,
+             practitioner: str, at: datetime | None = None) -> SynergyBook:
+    """Add a dated note to a synergy's history (the stage does not change)."""
+    if not note.strip():
+        msg = "A note needs some text; write what happened."
+        raise SynergyError(msg)
+    return _update(book, synergy_id, {}, kind="note", practitioner=practitioner,
+                   expected_version=expected_version, at=at, note=note.strip())
+
+
+def assign(book: SynergyBook, synergy_id: str, new_practitioner: str, *,
+           expected_version: int, practitioner: str,
+           at: datetime | None = None) -> SynergyBook:
+    """Hand a synergy to another responsible practitioner (recorded in the history)."""
+    if not new_practitioner.strip():
+        msg = "Name the practitioner who takes the synergy over."
+        raise SynergyError(msg)
+    old = book.get(synergy_id)["practitioner"]
+    return _update(book, synergy_id, {"practitioner": new_practitioner.strip()},
+                   kind="assigned", practitioner=practitioner,
+                   expected_version=expected_version, at=at,
+                   note=f"responsibility {old!s} → {new_practitioner.strip()}")
+
+
+def attach_case_study(book: SynergyBook, synergy_id: str, reference: str, *,
+                      expected_version: int, practitioner: str,
+                      at: datetime | None = None) -> SynergyBook:
+    """Attach a case-study document or link to a completed synergy (shown by the knowledge base)."""
+    current = book.get(synergy_id)
+    if current["stage"] != "completed":
+        msg = (f"Case studies belong to completed synergies; {synergy_id} is at stage "
+               f"{current['stage']!r}. Complete it first.")
+        raise SynergyError(msg)
+    if not reference.strip():
+        msg = "Give the case study's link or document reference."
+        raise SynergyError(msg)
+    return _update(book, synergy_id, {"case_study": reference.strip()}, kind="case study",
+                   practitioner=practitioner, expected_version=expected_version, at=at,
+                   note=reference.strip())
+
+
+def history(book: SynergyBook, synergy_id: str) -> pd.DataFrame:
+    """All events of one synergy, oldest first (the record is never overwritten)."""
+    book.get(synergy_id)
+    ev = book.events[book.events["synergy_id"] == synergy_id]
+    return ev.sort_values(["at", "event_id"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,397 @@
+"""Report data: the resource-pool Sankey, the synergy network and the KPI figures.
+
+- :func:`sankey_data` — every have recorded in tonnes, by stream, split into the tonnes in
+  synergies (by stage) and the rest by current fate (landfill, incineration…). A have's
+  tonnes go first to its most advanced live synergies (capped at its quantity), the rest to
+  its fate, so flows conserve tonnes at every node (:func:`conservation_errors`).
+- :func:`network_edges` — lines between sites (or between parks for viewers), width by
+  tonnes; :func:`graph_layout` places the same network for a graph view.
+- :func:`kpis` — the dashboard figures, each with its unit and, for CO2e, its factors.
+
+Anything a non-practitioner sees passes the confidentiality rule (:mod:`geo.confidentiality`):
+streams, stages and park links over fewer than ``k`` producers are merged or blanked.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely import linestrings
+
+from geo.confidentiality import can_see_companies, check_k, suppress_small_groups
+from geo.errors import ConfidentialityError
+from geo.programme import tonnes_per_year
+from geo.synergies._prepare import site_lonlat
+from geo.synergies.lifecycle import ABANDONED, STAGES, stage_rank
+from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcomes_wide
+from geo.synergies.streams import stream_labels
+
+if TYPE_CHECKING:
+    from geo.catalogue import Catalogue
+    from geo.factors import Factors
+    from geo.programme import Programme
+    from geo.settings import Role
+    from geo.synergies.lifecycle import SynergyBook
+
+__all__ = [
+    "SankeyData",
+    "allocate_tonnes",
+    "conservation_errors",
+    "graph_layout",
+    "kpis",
+    "network_edges",
+    "sankey_data",
+    "synergy_attributes",
+]
+
+logger = logging.getLogger(__name__)
+
+ROOT_LABEL: Final = "All haves"
+OTHER_STREAMS: Final = "Other streams (merged: fewer than k producers)"
+OTHER_SINKS: Final = "Other outcomes (merged: fewer than k producers)"
+
+
+def synergy_attributes(book: SynergyBook, programme: Programme,
+                       catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """One row per synergy with its producer's park and sector, receiver, stream and tonnes."""
+    syn = book.synergies
+    sites = programme.sites.drop_duplicates("site_id").set_index("site_id")
+    return pd.DataFrame({
+        "synergy_id": syn["synergy_id"].to_numpy(),
+        "from_site_id": syn["from_site_id"].to_numpy(),
+        "to_site_id": syn["to_site_id"].to_numpy(),
+        "park_id": syn["from_site_id"].map(sites["park_id"]).to_numpy(),
+        "to_park_id": syn["to_site_id"].map(sites["park_id"]).to_numpy(),
+        "sector_nace": syn["from_site_id"].map(sites["sector_nace"]).to_numpy(),
+        "stage": syn["stage"].to_numpy(),
+        "stream": stream_labels(syn["ewc_code"], syn["resource_class"], catalogue).to_numpy(),
+        "tonnes_per_year": tonnes_per_year(syn).to_numpy(),
+    })
+
+
+def allocate_tonnes(haves: pd.DataFrame, synergies: pd.DataFrame) -> pd.DataFrame:
+    """Split each have's tonnes between its live synergies (most advanced first) and its fate.
+
+    Parameters
+    ----------
+    haves : DataFrame
+        ``resource_id``, ``tonnes`` (t/yr), ``fate``.
+    synergies : DataFrame
+        ``have_resource_id``, ``stage``, ``quantity``, ``unit``; abandoned ones and non-t/yr
+        ones are ignored.
+
+    Returns
+    -------
+    DataFrame
+        ``resource_id``, ``sink`` (a stage, or ``fate:<fate>``) and ``tonnes``; per have the
+        tonnes sum exactly to its own.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"resource_id": ["R1"], "tonnes": [10.0], "fate": ["landfill"]})
+    >>> s = pd.DataFrame({"have_resource_id": ["R1", "R1"], "stage": ["idea", "completed"],
+    ...                   "quantity": [8.0, 6.0], "unit": ["t/yr", "t/yr"]})
+    >>> allocate_tonnes(h, s).values.tolist()
+    [['R1', 'completed', 6.0], ['R1', 'idea', 4.0]]
+    """
+    live = synergies[(synergies["stage"] != ABANDONED) & (synergies["unit"] == "t/yr")
+                     & synergies["have_resource_id"].isin(haves["resource_id"])]
+    cap = haves.set_index("resource_id")["tonnes"]
+    cap = cap[~cap.index.duplicated()]
+    rows = [pd.DataFrame(columns=["resource_id", "sink", "tonnes"])]
+    used = pd.Series(0.0, index=cap.index)
+    if len(live):
+        live = live.assign(_rank=stage_rank(live["stage"]),
+                           _q=pd.to_numeric(live["quantity"], errors="coerce").fillna(0.0))
+        live = live.sort_values(["have_resource_id", "_rank"], ascending=[True, False],
+                                kind="stable")
+        before = live.groupby("have_resource_id")["_q"].cumsum() - live["_q"]
+        room = live["have_resource_id"].map(cap).to_numpy(float) - before.to_numpy(float)
+        alloc = np.clip(np.minimum(live["_q"].to_numpy(float), room), 0.0, None)
+        part = pd.DataFrame({"resource_id": live["have_resource_id"].to_numpy(),
+                             "sink": live["stage"].to_numpy(), "tonnes": alloc})
+        part = part.groupby(["resource_id", "sink"], sort=False, as_index=False)["tonnes"].sum()
+        rows.append(part)
+        used = used.add(part.groupby("resource_id")["tonnes"].sum(), fill_value=0.0)
+    fate = haves.drop_duplicates("resource_id").set_index("resource_id")["fate"]
+    rest = pd.DataFrame({"resource_id": cap.index,
+                         "sink": "fate:" + fate.reindex(cap.index).fillna("unknown").astype(str),
+                         "tonnes": (cap - used.reindex(cap.index).fillna(0.0)).to_numpy()})
+    rows.append(rest)
+    out = pd.concat([r for r in rows if len(r)], ignore_index=True)
+    return out[out["tonnes"] > 0].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SankeyData:
+    """Nodes and links of the resource-pool Sankey (tonnes per year).
+
+    ``nodes``: ``node`` (position), ``label``, ``column`` (0 root, 1 stream, 2 stage/fate),
+    ``tonnes_in``, ``tonnes_out``, ``producers``. ``links``: ``source``, ``target`` (node
+    positions), ``tonnes``. ``notes``: what was left out and why.
+    """
+
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def _sink_label(sink: pd.Series) -> pd.Series:
+    is_fate = sink.str.startswith("fate:")
+    fate = sink.str.slice(5)
+    return pd.Series(np.where(is_fate, "Not in a synergy: " + fate,
+                              "In synergy: " + sink), index=sink.index)
+
+
+def _merge_small(labels: pd.Series, producer: pd.Series, k: int, other: str) -> pd.Series:
+    """Relabel groups with fewer than ``k`` distinct producers as ``other``, then fold the
+    smallest remaining groups into ``other`` until it, too, has ``k`` producers."""
+    counts = pd.DataFrame({"g": labels, "p": producer}).drop_duplicates().groupby("g")["p"].size()
+    small = set(counts.index[counts < k])
+    if not small:
+        return labels
+    out = labels.where(~labels.isin(small), other)
+
+    def n_other(series: pd.Series) -> int:
+        return int(producer[series == other].nunique())
+
+    while n_other(out) < k:
+        rest = counts[[g for g in counts.index if g not in small]].sort_values()
+        if rest.empty:
+            break
+        small.add(rest.index[0])
+        out = labels.where(~labels.isin(small), other)
+    return out
+
+
+def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue | None = None,
+                role: Role = "practitioner", k: int = 3) -> SankeyData:
+    """The resource pool as a Sankey: All haves → stream → synergy stage or current fate.
+
+    Parameters
+    ----------
+    role, k : viewer role and the confidentiality ``k``
+        For viewers who may not see companies, streams and sinks with fewer than ``k``
+        producing sites are merged.
+
+    Raises
+    ------
+    ConfidentialityError
+        For such a viewer when the whole pool has fewer than ``k`` producers.
+    """
+    res = programme.resources
+    t = tonnes_per_year(res)
+    is_have = (res["direction"] == "have").to_numpy()
+    notes: list[str] = []
+    other_units = int((is_have & t.isna().to_numpy()).sum())
+    if other_units:
+        notes.append(f"{other_units} haves recorded in other units (MWh/yr, m3/yr) or without "
+                     "a quantity are not in this tonnage picture.")
+    haves = res[is_have & t.notna().to_numpy()]
+    haves = pd.DataFrame({"resource_id": haves["resource_id"].to_numpy(),
+                          "site_id": haves["site_id"].to_numpy(),
+                          "tonnes": t[haves.index].to_numpy(float),
+                          "fate": haves["fate"].to_numpy(),
+                          "stream": stream_labels(haves["ewc_code"], haves["resource_class"],
+                                                  catalogue).to_numpy()})
+    flows = allocate_tonnes(haves, book.synergies)
+    meta = haves.drop_duplicates("resource_id").set_index("resource_id")
+    flows["stream"] = flows["resource_id"].map(meta["stream"])
+    flows["site_id"] = flows["resource_id"].map(meta["site_id"])
+    flows["sink"] = _sink_label(flows["sink"])
+    if not can_see_companies(role):
+        k = check_k(k)
+        if flows["site_id"].nunique() < k:
+            msg = (f"The resource pool has fewer than {k} producers, so no breakdown can be "
+                   "shown to viewers; ask a practitioner for the report.")
+            raise ConfidentialityError(msg)
+        flows["stream"] = _merge_small(flows["stream"], flows["site_id"], k, OTHER_STREAMS)
+        flows["sink"] = _merge_small(flows["sink"], flows["site_id"], k, OTHER_SINKS)
+    order = {s: i for i, s in enumerate(STAGES)}
+    sinks = sorted(flows["sink"].unique(),
+                   key=lambda s: (not s.startswith("In synergy"),
+                                  order.get(s.removeprefix("In synergy: "), 99), s))
+    streams = (flows.groupby("stream")["tonnes"].sum().sort_values(ascending=False)
+               .index.tolist())
+    labels = [ROOT_LABEL, *streams, *sinks]
+    column = [0] + [1] * len(streams) + [2] * len(sinks)
+    pos = {lab: i for i, lab in enumerate(labels)}
+    root = flows.groupby("stream", sort=False)["tonnes"].sum()
+    mid = flows.groupby(["stream", "sink"], sort=False)["tonnes"].sum().reset_index()
+    links = pd.concat([
+        pd.DataFrame({"source": 0, "target": root.index.map(pos), "tonnes": root.to_numpy()}),
+        pd.DataFrame({"source": mid["stream"].map(pos), "target": mid["sink"].map(pos),
+                      "tonnes": mid["tonnes"].to_numpy()}),
+    ], ignore_index=True)
+    tin = links.groupby("target")["tonnes"].sum()
+    tout = links.groupby("source")["tonnes"].sum()
+    producers = pd.concat([
+        pd.Series({0: flows["site_id"].nunique()}),
+        flows.groupby("stream")["site_id"].nunique().rename(index=pos),
+        flows.groupby("sink")["site_id"].nunique().rename(index=pos),
+    ])
+    nodes = pd.DataFrame({"node": range(len(labels)), "label": labels, "column": column})
+    nodes["tonnes_in"] = nodes["node"].map(tin).fillna(0.0)
+    nodes["tonnes_out"] = nodes["node"].map(tout).fillna(0.0)
+    nodes["producers"] = nodes["node"].map(producers).fillna(0).astype(int)
+    return SankeyData(nodes=nodes, links=links.astype({"source": int, "target": int}),
+                      notes=tuple(notes))
+
+
+def conservation_errors(sankey: SankeyData, *, tol_t: float = 1e-6) -> pd.DataFrame:
+    """Nodes where tonnes in ≠ tonnes out (sources and sinks checked against the total).
+
+    An empty frame means flows conserve tonnes at every node: each stream passes on what it
+    receives, and what the root sends equals what the sinks receive.
+    """
+    n = sankey.nodes
+    mid = n[n["column"] == 1]
+    bad = mid[(mid["tonnes_in"] - mid["tonnes_out"]).abs() > tol_t * max(1.0, mid["tonnes_in"]
+                                                                          .abs().max())]
+    sent = float(n.loc[n["column"] == 0, "tonnes_out"].sum())
+    received = float(n.loc[n["column"] == 2, "tonnes_in"].sum())
+    rows = [bad[["label", "tonnes_in", "tonnes_out"]]]
+    if abs(sent - received) > tol_t * max(1.0, sent):
+        rows.append(pd.DataFrame({"label": ["(root → sinks)"], "tonnes_in": [received],
+                                  "tonnes_out": [sent]}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def network_edges(book: SynergyBook, programme: Programme, *, role: Role = "practitioner",
+                  k: int = 3, stages: tuple[str, ...] = STAGES) -> gpd.GeoDataFrame:
+    """Synergy links as lines (EPSG:4326), width by tonnes.
+
+    Practitioners get one line per (from site, to site) with its synergies, tonnes, most
+    advanced stage and site names; other viewers get lines between park centroids with the
+    k rule applied (``suppressed`` rows carry no figures and should not be drawn).
+    """
+    syn = book.synergies[book.synergies["stage"].isin(stages)]
+    syn = syn.assign(tonnes=tonnes_per_year(syn), _rank=stage_rank(syn["stage"]))
+    sites = programme.sites.drop_duplicates("site_id").set_index("site_id")
+    cols = ["from", "to", "from_name", "to_name", "synergies", "producers", "tonnes_per_year",
+            "stage", "codes", "geometry"]
+    if syn.empty:
+        return gpd.GeoDataFrame({c: [] for c in cols[:-1]}, geometry=[], crs=4326)
+    if can_see_companies(role):
+        a = syn["from_site_id"]
+        b = syn["to_site_id"]
+        lon, lat = site_lonlat(sites)
+        pos = pd.Series(np.arange(len(sites)), index=sites.index)
+        names = sites["name"]
+    else:
+        a = syn["from_site_id"].map(sites["park_id"]).fillna("(outside parks)")
+        b = syn["to_site_id"].map(sites["park_id"]).fillna("(outside parks)")
+        parks = programme.parks.drop_duplicates("park_id").set_index("park_id")
+        metric = parks.estimate_utm_crs() if len(parks) else "EPSG:3857"
+        cent = parks.to_crs(metric).representative_point().to_crs(4326) if len(parks) else \
+            gpd.GeoSeries([], crs=4326)
+        lon, lat = np.asarray(cent.x), np.asarray(cent.y)
+        pos = pd.Series(np.arange(len(parks)), index=parks.index)
+        names = parks["name"]
+    grouped = syn.assign(_a=a.to_numpy(), _b=b.to_numpy()).groupby(["_a", "_b"], sort=True)
+    edges = grouped.agg(synergies=("synergy_id", "size"), producers=("from_site_id", "nunique"),
+                        tonnes_per_year=("tonnes", "sum"), _rank=("_rank", "max"),
+                        codes=("ewc_code", lambda c: " ".join(sorted(set(c.dropna())))))
+    edges = edges.reset_index().rename(columns={"_a": "from", "_b": "to"})
+    edges["stage"] = np.asarray(STAGES, dtype=object)[edges["_rank"].clip(0).astype(int)]
+    edges["from_name"] = edges["from"].map(names)
+    edges["to_name"] = edges["to"].map(names)
+    ia, ib = edges["from"].map(pos), edges["to"].map(pos)
+    ok = ia.notna() & ib.notna()
+    ia_i = ia.fillna(0).astype(int).to_numpy()
+    ib_i = ib.fillna(0).astype(int).to_numpy()
+    ok &= np.isfinite(lon[ia_i]) & np.isfinite(lon[ib_i]) if len(lon) else False
+    coords = np.stack([np.column_stack([lon[ia_i], lat[ia_i]]),
+                       np.column_stack([lon[ib_i], lat[ib_i]])], axis=1) if len(lon) else None
+    geom = np.full(len(edges), None, dtype=object)
+    if coords is not None and ok.any():
+        geom[ok.to_numpy()] = linestrings(coords[ok.to_numpy()])
+    out = gpd.GeoDataFrame(edges[cols[:-1]], geometry=list(geom), crs=4326)
+    if not can_see_companies(role):
+        out = suppress_small_groups(out, producers_col="producers", k=k,
+                                    value_cols=["synergies", "tonnes_per_year"])
+        out["codes"] = out["codes"].where(~out["suppressed"], "")
+    return out
+
+
+def graph_layout(edges: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
+    """Positions of the network's nodes for a graph view (spring layout weighted by tonnes).
+
+    Returns one row per node: ``node``, ``name``, ``x``, ``y`` (unitless), ``tonnes_out``,
+    ``tonnes_in``.
+    """
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for row in edges.itertuples(index=False):
+        w = float(row.tonnes_per_year) if np.isfinite(row.tonnes_per_year) else 0.0
+        g.add_edge(row[0], row[1], weight=np.log1p(w) + 1.0)
+    if g.number_of_nodes() == 0:
+        return pd.DataFrame(columns=["node", "name", "x", "y", "tonnes_out", "tonnes_in"])
+    pos = nx.spring_layout(g, seed=seed, weight="weight")
+    names = dict(zip(edges["from"], edges["from_name"], strict=False)) | dict(
+        zip(edges["to"], edges["to_name"], strict=False))
+    t = pd.to_numeric(edges["tonnes_per_year"], errors="coerce").fillna(0.0)
+    out_t = t.groupby(edges["from"]).sum()
+    in_t = t.groupby(edges["to"]).sum()
+    nodes = list(g.nodes)
+    return pd.DataFrame({"node": nodes, "name": [names.get(n, n) for n in nodes],
+                         "x": [pos[n][0] for n in nodes], "y": [pos[n][1] for n in nodes],
+                         "tonnes_out": [float(out_t.get(n, 0.0)) for n in nodes],
+                         "tonnes_in": [float(in_t.get(n, 0.0)) for n in nodes]})
+
+
+def kpis(programme: Programme, book: SynergyBook, *, factors: Factors,
+         config: OutcomeConfig | None = None, sankey: SankeyData | None = None,
+         role: Role = "practitioner", k: int = 3) -> pd.DataFrame:
+    """The dashboard: members, synergies by stage, tonnes placed, outcome totals.
+
+    Returns ``kpi``, ``value``, ``unit``, ``producers`` and ``note`` (the factor citation for
+    CO2e, "suppressed" where a figure rests on fewer than ``k`` producers for a viewer).
+    """
+    config = config or OutcomeConfig()
+    syn = book.synergies
+    sankey = sankey or sankey_data(programme, book, role="practitioner")
+    n = sankey.nodes
+    total_t = float(n.loc[n["column"] == 0, "tonnes_out"].sum())
+    in_syn = n[(n["column"] == 2) & n["label"].str.startswith("In synergy")]
+    live = syn[syn["stage"] != ABANDONED]
+    rows: list[tuple[str, float, str, int, str]] = [
+        ("Member sites", float(len(programme.sites)), "sites", len(programme.sites), ""),
+        ("Members in live synergies",
+         float(pd.concat([live["from_site_id"], live["to_site_id"]]).nunique()), "sites",
+         int(live["from_site_id"].nunique()), ""),
+        ("Haves recorded", total_t, "t/yr", int(n.loc[n["column"] == 0, "producers"].sum()), ""),
+        ("Haves in live synergies", float(in_syn["tonnes_in"].sum()), "t/yr",
+         int(live["from_site_id"].nunique()), ""),
+    ]
+    for stage in (*STAGES, ABANDONED):
+        part = syn[syn["stage"] == stage]
+        rows.append((f"Synergies: {stage}", float(len(part)), "synergies",
+                     int(part["from_site_id"].nunique()), ""))
+    closed = syn["stage"].isin(["completed", ABANDONED])
+    done = float((syn["stage"] == "completed").sum())
+    rows.append(("Completion rate (completed ÷ closed)",
+                 done / closed.sum() if closed.any() else float("nan"), "share",
+                 int(syn.loc[closed, "from_site_id"].nunique()), ""))
+    wide = outcomes_wide(book, factors=factors, config=config)
+    producers = wide["synergy_id"].map(syn.set_index("synergy_id")["from_site_id"]).nunique()
+    for name in config.tracked:
+        note = str(wide["co2e_factors"].iloc[0]) if name == "co2e_avoided_t" and len(wide) \
+            else ""
+        rows.append((OUTCOME_TYPES[name].label + " (all years)", float(wide[name].sum()),
+                     config.unit_of(name), int(producers), note))
+    out = pd.DataFrame(rows, columns=["kpi", "value", "unit", "producers", "note"])
+    if not can_see_companies(role):
+        k = check_k(k)
+        figures = ~out["unit"].isin(["sites", "synergies"])
+        small = figures & (out["producers"] < k)
+        out.loc[small, "value"] = np.nan
+        out.loc[small, "note"] = f"suppressed: fewer than {k} producers"
+        out["producers"] = out["producers"].where(~small)
+    return out

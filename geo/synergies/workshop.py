@@ -1,0 +1,221 @@
+"""Workshop mode: fast entry of haves and wants, then bulk creation of synergies.
+
+A business-opportunity workshop of 50–60 members logs 200–300 potential synergies in a day.
+Practitioners type haves and wants into a table (:func:`entries_to_resources`) and pair them
+up in another (:func:`links_to_synergies`); every row is checked, good rows are taken, bad
+rows are reported with the rule they break and kept for correction, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import SynergyError
+from geo.programme import DIRECTIONS, FREQUENCIES, RESOURCE_COLUMNS, UNITS
+from geo.synergies.lifecycle import (
+    ABANDONED,
+    EVENT_COLUMNS,
+    SYNERGY_COLUMNS,
+    _append,
+    _now,
+    check_pair,
+)
+
+if TYPE_CHECKING:
+    from geo.catalogue import Catalogue
+    from geo.programme import Programme
+    from geo.synergies.lifecycle import SynergyBook
+
+__all__ = ["ENTRY_COLUMNS", "LINK_COLUMNS", "entries_to_resources", "links_to_synergies"]
+
+logger = logging.getLogger(__name__)
+
+ENTRY_COLUMNS: Final = ["site_id", "direction", "ewc_code", "description", "quantity", "unit",
+                        "frequency"]
+"""Columns of the fast-entry table (one have or want per row)."""
+LINK_COLUMNS: Final = ["have_id", "want_id", "quantity", "note"]
+"""Columns of the proposed-links table (``quantity`` optional, in the have's unit)."""
+
+
+def _blank(value: object) -> bool:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return str(value).strip() == ""
+
+
+def entries_to_resources(
+    entries: pd.DataFrame,
+    programme: Programme,
+    *,
+    catalogue: Catalogue | None = None,
+    recorded_on: date | None = None,
+    id_prefix: str = "WS",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check fast-entry rows and turn the good ones into resource records.
+
+    Parameters
+    ----------
+    entries : DataFrame
+        :data:`ENTRY_COLUMNS`; empty rows (no site, no description) are ignored.
+    programme : Programme
+        For the known sites and existing resource ids.
+    catalogue : Catalogue, optional
+        Normalises codes (``"15 01 02"`` → ``"150102"``), checks they exist and marks
+        hazardous ones; without it codes must already be 6 digits.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        New resources (:data:`geo.programme.RESOURCE_COLUMNS`, provenance ``workshop``) and
+        a report with one row per entry: ``row``, ``status`` (``ok``/``error``),
+        ``resource_id`` and ``message``.
+    """
+    missing = [c for c in ENTRY_COLUMNS if c not in entries.columns]
+    if missing:
+        msg = f"The entry table lacks columns {missing}; expected {ENTRY_COLUMNS}."
+        raise SynergyError(msg)
+    sites = set(programme.sites["site_id"])
+    taken = set(programme.resources["resource_id"].astype(str))
+    day = (recorded_on or date.today()).isoformat()
+    n = 0
+    rows: list[dict[str, Any]] = []
+    report: list[dict[str, Any]] = []
+    for i, e in enumerate(entries[ENTRY_COLUMNS].to_dict("records")):
+        if all(_blank(e[c]) for c in ("site_id", "description", "ewc_code")):
+            continue
+        problems: list[str] = []
+        if e["site_id"] not in sites:
+            problems.append(f"site {e['site_id']!r} is not a member site; pick one from the list")
+        if e["direction"] not in DIRECTIONS:
+            problems.append(f"direction {e['direction']!r} must be 'have' or 'want'")
+        code = None if _blank(e["ewc_code"]) else str(e["ewc_code"]).strip()
+        hazardous = False
+        if code is not None:
+            if catalogue is not None:
+                norm = catalogue.normalise_code(code)
+                if norm is None or not catalogue.is_entry(norm):
+                    problems.append(f"code {code!r} is not an entry of the waste catalogue")
+                else:
+                    code, hazardous = norm, catalogue.is_hazardous(norm)
+            elif not (code.isdigit() and len(code) == 6):
+                problems.append(f"code {code!r} must have 6 digits like '150102'")
+        unit = e["unit"] if not _blank(e["unit"]) else "t/yr"
+        if unit not in UNITS:
+            problems.append(f"unit {unit!r} must be one of {UNITS}")
+        klass = ("material" if code is not None or unit == "t/yr"
+                 else "energy" if unit == "MWh/yr" else "water")
+        qty = pd.to_numeric(pd.Series([e["quantity"]]), errors="coerce").iloc[0]
+        if not np.isfinite(qty) or qty <= 0:
+            problems.append(f"quantity {e['quantity']!r} must be a positive number")
+        freq = e["frequency"] if not _blank(e["frequency"]) else None
+        if freq is not None and freq not in FREQUENCIES:
+            problems.append(f"frequency {freq!r} must be one of {FREQUENCIES}")
+        if klass == "material" and code is None:
+            problems.append("a material needs a catalogue code to be matched")
+        if problems:
+            report.append({"row": i + 1, "status": "error", "resource_id": None,
+                           "message": "; ".join(problems) + "."})
+            continue
+        n += 1
+        rid = f"{id_prefix}-{day}-{n:03d}"
+        while rid in taken:
+            n += 1
+            rid = f"{id_prefix}-{day}-{n:03d}"
+        taken.add(rid)
+        rows.append({"resource_id": rid, "site_id": e["site_id"], "direction": e["direction"],
+                     "resource_class": klass, "ewc_code": code, "hazardous": hazardous,
+                     "description": str(e["description"] or "").strip(), "quantity": float(qty),
+                     "unit": unit, "frequency": freq,
+                     "fate": "unknown" if e["direction"] == "have" else None,
+                     "disposal_cost_per_year": None, "provenance": "workshop",
+                     "recorded_on": day})
+        report.append({"row": i + 1, "status": "ok", "resource_id": rid, "message": ""})
+    return (pd.DataFrame(rows, columns=RESOURCE_COLUMNS),
+            pd.DataFrame(report, columns=["row", "status", "resource_id", "message"]))
+
+
+def links_to_synergies(
+    book: SynergyBook,
+    links: pd.DataFrame,
+    resources: pd.DataFrame,
+    *,
+    practitioner: str,
+    at: datetime | None = None,
+) -> tuple[SynergyBook, pd.DataFrame]:
+    """Create a synergy at the ``idea`` stage for every valid proposed link, in one step.
+
+    Each row is checked like :func:`~geo.synergies.lifecycle.create_synergy` (a have and a
+    want, two sites, quantity within the have's) and against the other rows (the same pair
+    twice) and the book (already tracked). Valid rows are appended together.
+
+    Returns
+    -------
+    (SynergyBook, DataFrame)
+        The new book and a report: ``row``, ``status``, ``synergy_id``, ``message``.
+    """
+    if not str(practitioner).strip():
+        msg = "Name the practitioner responsible for the workshop's synergies."
+        raise SynergyError(msg)
+    missing = [c for c in ("have_id", "want_id") if c not in links.columns]
+    if missing:
+        msg = f"The links table lacks columns {missing}; expected {LINK_COLUMNS}."
+        raise SynergyError(msg)
+    by_id = resources.drop_duplicates("resource_id").set_index("resource_id")
+    live = book.synergies[book.synergies["stage"] != ABANDONED]
+    tracked = dict(zip(zip(live["have_resource_id"], live["want_resource_id"], strict=True),
+                       live["synergy_id"], strict=True))
+    ts = _now(at)
+    nums = pd.to_numeric(book.synergies["synergy_id"].str.extract(r"(\d+)$")[0], errors="coerce")
+    next_num = int(nums.max()) + 1 if nums.notna().any() else 1
+    syn_rows: list[dict[str, Any]] = []
+    ev_rows: list[dict[str, Any]] = []
+    report: list[dict[str, Any]] = []
+    for i, link in enumerate(links.to_dict("records")):
+        h_id, w_id = link.get("have_id"), link.get("want_id")
+        if _blank(h_id) and _blank(w_id):
+            continue
+        try:
+            for rid in (h_id, w_id):
+                if rid not in by_id.index:
+                    msg = f"record {rid!r} is not in the programme"
+                    raise SynergyError(msg)
+            have = by_id.loc[h_id].to_dict() | {"resource_id": h_id}
+            want = by_id.loc[w_id].to_dict() | {"resource_id": w_id}
+            q_raw = link.get("quantity")
+            q = check_pair(have, want, None if _blank(q_raw) else float(q_raw))
+            if (h_id, w_id) in tracked:
+                msg = f"already tracked as {tracked[(h_id, w_id)]}"
+                raise SynergyError(msg)
+        except (SynergyError, ValueError) as exc:
+            report.append({"row": i + 1, "status": "error", "synergy_id": None,
+                           "message": str(exc)})
+            continue
+        sid = f"SYN-{next_num:05d}"
+        next_num += 1
+        tracked[(h_id, w_id)] = sid
+        note = "" if _blank(link.get("note")) else str(link["note"]).strip()
+        syn_rows.append({
+            "synergy_id": sid, "have_resource_id": h_id, "want_resource_id": w_id,
+            "from_site_id": have["site_id"], "to_site_id": want["site_id"],
+            "resource_class": have.get("resource_class"), "ewc_code": have.get("ewc_code"),
+            "description": have.get("description"), "quantity": q, "unit": have.get("unit"),
+            "stage": "idea", "practitioner": practitioner,
+            "proposed_because": note or "proposed at a workshop", "distance_km": np.nan,
+            "distance_method": "", "abandon_reason": None, "case_study": None,
+            "created_at": ts, "updated_at": ts, "updated_by": practitioner, "version": 1})
+        ev_rows.append({"event_id": len(book.events) + len(ev_rows) + 1, "synergy_id": sid,
+                        "at": ts, "kind": "created", "from_stage": None, "to_stage": "idea",
+                        "note": "workshop" + (f": {note}" if note else ""),
+                        "practitioner": practitioner, "version": 1})
+        report.append({"row": i + 1, "status": "ok", "synergy_id": sid, "message": ""})
+    logger.info("workshop: %d synergies created, %d rows refused", len(syn_rows),
+                sum(r["status"] == "error" for r in report))
+    new = replace(book, synergies=_append(book.synergies, syn_rows, SYNERGY_COLUMNS),
+                  events=_append(book.events, ev_rows, EVENT_COLUMNS)) if syn_rows else book
+    return new, pd.DataFrame(report, columns=["row", "status", "synergy_id", "message"])
