@@ -1,0 +1,137 @@
+"""Drawings of synergies: the network on the map, the network as a graph, the Sankey.
+
+- :func:`add_synergy_network` — one folium GeoJson layer of lines between sites (or parks),
+  width by tonnes, colour by most advanced stage; tooltips are escaped text. Needs Leaflet only.
+- :func:`network_graph_figure` — the same network as a Plotly graph (spring layout).
+- :func:`sankey_figure` — the resource-pool Sankey (Plotly).
+
+Inputs come from :mod:`geo.synergies.reports`; nothing here computes figures.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import folium
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from layers.base import escape_text, frame_to_geojson
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.synergies.reports import SankeyData
+
+__all__ = ["STAGE_COLOURS", "add_synergy_network", "network_graph_figure", "sankey_figure",
+           "width_px"]
+
+STAGE_COLOURS: Final = {"idea": "#9ecae1", "identified": "#6baed6", "in progress": "#fd8d3c",
+                        "implemented": "#74c476", "completed": "#238b45",
+                        "abandoned": "#bdbdbd"}
+_FATE_COLOUR: Final = "#d6604d"
+
+
+def width_px(tonnes: pd.Series, *, min_px: float = 1.5, max_px: float = 12.0) -> pd.Series:
+    """Line width (pixels) growing with the square root of tonnes, scaled to the largest.
+
+    Examples
+    --------
+    >>> width_px(pd.Series([0.0, 25.0, 100.0])).round(2).tolist()
+    [1.5, 6.75, 12.0]
+    """
+    t = pd.to_numeric(tonnes, errors="coerce").fillna(0.0).clip(lower=0)
+    top = float(np.sqrt(t.max())) if len(t) and t.max() > 0 else 1.0
+    return min_px + (max_px - min_px) * np.sqrt(t) / top
+
+
+def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
+                        name: str = "Synergy network") -> tuple[folium.GeoJson | None, int]:
+    """Lines between sites (or parks) in one GeoJson layer; returns the layer and lines drawn.
+
+    Rows without a geometry (an unlocated site) or marked ``suppressed`` (confidentiality)
+    are not drawn; the page says how many.
+    """
+    drawable = edges[edges.geometry.notna() & ~edges.geometry.is_empty]
+    if "suppressed" in drawable.columns:
+        drawable = drawable[~drawable["suppressed"].astype(bool)]
+    if drawable.empty:
+        return None, 0
+    data = drawable.assign(width=width_px(drawable["tonnes_per_year"]),
+                           tonnes=drawable["tonnes_per_year"].round(1),
+                           route=drawable["from_name"].fillna(drawable["from"]).astype(str)
+                           + " → " + drawable["to_name"].fillna(drawable["to"]).astype(str))
+    cols = ["route", "synergies", "tonnes", "stage", "codes", "width"]
+    layer = folium.GeoJson(
+        frame_to_geojson(data, columns=cols),
+        name=name,
+        style_function=lambda f: {"color": STAGE_COLOURS.get(f["properties"]["stage"], "#555"),
+                                  "weight": f["properties"]["width"], "opacity": 0.85},
+        tooltip=folium.GeoJsonTooltip(fields=cols[:-1],
+                                      aliases=["Flow", "Synergies", "t/yr", "Stage",
+                                               "Codes"]),
+    )
+    layer.add_to(m)
+    return layer, len(drawable)
+
+
+def network_graph_figure(edges: pd.DataFrame, layout: pd.DataFrame, *,
+                         height: int = 520) -> go.Figure:
+    """The synergy network as a graph: nodes placed by ``layout`` (see
+    :func:`geo.synergies.reports.graph_layout`), edges as lines of width by tonnes."""
+    fig = go.Figure()
+    pos = layout.set_index("node")
+    shown = edges
+    if "suppressed" in shown.columns:
+        shown = shown[~shown["suppressed"].astype(bool)]
+    widths = width_px(shown["tonnes_per_year"], max_px=10.0)
+    for row, w in zip(shown.itertuples(index=False), widths, strict=True):
+        a, b = row[0], row[1]
+        if a not in pos.index or b not in pos.index:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[pos.at[a, "x"], pos.at[b, "x"]], y=[pos.at[a, "y"], pos.at[b, "y"]],
+            mode="lines", line={"width": float(w), "color": STAGE_COLOURS.get(row.stage, "#555")},
+            hoverinfo="text", showlegend=False,
+            text=escape_text(f"{row.from_name} → {row.to_name}: {row.tonnes_per_year:,.0f} t/yr"
+                             f" ({row.stage})")))
+    size = 8 + 20 * np.sqrt(layout["tonnes_out"] + layout["tonnes_in"]) / max(
+        1.0, float(np.sqrt((layout["tonnes_out"] + layout["tonnes_in"]).max() or 1.0)))
+    fig.add_trace(go.Scatter(
+        x=layout["x"], y=layout["y"], mode="markers+text", showlegend=False,
+        marker={"size": size, "color": "#1f6f8b", "line": {"width": 1, "color": "#fff"}},
+        text=[escape_text(n) for n in layout["name"]], textposition="top center",
+        hovertext=[escape_text(f"{n}: gives {o:,.0f} t/yr, receives {i:,.0f} t/yr")
+                   for n, o, i in zip(layout["name"], layout["tonnes_out"], layout["tonnes_in"],
+                                      strict=True)],
+        hoverinfo="text"))
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      xaxis={"visible": False}, yaxis={"visible": False},
+                      plot_bgcolor="white")
+    return fig
+
+
+def sankey_figure(sankey: SankeyData, *, height: int = 560) -> go.Figure:
+    """The resource-pool Sankey: All haves → stream → synergy stage or current fate (t/yr)."""
+    n = sankey.nodes
+    colours = []
+    for label, col in zip(n["label"], n["column"], strict=True):
+        if col < 2:
+            colours.append("#1f6f8b" if col == 0 else "#7fa7b5")
+        elif label.startswith("In synergy: "):
+            colours.append(STAGE_COLOURS.get(label.removeprefix("In synergy: "), "#74c476"))
+        else:
+            colours.append(_FATE_COLOUR)
+    labels = [escape_text(lab) for lab in n["label"]]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        valueformat=",.0f", valuesuffix=" t/yr",
+        node={"label": labels, "color": colours, "pad": 12, "thickness": 14},
+        link={"source": sankey.links["source"].tolist(),
+              "target": sankey.links["target"].tolist(),
+              "value": sankey.links["tonnes"].round(3).tolist(),
+              "color": "rgba(120,120,120,0.25)"},
+    ))
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
