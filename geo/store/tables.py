@@ -196,6 +196,9 @@ class ImportBatch(Base):
 class Resource(Base):
     """A have or want of a site, coded against the waste catalogue.
 
+    ``ewc_code`` holds the catalogue's code: 6 digits for the EWC, longer for an opaque
+    catalogue such as China's National Hazardous Waste List (``HW08 900-249-08``).
+
     ``import_key`` is the deterministic hash of the record's normalised fields
     (:func:`geo.store.keys.resource_import_keys`), unique per programme, so that importing
     the same file twice adds nothing. Archived resources release their key (NULL).
@@ -214,7 +217,7 @@ class Resource(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete=_CASCADE), index=True)
     direction: Mapped[str] = mapped_column(String(4))
     resource_class: Mapped[str | None] = mapped_column(String(20))
-    ewc_code: Mapped[str | None] = mapped_column(String(6))
+    ewc_code: Mapped[str | None] = mapped_column(String(40))
     hazardous: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
     quantity: Mapped[float | None] = mapped_column(Float)

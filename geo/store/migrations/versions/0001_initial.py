@@ -177,7 +177,7 @@ def upgrade() -> None:
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("direction", sa.String(4), nullable=False),
         sa.Column("resource_class", sa.String(20), nullable=True),
-        sa.Column("ewc_code", sa.String(6), nullable=True),
+        sa.Column("ewc_code", sa.String(40), nullable=True),
         sa.Column("hazardous", sa.Boolean(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("quantity", sa.Float(), nullable=True),
