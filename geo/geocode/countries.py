@@ -5,7 +5,10 @@ local and colloquial names (``UK``, ``Brasil``, ``中国``, ``Suomi`` …). Exte
 (EPSG:4326 degrees) of every GeoNames place of at least 500 inhabitants in the country, padded by
 half a degree, shipped as ``data/gazetteer/country_extents.csv`` (regenerate it with
 :func:`build_country_extents`). They are used only to spot coordinates that cannot be right:
-swapped longitude/latitude, or a point in another country.
+swapped longitude/latitude, or a point far outside the record's country. Boxes are deliberately
+loose (min/max of all places: the UK's box reaches its bases on Cyprus, the USA's spans the
+antimeridian), so valid coordinates of a remote site are never rejected; the price is that a
+point in a neighbouring country inside the box is not caught.
 """
 
 from __future__ import annotations

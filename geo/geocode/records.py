@@ -1,8 +1,9 @@
 """Member records as the geocoders read them: one tidy frame built from whatever the user gave.
 
 Input columns are matched by name, case-insensitively, with a few common aliases (``Latitude``,
-``lng``, ``zip``, ``Post code``, ``town`` …). The tidy frame has a ``RangeIndex`` and the columns
-of :data:`RECORD_COLUMNS`; text is stripped, blanks are ``""``, coordinates are floats (NaN when
+``lng``, ``zip``, ``Post code``, ``town`` …); where several aliases are present (an earlier
+run's output has both ``location_precision`` and ``precision``), the first non-blank one wins.
+The tidy frame has a ``RangeIndex`` and the columns of :data:`RECORD_COLUMNS`; text is stripped, blanks are ``""``, coordinates are floats (NaN when
 missing; a decimal comma is accepted), and ``country`` is an ISO-2 code (``""`` when unknown).
 When ``country`` is blank but the last part of the address names a country (``"Ipatinga, BR"``),
 that country is used.
@@ -45,9 +46,23 @@ _ALIASES: Final[dict[str, tuple[str, ...]]] = {
 _KEY: Final = re.compile(r"[^a-z0-9]+")
 
 
-def _column_for(df: pd.DataFrame, field: str) -> Hashable | None:
+def _columns_for(df: pd.DataFrame, field: str) -> list[Hashable]:
     keys = {_KEY.sub("_", str(c).strip().lower()).strip("_"): c for c in df.columns}
-    return next((keys[alias] for alias in _ALIASES[field] if alias in keys), None)
+    return [keys[alias] for alias in _ALIASES[field] if alias in keys]
+
+
+def _column_for(df: pd.DataFrame, field: str) -> Hashable | None:
+    return next(iter(_columns_for(df, field)), None)
+
+
+def _first_text(df: pd.DataFrame, field: str) -> np.ndarray:
+    """Text of the first alias column that is not blank, row by row."""
+    out = np.full(len(df), "", dtype=object)
+    for column in _columns_for(df, field):
+        values = _text(df, column)
+        blank = out == ""
+        out[blank] = values[blank]
+    return out
 
 
 def _text(df: pd.DataFrame, column: Hashable | None) -> np.ndarray:
@@ -108,7 +123,7 @@ def records_from_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for field in ("name", "address", "postcode", "city", "given_precision", "given_source",
                   "given_candidate"):
-        out[field] = _text(df, cols[field])
+        out[field] = _first_text(df, field)
     out["given_precision"] = [p.lower() for p in out["given_precision"]]
     lon, bad_lon = _number(df, cols["lon"])
     lat, bad_lat = _number(df, cols["lat"])
