@@ -3,8 +3,9 @@
 Input columns are matched by name, case-insensitively, with a few common aliases (``Latitude``,
 ``lng``, ``zip``, ``Post code``, ``town`` …); where several aliases are present (an earlier
 run's output has both ``location_precision`` and ``precision``), the first non-blank one wins.
-The tidy frame has a ``RangeIndex`` and the columns of :data:`RECORD_COLUMNS`; text is stripped, blanks are ``""``, coordinates are floats (NaN when
-missing; a decimal comma is accepted), and ``country`` is an ISO-2 code (``""`` when unknown).
+The tidy frame has a ``RangeIndex`` and the columns of :data:`RECORD_COLUMNS`; text is
+stripped, blanks are ``""``, coordinates are floats (NaN when missing; a decimal comma is
+accepted), and ``country`` is an ISO-2 code (``""`` when unknown).
 When ``country`` is blank but the last part of the address names a country (``"Ipatinga, BR"``),
 that country is used.
 """
