@@ -117,7 +117,7 @@ def test_metric_crs_is_utm_for_a_region_and_equal_area_for_a_continent() -> None
 
 
 def test_default_bandwidth_grows_with_spread() -> None:
-    """Silverman's rule gives a wider bandwidth for more spread-out points, and a fallback for one."""
+    """Silverman's rule widens with the spread of the points and falls back for one point."""
     rng = np.random.default_rng(1)
     tight = default_bandwidth_m(rng.normal(0, 500, 200), rng.normal(0, 500, 200))
     wide = default_bandwidth_m(rng.normal(0, 5000, 200), rng.normal(0, 5000, 200))
