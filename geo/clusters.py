@@ -28,8 +28,8 @@ import shapely
 from sklearn.cluster import DBSCAN
 
 from geo.confidentiality import can_see_companies, check_k
-from geo.density import check_distance_m, metric_crs_for, project_lonlat
-from geo.errors import CRSError, SymbiosisError
+from geo.density import check_distance_m, points_from_gdf
+from geo.errors import SymbiosisError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -253,27 +253,6 @@ def summarise_clusters(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
     return gdf.sort_values("tonnes", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _metric_points(gdf: gpd.GeoDataFrame, weight_col: str
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pyproj.CRS]:
-    if gdf.crs is None:
-        msg = "The records have no CRS; set it with .set_crs('EPSG:4326')."
-        raise CRSError(msg)
-    if weight_col not in gdf.columns:
-        msg = f"No tonnage column {weight_col!r} among {list(gdf.columns)!r}."
-        raise SymbiosisError(msg)
-    geom = gdf.geometry
-    missing = int((geom.isna() | geom.is_empty).sum())
-    if missing:
-        msg = (f"{missing} of {len(gdf)} records have no location; select located records "
-               "first (geo.concentration.select_resources lists the others).")
-        raise SymbiosisError(msg)
-    wgs = gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs(4326)
-    lon, lat = wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy()
-    crs = metric_crs_for(lon, lat)
-    x, y = project_lonlat(lon, lat, crs)
-    return x, y, gdf[weight_col].to_numpy(dtype=float), crs
-
-
 def label_clusters(resources_gdf: gpd.GeoDataFrame, *, eps_m: float, min_tonnes: float,
                    weight_col: str = "tonnes_per_year") -> pd.Series:
     """Cluster of each record (1 = largest by tonnes, 0 = in no cluster), on its index."""
@@ -281,7 +260,7 @@ def label_clusters(resources_gdf: gpd.GeoDataFrame, *, eps_m: float, min_tonnes:
     if resources_gdf.empty:
         return pd.Series(np.zeros(0, dtype=np.int64), index=resources_gdf.index,
                          name="cluster_id")
-    x, y, w, _ = _metric_points(resources_gdf, weight_col)
+    x, y, w, _ = points_from_gdf(resources_gdf, weight_col)
     return pd.Series(cluster_labels(x, y, w, params=params) + 1, index=resources_gdf.index,
                      name="cluster_id")
 
@@ -325,7 +304,7 @@ def find_clusters(resources_gdf: gpd.GeoDataFrame, *, eps_m: float, min_tonnes: 
         return summarise_clusters(np.zeros(0), np.zeros(0), np.zeros(0),
                                   np.zeros(0, np.int64), crs=pyproj.CRS.from_epsg(3857),
                                   producers=np.zeros(0, np.int64))
-    x, y, w, crs = _metric_points(resources_gdf, weight_col)
+    x, y, w, crs = points_from_gdf(resources_gdf, weight_col)
     producers = pd.factorize(resources_gdf[producer_col].astype(str))[0] \
         if producer_col in resources_gdf.columns else np.arange(len(x))
     chapters = None

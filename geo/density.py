@@ -7,9 +7,7 @@ kernel is normalised on the grid, so the surface integrates exactly to the tonne
 single record of 100 t/yr gives a bump whose cells sum, times the cell area, to 100 t/yr.
 
 The grid (:class:`Grid`) and the raster result (:class:`Surface`) are shared with
-:mod:`geo.catchment`. Distances are metres in the grid's CRS (UTM for a regional programme, an
-equal-area azimuthal projection for a continental one, see :func:`metric_crs_for`); degrees are
-never used as metres.
+:mod:`geo.catchment`. Distances are metres in the grid's CRS (:func:`metric_crs_for`).
 
 For viewers who may not see individual companies, pass ``min_producers=k``: cells whose
 kernel window holds fewer than ``k`` distinct producers are hidden (NaN), so no cell and no
@@ -46,6 +44,7 @@ __all__ = [
     "kde_from_gdf",
     "kde_surface",
     "metric_crs_for",
+    "points_from_gdf",
     "producer_window_counts",
     "project_lonlat",
 ]
@@ -58,18 +57,7 @@ DENSITY_UNITS: Final = "t/yr per km²"
 
 
 def check_distance_m(value: float, name: str) -> float:
-    """Validate a bandwidth or radius in metres: finite, > 0 and ≤ 500 km.
-
-    Raises
-    ------
-    SymbiosisError
-        With the allowed range and the value given.
-
-    Examples
-    --------
-    >>> check_distance_m(2500, "bandwidth_m")
-    2500.0
-    """
+    """Validate a bandwidth or radius in metres: finite, > 0 and ≤ 500 km (else raise)."""
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -325,10 +313,8 @@ class Surface:
         The kernel bandwidth or catchment radius, metres.
     total_tonnes : float
         Tonnes (t/yr) of the records used.
-    records, producers : int
-        Records used and distinct producers among them.
-    hidden_cells : int
-        Cells hidden because fewer than ``min_producers`` producers fall in their window.
+    records, producers, hidden_cells : int
+        Records used, distinct producers among them, cells hidden by the k rule.
     """
 
     values: np.ndarray
@@ -344,18 +330,13 @@ class Surface:
 
     @property
     def transform(self) -> Affine:
-        """Affine transform of :attr:`values` in the grid's metric CRS."""
+        """Affine transform of :attr:`values` (metres in the grid's CRS)."""
         return self.grid.transform
 
     @property
     def crs(self) -> pyproj.CRS:
         """The grid's metric CRS."""
         return self.grid.crs
-
-    @property
-    def bounds_m(self) -> tuple[float, float, float, float]:
-        """(left, bottom, right, top) in metres."""
-        return self.grid.bounds_m
 
     @property
     def bounds_wgs84(self) -> tuple[float, float, float, float]:
@@ -465,37 +446,39 @@ def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: py
                    producers=n_producers, hidden_cells=hidden)
 
 
-def _points_from_gdf(gdf: gpd.GeoDataFrame, weight_col: str
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pyproj.CRS, np.ndarray]:
+def points_from_gdf(gdf: gpd.GeoDataFrame, weight_col: str
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pyproj.CRS]:
+    """(x_m, y_m, weights, metric CRS) of located point records in any CRS.
+
+    Raises if the CRS is missing, a record has no location, or a weight is missing or < 0:
+    select located records first (:func:`geo.concentration.select_resources` lists the rest).
+    """
     if gdf.crs is None:
         msg = ("The records have no CRS; set it with .set_crs('EPSG:4326') if the "
                "coordinates are longitudes/latitudes.")
         raise CRSError(msg)
     if weight_col not in gdf.columns:
-        msg = f"No weight column {weight_col!r} among {list(gdf.columns)!r}."
+        msg = f"No tonnage column {weight_col!r} among {list(gdf.columns)!r}."
         raise SymbiosisError(msg)
-    geom = gdf.geometry
-    ok = np.array(geom.notna() & ~geom.is_empty, dtype=bool)
     w = np.asarray(gdf[weight_col], dtype=float)
-    ok &= np.isfinite(w) & (w >= 0)
-    if (~ok).any():
-        logger.warning("%d of %d records without a location or valid tonnage were not drawn",
-                       int((~ok).sum()), len(gdf))
-    wgs = gdf.loc[ok].to_crs(4326) if not gdf.crs.equals("EPSG:4326") else gdf.loc[ok]
+    missing = int((gdf.geometry.isna() | gdf.geometry.is_empty).sum())
+    bad = int((~np.isfinite(w) | (w < 0)).sum())
+    if missing or bad:
+        msg = (f"{missing} of {len(gdf)} records have no location and {bad} no tonnage ≥ 0 in "
+               f"{weight_col!r}; select located records in t/yr first "
+               "(geo.concentration.select_resources lists the others).")
+        raise SymbiosisError(msg)
+    wgs = gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs(4326)
     lon, lat = wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy()
     crs = metric_crs_for(lon, lat)
     x, y = project_lonlat(lon, lat, crs)
-    return x, y, w[ok], crs, ok
+    return x, y, w, crs
 
 
 def kde_from_gdf(gdf: gpd.GeoDataFrame, *, weight_col: str = "tonnes_per_year",
                  params: KDEParams | None = None, producer_col: str = "site_id",
                  min_producers: int = 1) -> Surface:
-    """Heat surface of point records in any CRS (projected to a metric CRS first).
-
-    Records without a location or with a missing/negative tonnage are not drawn; they are
-    counted in the log (filter them out, and list them, before calling — see
-    :func:`geo.concentration.select_resources`).
+    """Heat surface of located point records in any CRS (projected to a metric CRS first).
 
     Examples
     --------
@@ -507,13 +490,8 @@ def kde_from_gdf(gdf: gpd.GeoDataFrame, *, weight_col: str = "tonnes_per_year",
     >>> round(float(s.values.sum() * s.grid.cell_km2)) == round(haves["tonnes_per_year"].sum())
     True
     """
-    x, y, w, crs, ok = _points_from_gdf(gdf, weight_col)
-    producers = None
-    if producer_col in gdf.columns:
-        producers = pd.factorize(gdf.loc[ok, producer_col].astype(str))[0]
-    if len(x) == 0:
-        msg = ("None of the records has a location and a tonnage; locate them on the "
-               "'Locate records' page.")
-        raise SymbiosisError(msg)
+    x, y, w, crs = points_from_gdf(gdf, weight_col)
+    producers = pd.factorize(gdf[producer_col].astype(str))[0] \
+        if producer_col in gdf.columns else None
     return kde_surface(x, y, w, crs=crs, params=params, producers=producers,
                        min_producers=min_producers)
