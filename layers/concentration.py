@@ -1,0 +1,282 @@
+"""Folium layers of the concentration maps: heat image, hexagons, hot spots, clusters, parks.
+
+Each function adds *one* layer (a single ``ImageOverlay`` or ``GeoJson``) to a map from
+:mod:`layers.base`, using only what Leaflet itself draws (no plugin, no CDN, no default
+icon). Every text shown is escaped (:func:`layers.base.frame_to_geojson`), figures are
+pre-formatted strings, and legends take their extremes only from figures the viewer may see.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement, Template
+from h3.api import numpy_int as h3i
+
+from geo.hexagons import H3_BASE_RES, cells_for_points, hexagon_totals, parent_cells
+from geo.hotspots import BIN_LABELS
+from geo.raster_export import ColourScale, ramp_colour
+from layers.base import escape_text, frame_to_geojson
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from geo.raster_export import DisplayImage
+
+__all__ = [
+    "HOTSPOT_COLOURS",
+    "MAX_RAW_POINTS",
+    "add_clusters",
+    "add_heat",
+    "add_hexagons",
+    "add_hot_spots",
+    "add_legend",
+    "add_park_totals",
+    "add_resource_points",
+]
+
+MAX_RAW_POINTS: Final = 2000
+"""Above this many records, points are aggregated before they are sent to the browser."""
+HOTSPOT_COLOURS: Final = {3: "#d62f27", 2: "#ed7551", 1: "#fab984", 0: "#eeeeee",
+                          -1: "#c0ccbe", -2: "#849eba", -3: "#4575b5"}
+"""The ArcGIS hot-spot palette, by ``gi_bin``."""
+SUPPRESSED_COLOUR: Final = "#b0b0b0"
+CLUSTER_COLOUR: Final = "#3f007d"
+
+
+def _fmt(value: object, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "hidden"
+    v = float(value)  # type: ignore[arg-type]
+    text = f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2g}"
+    return f"{text} {unit}".strip()
+
+
+class _Legend(MacroElement):  # type: ignore[misc]
+    """A Leaflet control holding pre-escaped legend HTML."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+          var c = L.control({position: {{ this.position|tojson }}});
+          c.onAdd = function() {
+            var d = L.DomUtil.create('div', 'symbiomap-legend');
+            d.style.cssText = 'background:rgba(255,255,255,.92);padding:6px 8px;' +
+              'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:11px sans-serif';
+            d.innerHTML = {{ this.html|tojson }};
+            return d;
+          };
+          c.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, position: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.position = position
+
+
+def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]], *,
+               note: str = "", position: str = "bottomright") -> None:
+    """A legend box: a title, (colour, label) rows and an optional note; all text escaped."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:10px;margin-right:4px;'
+        f'background:{escape_text(c)}"></span>{escape_text(label)}</div>' for c, label in items)
+    html = f"<b>{escape_text(title)}</b>{rows}"
+    if note:
+        html += f'<div style="color:#555;max-width:180px">{escape_text(note)}</div>'
+    _Legend(html, position).add_to(m)
+
+
+def add_heat(m: folium.Map, image: DisplayImage, *, name: str = "Heat (t/yr per km²)",
+             note: str = "") -> folium.raster_layers.ImageOverlay:
+    """The heat surface as one image overlay (a PNG data URL) with its legend.
+
+    The legend runs from 0 to the largest figure shown (hidden cells never set it).
+    """
+    layer = folium.raster_layers.ImageOverlay(
+        image=image.data_url(), bounds=[list(image.bounds[0]), list(image.bounds[1])],
+        name=name, opacity=1.0, interactive=False, pixelated=False, zindex=400)
+    layer.add_to(m)
+    items = [(c, _fmt(v)) for c, v in image.scale.legend(5)]
+    add_legend(m, image.scale.units or name, items[::-1], note=note)
+    return layer
+
+
+def _choropleth_colours(values: pd.Series, suppressed: pd.Series) -> tuple[list[str], ColourScale]:
+    shown = pd.to_numeric(values, errors="coerce")[~suppressed.astype(bool)]
+    vmax = float(shown.max()) if shown.notna().any() else 0.0
+    cs = ColourScale(vmax=vmax, scale="sqrt", floor_fraction=0.0)
+    pos = cs.position(pd.to_numeric(values, errors="coerce").to_numpy(float))
+    colours = [SUPPRESSED_COLOUR if s or not np.isfinite(p) else ramp_colour(float(p))
+               for p, s in zip(pos, suppressed.astype(bool), strict=True)]
+    return colours, cs
+
+
+def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
+                 name: str = "Hexagon totals") -> folium.GeoJson:
+    """Hexagon totals as a choropleth (one GeoJson) with tooltips and a legend.
+
+    ``hexes`` comes from :func:`geo.hexagons.hexagons_for_role`: suppressed units are grey,
+    their tooltip says why, and they never set the legend's extremes.
+    """
+    sup = hexes["suppressed"] if "suppressed" in hexes else pd.Series(False, index=hexes.index)
+    colours, cs = _choropleth_colours(hexes["tonnes"], sup)
+    frame = gpd.GeoDataFrame({
+        "fill": colours,
+        "cell": hexes["h3_cell"].astype(str),
+        "tonnes": [f"fewer than {k} producers: hidden" if s else _fmt(v, "t/yr")
+                   for v, s in zip(hexes["tonnes"], sup, strict=True)],
+        "producers": ["—" if s else _fmt(v) for v, s in zip(hexes["producers"], sup,
+                                                            strict=True)],
+        "records": ["—" if s else _fmt(v) for v, s in zip(hexes["records"], sup, strict=True)],
+    }, geometry=hexes.geometry.values, crs=hexes.crs)
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=["fill", "cell", "tonnes", "producers", "records"],
+                         decimals=5),
+        name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666",
+                                  "weight": 0.5, "fillOpacity": 0.75},
+        tooltip=folium.GeoJsonTooltip(fields=["tonnes", "producers", "records", "cell"],
+                                      aliases=["Tonnes", "Producers", "Records", "H3 cell"]),
+    )
+    layer.add_to(m)
+    items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1]
+    if bool(sup.any()):
+        items.append((SUPPRESSED_COLOUR, f"fewer than {k} producers"))
+    add_legend(m, "Tonnes per hexagon", items)
+    return layer
+
+
+def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str = "Hot spots (Gi*)",
+                  show_not_significant: bool = False) -> tuple[folium.GeoJson, int]:
+    """Gi* classes as hexagons in the ArcGIS palette; returns the layer and cells drawn.
+
+    Not-significant cells are left out unless asked for (they are most of the map).
+    """
+    drawn = hot if show_not_significant else hot[hot["gi_bin"] != 0]
+    frame = gpd.GeoDataFrame({
+        "fill": drawn["gi_bin"].map(HOTSPOT_COLOURS), "label": drawn["label"].astype(str),
+        "z": [f"{z:.2f}" for z in drawn["gi_z"]] if "gi_z" in drawn else "—",
+    }, geometry=drawn.geometry.values, crs=hot.crs)
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=["fill", "label", "z"], decimals=5), name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
+                                  "weight": 0.4, "fillOpacity": 0.8},
+        tooltip=folium.GeoJsonTooltip(fields=["label", "z"], aliases=["Class", "Gi* z"]),
+    )
+    layer.add_to(m)
+    add_legend(m, "Hot spots (Gi*, FDR)",
+               [(HOTSPOT_COLOURS[b], BIN_LABELS[b]) for b in (3, 2, 1, 0, -1, -2, -3)])
+    return layer, len(drawn)
+
+
+def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
+                 name: str = "Resource clusters") -> folium.FeatureGroup:
+    """Cluster footprints and tonnage-weighted centres (two GeoJson layers in one group)."""
+    group = folium.FeatureGroup(name=name)
+    text = gpd.GeoDataFrame({
+        "name": clusters["name"].astype(str),
+        "tonnes": [_fmt(v, "t/yr") for v in clusters["tonnes"]],
+        "producers": [_fmt(v) for v in clusters["producers"]],
+        "chapters": clusters.get("chapters", pd.Series("", index=clusters.index)).astype(str),
+    }, geometry=clusters.geometry.values, crs=clusters.crs)
+    cols = ["name", "tonnes", "producers", "chapters"]
+    tip = {"fields": cols, "aliases": ["Cluster", "Tonnes", "Producers", "By chapter"]}
+    folium.GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name="Footprints",
+                   style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
+                                             "fillColor": "#9e9ac8", "fillOpacity": 0.25},
+                   tooltip=folium.GeoJsonTooltip(**tip)).add_to(group)
+    centres = text.set_geometry(gpd.points_from_xy(clusters["centre_lon"],
+                                                   clusters["centre_lat"], crs=4326))
+    folium.GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name="Centres",
+                   marker=folium.CircleMarker(radius=6, weight=2, color="#ffffff", fill=True,
+                                              fill_color=CLUSTER_COLOUR, fill_opacity=1.0),
+                   tooltip=folium.GeoJsonTooltip(**tip)).add_to(group)
+    group.add_to(m)
+    return group
+
+
+def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *, k: int,
+                    name: str = "Parks by tonnes") -> folium.GeoJson:
+    """Parks shaded by the selection's tonnes (suppressed parks grey), with a legend."""
+    parks = totals[totals.geometry.notna()]
+    sup = parks["suppressed"].astype(bool)
+    colours, cs = _choropleth_colours(parks["tonnes"], sup)
+    frame = gpd.GeoDataFrame({
+        "fill": colours, "name": parks["name"].astype(str),
+        "tonnes": [f"fewer than {k} producers: hidden" if s else _fmt(v, "t/yr")
+                   for v, s in zip(parks["tonnes"], sup, strict=True)],
+        "producers": ["—" if s else _fmt(v) for v, s in zip(parks["producers"], sup,
+                                                            strict=True)],
+    }, geometry=parks.geometry.values, crs=parks.crs)
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=["fill", "name", "tonnes", "producers"], decimals=5),
+        name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#54278f",
+                                  "weight": 1.5, "fillOpacity": 0.7},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "tonnes", "producers"],
+                                      aliases=["Park", "Tonnes", "Producers"]),
+    )
+    layer.add_to(m)
+    items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(4)][::-1]
+    if bool(sup.any()):
+        items.append((SUPPRESSED_COLOUR, f"fewer than {k} producers"))
+    add_legend(m, "Tonnes per park", items, position="bottomleft")
+    return layer
+
+
+def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
+                        max_points: int = MAX_RAW_POINTS,
+                        tooltip_cols: Sequence[str] = ("site_name", "description"),
+                        name: str = "Records") -> tuple[folium.GeoJson, int, bool]:
+    """Record points for practitioners: raw when at most ``max_points``, else aggregated.
+
+    Above the cap, records are summed per H3 cell (the finest resolution with at most
+    ``max_points`` occupied cells) and drawn as one circle per cell, so the browser never
+    receives more than ``max_points`` features. Returns (layer, features drawn, aggregated).
+    Only for viewers who may see companies: the page never calls it for others.
+    """
+    pts = located[located.geometry.notna() & ~located.geometry.is_empty]
+    tonnes = pd.to_numeric(pts["tonnes_per_year"], errors="coerce")
+    if len(pts) <= max_points:
+        cols = [c for c in tooltip_cols if c in pts.columns]
+        frame = pts[cols].copy()
+        frame["tonnes"] = [_fmt(v, "t/yr") for v in tonnes]
+        frame["r"] = np.clip(np.sqrt(tonnes.fillna(0).to_numpy()) / 3, 3, 14)
+        frame = gpd.GeoDataFrame(frame, geometry=pts.geometry.values, crs=pts.crs)
+        fields, aggregated = [*cols, "tonnes"], False
+    else:
+        base = cells_for_points(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(),
+                                H3_BASE_RES)
+        res = H3_BASE_RES
+        while res > 0 and len(pd.unique(parent_cells(base, res))) > max_points:
+            res -= 1
+        totals = hexagon_totals(parent_cells(base, res), tonnes.to_numpy(float),
+                                pd.factorize(pts["site_id"].astype(str))[0])
+        latlng = [h3i.cell_to_latlng(int(c)) for c in totals["cell"].to_numpy()]
+        centres = gpd.GeoSeries(gpd.points_from_xy([p[1] for p in latlng],
+                                                   [p[0] for p in latlng]), crs=4326)
+        frame = gpd.GeoDataFrame({
+            "records": [f"{n:,} records" for n in totals["records"]],
+            "tonnes": [_fmt(v, "t/yr") for v in totals["tonnes"]],
+            "r": np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16)},
+            geometry=centres.values, crs=4326)
+        fields, aggregated = ["records", "tonnes"], True
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=[*fields, "r"], decimals=5), name=name,
+        marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
+                                   fill_color="#08519c", fill_opacity=0.85),
+        style_function=lambda f: {"radius": f["properties"]["r"]},
+        tooltip=folium.GeoJsonTooltip(fields=fields,
+                                      aliases=[c.replace("_", " ").capitalize()
+                                               for c in fields]),
+    )
+    layer.add_to(m)
+    return layer, len(frame), aggregated
