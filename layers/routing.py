@@ -1,0 +1,107 @@
+"""Folium layers of a milk round: routes along the roads, numbered stops, the depot.
+
+One GeoJson layer per kind of feature (never one marker per stop); colours come from the
+``colour`` column of :func:`geo.routing.geometry.route_lines` / ``stop_points``; stop numbers
+are permanent Leaflet tooltips bound per feature on circle markers (no icon fonts, no CDN).
+Every text goes through :func:`layers.base.frame_to_geojson`, which escapes it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import folium
+import geopandas as gpd
+from branca.element import Element
+from folium.utilities import JsCode
+from shapely.geometry import Point
+
+from layers.base import frame_to_geojson
+
+if TYPE_CHECKING:
+    from geo.routing.problem import Depot
+
+__all__ = ["add_depot", "add_routes", "add_stops"]
+
+_LABEL_CSS: Final = (
+    "<style>.leaflet-tooltip.stop-number{background:transparent;border:0;box-shadow:none;"
+    "padding:0;color:#fff;font:bold 11px/1 sans-serif;text-shadow:0 0 2px #000}"
+    ".leaflet-tooltip.stop-number:before{display:none}</style>")
+
+
+_NUMBER_LABEL: Final = JsCode(
+    "function(feature, layer) {layer.bindTooltip(String(feature.properties.label), "
+    "{permanent: true, direction: 'center', className: 'stop-number'});}")
+"""Binds each served stop's number as a permanent label (the text is already escaped)."""
+
+
+def _aliases(cols: list[str]) -> list[str]:
+    return [c.replace("_", " ").capitalize() for c in cols]
+
+
+def add_routes(m: folium.Map, lines: gpd.GeoDataFrame, *, name: str = "Routes") -> folium.GeoJson:
+    """Route lines, one colour per vehicle and day, with a tooltip of the route's figures."""
+    cols = [c for c in ("route", "stops", "trips", "distance_km", "duration_h", "method")
+            if c in lines.columns]
+    layer = folium.GeoJson(
+        frame_to_geojson(lines, columns=[*cols, "colour"]),
+        name=name,
+        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 5,
+                                  "opacity": 0.85},
+        highlight_function=lambda f: {"weight": 8, "opacity": 1.0},
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols)),
+    )
+    layer.add_to(m)
+    return layer
+
+
+def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True,
+              name: str = "Stops") -> tuple[folium.GeoJson | None, folium.GeoJson | None]:
+    """Served stops as numbered circles (route colour) and skipped stops as grey circles.
+
+    Clicking a stop shows its route, arrival and pickup (and the company name when
+    ``show_names``); a skipped stop shows why it was skipped.
+    """
+    m.get_root().header.add_child(Element(_LABEL_CSS))
+    served = stops[stops["status"] == "served"]
+    skipped = stops[stops["status"] == "skipped"]
+    details = ["name"] if show_names else []
+    keep = ["stop_id"] if show_names else []
+    out: list[folium.GeoJson | None] = []
+    for frame, fields, label in (
+        (served, [*details, "route", "seq", "arrival", "pickup"], True),
+        (skipped, [*details, "pickup", "reason"], False),
+    ):
+        if frame.empty:
+            out.append(None)
+            continue
+        cols = [*fields, *keep, "label", "colour"]
+        layer = folium.GeoJson(
+            frame_to_geojson(frame, columns=list(dict.fromkeys(cols))),
+            name=name if label else f"{name} skipped",
+            marker=folium.CircleMarker(radius=9 if label else 6, weight=1.5, color="#ffffff",
+                                       fill=True, fill_opacity=0.95),
+            style_function=lambda f: {"fillColor": f["properties"]["colour"]},
+            on_each_feature=_NUMBER_LABEL if label else None,
+            popup=folium.GeoJsonPopup(fields=fields, aliases=_aliases(fields)),
+        )
+        layer.add_to(m)
+        out.append(layer)
+    return out[0], out[1]
+
+
+def add_depot(m: folium.Map, depot: Depot) -> folium.GeoJson:
+    """The depot as a large dark circle with its name as tooltip."""
+    frame = gpd.GeoDataFrame({"depot": [f"Depot: {depot.name}"]},
+                             geometry=[Point(depot.lon, depot.lat)], crs=4326)
+    style: dict[str, Any] = {"fillColor": "#111111"}
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=["depot"]),
+        name="Depot",
+        marker=folium.CircleMarker(radius=11, weight=3, color="#ffffff", fill=True,
+                                   fill_opacity=1.0),
+        style_function=lambda f: style,
+        tooltip=folium.GeoJsonTooltip(fields=["depot"], labels=False),
+    )
+    layer.add_to(m)
+    return layer
