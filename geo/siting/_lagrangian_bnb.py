@@ -30,8 +30,8 @@ class BnbOutcome:
     nodes: int
 
 
-def _node_bound(cost: np.ndarray, p: int, lam: np.ndarray, forced: np.ndarray,
-                banned: np.ndarray, ub: float, cutoff: float, *, step: float,
+def _node_bound(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndarray,
+                banned: np.ndarray, ub: float, cutoff: float, step: float,
                 iterations: int, patience: int
                 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, bool]:
     """Subgradient on the node's relaxation: bound, multipliers, ρ, chosen sites, feasible."""
@@ -107,7 +107,8 @@ def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndar
             continue
         nodes += 1
         bound, lam_b, rho, chosen, feasible = _node_bound(
-            cost, p, lam_node, node_forced, node_banned, best_obj, cutoff,
+            cost, p, lam_node, forced=node_forced, banned=node_banned, ub=best_obj,
+            cutoff=cutoff,
             step=0.5 if nodes > 1 else 1.0, iterations=60 if nodes > 1 else 400, patience=6)
         obj = float(cost[:, chosen].min(axis=1).sum())
         if obj < best_obj - 1e-9:

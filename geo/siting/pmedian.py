@@ -268,7 +268,7 @@ def _fix_by_reduced_cost(rho: np.ndarray, bound: float, p: int, cutoff: float
     return closed, opened
 
 
-def _radius_milp(inst: _Instance, p: int, keep: np.ndarray, forced: np.ndarray,
+def _radius_milp(inst: _Instance, p: int, keep: np.ndarray, *, forced: np.ndarray,
                  time_limit_s: float, cutoff: float) -> tuple[np.ndarray | None, MilpSolution]:
     """Solve the p-median restricted to ``keep`` sites exactly (Elloumi's formulation).
 
@@ -394,7 +394,7 @@ def solve_pmedian(
                              method=method, iterations=iters,
                              time_s=time.perf_counter() - t0, log=dict(log))
 
-    if p == 1 or p == m:
+    if p in (1, m):
         best = np.array([int(np.argmin(cost.sum(axis=0)))]) if p == 1 else np.arange(m)
         obj = float(cost[:, best].min(axis=1).sum())
         return result(best, obj, "enumeration")
@@ -469,8 +469,9 @@ def solve_pmedian(
     if params.exact == "milp":
         if keep.sum() > params.milp_max_candidates:
             return result(best_set, lb, "heuristic", it, **log)
-        sites, sol = _radius_milp(inst, p, keep, fixed_open,
-                                  max(0.1, deadline - time.perf_counter()), cutoff)
+        sites, sol = _radius_milp(inst, p, keep, forced=fixed_open,
+                                  time_limit_s=max(0.1, deadline - time.perf_counter()),
+                                  cutoff=cutoff)
         complete, found, bound = sol.optimal, sites, sol.bound
     else:
         cand = np.flatnonzero(keep)
