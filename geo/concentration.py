@@ -52,6 +52,7 @@ __all__ = [
     "park_totals",
     "prepare_resources",
     "select_resources",
+    "stream_choices",
 ]
 
 logger = logging.getLogger(__name__)
@@ -271,20 +272,34 @@ class Selection:
         """Distinct producers (sites) among the records drawn."""
         return len(pd.unique(self.prepared.producer[self.used]))
 
+    def notes(self) -> list[str]:
+        """One sentence per kind of matching record that is not drawn (none if all are)."""
+        out = []
+        if self.n_not_located:
+            out.append(f"{self.n_not_located} records not located — geocode them on the "
+                       "'Locate records' page.")
+        if self.n_imprecise:
+            out.append(f"{self.n_imprecise} records located less precisely than "
+                       f"'{self.query.min_precision}' — accept a coarser precision to draw them.")
+        if self.not_in_tonnes:
+            out.append(f"{self.not_in_tonnes} records in other units (m3/yr, MWh/yr) are not "
+                       "in tonnage maps.")
+        return out
+
     def empty_message(self) -> str:
         """Why nothing is drawn, and what to do (for the empty state)."""
-        parts = [f"No located records in t/yr match {self.query.describe()}."]
-        if self.n_not_located:
-            parts.append(f"{self.n_not_located} matching records are not located — geocode "
-                         "them on the 'Locate records' page.")
-        if self.n_imprecise:
-            parts.append(f"{self.n_imprecise} are located less precisely than "
-                         f"'{self.query.min_precision}' — accept a coarser precision.")
-        if self.not_in_tonnes:
-            parts.append(f"{self.not_in_tonnes} are recorded in other units (m3/yr, MWh/yr).")
-        if len(parts) == 1:
-            parts.append("Widen the filter: another stream, direction or quantity range.")
-        return " ".join(parts)
+        notes = self.notes() or ["Widen the filter: another stream, direction or quantity "
+                                 "range."]
+        return " ".join([f"No located records in t/yr match {self.query.describe()}.", *notes])
+
+
+def stream_choices(catalogue: Catalogue | None = None) -> dict[str, str]:
+    """Selectors a user can pick, with labels: stream groups first, then chapters."""
+    cat = catalogue or load_catalogue()
+    groups = cat.groups()
+    out = dict(zip(groups["group"], groups["label"], strict=True))
+    out.update({c: cat.chapter_label(c)[:70] for c in cat.chapters()["code"]})
+    return out
 
 
 def select_resources(programme_or_prepared: Programme | PreparedResources,

@@ -1,0 +1,149 @@
+"""Concentrations: where the wastes of a stream are, how much, and where they concentrate."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo import concentration as conc
+from geo.catalogue import load_catalogue
+from geo.clusters import clusters_for_role
+from geo.hexagons import hexagons_for_role
+from geo.hotspots import hot_spots_from_hexagons
+from geo.programme import PRECISIONS
+from geo.raster_export import display_image, surface_to_geotiff_bytes, surface_to_png_zip_bytes
+from layers import concentration as lc
+from layers.base import add_parks
+
+VIEWS = ("Heat", "Catchment", "Hexagons", "Hot spots", "Clusters", "Parks")
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the records…")
+def _prepared(name: str, version: int, _prog: object) -> conc.PreparedResources:
+    return conc.prepare_resources(_prog)  # type: ignore[arg-type]
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing…")
+def _compute(key: tuple[object, ...], _sel: conc.Selection) -> object:
+    kind, params = key[0], key[-1]
+    if kind == "heat":
+        return conc.heat_for_selection(_sel, bandwidth_m=params[0], min_producers=params[1])
+    if kind == "catchment":
+        return conc.catchment_for_selection(_sel, radius_m=params[0], min_producers=params[1])
+    if kind == "hexagons":
+        return conc.hexagons_for_selection(_sel, resolution=params[0])
+    return conc.clusters_for_selection(_sel, eps_m=params[0], min_tonnes=params[1])
+
+
+prog = ui.programme()
+st.title("Concentrations")
+ui.illustrative_note(prog)
+k, practitioner = ui.settings().k_anonymity, ui.is_practitioner()
+version = int(st.session_state.get(ui.KEY_PROGRAMME_VERSION, 0))
+with ui.domain_errors():
+    prep = _prepared(ui.programme_name(), version, prog)
+cat = load_catalogue()
+choices = conc.stream_choices(cat)
+park_names = dict(zip(prog.parks["park_id"], prog.parks["name"], strict=True))
+
+c1, c2, c3, c4, c5 = st.columns([1.1, 2.4, 1.3, 1.8, 1.1])
+direction = c1.radio("Records", ["have", "want", "any"], key="conc_direction",
+                     format_func={"have": "Haves", "want": "Wants", "any": "Both"}.get)
+selectors = c2.multiselect("Streams, chapters", list(choices), key="conc_streams",
+                           format_func=choices.get, placeholder="All streams")
+lo = c3.number_input("Min t/yr per record", min_value=0.0, value=0.0, key="conc_min_t")
+hi = c3.number_input("Max t/yr (0 = none)", min_value=0.0, value=0.0, key="conc_max_t")
+parks = c4.multiselect("Parks", list(park_names), key="conc_parks",
+                       format_func=lambda p: park_names.get(p, p), placeholder="Everywhere")
+precision = c5.selectbox("Least precise location", PRECISIONS[:-1], index=6,
+                         key="conc_precision")
+with ui.domain_errors():
+    query = conc.ConcentrationQuery(direction=direction, selectors=tuple(selectors),
+                                    min_tonnes=lo or None, max_tonnes=hi or None,
+                                    parks=tuple(parks), min_precision=precision)
+    sel = conc.select_resources(prep, query, catalogue=cat)
+
+if sel.notes():
+    st.warning(" ".join(sel.notes()), icon=":material/pin_drop:")
+    if practitioner and sel.n_not_located:
+        with st.expander(f"The {sel.n_not_located} records not located"):
+            st.dataframe(sel.not_located, hide_index=True, width="stretch")
+if sel.is_empty:
+    st.info(sel.empty_message(), icon=":material/filter_alt_off:")
+    st.stop()
+total = f"{sel.total_tonnes:,.0f} t/yr" if practitioner or sel.n_producers >= k else "—"
+st.caption(f"{sel.n_used:,} records from {sel.n_producers:,} producers · {total} · "
+           f"{query.describe()}")
+
+view = st.radio("Map", VIEWS, key="conc_view", horizontal=True)
+qkey = (ui.programme_name(), version, repr(query))
+hide = 1 if practitioner else k
+left, right = st.columns([3, 1.3])
+bounds, table, m_layers, stem = None, None, [], view.lower().replace(" ", "_")
+with ui.domain_errors(), right:
+    if view in ("Heat", "Catchment"):
+        if view == "Heat":
+            st.session_state.setdefault("conc_bandwidth_m", conc.default_bandwidth_m(sel))
+            dist = st.number_input("Bandwidth (m)", min_value=1.0, step=100.0,
+                                   key="conc_bandwidth_m", help="Up to 500,000 m.")
+        else:
+            dist = 1000 * st.number_input("Radius (km)", min_value=0.1, value=10.0,
+                                          key="conc_radius_km", help="Up to 500 km.")
+        surf = _compute((view.lower(), *qkey, (dist, hide)), sel)
+        st.caption(surf.method + (f"; cells with fewer than {k} producers nearby are hidden"
+                                  if hide > 1 else ""))
+        m_layers.append(lambda m: lc.add_heat(m, display_image(surf), name=view,
+                                              note=surf.units))
+        st.download_button("GeoTIFF", surface_to_geotiff_bytes(surf), f"{stem}.tif",
+                           key="conc_dl_tif", width="stretch")
+        st.download_button("PNG + world file", surface_to_png_zip_bytes(surf, stem=stem),
+                           f"{stem}_png.zip", key="conc_dl_png", width="stretch")
+    elif view in ("Hexagons", "Hot spots"):
+        res = st.selectbox("Hexagon resolution", ["auto", *range(4, 11)], key="conc_h3_res")
+        raw = _compute(("hexagons", *qkey, (None if res == "auto" else int(res),)), sel)
+        if view == "Hexagons":
+            table = hexagons_for_role(raw, role=ui.role(), k=k)
+            m_layers.append(lambda m: lc.add_hexagons(m, table, k=k))
+        else:
+            table = hot_spots_from_hexagons(raw, show_figures=practitioner)
+            m_layers.append(lambda m: lc.add_hot_spots(m, table))
+            st.caption("Getis-Ord Gi* with FDR; not-significant cells are not drawn.")
+        st.caption(f"H3 resolution {int(raw['resolution'].iloc[0])}, {len(raw):,} cells.")
+    elif view == "Clusters":
+        eps = st.number_input("Neighbourhood (m)", min_value=1.0, value=500.0, step=100.0,
+                              key="conc_eps_m")
+        st.session_state.setdefault("conc_min_cluster_t",
+                                    max(round(sel.total_tonnes / 20, -1), 1.0))
+        min_t = st.number_input("Core tonnes (t/yr)", min_value=0.001,
+                                key="conc_min_cluster_t")
+        found = _compute(("clusters", *qkey, (eps, min_t)), sel)
+        table, withheld = clusters_for_role(found, role=ui.role(), k=k)
+        if withheld:
+            st.caption(f"{withheld} clusters of fewer than {k} producers are not shown.")
+        if len(table):
+            pick = st.selectbox("Zoom to cluster", ["All", *table["name"]], key="conc_cluster")
+            if pick != "All":
+                bounds = tuple(table.loc[table["name"] == pick].total_bounds)
+            m_layers.append(lambda m: lc.add_clusters(m, table))
+        else:
+            st.info("No cluster at these settings: lower the core tonnes or widen the "
+                    "neighbourhood.")
+    else:
+        table = conc.park_totals(prog, sel, role=ui.role(), k=k)
+        m_layers.append(lambda m: lc.add_park_totals(m, table, k=k))
+
+with left:
+    m = ui.base_map(bounds=bounds)
+    add_parks(m, prog.parks)
+    for add in m_layers:
+        add(m)
+    if practitioner and view in ("Heat", "Catchment", "Clusters"):
+        _, drawn, agg = lc.add_resource_points(m, sel.located)
+        st.caption(f"{'Aggregated to ' if agg else 'Showing '}{drawn:,} "
+                   f"{'cells' if agg else 'records'} of {sel.n_used:,}.")
+    ui.show_map(m, key="conc_map", height=560)
+with right:
+    if table is not None and len(table):
+        cols = [c for c in table.columns if c != "geometry"]
+        st.dataframe(table[cols], hide_index=True, width="stretch", height=260)
+        ui.download_buttons(table, stem=stem, key=f"conc_dl_{stem}")
