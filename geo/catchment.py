@@ -90,7 +90,7 @@ def disc_kernel(radius_m: float, cell_m: float) -> np.ndarray:
     r = math.floor(radius_m / cell_m)
     offsets = np.arange(-r, r + 1) * cell_m
     dx, dy = np.meshgrid(offsets, offsets)
-    return (np.hypot(dx, dy) <= radius_m * (1 + 1e-9)).astype(float)
+    return np.asarray(np.hypot(dx, dy) <= radius_m * (1 + 1e-9), dtype=float)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,7 +140,7 @@ def _convolve_stack(stack: np.ndarray, kernel: np.ndarray) -> np.ndarray:
                              mode="same", axes=(-2, -1))
     scale = max(float(np.abs(stack).max(initial=0.0)), 1.0)
     out[np.abs(out) < scale * 1e-9] = 0.0
-    return np.clip(out, 0.0, None)
+    return np.asarray(np.clip(out, 0.0, None), dtype=float)
 
 
 def _producer_counts(grid: Grid, x: np.ndarray, y: np.ndarray, producers: np.ndarray, *,
@@ -156,7 +156,7 @@ def _producer_counts(grid: Grid, x: np.ndarray, y: np.ndarray, producers: np.nda
     grp = (uniq // n) // (int(p.max(initial=0)) + 1)
     presence = np.bincount(grp * n + cell, minlength=n_groups * n).astype(float)
     counts = _convolve_stack(presence.reshape(n_groups, grid.ny, grid.nx), kernel)
-    return np.rint(counts).astype(np.int64)
+    return np.asarray(np.rint(counts), dtype=np.int64)
 
 
 def catchment_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,

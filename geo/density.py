@@ -252,7 +252,7 @@ def producer_window_counts(grid: Grid, x: np.ndarray, y: np.ndarray, producers: 
     ones = np.ones(size)
     counts = ndimage.convolve1d(presence, ones, axis=0, mode="constant")
     counts = ndimage.convolve1d(counts, ones, axis=1, mode="constant")
-    return np.rint(counts).astype(np.int64)
+    return np.asarray(np.rint(counts), dtype=np.int64)
 
 
 @dataclass(frozen=True)

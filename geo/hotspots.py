@@ -152,7 +152,7 @@ def fdr_reject(p_values: np.ndarray, alpha: float) -> np.ndarray:
     if not passed.any():
         return np.zeros(m, dtype=bool)
     cutoff = p[order][np.nonzero(passed)[0].max()]
-    return p <= cutoff
+    return np.asarray(p <= cutoff, dtype=bool)
 
 
 def gi_bins(z: np.ndarray, *, fdr: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -14,8 +14,9 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import MacroElement
 from h3.api import numpy_int as h3i
+from jinja2 import Template
 
 from geo.hexagons import H3_BASE_RES, cells_for_points, hexagon_totals, parent_cells
 from geo.hotspots import BIN_LABELS
@@ -56,7 +57,7 @@ def _fmt(value: object, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-class _Legend(MacroElement):  # type: ignore[misc]
+class _Legend(MacroElement):
     """A Leaflet control holding pre-escaped legend HTML."""
 
     _template = Template("""
@@ -76,7 +77,7 @@ class _Legend(MacroElement):  # type: ignore[misc]
     """)
 
     def __init__(self, html: str, position: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.html = html
         self.position = position
@@ -188,17 +189,17 @@ def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
         "chapters": clusters.get("chapters", pd.Series("", index=clusters.index)).astype(str),
     }, geometry=clusters.geometry.values, crs=clusters.crs)
     cols = ["name", "tonnes", "producers", "chapters"]
-    tip = {"fields": cols, "aliases": ["Cluster", "Tonnes", "Producers", "By chapter"]}
+    aliases = ["Cluster", "Tonnes", "Producers", "By chapter"]
     folium.GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name="Footprints",
                    style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
                                              "fillColor": "#9e9ac8", "fillOpacity": 0.25},
-                   tooltip=folium.GeoJsonTooltip(**tip)).add_to(group)
+                   tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     centres = text.set_geometry(gpd.points_from_xy(clusters["centre_lon"],
                                                    clusters["centre_lat"], crs=4326))
     folium.GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name="Centres",
                    marker=folium.CircleMarker(radius=6, weight=2, color="#ffffff", fill=True,
                                               fill_color=CLUSTER_COLOUR, fill_opacity=1.0),
-                   tooltip=folium.GeoJsonTooltip(**tip)).add_to(group)
+                   tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     group.add_to(m)
     return group
 
