@@ -13,13 +13,13 @@ from geo.cli_geocode import main_geocode
 
 @pytest.fixture
 def member_csv(tmp_path: Path) -> Path:
-    """A four-row member list: a postcode, a town, a Chinese address and a blank row."""
+    """A four-row member list: a postcode, a town, a Chinese address and a name alone."""
     path = tmp_path / "members.csv"
     path.write_text("name,address,postcode,city,country\n"
                     "Acme,,b47da,,GB\n"
                     "Usina,,,Ipatinga,BR\n"
                     "厂,江苏省扬州市邗江区,,,CN\n"
-                    ",,,,\n", encoding="utf-8")
+                    "Nobody,,,,\n", encoding="utf-8")
     return path
 
 

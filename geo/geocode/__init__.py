@@ -15,6 +15,7 @@ from geo.geocode.chain import (
     build_geocoders,
     geocode_frame,
     geocode_one,
+    preload,
     run_chain,
 )
 from geo.geocode.gazetteer import (
@@ -40,6 +41,7 @@ __all__ = [
     "geocode_frame",
     "geocode_one",
     "normalise_postcode",
+    "preload",
     "read_gazetteer",
     "run_chain",
 ]

@@ -45,13 +45,19 @@ class Geocoder(Protocol):
 def empty_output(index: pd.Index) -> pd.DataFrame:
     """A step output where nothing is found and nothing is said."""
     n = len(index)
+
+    def text(value: str) -> pd.Series:
+        # object dtype on purpose: steps fill these row by row, and inferring Arrow strings for
+        # every intermediate frame costs more than the look-ups themselves
+        return pd.Series(np.full(n, value, dtype=object), index=index, dtype=object)
+
     return pd.DataFrame({
         "lon": np.full(n, np.nan),
         "lat": np.full(n, np.nan),
-        "precision": np.full(n, "not_found", dtype=object),
-        "candidate": np.full(n, "", dtype=object),
-        "reason": np.full(n, "", dtype=object),
-        "note": np.full(n, "", dtype=object),
+        "precision": text("not_found"),
+        "candidate": text(""),
+        "reason": text(""),
+        "note": text(""),
     }, index=index)
 
 

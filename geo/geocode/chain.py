@@ -16,6 +16,7 @@ places it.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -25,13 +26,14 @@ import pandas as pd
 
 from geo.errors import GeocodingError
 from geo.geocode.base import PRECISION_RANK, Geocoder
-from geo.geocode.china import ChinaGeocoder
+from geo.geocode.china import ChinaGeocoder, load_cpca
 from geo.geocode.coordinates import CoordinatesGeocoder
+from geo.geocode.countries import country_codes, country_extents
 from geo.geocode.gazetteer import GazetteerGeocoder, default_gazetteer
-from geo.geocode.geonames import GeoNamesGeocoder
+from geo.geocode.geonames import GeoNamesGeocoder, load_geonames
 from geo.geocode.nominatim import NominatimGeocoder
 from geo.geocode.records import records_from_frame
-from geo.geocode.uk_postcodes import UKPostcodeGeocoder
+from geo.geocode.uk_postcodes import UKPostcodeGeocoder, load_all_areas
 from geo.settings import Settings, get_settings
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "build_geocoders",
     "geocode_frame",
     "geocode_one",
+    "preload",
     "run_chain",
 ]
 
@@ -123,6 +126,34 @@ def build_geocoders(steps: Sequence[str] | None = None, *, settings: Settings | 
     return [factories[name]() for name in GEOCODER_STEPS if name in chosen]
 
 
+def preload(steps: Sequence[str] | None = None) -> dict[str, float]:
+    """Load the offline gazetteers now rather than on first use; seconds taken per step.
+
+    Each is loaded once per process (all UK postcode areas, the GeoNames index, cpca's table,
+    country names and extents); an app can call this in a cached resource at start-up.
+    """
+    chosen = GEOCODER_STEPS if steps is None else tuple(steps)
+    loaders: dict[str, Callable[[], object]] = {
+        "coordinates": lambda: (country_extents(), country_codes(["GB"])),
+        "uk_postcodes": load_all_areas,
+        "china": load_cpca,
+        "geonames": load_geonames,
+    }
+    seconds: dict[str, float] = {}
+    for name, load in loaders.items():
+        if name in chosen:
+            start = time.perf_counter()
+            load()
+            seconds[name] = time.perf_counter() - start
+    return seconds
+
+
+def _ranks(precision: np.ndarray) -> np.ndarray:
+    """Rank of each precision label (0 = manual), vectorised."""
+    ranks = pd.Series(precision, dtype=object).map(PRECISION_RANK)
+    return np.asarray(ranks.to_numpy(dtype=np.int64), dtype=np.int64)
+
+
 def _manual(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Records placed by hand (kept as they are), and manual records without coordinates."""
     marked = records["given_precision"].to_numpy(dtype=object) == "manual"
@@ -150,7 +181,7 @@ def run_chain(records: pd.DataFrame, geocoders: Sequence[Geocoder], *,
     precision = np.full(n, "not_found", dtype=object)
     source = np.full(n, "", dtype=object)
     candidate = np.full(n, "", dtype=object)
-    warnings: list[list[str]] = [[w] if w else [] for w in records["note"]]
+    warnings: list[list[str]] = [[w] if w else [] for w in records["note"].to_numpy(dtype=object)]
     misses: list[list[str]] = [[] for _ in range(n)]
     manual, manual_without = _manual(records)
     lon[manual] = records["lon"].to_numpy()[manual]
@@ -169,14 +200,14 @@ def run_chain(records: pd.DataFrame, geocoders: Sequence[Geocoder], *,
     report(0, n)
     notes: list[str] = []
     for geocoder in geocoders:
-        rank = np.array([PRECISION_RANK[p] for p in precision])
+        rank = _ranks(precision)
         todo = np.flatnonzero((rank > PRECISION_RANK[geocoder.best_precision]) & ~manual)
         if not len(todo):
             continue
         if hasattr(geocoder, "progress"):
             geocoder.progress = report
         found = geocoder.locate(records.iloc[todo].assign(current=precision[todo]))
-        found_rank = np.array([PRECISION_RANK[p] for p in found["precision"]])
+        found_rank = _ranks(found["precision"].to_numpy(dtype=object))
         better = found_rank < rank[todo]
         at = todo[better]
         lon[at] = found["lon"].to_numpy()[better]
@@ -186,13 +217,16 @@ def run_chain(records: pd.DataFrame, geocoders: Sequence[Geocoder], *,
                        else np.full(len(todo), geocoder.name, dtype=object))
         source[at] = step_source[better]
         candidate[at] = found["candidate"].to_numpy(dtype=object)[better]
-        for k in np.flatnonzero(found["reason"].to_numpy(dtype=object) != ""):
-            misses[todo[k]].append(str(found["reason"].iloc[k]))
-        for k in np.flatnonzero(found["note"].to_numpy(dtype=object) != ""):
-            warnings[todo[k]].append(str(found["note"].iloc[k]))
+        found_reason = found["reason"].to_numpy(dtype=object)
+        for k in np.flatnonzero(found_reason != ""):
+            misses[todo[k]].append(str(found_reason[k]))
+        found_note = found["note"].to_numpy(dtype=object)
+        for k in np.flatnonzero(found_note != ""):
+            warnings[todo[k]].append(str(found_note[k]))
         notes += [note for note in geocoder.notes if note not in notes]
     reason = np.full(n, "", dtype=object)
-    for i in range(n):
+    has_warning = np.array([bool(w) for w in warnings], dtype=bool)
+    for i in np.flatnonzero(has_warning | (precision == "not_found")):
         said = warnings[i] + (misses[i] if precision[i] == "not_found" else [])
         if not said and precision[i] == "not_found":
             row = records.iloc[i]

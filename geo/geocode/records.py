@@ -18,6 +18,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.geocode.countries import country_codes
 from geo.geocode.text import address_parts
@@ -69,16 +71,18 @@ def _first_text(df: pd.DataFrame, field: str) -> np.ndarray:
 def _text(df: pd.DataFrame, column: Hashable | None) -> np.ndarray:
     if column is None:
         return np.full(len(df), "", dtype=object)
-    values = df[column].to_numpy(dtype=object)
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            out[i] = ""
-        elif isinstance(v, float) and v.is_integer():
-            out[i] = str(int(v))
-        else:
-            out[i] = " ".join(str(v).split())
-    return out
+    series = df[column]
+    if pd.api.types.is_float_dtype(series.dtype):  # e.g. postcodes or names read as numbers
+        series = series.map(lambda v: str(int(v)) if float(v).is_integer() else str(v),
+                            na_action="ignore")
+    values = series.to_numpy(dtype=object)
+    try:
+        arr = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=r"\s+",
+                                                             replacement=" "))
+    return np.array(pc.fill_null(arr, "").to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _number(df: pd.DataFrame, column: Hashable | None) -> tuple[np.ndarray, np.ndarray]:
@@ -124,8 +128,9 @@ def records_from_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for field in ("name", "address", "postcode", "city", "given_precision", "given_source",
                   "given_candidate"):
-        out[field] = _first_text(df, field)
-    out["given_precision"] = [p.lower() for p in out["given_precision"]]
+        out[field] = pd.Series(_first_text(df, field), index=out.index, dtype=object)
+    out["given_precision"] = pd.Series([p.lower() for p in out["given_precision"]],
+                                       index=out.index, dtype=object)
     lon, bad_lon = _number(df, cols["lon"])
     lat, bad_lat = _number(df, cols["lat"])
     out["lon"], out["lat"] = lon, lat
@@ -142,6 +147,6 @@ def records_from_frame(df: pd.DataFrame) -> pd.DataFrame:
         tails = [address_parts(a)[-1] if a and address_parts(a) else "" for a in address[blank]]
         inferred, _ = country_codes(tails)
         codes[np.flatnonzero(blank)] = inferred
-    out["country"] = codes
-    out["note"] = notes
+    out["country"] = pd.Series(codes, index=out.index, dtype=object)
+    out["note"] = pd.Series(notes, index=out.index, dtype=object)
     return out

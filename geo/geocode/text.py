@@ -91,7 +91,7 @@ def normalise_names(values: Iterable[object]) -> np.ndarray:
     >>> normalise_names(["São Paulo", " Bir-mingham ", None, "扬州市", "Straße"]).tolist()
     ['sao paulo', 'bir mingham', '', '扬州市', 'strasse']
     """
-    return np.asarray(normalise_arrow(values).to_numpy(zero_copy_only=False), dtype=object)
+    return np.array(normalise_arrow(values).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def normalise_text(value: object) -> str:

@@ -20,16 +20,19 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyproj import Transformer
 
 from geo.errors import GeocodingError
 from geo.geocode.base import empty_output
 from geo.geocode.packaged import package_data_path
 
-__all__ = ["UKPostcodeGeocoder", "format_postcodes", "lookup_postcodes", "normalise_postcode"]
+__all__ = ["UKPostcodeGeocoder", "format_postcodes", "load_all_areas", "lookup_postcodes",
+           "normalise_postcode"]
 
-_SHAPE: Final = r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})"
-_IN_TEXT: Final = r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b"
+_OUTWARD: Final = "[A-Z]{1,2}[0-9][A-Z0-9]?"
+_INWARD: Final = "[0-9][A-Z]{2}"
 PQI_NO_COORDINATES: Final = 90
 """Code-Point Open positional quality: no coordinates."""
 PQI_SECTOR_MEAN: Final = 60
@@ -45,10 +48,21 @@ def format_postcodes(values: Iterable[object]) -> np.ndarray:
     >>> format_postcodes(["b47da", " SW1A 1aa ", "B4-7DA", "hello", None]).tolist()
     ['B4 7DA', 'SW1A 1AA', 'B4 7DA', '', '']
     """
-    text = pd.Series(list(values), dtype="string").fillna("")
-    compact = text.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
-    parts = compact.str.extract(f"^{_SHAPE}$")
-    return np.asarray((parts[0] + " " + parts[1]).fillna("").to_numpy(dtype=object))
+    items = values if isinstance(values, np.ndarray) else list(values)
+    try:
+        arr = pa.array(items, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([None if v is None else str(v) for v in items], type=pa.string())
+    compact = pc.replace_substring_regex(pc.utf8_upper(arr), pattern="[^A-Z0-9]", replacement="")
+    shape = f"^(?P<out>{_OUTWARD})(?P<in>{_INWARD})$"
+    return _join_parts(pc.extract_regex(compact, pattern=shape))
+
+
+def _join_parts(parts: pa.Array) -> np.ndarray:
+    """``"OUT IN"`` from an extract_regex struct array, ``""`` where it did not match."""
+    joined = pc.binary_join_element_wise(parts.field("out"), parts.field("in"), " ")
+    joined = pc.if_else(pc.is_valid(parts), joined, "")
+    return np.array(pc.fill_null(joined, "").to_numpy(zero_copy_only=False), dtype=object)
 
 
 def normalise_postcode(value: object) -> str | None:
@@ -64,8 +78,9 @@ def normalise_postcode(value: object) -> str | None:
 
 
 def _postcodes_in_text(texts: np.ndarray) -> np.ndarray:
-    found = pd.Series(texts, dtype="string").str.upper().str.extract(_IN_TEXT)
-    return np.asarray((found[0] + " " + found[1]).fillna("").to_numpy(dtype=object))
+    upper = pc.utf8_upper(pa.array(texts, type=pa.string(), from_pandas=True))
+    return _join_parts(pc.extract_regex(
+        upper, pattern=f"(?:^|[^A-Z0-9])(?P<out>{_OUTWARD}) ?(?P<in>{_INWARD})(?:$|[^A-Z0-9])"))
 
 
 def _pack(compact: np.ndarray) -> np.ndarray:
@@ -87,7 +102,7 @@ def _data_dir() -> Path:
 
 @cache
 def _area_table(area: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """Sorted keys, eastings, northings (m, EPSG:27700) and PQI of one postcode area."""
+    """Sorted keys, eastings, northings (m, EPSG:27700) and PQI of one area (``"B"``, ``"SW"``)."""
     path = _data_dir() / f"{area.lower()}.csv.gz"
     if not path.exists():
         return None
@@ -100,6 +115,13 @@ def _area_table(area: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     for a in arrays:
         a.flags.writeable = False
     return arrays
+
+
+def load_all_areas() -> int:
+    """Read every postcode area's table now (about 1.7 million postcodes); returns the count."""
+    tables = [_area_table(path.name.split(".")[0].upper())
+              for path in sorted(_data_dir().glob("*.csv.gz"))]
+    return sum(len(t[0]) for t in tables if t is not None)
 
 
 @cache
@@ -186,7 +208,7 @@ class UKPostcodeGeocoder:
             postcode[from_text] = _postcodes_in_text(records["address"].to_numpy(dtype=object)
                                                      [from_text])
         postcode[~uk] = ""
-        reason = out["reason"].to_numpy(dtype=object)
+        reason = np.full(len(out), "", dtype=object)
         bad_shape = (postcode == "") & (raw != "") & (country == "GB")
         for i in np.flatnonzero(bad_shape):
             reason[i] = f"postcode {raw[i]!r} is not shaped like a UK postcode"
