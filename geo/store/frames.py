@@ -20,6 +20,7 @@ from geo.errors import CRSError, StoreError
 from geo.programme import WGS84
 
 __all__ = [
+    "columns_as_lists",
     "frame_from_rows",
     "iso_dates",
     "point_lon_lat",
@@ -29,10 +30,24 @@ __all__ = [
 ]
 
 
+def columns_as_lists(frame: pd.DataFrame) -> list[list[Any]]:
+    """Each column as a list of Python values, every missing value (NaN, NaT, pd.NA) None."""
+    out = []
+    for name in frame.columns:
+        arr = frame[name].to_numpy(dtype=object)
+        missing = pd.isna(arr)
+        if missing.any():
+            arr = arr.copy()
+            arr[missing] = None
+        out.append(arr.tolist())
+    return out
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts for ``executemany``, with every missing value (NaN, NaT, pd.NA) as None."""
-    obj = frame.astype(object)
-    return obj.where(obj.notna(), None).to_dict("records")  # type: ignore[return-value]
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, row, strict=True))
+            for row in zip(*columns_as_lists(frame), strict=True)] if names else []
 
 
 def to_dates(values: pd.Series) -> pd.Series:

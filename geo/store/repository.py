@@ -42,9 +42,10 @@ __all__ = ["Store", "open_store"]
 logger = logging.getLogger(__name__)
 
 
-def _sqlite_foreign_keys(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: keeps big imports' index inserts fast
     cur.close()
 
 
@@ -59,7 +60,7 @@ def _engine(url: str) -> Engine:
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-    event.listen(engine, "connect", _sqlite_foreign_keys)
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 

@@ -7,16 +7,17 @@ rows of a table, one UPDATE for all changed ones, so 100,000 resources go in sec
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import types as sa_types
 from sqlalchemy.engine import Connection, CursorResult
 
 from geo.errors import StoreError
 from geo.programme import CONTACT_COLUMNS, PARK_COLUMNS, RESOURCE_COLUMNS, SITE_COLUMNS
-from geo.store.frames import point_lon_lat, records, to_dates, wkb_hex
+from geo.store.frames import columns_as_lists, point_lon_lat, records, to_dates, wkb_hex
 from geo.store.keys import resource_import_keys
 from geo.store.tables import (
     LOCATION_LEVELS,
@@ -31,6 +32,7 @@ from geo.store.tables import (
 
 __all__ = [
     "archive_missing",
+    "bulk_insert",
     "create_programme",
     "find_programme",
     "insert_resources",
@@ -92,6 +94,34 @@ def create_programme(conn: Connection, name: str, *, illustrative: bool = False,
     return pid
 
 
+_PLAIN_TYPES: Final = (sa_types.Integer, sa_types.Float, sa_types.String, sa_types.Boolean,
+                       sa_types.Date)
+
+
+def bulk_insert(conn: Connection, table: Any, rows: pd.DataFrame) -> None:
+    """INSERT every row of ``rows`` (columns named after the table's columns).
+
+    On SQLite the rows go straight to the driver's ``executemany`` as tuples (dates as ISO
+    text, the form SQLAlchemy's SQLite ``Date`` type stores): about three times faster than
+    SQLAlchemy's per-row parameter processing, which every other database gets.
+    """
+    if rows.empty:
+        return
+    tbl = table.__table__ if hasattr(table, "__table__") else table
+    cols = [str(c) for c in rows.columns]
+    plain = all(isinstance(tbl.c[c].type, _PLAIN_TYPES) for c in cols)
+    if conn.dialect.name != "sqlite" or not plain:
+        conn.execute(insert(tbl), records(rows))
+        return
+    lists = columns_as_lists(rows)
+    for i, c in enumerate(cols):
+        if isinstance(tbl.c[c].type, sa_types.Date):
+            lists[i] = [v.isoformat() if v is not None else None for v in lists[i]]
+    sql = (f"INSERT INTO {tbl.name} ({', '.join(cols)}) "
+           f"VALUES ({', '.join('?' * len(cols))})")
+    conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))
+
+
 def _key_ids(conn: Connection, table: Any, key_col: str, pid: int) -> dict[str, int]:
     col = getattr(table, key_col)
     rows = conn.execute(select(col, table.id).where(table.programme_id == pid)).all()
@@ -111,7 +141,7 @@ def _upsert(conn: Connection, table: Any, key_col: str, pid: int,
     is_old = keys.isin(list(existing))
     new = rows[~is_old].assign(programme_id=pid)
     if not new.empty:
-        conn.execute(insert(table), records(new))
+        bulk_insert(conn, table, new)
     old = rows[is_old]
     if not old.empty:
         params = old.assign(b_id=keys[is_old].map(existing)).drop(columns=[key_col])
@@ -201,7 +231,7 @@ def insert_sites(conn: Connection, pid: int, sites: gpd.GeoDataFrame) -> int:
     existing = _key_ids(conn, Site, "site_key", pid)
     rows = rows[~rows["site_key"].isin(list(existing))].drop_duplicates("site_key")
     if not rows.empty:
-        conn.execute(insert(Site), records(rows.assign(programme_id=pid)))
+        bulk_insert(conn, Site, rows.assign(programme_id=pid))
     return len(rows)
 
 
@@ -231,7 +261,7 @@ def replace_contacts(conn: Connection, pid: int, contacts: pd.DataFrame,
                          "site_id": _site_ids(frame["site_id"], site_ids, "contacts")})
     for col in ("name", "role", "email", "phone"):
         rows[col] = frame[col]
-    conn.execute(insert(Contact), records(rows.assign(programme_id=pid)))
+    bulk_insert(conn, Contact, rows.assign(programme_id=pid))
 
 
 def _site_ids(keys: pd.Series, site_ids: dict[str, int], what: str) -> pd.Series:
@@ -299,7 +329,6 @@ def insert_resources(conn: Connection, pid: int, resources: pd.DataFrame,
                "give new records new ids, or update records with save_programme(replace=True).")
         raise StoreError(msg)
     if not new.empty:
-        conn.execute(insert(Resource), records(new.assign(programme_id=pid,
-                                                          import_batch_id=batch_id)))
+        bulk_insert(conn, Resource, new.assign(programme_id=pid, import_batch_id=batch_id))
     return len(new), int((~keep).sum())
 
