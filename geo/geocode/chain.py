@@ -232,7 +232,7 @@ def run_chain(records: pd.DataFrame, geocoders: Sequence[Geocoder], *,
             row = records.iloc[i]
             said = (["nothing to locate it by: no coordinates, postcode, address or city"]
                     if not (row["address"] or row["city"] or row["postcode"] or row["name"])
-                    else ["no geocoder recognised the address, city or name"])
+                    else ["no geocoder recognised its postcode, address, city or name"])
         reason[i] = "; ".join(dict.fromkeys(said))
     report(n, n)
     for note in notes:
