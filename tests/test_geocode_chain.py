@@ -102,6 +102,18 @@ def test_rerun_on_own_output_loses_nothing(offline: Settings) -> None:
     pd.testing.assert_frame_equal(second.loc[located, cols], first.loc[located, cols])
 
 
+def test_rerun_with_fewer_steps_loses_nothing(offline: Settings) -> None:
+    """Switching steps off never drops a location recorded by an earlier run."""
+    first = geocode_frame(members(), settings=offline)
+    second = geocode_frame(first.drop(columns="location_precision"), settings=offline,
+                           steps=["geonames"])
+    located = first["precision"] != "not_found"
+    assert (second.loc[located, "precision"] == first.loc[located, "precision"]).all()
+    raw = geocode_frame(pd.DataFrame({"lon": [26.9], "lat": [60.5]}), settings=offline,
+                        steps=["geonames"])
+    assert raw.loc[0, "precision"] == "not_found"  # raw coordinates are the switched-off step
+
+
 def test_steps_are_switchable(offline: Settings) -> None:
     """Without the postcode step, a UK record falls back to later steps or is not found."""
     out = geocode_frame(pd.DataFrame({"postcode": ["B4 7DA"], "country": ["GB"]}),

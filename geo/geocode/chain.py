@@ -103,6 +103,9 @@ def build_geocoders(steps: Sequence[str] | None = None, *, settings: Settings | 
     gazetteer
         The programme gazetteer (:mod:`geo.geocode.gazetteer`). None: the shipped demo.
 
+    Without the ``coordinates`` step, raw coordinates in the records are ignored, but points an
+    earlier run recorded with a precision are still kept (nothing located is lost).
+
     Raises
     ------
     GeocodingError
@@ -123,7 +126,10 @@ def build_geocoders(steps: Sequence[str] | None = None, *, settings: Settings | 
         "geonames": GeoNamesGeocoder,
         "nominatim": lambda: NominatimGeocoder(resolved),
     }
-    return [factories[name]() for name in GEOCODER_STEPS if name in chosen]
+    geocoders = [factories[name]() for name in GEOCODER_STEPS if name in chosen]
+    if "coordinates" not in chosen:  # keep what earlier runs located, whatever the steps
+        geocoders.insert(0, CoordinatesGeocoder(only_recorded=True))
+    return geocoders
 
 
 def preload(steps: Sequence[str] | None = None) -> dict[str, float]:

@@ -96,13 +96,19 @@ class CoordinatesGeocoder:
 
     The precision is the one recorded with them (an earlier run's ``town``, say), or ``exact``
     when none was recorded; the source is the recorded source, or ``coordinates``.
+
+    With ``only_recorded`` (used when the ``coordinates`` step is switched off) only points an
+    earlier run recorded with a precision are kept, so that a re-run never loses a location,
+    while raw coordinates in the record are ignored.
     """
 
     name = "coordinates"
     best_precision = "exact"
 
-    def __init__(self, *, extents: pd.DataFrame | None = None) -> None:
+    def __init__(self, *, extents: pd.DataFrame | None = None, only_recorded: bool = False
+                 ) -> None:
         self._extents = extents
+        self._only_recorded = only_recorded
         self.notes: list[str] = []
 
     def locate(self, records: pd.DataFrame) -> pd.DataFrame:
@@ -112,8 +118,11 @@ class CoordinatesGeocoder:
                                     records["country"].to_numpy(dtype=object),
                                     extents=self._extents)
         given = records["given_precision"].to_numpy(dtype=object)
-        precision = np.array([p if p in PRECISION_RANK and p not in _NOT_GIVEN else "exact"
-                              for p in given], dtype=object)
+        recorded = np.array([p in PRECISION_RANK and p not in _NOT_GIVEN for p in given])
+        precision = np.where(recorded, given, "exact").astype(object)
+        if self._only_recorded:
+            ok &= recorded
+            why = np.full(len(why), "", dtype=object)
         out.loc[ok, "lon"] = records.loc[ok, "lon"]
         out.loc[ok, "lat"] = records.loc[ok, "lat"]
         out.loc[ok, "precision"] = precision[ok]
