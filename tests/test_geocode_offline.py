@@ -157,6 +157,8 @@ def geonames() -> GeoNamesGeocoder:
     ("扬州", "", "", 119.43, 32.39),
     ("sao paulo", "", "Brazil", -46.63, -23.55),
     ("KOTKA", "", "FI", 26.95, 60.47),
+    ("Çan", "", "TR", 27.05, 40.03),  # reads like Canada's ISO-3 code, but it is the city column
+    ("Colombia", "", "CU", -77.43, 20.99),  # a town named like a country
 ])
 def test_geonames_known_answers(geonames: GeoNamesGeocoder, city: str, address: str,
                                 country: str, lon: float, lat: float) -> None:

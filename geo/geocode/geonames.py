@@ -158,10 +158,15 @@ def _build_index(min_population: int) -> GeoNamesIndex:
 
 
 def _queries(records: pd.DataFrame) -> pd.DataFrame:
-    """Names to try per record, in order: the city, then address parts from the last."""
+    """Names to try per record, in order: the city, then address parts from the last.
+
+    The city is tried as written. Address parts are tried only when they look like a place
+    name: at least three letters (or Chinese characters), and not a country name or code.
+    """
     rec: list[int] = []
     order: list[int] = []
     text: list[str] = []
+    from_city: list[bool] = []
     cities = records["city"].to_numpy(dtype=object)
     addresses = records["address"].to_numpy(dtype=object)
     for i, (city, address) in enumerate(zip(cities, addresses, strict=True)):
@@ -171,12 +176,14 @@ def _queries(records: pd.DataFrame) -> pd.DataFrame:
             rec.append(i)
             order.append(k)
             text.append(t)
+            from_city.append(k == 0 and bool(city))
     queries = pd.DataFrame({"rec": rec, "order": order, "text": text})
     queries["norm"] = normalise_names(queries["text"].to_numpy(dtype=object))
-    letters = queries["norm"].str.count(r"[^\W\d_]")
+    letters = queries["norm"].str.count(r"[^\W\d_]").to_numpy()
+    cjk = queries["text"].map(has_cjk).to_numpy(dtype=bool)
     is_country = country_codes(queries["text"])[0] != ""
-    usable = ((letters >= _MIN_LETTERS) | queries["text"].map(has_cjk)) & ~is_country
-    return queries[usable.to_numpy()]
+    usable = np.array(from_city, dtype=bool) | (((letters >= _MIN_LETTERS) | cjk) & ~is_country)
+    return queries[usable & (queries["norm"] != "").to_numpy()]
 
 
 class GeoNamesGeocoder:
