@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
-from geo.density import Grid, Surface, bin_tonnes, check_distance_m, grid_for_points, project_lonlat
+from geo.density import Surface
 from geo.errors import SymbiosisError
+from geo.grid import Grid, bin_tonnes, check_distance_m, grid_for_points, project_lonlat
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -28,8 +28,8 @@ import shapely
 from sklearn.cluster import DBSCAN
 
 from geo.confidentiality import can_see_companies, check_k
-from geo.density import check_distance_m, points_from_gdf
 from geo.errors import SymbiosisError
+from geo.grid import check_distance_m, points_from_gdf
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

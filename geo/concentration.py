@@ -27,8 +27,8 @@ import pandas as pd
 
 from geo.catalogue import load_catalogue
 from geo.confidentiality import can_see_companies, check_k, suppress_small_groups
-from geo.density import metric_crs_for, project_lonlat
 from geo.errors import SymbiosisError
+from geo.grid import metric_crs_for, project_lonlat
 from geo.hexagons import H3_BASE_RES, cells_for_points, protect_residual
 from geo.programme import DIRECTIONS, PRECISIONS, precision_rank, resources_with_sites
 
