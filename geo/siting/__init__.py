@@ -1,1 +1,110 @@
-"""Site finder for new reprocessing technology (filled in as modules land)."""
+"""Site finder for new reprocessing technology.
+
+Where should a plant for a technology go, and is there enough feedstock for it? The pieces,
+each usable on its own:
+
+- :mod:`~geo.siting.profiles` — technology profiles (accepted streams, throughput, haul,
+  costs, land, siting rules), shipped with sources in ``data/technologies/profiles.json``;
+- :mod:`~geo.siting.candidates` — candidate sites and the siting-rule screen;
+- :mod:`~geo.siting.feedstock` — accepted haves, wanters of the output, competing plants;
+- :mod:`~geo.siting.matrix` — road (or labelled straight-line) haul matrices;
+- :mod:`~geo.siting.scoring` — transparent scores on arrays, weights and sensitivity;
+- :mod:`~geo.siting.finder` — the GeoDataFrame adapter and the confidentiality rule;
+- :mod:`~geo.siting.pmedian` — the p-median solver with its certified lower bound;
+- :mod:`~geo.siting.locate`, :mod:`~geo.siting.catchments` — best p sites (p-median,
+  maximal covering, capacitated), flows and catchment polygons;
+- :mod:`~geo.siting.screening` — a national 1 km straight-line screening grid;
+- :mod:`~geo.siting.memo` — the one-page summary; :mod:`~geo.siting.pipeline` — end to end.
+"""
+
+from geo.siting.candidates import (
+    CandidateScreen,
+    SitingLayers,
+    screen_candidates,
+    siting_layers,
+)
+from geo.siting.catchments import (
+    BestSites,
+    best_sites_for_role,
+    best_sites_from_scored,
+    road_reach_polygon,
+)
+from geo.siting.feedstock import (
+    competitor_sites,
+    feedstock_records,
+    output_wanters,
+    supplier_points,
+)
+from geo.siting.finder import (
+    ScoredSites,
+    ranking_for_role,
+    score_sites_from_gdf,
+    suppliers_in_reach,
+)
+from geo.siting.locate import OBJECTIVES, Allocation, solve_best_sites
+from geo.siting.memo import memo_blocks, memo_html, memo_markdown
+from geo.siting.pipeline import (
+    CANDIDATE_SOURCES,
+    SiteFinderRun,
+    candidate_set,
+    find_sites,
+    run_site_finder,
+)
+from geo.siting.pmedian import PMedianParams, PMedianResult, solve_pmedian
+from geo.siting.profiles import TechnologyProfile, load_profiles, profile_from_dict
+from geo.siting.scoring import (
+    CRITERIA,
+    CRITERION_LABELS,
+    ScoreWeights,
+    ScoringParams,
+    describe_sensitivity,
+    score_sites,
+    weight_sensitivity,
+)
+from geo.siting.screening import ScreeningGrid, screen_grid, separated_top_cells
+
+__all__ = [
+    "CANDIDATE_SOURCES",
+    "CRITERIA",
+    "CRITERION_LABELS",
+    "OBJECTIVES",
+    "Allocation",
+    "BestSites",
+    "CandidateScreen",
+    "PMedianParams",
+    "PMedianResult",
+    "ScoreWeights",
+    "ScoredSites",
+    "ScoringParams",
+    "ScreeningGrid",
+    "SiteFinderRun",
+    "SitingLayers",
+    "TechnologyProfile",
+    "best_sites_for_role",
+    "best_sites_from_scored",
+    "candidate_set",
+    "competitor_sites",
+    "describe_sensitivity",
+    "feedstock_records",
+    "find_sites",
+    "load_profiles",
+    "memo_blocks",
+    "memo_html",
+    "memo_markdown",
+    "output_wanters",
+    "profile_from_dict",
+    "ranking_for_role",
+    "road_reach_polygon",
+    "run_site_finder",
+    "score_sites",
+    "score_sites_from_gdf",
+    "screen_candidates",
+    "screen_grid",
+    "separated_top_cells",
+    "siting_layers",
+    "solve_best_sites",
+    "solve_pmedian",
+    "supplier_points",
+    "suppliers_in_reach",
+    "weight_sensitivity",
+]

@@ -24,15 +24,17 @@ import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
+from geo.confidentiality import can_see_companies, suppress_small_groups
 from geo.errors import SitingError
 from geo.siting.locate import Allocation, Objective, solve_best_sites
 
 if TYPE_CHECKING:
     from geo.network import RoadGraph
+    from geo.settings import Role
     from geo.siting.feedstock import SupplierPoints
     from geo.siting.finder import ScoredSites
 
-__all__ = ["BestSites", "best_sites_from_scored", "road_reach_polygon"]
+__all__ = ["BestSites", "best_sites_for_role", "best_sites_from_scored", "road_reach_polygon"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,17 @@ class BestSites:
     catchments: gpd.GeoDataFrame
     unserved: gpd.GeoDataFrame
     method: str
+    requested: int = 0
+
+    def describe(self) -> str:
+        """How the plants were chosen and how good the answer is proven to be."""
+        a = self.allocation
+        proof = "proven optimal" if a.proven_optimal else f"proven gap {100 * a.gap:.2f} %"
+        text = f"{a.method}: {proof}; {len(a.unserved)} supplier sites unserved"
+        if self.requested > len(self.plants):
+            text += (f"; only {len(self.plants)} of {self.requested} plants are worth opening "
+                     "(each must reach the minimum throughput)")
+        return text + "."
 
 
 def best_sites_from_scored(scored: ScoredSites, suppliers: SupplierPoints, p: int, *,
@@ -127,7 +140,8 @@ def best_sites_from_scored(scored: ScoredSites, suppliers: SupplierPoints, p: in
     unserved = suppliers.sites.iloc[alloc.unserved][["site_id", "site_name", "tonnes_per_year",
                                                      "geometry"]]
     return BestSites(allocation=alloc, plants=plants, flows=flows, catchments=catchments,
-                     unserved=unserved.reset_index(drop=True), method=scored.method)
+                     unserved=unserved.reset_index(drop=True), method=scored.method,
+                     requested=int(p))
 
 
 def _catchment_polygons(plants: gpd.GeoDataFrame, flows: gpd.GeoDataFrame,
@@ -167,3 +181,21 @@ def road_reach_polygon(graph: RoadGraph, lon: float, lat: float, limit_m: float,
     pts = shapely.multipoints(np.column_stack([graph.x[near], graph.y[near]]))
     hull = shapely.concave_hull(pts, ratio=ratio)
     return gpd.GeoSeries([hull], crs=graph.crs_metric).to_crs(4326).iloc[0]
+
+
+def best_sites_for_role(best: BestSites, *, role: Role, k: int
+                        ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Plants, flows and catchments as a viewer of ``role`` may see them.
+
+    Practitioners see everything. Other viewers get flows without supplier names or
+    tonnages, and plant and catchment tonnages blanked where fewer than ``k`` suppliers
+    feed the plant.
+    """
+    if can_see_companies(role):
+        return best.plants, best.flows, best.catchments
+    plants = suppress_small_groups(best.plants, producers_col="suppliers", k=k,
+                                   value_cols=["tonnes_per_year"])
+    catchments = suppress_small_groups(best.catchments, producers_col="suppliers", k=k,
+                                       value_cols=["tonnes_per_year"])
+    flows = best.flows[["plant", "haul_km", "within_haul", "geometry"]]
+    return plants, flows, catchments

@@ -172,7 +172,8 @@ def solve_best_sites(
         finite = d[np.isfinite(d)]
         max_haul_m = float(finite.max()) if finite.size else 1.0
     if objective == "max-cover":
-        return _max_cover(d, t, p, max_haul_m, time_limit_s, site_preference)
+        return _max_cover(d, t, p, max_haul_m, time_limit_s=time_limit_s,
+                          preference=site_preference)
     return _capacitated(d, t, p, limit=max_haul_m, cost_per_tkm=cost_per_tkm,
                         capacity=capacity_t, minimum=min_throughput_t,
                         penalty=unserved_penalty_per_t, time_limit_s=time_limit_s)
@@ -202,7 +203,7 @@ def _p_median(d: np.ndarray, t: np.ndarray, p: int, *, limit: float, cost_per_tk
                       proven_optimal=res.proven_optimal, method=f"p-median ({res.method})")
 
 
-def _max_cover(d: np.ndarray, t: np.ndarray, p: int, limit: float,
+def _max_cover(d: np.ndarray, t: np.ndarray, p: int, limit: float, *,
                time_limit_s: float, preference: np.ndarray | None) -> Allocation:
     n, m = d.shape
     tie = np.zeros(m)

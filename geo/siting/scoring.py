@@ -43,6 +43,7 @@ __all__ = [
     "ScoreWeights",
     "ScoringParams",
     "catchment_totals",
+    "describe_sensitivity",
     "rank_sites",
     "score_sites",
     "weight_sensitivity",
@@ -428,3 +429,11 @@ def weight_sensitivity(criteria: np.ndarray, weights: ScoreWeights, *,
                "top_kept": float(top_kept), "top": float(n_top),
                "max_rank_shift": float(np.nan_to_num(shift))}
     return table, summary
+
+
+def describe_sensitivity(summary: dict[str, float]) -> str:
+    """One sentence on how the ranks hold, from :func:`weight_sensitivity`'s summary."""
+    return (f"With each weight moved by ±20 % ({summary['scenarios']:.0f} scenarios) the leading "
+            f"site stays first in {summary['leader_kept']:.0f} and the top "
+            f"{summary['top']:.0f} stay the same in {summary['top_kept']:.0f}; ranks move by at "
+            f"most {summary['max_rank_shift']:.0f}.")

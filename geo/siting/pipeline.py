@@ -1,0 +1,190 @@
+"""The site finder end to end, as the page and ``python -m geo site-score`` run it.
+
+:func:`candidate_set` builds candidates from a chosen source; :func:`run_site_finder` screens
+them with the profile's siting rules, gathers the feedstock, wanters and competitors from the
+programme and scores the passing candidates over the road network. Every step stays callable
+on its own (see :mod:`geo.siting`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import geopandas as gpd
+
+from geo.errors import SitingError
+from geo.network import DEFAULT_DETOUR_FACTOR, RoadGraph
+from geo.siting.candidates import (
+    CandidateScreen,
+    SitingLayers,
+    candidates_from_hexagons,
+    candidates_from_points,
+    candidates_from_polygons,
+    screen_candidates,
+    siting_layers,
+)
+from geo.siting.feedstock import (
+    FeedstockTable,
+    SupplierPoints,
+    competitor_sites,
+    feedstock_records,
+    output_wanters,
+    supplier_points,
+)
+from geo.siting.finder import ScoredSites, score_sites_from_gdf
+
+if TYPE_CHECKING:
+    from geo.catalogue import Catalogue
+    from geo.programme import Programme
+    from geo.siting.profiles import TechnologyProfile
+    from geo.siting.scoring import ScoreWeights
+
+__all__ = ["CANDIDATE_SOURCES", "SiteFinderRun", "candidate_set", "find_sites",
+           "run_site_finder"]
+
+logger = logging.getLogger(__name__)
+
+CandidateSource = Literal["parks", "industrial", "hexagons", "user"]
+CANDIDATE_SOURCES: dict[str, str] = {
+    "parks": "The programme's parks",
+    "industrial": "OSM industrial land parcels",
+    "hexagons": "Hexagon grid over the region (H3)",
+    "user": "Points or parcels I upload",
+}
+
+
+def candidate_set(programme: Programme, source: CandidateSource, *,
+                  landuse: gpd.GeoDataFrame | None = None, resolution: int = 10,
+                  uploaded: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Candidate sites (EPSG:4326) from one source.
+
+    Parameters
+    ----------
+    programme : Programme
+    source : {"parks", "industrial", "hexagons", "user"}
+    landuse : GeoDataFrame, optional
+        OSM land use (``landuse`` column) for ``"industrial"``.
+    resolution : int
+        H3 resolution of the hexagon grid (9 ≈ 10 ha, 10 ≈ 1.5 ha cells).
+    uploaded : GeoDataFrame, optional
+        The user's points or parcels for ``"user"``.
+    """
+    if source == "parks":
+        if programme.parks.empty:
+            msg = "The programme has no parks; choose industrial land or the hexagon grid."
+            raise SitingError(msg)
+        return candidates_from_polygons(programme.parks, source="park", id_prefix="P")
+    if source == "industrial":
+        if landuse is None or not (landuse["landuse"] == "industrial").any():
+            msg = ("No OSM industrial land is loaded for this region; choose the parks or the "
+                   "hexagon grid.")
+            raise SitingError(msg)
+        return candidates_from_polygons(landuse[landuse["landuse"] == "industrial"],
+                                        source="OSM industrial", name_col="name",
+                                        id_prefix="L")
+    if source == "hexagons":
+        frames = [f for f in (programme.parks, programme.sites) if len(f)]
+        if not frames:
+            msg = "The programme has no located parks or sites to lay a grid over."
+            raise SitingError(msg)
+        area = gpd.GeoDataFrame(geometry=[f.to_crs(4326).union_all() for f in frames],
+                                crs=4326)
+        metric = area.estimate_utm_crs()
+        box = area.to_crs(metric).buffer(500).to_crs(4326).total_bounds
+        hexes = candidates_from_hexagons(tuple(box), resolution=resolution)
+        return _name_after_parks(hexes, programme.parks)
+    if source == "user":
+        if uploaded is None or uploaded.empty:
+            msg = "Upload points or parcels (GeoJSON or GeoPackage) to use your own candidates."
+            raise SitingError(msg)
+        return candidates_from_points(uploaded)
+    msg = f"Unknown candidate source {source!r}; use one of {list(CANDIDATE_SOURCES)}."
+    raise SitingError(msg)
+
+
+def _name_after_parks(cells: gpd.GeoDataFrame, parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Name grid cells after the park they overlap most ("Tikankatu industrial area · H00012")."""
+    cells = cells.copy()
+    cells["name"] = "Cell " + cells["candidate_id"]
+    if parks.empty:
+        return cells
+    metric = cells.estimate_utm_crs()
+    joined = gpd.overlay(cells.to_crs(metric)[["candidate_id", "geometry"]],
+                         parks.to_crs(metric)[["name", "geometry"]], how="intersection",
+                         keep_geom_type=True)
+    if joined.empty:
+        return cells
+    joined["a"] = joined.area
+    best = joined.sort_values("a").drop_duplicates("candidate_id", keep="last")
+    park_of = best.set_index("candidate_id")["name"]
+    hit = cells["candidate_id"].isin(park_of.index)
+    cells.loc[hit, "name"] = (cells.loc[hit, "candidate_id"].map(park_of) + " · "
+                              + cells.loc[hit, "candidate_id"])
+    return cells
+
+
+@dataclass(frozen=True)
+class SiteFinderRun:
+    """Everything one site-finder run produced."""
+
+    profile: TechnologyProfile
+    screen: CandidateScreen
+    feedstock: FeedstockTable
+    suppliers: SupplierPoints
+    wanters: gpd.GeoDataFrame
+    competitors: gpd.GeoDataFrame
+    scored: ScoredSites
+
+
+def run_site_finder(programme: Programme, profile: TechnologyProfile,
+                    candidates: gpd.GeoDataFrame, layers: SitingLayers, *,
+                    graph: RoadGraph | None, weights: ScoreWeights | None = None,
+                    competitor_layer: gpd.GeoDataFrame | None = None,
+                    catalogue: Catalogue | None = None,
+                    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+                    screen: CandidateScreen | None = None) -> SiteFinderRun:
+    """Screen, gather and score: the whole site finder for one profile.
+
+    Pass ``screen`` when the candidates were already screened with this profile. Raises
+    :class:`SitingError` when no candidate passes the rules (naming what each rule removed)
+    or when the programme holds no feedstock the profile accepts.
+    """
+    screen = screen or screen_candidates(candidates, profile, layers)
+    passing = screen.require_some()
+    feedstock = feedstock_records(programme, profile, catalogue=catalogue)
+    suppliers = supplier_points(feedstock)
+    wanters = output_wanters(programme, profile, catalogue=catalogue)
+    competitors = competitor_sites(programme, profile, extra=competitor_layer)
+    scored = score_sites_from_gdf(passing, suppliers, profile, graph=graph, weights=weights,
+                                  wanters=wanters, competitors=competitors,
+                                  detour_factor=detour_factor)
+    return SiteFinderRun(profile=profile, screen=screen, feedstock=feedstock,
+                         suppliers=suppliers, wanters=wanters, competitors=competitors,
+                         scored=scored)
+
+
+def find_sites(programme: Programme, profile: TechnologyProfile, source: CandidateSource, *,
+               graph: RoadGraph | None, landuse: gpd.GeoDataFrame | None = None,
+               roads: gpd.GeoDataFrame | None = None, resolution: int = 10,
+               uploaded: gpd.GeoDataFrame | None = None, weights: ScoreWeights | None = None,
+               competitor_layer: gpd.GeoDataFrame | None = None
+               ) -> tuple[CandidateScreen, SiteFinderRun | None]:
+    """Candidates from ``source``, screened and (when some pass) scored.
+
+    Returns the screen and the run, or the screen and None when no candidate passes the
+    siting rules (so a page can show which rule removed what). ``roads`` defaults to the
+    graph's edges.
+    """
+    cands = candidate_set(programme, source, landuse=landuse, resolution=resolution,
+                          uploaded=uploaded)
+    if roads is None and graph is not None:
+        roads = graph.edges
+    layers = siting_layers(programme.parks, landuse=landuse, roads=roads)
+    screen = screen_candidates(cands, profile, layers)
+    if screen.passing.empty:
+        return screen, None
+    run = run_site_finder(programme, profile, cands, layers, graph=graph, weights=weights,
+                          competitor_layer=competitor_layer, screen=screen)
+    return screen, run

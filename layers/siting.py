@@ -1,0 +1,200 @@
+"""Folium layers of the site finder: screened and ranked candidates, best plants, flows,
+catchments, suppliers and competing plants.
+
+One GeoJson layer per kind of feature; colours travel as a ``colour`` property; every text
+passes through :func:`layers.base.frame_to_geojson`, which escapes it. Viewers who may not see
+individual companies get no supplier names and no per-supplier tonnages in tooltips.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from layers.base import frame_to_geojson
+
+__all__ = [
+    "RULE_COLOURS",
+    "add_best_sites",
+    "add_competitors",
+    "add_ranked_sites",
+    "add_screened_candidates",
+    "add_suppliers",
+    "score_colour",
+]
+
+RULE_COLOURS: Final = {"": "#1a9850", "industrial": "#bdbdbd", "residential": "#d73027",
+                       "land": "#fc8d59", "main_road": "#91bfdb"}
+"""Colour of a screened candidate by the rule that removed it ("" = passes)."""
+_SCORE_RAMP: Final = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+PLANT_COLOURS: Final = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628",
+                        "#f781bf", "#999999")
+
+
+def _aliases(cols: list[str]) -> list[str]:
+    return [c.replace("_", " ").capitalize() for c in cols]
+
+
+def score_colour(rank: pd.Series) -> pd.Series:
+    """Dark for the best ranks, light for the worst (five classes); grey when unranked."""
+    r = pd.to_numeric(rank, errors="coerce")
+    n = max(int(r.max()), 1) if r.notna().any() else 1
+    cls = np.clip(((r - 1) / n * 5).fillna(-1).astype(int), -1, 4)
+    ramp = list(reversed(_SCORE_RAMP))
+    return pd.Series([ramp[c] if c >= 0 else "#9e9e9e" for c in cls], index=rank.index)
+
+
+def add_screened_candidates(m: folium.Map, sites: gpd.GeoDataFrame, *,
+                            max_features: int = 3000) -> tuple[folium.GeoJson, int]:
+    """Every candidate coloured by the siting rule that removed it (green: passes)."""
+    drawn = sites.head(max_features).copy()
+    drawn["colour"] = drawn["failed_rule"].map(RULE_COLOURS).fillna("#999999")
+    drawn["outcome"] = drawn["failed_rule"].replace("", "passes").map(
+        lambda r: r if r == "passes" else f"removed by the {r.replace('_', ' ')} rule")
+    cols = ["name", "outcome"]
+    layer = folium.GeoJson(
+        frame_to_geojson(drawn, columns=[*cols, "colour"]),
+        name="Candidates (siting rules)",
+        marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
+                                   fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"]},
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols)),
+    )
+    layer.add_to(m)
+    return layer, len(drawn)
+
+
+def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
+                     highlight: int = 3) -> tuple[folium.GeoJson, int]:
+    """Ranked candidates (best ``top``), darker = better; the best ``highlight`` larger.
+
+    ``sites`` is the (role-filtered) ranking: suppressed figures show as blanks.
+    """
+    ranked = sites[sites["rank"].notna()].sort_values("rank").head(top).copy()
+    ranked["colour"] = score_colour(ranked["rank"])
+    ranked["r"] = np.where(ranked["rank"] <= highlight, 10, 6)
+    ranked["score_pts"] = ranked["score"].round(1)
+    ranked["feedstock"] = ranked["feedstock_t"].round(0)
+    cols = [c for c in ("rank", "name", "score_pts", "feedstock", "suppliers", "status")
+            if c in ranked.columns]
+    layer = folium.GeoJson(
+        frame_to_geojson(ranked, columns=[*cols, "colour", "r"]),
+        name="Ranked sites",
+        marker=folium.CircleMarker(radius=6, weight=1.5, color="#ffffff", fill=True,
+                                   fill_opacity=0.95),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"],
+                                  "radius": f["properties"]["r"]},
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[
+            "Rank", "Site", "Score (of 100)", "t/yr in reach", "Suppliers", "Status"][:len(cols)]),
+    )
+    layer.add_to(m)
+    return layer, len(ranked)
+
+
+def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFrame,
+                   catchments: gpd.GeoDataFrame, *, show_names: bool,
+                   k: int = 3) -> list[folium.GeoJson]:
+    """Catchment polygons, supplier → plant flow lines and the plants, one colour per plant.
+
+    Without ``show_names`` (viewers), flows carry no supplier name or tonnage and a plant's
+    tonnage shows only when at least ``k`` suppliers feed it.
+    """
+    colour = {p: PLANT_COLOURS[i % len(PLANT_COLOURS)] for i, p in enumerate(plants["plant"])}
+    out = []
+    if len(catchments):
+        c = catchments.copy()
+        c["colour"] = c["plant"].map(colour)
+        c["t_yr"] = np.where((c["suppliers"] >= k) | show_names, c["tonnes_per_year"].round(0),
+                             np.nan)
+        cols = ["plant", "suppliers", "t_yr"]
+        out.append(folium.GeoJson(
+            frame_to_geojson(c, columns=[*cols, "colour"]), name="Catchments",
+            style_function=lambda f: {"color": f["properties"]["colour"], "weight": 2,
+                                      "fillColor": f["properties"]["colour"],
+                                      "fillOpacity": 0.12, "dashArray": "5 4"},
+            tooltip=folium.GeoJsonTooltip(fields=cols,
+                                          aliases=["Catchment of", "Suppliers", "t/yr"])))
+    if len(flows):
+        f = flows.copy()
+        f["colour"] = f["plant"].map(colour)
+        f["km"] = f["haul_km"].round(2)
+        cols = ["supplier", "plant", "tonnes_per_year", "km"] if show_names else ["plant", "km"]
+        out.append(folium.GeoJson(
+            frame_to_geojson(f, columns=[*cols, "colour"]), name="Supplier → plant",
+            style_function=lambda x: {"color": x["properties"]["colour"], "weight": 2,
+                                      "opacity": 0.7},
+            tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols))))
+    p = plants.copy()
+    p["colour"] = p["plant"].map(colour)
+    p["t_yr"] = np.where((p["suppliers"] >= k) | show_names, p["tonnes_per_year"].round(0), np.nan)
+    cols = ["plant", "name", "suppliers", "t_yr"]
+    out.append(folium.GeoJson(
+        frame_to_geojson(p, columns=[*cols, "colour"]), name="Best sites",
+        marker=folium.CircleMarker(radius=12, weight=3, color="#ffffff", fill=True,
+                                   fill_opacity=1.0),
+        style_function=lambda x: {"fillColor": x["properties"]["colour"]},
+        tooltip=folium.GeoJsonTooltip(fields=cols,
+                                      aliases=["Plant", "Site", "Suppliers", "t/yr"])))
+    for layer in out:
+        layer.add_to(m)
+    return out
+
+
+def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: bool
+                  ) -> folium.GeoJson:
+    """Supplier sites (small dark circles); names and tonnages for practitioners only."""
+    cols = ["site_name", "tonnes_per_year"] if show_names else []
+    frame = suppliers.copy()
+    frame["label"] = "Supplier"
+    fields = cols or ["label"]
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=fields), name="Suppliers",
+        marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff", fill=True,
+                                   fill_color="#333333", fill_opacity=0.9),
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=_aliases(fields), labels=bool(cols)))
+    layer.add_to(m)
+    return layer
+
+
+def add_competitors(m: folium.Map, competitors: gpd.GeoDataFrame, *, show_names: bool
+                    ) -> folium.GeoJson | None:
+    """Existing plants of the same kind (red rings); names for practitioners only."""
+    if competitors.empty:
+        return None
+    frame = competitors.copy()
+    if not show_names:
+        frame["name"] = "Existing plant"
+    cols = ["name", "source"]
+    layer = folium.GeoJson(
+        frame_to_geojson(frame, columns=cols), name="Competing plants",
+        marker=folium.CircleMarker(radius=9, weight=3, color="#d7191c", fill=False),
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=["Existing plant", "From"]))
+    layer.add_to(m)
+    return layer
+
+
+def breakdown_figure(ranking: pd.DataFrame, *, top: int = 15) -> object:
+    """Stacked horizontal bars of each criterion's points for the best ``top`` sites (plotly).
+
+    The bar lengths add up to the score (0–100). Suppressed rows show no bar.
+    """
+    import plotly.graph_objects as go
+
+    from geo.siting.scoring import CRITERIA, CRITERION_LABELS
+
+    ranked = ranking[ranking["rank"].notna()].sort_values("rank").head(top)
+    labels = [f"#{int(r)} {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)]
+    fig = go.Figure()
+    for colour, c in zip(_SCORE_RAMP, CRITERIA, strict=True):
+        fig.add_bar(y=labels, x=ranked[f"c_{c}"], name=CRITERION_LABELS[c], orientation="h",
+                    marker_color=colour, hovertemplate="%{x:.1f} points<extra>%{fullData.name}"
+                                                       "</extra>")
+    fig.update_layout(barmode="stack", height=90 + 26 * len(ranked), margin={"l": 10, "r": 10,
+                      "t": 30, "b": 10}, yaxis={"autorange": "reversed"},
+                      xaxis={"title": "Score (points of 100)", "range": [0, 100]},
+                      legend={"orientation": "h", "y": 1.08})
+    return fig

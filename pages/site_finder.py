@@ -1,0 +1,148 @@
+"""Site finder: where to put a reprocessing plant, with transparent scores and best p sites."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import siting
+from layers import siting as lyr
+from layers.base import add_parks
+
+st.title("Site finder")
+prog, role, k = ui.programme(), ui.role(), ui.settings().k_anonymity
+ui.illustrative_note(prog)
+show_names = role == "practitioner"
+profiles = siting.load_profiles()
+
+
+@st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
+def _find(profile_json: str, source: str, *, resolution: int, weights: tuple[float, ...],
+          programme: str, version: int, upload: bytes | None):
+    _ = version  # part of the cache key: bumped when the stored programme changes
+    import geopandas as gpd
+
+    from geo.demo import demo_region
+
+    region = demo_region() if programme == ui.DEMO_PROGRAMME else None
+    profile = siting.profile_from_dict(json.loads(profile_json))
+    return siting.find_sites(
+        ui.programme(), profile, source, graph=ui.road_graph(),
+        landuse=region.landuse if region else None, roads=region.roads if region else None,
+        resolution=resolution, uploaded=gpd.read_file(io.BytesIO(upload)) if upload else None,
+        weights=siting.ScoreWeights(*weights))
+
+
+c1, c2, c3 = st.columns([2, 2, 1])
+pid = c1.selectbox("Technology", list(profiles), key="sf_profile",
+                   format_func=lambda p: profiles[p].name)
+source = c2.selectbox("Candidate sites", list(siting.CANDIDATE_SOURCES), index=2,
+                      key="sf_source", format_func=siting.CANDIDATE_SOURCES.get)
+res = c3.select_slider("Grid cell", [9, 10, 11], 10, key="sf_res",
+                       format_func={9: "10 ha", 10: "1.5 ha", 11: "0.2 ha"}.get)
+upload = (st.file_uploader("Candidate points or parcels (GeoJSON, GeoPackage)",
+                           key="sf_upload") if source == "user" else None)
+base = profiles[pid]
+with st.expander(f"Profile: {base.name} — figures and siting rules"):
+    e = st.columns(4)
+    num = {"min_throughput_t": (e[0], "Min t/yr"), "max_throughput_t": (e[0], "Max t/yr"),
+           "max_haul_km": (e[1], "Max haul km"), "gate_fee_eur_per_t": (e[1], "Gate fee EUR/t"),
+           "land_ha": (e[2], "Land ha"), "transport_cost_per_tkm": (e[2], "EUR per t·km")}
+    edits = {f: col.number_input(label, value=float(getattr(base, f)), key=f"sf_{f}_{pid}")
+             for f, (col, label) in num.items()}
+    r = base.rules
+    rules = {"min_residential_distance_m": e[3].number_input(
+                 "Min m from housing", value=r.min_residential_distance_m, key=f"sf_home_{pid}"),
+             "max_main_road_distance_m": e[3].number_input(
+                 "Max m to a main road", value=r.max_main_road_distance_m or 5000.0,
+                 key=f"sf_road_{pid}"),
+             "inside_industrial": e[3].checkbox("On industrial land or in a park",
+                                                r.inside_industrial, key=f"sf_ind_{pid}")}
+    st.caption("Sources: " + " · ".join(base.sources))
+with st.expander("Weights of the score"):
+    cols = st.columns(len(siting.CRITERIA))
+    default = siting.ScoreWeights()
+    w = [col.slider(siting.CRITERION_LABELS[c], 0.0, 1.0, getattr(default, c), 0.05,
+                    key=f"sf_w_{c}")
+         for col, c in zip(cols, siting.CRITERIA, strict=True)]
+
+with ui.domain_errors():
+    profile = base.with_changes(**edits, rules=rules)
+    weights = siting.ScoreWeights(*w)
+    screen, run = _find(json.dumps(profile.to_dict()), source, resolution=res, weights=tuple(w),
+                        programme=ui.programme_name(),
+                        version=int(st.session_state.get(ui.KEY_PROGRAMME_VERSION, 0)),
+                        upload=upload.getvalue() if upload else None)
+if run is None:
+    st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
+               "profile above (e.g. the distance from housing).", icon=":material/rule:")
+    m = ui.base_map()
+    lyr.add_screened_candidates(m, screen.sites)
+    ui.show_map(m, key="sf_screen_map", height=460)
+    st.dataframe(screen.report, hide_index=True, key="sf_report")
+    st.stop()
+
+scored = run.scored
+sites = (scored.sites.assign(supplier_names=siting.suppliers_in_reach(scored, run.suppliers))
+         if show_names else scored.sites)
+ranking = siting.ranking_for_role(sites, role=role, k=k)
+if scored.method != "road":
+    st.warning("No road network here: hauls are straight-line × "
+               f"{scored.haul.detour_factor:g} estimates.", icon=":material/straighten:")
+st.caption(f"{screen.explain()} Feedstock from {len(run.suppliers.sites)} supplier sites; "
+           f"hauls measured: {scored.method}.")
+sens_table, sens = siting.weight_sensitivity(scored.criteria, weights,
+                                      viable=scored.sites["viable"].to_numpy(bool))
+tabs = st.tabs(["Ranking", "Sensitivity", "Best p sites", "Compare", "Downloads"])
+with tabs[0]:
+    m = ui.base_map()
+    add_parks(m, prog.parks)
+    lyr.add_ranked_sites(m, ranking)
+    lyr.add_suppliers(m, run.suppliers.sites, show_names=show_names)
+    lyr.add_competitors(m, run.competitors, show_names=show_names)
+    ui.show_map(m, key="sf_rank_map", height=460)
+    st.plotly_chart(lyr.breakdown_figure(ranking), key="sf_breakdown")
+    shown = ["rank", "name", "score", "status", "feedstock_t", "suppliers", "mean_haul_km",
+             "transport_cost_eur", "transport_co2e_t", "market_km", "competitors",
+             "supplier_names"]
+    st.dataframe(ranking[[c for c in shown if c in ranking]], hide_index=True, key="sf_table")
+with tabs[1]:
+    st.markdown(siting.describe_sensitivity(sens))
+    st.dataframe(pd.concat([scored.sites[["name"]].reset_index(drop=True), sens_table],
+                           axis=1).head(15), hide_index=True, key="sf_sens")
+with tabs[2]:
+    b1, b2 = st.columns(2)
+    p = int(b1.number_input("Plants", 1, 10, 2, key="sf_p"))
+    objective = b2.selectbox("Objective", siting.OBJECTIVES, key="sf_objective")
+    with ui.domain_errors():
+        best = siting.best_sites_from_scored(scored, run.suppliers, p, objective=objective)
+    plants, flows, catchments = siting.best_sites_for_role(best, role=role, k=k)
+    st.caption(best.describe())
+    m = ui.base_map()
+    lyr.add_best_sites(m, best.plants, best.flows, best.catchments, show_names=show_names, k=k)
+    ui.show_map(m, key="sf_best_map", height=460)
+    st.dataframe(plants.drop(columns="geometry"), hide_index=True, key="sf_plants")
+    st.dataframe(flows.drop(columns="geometry"), hide_index=True, key="sf_flows")
+with tabs[3]:
+    names = ranking.dropna(subset=["rank"]).set_index("candidate_id")["name"].astype(str)
+    picked = st.multiselect("Compare 2–3 sites", list(names.index), list(names.index[:3]),
+                            max_selections=3, key="sf_compare", format_func=names.get)
+    table = ranking.set_index("candidate_id").loc[picked].drop(columns="geometry")
+    st.dataframe(table.T.astype(str), key="sf_compare_table")
+with tabs[4]:
+    ui.download_buttons(ranking, stem=f"site-ranking-{pid}", key="sf_dl_rank")
+    for frame, stem in ((plants, "plants"), (flows, "flows"), (catchments, "catchments")):
+        st.caption(stem.capitalize())
+        ui.download_buttons(frame, stem=f"site-{stem}-{pid}", key=f"sf_dl_{stem}",
+                            formats=("csv", "xlsx", "gpkg"))
+    blocks = siting.memo_blocks(run, role=role, k=k, programme_name=prog.name,  # type: ignore[arg-type]
+                         illustrative=prog.illustrative, best=best, sensitivity=sens)
+    d1, d2 = st.columns(2)
+    d1.download_button("Memo (Markdown)", siting.memo_markdown(blocks), f"site-memo-{pid}.md",
+                       key="sf_memo_md")
+    d2.download_button("Memo (HTML)", siting.memo_html(blocks), f"site-memo-{pid}.html",
+                       key="sf_memo_html")
