@@ -52,12 +52,12 @@ def score_block(m: Matcher, have_rows: np.ndarray, links: pd.DataFrame, wants: p
     l_want = links["want"].to_numpy(np.int64)
     l_strength = links["strength"].to_numpy(float)
 
-    r_site, r_park = rec["site"].to_numpy(), rec["park"].to_numpy(object)
-    r_q, r_unit, r_freq = rec["quantity"].to_numpy(float), rec["unit"].to_numpy(object), \
-        rec["freq"].to_numpy()
-    w_site, w_park = wants["site"].to_numpy(), wants["park"].to_numpy(object)
-    w_q, w_unit, w_freq = wants["quantity"].to_numpy(float), wants["unit"].to_numpy(object), \
-        wants["freq"].to_numpy()
+    r_site, r_park = rec["site"].to_numpy(), rec["park_code"].to_numpy()
+    r_q, r_unit, r_freq = (rec["quantity"].to_numpy(float), rec["unit_code"].to_numpy(),
+                           rec["freq"].to_numpy())
+    w_site, w_park = wants["site"].to_numpy(), wants["park_code"].to_numpy()
+    w_q, w_unit, w_freq = (wants["quantity"].to_numpy(float), wants["unit_code"].to_numpy(),
+                           wants["freq"].to_numpy())
 
     out: list[tuple[np.ndarray, ...]] = []
     for key, hs, hc in zip(keys, h_start, h_count, strict=True):
@@ -65,33 +65,35 @@ def score_block(m: Matcher, have_rows: np.ndarray, links: pd.DataFrame, wants: p
             continue
         ls, lc = l_at[key]
         lw = l_want[ls:ls + lc]
+        ws, wq, wu, wf, wp = w_site[lw], w_q[lw], w_unit[lw], w_freq[lw], w_park[lw]
+        strength = l_strength[ls:ls + lc][None, :]
         rows_per = max(1, p.block_cells // lc)
         for c0 in range(hs, hs + hc, rows_per):
             chunk = have_rows[c0:min(c0 + rows_per, hs + hc)]
             nh = len(chunk)
-            hh = np.repeat(chunk, lc)
-            wi = np.tile(lw, nh)
-            li = np.tile(np.arange(ls, ls + lc), nh)
-            d_km, meth = dist.pairs(r_site[hh], w_site[wi])
-            q_fit = quantity_fit(r_q[hh], w_q[wi], r_unit[hh] == w_unit[wi])
-            f_fit = frequency_fit(r_freq[hh], w_freq[wi])
-            score = score_pairs(l_strength[li], q_fit, f_fit, d_km, p)
-            invalid = r_site[hh] == w_site[wi]
+            hsite, hq = r_site[chunk], r_q[chunk]
+            d_km, meth = dist.block(hsite, ws)
+            q_fit = quantity_fit(hq[:, None], wq[None, :],
+                                 r_unit[chunk][:, None] == wu[None, :])
+            f_fit = frequency_fit(r_freq[chunk][:, None], wf[None, :])
+            score = score_pairs(strength, q_fit, f_fit, d_km, p)
+            invalid = hsite[:, None] == ws[None, :]
             if p.scope != "all":
-                same = (r_park[hh] == w_park[wi]) & pd.notna(r_park[hh])
+                same = (r_park[chunk][:, None] == wp[None, :]) & (wp[None, :] >= 0)
                 invalid |= ~same if p.scope == "same park" else same
             if p.max_distance_km is not None:
                 invalid |= d_km > p.max_distance_km
             score[invalid] = -np.inf
             if top_k is not None and lc > top_k:
-                mat = score.reshape(nh, lc)
-                best = np.argpartition(-mat, top_k - 1, axis=1)[:, :top_k]
-                sel = (best + (np.arange(nh) * lc)[:, None]).ravel()
+                best = np.argpartition(-score, top_k - 1, axis=1)[:, :top_k]
+                ri = np.repeat(np.arange(nh), top_k)
+                ci = best.ravel()
             else:
-                sel = np.arange(nh * lc)
-            sel = sel[np.isfinite(score[sel])]
-            out.append((hh[sel], wi[sel], li[sel], score[sel], q_fit[sel], f_fit[sel],
-                        d_km[sel], meth[sel]))
+                ri, ci = np.divmod(np.arange(nh * lc), lc)
+            keep = np.isfinite(score[ri, ci])
+            ri, ci = ri[keep], ci[keep]
+            out.append((chunk[ri], lw[ci], ls + ci, score[ri, ci], q_fit[ri, ci], f_fit[ri, ci],
+                        d_km[ri, ci], meth[ri, ci]))
     if not out:
         return empty
     arrays = [np.concatenate(parts) for parts in zip(*out, strict=True)]
@@ -153,50 +155,56 @@ def assemble(m: Matcher, pairs: pd.DataFrame, links: pd.DataFrame,
     return table
 
 
-def _reasons(m: Matcher, t: pd.DataFrame) -> list[str]:
-    """Why each pair was proposed, in words (one string per row)."""
-    n = len(t)
-    if n == 0:
-        return []
-    rules = m.rules.table.set_index("rule_id")
-    bases = t["bases"].to_numpy(object)
-    code = t["have_code"].astype(object).fillna("").to_numpy()
-    desc = np.array([m.descriptions.get(c, "") for c in code], dtype=object)
-    exact = np.where([("exact" in b) for b in bases],
-                     "same catalogue code " + code.astype(str)
-                     + np.where(desc != "", " (" + desc.astype(str) + ")", ""), "")
-    rid = t["rule_id"].astype(str).to_numpy()
-    rationale = rid.copy().astype(object)
-    has_rule = rid != ""
-    rationale[has_rule] = [f"rule {r} ({rules.at[r, 'kind']}): {rules.at[r, 'rationale']}"
-                           for r in rid[has_rule]]
-    sector_rule = has_rule & np.array([("sector" in b) for b in bases])
-    rationale[sector_rule] = (rationale[sector_rule] + " — receiver is sector "
-                              + t["want_sector"].astype(str).to_numpy()[sector_rule])
-    kb_n = t["kb_completed"].to_numpy(int)
-    kb = np.where(kb_n > 0, "knowledge base: sector " + t["want_sector"].astype(str).to_numpy()
-                  + " completed " + kb_n.astype(str) + " synergies with code "
-                  + code.astype(str), "")
-    qf = t["quantity_fit"].to_numpy(float)
-    qty = np.array([f"quantity fit {f:.0%} ({a:g} offered, {b:g} wanted, {u})"
-                    if np.isfinite(a) and np.isfinite(b) else ""
-                    for f, a, b, u in zip(qf, t["have_quantity"].to_numpy(float),
-                                          t["want_quantity"].to_numpy(float),
-                                          t["unit"].astype(str), strict=True)], dtype=object)
-    d = t["distance_km"].to_numpy(float)
-    meth = t["distance_method"].to_numpy(object)
-    dist = np.where(meth == "road", np.char.add(np.round(d, 1).astype(str), " km by road"),
-                    np.where(meth == "straight-line",
-                             np.char.add(np.char.add("≈", np.round(d, 1).astype(str)),
-                                         f" km (straight line × {m.params.detour_factor:g}, "
-                                         "not measured on roads)"),
-                             "a site is not located: distance unknown"))
-    cost = t["transport_cost_per_year"].to_numpy(float)
-    cost_s = np.array([f"transport ≈ {c:,.0f} per year" if np.isfinite(c) else "" for c in cost],
-                      dtype=object)
-    park = np.where(t["other_park"].to_numpy(bool),
-                    "a solution in another park (" + t["want_park"].astype(object).fillna(
-                        "outside any park").astype(str).to_numpy() + ")", "")
-    haz = np.where(t["hazardous"].to_numpy(bool), "hazardous: the receiver needs a permit", "")
-    parts = zip(exact, rationale, kb, qty, dist, cost_s, park, haz, strict=True)
-    return ["; ".join(str(x) for x in row if x) for row in parts]
+def _num(values: pd.Series, decimals: int) -> pd.Series:
+    """Numbers as short text, vectorised: ``12.0`` → ``"12"``, ``0.25`` → ``"0.25"``."""
+    text = values.astype(float).round(decimals).astype("str")
+    return text.str.replace(r"\.0+$", "", regex=True)
+
+
+def _part(mask: np.ndarray | pd.Series, text: pd.Series | str, index: pd.Index) -> pd.Series:
+    """``text`` (with a trailing separator) where ``mask``, else empty."""
+    full = pd.Series(text, index=index, dtype="str") if isinstance(text, str) else text
+    return (full + "; ").where(np.asarray(mask, bool), "")
+
+
+def _reasons(m: Matcher, t: pd.DataFrame) -> pd.Series:
+    """Why each pair was proposed, in words (one string per row), built column-wise."""
+    idx = t.index
+    if len(t) == 0:
+        return pd.Series([], index=idx, dtype="str")
+    rules = m.rules.table
+    rule_text = {r: f"rule {r} ({k}): {why}" for r, k, why in
+                 zip(rules["rule_id"], rules["kind"], rules["rationale"], strict=True)}
+    bases = t["bases"].astype("str")
+    code = t["have_code"].astype("str").fillna("")
+    desc = code.map(m.descriptions).fillna("")
+    sector = t["want_sector"].astype("str").fillna("?")
+    exact = "same catalogue code " + code + (" (" + desc + ")").where(desc != "", "")
+    rule = t["rule_id"].astype("str").fillna("")
+    rationale = rule.map(rule_text).fillna("")
+    kind = rule.map(dict(zip(rules["rule_id"], rules["kind"], strict=True)))
+    rationale = rationale + (" — receiver is sector " + sector).where(kind == "sector", "")
+    kb_n = t["kb_completed"].astype(int)
+    kb = ("knowledge base: sector " + sector + " completed " + kb_n.astype("str")
+          + " synergies with code " + code)
+    qty_ok = t["have_quantity"].notna() & t["want_quantity"].notna()
+    qty = ("quantity fit " + _num(t["quantity_fit"] * 100, 0) + "% ("
+           + _num(t["have_quantity"], 2) + " offered, " + _num(t["want_quantity"], 2)
+           + " wanted, " + t["unit"].astype("str").fillna("") + ")")
+    d = _num(t["distance_km"], 1)
+    meth = t["distance_method"]
+    dist = pd.Series("a site is not located: distance unknown", index=idx, dtype="str")
+    dist = dist.where(meth != "road", d + " km by road")
+    dist = dist.where(meth != "straight-line",
+                      "≈" + d + f" km (straight line × {m.params.detour_factor:g}, "
+                                "not measured on roads)")
+    cost = t["transport_cost_per_year"]
+    cost_s = "transport ≈ " + _num(cost, 0) + " per year"
+    park = ("a solution in another park ("
+            + t["want_park"].astype("str").fillna("outside any park") + ")")
+    text = (_part(bases.str.contains("exact", regex=False), exact, idx)
+            + _part(rule != "", rationale, idx) + _part(kb_n > 0, kb, idx)
+            + _part(qty_ok, qty, idx) + _part(np.ones(len(t), bool), dist, idx)
+            + _part(cost.notna(), cost_s, idx) + _part(t["other_park"], park, idx)
+            + _part(t["hazardous"], "hazardous: the receiver needs a permit", idx))
+    return text.str.removesuffix("; ")

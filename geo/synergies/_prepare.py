@@ -64,7 +64,8 @@ def prepare_records(programme: Programme
         Positional index; ``resource_id``, ``site_id``, ``site`` (position in the site
         arrays), ``site_name``, ``direction``, ``klass``, ``code``, ``key``, ``sector``,
         ``park``, ``quantity``, ``unit``, ``tonnes``, ``freq`` (rank, -1 unknown),
-        ``hazardous``, ``description``, ``fate``, ``active`` (site not archived).
+        ``hazardous``, ``description``, ``fate``, ``active`` (site not archived), and integer
+        ``unit_code`` and ``park_code`` (-1 for none) for fast comparisons.
     lon, lat : ndarray
         Per site position (one extra NaN slot at the end for records of unknown sites).
     notes : list of str
@@ -119,4 +120,6 @@ def prepare_records(programme: Programme
         "fate": res["fate"].to_numpy(),
         "active": active,
     })
+    records["unit_code"] = pd.factorize(records["unit"], use_na_sentinel=True)[0]
+    records["park_code"] = pd.factorize(records["park"], use_na_sentinel=True)[0]
     return records, lon, lat, notes

@@ -9,6 +9,7 @@ stand-in and say so; sites without a location have no distance (``unlocated``) a
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Final
@@ -32,12 +33,17 @@ METHODS: Final = ("road", "straight-line", "unlocated")
 _R_EARTH_M: Final = 6_371_008.8
 
 
-def _haversine_pairs_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray,
-                       lat2: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (np.sin((p2 - p1) / 2) ** 2
-         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
-    return np.asarray(2 * _R_EARTH_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
+def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere (n, 3); NaN rows for unlocated sites."""
+    lam, phi = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+def _great_circle_m(dot: np.ndarray) -> np.ndarray:
+    """Great-circle distance (m) from the dot product of unit vectors, via the chord
+    (accurate at short range, unlike ``arccos``)."""
+    chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
+    return np.asarray(2.0 * _R_EARTH_M * np.arcsin(chord / 2.0))
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,10 @@ class SiteDistances:
     def located(self) -> np.ndarray:
         """Boolean per site: has coordinates."""
         return np.isfinite(self.lon) & np.isfinite(self.lat)
+
+    @functools.cached_property
+    def _xyz(self) -> np.ndarray:
+        return _unit_vectors(self.lon, self.lat)
 
     @classmethod
     def straight_line(cls, lon: np.ndarray, lat: np.ndarray, *,
@@ -146,8 +156,8 @@ class SiteDistances:
         """
         o = np.asarray(origin, np.int64)
         d = np.asarray(destination, np.int64)
-        crow = _haversine_pairs_m(self.lon[o], self.lat[o], self.lon[d], self.lat[d])
-        dist = crow / 1000.0 * self.detour_factor
+        dot = np.einsum("ij,ij->i", self._xyz[o], self._xyz[d])
+        dist = _great_circle_m(dot) / 1000.0 * self.detour_factor
         method = np.ones(len(o), np.int8)
         road = np.full(len(o), np.inf)
         if self.road_km is not None and self.road_row_of is not None:
@@ -163,4 +173,34 @@ class SiteDistances:
         unloc = ~(self.located[o] & self.located[d])
         dist[unloc] = np.nan
         method[unloc] = 2
+        return dist, method
+
+    def block(self, origin: np.ndarray, destination: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`pairs` for every origin × destination: matrices (n_o, n_d).
+
+        The straight-line part is one matrix product of unit vectors (no per-pair gathers).
+        """
+        o = np.asarray(origin, np.int64)
+        d = np.asarray(destination, np.int64)
+        dist = _great_circle_m(self._xyz[o] @ self._xyz[d].T) * (self.detour_factor / 1000.0)
+        method = np.ones(dist.shape, np.int8)
+        road: np.ndarray | None = None
+        if self.road_km is not None and self.road_row_of is not None:
+            r = self.road_row_of[o]
+            road = np.full(dist.shape, np.inf)
+            has = r >= 0
+            road[has] = self.road_km[np.ix_(r[has], d)]
+        if self.road_to_km is not None:
+            road = np.full(dist.shape, np.inf) if road is None else road
+            cols = d == self.road_to_site
+            road[:, cols] = self.road_to_km[o][:, None]
+        if road is not None:
+            use = np.isfinite(road)
+            dist[use] = road[use]
+            method[use] = 0
+        unloc = ~(self.located[o][:, None] & self.located[d][None, :])
+        if unloc.any():
+            dist[unloc] = np.nan
+            method[unloc] = 2
         return dist, method

@@ -24,7 +24,7 @@ prepares a :class:`~geo.programme.Programme` once and answers :meth:`Matcher.for
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
@@ -148,6 +148,8 @@ class MatchParams:
 def quantity_fit(q_have: np.ndarray, q_want: np.ndarray, same_unit: np.ndarray) -> np.ndarray:
     """``min/max`` of the two quantities (1 = equal); 0.5 where units differ or one is unknown.
 
+    Arrays broadcast (a column of haves against a row of wants gives a matrix).
+
     Examples
     --------
     >>> quantity_fit(np.array([10.0, 10.0, 5.0]), np.array([40.0, 10.0, np.nan]),
@@ -157,27 +159,28 @@ def quantity_fit(q_have: np.ndarray, q_want: np.ndarray, same_unit: np.ndarray) 
     qh = np.asarray(q_have, float)
     qw = np.asarray(q_want, float)
     ok = np.asarray(same_unit, bool) & np.isfinite(qh) & np.isfinite(qw) & (qh > 0) & (qw > 0)
-    fit = np.full(len(qh), 0.5)
-    fit[ok] = np.minimum(qh[ok], qw[ok]) / np.maximum(qh[ok], qw[ok])
-    return fit
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.minimum(qh, qw) / np.maximum(qh, qw)
+    return np.asarray(np.where(ok, ratio, 0.5))
 
 
 def frequency_fit(rank_have: np.ndarray, rank_want: np.ndarray) -> np.ndarray:
     """1 for the same frequency, falling linearly to 0 from ``continuous`` to ``one-off``.
 
     Ranks are positions in :data:`geo.programme.FREQUENCIES`; -1 (unknown) gives 0.5.
+    Arrays broadcast.
     """
     rh = np.asarray(rank_have, float)
     rw = np.asarray(rank_want, float)
     fit = 1.0 - np.abs(rh - rw) / (len(FREQUENCIES) - 1)
-    return np.where((rh < 0) | (rw < 0), 0.5, fit)
+    return np.asarray(np.where((rh < 0) | (rw < 0), 0.5, fit))
 
 
 def score_pairs(strength: np.ndarray, q_fit: np.ndarray, f_fit: np.ndarray,
                 distance_km: np.ndarray, params: MatchParams) -> np.ndarray:
     """Match score in [0, 1]: weighted basis strength, quantity and frequency fit, nearness.
 
-    A pair with unknown distance (an unlocated site) scores 0 on nearness.
+    A pair with unknown distance (an unlocated site) scores 0 on nearness. Arrays broadcast.
 
     Examples
     --------
@@ -405,10 +408,17 @@ class Matcher:
         r = self.records
         return r[(r["direction"] == "have") & r["active"] & (r["key"] != "")]
 
-    def for_record(self, resource_id: str, *, top_k: int | None = None) -> MatchResult:
-        """Ranked complementary records for one have (its wants) or one want (its haves)."""
+    def for_record(self, resource_id: str, *, top_k: int | None = None,
+                   scope: Scope | None = None) -> MatchResult:
+        """Ranked complementary records for one have (its wants) or one want (its haves).
+
+        ``top_k`` and ``scope`` override the matcher's parameters for this query.
+        """
         from geo.synergies._assemble import assemble, score_block
 
+        if scope is not None and scope != self.params.scope:
+            return replace(self, params=replace(self.params, scope=scope)).for_record(
+                resource_id, top_k=top_k)
         r = self.records
         hit = np.flatnonzero(r["resource_id"].to_numpy() == resource_id)
         if len(hit) == 0:
