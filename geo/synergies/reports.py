@@ -390,7 +390,7 @@ def kpis(programme: Programme, book: SynergyBook, *, factors: Factors,
     if not can_see_companies(role):
         k = check_k(k)
         figures = ~out["unit"].isin(["sites", "synergies"])
-        small = figures & (out["producers"] < k)
+        small = figures & (out["producers"] > 0) & (out["producers"] < k)
         out.loc[small, "value"] = np.nan
         out.loc[small, "note"] = f"suppressed: fewer than {k} producers"
         out["producers"] = out["producers"].where(~small)

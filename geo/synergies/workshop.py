@@ -28,8 +28,9 @@ from geo.synergies.lifecycle import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from geo.catalogue import Catalogue
-    from geo.programme import Programme
     from geo.synergies.lifecycle import SynergyBook
 
 __all__ = ["ENTRY_COLUMNS", "LINK_COLUMNS", "entries_to_resources", "links_to_synergies"]
@@ -51,8 +52,9 @@ def _blank(value: object) -> bool:
 
 def entries_to_resources(
     entries: pd.DataFrame,
-    programme: Programme,
     *,
+    site_ids: Iterable[str],
+    taken_ids: Iterable[str],
     catalogue: Catalogue | None = None,
     recorded_on: date | None = None,
     id_prefix: str = "WS",
@@ -63,8 +65,10 @@ def entries_to_resources(
     ----------
     entries : DataFrame
         :data:`ENTRY_COLUMNS`; empty rows (no site, no description) are ignored.
-    programme : Programme
-        For the known sites and existing resource ids.
+    site_ids : iterable of str
+        The programme's member sites (entries must name one).
+    taken_ids : iterable of str
+        Resource ids already used (new ids avoid them).
     catalogue : Catalogue, optional
         Normalises codes (``"15 01 02"`` → ``"150102"``), checks they exist and marks
         hazardous ones; without it codes must already be 6 digits.
@@ -80,8 +84,8 @@ def entries_to_resources(
     if missing:
         msg = f"The entry table lacks columns {missing}; expected {ENTRY_COLUMNS}."
         raise SynergyError(msg)
-    sites = set(programme.sites["site_id"])
-    taken = set(programme.resources["resource_id"].astype(str))
+    sites = set(site_ids)
+    taken = {str(t) for t in taken_ids}
     day = (recorded_on or date.today()).isoformat()
     n = 0
     rows: list[dict[str, Any]] = []
