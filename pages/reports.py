@@ -1,0 +1,119 @@
+"""Reports: the resource-pool Sankey, the synergy network, KPIs, gaps and the funders' workbook."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.catalogue import load_catalogue
+from geo.confidentiality import can_see_companies, suppress_small_groups
+from geo.factors import load_factors
+from geo.synergies import repository as repo
+from geo.synergies.gaps import between_parks, gap_analysis
+from geo.synergies.lifecycle import STAGES, SynergyBook
+from geo.synergies.matching import Matcher
+from geo.synergies.reports import (
+    conservation_errors,
+    graph_layout,
+    kpis,
+    network_edges,
+    sankey_data,
+)
+from geo.synergies.workbook import funder_workbook
+from layers.base import add_parks
+from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure
+
+st.title("Reports")
+prog = ui.programme()
+ui.illustrative_note(prog)
+role, k = ui.role(), ui.settings().k_anonymity
+url, version = ui.settings().database_url, int(st.session_state.get("synergy_version", 0))
+
+
+@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
+def _book(url: str, name: str, version: int) -> SynergyBook:
+    return repo.load_book(ui.store(), name)
+
+
+@st.cache_data(show_spinner="Building the workbook…", max_entries=4)
+def _workbook(url: str, name: str, version: int, role: str, k: int) -> bytes:
+    config = repo.load_outcome_config(ui.store(), name)
+    return funder_workbook(ui.programme(), _book(url, name, version), factors=load_factors(),
+                           config=config, catalogue=load_catalogue(), role=role, k=k)
+
+
+@st.cache_resource(show_spinner="Looking for gaps…", max_entries=2)
+def _matches(url: str, name: str, version: int) -> Matcher:
+    return Matcher.from_programme(ui.programme(), synergies=_book(url, name, version).synergies,
+                                  catalogue=load_catalogue())
+
+
+with ui.domain_errors():
+    book = _book(url, prog.name, version)
+    config = repo.load_outcome_config(ui.store(), prog.name)
+    sankey = sankey_data(prog, book, catalogue=load_catalogue(), role=role, k=k)
+    figures = kpis(prog, book, factors=load_factors(), config=config, role=role, k=k)
+if not can_see_companies(role):
+    st.caption(f":material/lock: Viewing as {role}: groups of fewer than {k} producing sites "
+               "are merged or blanked.")
+shown = figures.set_index("kpi")
+for col, name in zip(st.columns(5), ["Haves recorded", "Haves in live synergies",
+                                     "Synergies: completed", "Landfill diverted (all years)",
+                                     "CO2e avoided (all years)"], strict=True):
+    if name in shown.index:
+        v = shown.at[name, "value"]
+        col.metric(name, "suppressed" if pd.isna(v) else f"{v:,.0f} {shown.at[name, 'unit']}")
+with st.expander("All KPIs"):
+    st.dataframe(figures, hide_index=True, width="stretch", key="rep_kpis")
+
+t_pool, t_map, t_graph, t_gaps, t_dl = st.tabs(
+    [":material/account_tree: Resource pool", ":material/map: Network map",
+     ":material/hub: Network graph", ":material/search_off: Gaps", ":material/download: Excel"])
+with t_pool:
+    st.plotly_chart(sankey_figure(sankey), key="rep_sankey", width="stretch")
+    bad = conservation_errors(sankey)
+    st.caption(("Flows conserve tonnes at every node. " if bad.empty else
+                f"{len(bad)} nodes do not balance — please report this. ") + " ".join(sankey.notes))
+with t_map:
+    stages = st.multiselect("Stages", STAGES, default=list(STAGES), key="rep_net_stages")
+    edges = network_edges(book, prog, role=role, k=k, stages=tuple(stages))
+    m = ui.base_map()
+    add_parks(m, prog.parks)
+    _, drawn = add_synergy_network(m, edges)
+    ui.show_map(m, key="rep_net_map", height=500)
+    st.caption(f"{drawn} of {len(edges)} links drawn; width grows with tonnes, colour shows the "
+               "most advanced stage. Links without located sites"
+               + ("" if can_see_companies(role) else f" or with fewer than {k} producers")
+               + " are not drawn.")
+with t_graph:
+    if edges.empty:
+        st.info("No synergies in the chosen stages yet.")
+    else:
+        st.plotly_chart(network_graph_figure(edges, graph_layout(edges)), key="rep_graph",
+                        width="stretch")
+with t_gaps:
+    st.caption("Haves with no want anywhere in the programme, largest first: the sectors to "
+               "recruit and the openings for new technology.")
+    with ui.domain_errors():
+        matcher = _matches(url, prog.name, version)
+        gaps = gap_analysis(matcher, catalogue=load_catalogue())
+        parks = between_parks(matcher.all_pairs(top_k=1).table)
+    if not can_see_companies(role):
+        gaps = suppress_small_groups(gaps.drop(columns=["description"]), producers_col="producers",
+                                     k=k, value_cols=["haves", "quantity_without_want",
+                                                      "share_of_stream"])
+        parks = suppress_small_groups(parks, producers_col="producers", k=k,
+                                      value_cols=["haves", "tonnes_per_year"])
+    st.dataframe(gaps, hide_index=True, width="stretch", key="rep_gaps")
+    st.markdown("**Best partners between parks** (a solution in another park first)")
+    st.dataframe(parks, hide_index=True, width="stretch", key="rep_parks")
+with t_dl:
+    st.write("Synergies, outcomes and totals by park, year, sector and stream, with the "
+             "conversion factors cited" + ("" if can_see_companies(role) else
+                                           f" — aggregated for viewers (k = {k})") + ".")
+    with ui.domain_errors():
+        data = _workbook(url, prog.name, version, role, k)
+    st.download_button("Download the funders' workbook (.xlsx)", data=data,
+                       file_name="synergy-report.xlsx", key="rep_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

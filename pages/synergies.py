@@ -1,0 +1,150 @@
+"""Synergies: find matches for a record, create a synergy in one action, track it to completion."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.catalogue import load_catalogue
+from geo.factors import load_factors
+from geo.synergies import repository as repo
+from geo.synergies.lifecycle import ALL_STAGES, SynergyBook, history
+from geo.synergies.matching import Matcher
+from geo.synergies.outcomes import OUTCOME_TYPES, outcomes_wide
+from layers.base import add_parks, add_sites
+
+st.title("Synergies")
+prog = ui.programme()
+if not ui.is_practitioner():
+    st.info("Matching and the synergy pipeline show individual companies: practitioners only. "
+            "The **Reports** page shows the aggregate picture.", icon=":material/lock:")
+    st.stop()
+ui.illustrative_note(prog)
+url, version = ui.settings().database_url, int(st.session_state.get("synergy_version", 0))
+
+
+@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
+def _book(url: str, name: str, version: int) -> SynergyBook:
+    return repo.load_book(ui.store(), name)
+
+
+@st.cache_resource(show_spinner="Preparing matches…", max_entries=2)
+def _matcher(url: str, name: str, version: int) -> Matcher:
+    return Matcher.from_programme(ui.programme(), synergies=_book(url, name, version).synergies,
+                                  graph=ui.road_graph(), catalogue=load_catalogue())
+
+
+def _saved(message: str) -> None:
+    st.session_state["synergy_version"] = version + 1
+    st.toast(message, icon=":material/check:")
+    st.rerun()
+
+with ui.domain_errors():
+    book = _book(url, prog.name, version)
+    config = repo.load_outcome_config(ui.store(), prog.name)
+who = st.text_input("Practitioner (you)", key="syn_practitioner", value="Practitioner")
+t_find, t_pipe, t_one = st.tabs([":material/search: Find matches",
+                                 ":material/view_kanban: Pipeline", ":material/timeline: Synergy"])
+
+with t_find:
+    res = prog.resources.sort_values(["direction", "resource_id"])
+    names = prog.sites.set_index("site_id")["name"]
+    labels = {r.resource_id: f"{r.resource_id} · {r.direction} · {names.get(r.site_id, '?')} · "
+              f"{r.description}" for r in res.itertuples()}
+    c1, c2, c3 = st.columns([3, 1, 1])
+    record = c1.selectbox("Record (a have or a want)", list(labels), key="syn_record",
+                          format_func=labels.get)
+    scope = c2.selectbox("Partners", ["all", "same park", "other parks"], key="syn_scope")
+    top_k = c3.number_input("Show", 1, 50, 10, key="syn_top_k")
+    with ui.domain_errors():
+        result = _matcher(url, prog.name, version).for_record(record, top_k=int(top_k),
+                                                              scope=scope)
+    table = result.table
+    st.caption(" ".join(result.notes))
+    if table.empty:
+        st.info("No complementary record found — see the gap analysis on **Reports**.")
+    else:
+        cols = ["rank", "have_id", "want_id", "have_site", "want_site", "basis", "score",
+                "distance_km", "distance_method", "matched_quantity", "unit",
+                "transport_cost_per_year", "reasons"]
+        st.dataframe(table[cols], hide_index=True, width="stretch", key="syn_matches")
+        partner = table["want_site_id"] if result.query == "have" else table["have_site_id"]
+        own = table["have_site_id"] if result.query == "have" else table["want_site_id"]
+        m = ui.base_map(bounds=prog.sites[prog.sites["site_id"].isin([*partner, *own])]
+                        .total_bounds)
+        add_parks(m, prog.parks)
+        add_sites(m, prog.sites[prog.sites["site_id"].isin(partner)], name="Partners",
+                  colour="#238b45", radius=7)
+        add_sites(m, prog.sites[prog.sites["site_id"].isin(own)], name="This record's site",
+                  colour="#d7301f", radius=9)
+        ui.show_map(m, key="syn_match_map", height=360)
+        pick = st.selectbox("Match to turn into a synergy", table.index, key="syn_pick_match",
+                            format_func=lambda i: f"#{table.at[i, 'rank']}: "
+                            f"{table.at[i, 'have_id']} → {table.at[i, 'want_id']}")
+        if st.button("Create synergy (idea)", key="syn_create", type="primary"):
+            row = table.loc[pick]
+            with ui.domain_errors():
+                sid = repo.create_synergy(
+                    ui.store(), prog, have_id=row["have_id"], want_id=row["want_id"],
+                    practitioner=who, proposed_because=row["reasons"],
+                    distance_km=row["distance_km"], distance_method=row["distance_method"])
+            _saved(f"Synergy {sid} created")
+
+with t_pipe:
+    syn = book.synergies
+    counts = syn["stage"].value_counts()
+    for col, stage in zip(st.columns(len(ALL_STAGES)), ALL_STAGES, strict=True):
+        col.metric(stage.capitalize(), int(counts.get(stage, 0)))
+    stage_pick = st.multiselect("Stages", ALL_STAGES, default=list(ALL_STAGES[:-1]),
+                                key="syn_pipe_stages")
+    shown = syn[syn["stage"].isin(stage_pick)]
+    st.dataframe(shown[["synergy_id", "stage", "description", "quantity", "unit",
+                        "from_site_id", "to_site_id", "practitioner", "updated_at", "version"]],
+                 hide_index=True, width="stretch", key="syn_pipe_table")
+
+with t_one:
+    if book.synergies.empty:
+        st.info("No synergies yet: create one from a match.")
+        st.stop()
+    sid = st.selectbox("Synergy", book.synergies["synergy_id"], key="syn_pick")
+    cur = book.get(sid)
+    st.markdown(f"**{cur['description']}** — {cur['quantity']:g} {cur['unit']} from "
+                f"`{cur['from_site_id']}` to `{cur['to_site_id']}` · stage **{cur['stage']}** · "
+                f"{cur['practitioner']} · version {cur['version']}  \n"
+                f"Proposed because: {cur['proposed_because'] or '—'}")
+    left, right = st.columns(2)
+    with left.form("syn_stage_form"):
+        to = st.selectbox("Move to stage", [s for s in ALL_STAGES if s != cur["stage"]],
+                          key="syn_to_stage")
+        note = st.text_input("Note", key="syn_note")
+        reason = st.text_input("Reason (needed to go back or abandon)", key="syn_reason")
+        if st.form_submit_button("Save stage change", key="syn_stage_save"):
+            with ui.domain_errors():
+                repo.change_stage(ui.store(), prog.name, sid, to, note=note, reason=reason,
+                                  expected_version=int(cur["version"]), practitioner=who)
+            _saved(f"{sid} moved to {to}")
+    with right.form("syn_outcome_form"):
+        kind = st.selectbox("Outcome", config.entered(), key="syn_outcome_type",
+                            format_func=lambda t: f"{OUTCOME_TYPES[t].label} "
+                            f"({config.unit_of(t)})")
+        value = st.number_input("Value for the year", value=0.0, key="syn_outcome_value")
+        year = st.number_input("Year", 2000, 2100, pd.Timestamp.now().year, key="syn_outcome_year")
+        if st.form_submit_button("Record outcome", key="syn_outcome_save"):
+            with ui.domain_errors():
+                repo.record_outcome(ui.store(), prog.name, sid, kind, value, period=int(year),
+                                    expected_version=int(cur["version"]), practitioner=who)
+            _saved(f"Outcome recorded for {sid}")
+    if cur["stage"] == "completed":
+        case = st.text_input("Case study (link or document reference)",
+                             value=cur["case_study"] or "", key="syn_case_study")
+        if st.button("Attach case study", key="syn_case_save"):
+            with ui.domain_errors():
+                repo.attach_case_study(ui.store(), prog.name, sid, case, practitioner=who,
+                                       expected_version=int(cur["version"]))
+            _saved(f"Case study attached to {sid}")
+    wide = outcomes_wide(book, factors=load_factors(), config=config)
+    st.dataframe(wide[wide["synergy_id"] == sid], hide_index=True, key="syn_outcomes")
+    st.subheader("History")
+    st.dataframe(history(book, sid), hide_index=True, width="stretch",
+                 key="syn_history")
