@@ -1,0 +1,66 @@
+"""Tests of the synergy drawings: network layer, graph view and Sankey figure."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString
+
+from geo.synergies.reports import SankeyData, graph_layout
+from layers.base import base_map
+from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure, width_px
+
+
+def _edges() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({
+        "from": ["S1", "S2", "S3"], "to": ["S2", "S3", "S4"],
+        "from_name": ["<img src=x onerror=alert(1)>", "B", "C"], "to_name": ["B", "C", "D"],
+        "synergies": [1, 2, 1], "producers": [1, 1, 1], "tonnes_per_year": [10.0, 1000.0, 5.0],
+        "stage": ["idea", "completed", "in progress"], "codes": ["150102", "030105", ""],
+    }, geometry=[LineString([(26.90, 60.50), (26.91, 60.50)]),
+                 LineString([(26.91, 60.50), (27.10, 60.50)]), None], crs=4326)
+
+
+def test_network_layer_draws_one_layer_of_lines_without_cdn() -> None:
+    """Located links are drawn as one GeoJson layer, width by tonnes, names escaped, no CDN."""
+    m = base_map(bounds=(26.8, 60.4, 27.2, 60.6))
+    layer, drawn = add_synergy_network(m, _edges())
+    assert drawn == 2
+    html = m.get_root().render()
+    assert html.count('"type": "LineString"') + html.count('"type":"LineString"') == 2
+    assert "<img src=x" not in html
+    srcs = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert all("cdn" not in s and not s.startswith("https://") for s in srcs)
+    widths = [f["properties"]["width"] for f in layer.data["features"]]
+    assert widths[1] > widths[0]
+
+
+def test_suppressed_links_are_not_drawn() -> None:
+    """Links blanked by the confidentiality rule stay off the map."""
+    edges = _edges().assign(suppressed=[True, False, False])
+    _, drawn = add_synergy_network(base_map(bounds=(26.8, 60.4, 27.2, 60.6)), edges)
+    assert drawn == 1
+
+
+def test_width_grows_with_square_root_of_tonnes() -> None:
+    """Four times the tonnes gives twice the width above the minimum."""
+    w = width_px(pd.Series([0.0, 25.0, 100.0]), min_px=0.0, max_px=10.0)
+    assert w.tolist() == [0.0, 5.0, 10.0]
+
+
+def test_graph_and_sankey_figures() -> None:
+    """The graph view has one trace per drawn link plus the nodes; the Sankey keeps every link."""
+    edges = _edges()
+    fig = network_graph_figure(edges, graph_layout(edges))
+    assert len(fig.data) == 3 + 1
+    nodes = pd.DataFrame({"node": [0, 1, 2], "label": ["All haves", "Plastics",
+                                                       "In synergy: idea"],
+                          "column": [0, 1, 2], "tonnes_in": [0, 5, 5], "tonnes_out": [5, 5, 0],
+                          "producers": [3, 3, 3]})
+    links = pd.DataFrame({"source": [0, 1], "target": [1, 2], "tonnes": [5.0, 5.0]})
+    s = sankey_figure(SankeyData(nodes, links))
+    assert list(s.data[0].link.value) == [5.0, 5.0]
+    assert json.loads(s.to_json())["data"][0]["type"] == "sankey"
