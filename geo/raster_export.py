@@ -201,20 +201,19 @@ def display_image(surface: Surface, *, scale: Scale = "sqrt", max_px: int = 800,
     Leaflet stretches an image overlay linearly in Web Mercator, so the picture is warped to
     EPSG:3857 first; its corners are then exact in degrees.
     """
-    from rasterio.warp import Resampling, calculate_default_transform, reproject
+    from affine import Affine
+    from rasterio.warp import Resampling, reproject
 
     g = surface.grid
     src = np.asarray(surface.values, dtype=np.float32)
-    left, bottom, right, top = g.bounds_m
     dst_crs = _rio_crs(pyproj.CRS.from_epsg(3857))
-    transform, width, height = calculate_default_transform(
-        _rio_crs(g.crs), dst_crs, g.nx, g.ny, left=left, bottom=bottom, right=right, top=top)
-    factor = max(width, height) / max_px
-    if factor > 1:
-        transform, width, height = calculate_default_transform(
-            _rio_crs(g.crs), dst_crs, g.nx, g.ny, left=left, bottom=bottom, right=right,
-            top=top, dst_width=max(1, math.ceil(width / factor)),
-            dst_height=max(1, math.ceil(height / factor)))
+    to_merc = pyproj.Transformer.from_crs(g.crs, 3857, always_xy=True)
+    left, bottom, right, top = to_merc.transform_bounds(*g.bounds_m, densify_pts=21)
+    res = max((right - left) / g.nx, (top - bottom) / g.ny)
+    res *= max(1.0, max(right - left, top - bottom) / res / max_px)
+    width = max(1, math.ceil((right - left) / res))
+    height = max(1, math.ceil((top - bottom) / res))
+    transform = Affine(res, 0.0, left, 0.0, -res, top)
     dst = np.full((height, width), np.nan, dtype=np.float32)
     reproject(src, dst, src_transform=g.transform, src_crs=_rio_crs(g.crs),
               dst_transform=transform, dst_crs=dst_crs, src_nodata=np.nan, dst_nodata=np.nan,
