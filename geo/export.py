@@ -139,21 +139,23 @@ def _excel_value(value: Any) -> Any:
 def to_excel_bytes(frame: pd.DataFrame | gpd.GeoDataFrame, *, sheet_name: str = "data") -> bytes:
     """An ``.xlsx`` workbook (one sheet, header row frozen); text cells are never formulas.
 
-    Control characters that XML cannot hold are replaced by U+FFFD.
+    Control characters that XML cannot hold are replaced by U+FFFD; a carriage return is
+    kept but, as in any XML, reads back as a line feed.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     flat = neutralise_formulas(_flat(frame))
+    values = [[_excel_value(v) for v in row] for row in flat.itertuples(index=False, name=None)]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "data")
     ws.freeze_panes = "A2"
     ws.append([str(c) for c in flat.columns])
-    for row in flat.itertuples(index=False, name=None):
+    for row in values:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(ws, value=_excel_value(value))
-            if isinstance(cell.value, str):
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
                 cell.data_type = "s"  # a string cell: Excel never evaluates it
             cells.append(cell)
         ws.append(cells)

@@ -1,0 +1,121 @@
+"""``python -m geo import FILE``: import and validate a CSV/XLSX member list.
+
+Exit codes: 0 when the file was read (even if rows were rejected: see ``rejected`` and
+``errors``), 2 when nothing could be read (missing, empty or not a table) or the arguments are
+wrong, 1 when the database or the waste catalogue cannot be used.
+
+With ``--json`` one JSON object is printed: ``rows``, ``imported``, ``duplicates``,
+``rejected``, ``errors`` (each with ``row``, ``column``, ``value``, ``message`` and ``field``)
+and how the file was read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from geo.errors import ImportFileError, SymbiosisError
+from geo.programme import PROVENANCES
+
+__all__ = ["main_import"]
+
+DEFAULT_PROGRAMME: Final = "Imported members"
+_SHOWN_ERRORS: Final = 20
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo import",
+        description="Import and validate a CSV or Excel (.xlsx) member list into a programme.",
+        epilog="The database is SYMBIOMAP_DATABASE_URL (default: an SQLite file in "
+               "SYMBIOMAP_DATA_DIR). Re-importing a file adds no duplicates.")
+    parser.add_argument("file", help="CSV (UTF-8, GB18030 or Latin-1; , ; or tab) or .xlsx")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--programme", metavar="NAME",
+                        help="programme to import into (default: the only stored programme, "
+                             f"or {DEFAULT_PROGRAMME!r} when none is stored)")
+    parser.add_argument("--rejects", metavar="OUT.csv",
+                        help="write rejected rows (with _row and _errors) to correct and "
+                             "import again")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate and count against the database, but write nothing")
+    parser.add_argument("--provenance", default="import file", choices=PROVENANCES,
+                        help="provenance of rows that give none (default: import file)")
+    return parser
+
+
+def _fail(message: str, *, as_json: bool, code: int) -> int:
+    if as_json:
+        print(json.dumps({"rows": 0, "imported": 0, "duplicates": 0, "rejected": 0,
+                          "errors": [{"row": None, "column": None, "value": None,
+                                      "message": message}]}, ensure_ascii=False))
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _summary(data: dict[str, Any]) -> str:
+    how = (f"{data['format'].upper()}"
+           + (f", {data['encoding']}, {data['delimiter']!r}-separated"
+              if data["format"] == "csv" else ""))
+    lines = [f"{data['file']} → programme {data['programme']!r} ({how})"
+             + (" — dry run, nothing written" if data["dry_run"] else ""),
+             f"  rows {data['rows']:,}: imported {data['imported']:,}, duplicates "
+             f"{data['duplicates']:,}, rejected {data['rejected']:,}; "
+             f"new sites {data['sites_added']:,}"]
+    if data["columns"]:
+        lines.append("  columns: " + ", ".join(f"{h!r} → {f}" for f, h in data["columns"].items()))
+    if data["extra_columns"]:
+        lines.append("  extra columns (kept in rejects, not stored): "
+                     + ", ".join(repr(c) for c in data["extra_columns"]))
+    if data["ignored_columns"]:
+        lines.append("  ignored (a second column for the same field): "
+                     + ", ".join(repr(c) for c in data["ignored_columns"]))
+    errors = data["errors"]
+    if errors:
+        lines.append(f"  errors ({min(len(errors), _SHOWN_ERRORS)} of {len(errors):,} shown):")
+        lines += [f"    row {e['row']}, {e['column'] or e.get('field')} = {e['value']!r}: "
+                  f"{e['message']}" for e in errors[:_SHOWN_ERRORS]]
+    if data.get("rejects_file"):
+        lines.append(f"  rejected rows written to {data['rejects_file']}: correct them and "
+                     f"run python -m geo import {data['rejects_file']}")
+    return "\n".join(lines)
+
+
+def main_import(argv: list[str]) -> int:
+    """Run ``python -m geo import`` with ``argv`` (the arguments after ``import``)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or bad arguments (2)
+        return int(exc.code or 0)
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{args.file!r} is not a file; check the path.", as_json=args.json, code=2)
+    from geo.importer import import_file
+    from geo.store import open_store
+
+    try:
+        store = open_store()
+        names = store.programme_names()
+    except SymbiosisError as exc:
+        return _fail(str(exc), as_json=args.json, code=1)
+    programme = args.programme or (names[0] if len(names) == 1 else DEFAULT_PROGRAMME)
+    if not args.programme and len(names) > 1:
+        return _fail(f"the database holds several programmes ({names!r}); say which with "
+                     "--programme NAME", as_json=args.json, code=2)
+    try:
+        report = import_file(path, store=store, programme=programme,
+                             provenance=args.provenance, dry_run=args.dry_run)
+    except ImportFileError as exc:
+        return _fail(str(exc), as_json=args.json, code=2)
+    except SymbiosisError as exc:
+        return _fail(str(exc), as_json=args.json, code=1)
+    data = report.to_dict()
+    if args.rejects:
+        data["rejects_file"] = str(report.write_rejects(args.rejects))
+    print(json.dumps(data, ensure_ascii=False) if args.json else _summary(data))
+    return 0

@@ -1,0 +1,245 @@
+"""Searching a programme's resources by several criteria at once.
+
+A :class:`ResourceQuery` holds the criteria (all optional, combined with AND):
+catalogue selectors (entry codes, chapters or subchapters, stream groups — resolved by
+:meth:`geo.catalogue.Catalogue.codes_matching`), have/want, a quantity range, parks, sectors
+(NACE prefixes), the hazardous flag and a distance from a point. Distances are measured in
+metres in an azimuthal equidistant projection centred on the point (exact distances from the
+centre), never in degrees.
+
+Examples
+--------
+>>> from geo.demo import load_demo_programme
+>>> prog = load_demo_programme()
+>>> hits = search_resources(prog, ResourceQuery(groups=("plastics",), direction="have"))
+>>> bool((hits["direction"] == "have").all())
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo.errors import SymbiosisError
+from geo.programme import DIRECTIONS, UNITS, Programme, resources_with_sites
+
+if TYPE_CHECKING:
+    from geo.catalogue import Catalogue
+
+__all__ = ["MAX_RADIUS_M", "ResourceQuery", "search_resources"]
+
+MAX_RADIUS_M: Final = 20_037_509.0
+"""Half the Earth's circumference: no two places are farther apart (m)."""
+
+_NACE_PREFIX: Final = re.compile(r"^(?:[A-U]\s*)?(\d{2}(?:\.\d{0,2})?)$")
+
+
+def _strings(value: object, name: str) -> tuple[str, ...]:
+    items: Iterable[object] = (value,) if isinstance(value, str) else value  # type: ignore[assignment]
+    try:
+        out = tuple(str(v).strip() for v in items)
+    except TypeError as exc:
+        msg = f"{name} must be a list of strings, got {value!r}."
+        raise SymbiosisError(msg) from exc
+    if any(not v for v in out):
+        msg = f"{name} must not contain empty strings, got {value!r}."
+        raise SymbiosisError(msg)
+    return out
+
+
+def _number(value: object, name: str, *, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or not low <= float(value) <= high:  # type: ignore[arg-type]
+        msg = f"{name} must be a number within [{low:g}, {high:g}], got {value!r}."
+        raise SymbiosisError(msg)
+    return float(value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ResourceQuery:
+    """Criteria for :func:`search_resources` (each optional; all given ones must hold).
+
+    Parameters
+    ----------
+    codes : tuple of str
+        Catalogue entry codes (``"150102"``, ``"15 01 02*"``).
+    chapters : tuple of str
+        Chapters (``"02"``) or subchapters (``"0203"``).
+    groups : tuple of str
+        Stream groups of the catalogue (``"plastics"``, ``"organics"``).
+    direction : {"have", "want"}, optional
+    quantity_min, quantity_max : float, optional
+        Bounds on ``quantity`` in the row's own unit (≥ 0); set ``unit`` to compare like
+        with like. Rows without a quantity are left out when a bound is set.
+    unit : {"t/yr", "m3/yr", "MWh/yr"}, optional
+    parks : tuple of str
+        ``park_id`` values.
+    sectors : tuple of str
+        NACE prefixes: ``"20"`` matches 20.1 and 20.14; a section letter is ignored
+        (``"C20.1"``).
+    hazardous : bool, optional
+    near : (float, float), optional
+        ``(lon, lat)`` in degrees (EPSG:4326); needs ``radius_m``.
+    radius_m : float, optional
+        Distance from ``near`` in metres, within (0, :data:`MAX_RADIUS_M`].
+
+    A code, chapter or group selector matches a row when the row's code is among the
+    union of what the selectors select. Invalid values raise :class:`SymbiosisError`
+    naming the allowed range.
+    """
+
+    codes: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    direction: str | None = None
+    quantity_min: float | None = None
+    quantity_max: float | None = None
+    unit: str | None = None
+    parks: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    hazardous: bool | None = None
+    near: tuple[float, float] | None = None
+    radius_m: float | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        for name in ("codes", "chapters", "groups", "parks", "sectors"):
+            set_(self, name, _strings(getattr(self, name), name))
+        prefixes = []
+        for sector in self.sectors:
+            m = _NACE_PREFIX.match(sector.upper())
+            if m is None:
+                msg = (f"sectors are NACE prefixes such as '20', '20.1' or 'C20.14', got "
+                       f"{sector!r}.")
+                raise SymbiosisError(msg)
+            prefixes.append(m.group(1).rstrip("."))
+        set_(self, "sectors", tuple(prefixes))
+        if self.direction is not None and self.direction not in DIRECTIONS:
+            msg = f"direction must be one of {DIRECTIONS} or None, got {self.direction!r}."
+            raise SymbiosisError(msg)
+        if self.unit is not None and self.unit not in UNITS:
+            msg = f"unit must be one of {UNITS} or None, got {self.unit!r}."
+            raise SymbiosisError(msg)
+        qmin = _number(self.quantity_min, "quantity_min", low=0, high=math.inf)
+        qmax = _number(self.quantity_max, "quantity_max", low=0, high=math.inf)
+        if qmin is not None and qmax is not None and qmin > qmax:
+            msg = f"quantity_min ({qmin:g}) must not exceed quantity_max ({qmax:g})."
+            raise SymbiosisError(msg)
+        set_(self, "quantity_min", qmin)
+        set_(self, "quantity_max", qmax)
+        if self.hazardous is not None and not isinstance(self.hazardous, bool | np.bool_):
+            msg = f"hazardous must be True, False or None, got {self.hazardous!r}."
+            raise SymbiosisError(msg)
+        self._check_near()
+
+    def _check_near(self) -> None:
+        if (self.near is None) != (self.radius_m is None):
+            msg = ("near=(lon, lat) and radius_m go together: give both or neither, got "
+                   f"near={self.near!r}, radius_m={self.radius_m!r}.")
+            raise SymbiosisError(msg)
+        if self.near is None:
+            return
+        try:
+            lon, lat = self.near
+        except (TypeError, ValueError) as exc:
+            msg = f"near must be (lon, lat) in degrees, got {self.near!r}."
+            raise SymbiosisError(msg) from exc
+        point = (_number(lon, "near lon", low=-180, high=180),
+                 _number(lat, "near lat", low=-90, high=90))
+        object.__setattr__(self, "near", point)
+        radius = _number(self.radius_m, "radius_m", low=0, high=MAX_RADIUS_M)
+        if not radius:
+            msg = f"radius_m must be within (0, {MAX_RADIUS_M:,.0f}] metres, got {radius!r}."
+            raise SymbiosisError(msg)
+        object.__setattr__(self, "radius_m", radius)
+
+    @property
+    def selectors(self) -> tuple[str, ...]:
+        """All catalogue selectors (codes, chapters, groups) together."""
+        return (*self.codes, *self.chapters, *self.groups)
+
+
+def _distance_m(geoms: gpd.GeoSeries, lon: float, lat: float) -> pd.Series:
+    """Metres from (lon, lat) to each geometry (NaN when missing/empty), via a local AEQD."""
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    arr = geoms.to_numpy()
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    out = np.full(len(arr), np.nan)
+    if present.any():
+        projected = gpd.GeoSeries(arr[present], crs=geoms.crs).to_crs(aeqd)
+        out[present] = projected.distance(shapely.Point(0.0, 0.0)).to_numpy()
+    return pd.Series(out, index=geoms.index)
+
+
+def search_resources(programme: Programme, query: ResourceQuery, *,
+                     catalogue: Catalogue | None = None) -> gpd.GeoDataFrame:
+    """Resources of ``programme`` that meet every criterion of ``query``.
+
+    Parameters
+    ----------
+    programme : Programme
+    query : ResourceQuery
+    catalogue : Catalogue, optional
+        Resolves code, chapter and group selectors (default: the settings' catalogue).
+
+    Returns
+    -------
+    GeoDataFrame
+        Rows of :func:`geo.programme.resources_with_sites` (index preserved, EPSG:4326);
+        with ``near`` set, a ``distance_m`` column (metres) and ``attrs["unlocated"]``, the
+        number of resources left out because their site has no location.
+
+    Raises
+    ------
+    SymbiosisError
+        For an unknown selector (:class:`~geo.errors.CatalogueError` naming close matches).
+    """
+    res = resources_with_sites(programme)
+    keep = pd.Series(True, index=res.index)
+    if query.selectors:
+        if catalogue is None:
+            from geo.catalogue import load_catalogue
+
+            catalogue = load_catalogue()
+        wanted = catalogue.codes_matching(query.selectors)
+        keep &= catalogue.normalise_codes(res["ewc_code"]).isin(list(wanted))
+    if query.direction is not None:
+        keep &= res["direction"] == query.direction
+    if query.unit is not None:
+        keep &= res["unit"] == query.unit
+    qty = pd.to_numeric(res["quantity"], errors="coerce")
+    if query.quantity_min is not None:
+        keep &= qty >= query.quantity_min
+    if query.quantity_max is not None:
+        keep &= qty <= query.quantity_max
+    if query.parks:
+        keep &= res["park_id"].isin(list(query.parks))
+    if query.sectors:
+        nace = res["sector_nace"].astype("str").fillna("")
+        hits = [(nace == p) | nace.str.startswith(p + ".") if len(p) == 2  # a division
+                else nace.str.startswith(p) for p in query.sectors]  # a group or class
+        keep &= pd.concat(hits, axis=1).any(axis=1)
+    if query.hazardous is not None:
+        keep &= res["hazardous"].fillna(False).astype(bool) == bool(query.hazardous)
+    distance = None
+    if query.near is not None and query.radius_m is not None:
+        distance = _distance_m(res.geometry, *query.near)
+        unlocated = int((keep & distance.isna()).sum())
+        keep &= distance <= query.radius_m
+    out = res[keep.to_numpy()].copy()
+    if distance is not None:
+        out["distance_m"] = distance[keep]
+        out.attrs["unlocated"] = unlocated
+    return out
