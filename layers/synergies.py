@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["STAGE_COLOURS", "add_synergy_network", "network_graph_figure", "sankey_figure",
            "width_px"]
 
-STAGE_COLOURS: Final = {"idea": "#9ecae1", "identified": "#6baed6", "in progress": "#fd8d3c",
-                        "implemented": "#74c476", "completed": "#238b45",
-                        "abandoned": "#bdbdbd"}
+STAGE_COLOURS: Final = {"idea": "#9e9ac8", "identified": "#3182bd", "in progress": "#d94801",
+                        "implemented": "#41ab5d", "completed": "#005a32",
+                        "abandoned": "#969696"}
+"""Colour of each stage (distinct from the base map's pale road and land-use colours)."""
 _FATE_COLOUR: Final = "#d6604d"
 
 

@@ -57,27 +57,29 @@ with ui.domain_errors():
 if not can_see_companies(role):
     st.caption(f":material/lock: Viewing as {role}: groups of fewer than {k} producing sites "
                "are merged or blanked.")
-shown = figures.set_index("kpi")
-for col, name in zip(st.columns(5), ["Haves recorded", "Haves in live synergies",
-                                     "Synergies: completed", "Landfill diverted (all years)",
-                                     "CO2e avoided (all years)"], strict=True):
+shown = figures.set_index("kpi")["value"]
+headline = {"Haves recorded": "Haves, t/yr", "Haves in live synergies": "In synergies, t/yr",
+            "Synergies: completed": "Completed synergies",
+            "Landfill diverted (all years)": "Landfill diverted, t",
+            "CO2e avoided (all years)": "CO2e avoided, t"}
+for col, (name, label) in zip(st.columns(len(headline)), headline.items(), strict=True):
     if name in shown.index:
-        v = shown.at[name, "value"]
-        col.metric(name, "suppressed" if pd.isna(v) else f"{v:,.0f} {shown.at[name, 'unit']}")
+        col.metric(label, "suppressed" if pd.isna(shown[name]) else f"{shown[name]:,.0f}")
 with st.expander("All KPIs"):
     st.dataframe(figures, hide_index=True, width="stretch", key="rep_kpis")
 
-t_pool, t_map, t_graph, t_gaps, t_dl = st.tabs(
-    [":material/account_tree: Resource pool", ":material/map: Network map",
-     ":material/hub: Network graph", ":material/search_off: Gaps", ":material/download: Excel"])
-with t_pool:
+# One view at a time (a map drawn in a hidden tab would be fitted to a zero-size frame).
+view = st.radio("View", ["Resource pool", "Network map", "Network graph", "Gaps", "Excel"],
+                horizontal=True, key="rep_view", label_visibility="collapsed")
+stages = st.multiselect("Stages shown in the network", STAGES, default=list(STAGES),
+                        key="rep_net_stages") if view.startswith("Network") else list(STAGES)
+edges = network_edges(book, prog, role=role, k=k, stages=tuple(stages))
+if view == "Resource pool":
     st.plotly_chart(sankey_figure(sankey), key="rep_sankey", width="stretch")
     bad = conservation_errors(sankey)
     st.caption(("Flows conserve tonnes at every node. " if bad.empty else
                 f"{len(bad)} nodes do not balance — please report this. ") + " ".join(sankey.notes))
-with t_map:
-    stages = st.multiselect("Stages", STAGES, default=list(STAGES), key="rep_net_stages")
-    edges = network_edges(book, prog, role=role, k=k, stages=tuple(stages))
+elif view == "Network map":
     m = ui.base_map()
     add_parks(m, prog.parks)
     _, drawn = add_synergy_network(m, edges)
@@ -86,13 +88,13 @@ with t_map:
                "most advanced stage. Links without located sites"
                + ("" if can_see_companies(role) else f" or with fewer than {k} producers")
                + " are not drawn.")
-with t_graph:
+elif view == "Network graph":
     if edges.empty:
         st.info("No synergies in the chosen stages yet.")
     else:
         st.plotly_chart(network_graph_figure(edges, graph_layout(edges)), key="rep_graph",
                         width="stretch")
-with t_gaps:
+elif view == "Gaps":
     st.caption("Haves with no want anywhere in the programme, largest first: the sectors to "
                "recruit and the openings for new technology.")
     with ui.domain_errors():
@@ -108,7 +110,7 @@ with t_gaps:
     st.dataframe(gaps, hide_index=True, width="stretch", key="rep_gaps")
     st.markdown("**Best partners between parks** (a solution in another park first)")
     st.dataframe(parks, hide_index=True, width="stretch", key="rep_parks")
-with t_dl:
+else:
     st.write("Synergies, outcomes and totals by park, year, sector and stream, with the "
              "conversion factors cited" + ("" if can_see_companies(role) else
                                            f" — aggregated for viewers (k = {k})") + ".")

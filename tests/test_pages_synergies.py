@@ -74,14 +74,21 @@ def test_reports_show_sankey_kpis_and_workbook() -> None:
     assert len(charts) >= 1
     assert '"sankey"' in charts[0].proto.spec
     assert any("conserve tonnes at every node" in c.value for c in at.caption)
-    assert {m.label for m in at.metric} >= {"Haves recorded", "Synergies: completed"}
+    assert {m.label for m in at.metric} >= {"Haves, t/yr", "Completed synergies"}
+    at.radio(key="rep_view").set_value("Excel").run()
+    assert not at.exception, at.exception
     assert len(at.get("download_button")) == 1
+    at.radio(key="rep_view").set_value("Network map").run()
+    assert not at.exception, at.exception
+    assert any("links drawn" in c.value for c in at.caption)
 
 
 def test_reports_for_a_viewer_blank_small_groups() -> None:
     """A viewer gets the lock note and the gaps table with suppressed groups."""
     at = _page("reports.py", role="viewer")
     assert any("Viewing as viewer" in c.value for c in at.caption)
+    at.radio(key="rep_view").set_value("Gaps").run()
+    assert not at.exception, at.exception
     gaps = _table(at, "quantity_without_want")
     assert gaps["suppressed"].any()
     assert gaps.loc[gaps["suppressed"], "quantity_without_want"].isna().all()

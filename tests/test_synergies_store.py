@@ -112,6 +112,9 @@ def test_bulk_creation_reports_every_row(db: str) -> None:
     assert "exceeds" in report["message"].iloc[4]
     book = repo.load_book(store, prog.name)
     assert book.synergies["stage"].tolist() == ["idea"]
+    # S1 → S2 is about 0.55 km: the stand-in distance is filled in and labelled.
+    assert book.synergies["distance_method"].tolist() == ["straight-line"]
+    assert 0.6 < book.synergies["distance_km"].iloc[0] < 0.8
 
 
 def test_outcome_settings_round_trip(db: str) -> None:

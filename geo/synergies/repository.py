@@ -7,6 +7,9 @@ new state is written with ``UPDATE … WHERE version = <the version the change w
 message instead of silently overwriting (optimistic locking), even across processes. History
 rows (events, outcome entries) are only inserted.
 
+Synergies created without a haul distance (workshop entries) get the straight-line × detour
+distance between their stored sites, labelled ``straight-line``.
+
 Synergies point at stored sites and resources. The embedded demo programme is not stored
 until a synergy is first created for it; :func:`ensure_programme` saves it then.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +39,7 @@ from geo.store.synergy_tables import (
 from geo.store.tables import Resource, Site
 from geo.store.writes import find_programme, require_programme
 from geo.synergies import lifecycle, outcomes, workshop
+from geo.synergies.distances import SiteDistances
 from geo.synergies.lifecycle import (
     EVENT_COLUMNS,
     SYNERGY_COLUMNS,
@@ -223,6 +228,30 @@ def _resources(conn: Connection, pid: int, keys: list[str] | None = None) -> pd.
     return pd.DataFrame(conn.execute(stmt).all(), columns=cols)
 
 
+def _fill_distances(conn: Connection, pid: int, old: SynergyBook,
+                    new: SynergyBook) -> SynergyBook:
+    """New synergies without a distance get the straight-line × detour one between their
+    stored sites, labelled ``straight-line`` (sites without a location keep none)."""
+    syn = new.synergies
+    fresh = ~syn["synergy_id"].isin(old.synergies["synergy_id"])
+    todo = fresh & pd.to_numeric(syn["distance_km"], errors="coerce").isna()
+    if not todo.any():
+        return new
+    rows = conn.execute(select(Site.site_key, Site.lon, Site.lat)
+                        .where(Site.programme_id == pid)).all()
+    pos = {str(k): i for i, (k, _, _) in enumerate(rows)}
+    lon = np.array([np.nan if r[1] is None else r[1] for r in rows], float)
+    lat = np.array([np.nan if r[2] is None else r[2] for r in rows], float)
+    sub = syn[todo]
+    km, method = SiteDistances.straight_line(lon, lat).pairs(
+        sub["from_site_id"].map(pos).to_numpy(np.int64), sub["to_site_id"].map(pos)
+        .to_numpy(np.int64))
+    syn = syn.copy()
+    syn.loc[todo, "distance_km"] = km
+    syn.loc[todo, "distance_method"] = np.where(method == 1, "straight-line", "")
+    return replace(new, synergies=syn)
+
+
 def _next_number(conn: Connection, pid: int) -> int:
     keys = pd.Series(list(conn.execute(select(SynergyRow.synergy_key)
                                        .where(SynergyRow.programme_id == pid)).scalars()),
@@ -267,7 +296,7 @@ def create_synergy(store: Store, programme: Programme, *, have_id: str, want_id:
             want=res.loc[want_id].to_dict() | {"resource_id": want_id},
             practitioner=practitioner, synergy_id=f"SYN-{_next_number(conn, pid):05d}",
             **options)
-        _write(conn, pid, old, new)
+        _write(conn, pid, old, _fill_distances(conn, pid, old, new))
     return sid
 
 
@@ -285,7 +314,7 @@ def create_synergies(store: Store, programme: Programme, links: pd.DataFrame, *,
         res = res[~res["archived"].astype(bool)]
         old = _read_book(conn, pid)
         new, report = workshop.links_to_synergies(old, links, res, practitioner=practitioner)
-        _write(conn, pid, old, new)
+        _write(conn, pid, old, _fill_distances(conn, pid, old, new))
     return report
 
 

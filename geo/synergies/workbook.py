@@ -5,7 +5,7 @@ Sheets: ``About`` (programme, date, viewer, rules applied), ``KPIs``, ``Synergie
 see companies (:func:`geo.confidentiality.can_see_companies`), the synergy and outcome sheets
 are aggregated by stream and stage and every group over fewer than ``k`` producers is blanked.
 Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` …) are written
-as text.
+as text (:func:`geo.export.neutralise_formulas`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from geo.confidentiality import can_see_companies, suppress_small_groups
+from geo.export import neutralise_formulas
 from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcome_totals, outcomes_wide
 from geo.synergies.reports import kpis, synergy_attributes
 
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 FACTOR_NAMES: Final = ("landfill_co2e_kg_per_t", "hgv_co2e_kg_per_tkm", "transport_cost_per_tkm")
 """The factors behind the workbook's computed figures (cited on the ``Factors`` sheet)."""
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _TOTALS: Final = {"park_id": "Totals by park", "period": "Totals by year",
                   "sector_nace": "Totals by sector", "stream": "Totals by stream"}
 
@@ -94,17 +94,6 @@ def funder_sheets(programme: Programme, book: SynergyBook, *, factors: Factors,
     return sheets
 
 
-def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting like a formula get a leading apostrophe (stay text in Excel)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            s = out[col]
-            risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
-            out[col] = s.where(~risky, "'" + s.astype(str))
-    return out
-
-
 def funder_workbook(programme: Programme, book: SynergyBook, *, factors: Factors,
                     config: OutcomeConfig | None = None, catalogue: Catalogue | None = None,
                     role: Role = "practitioner", k: int = 3) -> bytes:
@@ -124,7 +113,7 @@ def funder_workbook(programme: Programme, book: SynergyBook, *, factors: Factors
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            clean = _defuse(frame)
+            clean = neutralise_formulas(frame)
             for col in clean.columns:
                 if isinstance(clean[col].dtype, pd.DatetimeTZDtype):
                     clean[col] = clean[col].dt.tz_localize(None)
