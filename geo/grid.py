@@ -237,13 +237,21 @@ def linear_bin_tonnes(grid: Grid, x: np.ndarray, y: np.ndarray, tonnes: np.ndarr
     fx, fy, w = fx[ok], fy[ok], w[ok]
     c0, r0 = np.floor(fx).astype(np.int64), np.floor(fy).astype(np.int64)
     dx, dy = fx - c0, fy - r0
-    out = np.zeros(grid.nx * grid.ny)
-    for oc, orow, share in ((0, 0, (1 - dx) * (1 - dy)), (1, 0, dx * (1 - dy)),
-                            (0, 1, (1 - dx) * dy), (1, 1, dx * dy)):
+    n, nx = grid.nx * grid.ny, grid.nx
+    wx1, wy1 = w * dx, dy
+    wx0 = w - wx1
+    shares = (wx0 * (1 - wy1), wx1 * (1 - wy1), wx0 * wy1, wx1 * wy1)
+    offsets = ((0, 0), (1, 0), (0, 1), (1, 1))
+    edge = (c0 < 0) | (c0 + 1 >= nx) | (r0 < 0) | (r0 + 1 >= grid.ny)
+    if not edge.any():  # the usual case: one bincount over the four corners
+        base = r0 * nx + c0
+        idx = np.concatenate([base + oc + orow * nx for oc, orow in offsets])
+        return np.bincount(idx, weights=np.concatenate(shares), minlength=n).reshape(grid.shape)
+    out = np.zeros(n)
+    for (oc, orow), share in zip(offsets, shares, strict=True):
         c, r = c0 + oc, r0 + orow
-        inside = (c >= 0) & (c < grid.nx) & (r >= 0) & (r < grid.ny)
-        out += np.bincount(r[inside] * grid.nx + c[inside], weights=(w * share)[inside],
-                           minlength=grid.nx * grid.ny)
+        inside = (c >= 0) & (c < nx) & (r >= 0) & (r < grid.ny)
+        out += np.bincount(r[inside] * nx + c[inside], weights=share[inside], minlength=n)
     return out.reshape(grid.shape)
 
 

@@ -172,3 +172,14 @@ def test_binned_density_matches_the_exact_kernel_sum() -> None:
     exact = (w[None, :] * np.exp(-d2 / (2 * h**2))).sum(axis=1) / (2 * math.pi * h**2) * 1e6
     err = np.abs(s.values.ravel()[pick] - exact).max() / s.values.max()
     assert err < 0.02
+
+
+def test_linear_binning_at_the_grid_edge_keeps_what_falls_inside() -> None:
+    """A record in the outermost half cell keeps the shares that fall on the grid, no more."""
+    from geo.grid import Grid, linear_bin_tonnes
+
+    grid = Grid(x0=0.0, y1=1000.0, cell_m=100.0, nx=10, ny=10, crs=UTM35)
+    inside = linear_bin_tonnes(grid, np.array([520.0]), np.array([480.0]), np.array([8.0]))
+    corner = linear_bin_tonnes(grid, np.array([20.0]), np.array([980.0]), np.array([8.0]))
+    assert inside.sum() == pytest.approx(8.0)
+    assert corner.sum() == pytest.approx(8.0 * 0.8 * 0.8)  # 0.2 of a cell outside each way
