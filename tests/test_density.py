@@ -182,4 +182,4 @@ def test_linear_binning_at_the_grid_edge_keeps_what_falls_inside() -> None:
     inside = linear_bin_tonnes(grid, np.array([520.0]), np.array([480.0]), np.array([8.0]))
     corner = linear_bin_tonnes(grid, np.array([20.0]), np.array([980.0]), np.array([8.0]))
     assert inside.sum() == pytest.approx(8.0)
-    assert corner.sum() == pytest.approx(8.0 * 0.8 * 0.8)  # 0.2 of a cell outside each way
+    assert corner.sum() == pytest.approx(8.0 * 0.7 * 0.7)  # 30 m beyond the first centre: 0.3 out
