@@ -1,0 +1,141 @@
+"""The site finder end to end on the Karhula demo: road hauls, roles, best sites, memo."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geo.errors import SitingError
+from geo.siting import (
+    best_sites_for_role,
+    best_sites_from_scored,
+    feedstock_records,
+    find_sites,
+    load_profiles,
+    memo_blocks,
+    memo_html,
+    memo_markdown,
+    ranking_for_role,
+    score_sites_from_gdf,
+    supplier_points,
+    weight_sensitivity,
+)
+
+
+@pytest.fixture(scope="module")
+def region():  # type: ignore[no-untyped-def]
+    """OSM land use and roads of the demo extract."""
+    from geo.demo import demo_region
+
+    return demo_region()
+
+
+@pytest.fixture(scope="module")
+def ad_run(demo_programme, demo_graph, region):  # type: ignore[no-untyped-def]
+    """Anaerobic digestion on the demo's hexagon grid, 100 m from housing."""
+    prof = load_profiles()["anaerobic_digestion"].with_changes(
+        rules={"min_residential_distance_m": 100})
+    _, run = find_sites(demo_programme, prof, "hexagons", graph=demo_graph,
+                        landuse=region.landuse, roads=region.roads)
+    assert run is not None
+    return run
+
+
+def test_ranking_uses_road_hauls_and_only_passing_candidates(ad_run) -> None:  # type: ignore[no-untyped-def]
+    """Scores come from the road network; every ranked candidate passed every rule."""
+    sites = ad_run.scored.sites
+    assert ad_run.scored.method == "road"
+    assert sites["passes"].all()
+    assert sites["rank"].iloc[0] == 1 and sites["status"].iloc[0] == "viable"
+    assert sites["suppliers"].max() == len(ad_run.suppliers.sites)
+    assert (sites["mean_haul_km"] > 0).all()
+    # Road hauls are never shorter than the straight line between the same points.
+    straight = score_sites_from_gdf(sites.head(5), ad_run.suppliers, ad_run.profile, graph=None,
+                                    detour_factor=1.0)
+    assert straight.method == "straight-line"
+    road = sites.head(5)["mean_haul_km"].to_numpy()
+    crow = straight.sites.loc[sites.head(5).index, "mean_haul_km"].to_numpy()
+    assert (road >= crow * 0.95).all()
+
+
+def test_candidate_off_the_network_is_reported_unreachable(ad_run, demo_graph) -> None:  # type: ignore[no-untyped-def]
+    """A candidate 30 km from any road gets no score, not a zero-cost one."""
+    far = gpd.GeoDataFrame({"candidate_id": ["X"], "name": ["far away"]},
+                           geometry=[Point(27.5, 60.6)], crs=4326)
+    near = ad_run.scored.sites.head(1)[["candidate_id", "name", "geometry"]]
+    both = gpd.GeoDataFrame(pd.concat([near, far]), crs=4326)
+    scored = score_sites_from_gdf(both, ad_run.suppliers, ad_run.profile, graph=demo_graph)
+    row = scored.sites.set_index("candidate_id").loc["X"]
+    assert row["status"] == "off the road network"
+    assert np.isnan(row["score"]) and np.isnan(row["rank"])
+
+
+def test_viewer_sees_counts_but_no_names_or_small_figures(ad_run) -> None:  # type: ignore[no-untyped-def]
+    """With k above the supplier count, a viewer's ranking hides every quantity figure."""
+    sites = ad_run.scored.sites.assign(supplier_names="x")
+    n = len(ad_run.suppliers.sites)
+    hidden = ranking_for_role(sites, role="viewer", k=n + 1)
+    assert "supplier_names" not in hidden
+    assert hidden["suppressed"].all()
+    assert hidden[["score", "feedstock_t", "c_feedstock"]].isna().all().all()
+    assert hidden["rank"].notna().all()
+    shown = ranking_for_role(sites, role="viewer", k=n)
+    assert not shown["suppressed"].any() and shown["score"].notna().all()
+    assert ranking_for_role(sites, role="practitioner", k=99) is sites
+
+
+def test_best_sites_flows_and_catchments(ad_run) -> None:  # type: ignore[no-untyped-def]
+    """Two plants: every supplier flows to one, and each catchment holds its suppliers."""
+    best = best_sites_from_scored(ad_run.scored, ad_run.suppliers, 2)
+    assert len(best.plants) == 2 and best.allocation.proven_optimal
+    assert best.flows["supplier_id"].is_unique
+    assert len(best.flows) == len(ad_run.suppliers.sites)
+    sup = ad_run.suppliers.sites.set_index("site_id")
+    for row in best.catchments.itertuples():
+        ids = best.flows.loc[best.flows["plant"] == row.plant, "supplier_id"]
+        assert sup.loc[ids].geometry.within(row.geometry).all()
+    plants, flows, _ = best_sites_for_role(best, role="viewer", k=100)
+    assert "supplier" not in flows and plants["tonnes_per_year"].isna().all()
+
+
+def test_memo_escapes_names_and_respects_the_role(ad_run) -> None:  # type: ignore[no-untyped-def]
+    """A company-like name with markup is escaped in the HTML memo; viewers get no figures."""
+    import dataclasses
+
+    sites = ad_run.scored.sites.copy()
+    sites.iloc[0, sites.columns.get_loc("name")] = "<img src=x onerror=alert(1)>"
+    run = dataclasses.replace(ad_run, scored=dataclasses.replace(ad_run.scored, sites=sites))
+    _, sens = weight_sensitivity(run.scored.criteria, run.scored.weights)
+    blocks = memo_blocks(run, role="practitioner", k=3, programme_name="Demo",
+                         illustrative=True, sensitivity=sens)
+    page = memo_html(blocks)
+    assert "<img" not in page and "&lt;img src=x" in page
+    assert "Robustness" in memo_markdown(blocks)
+    viewer = memo_markdown(memo_blocks(run, role="viewer", k=100, programme_name="Demo",
+                                       illustrative=True))
+    assert "withheld" in viewer and "suppressed" in viewer
+
+
+def test_no_feedstock_says_which_streams(demo_programme, demo_graph, region) -> None:  # type: ignore[no-untyped-def]
+    """Plasterboard has no supplier in the demo: the message names the accepted codes."""
+    prof = load_profiles()["plasterboard_recycling"].with_changes(
+        rules={"min_residential_distance_m": 0})
+    assert feedstock_records(demo_programme, prof).total_t == 0
+    assert len(supplier_points(feedstock_records(demo_programme, prof)).sites) == 0
+    with pytest.raises(SitingError, match="170802"):
+        find_sites(demo_programme, prof, "parks", graph=demo_graph, landuse=region.landuse,
+                   roads=region.roads)
+
+
+def test_screen_without_passing_candidates_is_returned(demo_programme, demo_graph, region) -> None:  # type: ignore[no-untyped-def]
+    """With the profile's 250 m rule, the demo parks all fail and the screen says why."""
+    prof = load_profiles()["anaerobic_digestion"]
+    screen, run = find_sites(demo_programme, prof, "parks", graph=demo_graph,
+                             landuse=region.landuse, roads=region.roads)
+    assert run is None
+    assert screen.report["removed"].sum() == len(screen.sites)
+    with pytest.raises(SitingError, match="residential: removed"):
+        screen.require_some()

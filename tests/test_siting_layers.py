@@ -1,0 +1,107 @@
+"""Site-finder map layers: one GeoJson per kind, escaped text, no CDN, role-aware tooltips."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point
+
+from layers.base import base_map
+from layers.siting import (
+    add_best_sites,
+    add_competitors,
+    add_ranked_sites,
+    add_screened_candidates,
+    breakdown_figure,
+)
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def _render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def _no_cdn(html: str) -> None:
+    srcs = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert srcs, "Leaflet must be loaded from a local file"
+    assert not [s for s in srcs if s.startswith("http") or "cdn" in s]
+
+
+@pytest.fixture
+def ranked() -> gpd.GeoDataFrame:
+    """Three ranked candidates and one unranked, one with a hostile name."""
+    return gpd.GeoDataFrame({
+        "candidate_id": ["A", "B", "C", "D"], "name": [EVIL, "B", "C", "D"],
+        "rank": [1.0, 2.0, 3.0, float("nan")], "score": [70.0, 60.0, 50.0, float("nan")],
+        "feedstock_t": [900.0, 800.0, 700.0, float("nan")], "suppliers": [5, 4, 3, 0],
+        "status": ["viable"] * 3 + ["off the road network"], "failed_rule": ["", "", "land", ""],
+        **{f"c_{c}": [10.0, 10.0, 10.0, float("nan")]
+           for c in ("feedstock", "haul", "security", "market", "competition")},
+    }, geometry=[Point(26.94 + i / 100, 60.53) for i in range(4)], crs=4326)
+
+
+def test_ranked_sites_one_layer_escaped(ranked: gpd.GeoDataFrame) -> None:
+    """Ranked sites draw as one GeoJson of ranked rows only, with the name escaped."""
+    m = base_map(bounds=(26.93, 60.52, 26.99, 60.54))
+    _, n = add_ranked_sites(m, ranked)
+    html = _render(m)
+    assert n == 3
+    assert EVIL not in html
+    assert "&lt;img" in html or "\\u0026lt;img" in html
+    _no_cdn(html)
+
+
+def test_screened_candidates_coloured_by_rule(ranked: gpd.GeoDataFrame) -> None:
+    """Candidates failing a rule carry that rule in their tooltip text."""
+    m = base_map(bounds=(26.93, 60.52, 26.99, 60.54))
+    layer, n = add_screened_candidates(m, ranked)
+    assert n == 4
+    outcomes = [f["properties"]["outcome"] for f in layer.data["features"]]
+    assert outcomes.count("passes") == 3 and "removed by the land rule" in outcomes
+
+
+def test_best_sites_draw_catchments_flows_and_plants_without_names_for_viewers() -> None:
+    """Viewers see flows without supplier names; plants below k show no tonnage."""
+    plants = gpd.GeoDataFrame({"plant": ["Plant 1"], "name": ["site"], "suppliers": [2],
+                               "tonnes_per_year": [500.0]}, geometry=[Point(26.95, 60.53)],
+                              crs=4326)
+    flows = gpd.GeoDataFrame({"supplier": [EVIL], "plant": ["Plant 1"],
+                              "tonnes_per_year": [200.0], "haul_km": [1.2]},
+                             geometry=[LineString([(26.94, 60.52), (26.95, 60.53)])], crs=4326)
+    catch = gpd.GeoDataFrame({"plant": ["Plant 1"], "tonnes_per_year": [500.0],
+                              "suppliers": [2]},
+                             geometry=[Point(26.95, 60.53).buffer(0.01)], crs=4326)
+    m = base_map(bounds=(26.93, 60.52, 26.99, 60.54))
+    layers = add_best_sites(m, plants, flows, catch, show_names=False, k=3)
+    assert [type(x).__name__ for x in layers] == ["GeoJson"] * 3
+    flow_props = layers[1].data["features"][0]["properties"]
+    assert "supplier" not in flow_props and "tonnes_per_year" not in flow_props
+    assert layers[2].data["features"][0]["properties"]["t_yr"] is None
+    html = _render(m)
+    assert "img src=x" not in html
+    _no_cdn(html)
+    shown = add_best_sites(base_map(bounds=(26.93, 60.52, 26.99, 60.54)), plants, flows, catch,
+                           show_names=True)
+    assert shown[1].data["features"][0]["properties"]["supplier"].startswith("&lt;img")
+
+
+def test_competitor_names_hidden_for_viewers() -> None:
+    """Existing plants are labelled generically for viewers."""
+    comp = gpd.GeoDataFrame({"name": ["Acme Biogas Oy"], "source": ["member site"]},
+                            geometry=[Point(26.95, 60.53)], crs=4326)
+    m = base_map(bounds=(26.93, 60.52, 26.99, 60.54))
+    layer = add_competitors(m, comp, show_names=False)
+    assert layer is not None
+    assert layer.data["features"][0]["properties"]["name"] == "Existing plant"
+
+
+def test_breakdown_bars_add_up_to_the_score(ranked: gpd.GeoDataFrame) -> None:
+    """The stacked bars of a site sum to its score (five criteria, ranked rows only)."""
+    fig = breakdown_figure(ranked)
+    assert len(fig.data) == 5
+    assert sum(trace.x[0] for trace in fig.data) == pytest.approx(50.0)
+    assert len(fig.data[0].y) == 3
