@@ -26,6 +26,7 @@ from layers.base import escape_text, frame_to_geojson
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from geo.concentration import Selection
     from geo.raster_export import DisplayImage
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "add_legend",
     "add_park_totals",
     "add_resource_points",
+    "add_selection_points",
 ]
 
 MAX_RAW_POINTS: Final = 2000
@@ -233,6 +235,20 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *, k: int,
     return layer
 
 
+def add_selection_points(m: folium.Map, selection: Selection, *,
+                         max_points: int = MAX_RAW_POINTS) -> tuple[folium.GeoJson, int, bool]:
+    """:func:`add_resource_points` for a selection, using its pre-indexed H3 cells when many.
+
+    The record frame is only built when it is drawn raw, so a million-record selection costs
+    a bincount, not a frame copy.
+    """
+    if selection.n_used <= max_points:
+        return add_resource_points(m, selection.located, max_points=max_points)
+    prep, used = selection.prepared, selection.used
+    return _add_aggregated_points(m, prep.base_cells[used], prep.tonnes[used],
+                                  prep.producer[used], max_points=max_points, name="Records")
+
+
 def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
                         max_points: int = MAX_RAW_POINTS,
                         tooltip_cols: Sequence[str] = ("site_name", "description"),
@@ -246,30 +262,40 @@ def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
     """
     pts = located[located.geometry.notna() & ~located.geometry.is_empty]
     tonnes = pd.to_numeric(pts["tonnes_per_year"], errors="coerce")
-    if len(pts) <= max_points:
-        cols = [c for c in tooltip_cols if c in pts.columns]
-        frame = pts[cols].copy()
-        frame["tonnes"] = [_fmt(v, "t/yr") for v in tonnes]
-        frame["r"] = np.clip(np.sqrt(tonnes.fillna(0).to_numpy()) / 3, 3, 14)
-        frame = gpd.GeoDataFrame(frame, geometry=pts.geometry.values, crs=pts.crs)
-        fields, aggregated = [*cols, "tonnes"], False
-    else:
+    if len(pts) > max_points:
         base = cells_for_points(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(),
                                 H3_BASE_RES)
-        res = H3_BASE_RES
-        while res > 0 and len(pd.unique(parent_cells(base, res))) > max_points:
-            res -= 1
-        totals = hexagon_totals(parent_cells(base, res), tonnes.to_numpy(float),
-                                pd.factorize(pts["site_id"].astype(str))[0])
-        latlng = [h3i.cell_to_latlng(int(c)) for c in totals["cell"].to_numpy()]
-        centres = gpd.GeoSeries(gpd.points_from_xy([p[1] for p in latlng],
-                                                   [p[0] for p in latlng]), crs=4326)
-        frame = gpd.GeoDataFrame({
-            "records": [f"{n:,} records" for n in totals["records"]],
-            "tonnes": [_fmt(v, "t/yr") for v in totals["tonnes"]],
-            "r": np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16)},
-            geometry=centres.values, crs=4326)
-        fields, aggregated = ["records", "tonnes"], True
+        return _add_aggregated_points(m, base, tonnes.to_numpy(float),
+                                      pd.factorize(pts["site_id"].astype(str))[0],
+                                      max_points=max_points, name=name)
+    cols = [c for c in tooltip_cols if c in pts.columns]
+    frame = pts[cols].copy()
+    frame["tonnes"] = [_fmt(v, "t/yr") for v in tonnes]
+    frame["r"] = np.clip(np.sqrt(tonnes.fillna(0).to_numpy()) / 3, 3, 14)
+    frame = gpd.GeoDataFrame(frame, geometry=pts.geometry.values, crs=pts.crs)
+    return _add_points(m, frame, [*cols, "tonnes"], name=name), len(frame), False
+
+
+def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
+                           producers: np.ndarray, *, max_points: int, name: str
+                           ) -> tuple[folium.GeoJson, int, bool]:
+    res = H3_BASE_RES
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > max_points:
+        res -= 1
+    totals = hexagon_totals(parent_cells(base, res), tonnes, producers)
+    latlng = [h3i.cell_to_latlng(int(c)) for c in totals["cell"].to_numpy()]
+    frame = gpd.GeoDataFrame({
+        "records": [f"{n:,} records" for n in totals["records"]],
+        "tonnes": [_fmt(v, "t/yr") for v in totals["tonnes"]],
+        "r": np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16)},
+        geometry=gpd.points_from_xy([p[1] for p in latlng], [p[0] for p in latlng]),
+        crs=4326)
+    return _add_points(m, frame, ["records", "tonnes"], name=name), len(frame), True
+
+
+def _add_points(m: folium.Map, frame: gpd.GeoDataFrame, fields: list[str], *,
+                name: str) -> folium.GeoJson:
+    """One GeoJson of circle markers sized by the ``r`` property."""
     layer = folium.GeoJson(
         frame_to_geojson(frame, columns=[*fields, "r"], decimals=5), name=name,
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
@@ -280,4 +306,4 @@ def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
                                                for c in fields]),
     )
     layer.add_to(m)
-    return layer, len(frame), aggregated
+    return layer

@@ -138,7 +138,7 @@ with left:
     for add in m_layers:
         add(m)
     if practitioner and view in ("Heat", "Catchment", "Clusters"):
-        _, drawn, agg = lc.add_resource_points(m, sel.located)
+        _, drawn, agg = lc.add_selection_points(m, sel)
         st.caption(f"{'Aggregated to ' if agg else 'Showing '}{drawn:,} "
                    f"{'cells' if agg else 'records'} of {sel.n_used:,}.")
     ui.show_map(m, key="conc_map", height=560)

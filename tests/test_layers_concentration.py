@@ -28,6 +28,7 @@ from layers.concentration import (
     add_hot_spots,
     add_park_totals,
     add_resource_points,
+    add_selection_points,
 )
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -130,3 +131,13 @@ def test_few_points_are_raw_and_many_are_aggregated() -> None:
     _, drawn2, aggregated2 = add_resource_points(m2, gdf, max_points=2000)
     assert aggregated2 and drawn2 <= 2000
     assert "<img src=x" not in _html(m) and XSS not in _html(m2)
+
+
+def test_selection_points_use_prepared_cells_above_the_cap(selection) -> None:  # type: ignore[no-untyped-def]
+    """A selection above the cap is aggregated from its pre-indexed cells, tonnes conserved."""
+    m = _map(selection)
+    _, drawn, aggregated = add_selection_points(m, selection, max_points=10)
+    assert aggregated and drawn <= 10
+    m2 = _map(selection)
+    _, drawn2, aggregated2 = add_selection_points(m2, selection)
+    assert (drawn2, aggregated2) == (selection.n_used, False)
