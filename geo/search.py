@@ -73,6 +73,9 @@ class ResourceQuery:
 
     Parameters
     ----------
+    selectors : tuple of str
+        Any mix of entry codes, chapters, subchapters and stream groups (as typed in one
+        search box); joined with ``codes``, ``chapters`` and ``groups``.
     codes : tuple of str
         Catalogue entry codes (``"150102"``, ``"15 01 02*"``).
     chapters : tuple of str
@@ -90,16 +93,18 @@ class ResourceQuery:
         NACE prefixes: ``"20"`` matches 20.1 and 20.14; a section letter is ignored
         (``"C20.1"``).
     hazardous : bool, optional
-    near : (float, float), optional
-        ``(lon, lat)`` in degrees (EPSG:4326); needs ``radius_m``.
+    near : (float, float, float) or (float, float), optional
+        ``(lon, lat, radius_m)``: a point in degrees (EPSG:4326) and a distance from it in
+        metres, within (0, :data:`MAX_RADIUS_M`]. ``(lon, lat)`` with ``radius_m`` works
+        too; after validation ``near`` is ``(lon, lat)`` and ``radius_m`` is set.
     radius_m : float, optional
-        Distance from ``near`` in metres, within (0, :data:`MAX_RADIUS_M`].
 
     A code, chapter or group selector matches a row when the row's code is among the
     union of what the selectors select. Invalid values raise :class:`SymbiosisError`
     naming the allowed range.
     """
 
+    selectors: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     chapters: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
@@ -110,12 +115,12 @@ class ResourceQuery:
     parks: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     hazardous: bool | None = None
-    near: tuple[float, float] | None = None
+    near: tuple[float, float] | tuple[float, float, float] | None = None
     radius_m: float | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        for name in ("codes", "chapters", "groups", "parks", "sectors"):
+        for name in ("selectors", "codes", "chapters", "groups", "parks", "sectors"):
             set_(self, name, _strings(getattr(self, name), name))
         prefixes = []
         for sector in self.sectors:
@@ -145,19 +150,30 @@ class ResourceQuery:
         self._check_near()
 
     def _check_near(self) -> None:
-        if (self.near is None) != (self.radius_m is None):
-            msg = ("near=(lon, lat) and radius_m go together: give both or neither, got "
+        near: tuple[object, ...] | None = None
+        if self.near is not None:
+            try:
+                near = tuple(self.near)
+            except TypeError:
+                near = (self.near,)
+        if near is not None and len(near) == 3:
+            if self.radius_m is not None and self.radius_m != near[2]:
+                msg = (f"near=(lon, lat, radius_m) gives radius {near[2]!r} but radius_m is "
+                       f"{self.radius_m!r}; give the radius once.")
+                raise SymbiosisError(msg)
+            object.__setattr__(self, "radius_m", near[2])
+            near = near[:2]
+        if (near is None) != (self.radius_m is None):
+            msg = ("near=(lon, lat) needs radius_m (or use near=(lon, lat, radius_m)), got "
                    f"near={self.near!r}, radius_m={self.radius_m!r}.")
             raise SymbiosisError(msg)
-        if self.near is None:
+        if near is None:
             return
-        try:
-            lon, lat = self.near
-        except (TypeError, ValueError) as exc:
-            msg = f"near must be (lon, lat) in degrees, got {self.near!r}."
-            raise SymbiosisError(msg) from exc
-        point = (_number(lon, "near lon", low=-180, high=180),
-                 _number(lat, "near lat", low=-90, high=90))
+        if len(near) != 2:
+            msg = f"near must be (lon, lat) or (lon, lat, radius_m), got {self.near!r}."
+            raise SymbiosisError(msg)
+        point = (_number(near[0], "near lon", low=-180, high=180),
+                 _number(near[1], "near lat", low=-90, high=90))
         object.__setattr__(self, "near", point)
         radius = _number(self.radius_m, "radius_m", low=0, high=MAX_RADIUS_M)
         if not radius:
@@ -166,9 +182,9 @@ class ResourceQuery:
         object.__setattr__(self, "radius_m", radius)
 
     @property
-    def selectors(self) -> tuple[str, ...]:
-        """All catalogue selectors (codes, chapters, groups) together."""
-        return (*self.codes, *self.chapters, *self.groups)
+    def all_selectors(self) -> tuple[str, ...]:
+        """Every catalogue selector (selectors, codes, chapters, groups) together."""
+        return (*self.selectors, *self.codes, *self.chapters, *self.groups)
 
 
 def _distance_m(geoms: gpd.GeoSeries, lon: float, lat: float) -> pd.Series:
@@ -208,12 +224,12 @@ def search_resources(programme: Programme, query: ResourceQuery, *,
     """
     res = resources_with_sites(programme)
     keep = pd.Series(True, index=res.index)
-    if query.selectors:
+    if query.all_selectors:
         if catalogue is None:
             from geo.catalogue import load_catalogue
 
             catalogue = load_catalogue()
-        wanted = catalogue.codes_matching(query.selectors)
+        wanted = catalogue.codes_matching(query.all_selectors)
         keep &= catalogue.normalise_codes(res["ewc_code"]).isin(list(wanted))
     if query.direction is not None:
         keep &= res["direction"] == query.direction

@@ -126,7 +126,8 @@ def test_distance_is_in_metres(programme: Programme, radius_m: float,
     ({"unit": "kg"}, "t/yr"),
     ({"near": (200, 60), "radius_m": 10}, "[-180, 180]"),
     ({"near": (26.9, 95), "radius_m": 10}, "[-90, 90]"),
-    ({"near": CENTRE}, "give both or neither"),
+    ({"near": CENTRE}, "needs radius_m"),
+    ({"near": (*CENTRE, 100), "radius_m": 50}, "give the radius once"),
     ({"near": CENTRE, "radius_m": 0}, "radius_m"),
     ({"near": CENTRE, "radius_m": 3e7}, "radius_m"),
     ({"sectors": ("chemicals",)}, "NACE prefixes"),
@@ -144,6 +145,20 @@ def test_unknown_group_is_a_catalogue_error(programme: Programme, catalogue: Cat
     """An unknown stream group raises CatalogueError naming close matches."""
     with pytest.raises(CatalogueError, match="plastics"):
         search_resources(programme, ResourceQuery(groups=("plastic",)), catalogue=catalogue)
+
+
+def test_near_with_radius_in_the_tuple(programme: Programme) -> None:
+    """near=(lon, lat, radius_m) is the same query as near=(lon, lat), radius_m=…."""
+    triple = ResourceQuery(near=(*CENTRE, 1100))
+    assert (triple.near, triple.radius_m) == (CENTRE, 1100.0)
+    assert ids(search_resources(programme, triple)) == ["R1", "R2", "R3", "R4"]
+
+
+def test_mixed_selectors(programme: Programme, catalogue: Catalogue) -> None:
+    """One selectors tuple may mix codes, chapters and groups, as typed in a search box."""
+    query = ResourceQuery(selectors=("03", "plastics", "07 01 01*"))
+    assert ids(search_resources(programme, query, catalogue=catalogue)) == [
+        "R1", "R2", "R3", "R4", "R5", "R7"]
 
 
 def test_single_string_selector_is_one_selector() -> None:

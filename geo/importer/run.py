@@ -63,7 +63,7 @@ class ImportReport:
         file), ``field``, ``value`` (as written) and ``message``.
     rejects : DataFrame
         The rejected rows as read (original columns) plus ``_row``, ``_errors`` and
-        ``_reject_key``.
+        ``_reject_key``; ready for :func:`geo.export.to_csv_bytes` or :meth:`write_rejects`.
     sites_added : int
         New member sites.
     columns : dict
@@ -184,7 +184,7 @@ def _rejects(frame: pd.DataFrame, errors: pd.DataFrame, meta: tuple[str, ...]) -
     out["_reject_key"] = [hashlib.sha256(json.dumps(r, ensure_ascii=False, sort_keys=True)
                                          .encode("utf-8")).hexdigest()
                           for r in raw.to_dict("records")]
-    return out
+    return out.reset_index(drop=True)
 
 
 def _sites(clean: pd.DataFrame, existing: gpd.GeoDataFrame, programme: str,
