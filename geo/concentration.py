@@ -187,9 +187,10 @@ def prepare_resources(programme: Programme, *, catalogue: Catalogue | None = Non
     crs = metric_crs_for(lon, lat) if located.any() else None
     x, y = project_lonlat(lon, lat, crs) if crs is not None else (lon.copy(), lat.copy())
     code = cat.normalise_codes(frame["ewc_code"]).to_numpy(dtype=object)
-    chapter = pd.Series(code, dtype=object).map(
-        lambda c: c[:2] if isinstance(c, str) and cat.ewc_shaped else
-        (cat.chapter_of(c) if isinstance(c, str) else None)).to_numpy(dtype=object)
+    codes, uniq = pd.factorize(pd.Series(code, dtype=object))
+    chapter_of = np.array([c[:2] if cat.ewc_shaped else cat.chapter_of(c) for c in uniq]
+                          + [None], dtype=object)
+    chapter = chapter_of[codes]  # -1 (no code) picks the final None
     frame["chapter"] = chapter
     names = programme.parks.set_index("park_id")["name"].astype(str).to_dict() \
         if len(programme.parks) else {}

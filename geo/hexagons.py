@@ -71,9 +71,8 @@ def cells_for_points(lon: np.ndarray, lat: np.ndarray, resolution: int = H3_BASE
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         return out
-    pts = pd.DataFrame({"lat": lat[ok], "lon": lon[ok]})
-    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(pts))
-    cells = np.fromiter((h3i.latlng_to_cell(a, b, resolution) for a, b in uniq),
+    codes, uniq = pd.factorize(lon[ok] + 1j * lat[ok])  # one entry per distinct point
+    cells = np.fromiter((h3i.latlng_to_cell(p.imag, p.real, resolution) for p in uniq),
                         dtype=np.uint64, count=len(uniq)).view(np.int64)
     out[ok] = cells[codes]
     return out
