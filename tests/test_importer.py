@@ -378,6 +378,22 @@ def test_sites_match_ignoring_case_and_spaces(tmp_path: Path, store: Store,
     assert (report.imported, report.sites_added) == (1, 0)
 
 
+def test_archived_site_is_not_matched(tmp_path: Path, store: Store,
+                                      catalogue: Catalogue) -> None:
+    """Rows for an archived site create a new, visible site instead of reviving the old one."""
+    run(tmp_path, GOOD_CSV, store, catalogue)
+    old = store.load_programme("P").sites.set_index("name").loc["Beta Oy", "site_id"]
+    store.archive_site(old)
+    text = GOOD_CSV.splitlines()[0] + "\nBeta Oy,48601,FI,have,170405,steel,9,t,,\n"
+    report = run(tmp_path, text, store, catalogue, name="beta.csv")
+    assert (report.imported, report.sites_added) == (1, 1)
+    sites = store.load_programme("P").sites
+    new = sites.set_index("name").loc["Beta Oy", "site_id"]
+    assert new != old
+    res = store.load_programme("P").resources
+    assert res.loc[res["site_id"] == new, "ewc_code"].tolist() == ["170405"]
+
+
 def test_dry_run_writes_nothing(tmp_path: Path, store: Store, catalogue: Catalogue) -> None:
     """dry_run=True counts duplicates against the store but stores nothing."""
     run(tmp_path, GOOD_CSV, store, catalogue)

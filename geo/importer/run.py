@@ -189,10 +189,15 @@ def _rejects(frame: pd.DataFrame, errors: pd.DataFrame, meta: tuple[str, ...]) -
 
 def _sites(clean: pd.DataFrame, existing: gpd.GeoDataFrame, programme: str,
            file_name: str) -> tuple[pd.Series, gpd.GeoDataFrame, pd.Series]:
-    """(site_id per clean row, new sites frame, whether each row's site is new)."""
+    """(site_id per clean row, new sites frame, whether each row's site is new).
+
+    Rows match active sites only; a row for an archived site creates a new site (with an id
+    the archived one does not have), so its records are not hidden with the archived site.
+    """
     keys = text_key(clean, _SITE_KEY)
-    known = dict(zip(text_key(existing, _SITE_KEY), existing["site_id"], strict=True)) \
-        if len(existing) else {}
+    active = existing[~existing["archived"]] if "archived" in existing.columns else existing
+    known = dict(zip(text_key(active, _SITE_KEY), active["site_id"], strict=True)) \
+        if len(active) else {}
     is_new = ~keys.isin(list(known))
     first = clean[is_new & ~keys.duplicated()]
     new_keys = keys[first.index]
@@ -284,7 +289,7 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
                               provenance=provenance, today=today)
     clean = valid.clean
     rejects = _rejects(frame, valid.errors, match.meta)
-    existing = (store.sites(programme) if store is not None
+    existing = (store.sites(programme, include_archived=True) if store is not None
                 else gpd.GeoDataFrame({"site_id": []}, geometry=[], crs=WGS84))
     new_rows_imported = 0
     if len(clean):
