@@ -61,7 +61,7 @@ def _demo_programme() -> Programme:
     return load_demo_programme()
 
 
-@st.cache_resource(show_spinner="Opening the programme database…")
+@st.cache_resource(show_spinner=False)
 def _store(url: str) -> Any:
     from geo.store import open_store
 
@@ -134,19 +134,29 @@ def _demo_base_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return region.roads, region.landuse
 
 
+WORLD_BOUNDS: Final = (-170.0, -58.0, 170.0, 75.0)
+
+
+def _located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """Bounds of the located features of ``frames``; the world where nothing is located."""
+    boxes = []
+    for f in frames:
+        geoms = f.geometry[f.geometry.notna() & ~f.geometry.is_empty]
+        if len(geoms):
+            boxes.append(geoms.total_bounds)
+    if not boxes:
+        return WORLD_BOUNDS
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 def base_map(*, bounds: Sequence[float] | None = None) -> folium.Map:
     """An offline base map of the current programme's region (see :mod:`layers.base`)."""
     from layers.base import base_map as _base_map
 
     prog = programme()
     if bounds is None:
-        frames = [f for f in (prog.sites, prog.parks) if len(f)]
-        if frames:
-            b = [f.total_bounds for f in frames]
-            bounds = (min(x[0] for x in b), min(x[1] for x in b),
-                      max(x[2] for x in b), max(x[3] for x in b))
-        else:
-            bounds = (-10.0, 35.0, 30.0, 60.0)
+        bounds = _located_bounds(prog.sites, prog.parks)
     roads = landuse = None
     if programme_name() == DEMO_PROGRAMME:
         roads, landuse = _demo_base_layers()

@@ -38,6 +38,7 @@ __all__ = [
     "frame_to_geojson",
     "install_static_assets",
     "local_assets",
+    "tooltip",
 ]
 
 ASSET_URL_PREFIX: Final = "/app/static/vendor"
@@ -133,6 +134,19 @@ def frame_to_geojson(gdf: gpd.GeoDataFrame, *, columns: Sequence[str] = (),
     return data
 
 
+def tooltip(data: dict[str, Any], fields: Sequence[str],
+            aliases: Sequence[str] | None = None) -> folium.GeoJsonTooltip | None:
+    """A GeoJSON tooltip over ``fields``, or None when there is nothing to show.
+
+    Folium refuses a tooltip on a layer without features, so empty layers get none.
+    """
+    if not fields or not data.get("features"):
+        return None
+    return folium.GeoJsonTooltip(
+        fields=list(fields),
+        aliases=list(aliases) if aliases else [f.replace("_", " ").capitalize() for f in fields])
+
+
 def base_map(
     *,
     bounds: Sequence[float],
@@ -205,13 +219,13 @@ def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str = "Parks",
               tooltip_cols: Sequence[str] = ("name",)) -> folium.GeoJson:
     """Park polygons with their names as tooltips (one GeoJson layer)."""
     cols = [c for c in tooltip_cols if c in parks.columns]
+    data = frame_to_geojson(parks, columns=cols)
     layer = folium.GeoJson(
-        frame_to_geojson(parks, columns=cols),
+        data,
         name=name,
         style_function=lambda f: {"color": "#7b3294", "weight": 2, "fillColor": "#c2a5cf",
                                   "fillOpacity": 0.25, "dashArray": "4 3"},
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[c.replace("_", " ").capitalize()
-                                                            for c in cols]) if cols else None,
+        tooltip=tooltip(data, cols),
     )
     layer.add_to(m)
     return layer
@@ -229,13 +243,13 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str = "Member sit
     located = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
     drawn = located.head(max_features)
     cols = [c for c in tooltip_cols if c in drawn.columns]
+    data = frame_to_geojson(drawn, columns=cols)
     layer = folium.GeoJson(
-        frame_to_geojson(drawn, columns=cols),
+        data,
         name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, color="#ffffff",
                                    fill=True, fill_color=colour, fill_opacity=0.9),
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[c.replace("_", " ").capitalize()
-                                                            for c in cols]) if cols else None,
+        tooltip=tooltip(data, cols),
     )
     layer.add_to(m)
     return layer, len(drawn)

@@ -28,7 +28,9 @@ except ImportError:
     GAZETTEER_SOURCES = []
 if GAZETTEER_SOURCES:
     st.subheader("Gazetteers")
-    st.dataframe(GAZETTEER_SOURCES, hide_index=True, width="stretch")
+    import pandas as pd
+
+    st.dataframe(pd.DataFrame(GAZETTEER_SOURCES), hide_index=True, width="stretch")
 
 st.subheader("Settings in force")
 s = ui.settings()

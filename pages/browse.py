@@ -53,13 +53,17 @@ with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
                                     key="br_radius")
 
 with ui.domain_errors():
+    group_slugs = set(groups["group"])
     query = ResourceQuery(
-        selectors=tuple(selectors) + tuple(c.strip() for c in codes.split(",") if c.strip()),
+        groups=tuple(x for x in selectors if x in group_slugs),
+        chapters=tuple(x for x in selectors if x not in group_slugs),
+        codes=tuple(c.strip() for c in codes.split(",") if c.strip()),
         direction=direction,
         quantity_min=q_min, quantity_max=q_max,
         parks=tuple(parks), sectors=tuple(sectors),
         hazardous=None if hazardous is None else hazardous == "hazardous",
-        near=(lon, lat, radius_km * 1000) if near else None,
+        near=(lon, lat) if near else None,
+        radius_m=radius_km * 1000 if near else None,
     )
     found = search_resources(prog, query)
 

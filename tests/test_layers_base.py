@@ -80,3 +80,13 @@ def test_static_assets_are_copied_from_packages(tmp_path) -> None:  # type: igno
     assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
     assert (vendor / "leaflet" / "leaflet.css").exists()
     assert (vendor / "jquery" / "jquery.min.js").exists()
+
+
+def test_empty_layers_render() -> None:
+    """A programme with no parks or located sites still renders a map (no tooltip error)."""
+    empty = gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326)
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
+    add_parks(m, empty)
+    _, n = add_sites(m, empty)
+    assert n == 0
+    assert "leaflet" in m.get_root().render()

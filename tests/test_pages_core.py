@@ -40,13 +40,15 @@ def test_overview_lists_tonnes_by_chapter(app: AppTest) -> None:
     assert table["have_t"].sum() == pytest.approx(haves, abs=1.0)
 
 
-def test_viewer_role_hides_site_page(app: AppTest) -> None:
+def test_viewer_role_hides_site_page() -> None:
     """A viewer who may not see companies gets an explanation instead of a site's records."""
-    app.radio(key="viewer_role").set_value("viewer").run()
-    app.switch_page("pages/site.py").run()
-    assert not app.exception
-    assert any("practitioners only" in i.value for i in app.info)
-    assert not app.dataframe
+    # AppTest drops sidebar widget state across switch_page, so set the role as state.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["viewer_role"] = "viewer"
+    at.switch_page("pages/site.py").run()
+    assert not at.exception, at.exception
+    assert any("practitioners only" in i.value for i in at.info)
+    assert not at.dataframe
 
 
 def test_site_page_shows_resources_and_contacts(app: AppTest) -> None:

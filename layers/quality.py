@@ -1,0 +1,47 @@
+"""Map layer of member sites coloured by how precisely they are located."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import folium
+import geopandas as gpd
+
+from geo.programme import PRECISIONS
+from layers.base import frame_to_geojson, tooltip
+
+__all__ = ["PRECISION_COLOURS", "add_sites_by_precision"]
+
+PRECISION_COLOURS: Final = {
+    "manual": "#1a9850", "exact": "#1a9850", "building": "#66bd63", "postcode": "#a6d96a",
+    "street": "#fee08b", "district": "#fdae61", "town": "#f46d43", "not_found": "#a50026",
+}
+
+
+def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
+                           name: str = "Sites by location precision") -> int:
+    """Sites as circles coloured from green (exact, set by hand) to red (town centroid).
+
+    Returns the number of points drawn (unlocated sites have no point to draw).
+    """
+    located = sites[sites.geometry.notna() & ~sites.geometry.is_empty].copy()
+    located["location_precision"] = located["location_precision"].fillna("not_found")
+    cols = [c for c in ("name", "location_precision", "location_source") if c in located]
+    data = frame_to_geojson(located, columns=cols)
+    folium.GeoJson(
+        data,
+        name=name,
+        marker=folium.CircleMarker(radius=6, weight=1, color="#333333", fill=True,
+                                   fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": PRECISION_COLOURS.get(
+            f["properties"].get("location_precision"), "#777777")},
+        tooltip=tooltip(data, cols, ["Site", "Precision", "Source"][:len(cols)]),
+    ).add_to(m)
+    legend = "".join(
+        f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
+        f'background:{PRECISION_COLOURS[p]};margin:0 4px 0 8px"></span>{p}'
+        for p in PRECISIONS)
+    m.get_root().html.add_child(folium.Element(
+        f'<div style="position:absolute;bottom:24px;left:8px;z-index:999;background:#fff;'
+        f'padding:4px 6px;font:11px sans-serif;border-radius:4px">{legend}</div>'))
+    return len(located)
