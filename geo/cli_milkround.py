@@ -18,7 +18,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import SymbiosisError
 
@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> MilkRoundResult:
     shift = _window(args.shift)
     hours = _window(args.hours)
     unit = "m3" if args.capacity_m3 is not None else "t"
-    changes: dict[str, object] = {
+    changes: dict[str, Any] = {
         "vehicles": args.vehicles, "capacity_unit": unit,
         "capacity": args.capacity_m3 if unit == "m3" else (args.capacity_t or 10.0),
         "shift_start_s": shift[0], "shift_end_s": shift[1], "reload": args.reload,

@@ -62,7 +62,7 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
     Clicking a stop shows its route, arrival and pickup (and the company name when
     ``show_names``); a skipped stop shows why it was skipped.
     """
-    m.get_root().header.add_child(Element(_LABEL_CSS))
+    m.get_root().header.add_child(Element(_LABEL_CSS))  # type: ignore[attr-defined]
     served = stops[stops["status"] == "served"]
     skipped = stops[stops["status"] == "skipped"]
     details = ["name"] if show_names else []

@@ -11,6 +11,7 @@ from geo.routing import (
     Fleet,
     ProducerQuery,
     SolverOptions,
+    cluster_sites,
     depot_from_site,
     plan_milk_round,
     run_sheet_gpx,
@@ -39,25 +40,26 @@ with st.form("mr_form"):
         st.markdown("**Producers**")
         stream = st.selectbox("Stream", list(labels), key="mr_stream", format_func=labels.get,
                               index=list(labels).index("organics") if "organics" in labels else 0)
-        parks = st.multiselect("Parks (all if empty)", prog.parks["park_id"].tolist(),
-                               key="mr_parks", format_func=lambda p: str(
-                                   prog.parks.set_index("park_id").loc[p, "name"]))
-        picked = st.multiselect("Only these sites (a cluster or a hand selection)",
-                                list(site_names), key="mr_sites", format_func=site_names.get)
+        park_names = dict(zip(prog.parks["park_id"], prog.parks["name"], strict=True))
+        parks = st.multiselect("Parks (all if empty)", list(park_names), key="mr_parks",
+                               format_func=park_names.get)
+        clusters = cluster_sites(prog, (st.session_state.get("mr_stream", "organics"),),
+                                 catalogue=cat)
+        cluster = st.selectbox("Cluster (all if none)", ["", *clusters], key="mr_cluster")
+        picked = st.multiselect("Only these sites (hand selection)", list(site_names),
+                                key="mr_sites", format_func=site_names.get)
         qmin, qmax = st.columns(2)
         min_t = qmin.number_input("Min t per collection", 0.0, value=0.0, key="mr_min")
         max_t = qmax.number_input("Max t per collection", 0.0, value=100.0, key="mr_max")
-        freq = st.selectbox("Collection frequency", ["record", "weekly", "fortnightly",
-                                                     "monthly"], key="mr_freq",
-                            help="'record' uses each record's own frequency")
+        freq = st.selectbox("Collection frequency (record: each record's own)",
+                            ["record", "weekly", "fortnightly", "monthly"], key="mr_freq")
     with c2:
         st.markdown("**Visits**")
         service = st.number_input("Minutes on site", 1, 240, 15, key="mr_service")
         hours = st.slider("Opening hours", 0, 24, (6, 18), key="mr_hours")
         accepts = st.multiselect("Weekdays producers accept", WEEKDAYS, list(WEEKDAYS[:5]),
                                  key="mr_accepts", format_func=day_names.get)
-        optional = st.checkbox("Optional visits (skip when not worth the detour)",
-                               key="mr_optional")
+        optional = st.checkbox("Optional visits (skip if not worth it)", key="mr_optional")
         value = st.number_input("Value of a collected t (EUR)", 0.0, value=30.0, key="mr_value")
         days = st.multiselect("Days to plan", WEEKDAYS, ["mon", "wed"], key="mr_days",
                               format_func=day_names.get)
@@ -85,7 +87,8 @@ if submitted:
                                    cost_per_km=per_km, cost_per_hour=per_h,
                                    shift_start_s=shift[0] * 3600, shift_end_s=shift[1] * 3600,
                                    reload=reload)
-        query = ProducerQuery(stream=(stream,), park_ids=tuple(parks), site_ids=tuple(picked),
+        chosen = tuple(picked) + clusters.get(cluster, ())
+        query = ProducerQuery(stream=(stream,), park_ids=tuple(parks), site_ids=chosen,
                               frequency=freq, min_per_visit=min_t, max_per_visit=max_t,
                               service_s=int(service * 60), tw_start_s=hours[0] * 3600,
                               tw_end_s=hours[1] * 3600, weekdays=tuple(accepts),
@@ -99,8 +102,7 @@ if submitted:
                 f"Planning ({p.phase}): {p.elapsed_s:.0f} s, no feasible plan yet")))
     bar.empty()
 
-result = st.session_state.get("mr_result")
-if result is None:
+if (result := st.session_state.get("mr_result")) is None:
     st.info("Choose producers, depot and fleet, then **Plan rounds**.")
     st.stop()
 

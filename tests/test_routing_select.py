@@ -78,3 +78,19 @@ def test_depots_from_a_site_or_a_park(demo_programme) -> None:  # type: ignore[n
     with pytest.raises(RoutingError, match="No member site 'nope'"):
         depot_from_site(demo_programme, "nope")
     assert math.isfinite(dp.lon)
+
+
+def test_clusters_give_site_groups_of_the_stream(demo_programme) -> None:  # type: ignore[no-untyped-def]
+    """Every cluster's sites are producers of the stream, and clusters do not overlap."""
+    from geo.routing.select import cluster_sites
+
+    groups = cluster_sites(demo_programme, ("organics",), eps_m=500, min_tonnes=200)
+    assert groups
+    producers = {p.site_id for p in producers_from_programme(
+        demo_programme, ProducerQuery(stream=("organics",))).producers}
+    seen: set[str] = set()
+    for label, sites in groups.items():
+        assert label.startswith("Cluster ") and "t/yr" in label
+        assert not seen & set(sites)
+        seen |= set(sites)
+    assert seen - {"KAR-S012"} <= producers  # the AD plant's own digestate is a have too

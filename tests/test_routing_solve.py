@@ -152,9 +152,22 @@ def test_two_seeds_run_side_by_side() -> None:
     d, t = _line(6)
     prods = [Producer(f"s{i}", f"S{i}", 0, 0, 52.0) for i in range(1, 7)]
     plan = solve_instance(_instance(prods, d, t),
-                          SolverOptions(time_limit_s=1.0, seeds=(0, 1), workers=2))
+                          SolverOptions(time_limit_s=1.0, seeds=(0, 1), workers=2,
+                                        only_free_cores=False))
     assert len(plan.seed_costs) == 2
     assert plan.cost == pytest.approx(min(plan.seed_costs), rel=1e-9)
+
+
+def test_second_seed_waits_for_a_free_core(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a machine with no idle core only the first seed runs."""
+    from geo.routing import solve as solve_mod
+
+    monkeypatch.setattr(solve_mod, "_free_cores", lambda sample_s=0.2: 0.4)
+    d, t = _line(3)
+    prods = [Producer(f"s{i}", f"S{i}", 0, 0, 52.0) for i in range(1, 4)]
+    plan = solve_instance(_instance(prods, d, t),
+                          SolverOptions(time_limit_s=0.3, seeds=(0, 1), workers=2))
+    assert len(plan.seed_costs) == 1
 
 
 def test_progress_is_reported_while_solving() -> None:

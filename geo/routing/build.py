@@ -34,7 +34,8 @@ DEFAULT_MAX_SNAP_M: Final = 1000.0
 
 
 def _to_int(mat: np.ndarray) -> np.ndarray:
-    return np.rint(np.asarray(mat, float)).astype(np.int64)
+    out: np.ndarray = np.rint(np.asarray(mat, float)).astype(np.int64)
+    return out
 
 
 def instance_from_matrices(

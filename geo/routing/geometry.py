@@ -12,9 +12,9 @@ import itertools
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import LineString, Point
 
-from geo.network import route_geometry
 from geo.routing.matrix import leg_paths
 from geo.routing.problem import WEEKDAYS, format_clock
 
@@ -31,6 +31,23 @@ ROUTE_COLOURS: Final = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "
 
 def _colours(plan: RoutingPlan) -> dict[str, str]:
     return {r.label: ROUTE_COLOURS[i % len(ROUTE_COLOURS)] for i, r in enumerate(plan.routes)}
+
+
+def _edge_shapes(graph: RoadGraph,
+                 pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[float, float]]]:
+    """Coordinates of the fastest edge u→v for each pair (a straight segment if none)."""
+    e = graph.edges
+    if not pairs:
+        return {}
+    wanted = pd.MultiIndex.from_tuples(sorted(pairs), names=["u", "v"])
+    sub = e[pd.MultiIndex.from_arrays([e["u"], e["v"]]).isin(wanted)]
+    sub = sub.sort_values("time_s").drop_duplicates(["u", "v"])
+    out = {(int(u), int(v)): list(g.coords)
+           for u, v, g in zip(sub["u"], sub["v"], sub.geometry, strict=True)}
+    for u, v in pairs:
+        out.setdefault((u, v), [(float(graph.lon[u]), float(graph.lat[u])),
+                                (float(graph.lon[v]), float(graph.lat[v]))])
+    return out
 
 
 def _xy(plan: RoutingPlan, loc: int) -> tuple[float, float]:
@@ -50,18 +67,20 @@ def route_lines(plan: RoutingPlan, graph: RoadGraph | None = None) -> gpd.GeoDat
     along_roads = graph is not None and inst.nodes is not None and inst.method == "road"
     seqs = [[v.location for v in r.visits] for r in plan.routes]
     legs = sorted({(a, b) for s in seqs for a, b in itertools.pairwise(s)})
-    paths: dict[tuple[int, int], list[int]] = {}
+    leg_coords: dict[tuple[int, int], list[tuple[float, float]]] = {}
     if along_roads and legs:
         assert graph is not None and inst.nodes is not None
         node_legs = [(int(inst.nodes[a]), int(inst.nodes[b])) for a, b in legs]
-        paths = dict(zip(legs, leg_paths(graph, node_legs), strict=True))
+        paths = leg_paths(graph, node_legs)
+        shapes = _edge_shapes(graph, {e for p in paths for e in itertools.pairwise(p)})
+        for leg, path in zip(legs, paths, strict=True):
+            leg_coords[leg] = [c for e in itertools.pairwise(path) for c in shapes[e]]
     colours = _colours(plan)
     rows = []
     for r, seq in zip(plan.routes, seqs, strict=True):
         coords: list[tuple[float, float]] = [_xy(plan, seq[0])]
         for a, b in itertools.pairwise(seq):
-            if (a, b) in paths and len(paths[(a, b)]) > 1:
-                coords += list(route_geometry(graph, paths[(a, b)]).coords)  # type: ignore[arg-type]
+            coords += leg_coords.get((a, b), [])
             coords.append(_xy(plan, b))
         rows.append({"route": r.label, "day": r.day, "vehicle": r.vehicle, "trips": r.trips,
                      "stops": len(r.stops), "distance_km": round(r.distance_m / 1000.0, 2),

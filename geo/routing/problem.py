@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
@@ -184,7 +184,7 @@ class Fleet:
         return window if self.max_duration_s is None else min(window, int(self.max_duration_s))
 
     @classmethod
-    def from_factors(cls, factors: Factors | None = None, **changes: object) -> Fleet:
+    def from_factors(cls, factors: Factors | None = None, **changes: Any) -> Fleet:
         """A fleet with costs and CO2e per km from the cited factor table, then ``changes``.
 
         Uses ``rigid_hgv_co2e_kg_per_km`` (a rigid lorry, typical of collection rounds),

@@ -84,6 +84,9 @@ class SolverOptions:
         Solve again with skippable stops when the required ones cannot all be served.
     progress_interval_s : float
         Minimum time between progress reports.
+    only_free_cores : bool
+        Run the extra seeds only on cores that are idle when solving starts (on a busy
+        machine two seeds would each get half a core and do worse than one).
     """
 
     time_limit_s: float = 10.0
@@ -91,6 +94,7 @@ class SolverOptions:
     workers: int = 2
     relax_if_infeasible: bool = True
     progress_interval_s: float = 0.25
+    only_free_cores: bool = True
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
@@ -203,7 +207,7 @@ def encode(instance: RoutingInstance, *, relaxed: bool = False) -> Encoding:
                     vehicle_day=tuple(instance.days), cost_scale=scale, relaxed=relaxed)
 
 
-class _Progress(IteratedLocalSearchCallbacks):  # type: ignore[misc]
+class _Progress(IteratedLocalSearchCallbacks):
     """Throttled progress reports from PyVRP's iteration callback."""
 
     def __init__(self, report: Callable[[SolveProgress], None] | None, limit: float,
@@ -267,11 +271,46 @@ def _collect(jobs: list[tuple[subprocess.Popen[bytes], Path]], timeout: float) -
     return out
 
 
+def _free_cores(sample_s: float = 0.2) -> float:
+    """Idle CPU cores right now (Linux ``/proc/stat`` over ``sample_s``); ``inf`` if unknown."""
+
+    def snapshot() -> tuple[float, float]:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        values = [float(v) for v in fields]
+        return values[3] + values[4], sum(values)  # idle + iowait, total
+
+    try:
+        idle0, total0 = snapshot()
+        time.sleep(sample_s)
+        idle1, total1 = snapshot()
+    except (OSError, ValueError, IndexError):
+        return math.inf
+    if total1 <= total0:
+        return math.inf
+    return (os.cpu_count() or 1) * (idle1 - idle0) / (total1 - total0)
+
+
+def _workers(options: SolverOptions) -> int:
+    """Seeds to run side by side: as configured, but only on cores that are free now.
+
+    On a machine shared with other work a second seed would halve the first one's
+    iterations without adding any, so it runs only when about two cores are idle.
+    """
+    wanted = min(options.workers, len(options.seeds), os.cpu_count() or 1)
+    if wanted <= 1 or not options.only_free_cores:
+        return wanted
+    free = _free_cores()
+    usable = max(1, min(wanted, int(free + 0.3)))
+    if usable < wanted:
+        logger.info("Only %.1f idle cores: running %d of %d seeds", free, usable, wanted)
+    return usable
+
+
 def _best_of_seeds(enc: Encoding, options: SolverOptions,
                    progress: Callable[[SolveProgress], None] | None,
                    phase: str) -> tuple[Solution, tuple[float, ...]]:
     """Run the seeds: the first here (with progress), the others in worker processes."""
-    workers = min(options.workers, len(options.seeds), os.cpu_count() or 1)
+    workers = _workers(options)
     deadline = time.time() + options.time_limit_s
     with tempfile.TemporaryDirectory(prefix="symbiomap-vrp-") as tmp:
         jobs = []
