@@ -203,9 +203,9 @@ def _sites(clean: pd.DataFrame, existing: gpd.GeoDataFrame, programme: str,
     new_keys = keys[first.index]
     taken = set(existing["site_id"]) if len(existing) else set()
     prog = hashlib.sha256(programme.encode("utf-8")).hexdigest()[:4]
-    ids = {k: f"S-{prog}{k[:10]}" for k in new_keys}
-    if taken & set(ids.values()):
-        ids = {k: f"S-{prog}{k[:24]}" for k in new_keys}
+    ids = {k: f"S-{prog}{k[:16]}" for k in new_keys}
+    if taken & set(ids.values()) or len(set(ids.values())) < len(ids):  # ~never: 64 bits
+        ids = {k: f"S-{prog}{k}" for k in new_keys}
     site_id = keys.map({**known, **ids})
     located = first["lon"].notna() & first["lat"].notna()
     geoms = np.full(len(first), None, dtype=object)
