@@ -153,6 +153,12 @@ class PreparedResources:
         return len(self.frame)
 
     @functools.cached_property
+    def direction_codes(self) -> np.ndarray:
+        """0 for haves, 1 for wants, -1 otherwise (fast to compare)."""
+        d = pd.Series(self.direction, dtype=object)
+        return np.select([d == "have", d == "want"], [0, 1], -1).astype(np.int8)
+
+    @functools.cached_property
     def code_factors(self) -> tuple[np.ndarray, np.ndarray]:
         """(index into the distinct codes, distinct codes) of every record (-1 = no code)."""
         codes, uniq = pd.factorize(pd.Series(self.code, dtype=object))
@@ -333,7 +339,7 @@ def select_resources(programme_or_prepared: Programme | PreparedResources,
     q = query
     base = np.ones(len(prep), dtype=bool)
     if q.direction != "any":
-        base &= prep.direction == q.direction
+        base &= prep.direction_codes == DIRECTIONS.index(q.direction)
     if q.selectors:
         codes = (catalogue or load_catalogue()).codes_matching(q.selectors)
         inv, uniq = prep.code_factors

@@ -189,6 +189,16 @@ def default_bandwidth_m(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None
     return float(min(max(h, 50.0), MAX_DISTANCE_M))
 
 
+def _count_distinct(codes: np.ndarray | None) -> int:
+    """Distinct values of integer codes (a bincount when they are dense, as factorised)."""
+    if codes is None or len(codes) == 0:
+        return 0
+    c = np.asarray(codes)
+    if c.dtype.kind in "iu" and c.min() >= 0 and c.max() < 4 * len(c) + 1024:
+        return int(np.count_nonzero(np.bincount(c)))
+    return len(pd.unique(c))
+
+
 def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: pyproj.CRS,
                 params: KDEParams | None = None, grid: Grid | None = None,
                 producers: np.ndarray | None = None, min_producers: int = 1) -> Surface:
@@ -240,7 +250,7 @@ def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: py
                                        truncate=params.truncate)
     values = np.clip(smoothed, 0.0, None) / grid.cell_km2
     hidden = 0
-    n_producers = len(pd.unique(np.asarray(producers))) if producers is not None else 0
+    n_producers = _count_distinct(producers)
     if min_producers > 1:
         if producers is None:
             msg = "min_producers > 1 needs a producer code per record (producers=…)."

@@ -235,19 +235,23 @@ def linear_bin_tonnes(grid: Grid, x: np.ndarray, y: np.ndarray, tonnes: np.ndarr
     w = np.asarray(tonnes, dtype=float)
     ok = np.isfinite(fx) & np.isfinite(fy) & np.isfinite(w)
     fx, fy, w = fx[ok], fy[ok], w[ok]
-    c0, r0 = np.floor(fx).astype(np.int64), np.floor(fy).astype(np.int64)
+    if len(fx) and fx.min() >= 0 and fy.min() >= 0:  # truncation is floor: one pass less
+        c0, r0 = fx.astype(np.int64), fy.astype(np.int64)
+    else:
+        c0, r0 = np.floor(fx).astype(np.int64), np.floor(fy).astype(np.int64)
     dx, dy = fx - c0, fy - r0
     n, nx = grid.nx * grid.ny, grid.nx
-    wx1, wy1 = w * dx, dy
-    wx0 = w - wx1
-    shares = (wx0 * (1 - wy1), wx1 * (1 - wy1), wx0 * wy1, wx1 * wy1)
+    right = w * dx
+    left = w - right
+    shares = (left * (1 - dy), right * (1 - dy), left * dy, right * dy)
     offsets = ((0, 0), (1, 0), (0, 1), (1, 1))
-    edge = (c0 < 0) | (c0 + 1 >= nx) | (r0 < 0) | (r0 + 1 >= grid.ny)
-    if not edge.any():  # the usual case: one bincount over the four corners
-        base = r0 * nx + c0
-        idx = np.concatenate([base + oc + orow * nx for oc, orow in offsets])
-        return np.bincount(idx, weights=np.concatenate(shares), minlength=n).reshape(grid.shape)
     out = np.zeros(n)
+    if (len(c0) and c0.min() >= 0 and c0.max() + 1 < nx and r0.min() >= 0
+            and r0.max() + 1 < grid.ny):  # the usual case: no corner off the grid
+        base = r0 * nx + c0
+        for (oc, orow), share in zip(offsets, shares, strict=True):
+            out += np.bincount(base + (oc + orow * nx), weights=share, minlength=n)
+        return out.reshape(grid.shape)
     for (oc, orow), share in zip(offsets, shares, strict=True):
         c, r = c0 + oc, r0 + orow
         inside = (c >= 0) & (c < nx) & (r >= 0) & (r < grid.ny)

@@ -159,7 +159,8 @@ def encode_png(index: np.ndarray, palette: np.ndarray, alpha: np.ndarray) -> byt
     img = Image.fromarray(np.ascontiguousarray(index, dtype=np.uint8), mode="P")
     img.putpalette(np.asarray(palette, dtype=np.uint8).reshape(-1).tolist())
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True, transparency=bytes(np.asarray(alpha).tolist()))
+    img.save(buf, format="PNG", compress_level=6,
+             transparency=bytes(np.asarray(alpha).tolist()))
     return buf.getvalue()
 
 
