@@ -13,25 +13,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from layers.base import escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
     from geo.synergies.reports import SankeyData
 
-__all__ = ["STAGE_COLOURS", "add_synergy_network", "network_graph_figure", "sankey_figure",
-           "width_px"]
+__all__ = ["BASIS_COLOURS", "STAGE_COLOURS", "add_match_lines", "add_synergy_network",
+           "network_graph_figure", "sankey_figure", "width_px"]
 
 STAGE_COLOURS: Final = {"idea": "#9e9ac8", "identified": "#3182bd", "in progress": "#d94801",
                         "implemented": "#41ab5d", "completed": "#005a32",
                         "abandoned": "#969696"}
 """Colour of each stage (distinct from the base map's pale road and land-use colours)."""
 _FATE_COLOUR: Final = "#d6604d"
+BASIS_COLOURS: Final = {"exact": "#005a32", "family": "#3182bd", "class": "#6a51a3",
+                        "sector": "#d94801", "knowledge": "#ce1256"}
+"""Colour of a proposed match's line by the basis it was found on."""
 
 
 def width_px(tonnes: pd.Series, *, min_px: float = 1.5, max_px: float = 12.0) -> pd.Series:
@@ -75,6 +78,41 @@ def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
     )
     layer.add_to(m)
     return layer, len(drawable)
+
+
+def add_match_lines(m: folium.Map, matches: pd.DataFrame, sites: gpd.GeoDataFrame, *,
+                    name: str = "Proposed matches") -> int:
+    """Straight lines from each match's have site to its want site (one GeoJson layer),
+    coloured by basis, with both ends drawn as site markers. Returns the lines drawn.
+
+    The lines only show who is matched with whom; the distance in the table is the haul
+    distance (by road where a network exists).
+    """
+    from layers.base import add_sites
+
+    pts = sites.drop_duplicates("site_id").set_index("site_id").geometry
+    a = pts.reindex(matches["have_site_id"]).to_numpy()
+    b = pts.reindex(matches["want_site_id"]).to_numpy()
+    ok = ~(shapely.is_missing(a) | shapely.is_missing(b) | shapely.is_empty(a)
+           | shapely.is_empty(b))
+    if not ok.any():
+        return 0
+    coords = np.stack([shapely.get_coordinates(a[ok]), shapely.get_coordinates(b[ok])], axis=1)
+    lines = gpd.GeoDataFrame(
+        matches.loc[ok, ["rank", "have_site", "want_site", "basis", "score", "distance_km"]]
+        .reset_index(drop=True), geometry=shapely.linestrings(coords), crs=4326)
+    cols = ["rank", "have_site", "want_site", "basis", "score", "distance_km"]
+    folium.GeoJson(
+        frame_to_geojson(lines, columns=cols), name=name,
+        style_function=lambda f: {"color": BASIS_COLOURS.get(f["properties"]["basis"], "#555"),
+                                  "weight": 3, "opacity": 0.8, "dashArray": "6 4"},
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=["Rank", "From", "To", "Basis",
+                                                            "Score", "km"]),
+    ).add_to(m)
+    ends = sites[sites["site_id"].isin(matches["want_site_id"]) |
+                 sites["site_id"].isin(matches["have_site_id"])]
+    add_sites(m, ends, name="Matched sites", radius=6)
+    return int(ok.sum())
 
 
 def network_graph_figure(edges: pd.DataFrame, layout: pd.DataFrame, *,

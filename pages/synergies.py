@@ -12,7 +12,8 @@ from geo.synergies import repository as repo
 from geo.synergies.lifecycle import ALL_STAGES, SynergyBook, history
 from geo.synergies.matching import Matcher
 from geo.synergies.outcomes import OUTCOME_TYPES, outcomes_wide
-from layers.base import add_parks, add_sites
+from layers.base import add_parks
+from layers.synergies import add_match_lines
 
 st.title("Synergies")
 prog = ui.programme()
@@ -39,6 +40,7 @@ def _saved(message: str) -> None:
     st.session_state["synergy_version"] = version + 1
     st.toast(message, icon=":material/check:")
     st.rerun()
+
 
 with ui.domain_errors():
     book = _book(url, prog.name, version)
@@ -69,15 +71,10 @@ with t_find:
                 "distance_km", "distance_method", "matched_quantity", "unit",
                 "transport_cost_per_year", "reasons"]
         st.dataframe(table[cols], hide_index=True, width="stretch", key="syn_matches")
-        partner = table["want_site_id"] if result.query == "have" else table["have_site_id"]
-        own = table["have_site_id"] if result.query == "have" else table["want_site_id"]
-        m = ui.base_map(bounds=prog.sites[prog.sites["site_id"].isin([*partner, *own])]
-                        .total_bounds)
+        shown_sites = [*table["have_site_id"], *table["want_site_id"]]
+        m = ui.base_map(bounds=prog.sites[prog.sites["site_id"].isin(shown_sites)].total_bounds)
         add_parks(m, prog.parks)
-        add_sites(m, prog.sites[prog.sites["site_id"].isin(partner)], name="Partners",
-                  colour="#238b45", radius=7)
-        add_sites(m, prog.sites[prog.sites["site_id"].isin(own)], name="This record's site",
-                  colour="#d7301f", radius=9)
+        add_match_lines(m, table, prog.sites)
         ui.show_map(m, key="syn_match_map", height=360)
         pick = st.selectbox("Match to turn into a synergy", table.index, key="syn_pick_match",
                             format_func=lambda i: f"#{table.at[i, 'rank']}: "
@@ -110,13 +107,15 @@ with t_one:
     sid = st.selectbox("Synergy", book.synergies["synergy_id"], key="syn_pick")
     cur = book.get(sid)
     st.markdown(f"**{cur['description']}** — {cur['quantity']:g} {cur['unit']} from "
-                f"`{cur['from_site_id']}` to `{cur['to_site_id']}` · stage **{cur['stage']}** · "
-                f"{cur['practitioner']} · version {cur['version']}  \n"
+                f"{names.get(cur['from_site_id'], cur['from_site_id'])} to "
+                f"{names.get(cur['to_site_id'], cur['to_site_id'])} · stage **{cur['stage']}**"
+                f" · {cur['practitioner']} · version {cur['version']}  \n"
                 f"Proposed because: {cur['proposed_because'] or '—'}")
     left, right = st.columns(2)
+    at = ALL_STAGES.index(cur["stage"])  # next stages first, then earlier ones, abandoned last
+    moves = sorted((*ALL_STAGES[at + 1:], *ALL_STAGES[:at]), key=lambda s: s == "abandoned")
     with left.form("syn_stage_form"):
-        to = st.selectbox("Move to stage", [s for s in ALL_STAGES if s != cur["stage"]],
-                          key="syn_to_stage")
+        to = st.selectbox("Move to stage", moves, key="syn_to_stage")
         note = st.text_input("Note", key="syn_note")
         reason = st.text_input("Reason (needed to go back or abandon)", key="syn_reason")
         if st.form_submit_button("Save stage change", key="syn_stage_save"):
@@ -143,8 +142,8 @@ with t_one:
                 repo.attach_case_study(ui.store(), prog.name, sid, case, practitioner=who,
                                        expected_version=int(cur["version"]))
             _saved(f"Case study attached to {sid}")
-    wide = outcomes_wide(book, factors=load_factors(), config=config)
-    st.dataframe(wide[wide["synergy_id"] == sid], hide_index=True, key="syn_outcomes")
+    mine = outcomes_wide(book, factors=load_factors(), config=config).query("synergy_id == @sid")
+    if len(mine):  # CO2e carries the citation of its factors in co2e_factors
+        st.dataframe(mine, hide_index=True, key="syn_outcomes")
     st.subheader("History")
-    st.dataframe(history(book, sid), hide_index=True, width="stretch",
-                 key="syn_history")
+    st.dataframe(history(book, sid), hide_index=True, width="stretch", key="syn_history")

@@ -11,7 +11,13 @@ from shapely.geometry import LineString
 
 from geo.synergies.reports import SankeyData, graph_layout
 from layers.base import base_map
-from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure, width_px
+from layers.synergies import (
+    add_match_lines,
+    add_synergy_network,
+    network_graph_figure,
+    sankey_figure,
+    width_px,
+)
 
 
 def _edges() -> gpd.GeoDataFrame:
@@ -64,3 +70,19 @@ def test_graph_and_sankey_figures() -> None:
     s = sankey_figure(SankeyData(nodes, links))
     assert list(s.data[0].link.value) == [5.0, 5.0]
     assert json.loads(s.to_json())["data"][0]["type"] == "sankey"
+
+
+def test_match_lines_join_the_two_sites_of_each_match() -> None:
+    """Each located match is one dashed line from its have site to its want site."""
+    sites = gpd.GeoDataFrame({"site_id": ["S1", "S2", "S3"], "name": ["A", "B", "C"],
+                              "sector_nace": "1"},
+                             geometry=gpd.points_from_xy([26.90, 26.91, 27.10],
+                                                         [60.50, 60.50, 60.50]), crs=4326)
+    matches = pd.DataFrame({"rank": [1, 2, 3], "have_site_id": ["S1", "S1", "S1"],
+                            "want_site_id": ["S2", "S3", "S9"], "have_site": "A",
+                            "want_site": ["B", "C", "?"], "basis": ["exact", "family", "exact"],
+                            "score": [0.9, 0.8, 0.1], "distance_km": [0.7, 14.0, None]})
+    m = base_map(bounds=(26.8, 60.4, 27.2, 60.6))
+    assert add_match_lines(m, matches, sites) == 2
+    html = m.get_root().render()
+    assert html.count("LineString") == 2

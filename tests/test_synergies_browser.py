@@ -81,7 +81,10 @@ def page(app_url: str) -> Iterator[tuple[object, list[str]]]:
 def test_reports_draw_the_sankey_and_the_network(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
     """The Sankey has stream, stage and fate nodes; the map draws the six synergy lines."""
     pg, blocked = page
-    pg.goto(f"{app_url}/reports", wait_until="domcontentloaded")
+    pg.goto(app_url, wait_until="domcontentloaded")
+    nav = pg.locator("[data-testid='stSidebarNav'] a").filter(has_text="Reports")
+    nav.first.wait_for(timeout=120_000)
+    nav.first.click()
     pg.wait_for_selector(".js-plotly-plot .sankey", timeout=120_000)
     nodes = pg.locator(".sankey-node").count()
     links = pg.locator(".sankey-link").count()
