@@ -12,6 +12,7 @@ Every ``geo/store/*_tables.py`` module is imported so autogenerate sees all tabl
 from __future__ import annotations
 
 from alembic import context
+from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
@@ -19,11 +20,15 @@ from sqlalchemy.pool import NullPool
 from geo.store.tables import Base, import_table_modules
 
 import_table_modules()
-config = context.config
 target_metadata = Base.metadata
+try:
+    config: Config | None = context.config
+except AttributeError:  # imported outside alembic (e.g. by doctest collection): run nothing
+    config = None
 
 
 def _url() -> str:
+    assert config is not None
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url")
     if not url:
@@ -50,6 +55,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Apply the migrations on the connection given by the caller (or a new one)."""
+    assert config is not None
     connection = config.attributes.get("connection")
     if connection is not None:
         _run(connection)
@@ -59,7 +65,9 @@ def run_migrations_online() -> None:
         _run(conn)
 
 
-if context.is_offline_mode():
+if config is None:
+    pass
+elif context.is_offline_mode():
     run_migrations_offline()
 else:
     run_migrations_online()
