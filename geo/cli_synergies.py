@@ -145,9 +145,9 @@ def main_report(argv: list[str]) -> int:
         config = load_outcome_config(open_store(), prog.name)
         kw = {"factors": load_factors(), "config": config, "catalogue": load_catalogue(),
               "role": args.role, "k": k}
-        data = funder_workbook(prog, book, **kw)  # type: ignore[arg-type]
+        data = funder_workbook(prog, book, **kw)
         args.xlsx.write_bytes(data)
-        kpi = funder_sheets(prog, book, **kw)["KPIs"]  # type: ignore[arg-type]
+        kpi = funder_sheets(prog, book, **kw)["KPIs"]
     except (SymbiosisError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

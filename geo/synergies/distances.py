@@ -79,11 +79,11 @@ class SiteDistances:
     @property
     def located(self) -> np.ndarray:
         """Boolean per site: has coordinates."""
-        return np.isfinite(self.lon) & np.isfinite(self.lat)
+        return np.asarray(np.isfinite(self.lon) & np.isfinite(self.lat))
 
     @functools.cached_property
     def _xyz(self) -> np.ndarray:
-        return _unit_vectors(self.lon, self.lat)
+        return np.asarray(_unit_vectors(self.lon, self.lat))
 
     @classmethod
     def straight_line(cls, lon: np.ndarray, lat: np.ndarray, *,
