@@ -74,7 +74,7 @@ class ColourScale:
 
     vmax: float
     scale: Scale = "sqrt"
-    floor_fraction: float = 0.01
+    floor_fraction: float = 0.02
     units: str = ""
 
     def __post_init__(self) -> None:
@@ -196,7 +196,7 @@ class DisplayImage:
 
 
 def display_image(surface: Surface, *, scale: Scale = "sqrt", max_px: int = 800,
-                  opacity: float = 0.8) -> DisplayImage:
+                  opacity: float = 0.7) -> DisplayImage:
     """Warp a surface to Web Mercator (at most ``max_px`` across) and encode it as a PNG.
 
     Leaflet stretches an image overlay linearly in Web Mercator, so the picture is warped to
