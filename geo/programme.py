@@ -212,7 +212,8 @@ def resources_with_sites(programme: Programme) -> gpd.GeoDataFrame:
         columns=[c for c in ("site_name", "sector_nace", "park_id", "location_precision",
                              "geometry", "tonnes_per_year") if c in programme.resources.columns]
     )
-    merged = res.reset_index().merge(sites, on="site_id", how="left").set_index("index")
-    merged.index.name = programme.resources.index.name
+    index = programme.resources.index
+    merged = res.reset_index(drop=True).merge(sites, on="site_id", how="left", validate="m:1")
+    merged.index = index
     merged["tonnes_per_year"] = tonnes_per_year(merged)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84)

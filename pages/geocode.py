@@ -70,12 +70,13 @@ with tab_batch:
                                                           text=f"{done:,} of {total:,}"))
         for note in out.attrs.get(NOTES_ATTR, []):
             st.caption(f":material/info: {note}")
-        changed = out[out["lon"].notna() & (out["precision"] != sites["location_precision"])]
+        changed = out[out["precision"] != sites["location_precision"]]
         for sid, row in zip(sites.loc[changed.index, "site_id"], changed.itertuples(),
                             strict=True):
-            ui.store().update_site_location(sid, row.lon, row.lat, row.precision, row.source)
+            lon, lat = (None, None) if pd.isna(row.lon) else (row.lon, row.lat)
+            ui.store().update_site_location(sid, lon, lat, row.precision, row.source)
         ui.programme_changed()
-        st.success(f"{len(changed):,} sites located or improved; "
+        st.success(f"{int(changed['lon'].notna().sum()):,} sites located or improved; "
                    f"{int((out['precision'] == 'not_found').sum()):,} not found.")
         st.dataframe(out[["name", "precision", "source", "candidate", "reason"]],
                      hide_index=True, width="stretch")

@@ -298,3 +298,24 @@ def test_record_import_keeps_rejects_until_resolved(store: Store) -> None:
     assert len(store.rejects("Imported", unresolved_only=False)) == 2
     assert store.import_batches("Imported")["file_name"].tolist() == [
         "a_rejects.csv", "a.csv", "a.csv"]
+
+
+def test_not_found_is_recorded_without_a_point(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A site searched for and not found keeps no point but says 'not_found'."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.programme import empty_programme
+    from geo.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'nf.db'}")
+    p = empty_programme("NF")
+    p.sites = gpd.GeoDataFrame(
+        {"site_id": ["s1"], "name": ["A"], "location_precision": ["exact"]},
+        geometry=[Point(1.0, 2.0)], crs=4326).reindex(columns=[*p.sites.columns])
+    p.sites["site_id"], p.sites["name"] = ["s1"], ["A"]
+    store.save_programme(p)
+    store.update_site_location("s1", None, None, "not_found", "geonames")
+    sites = store.load_programme("NF").sites
+    assert sites.loc[0, "location_precision"] == "not_found"
+    assert sites.geometry.iloc[0] is None or sites.geometry.iloc[0].is_empty

@@ -353,13 +353,25 @@ class Store:
             raise StoreError(msg)
         return int(found[0][0])
 
-    def update_site_location(self, site_id: str, lon: float, lat: float, precision: str,
+    def update_site_location(self, site_id: str, lon: float | None, lat: float | None,
+                             precision: str,
                              source: str, *, programme: str | None = None) -> None:
         """Place a site: ``lon``/``lat`` in degrees (EPSG:4326), how precise, from where.
 
         ``precision`` is one of :data:`geo.programme.PRECISIONS` (``manual`` for a pin set by
         hand). ``programme`` is needed only when the ``site_id`` exists in several.
+        With ``precision="not_found"`` the coordinates may be None: the site is recorded as
+        searched for and not found, and keeps no point.
         """
+        if precision == "not_found" and (lon is None or lat is None
+                                         or not (math.isfinite(lon) and math.isfinite(lat))):
+            # A geocoding run that found nothing: record that, keep no point.
+            with self._tx("update a site location") as conn:
+                pk = self._site_pk(conn, site_id, programme)
+                conn.execute(update(Site).where(Site.id == pk).values(
+                    lon=None, lat=None, location_precision=precision,
+                    location_source=str(source)))
+            return
         ok = (isinstance(lon, int | float) and isinstance(lat, int | float)
               and math.isfinite(lon) and math.isfinite(lat)
               and -180 <= lon <= 180 and -90 <= lat <= 90)
