@@ -70,7 +70,8 @@ def gap_analysis(matcher: Matcher, *, catalogue: Catalogue | None = None) -> pd.
     Returns
     -------
     DataFrame
-        One row per (code or class, unit) with unplaced haves: ``key``, ``stream``,
+        One row per (code or class, unit) with unplaced haves, tonnes first, largest first:
+        ``key``, ``stream``,
         ``description``, ``haves`` (records), ``producers`` (distinct sites),
         ``quantity_without_want`` and ``unit`` (t/yr, MWh/yr, m3/yr), ``share_of_stream``
         (of that code's have quantity), ``fates`` (current fates, most common first) and
@@ -101,8 +102,9 @@ def gap_analysis(matcher: Matcher, *, catalogue: Catalogue | None = None) -> pd.
     table = matcher.rules.table
     out["recruit_sectors"] = [_recruit(c, table, matcher.kb, catalogue) if isinstance(c, str)
                               else "" for c in out["code"]]
-    out = out.sort_values(["unit", "quantity_without_want"], ascending=[True, False],
-                          kind="stable")
+    out = out.assign(_tonnes=out["unit"] != "t/yr").sort_values(
+        ["_tonnes", "unit", "quantity_without_want"], ascending=[True, True, False],
+        kind="stable")
     return out[cols].reset_index(drop=True)
 
 

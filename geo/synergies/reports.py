@@ -99,10 +99,12 @@ def allocate_tonnes(haves: pd.DataFrame, synergies: pd.DataFrame) -> pd.DataFram
     >>> allocate_tonnes(h, s).values.tolist()
     [['R1', 'completed', 6.0], ['R1', 'idea', 4.0]]
     """
-    live = synergies[(synergies["stage"] != ABANDONED) & (synergies["unit"] == "t/yr")
-                     & synergies["have_resource_id"].isin(haves["resource_id"])]
     cap = haves.set_index("resource_id")["tonnes"]
     cap = cap[~cap.index.duplicated()]
+    live = synergies[(synergies["stage"] != ABANDONED) & (synergies["unit"] == "t/yr")]
+    # Synergies of haves outside the picture (other units, archived) are left out; a hash
+    # look-up, as Series.isin on Arrow strings loops in Python.
+    live = live[live["have_resource_id"].map(cap).notna().to_numpy()]
     rows = [pd.DataFrame(columns=["resource_id", "sink", "tonnes"])]
     used = pd.Series(0.0, index=cap.index)
     if len(live):
