@@ -120,3 +120,24 @@ def test_one_record_gives_one_cluster_or_none() -> None:
     one = _two_groups().iloc[[0]]
     assert len(find_clusters(one, eps_m=500, min_tonnes=100)) == 1
     assert len(find_clusters(one, eps_m=500, min_tonnes=1000)) == 0
+
+
+def test_weighted_dbscan_agrees_with_sklearn() -> None:
+    """On random weighted points the vectorised DBSCAN finds sklearn's cores and partition."""
+    from sklearn.cluster import DBSCAN
+
+    from geo.clusters import weighted_dbscan
+
+    rng = np.random.default_rng(11)
+    pts = np.vstack([rng.normal(c, 300, (60, 2)) for c in ((0, 0), (5000, 0), (0, 6000))])
+    pts = np.vstack([pts, rng.uniform(-3000, 9000, (80, 2))])
+    w = rng.lognormal(2, 1, len(pts))
+    ours = weighted_dbscan(pts[:, 0], pts[:, 1], w, eps_m=400, min_tonnes=60)
+    db = DBSCAN(eps=400, min_samples=1).fit(pts, sample_weight=w / 60)
+    core = np.zeros(len(pts), bool)
+    core[db.core_sample_indices_] = True
+    theirs = db.labels_
+    assert ((ours >= 0) == (theirs >= 0)).all()
+    # the same partition of core points (cluster numbers may differ)
+    pairs = set(zip(ours[core].tolist(), theirs[core].tolist(), strict=True))
+    assert len(pairs) == len(set(ours[core].tolist())) == len(set(theirs[core].tolist()))
