@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.synergies.distances import METHODS
 
@@ -117,6 +119,9 @@ def assemble(m: Matcher, pairs: pd.DataFrame, links: pd.DataFrame,
     Rows are sorted by have then score (best first), with ``rank`` 1.. within each have.
     """
     rec = m.records
+    # Best first within each have, haves in record order (integer sort, no string sort).
+    pairs = pairs.iloc[np.lexsort((pairs["want"].to_numpy(), -pairs["score"].to_numpy(),
+                                   pairs["have"].to_numpy()))].reset_index(drop=True)
     hv = rec.iloc[pairs["have"].to_numpy(np.int64)].reset_index(drop=True)
     wv = wants.iloc[pairs["want"].to_numpy(np.int64)].reset_index(drop=True)
     lv = links.iloc[pairs["link"].to_numpy(np.int64)].reset_index(drop=True)
@@ -148,17 +153,22 @@ def assemble(m: Matcher, pairs: pd.DataFrame, links: pd.DataFrame,
         "other_park": other_park, "hazardous": hv["hazardous"].to_numpy(bool),
         "score": pairs["score"].round(4),
     })
-    table = table.sort_values(["have_id", "score", "want_id"], ascending=[True, False, True],
-                              kind="stable").reset_index(drop=True)
-    table["rank"] = table.groupby("have_id", sort=False).cumcount() + 1
-    table["reasons"] = _reasons(m, table)
+    have = pairs["have"].to_numpy(np.int64)
+    first = np.r_[True, have[1:] != have[:-1]] if len(have) else np.zeros(0, bool)
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(have)), 0))
+    table["rank"] = np.arange(len(have)) - starts + 1
+    used = np.unique(pairs["link"].to_numpy(np.int64))
+    link_text = _link_reasons(m, links.iloc[used], wants).set_axis(used)
+    table["reasons"] = _reasons(m, table, link_text.reindex(pairs["link"]).to_numpy())
     return table
 
 
 def _num(values: pd.Series, decimals: int) -> pd.Series:
-    """Numbers as short text, vectorised: ``12.0`` → ``"12"``, ``0.25`` → ``"0.25"``."""
-    text = values.astype(float).round(decimals).astype("str")
-    return text.str.replace(r"\.0+$", "", regex=True)
+    """Numbers as short text in one Arrow cast: ``12.0`` → ``"12"``, ``0.25`` → ``"0.25"``
+    (missing stays missing); pandas' own float → str conversion loops in Python."""
+    rounded = np.round(values.to_numpy(dtype=float, na_value=np.nan), decimals)
+    text = pc.cast(pa.array(rounded, from_pandas=True), pa.string())
+    return pd.Series(pd.array(text, dtype="str"), index=values.index)
 
 
 def _part(mask: np.ndarray | pd.Series, text: pd.Series | str, index: pd.Index) -> pd.Series:
@@ -167,26 +177,35 @@ def _part(mask: np.ndarray | pd.Series, text: pd.Series | str, index: pd.Index) 
     return (full + "; ").where(np.asarray(mask, bool), "")
 
 
-def _reasons(m: Matcher, t: pd.DataFrame) -> pd.Series:
-    """Why each pair was proposed, in words (one string per row), built column-wise."""
+def _link_reasons(m: Matcher, links: pd.DataFrame, wants: pd.DataFrame) -> pd.Series:
+    """The basis part of the reasons, once per link (a code and a want), not per pair."""
+    idx = links.index
+    rules = m.rules.table
+    rule_text = dict(zip(rules["rule_id"], "rule " + rules["rule_id"] + " (" + rules["kind"]
+                         + "): " + rules["rationale"], strict=True))
+    kind = links["rule_id"].map(dict(zip(rules["rule_id"], rules["kind"], strict=True)))
+    code = links["key"].astype("str")
+    desc = code.map(m.descriptions).fillna("")
+    sector = pd.Series(wants["sector"].to_numpy()[links["want"].to_numpy(np.int64)],
+                       index=idx).astype("str").fillna("?")
+    bases = links["bases"].to_numpy(np.int64)
+    exact = "same catalogue code " + code + (" (" + desc + ")").where(desc != "", "")
+    rule = links["rule_id"].astype("str").fillna("")
+    rationale = rule.map(rule_text).fillna("") + (" — receiver is sector " + sector).where(
+        kind == "sector", "")
+    kb_n = links["kb_n"].astype(int)
+    kb = ("knowledge base: sector " + sector + " completed " + kb_n.astype("str")
+          + " synergies with code " + code)
+    return (_part((bases & 1) > 0, exact, idx) + _part(rule != "", rationale, idx)
+            + _part(kb_n > 0, kb, idx))
+
+
+def _reasons(m: Matcher, t: pd.DataFrame, link_text: np.ndarray) -> pd.Series:
+    """Why each pair was proposed, in words: the link's basis, then the pair's fit,
+    distance, cost and park, built column-wise."""
     idx = t.index
     if len(t) == 0:
         return pd.Series([], index=idx, dtype="str")
-    rules = m.rules.table
-    rule_text = {r: f"rule {r} ({k}): {why}" for r, k, why in
-                 zip(rules["rule_id"], rules["kind"], rules["rationale"], strict=True)}
-    bases = t["bases"].astype("str")
-    code = t["have_code"].astype("str").fillna("")
-    desc = code.map(m.descriptions).fillna("")
-    sector = t["want_sector"].astype("str").fillna("?")
-    exact = "same catalogue code " + code + (" (" + desc + ")").where(desc != "", "")
-    rule = t["rule_id"].astype("str").fillna("")
-    rationale = rule.map(rule_text).fillna("")
-    kind = rule.map(dict(zip(rules["rule_id"], rules["kind"], strict=True)))
-    rationale = rationale + (" — receiver is sector " + sector).where(kind == "sector", "")
-    kb_n = t["kb_completed"].astype(int)
-    kb = ("knowledge base: sector " + sector + " completed " + kb_n.astype("str")
-          + " synergies with code " + code)
     qty_ok = t["have_quantity"].notna() & t["want_quantity"].notna()
     qty = ("quantity fit " + _num(t["quantity_fit"] * 100, 0) + "% ("
            + _num(t["have_quantity"], 2) + " offered, " + _num(t["want_quantity"], 2)
@@ -202,8 +221,7 @@ def _reasons(m: Matcher, t: pd.DataFrame) -> pd.Series:
     cost_s = "transport ≈ " + _num(cost, 0) + " per year"
     park = ("a solution in another park ("
             + t["want_park"].astype("str").fillna("outside any park") + ")")
-    text = (_part(bases.str.contains("exact", regex=False), exact, idx)
-            + _part(rule != "", rationale, idx) + _part(kb_n > 0, kb, idx)
+    text = (pd.Series(link_text, index=idx, dtype="str")
             + _part(qty_ok, qty, idx) + _part(np.ones(len(t), bool), dist, idx)
             + _part(cost.notna(), cost_s, idx) + _part(t["other_park"], park, idx)
             + _part(t["hazardous"], "hazardous: the receiver needs a permit", idx))
