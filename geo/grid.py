@@ -187,8 +187,10 @@ def grid_for_points(x: np.ndarray, y: np.ndarray, *, cell_m: float, pad_m: float
     if not ok.any():
         msg = "A grid needs at least one located point, got none."
         raise SymbiosisError(msg)
-    xmin, xmax = float(x[ok].min()) - pad_m, float(x[ok].max()) + pad_m
-    ymin, ymax = float(y[ok].min()) - pad_m, float(y[ok].max()) + pad_m
+    if not ok.all():
+        x, y = x[ok], y[ok]
+    xmin, xmax = float(x.min()) - pad_m, float(x.max()) + pad_m
+    ymin, ymax = float(y.min()) - pad_m, float(y.max()) + pad_m
     width, height = max(xmax - xmin, cell_m), max(ymax - ymin, cell_m)
     cell = float(cell_m)
     if math.ceil(width / cell) * math.ceil(height / cell) > max_cells:

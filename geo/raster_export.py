@@ -159,7 +159,7 @@ def encode_png(index: np.ndarray, palette: np.ndarray, alpha: np.ndarray) -> byt
     img = Image.fromarray(np.ascontiguousarray(index, dtype=np.uint8), mode="P")
     img.putpalette(np.asarray(palette, dtype=np.uint8).reshape(-1).tolist())
     buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=6,
+    img.save(buf, format="PNG", compress_level=3,
              transparency=bytes(np.asarray(alpha).tolist()))
     return buf.getvalue()
 
@@ -218,7 +218,9 @@ def display_image(surface: Surface, *, scale: Scale = "sqrt", max_px: int = 800,
     dst = np.full((height, width), np.nan, dtype=np.float32)
     reproject(src, dst, src_transform=g.transform, src_crs=_rio_crs(g.crs),
               dst_transform=transform, dst_crs=dst_crs, src_nodata=np.nan, dst_nodata=np.nan,
-              resampling=Resampling.bilinear)
+              # the surface is smooth at its own cell size: nearest is enough unless shrunk
+              resampling=Resampling.average if width * height * 2 < g.nx * g.ny
+              else Resampling.nearest)
     cs = colour_scale(surface, scale=scale)
     png = encode_png(*colourise(dst, cs, opacity=opacity))
     x0, y1 = transform.c, transform.f
