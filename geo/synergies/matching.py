@@ -58,7 +58,6 @@ logger = logging.getLogger(__name__)
 
 BASIS_BITS: Final = {"exact": 1, "family": 2, "sector": 4, "knowledge": 8, "class": 16}
 """Bit of each basis in the ``bases`` mask of a link."""
-_FREQ_RANK: Final = {f: i for i, f in enumerate(FREQUENCIES)}
 Scope = Literal["all", "same park", "other parks"]
 
 
@@ -265,14 +264,10 @@ def build_links(
         parts.append(pd.DataFrame({"key": "class:" + m["have_class"], "want": m["want"],
                                    "strength": m["strength"], "bit": BASIS_BITS["class"],
                                    "rule_id": m["rule_id"], "kb_n": 0}))
-    links = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
-        len(p) for p in parts) else parts[0]
+    links = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
     if links.empty:
-        return pd.DataFrame({"key": pd.Series(dtype=object), "want": pd.Series(dtype=np.int64),
-                             "strength": pd.Series(dtype=float),
-                             "bases": pd.Series(dtype=np.int64),
-                             "rule_id": pd.Series(dtype=object),
-                             "kb_n": pd.Series(dtype=np.int64)})
+        return links.rename(columns={"bit": "bases"})[
+            ["key", "want", "strength", "bases", "rule_id", "kb_n"]]
     grouped = links.groupby(["key", "want"], sort=False)
     bases = links.drop_duplicates(["key", "want", "bit"]).groupby(["key", "want"],
                                                                   sort=False)["bit"].sum()
