@@ -131,9 +131,9 @@ def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
 
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {
-        "ranking.csv": export.to_csv_bytes(ranking),  # type: ignore[arg-type]
-        "ranking.xlsx": export.to_excel_bytes(ranking),  # type: ignore[arg-type]
-        "ranking.gpkg": export.to_geopackage_bytes(ranking, layer="ranking"),  # type: ignore[arg-type]
+        "ranking.csv": export.to_csv_bytes(ranking),
+        "ranking.xlsx": export.to_excel_bytes(ranking),
+        "ranking.gpkg": export.to_geopackage_bytes(ranking, layer="ranking"),
         "memo.md": memo_md.encode("utf-8"),
         "memo.html": memo_html.encode("utf-8"),
     }
@@ -176,9 +176,9 @@ def main_siting(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     sites = run.scored.sites
-    if can_see_companies(role):  # type: ignore[arg-type]
+    if can_see_companies(role):
         sites = sites.assign(supplier_names=suppliers_in_reach(run.scored, run.suppliers))
-    ranking = ranking_for_role(sites, role=role, k=settings.k_anonymity)  # type: ignore[arg-type]
+    ranking = ranking_for_role(sites, role=role, k=settings.k_anonymity)
     cols = ["rank", "name", "score", "c_feedstock", "c_haul", "c_security", "c_market",
             "c_competition", "feedstock_t", "suppliers", "mean_haul_km", "status"]
     top = ranking[ranking["rank"].notna()].head(args.top)[[c for c in cols if c in ranking]]
@@ -193,11 +193,11 @@ def main_siting(argv: list[str]) -> int:
         print(top.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
         print(describe_sensitivity(summary))
         if best is not None:
-            plants = best_sites_for_role(best, role=role, k=settings.k_anonymity)[0]  # type: ignore[arg-type]
+            plants = best_sites_for_role(best, role=role, k=settings.k_anonymity)[0]
             print(f"Best sites — {best.describe()}")
             print(plants.drop(columns="geometry").to_string(index=False))
     if args.out:
-        blocks = memo_blocks(run, role=role, k=settings.k_anonymity,  # type: ignore[arg-type]
+        blocks = memo_blocks(run, role=role, k=settings.k_anonymity,
                              programme_name=name, illustrative=illustrative, best=best,
                              sensitivity=summary)
         written = _write(Path(args.out), best, memo_md=memo_markdown(blocks),

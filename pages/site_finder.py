@@ -22,19 +22,19 @@ profiles = siting.load_profiles()
 
 @st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
 def _find(profile_json: str, source: str, *, resolution: int, weights: tuple[float, ...],
-          programme: str, version: int, upload: bytes | None):
+          programme: str, version: int, upload: bytes | None, plants: bytes | None):
     _ = version  # part of the cache key: bumped when the stored programme changes
     import geopandas as gpd
 
     from geo.demo import demo_region
 
     region = demo_region() if programme == ui.DEMO_PROGRAMME else None
-    profile = siting.profile_from_dict(json.loads(profile_json))
+    read = lambda b: gpd.read_file(io.BytesIO(b)) if b else None  # noqa: E731
     return siting.find_sites(
-        ui.programme(), profile, source, graph=ui.road_graph(),
-        landuse=region.landuse if region else None, roads=region.roads if region else None,
-        resolution=resolution, uploaded=gpd.read_file(io.BytesIO(upload)) if upload else None,
-        weights=siting.ScoreWeights(*weights))
+        ui.programme(), siting.profile_from_dict(json.loads(profile_json)), source,
+        graph=ui.road_graph(), landuse=region.landuse if region else None,
+        roads=region.roads if region else None, resolution=resolution, uploaded=read(upload),
+        weights=siting.ScoreWeights(*weights), competitor_layer=read(plants))
 
 
 c1, c2, c3 = st.columns([2, 2, 1])
@@ -46,6 +46,8 @@ res = c3.select_slider("Grid cell", [9, 10, 11], 10, key="sf_res",
                        format_func={9: "10 ha", 10: "1.5 ha", 11: "0.2 ha"}.get)
 upload = (st.file_uploader("Candidate points or parcels (GeoJSON, GeoPackage)",
                            key="sf_upload") if source == "user" else None)
+plants = st.file_uploader("Existing plants of this kind (optional layer: GeoJSON, GeoPackage)",
+                          key="sf_plants_upload")
 base = profiles[pid]
 with st.expander(f"Profile: {base.name} — figures and siting rules"):
     e = st.columns(4)
@@ -64,19 +66,17 @@ with st.expander(f"Profile: {base.name} — figures and siting rules"):
                                                 r.inside_industrial, key=f"sf_ind_{pid}")}
     st.caption("Sources: " + " · ".join(base.sources))
 with st.expander("Weights of the score"):
-    cols = st.columns(len(siting.CRITERIA))
-    default = siting.ScoreWeights()
+    cols, default = st.columns(len(siting.CRITERIA)), siting.ScoreWeights()
     w = [col.slider(siting.CRITERION_LABELS[c], 0.0, 1.0, getattr(default, c), 0.05,
-                    key=f"sf_w_{c}")
-         for col, c in zip(cols, siting.CRITERIA, strict=True)]
+                    key=f"sf_w_{c}") for col, c in zip(cols, siting.CRITERIA, strict=True)]
 
 with ui.domain_errors():
     profile = base.with_changes(**edits, rules=rules)
     weights = siting.ScoreWeights(*w)
+    data = lambda f: f.getvalue() if f else None  # noqa: E731
     screen, run = _find(json.dumps(profile.to_dict()), source, resolution=res, weights=tuple(w),
-                        programme=ui.programme_name(),
-                        version=int(st.session_state.get(ui.KEY_PROGRAMME_VERSION, 0)),
-                        upload=upload.getvalue() if upload else None)
+                        programme=ui.programme_name(), upload=data(upload), plants=data(plants),
+                        version=int(st.session_state.get(ui.KEY_PROGRAMME_VERSION, 0)))
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")

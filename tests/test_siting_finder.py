@@ -139,3 +139,22 @@ def test_screen_without_passing_candidates_is_returned(demo_programme, demo_grap
     assert screen.report["removed"].sum() == len(screen.sites)
     with pytest.raises(SitingError, match="residential: removed"):
         screen.require_some()
+
+
+def test_loaded_competitor_layer_lowers_the_competition_score(ad_run, demo_programme,
+                                                               demo_graph) -> None:  # type: ignore[no-untyped-def]
+    """Existing plants loaded by the user count within the haul limit and cut that criterion."""
+    from geo.siting import competitor_sites
+
+    sites = ad_run.scored.sites.head(3)
+    layer = gpd.GeoDataFrame({"name": ["Plant A", "Plant B"]},
+                             geometry=[Point(26.95, 60.53), Point(26.94, 60.525)], crs=4326)
+    comp = competitor_sites(demo_programme, ad_run.profile, extra=layer)
+    assert (comp["source"] == "loaded layer").sum() == 2
+    scored = score_sites_from_gdf(sites, ad_run.suppliers, ad_run.profile, graph=demo_graph,
+                                  competitors=comp)
+    assert (scored.sites["competitors"] == len(comp)).all()
+    assert (scored.sites["s_competition"] == 1 / (1 + len(comp))).all()
+    with pytest.raises(SitingError, match="no CRS"):
+        competitor_sites(demo_programme, ad_run.profile,
+                         extra=gpd.GeoDataFrame(geometry=[Point(0, 0)]))

@@ -72,7 +72,7 @@ class ScoredSites:
     @property
     def criteria(self) -> np.ndarray:
         """The ``s_<criterion>`` columns as an array (rank order of :attr:`sites`)."""
-        return self.sites[[f"s_{c}" for c in CRITERIA]].to_numpy(float)
+        return np.asarray(self.sites[[f"s_{c}" for c in CRITERIA]].to_numpy(float))
 
 
 def _points_4326(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
@@ -135,7 +135,8 @@ def score_sites_from_gdf(
     params = ScoringParams.from_profile(profile)
     weights = weights or ScoreWeights()
     cand_ll = _lonlat(cand)
-    haul = haul_matrix(graph, cand_ll, suppliers.lonlat, detour_factor=detour_factor)
+    haul = haul_matrix(graph, cand_ll, suppliers.lonlat, detour_factor=detour_factor,
+                       with_time=params.max_haul_s is not None)
     supply_t = haul.group_sum(suppliers.tonnes)
     producers = haul.group_sum(np.ones(len(suppliers.sites)))
     limit = params.max_haul_m
@@ -151,7 +152,8 @@ def score_sites_from_gdf(
         n_comp = (tm.distance_m <= limit).sum(axis=0).astype(float)
     table = score_sites(haul.distance_m, supply_t, params, weights=weights, time_s=haul.time_s,
                         producers=producers, row_of=haul.row_of, offset_m=haul.offset_m,
-                        offset_s=haul.offset_s, market_distance_m=market, competitors=n_comp,
+                        offset_s=haul.offset_s, extra_tm=haul.rounding_tm(suppliers.tonnes.sum(1)),
+                        market_distance_m=market, competitors=n_comp,
                         streams=suppliers.streams)
     table.index = cand.index
     keep = [c for c in cand.columns if c not in table.columns and c != "geometry"]

@@ -2,8 +2,9 @@
 
 Over a road network (:mod:`geo.network`), every candidate and supply point is snapped to the
 drivable graph; supply points on the same node with about the same access leg are merged
-into one *supply group* (their access leg rounded **up** to ``access_resolution_m``, so a
-reach test never claims a supplier that is out of reach), and one Dijkstra call on the
+into one *supply group* (their access leg rounded **up** to ``access_resolution_m``, 25 m by
+default, so a reach test never claims a supplier that is out of reach; transport figures stay
+exact through :meth:`HaulMatrix.rounding_tm`), and one Dijkstra call on the
 reversed graph from the distinct candidate nodes gives every group's road distance to them.
 Candidates sharing a node share a row; their own access leg is an offset. So 10,000
 candidate cells against 100,000 supplier records on a regional network stay a matrix of a few
@@ -44,16 +45,21 @@ class HaulMatrix:
     """Haul from supply groups (columns) to candidates (through shared rows).
 
     The distance from group ``g`` to candidate ``c`` is ``distance_m[row_of[c], g] +
-    offset_m[c]`` (and likewise for time); ``inf`` where no route exists.
+    offset_m[c]`` (and likewise for time); ``inf`` where no route.
 
     Attributes
     ----------
-    distance_m, time_s : ndarray, shape (n_rows, n_groups)
+    distance_m : ndarray, shape (n_rows, n_groups)
+        Road metres from each group (its access leg rounded up included) to each row's node.
+    time_s : ndarray or None
+        Seconds likewise, when asked for (``with_time=True``).
     row_of : ndarray of int, shape (n_candidates,)
     offset_m, offset_s : ndarray, shape (n_candidates,)
-        The candidate's own access leg.
+        The candidate's own access leg (``inf``: off the network).
     group_of : ndarray of int, shape (n_supply,)
         Supply point → group.
+    group_access_m : ndarray, shape (n_groups,)
+        The access leg counted for each group (the members' legs rounded up).
     method : {"road", "straight-line"}
     detour_factor : float
         The factor of a straight-line stand-in (1.0 for roads).
@@ -63,11 +69,12 @@ class HaulMatrix:
     """
 
     distance_m: np.ndarray
-    time_s: np.ndarray
+    time_s: np.ndarray | None
     row_of: np.ndarray
     offset_m: np.ndarray
     offset_s: np.ndarray
     group_of: np.ndarray
+    group_access_m: np.ndarray
     method: Literal["road", "straight-line"]
     detour_factor: float
     candidate_access_m: np.ndarray
@@ -90,17 +97,22 @@ class HaulMatrix:
         np.add.at(out, self.group_of, values)
         return out
 
+    def rounding_tm(self, tonnes: np.ndarray) -> np.ndarray:
+        """Per group, the tonne-metres the rounded-up access legs add (≤ 0 to correct them).
+
+        Adding it to the tonne-metres of every group within reach makes transport figures
+        exact for each supply point's own access leg.
+        """
+        t = np.asarray(tonnes, float)
+        return self.group_sum(t * (self.supply_access_m - self.group_access_m[self.group_of]))
+
     def dense_distance_m(self) -> np.ndarray:
         """The full (n_groups × n_candidates) distance matrix (for small problems)."""
         if self.n_groups * self.n_candidates > MAX_DENSE_CELLS:
             msg = (f"A {self.n_groups:,} × {self.n_candidates:,} matrix is too large to build; "
                    "pre-select fewer candidates (e.g. the top-ranked ones).")
             raise SitingError(msg)
-        return (self.distance_m[self.row_of] + self.offset_m[:, None]).T
-
-    def dense_time_s(self) -> np.ndarray:
-        """The full (n_groups × n_candidates) time matrix (for small problems)."""
-        return (self.time_s[self.row_of] + self.offset_s[:, None]).T
+        return np.asarray((self.distance_m[self.row_of] + self.offset_m[:, None]).T)
 
 
 def _check_lonlat(arr: np.ndarray, what: str) -> np.ndarray:
@@ -113,8 +125,8 @@ def _check_lonlat(arr: np.ndarray, what: str) -> np.ndarray:
 
 def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
                 supply_lonlat: np.ndarray, *, detour_factor: float = DEFAULT_DETOUR_FACTOR,
-                access_resolution_m: float = 10.0, max_access_m: float = 2000.0,
-                limit_m: float | None = None, limit_s: float | None = None) -> HaulMatrix:
+                access_resolution_m: float = 25.0, max_access_m: float = 2000.0,
+                limit_m: float | None = None, with_time: bool = False) -> HaulMatrix:
     """Road (or straight-line) haul from supply points to candidate sites.
 
     Parameters
@@ -128,12 +140,16 @@ def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
         For the straight-line stand-in only.
     access_resolution_m : float
         Supply points on one node whose access legs round up to the same multiple of this
-        share a group (metres; > 0).
+        share a group (metres; > 0). Larger values make fewer groups (faster) at the cost of
+        a reach test up to this much too strict; transport figures stay exact
+        (:meth:`HaulMatrix.rounding_tm`).
     max_access_m : float
         Points further than this from the network are off it: their haul is ``inf``.
-    limit_m, limit_s : float, optional
-        Stop each shortest-path search at this distance (m) or time (s): hauls beyond it are
-        ``inf``. Speeds up large networks when only the catchment matters.
+    limit_m : float, optional
+        Stop each shortest-path search at this distance (m): hauls beyond it are ``inf``.
+        Speeds up large networks when only the catchment matters.
+    with_time : bool
+        Also compute driving times (a second shortest-path search).
     """
     cand = _check_lonlat(candidates_lonlat, "candidate site")
     sup = _check_lonlat(supply_lonlat, "supply point")
@@ -147,40 +163,43 @@ def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
                    "matrix; use the 1 km screening grid (geo.siting.screening) at this scale.")
             raise SitingError(msg)
         tm = straight_line_matrix(sup, cand, detour_factor=detour_factor)
-        return HaulMatrix(distance_m=tm.distance_m.T.copy(), time_s=tm.time_s.T.copy(),
+        return HaulMatrix(distance_m=tm.distance_m.T.copy(),
+                          time_s=tm.time_s.T.copy() if with_time else None,
                           row_of=np.arange(nc), offset_m=np.zeros(nc), offset_s=np.zeros(nc),
-                          group_of=np.arange(ns), method="straight-line",
-                          detour_factor=detour_factor, candidate_access_m=np.zeros(nc),
-                          supply_access_m=np.zeros(ns))
-    sc = snap_points(graph, cand[:, 0], cand[:, 1]) if nc else None
-    ss = snap_points(graph, sup[:, 0], sup[:, 1]) if ns else None
-    c_node = sc.node if sc is not None else np.zeros(0, np.int64)
-    c_acc = sc.distance_m if sc is not None else np.zeros(0)
-    s_node = ss.node if ss is not None else np.zeros(0, np.int64)
-    s_acc = ss.distance_m if ss is not None else np.zeros(0)
+                          group_of=np.arange(ns), group_access_m=np.zeros(ns),
+                          method="straight-line", detour_factor=detour_factor,
+                          candidate_access_m=np.zeros(nc), supply_access_m=np.zeros(ns))
+    c_node, c_acc = np.zeros(0, np.int64), np.zeros(0)
+    s_node, s_acc = np.zeros(0, np.int64), np.zeros(0)
+    if nc:
+        sc = snap_points(graph, cand[:, 0], cand[:, 1])
+        c_node, c_acc = sc.node, sc.distance_m
+    if ns:
+        ss = snap_points(graph, sup[:, 0], sup[:, 1])
+        s_node, s_acc = ss.node, ss.distance_m
     # Supply groups: (node, access rounded up).
     s_bucket = np.ceil(s_acc / access_resolution_m).astype(np.int64)
-    key = s_node * (int(s_bucket.max(initial=0)) + 1) + s_bucket
-    uniq, group_of = np.unique(key, return_inverse=True)
-    g_node = s_node[np.unique(group_of, return_index=True)[1]] if ns else s_node
-    g_acc = (uniq % (int(s_bucket.max(initial=0)) + 1)) * access_resolution_m
+    width = int(s_bucket.max(initial=0)) + 1
+    uniq, group_of = np.unique(s_node * width + s_bucket, return_inverse=True)
+    g_node = uniq // width
+    g_acc = (uniq % width) * access_resolution_m
     # Rows: distinct candidate nodes; distances from every node *to* them on the reversed graph.
     rows, row_of = np.unique(c_node, return_inverse=True)
-    dist = time = np.zeros((len(rows), len(uniq)))
+    dist = np.zeros((len(rows), len(uniq)))
+    time = np.zeros((len(rows), len(uniq))) if with_time else None
     if len(rows) and len(uniq):
-        d_all = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=rows,
-                         limit=np.inf if limit_m is None else float(limit_m))
-        t_all = dijkstra(graph.time_s.T.tocsr(), directed=True, indices=rows,
-                         limit=np.inf if limit_s is None else float(limit_s))
-        dist = d_all[:, g_node] + g_acc[None, :]
-        time = t_all[:, g_node] + g_acc[None, :] / (ACCESS_SPEED_KMH / 3.6)
-        off_group = g_acc > max_access_m
-        dist[:, off_group] = np.inf
-        time[:, off_group] = np.inf
+        limit = np.inf if limit_m is None else float(limit_m)
+        dist = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=rows,
+                        limit=limit)[:, g_node] + g_acc[None, :]
+        dist[:, g_acc > max_access_m] = np.inf
+        if with_time:
+            time = dijkstra(graph.time_s.T.tocsr(), directed=True, indices=rows)[:, g_node] \
+                + g_acc[None, :] / (ACCESS_SPEED_KMH / 3.6)
+            time[:, g_acc > max_access_m] = np.inf
     offset_m = np.where(c_acc > max_access_m, np.inf, c_acc)
     logger.debug("Haul matrix: %d candidates on %d nodes, %d supply points in %d groups",
                  nc, len(rows), ns, len(uniq))
     return HaulMatrix(distance_m=dist, time_s=time, row_of=row_of, offset_m=offset_m,
                       offset_s=offset_m / (ACCESS_SPEED_KMH / 3.6), group_of=group_of,
-                      method="road", detour_factor=1.0, candidate_access_m=c_acc,
-                      supply_access_m=s_acc)
+                      group_access_m=g_acc, method="road", detour_factor=1.0,
+                      candidate_access_m=c_acc, supply_access_m=s_acc)

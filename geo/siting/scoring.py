@@ -88,7 +88,7 @@ class ScoreWeights:
     def normalised(self) -> np.ndarray:
         """Weights scaled to sum 1, in :data:`CRITERIA` order."""
         w = self.as_array()
-        return w / w.sum()
+        return np.asarray(w / w.sum())
 
     def scaled(self, criterion: str, factor: float) -> ScoreWeights:
         """A copy with one weight multiplied by ``factor``."""
@@ -163,13 +163,14 @@ class CatchmentTotals:
     @property
     def total_t(self) -> np.ndarray:
         """t/yr within reach, all streams."""
-        return self.tonnes.sum(axis=1)
+        return np.asarray(self.tonnes.sum(axis=1))
 
 
 def catchment_totals(reach: np.ndarray, supply_t: np.ndarray, *, limit: float,
                      distance_m: np.ndarray | None = None, producers: np.ndarray | None = None,
                      row_of: np.ndarray | None = None, offset: np.ndarray | None = None,
-                     offset_m: np.ndarray | None = None) -> CatchmentTotals:
+                     offset_m: np.ndarray | None = None, extra_tm: np.ndarray | None = None,
+                     chunk_cells: int = 8_000_000) -> CatchmentTotals:
     """Supply within ``limit`` of each candidate.
 
     Parameters
@@ -189,6 +190,11 @@ def catchment_totals(reach: np.ndarray, supply_t: np.ndarray, *, limit: float,
     offset, offset_m : ndarray, shape (n_candidates,), optional
         The candidate's own access leg in the units of ``reach`` and in metres; ``inf``
         marks a candidate off the network.
+    extra_tm : ndarray, shape (n_groups,), optional
+        Tonne-metres to add for each group within reach (e.g. the correction of
+        :meth:`geo.siting.matrix.HaulMatrix.rounding_tm`).
+    chunk_cells : int
+        Candidates are processed in blocks of about this many candidate × group cells.
     """
     reach = np.asarray(reach, float)
     supply = np.asarray(supply_t, float)
@@ -208,40 +214,52 @@ def catchment_totals(reach: np.ndarray, supply_t: np.ndarray, *, limit: float,
     nc = len(row_of)
     offset = np.zeros(nc) if offset is None else np.asarray(offset, float)
     offset_m = offset if offset_m is None else np.asarray(offset_m, float)
-    k = supply.shape[1]
-    tonnes = np.zeros((nc, k))
-    tkm = np.zeros(nc)
-    suppliers = np.zeros(nc, np.int64)
-    largest = np.zeros(nc)
-    nearest = np.full(nc, np.inf)
+    extra = np.zeros(n_groups) if extra_tm is None else np.asarray(extra_tm, float)
+    total = supply.sum(axis=1)
+    weights = np.column_stack([supply, total, prod, extra])
     reachable = np.isfinite(offset)
-    group_total = supply.sum(axis=1)
-    by_row = np.argsort(row_of, kind="stable")
-    bounds = np.searchsorted(row_of[by_row], np.arange(n_rows + 1))
+    sums = np.zeros((nc, weights.shape[1]))
+    tm = np.zeros(nc)
+    largest = np.zeros(nc)
+    row_min = dist.min(axis=1, initial=np.inf) if n_groups else np.full(n_rows, np.inf)
+    nearest = row_min[row_of] + offset_m
+    # Candidates sharing a row differ only by their threshold (limit − own access leg): the
+    # groups each one reaches are nested. Per row, each group is binned by the first
+    # candidate (in threshold order) that reaches it, and cumulative sums over the bins give
+    # every candidate's totals — one pass over the row, whatever its number of candidates.
+    live = np.flatnonzero(reachable)
+    by_row = live[np.argsort(row_of[live], kind="stable")]
+    starts = np.searchsorted(row_of[by_row], np.arange(n_rows + 1))
     for r in range(n_rows):
-        members = by_row[bounds[r]:bounds[r + 1]]
-        members = members[reachable[members]]
+        members = by_row[starts[r]:starts[r + 1]]
         if len(members) == 0 or n_groups == 0:
             continue
-        order = np.argsort(reach[r], kind="stable")
-        sorted_reach = reach[r, order]
-        finite = np.isfinite(sorted_reach)
-        order, sorted_reach = order[finite], sorted_reach[finite]
-        if len(order) == 0:
-            continue
-        cum_t = np.vstack([np.zeros(k), np.cumsum(supply[order], axis=0)])
-        cum_all = np.r_[0.0, np.cumsum(group_total[order])]
-        cum_td = np.r_[0.0, np.cumsum(group_total[order] * dist[r, order])]
-        cum_p = np.r_[0.0, np.cumsum(prod[order])]
-        cum_max = np.r_[0.0, np.maximum.accumulate(group_total[order])]
-        idx = np.searchsorted(sorted_reach, limit - offset[members], side="right")
-        tonnes[members] = cum_t[idx]
-        tkm[members] = (cum_td[idx] + offset_m[members] * cum_all[idx]) / 1000.0
-        suppliers[members] = cum_p[idx].astype(np.int64)
-        largest[members] = cum_max[idx]
-        nearest[members] = dist[r, order[0]] + offset_m[members]
-    return CatchmentTotals(tonnes=tonnes, tkm=tkm, suppliers=suppliers, largest_t=largest,
-                           nearest_m=nearest, reachable=reachable)
+        thresholds = limit - offset[members]
+        order = np.argsort(thresholds, kind="stable")
+        members, thresholds = members[order], thresholds[order]
+        k_r = len(members)
+        pos = np.searchsorted(thresholds, reach[r], side="left")  # k_r: reached by none
+        d_t = np.where(pos < k_r, dist[r], 0.0) * total
+        if k_r <= 8:  # a one-hot product is fastest for a few candidates
+            onehot = (pos[None, :] == np.arange(k_r)[:, None]).astype(float)
+            per_bin = onehot @ np.column_stack([weights, d_t])
+        else:
+            per_bin = np.column_stack([np.bincount(pos, weights=col, minlength=k_r + 1)[:k_r]
+                                       for col in np.column_stack([weights, d_t]).T])
+        cum = np.cumsum(per_bin, axis=0)
+        sums[members] = cum[:, :-1]
+        tm[members] = cum[:, -1]
+        top = np.zeros(k_r + 1)
+        np.maximum.at(top, pos, total)
+        largest[members] = np.maximum.accumulate(top[:k_r])
+    k = supply.shape[1]
+    t_all = sums[:, k]
+    tkm = (tm + np.where(reachable, offset_m, 0.0) * t_all + sums[:, k + 2]) / 1000.0
+    tkm[~reachable] = 0.0
+    return CatchmentTotals(tonnes=sums[:, :k], tkm=tkm,
+                           suppliers=np.rint(sums[:, k + 1]).astype(np.int64),
+                           largest_t=largest, nearest_m=np.where(reachable, nearest, np.inf),
+                           reachable=reachable)
 
 
 def rank_sites(score: np.ndarray, viable: np.ndarray) -> np.ndarray:
@@ -259,6 +277,7 @@ def score_sites(distance_m: np.ndarray, supply_t: np.ndarray, params: ScoringPar
                 weights: ScoreWeights | None = None, time_s: np.ndarray | None = None,
                 producers: np.ndarray | None = None, row_of: np.ndarray | None = None,
                 offset_m: np.ndarray | None = None, offset_s: np.ndarray | None = None,
+                extra_tm: np.ndarray | None = None,
                 market_distance_m: np.ndarray | None = None,
                 competitors: np.ndarray | None = None,
                 streams: Sequence[str] | None = None) -> pd.DataFrame:
@@ -276,7 +295,7 @@ def score_sites(distance_m: np.ndarray, supply_t: np.ndarray, params: ScoringPar
     time_s : ndarray, optional
         Haul times (s), needed when ``params.max_haul_s`` is set (the limit then applies to
         time).
-    producers, row_of, offset_m, offset_s
+    producers, row_of, offset_m, offset_s, extra_tm
         See :func:`catchment_totals`.
     market_distance_m : ndarray, shape (n_candidates,), optional
         Haul to the nearest wanter of the output (inf or None: no wanter).
@@ -314,7 +333,7 @@ def score_sites(distance_m: np.ndarray, supply_t: np.ndarray, params: ScoringPar
     totals = catchment_totals(
         reach, supply, limit=params.max_haul_s if use_time else params.max_haul_m,  # type: ignore[arg-type]
         distance_m=distance_m, producers=producers, row_of=row_of,
-        offset=(offset_s if use_time else offset_m), offset_m=offset_m)
+        offset=(offset_s if use_time else offset_m), offset_m=offset_m, extra_tm=extra_tm)
     nc = len(totals.reachable)
     feed = totals.total_t
     has = feed > 0

@@ -60,7 +60,7 @@ def _convolve(stack: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     out = signal.fftconvolve(stack, kernel, mode="same")
     scale = max(float(np.abs(stack).max(initial=0.0)), 1.0)
     out[np.abs(out) < scale * 1e-9] = 0.0
-    return np.clip(out, 0.0, None)
+    return np.asarray(np.clip(out, 0.0, None))
 
 
 def screen_grid(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: pyproj.CRS,
