@@ -51,6 +51,7 @@ if st.button("Check and save these records", key="ws_save_entries"):
         if len(new):
             repo.ensure_programme(ui.store(), prog)
             ui.store().add_resources(prog.name, new)
+            ui.programme_changed()
             st.session_state["ws_added"] = pd.concat(
                 [st.session_state.get("ws_added", new.iloc[:0]), new], ignore_index=True)
     st.success(f"{len(new)} records saved.")
