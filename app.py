@@ -16,6 +16,7 @@ from layers.base import install_static_assets
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+ui.leave_legacy_pages_mode()
 st.set_page_config(page_title="SymbioMap", page_icon=":material/recycling:", layout="wide")
 install_static_assets(ui.static_dir())
 

@@ -36,6 +36,29 @@ KEY_PROGRAMME_VERSION: Final = "programme_version"
 DEMO_PROGRAMME: Final = "__demo__"
 
 
+def leave_legacy_pages_mode() -> None:
+    """Make sure every page runs inside ``app.py``'s frame, deep links included.
+
+    Streamlit treats a ``pages/`` folder beside the entry script as a legacy multipage app
+    until ``st.navigation`` has run once in the process. On a freshly started server, a
+    deep link such as ``/reports`` would therefore run ``pages/reports.py`` bare — without
+    the sidebar, the viewer role or the local map assets. Every page imports this module
+    first, so switching the legacy mode off here and rerunning sends the request through
+    ``app.py``, whose ``st.navigation`` then opens the linked page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if st.runtime.exists():
+            st.rerun()
+
+
+leave_legacy_pages_mode()
+
+
 def settings() -> Settings:
     """The settings, read from the environment once per session."""
     if "_settings" not in st.session_state:

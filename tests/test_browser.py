@@ -101,3 +101,16 @@ def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None: 
     _shot(pg, "home")
     _assert_no_exception(pg)
     assert not [u for u in blocked if re.search(r"\.(js|css)(\?|$)", u)], blocked
+
+
+def test_deep_link_on_a_fresh_server_opens_inside_the_frame(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """/reports as the very first request still gets the app's navigation and sidebar."""
+    with running_app(tmp_path) as url:
+        pg = browser.new_page()
+        pg.goto(f"{url}/reports", wait_until="domcontentloaded")
+        pg.wait_for_selector("[data-testid='stSidebarNav']", timeout=90_000)
+        pg.get_by_text("Viewing as").first.wait_for(timeout=60_000)
+        nav = pg.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Concentrations" in nav and "Data & licences" in nav
+        assert "import data" not in nav  # not the legacy file-name list
+        pg.close()
