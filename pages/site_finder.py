@@ -122,7 +122,7 @@ with tabs[2]:
         best = siting.best_sites_from_scored(scored, run.suppliers, p, objective=objective)
     plants, flows, catchments = siting.best_sites_for_role(best, role=role, k=k)
     st.caption(best.describe())
-    m = ui.base_map()
+    m = ui.base_map(bounds=best.catchments.total_bounds)
     lyr.add_best_sites(m, best.plants, best.flows, best.catchments, show_names=show_names, k=k)
     ui.show_map(m, key="sf_best_map", height=460)
     st.dataframe(plants.drop(columns="geometry"), hide_index=True, key="sf_plants")
