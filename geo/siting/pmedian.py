@@ -449,7 +449,9 @@ def solve_pmedian(
         if it > 200 and it % 50 == 0 and history[-1] - history[-51] < 0.002 * (ub - best_lb):
             break
         norm = float(grad @ grad)
-        if norm == 0:  # the relaxed solution is feasible: the bound is the optimum
+        if norm == 0:  # the relaxed solution is feasible and costs the bound: optimal
+            if inst.objective(chosen) < ub - 1e-9:
+                best_set, ub = np.sort(chosen), inst.objective(chosen)
             break
         lam = np.maximum(lam + step * (ub - bound) / norm * grad, 0.0)
 
