@@ -1,9 +1,10 @@
 """Folium layers of a milk round: routes along the roads, numbered stops, the depot.
 
 One GeoJson layer per kind of feature (never one marker per stop); colours come from the
-``colour`` column of :func:`geo.routing.geometry.route_lines` / ``stop_points``; stop numbers
-are permanent Leaflet tooltips bound per feature on circle markers (no icon fonts, no CDN).
-Every text goes through :func:`layers.base.frame_to_geojson`, which escapes it.
+``colour`` column of :func:`geo.routing.geometry.route_lines` / ``stop_points``. Served stops
+are numbered dots: core-Leaflet ``divIcon`` markers made per feature by the layer (no icon
+fonts, no images, no CDN). Every text goes through :func:`layers.base.frame_to_geojson`,
+which escapes it.
 """
 
 from __future__ import annotations
@@ -24,15 +25,20 @@ if TYPE_CHECKING:
 __all__ = ["add_depot", "add_routes", "add_stops"]
 
 _LABEL_CSS: Final = (
-    "<style>.leaflet-tooltip.stop-number{background:transparent;border:0;box-shadow:none;"
-    "padding:0;color:#fff;font:bold 11px/1 sans-serif;text-shadow:0 0 2px #000}"
-    ".leaflet-tooltip.stop-number:before{display:none}</style>")
+    "<style>.stop-number .stop-dot{width:18px;height:18px;border-radius:50%;"
+    "border:1.5px solid #fff;color:#fff;font:bold 11px/18px sans-serif;text-align:center;"
+    "box-shadow:0 0 3px rgba(0,0,0,.6)}</style>")
 
-
-_NUMBER_LABEL: Final = JsCode(
-    "function(feature, layer) {layer.bindTooltip(String(feature.properties.label), "
-    "{permanent: true, direction: 'center', className: 'stop-number'});}")
-"""Binds each served stop's number as a permanent label (the text is already escaped)."""
+_NUMBERED_DOT: Final = JsCode(
+    "function(feature, layer) {"
+    "var p = feature.properties;"
+    "var c = /^#[0-9a-fA-F]{6}$/.test(p.colour) ? p.colour : '#777777';"
+    "var n = String(p.label).replace(/[^0-9]/g, '');"
+    "layer.setIcon(L.divIcon({className: 'stop-number', iconSize: [21, 21],"
+    " iconAnchor: [10, 10], html: '<div class=\"stop-dot\" style=\"background:' + c + '\">'"
+    " + n + '</div>'}));}")
+"""Gives each served stop a core-Leaflet ``divIcon``: a dot in its route colour with its number
+(colour and number are checked in JS too, so nothing from the data becomes markup)."""
 
 
 def _aliases(cols: list[str]) -> list[str]:
@@ -57,7 +63,7 @@ def add_routes(m: folium.Map, lines: gpd.GeoDataFrame, *, name: str = "Routes") 
 
 def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True,
               name: str = "Stops") -> tuple[folium.GeoJson | None, folium.GeoJson | None]:
-    """Served stops as numbered circles (route colour) and skipped stops as grey circles.
+    """Served stops as numbered dots (route colour) and skipped stops as grey circles.
 
     Clicking a stop shows its route, arrival and pickup (and the company name when
     ``show_names``); a skipped stop shows why it was skipped.
@@ -68,7 +74,7 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
     details = ["name"] if show_names else []
     keep = ["stop_id"] if show_names else []
     out: list[folium.GeoJson | None] = []
-    for frame, fields, label in (
+    for frame, fields, numbered in (
         (served, [*details, "route", "seq", "arrival", "pickup"], True),
         (skipped, [*details, "pickup", "reason"], False),
     ):
@@ -76,14 +82,19 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
             out.append(None)
             continue
         cols = [*fields, *keep, "label", "colour"]
+        style: dict[str, Any] = {}
+        if numbered:
+            style = {"marker": folium.Marker(icon=folium.DivIcon(class_name="stop-number")),
+                     "on_each_feature": _NUMBERED_DOT}
+        else:
+            style = {"marker": folium.CircleMarker(radius=6, weight=1.5, color="#ffffff",
+                                                   fill=True, fill_opacity=0.95),
+                     "style_function": lambda f: {"fillColor": f["properties"]["colour"]}}
         layer = folium.GeoJson(
             frame_to_geojson(frame, columns=list(dict.fromkeys(cols))),
-            name=name if label else f"{name} skipped",
-            marker=folium.CircleMarker(radius=9 if label else 6, weight=1.5, color="#ffffff",
-                                       fill=True, fill_opacity=0.95),
-            style_function=lambda f: {"fillColor": f["properties"]["colour"]},
-            on_each_feature=_NUMBER_LABEL if label else None,
+            name=name if numbered else f"{name} skipped",
             popup=folium.GeoJsonPopup(fields=fields, aliases=_aliases(fields)),
+            **style,
         )
         layer.add_to(m)
         out.append(layer)

@@ -121,6 +121,7 @@ def test_browser_draws_the_routes_offline(tmp_path) -> None:  # type: ignore[no-
         labels = frame.evaluate(
             "() => [...document.querySelectorAll('.stop-number')].map(e => e.textContent)")
         ARTIFACTS.mkdir(exist_ok=True)
+        pg.locator("iframe").last.scroll_into_view_if_needed()
         pg.screenshot(path=str(ARTIFACTS / "milk_round.png"))
         browser.close()
     assert counts["lines"] >= 1, counts  # at least one route along the roads

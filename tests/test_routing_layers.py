@@ -57,13 +57,13 @@ def test_one_line_per_route_and_one_circle_per_stop(rendered) -> None:  # type: 
     n_points = sum(f["geometry"]["type"] == "Point" for f in feats)
     assert n_lines == len(plan.routes) == len(lines)
     assert n_points == len(stops) + 1
-    assert html.count("L.marker(") == 0  # circle markers only, no icon markers
+    assert "AwesomeMarkers" not in html and "L.Icon.Default" not in html  # no icon images
 
 
 def test_served_stops_are_numbered_in_route_order(rendered) -> None:  # type: ignore[no-untyped-def]
     """Served stops carry their number as a permanent label; the skipped one has none."""
     plan, _, stops, html = rendered
-    assert "permanent: true" in html and "stop-number" in html
+    assert "L.divIcon" in html and "stop-number" in html
     served = stops[stops["status"] == "served"]
     for route, grp in served.groupby("route"):
         assert list(grp["label"]) == [str(i) for i in range(1, len(grp) + 1)], route
