@@ -93,9 +93,10 @@ def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndar
     heap: list[tuple[float, int, bytes, bytes, np.ndarray]] = []
     counter = 0
     heapq.heappush(heap, (-np.inf, counter, forced.tobytes(), banned0.tobytes(), lam))
-    nodes, complete = 0, True
+    nodes, complete, node_s = 0, True, 0.0
     while heap:
-        if time.perf_counter() > deadline:
+        started = time.perf_counter()
+        if started + node_s > deadline:  # stop before a node would overrun the budget
             complete = False
             break
         parent_bound, _, f_b, b_b, lam_node = heapq.heappop(heap)
@@ -110,6 +111,7 @@ def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndar
             cost, p, lam_node, forced=node_forced, banned=node_banned, ub=best_obj,
             cutoff=cutoff,
             step=0.5 if nodes > 1 else 1.0, iterations=60 if nodes > 1 else 400, patience=6)
+        node_s = max(node_s * 0.9, time.perf_counter() - started)
         obj = float(cost[:, chosen].min(axis=1).sum())
         if obj < best_obj - 1e-9:
             best_sites, best_obj = np.sort(chosen), obj
