@@ -93,7 +93,7 @@ class OfflinePage:
     blocked: list[str] = field(default_factory=list)
 
 
-def map_frame(page, *, timeout_ms: int = 60_000):  # type: ignore[no-untyped-def]
+def map_frame(page, *, timeout_ms: int = 120_000):  # type: ignore[no-untyped-def]
     """The first st_folium iframe whose Leaflet map has been created."""
     deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
