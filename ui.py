@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from geo.network import RoadGraph
     from geo.programme import Programme
+    from geo.synergies.lifecycle import SynergyBook
+    from geo.synergies.matching import Matcher
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ STATIC_DIR: Final = PROJECT_ROOT / "static"
 KEY_ROLE: Final = "viewer_role"
 KEY_PROGRAMME: Final = "programme_name"
 KEY_PROGRAMME_VERSION: Final = "programme_version"
+KEY_SYNERGY_VERSION: Final = "synergy_version"
 DEMO_PROGRAMME: Final = "__demo__"
 
 
@@ -247,3 +250,44 @@ def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: 
 def static_dir() -> Path:
     """The folder Streamlit serves at ``/app/static`` (holds local map assets)."""
     return STATIC_DIR
+
+
+def data_versions() -> tuple[int, int]:
+    """(programme, synergy) data versions: part of every cache key of programme data."""
+    return (int(st.session_state.get(KEY_PROGRAMME_VERSION, 0)),
+            int(st.session_state.get(KEY_SYNERGY_VERSION, 0)))
+
+
+def synergies_changed() -> None:
+    """Call after writing synergies, stages or outcomes so cached books are reloaded."""
+    st.session_state[KEY_SYNERGY_VERSION] = data_versions()[1] + 1
+
+
+@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
+def _synergy_book(url: str, name: str, versions: tuple[int, int]) -> SynergyBook:
+    from geo.synergies import repository
+
+    _ = versions  # cache key: bumped by programme_changed() / synergies_changed()
+    book: SynergyBook = repository.load_book(_store(url), name)
+    return book
+
+
+def synergy_book() -> SynergyBook:
+    """The current programme's synergies, stage history and outcomes (cached)."""
+    return _synergy_book(settings().database_url, programme().name, data_versions())
+
+
+@st.cache_resource(show_spinner="Preparing matches…", max_entries=4)
+def _matcher(url: str, name: str, versions: tuple[int, int], roads: bool) -> Matcher:
+    from geo.catalogue import load_catalogue
+    from geo.synergies.matching import Matcher
+
+    book = _synergy_book(url, name, versions)
+    return Matcher.from_programme(programme(), synergies=book.synergies,
+                                  graph=road_graph() if roads else None,
+                                  catalogue=load_catalogue())
+
+
+def matcher(*, roads: bool = True) -> Matcher:
+    """Have–want matcher of the current programme (road distances where a network exists)."""
+    return _matcher(settings().database_url, programme().name, data_versions(), roads)

@@ -11,8 +11,7 @@ from geo.confidentiality import can_see_companies, suppress_small_groups
 from geo.factors import load_factors
 from geo.synergies import repository as repo
 from geo.synergies.gaps import between_parks, gap_analysis
-from geo.synergies.lifecycle import STAGES, SynergyBook
-from geo.synergies.matching import Matcher
+from geo.synergies.lifecycle import STAGES
 from geo.synergies.reports import (
     conservation_errors,
     graph_layout,
@@ -28,29 +27,18 @@ st.title("Reports")
 prog = ui.programme()
 ui.illustrative_note(prog)
 role, k = ui.role(), ui.settings().k_anonymity
-url, version = ui.settings().database_url, int(st.session_state.get("synergy_version", 0))
-
-
-@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
-def _book(url: str, name: str, version: int) -> SynergyBook:
-    return repo.load_book(ui.store(), name)
 
 
 @st.cache_data(show_spinner="Building the workbook…", max_entries=4)
-def _workbook(url: str, name: str, version: int, role: str, k: int) -> bytes:
+def _workbook(name: str, versions: tuple[int, int], role: str, k: int) -> bytes:
+    _ = versions  # cache key
     config = repo.load_outcome_config(ui.store(), name)
-    return funder_workbook(ui.programme(), _book(url, name, version), factors=load_factors(),
+    return funder_workbook(ui.programme(), ui.synergy_book(), factors=load_factors(),
                            config=config, catalogue=load_catalogue(), role=role, k=k)
 
 
-@st.cache_resource(show_spinner="Looking for gaps…", max_entries=2)
-def _matches(url: str, name: str, version: int) -> Matcher:
-    return Matcher.from_programme(ui.programme(), synergies=_book(url, name, version).synergies,
-                                  catalogue=load_catalogue())
-
-
 with ui.domain_errors():
-    book = _book(url, prog.name, version)
+    book = ui.synergy_book()
     config = repo.load_outcome_config(ui.store(), prog.name)
     sankey = sankey_data(prog, book, catalogue=load_catalogue(), role=role, k=k)
     figures = kpis(prog, book, factors=load_factors(), config=config, role=role, k=k)
@@ -98,7 +86,7 @@ elif view == "Gaps":
     st.caption("Haves with no want anywhere in the programme, largest first: the sectors to "
                "recruit and the openings for new technology.")
     with ui.domain_errors():
-        matcher = _matches(url, prog.name, version)
+        matcher = ui.matcher(roads=False)
         gaps = gap_analysis(matcher, catalogue=load_catalogue())
         parks = between_parks(matcher.all_pairs(top_k=1).table)
     if not can_see_companies(role):
@@ -115,7 +103,7 @@ else:
              "conversion factors cited" + ("" if can_see_companies(role) else
                                            f" — aggregated for viewers (k = {k})") + ".")
     with ui.domain_errors():
-        data = _workbook(url, prog.name, version, role, k)
+        data = _workbook(prog.name, ui.data_versions(), role, k)
     st.download_button("Download the funders' workbook (.xlsx)", data=data,
                        file_name="synergy-report.xlsx", key="rep_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -6,11 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo.catalogue import load_catalogue
 from geo.factors import load_factors
 from geo.synergies import repository as repo
-from geo.synergies.lifecycle import ALL_STAGES, SynergyBook, history
-from geo.synergies.matching import Matcher
+from geo.synergies.lifecycle import ALL_STAGES, history
 from geo.synergies.outcomes import OUTCOME_TYPES, outcomes_wide
 from layers.base import add_parks
 from layers.synergies import add_match_lines
@@ -22,28 +20,14 @@ if not ui.is_practitioner():
             "The **Reports** page shows the aggregate picture.", icon=":material/lock:")
     st.stop()
 ui.illustrative_note(prog)
-url, version = ui.settings().database_url, int(st.session_state.get("synergy_version", 0))
-
-
-@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
-def _book(url: str, name: str, version: int) -> SynergyBook:
-    return repo.load_book(ui.store(), name)
-
-
-@st.cache_resource(show_spinner="Preparing matches…", max_entries=2)
-def _matcher(url: str, name: str, version: int) -> Matcher:
-    return Matcher.from_programme(ui.programme(), synergies=_book(url, name, version).synergies,
-                                  graph=ui.road_graph(), catalogue=load_catalogue())
-
-
 def _saved(message: str) -> None:
-    st.session_state["synergy_version"] = version + 1
+    ui.synergies_changed()
     st.toast(message, icon=":material/check:")
     st.rerun()
 
 
 with ui.domain_errors():
-    book = _book(url, prog.name, version)
+    book = ui.synergy_book()
     config = repo.load_outcome_config(ui.store(), prog.name)
 who = st.text_input("Practitioner (you)", key="syn_practitioner", value="Practitioner")
 t_find, t_pipe, t_one = st.tabs([":material/search: Find matches",
@@ -60,7 +44,7 @@ with t_find:
     scope = c2.selectbox("Partners", ["all", "same park", "other parks"], key="syn_scope")
     top_k = c3.number_input("Show", 1, 50, 10, key="syn_top_k")
     with ui.domain_errors():
-        result = _matcher(url, prog.name, version).for_record(record, top_k=int(top_k),
+        result = ui.matcher().for_record(record, top_k=int(top_k),
                                                               scope=scope)
     table = result.table
     st.caption(" ".join(result.notes))

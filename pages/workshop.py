@@ -92,7 +92,7 @@ if st.button("Create synergies at the idea stage", key="ws_create", type="primar
     with ui.domain_errors():
         report = repo.create_synergies(ui.store(), prog, links, practitioner=who)
     ok = int((report["status"] == "ok").sum())
-    st.session_state["synergy_version"] = int(st.session_state.get("synergy_version", 0)) + 1
+    ui.synergies_changed()
     st.success(f"{ok} synergies created at the idea stage.")
     if ok < len(report):
         st.warning(f"{len(report) - ok} rows were refused:")
