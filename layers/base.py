@@ -39,6 +39,7 @@ __all__ = [
     "install_static_assets",
     "local_assets",
     "tooltip",
+    "zoom_for_bounds",
 ]
 
 ASSET_URL_PREFIX: Final = "/app/static/vendor"
@@ -147,6 +148,33 @@ def tooltip(data: dict[str, Any], fields: Sequence[str],
         aliases=list(aliases) if aliases else [f.replace("_", " ").capitalize() for f in fields])
 
 
+def zoom_for_bounds(bounds: Sequence[float], *, width_px: int = 700,
+                    height_px: int = 480) -> int:
+    """The largest web-map zoom at which ``bounds`` fit a ``width_px`` × ``height_px`` map.
+
+    ``st_folium`` applies the map's ``zoom_start`` after ``fit_bounds``, so the zoom itself
+    must fit the data.
+
+    Examples
+    --------
+    >>> zoom_for_bounds((26.93, 60.52, 26.97, 60.54))
+    14
+    >>> zoom_for_bounds((-10.0, 35.0, 30.0, 60.0))
+    4
+    """
+    lon0, lat0, lon1, lat1 = map(float, bounds)
+    span_lon = max(lon1 - lon0, 1e-6)
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return float(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
+
+    span_y = max(merc(lat1) - merc(lat0), 1e-9)
+    z_lon = np.log2(width_px * 360.0 / (256.0 * span_lon))
+    z_lat = np.log2(height_px * 2 * np.pi / (256.0 * span_y))
+    return int(np.clip(np.floor(min(z_lon, z_lat)), 1, 18))
+
+
 def base_map(
     *,
     bounds: Sequence[float],
@@ -175,7 +203,8 @@ def base_map(
     settings = settings or Settings()
     lon0, lat0, lon1, lat1 = map(float, bounds)
     m = folium.Map(location=[(lat0 + lat1) / 2, (lon0 + lon1) / 2], tiles=None,
-                   control_scale=True, prefer_canvas=True, zoom_start=14)
+                   control_scale=True, prefer_canvas=True,
+                   zoom_start=zoom_for_bounds(bounds))
     js, css = local_assets(asset_prefix)
     m.default_js = js
     m.default_css = css
