@@ -113,6 +113,10 @@ def programme_name() -> str:
 
 def programme() -> Programme:
     """The programme in use. Returns a shared object: copy frames before modifying them."""
+    return _current()
+
+
+def _current() -> Programme:
     name = programme_name()
     if name == DEMO_PROGRAMME:
         return _demo_programme()
@@ -291,3 +295,52 @@ def _matcher(url: str, name: str, versions: tuple[int, int], roads: bool) -> Mat
 def matcher(*, roads: bool = True) -> Matcher:
     """Have–want matcher of the current programme (road distances where a network exists)."""
     return _matcher(settings().database_url, programme().name, data_versions(), roads)
+
+
+def _read_layer(data: bytes | None) -> gpd.GeoDataFrame | None:
+    import io
+
+    import geopandas as gpd
+
+    return gpd.read_file(io.BytesIO(data)) if data else None
+
+
+def _landuse_and_roads(name: str) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """The region's OSM land use and roads where known (the demo carries both)."""
+    if name == DEMO_PROGRAMME:
+        roads, landuse = _demo_base_layers()
+        return landuse, roads
+    return None, None
+
+
+@st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
+def site_finder_run(profile_json: str, source: str, *, resolution: int,
+                    weights: tuple[float, ...], programme: str, version: int,
+                    upload: bytes | None, plants: bytes | None) -> tuple[Any, Any]:
+    # ``programme`` names the programme (the cache key); the frames come from _current().
+    """Screened and scored candidates for a profile (see :func:`geo.siting.find_sites`)."""
+    import json
+
+    from geo import siting
+
+    _ = version  # part of the cache key: bumped when the stored programme changes
+    landuse, roads = _landuse_and_roads(programme)
+    return siting.find_sites(
+        _current(), siting.profile_from_dict(json.loads(profile_json)), source,
+        graph=road_graph(), landuse=landuse, roads=roads, resolution=resolution,
+        uploaded=_read_layer(upload), weights=siting.ScoreWeights(*weights),
+        competitor_layer=_read_layer(plants))
+
+
+@st.cache_data(show_spinner="Looking for a rule that lets candidates through…", max_entries=8)
+def housing_relaxation(profile_json: str, source: str, *, resolution: int, programme: str,
+                       upload: bytes | None) -> float | None:
+    """Largest distance from housing that lets a candidate through (None if none does)."""
+    import json
+
+    from geo import siting
+
+    landuse, roads = _landuse_and_roads(programme)
+    return siting.largest_housing_distance(
+        _current(), siting.profile_from_dict(json.loads(profile_json)), source,
+        landuse=landuse, roads=roads, resolution=resolution, uploaded=_read_layer(upload))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pandas as pd
@@ -18,23 +17,6 @@ prog, role, k = ui.programme(), ui.role(), ui.settings().k_anonymity
 ui.illustrative_note(prog)
 show_names = role == "practitioner"
 profiles = siting.load_profiles()
-
-
-@st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
-def _find(profile_json: str, source: str, *, resolution: int, weights: tuple[float, ...],
-          programme: str, version: int, upload: bytes | None, plants: bytes | None):
-    _ = version  # part of the cache key: bumped when the stored programme changes
-    import geopandas as gpd
-
-    from geo.demo import demo_region
-
-    region = demo_region() if programme == ui.DEMO_PROGRAMME else None
-    read = lambda b: gpd.read_file(io.BytesIO(b)) if b else None  # noqa: E731
-    return siting.find_sites(
-        ui.programme(), siting.profile_from_dict(json.loads(profile_json)), source,
-        graph=ui.road_graph(), landuse=region.landuse if region else None,
-        roads=region.roads if region else None, resolution=resolution, uploaded=read(upload),
-        weights=siting.ScoreWeights(*weights), competitor_layer=read(plants))
 
 
 c1, c2, c3 = st.columns([2, 2, 1])
@@ -74,12 +56,21 @@ with ui.domain_errors():
     profile = base.with_changes(**edits, rules=rules)
     weights = siting.ScoreWeights(*w)
     data = lambda f: f.getvalue() if f else None  # noqa: E731
-    screen, run = _find(json.dumps(profile.to_dict()), source, resolution=res, weights=tuple(w),
-                        programme=ui.programme_name(), upload=data(upload), plants=data(plants),
-                        version=int(st.session_state.get(ui.KEY_PROGRAMME_VERSION, 0)))
+    screen, run = ui.site_finder_run(
+        json.dumps(profile.to_dict()), source, resolution=res, weights=tuple(w),
+        programme=ui.programme_name(), upload=data(upload), plants=data(plants),
+        version=ui.data_versions()[0])
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")
+    with ui.domain_errors():
+        relax_m = ui.housing_relaxation(json.dumps(profile.to_dict()), source, resolution=res,
+                              programme=ui.programme_name(), upload=data(upload))
+    if relax_m is not None:
+        st.button(f"Try {relax_m:g} m from housing (the largest distance that leaves candidates;"
+                  f" the profile says {profile.rules.min_residential_distance_m:g} m)",
+                  key="sf_relax", icon=":material/tune:",
+                  on_click=lambda: st.session_state.update({f"sf_home_{pid}": relax_m}))
     m = ui.base_map()
     lyr.add_screened_candidates(m, screen.sites)
     ui.show_map(m, key="sf_screen_map", height=460)

@@ -52,3 +52,16 @@ def test_viewer_sees_no_supplier_names() -> None:
     assert not at.exception, at.exception
     assert all("supplier_names" not in d.value.columns for d in at.dataframe)
     assert any("suppressed" in d.value.columns for d in at.dataframe)
+
+
+def test_empty_screen_offers_a_relaxation_that_yields_a_ranking() -> None:
+    """When no candidate passes, one click relaxes the housing distance and a ranking appears."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("No candidate passes" in w.value for w in at.warning)
+    relax = at.button(key="sf_relax")
+    relax.click().run()
+    assert not at.exception, at.exception
+    assert not any("No candidate passes" in w.value for w in at.warning)
+    assert len(at.tabs) >= 5  # ranking, sensitivity, best p sites, compare, downloads

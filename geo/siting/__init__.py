@@ -48,6 +48,7 @@ from geo.siting.pipeline import (
     SiteFinderRun,
     candidate_set,
     find_sites,
+    largest_housing_distance,
     run_site_finder,
 )
 from geo.siting.pmedian import PMedianParams, PMedianResult, solve_pmedian
@@ -87,6 +88,7 @@ __all__ = [
     "describe_sensitivity",
     "feedstock_records",
     "find_sites",
+    "largest_housing_distance",
     "load_profiles",
     "memo_blocks",
     "memo_html",

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from geo.siting.scoring import ScoreWeights
 
 __all__ = ["CANDIDATE_SOURCES", "SiteFinderRun", "candidate_set", "find_sites",
-           "run_site_finder"]
+           "largest_housing_distance", "run_site_finder"]
 
 logger = logging.getLogger(__name__)
 
@@ -188,3 +188,30 @@ def find_sites(programme: Programme, profile: TechnologyProfile, source: Candida
     run = run_site_finder(programme, profile, cands, layers, graph=graph, weights=weights,
                           competitor_layer=competitor_layer, screen=screen)
     return screen, run
+
+
+RELAXATION_STEPS_M: tuple[float, ...] = (200.0, 150.0, 100.0, 75.0, 50.0, 25.0, 0.0)
+"""Housing distances tried, largest first, by :func:`largest_housing_distance`."""
+
+
+def largest_housing_distance(programme: Programme, profile: TechnologyProfile,
+                             source: CandidateSource, *,
+                             landuse: gpd.GeoDataFrame | None = None,
+                             roads: gpd.GeoDataFrame | None = None, resolution: int = 10,
+                             uploaded: gpd.GeoDataFrame | None = None,
+                             steps_m: tuple[float, ...] = RELAXATION_STEPS_M) -> float | None:
+    """The largest distance from housing (m) below the profile's at which a candidate passes.
+
+    Used when no candidate passes: the page offers this relaxation in one click instead of
+    leaving the user to guess. Only the housing rule is relaxed; the others stay as set.
+    Returns None when no step below the profile's distance lets a candidate through.
+    """
+    cands = candidate_set(programme, source, landuse=landuse, resolution=resolution,
+                          uploaded=uploaded)
+    layers = siting_layers(programme.parks, landuse=landuse, roads=roads)
+    current = profile.rules.min_residential_distance_m
+    for d in (s for s in steps_m if s < current):
+        relaxed = profile.with_changes(rules={"min_residential_distance_m": d})
+        if not screen_candidates(cands, relaxed, layers).passing.empty:
+            return d
+    return None
