@@ -63,6 +63,7 @@ with st.sidebar:
     st.radio("Viewing as", ["practitioner", "viewer"], key=ui.KEY_ROLE, horizontal=True,
              help="Viewers (park authorities, investors) see only aggregates over at least "
                   f"{ui.settings().k_anonymity} producers, never single companies.")
+    ui.road_network_panel()
     st.caption(f"Map data {OSM_ATTRIBUTION}")
 
 st.navigation(PAGES).run()

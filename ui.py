@@ -137,23 +137,79 @@ def _demo_graph() -> RoadGraph:
     return demo_graph()
 
 
-@st.cache_resource(show_spinner="Reading the road network file…")
-def _pbf_graph(path: str) -> RoadGraph:
+@st.cache_resource(show_spinner="Reading the road network file…", max_entries=2)
+def _pbf_graph(path: str, modified: float) -> RoadGraph:
     from geo.network import graph_from_pbf
 
+    _ = modified  # cache key: a replaced file is read again
     return graph_from_pbf(path)
+
+
+@st.cache_resource(show_spinner="Downloading roads from OpenStreetMap (cached on disk)…",
+                   max_entries=2)
+def _bbox_graph(bbox: tuple[float, float, float, float]) -> RoadGraph:
+    from geo.network import graph_from_bbox
+
+    return graph_from_bbox(bbox, settings=settings())
+
+
+def programme_pbf(name: str | None = None) -> Path:
+    """Where the road network file (``.osm.pbf``) of a stored programme is kept."""
+    import hashlib
+
+    key = hashlib.sha256((name or programme_name()).encode()).hexdigest()[:16]
+    return Path(settings().data_dir) / "networks" / f"{key}.osm.pbf"
 
 
 def road_graph() -> RoadGraph | None:
     """Road graph of the current programme's region, or None where none is available.
 
-    The demo uses the Karhula extract; a stored programme uses the ``.osm.pbf`` file named
-    in the session (``road_pbf``) when given. Callers must label straight-line fallbacks.
+    The demo uses the Karhula extract shipped with pyrosm. A stored programme uses the
+    ``.osm.pbf`` file uploaded for it (sidebar *Road network*), else — when online OSM is
+    switched on — an osmnx download of its sites' extent, cached on disk. Callers label the
+    straight-line fallback they use when this returns None.
     """
-    if programme_name() == DEMO_PROGRAMME:
+    name = programme_name()
+    if name == DEMO_PROGRAMME:
         return _demo_graph()
-    pbf = st.session_state.get("road_pbf")
-    return _pbf_graph(str(pbf)) if pbf else None
+    pbf = programme_pbf(name)
+    if pbf.exists():
+        return _pbf_graph(str(pbf), pbf.stat().st_mtime)
+    if settings().online_osm:
+        prog = programme()
+        bounds = _located_bounds(prog.sites)
+        if bounds != WORLD_BOUNDS:
+            from geo.errors import OfflineError
+
+            try:
+                return _bbox_graph(tuple(round(b, 4) for b in bounds))  # type: ignore[arg-type]
+            except OfflineError as exc:
+                st.warning(str(exc), icon=":material/cloud_off:")
+    return None
+
+
+def road_network_panel() -> None:
+    """Sidebar panel: which road network the analyses use, and a way to supply one."""
+    name = programme_name()
+    with st.expander("Road network", icon=":material/route:"):
+        if name == DEMO_PROGRAMME:
+            st.caption("Karhula's OpenStreetMap roads (shipped with pyrosm), offline.")
+            return
+        pbf = programme_pbf(name)
+        if pbf.exists():
+            st.caption(f"From the uploaded file ({pbf.stat().st_size / 1e6:.1f} MB).")
+        elif settings().online_osm:
+            st.caption("Downloaded from OpenStreetMap for the sites' extent (cached on disk).")
+        else:
+            st.caption("None: distances are straight-line × detour estimates. Upload an "
+                       ".osm.pbf extract of the region (e.g. from a national extract "
+                       "provider), or set SYMBIOMAP_ONLINE_OSM=1 to download roads.")
+        upload = st.file_uploader("OpenStreetMap extract (.osm.pbf)", type=["pbf"],
+                                  key="road_pbf_upload")
+        if upload is not None and st.button("Use this road network", key="road_pbf_use"):
+            pbf.parent.mkdir(parents=True, exist_ok=True)
+            pbf.write_bytes(upload.getvalue())
+            st.rerun()
 
 
 @st.cache_resource
@@ -187,13 +243,7 @@ def base_map(*, bounds: Sequence[float] | None = None) -> folium.Map:
     prog = programme()
     if bounds is None:
         bounds = _located_bounds(prog.sites, prog.parks)
-    roads = landuse = None
-    if programme_name() == DEMO_PROGRAMME:
-        roads, landuse = _demo_base_layers()
-    else:
-        graph = road_graph()
-        if graph is not None:
-            roads = graph.edges[["highway", "geometry"]]
+    landuse, roads = _landuse_and_roads(programme_name())
     return _base_map(bounds=bounds, settings=settings(), roads=roads, landuse=landuse,
                      source=prog.notes.get("source", ""))
 
@@ -282,10 +332,12 @@ def synergy_book() -> SynergyBook:
 
 
 @st.cache_resource(show_spinner="Preparing matches…", max_entries=4)
-def _matcher(url: str, name: str, versions: tuple[int, int], roads: bool) -> Matcher:
+def _matcher(url: str, name: str, versions: tuple[int, int], roads: bool,
+             network: str) -> Matcher:
     from geo.catalogue import load_catalogue
     from geo.synergies.matching import Matcher
 
+    _ = network
     book = _synergy_book(url, name, versions)
     return Matcher.from_programme(programme(), synergies=book.synergies,
                                   graph=road_graph() if roads else None,
@@ -294,7 +346,8 @@ def _matcher(url: str, name: str, versions: tuple[int, int], roads: bool) -> Mat
 
 def matcher(*, roads: bool = True) -> Matcher:
     """Have–want matcher of the current programme (road distances where a network exists)."""
-    return _matcher(settings().database_url, programme().name, data_versions(), roads)
+    return _matcher(settings().database_url, programme().name, data_versions(), roads,
+                    network_key())
 
 
 def _read_layer(data: bytes | None) -> gpd.GeoDataFrame | None:
@@ -305,25 +358,49 @@ def _read_layer(data: bytes | None) -> gpd.GeoDataFrame | None:
     return gpd.read_file(io.BytesIO(data)) if data else None
 
 
+@st.cache_resource(show_spinner="Reading land use from the road network file…", max_entries=2)
+def _pbf_landuse(path: str, modified: float) -> gpd.GeoDataFrame | None:
+    import pyrosm
+
+    _ = modified
+    landuse = pyrosm.OSM(path).get_landuse()
+    return None if landuse is None else landuse[["landuse", "geometry"]]
+
+
+def network_key() -> str:
+    """Identifies the road network in use: part of the cache key of road-based results."""
+    name = programme_name()
+    if name == DEMO_PROGRAMME:
+        return "demo"
+    pbf = programme_pbf(name)
+    if pbf.exists():
+        return f"pbf:{pbf.stat().st_mtime}"
+    return "online" if settings().online_osm else "none"
+
+
 def _landuse_and_roads(name: str) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
-    """The region's OSM land use and roads where known (the demo carries both)."""
+    """The region's OSM land use and roads where known (demo, or an uploaded extract)."""
     if name == DEMO_PROGRAMME:
         roads, landuse = _demo_base_layers()
         return landuse, roads
-    return None, None
+    pbf = programme_pbf(name)
+    landuse = _pbf_landuse(str(pbf), pbf.stat().st_mtime) if pbf.exists() else None
+    graph = road_graph()
+    return landuse, graph.edges if graph is not None else None
 
 
 @st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
 def site_finder_run(profile_json: str, source: str, *, resolution: int,
                     weights: tuple[float, ...], programme: str, version: int,
-                    upload: bytes | None, plants: bytes | None) -> tuple[Any, Any]:
+                    upload: bytes | None, plants: bytes | None,
+                    network: str = "") -> tuple[Any, Any]:
     # ``programme`` names the programme (the cache key); the frames come from _current().
     """Screened and scored candidates for a profile (see :func:`geo.siting.find_sites`)."""
     import json
 
     from geo import siting
 
-    _ = version  # part of the cache key: bumped when the stored programme changes
+    _ = version, network  # cache key: the stored programme and its road network
     landuse, roads = _landuse_and_roads(programme)
     return siting.find_sites(
         _current(), siting.profile_from_dict(json.loads(profile_json)), source,
@@ -334,12 +411,13 @@ def site_finder_run(profile_json: str, source: str, *, resolution: int,
 
 @st.cache_data(show_spinner="Looking for a rule that lets candidates through…", max_entries=8)
 def housing_relaxation(profile_json: str, source: str, *, resolution: int, programme: str,
-                       upload: bytes | None) -> float | None:
+                       upload: bytes | None, network: str = "") -> float | None:
     """Largest distance from housing that lets a candidate through (None if none does)."""
     import json
 
     from geo import siting
 
+    _ = network
     landuse, roads = _landuse_and_roads(programme)
     return siting.largest_housing_distance(
         _current(), siting.profile_from_dict(json.loads(profile_json)), source,

@@ -59,13 +59,14 @@ with ui.domain_errors():
     screen, run = ui.site_finder_run(
         json.dumps(profile.to_dict()), source, resolution=res, weights=tuple(w),
         programme=ui.programme_name(), upload=data(upload), plants=data(plants),
-        version=ui.data_versions()[0])
+        version=ui.data_versions()[0], network=ui.network_key())
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")
     with ui.domain_errors():
         relax_m = ui.housing_relaxation(json.dumps(profile.to_dict()), source, resolution=res,
-                              programme=ui.programme_name(), upload=data(upload))
+                              programme=ui.programme_name(), upload=data(upload),
+                              network=ui.network_key())
     if relax_m is not None:
         st.button(f"Try {relax_m:g} m from housing (the largest distance that leaves candidates;"
                   f" the profile says {profile.rules.min_residential_distance_m:g} m)",

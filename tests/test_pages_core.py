@@ -79,3 +79,44 @@ def test_about_page_credits_osm(app: AppTest) -> None:
     text = " ".join(m.value for m in app.markdown)
     assert "OpenStreetMap contributors" in text
     assert len(app.dataframe) >= 1
+
+
+def test_stored_programme_uses_its_uploaded_road_network() -> None:
+    """With an .osm.pbf stored for the programme, the site finder measures hauls on roads;
+    without one it says its hauls are straight-line estimates."""
+    import os
+    import shutil
+
+    import pyrosm
+
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+
+    prog = load_demo_programme()
+    prog.name = "Road test programme"
+    open_store().save_programme(prog, replace=True)
+
+    def hauls(at: AppTest) -> str:
+        return " ".join(c.value for c in at.caption if "hauls measured" in c.value)
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["viewer_role"] = "practitioner"
+    at.session_state["programme_name"] = prog.name
+    at.session_state["sf_home_anaerobic_digestion"] = 50.0
+    at.switch_page("pages/site_finder.py").run()
+    assert not at.exception, at.exception
+    assert "straight-line" in hauls(at)
+
+    import hashlib
+
+    key = hashlib.sha256(prog.name.encode()).hexdigest()[:16]
+    target = Path(os.environ["SYMBIOMAP_DATA_DIR"]) / "networks" / f"{key}.osm.pbf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pyrosm.get_data("test_pbf"), target)
+    at2 = AppTest.from_file(APP, default_timeout=180)
+    at2.session_state["viewer_role"] = "practitioner"
+    at2.session_state["programme_name"] = prog.name
+    at2.session_state["sf_home_anaerobic_digestion"] = 50.0
+    at2.switch_page("pages/site_finder.py").run()
+    assert not at2.exception, at2.exception
+    assert "hauls measured: road" in hauls(at2)
