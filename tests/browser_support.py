@@ -108,7 +108,8 @@ def map_frame(page, *, timeout_ms: int = 120_000):  # type: ignore[no-untyped-de
 
 COUNT_LAYERS_JS = """
 () => {
-  const maps = Object.keys(window).filter(k => k.startsWith('map_') && window[k] && window[k].eachLayer);
+  const maps = Object.keys(window)
+    .filter(k => k.startsWith('map_') && window[k] && window[k].eachLayer);
   const out = {maps: maps.length, points: 0, polygons: 0, lines: 0, images: 0, tiles: 0};
   for (const k of maps) {
     window[k].eachLayer(l => {
@@ -124,3 +125,24 @@ COUNT_LAYERS_JS = """
   return out;
 }
 """
+
+
+@contextlib.contextmanager
+def offline_page(browser, app_url: str, *, width: int = 1400,  # type: ignore[no-untyped-def]
+                 height: int = 1100) -> Iterator[tuple[object, list[str]]]:
+    """A new page that may reach only the app at ``app_url``; yields (page, blocked URLs)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    blocked: list[str] = []
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith((app_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(request.url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    try:
+        yield ctx.new_page(), blocked
+    finally:
+        ctx.close()

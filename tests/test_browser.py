@@ -7,60 +7,13 @@ these tests show the app works with no internet. Screenshots go to ``artifacts/`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser_support import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    COUNT_LAYERS_JS,
-    map_frame,
-    require_browser,
-    running_app,
-)
+from tests.browser_support import ARTIFACTS, COUNT_LAYERS_JS, map_frame, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app, started once for this module on a free local port."""
-    require_browser()
-    with running_app(tmp_path_factory.mktemp("app")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(app_url: str) -> Iterator[object]:
-    """Headless Debian Chromium (no browser download)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, app_url: str) -> Iterator[tuple[object, list[str]]]:  # type: ignore[no-untyped-def]
-    """A fresh page that may reach only the local app; blocked URLs are recorded."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    blocked: list[str] = []
-
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url.startswith(app_url) or request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            blocked.append(request.url)
-            route.abort()
-
-    ctx.route("**/*", guard)
-    pg = ctx.new_page()
-    yield pg, blocked
-    ctx.close()
 
 
 def _shot(pg, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -6,52 +6,15 @@ no internet. Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.browser_support import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     COUNT_LAYERS_JS,
     map_frame,
-    require_browser,
-    running_app,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on an empty data directory (the demo programme)."""
-    require_browser()
-    with running_app(tmp_path_factory.mktemp("concentrations-app")) as url:
-        yield url
-
-
-@pytest.fixture
-def page(app_url: str) -> Iterator[tuple[object, list[str]]]:
-    """A headless Chromium page that may reach only the local app."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1100})
-        blocked: list[str] = []
-
-        def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-            if request.url.startswith((app_url, "data:", "blob:")):
-                route.continue_()
-            else:
-                blocked.append(request.url)
-                route.abort()
-
-        ctx.route("**/*", guard)
-        yield ctx.new_page(), blocked
-        browser.close()
 
 
 def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:  # type: ignore[no-untyped-def]

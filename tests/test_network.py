@@ -110,7 +110,7 @@ def test_straight_line_fallback_is_labelled_and_scaled() -> None:
 
 def test_detour_factor_below_one_is_refused() -> None:
     """A detour factor under 1 would make roads shorter than the crow flies."""
-    with pytest.raises(NetworkError, match="at least 1.0"):
+    with pytest.raises(NetworkError, match=r"at least 1\.0"):
         straight_line_matrix(np.zeros((1, 2)), np.zeros((1, 2)), detour_factor=0.8)
 
 

@@ -83,47 +83,28 @@ def test_viewer_sees_no_companies() -> None:
 
 @pytest.mark.browser
 @pytest.mark.timeout(600)
-def test_browser_draws_the_routes_offline(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_browser_draws_the_routes_offline(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
     """In a real browser with no internet, planning draws route lines and numbered stops."""
-    from playwright.sync_api import sync_playwright
+    from tests.browser_support import offline_page
 
-    from tests.browser_support import (
-        ARTIFACTS,
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        COUNT_LAYERS_JS,
-        map_frame,
-        require_browser,
-        running_app,
-    )
+    with offline_page(browser, app_url) as (pg, blocked):
+        _plan_and_check(pg, blocked, app_url)
 
-    require_browser()
-    with running_app(tmp_path) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1100})
-        blocked: list[str] = []
 
-        def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-            if request.url.startswith((url, "data:", "blob:")):
-                route.continue_()
-            else:
-                blocked.append(request.url)
-                route.abort()
+def _plan_and_check(pg, blocked: list[str], app_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.browser_support import ARTIFACTS, COUNT_LAYERS_JS, map_frame
 
-        ctx.route("**/*", guard)
-        pg = ctx.new_page()
-        pg.goto(f"{url}/milk_round", wait_until="domcontentloaded")
-        pg.get_by_role("button", name="Plan rounds").click(timeout=90_000)
-        pg.get_by_text("Vehicle-km").first.wait_for(timeout=120_000)
-        frame = map_frame(pg)
-        pg.wait_for_timeout(1500)
-        counts = frame.evaluate(COUNT_LAYERS_JS)
-        labels = frame.evaluate(
-            "() => [...document.querySelectorAll('.stop-number')].map(e => e.textContent)")
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.locator("iframe").last.scroll_into_view_if_needed()
-        pg.screenshot(path=str(ARTIFACTS / "milk_round.png"))
-        browser.close()
+    pg.goto(f"{app_url}/milk_round", wait_until="domcontentloaded")
+    pg.get_by_role("button", name="Plan rounds").click(timeout=90_000)
+    pg.get_by_text("Vehicle-km").first.wait_for(timeout=120_000)
+    frame = map_frame(pg)
+    pg.wait_for_timeout(1500)
+    counts = frame.evaluate(COUNT_LAYERS_JS)
+    labels = frame.evaluate(
+        "() => [...document.querySelectorAll('.stop-number')].map(e => e.textContent)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.locator("iframe").last.scroll_into_view_if_needed()
+    pg.screenshot(path=str(ARTIFACTS / "milk_round.png"))
     assert counts["lines"] >= 1, counts  # at least one route along the roads
     assert "1" in labels and len(labels) >= 5, labels  # numbered stops
     assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked

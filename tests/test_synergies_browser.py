@@ -14,8 +14,6 @@ import pytest
 
 from tests.browser_support import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     COUNT_LAYERS_JS,
     map_frame,
     require_browser,
@@ -53,29 +51,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert _seed(data_dir) == 6
     with running_app(data_dir) as url:
         yield url
-
-
-@pytest.fixture
-def page(app_url: str) -> Iterator[tuple[object, list[str]]]:
-    """A headless Chromium page that may reach only the local app."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1100})
-        blocked: list[str] = []
-
-        def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-            if request.url.startswith((app_url, "data:", "blob:")):
-                route.continue_()
-            else:
-                blocked.append(request.url)
-                route.abort()
-
-        ctx.route("**/*", guard)
-        yield ctx.new_page(), blocked
-        browser.close()
 
 
 def test_reports_draw_the_sankey_and_the_network(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
