@@ -65,3 +65,12 @@ def test_empty_screen_offers_a_relaxation_that_yields_a_ranking() -> None:
     assert not at.exception, at.exception
     assert not any("No candidate passes" in w.value for w in at.warning)
     assert len(at.tabs) >= 5  # ranking, sensitivity, best p sites, compare, downloads
+
+
+def test_minimum_above_maximum_is_refused_with_the_rule(page: AppTest) -> None:
+    """Editing the profile so its minimum throughput exceeds the maximum is explained."""
+    pid = page.selectbox(key="sf_profile").value
+    page.number_input(key=f"sf_min_throughput_t_{pid}").set_value(1e9).run()
+    assert not page.exception, page.exception
+    assert page.error, "the broken rule should be shown as an error"
+    assert "throughput" in page.error[0].value
