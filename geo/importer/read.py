@@ -56,6 +56,17 @@ def _fail(name: str, found: str) -> ImportFileError:
     return ImportFileError(f"{name!r} is {found}, not a table. {_EXPECTED}")
 
 
+def source_bytes(source: str | Path | IO[bytes] | IO[str],
+                 filename: str | None) -> tuple[bytes, str]:
+    """The raw bytes of a file path or an open (uploaded) file, and its display name.
+
+    Text streams are encoded as UTF-8. A path that cannot be read raises
+    :class:`ImportFileError` naming it.
+    """
+    data, name = _read_bytes(source, filename)
+    return (data.encode("utf-8") if isinstance(data, str) else data), name
+
+
 def _read_bytes(source: str | Path | IO[bytes] | IO[str],
                 filename: str | None) -> tuple[bytes | str, str]:
     if isinstance(source, str | Path):

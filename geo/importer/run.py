@@ -33,7 +33,7 @@ import shapely
 from geo.errors import ImportFileError
 from geo.export import neutralise_formulas
 from geo.importer.headers import HeaderMatch, match_headers
-from geo.importer.read import EXTRA_VALUES, read_table
+from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
 from geo.importer.validate import Validation, validate_rows
 from geo.programme import PROVENANCES, RESOURCE_COLUMNS, SITE_COLUMNS, WGS84
 from geo.store.keys import resource_import_keys, text_key
@@ -130,20 +130,6 @@ class ImportReport:
         data = neutralise_formulas(self.rejects.reset_index(drop=True))
         data.to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         return out
-
-
-def _source_bytes(path: str | Path | IO[bytes], filename: str | None) -> tuple[bytes, str]:
-    if isinstance(path, str | Path):
-        p = Path(path)
-        try:
-            return p.read_bytes(), filename or p.name
-        except OSError as exc:
-            msg = f"Could not read {str(p)!r}: {exc.strerror or exc}. Check the path."
-            raise ImportFileError(msg) from exc
-    data = path.read()
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return data, filename or Path(str(getattr(path, "name", "") or "uploaded file")).name
 
 
 def _canonical(frame: pd.DataFrame, match: HeaderMatch) -> pd.DataFrame:
@@ -277,7 +263,7 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
         from geo.catalogue import load_catalogue
 
         catalogue = load_catalogue()
-    data, name = _source_bytes(path, filename)
+    data, name = source_bytes(path, filename)
     frame = read_table(io.BytesIO(data), filename=name)
     match = match_headers([str(c) for c in frame.columns])
     headers = {**match.fields, EXTRA_VALUES: "(extra values)"}
