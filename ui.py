@@ -10,7 +10,7 @@ import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import streamlit as st
 
@@ -422,3 +422,37 @@ def housing_relaxation(profile_json: str, source: str, *, resolution: int, progr
     return siting.largest_housing_distance(
         _current(), siting.profile_from_dict(json.loads(profile_json)), source,
         landuse=landuse, roads=roads, resolution=resolution, uploaded=_read_layer(upload))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the records…")
+def _prepared(name: str, version: int) -> Any:
+    from geo.concentration import prepare_resources
+
+    _ = name, version  # cache key
+    return prepare_resources(_current())
+
+
+def prepared_resources() -> Any:
+    """The current programme's records as arrays for concentration maps (once per version)."""
+    return _prepared(programme_name(), data_versions()[0])
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing…")
+def concentration_layer(key: tuple[object, ...], _selection: Any) -> Any:
+    """A heat/catchment surface, hexagon totals or clusters for a selection (cached).
+
+    ``key`` is ``(kind, *query key, params)`` with kind ``heat``, ``catchment``,
+    ``hexagons`` or ``clusters``; the query key identifies ``_selection`` (not hashed).
+    """
+    from geo import concentration as conc
+
+    kind, params = key[0], cast("tuple[Any, ...]", key[-1])
+    if kind == "heat":
+        return conc.heat_for_selection(_selection, bandwidth_m=params[0],
+                                       min_producers=params[1])
+    if kind == "catchment":
+        return conc.catchment_for_selection(_selection, radius_m=params[0],
+                                            min_producers=params[1])
+    if kind == "hexagons":
+        return conc.hexagons_for_selection(_selection, resolution=params[0])
+    return conc.clusters_for_selection(_selection, eps_m=params[0], min_tonnes=params[1])

@@ -18,30 +18,13 @@ from layers.base import add_parks
 VIEWS = ("Heat", "Catchment", "Hexagons", "Hot spots", "Clusters", "Parks")
 
 
-@st.cache_resource(max_entries=4, show_spinner="Preparing the records…")
-def _prepared(name: str, version: int, _prog: object) -> conc.PreparedResources:
-    return conc.prepare_resources(_prog)  # type: ignore[arg-type]
-
-
-@st.cache_resource(max_entries=32, show_spinner="Computing…")
-def _compute(key: tuple[object, ...], _sel: conc.Selection) -> object:
-    kind, params = key[0], key[-1]
-    if kind == "heat":
-        return conc.heat_for_selection(_sel, bandwidth_m=params[0], min_producers=params[1])
-    if kind == "catchment":
-        return conc.catchment_for_selection(_sel, radius_m=params[0], min_producers=params[1])
-    if kind == "hexagons":
-        return conc.hexagons_for_selection(_sel, resolution=params[0])
-    return conc.clusters_for_selection(_sel, eps_m=params[0], min_tonnes=params[1])
-
-
 prog = ui.programme()
 st.title("Concentrations")
 ui.illustrative_note(prog)
 k, practitioner = ui.settings().k_anonymity, ui.is_practitioner()
-version = int(st.session_state.get(ui.KEY_PROGRAMME_VERSION, 0))
+version = ui.data_versions()[0]
 with ui.domain_errors():
-    prep = _prepared(ui.programme_name(), version, prog)
+    prep = ui.prepared_resources()
 cat = load_catalogue()
 choices = conc.stream_choices(cat)
 park_names = dict(zip(prog.parks["park_id"], prog.parks["name"], strict=True))
@@ -89,7 +72,7 @@ with ui.domain_errors(), right:
         else:
             dist = 1000 * st.number_input("Radius (km)", min_value=0.1, value=10.0,
                                           key="conc_radius_km", help="Up to 500 km.")
-        surf = _compute((view.lower(), *qkey, (dist, hide)), sel)
+        surf = ui.concentration_layer((view.lower(), *qkey, (dist, hide)), sel)
         st.caption(surf.method + (f"; cells with fewer than {k} producers nearby are hidden"
                                   if hide > 1 else ""))
         m_layers.append(lambda m: lc.add_heat(m, display_image(surf), name=view,
@@ -100,7 +83,8 @@ with ui.domain_errors(), right:
                            f"{stem}_png.zip", key="conc_dl_png", width="stretch")
     elif view in ("Hexagons", "Hot spots"):
         res = st.selectbox("Hexagon resolution", ["auto", *range(4, 11)], key="conc_h3_res")
-        raw = _compute(("hexagons", *qkey, (None if res == "auto" else int(res),)), sel)
+        h3_res = None if res == "auto" else int(res)
+        raw = ui.concentration_layer(("hexagons", *qkey, (h3_res,)), sel)
         if view == "Hexagons":
             table = hexagons_for_role(raw, role=ui.role(), k=k)
             m_layers.append(lambda m: lc.add_hexagons(m, table, k=k))
@@ -116,7 +100,7 @@ with ui.domain_errors(), right:
                                     max(round(sel.total_tonnes / 20, -1), 1.0))
         min_t = st.number_input("Core tonnes (t/yr)", min_value=0.001,
                                 key="conc_min_cluster_t")
-        found = _compute(("clusters", *qkey, (eps, min_t)), sel)
+        found = ui.concentration_layer(("clusters", *qkey, (eps, min_t)), sel)
         table, withheld = clusters_for_role(found, role=ui.role(), k=k)
         if withheld:
             st.caption(f"{withheld} clusters of fewer than {k} producers are not shown.")
