@@ -49,6 +49,9 @@ if report is not None:
     m2.metric("Imported", f"{report.imported:,}")
     m3.metric("Already present", f"{report.duplicates:,}")
     m4.metric("Rejected", f"{report.rejected:,}")
+    st.caption(f"{report.sites_added:,} new member sites · {report.contacts_added:,} new contact "
+               "people (personal data: practitioners only) · read as "
+               f"{report.format or 'table'}, {report.encoding or 'n/a'}.")
     if report.errors:
         st.subheader("Rows to correct")
         st.caption("Each problem with its file row number (the header is row 1). Rejected rows "

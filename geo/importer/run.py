@@ -32,6 +32,7 @@ import shapely
 
 from geo.errors import ImportFileError
 from geo.export import neutralise_formulas
+from geo.importer.contacts import contact_headers, contacts_from_rows
 from geo.importer.headers import HeaderMatch, match_headers
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
 from geo.importer.validate import Validation, validate_rows
@@ -79,6 +80,8 @@ class ImportReport:
         The store's import batch.
     resolved : int
         Earlier rejects that this import corrected.
+    contacts_added : int
+        New contact people stored for the sites (personal data, practitioners only).
     """
 
     file_name: str
@@ -101,6 +104,7 @@ class ImportReport:
     dry_run: bool = False
     batch_id: int | None = None
     resolved: int = 0
+    contacts_added: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (without the rejects frame)."""
@@ -113,7 +117,7 @@ class ImportReport:
             "ignored_columns": list(self.ignored_columns), "header_units": self.header_units,
             "encoding": self.encoding, "delimiter": self.delimiter, "format": self.format,
             "sha256": self.sha256, "dry_run": self.dry_run, "batch_id": self.batch_id,
-            "resolved": self.resolved,
+            "resolved": self.resolved, "contacts_added": self.contacts_added,
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -278,8 +282,11 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
     existing = (store.sites(programme, include_archived=True) if store is not None
                 else gpd.GeoDataFrame({"site_id": []}, geometry=[], crs=WGS84))
     new_rows_imported = 0
+    contact_cols = contact_headers([str(c) for c in frame.columns])
+    contacts = pd.DataFrame()
     if len(clean):
         site_id, sites, first_new = _sites(clean, existing, programme, name)
+        contacts = contacts_from_rows(frame, site_id, contact_cols)
         resources = _resources(clean, site_id)
         site_only_new = int((first_new & ~clean["is_resource"]).sum())
         resolves = (frame.loc[clean.index, "_reject_key"].astype("str").tolist()
@@ -300,12 +307,14 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
                                       provenance=provenance, resolves=resolves)
         new_rows_imported, dups = outcome.imported, outcome.duplicates
         batch_id, sites_added, resolved = outcome.batch_id, outcome.sites_added, outcome.resolved
+        contacts_added = store.add_contacts(programme, contacts) if len(contacts) else 0
     else:
         stored = (store.existing_import_keys(programme, resources["import_key"])
                   if store is not None and resources is not None else set())
         dups = len(stored)
         new_rows_imported = n_res - dups
         sites_added = 0 if sites is None else len(sites)
+        contacts_added = 0
     site_only = len(clean) - n_res
     reported = valid.errors[["row", "column", "field", "value", "message"]]
     if "name" not in match.fields:  # one error for the header, not one per row
@@ -316,10 +325,12 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
         duplicates=dups + (site_only - site_only_new), rejected=len(rejects),
         errors=reported.to_dict("records"),
         rejects=rejects, sites_added=sites_added, columns=dict(match.fields),
-        extra_columns=match.extras, ignored_columns=tuple(match.duplicates),
+        extra_columns=tuple(c for c in match.extras if c not in contact_cols.values()),
+        ignored_columns=tuple(match.duplicates),
         header_units=dict(match.units), encoding=frame.attrs.get("encoding", ""),
         delimiter=frame.attrs.get("delimiter", ""), format=frame.attrs.get("format", ""),
-        sha256=sha, dry_run=store is None or dry_run, batch_id=batch_id, resolved=resolved)
+        sha256=sha, dry_run=store is None or dry_run, batch_id=batch_id, resolved=resolved,
+        contacts_added=contacts_added)
 
 
 def _grouped_errors(errors: pd.DataFrame, rows: pd.Series) -> list[list[dict[str, Any]]]:

@@ -24,6 +24,7 @@ from geo.store.migrate import upgrade
 from geo.store.reads import read_programme, read_sites
 from geo.store.tables import ImportBatch, ProgrammeRow, Resource, Site
 from geo.store.writes import (
+    add_contacts,
     archive_missing,
     create_programme,
     find_programme,
@@ -352,6 +353,14 @@ class Store:
                    f"({sorted(n for _, n in found)!r}); pass programme=… to say which.")
             raise StoreError(msg)
         return int(found[0][0])
+
+    def add_contacts(self, programme: str, contacts: pd.DataFrame) -> int:
+        """Add contacts (``CONTACT_COLUMNS``) to stored sites, skipping known ``contact_id``.
+
+        Returns the number added. Contacts are personal data: shown to practitioners only.
+        """
+        with self._tx("add contacts") as conn:
+            return add_contacts(conn, require_programme(conn, programme), contacts)
 
     def update_site_location(self, site_id: str, lon: float | None, lat: float | None,
                              precision: str,

@@ -31,6 +31,7 @@ from geo.store.tables import (
 )
 
 __all__ = [
+    "add_contacts",
     "archive_missing",
     "bulk_insert",
     "create_programme",
@@ -262,6 +263,26 @@ def replace_contacts(conn: Connection, pid: int, contacts: pd.DataFrame,
     for col in ("name", "role", "email", "phone"):
         rows[col] = frame[col]
     bulk_insert(conn, Contact, rows.assign(programme_id=pid))
+
+
+def add_contacts(conn: Connection, pid: int, contacts: pd.DataFrame) -> int:
+    """Add contacts whose ``contact_id`` is not stored yet; returns how many were added."""
+    if contacts.empty:
+        return 0
+    frame = _with_columns(contacts, CONTACT_COLUMNS)
+    known = _key_ids(conn, Contact, "contact_key", pid)
+    frame = frame[~frame["contact_id"].astype(str).isin(list(known))].drop_duplicates(
+        "contact_id")
+    if frame.empty:
+        return 0
+    rows = pd.DataFrame({"contact_key": frame["contact_id"].astype(str),
+                         "site_id": _site_ids(frame["site_id"],
+                                              _key_ids(conn, Site, "site_key", pid),
+                                              "contacts")})
+    for col in ("name", "role", "email", "phone"):
+        rows[col] = frame[col]
+    bulk_insert(conn, Contact, rows.assign(programme_id=pid))
+    return len(rows)
 
 
 def _site_ids(keys: pd.Series, site_ids: dict[str, int], what: str) -> pd.Series:
