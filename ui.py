@@ -177,7 +177,7 @@ def road_graph() -> RoadGraph | None:
         return _pbf_graph(str(pbf), pbf.stat().st_mtime)
     if settings().online_osm:
         prog = programme()
-        bounds = _located_bounds(prog.sites)
+        bounds = located_bounds(prog.sites)
         if bounds != WORLD_BOUNDS:
             from geo.errors import OfflineError
 
@@ -223,7 +223,7 @@ def _demo_base_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 WORLD_BOUNDS: Final = (-170.0, -58.0, 170.0, 75.0)
 
 
-def _located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+def located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     """Bounds of the located features of ``frames``; the world where nothing is located."""
     boxes = []
     for f in frames:
@@ -242,7 +242,7 @@ def base_map(*, bounds: Sequence[float] | None = None) -> folium.Map:
 
     prog = programme()
     if bounds is None:
-        bounds = _located_bounds(prog.sites, prog.parks)
+        bounds = located_bounds(prog.sites, prog.parks)
     landuse, roads = _landuse_and_roads(programme_name())
     return _base_map(bounds=bounds, settings=settings(), roads=roads, landuse=landuse,
                      source=prog.notes.get("source", ""))

@@ -45,3 +45,24 @@ def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
         f'<div style="position:absolute;bottom:24px;left:8px;z-index:999;background:#fff;'
         f'padding:4px 6px;font:11px sans-serif;border-radius:4px">{legend}</div>'))
     return len(located)
+
+
+def add_reference_places(m: folium.Map, places: gpd.GeoDataFrame, *,
+                         name: str = "Towns (GeoNames)") -> int:
+    """Towns as small grey dots with their names, for orientation where no base map exists.
+
+    Returns the number drawn. GeoNames data is CC BY 4.0 (attribution added to the map).
+    """
+    from layers.base import _Attribution
+
+    if places.empty:
+        return 0
+    data = frame_to_geojson(places, columns=["name"])
+    folium.GeoJson(
+        data, name=name,
+        marker=folium.CircleMarker(radius=3, weight=0, fill=True, fill_color="#6b6b6b",
+                                   fill_opacity=0.8),
+        tooltip=tooltip(data, ["name"], ["Town"]),
+    ).add_to(m)
+    _Attribution("Towns: GeoNames (CC BY 4.0)").add_to(m)
+    return len(places)

@@ -14,10 +14,11 @@ from geo.geocode import (
     gazetteer_from_parks,
     geocode_frame,
 )
+from geo.geocode.reference import placement_bounds, places_in_bounds
 from geo.importer import read_table
 from geo.programme import PRECISIONS, precision_rank
 from layers.base import add_parks
-from layers.quality import add_sites_by_precision
+from layers.quality import add_reference_places, add_sites_by_precision
 
 st.title("Locate records")
 prog = ui.programme()
@@ -88,8 +89,12 @@ with tab_manual:
         labels = dict(zip(sites["site_id"], sites["name"], strict=True))
         sid = st.selectbox("Site to place", list(labels), key="gc_manual_site",
                            format_func=lambda s: f"{labels[s]} ({s})")
-        st.caption("Click the map where the site is, then confirm.")
-        m = ui.base_map()
+        site = sites[sites["site_id"] == sid].iloc[0]
+        view = placement_bounds(site.to_dict(), ui.located_bounds(sites, prog.parks))
+        st.caption("Click the map where the site is, then confirm — or type its coordinates. "
+                   "Grey dots are towns (GeoNames) for orientation.")
+        m = ui.base_map(bounds=view)
+        add_reference_places(m, places_in_bounds(view))
         add_sites_by_precision(m, sites)
         clicked = ui.show_map(m, key="gc_manual_map", height=420,
                               returned_objects=["last_clicked"]).get("last_clicked")
@@ -97,6 +102,17 @@ with tab_manual:
                                  key="gc_manual_go"):
             ui.store().update_site_location(sid, clicked["lng"], clicked["lat"], "manual",
                                             "set by hand")
+            ui.programme_changed()
+            st.success("Placed by hand: later batch runs will not move it.")
+        c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        lat = c1.number_input("Latitude (°N)", -90.0, 90.0, value=None, format="%.6f",
+                              key="gc_manual_lat")
+        lon = c2.number_input("Longitude (°E)", -180.0, 180.0, value=None, format="%.6f",
+                              key="gc_manual_lon")
+        if c3.button("Place at these coordinates", key="gc_manual_typed",
+                     disabled=lat is None or lon is None):
+            with ui.domain_errors():
+                ui.store().update_site_location(sid, lon, lat, "manual", "set by hand")
             ui.programme_changed()
             st.success("Placed by hand: later batch runs will not move it.")
 

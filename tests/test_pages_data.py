@@ -106,3 +106,34 @@ def test_imported_programme_is_located_on_the_geocode_page(tmp_path: Path) -> No
     assert abs(sites.loc["Brum Metals"].geometry.y - 52.4856) < 0.001
     assert sites.loc["Karhula Timber", "location_precision"] in {"town", "district"}
     assert sites.loc["Nowhere Ltd", "location_precision"] == "not_found"
+
+
+def test_typed_placement_is_manual_and_survives_a_batch_run(tmp_path: Path) -> None:
+    """Coordinates typed on the page place the site 'by hand'; a later batch run keeps them."""
+    from geo.importer import import_file
+    from geo.store import open_store
+
+    csv = tmp_path / "m.csv"
+    csv.write_text("Company,City,Country,Have/Want,EWC code,Quantity,Unit\n"
+                   "Typed Place Oy,Kotka,FI,have,150101,12,t/yr\n", encoding="utf-8")
+    store = open_store()
+    assert import_file(csv, store=store, programme="Typed test").imported == 1
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["viewer_role"] = "practitioner"
+    at.session_state["programme_name"] = "Typed test"
+    at.switch_page("pages/geocode.py").run()
+    assert not at.exception, at.exception
+    at.number_input(key="gc_manual_lat").set_value(60.5012)
+    at.number_input(key="gc_manual_lon").set_value(26.9123).run()
+    at.button(key="gc_manual_typed").click().run()
+    assert not at.exception, at.exception
+    site = store.load_programme("Typed test").sites.iloc[0]
+    assert site["location_precision"] == "manual"
+    assert (round(site.geometry.x, 4), round(site.geometry.y, 4)) == (26.9123, 60.5012)
+
+    at.button(key="gc_run").click().run()  # the batch finds "Kotka" as a town…
+    assert not at.exception, at.exception
+    site = store.load_programme("Typed test").sites.iloc[0]
+    assert site["location_precision"] == "manual"  # …but never moves a hand placement
+    assert round(site.geometry.x, 4) == 26.9123
