@@ -389,10 +389,20 @@ def clusters_for_role(clusters: gpd.GeoDataFrame, *, role: Role, k: int
 
     Practitioners see all. Other viewers see only clusters of at least ``k`` producers: a
     smaller cluster's footprint and centre would point at the companies themselves, so it
-    is left out entirely (and counted) rather than greyed out.
+    is left out entirely (and counted) rather than greyed out. Viewers also lose the
+    per-chapter tonnages (``tonnes_ch*``, and the figures in ``chapters``): a chapter's
+    tonnes inside a cluster can come from a single company even when the cluster has many.
     """
     if can_see_companies(role):
         return clusters, 0
     k = check_k(k)
     keep = pd.to_numeric(clusters["producers"], errors="coerce").fillna(0) >= k
-    return clusters[keep].reset_index(drop=True), int((~keep).sum())
+    shown = clusters[keep].reset_index(drop=True)
+    per_chapter = [c for c in shown.columns
+                   if str(c).startswith("tonnes_ch") or c == "tonnes_no_chapter"]
+    shown = shown.drop(columns=per_chapter)
+    if "chapters" in shown.columns:
+        shown["chapters"] = [  # codes only, in code order (tonnage order would rank them)
+            "; ".join(sorted(p.split(":")[0].strip() for p in str(text).split(";") if p.strip()))
+            for text in shown["chapters"]]
+    return shown, int((~keep).sum())

@@ -141,3 +141,22 @@ def test_weighted_dbscan_agrees_with_sklearn() -> None:
     # the same partition of core points (cluster numbers may differ)
     pairs = set(zip(ours[core].tolist(), theirs[core].tolist(), strict=True))
     assert len(pairs) == len(set(ours[core].tolist())) == len(set(theirs[core].tolist()))
+
+
+def test_viewers_see_no_per_chapter_tonnage_of_a_cluster() -> None:
+    """A chapter's tonnes inside a big cluster can be one company's: viewers get none of them."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.clusters import clusters_for_role
+
+    clusters = pd.DataFrame({"cluster_id": [1], "name": ["Cluster 1"], "tonnes": [100.0],
+                             "producers": [5], "tonnes_ch02": [90.0], "tonnes_ch15": [10.0],
+                             "main_chapter": ["02"], "chapters": ["02: 90 t; 15: 10 t"]})
+    shown, withheld = clusters_for_role(clusters, role="viewer", k=3)
+    assert withheld == 0 and shown.loc[0, "tonnes"] == 100.0
+    assert not [c for c in shown.columns if str(c).startswith("tonnes_ch")]
+    assert shown.loc[0, "chapters"] == "02; 15"
+    assert not np.any(shown.astype(str).apply(lambda c: c.str.contains("90")).to_numpy())
+    practitioner, _ = clusters_for_role(clusters, role="practitioner", k=3)
+    assert practitioner.loc[0, "tonnes_ch15"] == 10.0
