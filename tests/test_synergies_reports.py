@@ -171,3 +171,21 @@ def test_formula_like_text_is_written_as_text(demo_programme) -> None:  # type: 
     values = [c.value for row in wb["Synergies"].iter_rows() for c in row]
     assert "'=HYPERLINK(\"x\")" in values
     assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+
+
+def test_viewer_sankey_links_each_rest_on_k_producers() -> None:
+    """Every link a viewer sees sums at least k producers (a link can be one company's even
+    when both its nodes have many); fates keep their detail and tonnes are conserved."""
+    from geo.demo import load_demo_programme
+    from geo.synergies.lifecycle import empty_book
+    from geo.synergies.reports import conservation_errors, sankey_data
+
+    prog = load_demo_programme()
+    for k in (2, 3, 5):
+        viewer = sankey_data(prog, empty_book(), role="viewer", k=k)
+        assert (viewer.links["producers"] >= k).all(), viewer.links
+        assert (viewer.nodes["producers"] >= k).all()
+        assert conservation_errors(viewer).empty
+        assert viewer.nodes["label"].str.contains("landfill").any()  # fate detail kept
+    practitioner = sankey_data(prog, empty_book(), role="practitioner", k=3)
+    assert (practitioner.links["producers"] < 3).any()  # the rule is what removes them

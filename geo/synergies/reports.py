@@ -135,7 +135,8 @@ class SankeyData:
 
     ``nodes``: ``node`` (position), ``label``, ``column`` (0 root, 1 stream, 2 stage/fate),
     ``tonnes_in``, ``tonnes_out``, ``producers``. ``links``: ``source``, ``target`` (node
-    positions), ``tonnes``. ``notes``: what was left out and why.
+    positions), ``tonnes``, ``producers`` (distinct producing sites behind the link).
+    ``notes``: what was left out and why.
     """
 
     nodes: pd.DataFrame
@@ -171,6 +172,43 @@ def _merge_small(labels: pd.Series, producer: pd.Series, k: int, other: str) -> 
     return out
 
 
+def _protect_links(flows: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Re-route small links until every stream, sink and stream → sink link has ≥ k producers.
+
+    Nodes of at least ``k`` producers can still meet in a link that only one company feeds.
+    Such a link's flows are routed through "other streams" (keeping their stage or fate), and
+    only if that link is still small, to "other outcomes"; a node that falls below ``k`` is
+    merged again. Merging never hides a figure, so nothing can be recovered by subtraction.
+    """
+    flows = flows.copy()
+    for _ in range(10_000):
+        flows["stream"] = _merge_small(flows["stream"], flows["site_id"], k, OTHER_STREAMS)
+        flows["sink"] = _merge_small(flows["sink"], flows["site_id"], k, OTHER_SINKS)
+        n = flows.groupby(["stream", "sink"])["site_id"].nunique()
+        small = n[n < k].sort_values()
+        if small.empty:
+            return flows
+        stream, sink = small.index[0]
+        rows = (flows["stream"] == stream) & (flows["sink"] == sink)
+        if stream != OTHER_STREAMS:
+            flows.loc[rows, "stream"] = OTHER_STREAMS
+        elif sink != OTHER_SINKS:
+            flows.loc[rows, "sink"] = OTHER_SINKS
+        else:  # "other → other" is small: fold in the smallest link touching either
+            near = n[((n.index.get_level_values(0) == OTHER_STREAMS)
+                      | (n.index.get_level_values(1) == OTHER_SINKS))
+                     & ~((n.index.get_level_values(0) == OTHER_STREAMS)
+                         & (n.index.get_level_values(1) == OTHER_SINKS))].sort_values()
+            if near.empty:
+                break
+            s2, t2 = near.index[0]
+            rows = (flows["stream"] == s2) & (flows["sink"] == t2)
+            flows.loc[rows, ["stream", "sink"]] = [OTHER_STREAMS, OTHER_SINKS]
+    # Fallback (not reached in practice): one link holding the whole pool.
+    flows["stream"], flows["sink"] = OTHER_STREAMS, OTHER_SINKS
+    return flows
+
+
 def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue | None = None,
                 role: Role = "practitioner", k: int = 3) -> SankeyData:
     """The resource pool as a Sankey: All haves → stream → synergy stage or current fate.
@@ -179,7 +217,8 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
     ----------
     role, k : viewer role and the confidentiality ``k``
         For viewers who may not see companies, streams and sinks with fewer than ``k``
-        producing sites are merged.
+        producing sites are merged, and so are streams whose link to a sink rests on fewer
+        than ``k`` producers: every figure a viewer sees sums at least ``k`` producers.
 
     Raises
     ------
@@ -212,8 +251,7 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
             msg = (f"The resource pool has fewer than {k} producers, so no breakdown can be "
                    "shown to viewers; ask a practitioner for the report.")
             raise ConfidentialityError(msg)
-        flows["stream"] = _merge_small(flows["stream"], flows["site_id"], k, OTHER_STREAMS)
-        flows["sink"] = _merge_small(flows["sink"], flows["site_id"], k, OTHER_SINKS)
+        flows = _protect_links(flows, k)
     order = {s: i for i, s in enumerate(STAGES)}
     sinks = sorted(flows["sink"].unique(),
                    key=lambda s: (not s.startswith("In synergy"),
@@ -224,11 +262,15 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
     column = [0] + [1] * len(streams) + [2] * len(sinks)
     pos = {lab: i for i, lab in enumerate(labels)}
     root = flows.groupby("stream", sort=False)["tonnes"].sum()
-    mid = flows.groupby(["stream", "sink"], sort=False)["tonnes"].sum().reset_index()
+    mid = (flows.groupby(["stream", "sink"], sort=False)
+           .agg(tonnes=("tonnes", "sum"), producers=("site_id", "nunique")).reset_index())
+    root_producers = flows.groupby("stream", sort=False)["site_id"].nunique()
     links = pd.concat([
-        pd.DataFrame({"source": 0, "target": root.index.map(pos), "tonnes": root.to_numpy()}),
+        pd.DataFrame({"source": 0, "target": root.index.map(pos), "tonnes": root.to_numpy(),
+                      "producers": root_producers[root.index].to_numpy()}),
         pd.DataFrame({"source": mid["stream"].map(pos), "target": mid["sink"].map(pos),
-                      "tonnes": mid["tonnes"].to_numpy()}),
+                      "tonnes": mid["tonnes"].to_numpy(),
+                      "producers": mid["producers"].to_numpy()}),
     ], ignore_index=True)
     tin = links.groupby("target")["tonnes"].sum()
     tout = links.groupby("source")["tonnes"].sum()
