@@ -300,12 +300,14 @@ class Catalogue:
         msg = (
             f"Unknown waste code {code!r}: expected a code of {self._name()} such as {example}"
             f"{'; close matches: ' + ', '.join(map(repr, close)) if close else ''}. "
-            "Fix: correct the code, or find it with Catalogue.search(text)."
+            "Fix: correct the code, or look it up by words in the catalogue (Browse page, "
+            "or geo.catalogue.load_catalogue().search(text))."
         )
         raise CatalogueError(msg)
 
     def _name(self) -> str:
-        return f"catalogue {str(self.source)!r}" if self.source else "the catalogue"
+        # The file's name, not its server path: messages are shown to users.
+        return f"the catalogue {self.source.name!r}" if self.source else "the catalogue"
 
     def _unknown_selector_message(self, unknown: list[str]) -> str:
         candidates = list(self._groups) + list(self._level)
@@ -318,7 +320,8 @@ class Catalogue:
         return (
             f"Unknown waste selector(s) {'; '.join(hints)}: expected an entry code (e.g. "
             f"'150102'), a chapter ('02'), a subchapter ('0203') or a stream group ({groups}) "
-            f"of {self._name()}. Fix: use one of those; Catalogue.search(text) finds codes."
+            f"of {self._name()}. Fix: use one of those (a code may be written with spaces, "
+            "e.g. '15 01 02')."
         )
 
     def _normaliser(self) -> Callable[[object], str | None]:

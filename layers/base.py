@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSET_URL_PREFIX",
+    "GeoJson",
     "add_parks",
     "add_sites",
     "base_map",
@@ -133,6 +134,24 @@ def frame_to_geojson(gdf: gpd.GeoDataFrame, *, columns: Sequence[str] = (),
     sub = _round_coords(sub[~(sub.geometry.isna() | sub.geometry.is_empty)], decimals)
     data: dict[str, Any] = json.loads(sub.to_json(na="null", drop_id=True))
     return data
+
+
+class GeoJson(folium.GeoJson):  # type: ignore[misc]
+    """``folium.GeoJson`` that accepts a layer without features.
+
+    Folium refuses to render a tooltip or popup on an empty feature collection ("The field
+    … is not available in the data"), which a filter matching nothing produces; every layer
+    of the app is built with this class so an empty selection draws an empty layer instead.
+    """
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        features = (data.get("features") if isinstance(data, dict)
+                    else None if isinstance(data, str) else getattr(data, "empty", None))
+        empty = features is True or (isinstance(features, list) and not features)
+        if empty:
+            kwargs.pop("tooltip", None)
+            kwargs.pop("popup", None)
+        super().__init__(data, *args, **kwargs)
 
 
 def tooltip(data: dict[str, Any], fields: Sequence[str],

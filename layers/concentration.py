@@ -21,7 +21,7 @@ from jinja2 import Template
 from geo.hexagons import H3_BASE_RES, cells_for_points, hexagon_totals, parent_cells
 from geo.hotspots import BIN_LABELS
 from geo.raster_export import ColourScale, ramp_colour
-from layers.base import escape_text, frame_to_geojson
+from layers.base import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -140,7 +140,7 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
                                                             strict=True)],
         "records": ["—" if s else _fmt(v) for v, s in zip(hexes["records"], sup, strict=True)],
     }, geometry=hexes.geometry.values, crs=hexes.crs)
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "cell", "tonnes", "producers", "records"],
                          decimals=5),
         name=name,
@@ -168,7 +168,7 @@ def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str = "Hot spot
         "fill": drawn["gi_bin"].map(HOTSPOT_COLOURS), "label": drawn["label"].astype(str),
         "z": [f"{z:.2f}" for z in drawn["gi_z"]] if "gi_z" in drawn else "—",
     }, geometry=drawn.geometry.values, crs=hot.crs)
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "label", "z"], decimals=5), name=name,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
                                   "weight": 0.4, "fillOpacity": 0.8},
@@ -192,13 +192,13 @@ def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
     }, geometry=clusters.geometry.values, crs=clusters.crs)
     cols = ["name", "tonnes", "producers", "chapters"]
     aliases = ["Cluster", "Tonnes", "Producers", "By chapter"]
-    folium.GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name="Footprints",
+    GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name="Footprints",
                    style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
                                              "fillColor": "#9e9ac8", "fillOpacity": 0.25},
                    tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     centres = text.set_geometry(gpd.points_from_xy(clusters["centre_lon"],
                                                    clusters["centre_lat"], crs=4326))
-    folium.GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name="Centres",
+    GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name="Centres",
                    marker=folium.CircleMarker(radius=6, weight=2, color="#ffffff", fill=True,
                                               fill_color=CLUSTER_COLOUR, fill_opacity=1.0),
                    tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
@@ -219,7 +219,7 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *, k: int,
         "producers": ["—" if s else _fmt(v) for v, s in zip(parks["producers"], sup,
                                                             strict=True)],
     }, geometry=parks.geometry.values, crs=parks.crs)
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "name", "tonnes", "producers"], decimals=5),
         name=name,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#54278f",
@@ -296,7 +296,7 @@ def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
 def _add_points(m: folium.Map, frame: gpd.GeoDataFrame, fields: list[str], *,
                 name: str) -> folium.GeoJson:
     """One GeoJson of circle markers sized by the ``r`` property."""
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=[*fields, "r"], decimals=5), name=name,
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
                                    fill_color="#08519c", fill_opacity=0.85),

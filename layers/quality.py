@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 
 from geo.programme import PRECISIONS
-from layers.base import frame_to_geojson, tooltip
+from layers.base import GeoJson, frame_to_geojson, tooltip
 
 __all__ = ["PRECISION_COLOURS", "add_sites_by_precision"]
 
@@ -28,7 +28,7 @@ def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
     located["location_precision"] = located["location_precision"].fillna("not_found")
     cols = [c for c in ("name", "location_precision", "location_source") if c in located]
     data = frame_to_geojson(located, columns=cols)
-    folium.GeoJson(
+    GeoJson(
         data,
         name=name,
         marker=folium.CircleMarker(radius=6, weight=1, color="#333333", fill=True,
@@ -58,7 +58,7 @@ def add_reference_places(m: folium.Map, places: gpd.GeoDataFrame, *,
     if places.empty:
         return 0
     data = frame_to_geojson(places, columns=["name"])
-    folium.GeoJson(
+    GeoJson(
         data, name=name,
         marker=folium.CircleMarker(radius=3, weight=0, fill=True, fill_color="#6b6b6b",
                                    fill_opacity=0.8),

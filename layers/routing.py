@@ -17,7 +17,7 @@ from branca.element import Element
 from folium.utilities import JsCode
 from shapely.geometry import Point
 
-from layers.base import frame_to_geojson
+from layers.base import GeoJson, frame_to_geojson
 
 if TYPE_CHECKING:
     from geo.routing.problem import Depot
@@ -49,7 +49,7 @@ def add_routes(m: folium.Map, lines: gpd.GeoDataFrame, *, name: str = "Routes") 
     """Route lines, one colour per vehicle and day, with a tooltip of the route's figures."""
     cols = [c for c in ("route", "stops", "trips", "distance_km", "duration_h", "method")
             if c in lines.columns]
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(lines, columns=[*cols, "colour"]),
         name=name,
         style_function=lambda f: {"color": f["properties"]["colour"], "weight": 5,
@@ -90,7 +90,7 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
             style = {"marker": folium.CircleMarker(radius=6, weight=1.5, color="#ffffff",
                                                    fill=True, fill_opacity=0.95),
                      "style_function": lambda f: {"fillColor": f["properties"]["colour"]}}
-        layer = folium.GeoJson(
+        layer = GeoJson(
             frame_to_geojson(frame, columns=list(dict.fromkeys(cols))),
             name=name if numbered else f"{name} skipped",
             popup=folium.GeoJsonPopup(fields=fields, aliases=_aliases(fields)),
@@ -106,7 +106,7 @@ def add_depot(m: folium.Map, depot: Depot) -> folium.GeoJson:
     frame = gpd.GeoDataFrame({"depot": [f"Depot: {depot.name}"]},
                              geometry=[Point(depot.lon, depot.lat)], crs=4326)
     style: dict[str, Any] = {"fillColor": "#111111"}
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=["depot"]),
         name="Depot",
         marker=folium.CircleMarker(radius=11, weight=3, color="#ffffff", fill=True,

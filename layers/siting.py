@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers.base import frame_to_geojson
+from layers.base import GeoJson, frame_to_geojson
 
 __all__ = [
     "RULE_COLOURS",
@@ -56,7 +56,7 @@ def add_screened_candidates(m: folium.Map, sites: gpd.GeoDataFrame, *,
     drawn["outcome"] = drawn["failed_rule"].replace("", "passes").map(
         lambda r: r if r == "passes" else f"removed by the {r.replace('_', ' ')} rule")
     cols = ["name", "outcome"]
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(drawn, columns=[*cols, "colour"]),
         name="Candidates (siting rules)",
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
@@ -81,7 +81,7 @@ def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
     ranked["feedstock"] = ranked["feedstock_t"].round(0)
     cols = [c for c in ("rank", "name", "score_pts", "feedstock", "suppliers", "status")
             if c in ranked.columns]
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(ranked, columns=[*cols, "colour", "r"]),
         name="Ranked sites",
         marker=folium.CircleMarker(radius=6, weight=1.5, color="#ffffff", fill=True,
@@ -111,7 +111,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         c["t_yr"] = np.where((c["suppliers"] >= k) | show_names, c["tonnes_per_year"].round(0),
                              np.nan)
         cols = ["plant", "suppliers", "t_yr"]
-        out.append(folium.GeoJson(
+        out.append(GeoJson(
             frame_to_geojson(c, columns=[*cols, "colour"]), name="Catchments",
             style_function=lambda f: {"color": f["properties"]["colour"], "weight": 2,
                                       "fillColor": f["properties"]["colour"],
@@ -123,7 +123,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         f["colour"] = f["plant"].map(colour)
         f["km"] = f["haul_km"].round(2)
         cols = ["supplier", "plant", "tonnes_per_year", "km"] if show_names else ["plant", "km"]
-        out.append(folium.GeoJson(
+        out.append(GeoJson(
             frame_to_geojson(f, columns=[*cols, "colour"]), name="Supplier → plant",
             style_function=lambda x: {"color": x["properties"]["colour"], "weight": 2,
                                       "opacity": 0.7},
@@ -132,7 +132,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
     p["colour"] = p["plant"].map(colour)
     p["t_yr"] = np.where((p["suppliers"] >= k) | show_names, p["tonnes_per_year"].round(0), np.nan)
     cols = ["plant", "name", "suppliers", "t_yr"]
-    out.append(folium.GeoJson(
+    out.append(GeoJson(
         frame_to_geojson(p, columns=[*cols, "colour"]), name="Best sites",
         marker=folium.CircleMarker(radius=12, weight=3, color="#ffffff", fill=True,
                                    fill_opacity=1.0),
@@ -151,7 +151,7 @@ def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: boo
     frame = suppliers.copy()
     frame["label"] = "Supplier"
     fields = cols or ["label"]
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=fields), name="Suppliers",
         marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff", fill=True,
                                    fill_color="#333333", fill_opacity=0.9),
@@ -169,7 +169,7 @@ def add_competitors(m: folium.Map, competitors: gpd.GeoDataFrame, *, show_names:
     if not show_names:
         frame["name"] = "Existing plant"
     cols = ["name", "source"]
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(frame, columns=cols), name="Competing plants",
         marker=folium.CircleMarker(radius=9, weight=3, color="#d7191c", fill=False),
         tooltip=folium.GeoJsonTooltip(fields=cols, aliases=["Existing plant", "From"]))

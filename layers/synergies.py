@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from layers.base import escape_text, frame_to_geojson
+from layers.base import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
     from geo.synergies.reports import SankeyData
@@ -67,7 +67,7 @@ def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
                            route=drawable["from_name"].fillna(drawable["from"]).astype(str)
                            + " → " + drawable["to_name"].fillna(drawable["to"]).astype(str))
     cols = ["route", "synergies", "tonnes", "stage", "codes", "width"]
-    layer = folium.GeoJson(
+    layer = GeoJson(
         frame_to_geojson(data, columns=cols),
         name=name,
         style_function=lambda f: {"color": STAGE_COLOURS.get(f["properties"]["stage"], "#555"),
@@ -102,7 +102,7 @@ def add_match_lines(m: folium.Map, matches: pd.DataFrame, sites: gpd.GeoDataFram
         matches.loc[ok, ["rank", "have_site", "want_site", "basis", "score", "distance_km"]]
         .reset_index(drop=True), geometry=shapely.linestrings(coords), crs=4326)
     cols = ["rank", "have_site", "want_site", "basis", "score", "distance_km"]
-    folium.GeoJson(
+    GeoJson(
         frame_to_geojson(lines, columns=cols), name=name,
         style_function=lambda f: {"color": BASIS_COLOURS.get(f["properties"]["basis"], "#555"),
                                   "weight": 3, "opacity": 0.8, "dashArray": "6 4"},

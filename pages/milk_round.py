@@ -80,7 +80,9 @@ with st.form("mr_form"):
         limit = st.slider("Solver time (s)", 1, 60, 5, key="mr_time")
     submitted = st.form_submit_button("Plan rounds", type="primary", key="mr_submit")
 
-if submitted:
+if submitted and not (accepts and days):
+    st.error("Choose a day in both *Weekdays producers accept* and *Days to plan*.")
+elif submitted:
     bar = st.progress(0.0, text="Building the travel-time matrix…")
     with ui.domain_errors():
         fleet = Fleet.from_factors(vehicles=int(vehicles), capacity=float(capacity),
@@ -94,7 +96,7 @@ if submitted:
                               tw_end_s=hours[1] * 3600, weekdays=tuple(accepts),
                               optional=optional, value_per_unit=value)
         st.session_state["mr_result"] = plan_milk_round(
-            prog, query, depot_from_site(prog, depot_id), fleet, days=tuple(days) or ("mon",),
+            prog, query, depot_from_site(prog, depot_id), fleet, days=tuple(days),
             graph=ui.road_graph(), options=SolverOptions(time_limit_s=float(limit)),
             progress=lambda p: bar.progress(p.fraction, text=(
                 f"Planning ({p.phase}): {p.elapsed_s:.0f} of {p.time_limit_s:.0f} s · best "
@@ -105,7 +107,6 @@ if submitted:
 if (result := st.session_state.get("mr_result")) is None:
     st.info("Choose producers, depot and fleet, then **Plan rounds**.")
     st.stop()
-
 plan = result.plan
 if plan.instance.method != "road":
     st.warning("No road network here: distances are straight-line × 1.3 estimates.")

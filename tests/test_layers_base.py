@@ -90,3 +90,15 @@ def test_empty_layers_render() -> None:
     _, n = add_sites(m, empty)
     assert n == 0
     assert "leaflet" in m.get_root().render()
+
+
+def test_empty_layer_with_tooltip_renders() -> None:
+    """A filter matching nothing gives an empty layer, not folium's 'field not available' error."""
+    import folium
+
+    from layers.base import GeoJson
+
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
+    GeoJson({"type": "FeatureCollection", "features": []},
+            tooltip=folium.GeoJsonTooltip(fields=["label"])).add_to(m)
+    assert "leaflet" in m.get_root().render()

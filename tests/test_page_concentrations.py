@@ -87,3 +87,10 @@ def test_cluster_pick_zooms_and_table_is_sorted_by_tonnes(page: AppTest) -> None
     assert table["tonnes"].is_monotonic_decreasing and len(table) >= 1
     page.selectbox(key="conc_cluster").set_value(table["name"].iloc[0]).run()
     assert not page.exception, page.exception
+
+
+def test_hot_spots_with_nothing_significant_render(page: AppTest) -> None:
+    """At a coarse resolution no cell is significant: the map draws, no exception."""
+    page.radio(key="conc_view").set_value("Hot spots").run()
+    page.selectbox(key="conc_h3_res").set_value(4).run()
+    assert not page.exception, page.exception

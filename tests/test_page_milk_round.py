@@ -108,3 +108,11 @@ def _plan_and_check(pg, blocked: list[str], app_url: str) -> None:  # type: igno
     assert counts["lines"] >= 1, counts  # at least one route along the roads
     assert "1" in labels and len(labels) >= 5, labels  # numbered stops
     assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked
+
+
+def test_no_weekday_is_explained_in_the_widgets_words(page: AppTest) -> None:
+    """Emptying the accepted weekdays names the widget to fix, not a producer's internals."""
+    page.multiselect(key="mr_accepts").set_value([])
+    page.button(key="mr_submit").click().run()
+    assert not page.exception, page.exception
+    assert any("Weekdays producers accept" in e.value for e in page.error)
