@@ -7,6 +7,7 @@ this module caches and renders.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -297,7 +298,9 @@ def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: 
     for col, fmt in zip(cols, chosen, strict=False):
         label, make, mime = makers[fmt]
         with col:
-            st.download_button(label, data=make(frame), file_name=f"{stem}.{fmt}", mime=mime,
+            # A callable is run only when the button is clicked: no export work per rerun.
+            st.download_button(label, data=functools.partial(make, frame),
+                               file_name=f"{stem}.{fmt}", mime=mime,
                                key=f"{key}_{fmt}", width="stretch")
 
 
