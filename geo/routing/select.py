@@ -233,6 +233,21 @@ def depot_from_park(programme: Programme, park_id: str) -> Depot:
     return Depot(name=f"{row['name']} (park)", lon=float(pt.x), lat=float(pt.y))
 
 
+def _located(programme: Programme, direction: str, stream: tuple[str, ...],
+             catalogue: Catalogue | None) -> pd.DataFrame:
+    """Located records of one direction, of the stream's codes when a stream is given."""
+    res = resources_with_sites(programme)
+    res = res[(res["direction"] == direction) & res.geometry.notna() & ~res.geometry.is_empty]
+    if stream:
+        if catalogue is None:
+            from geo.catalogue import load_catalogue
+
+            catalogue = load_catalogue()
+        res = res[catalogue.normalise_codes(res["ewc_code"]).isin(
+            catalogue.codes_matching(stream))]
+    return res
+
+
 def suggest_depot(programme: Programme, stream: tuple[str, ...], *,
                   catalogue: Catalogue | None = None) -> str | None:
     """The located site with the largest *want* of the stream (a reprocessor), if any.
@@ -243,15 +258,7 @@ def suggest_depot(programme: Programme, stream: tuple[str, ...], *,
     >>> suggest_depot(load_demo_programme(), ("organics",))
     'KAR-S012'
     """
-    res = resources_with_sites(programme)
-    res = res[(res["direction"] == "want") & res.geometry.notna() & ~res.geometry.is_empty]
-    if stream:
-        if catalogue is None:
-            from geo.catalogue import load_catalogue
-
-            catalogue = load_catalogue()
-        res = res[catalogue.normalise_codes(res["ewc_code"]).isin(
-            catalogue.codes_matching(stream))]
+    res = _located(programme, "want", stream, catalogue)
     if res.empty:
         return None
     totals = res.groupby("site_id")["tonnes_per_year"].sum()
@@ -275,16 +282,8 @@ def cluster_sites(programme: Programme, stream: tuple[str, ...], *, eps_m: float
     """
     from geo.clusters import label_clusters
 
-    res = resources_with_sites(programme)
-    res = res[(res["direction"] == "have") & res["tonnes_per_year"].notna()
-              & res.geometry.notna() & ~res.geometry.is_empty]
-    if stream:
-        if catalogue is None:
-            from geo.catalogue import load_catalogue
-
-            catalogue = load_catalogue()
-        res = res[catalogue.normalise_codes(res["ewc_code"]).isin(
-            catalogue.codes_matching(stream))]
+    res = _located(programme, "have", stream, catalogue)
+    res = res[res["tonnes_per_year"].notna()]
     if res.empty:
         return {}
     labels = label_clusters(res, eps_m=eps_m, min_tonnes=min_tonnes)
