@@ -429,7 +429,7 @@ def housing_relaxation(profile_json: str, source: str, *, resolution: int, progr
 
 @st.cache_resource(max_entries=4, show_spinner="Preparing the records…")
 def _prepared(name: str, version: int) -> Any:
-    from geo.concentration import prepare_resources
+    from geo.concentrations.selection import prepare_resources
 
     _ = name, version  # cache key
     return prepare_resources(_current())
@@ -447,7 +447,7 @@ def concentration_layer(key: tuple[object, ...], _selection: Any) -> Any:
     ``key`` is ``(kind, *query key, params)`` with kind ``heat``, ``catchment``,
     ``hexagons`` or ``clusters``; the query key identifies ``_selection`` (not hashed).
     """
-    from geo import concentration as conc
+    from geo.concentrations import selection as conc
 
     kind, params = key[0], cast("tuple[Any, ...]", key[-1])
     if kind == "heat":

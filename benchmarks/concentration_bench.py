@@ -40,15 +40,15 @@ from sklearn.cluster import DBSCAN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo import concentration as conc
+from geo.concentrations import selection as conc
 from geo.catalogue import load_catalogue
-from geo.catchment import CatchmentParams, catchment_by_group, catchment_surface
-from geo.clusters import ClusterParams, cluster_labels
-from geo.density import KDEParams, kde_surface
-from geo.hexagons import hexagons_for_role, parent_cells
-from geo.hotspots import hot_spots
+from geo.concentrations.within_radius import CatchmentParams, catchment_by_group, catchment_surface
+from geo.concentrations.clusters import ClusterParams, cluster_labels
+from geo.concentrations.density import KDEParams, kde_surface
+from geo.concentrations.hexagons import hexagons_for_role, parent_cells
+from geo.concentrations.hotspots import hot_spots
 from geo.programme import RESOURCE_COLUMNS, SITE_COLUMNS, Programme, empty_programme
-from geo.raster_export import display_image
+from geo.concentrations.raster import display_image
 from layers.base import base_map
 from layers.concentration import add_heat, add_hexagons
 

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from geo.routing.instances import BenchmarkInstance
+    from benchmarks.formats.vrplib import BenchmarkInstance
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -90,7 +90,7 @@ def _reference_pyvrp(bench: BenchmarkInstance, limit: float) -> float:
 
 def bench_solver(folder: Path, limit: float, *, scaling: str, reference: bool,
                  only: set[str]) -> tuple[float, float, int, int]:
-    from geo.routing.instances import read_instance
+    from benchmarks.formats.vrplib import read_instance
     from geo.routing.solve import SolverOptions, solve_instance
 
     bks = {r["instance"]: (r["kind"], float(r["bks"]))

@@ -64,7 +64,7 @@ def _milp_reference(dist: np.ndarray, p: int, limit_s: float) -> tuple[float, fl
 
 def bench_pmedian(folder: Path, *, only: set[str], time_limit: float,
                   milp_limit: float) -> None:
-    from geo.siting.orlib import read_orlib_pmed
+    from benchmarks.formats.orlib import read_orlib_pmed
     from geo.siting.pmedian import PMedianParams, _Instance, solve_pmedian
 
     optima = {r["instance"]: float(r["optimum"])
@@ -198,7 +198,7 @@ def bench_screening(sepa: Path) -> None:
     import pyproj
     from scipy.spatial import cKDTree
 
-    from geo.density import Grid
+    from geo.concentrations.density import Grid
     from geo.siting.screening import screen_grid, separated_top_cells
 
     crs = pyproj.CRS.from_epsg(27700)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import concentration as conc
+from geo.concentrations import selection as conc
 from geo.catalogue import load_catalogue
-from geo.clusters import clusters_for_role
-from geo.hexagons import hexagons_for_role
-from geo.hotspots import hot_spots_from_hexagons
+from geo.concentrations.clusters import clusters_for_role
+from geo.concentrations.hexagons import hexagons_for_role
+from geo.concentrations.hotspots import hot_spots_from_hexagons
 from geo.programme import PRECISIONS
-from geo.raster_export import display_image, surface_to_geotiff_bytes, surface_to_png_zip_bytes
+from geo.concentrations.raster import display_image, surface_to_geotiff_bytes, surface_to_png_zip_bytes
 from layers import concentration as lc
 from layers.base import add_parks
 

@@ -61,7 +61,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 
     A module may override it with its own server (e.g. one started on seeded data).
     """
-    from tests.browser_support import require_browser, running_app
+    from tests.browser.support import require_browser, running_app
 
     require_browser()
     with running_app(tmp_path_factory.mktemp("app")) as url:
@@ -71,7 +71,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 @pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
     """Headless Debian Chromium driven by Playwright (no browser download), one per session."""
-    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
+    from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, require_browser
 
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -85,7 +85,7 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def page(browser, app_url: str):  # type: ignore[no-untyped-def]
     """A fresh page that may reach only the app; yields (page, blocked URLs)."""
-    from tests.browser_support import offline_page
+    from tests.browser.support import offline_page
 
     with offline_page(browser, app_url) as pair:
         yield pair

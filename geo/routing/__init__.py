@@ -16,7 +16,7 @@ The flow, one module per step:
 - :mod:`~geo.routing.runsheet`, :mod:`~geo.routing.kpis`, :mod:`~geo.routing.geometry` —
   run sheets (CSV, Excel, GPX), KPIs against every producer driving itself, and route lines.
 - :mod:`~geo.routing.pipeline` — the whole job for the page and the CLI.
-- :mod:`~geo.routing.instances` — VRPLIB/Solomon benchmark instances into the same path.
+- :mod:`~benchmarks.formats.vrplib` — VRPLIB/Solomon benchmark instances into the same path.
 
 Names are imported lazily, so that solver worker processes start without geopandas.
 """
@@ -67,7 +67,6 @@ _EXPORTS: dict[str, str] = {
     "stop_points": "geometry",
     "MilkRoundResult": "pipeline",
     "plan_milk_round": "pipeline",
-    "read_instance": "instances",
 }
 
 __all__ = [
@@ -102,7 +101,6 @@ __all__ = [
     "parse_clock",
     "plan_milk_round",
     "producers_from_programme",
-    "read_instance",
     "road_matrices",
     "route_lines",
     "route_summary",

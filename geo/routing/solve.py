@@ -53,7 +53,6 @@ from geo.errors import RoutingError
 from geo.routing.explain import skipped_reasons
 from geo.routing.plan import PlannedRoute, RoutingPlan, SkippedStop, Visit
 from geo.routing.problem import DAY_S, WEEKDAYS
-from geo.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,6 +63,7 @@ __all__ = ["Encoding", "SolveProgress", "SolverOptions", "encode", "solve_instan
 
 logger = logging.getLogger(__name__)
 
+_WORKER: Final = Path(__file__).with_name("worker.py")
 _MAX_SMALL_UNIT: Final = 8
 """The cheaper of the per-metre and per-second costs becomes at most this many units."""
 
@@ -240,16 +240,17 @@ def _objective(solution: Solution) -> float:
 
 def _start_workers(data: ProblemData, seeds: tuple[int, ...], deadline: float,
                    folder: Path) -> list[tuple[subprocess.Popen[bytes], Path]]:
-    """Start one ``python -m geo.routing._worker`` process per seed."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT),
-                                                    env.get("PYTHONPATH", "")) if p)
+    """Start one worker process per seed (:mod:`geo.routing.worker`, run as a script).
+
+    The worker file is run by path with ``-P`` (its folder is not put on ``sys.path``), so the
+    package ``geo.routing`` and its geopandas imports are not loaded: only PyVRP is.
+    """
     jobs = []
     for s in seeds:
         src, dst = folder / f"in-{s}.pkl", folder / f"out-{s}.pkl"
         src.write_bytes(pickle.dumps((data, s, deadline)))
-        proc = subprocess.Popen([sys.executable, "-m", "geo.routing._worker", str(src), str(dst)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([sys.executable, "-P", str(_WORKER), str(src), str(dst)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         jobs.append((proc, dst))
     return jobs
 

@@ -4,7 +4,7 @@ Where no road network covers the study area (a whole country), every cell of a m
 scored from straight-line distances: the supply whose straight-line distance × detour factor
 is within the haul limit (a disc of radius ``limit / detour``), and the tonne-kilometres to
 bring it in — two FFT convolutions of the binned tonnage (with a disc and with a
-distance-weighted disc, :func:`geo.catchment.disc_kernel`). Positions are exact to half a
+distance-weighted disc, :func:`geo.concentrations.within_radius.disc_kernel`). Positions are exact to half a
 cell. The figures are labelled ``method="straight-line"``.
 
 Top cells bunch together (neighbours of a good cell are good too), so
@@ -22,8 +22,8 @@ import pyproj
 from scipy import signal
 from scipy.spatial import cKDTree
 
-from geo.catchment import disc_kernel
-from geo.density import Grid, bin_tonnes, grid_for_points
+from geo.concentrations.within_radius import disc_kernel
+from geo.concentrations.density import Grid, bin_tonnes, grid_for_points
 from geo.errors import SitingError
 from geo.network import DEFAULT_DETOUR_FACTOR
 

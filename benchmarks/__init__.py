@@ -1,0 +1,1 @@
+"""Benchmarks: figures beside a reference run in the same process (see RESULTS.md)."""

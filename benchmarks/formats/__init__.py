@@ -1,0 +1,1 @@
+"""Readers of public benchmark file formats (OR-Library p-median, VRPLIB/Solomon)."""

@@ -1,0 +1,210 @@
+"""``python -m geo site-score``: score candidate sites for a reprocessing technology.
+
+Examples::
+
+    python -m geo site-score --profile anaerobic_digestion --residential-m 100
+    python -m geo site-score --profile wood_biomass_chp --candidates hexagons --top 10 \\
+        --p 2 --objective capacitated --out siting/
+
+The embedded Karhula demo programme, its OSM land use and its road network are used unless
+``--programme`` names a stored programme (then ``--pbf`` gives its roads; without one the
+straight-line stand-in is used and labelled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo.errors import SymbiosisError
+
+if TYPE_CHECKING:
+    from geo.siting.catchments import BestSites
+    from geo.siting.pipeline import SiteFinderRun
+
+__all__ = ["main_site_score", "main_siting"]
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from geo.siting.locate import OBJECTIVES
+    from geo.siting.pipeline import CANDIDATE_SOURCES
+    from geo.siting.scoring import CRITERIA
+
+    p = argparse.ArgumentParser(prog="python -m geo site-score",
+                                description="Score candidate sites for a technology profile.")
+    p.add_argument("--profile", default="anaerobic_digestion",
+                   help="profile id (see --list)")
+    p.add_argument("--profiles-file", default="", help="a JSON file of profiles")
+    p.add_argument("--list", action="store_true", help="list the profiles and exit")
+    p.add_argument("--candidates", default="parks", choices=list(CANDIDATE_SOURCES))
+    p.add_argument("--upload", default="", help="GeoJSON/GeoPackage of candidate points or "
+                   "parcels (with --candidates user)")
+    p.add_argument("--resolution", type=int, default=10, help="H3 resolution of the grid")
+    rules = p.add_argument_group("override the profile")
+    rules.add_argument("--residential-m", type=float, default=None)
+    rules.add_argument("--land-ha", type=float, default=None)
+    rules.add_argument("--road-m", type=float, default=None, help="max distance to a main road")
+    rules.add_argument("--haul-km", type=float, default=None)
+    rules.add_argument("--min-t", type=float, default=None, help="minimum throughput t/yr")
+    rules.add_argument("--max-t", type=float, default=None, help="maximum throughput t/yr")
+    for c in CRITERIA:
+        p.add_argument(f"--w-{c}", type=float, default=None, help=f"weight of {c}")
+    p.add_argument("--top", type=int, default=10, help="rows of the ranking to print")
+    p.add_argument("--p", type=int, default=0, help="also choose the best P plants")
+    p.add_argument("--objective", default="p-median", choices=list(OBJECTIVES))
+    p.add_argument("--role", default="", choices=["", "practitioner", "viewer"],
+                   help="viewer role (default: SYMBIOMAP_ROLE)")
+    p.add_argument("--programme", default="", help="stored programme name (default: demo)")
+    p.add_argument("--pbf", default="", help=".osm.pbf road network file")
+    p.add_argument("--out", default="", help="folder for ranking, plants, flows, catchments "
+                   "(CSV, Excel, GeoPackage) and the memo (Markdown, HTML)")
+    p.add_argument("--json", action="store_true", help="print the top rows as JSON")
+    return p
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    rules: dict[str, object] = {}
+    if args.residential_m is not None:
+        rules["min_residential_distance_m"] = args.residential_m
+    if args.road_m is not None:
+        rules["max_main_road_distance_m"] = args.road_m
+    if rules:
+        changes["rules"] = rules
+    for arg, field in (("land_ha", "land_ha"), ("haul_km", "max_haul_km"),
+                       ("min_t", "min_throughput_t"), ("max_t", "max_throughput_t")):
+        if getattr(args, arg) is not None:
+            changes[field] = getattr(args, arg)
+    return changes
+
+
+def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dict[str, float],
+                                             str, bool]:
+    import geopandas as gpd
+
+    from geo.cli.milk_round import _programme_and_graph
+    from geo.siting.candidates import siting_layers
+    from geo.siting.catchments import best_sites_from_scored
+    from geo.siting.pipeline import candidate_set, run_site_finder
+    from geo.siting.profiles import load_profiles
+    from geo.siting.scoring import CRITERIA, ScoreWeights, weight_sensitivity
+
+    profiles = load_profiles(args.profiles_file or None)
+    if args.profile not in profiles:
+        msg = f"Unknown profile {args.profile!r}; choose one of {sorted(profiles)}."
+        raise SymbiosisError(msg)
+    profile = profiles[args.profile].with_changes(**_overrides(args))
+    prog, graph = _programme_and_graph(args)
+    landuse = roads = None
+    if not args.programme:
+        from geo.demo import demo_region
+
+        region = demo_region()
+        landuse, roads = region.landuse, region.roads
+    elif graph is not None:
+        roads = graph.edges
+    uploaded = gpd.read_file(args.upload) if args.upload else None
+    cands = candidate_set(prog, args.candidates, landuse=landuse, resolution=args.resolution,
+                          uploaded=uploaded)
+    defaults = ScoreWeights()
+    weights = ScoreWeights(**{c: (getattr(args, f"w_{c}") if getattr(args, f"w_{c}") is not None
+                                  else getattr(defaults, c)) for c in CRITERIA})
+    layers = siting_layers(prog.parks, landuse=landuse, roads=roads)
+    run = run_site_finder(prog, profile, cands, layers, graph=graph, weights=weights)
+    sites = run.scored.sites
+    _, summary = weight_sensitivity(run.scored.criteria, weights,
+                                    viable=sites["viable"].to_numpy(bool))
+    best = best_sites_from_scored(run.scored, run.suppliers, args.p,
+                                  objective=args.objective) if args.p else None
+    return run, best, summary, prog.name, prog.illustrative
+
+
+def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
+           ranking: object, role: str, k: int) -> list[Path]:
+    from geo import export
+
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, bytes] = {
+        "ranking.csv": export.to_csv_bytes(ranking),
+        "ranking.xlsx": export.to_excel_bytes(ranking),
+        "ranking.gpkg": export.to_geopackage_bytes(ranking, layer="ranking"),
+        "memo.md": memo_md.encode("utf-8"),
+        "memo.html": memo_html.encode("utf-8"),
+    }
+    if best is not None:
+        from geo.siting.catchments import best_sites_for_role
+
+        plants, flows, catchments = best_sites_for_role(best, role=role, k=k)  # type: ignore[arg-type]
+        for name, frame in (("plants", plants), ("flows", flows), ("catchments", catchments)):
+            files[f"{name}.csv"] = export.to_csv_bytes(frame)
+            files[f"{name}.gpkg"] = export.to_geopackage_bytes(frame, layer=name)
+    written = []
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        written.append(out / name)
+    return written
+
+
+def main_siting(argv: list[str]) -> int:
+    """Score, print the ranking (and the best P plants); write files with ``--out``."""
+    args = _parser().parse_args(argv)
+    if args.list:
+        from geo.siting.profiles import load_profiles
+
+        for pid, prof in load_profiles(args.profiles_file or None).items():
+            print(f"{pid:<24} {prof.name} ({prof.min_throughput_t:,.0f}–"
+                  f"{prof.max_throughput_t:,.0f} t/yr, haul ≤ {prof.max_haul_km:g} km)")
+        return 0
+    from geo.confidentiality import can_see_companies
+    from geo.settings import get_settings
+    from geo.siting.catchments import best_sites_for_role
+    from geo.siting.finder import ranking_for_role, suppliers_in_reach
+    from geo.siting.memo import memo_blocks, memo_html, memo_markdown
+    from geo.siting.scoring import describe_sensitivity
+
+    settings = get_settings()
+    role = args.role or settings.role
+    try:
+        run, best, summary, name, illustrative = _run(args)
+    except SymbiosisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sites = run.scored.sites
+    if can_see_companies(role):
+        sites = sites.assign(supplier_names=suppliers_in_reach(run.scored, run.suppliers))
+    ranking = ranking_for_role(sites, role=role, k=settings.k_anonymity)
+    cols = ["rank", "name", "score", "c_feedstock", "c_haul", "c_security", "c_market",
+            "c_competition", "feedstock_t", "suppliers", "mean_haul_km", "status"]
+    top = ranking[ranking["rank"].notna()].head(args.top)[[c for c in cols if c in ranking]]
+    if args.json:
+        print(json.dumps({"profile": run.profile.id, "method": run.scored.method,
+                          "sensitivity": summary,
+                          "top": json.loads(top.to_json(orient="records"))}))
+    else:
+        note = "" if run.scored.method == "road" else " (straight-line × detour: no road network)"
+        print(f"{run.profile.name} — {name}{note}")
+        print(run.screen.explain())
+        print(top.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        print(describe_sensitivity(summary))
+        if best is not None:
+            plants = best_sites_for_role(best, role=role, k=settings.k_anonymity)[0]
+            print(f"Best sites — {best.describe()}")
+            print(plants.drop(columns="geometry").to_string(index=False))
+    if args.out:
+        blocks = memo_blocks(run, role=role, k=settings.k_anonymity,
+                             programme_name=name, illustrative=illustrative, best=best,
+                             sensitivity=summary)
+        written = _write(Path(args.out), best, memo_md=memo_markdown(blocks),
+                         memo_html=memo_html(blocks), ranking=ranking, role=role,
+                         k=settings.k_anonymity)
+        print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
+    return 0
+
+
+main_site_score = main_siting

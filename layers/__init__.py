@@ -1,0 +1,1 @@
+"""Folium map layers built from the results of ``geo/`` (no Streamlit here)."""

@@ -1,0 +1,149 @@
+"""Helpers for real-browser tests: run the app, drive Debian's Chromium with Playwright.
+
+Every request that is not to the local app is blocked and recorded, so a test proves the page
+works with no internet at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.paths import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def require_browser() -> None:
+    """Skip (or fail in CI, where SYMBIOMAP_REQUIRE_BROWSER=1) when no browser is available."""
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("playwright (pip install playwright)")
+    if missing:
+        msg = "browser test needs " + ", ".join(missing)
+        if os.environ.get("SYMBIOMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free local port; yield its base URL."""
+    port = _free_port()
+    env = {**os.environ, "SYMBIOMAP_DATA_DIR": str(data_dir),
+           "SYMBIOMAP_NOMINATIM": "0", "SYMBIOMAP_ONLINE_OSM": "0"}
+    log = (data_dir / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError((data_dir / "streamlit.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("the app did not start within 90 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@dataclass
+class OfflinePage:
+    """A Playwright page whose requests outside the app are blocked and recorded."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+
+
+def map_frame(page, *, timeout_ms: int = 120_000):  # type: ignore[no-untyped-def]
+    """The first st_folium iframe whose Leaflet map has been created."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            with contextlib.suppress(Exception):
+                if frame.evaluate("() => !!document.querySelector('.leaflet-container')"
+                                  " && typeof window.L !== 'undefined'"):
+                    return frame
+        page.wait_for_timeout(500)
+    raise AssertionError("no Leaflet map appeared on the page")
+
+
+COUNT_LAYERS_JS = """
+() => {
+  const maps = Object.keys(window)
+    .filter(k => k.startsWith('map_') && window[k] && window[k].eachLayer);
+  const out = {maps: maps.length, points: 0, polygons: 0, lines: 0, images: 0, tiles: 0};
+  for (const k of maps) {
+    window[k].eachLayer(l => {
+      if (l instanceof L.ImageOverlay) out.images++;
+      if (l instanceof L.TileLayer) out.tiles++;
+      if (!l.feature) return;
+      const t = l.feature.geometry && l.feature.geometry.type;
+      if (t === 'Point') out.points++;
+      else if (t && t.includes('Polygon')) out.polygons++;
+      else if (t && t.includes('LineString')) out.lines++;
+    });
+  }
+  return out;
+}
+"""
+
+
+@contextlib.contextmanager
+def offline_page(browser, app_url: str, *, width: int = 1400,  # type: ignore[no-untyped-def]
+                 height: int = 1100) -> Iterator[tuple[object, list[str]]]:
+    """A new page that may reach only the app at ``app_url``; yields (page, blocked URLs)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    blocked: list[str] = []
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith((app_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(request.url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    try:
+        yield ctx.new_page(), blocked
+    finally:
+        ctx.close()

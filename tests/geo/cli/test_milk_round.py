@@ -1,0 +1,43 @@
+"""Tests of ``python -m geo milk-round`` (geo.cli.milk_round)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from geo.cli.milk_round import main_milkround
+
+
+def test_cli_plans_the_demo_and_writes_files(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The demo organics round is planned and written as CSV, Excel, GPX, GeoJSON and KPIs."""
+    code = main_milkround(["--stream", "organics", "--depot", "KAR-S012", "--vehicles", "2",
+                           "--capacity-t", "15", "--days", "mon,wed", "--time-limit", "1",
+                           "--seeds", "0", "--out", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Milk round from" in out and "vehicle distance" in out
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {"run_sheet.csv", "run_sheet.xlsx", "routes.gpx", "routes.geojson",
+                     "kpis.csv", "left_out.csv"}
+    ET.fromstring((tmp_path / "routes.gpx").read_bytes())
+    geo = json.loads((tmp_path / "routes.geojson").read_text())
+    assert geo["features"] and geo["features"][0]["geometry"]["type"] == "LineString"
+
+
+def test_cli_reports_an_oversize_pickup_and_fails(capsys) -> None:  # type: ignore[no-untyped-def]
+    """Too small a vehicle gives exit code 1 and the producers with their pickups."""
+    code = main_milkround(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "2",
+                           "--time-limit", "0.5", "--seeds", "0"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "larger than one vehicle (2.00 t)" in err
+
+
+def test_cli_json_output(capsys) -> None:  # type: ignore[no-untyped-def]
+    """--json prints the KPIs as machine-readable records."""
+    code = main_milkround(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
+                           "--vehicles", "3", "--time-limit", "0.5", "--seeds", "0", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert data["feasible"] and data["served"] > 5
+    assert {k["metric"] for k in data["kpis"]} >= {"vehicle distance", "CO2e"}

@@ -1,0 +1,162 @@
+"""Tests of tonnage-weighted resource clusters (geo.concentrations.clusters)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import pytest
+from shapely.geometry import Point
+
+from geo.concentrations.clusters import (
+    ClusterParams,
+    cluster_labels,
+    clusters_for_role,
+    clusters_from_arrays,
+    find_clusters,
+    label_clusters,
+)
+from geo.errors import CRSError, SymbiosisError
+
+UTM35 = pyproj.CRS.from_epsg(32635)
+TO_WGS = pyproj.Transformer.from_crs(UTM35, 4326, always_xy=True)
+
+
+def _two_groups() -> gpd.GeoDataFrame:
+    """Group A: 4 producers, 1,000 t; group B (30 km east): 3 producers, 600 t; a lone 5 t."""
+    rows = []
+    for i, (dx, dy) in enumerate([(0, 0), (200, 0), (0, 200), (150, 150)]):
+        rows.append(("A", i, 500_000 + dx, 6_700_000 + dy, 250.0, "020304"))
+    for i, (dx, dy) in enumerate([(0, 0), (300, 0), (0, 300)]):
+        rows.append(("B", i, 530_000 + dx, 6_700_000 + dy, 200.0, "150102" if i else "020101"))
+    rows.append(("N", 0, 515_000, 6_720_000, 5.0, "020304"))
+    lon, lat = TO_WGS.transform([r[2] for r in rows], [r[3] for r in rows])
+    return gpd.GeoDataFrame({
+        "site_id": [f"{r[0]}{r[1]}" for r in rows], "tonnes_per_year": [r[4] for r in rows],
+        "ewc_code": [r[5] for r in rows]},
+        geometry=[Point(a, b) for a, b in zip(lon, lat, strict=True)], crs=4326)
+
+
+def test_two_planted_groups_give_two_clusters_with_the_right_totals() -> None:
+    """Two well-separated groups are two clusters: 1,000 t / 4 producers and 600 t / 3."""
+    cl = find_clusters(_two_groups(), eps_m=1000, min_tonnes=300)
+    assert len(cl) == 2
+    assert cl["tonnes"].tolist() == pytest.approx([1000.0, 600.0])
+    assert cl["producers"].tolist() == [4, 3]
+    assert cl["cluster_id"].tolist() == [1, 2]
+    assert cl.loc[1, "tonnes_ch15"] == pytest.approx(400.0)
+    assert cl.loc[1, "tonnes_ch02"] == pytest.approx(200.0)
+    assert cl.loc[0, "main_chapter"] == "02"
+    assert cl.crs.to_epsg() == 4326
+
+
+def test_footprint_contains_members_and_centre_is_weighted() -> None:
+    """Each footprint covers its members; the centre is their tonnage-weighted mean."""
+    gdf = _two_groups()
+    cl = find_clusters(gdf, eps_m=1000, min_tonnes=300)
+    members_a = gdf[gdf["site_id"].str.startswith("A")]
+    assert cl.geometry.iloc[0].contains(members_a.union_all())
+    assert cl.loc[0, "centre_lon"] == pytest.approx(members_a.geometry.x.mean(), abs=1e-6)
+    assert cl.loc[0, "centre_lat"] == pytest.approx(members_a.geometry.y.mean(), abs=1e-6)
+
+
+def test_groups_below_min_tonnes_are_not_clusters() -> None:
+    """With a core threshold above group B's 600 t, only group A remains."""
+    cl = find_clusters(_two_groups(), eps_m=1000, min_tonnes=700)
+    assert cl["tonnes"].tolist() == pytest.approx([1000.0])
+
+
+def test_pooled_bins_give_the_same_clusters() -> None:
+    """Pooling places into bins (the path for huge programmes) finds the same two groups."""
+    gdf = _two_groups()
+    x, y = pyproj.Transformer.from_crs(4326, UTM35, always_xy=True).transform(
+        gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy())
+    w = gdf["tonnes_per_year"].to_numpy()
+    exact = cluster_labels(x, y, w, params=ClusterParams(eps_m=1000, min_tonnes=300))
+    pooled = cluster_labels(x, y, w, params=ClusterParams(eps_m=1000, min_tonnes=300,
+                                                          bin_m=250))
+    np.testing.assert_array_equal(exact, pooled)
+    cl = clusters_from_arrays(np.asarray(x), np.asarray(y), w, crs=UTM35,
+                              params=ClusterParams(eps_m=1000, min_tonnes=300, bin_m=250),
+                              producers=np.arange(len(w)))
+    assert cl["tonnes"].tolist() == pytest.approx([1000.0, 600.0])
+
+
+def test_labels_are_aligned_with_the_records() -> None:
+    """label_clusters keeps the index: group A is 1, B is 2, the lone record 0."""
+    gdf = _two_groups().set_index("site_id")
+    labels = label_clusters(gdf, eps_m=1000, min_tonnes=300)
+    assert labels["A0"] == 1 and labels["B2"] == 2 and labels["N0"] == 0
+
+
+@pytest.mark.parametrize("kwargs", [{"eps_m": 0}, {"eps_m": 600_000}, {"min_tonnes": 0},
+                                    {"min_tonnes": -5}])
+def test_bad_parameters_are_refused(kwargs: dict[str, float]) -> None:
+    """A zero/absurd radius or a non-positive core tonnage is refused."""
+    with pytest.raises(SymbiosisError):
+        ClusterParams(**kwargs)
+
+
+def test_viewers_do_not_see_clusters_of_fewer_than_k_producers() -> None:
+    """A viewer with k=4 sees group A (4 producers) and not group B (3)."""
+    cl = find_clusters(_two_groups(), eps_m=1000, min_tonnes=300)
+    shown, withheld = clusters_for_role(cl, role="viewer", k=4)
+    assert shown["producers"].tolist() == [4] and withheld == 1
+    assert len(clusters_for_role(cl, role="practitioner", k=4)[0]) == 2
+
+
+def test_records_must_be_located_and_have_a_crs() -> None:
+    """No CRS, or records without a location, are refused with the fix."""
+    gdf = _two_groups()
+    with pytest.raises(CRSError):
+        find_clusters(gdf.set_crs(None, allow_override=True), eps_m=1000, min_tonnes=300)
+    gdf.loc[0, "geometry"] = None
+    with pytest.raises(SymbiosisError, match="no location"):
+        find_clusters(gdf, eps_m=1000, min_tonnes=300)
+
+
+def test_one_record_gives_one_cluster_or_none() -> None:
+    """A single record is a cluster when it reaches min_tonnes on its own, else none."""
+    one = _two_groups().iloc[[0]]
+    assert len(find_clusters(one, eps_m=500, min_tonnes=100)) == 1
+    assert len(find_clusters(one, eps_m=500, min_tonnes=1000)) == 0
+
+
+def test_weighted_dbscan_agrees_with_sklearn() -> None:
+    """On random weighted points the vectorised DBSCAN finds sklearn's cores and partition."""
+    from sklearn.cluster import DBSCAN
+
+    from geo.concentrations.clusters import weighted_dbscan
+
+    rng = np.random.default_rng(11)
+    pts = np.vstack([rng.normal(c, 300, (60, 2)) for c in ((0, 0), (5000, 0), (0, 6000))])
+    pts = np.vstack([pts, rng.uniform(-3000, 9000, (80, 2))])
+    w = rng.lognormal(2, 1, len(pts))
+    ours = weighted_dbscan(pts[:, 0], pts[:, 1], w, eps_m=400, min_tonnes=60)
+    db = DBSCAN(eps=400, min_samples=1).fit(pts, sample_weight=w / 60)
+    core = np.zeros(len(pts), bool)
+    core[db.core_sample_indices_] = True
+    theirs = db.labels_
+    assert ((ours >= 0) == (theirs >= 0)).all()
+    # the same partition of core points (cluster numbers may differ)
+    pairs = set(zip(ours[core].tolist(), theirs[core].tolist(), strict=True))
+    assert len(pairs) == len(set(ours[core].tolist())) == len(set(theirs[core].tolist()))
+
+
+def test_viewers_see_no_per_chapter_tonnage_of_a_cluster() -> None:
+    """A chapter's tonnes inside a big cluster can be one company's: viewers get none of them."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.concentrations.clusters import clusters_for_role
+
+    clusters = pd.DataFrame({"cluster_id": [1], "name": ["Cluster 1"], "tonnes": [100.0],
+                             "producers": [5], "tonnes_ch02": [90.0], "tonnes_ch15": [10.0],
+                             "main_chapter": ["02"], "chapters": ["02: 90 t; 15: 10 t"]})
+    shown, withheld = clusters_for_role(clusters, role="viewer", k=3)
+    assert withheld == 0 and shown.loc[0, "tonnes"] == 100.0
+    assert not [c for c in shown.columns if str(c).startswith("tonnes_ch")]
+    assert shown.loc[0, "chapters"] == "02; 15"
+    assert not np.any(shown.astype(str).apply(lambda c: c.str.contains("90")).to_numpy())
+    practitioner, _ = clusters_for_role(clusters, role="practitioner", k=3)
+    assert practitioner.loc[0, "tonnes_ch15"] == 10.0

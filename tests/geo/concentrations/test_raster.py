@@ -1,0 +1,85 @@
+"""Tests of raster exports: GeoTIFF, PNG + world file, web-map image (geo.concentrations.raster)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pyproj
+import pytest
+from rasterio.io import MemoryFile
+
+from geo.concentrations.density import KDEParams, kde_surface
+from geo.concentrations.raster import (
+    ColourScale,
+    display_image,
+    surface_to_geotiff_bytes,
+    surface_to_png_zip_bytes,
+    write_surface_files,
+)
+
+UTM35 = pyproj.CRS.from_epsg(32635)
+
+
+@pytest.fixture
+def surface():  # type: ignore[no-untyped-def]
+    """A heat surface of three records near Kotka (UTM 35N)."""
+    return kde_surface(np.array([500_000.0, 501_000.0, 503_000.0]),
+                       np.array([6_710_000.0, 6_710_500.0, 6_709_000.0]),
+                       np.array([100.0, 50.0, 10.0]), crs=UTM35,
+                       params=KDEParams(bandwidth_m=600))
+
+
+def test_geotiff_round_trips_values_crs_and_units(surface) -> None:  # type: ignore[no-untyped-def]
+    """The GeoTIFF holds the same figures, CRS, transform and units as the surface."""
+    with MemoryFile(surface_to_geotiff_bytes(surface)) as mem, mem.open() as src:
+        np.testing.assert_allclose(src.read(1), surface.values, rtol=1e-6)
+        assert src.crs.to_epsg() == 32635
+        assert src.transform == surface.transform
+        assert src.tags()["units"] == "t/yr per km²"
+
+
+def test_png_zip_has_world_file_placing_the_first_pixel(surface) -> None:  # type: ignore[no-untyped-def]
+    """The world file's last two lines are the centre of the top-left pixel in metres."""
+    with zipfile.ZipFile(io.BytesIO(surface_to_png_zip_bytes(surface, stem="heat"))) as z:
+        assert {"heat.png", "heat.pgw", "heat.prj", "heat_legend.csv"} <= set(z.namelist())
+        lines = [float(v) for v in z.read("heat.pgw").decode().split()]
+        assert z.read("heat.png")[:8] == b"\x89PNG\r\n\x1a\n"
+    g = surface.grid
+    assert lines[0] == pytest.approx(g.cell_m) and lines[3] == pytest.approx(-g.cell_m)
+    assert lines[4] == pytest.approx(g.x0 + g.cell_m / 2)
+    assert lines[5] == pytest.approx(g.y1 - g.cell_m / 2)
+
+
+def test_display_image_is_small_and_placed_in_degrees(surface) -> None:  # type: ignore[no-untyped-def]
+    """The overlay PNG is compact and its bounds enclose the records in lat/lon."""
+    img = display_image(surface)
+    (s, w), (n, e) = img.bounds
+    assert s < 60.5 < n and w < 27.0 < e  # 500 km E in UTM 35N is the 27°E meridian
+    assert len(img.png) < 50_000
+    assert img.data_url().startswith("data:image/png;base64,")
+    assert img.scale.vmax == pytest.approx(float(np.nanmax(surface.values)))
+
+
+def test_hidden_cells_never_set_the_legend_maximum(surface) -> None:  # type: ignore[no-untyped-def]
+    """Masking the peak (a hidden cell) lowers the legend's top to the largest shown figure."""
+    vals = surface.values.copy()
+    vals[vals == vals.max()] = np.nan
+    from dataclasses import replace
+
+    masked = replace(surface, values=vals)
+    assert display_image(masked).scale.vmax == pytest.approx(float(np.nanmax(vals)))
+
+
+def test_colour_scale_inverts() -> None:
+    """value_at(position(v)) gives v back on each scale."""
+    for scale in ("linear", "sqrt", "log"):
+        cs = ColourScale(vmax=1000.0, scale=scale)  # type: ignore[arg-type]
+        assert cs.value_at(float(cs.position(np.array([250.0]))[0])) == pytest.approx(250.0)
+
+
+def test_write_surface_files(tmp_path, surface) -> None:  # type: ignore[no-untyped-def]
+    """The CLI writer creates the GeoTIFF, PNG, world file and projection."""
+    names = {p.name for p in write_surface_files(surface, tmp_path, stem="heat")}
+    assert {"heat.tif", "heat.png", "heat.pgw", "heat.prj"} <= names
