@@ -99,7 +99,7 @@ def _parks(region: DemoRegion, metric: str) -> gpd.GeoDataFrame:
     }, geometry=list(merged.loc[order].geometry), crs=metric)
     dup = parks["name"].duplicated(keep=False)
     parks.loc[dup, "name"] = parks.loc[dup, "name"] + " " + parks.loc[dup, "park_id"].str[-1]
-    return parks.to_crs(4326)[PARK_COLUMNS + ["geometry"]]
+    return parks.to_crs(4326)[[*PARK_COLUMNS, "geometry"]]
 
 
 def _candidate_sites(region: DemoRegion, parks: gpd.GeoDataFrame, metric: str) -> gpd.GeoDataFrame:
@@ -235,7 +235,7 @@ def _load_demo(seed: int) -> Programme:
         "provenance": "demo generator",
         "recorded_on": "2026-01-15",
     }, geometry=pts.geometry.to_numpy(), crs=4326)
-    sites = sites[SITE_COLUMNS + ["geometry"]]
+    sites = sites[[*SITE_COLUMNS, "geometry"]]
     n_contacts = rng.integers(1, 3, size=n)
     rows = []
     for sid, k in zip(sites["site_id"], n_contacts, strict=True):
@@ -245,7 +245,8 @@ def _load_demo(seed: int) -> Programme:
                          "role": str(rng.choice(_ROLES)),
                          "email": f"{first.lower()}.{last.lower()}@example.fi".replace("ä", "a")
                          .replace("ö", "o"),
-                         "phone": f"+358 5 {int(rng.integers(100, 999))} {int(rng.integers(1000, 9999))}"})
+                         "phone": f"+358 5 {int(rng.integers(100, 999))} "
+                                  f"{int(rng.integers(1000, 9999))}"})
     contacts = pd.DataFrame(rows)
     contacts.insert(0, "contact_id", [f"KAR-C{i + 1:03d}" for i in range(len(contacts))])
     resources = generate_resources(sites, profiles, seed=seed)

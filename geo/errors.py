@@ -6,9 +6,9 @@ Pages catch :class:`SymbiosisError` (and only that) and show its message; anythi
 from __future__ import annotations
 
 __all__ = [
+    "CRSError",
     "CatalogueError",
     "ConfidentialityError",
-    "CRSError",
     "GeocodingError",
     "ImportFileError",
     "ImportRowError",
@@ -17,8 +17,8 @@ __all__ = [
     "RoutingError",
     "SitingError",
     "StoreError",
-    "SymbiosisError",
     "SymbioMapWarning",
+    "SymbiosisError",
     "SynergyError",
 ]
 

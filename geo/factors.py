@@ -76,7 +76,8 @@ def _read(path: Path) -> pd.DataFrame:
         msg = f"Factor file {path.name}: non-numeric value for {bad}; give a number."
         raise SymbiosisError(msg)
     if table["name"].duplicated().any():
-        msg = f"Factor file {path.name}: duplicate names {table.loc[table['name'].duplicated(), 'name'].tolist()}."
+        dup = table.loc[table["name"].duplicated(), "name"].tolist()
+        msg = f"Factor file {path.name}: duplicate names {dup}."
         raise SymbiosisError(msg)
     return table
 

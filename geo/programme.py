@@ -36,8 +36,8 @@ __all__ = [
     "FREQUENCIES",
     "PARK_COLUMNS",
     "PRECISIONS",
-    "RESOURCE_CLASSES",
     "PROVENANCES",
+    "RESOURCE_CLASSES",
     "RESOURCE_COLUMNS",
     "SITE_COLUMNS",
     "UNITS",
@@ -158,9 +158,9 @@ class Programme:
         res = self.resources
         tonnes = tonnes_per_year(res)
         return {
-            "members": int(len(self.sites)),
-            "parks": int(len(self.parks)),
-            "resources": int(len(res)),
+            "members": len(self.sites),
+            "parks": len(self.parks),
+            "resources": len(res),
             "haves": int((res["direction"] == "have").sum()),
             "wants": int((res["direction"] == "want").sum()),
             "tonnes_have": float(tonnes[res["direction"] == "have"].sum()),
@@ -206,8 +206,8 @@ def resources_with_sites(programme: Programme) -> gpd.GeoDataFrame:
     ``location_precision``, ``tonnes_per_year`` and ``geometry``; a resource whose site is
     not located has an empty/missing geometry (count those; never drop them silently).
     """
-    sites = programme.sites[["site_id", "name", "sector_nace", "park_id",
-                             "location_precision", "geometry"]].rename(columns={"name": "site_name"})
+    sites = programme.sites[["site_id", "name", "sector_nace", "park_id", "location_precision",
+                             "geometry"]].rename(columns={"name": "site_name"})
     res = programme.resources.drop(
         columns=[c for c in ("site_name", "sector_nace", "park_id", "location_precision",
                              "geometry", "tonnes_per_year") if c in programme.resources.columns]

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["PROJECT_ROOT", "DATA_DIR", "Role", "Settings", "get_settings"]
+__all__ = ["DATA_DIR", "PROJECT_ROOT", "Role", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The repository root (``app.py`` lives here)."""

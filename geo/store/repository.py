@@ -384,7 +384,7 @@ class Store:
         ok = (isinstance(lon, int | float) and isinstance(lat, int | float)
               and math.isfinite(lon) and math.isfinite(lat)
               and -180 <= lon <= 180 and -90 <= lat <= 90)
-        if not ok:
+        if not ok or lon is None or lat is None:
             msg = (f"lon must be within [-180, 180] and lat within [-90, 90] degrees, got "
                    f"lon={lon!r}, lat={lat!r}.")
             raise StoreError(msg)

@@ -5,7 +5,8 @@ Revises:
 Create Date: 2026-11-24
 
 Written out by hand (not generated at run time) so that the schema of revision 0001 never
-changes when the models do; ``tests/geo/store/test_repository.py`` checks that it matches the models.
+changes when the models do; ``tests/geo/store/test_repository.py`` checks that it matches the
+models.
 """
 
 from __future__ import annotations
