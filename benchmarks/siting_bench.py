@@ -53,9 +53,9 @@ def _milp_reference(dist: np.ndarray, p: int, limit_s: float) -> tuple[float, fl
     """HiGHS on the full radius formulation (no bound, no fixing): objective, bound, seconds."""
     from geo.siting import pmedian
 
-    inst = pmedian._Instance(dist)
+    inst = pmedian.PMedianInstance(dist)
     t0 = time.perf_counter()
-    sites, sol = pmedian._radius_milp(inst, p, np.ones(inst.m, bool),
+    sites, sol = pmedian.radius_milp(inst, p, np.ones(inst.m, bool),
                                       forced=np.zeros(inst.m, bool), time_limit_s=limit_s,
                                       cutoff=np.inf)
     obj = inst.objective(sites) if sites is not None else float("nan")
@@ -65,7 +65,7 @@ def _milp_reference(dist: np.ndarray, p: int, limit_s: float) -> tuple[float, fl
 def bench_pmedian(folder: Path, *, only: set[str], time_limit: float,
                   milp_limit: float) -> None:
     from benchmarks.formats.orlib import read_orlib_pmed
-    from geo.siting.pmedian import PMedianParams, _Instance, solve_pmedian
+    from geo.siting.pmedian import PMedianInstance, PMedianParams, solve_pmedian
 
     optima = {r["instance"]: float(r["optimum"])
               for r in csv.DictReader((folder / "optima.csv").open())}
@@ -85,7 +85,7 @@ def bench_pmedian(folder: Path, *, only: set[str], time_limit: float,
         optimal += res.objective == opt
         proven += res.proven_optimal
         t0 = time.perf_counter()
-        inst = _Instance(dist)
+        inst = PMedianInstance(dist)
         _, ref = inst.local_search(inst.greedy(p))
         dt = time.perf_counter() - t0
         ref_time += dt

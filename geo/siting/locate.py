@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SitingError
-from geo.siting._milp import MilpModel, solve_milp
+from geo.siting.milp import MilpModel, solve_milp
 from geo.siting.pmedian import PMedianParams, solve_pmedian
 
 __all__ = ["OBJECTIVES", "Allocation", "solve_best_sites"]

@@ -34,10 +34,10 @@ from typing import Literal
 import numpy as np
 
 from geo.errors import SitingError
-from geo.siting._lagrangian_bnb import lagrangian_bnb
-from geo.siting._milp import MilpModel, MilpSolution, solve_milp
+from geo.siting.bnb import lagrangian_bnb
+from geo.siting.milp import MilpModel, MilpSolution, solve_milp
 
-__all__ = ["PMedianParams", "PMedianResult", "solve_pmedian"]
+__all__ = ["PMedianInstance", "PMedianParams", "PMedianResult", "radius_milp", "solve_pmedian"]
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +141,11 @@ class PMedianResult:
 # --------------------------------------------------------------------------------------------
 
 
-class _Instance:
-    """Cost matrix with each row's candidates sorted by cost (shared by all stages)."""
+class PMedianInstance:
+    """Cost matrix with each row's candidates sorted by cost (shared by all stages).
+
+    Public so that benchmarks can run its greedy and swap stages alone as a reference.
+    """
 
     def __init__(self, cost: np.ndarray) -> None:
         self.cost = cost
@@ -219,7 +222,7 @@ class _Instance:
 class _Lagrangian:
     """L(λ) = Σλ + Σ_{p smallest} ρ_j with ρ_j = Σ_i min(0, c_ij − λ_i)."""
 
-    def __init__(self, inst: _Instance, p: int) -> None:
+    def __init__(self, inst: PMedianInstance, p: int) -> None:
         self.inst, self.p = inst, p
         self.width = max(2, min(inst.m, 8))
 
@@ -268,8 +271,8 @@ def _fix_by_reduced_cost(rho: np.ndarray, bound: float, p: int, cutoff: float
     return closed, opened
 
 
-def _radius_milp(inst: _Instance, p: int, keep: np.ndarray, *, forced: np.ndarray,
-                 time_limit_s: float, cutoff: float) -> tuple[np.ndarray | None, MilpSolution]:
+def radius_milp(inst: PMedianInstance, p: int, keep: np.ndarray, *, forced: np.ndarray,
+                time_limit_s: float, cutoff: float) -> tuple[np.ndarray | None, MilpSolution]:
     """Solve the p-median restricted to ``keep`` sites exactly (Elloumi's formulation).
 
     Per row the distinct costs over the kept sites ``D¹ < D² < … < Dᴷ`` (cut at the cheapest
@@ -399,7 +402,7 @@ def solve_pmedian(
         obj = float(cost[:, best].min(axis=1).sum())
         return result(best, obj, "enumeration")
 
-    inst = _Instance(cost)
+    inst = PMedianInstance(cost)
     deadline = t0 + params.time_limit_s
     best_set, ub = inst.local_search(inst.greedy(p))
     seen: set[bytes] = {best_set.tobytes()}
@@ -471,7 +474,7 @@ def solve_pmedian(
     if params.exact == "milp":
         if keep.sum() > params.milp_max_candidates:
             return result(best_set, lb, "heuristic", it, **log)
-        sites, sol = _radius_milp(inst, p, keep, forced=fixed_open,
+        sites, sol = radius_milp(inst, p, keep, forced=fixed_open,
                                   time_limit_s=max(0.1, deadline - time.perf_counter()),
                                   cutoff=cutoff)
         complete, found, bound = sol.optimal, sites, sol.bound
