@@ -42,15 +42,15 @@ import numpy as np
 import pandas as pd
 
 from geo.catalogue.fileformat import (
-    _EWC_STRIP,
     CATALOGUE_COLUMNS,
     LEVELS,
     STREAM_COLUMNS,
-    _collapse,
-    _normalise_ewc,
-    _read_csv,
-    _validate_streams,
-    _validate_table,
+    collapse_text,
+    normalise_ewc_code,
+    read_csv_table,
+    strip_ewc_separators,
+    validate_catalogue_table,
+    validate_stream_table,
 )
 from geo.errors import CatalogueError
 from geo.settings import get_settings
@@ -58,6 +58,7 @@ from geo.settings import get_settings
 __all__ = ["CATALOGUE_COLUMNS", "LEVELS", "STREAM_COLUMNS", "Catalogue", "load_catalogue"]
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, eq=False)
 class Catalogue:
@@ -92,7 +93,7 @@ class Catalogue:
     _groups: dict[str, tuple[str, frozenset[str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        table = _validate_table(self.table, self.source)
+        table = validate_catalogue_table(self.table, self.source)
         codes = table["code"].tolist()
         ewc = all(c.isascii() and c.isdigit() for c in codes)
         under: dict[str, set[str]] = {c: set() for c in codes}
@@ -118,7 +119,9 @@ class Catalogue:
         set_(self, "_entries", frozenset(table.index[table["level"] == "entry"]))
         set_(self, "_hazardous", frozenset(table.index[table["hazardous"]]))
         set_(self, "_lookup", lookup)
-        set_(self, "streams", _validate_streams(self.streams, self, self.streams_source))
+        set_(self, "streams", validate_stream_table(
+            self.streams, codes=self._level.keys(), pattern_codes=self._pattern_codes,
+            catalogue_name=self._name(), source=self.streams_source))
         groups: dict[str, tuple[str, frozenset[str]]] = {}
         for slug, rows in self.streams.groupby("group", sort=False):
             matched = frozenset().union(*(self._pattern_codes(p) for p in rows["pattern"]))
@@ -136,8 +139,8 @@ class Catalogue:
         or by its unique last word; an unknown text is returned collapsed.
         """
         if self.ewc_shaped:
-            return _normalise_ewc(code)
-        text = _collapse(code)
+            return normalise_ewc_code(code)
+        text = collapse_text(code)
         if text is None:
             return None
         return self._lookup.get(text.casefold(), text)
@@ -279,7 +282,7 @@ class Catalogue:
             raise CatalogueError(msg)
         rows = self.table[self.table["level"].isin(wanted)]
         needle = " ".join(str(text).split()).casefold()
-        code_needle = needle.translate(_EWC_STRIP) if self.ewc_shaped else needle
+        code_needle = strip_ewc_separators(needle) if self.ewc_shaped else needle
         codes = rows["code"].str.casefold()
         starts = codes.str.startswith(code_needle) if code_needle else codes.str.len() >= 0
         hit = starts | codes.str.contains(needle, regex=False)
@@ -313,7 +316,7 @@ class Catalogue:
         candidates = list(self._groups) + list(self._level)
         hints = []
         for sel in unknown:
-            probe = (_normalise_ewc(sel) if self.ewc_shaped else None) or sel.strip().casefold()
+            probe = (normalise_ewc_code(sel) if self.ewc_shaped else None) or sel.strip().casefold()
             close = self._close_matches(probe, candidates)
             hints.append(f"{sel!r} (close matches: {', '.join(map(repr, close)) or 'none'})")
         groups = ", ".join(self._groups) or "none defined"
@@ -325,7 +328,7 @@ class Catalogue:
         )
 
     def _normaliser(self) -> Callable[[object], str | None]:
-        return _normalise_ewc if self.ewc_shaped else self.normalise_code
+        return normalise_ewc_code if self.ewc_shaped else self.normalise_code
 
     def _close_matches(self, probe: str, candidates: list[str]) -> list[str]:
         """Up to five candidates like ``probe``: for EWC digits, same-length codes sharing the
@@ -369,8 +372,8 @@ def _load_cached(
     streams_path: Path | None,
     _stamps: tuple[tuple[int, int] | None, tuple[int, int] | None],
 ) -> Catalogue:
-    table = _read_csv(path, "catalogue file")
-    streams = _read_csv(streams_path, "stream groups file") if streams_path else pd.DataFrame()
+    table = read_csv_table(path, "catalogue file")
+    streams = read_csv_table(streams_path, "stream groups file") if streams_path else pd.DataFrame()
     cat = Catalogue(table, streams, source=path, streams_source=streams_path)
     logger.debug("loaded %s: %d entries, %d groups", path, len(cat._entries), len(cat._groups))
     return cat

@@ -1,24 +1,35 @@
 """The waste-catalogue file format: columns, code normalisation, reading and validation.
 
-Private to :mod:`geo.catalogue`, which holds the :class:`~geo.catalogue.Catalogue` itself.
-Messages name the file, the line and the fix.
+:mod:`geo.catalogue.catalogue` builds the :class:`~geo.catalogue.Catalogue` on these functions;
+this module depends on nothing of it (stream validation takes the catalogue's codes, its
+pattern matcher and its display name as plain arguments). Messages name the file, the line and
+the fix. ``data/catalogue/README.md`` describes the format for people.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from geo.errors import CatalogueError
 
-if TYPE_CHECKING:
-    from geo.catalogue import Catalogue
+__all__ = [
+    "CATALOGUE_COLUMNS",
+    "LEVELS",
+    "STREAM_COLUMNS",
+    "collapse_text",
+    "normalise_ewc_code",
+    "read_csv_table",
+    "strip_ewc_separators",
+    "validate_catalogue_table",
+    "validate_stream_table",
+]
 
 CATALOGUE_COLUMNS: Final = ("code", "level", "parent", "description", "hazardous")
 """Required columns of a catalogue file, in the order written."""
@@ -35,13 +46,34 @@ _TRUE: Final = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE: Final = frozenset({"false", "0", "no", "n", "f"})
 
 
-def _normalise_ewc(value: object) -> str | None:
-    """Return the digits-only form of an EWC-style code, or None when it has no such form."""
+def strip_ewc_separators(text: str) -> str:
+    """Drop the white space, asterisks, dots and hyphens people put inside EWC codes.
+
+    Examples
+    --------
+    >>> strip_ewc_separators("01 03-04*")
+    '010304'
+    """
+    return text.translate(_EWC_STRIP)
+
+
+def normalise_ewc_code(value: object) -> str | None:
+    """Return the digits-only form of an EWC-style code, or None when it has no such form.
+
+    Text loses its separators (:func:`strip_ewc_separators`); a number or a ``"10304.0"``
+    text that lost its leading zero gets it back. Booleans, non-integral floats, non-digits and
+    more than 6 digits have no form.
+
+    Examples
+    --------
+    >>> normalise_ewc_code("01 03 04*"), normalise_ewc_code(10304), normalise_ewc_code("x")
+    ('010304', '010304', None)
+    """
     if isinstance(value, str):
         if len(value) == 6 and value.isdigit() and value.isascii():
             return value  # already canonical: the common case, kept fast
         m = _FLOAT_TEXT.match(value) if "." in value else None
-        text = m.group(1) if m else value.translate(_EWC_STRIP)
+        text = m.group(1) if m else strip_ewc_separators(value)
     elif isinstance(value, bool | np.bool_) or value is None:
         return None
     elif isinstance(value, int | np.integer):
@@ -57,8 +89,14 @@ def _normalise_ewc(value: object) -> str | None:
     return "0" + text if len(text) % 2 else text
 
 
-def _collapse(value: object) -> str | None:
-    """Return ``value`` as text with white space trimmed and collapsed, or None if empty/missing."""
+def collapse_text(value: object) -> str | None:
+    """Return ``value`` as text with white space trimmed and collapsed, or None if empty/missing.
+
+    Examples
+    --------
+    >>> collapse_text("  HW08  900-249-08 "), collapse_text(float("nan")), collapse_text(" ")
+    ('HW08 900-249-08', None, None)
+    """
     if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
         return None
     if value is pd.NA or value is pd.NaT:
@@ -87,12 +125,32 @@ def _require_columns(df: pd.DataFrame, required: Iterable[str], source: Path | N
         raise CatalogueError(msg)
 
 
-def _validate_table(raw: pd.DataFrame, source: Path | None) -> pd.DataFrame:
-    """Check a catalogue table and return it indexed by code with chapter/subchapter columns."""
+def validate_catalogue_table(raw: pd.DataFrame, source: Path | None) -> pd.DataFrame:
+    """Check a catalogue table and return it indexed by code with chapter/subchapter columns.
+
+    Parameters
+    ----------
+    raw
+        The file's rows as text, with at least the columns of :data:`CATALOGUE_COLUMNS`.
+    source
+        Where ``raw`` was read from, for the messages (None: "catalogue table").
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :data:`CATALOGUE_COLUMNS` with white space collapsed, ``hazardous`` as bool and
+        ``chapter`` and ``subchapter`` (empty for none) added, indexed by code in file order.
+
+    Raises
+    ------
+    CatalogueError
+        For the first broken row: missing columns, empty or duplicate codes, unknown levels or
+        parents, EWC codes of the wrong length, bad hazardous marks, no entries.
+    """
     _require_columns(raw, CATALOGUE_COLUMNS, source)
     df = raw[list(CATALOGUE_COLUMNS)].copy()
     for col in CATALOGUE_COLUMNS:
-        df[col] = [_collapse(v) or "" for v in df[col]]
+        df[col] = [collapse_text(v) or "" for v in df[col]]
     df["line"] = np.arange(len(df)) + 2  # header is line 1
     if df.empty:
         raise CatalogueError(f"{_where(source)} has no rows; expected chapters and entries.")
@@ -178,8 +236,36 @@ def _validate_table(raw: pd.DataFrame, source: Path | None) -> pd.DataFrame:
     return df.drop(columns="line")
 
 
-def _validate_streams(raw: pd.DataFrame, cat: Catalogue, source: Path | None) -> pd.DataFrame:
-    """Check stream groups against a catalogue; return them with a ``note`` column."""
+def validate_stream_table(
+    raw: pd.DataFrame,
+    *,
+    codes: Collection[str],
+    pattern_codes: Callable[[str], frozenset[str]],
+    catalogue_name: str,
+    source: Path | None,
+) -> pd.DataFrame:
+    """Check stream groups against a catalogue; return them with a ``note`` column.
+
+    Parameters
+    ----------
+    raw
+        The stream-groups file's rows as text (columns :data:`STREAM_COLUMNS`, ``note``
+        optional); a frame without rows or columns means "no groups".
+    codes
+        Every code of the catalogue (a group slug must not be one).
+    pattern_codes
+        The entry codes a pattern selects in the catalogue (empty: the pattern is refused).
+    catalogue_name
+        How messages name the catalogue (``"the catalogue 'ewc.csv'"``).
+    source
+        Where ``raw`` was read from, for the messages.
+
+    Raises
+    ------
+    CatalogueError
+        For the first bad row: a slug that is not one or is a code, labels that differ within
+        a group, a repeated row, a pattern that selects nothing.
+    """
     where0 = f"stream groups file {str(source)!r}" if source else "stream groups table"
     if raw.empty and not len(raw.columns):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in STREAM_COLUMNS})
@@ -192,10 +278,10 @@ def _validate_streams(raw: pd.DataFrame, cat: Catalogue, source: Path | None) ->
         raise CatalogueError(msg)
     df = raw.reindex(columns=list(STREAM_COLUMNS))
     for col in STREAM_COLUMNS:
-        df[col] = [_collapse(v) or "" for v in df[col]]
+        df[col] = [collapse_text(v) or "" for v in df[col]]
     labels: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
-    codes_folded = {c.casefold() for c in cat._level}
+    codes_folded = {c.casefold() for c in codes}
     for i, row in enumerate(df.itertuples(index=False), start=2):
         where = f"{where0} line {i} (group {row.group!r}, pattern {row.pattern!r})"
         if not _SLUG.match(row.group) or row.group in codes_folded:
@@ -213,9 +299,9 @@ def _validate_streams(raw: pd.DataFrame, cat: Catalogue, source: Path | None) ->
         if (row.group, row.pattern) in seen:
             raise CatalogueError(f"{where}: repeated row. Fix: delete it.")
         seen.add((row.group, row.pattern))
-        if not row.pattern or not cat._pattern_codes(row.pattern):
+        if not row.pattern or not pattern_codes(row.pattern):
             msg = (
-                f"{where}: pattern matches no entry of {cat._name()}; expected a code or code "
+                f"{where}: pattern matches no entry of {catalogue_name}; expected a code or code "
                 "prefix of that catalogue. Fix: correct the pattern, or give this catalogue its "
                 "own stream file (load_catalogue(path, streams_path=...), or '<name>.streams.csv' "
                 "beside it)."
@@ -224,7 +310,16 @@ def _validate_streams(raw: pd.DataFrame, cat: Catalogue, source: Path | None) ->
     return df.reset_index(drop=True)
 
 
-def _read_csv(path: Path, what: str) -> pd.DataFrame:
+def read_csv_table(path: Path, what: str) -> pd.DataFrame:
+    """Read a catalogue or stream-groups CSV as text (UTF-8, BOM allowed, no NA guessing).
+
+    ``what`` names the file in messages (``"catalogue file"``).
+
+    Raises
+    ------
+    CatalogueError
+        When the file is missing or is not a readable UTF-8 CSV.
+    """
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
