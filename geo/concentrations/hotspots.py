@@ -8,8 +8,8 @@ whole grid is one sparse matrix product.
 
 Results are classed as ArcGIS's Optimized Hot Spot Analysis does (``Gi_Bin``): ±3 hot/cold
 spot at 99 % confidence, ±2 at 95 %, ±1 at 90 %, 0 not significant; with the FDR correction
-(Benjamini–Hochberg, applied at each confidence level) the thresholds account for testing
-every cell at once.
+(Benjamini–Hochberg adjusted p-values from :func:`scipy.stats.false_discovery_control`,
+compared with each confidence level) the thresholds account for testing every cell at once.
 
 The study area is the occupied hexagons plus, by default, the empty hexagons in their
 ``k``-ring (tonnes 0): concentration is then judged against the surrounding empty land, not
@@ -30,13 +30,12 @@ import pandas as pd
 from h3.api import numpy_int as h3i
 from scipy import sparse, stats
 
-from geo.errors import SymbiosisError
 from geo.concentrations.hexagons import cells_to_polygons
+from geo.errors import SymbiosisError
 
 __all__ = [
     "BIN_LABELS",
     "HotSpotParams",
-    "fdr_reject",
     "gi_bins",
     "gi_star",
     "hex_weights",
@@ -135,34 +134,24 @@ def gi_star(values: np.ndarray, weights: sparse.spmatrix) -> np.ndarray:
     return np.asarray(z, dtype=float)
 
 
-def fdr_reject(p_values: np.ndarray, alpha: float) -> np.ndarray:
-    """Benjamini–Hochberg: which hypotheses are rejected at false-discovery rate ``alpha``.
+def gi_bins(z: np.ndarray, *, fdr: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided p-values and ArcGIS ``Gi_Bin`` classes (−3 … 3) of Gi* z-scores.
+
+    With ``fdr`` a cell is significant at level α when its Benjamini–Hochberg adjusted
+    p-value (:func:`scipy.stats.false_discovery_control`, ``method="bh"``) is at most α.
 
     Examples
     --------
-    >>> fdr_reject(np.array([0.001, 0.02, 0.04, 0.5]), 0.05).tolist()
-    [True, True, False, False]
+    >>> z = np.array([3.0, 2.0, 1.0, 0.0, -0.5])
+    >>> gi_bins(z, fdr=False)[1].tolist(), gi_bins(z)[1].tolist()
+    ([3, 2, 0, 0, 0], [2, 0, 0, 0, 0])
     """
-    p = np.asarray(p_values, dtype=float)
-    m = len(p)
-    if m == 0:
-        return np.zeros(0, dtype=bool)
-    order = np.argsort(p, kind="stable")
-    passed = p[order] <= alpha * np.arange(1, m + 1) / m
-    if not passed.any():
-        return np.zeros(m, dtype=bool)
-    cutoff = p[order][np.nonzero(passed)[0].max()]
-    return np.asarray(p <= cutoff, dtype=bool)
-
-
-def gi_bins(z: np.ndarray, *, fdr: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Two-sided p-values and ArcGIS ``Gi_Bin`` classes (−3 … 3) of Gi* z-scores."""
     z = np.asarray(z, dtype=float)
     p = 2.0 * stats.norm.sf(np.abs(z))
     bins = np.zeros(len(z), dtype=np.int8)
+    adjusted = stats.false_discovery_control(p, method="bh") if fdr and len(p) else p
     for level, alpha in reversed(_ALPHAS):
-        sig = fdr_reject(p, alpha) if fdr else p <= alpha
-        bins[sig] = level
+        bins[adjusted <= alpha] = level
     bins = np.where(z < 0, -bins, bins).astype(np.int8)
     return p, bins
 
@@ -221,8 +210,8 @@ def hot_spots_from_hexagons(hexes: pd.DataFrame, *, value_col: str = "tonnes",
     Parameters
     ----------
     hexes : DataFrame
-        From :func:`geo.concentrations.hexagons.hexagon_totals_from_gdf` (unprotected: the test needs every
-        cell's tonnes; only classes are shown to viewers).
+        From :func:`geo.concentrations.hexagons.hexagon_totals_from_gdf` (unprotected: the
+        test needs every cell's tonnes; only classes are shown to viewers).
     show_figures : bool
         False for viewers who may not see companies: the result then carries only the cell
         and its class (no tonnes, z or p that could be worked back to one company's figure).

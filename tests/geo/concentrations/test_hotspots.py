@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from h3.api import numpy_int as h3i
-from scipy import sparse
+from scipy import sparse, stats
 
 from geo.concentrations.hotspots import (
     HotSpotParams,
-    fdr_reject,
+    gi_bins,
     gi_star,
     hex_weights,
     hot_spots,
@@ -73,11 +73,70 @@ def test_constant_values_give_no_signal() -> None:
     assert (out["gi_z"] == 0).all() and (out["gi_bin"] == 0).all()
 
 
-def test_fdr_matches_benjamini_hochberg_by_hand() -> None:
-    """BH at 5 %: thresholds 0.0125, 0.025, 0.0375, 0.05 reject the first two of these."""
-    p = np.array([0.01, 0.02, 0.04, 0.3])
-    assert fdr_reject(p, 0.05).tolist() == [True, True, False, False]
-    assert not fdr_reject(np.array([0.2, 0.3]), 0.05).any()
+def _hand_written_bh(p_values: np.ndarray, alpha: float) -> np.ndarray:
+    """Benjamini–Hochberg step-up as hotspots.fdr_reject wrote it by hand (the oracle)."""
+    p = np.asarray(p_values, dtype=float)
+    m = len(p)
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(p, kind="stable")
+    passed = p[order] <= alpha * np.arange(1, m + 1) / m
+    if not passed.any():
+        return np.zeros(m, dtype=bool)
+    cutoff = p[order][np.nonzero(passed)[0].max()]
+    return np.asarray(p <= cutoff, dtype=bool)
+
+
+def _hand_written_gi_bins(z: np.ndarray) -> np.ndarray:
+    """Gi_Bin classes with FDR as gi_bins computed them with the hand-written BH (the oracle)."""
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    bins = np.zeros(len(z), dtype=np.int8)
+    for level, alpha in ((1, 0.10), (2, 0.05), (3, 0.01)):
+        bins[_hand_written_bh(p, alpha)] = level
+    return np.where(z < 0, -bins, bins).astype(np.int8)
+
+
+def test_fdr_turns_a_lone_two_sigma_cell_insignificant() -> None:
+    """Among five cells, FDR keeps 3 σ significant (at 95 %) and drops the 2 σ cell."""
+    z = np.array([3.0, 2.0, 1.0, 0.0, -0.5])
+    assert gi_bins(z, fdr=False)[1].tolist() == [3, 2, 0, 0, 0]
+    assert gi_bins(z)[1].tolist() == [2, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.05, 0.10])
+@pytest.mark.parametrize("seed", range(4))
+def test_scipy_bh_rejects_what_the_hand_written_step_up_rejected(seed: int, alpha: float) -> None:
+    """scipy's BH-adjusted p ≤ α rejects exactly the hand-written step-up's set, ties included."""
+    rng = np.random.default_rng(seed)
+    for m in (1, 2, 3, 10, 100, 2000):
+        for p in (rng.random(m) ** rng.uniform(1, 8), rng.choice(rng.random(4) ** 4, m)):
+            expected = _hand_written_bh(p, alpha)
+            np.testing.assert_array_equal(stats.false_discovery_control(p, method="bh") <= alpha,
+                                          expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gi_bins_equal_the_hand_written_fdr_classes(seed: int) -> None:
+    """On random z-scores (many zeros and repeats, as empty rings give) classes are unchanged."""
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 3, 50, 5000):
+        z = rng.normal(0, rng.uniform(0.5, 4), n)
+        z[rng.random(n) < 0.3] = 0.0
+        repeated = rng.random(n) < 0.2
+        z[repeated] = rng.choice([-2.1, 1.7, 2.6], int(repeated.sum()))
+        np.testing.assert_array_equal(gi_bins(z)[1], _hand_written_gi_bins(z))
+
+
+def test_planted_hot_spot_classes_equal_the_hand_written_fdr() -> None:
+    """On a hexagon grid with a planted hot spot, every cell's class is the hand-written one."""
+    cells = _grid(12)
+    rng = np.random.default_rng(7)
+    values = rng.lognormal(1, 1, len(cells))
+    values[:40] *= 8
+    out = hot_spots(cells, values)
+    np.testing.assert_array_equal(out["gi_bin"].to_numpy(),
+                                  _hand_written_gi_bins(out["gi_z"].to_numpy()))
+    assert (out["gi_bin"] > 0).any()
 
 
 def test_weights_include_the_focal_cell_and_its_ring() -> None:
