@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import pytest
 from shapely.geometry import Point
+from sklearn.cluster import DBSCAN
 
 from geo.concentrations.clusters import (
     ClusterParams,
@@ -15,6 +17,7 @@ from geo.concentrations.clusters import (
     clusters_from_arrays,
     find_clusters,
     label_clusters,
+    weighted_dbscan,
 )
 from geo.errors import CRSError, SymbiosisError
 
@@ -122,34 +125,66 @@ def test_one_record_gives_one_cluster_or_none() -> None:
     assert len(find_clusters(one, eps_m=500, min_tonnes=1000)) == 0
 
 
-def test_weighted_dbscan_agrees_with_sklearn() -> None:
-    """On random weighted points the vectorised DBSCAN finds sklearn's cores and partition."""
-    from sklearn.cluster import DBSCAN
-
-    from geo.concentrations.clusters import weighted_dbscan
-
-    rng = np.random.default_rng(11)
-    pts = np.vstack([rng.normal(c, 300, (60, 2)) for c in ((0, 0), (5000, 0), (0, 6000))])
-    pts = np.vstack([pts, rng.uniform(-3000, 9000, (80, 2))])
-    w = rng.lognormal(2, 1, len(pts))
-    ours = weighted_dbscan(pts[:, 0], pts[:, 1], w, eps_m=400, min_tonnes=60)
-    db = DBSCAN(eps=400, min_samples=1).fit(pts, sample_weight=w / 60)
-    core = np.zeros(len(pts), bool)
+def _sklearn_oracle(pts: np.ndarray, w: np.ndarray, *, eps_m: float, min_tonnes: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """sklearn DBSCAN's cores and clusters; borders join their heaviest core neighbour's cluster."""
+    db = DBSCAN(eps=eps_m, min_samples=1, metric="euclidean", algorithm="kd_tree").fit(
+        pts, sample_weight=w / min_tonnes)
+    labels = db.labels_.astype(np.int64)
+    core = np.zeros(len(pts), dtype=bool)
     core[db.core_sample_indices_] = True
-    theirs = db.labels_
-    assert ((ours >= 0) == (theirs >= 0)).all()
-    # the same partition of core points (cluster numbers may differ)
-    pairs = set(zip(ours[core].tolist(), theirs[core].tolist(), strict=True))
-    assert len(pairs) == len(set(ours[core].tolist())) == len(set(theirs[core].tolist()))
+    cores = np.flatnonzero(core)
+    for b in np.flatnonzero(~core & (labels >= 0)):
+        near = cores[np.hypot(*(pts[cores] - pts[b]).T) <= eps_m]
+        labels[b] = labels[near[np.argmax(w[near])]]
+    return labels, core
+
+
+def _scene(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of weighted points a few eps apart (touching borders) plus scattered noise."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 20_000, (max(n // 60, 2), 2))
+    pts = centres[rng.integers(0, len(centres), n)] + rng.normal(0, 600, (n, 2))
+    scattered = rng.random(n) < 0.15
+    pts[scattered] = rng.uniform(0, 20_000, (int(scattered.sum()), 2))
+    return pts, rng.lognormal(2, 1.2, n)
+
+
+@pytest.mark.parametrize(("seed", "n", "eps_m", "share"), [
+    (0, 50, 400, 0.05), (1, 300, 400, 0.02), (2, 300, 800, 0.05), (3, 1500, 300, 0.01),
+    (4, 1500, 600, 0.03), (5, 4000, 500, 0.005)])
+def test_weighted_dbscan_equals_sklearn_dbscan(seed: int, n: int, eps_m: float,
+                                               share: float) -> None:
+    """Labels equal sklearn DBSCAN's (sample_weight=t/min_tonnes) with the heaviest-core rule."""
+    pts, w = _scene(seed, n)
+    min_tonnes = share * float(w.sum())
+    expected, core = _sklearn_oracle(pts, w, eps_m=eps_m, min_tonnes=min_tonnes)
+    ours = weighted_dbscan(pts[:, 0], pts[:, 1], w, eps_m=eps_m, min_tonnes=min_tonnes)
+    assert core.any() and (~core & (expected >= 0)).any()  # cores and borders both occur
+    np.testing.assert_array_equal(ours, expected)
+
+
+def test_a_core_counts_its_own_tonnes_and_the_threshold_is_inclusive() -> None:
+    """A place is a core when its own tonnes plus its neighbours' reach min_tonnes exactly."""
+    x, y = np.array([0.0, 100.0, 5000.0]), np.zeros(3)
+    w = np.array([60.0, 40.0, 100.0])  # 60 + 40 within 150 m, and a lone 100
+    assert weighted_dbscan(x, y, w, eps_m=150, min_tonnes=100).tolist() == [0, 0, 1]
+    assert weighted_dbscan(x, y, w, eps_m=99, min_tonnes=100).tolist() == [-1, -1, 0]
+
+
+def test_a_border_place_joins_its_heaviest_core_neighbour() -> None:
+    """A non-core place between two clusters joins the heavier core's, not the first found."""
+    x = np.array([0.0, -900.0, 1000.0, 1900.0, 500.0])
+    w = np.array([30.0, 80.0, 50.0, 60.0, 1.0])  # cores 0–1 and 2–3; place 4 reaches 0 and 2
+    ours = weighted_dbscan(x, np.zeros(5), w, eps_m=950, min_tonnes=100)
+    assert ours.tolist() == [0, 0, 1, 1, 1]
+    first_found = DBSCAN(eps=950, min_samples=1).fit(np.column_stack([x, np.zeros(5)]),
+                                                     sample_weight=w / 100).labels_
+    assert first_found.tolist() == [0, 0, 1, 1, 0]  # sklearn alone would differ here
 
 
 def test_viewers_see_no_per_chapter_tonnage_of_a_cluster() -> None:
     """A chapter's tonnes inside a big cluster can be one company's: viewers get none of them."""
-    import numpy as np
-    import pandas as pd
-
-    from geo.concentrations.clusters import clusters_for_role
-
     clusters = pd.DataFrame({"cluster_id": [1], "name": ["Cluster 1"], "tonnes": [100.0],
                              "producers": [5], "tonnes_ch02": [90.0], "tonnes_ch15": [10.0],
                              "main_chapter": ["02"], "chapters": ["02: 90 t; 15: 10 t"]})
