@@ -6,6 +6,7 @@ Pages catch :class:`SymbiosisError` (and only that) and show its message; anythi
 from __future__ import annotations
 
 __all__ = [
+    "AccessError",
     "CRSError",
     "CatalogueError",
     "ConfidentialityError",
@@ -20,6 +21,7 @@ __all__ = [
     "SymbioMapWarning",
     "SymbiosisError",
     "SynergyError",
+    "UploadError",
 ]
 
 
@@ -69,6 +71,14 @@ class SynergyError(SymbiosisError):
 
 class StoreError(SymbiosisError):
     """The programme database cannot be opened, migrated or written."""
+
+
+class AccessError(SymbiosisError):
+    """The signed-in person may not open this page, see these data or make this change."""
+
+
+class UploadError(SymbiosisError):
+    """An uploaded file was refused: wrong kind, too large, or not safe to open."""
 
 
 class ConfidentialityError(SymbiosisError):

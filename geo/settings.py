@@ -39,9 +39,21 @@ timeout_s : float
 k_anonymity : int
     The confidentiality rule: aggregates over fewer than ``k`` producers are suppressed for
     viewers who may not see individual companies (``SYMBIOMAP_K``, default 3).
-role : str
-    The default viewer role (``SYMBIOMAP_ROLE``): ``practitioner`` sees everything,
-    ``viewer`` (park authority, investor) sees only aggregates that pass the k rule.
+mode : str
+    ``desktop`` (the default: one local user who is a practitioner, the app listening on
+    localhost only, no set-up) or ``server`` (``SYMBIOMAP_MODE=server``: sign-in with OpenID
+    Connect required for everything, roles and grants read from the database on every rerun,
+    Streamlit's error details hidden). The identity provider is configured in Streamlit's
+    standard ``[auth]`` section of ``.streamlit/secrets.toml``; see ``docs/deployment.md``.
+session_max_age_h : float
+    Server mode: a sign-in older than this many hours must be renewed
+    (``SYMBIOMAP_SESSION_MAX_AGE_H``, default 12). Streamlit's own cookie lives 30 days.
+demo : bool
+    Whether the embedded Karhula demo programme is offered (``SYMBIOMAP_DEMO``, default on). On a
+    server, people see it only when granted a role in it, like any programme.
+max_upload_mb : float
+    Largest file accepted from an upload, before and after decompression
+    (``SYMBIOMAP_MAX_UPLOAD_MB``, default 200).
 """
 
 from __future__ import annotations
@@ -61,6 +73,8 @@ DATA_DIR = PROJECT_ROOT / "data"
 
 Role = Literal["practitioner", "viewer"]
 ROLES: tuple[Role, ...] = ("practitioner", "viewer")
+Mode = Literal["desktop", "server"]
+MODES: tuple[Mode, ...] = ("desktop", "server")
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 
@@ -91,6 +105,10 @@ class Settings:
     timeout_s: float = 10.0
     k_anonymity: int = 3
     role: Role = "practitioner"
+    mode: Mode = "desktop"
+    session_max_age_h: float = 12.0
+    demo: bool = True
+    max_upload_mb: float = 200.0
 
     def __post_init__(self) -> None:
         if self.k_anonymity < 1:
@@ -99,13 +117,24 @@ class Settings:
         if self.timeout_s <= 0:
             msg = f"timeout_s must be positive, got {self.timeout_s!r}."
             raise ValueError(msg)
-        if self.role not in ROLES:
-            msg = f"role must be one of {ROLES}, got {self.role!r}."
+        if self.mode not in MODES:
+            msg = f"mode must be one of {MODES}, got {self.mode!r}; set SYMBIOMAP_MODE=server."
+            raise ValueError(msg)
+        if self.session_max_age_h <= 0:
+            msg = f"session_max_age_h must be positive, got {self.session_max_age_h!r}."
+            raise ValueError(msg)
+        if self.max_upload_mb <= 0:
+            msg = f"max_upload_mb must be positive, got {self.max_upload_mb!r}."
             raise ValueError(msg)
         if not self.database_url:
             object.__setattr__(
                 self, "database_url", f"sqlite:///{Path(self.data_dir) / 'symbiomap.db'}"
             )
+
+    @property
+    def server(self) -> bool:
+        """Whether the app runs in server mode (sign-in required)."""
+        return self.mode == "server"
 
     @property
     def cache_dir(self) -> Path:
@@ -135,4 +164,8 @@ def get_settings() -> Settings:
         timeout_s=float(_env("TIMEOUT_S", "10")),
         k_anonymity=int(_env("K", "3")),
         role=_env("ROLE", "practitioner"),  # type: ignore[arg-type]
+        mode=_env("MODE", "desktop").strip().lower(),  # type: ignore[arg-type]  # checked
+        session_max_age_h=float(_env("SESSION_MAX_AGE_H", "12")),
+        demo=_env_bool("DEMO", True),
+        max_upload_mb=float(_env("MAX_UPLOAD_MB", "200")),
     )

@@ -137,7 +137,11 @@ class Store:
             yield session
 
     @contextmanager
-    def _tx(self, action: str) -> Iterator[Connection]:
+    def transaction(self, action: str) -> Iterator[Connection]:
+        """A Core connection in one transaction; database errors become a :class:`StoreError`.
+
+        ``action`` completes the sentence "Could not …" of the error message.
+        """
         try:
             with self._engine.begin() as conn:
                 yield conn
@@ -156,13 +160,13 @@ class Store:
 
     def programme_names(self) -> list[str]:
         """Names of the stored programmes, sorted."""
-        with self._tx("list programmes") as conn:
+        with self.transaction("list programmes") as conn:
             return [str(n) for n in conn.execute(
                 select(ProgrammeRow.name).order_by(ProgrammeRow.name)).scalars()]
 
     def create_programme(self, name: str, *, exist_ok: bool = True) -> None:
         """Create an empty programme ``name`` (nothing happens if it exists and ``exist_ok``)."""
-        with self._tx("create a programme") as conn:
+        with self.transaction("create a programme") as conn:
             if find_programme(conn, name) is None:
                 create_programme(conn, name)
             elif not exist_ok:
@@ -182,7 +186,7 @@ class Store:
             ``p`` are archived (never deleted, so synergy history survives), contacts are
             replaced (personal data is deleted), parks missing from ``p`` are deleted.
         """
-        with self._tx(f"save programme {p.name!r}") as conn:
+        with self.transaction(f"save programme {p.name!r}") as conn:
             pid = find_programme(conn, p.name)
             if pid is not None and not replace:
                 msg = (f"A programme named {p.name!r} is already stored; pass replace=True to "
@@ -218,7 +222,7 @@ class Store:
             Also return archived sites (and their contacts and resources) and archived
             resources; the sites and resources frames then get an ``archived`` column.
         """
-        with self._tx("load a programme") as conn:
+        with self.transaction("load a programme") as conn:
             if name is None:
                 names = list(conn.execute(select(ProgrammeRow.name)
                                           .order_by(ProgrammeRow.name)).scalars())
@@ -234,7 +238,7 @@ class Store:
 
     def sites(self, programme: str, *, include_archived: bool = False) -> gpd.GeoDataFrame:
         """The sites of a programme (empty when the programme does not exist)."""
-        with self._tx("read sites") as conn:
+        with self.transaction("read sites") as conn:
             pid = find_programme(conn, programme)
             if pid is None:
                 pid = -1
@@ -245,7 +249,7 @@ class Store:
 
         Sites whose ``site_id`` is already stored are skipped. Returns how many were added.
         """
-        with self._tx("add sites") as conn:
+        with self.transaction("add sites") as conn:
             return insert_sites(conn, require_programme(conn, programme), sites)
 
     def add_resources(self, programme: str, resources: pd.DataFrame) -> int:
@@ -260,7 +264,7 @@ class Store:
         int
             How many records were added.
         """
-        with self._tx("add resources") as conn:
+        with self.transaction("add resources") as conn:
             added, skipped = insert_resources(conn, require_programme(conn, programme), resources)
         if skipped:
             logger.info("add_resources(%r): %d rows already stored, skipped", programme, skipped)
@@ -268,7 +272,7 @@ class Store:
 
     def existing_import_keys(self, programme: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are already stored in the programme (for dry runs)."""
-        with self._tx("read import keys") as conn:
+        with self.transaction("read import keys") as conn:
             pid = find_programme(conn, programme)
             if pid is None:
                 return set()
@@ -306,7 +310,7 @@ class Store:
         resolves : iterable of str
             ``reject_key`` values of earlier rejects that this import corrected.
         """
-        with self._tx("record an import") as conn:
+        with self.transaction("record an import") as conn:
             pid = find_programme(conn, programme)
             if pid is None:
                 pid = create_programme(conn, programme)
@@ -320,7 +324,7 @@ class Store:
         """The programme's import history, newest first."""
         cols = ["batch_id", "file_name", "sha256", "rows", "imported", "duplicates", "rejected",
                 "provenance", "at"]
-        with self._tx("read import batches") as conn:
+        with self.transaction("read import batches") as conn:
             pid = require_programme(conn, programme)
             rows = conn.execute(select(ImportBatch.id, ImportBatch.file_name, ImportBatch.sha256,
                                        ImportBatch.rows, ImportBatch.imported,
@@ -332,7 +336,7 @@ class Store:
 
     def rejects(self, programme: str, *, unresolved_only: bool = True) -> pd.DataFrame:
         """Rejected import rows of a programme (see :data:`geo.store.imports.REJECT_COLUMNS`)."""
-        with self._tx("read rejected rows") as conn:
+        with self.transaction("read rejected rows") as conn:
             return read_rejects(conn, require_programme(conn, programme),
                                 unresolved_only=unresolved_only)
 
@@ -359,7 +363,7 @@ class Store:
 
         Returns the number added. Contacts are personal data: shown to practitioners only.
         """
-        with self._tx("add contacts") as conn:
+        with self.transaction("add contacts") as conn:
             return add_contacts(conn, require_programme(conn, programme), contacts)
 
     def update_site_location(self, site_id: str, lon: float | None, lat: float | None,
@@ -375,7 +379,7 @@ class Store:
         if precision == "not_found" and (lon is None or lat is None
                                          or not (math.isfinite(lon) and math.isfinite(lat))):
             # A geocoding run that found nothing: record that, keep no point.
-            with self._tx("update a site location") as conn:
+            with self.transaction("update a site location") as conn:
                 pk = self._site_pk(conn, site_id, programme)
                 conn.execute(update(Site).where(Site.id == pk).values(
                     lon=None, lat=None, location_precision=precision,
@@ -391,7 +395,7 @@ class Store:
         if precision not in PRECISIONS:
             msg = f"precision must be one of {PRECISIONS}, got {precision!r}."
             raise StoreError(msg)
-        with self._tx("update a site location") as conn:
+        with self.transaction("update a site location") as conn:
             pk = self._site_pk(conn, site_id, programme)
             conn.execute(update(Site).where(Site.id == pk).values(
                 lon=float(lon), lat=float(lat), location_precision=precision,
@@ -399,7 +403,7 @@ class Store:
 
     def archive_site(self, site_id: str, *, programme: str | None = None) -> None:
         """Archive a site: hidden from programmes loaded later, kept for history."""
-        with self._tx("archive a site") as conn:
+        with self.transaction("archive a site") as conn:
             pk = self._site_pk(conn, site_id, programme)
             conn.execute(update(Site).where(Site.id == pk).values(archived=True,
                                                                   archived_at=now_utc()))

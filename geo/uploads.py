@@ -1,0 +1,436 @@
+"""The one reader for files users upload: content checked before any parser sees it.
+
+Every uploader of the app and every file the CLI reads on a user's behalf passes through here.
+A file is accepted by its **content**, not its name: :func:`sniff` recognises GeoJSON, a
+GeoPackage, a zipped Shapefile, CSV, an Excel workbook (XLSX) and an OpenStreetMap PBF extract
+from their first bytes and structure; a name whose extension says otherwise is refused
+(:func:`check_upload`). Sizes are capped before and after decompression, zip members are
+checked (count, names, compression ratio, no nested archives), XML inside a workbook may not
+declare entities, and geodata is opened so that nothing outside the upload can be reached:
+
+- GeoJSON is parsed in Python (:func:`json.loads` + shapely), GDAL never sees it;
+- a GeoPackage or Shapefile is written under a name of ours in a fresh temporary folder and
+  opened by that path alone, so GDAL's virtual formats (``VRT``), virtual file systems
+  (``/vsicurl/``, ``/vsizip/`` chains) and sibling files cannot be named by the upload;
+- remote and external access are switched off in GDAL for the read.
+
+Examples
+--------
+>>> sniff(b'{"type": "FeatureCollection", "features": []}')
+'geojson'
+>>> sniff(b'<OGRVRTDataSource><OGRVRTLayer name="x"/></OGRVRTDataSource>') is None
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import re
+import sqlite3
+import struct
+import tempfile
+import zipfile
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from geo.errors import UploadError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "GEODATA_KINDS",
+    "KIND_LABELS",
+    "TABLE_KINDS",
+    "Kind",
+    "UploadLimits",
+    "check_upload",
+    "read_geodata",
+    "safe_member_name",
+    "sniff",
+]
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["geojson", "gpkg", "shapefile_zip", "csv", "xlsx", "osm_pbf"]
+KIND_LABELS: Final[dict[str, str]] = {
+    "geojson": "GeoJSON", "gpkg": "GeoPackage", "shapefile_zip": "zipped Shapefile",
+    "csv": "CSV", "xlsx": "Excel workbook (.xlsx)", "osm_pbf": "OpenStreetMap extract (.osm.pbf)",
+}
+GEODATA_KINDS: Final[tuple[Kind, ...]] = ("geojson", "gpkg", "shapefile_zip")
+TABLE_KINDS: Final[tuple[Kind, ...]] = ("csv", "xlsx")
+
+_EXTENSIONS: Final[dict[str, tuple[Kind, ...]]] = {
+    ".geojson": ("geojson",), ".json": ("geojson",), ".gpkg": ("gpkg",),
+    ".zip": ("shapefile_zip",), ".csv": ("csv",), ".txt": ("csv",), ".tsv": ("csv",),
+    ".xlsx": ("xlsx",), ".pbf": ("osm_pbf",),
+}
+_SHAPEFILE_PARTS: Final = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_GPKG_APPLICATION_IDS: Final = (0x47504B47, 0x47503130)  # "GPKG", "GP10" (GeoPackage 1.0)
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Caps on one upload.
+
+    Attributes
+    ----------
+    max_bytes : int
+        Largest file, as uploaded.
+    max_uncompressed_bytes : int
+        Largest total size of an archive's members once decompressed (zip bombs).
+    max_ratio : float
+        Largest compression ratio of any archive member.
+    max_members : int
+        Most members in an archive.
+    max_features : int
+        Most features (rows) read from a geodata file.
+    """
+
+    max_bytes: int = 200 * 2**20
+    max_uncompressed_bytes: int = 500 * 2**20
+    max_ratio: float = 200.0
+    max_members: int = 2_000
+    max_features: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        if min(self.max_bytes, self.max_uncompressed_bytes, self.max_members,
+               self.max_features) <= 0 or self.max_ratio <= 1:
+            msg = f"Upload limits must be positive (ratio above 1), got {self!r}."
+            raise ValueError(msg)
+
+    @classmethod
+    def from_megabytes(cls, max_mb: float) -> UploadLimits:
+        """Limits for a largest upload of ``max_mb`` MB (archives may unpack to 2.5×)."""
+        size = int(max_mb * 2**20)
+        return cls(max_bytes=size, max_uncompressed_bytes=int(size * 2.5))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB"
+
+
+def _accepted(accept: Collection[Kind]) -> str:
+    return ", ".join(KIND_LABELS[k] for k in accept)
+
+
+def _looks_like_text_table(head: bytes) -> bool:
+    if b"\x00" in head[:4096]:
+        return False
+    for enc in ("utf-8-sig", "gb18030", "latin-1"):
+        try:
+            text = head[:65536].decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return False
+    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
+    if not lines:
+        return False
+    first = lines[0].lstrip()
+    if first.startswith(("<", "{", "[")):  # XML (a VRT, HTML, KML…) or JSON is not a table
+        return False
+    try:
+        csv.Sniffer().sniff("\n".join(lines[:10]), delimiters=",;\t|")
+    except csv.Error:
+        return len(lines) >= 1 and len(lines[0]) < 10_000
+    return True
+
+
+def _zip_names(data: bytes) -> list[str] | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zf.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+
+
+def _is_osm_pbf(data: bytes) -> bool:
+    """The first blob of an OSM PBF file is a BlobHeader of type ``OSMHeader``."""
+    if len(data) < 16:
+        return False
+    (size,) = struct.unpack(">I", data[:4])
+    if not 8 <= size <= 64 * 1024:
+        return False
+    header = data[4:4 + size]
+    # BlobHeader field 1 (type, string): tag 0x0A, then a varint length (< 128 here).
+    return header[:1] == b"\x0a" and header[2:2 + header[1]] == b"OSMHeader"
+
+
+def sniff(data: bytes) -> Kind | None:
+    """The kind of an upload, from its content alone (None: none of the accepted kinds).
+
+    Examples
+    --------
+    >>> sniff(b"site,ewc_code,quantity\\nA,150102,3\\n")
+    'csv'
+    >>> sniff(b"") is None
+    True
+    """
+    if not data:
+        return None
+    head = data[:4096]
+    if head.startswith(b"SQLite format 3\x00") and len(data) >= 72:
+        (app_id,) = struct.unpack(">I", data[68:72])
+        return "gpkg" if app_id in _GPKG_APPLICATION_IDS else None
+    if head.startswith(b"PK\x03\x04"):
+        names = _zip_names(data)
+        if names is None:
+            return None
+        lower = [n.lower() for n in names]
+        if "[content_types].xml" in lower and "xl/workbook.xml" in lower:
+            return "xlsx"
+        if any(n.endswith(".shp") for n in lower):
+            return "shapefile_zip"
+        return None
+    if _is_osm_pbf(data):
+        return "osm_pbf"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{"):
+        return "geojson" if re.search(rb'"type"\s*:\s*"(FeatureCollection|Feature)"',
+                                      data[:1_000_000]) else None
+    return "csv" if _looks_like_text_table(data) else None
+
+
+def safe_member_name(name: str) -> str | None:
+    """An archive member's file name if it is a plain relative path, else None.
+
+    Examples
+    --------
+    >>> safe_member_name("parcels/plots.shp"), safe_member_name("../../etc/passwd")
+    ('plots.shp', None)
+    """
+    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return None
+    path = PurePosixPath(name)
+    if any(part in ("..", "") for part in path.parts) or not path.name:
+        return None
+    return path.name
+
+
+def _check_zip(data: bytes, kind: Kind, limits: UploadLimits) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_members:
+            msg = (f"The archive has {len(infos):,} members; at most {limits.max_members:,} "
+                   "are accepted.")
+            raise UploadError(msg)
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio or total > limits.max_uncompressed_bytes:
+                msg = (f"The archive would unpack to more than "
+                       f"{_mb(limits.max_uncompressed_bytes)} (member {info.filename!r} is "
+                       f"compressed {ratio:,.0f}:1); it looks like a zip bomb and was not "
+                       "opened. Upload the file itself, or a smaller archive.")
+                raise UploadError(msg)
+            if safe_member_name(info.filename) is None:
+                msg = (f"The archive member {info.filename!r} has an absolute or parent path; "
+                       "archives must hold plain relative file names.")
+                raise UploadError(msg)
+            lower = info.filename.lower()
+            if kind == "shapefile_zip" and lower.endswith((".zip", ".vrt", ".gz", ".tar")):
+                msg = (f"The archive holds {info.filename!r}: nested archives and virtual "
+                       "layers are not accepted. Zip only the .shp, .shx, .dbf and .prj files.")
+                raise UploadError(msg)
+            if kind == "xlsx" and lower.endswith((".xml", ".rels")):
+                with zf.open(info) as member:
+                    head = member.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    msg = (f"The workbook's part {info.filename!r} declares XML entities "
+                           "(a known way to attack XML readers); it was not opened. Save the "
+                           "file again from Excel or LibreOffice.")
+                    raise UploadError(msg)
+
+
+def check_upload(data: bytes, *, name: str, accept: Collection[Kind],
+                 limits: UploadLimits | None = None) -> Kind:
+    """Check an upload's size, content and archive structure; return its kind.
+
+    Parameters
+    ----------
+    data : bytes
+        The file as uploaded.
+    name : str
+        The file name the user gave (used only to compare its extension with the content).
+    accept : collection of Kind
+        The kinds this uploader takes.
+    limits : UploadLimits, optional
+
+    Raises
+    ------
+    UploadError
+        With what was found, why it was refused and what is accepted.
+
+    Examples
+    --------
+    >>> check_upload(b"a,b\\n1,2\\n", name="list.csv", accept=TABLE_KINDS)
+    'csv'
+    >>> check_upload(b"a,b\\n1,2\\n", name="list.xlsx", accept=TABLE_KINDS)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo.errors.UploadError: 'list.xlsx': its name says Excel workbook (.xlsx) but its content ...
+    """
+    limits = limits or UploadLimits()
+    shown = Path(str(name)).name
+    if len(data) > limits.max_bytes:
+        msg = (f"{shown!r} is {_mb(len(data))}; the largest upload accepted is "
+               f"{_mb(limits.max_bytes)}. Split the file or upload a smaller extract.")
+        raise UploadError(msg)
+    kind = sniff(data)
+    if kind is None or kind not in accept:
+        found = (f"recognised as {KIND_LABELS[kind]}" if kind
+                 else "not a kind of file SymbioMap reads")
+        msg = (f"{shown!r} is {found}, so it was not opened. Accepted here: "
+               f"{_accepted(accept)}.")
+        raise UploadError(msg)
+    suffix = "".join(Path(shown.lower()).suffixes[-2:]) if shown.lower().endswith(".osm.pbf") \
+        else Path(shown.lower()).suffix
+    named = _EXTENSIONS.get(suffix if suffix != ".osm.pbf" else ".pbf")
+    if named is not None and kind not in named:
+        msg = (f"{shown!r}: its name says {KIND_LABELS[named[0]]} but its content is "
+               f"{KIND_LABELS[kind]}; a file whose name and content disagree is refused. "
+               f"Rename it, or upload the file you meant. Accepted here: {_accepted(accept)}.")
+        raise UploadError(msg)
+    if kind in ("xlsx", "shapefile_zip"):
+        _check_zip(data, kind, limits)
+    return kind
+
+
+@contextlib.contextmanager
+def _gdal_sealed() -> Iterator[None]:
+    """GDAL options that keep a read inside the one file we name (restored afterwards)."""
+    import pyogrio
+
+    sealed = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+              "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".symbiomap-none",
+              "GDAL_HTTP_TIMEOUT": "1", "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
+              "GDAL_SKIP": "VRT"}
+    before = {k: pyogrio.get_gdal_config_option(k) for k in sealed}
+    pyogrio.set_gdal_config_options(sealed)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
+
+
+def _geojson(data: bytes, limits: UploadLimits) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    try:
+        obj: Any = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"The GeoJSON file cannot be read as UTF-8 JSON ({exc}); export it again."
+        raise UploadError(msg) from None
+    features = obj.get("features") if obj.get("type") == "FeatureCollection" else [obj]
+    if not isinstance(features, list):
+        msg = "The GeoJSON FeatureCollection has no list of features."
+        raise UploadError(msg)
+    if len(features) > limits.max_features:
+        msg = (f"The file has {len(features):,} features; at most {limits.max_features:,} "
+               "are read. Upload a smaller selection.")
+        raise UploadError(msg)
+    crs_name = (((obj.get("crs") or {}).get("properties") or {}).get("name")
+                if isinstance(obj.get("crs"), dict) else None)
+    try:
+        return gpd.GeoDataFrame.from_features(features, crs=crs_name or "EPSG:4326")
+    except Exception as exc:  # shapely/pyproj raise several kinds on bad geometry or CRS
+        msg = f"The GeoJSON features could not be read ({type(exc).__name__}: {exc})."
+        raise UploadError(msg) from None
+
+
+def _check_gpkg(path: Path) -> None:
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+            objects = con.execute("SELECT type, name FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError as exc:
+        msg = f"The GeoPackage cannot be read ({exc}); export it again."
+        raise UploadError(msg) from None
+    if ("table", "gpkg_contents") not in objects:
+        msg = "The file is an SQLite database but not a GeoPackage (no gpkg_contents table)."
+        raise UploadError(msg)
+    active = sorted(name for kind, name in objects if kind == "view")
+    if active:
+        # A view's SQL runs when the layer is read: only plain tables are accepted.
+        msg = (f"The GeoPackage holds SQL views ({', '.join(active[:3])}); upload a GeoPackage "
+               "whose layers are plain tables (export the layer again).")
+        raise UploadError(msg)
+
+
+def _shapefile(data: bytes, folder: Path) -> Path:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        shps = [i for i in zf.infolist() if i.filename.lower().endswith(".shp")]
+        if len(shps) != 1:
+            msg = (f"The archive holds {len(shps)} .shp files; upload one layer per archive "
+                   "(its .shp, .shx, .dbf and .prj).")
+            raise UploadError(msg)
+        stem = shps[0].filename[:-4].lower()
+        for info in zf.infolist():
+            low = info.filename.lower()
+            ext = low[len(stem):] if low.startswith(stem) else ""
+            if ext in _SHAPEFILE_PARTS:
+                (folder / f"upload{ext}").write_bytes(zf.read(info))
+    for need in (".shx", ".dbf"):
+        if not (folder / f"upload{need}").exists():
+            msg = f"The zipped Shapefile has no {need} file beside its .shp; add it to the zip."
+            raise UploadError(msg)
+    return folder / "upload.shp"
+
+
+def read_geodata(data: bytes, *, name: str, limits: UploadLimits | None = None
+                 ) -> gpd.GeoDataFrame:
+    """Read an uploaded GeoJSON, GeoPackage or zipped Shapefile safely, in EPSG:4326.
+
+    Raises
+    ------
+    UploadError
+        When the file is refused (see :func:`check_upload`), has no CRS, no features, or too
+        many.
+    """
+    limits = limits or UploadLimits()
+    kind = check_upload(data, name=name, accept=GEODATA_KINDS, limits=limits)
+    if kind == "geojson":
+        gdf = _geojson(data, limits)
+    else:
+        import pyogrio
+
+        with tempfile.TemporaryDirectory(prefix="symbiomap-upload-") as tmp:
+            folder = Path(tmp)
+            if kind == "gpkg":
+                path = folder / "upload.gpkg"
+                path.write_bytes(data)
+                _check_gpkg(path)
+            else:
+                path = _shapefile(data, folder)
+            try:
+                with _gdal_sealed():
+                    info = pyogrio.read_info(path)
+                    if int(info.get("features") or 0) > limits.max_features:
+                        msg = (f"The layer has {int(info['features']):,} features; at most "
+                               f"{limits.max_features:,} are read.")
+                        raise UploadError(msg)
+                    gdf = pyogrio.read_dataframe(path)
+            except UploadError:
+                raise
+            except Exception as exc:  # GDAL reports bad files with several exception types
+                msg = f"The {KIND_LABELS[kind]} could not be read ({type(exc).__name__}: {exc})."
+                raise UploadError(msg) from None
+    if gdf.crs is None:
+        msg = ("The layer has no coordinate reference system; save it with one (for example "
+               "EPSG:4326) and upload it again.")
+        raise UploadError(msg)
+    if len(gdf) == 0:
+        msg = "The layer has no features."
+        raise UploadError(msg)
+    logger.info("Read an uploaded %s: %d features", KIND_LABELS[kind], len(gdf))
+    return gdf.to_crs(4326)
