@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.synergies.matching import build_links
-from geo.synergies.rules import _split, resolve_selectors
+from geo.synergies.rules import resolve_selectors, split_selectors
 from geo.synergies.streams import stream_labels
 
 if TYPE_CHECKING:
@@ -53,12 +53,12 @@ def _recruit(code: str, rules: pd.DataFrame, kb: pd.DataFrame,
     out: list[str] = []
     for row in rules[rules["kind"] == "sector"].itertuples(index=False):
         try:
-            hit = code in resolve_selectors(_split(row.have), universe=[code],
+            hit = code in resolve_selectors(split_selectors(row.have), universe=[code],
                                             catalogue=catalogue)
         except Exception:  # a group selector without a catalogue: the rule cannot tell
             hit = False
         if hit:
-            out.extend(p for p in _split(row.want) if p not in out)
+            out.extend(p for p in split_selectors(row.want) if p not in out)
     if len(kb):
         out.extend(s for s in kb.loc[kb["ewc_code"] == code, "sector_nace"] if s not in out)
     return " ".join(out)

@@ -1,11 +1,12 @@
 """The life of a synergy: idea → identified → in progress → implemented → completed.
 
 A synergy links one *have* (a resource a site gives away) to one *want* (a resource another
-site seeks). Its state lives in a :class:`SynergyBook` — three frames: the current state of
-each synergy, an **append-only** event log (creation, stage changes with notes and reasons,
-notes, reassignment, case studies, outcome entries) and the outcome entries themselves. Every
-operation here is pure: it validates, then returns a new book; nothing is ever overwritten or
-deleted, so the history of a synergy survives anything that happens to its sites.
+site seeks). Its state lives in a :class:`~geo.synergies.book.SynergyBook` — three frames: the
+current state of each synergy, an **append-only** event log (creation, stage changes with notes
+and reasons, notes, reassignment, case studies, outcome entries) and the outcome entries
+themselves (their schema is :mod:`geo.synergies.book`, re-exported here). Every operation here
+is pure: it validates, then returns a new book; nothing is ever overwritten or deleted, so the
+history of a synergy survives anything that happens to its sites.
 
 Rules enforced (each refusal is a :class:`~geo.errors.SynergyError` that names the rule):
 
@@ -19,17 +20,28 @@ Rules enforced (each refusal is a :class:`~geo.errors.SynergyError` that names t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.synergies.book import (
+    EVENT_COLUMNS,
+    SYNERGY_COLUMNS,
+    SynergyBook,
+    append_rows,
+    check_version,
+    empty_book,
+    event_row,
+    record_change,
+    utc_timestamp,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import datetime
 
 __all__ = [
     "ABANDONED",
@@ -57,18 +69,6 @@ STAGES: Final = ("idea", "identified", "in progress", "implemented", "completed"
 ABANDONED: Final = "abandoned"
 ALL_STAGES: Final = (*STAGES, ABANDONED)
 
-SYNERGY_COLUMNS: Final = [
-    "synergy_id", "have_resource_id", "want_resource_id", "from_site_id", "to_site_id",
-    "resource_class", "ewc_code", "description", "quantity", "unit", "stage", "practitioner",
-    "proposed_because", "distance_km", "distance_method", "abandon_reason", "case_study",
-    "created_at", "updated_at", "updated_by", "version",
-]
-EVENT_COLUMNS: Final = [
-    "event_id", "synergy_id", "at", "kind", "from_stage", "to_stage", "note", "practitioner",
-    "version",
-]
-EVENT_KINDS: Final = ("created", "stage", "note", "assigned", "case study", "outcome")
-
 
 def stage_rank(stage: pd.Series | str) -> Any:
     """Position of a stage in :data:`STAGES` (``abandoned`` = -1; unknown = NaN).
@@ -82,101 +82,6 @@ def stage_rank(stage: pd.Series | str) -> Any:
     if isinstance(stage, str):
         return order.get(stage, np.nan)
     return stage.map(order)
-
-
-@dataclass(frozen=True)
-class SynergyBook:
-    """The synergies of a programme: current state, event history and outcome entries.
-
-    Attributes
-    ----------
-    synergies : DataFrame
-        One row per synergy (:data:`SYNERGY_COLUMNS`), indexed 0..n-1.
-    events : DataFrame
-        Append-only history (:data:`EVENT_COLUMNS`); ``at`` is a UTC timestamp.
-    outcomes : DataFrame
-        Append-only outcome entries (:data:`geo.synergies.outcomes.OUTCOME_COLUMNS`).
-    """
-
-    synergies: pd.DataFrame
-    events: pd.DataFrame
-    outcomes: pd.DataFrame
-
-    def __post_init__(self) -> None:
-        for label, frame, cols in (("synergies", self.synergies, SYNERGY_COLUMNS),
-                                   ("events", self.events, EVENT_COLUMNS)):
-            missing = [c for c in cols if c not in frame.columns]
-            if missing:
-                msg = (f"SynergyBook.{label} lacks columns {missing}; build books with "
-                       "empty_book() and the functions of geo.synergies.lifecycle.")
-                raise SynergyError(msg)
-
-    def get(self, synergy_id: str) -> pd.Series:
-        """The current row of one synergy (raises with the known ids if absent)."""
-        rows = self.synergies[self.synergies["synergy_id"] == synergy_id]
-        if rows.empty:
-            known = self.synergies["synergy_id"].tolist()
-            msg = (f"No synergy with id {synergy_id!r}; known ids: {known[:10]!r}"
-                   f"{' …' if len(known) > 10 else ''}.")
-            raise SynergyError(msg)
-        return rows.iloc[0]
-
-    def next_id(self) -> str:
-        """A fresh ``SYN-00001``-style id, one above the highest in the book."""
-        nums = pd.to_numeric(self.synergies["synergy_id"].str.extract(r"(\d+)$")[0],
-                             errors="coerce")
-        top = int(nums.max()) if nums.notna().any() else 0
-        return f"SYN-{top + 1:05d}"
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-
-
-def empty_book() -> SynergyBook:
-    """A book with no synergies, events or outcomes (all columns present)."""
-    from geo.synergies.outcomes import OUTCOME_COLUMNS
-
-    return SynergyBook(_empty(SYNERGY_COLUMNS), _empty(EVENT_COLUMNS), _empty(OUTCOME_COLUMNS))
-
-
-def _now(at: datetime | None) -> pd.Timestamp:
-    ts = pd.Timestamp(at if at is not None else datetime.now(UTC))
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
-def _append(frame: pd.DataFrame, rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    new = pd.DataFrame(rows, columns=columns)
-    if frame.empty:
-        return new.reset_index(drop=True)
-    return pd.concat([frame, new], ignore_index=True)
-
-
-def _event(book: SynergyBook, synergy_id: str, at: pd.Timestamp, kind: str, *,
-           practitioner: str, version: int, note: str = "", from_stage: str | None = None,
-           to_stage: str | None = None, offset: int = 0) -> dict[str, Any]:
-    return {"event_id": len(book.events) + 1 + offset, "synergy_id": synergy_id, "at": at,
-            "kind": kind, "from_stage": from_stage, "to_stage": to_stage, "note": note,
-            "practitioner": practitioner, "version": version}
-
-
-def check_version(current: pd.Series, expected_version: int) -> None:
-    """Refuse a change made on a stale copy of a synergy (optimistic locking).
-
-    Raises
-    ------
-    SynergyError
-        When ``expected_version`` is not the synergy's current version: says who saved the
-        newer version, when, and what to do.
-    """
-    have = int(current["version"])
-    if int(expected_version) != have:
-        when = pd.Timestamp(current["updated_at"]).strftime("%Y-%m-%d %H:%M UTC")
-        msg = (f"Synergy {current['synergy_id']} was changed by {current['updated_by']!s} at "
-               f"{when} while you were editing it (you edited version {expected_version!r}, it "
-               f"is now version {have}). Your change was not saved: reload the synergy, check "
-               "their change, and apply yours again.")
-        raise SynergyError(msg)
 
 
 def check_pair(have: Mapping[str, Any], want: Mapping[str, Any],
@@ -272,7 +177,7 @@ def create_synergy(
         msg = (f"{have['resource_id']!r} → {want['resource_id']!r} is already tracked as "
                f"{live['synergy_id'].iloc[0]} ({live['stage'].iloc[0]}); update that one.")
         raise SynergyError(msg)
-    ts = _now(at)
+    ts = utc_timestamp(at)
     sid = synergy_id or book.next_id()
     if (book.synergies["synergy_id"] == sid).any():
         msg = f"Synergy id {sid!r} is taken; leave synergy_id empty to get a fresh one."
@@ -290,31 +195,11 @@ def create_synergy(
     }
     text = note or (f"created at stage {stage!r}" + (f": {proposed_because}"
                                                       if proposed_because else ""))
-    event = _event(book, sid, ts, "created", practitioner=practitioner, version=1,
-                   note=text, to_stage=stage)
+    event = event_row(book, sid, ts, "created", practitioner=practitioner, version=1,
+                      note=text, to_stage=stage)
     logger.info("synergy %s created: %s -> %s", sid, have["resource_id"], want["resource_id"])
-    return replace(book, synergies=_append(book.synergies, [row], SYNERGY_COLUMNS),
-                   events=_append(book.events, [event], EVENT_COLUMNS)), sid
-
-
-def _update(book: SynergyBook, synergy_id: str, changes: dict[str, Any], *, kind: str,
-            practitioner: str, expected_version: int, at: datetime | None, note: str = "",
-            from_stage: str | None = None, to_stage: str | None = None) -> SynergyBook:
-    current = book.get(synergy_id)
-    check_version(current, expected_version)
-    if not str(practitioner).strip():
-        msg = "Every change names the practitioner making it; enter a name."
-        raise SynergyError(msg)
-    ts = _now(at)
-    version = int(current["version"]) + 1
-    syn = book.synergies.copy()
-    pos = syn.index[syn["synergy_id"] == synergy_id][0]
-    for col, value in {**changes, "updated_at": ts, "updated_by": practitioner,
-                       "version": version}.items():
-        syn.at[pos, col] = value
-    event = _event(book, synergy_id, ts, kind, practitioner=practitioner, version=version,
-                   note=note, from_stage=from_stage, to_stage=to_stage)
-    return replace(book, synergies=syn, events=_append(book.events, [event], EVENT_COLUMNS))
+    return replace(book, synergies=append_rows(book.synergies, [row], SYNERGY_COLUMNS),
+                   events=append_rows(book.events, [event], EVENT_COLUMNS)), sid
 
 
 def change_stage(
@@ -371,9 +256,9 @@ def change_stage(
     elif from_stage == ABANDONED:
         changes["abandon_reason"] = None
     text = " — ".join(t for t in (note.strip(), f"reason: {reason}" if reason else "") if t)
-    return _update(book, synergy_id, changes, kind="stage", practitioner=practitioner,
-                   expected_version=expected_version, at=at, note=text,
-                   from_stage=from_stage, to_stage=to_stage)
+    return record_change(book, synergy_id, changes, kind="stage", practitioner=practitioner,
+                         expected_version=expected_version, at=at, note=text,
+                         from_stage=from_stage, to_stage=to_stage)
 
 
 def add_note(book: SynergyBook, synergy_id: str, note: str, *, expected_version: int,
@@ -382,8 +267,8 @@ def add_note(book: SynergyBook, synergy_id: str, note: str, *, expected_version:
     if not note.strip():
         msg = "A note needs some text; write what happened."
         raise SynergyError(msg)
-    return _update(book, synergy_id, {}, kind="note", practitioner=practitioner,
-                   expected_version=expected_version, at=at, note=note.strip())
+    return record_change(book, synergy_id, {}, kind="note", practitioner=practitioner,
+                         expected_version=expected_version, at=at, note=note.strip())
 
 
 def assign(book: SynergyBook, synergy_id: str, new_practitioner: str, *,
@@ -394,10 +279,10 @@ def assign(book: SynergyBook, synergy_id: str, new_practitioner: str, *,
         msg = "Name the practitioner who takes the synergy over."
         raise SynergyError(msg)
     old = book.get(synergy_id)["practitioner"]
-    return _update(book, synergy_id, {"practitioner": new_practitioner.strip()},
-                   kind="assigned", practitioner=practitioner,
-                   expected_version=expected_version, at=at,
-                   note=f"responsibility {old!s} → {new_practitioner.strip()}")
+    return record_change(book, synergy_id, {"practitioner": new_practitioner.strip()},
+                         kind="assigned", practitioner=practitioner,
+                         expected_version=expected_version, at=at,
+                         note=f"responsibility {old!s} → {new_practitioner.strip()}")
 
 
 def attach_case_study(book: SynergyBook, synergy_id: str, reference: str, *,
@@ -412,9 +297,9 @@ def attach_case_study(book: SynergyBook, synergy_id: str, reference: str, *,
     if not reference.strip():
         msg = "Give the case study's link or document reference."
         raise SynergyError(msg)
-    return _update(book, synergy_id, {"case_study": reference.strip()}, kind="case study",
-                   practitioner=practitioner, expected_version=expected_version, at=at,
-                   note=reference.strip())
+    return record_change(book, synergy_id, {"case_study": reference.strip()},
+                         kind="case study", practitioner=practitioner,
+                         expected_version=expected_version, at=at, note=reference.strip())
 
 
 def history(book: SynergyBook, synergy_id: str) -> pd.DataFrame:

@@ -15,27 +15,41 @@ over roads where a network exists and a straight-line × detour stand-in otherwi
 says which (``distance_method``). The estimated transport cost and CO2e of the haul use the
 cost per tonne-km and the HGV factor of :mod:`geo.factors`.
 
-The core (:func:`score_pairs`, :func:`quantity_fit`, :func:`frequency_fit`,
-:func:`build_links`) works on arrays and plain frames; :class:`Matcher` is the adapter that
-prepares a :class:`~geo.programme.Programme` once and answers :meth:`Matcher.for_record` and
-:meth:`Matcher.all_pairs` queries.
+The core works on arrays and plain frames: :func:`build_links` (here) finds the candidate
+wants of each matching key, :mod:`geo.synergies.scoring` scores the pairs
+(:class:`~geo.synergies.scoring.MatchParams`, :func:`~geo.synergies.scoring.score_pairs`, … —
+re-exported here for callers of the matcher) and :mod:`geo.synergies.ranking` writes the
+ranked table with its reasons. :class:`Matcher` is the adapter that prepares a
+:class:`~geo.programme.Programme` once (:mod:`geo.synergies.records`) and answers
+:meth:`Matcher.for_record` and :meth:`Matcher.all_pairs` queries.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
-from geo.network import DEFAULT_DETOUR_FACTOR
-from geo.programme import FREQUENCIES
+from geo.factors import load_factors
+from geo.synergies.book import SYNERGY_COLUMNS
 from geo.synergies.distances import SiteDistances
 from geo.synergies.knowledge import knowledge_base
+from geo.synergies.ranking import match_table
+from geo.synergies.records import prepare_records
 from geo.synergies.rules import expand_rules, load_rules
+from geo.synergies.scoring import (
+    BASIS_BITS,
+    MatchParams,
+    Scope,
+    frequency_fit,
+    quantity_fit,
+    score_block,
+    score_pairs,
+)
 
 if TYPE_CHECKING:
     from geo.factors import Factors
@@ -55,146 +69,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-BASIS_BITS: Final = {"exact": 1, "family": 2, "sector": 4, "knowledge": 8, "class": 16}
-"""Bit of each basis in the ``bases`` mask of a link."""
-Scope = Literal["all", "same park", "other parks"]
-
-
-@dataclass(frozen=True)
-class MatchParams:
-    """Knobs of the matcher.
-
-    Attributes
-    ----------
-    top_k : int
-        Matches kept per record.
-    scope : {"all", "same park", "other parks"}
-        Where partners may be ("other parks" looks for a solution in another park).
-    max_distance_km : float or None
-        Drop pairs farther apart than this (km); pairs of unlocated sites are kept.
-    distance_scale_km : float
-        Nearness is ``exp(-distance / scale)``.
-    weight_basis, weight_quantity, weight_frequency, weight_distance : float
-        Relative weights of the score terms (normalised to sum 1).
-    exact_strength : float
-        Basis strength of a same-code match (rules carry their own).
-    kb_strength, kb_step, kb_max : float
-        Knowledge-base strength: ``min(kb_strength + kb_step·(n−1), kb_max)`` for a sector
-        that completed ``n`` synergies with the code.
-    detour_factor : float
-        Road ÷ straight-line distance for the stand-in (≥ 1).
-    cost_per_tkm : float or None
-        Transport cost per tonne-km; None uses the factor ``transport_cost_per_tkm``.
-    road_max_sites : int
-        All-pairs matching uses road distances when at most this many sites have haves
-        (one Dijkstra row each); beyond it the labelled stand-in is used.
-    block_cells : int
-        Pairs scored at once (memory bound).
-    """
-
-    top_k: int = 10
-    scope: Scope = "all"
-    max_distance_km: float | None = None
-    distance_scale_km: float = 25.0
-    weight_basis: float = 0.4
-    weight_quantity: float = 0.2
-    weight_frequency: float = 0.1
-    weight_distance: float = 0.3
-    exact_strength: float = 1.0
-    kb_strength: float = 0.6
-    kb_step: float = 0.1
-    kb_max: float = 0.9
-    detour_factor: float = DEFAULT_DETOUR_FACTOR
-    cost_per_tkm: float | None = None
-    road_max_sites: int = 2000
-    block_cells: int = 1_000_000
-
-    def __post_init__(self) -> None:
-        if self.top_k < 1:
-            msg = f"top_k must be at least 1, got {self.top_k!r}."
-            raise SynergyError(msg)
-        if self.scope not in ("all", "same park", "other parks"):
-            msg = f"scope must be 'all', 'same park' or 'other parks', got {self.scope!r}."
-            raise SynergyError(msg)
-        if self.max_distance_km is not None and self.max_distance_km <= 0:
-            msg = f"max_distance_km must be positive or None, got {self.max_distance_km!r}."
-            raise SynergyError(msg)
-        if self.distance_scale_km <= 0:
-            msg = f"distance_scale_km must be positive, got {self.distance_scale_km!r}."
-            raise SynergyError(msg)
-        weights = (self.weight_basis, self.weight_quantity, self.weight_frequency,
-                   self.weight_distance)
-        if min(weights) < 0 or sum(weights) <= 0:
-            msg = f"Score weights must be ≥ 0 and not all 0, got {weights!r}."
-            raise SynergyError(msg)
-        for name in ("exact_strength", "kb_strength", "kb_max"):
-            if not 0 < getattr(self, name) <= 1:
-                msg = f"{name} must be in (0, 1], got {getattr(self, name)!r}."
-                raise SynergyError(msg)
-        if self.detour_factor < 1:
-            msg = (f"detour_factor must be at least 1 (roads are never shorter), "
-                   f"got {self.detour_factor!r}.")
-            raise SynergyError(msg)
-        if self.cost_per_tkm is not None and self.cost_per_tkm < 0:
-            msg = f"cost_per_tkm must be ≥ 0, got {self.cost_per_tkm!r}."
-            raise SynergyError(msg)
-        if self.block_cells < 1000:
-            msg = f"block_cells must be at least 1000, got {self.block_cells!r}."
-            raise SynergyError(msg)
-
-
-def quantity_fit(q_have: np.ndarray, q_want: np.ndarray, same_unit: np.ndarray) -> np.ndarray:
-    """``min/max`` of the two quantities (1 = equal); 0.5 where units differ or one is unknown.
-
-    Arrays broadcast (a column of haves against a row of wants gives a matrix).
-
-    Examples
-    --------
-    >>> quantity_fit(np.array([10.0, 10.0, 5.0]), np.array([40.0, 10.0, np.nan]),
-    ...              np.array([True, False, True])).tolist()
-    [0.25, 0.5, 0.5]
-    """
-    qh = np.asarray(q_have, float)
-    qw = np.asarray(q_want, float)
-    ok = np.asarray(same_unit, bool) & np.isfinite(qh) & np.isfinite(qw) & (qh > 0) & (qw > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.minimum(qh, qw) / np.maximum(qh, qw)
-    return np.asarray(np.where(ok, ratio, 0.5))
-
-
-def frequency_fit(rank_have: np.ndarray, rank_want: np.ndarray) -> np.ndarray:
-    """1 for the same frequency, falling linearly to 0 from ``continuous`` to ``one-off``.
-
-    Ranks are positions in :data:`geo.programme.FREQUENCIES`; -1 (unknown) gives 0.5.
-    Arrays broadcast.
-    """
-    rh = np.asarray(rank_have, float)
-    rw = np.asarray(rank_want, float)
-    fit = 1.0 - np.abs(rh - rw) / (len(FREQUENCIES) - 1)
-    return np.asarray(np.where((rh < 0) | (rw < 0), 0.5, fit))
-
-
-def score_pairs(strength: np.ndarray, q_fit: np.ndarray, f_fit: np.ndarray,
-                distance_km: np.ndarray, params: MatchParams) -> np.ndarray:
-    """Match score in [0, 1]: weighted basis strength, quantity and frequency fit, nearness.
-
-    A pair with unknown distance (an unlocated site) scores 0 on nearness. Arrays broadcast.
-
-    Examples
-    --------
-    >>> p = MatchParams()
-    >>> near, far = score_pairs(np.ones(2), np.ones(2), np.ones(2), np.array([0.0, 100.0]), p)
-    >>> near, round(far, 3)
-    (np.float64(1.0), np.float64(0.705))
-    """
-    w = np.array([params.weight_basis, params.weight_quantity, params.weight_frequency,
-                  params.weight_distance])
-    w = w / w.sum()
-    near = np.exp(-np.nan_to_num(np.asarray(distance_km, float), nan=np.inf)
-                  / params.distance_scale_km)
-    return np.asarray(w[0] * strength + w[1] * q_fit + w[2] * f_fit + w[3] * near)
-
 
 def build_links(
     have_keys: pd.Index,
@@ -360,9 +234,6 @@ class Matcher:
         factors : Factors, optional
             Default :func:`geo.factors.load_factors`.
         """
-        from geo.factors import load_factors
-        from geo.synergies._prepare import prepare_records
-
         params = params or MatchParams()
         factors = factors or load_factors()
         records, lon, lat, notes = prepare_records(programme)
@@ -409,8 +280,6 @@ class Matcher:
 
         ``top_k`` and ``scope`` override the matcher's parameters for this query.
         """
-        from geo.synergies._assemble import assemble, score_block
-
         if scope is not None and scope != self.params.scope:
             return replace(self, params=replace(self.params, scope=scope)).for_record(
                 resource_id, top_k=top_k)
@@ -444,9 +313,9 @@ class Matcher:
                                                == resource_id)[0])
             have_rows = haves.index[haves["key"].isin(links["key"])].to_numpy()
             dist = self._dist_to(int(rec["site"]))
-        pairs = score_block(self, have_rows, links, wants, dist,
+        pairs = score_block(self.records, have_rows, links, wants, dist, params=self.params,
                             top_k=k if rec["direction"] == "have" else None)
-        table = assemble(self, pairs, links, wants)
+        table = self._table(pairs, links, wants)
         if rec["direction"] == "want":
             table = table.sort_values("score", ascending=False, kind="stable").head(k)
             table["rank"] = np.arange(1, len(table) + 1)
@@ -455,8 +324,6 @@ class Matcher:
 
     def all_pairs(self, *, top_k: int | None = None) -> MatchResult:
         """The best ``top_k`` wants of every have in the programme (grouped by code)."""
-        from geo.synergies._assemble import assemble, score_block
-
         haves = self._haves()
         wants = self._wants()
         notes = list(self.notes)
@@ -473,9 +340,16 @@ class Matcher:
                              f"{self.params.road_max_sites}: all-pairs distances are "
                              f"straight-line × {self.params.detour_factor:g}; single-record "
                              "matches use roads.")
-        pairs = score_block(self, haves.index.to_numpy(), links, wants, dist,
-                            top_k=top_k or self.params.top_k)
-        return MatchResult(assemble(self, pairs, links, wants), tuple(notes), query="all")
+        pairs = score_block(self.records, haves.index.to_numpy(), links, wants, dist,
+                            params=self.params, top_k=top_k or self.params.top_k)
+        return MatchResult(self._table(pairs, links, wants), tuple(notes), query="all")
+
+    def _table(self, pairs: pd.DataFrame, links: pd.DataFrame,
+               wants: pd.DataFrame) -> pd.DataFrame:
+        return match_table(self.records, pairs, links, wants, rules=self.rules.table,
+                           descriptions=self.descriptions, cost_per_tkm=self.cost_per_tkm,
+                           co2e_kg_per_tkm=self.co2e_kg_per_tkm,
+                           detour_factor=self.params.detour_factor)
 
     def _dist_from(self, site: int) -> SiteDistances:
         if self.graph is None:
@@ -493,7 +367,5 @@ class Matcher:
 
 
 def _no_synergies() -> pd.DataFrame:
-    from geo.synergies.lifecycle import SYNERGY_COLUMNS
-
     return pd.DataFrame({c: pd.Series(dtype=object) for c in SYNERGY_COLUMNS})
 

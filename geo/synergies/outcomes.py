@@ -23,13 +23,12 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
-from geo.synergies.lifecycle import _append, _update
+from geo.synergies.book import OUTCOME_COLUMNS, SynergyBook, append_rows, record_change
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from geo.factors import Factors
-    from geo.synergies.lifecycle import SynergyBook
 
 __all__ = [
     "OUTCOME_COLUMNS",
@@ -45,9 +44,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-OUTCOME_COLUMNS: Final = ["outcome_id", "synergy_id", "outcome_type", "period", "value",
-                          "unit", "note", "practitioner", "recorded_at"]
 
 
 @dataclass(frozen=True)
@@ -175,7 +171,7 @@ def record_outcome(
     SynergyError
         Untracked or computed type, negative or non-finite value, a tonnage above the have's
         yearly quantity, hazardous reuse of a non-hazardous have, a synergy not yet
-        implemented, or a stale version (see :func:`~geo.synergies.lifecycle.check_version`).
+        implemented, or a stale version (see :func:`~geo.synergies.book.check_version`).
     """
     config = config or OutcomeConfig()
     current = book.get(synergy_id)
@@ -211,15 +207,15 @@ def record_outcome(
     if not (1900 <= int(period) <= 2200):
         msg = f"The reporting period is a year like 2026, got {period!r}."
         raise SynergyError(msg)
-    out = _update(book, synergy_id, {}, kind="outcome", practitioner=practitioner,
-                  expected_version=expected_version, at=at,
-                  note=f"{kind.label} {period}: {v:g} {config.unit_of(outcome_type)}"
-                       + (f" — {note}" if note else ""))
+    out = record_change(book, synergy_id, {}, kind="outcome", practitioner=practitioner,
+                        expected_version=expected_version, at=at,
+                        note=f"{kind.label} {period}: {v:g} {config.unit_of(outcome_type)}"
+                             + (f" — {note}" if note else ""))
     row = {"outcome_id": len(book.outcomes) + 1, "synergy_id": synergy_id,
            "outcome_type": outcome_type, "period": int(period), "value": v,
            "unit": config.unit_of(outcome_type), "note": note, "practitioner": practitioner,
            "recorded_at": out.events["at"].iloc[-1]}
-    return replace(out, outcomes=_append(book.outcomes, [row], OUTCOME_COLUMNS))
+    return replace(out, outcomes=append_rows(book.outcomes, [row], OUTCOME_COLUMNS))
 
 
 def effective_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:

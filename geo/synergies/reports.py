@@ -26,9 +26,9 @@ from shapely import linestrings
 from geo.confidentiality import can_see_companies, check_k, suppress_small_groups
 from geo.errors import ConfidentialityError
 from geo.programme import tonnes_per_year
-from geo.synergies._prepare import site_lonlat
 from geo.synergies.lifecycle import ABANDONED, STAGES, stage_rank
 from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcomes_wide
+from geo.synergies.records import site_lonlat
 from geo.synergies.streams import stream_labels
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from geo.factors import Factors
     from geo.programme import Programme
     from geo.settings import Role
-    from geo.synergies.lifecycle import SynergyBook
+    from geo.synergies.book import SynergyBook
 
 __all__ = [
     "SankeyData",

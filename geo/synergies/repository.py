@@ -39,14 +39,15 @@ from geo.store.synergy_tables import (
 from geo.store.tables import Resource, Site
 from geo.store.writes import find_programme, require_programme
 from geo.synergies import lifecycle, outcomes, workshop
-from geo.synergies.distances import SiteDistances
-from geo.synergies.lifecycle import (
+from geo.synergies.book import (
     EVENT_COLUMNS,
+    OUTCOME_COLUMNS,
     SYNERGY_COLUMNS,
     SynergyBook,
     empty_book,
 )
-from geo.synergies.outcomes import OUTCOME_COLUMNS, OutcomeConfig
+from geo.synergies.distances import SiteDistances
+from geo.synergies.outcomes import OutcomeConfig
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

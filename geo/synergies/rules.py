@@ -35,6 +35,7 @@ __all__ = [
     "load_rules",
     "resolve_selectors",
     "sector_matches",
+    "split_selectors",
 ]
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,16 @@ class ExpandedRules:
     table: pd.DataFrame
 
 
-def _split(value: object) -> list[str]:
+def split_selectors(value: object) -> list[str]:
+    """The selectors of a rule cell: split on white space, commas and semicolons.
+
+    Examples
+    --------
+    >>> split_selectors("1501, 1912;plastics  02")
+    ['1501', '1912', 'plastics', '02']
+    >>> split_selectors(None)
+    []
+    """
     return [t for t in re.split(r"[\s;,]+", str(value or "").strip()) if t]
 
 
@@ -130,7 +140,7 @@ def _read(path: Path) -> pd.DataFrame:
         s = float(strength.iloc[i])
         if not (0 < s <= 1):
             problems.append(f"{rid}: strength {row['strength']!r} must be a number in (0, 1]")
-        have, want = _split(row["have"]), _split(row["want"])
+        have, want = split_selectors(row["have"]), split_selectors(row["want"])
         if not have or not want:
             problems.append(f"{rid}: both 'have' and 'want' need at least one selector")
         if row["kind"] == "sector":
@@ -223,7 +233,7 @@ def expand_rules(
     sec: list[tuple[str, str, str, float]] = []
     cls: list[tuple[str, str, str, float]] = []
     for row in rules.itertuples(index=False):
-        have, want = _split(row.have), _split(row.want)
+        have, want = split_selectors(row.have), split_selectors(row.want)
         strength = float(row.strength)
         if row.kind == "class":
             cls.extend((h, w, row.rule_id, strength) for h in have for w in want)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from geo.factors import Factors
     from geo.programme import Programme
     from geo.settings import Role
-    from geo.synergies.lifecycle import SynergyBook
+    from geo.synergies.book import SynergyBook
 
 __all__ = ["FACTOR_NAMES", "funder_sheets", "funder_workbook", "read_workbook"]
 
@@ -103,7 +103,7 @@ def funder_workbook(programme: Programme, book: SynergyBook, *, factors: Factors
     --------
     >>> from geo.demo import load_demo_programme
     >>> from geo.factors import load_factors
-    >>> from geo.synergies.lifecycle import empty_book
+    >>> from geo.synergies.book import empty_book
     >>> data = funder_workbook(load_demo_programme(), empty_book(), factors=load_factors())
     >>> sorted(read_workbook(data))[:3]
     ['About', 'Factors', 'KPIs']

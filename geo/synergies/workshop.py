@@ -18,20 +18,20 @@ import pandas as pd
 
 from geo.errors import SynergyError
 from geo.programme import DIRECTIONS, FREQUENCIES, RESOURCE_COLUMNS, UNITS
-from geo.synergies.lifecycle import (
-    ABANDONED,
+from geo.synergies.book import (
     EVENT_COLUMNS,
     SYNERGY_COLUMNS,
-    _append,
-    _now,
-    check_pair,
+    SynergyBook,
+    append_rows,
+    event_row,
+    utc_timestamp,
 )
+from geo.synergies.lifecycle import ABANDONED, check_pair
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from geo.catalogue import Catalogue
-    from geo.synergies.lifecycle import SynergyBook
 
 __all__ = ["ENTRY_COLUMNS", "LINK_COLUMNS", "entries_to_resources", "links_to_synergies"]
 
@@ -174,7 +174,7 @@ def links_to_synergies(
     live = book.synergies[book.synergies["stage"] != ABANDONED]
     tracked = dict(zip(zip(live["have_resource_id"], live["want_resource_id"], strict=True),
                        live["synergy_id"], strict=True))
-    ts = _now(at)
+    ts = utc_timestamp(at)
     nums = pd.to_numeric(book.synergies["synergy_id"].str.extract(r"(\d+)$")[0], errors="coerce")
     next_num = int(nums.max()) + 1 if nums.notna().any() else 1
     syn_rows: list[dict[str, Any]] = []
@@ -213,13 +213,12 @@ def links_to_synergies(
             "proposed_because": note or "proposed at a workshop", "distance_km": np.nan,
             "distance_method": "", "abandon_reason": None, "case_study": None,
             "created_at": ts, "updated_at": ts, "updated_by": practitioner, "version": 1})
-        ev_rows.append({"event_id": len(book.events) + len(ev_rows) + 1, "synergy_id": sid,
-                        "at": ts, "kind": "created", "from_stage": None, "to_stage": "idea",
-                        "note": "workshop" + (f": {note}" if note else ""),
-                        "practitioner": practitioner, "version": 1})
+        ev_rows.append(event_row(book, sid, ts, "created", practitioner=practitioner,
+                                 version=1, note="workshop" + (f": {note}" if note else ""),
+                                 to_stage="idea", offset=len(ev_rows)))
         report.append({"row": i + 1, "status": "ok", "synergy_id": sid, "message": ""})
     logger.info("workshop: %d synergies created, %d rows refused", len(syn_rows),
                 sum(r["status"] == "error" for r in report))
-    new = replace(book, synergies=_append(book.synergies, syn_rows, SYNERGY_COLUMNS),
-                  events=_append(book.events, ev_rows, EVENT_COLUMNS)) if syn_rows else book
+    new = replace(book, synergies=append_rows(book.synergies, syn_rows, SYNERGY_COLUMNS),
+                  events=append_rows(book.events, ev_rows, EVENT_COLUMNS)) if syn_rows else book
     return new, pd.DataFrame(report, columns=["row", "status", "synergy_id", "message"])
