@@ -22,7 +22,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement, Template
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from geo.settings import OSM_ATTRIBUTION, Settings
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSET_URL_PREFIX",
+    "SITE_COLOUR",
+    "Attribution",
     "GeoJson",
     "add_parks",
     "add_sites",
@@ -39,6 +42,7 @@ __all__ = [
     "frame_to_geojson",
     "install_static_assets",
     "local_assets",
+    "map_figure",
     "tooltip",
     "zoom_for_bounds",
 ]
@@ -97,8 +101,12 @@ def install_static_assets(static_dir: Path) -> Path:
     return vendor
 
 
-class _Attribution(MacroElement):  # type: ignore[misc]
-    """Adds an attribution line to the map's attribution control."""
+class Attribution(MacroElement):
+    """Adds an attribution line (a data source and its licence) to the map's attribution control.
+
+    Add it to the map: ``Attribution("Towns: GeoNames (CC BY 4.0)").add_to(m)``; the text is
+    written as a JSON string, never as markup.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -107,9 +115,23 @@ class _Attribution(MacroElement):  # type: ignore[misc]
     """)
 
     def __init__(self, text: str) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no annotations: a stub gap, not an untyped call here.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
         self.text = text
+
+
+def map_figure(m: folium.Map) -> Figure:
+    """The branca figure (the HTML page) a map is drawn in.
+
+    Its ``header`` takes page-level CSS and its ``html`` fixed elements such as legends.
+    """
+    root = m.get_root()
+    if not isinstance(root, Figure):
+        msg = (f"The map is not drawn in a branca Figure (its root is a "
+               f"{type(root).__name__}); build it with folium.Map or base_map().")
+        raise TypeError(msg)
+    return root
 
 
 def _round_coords(gdf: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
@@ -136,7 +158,7 @@ def frame_to_geojson(gdf: gpd.GeoDataFrame, *, columns: Sequence[str] = (),
     return data
 
 
-class GeoJson(folium.GeoJson):  # type: ignore[misc]
+class GeoJson(folium.GeoJson):
     """``folium.GeoJson`` that accepts a layer without features.
 
     Folium refuses to render a tooltip or popup on an empty feature collection ("The field
@@ -227,7 +249,7 @@ def base_map(
     js, css = local_assets(asset_prefix)
     m.default_js = js
     m.default_css = css
-    m.get_root().header.add_child(Element(
+    map_figure(m).header.add_child(Element(
         "<style>.leaflet-container{background:#f5f3ef;font:12px/1.4 sans-serif}</style>"))
     if settings.tile_url:
         folium.TileLayer(tiles=settings.tile_url,
@@ -258,7 +280,7 @@ def base_map(
                 interactive=False, control=False,
             ).add_to(m)
             # A casing makes white roads visible on the light background.
-        _Attribution(OSM_ATTRIBUTION + (f" · {source}" if source else "")).add_to(m)
+        Attribution(OSM_ATTRIBUTION + (f" · {source}" if source else "")).add_to(m)
     m.fit_bounds([[lat0, lon0], [lat1, lon1]])
     return m
 

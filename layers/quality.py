@@ -8,9 +8,9 @@ import folium
 import geopandas as gpd
 
 from geo.programme import PRECISIONS
-from layers.base import GeoJson, frame_to_geojson, tooltip
+from layers.base import Attribution, GeoJson, frame_to_geojson, map_figure, tooltip
 
-__all__ = ["PRECISION_COLOURS", "add_sites_by_precision"]
+__all__ = ["PRECISION_COLOURS", "add_reference_places", "add_sites_by_precision"]
 
 PRECISION_COLOURS: Final = {
     "manual": "#1a9850", "exact": "#1a9850", "building": "#66bd63", "postcode": "#a6d96a",
@@ -41,7 +41,7 @@ def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
         f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
         f'background:{PRECISION_COLOURS[p]};margin:0 4px 0 8px"></span>{p}'
         for p in PRECISIONS)
-    m.get_root().html.add_child(folium.Element(
+    map_figure(m).html.add_child(folium.Element(
         f'<div style="position:absolute;bottom:24px;left:8px;z-index:999;background:#fff;'
         f'padding:4px 6px;font:11px sans-serif;border-radius:4px">{legend}</div>'))
     return len(located)
@@ -53,8 +53,6 @@ def add_reference_places(m: folium.Map, places: gpd.GeoDataFrame, *,
 
     Returns the number drawn. GeoNames data is CC BY 4.0 (attribution added to the map).
     """
-    from layers.base import _Attribution
-
     if places.empty:
         return 0
     data = frame_to_geojson(places, columns=["name"])
@@ -64,5 +62,5 @@ def add_reference_places(m: folium.Map, places: gpd.GeoDataFrame, *,
                                    fill_opacity=0.8),
         tooltip=tooltip(data, ["name"], ["Town"]),
     ).add_to(m)
-    _Attribution("Towns: GeoNames (CC BY 4.0)").add_to(m)
+    Attribution("Towns: GeoNames (CC BY 4.0)").add_to(m)
     return len(places)

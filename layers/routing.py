@@ -17,7 +17,7 @@ from branca.element import Element
 from folium.utilities import JsCode
 from shapely.geometry import Point
 
-from layers.base import GeoJson, frame_to_geojson
+from layers.base import GeoJson, frame_to_geojson, map_figure
 
 if TYPE_CHECKING:
     from geo.routing.problem import Depot
@@ -68,7 +68,7 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
     Clicking a stop shows its route, arrival and pickup (and the company name when
     ``show_names``); a skipped stop shows why it was skipped.
     """
-    m.get_root().header.add_child(Element(_LABEL_CSS))  # type: ignore[attr-defined]
+    map_figure(m).header.add_child(Element(_LABEL_CSS))
     served = stops[stops["status"] == "served"]
     skipped = stops[stops["status"] == "skipped"]
     details = ["name"] if show_names else []

@@ -14,16 +14,20 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
+from geo.siting.scoring import CRITERIA, CRITERION_LABELS
 from layers.base import GeoJson, frame_to_geojson
 
 __all__ = [
+    "PLANT_COLOURS",
     "RULE_COLOURS",
     "add_best_sites",
     "add_competitors",
     "add_ranked_sites",
     "add_screened_candidates",
     "add_suppliers",
+    "breakdown_figure",
     "score_colour",
 ]
 
@@ -33,6 +37,7 @@ RULE_COLOURS: Final = {"": "#1a9850", "industrial": "#bdbdbd", "residential": "#
 _SCORE_RAMP: Final = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 PLANT_COLOURS: Final = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628",
                         "#f781bf", "#999999")
+"""Colour of each chosen plant, its catchment and its flows (cycled beyond eight plants)."""
 
 
 def _aliases(cols: list[str]) -> list[str]:
@@ -104,7 +109,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
     tonnage shows only when at least ``k`` suppliers feed it.
     """
     colour = {p: PLANT_COLOURS[i % len(PLANT_COLOURS)] for i, p in enumerate(plants["plant"])}
-    out = []
+    out: list[folium.GeoJson] = []
     if len(catchments):
         c = catchments.copy()
         c["colour"] = c["plant"].map(colour)
@@ -177,15 +182,11 @@ def add_competitors(m: folium.Map, competitors: gpd.GeoDataFrame, *, show_names:
     return layer
 
 
-def breakdown_figure(ranking: pd.DataFrame, *, top: int = 15) -> object:
+def breakdown_figure(ranking: pd.DataFrame, *, top: int = 15) -> go.Figure:
     """Stacked horizontal bars of each criterion's points for the best ``top`` sites (plotly).
 
     The bar lengths add up to the score (0–100). Suppressed rows show no bar.
     """
-    import plotly.graph_objects as go
-
-    from geo.siting.scoring import CRITERIA, CRITERION_LABELS
-
     ranked = ranking[ranking["rank"].notna()].sort_values("rank").head(top)
     labels = [f"#{int(r)} {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)]
     fig = go.Figure()

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from layers.base import GeoJson, escape_text, frame_to_geojson
+from layers.base import GeoJson, add_sites, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
     from geo.synergies.reports import SankeyData
@@ -88,8 +88,6 @@ def add_match_lines(m: folium.Map, matches: pd.DataFrame, sites: gpd.GeoDataFram
     The lines only show who is matched with whom; the distance in the table is the haul
     distance (by road where a network exists).
     """
-    from layers.base import add_sites
-
     pts = sites.drop_duplicates("site_id").set_index("site_id").geometry
     a = pts.reindex(matches["have_site_id"]).to_numpy()
     b = pts.reindex(matches["want_site_id"]).to_numpy()
