@@ -7,9 +7,10 @@ kernel is normalised on the grid, so the surface integrates exactly to the tonne
 single record of 100 t/yr gives a bump whose cells sum, times the cell area, to 100 t/yr.
 
 Records are shared linearly between the four nearest cell centres
-(:func:`geo.concentrations.grid.linear_bin_tonnes`), which keeps the result within a small fraction of the
-exact kernel density. The raster result (:class:`Surface`) is shared with
-:mod:`geo.concentrations.within_radius`; distances are metres in the grid's metric CRS (:mod:`geo.concentrations.grid`).
+(:func:`geo.concentrations.grid.linear_bin_tonnes`), which keeps the result within a small
+fraction of the exact kernel density. The raster result (:class:`Surface`) is shared with
+:mod:`geo.concentrations.within_radius`; distances are metres in the grid's metric CRS
+(:mod:`geo.concentrations.grid`).
 
 For viewers who may not see individual companies, pass ``min_producers=k``: cells whose
 kernel window holds fewer than ``k`` distinct producers are hidden (NaN), so no cell and no
@@ -28,19 +29,16 @@ import pandas as pd
 import pyproj
 from scipy import ndimage
 
-from geo.errors import SymbiosisError
-from geo.concentrations.grid import (  # re-exported: the grid API was first published here
+from geo.concentrations.grid import (
     MAX_DISTANCE_M,
     Grid,
-    bin_tonnes,
     check_distance_m,
     grid_for_points,
     linear_bin_tonnes,
-    metric_crs_for,
     points_from_gdf,
     producer_window_counts,
-    project_lonlat,
 )
+from geo.errors import SymbiosisError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -48,20 +46,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DENSITY_UNITS",
-    "MAX_DISTANCE_M",
-    "Grid",
     "KDEParams",
     "Surface",
-    "bin_tonnes",
-    "check_distance_m",
     "default_bandwidth_m",
-    "grid_for_points",
     "kde_from_gdf",
     "kde_surface",
-    "metric_crs_for",
-    "points_from_gdf",
-    "producer_window_counts",
-    "project_lonlat",
 ]
 
 logger = logging.getLogger(__name__)
@@ -109,7 +98,7 @@ class KDEParams:
 
 @dataclass(frozen=True, eq=False)
 class Surface:
-    """A raster result (heat or catchment) with its grid, units and provenance.
+    """A raster result (heat, or tonnes within a radius) with its grid, units and provenance.
 
     Attributes
     ----------
@@ -118,13 +107,13 @@ class Surface:
     grid : Grid
         Where the cells are (metric CRS, north-up).
     units : str
-        ``"t/yr per km²"`` for a heat surface, ``"t/yr"`` for a catchment.
+        ``"t/yr per km²"`` for a heat surface, ``"t/yr"`` for tonnes within a radius.
     label : str
         What the figure is, for legends and file metadata.
     method : str
         How it was computed (binned Gaussian KDE, disc sum …).
     distance_m : float
-        The kernel bandwidth or catchment radius, metres.
+        The kernel bandwidth or the radius, metres.
     total_tonnes : float
         Tonnes (t/yr) of the records used.
     records, producers, hidden_cells : int

@@ -1,6 +1,7 @@
 """A metric raster grid for concentration surfaces: CRS choice, cells, binning.
 
-Shared by :mod:`geo.concentrations.density` (heat) and :mod:`geo.concentrations.within_radius`. Points are projected from WGS84
+Shared by :mod:`geo.concentrations.density` (heat) and
+:mod:`geo.concentrations.within_radius` (tonnes within a radius). Points are projected from WGS84
 to a metric CRS (:func:`metric_crs_for`: the UTM zone of a regional programme, an equal-area
 azimuthal projection for a continental one); degrees are never used as metres. Tonnages are
 binned onto a north-up :class:`Grid` with one ``bincount`` — to the containing cell
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 MAX_DISTANCE_M: Final = 500_000.0
 """Largest bandwidth or radius accepted (500 km): beyond that a 'concentration' means nothing."""
+
 
 def check_distance_m(value: float, name: str) -> float:
     """Validate a bandwidth or radius in metres: finite, > 0 and ≤ 500 km (else raise)."""
@@ -288,7 +290,8 @@ def points_from_gdf(gdf: gpd.GeoDataFrame, weight_col: str
     """(x_m, y_m, weights, metric CRS) of located point records in any CRS.
 
     Raises if the CRS is missing, a record has no location, or a weight is missing or < 0:
-    select located records first (:func:`geo.concentrations.selection.select_resources` lists the rest).
+    select located records first (:func:`geo.concentrations.selection.select_resources` lists
+    the rest).
     """
     if gdf.crs is None:
         msg = ("The records have no CRS; set it with .set_crs('EPSG:4326') if the "

@@ -22,8 +22,8 @@ import pyproj
 from scipy import signal
 from scipy.spatial import cKDTree
 
+from geo.concentrations.grid import Grid, bin_tonnes, grid_for_points
 from geo.concentrations.within_radius import disc_kernel
-from geo.concentrations.density import Grid, bin_tonnes, grid_for_points
 from geo.errors import SitingError
 from geo.network import DEFAULT_DETOUR_FACTOR
 

@@ -13,13 +13,11 @@ from shapely.geometry import Point
 from geo.concentrations.density import (
     KDEParams,
     Surface,
-    check_distance_m,
     default_bandwidth_m,
-    grid_for_points,
     kde_from_gdf,
     kde_surface,
-    metric_crs_for,
 )
+from geo.concentrations.grid import grid_for_points
 from geo.errors import CRSError, SymbiosisError
 
 UTM35 = pyproj.CRS.from_epsg(32635)
@@ -79,11 +77,6 @@ def test_bad_bandwidth_is_refused_with_the_allowed_range(bad: object) -> None:
         KDEParams(bandwidth_m=bad)  # type: ignore[arg-type]
 
 
-def test_largest_allowed_bandwidth_is_accepted() -> None:
-    """500 km exactly is inside the allowed range."""
-    assert check_distance_m(500_000, "bandwidth_m") == 500_000.0
-
-
 def test_lone_producer_is_hidden_for_viewers() -> None:
     """With min_producers=3 a single company's bump is hidden, so no legend can reveal it."""
     x = np.array([0.0, 0.0, 20_000.0, 20_100.0, 20_200.0])
@@ -99,21 +92,6 @@ def test_lone_producer_is_hidden_for_viewers() -> None:
     assert np.isfinite(flat[group])
     assert s.value_range()[1] < 1000.0 / (2 * math.pi * 0.25) / 2  # not the lone peak
     assert s.hidden_cells > 0
-
-
-def test_grid_is_coarsened_to_stay_under_max_cells() -> None:
-    """A continental extent with a small cell is coarsened to at most max_cells cells."""
-    g = grid_for_points(np.array([0.0, 2_000_000.0]), np.array([0.0, 1_000_000.0]),
-                        cell_m=10, pad_m=0, crs=UTM35, max_cells=10_000)
-    assert g.nx * g.ny <= 10_000
-    assert g.cell_m > 10
-
-
-def test_metric_crs_is_utm_for_a_region_and_equal_area_for_a_continent() -> None:
-    """Karhula gets UTM 35N; points spanning Europe get a Lambert equal-area projection."""
-    assert metric_crs_for(np.array([26.9]), np.array([60.5])).to_epsg() == 32635
-    wide = metric_crs_for(np.array([-9.0, 30.0]), np.array([38.0, 60.0]))
-    assert "Lambert Azimuthal" in wide.coordinate_operation.method_name
 
 
 def test_default_bandwidth_grows_with_spread() -> None:
@@ -145,19 +123,6 @@ def test_gdf_adapter_works_on_the_demo(demo_programme) -> None:  # type: ignore[
     assert s.producers == haves["site_id"].nunique()
 
 
-def test_linear_binning_keeps_mass_and_centre_of_gravity() -> None:
-    """Linear binning keeps each record's tonnes and its exact centre of gravity."""
-    from geo.concentrations.grid import linear_bin_tonnes
-
-    grid = grid_for_points(np.array([0.0, 1000.0]), np.array([0.0, 1000.0]), cell_m=100,
-                           pad_m=500, crs=UTM35)
-    bins = linear_bin_tonnes(grid, np.array([123.0]), np.array([456.0]), np.array([10.0]))
-    cx, cy = grid.cell_centres()
-    assert bins.sum() == pytest.approx(10.0)
-    assert (bins * cx).sum() / 10 == pytest.approx(123.0)
-    assert (bins * cy).sum() / 10 == pytest.approx(456.0)
-
-
 def test_binned_density_matches_the_exact_kernel_sum() -> None:
     """At every cell centre the binned KDE is within 2 % (of the peak) of the exact Gaussian sum."""
     rng = np.random.default_rng(9)
@@ -172,14 +137,3 @@ def test_binned_density_matches_the_exact_kernel_sum() -> None:
     exact = (w[None, :] * np.exp(-d2 / (2 * h**2))).sum(axis=1) / (2 * math.pi * h**2) * 1e6
     err = np.abs(s.values.ravel()[pick] - exact).max() / s.values.max()
     assert err < 0.02
-
-
-def test_linear_binning_at_the_grid_edge_keeps_what_falls_inside() -> None:
-    """A record in the outermost half cell keeps the shares that fall on the grid, no more."""
-    from geo.concentrations.grid import Grid, linear_bin_tonnes
-
-    grid = Grid(x0=0.0, y1=1000.0, cell_m=100.0, nx=10, ny=10, crs=UTM35)
-    inside = linear_bin_tonnes(grid, np.array([520.0]), np.array([480.0]), np.array([8.0]))
-    corner = linear_bin_tonnes(grid, np.array([20.0]), np.array([980.0]), np.array([8.0]))
-    assert inside.sum() == pytest.approx(8.0)
-    assert corner.sum() == pytest.approx(8.0 * 0.7 * 0.7)  # 30 m beyond the first centre: 0.3 out
