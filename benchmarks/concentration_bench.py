@@ -1,4 +1,4 @@
-"""Benchmark of the concentration maps: heat, catchment, hexagons, hot spots, clusters, payload.
+"""Benchmark of the concentration maps: heat, within radius, hexagons, Gi*, clusters, payload.
 
 Synthetic programmes of 10k, 20k (a regional programme), 100k and 1M resource records —
 seeded, sites in clustered industrial areas over a Scotland-sized region, log-normal
@@ -10,7 +10,8 @@ For each size it prints, beside a reference computed in the same run:
 - heat: a filter change, warm (select → binned KDE → Web-Mercator PNG), vs scipy's exact
   ``gaussian_kde`` on a 10k subsample evaluated on a 100×100 grid (and the binned KDE's error
   against it at those points);
-- catchment for 20 chapters in one stacked FFT vs twenty one-at-a-time surfaces;
+- tonnes within a radius (the Catchment view) for 20 chapters in one stacked FFT vs twenty
+  one-at-a-time surfaces;
 - hexagon totals (warm: cells pre-indexed) vs per-record ``h3.latlng_to_cell`` + groupby;
 - Gi* + FDR on the hexagon grid (~60k hexagons at 1M) vs a per-cell Python loop (esda-style),
   extrapolated from 2,000 cells;
@@ -40,15 +41,22 @@ from sklearn.cluster import DBSCAN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.concentrations import selection as conc
+from geo import concentrations as conc
 from geo.catalogue import load_catalogue
-from geo.concentrations.within_radius import CatchmentParams, catchment_by_group, catchment_surface
-from geo.concentrations.clusters import ClusterParams, cluster_labels
-from geo.concentrations.density import KDEParams, kde_surface
-from geo.concentrations.hexagons import hexagons_for_role, parent_cells
-from geo.concentrations.hotspots import hot_spots
+from geo.concentrations import (
+    ClusterParams,
+    KDEParams,
+    RadiusParams,
+    cluster_labels,
+    display_image,
+    hexagons_for_role,
+    hot_spots,
+    kde_surface,
+    parent_cells,
+    within_radius_by_group,
+    within_radius_surface,
+)
 from geo.programme import RESOURCE_COLUMNS, SITE_COLUMNS, Programme, empty_programme
-from geo.concentrations.raster import display_image
 from layers.base import base_map
 from layers.concentration import add_heat, add_hexagons
 
@@ -190,7 +198,7 @@ def _warm(prep: conc.PreparedResources) -> None:
     q = conc.ConcentrationQuery(max_tonnes=float(np.nanpercentile(prep.tonnes, 5)))
     sel = conc.select_resources(prep, q)
     display_image(conc.heat_for_selection(sel, bandwidth_m=BANDWIDTH_M, min_producers=3))
-    conc.catchment_for_selection(sel, radius_m=10_000)
+    conc.within_radius_for_selection(sel, radius_m=10_000)
     hexes = conc.hexagons_for_selection(sel)
     hexagons_for_role(hexes, role="viewer", k=3)
     conc.clusters_for_selection(sel, eps_m=EPS_M, min_tonnes=1.0)
@@ -230,20 +238,21 @@ def bench(prog: Programme, label: str, *, full: bool) -> dict[str, float]:
           f"{viewer_s:.3f} s")
     ch_idx = pd.Series(prep.chapter[sel_all.used]).map(
         {c: i for i, c in enumerate(chapters[:20])}).fillna(-1).to_numpy(int)
-    params = CatchmentParams(radius_m=10_000)
-    catchment_by_group(x[:1000], y[:1000], t[:1000], ch_idx[:1000], chapters[:20],
-                       crs=prep.crs, params=params)  # warm the FFT plans
-    stack, catch_s = _timed(catchment_by_group, x, y, t, ch_idx, chapters[:20], crs=prep.crs,
-                            params=params)
+    params = RadiusParams(radius_m=10_000)
+    within_radius_by_group(x[:1000], y[:1000], t[:1000], ch_idx[:1000], chapters[:20],
+                           crs=prep.crs, params=params)  # warm the FFT plans
+    stack, within_s = _timed(within_radius_by_group, x, y, t, ch_idx, chapters[:20],
+                             crs=prep.crs, params=params)
 
     def one_by_one() -> None:
         for g in range(len(chapters[:20])):
             m = ch_idx == g
-            catchment_surface(x[m], y[m], t[m], crs=prep.crs, params=params, grid=stack.grid)
+            within_radius_surface(x[m], y[m], t[m], crs=prep.crs, params=params,
+                                  grid=stack.grid)
 
-    _, catch_ref = _timed(one_by_one)
-    print(f"  catchment {len(chapters[:20])} chapters r=10 km: {catch_s:.3f} s | ref one at a "
-          f"time {catch_ref:.3f} s (×{catch_ref / catch_s:.1f})")
+    _, within_ref = _timed(one_by_one)
+    print(f"  within radius {len(chapters[:20])} chapters r=10 km: {within_s:.3f} s | ref one at a "
+          f"time {within_ref:.3f} s (×{within_ref / within_s:.1f})")
     hexes, hex_s = _timed(conc.hexagons_for_selection, sel_all)
     shown, protect_s = _timed(hexagons_for_role, hexes, role="viewer", k=3)
     res = int(hexes["resolution"].iloc[0])
@@ -301,7 +310,7 @@ def bench(prog: Programme, label: str, *, full: bool) -> dict[str, float]:
     print(f"  payload: heat map {payload:,} B, hexagon map {hex_payload:,} B | ref folium "
           f"HeatMap raw {ref_payload:,} B (×{ref_payload / payload:.0f})")
     if not full:
-        inter = max(heat_max_s, viewer_s, catch_s / max(len(chapters[:20]), 1), hex_s + protect_s,
+        inter = max(heat_max_s, viewer_s, within_s / max(len(chapters[:20]), 1), hex_s + protect_s,
                     clus_s, hot_s)
         print(f"  slowest interaction: {inter:.3f} s")
     return {"records": len(prog.resources), "heat_s": heat_s, "payload_bytes": payload,

@@ -18,7 +18,12 @@ from branca.element import MacroElement
 from h3.api import numpy_int as h3i
 from jinja2 import Template
 
-from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, hexagon_totals, parent_cells
+from geo.concentrations.hexagons import (
+    H3_BASE_RES,
+    cells_for_points,
+    hexagon_totals,
+    parent_cells,
+)
 from geo.concentrations.hotspots import BIN_LABELS
 from geo.concentrations.raster import ColourScale, ramp_colour
 from layers.base import GeoJson, escape_text, frame_to_geojson
@@ -26,8 +31,8 @@ from layers.base import GeoJson, escape_text, frame_to_geojson
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from geo.concentrations.selection import Selection
     from geo.concentrations.raster import DisplayImage
+    from geo.concentrations.selection import Selection
 
 __all__ = [
     "HOTSPOT_COLOURS",
@@ -126,8 +131,8 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
                  name: str = "Hexagon totals") -> folium.GeoJson:
     """Hexagon totals as a choropleth (one GeoJson) with tooltips and a legend.
 
-    ``hexes`` comes from :func:`geo.concentrations.hexagons.hexagons_for_role`: suppressed units are grey,
-    their tooltip says why, and they never set the legend's extremes.
+    ``hexes`` comes from :func:`geo.concentrations.hexagons.hexagons_for_role`: suppressed
+    units are grey, their tooltip says why, and they never set the legend's extremes.
     """
     sup = hexes["suppressed"] if "suppressed" in hexes else pd.Series(False, index=hexes.index)
     colours, cs = _choropleth_colours(hexes["tonnes"], sup)

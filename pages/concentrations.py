@@ -66,7 +66,7 @@ bounds, table, m_layers, stem = None, None, [], view.lower().replace(" ", "_")
 with ui.domain_errors(), right:
     if view in ("Heat", "Catchment"):
         if view == "Heat":
-            st.session_state.setdefault("conc_bandwidth_m", conc.default_bandwidth_m(sel))
+            st.session_state.setdefault("conc_bandwidth_m", conc.bandwidth_for_selection(sel))
             dist = st.number_input("Bandwidth (m)", min_value=1.0, step=100.0,
                                    key="conc_bandwidth_m", help="Up to 500,000 m.")
         else:

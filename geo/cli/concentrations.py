@@ -108,11 +108,11 @@ def _run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     bandwidth = args.bandwidth_m if args.bandwidth_m is not None \
-        else conc.default_bandwidth_m(sel)
+        else conc.bandwidth_for_selection(sel)
     heat = conc.heat_for_selection(sel, bandwidth_m=bandwidth, min_producers=hide)
     written += write_surface_files(heat, out, stem="heat")
-    catch = conc.catchment_for_selection(sel, radius_m=args.radius_km * 1000,
-                                         min_producers=hide)
+    catch = conc.within_radius_for_selection(sel, radius_m=args.radius_km * 1000,
+                                             min_producers=hide)
     written += write_surface_files(catch, out, stem="catchment")
     raw = conc.hexagons_for_selection(sel, resolution=args.resolution)
     hexes = hexagons_for_role(raw, role=role, k=k)

@@ -9,8 +9,8 @@ and returns a :class:`Selection`: the located records drawn on the maps, and the
 match but cannot be drawn (not located, too imprecise, not in t/yr) counted and listed —
 never dropped silently. No match is an empty selection with an explanation, not an error.
 
-The analyses on a selection (heat, catchment, hexagons, hot spots, clusters) take its arrays;
-helpers here apply the viewer's confidentiality rule on the way.
+The analyses on a selection (heat, tonnes within a radius, hexagons, hot spots, clusters) take
+its arrays; helpers here apply the viewer's confidentiality rule on the way.
 """
 
 from __future__ import annotations
@@ -26,17 +26,28 @@ import numpy as np
 import pandas as pd
 
 from geo.catalogue import load_catalogue
+from geo.concentrations.clusters import ClusterParams, clusters_from_arrays
+from geo.concentrations.density import KDEParams, Surface, kde_surface
+from geo.concentrations.density import default_bandwidth_m as bandwidth_for_points
+from geo.concentrations.grid import metric_crs_for, project_lonlat
+from geo.concentrations.hexagons import (
+    H3_BASE_RES,
+    cells_for_points,
+    choose_resolution,
+    hexagon_totals,
+    hexagons_gdf,
+    parent_cells,
+    protect_residual,
+)
+from geo.concentrations.within_radius import RadiusParams, within_radius_surface
 from geo.confidentiality import can_see_companies, check_k, suppress_small_groups
 from geo.errors import SymbiosisError
-from geo.concentrations.grid import metric_crs_for, project_lonlat
-from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, protect_residual
 from geo.programme import DIRECTIONS, PRECISIONS, precision_rank, resources_with_sites
 
 if TYPE_CHECKING:
     import pyproj
 
     from geo.catalogue import Catalogue
-    from geo.concentrations.density import Surface
     from geo.programme import Programme
     from geo.settings import Role
 
@@ -44,15 +55,15 @@ __all__ = [
     "ConcentrationQuery",
     "PreparedResources",
     "Selection",
-    "catchment_for_selection",
+    "bandwidth_for_selection",
     "clusters_for_selection",
-    "default_bandwidth_m",
     "heat_for_selection",
     "hexagons_for_selection",
     "park_totals",
     "prepare_resources",
     "select_resources",
     "stream_choices",
+    "within_radius_for_selection",
 ]
 
 logger = logging.getLogger(__name__)
@@ -166,7 +177,7 @@ class PreparedResources:
 
     @functools.cached_property
     def base_cells(self) -> np.ndarray:
-        """H3 cell of every record at :data:`geo.concentrations.hexagons.H3_BASE_RES` (0 = not located)."""
+        """H3 cell of every record at :data:`~geo.concentrations.hexagons.H3_BASE_RES` (0: none)."""
         return cells_for_points(self.lon, self.lat, H3_BASE_RES)
 
 
@@ -373,7 +384,8 @@ def park_totals(programme: Programme, selection: Selection, *, role: Role = "pra
     Records of sites outside every park are totalled in a last row ``(outside parks)``
     with no geometry. For viewers who may not see companies (``role``), parks with fewer
     than ``k`` producers are suppressed, and more if needed so that the suppressed rows
-    together hold at least ``k`` producers (see :func:`geo.concentrations.hexagons.protect_residual`).
+    together hold at least ``k`` producers (see
+    :func:`geo.concentrations.hexagons.protect_residual`).
 
     Returns
     -------
@@ -422,20 +434,19 @@ def _require(selection: Selection) -> None:
         raise SymbiosisError(selection.empty_message())
 
 
-def default_bandwidth_m(selection: Selection) -> float:
-    """A heat-map bandwidth for the selection (Silverman's spatial rule), rounded, metres."""
-    from geo.concentrations.density import default_bandwidth_m as rule
+def bandwidth_for_selection(selection: Selection) -> float:
+    """A heat-map bandwidth for the selection (Silverman's spatial rule), rounded, metres.
 
+    See :func:`geo.concentrations.density.default_bandwidth_m` for the rule on arrays.
+    """
     x, y, t, _ = selection.arrays()
-    h = rule(x, y, t)
+    h = bandwidth_for_points(x, y, t)
     return float(round(h, -math.floor(math.log10(h)) + 1))
 
 
 def heat_for_selection(selection: Selection, *, bandwidth_m: float,
                        min_producers: int = 1) -> Surface:
     """Heat surface (t/yr per km²) of the selection; ``min_producers=k`` for viewers."""
-    from geo.concentrations.density import KDEParams, kde_surface
-
     _require(selection)
     x, y, t, p = selection.arrays()
     assert selection.prepared.crs is not None
@@ -444,24 +455,20 @@ def heat_for_selection(selection: Selection, *, bandwidth_m: float,
                        min_producers=min_producers)
 
 
-def catchment_for_selection(selection: Selection, *, radius_m: float,
-                            min_producers: int = 1) -> Surface:
-    """Tonnes (t/yr) of the selection within ``radius_m`` of every cell."""
-    from geo.concentrations.within_radius import CatchmentParams, catchment_surface
-
+def within_radius_for_selection(selection: Selection, *, radius_m: float,
+                                min_producers: int = 1) -> Surface:
+    """Tonnes (t/yr) of the selection within ``radius_m`` of every cell (the Catchment view)."""
     _require(selection)
     x, y, t, p = selection.arrays()
     assert selection.prepared.crs is not None
-    return catchment_surface(x, y, t, crs=selection.prepared.crs,
-                             params=CatchmentParams(radius_m=radius_m), producers=p,
-                             min_producers=min_producers)
+    return within_radius_surface(x, y, t, crs=selection.prepared.crs,
+                                 params=RadiusParams(radius_m=radius_m), producers=p,
+                                 min_producers=min_producers)
 
 
 def hexagons_for_selection(selection: Selection, *, resolution: int | None = None
                            ) -> gpd.GeoDataFrame:
     """Unprotected hexagon totals of the selection (protect them per viewer before showing)."""
-    from geo.concentrations.hexagons import choose_resolution, hexagon_totals, hexagons_gdf, parent_cells
-
     _require(selection)
     prep, m = selection.prepared, selection.used
     base = prep.base_cells[m]
@@ -474,9 +481,7 @@ def hexagons_for_selection(selection: Selection, *, resolution: int | None = Non
 
 def clusters_for_selection(selection: Selection, *, eps_m: float,
                            min_tonnes: float) -> gpd.GeoDataFrame:
-    """Named resource clusters of the selection (see :func:`geo.concentrations.clusters.find_clusters`)."""
-    from geo.concentrations.clusters import ClusterParams, clusters_from_arrays
-
+    """Named resource clusters of the selection (as :func:`~geo.concentrations.find_clusters`)."""
     _require(selection)
     prep, m = selection.prepared, selection.used
     assert prep.crs is not None

@@ -1,17 +1,18 @@
-"""Catchment surfaces: tonnes of a stream available within ``r`` of every point (t/yr).
+"""Within-radius surfaces: tonnes of a stream available within ``r`` of every point (t/yr).
 
 This is the figure a plant's business case needs ("is there ≥ 20,000 t/yr of organics within
-a 30 km haul?"). Records are binned onto a metric :class:`~geo.concentrations.density.Grid` and the grid is
-convolved (FFT) with a disc of radius ``r``: each cell gets the tonnes of every bin whose centre
-lies within ``r`` of the cell's centre, so positions are exact to half a cell (the default
-cell is a tenth of the radius).
+a 30 km haul?"); the page calls it the *Catchment* view. Records are binned onto a metric
+:class:`~geo.concentrations.grid.Grid` and the grid is convolved (FFT) with a disc of radius
+``r``: each cell gets the tonnes of every bin whose centre lies within ``r`` of the cell's
+centre, so positions are exact to half a cell (the default cell is a tenth of the radius).
 
-:func:`catchment_by_group` does every stream or chapter at once: one bincount builds a
+:func:`within_radius_by_group` does every stream or chapter at once: one bincount builds a
 (groups × rows × columns) stack and one FFT convolution runs over it, so twenty chapters cost
 little more than one.
 
 The distance is straight-line (Euclidean in the metric CRS), labelled as such in
-:attr:`Surface.method`; a road-distance catchment needs a network, see :mod:`geo.network`.
+:attr:`Surface.method`; tonnes within a road distance need a network, see
+:mod:`geo.network` (and the site finder's plant catchments, :mod:`geo.siting.catchments`).
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 from scipy import signal
 
 from geo.concentrations.density import Surface
+from geo.concentrations.grid import (
+    Grid,
+    bin_tonnes,
+    check_distance_m,
+    grid_for_points,
+    project_lonlat,
+)
 from geo.errors import SymbiosisError
-from geo.concentrations.grid import Grid, bin_tonnes, check_distance_m, grid_for_points, project_lonlat
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,27 +42,28 @@ if TYPE_CHECKING:
     import pyproj
 
 __all__ = [
-    "CatchmentParams",
+    "WITHIN_RADIUS_UNITS",
+    "RadiusParams",
     "SurfaceStack",
-    "catchment_by_group",
-    "catchment_surface",
     "disc_kernel",
     "sample_surface",
+    "within_radius_by_group",
+    "within_radius_surface",
 ]
 
 logger = logging.getLogger(__name__)
 
-CATCHMENT_UNITS = "t/yr"
+WITHIN_RADIUS_UNITS: Final = "t/yr"
 
 
 @dataclass(frozen=True)
-class CatchmentParams:
-    """Knobs of a catchment surface.
+class RadiusParams:
+    """Knobs of a within-radius surface.
 
     Attributes
     ----------
     radius_m : float
-        Catchment radius in metres (straight line); > 0 and ≤ 500 km.
+        The radius in metres (straight line); > 0 and ≤ 500 km.
     cell_m : float or None
         Grid cell size in metres; default a tenth of the radius (at least 5 m).
     max_cells : int
@@ -96,7 +104,7 @@ def disc_kernel(radius_m: float, cell_m: float) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class SurfaceStack:
-    """Catchment surfaces of several groups (streams, chapters) on one grid.
+    """Within-radius surfaces of several groups (streams, chapters) on one grid.
 
     Attributes
     ----------
@@ -123,7 +131,7 @@ class SurfaceStack:
             raise SymbiosisError(msg)
         i = self.labels.index(label)
         vals = self.values[i]
-        return Surface(values=vals, grid=self.grid, units=CATCHMENT_UNITS,
+        return Surface(values=vals, grid=self.grid, units=WITHIN_RADIUS_UNITS,
                        label=f"Tonnes within {self.radius_m / 1000:g} km ({label})",
                        method=_method(self.radius_m, self.grid), distance_m=self.radius_m,
                        total_tonnes=float(self.tonnes[i]), records=0, producers=0,
@@ -160,11 +168,11 @@ def _producer_counts(grid: Grid, x: np.ndarray, y: np.ndarray, producers: np.nda
     return np.asarray(np.rint(counts), dtype=np.int64)
 
 
-def catchment_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
-                       groups: np.ndarray, labels: Sequence[str], *, crs: pyproj.CRS,
-                       params: CatchmentParams | None = None, grid: Grid | None = None,
-                       producers: np.ndarray | None = None,
-                       min_producers: int = 1) -> SurfaceStack:
+def within_radius_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
+                           groups: np.ndarray, labels: Sequence[str], *, crs: pyproj.CRS,
+                           params: RadiusParams | None = None, grid: Grid | None = None,
+                           producers: np.ndarray | None = None,
+                           min_producers: int = 1) -> SurfaceStack:
     """Tonnes within ``radius_m`` of every cell, for every group at once.
 
     Parameters
@@ -179,7 +187,7 @@ def catchment_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
         Name of each group (e.g. catalogue chapter codes).
     crs : pyproj.CRS
         Projected CRS of the positions.
-    params : CatchmentParams, optional
+    params : RadiusParams, optional
     grid : Grid, optional
         Compute on this grid (e.g. the heat surface's) instead of one fitted to the points.
     producers : ndarray of int, optional
@@ -193,7 +201,7 @@ def catchment_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
         ``values[g]`` in t/yr. A cell's value is exact for bins whose centres are within the
         radius; a record can be misplaced by at most half a cell diagonal.
     """
-    params = params or CatchmentParams()
+    params = params or RadiusParams()
     x, y, w = (np.asarray(a, dtype=float) for a in (x_m, y_m, tonnes))
     g = np.asarray(groups, dtype=np.int64)
     if not (len(x) == len(y) == len(w) == len(g)):
@@ -222,36 +230,36 @@ def catchment_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
         counts = _producer_counts(grid, x, y, np.asarray(producers), groups=g,
                                   n_groups=n_groups, kernel=kernel)
         values = np.where(counts < min_producers, np.nan, values)
-    logger.debug("Catchment r=%.0f m for %d groups on %dx%d grid", r, n_groups, grid.nx,
+    logger.debug("Within r=%.0f m for %d groups on %dx%d grid", r, n_groups, grid.nx,
                  grid.ny)
     return SurfaceStack(values=values, labels=tuple(str(s) for s in labels), grid=grid,
                         radius_m=r, tonnes=stack.reshape(n_groups, -1).sum(axis=1))
 
 
-def catchment_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *,
-                      crs: pyproj.CRS, params: CatchmentParams | None = None,
-                      grid: Grid | None = None, producers: np.ndarray | None = None,
-                      min_producers: int = 1) -> Surface:
+def within_radius_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *,
+                          crs: pyproj.CRS, params: RadiusParams | None = None,
+                          grid: Grid | None = None, producers: np.ndarray | None = None,
+                          min_producers: int = 1) -> Surface:
     """Tonnes (t/yr) of all the records within ``radius_m`` of every cell.
 
-    See :func:`catchment_by_group` for the parameters; this is its one-group case.
+    See :func:`within_radius_by_group` for the parameters; this is its one-group case.
 
     Examples
     --------
     >>> import pyproj
-    >>> s = catchment_surface([0.0, 12000.0], [0.0, 0.0], [100.0, 50.0],
-    ...                       crs=pyproj.CRS.from_epsg(32635),
-    ...                       params=CatchmentParams(radius_m=5000))
+    >>> s = within_radius_surface([0.0, 12000.0], [0.0, 0.0], [100.0, 50.0],
+    ...                           crs=pyproj.CRS.from_epsg(32635),
+    ...                           params=RadiusParams(radius_m=5000))
     >>> round(float(np.nanmax(s.values)), 6)  # no cell lies within 5 km of both
     100.0
     """
     x = np.asarray(x_m, dtype=float)
-    stack = catchment_by_group(x, y_m, tonnes, np.zeros(len(x), dtype=np.int64), ("all",),
-                               crs=crs, params=params, grid=grid, producers=producers,
-                               min_producers=min_producers)
+    stack = within_radius_by_group(x, y_m, tonnes, np.zeros(len(x), dtype=np.int64),
+                                   ("all",), crs=crs, params=params, grid=grid,
+                                   producers=producers, min_producers=min_producers)
     surf = stack.surface("all")
     n_prod = len(pd.unique(np.asarray(producers))) if producers is not None else 0
-    return Surface(values=surf.values, grid=surf.grid, units=CATCHMENT_UNITS,
+    return Surface(values=surf.values, grid=surf.grid, units=WITHIN_RADIUS_UNITS,
                    label=f"Tonnes within {stack.radius_m / 1000:g} km", method=surf.method,
                    distance_m=stack.radius_m, total_tonnes=surf.total_tonnes, records=len(x),
                    producers=n_prod, hidden_cells=surf.hidden_cells)

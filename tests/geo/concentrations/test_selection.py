@@ -1,4 +1,4 @@
-"""Tests of the concentration filter, selection and per-park totals (geo.concentrations.selection)."""
+"""Tests of the filter, the selection and per-park totals (geo.concentrations.selection)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ import numpy as np
 import pytest
 
 from geo.catalogue import load_catalogue
+from geo.concentrations.density import default_bandwidth_m
 from geo.concentrations.selection import (
     ConcentrationQuery,
-    catchment_for_selection,
+    bandwidth_for_selection,
     clusters_for_selection,
     heat_for_selection,
     hexagons_for_selection,
     park_totals,
     prepare_resources,
     select_resources,
+    within_radius_for_selection,
 )
 from geo.errors import CatalogueError, SymbiosisError
 from geo.programme import Programme
@@ -104,7 +106,7 @@ def test_park_totals_add_up_and_respect_k(demo_programme) -> None:  # type: igno
 
 
 def test_one_record_gives_a_valid_picture_everywhere(demo_programme) -> None:  # type: ignore[no-untyped-def]
-    """A single matching record still yields heat, catchment, hexagons and clusters."""
+    """A single matching record still yields heat, tonnes within a radius, hexagons, clusters."""
     prog = _copy(demo_programme)
     keep = prog.resources.index[(prog.resources["unit"] == "t/yr")][:1]
     prog.resources = prog.resources.loc[keep]
@@ -113,7 +115,7 @@ def test_one_record_gives_a_valid_picture_everywhere(demo_programme) -> None:  #
     t = sel.total_tonnes
     heat = heat_for_selection(sel, bandwidth_m=200)
     assert np.nansum(heat.values) * heat.grid.cell_km2 == pytest.approx(t)
-    assert np.nanmax(catchment_for_selection(sel, radius_m=1000).values) == pytest.approx(t)
+    assert np.nanmax(within_radius_for_selection(sel, radius_m=1000).values) == pytest.approx(t)
     assert hexagons_for_selection(sel)["tonnes"].sum() == pytest.approx(t)
     assert clusters_for_selection(sel, eps_m=300, min_tonnes=t / 2)["tonnes"].tolist() == \
         pytest.approx([t])
@@ -126,3 +128,12 @@ def test_prepared_arrays_make_repeated_filters_consistent(demo_programme) -> Non
     a, b = select_resources(prep, q), select_resources(demo_programme, q)
     assert a.located.index.equals(b.located.index)
     assert a.located.crs.to_epsg() == 4326
+
+
+def test_selection_bandwidth_is_silvermans_rule_to_two_figures(demo_programme) -> None:  # type: ignore[no-untyped-def]
+    """The selection's bandwidth is Silverman's rule on its arrays, to two significant figures."""
+    sel = select_resources(demo_programme, ConcentrationQuery())
+    x, y, t, _ = sel.arrays()
+    h = bandwidth_for_selection(sel)
+    assert h == pytest.approx(default_bandwidth_m(x, y, t), rel=0.05)
+    assert float(f"{h:.2g}") == h

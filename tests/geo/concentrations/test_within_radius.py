@@ -1,4 +1,4 @@
-"""Tests of catchment surfaces (geo.concentrations.within_radius)."""
+"""Tests of tonnes-within-a-radius surfaces (geo.concentrations.within_radius)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import numpy as np
 import pyproj
 import pytest
 
-from geo.concentrations.density import grid_for_points
+from geo.concentrations.density import Surface
+from geo.concentrations.grid import grid_for_points
 from geo.concentrations.within_radius import (
-    CatchmentParams,
-    catchment_by_group,
-    catchment_surface,
+    RadiusParams,
     disc_kernel,
     sample_surface,
+    within_radius_by_group,
+    within_radius_surface,
 )
 from geo.errors import SymbiosisError
 
@@ -22,15 +23,15 @@ UTM35 = pyproj.CRS.from_epsg(32635)
 X0, Y0 = 500_000.0, 6_700_000.0
 
 
-def _at(surface, x: float, y: float) -> float:  # type: ignore[no-untyped-def]
+def _at(surface: Surface, x: float, y: float) -> float:
     flat = surface.grid.cell_index(np.array([x]), np.array([y]))[0]
     return float(surface.values.reshape(-1)[flat])
 
 
-def test_catchment_counts_tonnes_within_the_radius() -> None:
+def test_counts_the_tonnes_within_the_radius() -> None:
     """Two producers 12 km apart: each sees only itself within 5 km, the midpoint sees neither."""
-    s = catchment_surface([X0, X0 + 12_000], [Y0, Y0], [100.0, 50.0], crs=UTM35,
-                          params=CatchmentParams(radius_m=5000, cell_m=250))
+    s = within_radius_surface([X0, X0 + 12_000], [Y0, Y0], [100.0, 50.0], crs=UTM35,
+                              params=RadiusParams(radius_m=5000, cell_m=250))
     assert _at(s, X0, Y0) == pytest.approx(100.0)
     assert _at(s, X0 + 12_000, Y0) == pytest.approx(50.0)
     assert _at(s, X0 + 6000, Y0) == pytest.approx(0.0, abs=1e-9)
@@ -39,25 +40,25 @@ def test_catchment_counts_tonnes_within_the_radius() -> None:
 
 def test_midpoint_sees_both_when_the_radius_reaches() -> None:
     """With a 7 km radius the midpoint (6 km from each) sees 150 t/yr."""
-    s = catchment_surface([X0, X0 + 12_000], [Y0, Y0], [100.0, 50.0], crs=UTM35,
-                          params=CatchmentParams(radius_m=7000, cell_m=250))
+    s = within_radius_surface([X0, X0 + 12_000], [Y0, Y0], [100.0, 50.0], crs=UTM35,
+                              params=RadiusParams(radius_m=7000, cell_m=250))
     assert _at(s, X0 + 6000, Y0) == pytest.approx(150.0)
 
 
 def test_twenty_chapters_at_once_equal_one_at_a_time() -> None:
-    """The stacked per-chapter catchments equal each chapter computed alone on the same grid."""
+    """The stacked per-chapter surfaces equal each chapter computed alone on the same grid."""
     rng = np.random.default_rng(5)
     n = 400
     x, y = rng.normal(X0, 10_000, n), rng.normal(Y0, 10_000, n)
     w, g = rng.lognormal(2, 1, n), rng.integers(0, 20, n)
     labels = [f"{i + 1:02d}" for i in range(20)]
-    params = CatchmentParams(radius_m=4000)
+    params = RadiusParams(radius_m=4000)
     grid = grid_for_points(x, y, cell_m=400, pad_m=4400, crs=UTM35)
-    stack = catchment_by_group(x, y, w, g, labels, crs=UTM35, params=params, grid=grid)
+    stack = within_radius_by_group(x, y, w, g, labels, crs=UTM35, params=params, grid=grid)
     assert stack.values.shape == (20, grid.ny, grid.nx)
     for i in (0, 7, 19):
-        one = catchment_surface(x[g == i], y[g == i], w[g == i], crs=UTM35, params=params,
-                                grid=grid)
+        one = within_radius_surface(x[g == i], y[g == i], w[g == i], crs=UTM35, params=params,
+                                    grid=grid)
         np.testing.assert_allclose(stack.values[i], one.values, atol=1e-6)
         assert stack.surface(labels[i]).total_tonnes == pytest.approx(w[g == i].sum())
 
@@ -66,14 +67,14 @@ def test_twenty_chapters_at_once_equal_one_at_a_time() -> None:
 def test_bad_radius_is_refused_with_the_allowed_range(bad: float) -> None:
     """A radius of zero, negative or beyond 500 km is refused, naming the allowed range."""
     with pytest.raises(SymbiosisError, match="500 km"):
-        CatchmentParams(radius_m=bad)
+        RadiusParams(radius_m=bad)
 
 
-def test_single_producer_catchment_is_hidden_for_viewers() -> None:
-    """A catchment holding only one producer equals its tonnage, so viewers see it hidden."""
-    s = catchment_surface([X0], [Y0], [70.0], crs=UTM35,
-                          params=CatchmentParams(radius_m=3000), producers=np.array([0]),
-                          min_producers=3)
+def test_a_single_producer_within_the_radius_is_hidden_for_viewers() -> None:
+    """A disc holding only one producer equals its tonnage, so viewers see it hidden."""
+    s = within_radius_surface([X0], [Y0], [70.0], crs=UTM35,
+                              params=RadiusParams(radius_m=3000), producers=np.array([0]),
+                              min_producers=3)
     assert np.isnan(s.values).all()
     assert s.value_range() == (0.0, 0.0)
 
@@ -90,6 +91,6 @@ def test_sample_surface_reads_values_at_wgs84_points() -> None:
     """Sampling at a producer's own lon/lat returns the tonnes within the radius there."""
     to_wgs = pyproj.Transformer.from_crs(UTM35, 4326, always_xy=True)
     lon, lat = to_wgs.transform(X0, Y0)
-    s = catchment_surface([X0], [Y0], [42.0], crs=UTM35, params=CatchmentParams(radius_m=2000))
+    s = within_radius_surface([X0], [Y0], [42.0], crs=UTM35, params=RadiusParams(radius_m=2000))
     assert sample_surface(s, [lon], [lat])[0] == pytest.approx(42.0)
     assert np.isnan(sample_surface(s, [0.0], [0.0])[0])
