@@ -454,8 +454,8 @@ def concentration_layer(key: tuple[object, ...], _selection: Any) -> Any:
         return conc.heat_for_selection(_selection, bandwidth_m=params[0],
                                        min_producers=params[1])
     if kind == "catchment":
-        return conc.catchment_for_selection(_selection, radius_m=params[0],
-                                            min_producers=params[1])
+        return conc.within_radius_for_selection(_selection, radius_m=params[0],
+                                                min_producers=params[1])
     if kind == "hexagons":
         return conc.hexagons_for_selection(_selection, resolution=params[0])
     return conc.clusters_for_selection(_selection, eps_m=params[0], min_tonnes=params[1])
