@@ -1,7 +1,22 @@
 """Command line: every job of the app as ``python -m geo <job> …``, one module per job.
 
+- :mod:`~geo.cli.demo` — ``demo``: the embedded demo programme's figures, or save it;
+- :mod:`~geo.cli.import_members` — ``import``: import and validate a member list;
+- :mod:`~geo.cli.geocode` — ``geocode``: locate the records of a member list;
+- :mod:`~geo.cli.concentrations` — ``concentrations``: heat, hexagons, hot spots, clusters;
+- :mod:`~geo.cli.site_score` — ``site-score``: score candidate sites for a technology;
+- :mod:`~geo.cli.milk_round` — ``milk-round``: plan collection rounds;
+- :mod:`~geo.cli.match` — ``match``: match haves to wants;
+- :mod:`~geo.cli.report` — ``report``: the funders' workbook and KPIs;
+- :mod:`~geo.cli.common` — what the jobs share (programme, roads, lists, tables, errors).
+
+Every job module has the same entry point, ``main(argv: list[str]) -> int`` (the arguments
+after the job's name in, the exit code out), and calls the same ``geo`` functions as the pages.
 Run ``python -m geo --help`` for the list and ``python -m geo <job> --help`` for each job.
-Jobs are imported lazily so that one job's optional dependencies never slow another.
+
+Unlike the other packages this one re-exports no job: :data:`JOBS` names each job's module and
+:func:`main` imports only the module of the job asked for, so that one job's dependencies
+(the road network and solver, rasters, the database) never slow or break another job.
 """
 
 from __future__ import annotations
@@ -12,29 +27,29 @@ from typing import Final
 
 __all__ = ["JOBS", "main"]
 
-# job → (module, function, one-line help)
-JOBS: Final[dict[str, tuple[str, str, str]]] = {
-    "demo": ("geo.cli.demo", "main_demo", "summarise the embedded demo programme or save it"),
-    "import": ("geo.cli.import_members", "main_import", "import and validate a CSV/XLSX member list"),
-    "geocode": ("geo.cli.geocode", "main_geocode", "locate records offline (and online)"),
-    "concentrations": ("geo.cli.concentrations", "main_concentrations",
+JOBS: Final[dict[str, tuple[str, str]]] = {
+    "demo": ("geo.cli.demo", "summarise the embedded demo programme or save it"),
+    "import": ("geo.cli.import_members", "import and validate a CSV/XLSX member list"),
+    "geocode": ("geo.cli.geocode", "locate records offline (and online)"),
+    "concentrations": ("geo.cli.concentrations",
                        "heat surface, hexagons, hot spots and clusters of a stream"),
-    "site-score": ("geo.cli.site_score", "main_siting", "score candidate sites for a technology"),
-    "milk-round": ("geo.cli.milk_round", "main_milkround", "plan collection rounds"),
-    "match": ("geo.cli.synergies", "main_match", "match haves to wants"),
-    "report": ("geo.cli.synergies", "main_report", "synergy and outcome reports (Excel)"),
+    "site-score": ("geo.cli.site_score", "score candidate sites for a technology"),
+    "milk-round": ("geo.cli.milk_round", "plan collection rounds"),
+    "match": ("geo.cli.match", "match haves to wants"),
+    "report": ("geo.cli.report", "synergy and outcome reports (Excel)"),
 }
+"""Job name → (module with ``main(argv) -> int``, one-line help)."""
 
 
 def _usage() -> str:
     lines = ["usage: python -m geo <job> [options]", "", "jobs:"]
-    lines += [f"  {name:<15} {text}" for name, (_, _, text) in JOBS.items()]
+    lines += [f"  {name:<15} {text}" for name, (_, text) in JOBS.items()]
     lines += ["", "python -m geo <job> --help shows a job's options."]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch to a job's ``main_*`` function; returns the exit code."""
+    """Run the job named by ``argv[0]`` (default ``sys.argv[1:]``); return its exit code."""
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
@@ -43,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if job not in JOBS:
         print(f"Unknown job {job!r}.\n\n{_usage()}", file=sys.stderr)
         return 2
-    module_name, func_name, _ = JOBS[job]
+    module_name, _ = JOBS[job]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -51,6 +66,5 @@ def main(argv: list[str] | None = None) -> int:
             print(f"The {job!r} job is not available in this installation.", file=sys.stderr)
             return 2
         raise
-    code: int = getattr(module, func_name)(rest)
+    code: int = module.main(rest)
     return code
-

@@ -19,14 +19,16 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from geo.cli.common import fail, load_programme, split_list
 from geo.errors import SymbiosisError
 
-if TYPE_CHECKING:
-    from geo.programme import Programme
+__all__ = ["main"]
 
 logger = logging.getLogger(__name__)
+
+# The concentration analyses (rasters, H3, clustering) are imported inside _run, so that
+# --help and argument errors answer without loading them.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,35 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(name: str) -> Programme:
-    if name == "demo":
-        from geo.demo import load_demo_programme
-
-        return load_demo_programme()
-    from geo.store import open_store
-
-    prog: Programme = open_store().load_programme(name)
-    return prog
-
-
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
 
 
-def main_concentrations(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     """Run the job; see the module docstring. Returns the exit code."""
     args = _parser().parse_args(argv)
     try:
         return _run(args)
     except SymbiosisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return fail(exc)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from geo.concentrations import selection as conc
     from geo import export
+    from geo.concentrations import selection as conc
     from geo.concentrations.clusters import clusters_for_role
     from geo.concentrations.hexagons import hexagons_for_role
     from geo.concentrations.hotspots import hot_spots_from_hexagons
@@ -93,11 +83,11 @@ def _run(args: argparse.Namespace) -> int:
     role = args.role or settings.role
     k = settings.k_anonymity
     hide = 1 if role == "practitioner" else k
-    selectors = tuple(s.strip() for item in args.stream for s in item.split(",") if s.strip())
+    selectors = split_list(*args.stream)
     query = conc.ConcentrationQuery(direction=args.direction, selectors=selectors,
                                     min_tonnes=args.min_tonnes, max_tonnes=args.max_tonnes,
                                     parks=tuple(args.park), min_precision=args.min_precision)
-    prog = _load(args.programme)
+    prog = load_programme(None if args.programme == "demo" else args.programme)
     sel = conc.select_resources(prog, query)
     for note in sel.notes():
         print(f"note: {note}", file=sys.stderr)

@@ -8,8 +8,10 @@ import json
 from geo.demo import load_demo_programme
 from geo.errors import SymbiosisError
 
+__all__ = ["main"]
 
-def main_demo(argv: list[str]) -> int:
+
+def main(argv: list[str]) -> int:
     """Print the demo programme's figures (``--json``) or save it (``--save``)."""
     parser = argparse.ArgumentParser(prog="python -m geo demo", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
@@ -19,11 +21,12 @@ def main_demo(argv: list[str]) -> int:
     prog = load_demo_programme()
     figures = prog.summary()
     if args.save:
-        from geo.store import open_store
+        from geo.store import open_store  # the database stack only when saving
 
         try:
             open_store().save_programme(prog, replace=True)
         except SymbiosisError as exc:
+            # On stdout, unlike geo.cli.common.fail (stderr): kept as it was.
             print(f"error: {exc}")
             return 1
     if args.json:

@@ -11,37 +11,38 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
+from geo.cli.common import split_list
 from geo.errors import SymbiosisError
 from geo.geocode import GEOCODER_STEPS, NOTES_ATTR, geocode_frame, read_gazetteer
+from geo.importer import read_table
 from geo.programme import PRECISIONS
 from geo.settings import get_settings
 
-__all__ = ["main_geocode", "read_member_list", "summarise"]
+__all__ = ["GeocodeSummary", "main", "read_member_list", "summarise"]
 
 
-def _importer_read_table() -> Callable[[Path], pd.DataFrame] | None:
-    """The project importer's ``read_table`` when the installed ``geo.importer`` exports it."""
-    try:
-        module = importlib.import_module("geo.importer")
-    except ImportError:
-        return None
-    reader = getattr(module, "read_table", None)
-    return reader if callable(reader) else None
+class GeocodeSummary(TypedDict):
+    """What :func:`summarise` reports (and ``--json`` prints, with ``out`` added)."""
+
+    rows: int
+    located: int
+    by_precision: dict[str, int]
+    by_source: dict[str, int]
+    notes: list[str]
 
 
 def read_member_list(path: Path) -> pd.DataFrame:
     """Read a CSV or Excel member list as text columns.
 
-    Uses the project importer (``geo.importer.read_table``: encodings, delimiters, header
-    detection) when it is available, else pandas (UTF-8, or Windows-1252 as a fallback).
+    Uses the project importer's reader (:func:`geo.importer.read_table`: encodings,
+    delimiters, header detection), so a file reads here as it does on the import page.
 
     Raises
     ------
@@ -52,18 +53,7 @@ def read_member_list(path: Path) -> pd.DataFrame:
         msg = f"No file at {str(path)!r}; give the path of a CSV or Excel member list."
         raise SymbiosisError(msg)
     try:
-        read_table = _importer_read_table()
-        if read_table is not None:
-            frame = read_table(path)
-        elif path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
-            frame = pd.read_excel(path, dtype=str)
-        else:
-            try:
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False,
-                                    encoding="utf-8-sig", sep=None, engine="python")
-            except UnicodeDecodeError:
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252",
-                                    sep=None, engine="python")
+        frame = read_table(path)
     except SymbiosisError:
         raise
     except (OSError, ValueError, csv.Error, pd.errors.ParserError) as exc:
@@ -75,7 +65,7 @@ def read_member_list(path: Path) -> pd.DataFrame:
     return frame
 
 
-def summarise(result: pd.DataFrame) -> dict[str, object]:
+def summarise(result: pd.DataFrame) -> GeocodeSummary:
     """Counts by precision (every label, chain order) and by source, and the batch notes."""
     by_precision = result["precision"].value_counts().reindex(PRECISIONS, fill_value=0)
     by_source = result.loc[result["precision"] != "not_found", "source"].value_counts()
@@ -107,10 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main_geocode(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     """Run the ``geocode`` job with the arguments after ``geocode``; returns the exit status."""
     args = _parser().parse_args(argv)
-    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    steps = list(split_list(args.steps))
     if args.no_nominatim:
         steps = [s for s in steps if s != "nominatim"]
     out_path = args.out or args.file.with_name(f"{args.file.stem}_geocoded.csv")
@@ -119,17 +109,18 @@ def main_geocode(argv: list[str]) -> int:
         gazetteer = read_gazetteer(args.gazetteer) if args.gazetteer else None
         result = geocode_frame(frame, settings=get_settings(), steps=steps, gazetteer=gazetteer)
     except SymbiosisError as exc:
+        # Exit 2 with a "geocode:" prefix (documented above), unlike common.fail: kept as it was.
         print(f"geocode: {exc}", file=sys.stderr)
         return 2
     out_path.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out_path, index=False)
-    summary = summarise(result) | {"out": str(out_path)}
+    summary = summarise(result)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json.dumps({**summary, "out": str(out_path)}, ensure_ascii=False, indent=2))
         return 0
     print(f"{summary['located']} of {summary['rows']} records located; written to {out_path}")
-    for label, count in summary["by_precision"].items():  # type: ignore[attr-defined]
+    for label, count in summary["by_precision"].items():
         print(f"  {label:<10} {count:>8}")
-    for note in summary["notes"]:  # type: ignore[attr-defined]
+    for note in summary["notes"]:
         print(f"note: {note}")
     return 0

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any, Final
 
+from geo.cli.common import fail
 from geo.errors import ImportFileError, SymbiosisError
 from geo.programme import PROVENANCES
 
-__all__ = ["main_import"]
+__all__ = ["main"]
 
 DEFAULT_PROGRAMME: Final = "Imported members"
 _SHOWN_ERRORS: Final = 20
@@ -48,12 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, *, as_json: bool, code: int) -> int:
-    if as_json:
-        print(json.dumps({"rows": 0, "imported": 0, "duplicates": 0, "rejected": 0,
-                          "errors": [{"row": None, "column": None, "value": None,
-                                      "message": message}]}, ensure_ascii=False))
-    else:
-        print(f"error: {message}", file=sys.stderr)
+    """Report a file or database that cannot be used: as the JSON report with one error, or
+    as ``error: …`` on stderr."""
+    if not as_json:
+        return fail(message, code=code)
+    print(json.dumps({"rows": 0, "imported": 0, "duplicates": 0, "rejected": 0,
+                      "errors": [{"row": None, "column": None, "value": None,
+                                  "message": message}]}, ensure_ascii=False))
     return code
 
 
@@ -85,7 +86,7 @@ def _summary(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main_import(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     """Run ``python -m geo import`` with ``argv`` (the arguments after ``import``)."""
     parser = _parser()
     try:
@@ -95,6 +96,7 @@ def main_import(argv: list[str]) -> int:
     path = Path(args.file)
     if not path.is_file():
         return _fail(f"{args.file!r} is not a file; check the path.", as_json=args.json, code=2)
+    # The importer and the database stack only once the file exists.
     from geo.importer import import_file
     from geo.store import open_store
 

@@ -16,20 +16,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geo.cli.common import fail, load_programme, print_table, road_graph, split_list
 from geo.errors import SymbiosisError
 
 if TYPE_CHECKING:
-    from geo.network import RoadGraph
-    from geo.programme import Programme
     from geo.routing.pipeline import MilkRoundResult
 
-__all__ = ["main_milkround"]
+__all__ = ["main"]
 
 logger = logging.getLogger(__name__)
+
+# The routing stack (solver, road network) is imported inside the functions that use it, so
+# that --help and argument errors answer without loading it.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,10 +79,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(s.strip() for s in text.split(",") if s.strip())
-
-
 def _window(text: str) -> tuple[int, int]:
     from geo.routing.problem import parse_clock
 
@@ -93,35 +90,14 @@ def _window(text: str) -> tuple[int, int]:
     return parse_clock(a), parse_clock(b)
 
 
-def _programme_and_graph(args: argparse.Namespace) -> tuple[Programme, RoadGraph | None]:
-    from geo.network import demo_graph, graph_from_bbox, graph_from_pbf
-    from geo.settings import get_settings
-
-    if args.programme:
-        from geo.store import open_store
-
-        prog = open_store().load_programme(args.programme)
-    else:
-        from geo.demo import load_demo_programme
-
-        prog = load_demo_programme()
-    if args.pbf:
-        return prog, graph_from_pbf(args.pbf)
-    if not args.programme:
-        return prog, demo_graph()
-    settings = get_settings()
-    if settings.online_osm and len(prog.sites):
-        return prog, graph_from_bbox(prog.sites.total_bounds, settings=settings)
-    return prog, None
-
-
 def _run(args: argparse.Namespace) -> MilkRoundResult:
     from geo.routing.pipeline import plan_milk_round
     from geo.routing.problem import Depot, Fleet
     from geo.routing.select import ProducerQuery, depot_from_park, depot_from_site
     from geo.routing.solve import SolverOptions
 
-    prog, graph = _programme_and_graph(args)
+    prog = load_programme(args.programme)
+    graph = road_graph(prog, pbf=args.pbf, demo=not args.programme, download=True)
     if args.depot:
         depot = depot_from_site(prog, args.depot)
     elif args.depot_park:
@@ -146,15 +122,15 @@ def _run(args: argparse.Namespace) -> MilkRoundResult:
     if args.cost_per_hour is not None:
         changes.update(cost_per_hour=args.cost_per_hour, cost_source="given on the command line")
     fleet = Fleet.from_factors(**changes)
-    query = ProducerQuery(stream=_split(args.stream), park_ids=_split(args.parks),
-                          site_ids=_split(args.sites), frequency=args.frequency,
+    query = ProducerQuery(stream=split_list(args.stream), park_ids=split_list(args.parks),
+                          site_ids=split_list(args.sites), frequency=args.frequency,
                           min_per_visit=args.min_per_visit, max_per_visit=args.max_per_visit,
                           service_s=int(args.service_min * 60), tw_start_s=hours[0],
-                          tw_end_s=hours[1], weekdays=_split(args.weekdays),
+                          tw_end_s=hours[1], weekdays=split_list(args.weekdays),
                           optional=args.optional, value_per_unit=args.value_per_t)
-    seeds = tuple(int(s) for s in _split(args.seeds)) or (0,)
+    seeds = tuple(int(s) for s in split_list(args.seeds)) or (0,)
     options = SolverOptions(time_limit_s=args.time_limit, seeds=seeds, workers=len(seeds))
-    return plan_milk_round(prog, query, depot, fleet, days=_split(args.days), graph=graph,
+    return plan_milk_round(prog, query, depot, fleet, days=split_list(args.days), graph=graph,
                            options=options)
 
 
@@ -178,14 +154,13 @@ def _write(result: MilkRoundResult, out: Path) -> list[Path]:
     return written
 
 
-def main_milkround(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     """Plan the rounds, print routes, KPIs and left-out producers; write files with ``--out``."""
     args = _parser().parse_args(argv)
     try:
         result = _run(args)
     except SymbiosisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return fail(exc)
     plan = result.plan
     if args.json:
         print(json.dumps({"feasible": plan.feasible, "relaxed": plan.relaxed,
@@ -197,9 +172,9 @@ def main_milkround(argv: list[str]) -> int:
         note = "" if method == "road" else " (straight-line distances × detour: no road network)"
         print(f"Milk round from {plan.instance.depot.name}: {len(plan.served)} producers in "
               f"{len(plan.routes)} route(s), {plan.trips} trip(s){note}")
-        print(result.summary.to_string(index=False))
+        print_table(result.summary)
         print()
-        print(result.kpis.to_string(index=False))
+        print_table(result.kpis)
         if len(result.left_out):
             print(f"\nLeft out ({len(result.left_out)}):")
             for r in result.left_out.itertuples():

@@ -20,15 +20,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.cli.common import fail, load_programme, print_table, road_graph
 from geo.errors import SymbiosisError
 
 if TYPE_CHECKING:
+    from geo.settings import Role
     from geo.siting.catchments import BestSites
     from geo.siting.pipeline import SiteFinderRun
 
-__all__ = ["main_site_score", "main_siting"]
+__all__ = ["main"]
 
 logger = logging.getLogger(__name__)
+
+# The siting stack (geopandas, the solvers, the road network) is imported inside the functions
+# that use it, so that --list answers without loading the solvers.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,7 +93,6 @@ def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dic
                                              str, bool]:
     import geopandas as gpd
 
-    from geo.cli.milk_round import _programme_and_graph
     from geo.siting.candidates import siting_layers
     from geo.siting.catchments import best_sites_from_scored
     from geo.siting.pipeline import candidate_set, run_site_finder
@@ -100,7 +104,8 @@ def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dic
         msg = f"Unknown profile {args.profile!r}; choose one of {sorted(profiles)}."
         raise SymbiosisError(msg)
     profile = profiles[args.profile].with_changes(**_overrides(args))
-    prog, graph = _programme_and_graph(args)
+    prog = load_programme(args.programme)
+    graph = road_graph(prog, pbf=args.pbf, demo=not args.programme, download=True)
     landuse = roads = None
     if not args.programme:
         from geo.demo import demo_region
@@ -126,7 +131,7 @@ def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dic
 
 
 def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
-           ranking: object, role: str, k: int) -> list[Path]:
+           ranking: object, role: Role, k: int) -> list[Path]:
     from geo import export
 
     out.mkdir(parents=True, exist_ok=True)
@@ -140,7 +145,7 @@ def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
     if best is not None:
         from geo.siting.catchments import best_sites_for_role
 
-        plants, flows, catchments = best_sites_for_role(best, role=role, k=k)  # type: ignore[arg-type]
+        plants, flows, catchments = best_sites_for_role(best, role=role, k=k)
         for name, frame in (("plants", plants), ("flows", flows), ("catchments", catchments)):
             files[f"{name}.csv"] = export.to_csv_bytes(frame)
             files[f"{name}.gpkg"] = export.to_geopackage_bytes(frame, layer=name)
@@ -151,7 +156,7 @@ def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
     return written
 
 
-def main_siting(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     """Score, print the ranking (and the best P plants); write files with ``--out``."""
     args = _parser().parse_args(argv)
     if args.list:
@@ -173,8 +178,7 @@ def main_siting(argv: list[str]) -> int:
     try:
         run, best, summary, name, illustrative = _run(args)
     except SymbiosisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return fail(exc)
     sites = run.scored.sites
     if can_see_companies(role):
         sites = sites.assign(supplier_names=suppliers_in_reach(run.scored, run.suppliers))
@@ -190,12 +194,12 @@ def main_siting(argv: list[str]) -> int:
         note = "" if run.scored.method == "road" else " (straight-line × detour: no road network)"
         print(f"{run.profile.name} — {name}{note}")
         print(run.screen.explain())
-        print(top.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        print_table(top, float_format=lambda v: f"{v:,.1f}")
         print(describe_sensitivity(summary))
         if best is not None:
             plants = best_sites_for_role(best, role=role, k=settings.k_anonymity)[0]
             print(f"Best sites — {best.describe()}")
-            print(plants.drop(columns="geometry").to_string(index=False))
+            print_table(plants.drop(columns="geometry"))
     if args.out:
         blocks = memo_blocks(run, role=role, k=settings.k_anonymity,
                              programme_name=name, illustrative=illustrative, best=best,
@@ -205,6 +209,3 @@ def main_siting(argv: list[str]) -> int:
                          k=settings.k_anonymity)
         print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
     return 0
-
-
-main_site_score = main_siting

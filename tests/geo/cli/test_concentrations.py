@@ -8,13 +8,13 @@ import geopandas as gpd
 import pytest
 import rasterio
 
-from geo.cli.concentrations import main_concentrations
+from geo.cli.concentrations import main
 
 
 def test_plastics_job_writes_rasters_layers_and_summary(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     """The job writes a GeoTIFF, PNG + world file, GeoPackages and a summary of the demo."""
     out = tmp_path / "plastics"
-    assert main_concentrations(["--stream", "plastics", "--out", str(out)]) == 0
+    assert main(["--stream", "plastics", "--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["records"] > 0 and summary["illustrative"] is True
     with rasterio.open(out / "heat.tif") as src:
@@ -32,7 +32,7 @@ def test_plastics_job_writes_rasters_layers_and_summary(tmp_path, capsys) -> Non
 def test_viewer_outputs_hide_small_groups(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """With --role viewer no exported hexagon shows a figure over fewer than k producers."""
     out = tmp_path / "viewer"
-    assert main_concentrations(["--out", str(out), "--role", "viewer"]) == 0
+    assert main(["--out", str(out), "--role", "viewer"]) == 0
     hexes = gpd.read_file(out / "hexagons.gpkg")
     shown = hexes[~hexes["suppressed"].astype(bool)]
     assert (shown["producers"] >= 3).all()
@@ -43,7 +43,7 @@ def test_viewer_outputs_hide_small_groups(tmp_path) -> None:  # type: ignore[no-
 
 def test_no_match_and_bad_bandwidth_exit_with_a_message(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     """No matching record, or a zero bandwidth, exits 1 with an explanation."""
-    assert main_concentrations(["--stream", "asbestos", "--out", str(tmp_path / "a")]) == 1
+    assert main(["--stream", "asbestos", "--out", str(tmp_path / "a")]) == 1
     assert "Widen the filter" in capsys.readouterr().err
-    assert main_concentrations(["--bandwidth-m", "0", "--out", str(tmp_path / "b")]) == 1
+    assert main(["--bandwidth-m", "0", "--out", str(tmp_path / "b")]) == 1
     assert "500 km" in capsys.readouterr().err

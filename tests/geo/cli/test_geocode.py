@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.cli.geocode import main_geocode
+from geo.cli.geocode import main
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_cli_writes_rows_and_prints_summary(member_csv: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     """The output has every input row plus the result columns; the summary counts precisions."""
     out = tmp_path / "out" / "located.csv"
-    assert main_geocode([str(member_csv), "--out", str(out), "--no-nominatim"]) == 0
+    assert main([str(member_csv), "--out", str(out), "--no-nominatim"]) == 0
     result = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(result) == 4
     assert result["precision"].tolist() == ["postcode", "town", "district", "not_found"]
@@ -40,7 +40,7 @@ def test_cli_json_summary(member_csv: Path, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints counts by precision and source, and where the file went."""
     out = tmp_path / "located.csv"
-    assert main_geocode([str(member_csv), "--out", str(out), "--json", "--no-nominatim"]) == 0
+    assert main([str(member_csv), "--out", str(out), "--json", "--no-nominatim"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["rows"] == 4 and summary["located"] == 3
     assert summary["by_precision"]["district"] == 1
@@ -53,7 +53,7 @@ def test_cli_excel_input(tmp_path: Path) -> None:
     xlsx = tmp_path / "members.xlsx"
     pd.DataFrame({"city": ["Kotka"], "country": ["FI"]}).to_excel(xlsx, index=False)
     out = tmp_path / "out.csv"
-    assert main_geocode([str(xlsx), "--out", str(out), "--no-nominatim"]) == 0
+    assert main([str(xlsx), "--out", str(out), "--no-nominatim"]) == 0
     assert pd.read_csv(out)["source"].tolist() == ["gazetteer"]
 
 
@@ -64,5 +64,5 @@ def test_cli_fails_only_when_nothing_can_be_read(tmp_path: Path, content: str | 
     path = tmp_path / "members.csv"
     if content is not None:
         path.write_text(content, encoding="utf-8")
-    assert main_geocode([str(path), "--out", str(tmp_path / "o.csv")]) == 2
+    assert main([str(path), "--out", str(tmp_path / "o.csv")]) == 2
     assert "geocode:" in capsys.readouterr().err

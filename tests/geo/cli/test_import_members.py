@@ -1,4 +1,4 @@
-"""Tests of ``python -m geo import`` (geo.cli.import_members.main_import)."""
+"""Tests of ``python -m geo import`` (geo.cli.import_members.main)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.cli.import_members import DEFAULT_PROGRAMME, main_import
+from geo.cli.import_members import DEFAULT_PROGRAMME, main
 from geo.store import open_store
 from tests.paths import ROOT
 
@@ -39,7 +39,7 @@ def members(tmp_path: Path) -> Path:
 
 
 def run_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:  # type: ignore[type-arg]
-    code = main_import([*argv, "--json"])
+    code = main([*argv, "--json"])
     out = capsys.readouterr().out
     assert len(out.strip().splitlines()) == 1  # one JSON object on one line
     return code, json.loads(out)
@@ -112,16 +112,16 @@ def test_several_programmes_need_a_name(data_dir: Path, members: Path,
 
 def test_human_summary(data_dir: Path, members: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Without --json a short summary lists counts and the first errors."""
-    assert main_import([str(members)]) == 0
+    assert main([str(members)]) == 0
     out = capsys.readouterr().out
     assert "imported 2" in out and "rejected 1" in out and "row 3" in out
 
 
 def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     """--help prints usage and returns 0; a bad option returns 2."""
-    assert main_import(["--help"]) == 0
+    assert main(["--help"]) == 0
     assert "--rejects" in capsys.readouterr().out
-    assert main_import(["--bogus"]) == 2
+    assert main(["--bogus"]) == 2
 
 
 def test_python_dash_m_geo_import(data_dir: Path, members: Path) -> None:
@@ -133,3 +133,29 @@ def test_python_dash_m_geo_import(data_dir: Path, members: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert (data["rows"], data["imported"], data["rejected"]) == (3, 2, 1)
+
+
+def _run_geo(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_import_json_contract(tmp_path: Path) -> None:
+    """``import FILE --json`` prints rows/imported/rejected/errors; a bad row is itemised."""
+    f = tmp_path / "m.csv"
+    f.write_text("Company,Country,lon,lat,Have/Want,EWC code,Quantity,Unit\n"
+                 "A Oy,FI,26.95,60.52,have,150101,10,t/yr\n"
+                 "B Oy,FI,26.95,60.52,have,150101,-3,t/yr\n", encoding="utf-8")
+    out = _run_geo("import", str(f), "--json", "--programme", "CLI test")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["rows"] == 2 and report["imported"] == 1 and report["rejected"] == 1
+    err = report["errors"][0]
+    assert err["row"] == 3 and err["column"].lower() == "quantity" and err["value"] == "-3"
+
+
+def test_import_of_an_unreadable_file_exits_non_zero(tmp_path: Path) -> None:
+    """A file that is not a table is refused with a non-zero exit code."""
+    f = tmp_path / "photo.csv"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert _run_geo("import", str(f), "--json").returncode != 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from geo.cli.milk_round import main_milkround
+from geo.cli.milk_round import main
 
 
 def test_cli_plans_the_demo_and_writes_files(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     """The demo organics round is planned and written as CSV, Excel, GPX, GeoJSON and KPIs."""
-    code = main_milkround(["--stream", "organics", "--depot", "KAR-S012", "--vehicles", "2",
+    code = main(["--stream", "organics", "--depot", "KAR-S012", "--vehicles", "2",
                            "--capacity-t", "15", "--days", "mon,wed", "--time-limit", "1",
                            "--seeds", "0", "--out", str(tmp_path)])
     assert code == 0
@@ -26,7 +26,7 @@ def test_cli_plans_the_demo_and_writes_files(tmp_path, capsys) -> None:  # type:
 
 def test_cli_reports_an_oversize_pickup_and_fails(capsys) -> None:  # type: ignore[no-untyped-def]
     """Too small a vehicle gives exit code 1 and the producers with their pickups."""
-    code = main_milkround(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "2",
+    code = main(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "2",
                            "--time-limit", "0.5", "--seeds", "0"])
     assert code == 1
     err = capsys.readouterr().err
@@ -35,7 +35,7 @@ def test_cli_reports_an_oversize_pickup_and_fails(capsys) -> None:  # type: igno
 
 def test_cli_json_output(capsys) -> None:  # type: ignore[no-untyped-def]
     """--json prints the KPIs as machine-readable records."""
-    code = main_milkround(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
+    code = main(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
                            "--vehicles", "3", "--time-limit", "0.5", "--seeds", "0", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

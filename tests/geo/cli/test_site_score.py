@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli.site_score import main_siting
+from geo.cli.site_score import main
 
 
 def test_scores_writes_files_and_memo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With a 100 m housing rule the demo ranks sites, picks two plants and writes the files."""
-    code = main_siting(["--profile", "wood_biomass_chp", "--residential-m", "100",
+    code = main(["--profile", "wood_biomass_chp", "--residential-m", "100",
                         "--candidates", "hexagons", "--top", "5", "--p", "2",
                         "--objective", "p-median", "--out", str(tmp_path)])
     out = capsys.readouterr().out
@@ -25,16 +25,16 @@ def test_scores_writes_files_and_memo(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_no_passing_candidate_exits_with_the_rules(capsys: pytest.CaptureFixture[str]) -> None:
     """The profile's own 250 m rule removes every demo park; the error says which rule."""
-    assert main_siting(["--profile", "anaerobic_digestion"]) == 1
+    assert main(["--profile", "anaerobic_digestion"]) == 1
     err = capsys.readouterr().err
     assert "No candidate passes" in err and "residential: removed" in err
 
 
 def test_list_and_unknown_profile(capsys: pytest.CaptureFixture[str]) -> None:
     """--list names the five profiles; an unknown one lists the valid ids."""
-    assert main_siting(["--list"]) == 0
+    assert main(["--list"]) == 0
     assert capsys.readouterr().out.count("t/yr") == 5
-    assert main_siting(["--profile", "nope"]) == 1
+    assert main(["--profile", "nope"]) == 1
     assert "anaerobic_digestion" in capsys.readouterr().err
 
 
@@ -42,7 +42,7 @@ def test_json_output_for_viewers(capsys: pytest.CaptureFixture[str]) -> None:
     """JSON output for a viewer carries ranks and no supplier names."""
     import json
 
-    code = main_siting(["--profile", "anaerobic_digestion", "--residential-m", "100",
+    code = main(["--profile", "anaerobic_digestion", "--residential-m", "100",
                         "--candidates", "hexagons", "--role", "viewer", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
