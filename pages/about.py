@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from geo.settings import OSM_ATTRIBUTION
 
+ctx = ui.page_context()
 st.title("Data & licences")
 st.markdown(f"""
 **Map data** {OSM_ATTRIBUTION}, <https://www.openstreetmap.org/copyright>. The embedded demo
@@ -33,7 +34,7 @@ if GAZETTEER_SOURCES:
     st.dataframe(pd.DataFrame(GAZETTEER_SOURCES), hide_index=True, width="stretch")
 
 st.subheader("Settings in force")
-s = ui.settings()
+s = ctx.settings
 st.dataframe(
     [{"setting": "database", "value": s.database_url.split("@")[-1]},
      {"setting": "catalogue", "value": str(s.catalogue_path.name)},

@@ -10,7 +10,8 @@ from geo.confidentiality import suppress_small_groups
 from geo.search import ResourceQuery, search_resources
 from layers.base import add_parks, add_sites
 
-prog = ui.programme()
+ctx = ui.page_context()
+prog = ctx.programme
 cat = load_catalogue()
 st.title("Browse & export")
 ui.illustrative_note(prog)
@@ -26,16 +27,16 @@ res_all = prog.resources
 with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
     c1, c2, c3 = st.columns(3)
     selectors = c1.multiselect("Streams (groups or chapters)", list(selector_labels),
-                               format_func=selector_labels.get, key="br_selectors")
+                               format_func=selector_labels.get, key=ui.Key.BR_SELECTORS)
     codes = c1.text_input("Catalogue codes (comma separated)", key="br_codes",
                           placeholder="e.g. 150102, 02 03 04")
-    direction = c2.segmented_control("Have or want", ["have", "want"], key="br_direction",
+    direction = c2.segmented_control("Have or want", ["have", "want"], key=ui.Key.BR_DIRECTION,
                                      selection_mode="single")
     hazardous = c2.segmented_control("Hazardous", ["hazardous", "non-hazardous"],
                                      key="br_hazardous", selection_mode="single")
     qmin, qmax = c2.columns(2)
-    q_min = qmin.number_input("Min quantity", min_value=0.0, value=None, key="br_qmin")
-    q_max = qmax.number_input("Max quantity", min_value=0.0, value=None, key="br_qmax")
+    q_min = qmin.number_input("Min quantity", min_value=0.0, value=None, key=ui.Key.BR_QMIN)
+    q_max = qmax.number_input("Max quantity", min_value=0.0, value=None, key=ui.Key.BR_QMAX)
     parks = c3.multiselect("Parks", prog.parks["park_id"].tolist(), key="br_parks",
                            format_func=dict(zip(prog.parks["park_id"], prog.parks["name"],
                                                 strict=True)).get)
@@ -72,25 +73,25 @@ if found.empty:
     st.info("No records match these filters — widen the quantity range or remove a filter.")
     st.stop()
 
-if ui.is_practitioner():
+if ctx.practitioner:
     table = found.drop(columns="geometry").copy()
     table.insert(0, "site", "/site?site=" + table["site_id"].astype(str))
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "site": st.column_config.LinkColumn("Site", display_text=r"/site\?site=(.*)"),
         "quantity": st.column_config.NumberColumn(format="%.1f")})
     ui.download_buttons(found, stem="resources", key="br_dl")
-    m = ui.base_map()
+    m = ui.base_map(ctx)
     add_parks(m, prog.parks)
     sites = prog.sites[prog.sites["site_id"].isin(found["site_id"])]
     add_sites(m, sites, tooltip_cols=("name", "sector_nace"))
     ui.show_map(m, key="br_map", height=420)
 else:
     st.caption(f"Viewers see totals by chapter and park over at least "
-               f"{ui.settings().k_anonymity} producers; smaller groups are hidden.")
+               f"{ctx.k} producers; smaller groups are hidden.")
     agg = (found.assign(chapter=found["ewc_code"].astype(str).str[:2])
            .groupby(["chapter", "park_id"], dropna=False)
            .agg(producers=("site_id", "nunique"), records=("resource_id", "size"),
                 tonnes_per_year=("tonnes_per_year", "sum")).reset_index())
-    safe = suppress_small_groups(agg, producers_col="producers", k=ui.settings().k_anonymity)
+    safe = suppress_small_groups(agg, producers_col="producers", k=ctx.k)
     st.dataframe(safe, hide_index=True, width="stretch")
     ui.download_buttons(safe, stem="resource-totals", key="br_dl_agg", formats=("csv", "xlsx"))

@@ -10,7 +10,8 @@ from geo.programme import resources_with_sites
 from geo.summary import tonnes_by_chapter
 from layers.base import add_parks, add_sites
 
-prog = ui.programme()
+ctx = ui.page_context()
+prog = ctx.programme
 st.title(prog.name)
 ui.illustrative_note(prog)
 
@@ -28,9 +29,9 @@ if not_located:
 
 left, right = st.columns([3, 2])
 with left:
-    m = ui.base_map()
+    m = ui.base_map(ctx)
     add_parks(m, prog.parks)
-    tooltip = ("name", "sector_nace") if ui.is_practitioner() else ("sector_nace",)
+    tooltip = ("name", "sector_nace") if ctx.practitioner else ("sector_nace",)
     _, drawn = add_sites(m, prog.sites, tooltip_cols=tooltip)
     ui.show_map(m, key="home_map", height=560)
     st.caption(f"Showing {drawn:,} of {len(prog.sites):,} member sites and "

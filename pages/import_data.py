@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,11 @@ import ui
 from geo.export import to_csv_bytes
 from geo.importer import import_file
 from geo.programme import PROVENANCES
+from ui import Key
 
+ctx = ui.page_context()
 st.title("Import member records")
-if not ui.is_practitioner():
+if not ctx.practitioner:
     st.info("Importing records is for practitioners.", icon=":material/lock:")
     st.stop()
 
@@ -21,19 +24,19 @@ st.markdown("Upload a CSV or Excel (.xlsx) list of member sites and their resour
             "per resource (site name, address/postcode/country or lon/lat, have/want, waste "
             "code, quantity and unit …). Headers are matched tolerantly (`Company`, `Empresa`, "
             "`企业名称` …); UTF-8, GB18030 and Latin-1 files are read.")
-store = ui.store()
+store = ctx.store
 existing = store.programme_names()
 c1, c2 = st.columns(2)
 target = c1.selectbox("Into programme", [*existing, "＋ new programme"], key="imp_target")
-new_name = c2.text_input("New programme name", value="My programme", key="imp_new_name",
+new_name = c2.text_input("New programme name", value="My programme", key=Key.IMP_NEW_NAME,
                          disabled=target != "＋ new programme")
 name = new_name.strip() if target == "＋ new programme" else target
 provenance = c1.selectbox("Where the records come from", PROVENANCES, key="imp_provenance",
                           index=PROVENANCES.index("import file"))
-upload = st.file_uploader("Member list", type=["csv", "xlsx", "txt"], key="imp_file")
+upload = st.file_uploader("Member list", type=["csv", "xlsx", "txt"], key=Key.IMP_FILE)
 
-if upload is not None and st.button("Validate and import", type="primary", key="imp_go"):
-    folder = Path(ui.settings().data_dir) / "uploads"
+if upload is not None and st.button("Validate and import", type="primary", key=Key.IMP_GO):
+    folder = Path(ctx.settings.data_dir) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / Path(upload.name).name
     path.write_bytes(upload.getvalue())
@@ -57,8 +60,8 @@ if report is not None:
         st.caption("Each problem with its file row number (the header is row 1). Rejected rows "
                    "are kept: download them, correct them and import the file again.")
         st.dataframe(pd.DataFrame(report.errors), hide_index=True, width="stretch")
-        st.download_button("Download rejected rows (CSV)", to_csv_bytes(report.rejects),
-                           file_name="rejected-rows.csv", key="imp_rejects_dl")
+        ui.download_button("Download rejected rows (CSV)", partial(to_csv_bytes, report.rejects),
+                           file_name="rejected-rows.csv", key=Key.IMP_REJECTS_DL)
     else:
         st.success("Every row passed validation.")
 
@@ -70,7 +73,7 @@ if existing:
 with st.expander("Start from the demo", icon=":material/science:"):
     st.caption("Copies the Karhula demo programme (illustrative figures) into the database, "
                "where it can be edited, geocoded and extended.")
-    if st.button("Save the demo programme to the database", key="imp_save_demo"):
+    if st.button("Save the demo programme to the database", key=Key.IMP_SAVE_DEMO):
         from geo.demo import load_demo_programme
 
         with ui.domain_errors():

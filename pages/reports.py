@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -19,27 +21,20 @@ from geo.synergies.reports import (
     network_edges,
     sankey_data,
 )
-from geo.synergies.workbook import funder_workbook
 from layers.base import add_parks
 from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure
+from ui import Key, runs
+from ui.widgets import XLSX_MIME
 
+ctx = ui.page_context()
 st.title("Reports")
-prog = ui.programme()
+prog = ctx.programme
 ui.illustrative_note(prog)
-role, k = ui.role(), ui.settings().k_anonymity
-
-
-@st.cache_data(show_spinner="Building the workbook…", max_entries=4)
-def _workbook(name: str, versions: tuple[int, int], role: str, k: int) -> bytes:
-    _ = versions  # cache key
-    config = repo.load_outcome_config(ui.store(), name)
-    return funder_workbook(ui.programme(), ui.synergy_book(), factors=load_factors(),
-                           config=config, catalogue=load_catalogue(), role=role, k=k)
-
+role, k = ctx.role, ctx.k
 
 with ui.domain_errors():
-    book = ui.synergy_book()
-    config = repo.load_outcome_config(ui.store(), prog.name)
+    book = ctx.synergy_book
+    config = repo.load_outcome_config(ctx.store, prog.name)
     sankey = sankey_data(prog, book, catalogue=load_catalogue(), role=role, k=k)
     figures = kpis(prog, book, factors=load_factors(), config=config, role=role, k=k)
 if not can_see_companies(role):
@@ -58,7 +53,7 @@ with st.expander("All KPIs"):
 
 # One view at a time (a map drawn in a hidden tab would be fitted to a zero-size frame).
 view = st.radio("View", ["Resource pool", "Network map", "Network graph", "Gaps", "Excel"],
-                horizontal=True, key="rep_view", label_visibility="collapsed")
+                horizontal=True, key=Key.REP_VIEW, label_visibility="collapsed")
 stages = st.multiselect("Stages shown in the network", STAGES, default=list(STAGES),
                         key="rep_net_stages") if view.startswith("Network") else list(STAGES)
 edges = network_edges(book, prog, role=role, k=k, stages=tuple(stages))
@@ -68,7 +63,7 @@ if view == "Resource pool":
     st.caption(("Flows conserve tonnes at every node. " if bad.empty else
                 f"{len(bad)} nodes do not balance — please report this. ") + " ".join(sankey.notes))
 elif view == "Network map":
-    m = ui.base_map()
+    m = ui.base_map(ctx)
     add_parks(m, prog.parks)
     _, drawn = add_synergy_network(m, edges)
     ui.show_map(m, key="rep_net_map", height=500)
@@ -86,7 +81,7 @@ elif view == "Gaps":
     st.caption("Haves with no want anywhere in the programme, largest first: the sectors to "
                "recruit and the openings for new technology.")
     with ui.domain_errors():
-        matcher = ui.matcher(roads=False)
+        matcher = ctx.matcher(roads=False)
         gaps = gap_analysis(matcher, catalogue=load_catalogue())
         parks = between_parks(matcher.all_pairs(top_k=1).table)
     if not can_see_companies(role):
@@ -102,8 +97,7 @@ else:
     st.write("Synergies, outcomes and totals by park, year, sector and stream, with the "
              "conversion factors cited" + ("" if can_see_companies(role) else
                                            f" — aggregated for viewers (k = {k})") + ".")
-    with ui.domain_errors():
-        data = _workbook(prog.name, ui.data_versions(), role, k)
-    st.download_button("Download the funders' workbook (.xlsx)", data=data,
-                       file_name="synergy-report.xlsx", key="rep_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ui.download_button("Download the funders' workbook (.xlsx)",
+                       partial(runs.funder_workbook, ctx.programme_ref,
+                               synergy_version=ctx.versions.synergies, role=role, k=k),
+                       file_name="synergy-report.xlsx", key=Key.REP_XLSX, mime=XLSX_MIME)

@@ -10,9 +10,11 @@ import streamlit as st
 import ui
 from geo.confidentiality import redact_companies
 from layers.base import add_parks, add_sites
+from ui import Key
 
-prog = ui.programme()
-if not ui.is_practitioner():
+ctx = ui.page_context()
+prog = ctx.programme
+if not ctx.practitioner:
     st.title("Site")
     st.info("Individual member sites are visible to practitioners only. Switch *Viewing as* "
             "in the sidebar if you are one.", icon=":material/lock:")
@@ -26,7 +28,7 @@ ids = sites["site_id"].tolist()
 wanted = st.query_params.get("site")
 index = ids.index(wanted) if wanted in ids else 0
 labels = dict(zip(sites["site_id"], sites["name"], strict=True))
-site_id = st.selectbox("Site", ids, index=index, key="site_pick",
+site_id = st.selectbox("Site", ids, index=index, key=Key.SITE_PICK,
                        format_func=lambda s: f"{labels[s]} ({s})")
 st.query_params["site"] = site_id
 site = sites[sites["site_id"] == site_id].iloc[0]
@@ -59,7 +61,8 @@ with t_details:
     with right:
         if geom is not None and not geom.is_empty:
             pad = 0.004
-            m = ui.base_map(bounds=(geom.x - pad, geom.y - pad / 2, geom.x + pad, geom.y + pad / 2))
+            m = ui.base_map(ctx, bounds=(geom.x - pad, geom.y - pad / 2,
+                                         geom.x + pad, geom.y + pad / 2))
             add_parks(m, prog.parks)
             add_sites(m, prog.sites, colour="#9aa5ab", radius=4, name="Other sites")
             add_sites(m, sites[sites["site_id"] == site_id], colour="#d7301f", radius=9,
@@ -73,7 +76,7 @@ with t_resources:
 
 with t_contacts:
     st.caption("Personal data: shown to practitioners only.")
-    st.dataframe(redact_companies(contacts.drop(columns=["site_id"]), role=ui.role()),
+    st.dataframe(redact_companies(contacts.drop(columns=["site_id"]), role=ctx.role),
                  hide_index=True, width="stretch")
 
 with t_synergies:
@@ -83,7 +86,7 @@ with t_synergies:
         st.info("Synergy tracking is not available in this installation.")
     else:
         with ui.domain_errors():
-            syn = synergies_for_site(ui.store(), prog.name, site_id)
+            syn = synergies_for_site(ctx.store, prog.name, site_id)
         if syn.empty:
             st.info("No synergies involve this site yet — find matches on **Synergies**.")
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -11,16 +11,18 @@ import ui
 from geo import siting
 from layers import siting as lyr
 from layers.base import add_parks
+from ui import Key, profile_key, runs
 
+ctx = ui.page_context()
 st.title("Site finder")
-prog, role, k = ui.programme(), ui.role(), ui.settings().k_anonymity
+prog, role, k = ctx.programme, ctx.role, ctx.k
 ui.illustrative_note(prog)
-show_names = role == "practitioner"
+show_names = ctx.practitioner
 profiles = siting.load_profiles()
 
 
 c1, c2, c3 = st.columns([2, 2, 1])
-pid = c1.selectbox("Technology", list(profiles), key="sf_profile",
+pid = c1.selectbox("Technology", list(profiles), key=Key.SF_PROFILE,
                    format_func=lambda p: profiles[p].name)
 source = c2.selectbox("Candidate sites", list(siting.CANDIDATE_SOURCES), index=2,
                       key="sf_source", format_func=siting.CANDIDATE_SOURCES.get)
@@ -36,16 +38,17 @@ with st.expander(f"Profile: {base.name} — figures and siting rules"):
     num = {"min_throughput_t": (e[0], "Min t/yr"), "max_throughput_t": (e[0], "Max t/yr"),
            "max_haul_km": (e[1], "Max haul km"), "gate_fee_eur_per_t": (e[1], "Gate fee EUR/t"),
            "land_ha": (e[2], "Land ha"), "transport_cost_per_tkm": (e[2], "EUR per t·km")}
-    edits = {f: col.number_input(label, value=float(getattr(base, f)), key=f"sf_{f}_{pid}")
+    edits = {f: col.number_input(label, value=float(getattr(base, f)), key=profile_key(f, pid))
              for f, (col, label) in num.items()}
     r = base.rules
     rules = {"min_residential_distance_m": e[3].number_input(
-                 "Min m from housing", value=r.min_residential_distance_m, key=f"sf_home_{pid}"),
+                 "Min m from housing", value=r.min_residential_distance_m,
+                 key=profile_key("home", pid)),
              "max_main_road_distance_m": e[3].number_input(
                  "Max m to a main road", value=r.max_main_road_distance_m or 5000.0,
-                 key=f"sf_road_{pid}"),
+                 key=profile_key("road", pid)),
              "inside_industrial": e[3].checkbox("On industrial land or in a park",
-                                                r.inside_industrial, key=f"sf_ind_{pid}")}
+                                                r.inside_industrial, key=profile_key("ind", pid))}
     st.caption("Sources: " + " · ".join(base.sources))
 with st.expander("Weights of the score"):
     cols, default = st.columns(len(siting.CRITERIA)), siting.ScoreWeights()
@@ -55,24 +58,21 @@ with st.expander("Weights of the score"):
 with ui.domain_errors():
     profile = base.with_changes(**edits, rules=rules)
     weights = siting.ScoreWeights(*w)
-    data = lambda f: f.getvalue() if f else None  # noqa: E731
-    screen, run = ui.site_finder_run(
-        json.dumps(profile.to_dict()), source, resolution=res, weights=tuple(w),
-        programme=ui.programme_name(), upload=data(upload), plants=data(plants),
-        version=ui.data_versions()[0], network=ui.network_key())
+    query = runs.SiteFinderQuery.of(profile, source, resolution=res,
+                                    upload=upload.getvalue() if upload else None)
+    screen, run = runs.site_finder_run(ctx.programme_ref, ctx.network, query, weights=weights,
+                                       plants=plants.getvalue() if plants else None)
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")
     with ui.domain_errors():
-        relax_m = ui.housing_relaxation(json.dumps(profile.to_dict()), source, resolution=res,
-                              programme=ui.programme_name(), upload=data(upload),
-                              network=ui.network_key())
+        relax_m = runs.housing_relaxation(ctx.programme_ref, ctx.network, query)
     if relax_m is not None:
         st.button(f"Try {relax_m:g} m from housing (the largest distance that leaves candidates;"
                   f" the profile says {profile.rules.min_residential_distance_m:g} m)",
-                  key="sf_relax", icon=":material/tune:",
-                  on_click=lambda: st.session_state.update({f"sf_home_{pid}": relax_m}))
-    m = ui.base_map()
+                  key=Key.SF_RELAX, icon=":material/tune:",
+                  on_click=lambda: st.session_state.update({profile_key("home", pid): relax_m}))
+    m = ui.base_map(ctx)
     lyr.add_screened_candidates(m, screen.sites)
     ui.show_map(m, key="sf_screen_map", height=460)
     st.dataframe(screen.report, hide_index=True, key="sf_report")
@@ -88,10 +88,10 @@ if scored.method != "road":
 st.caption(f"{screen.explain()} Feedstock from {len(run.suppliers.sites)} supplier sites; "
            f"hauls measured: {scored.method}.")
 sens_table, sens = siting.weight_sensitivity(scored.criteria, weights,
-                                      viable=scored.sites["viable"].to_numpy(bool))
+                                             viable=scored.sites["viable"].to_numpy(bool))
 tabs = st.tabs(["Ranking", "Sensitivity", "Best p sites", "Compare", "Downloads"])
 with tabs[0]:
-    m = ui.base_map()
+    m = ui.base_map(ctx)
     add_parks(m, prog.parks)
     lyr.add_ranked_sites(m, ranking)
     lyr.add_suppliers(m, run.suppliers.sites, show_names=show_names)
@@ -109,12 +109,12 @@ with tabs[1]:
 with tabs[2]:
     b1, b2 = st.columns(2)
     p = int(b1.number_input("Plants", 1, 10, 2, key="sf_p"))
-    objective = b2.selectbox("Objective", siting.OBJECTIVES, key="sf_objective")
+    objective = b2.selectbox("Objective", siting.OBJECTIVES, key=Key.SF_OBJECTIVE)
     with ui.domain_errors():
         best = siting.best_sites_from_scored(scored, run.suppliers, p, objective=objective)
     plants, flows, catchments = siting.best_sites_for_role(best, role=role, k=k)
     st.caption(best.describe())
-    m = ui.base_map(bounds=best.catchments.total_bounds)
+    m = ui.base_map(ctx, bounds=best.catchments.total_bounds)
     lyr.add_best_sites(m, best.plants, best.flows, best.catchments, show_names=show_names, k=k)
     ui.show_map(m, key="sf_best_map", height=460)
     st.dataframe(plants.drop(columns="geometry"), hide_index=True, key="sf_plants")
@@ -131,10 +131,12 @@ with tabs[4]:
         st.caption(stem.capitalize())
         ui.download_buttons(frame, stem=f"site-{stem}-{pid}", key=f"sf_dl_{stem}",
                             formats=("csv", "xlsx", "gpkg"))
-    blocks = siting.memo_blocks(run, role=role, k=k, programme_name=prog.name,  # type: ignore[arg-type]
-                         illustrative=prog.illustrative, best=best, sensitivity=sens)
+    blocks = partial(siting.memo_blocks, run, role=role, k=k, programme_name=prog.name,
+                     illustrative=prog.illustrative, best=best, sensitivity=sens)
     d1, d2 = st.columns(2)
-    d1.download_button("Memo (Markdown)", siting.memo_markdown(blocks), f"site-memo-{pid}.md",
-                       key="sf_memo_md")
-    d2.download_button("Memo (HTML)", siting.memo_html(blocks), f"site-memo-{pid}.html",
-                       key="sf_memo_html")
+    with d1:  # the memo is written when a button is clicked
+        ui.download_button("Memo (Markdown)", lambda: siting.memo_markdown(blocks()),
+                           file_name=f"site-memo-{pid}.md", key=Key.SF_MEMO_MD)
+    with d2:
+        ui.download_button("Memo (HTML)", lambda: siting.memo_html(blocks()),
+                           file_name=f"site-memo-{pid}.html", key=Key.SF_MEMO_HTML)

@@ -12,14 +12,18 @@ from geo.synergies.lifecycle import ALL_STAGES, history
 from geo.synergies.outcomes import OUTCOME_TYPES, outcomes_wide
 from layers.base import add_parks
 from layers.synergies import add_match_lines
+from ui import Key
 
+ctx = ui.page_context()
 st.title("Synergies")
-prog = ui.programme()
-if not ui.is_practitioner():
+prog = ctx.programme
+if not ctx.practitioner:
     st.info("Matching and the synergy pipeline show individual companies: practitioners only. "
             "The **Reports** page shows the aggregate picture.", icon=":material/lock:")
     st.stop()
 ui.illustrative_note(prog)
+
+
 def _saved(message: str) -> None:
     ui.synergies_changed()
     st.toast(message, icon=":material/check:")
@@ -27,8 +31,8 @@ def _saved(message: str) -> None:
 
 
 with ui.domain_errors():
-    book = ui.synergy_book()
-    config = repo.load_outcome_config(ui.store(), prog.name)
+    book = ctx.synergy_book
+    config = repo.load_outcome_config(ctx.store, prog.name)
 who = st.text_input("Practitioner (you)", key="syn_practitioner", value="Practitioner")
 t_find, t_pipe, t_one = st.tabs([":material/search: Find matches",
                                  ":material/view_kanban: Pipeline", ":material/timeline: Synergy"])
@@ -39,13 +43,12 @@ with t_find:
     labels = {r.resource_id: f"{r.resource_id} · {r.direction} · {names.get(r.site_id, '?')} · "
               f"{r.description}" for r in res.itertuples()}
     c1, c2, c3 = st.columns([3, 1, 1])
-    record = c1.selectbox("Record (a have or a want)", list(labels), key="syn_record",
+    record = c1.selectbox("Record (a have or a want)", list(labels), key=Key.SYN_RECORD,
                           format_func=labels.get)
     scope = c2.selectbox("Partners", ["all", "same park", "other parks"], key="syn_scope")
     top_k = c3.number_input("Show", 1, 50, 10, key="syn_top_k")
     with ui.domain_errors():
-        result = ui.matcher().for_record(record, top_k=int(top_k),
-                                                              scope=scope)
+        result = ctx.matcher().for_record(record, top_k=int(top_k), scope=scope)
     table = result.table
     st.caption(" ".join(result.notes))
     if table.empty:
@@ -56,18 +59,19 @@ with t_find:
                 "transport_cost_per_year", "reasons"]
         st.dataframe(table[cols], hide_index=True, width="stretch", key="syn_matches")
         shown_sites = [*table["have_site_id"], *table["want_site_id"]]
-        m = ui.base_map(bounds=prog.sites[prog.sites["site_id"].isin(shown_sites)].total_bounds)
+        partners = prog.sites[prog.sites["site_id"].isin(shown_sites)]
+        m = ui.base_map(ctx, bounds=partners.total_bounds)
         add_parks(m, prog.parks)
         add_match_lines(m, table, prog.sites)
         ui.show_map(m, key="syn_match_map", height=360)
         pick = st.selectbox("Match to turn into a synergy", table.index, key="syn_pick_match",
                             format_func=lambda i: f"#{table.at[i, 'rank']}: "
                             f"{table.at[i, 'have_id']} → {table.at[i, 'want_id']}")
-        if st.button("Create synergy (idea)", key="syn_create", type="primary"):
+        if st.button("Create synergy (idea)", key=Key.SYN_CREATE, type="primary"):
             row = table.loc[pick]
             with ui.domain_errors():
                 sid = repo.create_synergy(
-                    ui.store(), prog, have_id=row["have_id"], want_id=row["want_id"],
+                    ctx.store, prog, have_id=row["have_id"], want_id=row["want_id"],
                     practitioner=who, proposed_because=row["reasons"],
                     distance_km=row["distance_km"], distance_method=row["distance_method"])
             _saved(f"Synergy {sid} created")
@@ -99,12 +103,12 @@ with t_one:
     at = ALL_STAGES.index(cur["stage"])  # next stages first, then earlier ones, abandoned last
     moves = sorted((*ALL_STAGES[at + 1:], *ALL_STAGES[:at]), key=lambda s: s == "abandoned")
     with left.form("syn_stage_form"):
-        to = st.selectbox("Move to stage", moves, key="syn_to_stage")
-        note = st.text_input("Note", key="syn_note")
+        to = st.selectbox("Move to stage", moves, key=Key.SYN_TO_STAGE)
+        note = st.text_input("Note", key=Key.SYN_NOTE)
         reason = st.text_input("Reason (needed to go back or abandon)", key="syn_reason")
-        if st.form_submit_button("Save stage change", key="syn_stage_save"):
+        if st.form_submit_button("Save stage change", key=Key.SYN_STAGE_SAVE):
             with ui.domain_errors():
-                repo.change_stage(ui.store(), prog.name, sid, to, note=note, reason=reason,
+                repo.change_stage(ctx.store, prog.name, sid, to, note=note, reason=reason,
                                   expected_version=int(cur["version"]), practitioner=who)
             _saved(f"{sid} moved to {to}")
     with right.form("syn_outcome_form"):
@@ -115,7 +119,7 @@ with t_one:
         year = st.number_input("Year", 2000, 2100, pd.Timestamp.now().year, key="syn_outcome_year")
         if st.form_submit_button("Record outcome", key="syn_outcome_save"):
             with ui.domain_errors():
-                repo.record_outcome(ui.store(), prog.name, sid, kind, value, period=int(year),
+                repo.record_outcome(ctx.store, prog.name, sid, kind, value, period=int(year),
                                     expected_version=int(cur["version"]), practitioner=who)
             _saved(f"Outcome recorded for {sid}")
     if cur["stage"] == "completed":
@@ -123,7 +127,7 @@ with t_one:
                              value=cur["case_study"] or "", key="syn_case_study")
         if st.button("Attach case study", key="syn_case_save"):
             with ui.domain_errors():
-                repo.attach_case_study(ui.store(), prog.name, sid, case, practitioner=who,
+                repo.attach_case_study(ctx.store, prog.name, sid, case, practitioner=who,
                                        expected_version=int(cur["version"]))
             _saved(f"Case study attached to {sid}")
     mine = outcomes_wide(book, factors=load_factors(), config=config).query("synergy_id == @sid")

@@ -11,10 +11,12 @@ from geo.programme import DIRECTIONS, FREQUENCIES, UNITS
 from geo.synergies import repository as repo
 from geo.synergies.matching import Matcher, MatchParams
 from geo.synergies.workshop import ENTRY_COLUMNS, LINK_COLUMNS, entries_to_resources
+from ui import Key
 
+ctx = ui.page_context()
 st.title("Workshop")
-prog = ui.programme()
-if not ui.is_practitioner():
+prog = ctx.programme
+if not ctx.practitioner:
     st.info("Workshop entry names companies: practitioners only.", icon=":material/lock:")
     st.stop()
 st.caption("For a business-opportunity workshop: log haves and wants as members speak, pair "
@@ -27,7 +29,7 @@ sites = prog.sites.sort_values("site_id")
 
 def _records() -> pd.DataFrame:
     """The programme's records and those saved at this workshop."""
-    added = st.session_state.get("ws_added", prog.resources.iloc[:0])
+    added = st.session_state.get(Key.WS_ADDED, prog.resources.iloc[:0])
     return pd.concat([prog.resources, added], ignore_index=True)
 
 
@@ -35,7 +37,7 @@ st.subheader("1 · Haves and wants")
 blank = pd.DataFrame({c: pd.Series(dtype=float if c == "quantity" else object)
                       for c in ENTRY_COLUMNS})
 Col = st.column_config
-entries = st.data_editor(blank, num_rows="dynamic", key="ws_entries", width="stretch",
+entries = st.data_editor(blank, num_rows="dynamic", key=Key.WS_ENTRIES, width="stretch",
                          column_config={
                              "site_id": Col.SelectboxColumn("Site", options=list(sites["site_id"])),
                              "direction": Col.SelectboxColumn("Have/want", options=DIRECTIONS),
@@ -43,17 +45,17 @@ entries = st.data_editor(blank, num_rows="dynamic", key="ws_entries", width="str
                              "quantity": Col.NumberColumn("Quantity", min_value=0.0),
                              "unit": Col.SelectboxColumn("Unit", options=UNITS),
                              "frequency": Col.SelectboxColumn("Frequency", options=FREQUENCIES)})
-if st.button("Check and save these records", key="ws_save_entries"):
+if st.button("Check and save these records", key=Key.WS_SAVE_ENTRIES):
     with ui.domain_errors():
         new, report = entries_to_resources(entries, site_ids=sites["site_id"],
                                            taken_ids=_records()["resource_id"],
                                            catalogue=load_catalogue())
         if len(new):
-            repo.ensure_programme(ui.store(), prog)
-            ui.store().add_resources(prog.name, new)
+            repo.ensure_programme(ctx.store, prog)
+            ctx.store.add_resources(prog.name, new)
             ui.programme_changed()
-            st.session_state["ws_added"] = pd.concat(
-                [st.session_state.get("ws_added", new.iloc[:0]), new], ignore_index=True)
+            st.session_state[Key.WS_ADDED] = pd.concat(
+                [st.session_state.get(Key.WS_ADDED, new.iloc[:0]), new], ignore_index=True)
     st.success(f"{len(new)} records saved.")
     if (report["status"] == "error").any():
         st.warning("Some rows were not saved; correct them and save again:")
@@ -80,7 +82,7 @@ seed = st.session_state.get("ws_seed", pd.DataFrame({c: pd.Series(dtype=object)
                                                      for c in LINK_COLUMNS}))
 haves = records.loc[records["direction"] == "have", "resource_id"].tolist()
 wants = records.loc[records["direction"] == "want", "resource_id"].tolist()
-links = st.data_editor(seed, num_rows="dynamic", key="ws_links", width="stretch",
+links = st.data_editor(seed, num_rows="dynamic", key=Key.WS_LINKS, width="stretch",
                        column_config={"have_id": Col.SelectboxColumn("Have", options=haves),
                                       "want_id": Col.SelectboxColumn("Want", options=wants),
                                       "quantity": Col.NumberColumn("Quantity (have's unit)"),
@@ -88,9 +90,9 @@ links = st.data_editor(seed, num_rows="dynamic", key="ws_links", width="stretch"
 st.caption(f"{int(links['have_id'].notna().sum())} links in the table.")
 
 st.subheader("3 · Create the synergies")
-if st.button("Create synergies at the idea stage", key="ws_create", type="primary"):
+if st.button("Create synergies at the idea stage", key=Key.WS_CREATE, type="primary"):
     with ui.domain_errors():
-        report = repo.create_synergies(ui.store(), prog, links, practitioner=who)
+        report = repo.create_synergies(ctx.store, prog, links, practitioner=who)
     ok = int((report["status"] == "ok").sum())
     ui.synergies_changed()
     st.success(f"{ok} synergies created at the idea stage.")

@@ -1,0 +1,57 @@
+"""The Streamlit UI layer of ``app.py`` and the pages: ``geo/`` computes, ``ui`` caches and renders.
+
+- :mod:`~ui.state` — the session-state :class:`Key` enum and typed getters (role, versions);
+- :mod:`~ui.legacy_pages` — keeps every page inside ``app.py``'s frame despite ``pages/``;
+- :mod:`~ui.data` — the store, the programme and its synergy book, keyed by
+  :class:`ProgrammeRef`;
+- :mod:`~ui.network` — which road network a programme uses, its loading, the sidebar panel;
+- :mod:`~ui.maps` — the offline base map, rendering, bounds;
+- :mod:`~ui.widgets` — domain errors, the illustrative-data note, downloads built on click;
+- :mod:`~ui.runs` — typed cached runs (concentrations, site finder, matcher, workbook);
+- :mod:`~ui.context` — :class:`PageContext`, what a page needs on this rerun.
+
+Pages start with ``ctx = ui.page_context()``. Only ``ui``, ``app.py`` and ``pages/`` import
+Streamlit.
+"""
+
+from __future__ import annotations
+
+from ui import runs
+from ui.context import PageContext, page_context
+from ui.data import ProgrammeRef
+from ui.legacy_pages import leave_legacy_pages_mode
+from ui.maps import STATIC_DIR, base_map, located_bounds, show_map
+from ui.network import NetworkSource, road_network_panel
+from ui.state import (
+    DEMO_PROGRAMME,
+    DataVersions,
+    Key,
+    profile_key,
+    programme_changed,
+    synergies_changed,
+)
+from ui.widgets import domain_errors, download_button, download_buttons, illustrative_note
+
+__all__ = [
+    "DEMO_PROGRAMME",
+    "STATIC_DIR",
+    "DataVersions",
+    "Key",
+    "NetworkSource",
+    "PageContext",
+    "ProgrammeRef",
+    "base_map",
+    "domain_errors",
+    "download_button",
+    "download_buttons",
+    "illustrative_note",
+    "leave_legacy_pages_mode",
+    "located_bounds",
+    "page_context",
+    "profile_key",
+    "programme_changed",
+    "road_network_panel",
+    "runs",
+    "show_map",
+    "synergies_changed",
+]

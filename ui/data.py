@@ -1,0 +1,74 @@
+"""Data access: the store, the programme in use and its synergy book, cached by explicit keys.
+
+Nothing here reads session state: a :class:`ProgrammeRef` says which programme, in which
+database, at which data version, and every cached function takes it as an argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ui.state import DEMO_PROGRAMME
+
+if TYPE_CHECKING:
+    from geo.programme import Programme
+    from geo.store import Store
+    from geo.synergies.lifecycle import SynergyBook
+
+
+@dataclass(frozen=True)
+class ProgrammeRef:
+    """Which programme's data, in which database, at which version: a cache key.
+
+    ``name`` is :data:`~ui.state.DEMO_PROGRAMME` for the embedded demo (read from the
+    package, whatever ``database_url`` and ``version`` say) or a stored programme's name.
+    """
+
+    name: str
+    database_url: str
+    version: int = 0
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether this is the embedded demo rather than a stored programme."""
+        return self.name == DEMO_PROGRAMME
+
+
+@st.cache_resource(show_spinner=False)
+def store(database_url: str) -> Store:
+    """The programme database at ``database_url`` (opened and migrated once per process)."""
+    from geo.store import open_store
+
+    return open_store(database_url)
+
+
+@st.cache_resource(show_spinner="Loading the demo programme…")
+def _demo_programme() -> Programme:
+    from geo.demo import load_demo_programme
+
+    return load_demo_programme()
+
+
+@st.cache_data(show_spinner="Loading programme…", max_entries=4)
+def _stored_programme(database_url: str, name: str, version: int) -> Programme:
+    _ = version  # part of the cache key: bumped after each write
+    return store(database_url).load_programme(name)
+
+
+def programme(ref: ProgrammeRef) -> Programme:
+    """The programme ``ref`` names. The demo is a shared object: copy frames before changing."""
+    if ref.is_demo:
+        return _demo_programme()
+    return _stored_programme(ref.database_url, ref.name, ref.version)
+
+
+@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
+def synergy_book(ref: ProgrammeRef, *, synergy_version: int) -> SynergyBook:
+    """The programme's synergies, stage history and outcomes at ``synergy_version``."""
+    from geo.synergies import repository
+
+    _ = synergy_version  # cache key: bumped after each synergy write
+    return repository.load_book(store(ref.database_url), programme(ref).name)

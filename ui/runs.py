@@ -1,0 +1,194 @@
+"""Typed cached runs of the analyses: concentrations, the site finder, matching, the workbook.
+
+Every function here receives everything that determines its result as arguments — the
+programme (a :class:`~ui.data.ProgrammeRef`: name, database, data version), the road network
+(a :class:`~ui.network.NetworkSource`) and the parameters — and reads no session state, so
+its cache key is exactly its arguments and it can run outside a page (a deferred download,
+a test). Results are shared or copied as Streamlit's cache decides: never modify them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ui.data import ProgrammeRef, programme, store, synergy_book
+from ui.network import NetworkSource, region_layers, road_graph
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.concentrations.density import Surface
+    from geo.concentrations.selection import ConcentrationQuery, PreparedResources, Selection
+    from geo.settings import Role
+    from geo.siting import CandidateScreen, ScoreWeights, SiteFinderRun, TechnologyProfile
+    from geo.siting.pipeline import CandidateSource
+    from geo.synergies.matching import Matcher
+
+
+# --- Concentrations -----------------------------------------------------------------------
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the records…")
+def prepared_resources(ref: ProgrammeRef) -> PreparedResources:
+    """The programme's records as arrays for concentration maps (once per data version)."""
+    from geo.concentrations.selection import prepare_resources
+
+    return prepare_resources(programme(ref))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def selection(ref: ProgrammeRef, query: ConcentrationQuery) -> Selection:
+    """The records of the programme that ``query`` selects (see ``select_resources``)."""
+    from geo.catalogue import load_catalogue
+    from geo.concentrations.selection import select_resources
+
+    return select_resources(prepared_resources(ref), query, catalogue=load_catalogue())
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing…")
+def heat_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, bandwidth_m: float,
+                 min_producers: int) -> Surface:
+    """Heat surface (t/yr per km²) of the selection; ``min_producers=k`` for viewers."""
+    from geo.concentrations.selection import heat_for_selection
+
+    return heat_for_selection(selection(ref, query), bandwidth_m=bandwidth_m,
+                              min_producers=min_producers)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing…")
+def within_radius_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, radius_m: float,
+                          min_producers: int) -> Surface:
+    """Tonnes (t/yr) of the selection within ``radius_m`` metres of every cell."""
+    from geo.concentrations.selection import within_radius_for_selection
+
+    return within_radius_for_selection(selection(ref, query), radius_m=radius_m,
+                                       min_producers=min_producers)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing…")
+def hexagon_totals(ref: ProgrammeRef, query: ConcentrationQuery, *,
+                   resolution: int | None) -> gpd.GeoDataFrame:
+    """Unprotected H3 hexagon totals of the selection (protect them per viewer before showing).
+
+    ``resolution`` None picks one from the records' extent.
+    """
+    from geo.concentrations.selection import hexagons_for_selection
+
+    return hexagons_for_selection(selection(ref, query), resolution=resolution)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing…")
+def clusters(ref: ProgrammeRef, query: ConcentrationQuery, *, eps_m: float,
+             min_tonnes: float) -> gpd.GeoDataFrame:
+    """Named resource clusters of the selection (neighbourhood ``eps_m`` metres)."""
+    from geo.concentrations.selection import clusters_for_selection
+
+    return clusters_for_selection(selection(ref, query), eps_m=eps_m, min_tonnes=min_tonnes)
+
+
+# --- Site finder --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SiteFinderQuery:
+    """What the site finder screens: a technology profile, where candidates come from.
+
+    Attributes
+    ----------
+    profile_json : str
+        The (edited) profile as JSON (:meth:`TechnologyProfile.to_dict`).
+    source : str
+        Candidate source (``parks``, ``industrial``, ``hexagons`` or ``user``).
+    resolution : int
+        H3 resolution of grid candidates.
+    upload : bytes or None
+        The user's candidate layer file (GeoJSON, GeoPackage) for source ``user``.
+    """
+
+    profile_json: str
+    source: CandidateSource
+    resolution: int
+    upload: bytes | None = None
+
+    @classmethod
+    def of(cls, profile: TechnologyProfile, source: CandidateSource, *, resolution: int,
+           upload: bytes | None = None) -> SiteFinderQuery:
+        """The query for ``profile`` (serialised, so the cache key is plain text)."""
+        return cls(json.dumps(profile.to_dict()), source, resolution, upload)
+
+    def profile(self) -> TechnologyProfile:
+        """The profile this query screens with."""
+        from geo.siting import profile_from_dict
+
+        return profile_from_dict(json.loads(self.profile_json))
+
+
+def _read_layer(data: bytes | None) -> gpd.GeoDataFrame | None:
+    import io
+
+    import geopandas as gpd
+
+    return gpd.read_file(io.BytesIO(data)) if data else None
+
+
+@st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
+def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinderQuery, *,
+                    weights: ScoreWeights, plants: bytes | None
+                    ) -> tuple[CandidateScreen, SiteFinderRun | None]:
+    """Screened and scored candidates (see :func:`geo.siting.find_sites`).
+
+    ``plants`` is an optional layer file of existing plants of this kind. The run is None
+    when no candidate passes the siting rules.
+    """
+    from geo import siting
+
+    region = region_layers(network)
+    return siting.find_sites(
+        programme(ref), query.profile(), query.source, graph=road_graph(network),
+        landuse=region.landuse, roads=region.roads, resolution=query.resolution,
+        uploaded=_read_layer(query.upload), weights=weights,
+        competitor_layer=_read_layer(plants))
+
+
+@st.cache_data(show_spinner="Looking for a rule that lets candidates through…", max_entries=8)
+def housing_relaxation(ref: ProgrammeRef, network: NetworkSource,
+                       query: SiteFinderQuery) -> float | None:
+    """Largest distance from housing (m) that lets a candidate through (None if none does)."""
+    from geo import siting
+
+    region = region_layers(network)
+    return siting.largest_housing_distance(
+        programme(ref), query.profile(), query.source, landuse=region.landuse,
+        roads=region.roads, resolution=query.resolution, uploaded=_read_layer(query.upload))
+
+
+# --- Synergies ----------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Preparing matches…", max_entries=4)
+def matcher(ref: ProgrammeRef, *, synergy_version: int, network: NetworkSource | None
+            ) -> Matcher:
+    """Have–want matcher of the programme: road distances on ``network``, straight-line if None."""
+    from geo.catalogue import load_catalogue
+    from geo.synergies.matching import Matcher
+
+    book = synergy_book(ref, synergy_version=synergy_version)
+    return Matcher.from_programme(programme(ref), synergies=book.synergies,
+                                  graph=road_graph(network) if network else None,
+                                  catalogue=load_catalogue())
+
+
+@st.cache_data(show_spinner="Building the workbook…", max_entries=4)
+def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: int) -> bytes:
+    """The funders' workbook (``.xlsx``) of the programme's synergies, for ``role``."""
+    from geo.catalogue import load_catalogue
+    from geo.factors import load_factors
+    from geo.synergies import repository
+    from geo.synergies.workbook import funder_workbook as build
+
+    prog = programme(ref)
+    config = repository.load_outcome_config(store(ref.database_url), prog.name)
+    return build(prog, synergy_book(ref, synergy_version=synergy_version),
+                 factors=load_factors(), config=config, catalogue=load_catalogue(),
+                 role=role, k=k)

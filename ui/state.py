@@ -1,0 +1,163 @@
+"""Session state: every shared key in one enum, and the typed getters that read it.
+
+The only module that reads or writes the app-wide keys (programme, role, data versions,
+settings). Two reads have one function each so their source can change in one place:
+
+- :func:`role` — today the sidebar's *Viewing as*; with sign-in, the signed-in person's role;
+- :func:`data_versions` — today counters bumped after each write in this session; later,
+  versions kept in the database.
+
+Widget keys that only one page uses stay in that page; a key also used by tests or by another
+module is a :class:`Key` member (``Key.CONC_VIEW == "conc_view"``), so a rename cannot
+leave a test driving a widget that no longer exists or setting state nobody reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum, unique
+from typing import Final
+
+import streamlit as st
+
+from geo.settings import ROLES, Role, Settings, get_settings
+
+DEMO_PROGRAMME: Final = "__demo__"
+"""The programme name that stands for the embedded demo (not a stored programme)."""
+
+
+@unique
+class Key(StrEnum):
+    """Session-state keys used by more than one module or by tests.
+
+    A member's name is its value in upper case (``_settings`` → ``SETTINGS``).
+    """
+
+    # The frame and the ui package
+    PROGRAMME_NAME = "programme_name"
+    VIEWER_ROLE = "viewer_role"
+    PROGRAMME_VERSION = "programme_version"
+    SYNERGY_VERSION = "synergy_version"
+    SETTINGS = "_settings"
+    # Site
+    SITE_PICK = "site_pick"
+    # Browse & export
+    BR_DIRECTION = "br_direction"
+    BR_SELECTORS = "br_selectors"
+    BR_QMIN = "br_qmin"
+    BR_QMAX = "br_qmax"
+    # Import
+    IMP_NEW_NAME = "imp_new_name"
+    IMP_FILE = "imp_file"
+    IMP_GO = "imp_go"
+    IMP_REJECTS_DL = "imp_rejects_dl"
+    IMP_SAVE_DEMO = "imp_save_demo"
+    # Locate records
+    GC_RUN = "gc_run"
+    GC_MANUAL_LAT = "gc_manual_lat"
+    GC_MANUAL_LON = "gc_manual_lon"
+    GC_MANUAL_TYPED = "gc_manual_typed"
+    GC_FILE = "gc_file"
+    GC_FILE_GO = "gc_file_go"
+    GC_FILE_DL = "gc_file_dl"
+    # Concentrations
+    CONC_STREAMS = "conc_streams"
+    CONC_VIEW = "conc_view"
+    CONC_BANDWIDTH_M = "conc_bandwidth_m"
+    CONC_DL_TIF = "conc_dl_tif"
+    CONC_DL_PNG = "conc_dl_png"
+    CONC_H3_RES = "conc_h3_res"
+    CONC_MIN_CLUSTER_T = "conc_min_cluster_t"
+    CONC_CLUSTER = "conc_cluster"
+    # Site finder (per-profile fields: profile_key())
+    SF_PROFILE = "sf_profile"
+    SF_RELAX = "sf_relax"
+    SF_OBJECTIVE = "sf_objective"
+    SF_MEMO_MD = "sf_memo_md"
+    SF_MEMO_HTML = "sf_memo_html"
+    # Milk round
+    MR_STREAM = "mr_stream"
+    MR_ACCEPTS = "mr_accepts"
+    MR_DAYS = "mr_days"
+    MR_DEPOT = "mr_depot"
+    MR_VEHICLES = "mr_vehicles"
+    MR_CAPACITY = "mr_capacity"
+    MR_TIME = "mr_time"
+    MR_SUBMIT = "mr_submit"
+    MR_ROUTE = "mr_route"
+    MR_DL_GPX = "mr_dl_gpx"
+    # Synergies
+    SYN_RECORD = "syn_record"
+    SYN_CREATE = "syn_create"
+    SYN_TO_STAGE = "syn_to_stage"
+    SYN_NOTE = "syn_note"
+    SYN_STAGE_SAVE = "syn_stage_save"
+    # Workshop
+    WS_ENTRIES = "ws_entries"
+    WS_SAVE_ENTRIES = "ws_save_entries"
+    WS_ADDED = "ws_added"
+    WS_LINKS = "ws_links"
+    WS_CREATE = "ws_create"
+    # Reports
+    REP_VIEW = "rep_view"
+    REP_XLSX = "rep_xlsx"
+
+
+def profile_key(field: str, profile_id: str) -> str:
+    """Key of a site-finder profile field's widget, e.g. ``profile_key("home", "composting")``.
+
+    One key per field and technology, so each technology keeps its own edits.
+    """
+    return f"sf_{field}_{profile_id}"
+
+
+@dataclass(frozen=True)
+class DataVersions:
+    """Versions of the data in use; part of the cache key of everything read from the store."""
+
+    programme: int = 0
+    """Bumped after every write to the programme's sites, resources or contacts."""
+    synergies: int = 0
+    """Bumped after every write to synergies, their stages or outcomes."""
+
+
+def settings() -> Settings:
+    """The settings, read from the environment once per session."""
+    if Key.SETTINGS not in st.session_state:
+        st.session_state[Key.SETTINGS] = get_settings()
+    found: Settings = st.session_state[Key.SETTINGS]
+    return found
+
+
+def programme_name() -> str:
+    """Name of the programme in use: :data:`DEMO_PROGRAMME` unless a stored one is picked."""
+    return str(st.session_state.get(Key.PROGRAMME_NAME, DEMO_PROGRAMME))
+
+
+def role() -> Role:
+    """The role of the person using the app (the one place every role check starts from).
+
+    Today the sidebar's *Viewing as* choice, defaulting to the ``SYMBIOMAP_ROLE`` setting.
+    An unknown value falls back to ``viewer``, the role that sees least.
+    """
+    chosen = st.session_state.get(Key.VIEWER_ROLE, settings().role)
+    for known in ROLES:
+        if chosen == known:
+            return known
+    return "viewer"
+
+
+def data_versions() -> DataVersions:
+    """The data versions in use (the one place every version read starts from)."""
+    return DataVersions(programme=int(st.session_state.get(Key.PROGRAMME_VERSION, 0)),
+                        synergies=int(st.session_state.get(Key.SYNERGY_VERSION, 0)))
+
+
+def programme_changed() -> None:
+    """Call after writing to the store so cached programme frames are reloaded."""
+    st.session_state[Key.PROGRAMME_VERSION] = data_versions().programme + 1
+
+
+def synergies_changed() -> None:
+    """Call after writing synergies, stages or outcomes so cached books are reloaded."""
+    st.session_state[Key.SYNERGY_VERSION] = data_versions().synergies + 1
