@@ -34,8 +34,10 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import h3
 import numpy as np
 import pandas as pd
+from h3.api import numpy_int as h3i
 from scipy.stats import gaussian_kde
 from sklearn.cluster import DBSCAN
 
@@ -176,8 +178,6 @@ def _heat_reference(x: np.ndarray, y: np.ndarray, w: np.ndarray, crs: object
 def _gi_loop(cells: np.ndarray, values: np.ndarray, n_cells: int) -> float:
     """Seconds for a per-cell Python Gi* loop (esda-style) over the first n_cells cells,
     neighbours looked up per cell with h3.grid_disk (so the extrapolation is per cell)."""
-    from h3.api import numpy_int as h3i
-
     index = {int(c): i for i, c in enumerate(cells)}
     x = values
     n, mean = len(x), x.mean()
@@ -260,8 +260,6 @@ def bench(prog: Programme, label: str, *, full: bool) -> dict[str, float]:
     sub = slice(0, min(len(lon), 100_000))
 
     def naive() -> None:
-        import h3
-
         cells = [h3.latlng_to_cell(a, b, res) for a, b in zip(lat[sub], lon[sub], strict=True)]
         pd.DataFrame({"c": cells, "t": t[sub]}).groupby("c")["t"].sum()
 

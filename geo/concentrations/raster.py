@@ -13,22 +13,21 @@ scale by default, because tonnages are heavy-tailed; the legend gives the figure
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
 import numpy as np
 import pyproj
 from PIL import Image
 
+from geo.concentrations.density import Surface
 from geo.errors import SymbiosisError
-
-if TYPE_CHECKING:
-    from geo.concentrations.density import Surface
 
 __all__ = [
     "RAMP",
@@ -190,8 +189,6 @@ class DisplayImage:
 
     def data_url(self) -> str:
         """``data:image/png;base64,…`` for an ``ImageOverlay`` (no file served)."""
-        import base64
-
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
