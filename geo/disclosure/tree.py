@@ -1,0 +1,261 @@
+"""Primary and complementary suppression on a hierarchy of totals.
+
+Every figure a viewer sees is a node of **one** tree of totals (for example direction → stream
+→ park → coarse hexagon → fine hexagon), or a sum of such nodes. Because the tree is one
+hierarchy, what a viewer can work out is exactly this: for each released node ``N``, the total
+of ``H(N)`` — the records under ``N`` that lie under no released node below it — obtained as
+``N`` minus its highest released descendants; nothing finer (other than that figures are not
+negative). The sets ``H(N)`` of different released nodes are disjoint. So the release is safe
+when:
+
+1. every released node passes the rules on its own (primary suppression), and
+2. every non-empty ``H(N)`` passes the rules (complementary suppression): where it does not,
+   released children of ``N`` are withdrawn, smallest first, until it does, and where even that
+   is not enough ``N`` is withdrawn itself (its ``H`` then joins its parent's, checked there).
+
+It follows that any difference of two released figures ``A ⊃ B`` covers at least one
+non-empty ``H`` set, hence at least ``k`` producers, and no producer dominates it: nested
+filters, margins and "total minus what is shown" isolate nobody.
+
+Examples
+--------
+>>> import pandas as pd
+>>> recs = pd.DataFrame({"park": ["A"] * 4 + ["B"], "cell": ["a1", "a1", "a1", "a2", "b1"],
+...                      "site": ["s1", "s2", "s3", "s4", "s5"],
+...                      "tonnes": [10.0, 11.0, 12.0, 9.0, 50.0]})
+>>> tree = protect_tree(recs, ["park", "cell"], value="tonnes", producer="site")
+>>> tree.nodes.loc[tree.nodes["published"], ["park", "cell", "tonnes"]].to_dict("records")
+[{'park': 'A', 'cell': 'a1', 'tonnes': 33.0}]
+
+Cell a2 (one producer) and park B (one) are withheld. Park A (4 producers) is withheld too,
+because A − a1 would be a2's figure and a1 holds most of A; the programme total would leave
+park B's producer alone in its ``H``, so it is withheld as well.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
+from geo.errors import ConfidentialityError
+
+__all__ = ["NODE_COLUMNS", "ProtectedTree", "protect_tree"]
+
+logger = logging.getLogger(__name__)
+
+NODE_COLUMNS = ("node", "depth", "parent", "tonnes", "producers", "records", "primary_ok",
+                "published", "hidden_tonnes", "hidden_producers")
+"""Columns of :attr:`ProtectedTree.nodes` besides the level columns."""
+
+
+@dataclass(frozen=True)
+class _Stats:
+    """Per-node totals, distinct producers and the two largest producer contributions."""
+
+    total: np.ndarray
+    producers: np.ndarray
+    top1: np.ndarray
+    top2: np.ndarray
+
+
+def _stats(node: np.ndarray, producer: np.ndarray, value: np.ndarray, n_nodes: int) -> _Stats:
+    """Aggregate (node, producer) contributions per node, vectorised."""
+    total = np.zeros(n_nodes)
+    producers = np.zeros(n_nodes, dtype=np.int64)
+    top1 = np.zeros(n_nodes)
+    top2 = np.zeros(n_nodes)
+    if len(node) == 0:
+        return _Stats(total, producers, top1, top2)
+    key = node.astype(np.int64) * (int(producer.max()) + 1) + producer.astype(np.int64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    contrib = np.bincount(inv, weights=value, minlength=len(uniq))
+    c_node = uniq // (int(producer.max()) + 1)
+    np.add.at(total, c_node, contrib)
+    np.add.at(producers, c_node, 1)
+    order = np.lexsort((-contrib, c_node))
+    c_node, contrib = c_node[order], contrib[order]
+    first = np.ones(len(c_node), bool)
+    first[1:] = c_node[1:] != c_node[:-1]
+    top1[c_node[first]] = contrib[first]
+    second = np.zeros(len(c_node), bool)
+    second[1:] = first[:-1] & ~first[1:]
+    top2[c_node[second]] = contrib[second]
+    return _Stats(total, producers, top1, top2)
+
+
+@dataclass(frozen=True)
+class ProtectedTree:
+    """A hierarchy of totals with what may be released.
+
+    Attributes
+    ----------
+    levels : tuple of str
+        The level columns, top first.
+    nodes : DataFrame
+        One row per non-empty node: the level columns (None below the node's depth), then
+        :data:`NODE_COLUMNS`. ``published`` says whether a viewer may see the node;
+        ``hidden_tonnes`` / ``hidden_producers`` describe ``H(N)`` of a released node (what
+        lies under no released node below it); 0 for withheld nodes.
+    rules : DisclosureRules
+    assigned : ndarray of int
+        For each (leaf, producer) contribution row, the released node whose ``H`` holds it
+        (-1: under no released node). Used by audits and tests.
+    contributions : DataFrame
+        The (leaf, producer) contribution rows ``assigned`` refers to.
+    """
+
+    levels: tuple[str, ...]
+    nodes: pd.DataFrame
+    rules: DisclosureRules
+    assigned: np.ndarray = field(repr=False)
+    contributions: pd.DataFrame = field(repr=False)
+
+    def released(self) -> pd.DataFrame:
+        """The released nodes only."""
+        return self.nodes[self.nodes["published"]]
+
+    def node_of(self, depth: int, *values: str) -> pd.Series | None:
+        """The node at ``depth`` with these level values (None if empty or not a node)."""
+        nodes = self.nodes[self.nodes["depth"] == depth]
+        for col, val in zip(self.levels[:depth], values, strict=True):
+            nodes = nodes[nodes[col] == val]
+        return None if nodes.empty else nodes.iloc[0]
+
+    def share_released(self, depth: int) -> float:
+        """Share of all tonnes that lies in released nodes at ``depth`` (0–1)."""
+        total = float(self.nodes.loc[self.nodes["depth"] == 0, "tonnes"].sum())
+        at = self.nodes[(self.nodes["depth"] == depth) & self.nodes["published"]]
+        return float(at["tonnes"].sum()) / total if total > 0 else 0.0
+
+
+def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "tonnes",
+                 producer: str = "site_id", rules: DisclosureRules = DEFAULT_RULES
+                 ) -> ProtectedTree:
+    """Decide which nodes of a hierarchy of totals a viewer may see.
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per record: the ``levels`` columns (the record's path, top first; text), the
+        ``value`` (non-negative) and the ``producer`` (who contributed it).
+    levels : sequence of str
+        Level columns, top first. Depth 0 is the total of all records.
+    value, producer : str
+        Column names.
+    rules : DisclosureRules
+
+    Returns
+    -------
+    ProtectedTree
+    """
+    levels = tuple(levels)
+    missing = [c for c in (*levels, value, producer) if c not in records.columns]
+    if missing:
+        msg = f"Records lack the column(s) {missing} needed for the disclosure tree."
+        raise ConfidentialityError(msg)
+    vals = pd.to_numeric(records[value], errors="coerce").fillna(0.0)
+    if (vals < 0).any():
+        msg = f"Negative {value} cannot be protected by the rules; fix the records first."
+        raise ConfidentialityError(msg)
+    frame = records[list(levels)].astype(str).assign(
+        _producer=records[producer].astype(str), _value=vals.to_numpy(float), _n=1)
+    contrib = (frame.groupby([*levels, "_producer"], sort=True, observed=True)
+               .agg(_value=("_value", "sum"), _n=("_n", "sum")).reset_index())
+    m = len(contrib)
+    prod_codes = pd.factorize(contrib["_producer"])[0].astype(np.int64)
+    value_arr = contrib["_value"].to_numpy(float)
+    depth_count = len(levels) + 1
+    node_at: list[np.ndarray] = []
+    offsets: list[int] = []
+    n_total = 0
+    for d in range(depth_count):
+        local = (pd.MultiIndex.from_frame(contrib[list(levels[:d])]).factorize()[0]
+                 if d else np.zeros(m, np.int64))
+        offsets.append(n_total)
+        node_at.append(local.astype(np.int64) + n_total)
+        n_total += int(local.max()) + 1 if m else 0
+    depth_of = np.zeros(n_total, dtype=np.int64)
+    parent = np.full(n_total, -1, dtype=np.int64)
+    for d in range(depth_count):
+        depth_of[node_at[d]] = d
+        if d:
+            parent[node_at[d]] = node_at[d - 1]
+    full = _stats(np.concatenate(node_at), np.tile(prod_codes, depth_count),
+                  np.tile(value_arr, depth_count), n_total)
+    records_n = np.zeros(n_total, dtype=np.int64)
+    for d in range(depth_count):
+        np.add.at(records_n, node_at[d], contrib["_n"].to_numpy(np.int64))
+    primary_ok = rules.passes(full.producers, full.total, full.top1, full.top2)
+    published = primary_ok.copy()
+    assigned = np.full(m, -1, dtype=np.int64)
+
+    # Rows of a node are contiguous (contributions are sorted by their path).
+    first = np.full(n_total, m, dtype=np.int64)
+    last = np.zeros(n_total, dtype=np.int64)
+    rows_idx = np.arange(m, dtype=np.int64)
+    for d in range(depth_count):
+        np.minimum.at(first, node_at[d], rows_idx)
+        np.maximum.at(last, node_at[d], rows_idx + 1)
+    for d in range(depth_count - 1, -1, -1):
+        here = node_at[d]
+        pend = assigned == -1
+        e = _stats(here[pend], prod_codes[pend], value_arr[pend], n_total)
+        at_depth = np.unique(here)
+        ok = rules.passes(e.producers[at_depth], e.total[at_depth], e.top1[at_depth],
+                          e.top2[at_depth])
+        for node in at_depth[published[at_depth] & ~ok]:
+            lo, hi = int(first[node]), int(last[node])
+            children = (np.unique(node_at[d + 1][lo:hi]) if d + 1 < depth_count
+                        else np.zeros(0, np.int64))
+            _repair(int(node), children, slice(lo, hi), assigned=assigned, published=published,
+                    prod_codes=prod_codes, value_arr=value_arr, totals=full.total, rules=rules)
+        rows = (assigned == -1) & published[here]
+        assigned[rows] = here[rows]
+
+    hidden = _stats(assigned[assigned >= 0], prod_codes[assigned >= 0],
+                    value_arr[assigned >= 0], n_total)
+    first_row = np.full(n_total, -1, dtype=np.int64)
+    for d in range(depth_count):
+        first_row[node_at[d][::-1]] = np.arange(m)[::-1]
+    level_values = {}
+    for d, col in enumerate(levels, start=1):
+        colvals = contrib[col].to_numpy(object)[first_row]
+        level_values[col] = np.where(depth_of >= d, colvals, None)
+    nodes = pd.DataFrame({**level_values, "node": np.arange(n_total), "depth": depth_of,
+                          "parent": parent, "tonnes": full.total, "producers": full.producers,
+                          "records": records_n, "primary_ok": primary_ok,
+                          "published": published, "hidden_tonnes": hidden.total,
+                          "hidden_producers": hidden.producers})
+    logger.info("Disclosure tree over %s: %d nodes, %d released (%s)", "/".join(levels),
+                n_total, int(published.sum()), rules.describe())
+    return ProtectedTree(levels, nodes, rules, assigned, contrib.drop(columns="_n"))
+
+
+def _repair(node: int, children: np.ndarray, span: slice, *, assigned: np.ndarray,
+            published: np.ndarray, prod_codes: np.ndarray, value_arr: np.ndarray,
+            totals: np.ndarray, rules: DisclosureRules) -> None:
+    """Make ``H(node)`` pass, or withdraw the node.
+
+    Complementary suppression as a pair: when withdrawing the one smallest released child
+    protects ``H(node)`` and that child holds at most half of the node, the child goes;
+    otherwise the node itself is withdrawn (its ``H`` joins its parent's, checked there).
+    Aggregates are kept where one extra cell suffices; geography is kept where it does not.
+    """
+    released = children[published[children]]
+    if len(released):
+        child = int(released[np.argmin(totals[released])])
+        seg = assigned[span]
+        rows = (seg == -1) | (seg == child)
+        s = _stats(np.zeros(int(rows.sum()), np.int64), prod_codes[span][rows],
+                   value_arr[span][rows], 1)
+        if (totals[child] <= 0.5 * totals[node]
+                and rules.passes(s.producers, s.total, s.top1, s.top2)[0]):
+            published[child] = False
+            seg[seg == child] = -1  # a view of ``assigned``: the child's H joins the node's
+            return
+    published[node] = False
