@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import numpy as np
 import pandas as pd
 
+from geo.concentrations import label_clusters
 from geo.errors import RoutingError
 from geo.programme import resources_with_sites
 from geo.routing.problem import (
@@ -280,8 +281,6 @@ def cluster_sites(programme: Programme, stream: tuple[str, ...], *, eps_m: float
     >>> all(len(v) >= 1 for v in groups.values())
     True
     """
-    from geo.concentrations.clusters import label_clusters
-
     res = _located(programme, "have", stream, catalogue)
     res = res[res["tonnes_per_year"].notna()]
     if res.empty:
