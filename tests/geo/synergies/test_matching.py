@@ -1,4 +1,5 @@
-"""Tests of matching: known matches on a hand-made programme, ranking, reasons, all pairs."""
+"""Tests of geo.synergies.matching: known matches on the tiny programme, ranking, reasons,
+all pairs, and the Matcher on the demo with roads."""
 
 from __future__ import annotations
 
@@ -8,53 +9,49 @@ import pytest
 
 from geo.catalogue import load_catalogue
 from geo.errors import SynergyError
-from geo.synergies.gaps import between_parks, gap_analysis
-from geo.synergies.matching import Matcher, MatchParams, frequency_fit, quantity_fit
-from geo.synergies.rules import expand_rules, load_rules, resolve_selectors
-from tests.geo.synergies.fixtures import completed_feed_synergy, tiny_programme
+from geo.network import RoadGraph
+from geo.programme import Programme
+from geo.synergies.matching import Matcher
+from geo.synergies.rules import load_rules
+from geo.synergies.scoring import MatchParams
 
 
-@pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    """The tiny programme prepared without a road network or past synergies."""
-    return Matcher.from_programme(tiny_programme(), catalogue=load_catalogue())
+def _partners(m: Matcher, rid: str) -> pd.DataFrame:
+    return m.for_record(rid).table.set_index("want_id")
 
 
-def _partners(m: Matcher, rid: str, **kw: object) -> pd.DataFrame:
-    return m.for_record(rid, **kw).table.set_index("want_id")  # type: ignore[arg-type]
-
-
-def test_exact_code_match_and_never_the_same_site(matcher: Matcher) -> None:
+def test_exact_code_match_and_never_the_same_site(tiny_matcher: Matcher) -> None:
     """A have finds the wants of its own code at other sites, never the want at its own site."""
-    t = _partners(matcher, "H1")
+    t = _partners(tiny_matcher, "H1")
     assert {"W1", "W2"} <= set(t.index)
     assert t.loc["W1", "basis"] == "exact"
     assert "WS" not in t.index
 
 
-def test_family_rule_match_names_the_rule(matcher: Matcher) -> None:
+def test_family_rule_match_names_the_rule(tiny_matcher: Matcher) -> None:
     """Plastic packaging meets a regrind want through family rule F03, and says so."""
-    t = _partners(matcher, "H1")
+    t = _partners(tiny_matcher, "H1")
     assert t.loc["W3", "basis"] == "family"
     assert t.loc["W3", "rule_id"] == "F03"
     assert "rule F03" in t.loc["W3", "reasons"]
 
 
-def test_sector_rule_match(matcher: Matcher) -> None:
+def test_sector_rule_match(tiny_matcher: Matcher) -> None:
     """Ash meets a concrete works' want of another code only through sector rule S05."""
-    t = _partners(matcher, "H2")
+    t = _partners(tiny_matcher, "H2")
     assert list(t.index) == ["W4"]
     assert t.loc["W4", "basis"] == "sector"
     assert t.loc["W4", "rule_id"] == "S05"
     assert "receiver is sector 23.6" in t.loc["W4", "reasons"]
 
 
-def test_knowledge_base_match_appears_once_a_synergy_completed() -> None:
+def test_knowledge_base_match_appears_once_a_synergy_completed(
+        tiny_programme: Programme, feed_synergy: pd.DataFrame) -> None:
     """Food waste meets a feed maker's want only after a 020304 synergy to sector 10.9 completed."""
-    prog = tiny_programme()
+    prog = tiny_programme
     before = Matcher.from_programme(prog, catalogue=load_catalogue())
     assert "W7" not in set(before.for_record("H3").table["want_id"])
-    after = Matcher.from_programme(prog, synergies=completed_feed_synergy(),
+    after = Matcher.from_programme(prog, synergies=feed_synergy,
                                    catalogue=load_catalogue())
     t = after.for_record("H3").table.set_index("want_id")
     assert t.loc["W7", "basis"] == "knowledge"
@@ -62,25 +59,25 @@ def test_knowledge_base_match_appears_once_a_synergy_completed() -> None:
     assert "knowledge base: sector 10.9 completed 1" in t.loc["W7", "reasons"]
 
 
-def test_class_rule_matches_uncoded_energy(matcher: Matcher) -> None:
+def test_class_rule_matches_uncoded_energy(tiny_matcher: Matcher) -> None:
     """Surplus heat meets a heat demand through class rule C01 and has no transport cost."""
-    t = _partners(matcher, "H5")
+    t = _partners(tiny_matcher, "H5")
     assert list(t.index) == ["W5"]
     assert t.loc["W5", "rule_id"] == "C01"
     assert np.isnan(t.loc["W5", "transport_cost_per_year"])
 
 
-def test_nearer_partner_ranks_first_when_all_else_is_equal(matcher: Matcher) -> None:
+def test_nearer_partner_ranks_first_when_all_else_is_equal(tiny_matcher: Matcher) -> None:
     """W1 and W2 differ only in distance; the nearer W1 ranks above the far W2."""
-    t = _partners(matcher, "H1")
+    t = _partners(tiny_matcher, "H1")
     assert t.loc["W1", "distance_km"] < t.loc["W2", "distance_km"]
     assert t.loc["W1", "rank"] < t.loc["W2", "rank"]
     assert t.loc["W1", "score"] > t.loc["W2", "score"]
 
 
-def test_without_network_distances_are_flagged_straight_line(matcher: Matcher) -> None:
+def test_without_network_distances_are_flagged_straight_line(tiny_matcher: Matcher) -> None:
     """Without roads the distance is great-circle × detour, labelled straight-line, in metres."""
-    t = _partners(matcher, "H1")
+    t = _partners(tiny_matcher, "H1")
     # S1 → S2 is 0.01° of longitude at 60.5° N: about 548 m.
     expected_km = 0.01 * np.pi / 180 * 6371.0088 * np.cos(np.radians(60.5)) * 1.3
     assert t.loc["W1", "distance_km"] == pytest.approx(expected_km, abs=0.01)
@@ -88,46 +85,46 @@ def test_without_network_distances_are_flagged_straight_line(matcher: Matcher) -
     assert "straight line × 1.3" in t.loc["W1", "reasons"]
 
 
-def test_transport_cost_uses_the_cost_per_tonne_km(matcher: Matcher) -> None:
+def test_transport_cost_uses_the_cost_per_tonne_km(tiny_matcher: Matcher) -> None:
     """Transport cost per year = matched tonnes × km × the factor's cost per tonne-km."""
-    row = _partners(matcher, "H1").loc["W2"]
+    row = _partners(tiny_matcher, "H1").loc["W2"]
     assert row["transport_cost_per_year"] == pytest.approx(
         round(100.0 * row["distance_km"] * 0.15), abs=1.0)
 
 
-def test_want_query_returns_haves(matcher: Matcher) -> None:
+def test_want_query_returns_haves(tiny_matcher: Matcher) -> None:
     """For a want, the matcher ranks the haves that can meet it."""
-    result = matcher.for_record("W3")
+    result = tiny_matcher.for_record("W3")
     assert result.query == "want"
     assert list(result.table["have_id"]) == ["H1"]
 
 
-def test_scope_other_parks_finds_solutions_elsewhere(matcher: Matcher) -> None:
+def test_scope_other_parks_finds_solutions_elsewhere(tiny_matcher: Matcher) -> None:
     """'other parks' keeps only partners outside the have's park, 'same park' only inside."""
-    other = set(matcher.for_record("H1", scope="other parks").table["want_id"])
-    same = set(matcher.for_record("H1", scope="same park").table["want_id"])
+    other = set(tiny_matcher.for_record("H1", scope="other parks").table["want_id"])
+    same = set(tiny_matcher.for_record("H1", scope="same park").table["want_id"])
     assert other == {"W2", "W3"}
     assert same == {"W1"}
 
 
-def test_unknown_record_is_refused_with_the_fix(matcher: Matcher) -> None:
+def test_unknown_record_is_refused_with_the_fix(tiny_matcher: Matcher) -> None:
     """An unknown id raises a SynergyError saying where to pick ids."""
     with pytest.raises(SynergyError, match="pick an id"):
-        matcher.for_record("NOPE")
+        tiny_matcher.for_record("NOPE")
 
 
-def test_all_pairs_agrees_with_single_record_queries(matcher: Matcher) -> None:
+def test_all_pairs_agrees_with_single_record_queries(tiny_matcher: Matcher) -> None:
     """The all-pairs table holds, for every have, exactly its single-record ranking."""
-    everything = matcher.all_pairs().table
+    everything = tiny_matcher.all_pairs().table
     for have in everything["have_id"].unique():
-        single = matcher.for_record(have).table
+        single = tiny_matcher.for_record(have).table
         mine = everything[everything["have_id"] == have]
         assert list(mine["want_id"]) == list(single["want_id"])
         np.testing.assert_allclose(mine["score"], single["score"])
 
 
-def test_all_pairs_with_road_network_agrees_and_roads_are_longer(demo_programme,  # type: ignore[no-untyped-def]
-                                                                 demo_graph) -> None:
+def test_all_pairs_with_road_network_agrees_and_roads_are_longer(
+        demo_programme: Programme, demo_graph: RoadGraph) -> None:
     """On the demo, road distances are never shorter than straight lines, and the all-pairs
     table equals per-record queries."""
     m = Matcher.from_programme(demo_programme, graph=demo_graph, catalogue=load_catalogue())
@@ -142,10 +139,10 @@ def test_all_pairs_with_road_network_agrees_and_roads_are_longer(demo_programme,
         assert list(single["want_id"]) == list(table.loc[table["have_id"] == have, "want_id"])
 
 
-def test_vectorised_candidates_equal_a_naive_cross_merge() -> None:
+def test_vectorised_candidates_equal_a_naive_cross_merge(tiny_programme: Programme) -> None:
     """With rules off, the candidate pairs are exactly the same-code pairs of different sites."""
     rng = np.random.default_rng(3)
-    prog = tiny_programme()
+    prog = tiny_programme
     n = 300
     codes = rng.choice(["150102", "150101", "170107", "020304"], n)
     res = pd.DataFrame({
@@ -164,50 +161,3 @@ def test_vectorised_candidates_equal_a_naive_cross_merge() -> None:
     cross = h.merge(w, on="ewc_code", suffixes=("_h", "_w"))
     cross = cross[cross["site_id_h"] != cross["site_id_w"]]
     assert got == set(zip(cross["resource_id_h"], cross["resource_id_w"], strict=True))
-
-
-def test_gap_analysis_lists_streams_with_no_want(matcher: Matcher) -> None:
-    """The chemical have with no want anywhere is a gap; matched streams are not."""
-    gaps = gap_analysis(matcher, catalogue=load_catalogue())
-    assert "070101" in set(gaps["key"])
-    assert "150102" not in set(gaps["key"])
-    row = gaps.set_index("key").loc["070101"]
-    assert row["quantity_without_want"] == 40.0
-    assert row["share_of_stream"] == 1.0
-
-
-def test_between_parks_flags_solutions_in_another_park(matcher: Matcher) -> None:
-    """Best partners are summed by park pair; pairs across parks are marked other_park."""
-    flows = between_parks(matcher.all_pairs().table)
-    assert flows["tonnes_per_year"].sum() == pytest.approx(
-        matcher.all_pairs(top_k=1).table.query("unit == 't/yr'")["matched_quantity"].sum())
-    assert set(flows.loc[flows["other_park"], "from_park"]) <= {"PA", "PB", "(outside parks)"}
-
-
-def test_fit_functions() -> None:
-    """Quantity fit is min/max (0.5 when units differ); frequency fit falls with distance."""
-    assert quantity_fit(np.array([50.0]), np.array([100.0]), np.array([True]))[0] == 0.5
-    assert quantity_fit(np.array([80.0]), np.array([100.0]), np.array([True]))[0] == 0.8
-    assert frequency_fit(np.array([2]), np.array([2]))[0] == 1.0
-    assert frequency_fit(np.array([0]), np.array([7]))[0] == 0.0
-
-
-def test_rules_file_is_valid_and_selectors_resolve() -> None:
-    """The shipped rules load; chapter and group selectors resolve through the catalogue."""
-    rules = load_rules()
-    assert rules["rule_id"].is_unique
-    cat = load_catalogue()
-    assert "150102" in resolve_selectors(["plastics"], universe=[], catalogue=cat)
-    assert resolve_selectors(["15"], universe=["150102", "170107"]) == {"150102"}
-    expanded = expand_rules(rules, codes=["150102", "191204"], sectors=["22.2"], catalogue=cat)
-    assert (expanded.family[["have_code", "want_code"]].values.tolist()).count(
-        ["150102", "191204"]) == 1
-
-
-def test_bad_rules_file_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A rule with a bad kind and strength is refused with the rule named."""
-    bad = tmp_path / "rules.csv"
-    bad.write_text("rule_id,kind,have,want,strength,rationale,source\n"
-                   "X1,magic,150102,191204,2,because,me\n")
-    with pytest.raises(SynergyError, match="X1"):
-        load_rules(bad)

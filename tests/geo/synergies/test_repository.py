@@ -11,12 +11,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from geo.errors import StoreError, SynergyError
+from geo.programme import Programme
 from geo.store import open_store
 from geo.store.migrate import upgrade
 from geo.store.tables import Base, import_table_modules
 from geo.synergies import repository as repo
 from geo.synergies.outcomes import OutcomeConfig
-from tests.geo.synergies.fixtures import tiny_programme
 
 SYNERGY_TABLES = {"synergies", "synergy_events", "synergy_outcomes", "synergy_settings"}
 
@@ -45,9 +45,10 @@ def test_migration_0002_creates_exactly_the_synergy_models(db: str) -> None:
         assert compare_metadata(ctx, Base.metadata) == []
 
 
-def test_round_trip_of_a_synergy_with_history_and_outcomes(db: str) -> None:
+def test_round_trip_of_a_synergy_with_history_and_outcomes(
+        db: str, tiny_programme: Programme) -> None:
     """A created, advanced and measured synergy reads back with every event and outcome."""
-    store, prog = open_store(db), tiny_programme()
+    store, prog = open_store(db), tiny_programme
     sid = repo.create_synergy(store, prog, have_id="H1", want_id="W1", practitioner="Aino",
                               distance_km=0.7, distance_method="road",
                               proposed_because="same code")
@@ -65,9 +66,10 @@ def test_round_trip_of_a_synergy_with_history_and_outcomes(db: str) -> None:
     assert str(book.events["at"].dt.tz) == "UTC"
 
 
-def test_second_practitioner_saving_a_stale_version_is_refused(db: str) -> None:
+def test_second_practitioner_saving_a_stale_version_is_refused(
+        db: str, tiny_programme: Programme) -> None:
     """Two clients edit version 1: the later save is refused and nothing is overwritten."""
-    prog = tiny_programme()
+    prog = tiny_programme
     first, second = open_store(db), open_store(db)
     sid = repo.create_synergy(first, prog, have_id="H1", want_id="W1", practitioner="Aino")
     seen_by_second = repo.load_book(second, prog.name).get(sid)
@@ -81,9 +83,9 @@ def test_second_practitioner_saving_a_stale_version_is_refused(db: str) -> None:
     assert len(book.events) == 2
 
 
-def test_archived_site_keeps_its_synergy_history(db: str) -> None:
+def test_archived_site_keeps_its_synergy_history(db: str, tiny_programme: Programme) -> None:
     """Archiving a site keeps its synergies and events; deleting it is refused by the database."""
-    store, prog = open_store(db), tiny_programme()
+    store, prog = open_store(db), tiny_programme
     sid = repo.create_synergy(store, prog, have_id="H1", want_id="W1", practitioner="Aino")
     repo.add_note(store, prog.name, sid, "first call", expected_version=1, practitioner="Aino")
     store.archive_site("S1", programme=prog.name)
@@ -98,9 +100,9 @@ def test_archived_site_keeps_its_synergy_history(db: str) -> None:
         repo.create_synergy(store, prog, have_id="H1", want_id="W2", practitioner="Aino")
 
 
-def test_bulk_creation_reports_every_row(db: str) -> None:
+def test_bulk_creation_reports_every_row(db: str, tiny_programme: Programme) -> None:
     """Workshop links: valid ones stored at idea stage, bad ones reported with the rule."""
-    store, prog = open_store(db), tiny_programme()
+    store, prog = open_store(db), tiny_programme
     links = pd.DataFrame({"have_id": ["H1", "H1", "W1", "H1", "H2"],
                           "want_id": ["W1", "W1", "W2", "WS", "W4"],
                           "quantity": [None, None, None, None, 900.0], "note": ""})
@@ -117,9 +119,9 @@ def test_bulk_creation_reports_every_row(db: str) -> None:
     assert 0.6 < book.synergies["distance_km"].iloc[0] < 0.8
 
 
-def test_outcome_settings_round_trip(db: str) -> None:
+def test_outcome_settings_round_trip(db: str, tiny_programme: Programme) -> None:
     """A programme's outcome types and currency are stored and read back."""
-    store, prog = open_store(db), tiny_programme()
+    store, prog = open_store(db), tiny_programme
     assert repo.load_outcome_config(store, prog.name) == OutcomeConfig()
     config = OutcomeConfig.preset("innovation", currency="CNY")
     repo.save_outcome_config(store, prog, config)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.catalogue import load_catalogue
-from geo.synergies.lifecycle import empty_book
+from geo.programme import Programme
+from geo.synergies.book import empty_book
 from geo.synergies.workshop import entries_to_resources, links_to_synergies
-from tests.geo.synergies.fixtures import tiny_programme
 
 
-def test_entries_are_checked_row_by_row_and_codes_normalised() -> None:
+def test_entries_are_checked_row_by_row_and_codes_normalised(tiny_programme: Programme) -> None:
     """Good rows become resources (codes normalised); bad rows are reported, not dropped."""
-    prog = tiny_programme()
+    prog = tiny_programme
     entries = pd.DataFrame([
         {"site_id": "S1", "direction": "have", "ewc_code": "15 01 02*", "description": "film",
          "quantity": 12, "unit": "t/yr", "frequency": "weekly"},

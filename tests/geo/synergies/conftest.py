@@ -1,24 +1,35 @@
-"""A small hand-made programme with known matches, shared by the synergy tests.
+"""Fixtures of the synergy tests: a small hand-made programme with known matches, and books.
 
-Sites near Kotka (WGS84): S1, S2, S6 in park A; S3, S4, S7 in park B (about 11 km east); S5
-outside parks. Records (``H`` haves, ``W`` wants):
+``tiny_programme`` — sites near Kotka (WGS84): S1, S2, S6 in park A; S3, S4, S7 in park B
+(about 11 km east); S5 outside parks. Records (``H`` haves, ``W`` wants):
 
 - H1 150102 plastic packaging at S1 → W1 same code at S2 (near), W2 same code at S3 (far),
   W3 191204 at S4 (family rule F03); WS is a same-code want at S1 itself (never a partner);
 - H2 100101 ash at S1 → W4 010408 at S5, a concrete works (sector rule S05 only);
 - H3 020304 food waste at S2 → W7 020399 at S7, a feed maker (sector 10.9): only the
-  knowledge base links them, once a 020304 synergy to sector 10.9 has completed;
+  knowledge base links them, once a 020304 synergy to sector 10.9 has completed
+  (``feed_synergy``);
 - H4 070101 at S4: no want anywhere (a gap);
 - H5 surplus heat (energy, uncoded) at S1 → W5 heat demand at S2 (class rule C01).
+
+``tiny_matcher`` is that programme prepared without roads or past synergies; ``demo_book``
+holds 30 synergies on the embedded demo over every stage, with outcomes. Module- and
+session-scoped fixtures are shared: do not modify them.
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 from shapely.geometry import Point, box
 
+from geo.catalogue import load_catalogue
 from geo.programme import RESOURCE_COLUMNS, SITE_COLUMNS, Programme, empty_programme
+from geo.synergies.book import SYNERGY_COLUMNS, SynergyBook, empty_book
+from geo.synergies.lifecycle import STAGES, change_stage, create_synergy
+from geo.synergies.matching import Matcher
+from geo.synergies.outcomes import record_outcome
 
 SITES = {  # site: (lon, lat, park, sector)
     "S1": (26.90, 60.50, "PA", "22.2"), "S2": (26.91, 60.50, "PA", "38.3"),
@@ -42,8 +53,7 @@ RECORDS = [  # id, site, direction, class, code, qty, unit, frequency, fate
 ]
 
 
-def tiny_programme() -> Programme:
-    """The hand-made programme described in the module docstring."""
+def _build_tiny_programme() -> Programme:
     base = empty_programme("Tiny test programme")
     sites = gpd.GeoDataFrame({
         "site_id": list(SITES), "name": [f"Company {s}" for s in SITES],
@@ -70,13 +80,51 @@ def tiny_programme() -> Programme:
                      resources=res[RESOURCE_COLUMNS])
 
 
-def completed_feed_synergy() -> pd.DataFrame:
-    """A book's synergies frame holding one completed 020304 synergy into sector 10.9 (S6)."""
-    from geo.synergies.lifecycle import SYNERGY_COLUMNS
+@pytest.fixture
+def tiny_programme() -> Programme:
+    """The hand-made programme of the module docstring (a fresh copy for each test)."""
+    return _build_tiny_programme()
 
+
+@pytest.fixture
+def feed_synergy() -> pd.DataFrame:
+    """A book's synergies frame holding one completed 020304 synergy into sector 10.9 (S6)."""
     row = dict.fromkeys(SYNERGY_COLUMNS)
     row.update(synergy_id="SYN-00001", have_resource_id="OLD-H", want_resource_id="OLD-W",
                from_site_id="S2", to_site_id="S6", ewc_code="020304", stage="completed",
                case_study="https://example.org/feed-case", version=3,
                updated_at=pd.Timestamp("2025-05-01", tz="UTC"))
     return pd.DataFrame([row], columns=SYNERGY_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def tiny_matcher() -> Matcher:
+    """The tiny programme prepared without a road network or past synergies (shared)."""
+    return Matcher.from_programme(_build_tiny_programme(), catalogue=load_catalogue())
+
+
+@pytest.fixture(scope="session")
+def demo_book(demo_programme: Programme) -> SynergyBook:
+    """30 synergies on the demo from its best matches, over every stage, with outcomes; two
+    synergies share one have and together exceed its quantity (shared)."""
+    m = Matcher.from_programme(demo_programme, catalogue=load_catalogue())
+    table = m.all_pairs(top_k=2).table
+    res = demo_programme.resources.set_index("resource_id")
+    book = empty_book()
+    picks = table[table["unit"] == "t/yr"].head(40)
+    for i, row in enumerate(picks.itertuples()):
+        have = res.loc[row.have_id].to_dict() | {"resource_id": row.have_id}
+        want = res.loc[row.want_id].to_dict() | {"resource_id": row.want_id}
+        book, sid = create_synergy(book, have=have, want=want, practitioner="Aino",
+                                   distance_km=row.distance_km)
+        stage = [*STAGES, "abandoned"][i % 6]
+        if stage == "abandoned":
+            book = change_stage(book, sid, stage, expected_version=1, practitioner="Aino",
+                                reason="test")
+        elif stage != "idea":
+            book = change_stage(book, sid, stage, expected_version=1, practitioner="Aino")
+        if stage in ("implemented", "completed"):
+            book = record_outcome(book, sid, "landfill_diverted_t", have["quantity"] / 2,
+                                  period=2025 + i % 2, have=have, expected_version=2,
+                                  practitioner="Aino")
+    return book
