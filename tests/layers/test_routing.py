@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import numpy as np
 import pytest
 
+from geo.network import RoadGraph, snap_points
 from geo.routing.build import build_instance
 from geo.routing.geometry import route_lines, stop_points
 from geo.routing.problem import Depot, Fleet, Producer
@@ -16,13 +18,17 @@ from layers.base import base_map
 from layers.routing import add_depot, add_routes, add_stops
 
 HOSTILE = "<img src=x onerror=alert(1)>"
+Rendered = tuple[Any, Any, Any, str]
+"""The plan, its route lines, its stops and the rendered map's HTML."""
 
 
 @pytest.fixture(scope="module")
-def rendered(demo_graph):  # type: ignore[no-untyped-def]
+def rendered(demo_graph: RoadGraph) -> Rendered:
     """A two-day plan on the Karhula roads drawn on an offline map, with one skipped stop."""
     rng = np.random.default_rng(5)
-    nodes = rng.choice(demo_graph._core, 7, replace=False)
+    # Every node snaps to a node of the connected core, and each core node to itself.
+    core = np.unique(snap_points(demo_graph, demo_graph.lon, demo_graph.lat).node)
+    nodes = rng.choice(core, 7, replace=False)
     prods = [Producer(f"s{i}", HOSTILE if i == 0 else f"Stop {i} Oy", float(demo_graph.lon[n]),
                       float(demo_graph.lat[n]), 52.0 * 3, weekdays=("mon", "tue"))
              for i, n in enumerate(nodes[:6])]
@@ -39,7 +45,7 @@ def rendered(demo_graph):  # type: ignore[no-untyped-def]
     return plan, lines, stops, m.get_root().render()
 
 
-def _features(html: str) -> list[dict]:  # type: ignore[type-arg]
+def _features(html: str) -> list[dict[str, Any]]:
     """Every GeoJSON feature folium embedded in the page (its ``*_add({...})`` calls)."""
     out = []
     dec = json.JSONDecoder()
@@ -49,7 +55,7 @@ def _features(html: str) -> list[dict]:  # type: ignore[type-arg]
     return out
 
 
-def test_one_line_per_route_and_one_circle_per_stop(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_one_line_per_route_and_one_circle_per_stop(rendered: Rendered) -> None:
     """The map holds one line per vehicle and day and one point per producer and the depot."""
     plan, lines, stops, html = rendered
     feats = _features(html)
@@ -60,7 +66,7 @@ def test_one_line_per_route_and_one_circle_per_stop(rendered) -> None:  # type: 
     assert "AwesomeMarkers" not in html and "L.Icon.Default" not in html  # no icon images
 
 
-def test_served_stops_are_numbered_in_route_order(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_served_stops_are_numbered_in_route_order(rendered: Rendered) -> None:
     """Served stops carry their number as a permanent label; the skipped one has none."""
     plan, _, stops, html = rendered
     assert "L.divIcon" in html and "stop-number" in html
@@ -72,7 +78,7 @@ def test_served_stops_are_numbered_in_route_order(rendered) -> None:  # type: ig
     assert labels["opt"] == "" and "opt" in {s.stop_id for s in plan.skipped}
 
 
-def test_names_are_escaped_and_nothing_comes_from_a_cdn(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_names_are_escaped_and_nothing_comes_from_a_cdn(rendered: Rendered) -> None:
     """A hostile company name appears only escaped; scripts and styles are local files."""
     *_, html = rendered
     assert HOSTILE not in html
@@ -84,7 +90,7 @@ def test_names_are_escaped_and_nothing_comes_from_a_cdn(rendered) -> None:  # ty
     assert "cdn" not in " ".join(srcs).lower()
 
 
-def test_viewer_map_hides_company_names(demo_graph) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_map_hides_company_names(demo_graph: RoadGraph) -> None:
     """With show_names=False the popups carry no company names."""
     prods = [Producer("a", "Secret Foods Oy", 26.93, 60.52, 52.0)]
     inst = build_instance(prods, Depot("D", 26.94, 60.525), Fleet(), graph=demo_graph)
