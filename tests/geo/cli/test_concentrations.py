@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -11,7 +12,8 @@ import rasterio
 from geo.cli.concentrations import main
 
 
-def test_plastics_job_writes_rasters_layers_and_summary(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_plastics_job_writes_rasters_layers_and_summary(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """The job writes a GeoTIFF, PNG + world file, GeoPackages and a summary of the demo."""
     out = tmp_path / "plastics"
     assert main(["--stream", "plastics", "--out", str(out)]) == 0
@@ -29,7 +31,7 @@ def test_plastics_job_writes_rasters_layers_and_summary(tmp_path, capsys) -> Non
     assert "files in" in capsys.readouterr().out
 
 
-def test_viewer_outputs_hide_small_groups(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_outputs_hide_small_groups(tmp_path: Path) -> None:
     """With --role viewer no exported hexagon shows a figure over fewer than k producers."""
     out = tmp_path / "viewer"
     assert main(["--out", str(out), "--role", "viewer"]) == 0
@@ -41,7 +43,8 @@ def test_viewer_outputs_hide_small_groups(tmp_path) -> None:  # type: ignore[no-
     assert "gi_z" not in hot.columns
 
 
-def test_no_match_and_bad_bandwidth_exit_with_a_message(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_no_match_and_bad_bandwidth_exit_with_a_message(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """No matching record, or a zero bandwidth, exits 1 with an explanation."""
     assert main(["--stream", "asbestos", "--out", str(tmp_path / "a")]) == 1
     assert "Widen the filter" in capsys.readouterr().err

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
 
 from geo.cli.milk_round import main
 
 
-def test_cli_plans_the_demo_and_writes_files(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_plans_the_demo_and_writes_files(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
     """The demo organics round is planned and written as CSV, Excel, GPX, GeoJSON and KPIs."""
     code = main(["--stream", "organics", "--depot", "KAR-S012", "--vehicles", "2",
                            "--capacity-t", "15", "--days", "mon,wed", "--time-limit", "1",
@@ -24,7 +28,7 @@ def test_cli_plans_the_demo_and_writes_files(tmp_path, capsys) -> None:  # type:
     assert geo["features"] and geo["features"][0]["geometry"]["type"] == "LineString"
 
 
-def test_cli_reports_an_oversize_pickup_and_fails(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_reports_an_oversize_pickup_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
     """Too small a vehicle gives exit code 1 and the producers with their pickups."""
     code = main(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "2",
                            "--time-limit", "0.5", "--seeds", "0"])
@@ -33,7 +37,7 @@ def test_cli_reports_an_oversize_pickup_and_fails(capsys) -> None:  # type: igno
     assert "larger than one vehicle (2.00 t)" in err
 
 
-def test_cli_json_output(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints the KPIs as machine-readable records."""
     code = main(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
                            "--vehicles", "3", "--time-limit", "0.5", "--seeds", "0", "--json"])

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from geo.errors import SynergyError
+from geo.synergies.book import SynergyBook, empty_book
 from geo.synergies.lifecycle import (
     add_note,
     assign,
     attach_case_study,
     change_stage,
     create_synergy,
-    empty_book,
     history,
 )
 
@@ -25,7 +25,7 @@ WANT = {"resource_id": "W1", "site_id": "S2", "direction": "want", "quantity": 8
         "unit": "t/yr"}
 
 
-def _new():  # type: ignore[no-untyped-def]
+def _new() -> tuple[SynergyBook, str]:
     return create_synergy(empty_book(), have=HAVE, want=WANT, practitioner="Aino",
                           at=datetime(2026, 1, 5, tzinfo=UTC))
 
@@ -82,7 +82,8 @@ def test_abandon_needs_a_reason_and_reopening_too() -> None:
     (WANT | {"direction": "want"}, WANT, "joins a have to a want"),
     (HAVE, WANT | {"site_id": "S1"}, "two different sites"),
 ])
-def test_bad_pairs_are_refused(have, want, match) -> None:  # type: ignore[no-untyped-def]
+def test_bad_pairs_are_refused(have: dict[str, object], want: dict[str, object],
+                                match: str) -> None:
     """Want to want, have to have, and a site with itself are refused with the rule."""
     with pytest.raises(SynergyError, match=match):
         create_synergy(empty_book(), have=have, want=want, practitioner="Aino")

@@ -8,7 +8,8 @@ import pytest
 
 from geo.errors import SynergyError
 from geo.factors import load_factors
-from geo.synergies.lifecycle import change_stage, create_synergy, empty_book
+from geo.synergies.book import SynergyBook, empty_book
+from geo.synergies.lifecycle import change_stage, create_synergy
 from geo.synergies.outcomes import (
     OutcomeConfig,
     co2e_avoided,
@@ -24,7 +25,7 @@ WANT = {"resource_id": "W1", "site_id": "S2", "direction": "want", "quantity": 1
         "unit": "t/yr"}
 
 
-def _implemented(distance_km: float = 12.0):  # type: ignore[no-untyped-def]
+def _implemented(distance_km: float = 12.0) -> tuple[SynergyBook, str]:
     book, sid = create_synergy(empty_book(), have=HAVE, want=WANT, practitioner="Aino",
                                distance_km=distance_km, distance_method="road")
     return change_stage(book, sid, "implemented", expected_version=1, practitioner="Aino"), sid
@@ -37,7 +38,7 @@ def _implemented(distance_km: float = 12.0):  # type: ignore[no-untyped-def]
     ("co2e_avoided_t", 5.0, "computed"),
     ("new_technologies", 1.0, "does not track"),
 ])
-def test_bad_outcomes_are_refused(kind, value, match) -> None:  # type: ignore[no-untyped-def]
+def test_bad_outcomes_are_refused(kind: str, value: float, match: str) -> None:
     """Negative figures, tonnes above the resource, and untracked or computed types are refused."""
     book, sid = _implemented()
     with pytest.raises(SynergyError, match=match):
