@@ -3,6 +3,9 @@
 - :mod:`~geo.disclosure.rules` — minimum contributors and the p % dominance rule;
 - :mod:`~geo.disclosure.tree` — primary and complementary suppression on one hierarchy of
   totals, so that no difference of released figures isolates a producer;
+- :mod:`~geo.disclosure.release` — a programme's protected release (stream → park →
+  hexagons, haves and wants), built once per data version; every viewer figure derives
+  from it;
 - :mod:`~geo.disclosure.audit` — the attacker's tightest bounds from a release (linear
   programmes), for tests and benchmarks.
 """
@@ -10,6 +13,15 @@
 from __future__ import annotations
 
 from geo.disclosure.audit import Disclosure, audit_tree, disclosed, producer_bounds
+from geo.disclosure.release import (
+    OTHER_STREAM,
+    OUTSIDE_PARKS,
+    MassPoints,
+    ProgrammeRelease,
+    build_release,
+    release_streams,
+    streams_for_selectors,
+)
 from geo.disclosure.rules import DEFAULT_RULES, MIN_K, MIN_P_PERCENT, DisclosureRules
 from geo.disclosure.tree import NODE_COLUMNS, ProtectedTree, protect_tree
 
@@ -18,11 +30,18 @@ __all__ = [
     "MIN_K",
     "MIN_P_PERCENT",
     "NODE_COLUMNS",
+    "OTHER_STREAM",
+    "OUTSIDE_PARKS",
     "Disclosure",
+    "MassPoints",
+    "ProgrammeRelease",
     "DisclosureRules",
     "ProtectedTree",
     "audit_tree",
+    "build_release",
     "disclosed",
     "producer_bounds",
     "protect_tree",
+    "release_streams",
+    "streams_for_selectors",
 ]

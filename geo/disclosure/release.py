@@ -1,0 +1,379 @@
+"""The protected release of a programme: every figure a viewer may see, computed once.
+
+Viewers (park authorities, investors, logistics planners) never query records. They read one
+:class:`ProgrammeRelease`, built once per data version: for haves and for wants, a tree of
+tonnage totals
+
+    all records → stream → park → hexagon (coarse) → hexagon (middle) → hexagon (fine)
+
+protected by :func:`geo.disclosure.tree.protect_tree`. Every viewer figure — tables, maps,
+surfaces, clusters, site scores, downloads — is a released node or a function of released
+nodes, so no combination of views, filters or downloads tells a viewer more than the release.
+
+- **Streams** are a partition of the catalogue: each code counts once, in the first stream
+  group (catalogue order) that holds it; codes in no group fall under ``other``
+  (:func:`release_streams`). A viewer's "packaging" therefore excludes plastic packaging,
+  which counts under "plastics"; the page says so.
+- **Parks**: the site's park, or ``(outside parks)``.
+- **Hexagons**: H3 cells at three fixed resolutions chosen from the programme's extent
+  (fine ≈ 200 cells over the sites' box; middle and coarse one and two levels up).
+- Only t/yr records of located sites count (location precision town or better).
+
+What a viewer cannot do, by design: filter by quantity, by code or chapter, by distance, or
+pick another hexagon resolution — the nearest release is shown and the page says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, Literal
+
+import geopandas as gpd
+import h3
+import numpy as np
+import pandas as pd
+from shapely.geometry import Polygon
+
+from geo.concentrations.hexagons import (
+    H3_BASE_RES,
+    cells_for_points,
+    parent_cells,
+    resolution_for_extent,
+)
+from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
+from geo.disclosure.tree import ProtectedTree, protect_tree
+from geo.errors import ConfidentialityError
+from geo.programme import PRECISIONS, precision_rank, resources_with_sites
+
+if TYPE_CHECKING:
+    from geo.catalogue import Catalogue
+    from geo.programme import Programme
+
+__all__ = [
+    "HEX_LEVELS",
+    "LEVELS",
+    "OTHER_STREAM",
+    "OUTSIDE_PARKS",
+    "MassPoints",
+    "ProgrammeRelease",
+    "build_release",
+    "release_streams",
+    "streams_for_selectors",
+]
+
+logger = logging.getLogger(__name__)
+
+Direction = Literal["have", "want"]
+HexLevel = Literal["coarse", "middle", "fine"]
+HEX_LEVELS: Final[tuple[HexLevel, ...]] = ("coarse", "middle", "fine")
+LEVELS: Final = ("stream", "park", "coarse", "middle", "fine")
+OTHER_STREAM: Final = "other"
+OUTSIDE_PARKS: Final = "(outside parks)"
+LEAST_PRECISE: Final = "town"
+"""Least precise site location a released record may have."""
+
+
+def release_streams(catalogue: Catalogue) -> pd.DataFrame:
+    """The partition of entry codes into release streams: columns ``stream``, ``label``, ``codes``.
+
+    Each code belongs to the first stream group (catalogue order) that holds it; codes of no
+    group form :data:`OTHER_STREAM`.
+    """
+    taken: set[str] = set()
+    rows = []
+    for g in catalogue.groups().itertuples(index=False):
+        codes = set(catalogue.codes_matching([str(g.group)])) - taken
+        taken |= codes
+        rows.append((str(g.group), str(g.label), frozenset(codes)))
+    rest = set(catalogue.entries["code"]) - taken
+    rows.append((OTHER_STREAM, "Other streams (in no stream group)", frozenset(rest)))
+    return pd.DataFrame(rows, columns=["stream", "label", "codes"])
+
+
+@dataclass(frozen=True)
+class MassPoints:
+    """Tonnage placed at points for drawing surfaces, all from released figures.
+
+    Attributes
+    ----------
+    lon, lat, tonnes : ndarray
+        Released fine cells at their centres, and each released node's remainder ``H``
+        spread evenly over its own cell's fine cells (for a park, over the park's fine cells).
+    unplaced_tonnes : float
+        Released tonnage with no place finer than a stream or "outside parks" (not drawn).
+    """
+
+    lon: np.ndarray
+    lat: np.ndarray
+    tonnes: np.ndarray
+    unplaced_tonnes: float
+
+
+@dataclass(frozen=True)
+class ProgrammeRelease:
+    """Everything a viewer may see of a programme's tonnages (see the module docstring).
+
+    Attributes
+    ----------
+    programme : str
+    rules : DisclosureRules
+    resolutions : dict
+        H3 resolution of each hexagon level.
+    streams : DataFrame
+        From :func:`release_streams`.
+    trees : dict
+        ``have`` / ``want`` → :class:`ProtectedTree` over :data:`LEVELS`.
+    parks : GeoDataFrame
+        Park ids, names and outlines (EPSG:4326).
+    """
+
+    programme: str
+    rules: DisclosureRules
+    resolutions: dict[str, int]
+    streams: pd.DataFrame
+    trees: dict[str, ProtectedTree]
+    parks: gpd.GeoDataFrame = field(repr=False)
+
+    # -- tables -------------------------------------------------------------------------------
+
+    def _nodes(self, direction: Direction) -> pd.DataFrame:
+        if direction not in self.trees:
+            msg = f"direction must be 'have' or 'want', got {direction!r}."
+            raise ConfidentialityError(msg)
+        return self.trees[direction].nodes
+
+    def stream_labels(self) -> dict[str, str]:
+        """Release stream → label."""
+        return dict(zip(self.streams["stream"], self.streams["label"], strict=True))
+
+    def total(self, direction: Direction, *, streams: Sequence[str] = (),
+              parks: Sequence[str] = ()) -> float | None:
+        """Released tonnes of a selection, or None when it cannot be shown.
+
+        The whole direction's total, one stream, or one stream in one park are single released
+        figures; a selection of several is the sum of its released figures, shown only when
+        each of them is released (otherwise None: part of it is withheld).
+        """
+        nodes = self._nodes(direction)
+        want_streams: list[str | None] = [*streams] or [None]
+        want_parks: list[str | None] = [*parks] or [None]
+        total = 0.0
+        for s in want_streams:
+            for p in want_parks:
+                depth = 0 if s is None else (1 if p is None else 2)
+                if s is None and p is not None:
+                    return None  # all streams in a park is not a released figure
+                sel = nodes[nodes["depth"] == depth]
+                if s is not None:
+                    sel = sel[sel["stream"] == s]
+                if p is not None:
+                    sel = sel[sel["park"] == p]
+                if sel.empty:
+                    continue
+                if not bool(sel["published"].iloc[0]):
+                    return None
+                total += float(sel["tonnes"].iloc[0])
+        return total
+
+    def stream_table(self, direction: Direction, *, parks: Sequence[str] = ()) -> pd.DataFrame:
+        """Per release stream: tonnes and producers where released (``withheld`` otherwise).
+
+        With ``parks``, the figures are those of the stream in each of those parks (one row per
+        stream and park).
+        """
+        nodes = self._nodes(direction)
+        labels = self.stream_labels()
+        if parks:
+            sel = nodes[(nodes["depth"] == 2) & nodes["park"].isin(list(parks))]
+            cols = ["stream", "park"]
+        else:
+            sel = nodes[nodes["depth"] == 1]
+            cols = ["stream"]
+        out = sel[[*cols, "tonnes", "producers", "records", "published"]].copy()
+        out.insert(1, "label", out["stream"].map(labels))
+        out["withheld"] = ~out["published"]
+        for col in ("tonnes", "producers", "records"):
+            out[col] = out[col].astype(float).where(out["published"])
+        return (out.drop(columns="published")
+                .sort_values(["withheld", "tonnes"], ascending=[True, False])
+                .reset_index(drop=True))
+
+    def park_table(self, direction: Direction, *, streams: Sequence[str] = ()) -> pd.DataFrame:
+        """Per park: released tonnes of the chosen streams (all streams when none chosen).
+
+        ``tonnes`` sums the released stream-in-park figures; ``complete`` says whether every
+        stream with records in the park was released (otherwise the sum is a lower bound and
+        ``withheld_streams`` counts the others, without naming them).
+        """
+        nodes = self._nodes(direction)
+        sel = nodes[nodes["depth"] == 2]
+        if streams:
+            sel = sel[sel["stream"].isin(list(streams))]
+        rows = []
+        for park, grp in sel.groupby("park", sort=True):
+            pub = grp[grp["published"]]
+            rows.append({"park_id": park, "tonnes": float(pub["tonnes"].sum()),
+                         "released_streams": len(pub),
+                         "withheld_streams": int((~grp["published"]).sum()),
+                         "complete": bool(grp["published"].all())})
+        out = pd.DataFrame(rows, columns=["park_id", "tonnes", "released_streams",
+                                          "withheld_streams", "complete"])
+        names = dict(zip(self.parks["park_id"], self.parks["name"], strict=True))
+        out.insert(1, "name", out["park_id"].map(names).fillna(out["park_id"]))
+        return out
+
+    def cells(self, direction: Direction, *, level: HexLevel = "fine",
+              streams: Sequence[str] = (), parks: Sequence[str] = ()) -> gpd.GeoDataFrame:
+        """Released hexagons at one fixed level, summed over the chosen streams and parks.
+
+        Returns a GeoDataFrame (EPSG:4326): ``h3_cell``, ``resolution``, ``tonnes`` (sum of
+        the released figures in the cell), ``figures`` (how many released figures it sums),
+        ``producers`` (when a single stream and park is chosen, else NaN). Withheld figures
+        are not drawn and not listed.
+        """
+        depth = 3 + HEX_LEVELS.index(level)
+        nodes = self._nodes(direction)
+        sel = nodes[(nodes["depth"] == depth) & nodes["published"]]
+        if streams:
+            sel = sel[sel["stream"].isin(list(streams))]
+        if parks:
+            sel = sel[sel["park"].isin(list(parks))]
+        grouped = sel.groupby(level, sort=True).agg(
+            tonnes=("tonnes", "sum"), figures=("tonnes", "size"),
+            producers=("producers", "sum")).reset_index().rename(columns={level: "h3_cell"})
+        single = len(streams) == 1 and len(parks) == 1
+        if not single:
+            grouped["producers"] = np.nan
+        grouped.insert(1, "resolution", self.resolutions[level])
+        geoms = [Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
+                 for c in grouped["h3_cell"]]
+        return gpd.GeoDataFrame(grouped, geometry=geoms, crs="EPSG:4326")
+
+    # -- surfaces -----------------------------------------------------------------------------
+
+    def mass_points(self, direction: Direction, *, streams: Sequence[str] = (),
+                    parks: Sequence[str] = ()) -> MassPoints:
+        """Released tonnage as points, for heat and within-radius surfaces (see MassPoints)."""
+        nodes = self._nodes(direction)
+        sel = nodes[nodes["published"] & (nodes["depth"] >= 1)]
+        if streams:
+            sel = sel[sel["stream"].isin(list(streams))]
+        if parks:
+            sel = sel[sel["park"].isin(list(parks))]
+        fine = self.resolutions["fine"]
+        lon: list[np.ndarray] = []
+        lat: list[np.ndarray] = []
+        tonnes: list[np.ndarray] = []
+        unplaced = 0.0
+        for node in sel[sel["hidden_tonnes"] > 0].itertuples(index=False):
+            depth = int(node.depth)
+            mass = float(node.hidden_tonnes)
+            if depth >= 3:
+                cell = str(getattr(node, LEVELS[depth - 1]))
+                children = list(h3.cell_to_children(cell, fine)) if depth < 5 else [cell]
+            elif depth == 2 and node.park != OUTSIDE_PARKS:
+                children = self._park_cells(str(node.park))
+            else:
+                children = []
+            if not children:
+                unplaced += mass
+                continue
+            centres = np.array([h3.cell_to_latlng(c) for c in children])
+            lat.append(centres[:, 0])
+            lon.append(centres[:, 1])
+            tonnes.append(np.full(len(children), mass / len(children)))
+        if not lon:
+            return MassPoints(np.zeros(0), np.zeros(0), np.zeros(0), unplaced)
+        return MassPoints(np.concatenate(lon), np.concatenate(lat), np.concatenate(tonnes),
+                          unplaced)
+
+    def _park_cells(self, park: str) -> list[str]:
+        row = self.parks[self.parks["park_id"] == park]
+        if row.empty or row.geometry.iloc[0] is None or row.geometry.iloc[0].is_empty:
+            return []
+        shape = h3.geo_to_h3shape(row.geometry.iloc[0].__geo_interface__)
+        cells = h3.h3shape_to_cells(shape, self.resolutions["fine"])
+        if not cells:
+            c = row.geometry.iloc[0].representative_point()
+            cells = [h3.latlng_to_cell(c.y, c.x, self.resolutions["fine"])]
+        return sorted(cells)
+
+    # -- what a viewer still gets -------------------------------------------------------------
+
+    def share_released(self, direction: Direction, level: str) -> float:
+        """Share (0–1) of the direction's tonnes released at ``level`` (``park``, ``fine``…)."""
+        return self.trees[direction].share_released(LEVELS.index(level) + 1)
+
+
+def _records(programme: Programme, catalogue: Catalogue, streams: pd.DataFrame
+             ) -> pd.DataFrame:
+    res = resources_with_sites(programme)
+    located = res.geometry.notna() & ~res.geometry.is_empty
+    precise = precision_rank(res["location_precision"].fillna("not_found")) \
+        <= PRECISIONS.index(LEAST_PRECISE)
+    tonnes = pd.to_numeric(res["tonnes_per_year"], errors="coerce")
+    keep = located & precise & tonnes.notna() & (tonnes >= 0)
+    res = res[keep]
+    code_stream = {c: s for s, codes in zip(streams["stream"], streams["codes"], strict=True)
+                   for c in codes}
+    codes = catalogue.normalise_codes(res["ewc_code"])
+    stream = codes.map(code_stream).fillna(OTHER_STREAM)
+    park = res["park_id"].astype("string").fillna(OUTSIDE_PARKS).replace("", OUTSIDE_PARKS)
+    return pd.DataFrame({"direction": res["direction"].to_numpy(), "stream": stream.to_numpy(),
+                         "park": park.to_numpy(), "site_id": res["site_id"].astype(str),
+                         "tonnes": tonnes[keep].to_numpy(float),
+                         "lon": res.geometry.x.to_numpy(), "lat": res.geometry.y.to_numpy()})
+
+
+def build_release(programme: Programme, *, catalogue: Catalogue,
+                  rules: DisclosureRules = DEFAULT_RULES,
+                  resolution: int | None = None) -> ProgrammeRelease:
+    """Compute a programme's protected release (once per data version).
+
+    Parameters
+    ----------
+    programme : Programme
+    catalogue : Catalogue
+        The catalogue the records are coded with (for the release streams).
+    rules : DisclosureRules
+        The programme's rules.
+    resolution : int, optional
+        Fine H3 resolution; default from the extent of the located sites.
+    """
+    streams = release_streams(catalogue)
+    recs = _records(programme, catalogue, streams)
+    if resolution is None:
+        sites = programme.sites.geometry
+        sites = sites[sites.notna() & ~sites.is_empty]
+        resolution = resolution_for_extent(sites.total_bounds) if len(sites) else 8
+    fine = int(min(max(resolution, 2), H3_BASE_RES))
+    resolutions = {"coarse": fine - 2, "middle": fine - 1, "fine": fine}
+    base = cells_for_points(recs["lon"].to_numpy(), recs["lat"].to_numpy(), H3_BASE_RES)
+    for level, res in resolutions.items():
+        recs[level] = [h3.int_to_str(int(c)) for c in
+                       parent_cells(base, res).view(np.uint64)]
+    trees = {d: protect_tree(recs[recs["direction"] == d], LEVELS, value="tonnes",
+                             producer="site_id", rules=rules) for d in ("have", "want")}
+    parks = programme.parks[["park_id", "name", "geometry"]].copy()
+    logger.info("Release of %s: %s", programme.name,
+                {d: int(t.nodes["published"].sum()) for d, t in trees.items()})
+    return ProgrammeRelease(programme.name, rules, resolutions, streams, trees, parks)
+
+
+def streams_for_selectors(release: ProgrammeRelease, catalogue: Catalogue,
+                          selectors: Iterable[str]) -> tuple[list[str], bool]:
+    """The release streams nearest to catalogue selectors (codes, chapters, groups).
+
+    Returns the streams holding any selected code, and whether that is exactly the selection
+    (False: the viewer gets whole release streams, and the page should say so).
+    """
+    codes = set(catalogue.codes_matching(list(selectors))) if selectors else set()
+    out: list[str] = []
+    exact = True
+    for s, scodes in zip(release.streams["stream"], release.streams["codes"], strict=True):
+        if codes & scodes:
+            out.append(str(s))
+            exact &= scodes <= codes
+    return out, exact

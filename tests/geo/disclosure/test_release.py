@@ -1,0 +1,85 @@
+"""Tests of geo.disclosure.release: the demo's protected release and its viewer tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.catalogue import load_catalogue
+from geo.disclosure import audit_tree
+from geo.disclosure.release import (
+    LEVELS,
+    OTHER_STREAM,
+    ProgrammeRelease,
+    build_release,
+    release_streams,
+    streams_for_selectors,
+)
+from geo.programme import Programme
+
+
+@pytest.fixture(scope="module")
+def release(demo_programme: Programme) -> ProgrammeRelease:
+    """The demo programme's release under the default rules."""
+    return build_release(demo_programme, catalogue=load_catalogue())
+
+
+def test_release_streams_partition_the_catalogue() -> None:
+    """Every entry code is in exactly one release stream; codes of no group are 'other'."""
+    cat = load_catalogue()
+    streams = release_streams(cat)
+    seen: list[str] = [c for codes in streams["codes"] for c in codes]
+    assert len(seen) == len(set(seen)) == len(cat.entries)
+    assert streams["stream"].iloc[-1] == OTHER_STREAM
+    assert "150102" in streams.set_index("stream").loc["plastics", "codes"]
+    assert "150102" not in streams.set_index("stream").loc["packaging", "codes"]
+
+
+def test_released_totals_match_the_records(release: ProgrammeRelease,
+                                           demo_programme: Programme) -> None:
+    """The have tree's root is the t/yr total of the located have material records."""
+    res = demo_programme.resources
+    haves = res[(res["direction"] == "have") & (res["unit"] == "t/yr")
+                & (res["resource_class"] != "logistics")]
+    root = release.trees["have"].nodes.query("depth == 0").iloc[0]
+    assert root["tonnes"] == pytest.approx(haves["quantity"].sum())
+
+
+def test_viewer_tables_hide_what_is_withheld(release: ProgrammeRelease) -> None:
+    """Stream and park tables give no figure for withheld rows and never a count below k."""
+    table = release.stream_table("have")
+    assert table.loc[table["withheld"], "tonnes"].isna().all()
+    assert (table.loc[~table["withheld"], "producers"] >= release.rules.k).all()
+    parks = release.park_table("have")
+    assert set(parks.columns) >= {"park_id", "name", "tonnes", "complete"}
+
+
+def test_cells_sum_released_figures_only(release: ProgrammeRelease) -> None:
+    """The fine hexagons drawn for viewers add up to the released fine figures."""
+    nodes = release.trees["have"].nodes
+    fine = nodes[(nodes["depth"] == len(LEVELS)) & nodes["published"]]
+    cells = release.cells("have", level="fine")
+    assert cells["tonnes"].sum() == pytest.approx(fine["tonnes"].sum())
+
+
+def test_mass_points_place_only_released_tonnage(release: ProgrammeRelease) -> None:
+    """Points for surfaces carry no more than the released tonnage of the tree."""
+    mp = release.mass_points("have")
+    nodes = release.trees["have"].nodes
+    released_h = nodes.loc[nodes["published"] & (nodes["depth"] >= 1), "hidden_tonnes"].sum()
+    assert mp.tonnes.sum() + mp.unplaced_tonnes == pytest.approx(released_h)
+
+
+def test_demo_release_survives_the_audit(release: ProgrammeRelease) -> None:
+    """No producer of the demo is pinned within 10 % by any attacker from the have release."""
+    assert audit_tree(release.trees["have"], tolerance=0.10) == []
+
+
+def test_selectors_map_to_the_nearest_release_streams(release: ProgrammeRelease) -> None:
+    """A code maps to its release stream, flagged as not exact; a whole group is exact."""
+    cat = load_catalogue()
+    assert streams_for_selectors(release, cat, ["150102"]) == (["plastics"], False)
+    for group in cat.groups()["group"]:
+        streams, exact = streams_for_selectors(release, cat, [group])
+        own = release.streams.set_index("stream").loc[group, "codes"]
+        assert (group in streams) == bool(own)
+        assert exact == (streams == [group])
