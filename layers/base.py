@@ -88,6 +88,7 @@ def install_static_assets(static_dir: Path) -> Path:
     Files go to ``static_dir/vendor/{leaflet,jquery,markercluster}``; existing files are kept.
     Returns the vendor folder.
     """
+    # The asset packages are only needed once, at app start-up: loaded here, not by every map.
     import xstatic.pkg.jquery as xjquery
     import xstatic.pkg.leaflet as xleaflet
     import xstatic.pkg.leaflet_markercluster as xcluster

@@ -18,6 +18,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from geo.errors import SymbiosisError
+from geo.settings import get_settings
 
 if TYPE_CHECKING:
     import argparse
@@ -82,8 +83,6 @@ def road_graph(programme: Programme, *, pbf: str | None, demo: bool,
     if demo:
         return demo_graph()
     if download:
-        from geo.settings import get_settings
-
         settings = get_settings()
         if settings.online_osm and len(programme.sites):
             return graph_from_bbox(programme.sites.total_bounds, settings=settings)

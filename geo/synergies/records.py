@@ -1,4 +1,10 @@
-"""Turn a programme's frames into the flat record table the matcher works on."""
+"""A programme as the flat record table the matcher works on (one row per resource).
+
+:func:`prepare_records` joins each resource to its site's position, park and sector, gives it
+its matching key (:func:`record_key`) and frequency rank, and notes what cannot be matched
+(unknown, unlocated or archived sites; uncoded material haves) instead of dropping it.
+Coordinates are WGS84 (:func:`site_lonlat`).
+"""
 
 from __future__ import annotations
 

@@ -369,7 +369,7 @@ def graph_layout(edges: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
     Returns one row per node: ``node``, ``name``, ``x``, ``y`` (unitless), ``tonnes_out``,
     ``tonnes_in``.
     """
-    import networkx as nx
+    import networkx as nx  # heavy and needed by this drawing only: loaded on first use
 
     g = nx.DiGraph()
     for row in edges.itertuples(index=False):
