@@ -15,7 +15,7 @@ Usage::
    the full radius MILP for the n = 100 instances (``--milp-limit`` seconds each).
 2. **Road-network scoring** — 10,000 candidate cells × 100,000 supplier records (3 streams)
    on the real Liechtenstein road graph (``DIR/../osm``), scored end to end
-   (:func:`geo.siting.matrix.haul_matrix` + :func:`geo.siting.scoring.score_sites`), against
+   (:func:`geo.siting.haul.haul_matrix` + :func:`geo.siting.scoring.score_sites`), against
    a naive dense evaluation of 500 candidates (every record, exact access legs) scaled to
    10,000, whose tonnages also check the fast path's.
 3. **National screening** — a 700 × 1,000 km grid of 1 km cells (700,000 cells) against
@@ -119,8 +119,8 @@ def bench_pmedian(folder: Path, *, only: set[str], time_limit: float,
 # -- 2. road-network scoring -----------------------------------------------------------------
 
 def bench_scoring(osm: Path, *, resolution_m: float) -> None:
-    from geo.network import graph_from_pbf, snap_points
-    from geo.siting.matrix import haul_matrix
+    from geo.network import graph_from_pbf, snap_points, travel_matrix
+    from geo.siting.haul import haul_matrix
     from geo.siting.scoring import ScoringParams, score_sites
 
     pbf = osm / "liechtenstein-2013-08-03.osm.pbf"
@@ -133,7 +133,7 @@ def bench_scoring(osm: Path, *, resolution_m: float) -> None:
     side = 100
     gx, gy = np.meshgrid(np.linspace(lon0, lon1, side), np.linspace(lat0, lat1, side))
     cand = np.column_stack([gx.ravel(), gy.ravel()])
-    core = graph._core
+    core = graph.core_nodes
     at = rng.choice(core, size=100_000)
     sup = np.column_stack([graph.lon[at] + rng.normal(0, 0.002, 100_000),
                            graph.lat[at] + rng.normal(0, 0.0015, 100_000)])
@@ -162,12 +162,7 @@ def bench_scoring(osm: Path, *, resolution_m: float) -> None:
     t3 = time.perf_counter()
     sc = snap_points(graph, cand[sample, 0], cand[sample, 1])
     ss = snap_points(graph, sup[:, 0], sup[:, 1])
-    from scipy.sparse.csgraph import dijkstra
-
-    d = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=sc.node)[:, ss.node]
-    d = d + sc.distance_m[:, None] + ss.distance_m[None, :]
-    d[:, ss.distance_m > 2000] = np.inf
-    d[sc.distance_m > 2000] = np.inf
+    d = travel_matrix(graph, ss, sc, with_time=False, max_snap_m=2000.0).distance_m.T
     within = d <= params.max_haul_m
     naive = within.astype(float) @ tonnes
     naive_tkm = np.where(within, d, 0.0) @ tonnes.sum(axis=1) / 1000

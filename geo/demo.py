@@ -28,7 +28,7 @@ from geo.programme import (
 )
 from geo.settings import DATA_DIR
 
-__all__ = ["DemoRegion", "demo_region", "generate_resources", "load_demo_programme"]
+__all__ = ["DEMO_NAME", "DemoRegion", "demo_region", "generate_resources", "load_demo_programme"]
 
 DEMO_NAME: Final = "Karhula industrial district (demo)"
 PROFILES_PATH: Final = DATA_DIR / "demo" / "sector_profiles.csv"

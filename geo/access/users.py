@@ -195,7 +195,8 @@ def grant(store: Store, subject: str, role: str, *, programme: str | None = None
     name = resolve_programme(programme, available)
     park_list = sorted({str(p).strip() for p in parks if str(p).strip()})
     if park_list and checked != "park_authority":
-        msg = f"Parks limit only a park_authority's view; a {checked} sees the whole programme."
+        msg = (f"Parks limit only a park authority's view; the {checked} role sees the whole "
+               "programme.")
         raise AccessError(msg)
     if park_list and park_ids is not None:
         known = set(park_ids(name))

@@ -8,6 +8,7 @@
 - :mod:`~geo.cli.milk_round` — ``milk-round``: plan collection rounds;
 - :mod:`~geo.cli.match` — ``match``: match haves to wants;
 - :mod:`~geo.cli.report` — ``report``: the funders' workbook and KPIs;
+- :mod:`~geo.cli.users` — ``users``: people who may sign in to a server and their roles;
 - :mod:`~geo.cli.common` — what the jobs share (programme, roads, lists, tables, errors).
 
 Every job module has the same entry point, ``main(argv: list[str]) -> int`` (the arguments
@@ -37,6 +38,7 @@ JOBS: Final[dict[str, tuple[str, str]]] = {
     "milk-round": ("geo.cli.milk_round", "plan collection rounds"),
     "match": ("geo.cli.match", "match haves to wants"),
     "report": ("geo.cli.report", "synergy and outcome reports (Excel)"),
+    "users": ("geo.cli.users", "who may sign in to a server, and their roles"),
 }
 """Job name → (module with ``main(argv) -> int``, one-line help)."""
 

@@ -5,10 +5,9 @@ The flow, one module per step:
 - :mod:`~geo.routing.problem` — the inputs as frozen dataclasses: :class:`Fleet`,
   :class:`Producer` (a stop), :class:`Depot`, and the matrix-level :class:`RoutingInstance`.
 - :mod:`~geo.routing.select` — producers and depots from a :class:`~geo.programme.Programme`.
-- :mod:`~geo.routing.matrix` — integer travel matrices (metres, seconds) over the road graph
-  in one Dijkstra call, on the graph with its pass-through nodes contracted.
-- :mod:`~geo.routing.build` — stops + depot + fleet + graph → :class:`RoutingInstance`;
-  unreachable or unservable stops are reported by name and left out.
+- :mod:`~geo.routing.build` — stops + depot + fleet + graph → :class:`RoutingInstance` over
+  the fastest road paths (:func:`geo.network.travel_matrix`); unreachable or unservable stops
+  are reported by name and left out.
 - :mod:`~geo.routing.explain` — why a stop cannot be served (never a bare "infeasible").
 - :mod:`~geo.routing.solve` — a thin wrapper over PyVRP: multi-day client groups, time
   windows, reloads, prize-collecting optional stops, two seeds on two cores.
@@ -38,8 +37,6 @@ _EXPORTS: dict[str, str] = {
     "RoutingInstance": "problem",
     "parse_clock": "problem",
     "format_clock": "problem",
-    "RoadMatrices": "matrix",
-    "road_matrices": "matrix",
     "build_instance": "build",
     "instance_from_matrices": "build",
     "check_pickups": "explain",
@@ -82,7 +79,6 @@ __all__ = [
     "Producer",
     "ProducerQuery",
     "ProducerSelection",
-    "RoadMatrices",
     "RoutingInstance",
     "RoutingPlan",
     "SkippedStop",
@@ -101,7 +97,6 @@ __all__ = [
     "parse_clock",
     "plan_milk_round",
     "producers_from_programme",
-    "road_matrices",
     "route_lines",
     "route_summary",
     "run_sheet",

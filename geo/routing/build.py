@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from geo.errors import RoutingError
-from geo.network import DEFAULT_DETOUR_FACTOR, straight_line_matrix
+from geo.network import DEFAULT_DETOUR_FACTOR, snap_points, straight_line_matrix, travel_matrix
 from geo.routing.explain import check_pickups, servable_days
-from geo.routing.matrix import road_matrices
 from geo.routing.problem import WEEKDAYS, ExcludedStop, RoutingInstance
 
 if TYPE_CHECKING:
@@ -190,11 +189,18 @@ def build_instance(
     if graph is None:
         pts = np.column_stack([lon, lat])
         tm = straight_line_matrix(pts, pts, detour_factor=detour_factor)
+        assert tm.time_s is not None
         return instance_from_matrices(producers, depot, fleet, days=days,
                                       distance_m=tm.distance_m, duration_s=tm.time_s,
                                       method="straight-line", max_snap_m=max_snap_m,
                                       excluded=excluded)
-    m = road_matrices(graph, lon, lat)
-    return instance_from_matrices(producers, depot, fleet, days=days, distance_m=m.distance_m,
-                                  duration_s=m.duration_s, method="road", snap_m=m.snap_m,
-                                  nodes=m.node, max_snap_m=max_snap_m, excluded=excluded)
+    # Fastest paths, with the length of that same path; a stop to itself costs nothing.
+    snap = snap_points(graph, lon, lat)
+    tm = travel_matrix(graph, snap, snap, optimise="fastest")
+    assert tm.time_s is not None
+    distance_m, duration_s = tm.distance_m, tm.time_s
+    np.fill_diagonal(distance_m, 0.0)
+    np.fill_diagonal(duration_s, 0.0)
+    return instance_from_matrices(producers, depot, fleet, days=days, distance_m=distance_m,
+                                  duration_s=duration_s, method="road", snap_m=snap.distance_m,
+                                  nodes=snap.node, max_snap_m=max_snap_m, excluded=excluded)

@@ -12,10 +12,9 @@ import itertools
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
-import pandas as pd
 from shapely.geometry import LineString, Point
 
-from geo.routing.matrix import leg_paths
+from geo.network import edge_shapes, leg_paths
 from geo.routing.problem import WEEKDAYS, format_clock
 
 if TYPE_CHECKING:
@@ -31,23 +30,6 @@ ROUTE_COLOURS: Final = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "
 
 def _colours(plan: RoutingPlan) -> dict[str, str]:
     return {r.label: ROUTE_COLOURS[i % len(ROUTE_COLOURS)] for i, r in enumerate(plan.routes)}
-
-
-def _edge_shapes(graph: RoadGraph,
-                 pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[float, float]]]:
-    """Coordinates of the fastest edge u→v for each pair (a straight segment if none)."""
-    e = graph.edges
-    if not pairs:
-        return {}
-    wanted = pd.MultiIndex.from_tuples(sorted(pairs), names=["u", "v"])
-    sub = e[pd.MultiIndex.from_arrays([e["u"], e["v"]]).isin(wanted)]
-    sub = sub.sort_values("time_s").drop_duplicates(["u", "v"])
-    out = {(int(u), int(v)): list(g.coords)
-           for u, v, g in zip(sub["u"], sub["v"], sub.geometry, strict=True)}
-    for u, v in pairs:
-        out.setdefault((u, v), [(float(graph.lon[u]), float(graph.lat[u])),
-                                (float(graph.lon[v]), float(graph.lat[v]))])
-    return out
 
 
 def _xy(plan: RoutingPlan, loc: int) -> tuple[float, float]:
@@ -71,8 +53,9 @@ def route_lines(plan: RoutingPlan, graph: RoadGraph | None = None) -> gpd.GeoDat
     if along_roads and legs:
         assert graph is not None and inst.nodes is not None
         node_legs = [(int(inst.nodes[a]), int(inst.nodes[b])) for a, b in legs]
-        paths = leg_paths(graph, node_legs)
-        shapes = _edge_shapes(graph, {e for p in paths for e in itertools.pairwise(p)})
+        paths = leg_paths(graph, node_legs, optimise="fastest")
+        shapes = edge_shapes(graph, {e for p in paths for e in itertools.pairwise(p)},
+                             optimise="fastest")
         for leg, path in zip(legs, paths, strict=True):
             leg_coords[leg] = [c for e in itertools.pairwise(path) for c in shapes[e]]
     colours = _colours(plan)

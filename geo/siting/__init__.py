@@ -7,7 +7,7 @@ each usable on its own:
   costs, land, siting rules), shipped with sources in ``data/technologies/profiles.json``;
 - :mod:`~geo.siting.candidates` — candidate sites and the siting-rule screen;
 - :mod:`~geo.siting.feedstock` — accepted haves, wanters of the output, competing plants;
-- :mod:`~geo.siting.matrix` — road (or labelled straight-line) haul matrices;
+- :mod:`~geo.siting.haul` — road (or labelled straight-line) haul matrices;
 - :mod:`~geo.siting.scoring` — transparent scores on arrays, weights and sensitivity;
 - :mod:`~geo.siting.finder` — the GeoDataFrame adapter and the confidentiality rule;
 - :mod:`~geo.siting.pmedian` — the p-median solver with its certified lower bound;

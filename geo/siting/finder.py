@@ -20,7 +20,7 @@ import pandas as pd
 from geo.confidentiality import can_see_companies, suppress_small_groups
 from geo.errors import CRSError, SitingError
 from geo.network import DEFAULT_DETOUR_FACTOR, RoadGraph, travel_matrix_for_points
-from geo.siting.matrix import HaulMatrix, haul_matrix
+from geo.siting.haul import HaulMatrix, haul_matrix
 from geo.siting.scoring import CRITERIA, ScoreWeights, ScoringParams, score_sites
 
 if TYPE_CHECKING:
@@ -143,12 +143,12 @@ def score_sites_from_gdf(
     market = None
     if wanters is not None and len(wanters):
         tm = travel_matrix_for_points(graph, cand_ll, _lonlat(_points_4326(wanters, "wanters")),
-                                      detour_factor=detour_factor)
+                                      with_time=False, detour_factor=detour_factor)
         market = np.where(np.isfinite(haul.offset_m), tm.distance_m.min(axis=1), np.inf)
     n_comp = None
     if competitors is not None and len(competitors):
         tm = travel_matrix_for_points(graph, _lonlat(_points_4326(competitors, "competitors")),
-                                      cand_ll, detour_factor=detour_factor)
+                                      cand_ll, with_time=False, detour_factor=detour_factor)
         n_comp = (tm.distance_m <= limit).sum(axis=0).astype(float)
     table = score_sites(haul.distance_m, supply_t, params, weights=weights, time_s=haul.time_s,
                         producers=producers, row_of=haul.row_of, offset_m=haul.offset_m,

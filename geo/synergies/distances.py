@@ -1,10 +1,11 @@
 """Haul distances between member sites for matching: over roads, or a labelled stand-in.
 
 Distances are looked up per (origin site, destination site) pair from a site-level table
-built once: road distances from :mod:`geo.network` where a road graph exists and the
-programme is small enough for a site × site matrix, otherwise great-circle distance × a detour
-factor, flagged ``straight-line``. Pairs the road network cannot connect fall back to the
-stand-in and say so; sites without a location have no distance (``unlocated``) and are kept.
+built once: shortest road distances from :func:`geo.network.travel_matrix_for_points` where a
+road graph exists and the programme is small enough for a site × site matrix, otherwise
+great-circle distance (:mod:`geo.network.straight_line`) × a detour factor, flagged
+``straight-line``. Pairs the road network cannot connect fall back to the stand-in and say so;
+sites without a location have no distance (``unlocated``) and are kept.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 from geo.network import (
     DEFAULT_DETOUR_FACTOR,
     RoadGraph,
-    snap_points,
+    great_circle_m,
+    great_circle_matrix_m,
     travel_matrix_for_points,
+    unit_vectors,
 )
 
 __all__ = ["METHODS", "SiteDistances"]
@@ -30,20 +32,6 @@ logger = logging.getLogger(__name__)
 
 METHODS: Final = ("road", "straight-line", "unlocated")
 """Labels of the ``method`` codes 0, 1, 2 returned by :meth:`SiteDistances.pairs`."""
-_R_EARTH_M: Final = 6_371_008.8
-
-
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Points on the unit sphere (n, 3); NaN rows for unlocated sites."""
-    lam, phi = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
-def _great_circle_m(dot: np.ndarray) -> np.ndarray:
-    """Great-circle distance (m) from the dot product of unit vectors, via the chord
-    (accurate at short range, unlike ``arccos``)."""
-    chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
-    return np.asarray(2.0 * _R_EARTH_M * np.arcsin(chord / 2.0))
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,7 @@ class SiteDistances:
 
     @functools.cached_property
     def _xyz(self) -> np.ndarray:
-        return np.asarray(_unit_vectors(self.lon, self.lat))
+        return unit_vectors(self.lon, self.lat)
 
     @classmethod
     def straight_line(cls, lon: np.ndarray, lat: np.ndarray, *,
@@ -97,7 +85,7 @@ class SiteDistances:
     def by_road(cls, graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *,
                 origins: np.ndarray, detour_factor: float = DEFAULT_DETOUR_FACTOR
                 ) -> SiteDistances:
-        """Road distances from the ``origins`` sites to all located sites (one Dijkstra call).
+        """Shortest road distances from the ``origins`` sites to all located sites.
 
         Parameters
         ----------
@@ -118,7 +106,7 @@ class SiteDistances:
         if len(rows) and len(cols):
             tm = travel_matrix_for_points(
                 graph, np.column_stack([lon[rows], lat[rows]]),
-                np.column_stack([lon[cols], lat[cols]]), detour_factor=detour_factor)
+                np.column_stack([lon[cols], lat[cols]]), with_time=False)
             road[:, cols] = tm.distance_m / 1000.0
         row_of = np.full(len(lon), -1, np.int64)
         row_of[rows] = np.arange(len(rows))
@@ -128,10 +116,10 @@ class SiteDistances:
     def by_road_to(cls, graph: RoadGraph, lon: np.ndarray, lat: np.ndarray, *,
                    destination: int, detour_factor: float = DEFAULT_DETOUR_FACTOR
                    ) -> SiteDistances:
-        """Road distances from every located site to one destination site.
+        """Shortest road distances from every located site to one destination site.
 
-        One Dijkstra run on the reversed graph gives every origin's distance to the
-        destination (one-way streets respected), instead of one run per origin.
+        The network searches backward from the one destination (one-way streets respected),
+        not once per origin.
         """
         lon = np.asarray(lon, float)
         lat = np.asarray(lat, float)
@@ -139,11 +127,10 @@ class SiteDistances:
         to_km = np.full(len(lon), np.inf)
         if ok[destination] and ok.any():
             cols = np.flatnonzero(ok)
-            snap = snap_points(graph, lon[cols], lat[cols])
-            dest = snap_points(graph, lon[[destination]], lat[[destination]])
-            dist = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=int(dest.node[0]))
-            to_km[cols] = (np.asarray(dist)[snap.node] + snap.distance_m
-                           + dest.distance_m[0]) / 1000.0
+            tm = travel_matrix_for_points(
+                graph, np.column_stack([lon[cols], lat[cols]]),
+                np.column_stack([lon[[destination]], lat[[destination]]]), with_time=False)
+            to_km[cols] = tm.distance_m[:, 0] / 1000.0
         return cls(lon, lat, road_to_km=to_km, road_to_site=int(destination),
                    detour_factor=detour_factor)
 
@@ -156,8 +143,7 @@ class SiteDistances:
         """
         o = np.asarray(origin, np.int64)
         d = np.asarray(destination, np.int64)
-        dot = np.einsum("ij,ij->i", self._xyz[o], self._xyz[d])
-        dist = _great_circle_m(dot) / 1000.0 * self.detour_factor
+        dist = great_circle_m(self._xyz[o], self._xyz[d]) / 1000.0 * self.detour_factor
         method = np.ones(len(o), np.int8)
         road = np.full(len(o), np.inf)
         if self.road_km is not None and self.road_row_of is not None:
@@ -183,7 +169,7 @@ class SiteDistances:
         """
         o = np.asarray(origin, np.int64)
         d = np.asarray(destination, np.int64)
-        dist = _great_circle_m(self._xyz[o] @ self._xyz[d].T) * (self.detour_factor / 1000.0)
+        dist = great_circle_matrix_m(self._xyz[o], self._xyz[d]) * (self.detour_factor / 1000.0)
         method = np.ones(dist.shape, np.int8)
         road: np.ndarray | None = None
         if self.road_km is not None and self.road_row_of is not None:

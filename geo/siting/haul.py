@@ -1,17 +1,17 @@
 """Haul distances from supply points to candidate sites, in a compact shared-row form.
 
-Over a road network (:mod:`geo.network`), every candidate and supply point is snapped to the
-drivable graph; supply points on the same node with about the same access leg are merged
-into one *supply group* (their access leg rounded **up** to ``access_resolution_m``, 25 m by
-default, so a reach test never claims a supplier that is out of reach; transport figures stay
-exact through :meth:`HaulMatrix.rounding_tm`), and one Dijkstra call on the
-reversed graph from the distinct candidate nodes gives every group's road distance to them.
-Candidates sharing a node share a row; their own access leg is an offset. So 10,000
-candidate cells against 100,000 supplier records on a regional network stay a matrix of a few
-thousand rows by a few thousand groups.
+Every candidate and supply point is snapped to the drivable graph (:mod:`geo.network`); supply
+points on the same node with about the same access leg are merged into one *supply group*
+(their access leg rounded **up** to ``access_resolution_m``, 25 m by default, so a reach test
+never claims a supplier that is out of reach; transport figures stay exact through
+:meth:`HaulMatrix.rounding_tm`). Candidates sharing a node share a row; their own access leg is
+an offset. One call of :func:`geo.network.travel_matrix` (shortest road lengths, searched
+backward from the fewer candidate nodes) gives every group's road distance to every row. So
+10,000 candidate cells against 100,000 supplier records on a regional network stay a matrix of
+a few thousand rows by a few thousand groups.
 
 Without a network the straight-line distance × detour factor stands in
-(``method="straight-line"``), as :func:`geo.network.straight_line_matrix` does.
+(``method="straight-line"``, :func:`geo.network.straight_line_matrix`).
 """
 
 from __future__ import annotations
@@ -21,23 +21,24 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 from geo.errors import SitingError
 from geo.network import (
     DEFAULT_DETOUR_FACTOR,
     RoadGraph,
+    SnapResult,
+    access_time_s,
     snap_points,
     straight_line_matrix,
+    travel_matrix,
 )
 
-__all__ = ["ACCESS_SPEED_KMH", "HaulMatrix", "haul_matrix"]
+__all__ = ["MAX_DENSE_CELLS", "HaulMatrix", "haul_matrix"]
 
 logger = logging.getLogger(__name__)
 
-ACCESS_SPEED_KMH = 30.0
-"""Speed assumed on the access leg between a point and its snapped node (as geo.network)."""
 MAX_DENSE_CELLS = 60_000_000
+"""Largest candidate × supply matrix built densely (cells)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
             raise SitingError(msg)
         tm = straight_line_matrix(sup, cand, detour_factor=detour_factor)
         return HaulMatrix(distance_m=tm.distance_m.T.copy(),
-                          time_s=tm.time_s.T.copy() if with_time else None,
+                          time_s=(tm.time_s.T.copy() if with_time and tm.time_s is not None
+                                  else None),
                           row_of=np.arange(nc), offset_m=np.zeros(nc), offset_s=np.zeros(nc),
                           group_of=np.arange(ns), group_access_m=np.zeros(ns),
                           method="straight-line", detour_factor=detour_factor,
@@ -183,23 +185,18 @@ def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
     uniq, group_of = np.unique(s_node * width + s_bucket, return_inverse=True)
     g_node = uniq // width
     g_acc = (uniq % width) * access_resolution_m
-    # Rows: distinct candidate nodes; distances from every node *to* them on the reversed graph.
+    # Rows: distinct candidate nodes. Distances from each group (its access leg included;
+    # off the network beyond max_access_m) to each row's node.
     rows, row_of = np.unique(c_node, return_inverse=True)
-    dist = np.zeros((len(rows), len(uniq)))
-    time = np.zeros((len(rows), len(uniq))) if with_time else None
-    if len(rows) and len(uniq):
-        limit = np.inf if limit_m is None else float(limit_m)
-        dist = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=rows,
-                        limit=limit)[:, g_node] + g_acc[None, :]
-        dist[:, g_acc > max_access_m] = np.inf
-        if with_time:
-            time = dijkstra(graph.time_s.T.tocsr(), directed=True, indices=rows)[:, g_node] \
-                + g_acc[None, :] / (ACCESS_SPEED_KMH / 3.6)
-            time[:, g_acc > max_access_m] = np.inf
+    tm = travel_matrix(graph, SnapResult(node=g_node, distance_m=g_acc), rows,
+                       optimise="shortest", with_time=with_time, limit_m=limit_m,
+                       max_snap_m=max_access_m)
+    dist = np.ascontiguousarray(tm.distance_m.T)  # C order (rows), no copy when searched
+    time = None if tm.time_s is None else np.ascontiguousarray(tm.time_s.T)  # backward
     offset_m = np.where(c_acc > max_access_m, np.inf, c_acc)
     logger.debug("Haul matrix: %d candidates on %d nodes, %d supply points in %d groups",
                  nc, len(rows), ns, len(uniq))
     return HaulMatrix(distance_m=dist, time_s=time, row_of=row_of, offset_m=offset_m,
-                      offset_s=offset_m / (ACCESS_SPEED_KMH / 3.6), group_of=group_of,
+                      offset_s=access_time_s(offset_m), group_of=group_of,
                       group_access_m=g_acc, method="road", detour_factor=1.0,
                       candidate_access_m=c_acc, supply_access_m=s_acc)

@@ -1,0 +1,37 @@
+"""Tests of geo.network.load: the embedded demo, PBF files and the osmnx download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.errors import NetworkError, OfflineError
+from geo.network import RoadGraph, graph_from_bbox, graph_from_pbf
+from geo.settings import Settings
+
+
+def test_demo_graph_is_karhula_in_utm_35n(demo_graph: RoadGraph) -> None:
+    """The embedded extract is Karhula (Kotka), measured in UTM zone 35N, with its source."""
+    lon0, lat0, lon1, lat1 = demo_graph.bounds()
+    assert 26.8 < lon0 < lon1 < 27.1 and 60.4 < lat0 < lat1 < 60.6
+    assert demo_graph.crs_metric == "EPSG:32635"
+    assert "Karhula" in demo_graph.source
+
+
+def test_missing_pbf_file_is_explained(tmp_path: Path) -> None:
+    """A path that does not exist gets a message naming it."""
+    with pytest.raises(NetworkError, match="does not exist"):
+        graph_from_pbf(tmp_path / "nope.osm.pbf")
+
+
+def test_download_refused_when_offline(tmp_path: Path) -> None:
+    """With online OSM off, a download is refused with the offline alternative."""
+    with pytest.raises(OfflineError, match=r"\.osm\.pbf"):
+        graph_from_bbox((26.9, 60.5, 27.0, 60.6), settings=Settings(data_dir=tmp_path))
+
+
+def test_liechtenstein_extract_loads(bench_dir: Path) -> None:
+    """The regional Liechtenstein extract gives a connected core of over 1,000 nodes."""
+    g = graph_from_pbf(bench_dir / "osm" / "liechtenstein-2013-08-03.osm.pbf")
+    assert len(g.core_nodes) > 1000

@@ -1,0 +1,161 @@
+"""Tests of geo.network.matrix: the one travel matrix (shortest and fastest paths)."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from geo.errors import NetworkError
+from geo.network import RoadGraph, SnapResult, snap_points, travel_matrix
+
+
+def test_two_way_line_distances_are_symmetric_and_metric(line_graph: RoadGraph) -> None:
+    """A two-way line of two ~556 m edges gives ~1,112 m end to end both ways."""
+    d = travel_matrix(line_graph, [0, 2], [0, 2]).distance_m
+    assert d[0, 1] == pytest.approx(1112, rel=0.01)
+    assert d[1, 0] == pytest.approx(d[0, 1])
+    assert d[0, 0] == 0.0
+
+
+def test_oneway_streets_make_the_reverse_unreachable(oneway_line_graph: RoadGraph) -> None:
+    """With oneway=yes the way back does not exist (inf), not zero or the forward cost."""
+    for optimise in ("shortest", "fastest"):
+        m = travel_matrix(oneway_line_graph, [2], [0], optimise=optimise)
+        assert np.isinf(m.distance_m[0, 0]) and np.isinf(m.time_s[0, 0])
+        assert m.unreachable[0, 0]
+
+
+def test_time_is_the_fastest_time_at_road_speeds(line_graph: RoadGraph) -> None:
+    """Residential roads run at 30 km/h: 1,112 m take ~133 s."""
+    t = travel_matrix(line_graph, [0], [2]).time_s
+    assert t[0, 0] == pytest.approx(1112 / (30 / 3.6), rel=0.01)
+
+
+def test_access_legs_are_added_at_both_ends(line_graph: RoadGraph) -> None:
+    """Snapped points pay their access legs (metres, and seconds at 30 km/h) at both ends."""
+    o = SnapResult(node=np.array([0]), distance_m=np.array([100.0]))
+    d = SnapResult(node=np.array([2]), distance_m=np.array([150.0]))
+    bare = travel_matrix(line_graph, [0], [2])
+    m = travel_matrix(line_graph, o, d)
+    assert m.distance_m[0, 0] == pytest.approx(bare.distance_m[0, 0] + 250.0)
+    assert m.time_s[0, 0] == pytest.approx(bare.time_s[0, 0] + 250.0 / (30 / 3.6))
+    assert m.origin_snap_m.tolist() == [100.0] and m.destination_snap_m.tolist() == [150.0]
+
+
+def test_points_too_far_from_the_road_are_off_it(line_graph: RoadGraph) -> None:
+    """With max_snap_m, rows and columns of points further off are inf; others are kept."""
+    o = SnapResult(node=np.array([0, 0]), distance_m=np.array([10.0, 600.0]))
+    m = travel_matrix(line_graph, o, [1, 2], max_snap_m=500.0)
+    assert np.isfinite(m.distance_m[0]).all() and np.isinf(m.distance_m[1]).all()
+    assert np.isinf(m.time_s[1]).all()
+
+
+def test_limit_cuts_the_length_search(line_graph: RoadGraph) -> None:
+    """Beyond limit_m of road the distance is inf; the time is still searched in full."""
+    m = travel_matrix(line_graph, [0], [1, 2], limit_m=800.0)
+    assert np.isfinite(m.distance_m[0, 0]) and np.isinf(m.distance_m[0, 1])
+    assert np.isfinite(m.time_s[0, 1])
+
+
+def test_options_that_do_not_apply_are_refused(line_graph: RoadGraph) -> None:
+    """A limit on fastest paths, contracting float weights and unknown names are refused."""
+    with pytest.raises(NetworkError, match="limit_m"):
+        travel_matrix(line_graph, [0], [2], optimise="fastest", limit_m=100.0)
+    with pytest.raises(NetworkError, match="contract"):
+        travel_matrix(line_graph, [0], [2], contract=True)
+    with pytest.raises(NetworkError, match="fastest"):
+        travel_matrix(line_graph, [0], [2], optimise="quickest")  # type: ignore[arg-type]
+
+
+def test_without_time_there_is_none(line_graph: RoadGraph) -> None:
+    """with_time=False leaves time_s None for both kinds of path."""
+    for optimise in ("shortest", "fastest"):
+        assert travel_matrix(line_graph, [0], [2], optimise=optimise, with_time=False).time_s \
+            is None
+
+
+def test_no_origins_give_an_empty_matrix(line_graph: RoadGraph) -> None:
+    """Zero origins give a (0, n) matrix, not an error."""
+    m = travel_matrix(line_graph, [], [0, 1])
+    assert m.distance_m.shape == (0, 2) and m.time_s is not None and m.time_s.shape == (0, 2)
+
+
+def test_shortest_lengths_equal_networkx(demo_graph: RoadGraph) -> None:
+    """One sparse Dijkstra call gives the same costs as networkx on the Karhula graph."""
+    coo = demo_graph.length_m.tocoo()
+    g = nx.DiGraph()
+    g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(),
+                                  strict=True))
+    rng = np.random.default_rng(1)
+    src = rng.choice(demo_graph.core_nodes, 5, replace=False)
+    dst = rng.choice(demo_graph.core_nodes, 7, replace=False)
+    ours = travel_matrix(demo_graph, src, dst).distance_m
+    for i, s in enumerate(src):
+        lengths = nx.single_source_dijkstra_path_length(g, int(s))
+        for j, t in enumerate(dst):
+            assert ours[i, j] == pytest.approx(lengths[int(t)])
+
+
+def test_backward_search_equals_forward(demo_graph: RoadGraph) -> None:
+    """Many origins to few destinations (searched backward) give the forward costs."""
+    rng = np.random.default_rng(2)
+    many = rng.choice(demo_graph.core_nodes, 40, replace=False)
+    few = rng.choice(demo_graph.core_nodes, 3, replace=False)
+    backward = travel_matrix(demo_graph, many, few)
+    rows = [travel_matrix(demo_graph, [s], few).distance_m[0] for s in many[:5]]
+    np.testing.assert_allclose(backward.distance_m[:5], rows, rtol=1e-12)
+    fast_back = travel_matrix(demo_graph, many, few, optimise="fastest")
+    fast_rows = [travel_matrix(demo_graph, [s], few, optimise="fastest").distance_m[0]
+                 for s in many[:5]]
+    assert np.array_equal(fast_back.distance_m[:5], fast_rows)  # integer sums: exact
+
+
+def test_fastest_equals_networkx_fastest_paths(demo_graph: RoadGraph,
+                                               karhula_points: tuple[np.ndarray, np.ndarray]
+                                               ) -> None:
+    """Times equal networkx's fastest paths and distances the lengths of those same paths."""
+    lon, lat = karhula_points
+    snap = snap_points(demo_graph, lon, lat)
+    assert np.all(snap.distance_m < 1e-6)  # points are nodes: no access walk
+    m = travel_matrix(demo_graph, snap, snap, optimise="fastest")
+    assert m.time_s is not None
+    e = demo_graph.edges.sort_values(["time_s", "length_m"]).drop_duplicates(["u", "v"])
+    g = nx.DiGraph()
+    for u, v, t, ln in zip(e["u"], e["v"], e["time_s"], e["length_m"], strict=True):
+        g.add_edge(int(u), int(v), time=float(t), length=float(ln))
+    for i, s in enumerate(snap.node):
+        times, paths = nx.single_source_dijkstra(g, int(s), weight="time")
+        for j, t in enumerate(snap.node):
+            path = paths[int(t)]
+            length = sum(g[a][b]["length"] for a, b in itertools.pairwise(path))
+            assert m.time_s[i, j] == pytest.approx(times[int(t)], abs=0.01 * len(path) + 0.01)
+            # Equal-time alternatives are rare; where one exists ours is the shorter.
+            assert m.distance_m[i, j] <= length + 0.1 * len(path) + 0.1
+
+
+def test_fastest_times_agree_with_the_float_search(demo_graph: RoadGraph,
+                                                   karhula_points: tuple[np.ndarray, np.ndarray]
+                                                   ) -> None:
+    """The integer fastest times (contracted graph) match the float fastest-time search."""
+    lon, lat = karhula_points
+    snap = snap_points(demo_graph, lon, lat)
+    fast = travel_matrix(demo_graph, snap, snap, optimise="fastest")
+    ref = travel_matrix(demo_graph, snap.node, snap.node).time_s
+    assert fast.time_s is not None and ref is not None
+    assert np.allclose(fast.time_s, ref, atol=0.5)
+
+
+def test_contraction_changes_no_fastest_figure(demo_graph: RoadGraph,
+                                               karhula_points: tuple[np.ndarray, np.ndarray]
+                                               ) -> None:
+    """Fastest matrices with and without pass-through contraction are identical."""
+    lon, lat = karhula_points
+    snap = snap_points(demo_graph, lon, lat)
+    on = travel_matrix(demo_graph, snap, snap, optimise="fastest", contract=True)
+    off = travel_matrix(demo_graph, snap, snap, optimise="fastest", contract=False)
+    assert np.array_equal(on.distance_m, off.distance_m)
+    assert on.time_s is not None and off.time_s is not None
+    assert np.array_equal(on.time_s, off.time_s)
