@@ -122,11 +122,6 @@ class RoadGraph:
         object.__setattr__(self, "_tree", cKDTree(pts))
 
     @property
-    def _core(self) -> np.ndarray:
-        # Transitional alias of core_nodes for a test outside geo/network (see issue 10).
-        return self.core_nodes
-
-    @property
     def n_nodes(self) -> int:
         """Number of nodes."""
         return len(self.node_ids)
