@@ -8,7 +8,6 @@ import streamlit as st
 
 import ui
 from geo.catalogue import load_catalogue
-from geo.network import DEFAULT_DETOUR_FACTOR
 from geo.routing import (
     WEEKDAYS,
     Fleet,
@@ -114,8 +113,7 @@ if (result := st.session_state.get("mr_result")) is None:
     st.stop()
 plan = result.plan
 if plan.instance.method != "road":
-    st.warning("No road network here: distances are straight-line × "
-               f"{DEFAULT_DETOUR_FACTOR:g} estimates.")
+    ui.straight_line_warning("distances")  # plan_milk_round's default detour factor
 if plan.relaxed:
     st.warning(f"Not every producer fits into the fleet's shifts: {len(plan.skipped)} left out "
                "(reasons below). Add vehicles, days or reloads to serve them.")

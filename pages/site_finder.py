@@ -83,8 +83,7 @@ sites = (scored.sites.assign(supplier_names=siting.suppliers_in_reach(scored, ru
          if show_names else scored.sites)
 ranking = siting.ranking_for_role(sites, role=role, k=k)
 if scored.method != "road":
-    st.warning("No road network here: hauls are straight-line × "
-               f"{scored.haul.detour_factor:g} estimates.", icon=":material/straighten:")
+    ui.straight_line_warning("hauls", detour_factor=scored.haul.detour_factor)
 st.caption(f"{screen.explain()} Feedstock from {len(run.suppliers.sites)} supplier sites; "
            f"hauls measured: {scored.method}.")
 sens_table, sens = siting.weight_sensitivity(scored.criteria, weights,

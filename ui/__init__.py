@@ -21,7 +21,7 @@ from ui.context import PageContext, page_context
 from ui.data import ProgrammeRef
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.maps import STATIC_DIR, base_map, located_bounds, show_map
-from ui.network import NetworkSource, road_network_panel
+from ui.network import NetworkSource, road_network_panel, straight_line_warning
 from ui.state import (
     DEMO_PROGRAMME,
     DataVersions,
@@ -53,5 +53,6 @@ __all__ = [
     "road_network_panel",
     "runs",
     "show_map",
+    "straight_line_warning",
     "synergies_changed",
 ]

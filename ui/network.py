@@ -175,6 +175,19 @@ def region_layers(source: NetworkSource) -> RegionLayers:
     return RegionLayers(landuse=landuse, roads=graph.edges if graph is not None else None)
 
 
+def straight_line_warning(measured: str, *, detour_factor: float | None = None) -> None:
+    """Say that ``measured`` (e.g. "distances") are straight-line × detour estimates.
+
+    ``detour_factor`` defaults to :data:`geo.network.DEFAULT_DETOUR_FACTOR`, the one the
+    network's fallback uses unless told otherwise.
+    """
+    from geo.network import DEFAULT_DETOUR_FACTOR
+
+    factor = DEFAULT_DETOUR_FACTOR if detour_factor is None else detour_factor
+    st.warning(f"No road network here: {measured} are straight-line × {factor:g} estimates.",
+               icon=":material/straighten:")
+
+
 def road_network_panel(ref: ProgrammeRef, *, settings: Settings) -> None:
     """Sidebar panel: which road network the analyses use, and a way to supply one."""
     with st.expander("Road network", icon=":material/route:"):
