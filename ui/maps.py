@@ -45,7 +45,7 @@ def located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, floa
     """
     boxes = []
     for f in frames:
-        geoms = f.geometry[f.geometry.notna() & ~f.geometry.is_empty]
+        geoms = f.geometry[~(f.geometry.isna() | f.geometry.is_empty)]
         if len(geoms):
             boxes.append(geoms.total_bounds)
     if not boxes:
