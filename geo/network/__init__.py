@@ -11,7 +11,7 @@ other module searches a road graph. One module per concept:
 - :mod:`~geo.network.snap` — :func:`snap_points`: nearest drivable node and snap distance (m);
 - :mod:`~geo.network.weights` — float metres, or exact lexicographic (time, length) integers;
 - :mod:`~geo.network.contract` — pass-through contraction of shape-only nodes;
-- :mod:`~geo.network.matrix` — :func:`travel_matrix`, THE distance and time matrix
+- :mod:`~geo.network.matrix` — :func:`travel_matrix`, the one distance and time matrix
   (``optimise="shortest"`` or ``"fastest"``, directed, search limit, off-network points);
 - :mod:`~geo.network.points` — :func:`travel_matrix_for_points`: WGS84 points in, roads or the
   straight-line stand-in out;

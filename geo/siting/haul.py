@@ -6,7 +6,8 @@ points on the same node with about the same access leg are merged into one *supp
 never claims a supplier that is out of reach; transport figures stay exact through
 :meth:`HaulMatrix.rounding_tm`). Candidates sharing a node share a row; their own access leg is
 an offset. One call of :func:`geo.network.travel_matrix` (shortest road lengths, searched
-backward from the fewer candidate nodes) gives every group's road distance to every row. So
+from the side with fewer nodes, usually backward from the candidates) gives every group's
+road distance to every row, and with ``with_time`` the fastest driving time. So
 10,000 candidate cells against 100,000 supplier records on a regional network stay a matrix of
 a few thousand rows by a few thousand groups.
 
@@ -51,7 +52,8 @@ class HaulMatrix:
     Attributes
     ----------
     distance_m : ndarray, shape (n_rows, n_groups)
-        Road metres from each group (its access leg rounded up included) to each row's node.
+        Shortest road metres from each group (its access leg rounded up included) to each
+        row's node.
     time_s : ndarray or None
         Seconds likewise, when asked for (``with_time=True``).
     row_of : ndarray of int, shape (n_candidates,)
@@ -150,7 +152,21 @@ def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
         Stop each shortest-path search at this distance (m): hauls beyond it are ``inf``.
         Speeds up large networks when only the catchment matters.
     with_time : bool
-        Also compute driving times (a second shortest-path search).
+        Also compute driving times (a second search, for the fastest paths; at
+        :data:`geo.network.ACCESS_SPEED_KMH` on access legs).
+
+    Examples
+    --------
+    >>> from geo.network import demo_graph
+    >>> sites = np.array([[26.94, 60.525], [26.945, 60.525]])
+    >>> supply = np.array([[26.93, 60.52], [26.95, 60.53], [26.9301, 60.52]])
+    >>> h = haul_matrix(demo_graph(), sites, supply)
+    >>> h.method, h.n_groups, h.group_of.tolist()  # suppliers 0 and 2 share a node and leg
+    ('road', 2, [1, 0, 1])
+    >>> h.group_access_m.tolist()  # their 558 m and 552 m access legs, rounded up
+    [75.0, 575.0]
+    >>> h.dense_distance_m().shape  # groups × candidates, metres
+    (2, 2)
     """
     cand = _check_lonlat(candidates_lonlat, "candidate site")
     sup = _check_lonlat(supply_lonlat, "supply point")
