@@ -6,6 +6,9 @@
   frames before modifying them).
 - ``bench_dir``: ``../shared/bench`` (or ``SYMBIOMAP_BENCH_DIR``); tests that need it skip
   cleanly where it is absent.
+
+Page tests (AppTest) have their fixtures in ``tests/pages/conftest.py``, browser tests in
+``tests/browser/conftest.py``.
 """
 
 from __future__ import annotations
@@ -53,39 +56,3 @@ def bench_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared benchmark data not found at {path}")
     return path
-
-
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The app (``streamlit run app.py``) on a free local port, shared by browser tests.
-
-    A module may override it with its own server (e.g. one started on seeded data).
-    """
-    from tests.browser.support import require_browser, running_app
-
-    require_browser()
-    with running_app(tmp_path_factory.mktemp("app")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    """Headless Debian Chromium driven by Playwright (no browser download), one per session."""
-    from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, require_browser
-
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, app_url: str):  # type: ignore[no-untyped-def]
-    """A fresh page that may reach only the app; yields (page, blocked URLs)."""
-    from tests.browser.support import offline_page
-
-    with offline_page(browser, app_url) as pair:
-        yield pair

@@ -1,10 +1,13 @@
-"""The Concentrations page in a real headless browser: the heat overlay is drawn offline.
+"""The Concentrations page in a real headless browser: the heat overlay is drawn offline and
+its GeoTIFF downloads.
 
 Every request outside the local app is blocked, so the map, its image overlay and legend need
 no internet. Screenshots go to ``artifacts/``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
 def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    """The heat map is one image overlay with a legend; the hexagon view draws polygons."""
+    """The heat map is one image overlay with a legend and a GeoTIFF download; the hexagon view
+    draws polygons."""
     pg, blocked = page
     pg.goto(app_url, wait_until="domcontentloaded")
     nav = pg.locator("[data-testid='stSidebarNav'] a").filter(has_text="Concentrations")
@@ -37,6 +41,10 @@ def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:  # typ
     assert overlay_loaded
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "concentrations-heat.png"))
+    with pg.expect_download(timeout=60_000) as download:  # built on the server when clicked
+        pg.get_by_role("button", name="GeoTIFF").click()
+    assert download.value.suggested_filename == "heat.tif"
+    assert Path(download.value.path()).read_bytes()[:4] in (b"II*\x00", b"MM\x00*")
     pg.locator("label").filter(has_text="Hexagons").first.click()
     pg.wait_for_timeout(3000)
     frame = map_frame(pg)

@@ -1,22 +1,24 @@
-"""AppTest of the Site finder page on the demo programme."""
+"""AppTest tests of the Site finder page (pages/site_finder.py) on the demo programme."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.paths import ROOT
+from tests.pages.support import click_download, downloads, open_page
+from ui import Key, profile_key
 
-PAGE = str(ROOT / "pages" / "site_finder.py")
+PAGE = "pages/site_finder.py"
+HOUSING = profile_key("home", "anaerobic_digestion")  # the default technology's housing rule
 
 
 @pytest.fixture
 def page() -> AppTest:
     """The page, run once with its defaults."""
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, timeout=180)
 
 
 def test_default_rules_explain_what_removed_the_candidates(page: AppTest) -> None:
@@ -29,7 +31,7 @@ def test_default_rules_explain_what_removed_the_candidates(page: AppTest) -> Non
 
 def test_relaxed_rule_ranks_sites_with_breakdown_and_best_plants(page: AppTest) -> None:
     """At 100 m from housing a ranking, score bars, best plants and memo downloads appear."""
-    page.number_input(key="sf_home_anaerobic_digestion").set_value(100.0).run()
+    page.number_input(key=HOUSING).set_value(100.0).run()
     assert not page.exception, page.exception
     assert not page.warning
     tables = {len(d.value.columns): d.value for d in page.dataframe}
@@ -38,39 +40,78 @@ def test_relaxed_rule_ranks_sites_with_breakdown_and_best_plants(page: AppTest) 
     assert ranking["supplier_names"].str.len().iloc[0] > 0
     assert any("proven" in c.value for c in page.caption)
     assert tables
-    page.selectbox(key="sf_objective").set_value("capacitated").run()
+    page.selectbox(key=Key.SF_OBJECTIVE).set_value("capacitated").run()
     assert not page.exception, page.exception
     assert any("capacitated" in c.value for c in page.caption)
 
 
+def test_memos_and_tables_download_when_clicked(page: AppTest) -> None:
+    """Every download of the ranking is built on click; the memos come out as Markdown and HTML."""
+    page.number_input(key=HOUSING).set_value(100.0).run()
+    assert not page.exception, page.exception
+    built_on_click = downloads(page)
+    assert {Key.SF_MEMO_MD, Key.SF_MEMO_HTML, "sf_dl_rank_csv"} <= set(built_on_click)
+    assert all(built_on_click.values()), built_on_click
+    markdown = click_download(page, Key.SF_MEMO_MD).decode()
+    assert markdown.startswith("# ") and "illustrative" in markdown.lower()
+    assert b"<html" in click_download(page, Key.SF_MEMO_HTML).lower()
+
+
 def test_viewer_sees_no_supplier_names() -> None:
     """A viewer's ranking has no supplier names column."""
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.session_state["viewer_role"] = "viewer"
-    at.run()
-    at.number_input(key="sf_home_anaerobic_digestion").set_value(100.0).run()
+    at = open_page(PAGE, role="viewer", timeout=180)
+    at.number_input(key=HOUSING).set_value(100.0).run()
     assert not at.exception, at.exception
     assert all("supplier_names" not in d.value.columns for d in at.dataframe)
     assert any("suppressed" in d.value.columns for d in at.dataframe)
 
 
-def test_empty_screen_offers_a_relaxation_that_yields_a_ranking() -> None:
+def test_empty_screen_offers_a_relaxation_that_yields_a_ranking(page: AppTest) -> None:
     """When no candidate passes, one click relaxes the housing distance and a ranking appears."""
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.run()
-    assert not at.exception, at.exception
-    assert any("No candidate passes" in w.value for w in at.warning)
-    relax = at.button(key="sf_relax")
-    relax.click().run()
-    assert not at.exception, at.exception
-    assert not any("No candidate passes" in w.value for w in at.warning)
-    assert len(at.tabs) >= 5  # ranking, sensitivity, best p sites, compare, downloads
+    assert any("No candidate passes" in w.value for w in page.warning)
+    page.button(key=Key.SF_RELAX).click().run()
+    assert not page.exception, page.exception
+    assert not any("No candidate passes" in w.value for w in page.warning)
+    assert len(page.tabs) >= 5  # ranking, sensitivity, best p sites, compare, downloads
 
 
 def test_minimum_above_maximum_is_refused_with_the_rule(page: AppTest) -> None:
     """Editing the profile so its minimum throughput exceeds the maximum is explained."""
-    pid = page.selectbox(key="sf_profile").value
-    page.number_input(key=f"sf_min_throughput_t_{pid}").set_value(1e9).run()
+    pid = page.selectbox(key=Key.SF_PROFILE).value
+    page.number_input(key=profile_key("min_throughput_t", pid)).set_value(1e9).run()
     assert not page.exception, page.exception
     assert page.error, "the broken rule should be shown as an error"
     assert "throughput" in page.error[0].value
+
+
+def test_stored_programme_uses_its_uploaded_road_network(empty_data_dir: Path) -> None:
+    """With an .osm.pbf stored for the programme, the site finder measures hauls on roads;
+    without one it says its hauls are straight-line estimates."""
+    import hashlib
+    import shutil
+
+    import pyrosm
+
+    from geo.demo import load_demo_programme
+    from geo.settings import get_settings
+    from geo.store import open_store
+    from ui.network import programme_pbf
+
+    prog = load_demo_programme()
+    prog.name = "Road test programme"
+    open_store().save_programme(prog, replace=True)
+
+    def hauls(at: AppTest) -> str:
+        return " ".join(c.value for c in at.caption if "hauls measured" in c.value)
+
+    state = {HOUSING: 50.0}
+    at = open_page(PAGE, programme=prog.name, state=state, timeout=180)
+    assert "straight-line" in hauls(at)
+
+    key = hashlib.sha256(prog.name.encode()).hexdigest()[:16]
+    target = Path(os.environ["SYMBIOMAP_DATA_DIR"]) / "networks" / f"{key}.osm.pbf"
+    assert programme_pbf(prog.name, settings=get_settings()) == target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pyrosm.get_data("test_pbf"), target)
+    at2 = open_page(PAGE, programme=prog.name, state=state, timeout=180)
+    assert "hauls measured: road" in hauls(at2)

@@ -1,4 +1,5 @@
-"""The Reports page in a real headless browser: the Sankey and the synergy network are drawn.
+"""The Reports page in a real headless browser: the Sankey and the synergy network are drawn,
+the funders' workbook downloads.
 
 The app runs on a data directory seeded with synergies of the demo programme; every request
 outside the local app is blocked, so the drawings need no internet. Screenshots go to
@@ -7,6 +8,7 @@ outside the local app is blocked, so the drawings need no internet. Screenshots 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,3 +83,18 @@ def test_reports_draw_the_sankey_and_the_network(page, app_url: str) -> None:  #
     pg.screenshot(path=str(ARTIFACTS / "reports-network.png"))
     assert pg.locator("[data-testid='stException']").count() == 0
     assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked
+
+
+def test_funders_workbook_is_built_and_downloaded_on_click(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Clicking the workbook button builds the .xlsx on the server and the browser saves it."""
+    import openpyxl
+
+    pg, _ = page
+    pg.goto(f"{app_url}/reports", wait_until="domcontentloaded")
+    pg.locator("label").filter(has_text="Excel").first.click(timeout=120_000)
+    button = pg.get_by_role("button", name="Download the funders' workbook (.xlsx)")
+    with pg.expect_download(timeout=120_000) as download:
+        button.click(timeout=60_000)
+    assert download.value.suggested_filename == "synergy-report.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(book.sheetnames) >= 2

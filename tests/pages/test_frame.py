@@ -1,0 +1,72 @@
+"""AppTest tests of the frame (``app.py``): navigation, the shared sidebar, every page inside it."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.support import APP
+from tests.paths import ROOT
+from ui import Key
+
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_every_page_file_is_in_the_navigation() -> None:
+    """Each file of pages/ has a title and an icon in app.py's navigation, and none is missing."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    listed = {n.value for n in ast.walk(tree)
+              if isinstance(n, ast.Constant) and isinstance(n.value, str)
+              and n.value.startswith("pages/") and n.value.endswith(".py")}
+    assert listed >= set(PAGES), set(PAGES) - listed
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_opened_first_runs_inside_the_frame(first_request: None, page: str) -> None:
+    """A page that a fresh server runs first still gets app.py's sidebar.
+
+    Streamlit's legacy ``pages/`` mode runs the page file bare on a fresh server's first
+    request; the page's ``ui.page_context()`` sends it back through app.py.
+    """
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).value == "__demo__"
+    assert at.sidebar.radio(key=Key.VIEWER_ROLE).value == "practitioner"
+
+
+def test_sidebar_role_starts_at_the_role_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SYMBIOMAP_ROLE=viewer the sidebar opens as a viewer, and the pages follow it."""
+    monkeypatch.setenv("SYMBIOMAP_ROLE", "viewer")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/site.py").run()
+    assert not at.exception, at.exception
+    assert at.sidebar.radio(key=Key.VIEWER_ROLE).value == "viewer"
+    assert any("practitioners only" in i.value for i in at.info)
+
+
+def test_sidebar_lists_stored_programmes_and_the_demo_road_network(
+        empty_data_dir: object) -> None:
+    """The programme list holds the demo and every stored programme; the demo's roads are named."""
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+
+    prog = load_demo_programme()
+    prog.name = "Sidebar test programme"
+    open_store().save_programme(prog, replace=True)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).options == [
+        "Karhula demo (illustrative)", "Sidebar test programme"]
+    assert any("shipped with pyrosm" in c.value for c in at.sidebar.caption)
+
+
+def test_pages_offer_downloads_only_through_ui() -> None:
+    """No page calls st.download_button itself: ui.download_button(s) builds files on click."""
+    direct = [p.name for p in (ROOT / "pages").glob("*.py")
+              if re.search(r"(?<!ui)\.download_button\(", p.read_text(encoding="utf-8"))]
+    assert not direct

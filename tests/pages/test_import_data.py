@@ -1,0 +1,40 @@
+"""AppTest tests of the Import page (pages/import_data.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.pages.support import click_download, downloads, open_page
+from ui import Key
+
+PAGE = "pages/import_data.py"
+MEMBERS = (b"Company,City,Country,Have/Want,EWC code,Quantity,Unit\n"
+           b"Import Test Oy,Kotka,FI,have,150101,12,t/yr\n"
+           b"Bad Row Ltd,Kotka,FI,have,999999,5,t/yr\n")
+
+
+def test_import_page_reports_rows_and_rejects(empty_data_dir: Path) -> None:
+    """Importing a small file with one bad row stores the good rows and lists the bad one."""
+    from geo.store import open_store
+
+    at = open_page(PAGE)
+    assert at.button(key=Key.IMP_SAVE_DEMO)  # the page rendered its actions
+    at.text_input(key=Key.IMP_NEW_NAME).input("Import test")
+    at.file_uploader(key=Key.IMP_FILE).upload("members.csv", MEMBERS, "text/csv")
+    at.run()
+    at.button(key=Key.IMP_GO).click().run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Imported"], metrics["Rejected"]) == ("2", "1", "1")
+    errors = at.dataframe[0].value
+    assert "999999" in " ".join(errors.astype(str).to_numpy().ravel())
+    stored = open_store().load_programme("Import test")
+    assert stored.sites["name"].tolist() == ["Import Test Oy"]
+    assert downloads(at) == {Key.IMP_REJECTS_DL: True}
+    assert b"Bad Row Ltd" in click_download(at, Key.IMP_REJECTS_DL)
+
+
+def test_import_is_closed_to_viewers() -> None:
+    """Importing is a practitioner job; viewers get an explanation."""
+    at = open_page(PAGE, role="viewer")
+    assert any("practitioners" in i.value for i in at.info)

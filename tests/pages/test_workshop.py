@@ -1,0 +1,43 @@
+"""AppTest tests of the Workshop page (pages/workshop.py) on the demo programme."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.support import open_page, table_with
+from ui import Key
+
+pytestmark = pytest.mark.usefixtures("empty_data_dir")  # each test: an empty database
+
+
+def test_workshop_saves_entries_and_creates_synergies_in_bulk() -> None:
+    """Entries are saved (bad rows listed), and proposed links become idea-stage synergies."""
+    at = open_page("pages/workshop.py")
+    at.session_state[Key.WS_ENTRIES] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"site_id": "KAR-S001", "direction": "have", "ewc_code": "15 01 02",
+         "description": "film", "quantity": 12.0, "unit": "t/yr", "frequency": "weekly"},
+        {"site_id": "KAR-S002", "direction": "want", "ewc_code": "150102",
+         "description": "film wanted", "quantity": 10.0, "unit": "t/yr", "frequency": "weekly"},
+        {"site_id": "NOPE", "direction": "have", "ewc_code": "999999", "description": "bad",
+         "quantity": 1.0, "unit": "t/yr", "frequency": "weekly"}]}
+    at.run()
+    at.button(key=Key.WS_SAVE_ENTRIES).click().run()
+    assert not at.exception, at.exception
+    assert any("2 records saved" in s.value for s in at.success)
+    assert "NOPE" in table_with(at, "row", "resource_id", "message")["message"].iloc[0]
+    new = at.session_state[Key.WS_ADDED]["resource_id"].tolist()
+    at.session_state[Key.WS_LINKS] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"have_id": new[0], "want_id": new[1]}, {"have_id": new[1], "want_id": new[0]}]}
+    at.run()
+    at.button(key=Key.WS_CREATE).click().run()
+    assert not at.exception, at.exception
+    report = table_with(at, "row", "synergy_id", "message")
+    assert report["status"].tolist() == ["ok", "error"]
+    assert any("1 synergies created" in s.value for s in at.success)
+
+
+def test_workshop_is_closed_to_viewers() -> None:
+    """Workshop entry names companies: a viewer gets an explanation and no tables."""
+    at = open_page("pages/workshop.py", role="viewer")
+    assert any("practitioners only" in i.value for i in at.info)
+    assert not at.dataframe
