@@ -1,0 +1,60 @@
+"""ui/context.py: the per-rerun page context, built from session state once per rerun."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.settings import Settings
+from ui.context import PageContext
+from ui.data import ProgrammeRef
+from ui.network import DEMO_NETWORK, NO_NETWORK
+from ui.state import DEMO_PROGRAMME, DataVersions, Key
+
+
+def _show_context() -> None:
+    import streamlit as st
+
+    import ui
+
+    ctx = ui.page_context()
+    st.write(repr((ctx.programme_name, ctx.role, ctx.k, ctx.practitioner, ctx.versions)))
+
+
+def test_page_context_reads_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The context carries the chosen programme and role, the k setting and the data versions."""
+    monkeypatch.setenv("SYMBIOMAP_K", "5")
+    at = AppTest.from_function(_show_context)
+    at.session_state[Key.PROGRAMME_NAME] = "Stored demo"
+    at.session_state[Key.VIEWER_ROLE] = "viewer"
+    at.session_state[Key.SYNERGY_VERSION] = 2
+    at.run()
+    assert not at.exception, at.exception
+    assert at.markdown[0].value == repr(("Stored demo", "viewer", 5, False,
+                                         DataVersions(programme=0, synergies=2)))
+
+
+@pytest.mark.parametrize(("role", "practitioner"), [("practitioner", True), ("viewer", False)])
+def test_only_practitioners_see_companies(settings: Settings, role: str,
+                                          practitioner: bool) -> None:
+    """Whether companies are shown follows the role (through the confidentiality rule)."""
+    ctx = PageContext(DEMO_PROGRAMME, role, settings, DataVersions())  # type: ignore[arg-type]
+    assert ctx.practitioner is practitioner
+
+
+def test_the_demo_context(settings: Settings) -> None:
+    """On the demo: the programme is the demo, its key names it, and its roads are Karhula's."""
+    ctx = PageContext(DEMO_PROGRAMME, "practitioner", settings, DataVersions(3, 1))
+    assert ctx.is_demo and ctx.programme.illustrative
+    assert ctx.programme_ref == ProgrammeRef(DEMO_PROGRAMME, settings.database_url, 3)
+    assert ctx.network == DEMO_NETWORK and ctx.road_graph is not None
+    assert ctx.synergy_book.synergies.empty
+
+
+def test_a_stored_programme_context(stored_demo: ProgrammeRef, settings: Settings) -> None:
+    """On a stored programme without roads: its frames, no road graph, straight-line matching."""
+    ctx = PageContext(stored_demo.name, "practitioner", settings, DataVersions())
+    assert not ctx.is_demo and ctx.programme.name == "Stored demo"
+    assert ctx.network == NO_NETWORK and ctx.road_graph is None
+    assert ctx.region_layers == (None, None)
+    assert ctx.matcher().graph is None

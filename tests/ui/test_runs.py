@@ -1,0 +1,99 @@
+"""ui/runs.py: typed cached runs computed from their arguments alone, keyed by them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import streamlit
+
+from geo.concentrations.selection import ConcentrationQuery
+from geo.settings import Settings
+from ui import runs
+from ui.data import ProgrammeRef
+from ui.network import DEMO_NETWORK
+from ui.state import DEMO_PROGRAMME
+
+
+class _NoSession:
+    """Stands in for ``st.session_state``: any use fails the test."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"a cached run used session state ({name})")
+
+    def __getitem__(self, key: object) -> object:
+        raise AssertionError(f"a cached run read session state[{key!r}]")
+
+    def __contains__(self, key: object) -> bool:
+        raise AssertionError(f"a cached run looked up session state[{key!r}]")
+
+
+@pytest.fixture
+def no_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any session-state access in this test fail."""
+    monkeypatch.setattr(streamlit, "session_state", _NoSession())
+
+
+@pytest.fixture
+def demo(settings: Settings) -> ProgrammeRef:
+    """The demo programme's cache key."""
+    return ProgrammeRef(DEMO_PROGRAMME, settings.database_url)
+
+
+HAVES = ConcentrationQuery(direction="have")
+
+
+@pytest.mark.usefixtures("no_session")
+def test_concentration_layers_come_from_their_arguments(demo: ProgrammeRef) -> None:
+    """Heat, within-radius, hexagon and cluster layers compute without any session state."""
+    heat = runs.heat_surface(demo, HAVES, bandwidth_m=500.0, min_producers=1)
+    near = runs.within_radius_surface(demo, HAVES, radius_m=2000.0, min_producers=3)
+    assert heat.units != near.units and heat.values.shape and near.values.shape
+    hexagons = runs.hexagon_totals(demo, HAVES, resolution=8)
+    assert set(hexagons["resolution"]) == {8}
+    found = runs.clusters(demo, HAVES, eps_m=500.0, min_tonnes=500.0)
+    assert found["tonnes"].is_monotonic_decreasing
+
+
+def test_a_layer_is_cached_by_its_arguments(demo: ProgrammeRef) -> None:
+    """The same arguments give the cached object; another query or version recomputes."""
+    first = runs.heat_surface(demo, HAVES, bandwidth_m=400.0, min_producers=1)
+    assert runs.heat_surface(demo, HAVES, bandwidth_m=400.0, min_producers=1) is first
+    plastics = ConcentrationQuery(direction="have", selectors=("plastics",))
+    assert runs.heat_surface(demo, plastics, bandwidth_m=400.0, min_producers=1) is not first
+    newer = ProgrammeRef(demo.name, demo.database_url, demo.version + 1)
+    assert runs.heat_surface(newer, HAVES, bandwidth_m=400.0, min_producers=1) is not first
+    assert runs.selection(demo, plastics).n_used < runs.selection(demo, HAVES).n_used
+
+
+@pytest.mark.usefixtures("no_session")
+def test_site_finder_runs_come_from_their_arguments(demo: ProgrammeRef) -> None:
+    """The site finder and the housing relaxation compute without any session state."""
+    from geo import siting
+
+    profile = siting.load_profiles()["anaerobic_digestion"]
+    query = runs.SiteFinderQuery.of(profile, "hexagons", resolution=10)
+    assert query.profile() == profile
+    screen, run = runs.site_finder_run(demo, DEMO_NETWORK, query,
+                                       weights=siting.ScoreWeights(), plants=None)
+    assert run is None and screen.report["rule"].nunique() == 4
+    relax_m = runs.housing_relaxation(demo, DEMO_NETWORK, query)
+    assert relax_m is not None and relax_m < profile.rules.min_residential_distance_m
+    relaxed = profile.with_changes(rules={"min_residential_distance_m": relax_m})
+    _, run = runs.site_finder_run(demo, DEMO_NETWORK,
+                                  runs.SiteFinderQuery.of(relaxed, "hexagons", resolution=10),
+                                  weights=siting.ScoreWeights(), plants=None)
+    assert run is not None and run.scored.method == "road"
+
+
+@pytest.mark.usefixtures("no_session")
+def test_matcher_and_workbook_come_from_their_arguments(demo: ProgrammeRef) -> None:
+    """The matcher (roads or straight lines) and the funders' workbook need no session state."""
+    import openpyxl
+
+    by_road = runs.matcher(demo, synergy_version=0, network=DEMO_NETWORK)
+    straight = runs.matcher(demo, synergy_version=0, network=None)
+    assert by_road.graph is not None and straight.graph is None
+    assert runs.matcher(demo, synergy_version=0, network=None) is straight
+    workbook = runs.funder_workbook(demo, synergy_version=0, role="viewer", k=3)
+    assert openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames

@@ -1,0 +1,79 @@
+"""ui/state.py: the session-state keys and the typed getters of role and data versions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.paths import ROOT
+from ui.state import DEMO_PROGRAMME, DataVersions, Key, profile_key
+
+
+def test_key_names_spell_their_values() -> None:
+    """Every member's name is its value in upper case, so a key is found from either."""
+    assert all(k.name == k.value.lstrip("_").upper() for k in Key)
+
+
+def test_every_key_is_used_by_the_app() -> None:
+    """Each key is read or set by app.py, a page or the ui package: no key outlives its widget."""
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    unused = [k.name for k in Key if not re.search(rf"\bKey\.{k.name}\b", text)]
+    assert not unused
+
+
+def test_profile_keys_are_per_field_and_technology() -> None:
+    """A site-finder profile field has one key per technology."""
+    assert profile_key("home", "composting") == "sf_home_composting"
+    assert profile_key("home", "composting") != profile_key("home", "anaerobic_digestion")
+
+
+def _show_state() -> None:
+    import streamlit as st
+
+    from ui import state
+
+    st.write(state.role())
+    st.write(state.programme_name())
+    st.write(repr(state.data_versions()))
+    if st.button("programme written", key="p"):
+        state.programme_changed()
+    if st.button("synergy written", key="s"):
+        state.synergies_changed()
+    st.write(repr(state.data_versions()))
+
+
+def _shown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def test_defaults_are_the_demo_the_role_setting_and_version_zero(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With nothing chosen: the SYMBIOMAP_ROLE setting, the demo programme, versions 0."""
+    monkeypatch.setenv("SYMBIOMAP_ROLE", "viewer")
+    at = AppTest.from_function(_show_state)
+    at.run()
+    assert _shown(at)[:3] == ["viewer", DEMO_PROGRAMME, repr(DataVersions(0, 0))]
+
+
+@pytest.mark.parametrize(("chosen", "role"), [("practitioner", "practitioner"),
+                                              ("viewer", "viewer"), ("admin", "viewer")])
+def test_role_is_the_chosen_one_and_unknown_roles_see_least(chosen: str, role: str) -> None:
+    """The chosen role is returned as is; an unknown value counts as a viewer."""
+    at = AppTest.from_function(_show_state)
+    at.session_state[Key.VIEWER_ROLE] = chosen
+    at.run()
+    assert _shown(at)[0] == role
+
+
+def test_writes_bump_their_own_version_only() -> None:
+    """A programme write bumps the programme version; a synergy write the synergy version."""
+    at = AppTest.from_function(_show_state)
+    at.run()
+    at.button(key="p").click().run()
+    assert _shown(at)[-1] == repr(DataVersions(programme=1, synergies=0))
+    at.button(key="s").click().run()
+    at.button(key="s").click().run()
+    assert _shown(at)[-1] == repr(DataVersions(programme=1, synergies=2))

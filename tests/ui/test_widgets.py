@@ -1,0 +1,129 @@
+"""ui/widgets.py: downloads built only on click, domain errors, the illustrative note.
+
+The ``_``-functions are small apps run by ``AppTest.from_function``, which executes their
+source alone: they import what they use and carry no annotations.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import streamlit.testing.v1.app_test as app_test
+from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.support import RecordingMediaFileManager, click_download, downloads
+
+
+@pytest.fixture(autouse=True)
+def _media_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each AppTest run's media files so that a test can click a download."""
+    monkeypatch.setattr(app_test, "MediaFileManager", RecordingMediaFileManager)
+
+
+@dataclass
+class Spy:
+    """A download builder that counts its calls."""
+
+    calls: int = 0
+
+    def __call__(self) -> bytes:
+        self.calls += 1
+        return b"built"
+
+
+def _one_button(build):  # type: ignore[no-untyped-def]
+    import ui
+
+    ui.download_button("Data", build, file_name="data.bin", key="dl")
+
+
+def test_download_is_built_only_when_clicked() -> None:
+    """Reruns never call the builder; a click calls it once and downloads what it returned."""
+    spy = Spy()
+    at = AppTest.from_function(_one_button, args=(spy,))
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert spy.calls == 0
+    assert downloads(at) == {"dl": True}
+    assert click_download(at, "dl") == b"built"
+    assert spy.calls == 1
+
+
+def _table_buttons(frame):  # type: ignore[no-untyped-def]
+    import ui
+
+    ui.download_buttons(frame, stem="table", key="t")
+
+
+def test_table_downloads_offer_geodata_formats_only_for_geodata(monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """A plain table gets CSV and Excel; a GeoDataFrame also GeoPackage and GeoJSON; all lazy."""
+    from geo import export
+
+    calls: list[str] = []
+    monkeypatch.setattr(export, "to_csv_bytes", lambda f: calls.append("csv") or b"a,b\n")
+    plain = pd.DataFrame({"a": [1], "b": [2]})
+    geo = gpd.GeoDataFrame(plain, geometry=[Point(26.9, 60.5)], crs="EPSG:4326")
+
+    at = AppTest.from_function(_table_buttons, args=(plain,))
+    at.run()
+    assert downloads(at) == {"t_csv": True, "t_xlsx": True}
+    at = AppTest.from_function(_table_buttons, args=(geo,))
+    at.run()
+    assert downloads(at) == {"t_csv": True, "t_xlsx": True, "t_gpkg": True, "t_geojson": True}
+    assert calls == []
+    assert click_download(at, "t_csv") == b"a,b\n" and calls == ["csv"]
+    gdf = gpd.read_file(io.BytesIO(click_download(at, "t_geojson")))
+    assert gdf.crs.to_epsg() == 4326 and len(gdf) == 1
+
+
+def _fails(error):  # type: ignore[no-untyped-def]
+    import streamlit as st
+
+    import ui
+
+    with ui.domain_errors():
+        raise error
+    st.write("not reached")
+
+
+def test_domain_errors_show_the_message_and_stop_the_page() -> None:
+    """A SymbiosisError becomes an error box and nothing after it runs."""
+    from geo.errors import SymbiosisError
+
+    at = AppTest.from_function(_fails, args=(SymbiosisError("Expected k ≥ 1; got 0."),))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Expected k ≥ 1; got 0."]
+    assert not at.markdown
+
+
+def test_domain_errors_let_bugs_through() -> None:
+    """Any other exception is not dressed up as a user error: the page shows the exception."""
+    at = AppTest.from_function(_fails, args=(KeyError("bug"),))
+    at.run()
+    assert at.exception and not at.error
+
+
+def _note(illustrative):  # type: ignore[no-untyped-def]
+    import ui
+    from geo.demo import load_demo_programme
+
+    prog = load_demo_programme()
+    prog.illustrative = illustrative
+    ui.illustrative_note(prog)
+
+
+@pytest.mark.parametrize("illustrative", [True, False])
+def test_illustrative_note_only_for_generated_figures(illustrative: bool) -> None:
+    """The demo's generated figures are labelled illustrative; a real programme's are not."""
+    at = AppTest.from_function(_note, args=(illustrative,))
+    at.run()
+    assert not at.exception, at.exception
+    assert any("illustrative" in c.value for c in at.caption) is illustrative
