@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import numpy as np
 import shapely
-from scipy.sparse.csgraph import dijkstra
 
 from geo.confidentiality import can_see_companies, suppress_small_groups
 from geo.errors import SitingError
+from geo.network import snap_points, travel_matrix
 from geo.siting.locate import Allocation, Objective, solve_best_sites
 
 if TYPE_CHECKING:
@@ -172,12 +172,10 @@ def road_reach_polygon(graph: RoadGraph, lon: float, lat: float, limit_m: float,
     The concave hull (``ratio``: 0 tight, 1 convex) of every node whose road distance to
     the point is within the limit.
     """
-    from geo.network import snap_points
-
     snap = snap_points(graph, [lon], [lat])
-    dist = dijkstra(graph.length_m.T.tocsr(), directed=True, indices=int(snap.node[0]),
-                    limit=float(limit_m))
-    near = np.flatnonzero(np.isfinite(dist))
+    tm = travel_matrix(graph, np.arange(graph.n_nodes), snap.node, limit_m=float(limit_m),
+                       with_time=False)
+    near = np.flatnonzero(np.isfinite(tm.distance_m[:, 0]))
     pts = shapely.multipoints(np.column_stack([graph.x[near], graph.y[near]]))
     hull = shapely.concave_hull(pts, ratio=ratio)
     return gpd.GeoSeries([hull], crs=graph.crs_metric).to_crs(4326).iloc[0]

@@ -192,7 +192,7 @@ def catchment_totals(reach: np.ndarray, supply_t: np.ndarray, *, limit: float,
         marks a candidate off the network.
     extra_tm : ndarray, shape (n_groups,), optional
         Tonne-metres to add for each group within reach (e.g. the correction of
-        :meth:`geo.siting.matrix.HaulMatrix.rounding_tm`).
+        :meth:`geo.siting.haul.HaulMatrix.rounding_tm`).
     chunk_cells : int
         Candidates are processed in blocks of about this many candidate × group cells.
     """

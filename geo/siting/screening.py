@@ -4,8 +4,8 @@ Where no road network covers the study area (a whole country), every cell of a m
 scored from straight-line distances: the supply whose straight-line distance × detour factor
 is within the haul limit (a disc of radius ``limit / detour``), and the tonne-kilometres to
 bring it in — two FFT convolutions of the binned tonnage (with a disc and with a
-distance-weighted disc, :func:`geo.concentrations.within_radius.disc_kernel`). Positions are exact to half a
-cell. The figures are labelled ``method="straight-line"``.
+distance-weighted disc, :func:`geo.concentrations.within_radius.disc_kernel`). Positions are
+exact to half a cell. The figures are labelled ``method="straight-line"``.
 
 Top cells bunch together (neighbours of a good cell are good too), so
 :func:`separated_top_cells` proposes sites at least a minimum distance apart.
