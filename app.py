@@ -17,7 +17,8 @@ from layers.base import install_static_assets
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 ui.leave_legacy_pages_mode()
-st.set_page_config(page_title="SymbioMap", page_icon=":material/recycling:", layout="wide")
+# An emoji favicon is drawn in the browser; a ":material/…" one would be fetched from Google.
+st.set_page_config(page_title="SymbioMap", page_icon="♻️", layout="wide")
 install_static_assets(ui.STATIC_DIR)
 
 # (file, title, icon) per section. A page file that does not exist yet is left out.

@@ -36,7 +36,8 @@ def _assert_no_exception(pg) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    """The overview map loads Leaflet from local assets and draws parks, roads and sites."""
+    """The overview map loads Leaflet from local assets and draws parks, roads and sites;
+    the page asks nothing of any other host (not even for its favicon)."""
     pg, blocked = page
     _open(pg, app_url)
     frame = map_frame(pg)
@@ -54,6 +55,7 @@ def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None: 
     _shot(pg, "home")
     _assert_no_exception(pg)
     assert not [u for u in blocked if re.search(r"\.(js|css)(\?|$)", u)], blocked
+    assert not blocked, blocked
 
 
 def test_deep_link_on_a_fresh_server_opens_inside_the_frame(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
