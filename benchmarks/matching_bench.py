@@ -37,9 +37,11 @@ from geo.catalogue import load_catalogue
 from geo.factors import load_factors
 from geo.programme import RESOURCE_COLUMNS, SITE_COLUMNS, Programme, empty_programme
 from geo.settings import DATA_DIR
-from geo.synergies.lifecycle import STAGES, SynergyBook, empty_book
-from geo.synergies.matching import Matcher, MatchParams, frequency_fit, quantity_fit
+from geo.synergies.book import SynergyBook, empty_book
+from geo.synergies.lifecycle import STAGES
+from geo.synergies.matching import Matcher
 from geo.synergies.reports import kpis, sankey_data
+from geo.synergies.scoring import MatchParams, frequency_fit, quantity_fit
 
 N_SITES = 15_000
 N_RECORDS = 100_000

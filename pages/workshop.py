@@ -9,7 +9,8 @@ import ui
 from geo.catalogue import load_catalogue
 from geo.programme import DIRECTIONS, FREQUENCIES, UNITS
 from geo.synergies import repository as repo
-from geo.synergies.matching import Matcher, MatchParams
+from geo.synergies.matching import Matcher
+from geo.synergies.scoring import MatchParams
 from geo.synergies.workshop import ENTRY_COLUMNS, LINK_COLUMNS, entries_to_resources
 from ui import Key
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from geo.programme import Programme
     from geo.settings import Role, Settings
     from geo.store import Store
-    from geo.synergies.lifecycle import SynergyBook
+    from geo.synergies.book import SynergyBook
     from geo.synergies.matching import Matcher
 
 

@@ -16,7 +16,7 @@ from ui.state import DEMO_PROGRAMME
 if TYPE_CHECKING:
     from geo.programme import Programme
     from geo.store import Store
-    from geo.synergies.lifecycle import SynergyBook
+    from geo.synergies.book import SynergyBook
 
 
 @dataclass(frozen=True)

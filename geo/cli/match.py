@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
     # The matcher and the catalogue are imported once the arguments are known to be good.
     from geo.catalogue import load_catalogue
     from geo.synergies.gaps import gap_analysis
-    from geo.synergies.matching import Matcher, MatchParams
+    from geo.synergies.matching import Matcher
+    from geo.synergies.scoring import MatchParams
 
     try:
         prog = load_programme(args.programme)

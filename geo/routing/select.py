@@ -269,7 +269,7 @@ def suggest_depot(programme: Programme, stream: tuple[str, ...], *,
 def cluster_sites(programme: Programme, stream: tuple[str, ...], *, eps_m: float = 500.0,
                   min_tonnes: float = 200.0,
                   catalogue: Catalogue | None = None) -> dict[str, tuple[str, ...]]:
-    """Producer clusters of a stream (:func:`geo.concentrations.clusters.label_clusters`) → their sites.
+    """Producer clusters of a stream (:func:`geo.concentrations.label_clusters`) → their sites.
 
     Keys read ``Cluster 1 · 6 sites · 2,310 t/yr`` (largest first); use the sites as
     :attr:`ProducerQuery.site_ids` to plan a round for one cluster.

@@ -4,7 +4,7 @@ A synergy links one *have* (a resource a site gives away) to one *want* (a resou
 site seeks). Its state lives in a :class:`~geo.synergies.book.SynergyBook` — three frames: the
 current state of each synergy, an **append-only** event log (creation, stage changes with notes
 and reasons, notes, reassignment, case studies, outcome entries) and the outcome entries
-themselves (their schema is :mod:`geo.synergies.book`, re-exported here). Every operation here
+themselves (their schema is :mod:`geo.synergies.book`). Every operation here
 is pure: it validates, then returns a new book; nothing is ever overwritten or deleted, so the
 history of a synergy survives anything that happens to its sites.
 
@@ -32,8 +32,6 @@ from geo.synergies.book import (
     SYNERGY_COLUMNS,
     SynergyBook,
     append_rows,
-    check_version,
-    empty_book,
     event_row,
     record_change,
     utc_timestamp,
@@ -46,18 +44,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ABANDONED",
     "ALL_STAGES",
-    "EVENT_COLUMNS",
     "STAGES",
-    "SYNERGY_COLUMNS",
-    "SynergyBook",
     "add_note",
     "assign",
     "attach_case_study",
     "change_stage",
     "check_pair",
-    "check_version",
     "create_synergy",
-    "empty_book",
     "history",
     "stage_rank",
 ]

@@ -17,8 +17,8 @@ cost per tonne-km and the HGV factor of :mod:`geo.factors`.
 
 The core works on arrays and plain frames: :func:`build_links` (here) finds the candidate
 wants of each matching key, :mod:`geo.synergies.scoring` scores the pairs
-(:class:`~geo.synergies.scoring.MatchParams`, :func:`~geo.synergies.scoring.score_pairs`, … —
-re-exported here for callers of the matcher) and :mod:`geo.synergies.ranking` writes the
+(:class:`~geo.synergies.scoring.MatchParams`, :func:`~geo.synergies.scoring.score_pairs`, …)
+and :mod:`geo.synergies.ranking` writes the
 ranked table with its reasons. :class:`Matcher` is the adapter that prepares a
 :class:`~geo.programme.Programme` once (:mod:`geo.synergies.records`) and answers
 :meth:`Matcher.for_record` and :meth:`Matcher.all_pairs` queries.
@@ -45,10 +45,7 @@ from geo.synergies.scoring import (
     BASIS_BITS,
     MatchParams,
     Scope,
-    frequency_fit,
-    quantity_fit,
     score_block,
-    score_pairs,
 )
 
 if TYPE_CHECKING:
@@ -58,14 +55,9 @@ if TYPE_CHECKING:
     from geo.synergies.rules import CodeCatalogue, ExpandedRules
 
 __all__ = [
-    "BASIS_BITS",
-    "MatchParams",
     "MatchResult",
     "Matcher",
     "build_links",
-    "frequency_fit",
-    "quantity_fit",
-    "score_pairs",
 ]
 
 logger = logging.getLogger(__name__)

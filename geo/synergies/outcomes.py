@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from geo.factors import Factors
 
 __all__ = [
-    "OUTCOME_COLUMNS",
     "OUTCOME_TYPES",
     "PRESETS",
     "OutcomeConfig",
