@@ -3,8 +3,11 @@
 Every capability that filters "by stream" goes through a :class:`Catalogue`. The default one is
 the European Waste Catalogue (List of Waste, Commission Decision 2000/532/EC as amended by
 2014/955/EU) shipped in ``data/catalogue/ewc.csv``; ``SYMBIOMAP_CATALOGUE`` (see
-:mod:`geo.settings`) points at another file of the same shape, such as China's National
-Hazardous Waste List. ``data/catalogue/README.md`` describes the file format.
+:mod:`geo.settings`) points at another file of the same shape, such as Brazil's IBAMA list
+(``data/catalogue/ibama_2012.csv``) or a Chinese programme's National Catalogue of Hazardous
+Wastes converted by :mod:`geo.catalogue.china`. ``data/catalogue/README.md`` describes the file
+format. A description file ``NAME.meta.json`` beside a catalogue gives its id, edition, status
+and the notice the app shows with it (:attr:`Catalogue.info`, :mod:`geo.catalogue.info`).
 
 Two kinds of catalogue are told apart on load:
 
@@ -34,9 +37,10 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -52,8 +56,12 @@ from geo.catalogue.fileformat import (
     validate_catalogue_table,
     validate_stream_table,
 )
+from geo.catalogue.info import CatalogueInfo, read_catalogue_info
 from geo.errors import CatalogueError
 from geo.settings import get_settings
+
+if TYPE_CHECKING:
+    from geo.catalogue.crosswalk import Crosswalk
 
 __all__ = ["CATALOGUE_COLUMNS", "LEVELS", "STREAM_COLUMNS", "Catalogue", "load_catalogue"]
 
@@ -76,13 +84,18 @@ class Catalogue:
         Where ``table`` was read from, used in error messages.
     streams_source
         Where ``streams`` was read from, used in error messages.
+    meta
+        The catalogue's description (:attr:`info`); default one with status ``unknown`` named
+        after ``source``. Counts it states are checked against ``table``.
     """
 
     table: pd.DataFrame = field(repr=False)
     streams: pd.DataFrame = field(repr=False)
     source: Path | None = None
     streams_source: Path | None = None
+    meta: InitVar[CatalogueInfo | None] = None
     ewc_shaped: bool = field(init=False)
+    _info: CatalogueInfo = field(init=False, repr=False)
     _level: dict[str, str] = field(init=False, repr=False)
     _description: dict[str, str] = field(init=False, repr=False)
     _chapter: dict[str, str] = field(init=False, repr=False)
@@ -92,8 +105,17 @@ class Catalogue:
     _lookup: dict[str, str] = field(init=False, repr=False)
     _groups: dict[str, tuple[str, frozenset[str]]] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, meta: CatalogueInfo | None) -> None:
         table = validate_catalogue_table(self.table, self.source)
+        if meta is None:
+            meta = read_catalogue_info(self.source) if self.source else CatalogueInfo(
+                "catalogue", "catalogue table", notice="A catalogue built in memory.")
+        levels = table["level"].value_counts()
+        meta.check_counts({"chapters": int(levels.get("chapter", 0)),
+                           "subchapters": int(levels.get("subchapter", 0)),
+                           "entries": int(levels.get("entry", 0)),
+                           "hazardous_entries": int(table["hazardous"].sum())},
+                          catalogue_name=self._name())
         codes = table["code"].tolist()
         ewc = all(c.isascii() and c.isdigit() for c in codes)
         under: dict[str, set[str]] = {c: set() for c in codes}
@@ -112,6 +134,7 @@ class Catalogue:
         set_ = object.__setattr__
         set_(self, "table", table.reset_index(drop=True))
         set_(self, "ewc_shaped", ewc)
+        set_(self, "_info", meta)
         set_(self, "_level", dict(zip(codes, table["level"], strict=True)))
         set_(self, "_description", dict(zip(codes, table["description"], strict=True)))
         set_(self, "_chapter", dict(zip(codes, table["chapter"], strict=True)))
@@ -127,6 +150,18 @@ class Catalogue:
             matched = frozenset().union(*(self._pattern_codes(p) for p in rows["pattern"]))
             groups[str(slug)] = (str(rows["label"].iloc[0]), matched)
         set_(self, "_groups", groups)
+
+    # -- identity --------------------------------------------------------------------------------
+
+    @property
+    def info(self) -> CatalogueInfo:
+        """What this catalogue is: id, names, edition, validity, status, notice, licence."""
+        return self._info
+
+    @property
+    def catalogue_id(self) -> str:
+        """The catalogue's short id (``"ewc"``, ``"ibama_2012"``), as crosswalks name it."""
+        return self._info.catalogue_id
 
     # -- normalisation -------------------------------------------------------------------------
 
@@ -150,18 +185,27 @@ class Catalogue:
         return self._map_unique(s, self._normaliser(), None)
 
     def format_code(self, code: object) -> str:
-        """Return a known code as printed in the legal list (``"01 03 04*"`` for EWC entries)."""
+        """Return a known code as printed in the legal list (``"01 03 04*"`` for EWC entries,
+        ``"01 03 04(*)"`` in IBAMA's: the mark is :attr:`CatalogueInfo.hazard_mark`)."""
         key = self._known(code)
         if not self.ewc_shaped:
             return key
         spaced = " ".join(key[i : i + 2] for i in range(0, len(key), 2))
-        return spaced + ("*" if key in self._hazardous else "")
+        return spaced + (self._info.hazard_mark if key in self._hazardous else "")
 
     # -- membership and look-ups -----------------------------------------------------------------
 
     def is_entry(self, code: object) -> bool:
         """Whether ``code`` is an entry (a 6-digit code in the EWC) of this catalogue."""
         return self.normalise_code(code) in self._entries
+
+    def has_code(self, code: object) -> bool:
+        """Whether ``code`` is a chapter, subchapter or entry of this catalogue."""
+        return self.normalise_code(code) in self._level
+
+    def level_of(self, code: object) -> str:
+        """Return ``chapter``, ``subchapter`` or ``entry`` for a known code."""
+        return self._level[self._known(code)]
 
     def entry_mask(self, s: pd.Series) -> pd.Series:
         """Vectorised :meth:`is_entry`: a bool Series on the same index, False for bad input."""
@@ -244,6 +288,26 @@ class Catalogue:
         if unknown:
             raise CatalogueError(self._unknown_selector_message(unknown))
         return frozenset(matched)
+
+    def codes_in(
+        self,
+        target: Catalogue,
+        selectors: Iterable[str],
+        *,
+        crosswalk: Crosswalk,
+        relations: Collection[str] = ("exact", "narrower"),
+        reviewed_only: bool = True,
+    ) -> frozenset[str]:
+        """Return the entry codes of another catalogue that selectors of this one map to.
+
+        The selectors are resolved here (:meth:`codes_matching`: codes, headings, stream
+        groups), then translated row by row through ``crosswalk``, never by their digits.
+        See :meth:`geo.catalogue.crosswalk.Crosswalk.codes_in` for ``relations`` (by default
+        the target codes that mean the same or less, so a "by stream" filter does not widen)
+        and ``reviewed_only``. With ``target`` this catalogue it is :meth:`codes_matching`.
+        """
+        return crosswalk.codes_in(selectors, source=self, target=target, relations=relations,
+                                  reviewed_only=reviewed_only)
 
     def groups_of(self, code: object) -> list[str]:
         """Return the stream groups (file order) that contain every entry under a known code."""
@@ -359,7 +423,10 @@ class Catalogue:
         return pd.Series(values[codes], index=series.index, name=series.name, dtype=object)
 
 
-def _stamp(path: Path | None) -> tuple[int, int] | None:
+_Stamp = tuple[int, int] | None
+
+
+def _stamp(path: Path | None) -> _Stamp:
     if path is None or not path.is_file():
         return None
     stat = path.stat()
@@ -370,11 +437,12 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
 def _load_cached(
     path: Path,
     streams_path: Path | None,
-    _stamps: tuple[tuple[int, int] | None, tuple[int, int] | None],
+    _stamps: tuple[_Stamp, _Stamp, _Stamp],
 ) -> Catalogue:
     table = read_csv_table(path, "catalogue file")
+    info = read_catalogue_info(path)
     streams = read_csv_table(streams_path, "stream groups file") if streams_path else pd.DataFrame()
-    cat = Catalogue(table, streams, source=path, streams_source=streams_path)
+    cat = Catalogue(table, streams, source=path, streams_source=streams_path, meta=info)
     logger.debug("loaded %s: %d entries, %d groups", path, len(cat._entries), len(cat._groups))
     return cat
 
@@ -388,8 +456,9 @@ def load_catalogue(path: Path | None = None, *, streams_path: Path | None = None
         Catalogue CSV (columns :data:`CATALOGUE_COLUMNS`); default
         ``get_settings().catalogue_path`` (``SYMBIOMAP_CATALOGUE``, else the shipped EWC).
     streams_path
-        Stream-groups CSV (columns :data:`STREAM_COLUMNS`); default ``<name>.streams.csv``
-        beside the catalogue, else ``streams.csv`` beside it, else no groups.
+        Stream-groups CSV (columns :data:`STREAM_COLUMNS`); default the ``streams_file``
+        named in the catalogue's description ``<name>.meta.json`` (null: no groups), else
+        ``<name>.streams.csv`` beside the catalogue, else ``streams.csv`` beside it, else none.
 
     Returns
     -------
@@ -403,7 +472,10 @@ def load_catalogue(path: Path | None = None, *, streams_path: Path | None = None
     """
     cat_path = Path(path if path is not None else get_settings().catalogue_path)
     cat_path = cat_path.expanduser().resolve()
-    if streams_path is None:
+    info = read_catalogue_info(cat_path)
+    if streams_path is None and info.streams_declared:
+        streams_path = cat_path.with_name(info.streams_file) if info.streams_file else None
+    elif streams_path is None:
         for candidate in (
             cat_path.with_name(cat_path.stem + ".streams.csv"),
             cat_path.with_name("streams.csv"),
@@ -412,4 +484,5 @@ def load_catalogue(path: Path | None = None, *, streams_path: Path | None = None
                 streams_path = candidate
                 break
     streams = Path(streams_path).expanduser().resolve() if streams_path is not None else None
-    return _load_cached(cat_path, streams, (_stamp(cat_path), _stamp(streams)))
+    meta_stamp = _stamp(info.path)
+    return _load_cached(cat_path, streams, (_stamp(cat_path), _stamp(streams), meta_stamp))

@@ -39,7 +39,7 @@ LEVELS: Final = ("chapter", "subchapter", "entry")
 """Levels of a catalogue row, top down."""
 
 _EWC_DIGITS: Final = {"chapter": 2, "subchapter": 4, "entry": 6}
-_EWC_STRIP: Final = str.maketrans("", "", " \t\r\n\u00a0\u2009\u202f*.-")
+_EWC_STRIP: Final = str.maketrans("", "", " \t\r\n\u00a0\u2009\u202f*.-()")
 _FLOAT_TEXT: Final = re.compile(r"^\s*(\d+)\.0+\s*$")
 _SLUG: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 _TRUE: Final = frozenset({"true", "1", "yes", "y", "t"})
@@ -47,12 +47,14 @@ _FALSE: Final = frozenset({"false", "0", "no", "n", "f"})
 
 
 def strip_ewc_separators(text: str) -> str:
-    """Drop the white space, asterisks, dots and hyphens people put inside EWC codes.
+    """Drop the white space, asterisks, dots, hyphens and brackets people put inside EWC codes.
+
+    The brackets are for lists that mark hazardous entries ``(*)``, like IBAMA's.
 
     Examples
     --------
-    >>> strip_ewc_separators("01 03-04*")
-    '010304'
+    >>> strip_ewc_separators("01 03-04*"), strip_ewc_separators("010304(*)")
+    ('010304', '010304')
     """
     return text.translate(_EWC_STRIP)
 
