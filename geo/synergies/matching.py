@@ -9,6 +9,13 @@ records):
 3. the **knowledge base** of completed synergies (:mod:`geo.synergies.knowledge`): wants of
    sectors that used the code before.
 
+Records coded in another catalogue than the programme's (an optional ``catalogue`` column of
+the resources, holding catalogue ids) are keyed ``"<id>:<code>"``, so that codes of two
+catalogues never meet by their digits; a :class:`~geo.catalogue.crosswalk.Crosswalk` given to
+:meth:`Matcher.from_programme` links them through its reviewed rows (want's code the same as
+or broader than the have's), as family-kind links ``XW<row>/<catalogue>`` whose reason names
+the crosswalk row.
+
 Each candidate pair is scored (0–1) by a weighted sum of the basis strength, the fit of
 quantities and of frequencies, and nearness (``exp(-distance / scale)``); the haul distance is
 over roads where a network exists and a straight-line × detour stand-in otherwise, and the pair
@@ -33,6 +40,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.catalogue import load_catalogue
+from geo.catalogue.crosswalk import record_keys
 from geo.errors import SynergyError
 from geo.factors import load_factors
 from geo.synergies.book import SYNERGY_COLUMNS
@@ -49,6 +58,7 @@ from geo.synergies.scoring import (
 )
 
 if TYPE_CHECKING:
+    from geo.catalogue import Crosswalk
     from geo.factors import Factors
     from geo.network import RoadGraph
     from geo.programme import Programme
@@ -208,6 +218,7 @@ class Matcher:
         catalogue: CodeCatalogue | None = None,
         factors: Factors | None = None,
         params: MatchParams | None = None,
+        crosswalk: Crosswalk | None = None,
     ) -> Matcher:
         """Prepare a programme for matching.
 
@@ -225,13 +236,28 @@ class Matcher:
             For stream-group selectors and code descriptions in the reasons.
         factors : Factors, optional
             Default :func:`geo.factors.load_factors`.
+        crosswalk : Crosswalk, optional
+            Links records coded in other catalogues (resources' ``catalogue`` column) to the
+            programme's (``catalogue``, default :func:`~geo.catalogue.load_catalogue`).
         """
         params = params or MatchParams()
         factors = factors or load_factors()
         records, lon, lat, notes = prepare_records(programme)
+        xw_family = xw_table = None
+        foreign_desc: dict[str, str] = {}
+        if crosswalk is not None or "catalogue" in programme.resources.columns:
+            records, xw_family, xw_table, foreign_desc = _cross_catalogue(
+                records, programme.resources, catalogue=catalogue, crosswalk=crosswalk,
+                params=params, notes=notes)
         codes = records["code"].dropna().unique().tolist()
         expanded = expand_rules(load_rules() if rules is None else rules, codes=codes,
                                 sectors=records["sector"].dropna().unique(), catalogue=catalogue)
+        if xw_family is not None and xw_table is not None and len(xw_family):
+            family = pd.concat([expanded.family, xw_family], ignore_index=True)
+            family = (family.sort_values("strength", ascending=False, kind="stable")
+                      .drop_duplicates(["have_code", "want_code"]).reset_index(drop=True))
+            expanded = replace(expanded, family=family,
+                               table=pd.concat([expanded.table, xw_table], ignore_index=True))
         kb = knowledge_base(synergies if synergies is not None else _no_synergies(),
                             programme.sites)
         if graph is None:
@@ -252,6 +278,7 @@ class Matcher:
                     descriptions[code] = str(catalogue.describe(code))
                 except Exception:  # an unknown code keeps the record's own description
                     logger.debug("no catalogue description for %r", code)
+        descriptions.update(foreign_desc)
         return cls(records=records, distances=dist, rules=expanded, kb=kb, params=params,
                    cost_per_tkm=float(cost), co2e_kg_per_tkm=co2.value, graph=graph,
                    descriptions=descriptions, notes=tuple(notes))
@@ -356,6 +383,51 @@ class Matcher:
         return SiteDistances.by_road_to(self.graph, self.distances.lon, self.distances.lat,
                                         destination=site,
                                         detour_factor=self.params.detour_factor)
+
+
+def _cross_catalogue(records: pd.DataFrame, resources: pd.DataFrame, *,
+                     catalogue: CodeCatalogue | None, crosswalk: Crosswalk | None,
+                     params: MatchParams, notes: list[str]
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Key records of other catalogues ``"<id>:<code>"``; the crosswalk's links as family rows
+    (``have_code``, ``want_code``, ``rule_id``, ``strength``), their rule-table rows, and the
+    descriptions of the foreign codes."""
+    home = getattr(catalogue, "catalogue_id", None) or load_catalogue().catalogue_id
+    ids = (resources["catalogue"].reset_index(drop=True) if "catalogue" in resources.columns
+           else None)
+    keyed = record_keys(records["code"], ids, home=home)
+    foreign = keyed.notna() & (keyed != records["code"])
+    records = records.assign(code=keyed, key=records["key"].where(~foreign, keyed))
+    fam_cols = ["have_code", "want_code", "rule_id", "strength"]
+    if not foreign.any():
+        return records, pd.DataFrame(columns=fam_cols), pd.DataFrame(), {}
+    others = sorted({str(k).split(":", 1)[0] for k in keyed[foreign]})
+    if crosswalk is None:
+        notes.append(f"{int(foreign.sum())} records are coded in another catalogue "
+                     f"({', '.join(others)}); without a crosswalk they meet only records of "
+                     "the same catalogue.")
+        return records, pd.DataFrame(columns=fam_cols), pd.DataFrame(), {}
+    notes.append(f"{int(foreign.sum())} records coded in {', '.join(others)} are matched "
+                 f"with {home} records through the crosswalk's reviewed rows.")
+    haves = records.loc[records["direction"] == "have", "key"]
+    links = crosswalk.matching_links(haves[haves != ""].unique(), home=home)
+    rule_id = "XW" + links["row"].astype(str) + "/" + links["have_catalogue"]
+    fam = pd.DataFrame({"have_code": links["have_key"], "want_code": links["want_key"],
+                        "rule_id": rule_id, "strength": params.exact_strength})
+    table = pd.DataFrame({
+        "rule_id": rule_id, "kind": "family", "have": links["have_key"],
+        "want": links["want_key"], "strength": params.exact_strength,
+        "rationale": ("crosswalk row " + links["row"].astype(str) + ": " + links["want_key"]
+                      + " is " + links["relation"].str.replace("exact", "the same as")
+                      .str.replace("broader", "broader than") + " " + links["have_key"]),
+        "source": links["source"]})
+    desc: dict[str, str] = {}
+    for key in keyed[foreign].unique():
+        cat_id, code = str(key).split(":", 1)
+        cat = crosswalk.catalogues.get(cat_id)
+        if cat is not None and cat.has_code(code):
+            desc[str(key)] = cat.describe(code)
+    return records, fam, table, desc
 
 
 def _no_synergies() -> pd.DataFrame:
