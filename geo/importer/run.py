@@ -302,12 +302,14 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
             "raw": rejects.drop(columns=["_row", "_errors", "_reject_key"]).to_dict("records"),
             "errors": _grouped_errors(valid.errors, rejects["_row"]),
             "reject_key": rejects["_reject_key"]})
+        # One transaction: sites, resources, contacts and rejects are stored together or not.
         outcome = store.record_import(programme, file_name=name, sha256=sha, rows=len(frame),
                                       sites=sites, resources=resources, rejects=store_rejects,
-                                      provenance=provenance, resolves=resolves)
+                                      provenance=provenance, resolves=resolves,
+                                      contacts=contacts if len(contacts) else None)
         new_rows_imported, dups = outcome.imported, outcome.duplicates
         batch_id, sites_added, resolved = outcome.batch_id, outcome.sites_added, outcome.resolved
-        contacts_added = store.add_contacts(programme, contacts) if len(contacts) else 0
+        contacts_added = outcome.contacts_added
     else:
         stored = (store.existing_import_keys(programme, resources["import_key"])
                   if store is not None and resources is not None else set())

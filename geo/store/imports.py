@@ -1,7 +1,8 @@
 """Import batches and their rejected rows: recording an import atomically, listing rejects.
 
-A batch records one file (name, SHA-256, row counts). Its valid sites and resources are
-written in the same transaction, so a failed import leaves nothing behind. Rejected rows are
+A batch records one file (name, SHA-256, row counts). Its valid sites, resources and contacts
+and its rejected rows are written in the same transaction, so an import that fails, or whose
+process is killed, leaves nothing behind. Rejected rows are
 kept with their raw text and errors until a corrected re-import resolves them; a row already
 on the unresolved list (same ``reject_key``) is not listed twice.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from geo.store.frames import frame_from_rows
 from geo.store.tables import ImportBatch, ImportReject
-from geo.store.writes import insert_resources, insert_sites, new_id, now_utc
+from geo.store.writes import add_contacts, insert_resources, insert_sites, new_id, now_utc
 
 __all__ = ["REJECT_COLUMNS", "ImportOutcome", "read_rejects", "write_import"]
 
@@ -47,6 +48,8 @@ class ImportOutcome:
         Rejected rows newly listed (one already on the unresolved list is not listed again).
     resolved : int
         Earlier rejects marked resolved by this import.
+    contacts_added : int
+        New contact people (a person already stored under the same ``contact_id`` is not).
     """
 
     batch_id: int
@@ -56,6 +59,7 @@ class ImportOutcome:
     rejected: int
     rejects_added: int
     resolved: int
+    contacts_added: int = 0
 
 
 def _unresolved_keys(conn: Connection, pid: int) -> set[str]:
@@ -83,7 +87,7 @@ def _resolve(conn: Connection, pid: int, keys: Iterable[str]) -> int:
 def write_import(conn: Connection, pid: int, *, file_name: str, sha256: str, rows: int,
                  sites: gpd.GeoDataFrame | None, resources: pd.DataFrame | None,
                  rejects: pd.DataFrame | None, provenance: str,
-                 resolves: Iterable[str]) -> ImportOutcome:
+                 resolves: Iterable[str], contacts: pd.DataFrame | None = None) -> ImportOutcome:
     """Record a batch with its sites, resources and rejects (see :meth:`Store.record_import`)."""
     rejects = rejects if rejects is not None else pd.DataFrame(
         columns=["row", "raw", "errors", "reject_key"])
@@ -93,6 +97,7 @@ def write_import(conn: Connection, pid: int, *, file_name: str, sha256: str, row
     sites_added = insert_sites(conn, pid, sites) if sites is not None else 0
     imported, duplicates = (insert_resources(conn, pid, resources, batch_id)
                             if resources is not None else (0, 0))
+    contacts_added = add_contacts(conn, pid, contacts) if contacts is not None else 0
     listed = _unresolved_keys(conn, pid)
     fresh = rejects[~rejects["reject_key"].isin(list(listed))
                     & ~rejects["reject_key"].duplicated()]
@@ -107,7 +112,7 @@ def write_import(conn: Connection, pid: int, *, file_name: str, sha256: str, row
                  .values(imported=imported, duplicates=duplicates))
     return ImportOutcome(batch_id=batch_id, sites_added=sites_added, imported=imported,
                          duplicates=duplicates, rejected=len(rejects), rejects_added=len(fresh),
-                         resolved=resolved)
+                         resolved=resolved, contacts_added=contacts_added)
 
 
 def read_rejects(conn: Connection, pid: int, *, unresolved_only: bool) -> pd.DataFrame:

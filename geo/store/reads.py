@@ -19,6 +19,7 @@ from geo.programme import (
     Programme,
 )
 from geo.store.frames import frame_from_rows
+from geo.store.spatial import SiteFilter
 from geo.store.tables import LOCATION_LEVELS, Contact, Location, Park, ProgrammeRow, Resource, Site
 
 __all__ = ["read_programme", "read_sites"]
@@ -49,10 +50,12 @@ def _parks(conn: Connection, pid: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
-def read_sites(conn: Connection, pid: int, *, include_archived: bool) -> gpd.GeoDataFrame:
+def read_sites(conn: Connection, pid: int, *, include_archived: bool,
+               where: SiteFilter | None = None) -> gpd.GeoDataFrame:
     """The programme's sites as a GeoDataFrame (points from lon/lat, EPSG:4326).
 
-    With ``include_archived`` an ``archived`` column is added.
+    With ``include_archived`` an ``archived`` column is added; with ``where`` only the sites
+    that pass the spatial filter (:mod:`geo.store.spatial`) are read.
     """
     park = aliased(Park)
     stmt = (select(Site.site_key, Site.name, Site.sector_nace, Site.address, Site.postcode,
@@ -63,10 +66,15 @@ def read_sites(conn: Connection, pid: int, *, include_archived: bool) -> gpd.Geo
             .where(Site.programme_id == pid).order_by(Site.id))
     if not include_archived:
         stmt = stmt.where(Site.archived.is_(False))
+    if where is not None:
+        stmt = stmt.where(where.condition)
     text = [c for c in SITE_COLUMNS if c != "recorded_on"]
     frame = frame_from_rows(conn.execute(stmt).all(), [*SITE_COLUMNS, "lon", "lat", "archived"],
                             text=text, numbers=["lon", "lat"], flags=["archived"],
                             dates=["recorded_on"])
+    if where is not None and where.exact is not None and len(frame):
+        keep = where.exact(frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float))
+        frame = frame[keep].reset_index(drop=True)
     lon, lat = frame.pop("lon").to_numpy(), frame.pop("lat").to_numpy()
     geoms = np.full(len(frame), None, dtype=object)
     ok = np.isfinite(lon) & np.isfinite(lat)
@@ -78,17 +86,21 @@ def read_sites(conn: Connection, pid: int, *, include_archived: bool) -> gpd.Geo
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
-def _contacts(conn: Connection, pid: int, *, include_archived: bool) -> pd.DataFrame:
+def _contacts(conn: Connection, pid: int, *, include_archived: bool,
+              where: SiteFilter | None) -> pd.DataFrame:
     stmt = (select(Contact.contact_key, Site.site_key, Contact.name, Contact.role,
                    Contact.email, Contact.phone)
             .join(Site, Contact.site_id == Site.id)
             .where(Contact.programme_id == pid).order_by(Contact.id))
     if not include_archived:
         stmt = stmt.where(Site.archived.is_(False))
+    if where is not None:
+        stmt = stmt.where(where.condition)
     return frame_from_rows(conn.execute(stmt).all(), CONTACT_COLUMNS, text=CONTACT_COLUMNS)
 
 
-def _resources(conn: Connection, pid: int, *, include_archived: bool) -> pd.DataFrame:
+def _resources(conn: Connection, pid: int, *, include_archived: bool,
+               where: SiteFilter | None) -> pd.DataFrame:
     stmt = (select(Resource.resource_key, Site.site_key, Resource.direction,
                    Resource.resource_class, Resource.ewc_code, Resource.hazardous,
                    Resource.description, Resource.quantity, Resource.unit, Resource.frequency,
@@ -98,6 +110,8 @@ def _resources(conn: Connection, pid: int, *, include_archived: bool) -> pd.Data
             .where(Resource.programme_id == pid).order_by(Resource.id))
     if not include_archived:
         stmt = stmt.where(Resource.archived.is_(False), Site.archived.is_(False))
+    if where is not None:
+        stmt = stmt.where(where.condition)
     numbers = ["quantity", "disposal_cost_per_year"]
     text = [c for c in RESOURCE_COLUMNS if c not in {*numbers, "hazardous", "recorded_on"}]
     frame = frame_from_rows(conn.execute(stmt).all(), [*RESOURCE_COLUMNS, "archived"],
@@ -109,17 +123,29 @@ def _resources(conn: Connection, pid: int, *, include_archived: bool) -> pd.Data
     return frame
 
 
-def read_programme(conn: Connection, pid: int, *, include_archived: bool) -> Programme:
-    """The stored programme ``pid`` as a :class:`~geo.programme.Programme`."""
+def read_programme(conn: Connection, pid: int, *, include_archived: bool,
+                   where: SiteFilter | None = None) -> Programme:
+    """The stored programme ``pid`` as a :class:`~geo.programme.Programme`.
+
+    With ``where``, only the sites that pass the spatial filter, and their contacts and
+    resources (every park is kept).
+    """
     name, illustrative, region_name, notes = conn.execute(
         select(ProgrammeRow.name, ProgrammeRow.illustrative, ProgrammeRow.region_name,
                ProgrammeRow.notes).where(ProgrammeRow.id == pid)).one()
+    sites = read_sites(conn, pid, include_archived=include_archived, where=where)
+    contacts = _contacts(conn, pid, include_archived=include_archived, where=where)
+    resources = _resources(conn, pid, include_archived=include_archived, where=where)
+    if where is not None and where.exact is not None:  # the SQL kept a bounding box
+        kept = set(sites["site_id"])
+        contacts = contacts[contacts["site_id"].isin(kept)].reset_index(drop=True)
+        resources = resources[resources["site_id"].isin(kept)].reset_index(drop=True)
     return Programme(
         name=name,
         parks=_parks(conn, pid),
-        sites=read_sites(conn, pid, include_archived=include_archived),
-        contacts=_contacts(conn, pid, include_archived=include_archived),
-        resources=_resources(conn, pid, include_archived=include_archived),
+        sites=sites,
+        contacts=contacts,
+        resources=resources,
         illustrative=bool(illustrative),
         region_name=region_name or "",
         notes={str(k): str(v) for k, v in (notes or {}).items()},

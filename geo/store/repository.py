@@ -6,28 +6,32 @@ import logging
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import create_engine, event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
 
 from geo.errors import StoreError, SymbiosisError
 from geo.programme import PRECISIONS, Programme
+from geo.store.engine import create_store_engine, read_transaction
+from geo.store.faults import DatabaseUnavailableError, database_error
 from geo.store.imports import ImportOutcome, read_rejects, write_import
 from geo.store.migrate import upgrade
 from geo.store.reads import read_programme, read_sites
+from geo.store.spatial import Area, SiteFilter, has_postgis_columns, site_filter
 from geo.store.tables import ImportBatch, ProgrammeRow, Resource, Site
+from geo.store.versions import ProgrammeVersions, bump_data_version, read_versions
 from geo.store.writes import (
     add_contacts,
     archive_missing,
     create_programme,
+    find_or_create_programme,
     find_programme,
+    find_site,
     insert_resources,
     insert_sites,
     now_utc,
@@ -43,28 +47,6 @@ __all__ = ["Store", "open_store"]
 logger = logging.getLogger(__name__)
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: keeps big imports' index inserts fast
-    cur.close()
-
-
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    database = parsed.database or ""
-    if database in ("", ":memory:") or database.startswith("file:"):
-        engine = create_engine(url, poolclass=StaticPool,
-                               connect_args={"check_same_thread": False})
-    else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-    event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
 def open_store(url: str | None = None) -> Store:
     """Open (and create or migrate) the programme database.
 
@@ -73,8 +55,9 @@ def open_store(url: str | None = None) -> Store:
     url : str, optional
         Any SQLAlchemy URL. Default: ``get_settings().database_url`` — an SQLite file
         ``symbiomap.db`` in the data directory, or ``SYMBIOMAP_DATABASE_URL`` when set, e.g.
-        ``postgresql+psycopg://user:password@host/symbiomap`` (install the driver). An SQLite
-        file and its folder are created on first use; ``sqlite://`` is an in-memory store.
+        ``postgresql+psycopg://user:password@host/symbiomap`` (the server store; see
+        ``docs/operations.md``). An SQLite file and its folder are created on first use;
+        ``sqlite://`` is an in-memory store.
 
     Returns
     -------
@@ -83,8 +66,10 @@ def open_store(url: str | None = None) -> Store:
 
     Raises
     ------
+    DatabaseUnavailableError
+        When the database cannot be reached (a :class:`StoreError`; try again later).
     StoreError
-        When the database cannot be reached or migrated.
+        When it cannot be opened or migrated for another reason.
 
     Examples
     --------
@@ -98,13 +83,17 @@ def open_store(url: str | None = None) -> Store:
         from geo.settings import get_settings
 
         url = get_settings().database_url
+    safe = make_url(url).render_as_string(hide_password=True)
     try:
-        engine = _engine(url)
+        engine = create_store_engine(url)
         upgrade(engine)
-    except (SQLAlchemyError, OSError) as exc:
-        safe = make_url(url).render_as_string(hide_password=True)
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        err = database_error(exc, "open the programme database", where=safe)
+        if isinstance(err, DatabaseUnavailableError):
+            raise err from exc
         msg = (f"Could not open or migrate the database {safe!r}: {exc}. Check "
-               "SYMBIOMAP_DATABASE_URL (or SYMBIOMAP_DATA_DIR for the SQLite file).")
+               "SYMBIOMAP_DATABASE_URL (or SYMBIOMAP_DATA_DIR for the SQLite file); a "
+               "PostgreSQL URL needs its driver (pip install \"psycopg[binary]\").")
         raise StoreError(msg) from exc
     return Store(engine)
 
@@ -124,6 +113,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._postgis: bool | None = None
+        self._where = engine.url.render_as_string(hide_password=True)
 
     @property
     def engine(self) -> Engine:
@@ -138,9 +129,19 @@ class Store:
 
     @contextmanager
     def transaction(self, action: str) -> Iterator[Connection]:
-        """A Core connection in one transaction; database errors become a :class:`StoreError`.
+        """A Core connection in one writing transaction; database errors become StoreErrors.
 
-        ``action`` completes the sentence "Could not …" of the error message.
+        ``action`` completes the sentence "Could not …" of the error message. On SQLite the
+        transaction takes the write lock when it begins (writers queue, see
+        :mod:`geo.store.engine`); a write also bumps its programme's data version
+        (:mod:`geo.store.versions`). Use :meth:`read` for a transaction that only reads.
+
+        Raises
+        ------
+        DatabaseUnavailableError
+            When the database cannot be reached (nothing was saved).
+        DatabaseBusyError
+            When another writer held the data too long (nothing was saved; try again).
         """
         try:
             with self._engine.begin() as conn:
@@ -148,19 +149,69 @@ class Store:
         except SymbiosisError:
             raise
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
-            msg = (f"Could not {action}: {exc.__class__.__name__}: {detail}. If the database "
-                   "was changed by a newer SymbioMap, upgrade the code; otherwise report this.")
-            raise StoreError(msg) from exc
+            raise database_error(exc, action, where=self._where) from exc
+
+    @contextmanager
+    def read(self, action: str) -> Iterator[Connection]:
+        """A Core connection in a transaction that only reads, on one snapshot.
+
+        Never waits for a writer (a deferred transaction on SQLite, ``REPEATABLE READ, READ
+        ONLY`` on PostgreSQL), and sees each concurrent write wholly or not at all. Errors as
+        for :meth:`transaction`.
+        """
+        try:
+            with read_transaction(self._engine) as conn:
+                yield conn
+        except SymbiosisError:
+            raise
+        except SQLAlchemyError as exc:
+            raise database_error(exc, action, where=self._where) from exc
+
+    def ping(self) -> None:
+        """Check that the database answers (a cheap round trip).
+
+        Raises
+        ------
+        DatabaseUnavailableError
+            With a message for people: the database cannot be reached. The store reconnects
+            by itself once it answers again, so calling this again later is the retry.
+        """
+        with self.read("reach the programme database") as conn:
+            conn.execute(select(1))
+
+    def data_versions(self, programme: str) -> ProgrammeVersions:
+        """The programme's data versions, read from the database (see :mod:`geo.store.versions`).
+
+        ``(programme, synergies)``: each is bumped in the same transaction as every write to
+        the programme's records or to its synergies, by any process, so a cache keyed on them
+        is never stale. (0, 0) for a programme that is not stored. One indexed row read: cheap
+        enough for every rerun, and the first call to fail when the database is down.
+        """
+        with self.read("read the data versions") as conn:
+            return read_versions(conn, programme)
+
+    @property
+    def spatial_backend(self) -> Literal["postgis", "python"]:
+        """How spatial filters run: ``postgis`` (in the database) or ``python`` (a bounding-box
+        query, then the exact test in Python); see :mod:`geo.store.spatial`."""
+        if self._postgis is None:
+            with self.read("inspect the database") as conn:
+                self._postgis = has_postgis_columns(conn)
+        return "postgis" if self._postgis else "python"
+
+    def _filter(self, conn: Connection, pid: int, within: Area | None) -> SiteFilter | None:
+        if within is None:
+            return None
+        return site_filter(conn, pid, within, postgis=self.spatial_backend == "postgis")
 
     def __repr__(self) -> str:
-        return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
+        return f"Store({self._where!r})"
 
     # -- programmes ---------------------------------------------------------------------------
 
     def programme_names(self) -> list[str]:
         """Names of the stored programmes, sorted."""
-        with self.transaction("list programmes") as conn:
+        with self.read("list programmes") as conn:
             return [str(n) for n in conn.execute(
                 select(ProgrammeRow.name).order_by(ProgrammeRow.name)).scalars()]
 
@@ -168,7 +219,7 @@ class Store:
         """Create an empty programme ``name`` (nothing happens if it exists and ``exist_ok``)."""
         with self.transaction("create a programme") as conn:
             if find_programme(conn, name) is None:
-                create_programme(conn, name)
+                bump_data_version(conn, find_or_create_programme(conn, name))
             elif not exist_ok:
                 msg = f"A programme named {name!r} already exists; choose another name."
                 raise StoreError(msg)
@@ -199,6 +250,7 @@ class Store:
                 conn.execute(update(ProgrammeRow).where(ProgrammeRow.id == pid).values(
                     illustrative=p.illustrative, region_name=p.region_name,
                     notes=dict(p.notes), updated_at=now_utc()))
+            bump_data_version(conn, pid)
             park_ids = upsert_parks(conn, pid, p.parks)
             site_ids = upsert_sites(conn, pid, p.sites, park_ids)
             archive_missing(conn, Site, pid, {site_ids[str(k)] for k in p.sites["site_id"]})
@@ -209,8 +261,8 @@ class Store:
         logger.info("saved programme %r: %d sites, %d resources", p.name, len(p.sites),
                     len(p.resources))
 
-    def load_programme(self, name: str | None = None, *,
-                       include_archived: bool = False) -> Programme:
+    def load_programme(self, name: str | None = None, *, include_archived: bool = False,
+                       within: Area | None = None) -> Programme:
         """Load a stored programme as frames.
 
         Parameters
@@ -221,8 +273,11 @@ class Store:
         include_archived : bool
             Also return archived sites (and their contacts and resources) and archived
             resources; the sites and resources frames then get an ``archived`` column.
+        within : Near, InPark or InBBox, optional
+            Only the sites in this area (:mod:`geo.store.spatial`; run by the database on
+            PostGIS), with their contacts and resources; every park is kept.
         """
-        with self.transaction("load a programme") as conn:
+        with self.read("load a programme") as conn:
             if name is None:
                 names = list(conn.execute(select(ProgrammeRow.name)
                                           .order_by(ProgrammeRow.name)).scalars())
@@ -232,17 +287,32 @@ class Store:
                     raise StoreError(msg)
                 name = names[0]
             pid = require_programme(conn, name)
-            return read_programme(conn, pid, include_archived=include_archived)
+            return read_programme(conn, pid, include_archived=include_archived,
+                                  where=self._filter(conn, pid, within))
 
     # -- records ------------------------------------------------------------------------------
 
-    def sites(self, programme: str, *, include_archived: bool = False) -> gpd.GeoDataFrame:
-        """The sites of a programme (empty when the programme does not exist)."""
-        with self.transaction("read sites") as conn:
+    def sites(self, programme: str, *, include_archived: bool = False,
+              within: Area | None = None) -> gpd.GeoDataFrame:
+        """The sites of a programme (empty when the programme does not exist).
+
+        ``within`` keeps the sites in an area: :class:`~geo.store.spatial.Near` a point,
+        :class:`~geo.store.spatial.InPark` or :class:`~geo.store.spatial.InBBox` (run by the
+        database on PostGIS).
+
+        Examples
+        --------
+        >>> from geo.store.spatial import Near
+        >>> store = open_store("sqlite://")
+        >>> store.sites("Nowhere", within=Near(26.9, 60.5, radius_m=500)).empty
+        True
+        """
+        with self.read("read sites") as conn:
             pid = find_programme(conn, programme)
             if pid is None:
-                pid = -1
-            return read_sites(conn, pid, include_archived=include_archived)
+                return read_sites(conn, -1, include_archived=include_archived)
+            return read_sites(conn, pid, include_archived=include_archived,
+                              where=self._filter(conn, pid, within))
 
     def add_sites(self, programme: str, sites: gpd.GeoDataFrame) -> int:
         """Add sites (columns of ``SITE_COLUMNS``, points in EPSG:4326) to a programme.
@@ -250,7 +320,9 @@ class Store:
         Sites whose ``site_id`` is already stored are skipped. Returns how many were added.
         """
         with self.transaction("add sites") as conn:
-            return insert_sites(conn, require_programme(conn, programme), sites)
+            pid = require_programme(conn, programme)
+            bump_data_version(conn, pid)
+            return insert_sites(conn, pid, sites)
 
     def add_resources(self, programme: str, resources: pd.DataFrame) -> int:
         """Add resource records (``RESOURCE_COLUMNS``; ``site_id`` of stored sites).
@@ -265,14 +337,16 @@ class Store:
             How many records were added.
         """
         with self.transaction("add resources") as conn:
-            added, skipped = insert_resources(conn, require_programme(conn, programme), resources)
+            pid = require_programme(conn, programme)
+            bump_data_version(conn, pid)
+            added, skipped = insert_resources(conn, pid, resources)
         if skipped:
             logger.info("add_resources(%r): %d rows already stored, skipped", programme, skipped)
         return added
 
     def existing_import_keys(self, programme: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are already stored in the programme (for dry runs)."""
-        with self.transaction("read import keys") as conn:
+        with self.read("read import keys") as conn:
             pid = find_programme(conn, programme)
             if pid is None:
                 return set()
@@ -287,10 +361,15 @@ class Store:
                       resources: pd.DataFrame | None = None,
                       rejects: pd.DataFrame | None = None,
                       provenance: str = "import file",
-                      resolves: Iterable[str] = ()) -> ImportOutcome:
-        """Record an import batch with its new sites, resources and rejected rows, atomically.
+                      resolves: Iterable[str] = (),
+                      contacts: pd.DataFrame | None = None) -> ImportOutcome:
+        """Record an import batch with its new sites, resources, contacts and rejected rows,
+        in one transaction: the import is stored wholly or (on any failure, even the process
+        being killed) not at all.
 
-        The programme is created when it does not exist yet.
+        The programme is created when it does not exist yet. Imports into one programme take
+        turns (the programme's data version is bumped first, see :mod:`geo.store.versions`),
+        so overlapping member lists imported at once store each site once.
 
         Parameters
         ----------
@@ -309,14 +388,15 @@ class Store:
         provenance : str
         resolves : iterable of str
             ``reject_key`` values of earlier rejects that this import corrected.
+        contacts : DataFrame, optional
+            Contact people of the sites (``CONTACT_COLUMNS``), as for :meth:`add_contacts`.
         """
         with self.transaction("record an import") as conn:
-            pid = find_programme(conn, programme)
-            if pid is None:
-                pid = create_programme(conn, programme)
+            pid = find_or_create_programme(conn, programme)
+            bump_data_version(conn, pid)
             outcome = write_import(conn, pid, file_name=file_name, sha256=sha256, rows=rows,
                                    sites=sites, resources=resources, rejects=rejects,
-                                   provenance=provenance, resolves=resolves)
+                                   provenance=provenance, resolves=resolves, contacts=contacts)
         logger.info("import of %r into %r: %s", file_name, programme, outcome)
         return outcome
 
@@ -324,7 +404,7 @@ class Store:
         """The programme's import history, newest first."""
         cols = ["batch_id", "file_name", "sha256", "rows", "imported", "duplicates", "rejected",
                 "provenance", "at"]
-        with self.transaction("read import batches") as conn:
+        with self.read("read import batches") as conn:
             pid = require_programme(conn, programme)
             rows = conn.execute(select(ImportBatch.id, ImportBatch.file_name, ImportBatch.sha256,
                                        ImportBatch.rows, ImportBatch.imported,
@@ -336,27 +416,11 @@ class Store:
 
     def rejects(self, programme: str, *, unresolved_only: bool = True) -> pd.DataFrame:
         """Rejected import rows of a programme (see :data:`geo.store.imports.REJECT_COLUMNS`)."""
-        with self.transaction("read rejected rows") as conn:
+        with self.read("read rejected rows") as conn:
             return read_rejects(conn, require_programme(conn, programme),
                                 unresolved_only=unresolved_only)
 
     # -- site edits ---------------------------------------------------------------------------
-
-    def _site_pk(self, conn: Connection, site_id: str, programme: str | None) -> int:
-        stmt = (select(Site.id, ProgrammeRow.name).join(ProgrammeRow)
-                .where(Site.site_key == str(site_id)))
-        if programme is not None:
-            stmt = stmt.where(ProgrammeRow.name == programme)
-        found = conn.execute(stmt).all()
-        if not found:
-            where = f" in programme {programme!r}" if programme else ""
-            msg = f"No site with site_id {site_id!r}{where}."
-            raise StoreError(msg)
-        if len(found) > 1:
-            msg = (f"site_id {site_id!r} exists in several programmes "
-                   f"({sorted(n for _, n in found)!r}); pass programme=… to say which.")
-            raise StoreError(msg)
-        return int(found[0][0])
 
     def add_contacts(self, programme: str, contacts: pd.DataFrame) -> int:
         """Add contacts (``CONTACT_COLUMNS``) to stored sites, skipping known ``contact_id``.
@@ -364,7 +428,9 @@ class Store:
         Returns the number added. Contacts are personal data: shown to practitioners only.
         """
         with self.transaction("add contacts") as conn:
-            return add_contacts(conn, require_programme(conn, programme), contacts)
+            pid = require_programme(conn, programme)
+            bump_data_version(conn, pid)
+            return add_contacts(conn, pid, contacts)
 
     def update_site_location(self, site_id: str, lon: float | None, lat: float | None,
                              precision: str,
@@ -380,7 +446,8 @@ class Store:
                                          or not (math.isfinite(lon) and math.isfinite(lat))):
             # A geocoding run that found nothing: record that, keep no point.
             with self.transaction("update a site location") as conn:
-                pk = self._site_pk(conn, site_id, programme)
+                pk, pid = find_site(conn, site_id, programme)
+                bump_data_version(conn, pid)
                 conn.execute(update(Site).where(Site.id == pk).values(
                     lon=None, lat=None, location_precision=precision,
                     location_source=str(source)))
@@ -396,7 +463,8 @@ class Store:
             msg = f"precision must be one of {PRECISIONS}, got {precision!r}."
             raise StoreError(msg)
         with self.transaction("update a site location") as conn:
-            pk = self._site_pk(conn, site_id, programme)
+            pk, pid = find_site(conn, site_id, programme)
+            bump_data_version(conn, pid)
             conn.execute(update(Site).where(Site.id == pk).values(
                 lon=float(lon), lat=float(lat), location_precision=precision,
                 location_source=str(source)))
@@ -404,6 +472,7 @@ class Store:
     def archive_site(self, site_id: str, *, programme: str | None = None) -> None:
         """Archive a site: hidden from programmes loaded later, kept for history."""
         with self.transaction("archive a site") as conn:
-            pk = self._site_pk(conn, site_id, programme)
+            pk, pid = find_site(conn, site_id, programme)
+            bump_data_version(conn, pid)
             conn.execute(update(Site).where(Site.id == pk).values(archived=True,
                                                                   archived_at=now_utc()))

@@ -1,8 +1,13 @@
 """Declarative SQLAlchemy 2 models of the programme database.
 
-Portable to SQLite and PostgreSQL with no spatial extension: park boundaries are stored as
-WKB in hex text (exact round trip, readable by any GIS via ``ST_GeomFromWKB``), site points
-as ``lon``/``lat`` columns in degrees (EPSG:4326).
+Portable to SQLite and PostgreSQL: park boundaries are stored as WKB in hex text (exact round
+trip, readable by any GIS via ``ST_GeomFromWKB``), site points as ``lon``/``lat`` columns in
+degrees (EPSG:4326). On PostgreSQL with PostGIS, :mod:`geo.store.spatial` adds geometry
+columns computed from those (``sites.geom``, ``parks.boundary``, with spatial indexes) that
+the spatial filters use; they are not models here because no other database has them.
+
+Each programme row carries its data versions (``data_version``, ``synergy_version``; see
+:mod:`geo.store.versions`), bumped in the same transaction as every write.
 
 Keys: every table has an integer surrogate primary key ``id``; the string identifiers of the
 programme frames (``park_id``, ``site_id``, ``contact_id``, ``resource_id`` in
@@ -89,6 +94,8 @@ class ProgrammeRow(Base):
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    synergy_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LocationLevel(Base):
@@ -138,7 +145,10 @@ class Site(Base):
     """A member site; located by ``lon``/``lat`` in degrees (EPSG:4326); archived, never deleted."""
 
     __tablename__ = "sites"
-    __table_args__ = (UniqueConstraint("programme_id", "site_key"),)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "site_key"),
+        Index("ix_sites_programme_lon_lat", "programme_id", "lon", "lat"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete=_CASCADE))

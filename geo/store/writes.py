@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy import types as sa_types
 from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.exc import IntegrityError
 
 from geo.errors import StoreError
 from geo.programme import CONTACT_COLUMNS, PARK_COLUMNS, RESOURCE_COLUMNS, SITE_COLUMNS
@@ -35,7 +36,9 @@ __all__ = [
     "archive_missing",
     "bulk_insert",
     "create_programme",
+    "find_or_create_programme",
     "find_programme",
+    "find_site",
     "insert_resources",
     "insert_sites",
     "new_id",
@@ -77,6 +80,46 @@ def require_programme(conn: Connection, name: str) -> int:
                "check the name or create it first (Store.create_programme / save_programme).")
         raise StoreError(msg)
     return pid
+
+
+def find_or_create_programme(conn: Connection, name: str) -> int:
+    """The id of programme ``name``, created (empty) when it is not stored yet.
+
+    Safe when another process creates the same programme at the same moment: the losing
+    INSERT is undone to a savepoint and the winner's row is used.
+    """
+    pid = find_programme(conn, name)
+    if pid is not None:
+        return pid
+    try:
+        with conn.begin_nested():
+            return create_programme(conn, name)
+    except IntegrityError:
+        return require_programme(conn, name)
+
+
+def find_site(conn: Connection, site_id: str, programme: str | None) -> tuple[int, int]:
+    """(id, programme id) of the site ``site_id``, in ``programme`` or the only one with it.
+
+    Raises
+    ------
+    StoreError
+        When no site has that id, or several programmes do and none is named.
+    """
+    stmt = (select(Site.id, Site.programme_id, ProgrammeRow.name).join(ProgrammeRow)
+            .where(Site.site_key == str(site_id)))
+    if programme is not None:
+        stmt = stmt.where(ProgrammeRow.name == programme)
+    found = conn.execute(stmt).all()
+    if not found:
+        where = f" in programme {programme!r}" if programme else ""
+        msg = f"No site with site_id {site_id!r}{where}."
+        raise StoreError(msg)
+    if len(found) > 1:
+        msg = (f"site_id {site_id!r} exists in several programmes "
+               f"({sorted(n for _, _, n in found)!r}); pass programme=… to say which.")
+        raise StoreError(msg)
+    return int(found[0][0]), int(found[0][1])
 
 
 def create_programme(conn: Connection, name: str, *, illustrative: bool = False,

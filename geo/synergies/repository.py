@@ -37,6 +37,7 @@ from geo.store.synergy_tables import (
     SynergySettingsRow,
 )
 from geo.store.tables import Resource, Site
+from geo.store.versions import bump_synergy_version
 from geo.store.writes import find_programme, require_programme
 from geo.synergies import lifecycle, outcomes, workshop
 from geo.synergies.book import (
@@ -209,6 +210,7 @@ def _apply(store: Store, programme: str, synergy_id: str,
            change: Callable[[SynergyBook, Connection, int], SynergyBook]) -> SynergyBook:
     with _tx(store, f"save synergy {synergy_id}") as conn:
         pid = require_programme(conn, programme)
+        bump_synergy_version(conn, pid)  # first: writers of a programme take turns
         old = _read_book(conn, pid, keys=[synergy_id])
         new = change(old, conn, pid)
         _write(conn, pid, old, new)
@@ -271,6 +273,7 @@ def create_synergy(store: Store, programme: Programme, *, have_id: str, want_id:
     ensure_programme(store, programme)
     with _tx(store, "create a synergy") as conn:
         pid = require_programme(conn, programme.name)
+        bump_synergy_version(conn, pid)
         res = _resources(conn, pid, [have_id, want_id]).set_index("resource_id")
         for rid in (have_id, want_id):
             if rid not in res.index:
@@ -311,6 +314,7 @@ def create_synergies(store: Store, programme: Programme, links: pd.DataFrame, *,
     ensure_programme(store, programme)
     with _tx(store, "create the workshop's synergies") as conn:
         pid = require_programme(conn, programme.name)
+        bump_synergy_version(conn, pid)
         res = _resources(conn, pid)
         res = res[~res["archived"].astype(bool)]
         old = _read_book(conn, pid)
@@ -383,6 +387,7 @@ def save_outcome_config(store: Store, programme: Programme, config: OutcomeConfi
     ensure_programme(store, programme)
     with _tx(store, "save the outcome settings") as conn:
         pid = require_programme(conn, programme.name)
+        bump_synergy_version(conn, pid)
         done = conn.execute(update(SynergySettingsRow)
                             .where(SynergySettingsRow.programme_id == pid)
                             .values(tracked=list(config.tracked), currency=config.currency))

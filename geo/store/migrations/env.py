@@ -17,10 +17,27 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from geo.store.spatial import POSTGIS_COLUMNS, POSTGIS_INDEXES
 from geo.store.tables import Base, import_table_modules
 
 import_table_modules()
 target_metadata = Base.metadata
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    """Leave PostGIS's own table and the PostGIS columns of :mod:`geo.store.spatial` out of
+    autogenerate (they are not models, so it would drop them)."""
+    if not reflected or compare_to is not None:
+        return True
+    if type_ == "table":
+        return name != "spatial_ref_sys"
+    if type_ == "column":
+        table = getattr(getattr(obj, "table", None), "name", None)
+        return (table, name) not in POSTGIS_COLUMNS
+    if type_ == "index":
+        return name not in POSTGIS_INDEXES
+    return True
 try:
     config: Config | None = context.config
 except AttributeError:  # imported outside alembic (e.g. by doctest collection): run nothing
@@ -40,7 +57,7 @@ def _url() -> str:
 
 def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -48,7 +65,7 @@ def _run(connection: Connection) -> None:
 def run_migrations_offline() -> None:
     """Emit the SQL of the migrations (``alembic upgrade head --sql``)."""
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
