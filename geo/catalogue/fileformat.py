@@ -1,4 +1,4 @@
-"""The waste-catalogue file format: columns, code normalisation, reading and validation.
+"""The waste-catalogue file format: columns, code normalisation, reading, validation, writing.
 
 :mod:`geo.catalogue.catalogue` builds the :class:`~geo.catalogue.Catalogue` on these functions;
 this module depends on nothing of it (stream validation takes the catalogue's codes, its
@@ -29,6 +29,7 @@ __all__ = [
     "strip_ewc_separators",
     "validate_catalogue_table",
     "validate_stream_table",
+    "write_catalogue_csv",
 ]
 
 CATALOGUE_COLUMNS: Final = ("code", "level", "parent", "description", "hazardous")
@@ -336,3 +337,19 @@ def read_csv_table(path: Path, what: str) -> pd.DataFrame:
             "comma-separated UTF-8 and quote fields that contain commas."
         )
         raise CatalogueError(msg) from None
+
+
+def write_catalogue_csv(table: pd.DataFrame, path: Path) -> Path:
+    """Write a catalogue table as the shipped files are written: UTF-8, ``\\n``, minimal quoting.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = write_catalogue_csv(pd.DataFrame({"code": ["01"], "description": ["a, b"]}), out)
+    >>> out.read_text(encoding="utf-8")
+    'code,description\\n01,"a, b"\\n'
+    """
+    text = table.to_csv(index=False, lineterminator="\n")
+    path.write_text(re.sub(r"\r\n?", "\n", text), encoding="utf-8", newline="")
+    return path

@@ -25,8 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Final
 
 import pandas as pd
@@ -35,8 +33,7 @@ from geo.catalogue.fileformat import CATALOGUE_COLUMNS
 from geo.errors import CatalogueError
 from geo.settings import DATA_DIR
 
-__all__ = ["IBAMA_PATH", "IBAMA_SOURCE_COLUMNS", "catalogue_table_from_ibama",
-           "write_catalogue_csv"]
+__all__ = ["IBAMA_PATH", "IBAMA_SOURCE_COLUMNS", "catalogue_table_from_ibama"]
 
 IBAMA_PATH: Final = DATA_DIR / "catalogue" / "ibama_2012.csv"
 """The shipped IBAMA catalogue (load it with ``load_catalogue(IBAMA_PATH)``)."""
@@ -106,19 +103,3 @@ def catalogue_table_from_ibama(raw: pd.DataFrame) -> pd.DataFrame:
         rows.append((r.code.replace(" ", ""), "entry", sub, r.description_pt_br, r.hazardous,
                      r.code_in_source))
     return pd.DataFrame(rows, columns=[*CATALOGUE_COLUMNS, "code_in_source"])
-
-
-def write_catalogue_csv(table: pd.DataFrame, path: Path) -> Path:
-    """Write a catalogue table as the shipped files are written: UTF-8, ``\\n``, minimal quoting.
-
-    Examples
-    --------
-    >>> import io, tempfile
-    >>> out = Path(tempfile.mkdtemp()) / "x.csv"
-    >>> _ = write_catalogue_csv(pd.DataFrame({"code": ["01"], "description": ["a, b"]}), out)
-    >>> out.read_text(encoding="utf-8")
-    'code,description\\n01,"a, b"\\n'
-    """
-    text = table.to_csv(index=False, lineterminator="\n")
-    path.write_text(re.sub(r"\r\n?", "\n", text), encoding="utf-8", newline="")
-    return path

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from geo.catalogue.catalogue import Catalogue, load_catalogue
-from geo.catalogue.ibama import IBAMA_PATH, catalogue_table_from_ibama, write_catalogue_csv
+from geo.catalogue.fileformat import write_catalogue_csv
+from geo.catalogue.ibama import IBAMA_PATH, catalogue_table_from_ibama
 from geo.errors import CatalogueError
 from tests.paths import ROOT
 
