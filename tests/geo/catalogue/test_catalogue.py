@@ -25,15 +25,12 @@ BENCH_DIR = Path(
 SEPA_EWC = BENCH_DIR / "sepa" / "ewc-code.csv"
 
 HEADER = "code,level,parent,description,hazardous\n"
-CHINA_CSV = HEADER + (
-    "HW08,chapter,,废矿物油与含矿物油废物,false\n"
-    "HW08 900-249-08,entry,HW08,"
-    "其他生产、销售、使用过程中产生的废矿物油及沾染矿物油的废弃包装物,true\n"
-    'HW08 900-214-08,entry,HW08,"车辆、轮船及其它机械维修过程中产生的'
-    '废发动机油、制动器油、自动变速器油、齿轮油等废润滑油",true\n'
-    "HW49,chapter,,其他废物,false\n"
-    "HW49 900-041-49,entry,HW49,"
-    "含有或沾染毒性、感染性危险废物的废弃的包装物、容器、过滤吸附介质,true\n"
+CHINA_CSV = HEADER + (  # made up: HW98/HW99 and industry code 999 are not in the real list
+    "HW98,chapter,,虚构类别甲（测试用）,false\n"
+    "HW98 999-001-98,entry,HW98,虚构废物：测试用废油（非名录内容）,true\n"
+    'HW98 999-002-98,entry,HW98,"虚构废物：测试用废润滑油，设备维修产生（非名录内容）",true\n'
+    "HW99,chapter,,虚构类别乙（测试用）,false\n"
+    "HW99 999-001-99,entry,HW99,虚构废物：测试用包装物（非名录内容）,true\n"
 )
 GOOD_TINY = HEADER + (
     "01,chapter,,Chapter one,false\n"
@@ -343,29 +340,29 @@ def test_cache_sees_an_edited_file(tmp_path: Path) -> None:
 
 
 def test_foreign_catalogue_with_opaque_codes(tmp_path: Path) -> None:
-    """A China-style catalogue (codes like 'HW08 900-249-08') loads and every API works on it."""
+    """A China-style catalogue (made-up codes like 'HW98 999-001-98') loads; every API works."""
     path = _write(tmp_path, "hw2021.csv", CHINA_CSV)
     _write(
         tmp_path,
         "hw2021.streams.csv",
-        "group,label,pattern,note\noils_solvents,Waste oils,HW08,whole category\n",
+        "group,label,pattern,note\noils_solvents,Waste oils,HW98,whole category\n",
     )
     cat = load_catalogue(path)
     assert not cat.ewc_shaped
-    assert cat.normalise_code("HW08 900-249-08") == "HW08 900-249-08"
-    assert cat.normalise_code(" hw08   900-249-08 ") == "HW08 900-249-08"
-    assert cat.normalise_code("900-249-08") == "HW08 900-249-08"
+    assert cat.normalise_code("HW98 999-001-98") == "HW98 999-001-98"
+    assert cat.normalise_code(" hw98   999-001-98 ") == "HW98 999-001-98"
+    assert cat.normalise_code("999-001-98") == "HW98 999-001-98"
     assert cat.normalise_code("01 03 04*") == "01 03 04*"  # opaque: not rewritten EWC-style
-    s = pd.Series(["900-249-08", "HW49 900-041-49", "HW08", "01 03 04*", None])
+    s = pd.Series(["999-001-98", "HW99 999-001-99", "HW98", "01 03 04*", None])
     assert cat.entry_mask(s).tolist() == [True, True, False, False, False]
-    assert cat.is_hazardous("900-214-08")
-    assert cat.chapter_of("900-249-08") == "HW08"
+    assert cat.is_hazardous("999-002-98")
+    assert cat.chapter_of("999-001-98") == "HW98"
     assert cat.entries["subchapter"].eq("").all()
-    assert cat.codes_matching(["HW08"]) == {"HW08 900-249-08", "HW08 900-214-08"}
-    assert cat.codes_matching(["oils_solvents"]) == cat.codes_matching(["HW08"])
-    assert cat.search("润滑油")["code"].tolist() == ["HW08 900-214-08"]
-    assert cat.chapter_label("hw49") == "HW49 其他废物"
-    assert cat.format_code("900-041-49") == "HW49 900-041-49"
+    assert cat.codes_matching(["HW98"]) == {"HW98 999-001-98", "HW98 999-002-98"}
+    assert cat.codes_matching(["oils_solvents"]) == cat.codes_matching(["HW98"])
+    assert cat.search("润滑油")["code"].tolist() == ["HW98 999-002-98"]
+    assert cat.chapter_label("hw99") == "HW99 虚构类别乙（测试用）"
+    assert cat.format_code("999-001-99") == "HW99 999-001-99"
 
 
 @pytest.mark.parametrize(
