@@ -16,7 +16,7 @@ Two kinds of catalogue are told apart on load:
   its leading zero) and ``10304.0`` all become ``"010304"``; anything else becomes ``None``.
 - *Opaque*: any other catalogue. Codes are compared as written, after trimming and collapsing
   white space, case-insensitively; an entry may also be given by its last word when that word is
-  unique (``"900-249-08"`` for ``"HW08 900-249-08"``).
+  unique (``"999-001-98"`` for ``"HW98 999-001-98"``).
 
 Scalar look-ups (:meth:`Catalogue.describe`, :meth:`Catalogue.is_hazardous`, ...) raise
 :class:`~geo.errors.CatalogueError` for a code that is not in the catalogue; the vectorised ones

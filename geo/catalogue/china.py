@@ -5,15 +5,11 @@ a Chinese programme supplies the table of the edition it works under (CSV or ``.
 converted from the list published by the Ministry of Ecology and Environment), with the
 official columns :data:`CHINA_HEADERS`:
 
-======================  =============  ==================================================
-column                  field          checked
-======================  =============  ==================================================
-废物类别 (category)      ``category``   ``HWnn`` and the category name, e.g. ``HW08 废矿物油…``
-行业来源 (source)        ``industry_source``  not empty
-废物代码 (code)          ``code``       ``NNN-NNN-NN``; the last two digits are the category
-危险废物 (waste)         ``description``  not empty
-危险特性 (hazard)        ``hazard``     one or more of T, C, I, R, In (``T/C``, ``T,I``)
-======================  =============  ==================================================
+- 废物类别 (``category``): ``HWnn`` followed by the category's name as listed;
+- 行业来源 (``industry_source``): not empty;
+- 废物代码 (``code``): ``NNN-NNN-NN``, unique, its last two digits the category's number;
+- 危险废物 (``description``): not empty;
+- 危险特性 (``hazard``): one or more of T, C, I, R, In (``T/C``, ``T,I``).
 
 English headers (the field names, e.g. ``industry source``) are accepted too. Category and
 industry-source cells that the official table merges over several rows may be empty below

@@ -62,8 +62,8 @@ def normalise_official_code(text: str) -> str:
 
     Examples
     --------
-    >>> normalise_official_code(" ９００－２４９－０８ "), normalise_official_code("900 - 249 - 08")
-    ('900-249-08', '900-249-08')
+    >>> normalise_official_code(" ９９９－００１－９８ "), normalise_official_code("999 - 001 - 98")
+    ('999-001-98', '999-001-98')
     """
     return "".join(_nfkc(text).translate(_DASHES).split())
 
@@ -120,8 +120,8 @@ def check_rows(cells: pd.DataFrame, columns: Mapping[str, str]
             m = _CATEGORY.match(cat_text)
             if m is None:
                 hw = ""
-                fail("category", r.category, "expected the category as HWnn and its name, e.g. "
-                     "'HW08 废矿物油与含矿物油废物'")
+                fail("category", r.category, "expected the category as HWnn followed by its name "
+                     "as listed, e.g. 'HW12 <类别名称>'")
             else:
                 hw, name = f"HW{_nfkc(m.group(1))}", m.group(2).strip()
                 known = names.get(hw)
@@ -143,8 +143,8 @@ def check_rows(cells: pd.DataFrame, columns: Mapping[str, str]
                  "category; write the industry source (行业来源), e.g. '非特定行业'")
         code = normalise_official_code(r.code)
         if not _CODE.match(code):
-            fail("code", r.code, "expected a waste code of the form NNN-NNN-NN (8 digits), "
-                 "e.g. 900-249-08")
+            fail("code", r.code, "expected a waste code of the form NNN-NNN-NN (8 digits, "
+                 "the last two the category number)")
         elif hw and code[-2:] != hw[2:]:
             fail("code", r.code, f"its last two digits {code[-2:]!r} are not its category "
                  f"{hw}'s; the code's last two digits are the category number")

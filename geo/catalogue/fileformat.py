@@ -97,8 +97,8 @@ def collapse_text(value: object) -> str | None:
 
     Examples
     --------
-    >>> collapse_text("  HW08  900-249-08 "), collapse_text(float("nan")), collapse_text(" ")
-    ('HW08 900-249-08', None, None)
+    >>> collapse_text("  HW98  999-001-98 "), collapse_text(float("nan")), collapse_text(" ")
+    ('HW98 999-001-98', None, None)
     """
     if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
         return None
