@@ -49,7 +49,7 @@ from geo.synergies.distances import SiteDistances
 from geo.synergies.knowledge import knowledge_base
 from geo.synergies.ranking import match_table
 from geo.synergies.records import prepare_records
-from geo.synergies.rules import expand_rules, load_rules
+from geo.synergies.rules import RULES_CATALOGUE, expand_rules, load_rules
 from geo.synergies.scoring import (
     BASIS_BITS,
     MatchParams,
@@ -250,7 +250,14 @@ class Matcher:
                 records, programme.resources, catalogue=catalogue, crosswalk=crosswalk,
                 params=params, notes=notes)
         codes = records["code"].dropna().unique().tolist()
-        expanded = expand_rules(load_rules() if rules is None else rules, codes=codes,
+        rule_table = load_rules() if rules is None else rules
+        home = getattr(catalogue, "catalogue_id", None) or load_catalogue().catalogue_id
+        if rules is None and home != RULES_CATALOGUE:
+            rule_table = rule_table[rule_table["kind"] == "class"].reset_index(drop=True)
+            notes.append(f"The shipped compatibility rules name {RULES_CATALOGUE} codes; only "
+                         f"their class rules are used with the {home} catalogue (codes of two "
+                         "catalogues are never compared by their digits).")
+        expanded = expand_rules(rule_table, codes=codes,
                                 sectors=records["sector"].dropna().unique(), catalogue=catalogue)
         if xw_family is not None and xw_table is not None and len(xw_family):
             family = pd.concat([expanded.family, xw_family], ignore_index=True)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "RULES_CATALOGUE",
     "RULES_PATH",
     "RULE_KINDS",
     "CodeCatalogue",
@@ -41,6 +42,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 RULES_PATH: Final = DATA_DIR / "matching" / "compatibility.csv"
+RULES_CATALOGUE: Final = "ewc"
+"""Id of the catalogue whose codes the shipped rules name (the EWC): they are not applied to
+a programme coded in another catalogue, whose codes may share digits but not meanings."""
 RULE_KINDS: Final = ("family", "sector", "class")
 _COLUMNS: Final = ("rule_id", "kind", "have", "want", "strength", "rationale", "source")
 _NUMERIC = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")

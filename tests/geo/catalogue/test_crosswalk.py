@@ -363,3 +363,15 @@ def test_unreviewed_candidates_do_not_match(ewc: Catalogue, shipped: Crosswalk) 
     """The shipped, unreviewed rows propose nothing until a practitioner reviews them."""
     m = Matcher.from_programme(_programme(RECORDS), catalogue=ewc, crosswalk=shipped)
     assert m.for_record("H1").table.empty
+
+
+def test_ewc_rules_are_not_applied_to_an_ibama_programme(ewc: Catalogue,
+                                                         ibama: Catalogue) -> None:
+    """Rule F12 (EWC 16 01 03 tyres → 19 12 04 crumb) never fires on IBAMA's 16 01 03 vehicles."""
+    records = [("H1", "S1", "have", "160103", ""), ("W1", "S2", "want", "191204", "")]
+    as_ewc = Matcher.from_programme(_programme(records), catalogue=ewc)
+    assert as_ewc.for_record("H1").table["rule_id"].tolist() == ["F12"]
+    as_ibama = Matcher.from_programme(_programme(records), catalogue=ibama)
+    assert as_ibama.for_record("H1").table.empty
+    assert any("only their class rules are used with the ibama_2012" in n
+               for n in as_ibama.notes)
