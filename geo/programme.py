@@ -20,7 +20,8 @@ analyses use ``t/yr`` rows (:func:`tonnes_per_year`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import geopandas as gpd
@@ -152,6 +153,29 @@ class Programme:
                 msg = (f"Programme {label} must be stored in EPSG:4326 (WGS84), got {frame.crs}; "
                        "reproject with .to_crs('EPSG:4326').")
                 raise CRSError(msg)
+
+    def restricted_to_parks(self, park_ids: Sequence[str]) -> Programme:
+        """The programme as a person limited to ``park_ids`` may see it.
+
+        Only those parks, their sites, and the sites' contacts and resources are kept (a
+        park authority's grant names its parks; an empty list keeps everything).
+
+        Examples
+        --------
+        >>> from geo.demo import load_demo_programme
+        >>> p = load_demo_programme().restricted_to_parks(["KAR-P1"])
+        >>> p.parks["park_id"].tolist(), set(p.sites["park_id"])
+        (['KAR-P1'], {'KAR-P1'})
+        """
+        if not park_ids:
+            return self
+        keep = {str(p) for p in park_ids}
+        sites = self.sites[self.sites["park_id"].astype("string").isin(keep).fillna(False)]
+        ids = set(sites["site_id"])
+        return replace(self, parks=self.parks[self.parks["park_id"].isin(keep)],
+                       sites=sites,
+                       contacts=self.contacts[self.contacts["site_id"].isin(ids)],
+                       resources=self.resources[self.resources["site_id"].isin(ids)])
 
     def summary(self) -> dict[str, float]:
         """Headline figures: members, parks, resource records, haves, wants, tonnes (t/yr)."""

@@ -47,12 +47,14 @@ if TYPE_CHECKING:
 __all__ = [
     "GEODATA_KINDS",
     "KIND_LABELS",
+    "OSM_KINDS",
     "TABLE_KINDS",
     "Kind",
     "UploadLimits",
     "check_upload",
     "read_geodata",
     "safe_member_name",
+    "save_upload",
     "sniff",
 ]
 
@@ -64,6 +66,7 @@ KIND_LABELS: Final[dict[str, str]] = {
     "csv": "CSV", "xlsx": "Excel workbook (.xlsx)", "osm_pbf": "OpenStreetMap extract (.osm.pbf)",
 }
 GEODATA_KINDS: Final[tuple[Kind, ...]] = ("geojson", "gpkg", "shapefile_zip")
+OSM_KINDS: Final[tuple[Kind, ...]] = ("osm_pbf",)
 TABLE_KINDS: Final[tuple[Kind, ...]] = ("csv", "xlsx")
 
 _EXTENSIONS: Final[dict[str, tuple[Kind, ...]]] = {
@@ -305,6 +308,33 @@ def check_upload(data: bytes, *, name: str, accept: Collection[Kind],
     if kind in ("xlsx", "shapefile_zip"):
         _check_zip(data, kind, limits)
     return kind
+
+
+def save_upload(data: bytes, *, name: str, root: Path) -> Path:
+    """Keep an accepted upload under a folder of its own; never overwrites another upload.
+
+    The file goes to ``root/<UTC time>-<first 12 hex of its SHA-256>/<safe name>``: two uploads
+    with the same name stay apart, and the same file uploaded twice lands in two batches.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> a = save_upload(b"x,y\\n1,2\\n", name="../list.csv", root=root)
+    >>> b = save_upload(b"x,y\\n3,4\\n", name="list.csv", root=root)
+    >>> a != b and a.name == b.name == "list.csv" and a.parent.parent == root
+    True
+    """
+    import datetime as dt
+    import hashlib
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(name)).name).strip("._") or "upload"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    folder = Path(root) / f"{stamp}-{hashlib.sha256(data).hexdigest()[:12]}"
+    folder.mkdir(parents=True, exist_ok=False)
+    path = folder / safe
+    path.write_bytes(data)
+    return path
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from geo.settings import OSM_ATTRIBUTION
 
-ctx = ui.page_context()
+ctx = ui.page_context("about")
 st.title("Data & licences")
 st.markdown(f"""
 **Map data** {OSM_ATTRIBUTION}, <https://www.openstreetmap.org/copyright>. The embedded demo
@@ -35,8 +35,16 @@ if GAZETTEER_SOURCES:
 
 st.subheader("Settings in force")
 s = ctx.settings
+# Server paths and database addresses only for administrators (and the one desktop user).
+server_details = ctx.user_role == "administrator" or not s.server
+rows = [{"setting": "mode", "value": s.mode}]
+if server_details:
+    from sqlalchemy.engine import make_url
+
+    rows.append({"setting": "database",
+                 "value": make_url(s.database_url).render_as_string(hide_password=True)})
 st.dataframe(
-    [{"setting": "database", "value": s.database_url.split("@")[-1]},
+    [*rows,
      {"setting": "catalogue", "value": str(s.catalogue_path.name)},
      {"setting": "tile server", "value": s.tile_url or "none — offline vector base map"},
      {"setting": "Nominatim (online geocoding)", "value": "on" if s.nominatim else "off"},

@@ -10,7 +10,7 @@ from geo.confidentiality import suppress_small_groups
 from geo.search import ResourceQuery, search_resources
 from layers.base import add_parks, add_sites
 
-ctx = ui.page_context()
+ctx = ui.page_context("browse")
 prog = ctx.programme
 cat = load_catalogue()
 st.title("Browse & export")

@@ -25,7 +25,7 @@ from ui import Key, runs
 VIEWS = ("Heat", "Catchment", "Hexagons", "Hot spots", "Clusters", "Parks")
 
 
-ctx = ui.page_context()
+ctx = ui.page_context("concentrations")
 prog, ref = ctx.programme, ctx.programme_ref
 st.title("Concentrations")
 ui.illustrative_note(prog)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from functools import partial
 
 import pandas as pd
@@ -19,16 +20,14 @@ from geo.geocode import (
 from geo.geocode.reference import placement_bounds, places_in_bounds
 from geo.importer import read_table
 from geo.programme import PRECISIONS, precision_rank
+from geo.uploads import TABLE_KINDS, UploadLimits, check_upload
 from layers.base import add_parks
 from layers.quality import add_reference_places, add_sites_by_precision
 from ui import Key
 
-ctx = ui.page_context()
+ctx = ui.page_context("locate")
 st.title("Locate records")
 prog = ctx.programme
-if not ctx.practitioner:
-    st.info("Locating member records is for practitioners.", icon=":material/lock:")
-    st.stop()
 stored = not ctx.is_demo
 sites = prog.sites
 gazetteer = pd.concat([default_gazetteer(), gazetteer_from_parks(prog.parks)],
@@ -68,6 +67,7 @@ with tab_batch:
     elif st.button("Locate the programme's sites", type="primary", key=Key.GC_RUN):
         bar = st.progress(0.0, text="Locating…")
         with ui.domain_errors():
+            ctx.require_write("locate the programme's sites")
             records = pd.DataFrame(sites.drop(columns="geometry")).assign(
                 lon=sites.geometry.x, lat=sites.geometry.y)
             out = geocode_frame(records, settings=ctx.settings, gazetteer=gazetteer,
@@ -116,6 +116,7 @@ with tab_manual:
         if c3.button("Place at these coordinates", key=Key.GC_MANUAL_TYPED,
                      disabled=lat is None or lon is None):
             with ui.domain_errors():
+                ctx.require_write("place sites by hand")
                 ctx.store.update_site_location(sid, lon, lat, "manual", "set by hand")
             ui.programme_changed()
             st.success("Placed by hand: later batch runs will not move it.")
@@ -124,7 +125,10 @@ with tab_file:
     upload = st.file_uploader("Member list (CSV or Excel)", type=["csv", "xlsx"], key=Key.GC_FILE)
     if upload is not None and st.button("Locate the file's records", key=Key.GC_FILE_GO):
         with ui.domain_errors():
-            table = read_table(upload, filename=upload.name)
+            data = upload.getvalue()
+            check_upload(data, name=upload.name, accept=TABLE_KINDS,
+                         limits=UploadLimits.from_megabytes(ctx.settings.max_upload_mb))
+            table = read_table(io.BytesIO(data), filename=upload.name)
             bar = st.progress(0.0)
             out = geocode_frame(table, settings=ctx.settings, gazetteer=gazetteer,
                                 progress=lambda d, t: bar.progress(d / max(t, 1)))

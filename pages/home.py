@@ -10,7 +10,7 @@ from geo.programme import resources_with_sites
 from geo.summary import tonnes_by_chapter
 from layers.base import add_parks, add_sites
 
-ctx = ui.page_context()
+ctx = ui.page_context("overview")
 prog = ctx.programme
 st.title(prog.name)
 ui.illustrative_note(prog)

@@ -12,22 +12,24 @@ import ui
 from geo.export import to_csv_bytes
 from geo.importer import import_file
 from geo.programme import PROVENANCES
+from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, save_upload
 from ui import Key
 
-ctx = ui.page_context()
+ctx = ui.page_context("import")
 st.title("Import member records")
-if not ctx.practitioner:
-    st.info("Importing records is for practitioners.", icon=":material/lock:")
-    st.stop()
 
 st.markdown("Upload a CSV or Excel (.xlsx) list of member sites and their resources: one row "
             "per resource (site name, address/postcode/country or lon/lat, have/want, waste "
             "code, quantity and unit …). Headers are matched tolerantly (`Company`, `Empresa`, "
             "`企业名称` …); UTF-8, GB18030 and Latin-1 files are read.")
 store = ctx.store
-existing = store.programme_names()
+existing = ui.writable_programmes(ctx)
+new_choice = ["＋ new programme"] if ui.may_create_programme(ctx) else []
+if not existing and not new_choice:
+    ui.refuse("No programme to import into",
+              "You may not write to any stored programme; ask its administrator.")
 c1, c2 = st.columns(2)
-target = c1.selectbox("Into programme", [*existing, "＋ new programme"], key="imp_target")
+target = c1.selectbox("Into programme", [*existing, *new_choice], key="imp_target")
 new_name = c2.text_input("New programme name", value="My programme", key=Key.IMP_NEW_NAME,
                          disabled=target != "＋ new programme")
 name = new_name.strip() if target == "＋ new programme" else target
@@ -36,12 +38,17 @@ provenance = c1.selectbox("Where the records come from", PROVENANCES, key="imp_p
 upload = st.file_uploader("Member list", type=["csv", "xlsx", "txt"], key=Key.IMP_FILE)
 
 if upload is not None and st.button("Validate and import", type="primary", key=Key.IMP_GO):
-    folder = Path(ctx.settings.data_dir) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
+    data = upload.getvalue()
     with ui.domain_errors(), st.spinner("Validating…"):
+        ui.require_import_target(ctx, name)
+        check_upload(data, name=upload.name, accept=TABLE_KINDS,
+                     limits=UploadLimits.from_megabytes(ctx.settings.max_upload_mb))
+        path = save_upload(data, name=upload.name,
+                           root=Path(ctx.settings.data_dir) / "uploads")
+        created = name not in store.programme_names()
         report = import_file(path, store=store, programme=name, provenance=provenance)
+        if created:
+            ui.grant_creator(ctx, name)
     ui.programme_changed()
     st.session_state["imp_report"] = report
 
@@ -77,6 +84,7 @@ with st.expander("Start from the demo", icon=":material/science:"):
         from geo.demo import load_demo_programme
 
         with ui.domain_errors():
+            ctx.require_write("save the demo to the database")
             store.save_programme(load_demo_programme(), replace=True)
         ui.programme_changed()
         st.success("Saved. Pick it in the sidebar's *Programme* list.")

@@ -26,7 +26,7 @@ from layers.synergies import add_synergy_network, network_graph_figure, sankey_f
 from ui import Key, runs
 from ui.widgets import XLSX_MIME
 
-ctx = ui.page_context()
+ctx = ui.page_context("reports")
 st.title("Reports")
 prog = ctx.programme
 ui.illustrative_note(prog)

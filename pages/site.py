@@ -12,13 +12,8 @@ from geo.confidentiality import redact_companies
 from layers.base import add_parks, add_sites
 from ui import Key
 
-ctx = ui.page_context()
+ctx = ui.page_context("site")
 prog = ctx.programme
-if not ctx.practitioner:
-    st.title("Site")
-    st.info("Individual member sites are visible to practitioners only. Switch *Viewing as* "
-            "in the sidebar if you are one.", icon=":material/lock:")
-    st.stop()
 
 sites = prog.sites.sort_values("name")
 if sites.empty:
@@ -33,9 +28,9 @@ site_id = st.selectbox("Site", ids, index=index, key=Key.SITE_PICK,
 st.query_params["site"] = site_id
 site = sites[sites["site_id"] == site_id].iloc[0]
 
-st.title(str(site["name"]))
-st.caption(f"{site['address'] or ''} {site['postcode'] or ''} {site['city'] or ''} "
-           f"{site['country'] or ''} · sector NACE {site['sector_nace'] or '—'}")
+st.title(ui.plain(site["name"]))
+st.caption(ui.plain(f"{site['address'] or ''} {site['postcode'] or ''} {site['city'] or ''} "
+                    f"{site['country'] or ''} · sector NACE {site['sector_nace'] or '—'}"))
 ui.illustrative_note(prog)
 st.page_link("pages/browse.py", label="Back to all resources", icon=":material/arrow_back:")
 
@@ -49,15 +44,16 @@ with t_details:
     left, right = st.columns([2, 3])
     with left:
         park = prog.parks.loc[prog.parks["park_id"] == site["park_id"], "name"]
-        st.markdown(f"**Park:** {park.iloc[0] if len(park) else 'outside any park'}")
+        st.markdown(f"**Park:** {ui.plain(park.iloc[0] if len(park) else 'outside any park')}")
         geom = site.geometry
         if geom is None or geom.is_empty:
             st.warning("Not located yet — use **Locate records**.")
         else:
             st.markdown(f"**Location:** {geom.y:.5f} N, {geom.x:.5f} E  \n"
-                        f"**Precision:** {site['location_precision']} "
-                        f"({site['location_source']})")
-        st.markdown(f"**Recorded:** {site['recorded_on']} ({site['provenance']})")
+                        f"**Precision:** {ui.plain(site['location_precision'])} "
+                        f"({ui.plain(site['location_source'])})")
+        st.markdown(f"**Recorded:** {ui.plain(site['recorded_on'])} "
+                    f"({ui.plain(site['provenance'])})")
     with right:
         if geom is not None and not geom.is_empty:
             pad = 0.004

@@ -13,7 +13,7 @@ from layers import siting as lyr
 from layers.base import add_parks
 from ui import Key, profile_key, runs
 
-ctx = ui.page_context()
+ctx = ui.page_context("site_finder")
 st.title("Site finder")
 prog, role, k = ctx.programme, ctx.role, ctx.k
 ui.illustrative_note(prog)
@@ -28,10 +28,11 @@ source = c2.selectbox("Candidate sites", list(siting.CANDIDATE_SOURCES), index=2
                       key="sf_source", format_func=siting.CANDIDATE_SOURCES.get)
 res = c3.select_slider("Grid cell", [9, 10, 11], 10, key="sf_res",
                        format_func={9: "10 ha", 10: "1.5 ha", 11: "0.2 ha"}.get)
-upload = (st.file_uploader("Candidate points or parcels (GeoJSON, GeoPackage)",
-                           key="sf_upload") if source == "user" else None)
-plants = st.file_uploader("Existing plants of this kind (optional layer: GeoJSON, GeoPackage)",
-                          key="sf_plants_upload")
+layer_types = ["geojson", "json", "gpkg", "zip"]
+upload = (st.file_uploader("Candidate points or parcels (GeoJSON, GeoPackage, zipped Shapefile)",
+                           type=layer_types, key="sf_upload") if source == "user" else None)
+plants = st.file_uploader("Existing plants of this kind (optional layer: GeoJSON, GeoPackage, "
+                          "zipped Shapefile)", type=layer_types, key="sf_plants_upload")
 base = profiles[pid]
 with st.expander(f"Profile: {base.name} — figures and siting rules"):
     e = st.columns(4)
@@ -59,9 +60,11 @@ with ui.domain_errors():
     profile = base.with_changes(**edits, rules=rules)
     weights = siting.ScoreWeights(*w)
     query = runs.SiteFinderQuery.of(profile, source, resolution=res,
-                                    upload=upload.getvalue() if upload else None)
+                                    upload=upload.getvalue() if upload else None,
+                                    upload_name=upload.name if upload else "")
     screen, run = runs.site_finder_run(ctx.programme_ref, ctx.network, query, weights=weights,
-                                       plants=plants.getvalue() if plants else None)
+                                       plants=plants.getvalue() if plants else None,
+                                       plants_name=plants.name if plants else "")
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")

@@ -14,13 +14,9 @@ from layers.base import add_parks
 from layers.synergies import add_match_lines
 from ui import Key
 
-ctx = ui.page_context()
+ctx = ui.page_context("synergies")
 st.title("Synergies")
 prog = ctx.programme
-if not ctx.practitioner:
-    st.info("Matching and the synergy pipeline show individual companies: practitioners only. "
-            "The **Reports** page shows the aggregate picture.", icon=":material/lock:")
-    st.stop()
 ui.illustrative_note(prog)
 
 
@@ -33,7 +29,8 @@ def _saved(message: str) -> None:
 with ui.domain_errors():
     book = ctx.synergy_book
     config = repo.load_outcome_config(ctx.store, prog.name)
-who = st.text_input("Practitioner (you)", key="syn_practitioner", value="Practitioner")
+who = ctx.who
+st.caption(f"Changes are recorded as {ui.plain(who)}.")
 t_find, t_pipe, t_one = st.tabs([":material/search: Find matches",
                                  ":material/view_kanban: Pipeline", ":material/timeline: Synergy"])
 
@@ -70,6 +67,7 @@ with t_find:
         if st.button("Create synergy (idea)", key=Key.SYN_CREATE, type="primary"):
             row = table.loc[pick]
             with ui.domain_errors():
+                ctx.require_write("change synergies")
                 sid = repo.create_synergy(
                     ctx.store, prog, have_id=row["have_id"], want_id=row["want_id"],
                     practitioner=who, proposed_because=row["reasons"],
@@ -94,11 +92,13 @@ with t_one:
         st.stop()
     sid = st.selectbox("Synergy", book.synergies["synergy_id"], key="syn_pick")
     cur = book.get(sid)
-    st.markdown(f"**{cur['description']}** — {cur['quantity']:g} {cur['unit']} from "
-                f"{names.get(cur['from_site_id'], cur['from_site_id'])} to "
-                f"{names.get(cur['to_site_id'], cur['to_site_id'])} · stage **{cur['stage']}**"
-                f" · {cur['practitioner']} · version {cur['version']}  \n"
-                f"Proposed because: {cur['proposed_because'] or '—'}")
+    st.markdown(f"**{ui.plain(cur['description'])}** — {cur['quantity']:g} "
+                f"{ui.plain(cur['unit'])} from "
+                f"{ui.plain(names.get(cur['from_site_id'], cur['from_site_id']))} to "
+                f"{ui.plain(names.get(cur['to_site_id'], cur['to_site_id']))} · stage "
+                f"**{cur['stage']}** · {ui.plain(cur['practitioner'])} · version "
+                f"{cur['version']}  \n"
+                f"Proposed because: {ui.plain(cur['proposed_because'] or '—')}")
     left, right = st.columns(2)
     at = ALL_STAGES.index(cur["stage"])  # next stages first, then earlier ones, abandoned last
     moves = sorted((*ALL_STAGES[at + 1:], *ALL_STAGES[:at]), key=lambda s: s == "abandoned")
@@ -108,6 +108,7 @@ with t_one:
         reason = st.text_input("Reason (needed to go back or abandon)", key="syn_reason")
         if st.form_submit_button("Save stage change", key=Key.SYN_STAGE_SAVE):
             with ui.domain_errors():
+                ctx.require_write("change synergies")
                 repo.change_stage(ctx.store, prog.name, sid, to, note=note, reason=reason,
                                   expected_version=int(cur["version"]), practitioner=who)
             _saved(f"{sid} moved to {to}")
@@ -119,6 +120,7 @@ with t_one:
         year = st.number_input("Year", 2000, 2100, pd.Timestamp.now().year, key="syn_outcome_year")
         if st.form_submit_button("Record outcome", key="syn_outcome_save"):
             with ui.domain_errors():
+                ctx.require_write("change synergies")
                 repo.record_outcome(ctx.store, prog.name, sid, kind, value, period=int(year),
                                     expected_version=int(cur["version"]), practitioner=who)
             _saved(f"Outcome recorded for {sid}")
@@ -127,6 +129,7 @@ with t_one:
                              value=cur["case_study"] or "", key="syn_case_study")
         if st.button("Attach case study", key="syn_case_save"):
             with ui.domain_errors():
+                ctx.require_write("change synergies")
                 repo.attach_case_study(ctx.store, prog.name, sid, case, practitioner=who,
                                        expected_version=int(cur["version"]))
             _saved(f"Case study attached to {sid}")

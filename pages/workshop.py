@@ -14,17 +14,14 @@ from geo.synergies.scoring import MatchParams
 from geo.synergies.workshop import ENTRY_COLUMNS, LINK_COLUMNS, entries_to_resources
 from ui import Key
 
-ctx = ui.page_context()
+ctx = ui.page_context("workshop")
 st.title("Workshop")
 prog = ctx.programme
-if not ctx.practitioner:
-    st.info("Workshop entry names companies: practitioners only.", icon=":material/lock:")
-    st.stop()
 st.caption("For a business-opportunity workshop: log haves and wants as members speak, pair "
            "them up, and create every valid pairing as a synergy at the *idea* stage in one "
            "go. Rows that break a rule are listed with the reason and kept for correction.")
-who = st.text_input("Practitioner responsible", value="Workshop facilitator",
-                    key="ws_practitioner")
+who = ctx.who
+st.caption(f"Records and synergies are saved as {ui.plain(who)}.")
 sites = prog.sites.sort_values("site_id")
 
 
@@ -48,6 +45,7 @@ entries = st.data_editor(blank, num_rows="dynamic", key=Key.WS_ENTRIES, width="s
                              "frequency": Col.SelectboxColumn("Frequency", options=FREQUENCIES)})
 if st.button("Check and save these records", key=Key.WS_SAVE_ENTRIES):
     with ui.domain_errors():
+        ctx.require_write("save records")
         new, report = entries_to_resources(entries, site_ids=sites["site_id"],
                                            taken_ids=_records()["resource_id"],
                                            catalogue=load_catalogue())
@@ -93,6 +91,7 @@ st.caption(f"{int(links['have_id'].notna().sum())} links in the table.")
 st.subheader("3 · Create the synergies")
 if st.button("Create synergies at the idea stage", key=Key.WS_CREATE, type="primary"):
     with ui.domain_errors():
+        ctx.require_write("create synergies")
         report = repo.create_synergies(ctx.store, prog, links, practitioner=who)
     ok = int((report["status"] == "ok").sum())
     ui.synergies_changed()

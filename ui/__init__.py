@@ -1,5 +1,6 @@
 """The Streamlit UI layer of ``app.py`` and the pages: ``geo/`` computes, ``ui`` caches and renders.
 
+- :mod:`~ui.access` — sign-in (server mode), the programmes a person may pick, page checks;
 - :mod:`~ui.state` — the session-state :class:`Key` enum and typed getters (role, versions);
 - :mod:`~ui.legacy_pages` — keeps every page inside ``app.py``'s frame despite ``pages/``;
 - :mod:`~ui.data` — the store, the programme and its synergy book, keyed by
@@ -16,7 +17,18 @@ Streamlit.
 
 from __future__ import annotations
 
+from geo.access import Page
 from ui import runs
+from ui.access import (
+    grant_creator,
+    grant_name,
+    may_create_programme,
+    programmes_for,
+    refuse,
+    require_import_target,
+    sign_out_button,
+    writable_programmes,
+)
 from ui.context import PageContext, page_context
 from ui.data import ProgrammeRef
 from ui.legacy_pages import leave_legacy_pages_mode
@@ -30,7 +42,13 @@ from ui.state import (
     programme_changed,
     synergies_changed,
 )
-from ui.widgets import domain_errors, download_button, download_buttons, illustrative_note
+from ui.widgets import (
+    domain_errors,
+    download_button,
+    download_buttons,
+    illustrative_note,
+    plain,
+)
 
 __all__ = [
     "DEMO_PROGRAMME",
@@ -38,21 +56,31 @@ __all__ = [
     "DataVersions",
     "Key",
     "NetworkSource",
+    "Page",
     "PageContext",
     "ProgrammeRef",
     "base_map",
     "domain_errors",
     "download_button",
     "download_buttons",
+    "grant_creator",
+    "grant_name",
     "illustrative_note",
     "leave_legacy_pages_mode",
     "located_bounds",
+    "may_create_programme",
     "page_context",
+    "plain",
     "profile_key",
     "programme_changed",
+    "programmes_for",
+    "refuse",
+    "require_import_target",
     "road_network_panel",
     "runs",
     "show_map",
+    "sign_out_button",
     "straight_line_warning",
     "synergies_changed",
+    "writable_programmes",
 ]

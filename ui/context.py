@@ -1,19 +1,25 @@
 """The per-rerun context of a page: who is looking, at which programme, with which settings.
 
-Every page starts with ``ctx = ui.page_context()`` and then reads ``ctx.programme``,
-``ctx.role``, ``ctx.k`` … instead of calling half a dozen helpers. The context is built from
-:mod:`ui.state` once per rerun; what it loads (the programme, the road network) is cached
-by :mod:`ui.data` and :mod:`ui.network` under explicit keys.
+Every page starts with ``ctx = ui.page_context("<page>")`` and then reads ``ctx.programme``,
+``ctx.role``, ``ctx.k`` … instead of calling half a dozen helpers. Building the context signs
+the person in (:mod:`ui.access`: their roles are read from the database on every rerun) and
+refuses the page unless their role in the programme may open it. What it loads (the
+programme, the road network) is cached by :mod:`ui.data` and :mod:`ui.network` under explicit
+keys. A park authority's programme holds only the parks of their grant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from geo.access import Principal, audience_of, can_replace_network, can_write, sees_companies
 from geo.confidentiality import can_see_companies
+from geo.errors import AccessError
 from ui import state
+from ui.access import grant_name, require_page
+from ui.access import principal as signed_in
 from ui.data import ProgrammeRef
 from ui.data import programme as load_programme
 from ui.data import store as open_store
@@ -25,6 +31,8 @@ from ui.network import road_graph as load_road_graph
 from ui.runs import matcher as cached_matcher
 
 if TYPE_CHECKING:
+    from geo.access import Page
+    from geo.access import Role as UserRole
     from geo.network import RoadGraph
     from geo.programme import Programme
     from geo.settings import Role, Settings
@@ -42,17 +50,55 @@ class PageContext:
     programme_name : str
         :data:`~ui.state.DEMO_PROGRAMME` or a stored programme's name.
     role : str
-        ``practitioner`` or ``viewer`` (see :func:`ui.state.role`).
+        The audience of every figure: ``practitioner`` (sees companies) or ``viewer``
+        (only what passes the disclosure rules). A practitioner previewing the viewers' view
+        is a ``viewer``.
     settings : Settings
         The settings in force.
     versions : DataVersions
         The data versions in use (see :func:`ui.state.data_versions`).
+    principal : Principal
+        Who is signed in (desktop mode: the one local practitioner).
+    user_role : str or None
+        Their role in this programme (``administrator`` … ``logistics_planner``).
+    parks : tuple of str
+        The parks a park authority is limited to (empty: the whole programme).
     """
 
     programme_name: str
     role: Role
     settings: Settings
     versions: state.DataVersions
+    principal: Principal = field(default_factory=Principal.local)
+    user_role: UserRole | None = "practitioner"
+    parks: tuple[str, ...] = ()
+
+    @property
+    def who(self) -> str:
+        """The signed-in person's name for the audit trail."""
+        return self.principal.display_name
+
+    @property
+    def can_write(self) -> bool:
+        """Whether this person may change the programme's data (and is not previewing)."""
+        return self.user_role is not None and can_write(self.user_role) and self.practitioner
+
+    def require_write(self, action: str) -> None:
+        """Raise :class:`AccessError` unless this person may change the programme's data.
+
+        Call inside :func:`ui.domain_errors` before any write; ``action`` completes
+        "may not …".
+        """
+        if not self.can_write:
+            msg = (f"Your role may not {action}. Practitioners and administrators of the "
+                   "programme can.")
+            raise AccessError(msg)
+
+    @property
+    def can_replace_network(self) -> bool:
+        """Whether this person may replace the programme's road network."""
+        return self.user_role is not None and can_replace_network(self.user_role) \
+            and self.practitioner
 
     @property
     def k(self) -> int:
@@ -77,8 +123,11 @@ class PageContext:
 
     @cached_property
     def programme(self) -> Programme:
-        """The programme in use (shared for the demo: copy frames before changing them)."""
-        return load_programme(self.programme_ref)
+        """The programme in use, limited to the parks of a park authority's grant.
+
+        Shared for the demo: copy frames before changing them.
+        """
+        return load_programme(self.programme_ref).restricted_to_parks(self.parks)
 
     @cached_property
     def synergy_book(self) -> SynergyBook:
@@ -111,12 +160,27 @@ class PageContext:
         return load_region_layers(self.network)
 
 
-def page_context() -> PageContext:
-    """The context of this rerun. Call it first on every page.
+def page_context(page: Page | None = None) -> PageContext:
+    """The context of this rerun. Call it first on every page, naming the page.
 
-    It also sends a page that Streamlit ran outside ``app.py`` back through the frame
-    (see :mod:`ui.legacy_pages`).
+    It sends a page that Streamlit ran outside ``app.py`` back through the frame (see
+    :mod:`ui.legacy_pages`), signs the person in, picks a programme they hold a role in, and
+    refuses ``page`` (showing only the refusal) unless their role may open it. ``app.py``
+    calls it without a page.
     """
     leave_legacy_pages_mode()
-    return PageContext(programme_name=state.programme_name(), role=state.role(),
-                       settings=state.settings(), versions=state.data_versions())
+    settings = state.settings()
+    who = signed_in(settings)
+    name = state.programme_name()
+    user_role = who.role_in(grant_name(name))
+    previewing = False
+    if user_role is not None and sees_companies(user_role):
+        role: Role = state.preview_role()
+        previewing = role == "viewer"
+    else:
+        role = "viewer" if user_role is None else audience_of(user_role)
+    if page is not None:
+        require_page(page, user_role, previewing=previewing)
+    return PageContext(programme_name=name, role=role, settings=settings,
+                       versions=state.data_versions(), principal=who, user_role=user_role,
+                       parks=who.parks_in(grant_name(name)))

@@ -188,8 +188,12 @@ def straight_line_warning(measured: str, *, detour_factor: float | None = None) 
                icon=":material/straighten:")
 
 
-def road_network_panel(ref: ProgrammeRef, *, settings: Settings) -> None:
-    """Sidebar panel: which road network the analyses use, and a way to supply one."""
+def road_network_panel(ref: ProgrammeRef, *, settings: Settings, may_replace: bool) -> None:
+    """Sidebar panel: which road network the analyses use, and (for practitioners and
+    administrators) a way to replace it with an uploaded ``.osm.pbf`` extract."""
+    from geo.errors import SymbiosisError
+    from geo.uploads import OSM_KINDS, UploadLimits, check_upload
+
     with st.expander("Road network", icon=":material/route:"):
         if ref.is_demo:
             st.caption("Karhula's OpenStreetMap roads (shipped with pyrosm), offline.")
@@ -200,12 +204,24 @@ def road_network_panel(ref: ProgrammeRef, *, settings: Settings) -> None:
         elif settings.online_osm:
             st.caption("Downloaded from OpenStreetMap for the sites' extent (cached on disk).")
         else:
-            st.caption("None: distances are straight-line × detour estimates. Upload an "
-                       ".osm.pbf extract of the region (e.g. from a national extract "
-                       "provider), or set SYMBIOMAP_ONLINE_OSM=1 to download roads.")
+            st.caption("None: distances are straight-line × detour estimates. "
+                       + ("Upload an .osm.pbf extract of the region (e.g. from a national "
+                          "extract provider), or set SYMBIOMAP_ONLINE_OSM=1 to download roads."
+                          if may_replace else "A practitioner can supply one."))
+        if not may_replace:
+            return
         upload = st.file_uploader("OpenStreetMap extract (.osm.pbf)", type=["pbf"],
                                   key="road_pbf_upload")
         if upload is not None and st.button("Use this road network", key="road_pbf_use"):
+            data = upload.getvalue()
+            try:
+                check_upload(data, name=upload.name, accept=OSM_KINDS,
+                             limits=UploadLimits.from_megabytes(settings.max_upload_mb))
+            except SymbiosisError as exc:
+                st.error(str(exc))
+                return
             pbf.parent.mkdir(parents=True, exist_ok=True)
-            pbf.write_bytes(upload.getvalue())
+            tmp = pbf.with_suffix(".part")
+            tmp.write_bytes(data)
+            tmp.replace(pbf)  # readers never see half a file
             st.rerun()

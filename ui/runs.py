@@ -104,19 +104,23 @@ class SiteFinderQuery:
     resolution : int
         H3 resolution of grid candidates.
     upload : bytes or None
-        The user's candidate layer file (GeoJSON, GeoPackage) for source ``user``.
+        The user's candidate layer file (GeoJSON, GeoPackage, zipped Shapefile) for source
+        ``user``; read only through :func:`geo.uploads.read_geodata`.
+    upload_name : str
+        Its file name (checked against its content).
     """
 
     profile_json: str
     source: CandidateSource
     resolution: int
     upload: bytes | None = None
+    upload_name: str = ""
 
     @classmethod
     def of(cls, profile: TechnologyProfile, source: CandidateSource, *, resolution: int,
-           upload: bytes | None = None) -> SiteFinderQuery:
+           upload: bytes | None = None, upload_name: str = "") -> SiteFinderQuery:
         """The query for ``profile`` (serialised, so the cache key is plain text)."""
-        return cls(json.dumps(profile.to_dict()), source, resolution, upload)
+        return cls(json.dumps(profile.to_dict()), source, resolution, upload, upload_name)
 
     def profile(self) -> TechnologyProfile:
         """The profile this query screens with."""
@@ -125,22 +129,21 @@ class SiteFinderQuery:
         return profile_from_dict(json.loads(self.profile_json))
 
 
-def _read_layer(data: bytes | None) -> gpd.GeoDataFrame | None:
-    import io
+def _read_layer(data: bytes | None, name: str) -> gpd.GeoDataFrame | None:
+    """An uploaded layer, through the one safe reader (content checked, GDAL sealed)."""
+    from geo.uploads import read_geodata
 
-    import geopandas as gpd
-
-    return gpd.read_file(io.BytesIO(data)) if data else None
+    return read_geodata(data, name=name or "upload") if data else None
 
 
 @st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
 def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinderQuery, *,
-                    weights: ScoreWeights, plants: bytes | None
+                    weights: ScoreWeights, plants: bytes | None, plants_name: str = ""
                     ) -> tuple[CandidateScreen, SiteFinderRun | None]:
     """Screened and scored candidates (see :func:`geo.siting.find_sites`).
 
-    ``plants`` is an optional layer file of existing plants of this kind. The run is None
-    when no candidate passes the siting rules.
+    ``plants`` is an optional layer file of existing plants of this kind (``plants_name`` its
+    file name). The run is None when no candidate passes the siting rules.
     """
     from geo import siting
 
@@ -148,8 +151,8 @@ def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinder
     return siting.find_sites(
         programme(ref), query.profile(), query.source, graph=road_graph(network),
         landuse=region.landuse, roads=region.roads, resolution=query.resolution,
-        uploaded=_read_layer(query.upload), weights=weights,
-        competitor_layer=_read_layer(plants))
+        uploaded=_read_layer(query.upload, query.upload_name), weights=weights,
+        competitor_layer=_read_layer(plants, plants_name))
 
 
 @st.cache_data(show_spinner="Looking for a rule that lets candidates through…", max_entries=8)
@@ -161,7 +164,8 @@ def housing_relaxation(ref: ProgrammeRef, network: NetworkSource,
     region = region_layers(network)
     return siting.largest_housing_distance(
         programme(ref), query.profile(), query.source, landuse=region.landuse,
-        roads=region.roads, resolution=query.resolution, uploaded=_read_layer(query.upload))
+        roads=region.roads, resolution=query.resolution,
+        uploaded=_read_layer(query.upload, query.upload_name))
 
 
 # --- Synergies ----------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The only module that reads or writes the app-wide keys (programme, role, data versions,
 settings). Two reads have one function each so their source can change in one place:
 
-- :func:`role` — today the sidebar's *Viewing as*; with sign-in, the signed-in person's role;
+- :func:`preview_role` — the sidebar's *Viewing as*, which can only take rights away (the
+  person's role comes from the database, see :mod:`ui.access`);
 - :func:`data_versions` — today counters bumped after each write in this session; later,
   versions kept in the database.
 
@@ -134,11 +135,13 @@ def programme_name() -> str:
     return str(st.session_state.get(Key.PROGRAMME_NAME, DEMO_PROGRAMME))
 
 
-def role() -> Role:
-    """The role of the person using the app (the one place every role check starts from).
+def preview_role() -> Role:
+    """What a person who may see companies chose to view as (the sidebar's *Viewing as*).
 
-    Today the sidebar's *Viewing as* choice, defaulting to the ``SYMBIOMAP_ROLE`` setting.
-    An unknown value falls back to ``viewer``, the role that sees least.
+    ``practitioner`` (everything their role allows) or ``viewer`` (a preview of what park
+    authorities and investors see), defaulting to the ``SYMBIOMAP_ROLE`` setting. It can only
+    take rights away: people whose role does not see companies are always viewers
+    (:func:`ui.context.page_context` decides). An unknown value falls back to ``viewer``.
     """
     chosen = st.session_state.get(Key.VIEWER_ROLE, settings().role)
     for known in ROLES:

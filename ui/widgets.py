@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 
     from geo.programme import Programme
 
+_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def plain(text: object) -> str:
+    """User text made safe for ``st.markdown``, ``st.title``, ``st.caption``, ``st.info``…
+
+    Every Markdown, HTML, LaTeX and Streamlit-directive character is backslash-escaped and line
+    breaks become spaces, so a company name like ``![](http://host/p)`` or ``<img src=…>``
+    shows literally and never fetches anything.
+    """
+    out = "" if text is None else str(text)
+    out = out.replace("\r", " ").replace("\n", " ")
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in out)
+
+
 Builder = Callable[[], bytes | str]
 """Makes a download's content when the button is clicked."""
 

@@ -8,6 +8,7 @@ so a revoked grant or a disabled user takes effect at the next interaction. In d
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 
 from geo.access.roles import Role, audience_of, sees_companies
@@ -51,8 +52,16 @@ class Principal:
 
     @classmethod
     def local(cls) -> Principal:
-        """The one local user of desktop mode: a practitioner of every programme."""
-        return cls(subject=LOCAL_SUBJECT, name="Local practitioner", everywhere="practitioner")
+        """The one local user of desktop mode: a practitioner of every programme.
+
+        Named after the operating-system account, for the audit trail.
+        """
+        try:
+            account = getpass.getuser()
+        except (KeyError, OSError):  # no user name in a bare container
+            account = "local"
+        return cls(subject=LOCAL_SUBJECT, name=f"{account} (this computer)",
+                   everywhere="practitioner")
 
     @property
     def display_name(self) -> str:

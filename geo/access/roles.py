@@ -9,9 +9,10 @@ nothing about a role is read from a widget or a cookie.
 role                          may
 ============================  ========================================================
 ``administrator``             everything a practitioner may, plus manage users and
-                              grants of the programme and replace its road network
+                              grants of the programme
 ``practitioner``              see companies, contacts and tonnages; import, locate,
-                              match, track synergies, run workshops
+                              match, track synergies, run workshops, replace the
+                              programme's road network
 ``park_authority``            see aggregates of the parks named in the grant (or of the
                               whole programme when none is named), through the
                               disclosure rules
@@ -123,8 +124,8 @@ def can_write(role: Role) -> bool:
 
 
 def can_replace_network(role: Role) -> bool:
-    """Whether the role may replace the programme's shared road network."""
-    return role == "administrator"
+    """Whether the role may replace the programme's shared road network (its ``.osm.pbf``)."""
+    return role in _COMPANY_ROLES
 
 
 def can_manage_users(role: Role) -> bool:

@@ -217,6 +217,7 @@ def change_stage(
     ...         "unit": "t/yr"}
     >>> want = {"resource_id": "R2", "site_id": "S2", "direction": "want", "quantity": 4,
     ...         "unit": "t/yr"}
+    >>> from geo.synergies.book import empty_book
     >>> book, sid = create_synergy(empty_book(), have=have, want=want, practitioner="Aino")
     >>> book = change_stage(book, sid, "in progress", expected_version=1, practitioner="Aino")
     >>> book.get(sid)["stage"], int(book.get(sid)["version"]), len(history(book, sid))

@@ -21,7 +21,7 @@ def test_geocode_page_shows_quality_view() -> None:
 def test_geocode_is_closed_to_viewers() -> None:
     """Geocoding is a practitioner job; viewers get an explanation."""
     at = open_page(PAGE, role="viewer")
-    assert any("practitioners" in i.value for i in at.info)
+    assert any("viewers may not open this page" in e.value for e in at.error)
 
 
 def test_imported_programme_is_located_on_the_geocode_page(tmp_path: Path) -> None:

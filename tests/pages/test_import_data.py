@@ -37,4 +37,4 @@ def test_import_page_reports_rows_and_rejects(empty_data_dir: Path) -> None:
 def test_import_is_closed_to_viewers() -> None:
     """Importing is a practitioner job; viewers get an explanation."""
     at = open_page(PAGE, role="viewer")
-    assert any("practitioners" in i.value for i in at.info)
+    assert any("viewers may not open this page" in e.value for e in at.error)

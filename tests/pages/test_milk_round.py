@@ -87,7 +87,7 @@ def test_oversize_pickup_is_refused_on_the_page(page: AppTest) -> None:
 def test_viewer_sees_no_companies() -> None:
     """A viewer gets an explanation instead of the planner."""
     at = open_page(PAGE, role="viewer")
-    assert any("practitioners only" in i.value for i in at.info)
+    assert any("viewers may not open this page" in e.value for e in at.error)
     assert not at.dataframe
 
 

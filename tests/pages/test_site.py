@@ -11,7 +11,7 @@ from ui import Key
 def test_viewer_role_hides_site_page() -> None:
     """A viewer who may not see companies gets an explanation instead of a site's records."""
     at = open_page("pages/site.py", role="viewer")
-    assert any("practitioners only" in i.value for i in at.info)
+    assert any("viewers may not open this page" in e.value for e in at.error)
     assert not at.dataframe
 
 

@@ -50,5 +50,5 @@ def test_going_back_without_reason_shows_the_rule(page: AppTest) -> None:
 def test_viewer_cannot_see_the_pipeline() -> None:
     """A viewer is told the page is for practitioners and sees no company table."""
     at = open_page(PAGE, role="viewer")
-    assert any("practitioners only" in i.value for i in at.info)
+    assert any("viewers may not open this page" in e.value for e in at.error)
     assert not at.dataframe

@@ -39,5 +39,5 @@ def test_workshop_saves_entries_and_creates_synergies_in_bulk() -> None:
 def test_workshop_is_closed_to_viewers() -> None:
     """Workshop entry names companies: a viewer gets an explanation and no tables."""
     at = open_page("pages/workshop.py", role="viewer")
-    assert any("practitioners only" in i.value for i in at.info)
+    assert any("viewers may not open this page" in e.value for e in at.error)
     assert not at.dataframe

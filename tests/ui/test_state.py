@@ -35,7 +35,7 @@ def _show_state() -> None:
 
     from ui import state
 
-    st.write(state.role())
+    st.write(state.preview_role())
     st.write(state.programme_name())
     st.write(repr(state.data_versions()))
     if st.button("programme written", key="p"):

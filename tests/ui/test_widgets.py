@@ -17,6 +17,7 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.support import RecordingMediaFileManager, click_download, downloads
+from ui.widgets import plain
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +128,16 @@ def test_illustrative_note_only_for_generated_figures(illustrative: bool) -> Non
     at.run()
     assert not at.exception, at.exception
     assert any("illustrative" in c.value for c in at.caption) is illustrative
+
+
+@pytest.mark.parametrize("text", ["![beacon](http://beacon.invalid/p.png)",
+                                  '<img src="http://beacon.invalid/p.png">',
+                                  "[click](javascript:alert(1))", ":red[alarm] $x^2$",
+                                  "=HYPERLINK(\"http://x\")"])
+def test_plain_text_renders_literally_in_markdown(text: str) -> None:
+    """Escaped user text renders to exactly itself: no image, link, HTML, colour or maths."""
+    import markdown_it
+
+    html = markdown_it.MarkdownIt().render(plain(text))
+    assert "<img" not in html and "<a " not in html
+    assert html.strip() == f"<p>{markdown_it.common.utils.escapeHtml(text)}</p>"

@@ -1,0 +1,204 @@
+"""Who is using the app on this rerun, and what they may open: sign-in and access checks.
+
+- Desktop mode (the default): one local user, a practitioner of every programme.
+- Server mode (``SYMBIOMAP_MODE=server``): Streamlit's OpenID Connect sign-in (``st.login``)
+  proves who someone is; :func:`geo.access.sign_in` reads their roles from the database on
+  **every** rerun, so a revoked role or a disabled person is refused at the next interaction.
+  Nothing about roles is taken from the cookie; a sign-in older than the
+  ``session_max_age_h`` setting must be renewed.
+
+Every page calls :func:`require_page` (through :func:`ui.page_context`) before it reads any
+data; a person who may not open it sees a refusal and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any, Final
+
+import streamlit as st
+
+from geo.access import ROLE_LABELS, Principal, can_open, can_write, grant, sign_in
+from geo.demo import DEMO_NAME
+from geo.errors import AccessError, SymbiosisError
+from ui.data import store as open_store
+from ui.state import DEMO_PROGRAMME
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from geo.access import Page, Role
+    from geo.settings import Settings
+
+    class PageContextLike(Protocol):
+        """What :func:`programmes_for` reads of a page context."""
+
+        @property
+        def settings(self) -> Settings: ...
+
+        @property
+        def principal(self) -> Principal: ...
+
+__all__ = ["PREVIEW_ROLES", "auth_configured", "grant_creator", "grant_name",
+           "may_create_programme", "principal", "programmes_for", "refuse",
+           "require_import_target", "require_page", "sign_out_button", "writable_programmes"]
+
+logger = logging.getLogger(__name__)
+
+
+PREVIEW_ROLES: Final = ("park_authority", "investor")
+"""The roles a practitioner's *Viewing as: viewer* preview stands for."""
+
+
+def grant_name(programme_name: str) -> str:
+    """The programme name grants use (the embedded demo is granted under its own name)."""
+    return DEMO_NAME if programme_name == DEMO_PROGRAMME else programme_name
+
+
+def programmes_for(ctx: PageContextLike) -> list[str]:
+    """The programmes this person may pick: the demo (where offered) and stored ones they hold
+    a role in. A database that cannot be reached leaves the demo, with a note."""
+    names = [DEMO_PROGRAMME] if ctx.settings.demo else []
+    try:
+        stored = open_store(ctx.settings.database_url).programme_names()
+    except SymbiosisError:
+        logger.exception("Programme database unavailable")
+        st.caption(":material/warning: The programme database cannot be reached; only the "
+                   "demo is available. Check SYMBIOMAP_DATABASE_URL.")
+        stored = []
+    names += stored
+    return [n for n in names if ctx.principal.role_in(grant_name(n)) is not None]
+
+
+def writable_programmes(ctx: PageContextLike) -> list[str]:
+    """Stored programmes this person may change (practitioner or administrator in them)."""
+    try:
+        stored = open_store(ctx.settings.database_url).programme_names()
+    except SymbiosisError:
+        return []
+    return [n for n in stored if (r := ctx.principal.role_in(n)) is not None and can_write(r)]
+
+
+def may_create_programme(ctx: PageContextLike) -> bool:
+    """Whether this person may create a programme (desktop: yes; server: administrators)."""
+    if not ctx.settings.server:
+        return True
+    return any(g.role == "administrator" for g in ctx.principal.grants)
+
+
+def require_import_target(ctx: PageContextLike, name: str) -> None:
+    """Raise :class:`AccessError` unless this person may write ``name`` (or create it)."""
+    if name in writable_programmes(ctx):
+        return
+    stored = open_store(ctx.settings.database_url).programme_names()
+    if name not in stored and name and may_create_programme(ctx):
+        return
+    msg = (f"You may not import into {name!r}: practitioners and administrators of a programme "
+           "can, and administrators can create new ones.")
+    raise AccessError(msg)
+
+
+def grant_creator(ctx: PageContextLike, name: str) -> None:
+    """On a server, make the person who created programme ``name`` its administrator."""
+    if not ctx.settings.server:
+        return
+    grant(open_store(ctx.settings.database_url), ctx.principal.subject, "administrator",
+          programme=name, available=[name], actor=ctx.principal.display_name)
+
+
+def auth_configured() -> bool:
+    """Whether ``.streamlit/secrets.toml`` has an ``[auth]`` section for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, AttributeError):
+        return False
+
+
+def refuse(title: str, message: str, *, sign_out: bool = False) -> None:
+    """Show a refusal and nothing else, then stop the page."""
+    st.title(title)
+    st.error(message, icon=":material/lock:")
+    if sign_out:
+        sign_out_button()
+    st.stop()
+
+
+def sign_out_button() -> None:
+    """A sign-out button (server mode only)."""
+    if _claim("is_logged_in") and st.button("Sign out", key="access_sign_out"):
+        st.logout()
+
+
+def _claim(name: str) -> Any:
+    try:
+        return st.user.get(name)
+    except (AttributeError, KeyError):
+        return None
+
+
+def principal(settings: Settings) -> Principal:
+    """The person using the app on this rerun; stops the page when they may not use it.
+
+    Desktop mode: :meth:`Principal.local`. Server mode: the signed-in identity matched in the
+    database (by subject, else by a verified e-mail), read now.
+    """
+    if not settings.server:
+        return Principal.local()
+    if not auth_configured():
+        refuse("SymbioMap is not set up for sign-in",
+               "Server mode needs an identity provider: add an [auth] section to "
+               ".streamlit/secrets.toml (see docs/deployment.md), or run without "
+               "SYMBIOMAP_MODE=server on a single computer.", sign_out=False)
+    if not _claim("is_logged_in"):
+        st.title("SymbioMap")
+        st.write("Sign in with your organisation's account to continue.")
+        if st.button("Sign in", key="access_sign_in", type="primary"):
+            st.login()
+        st.stop()
+    issued = _claim("iat")
+    if isinstance(issued, int | float) and time.time() - float(issued) > \
+            settings.session_max_age_h * 3600:
+        st.title("Please sign in again")
+        st.info(f"Your sign-in is older than {settings.session_max_age_h:g} hours.")
+        if st.button("Sign in again", key="access_renew", type="primary"):
+            st.logout()
+        st.stop()
+    subject = str(_claim("sub") or "")
+    email = _claim("email")
+    verified = bool(_claim("email_verified"))
+    result = sign_in(open_store(settings.database_url), subject,
+                     email=str(email) if email else None, email_verified=verified)
+    if result.status == "unknown":
+        logger.info("sign-in refused: unknown subject %r", subject)
+        refuse("Not registered in SymbioMap",
+               "You are signed in, but SymbioMap does not know you yet. Ask your programme "
+               f"administrator to add you (your identifier: {subject}).", sign_out=True)
+    if result.status == "disabled":
+        refuse("Access disabled", "Your access to SymbioMap has been switched off. Ask your "
+               "programme administrator if you think this is a mistake.", sign_out=True)
+    if result.status == "no_role":
+        refuse("No programme yet", "You hold no role in any programme. Ask your programme "
+               "administrator to grant you one.", sign_out=True)
+    if result.principal is None:  # "ok" always carries one; refuse rather than trust
+        refuse("Not registered in SymbioMap", "Ask your programme administrator.",
+               sign_out=True)
+    assert result.principal is not None
+    return result.principal
+
+
+def require_page(page: Page, role: Role | None, *, previewing: bool) -> None:
+    """Stop with a refusal unless ``role`` may open ``page`` (and, when a practitioner is
+    previewing a viewer's view, unless a viewer role may open it too)."""
+    if role is None:
+        refuse("No access", "You hold no role in this programme; choose another programme "
+               "in the sidebar, or ask its administrator.")
+    assert role is not None
+    if not can_open(role, page):
+        refuse("Not available to your role",
+               f"The {ROLE_LABELS[role].lower()} role may not open this page. Choose another "
+               "page in the sidebar.")
+    if previewing and not any(can_open(r, page) for r in PREVIEW_ROLES):
+        refuse("Not available to viewers",
+               "You are previewing what viewers see, and viewers may not open this page. "
+               "Switch *Viewing as* back to practitioner in the sidebar.")
