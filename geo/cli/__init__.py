@@ -39,6 +39,8 @@ JOBS: Final[dict[str, tuple[str, str]]] = {
     "match": ("geo.cli.match", "match haves to wants"),
     "report": ("geo.cli.report", "synergy and outcome reports (Excel)"),
     "users": ("geo.cli.users", "who may sign in to a server, and their roles"),
+    "backup": ("geo.cli.backup", "write the programme database to a backup file"),
+    "restore": ("geo.cli.restore", "check and restore a backup file"),
 }
 """Job name → (module with ``main(argv) -> int``, one-line help)."""
 

@@ -11,13 +11,27 @@ Which database
 --------------
 ``open_store()`` uses ``get_settings().database_url``: by default an SQLite file
 ``~/.symbiomap/symbiomap.db`` (``SYMBIOMAP_DATA_DIR``), created with its folder on first
-use. Any SQLAlchemy URL works with no code change, for example PostgreSQL::
+use — the desktop store. A server uses PostgreSQL with PostGIS (``docs/operations.md``)::
 
-    pip install "psycopg[binary]"
-    export SYMBIOMAP_DATABASE_URL=postgresql+psycopg://user:password@host:5432/symbiomap
+    export SYMBIOMAP_DATABASE_URL="postgresql+psycopg://symbiomap:PASSWORD@db.example.org/symbiomap"
     streamlit run app.py
 
-No spatial extension is needed: park boundaries are WKB hex text, site points lon/lat.
+Both hold the same tables; park boundaries are WKB hex text, site points lon/lat, and on
+PostGIS the database adds geometry columns with spatial indexes from them
+(:mod:`geo.store.spatial`).
+
+Many users at once
+------------------
+- :mod:`geo.store.engine` — SQLite in WAL mode with immediate transactions and a busy
+  timeout; PostgreSQL with connect and lock timeouts; reads on one snapshot (:meth:`Store.read`).
+- :mod:`geo.store.versions` — per-programme data versions bumped in every write's own
+  transaction: :meth:`Store.data_versions` keys every cache, in every process.
+- :mod:`geo.store.faults` — a database that is down, or busy, becomes one clear
+  :class:`~geo.errors.StoreError` (``DatabaseUnavailableError``, ``DatabaseBusyError``).
+- :mod:`geo.store.spatial` — ``within=Near(…)/InPark(…)/InBBox(…)`` filters of
+  :meth:`Store.sites` and :meth:`Store.load_programme`, run by PostGIS where it is.
+- :mod:`geo.store.backup`, :mod:`geo.store.restore` — one-file backups that restore into
+  SQLite or PostgreSQL (``python -m geo backup FILE`` / ``python -m geo restore FILE``).
 
 Schema and migrations
 ---------------------

@@ -26,7 +26,8 @@ __all__ = ["REJECT_COLUMNS", "ImportOutcome", "read_rejects", "write_import"]
 REJECT_COLUMNS = ["reject_id", "batch_id", "file_name", "imported_at", "row", "raw", "errors",
                   "message", "reject_key", "resolved"]
 """Columns of :meth:`Store.rejects`: ``raw`` is a dict header → text, ``errors`` a list of
-dicts (``column``, ``field``, ``value``, ``message``), ``message`` the messages joined."""
+dicts (``column``, ``field``, ``value``, ``message``), ``message`` the messages joined,
+``imported_at`` a UTC time."""
 
 
 @dataclass(frozen=True)
@@ -131,5 +132,7 @@ def read_rejects(conn: Connection, pid: int, *, unresolved_only: bool) -> pd.Dat
     frame["message"] = pd.Series(
         ["; ".join(f"{e.get('column')}: {e.get('message')}" for e in errs)
          for errs in frame["errors"]], index=frame.index, dtype="str")
+    # UTC-aware on every database (SQLite hands back naive UTC, PostgreSQL aware times)
+    frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
     return frame[REJECT_COLUMNS].astype({"reject_id": "int64", "batch_id": "int64",
                                          "row": "int64"})

@@ -401,7 +401,7 @@ class Store:
         return outcome
 
     def import_batches(self, programme: str) -> pd.DataFrame:
-        """The programme's import history, newest first."""
+        """The programme's import history, newest first (``at``: UTC times)."""
         cols = ["batch_id", "file_name", "sha256", "rows", "imported", "duplicates", "rejected",
                 "provenance", "at"]
         with self.read("read import batches") as conn:
@@ -412,7 +412,9 @@ class Store:
                                        ImportBatch.provenance, ImportBatch.at)
                                 .where(ImportBatch.programme_id == pid)
                                 .order_by(ImportBatch.id.desc())).all()
-        return pd.DataFrame(rows, columns=cols)
+        frame = pd.DataFrame(rows, columns=cols)
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)  # UTC-aware on every database
+        return frame
 
     def rejects(self, programme: str, *, unresolved_only: bool = True) -> pd.DataFrame:
         """Rejected import rows of a programme (see :data:`geo.store.imports.REJECT_COLUMNS`)."""

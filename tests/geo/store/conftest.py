@@ -3,6 +3,6 @@ PostgreSQL with PostGIS (see :mod:`tests.geo.store.databases`)."""
 
 from __future__ import annotations
 
-from tests.geo.store.databases import database_url, postgres, store
+from tests.geo.store.databases import database_url, postgres, store, target_url
 
-__all__ = ["database_url", "postgres", "store"]
+__all__ = ["database_url", "postgres", "store", "target_url"]

@@ -33,7 +33,8 @@ from sqlalchemy.engine import make_url
 
 from geo.store import Store, open_store
 
-__all__ = ["BACKENDS", "PostgresServer", "database_url", "postgres", "store"]
+__all__ = ["BACKENDS", "PostgresServer", "database_url", "new_database", "postgres", "store",
+           "target_url"]
 
 Kind = Literal["head", "bare", "plain"]
 BACKENDS = ["sqlite", "postgresql"]
@@ -140,9 +141,11 @@ def postgres() -> Iterator[PostgresServer]:
     server.close()
 
 
-def _database(request: pytest.FixtureRequest, tmp_path: Path, kind: Kind) -> Iterator[str]:
+def new_database(request: pytest.FixtureRequest, tmp_path: Path, kind: Kind, *,
+                 name: str = "store") -> Iterator[str]:
+    """The URL of a new database on the backend ``request.param`` (dropped afterwards)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
     url = server.database(kind)
@@ -153,13 +156,19 @@ def _database(request: pytest.FixtureRequest, tmp_path: Path, kind: Kind) -> Ite
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a new, empty database: an SQLite file, or PostgreSQL with PostGIS."""
-    yield from _database(request, tmp_path, "bare")
+    yield from new_database(request, tmp_path, "bare")
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A store on a new database migrated to head: an SQLite file, or PostgreSQL (PostGIS)."""
-    for url in _database(request, tmp_path, "head"):
+    for url in new_database(request, tmp_path, "head"):
         opened = open_store(url)
         yield opened
         opened.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def target_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A second new database, migrated to head (to restore into, copy to…), on each backend."""
+    yield from new_database(request, tmp_path, "head", name="target")

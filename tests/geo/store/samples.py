@@ -1,14 +1,25 @@
-"""Hand-made programmes of the store tests (tiny, with known contents)."""
+"""Hand-made programmes of the store tests (tiny, with known contents), a store holding a
+bit of everything (:func:`populate`), and a canonical dump of a database (:func:`dump`)."""
 
 from __future__ import annotations
+
+import io
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import MultiPolygon, Point, Polygon
+from sqlalchemy import select
 
+from geo import access
+from geo.importer import import_file
 from geo.programme import Programme
+from geo.store import Store
+from geo.store.backup import encode_value, table_scopes
+from geo.synergies import repository as repo
+from geo.synergies.outcomes import OutcomeConfig
 
-__all__ = ["synergy_programme", "tiny_programme"]
+__all__ = ["MEMBERS_CSV", "dump", "populate", "synergy_programme", "tiny_programme"]
 
 SQUARE = Polygon([(26.90, 60.50), (26.91, 60.50), (26.91, 60.51), (26.90, 60.51)])
 TWO_SQUARES = MultiPolygon([
@@ -62,3 +73,60 @@ def synergy_programme(name: str = "Synergy programme") -> Programme:
                                       quantity=10.0, hazardous=False)
     p.resources = pd.concat([p.resources, r5], ignore_index=True)
     return p
+
+
+MEMBERS_CSV = """\
+Company,Postcode,Country,Have/Want,EWC code,Description,Quantity,Unit,Longitude,Latitude,\
+Contact,E-mail
+Acme Oy,48600,FI,have,15 01 02,plastic film,12.5,t/yr,26.90,60.50,Aino Laine,aino@example.fi
+Acme Oy,48600,FI,want,030105,sawdust,300,tpa,26.90,60.50,Aino Laine,aino@example.fi
+Beta Oy,48601,FI,have,070101*,washing liquids,3,t,,,Eero,
+Gamma Oy,48602,FI,have,999999,bad code,1,t,26.91,60.51,,
+"""
+"""A member list: two companies' records, one contact each, one row rejected (bad code)."""
+
+
+def populate(store: Store) -> None:
+    """Put a bit of everything in ``store``: two programmes (one with parks, an import with
+    contacts and a rejected row, a synergy with stage history and outcomes, outcome
+    settings), users with grants, and audit entries."""
+    p = synergy_programme()
+    store.save_programme(p)
+    store.save_programme(tiny_programme("Other programme"))
+    import_file(io.BytesIO(MEMBERS_CSV.encode()), store=store, programme=p.name,
+                filename="members.csv")
+    store.archive_site("S3", programme=p.name)
+    store.update_site_location("S2", 26.93, 60.506, "manual", "pinned ✓ on the map",
+                               programme=p.name)
+    sid = repo.create_synergy(store, p, have_id="R1", want_id="R5", practitioner="Aino",
+                              note="met at the workshop")
+    repo.change_stage(store, p.name, sid, "implemented", expected_version=1,
+                      practitioner="Aino", note="contract signed")
+    repo.record_outcome(store, p.name, sid, "landfill_diverted_t", 8.5, period=2026,
+                        expected_version=2, practitioner="Aino")
+    repo.save_outcome_config(store, p, OutcomeConfig(currency="SEK"))
+    access.add_user(store, "sub-ana", email="ana@example.org", name="Ana Lima", actor="admin")
+    access.add_user(store, "sub-eero", email=None, name="Eero", actor="admin")
+    access.grant(store, "sub-ana", "practitioner", programme=p.name,
+                 available=[p.name, "Other programme"], actor="admin")
+    access.grant(store, "sub-eero", "park_authority", programme="Other programme",
+                 available=[p.name, "Other programme"], parks=["P1"], actor="admin")
+    access.set_active(store, "sub-eero", False, actor="admin")
+
+
+_NOT_COMPARED = {("programmes", "data_version"), ("programmes", "synergy_version")}
+
+
+def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, ordered by id, with values as a backup writes them (times in UTC);
+    without the data versions (a restore raises them) and the audit entries of restores."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with store.read("dump") as conn:
+        for scope in table_scopes():
+            t = scope.table
+            cols = [c for c in t.c if (t.name, c.name) not in _NOT_COMPARED]
+            stmt = select(*cols).order_by(t.c.id)
+            if t.name == "audit_log":
+                stmt = stmt.where(t.c.action != "restore")
+            out[t.name] = [tuple(encode_value(v) for v in row) for row in conn.execute(stmt)]
+    return out
