@@ -97,9 +97,9 @@ def database_error(exc: BaseException, action: str, *, where: str) -> StoreError
         return exc
     reason = _reason(exc)
     if is_unavailable(exc):
-        msg = (f"Could not {action}: the programme database {where!r} cannot be reached "
-               f"({reason}). Nothing was read or saved. Check that the database server is "
-               "running and that SYMBIOMAP_DATABASE_URL names it; SymbioMap reconnects by "
+        msg = (f"The programme database {where!r} cannot be reached ({reason}), so SymbioMap "
+               f"could not {action}. Nothing was read or saved. Check that the database server "
+               "is running and that SYMBIOMAP_DATABASE_URL names it; SymbioMap reconnects by "
                "itself as soon as it answers again.")
         return DatabaseUnavailableError(msg)
     if _is_busy(exc):

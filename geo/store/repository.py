@@ -88,7 +88,7 @@ def open_store(url: str | None = None) -> Store:
         engine = create_store_engine(url)
         upgrade(engine)
     except (SQLAlchemyError, OSError, ImportError) as exc:
-        err = database_error(exc, "open the programme database", where=safe)
+        err = database_error(exc, "open it", where=safe)
         if isinstance(err, DatabaseUnavailableError):
             raise err from exc
         msg = (f"Could not open or migrate the database {safe!r}: {exc}. Check "
