@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from geo.programme import Programme
 
+_AUTOLINK: Final = re.compile(r"://|(?i:www)\.")
 _MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
 
 
@@ -35,6 +37,9 @@ def plain(text: object) -> str:
     """
     out = "" if text is None else str(text)
     out = out.replace("\r", " ").replace("\n", " ")
+    # Streamlit's Markdown also turns bare URLs into links after escapes are read; a zero-width
+    # space keeps "http://…" and "www.…" plain text.
+    out = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], out)
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in out)
 
 

@@ -50,17 +50,28 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    return _free_port()
+
+
 @contextlib.contextmanager
-def running_app(data_dir: Path) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free local port; yield its base URL."""
-    port = _free_port()
+def running_app(data_dir: Path, *, port: int | None = None,
+                env_extra: dict[str, str] | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free local port; yield its base URL.
+
+    ``env_extra`` adds environment variables (e.g. ``SYMBIOMAP_MODE=server``) and ``args``
+    Streamlit options (e.g. ``--secrets.files``).
+    """
+    port = port or _free_port()
     env = {**os.environ, "SYMBIOMAP_DATA_DIR": str(data_dir),
-           "SYMBIOMAP_NOMINATIM": "0", "SYMBIOMAP_ONLINE_OSM": "0"}
+           "SYMBIOMAP_NOMINATIM": "0", "SYMBIOMAP_ONLINE_OSM": "0", **(env_extra or {})}
     log = (data_dir / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -130,13 +141,15 @@ COUNT_LAYERS_JS = """
 
 @contextlib.contextmanager
 def offline_page(browser, app_url: str, *, width: int = 1400,  # type: ignore[no-untyped-def]
-                 height: int = 1100) -> Iterator[tuple[object, list[str]]]:
-    """A new page that may reach only the app at ``app_url``; yields (page, blocked URLs)."""
+                 height: int = 1100, also: tuple[str, ...] = ()
+                 ) -> Iterator[tuple[object, list[str]]]:
+    """A new page that may reach only the app at ``app_url`` (and the origins in ``also``,
+    e.g. a local identity provider); yields (page, blocked URLs)."""
     ctx = browser.new_context(viewport={"width": width, "height": height})
     blocked: list[str] = []
 
     def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url.startswith((app_url, "data:", "blob:")):
+        if request.url.startswith((app_url, *also, "data:", "blob:")):
             route.continue_()
         else:
             blocked.append(request.url)
