@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final, Literal
 
 import streamlit as st
 
 from geo.errors import SymbiosisError
+from geo.export import markdown_text
 from geo.settings import OSM_ATTRIBUTION
 
 if TYPE_CHECKING:
@@ -24,23 +24,13 @@ if TYPE_CHECKING:
 
     from geo.programme import Programme
 
-_AUTOLINK: Final = re.compile(r"://|(?i:www)\.")
-_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
-
-
 def plain(text: object) -> str:
     """User text made safe for ``st.markdown``, ``st.title``, ``st.caption``, ``st.info``…
 
-    Every Markdown, HTML, LaTeX and Streamlit-directive character is backslash-escaped and line
-    breaks become spaces, so a company name like ``![](http://host/p)`` or ``<img src=…>``
-    shows literally and never fetches anything.
+    A company name like ``![](http://host/p)`` or ``<img src=…>`` shows literally and never
+    fetches anything (see :func:`geo.export.markdown_text`).
     """
-    out = "" if text is None else str(text)
-    out = out.replace("\r", " ").replace("\n", " ")
-    # Streamlit's Markdown also turns bare URLs into links after escapes are read; a zero-width
-    # space keeps "http://…" and "www.…" plain text.
-    out = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], out)
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in out)
+    return markdown_text(text)
 
 
 Builder = Callable[[], bytes | str]
@@ -57,7 +47,7 @@ def domain_errors() -> Iterator[None]:
     try:
         yield
     except SymbiosisError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))  # messages quote user input: show it literally
         st.stop()
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geo.export import markdown_text
 from geo.siting.catchments import best_sites_for_role
 from geo.siting.finder import ranking_for_role
 from geo.siting.scoring import describe_sensitivity
@@ -108,27 +109,27 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, k: int, programme_name: str,
 
 def _md_table(frame: pd.DataFrame) -> str:
     def cell(v: object) -> str:
-        text = _fmt(v, digits=1) if isinstance(v, float) else _fmt(v)
-        return text.replace("|", "\\|")
+        return markdown_text(_fmt(v, digits=1) if isinstance(v, float) else _fmt(v))
 
-    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    head = "| " + " | ".join(markdown_text(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
 
 
 def memo_markdown(blocks: list[Block]) -> str:
-    """Render memo blocks as Markdown."""
+    """Render memo blocks as Markdown (all text escaped: names show literally)."""
+    e = markdown_text
     out = []
     for kind, content in blocks:
         if kind == "h1":
-            out.append(f"# {content}")
+            out.append(f"# {e(content)}")
         elif kind == "h2":
-            out.append(f"## {content}")
+            out.append(f"## {e(content)}")
         elif kind == "p":
-            out.append(str(content))
+            out.append(e(content))
         elif kind == "ul":
-            out.append("\n".join(f"- {item}" for item in content))
+            out.append("\n".join(f"- {e(item)}" for item in content))
         elif kind == "table":
             out.append(_md_table(content))
     return "\n\n".join(out) + "\n"

@@ -98,10 +98,10 @@ def test_domain_errors_show_the_message_and_stop_the_page() -> None:
     """A SymbiosisError becomes an error box and nothing after it runs."""
     from geo.errors import SymbiosisError
 
-    at = AppTest.from_function(_fails, args=(SymbiosisError("Expected k ≥ 1; got 0."),))
+    at = AppTest.from_function(_fails, args=(SymbiosisError("Expected k ≥ 1; got 'a_b'."),))
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Expected k ≥ 1; got 0."]
+    assert [e.value for e in at.error] == [plain("Expected k ≥ 1; got 'a_b'.")]
     assert not at.markdown
 
 
