@@ -40,6 +40,7 @@ __all__ = [
 
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+_MARKDOWN_FILE_SPECIAL: Final = frozenset("\\`*_[]<>!|#~$")
 _AUTOLINK: Final = re.compile(r"://|(?i:www)\.")
 _DANGER: Final = r"^[=+\-@\t\r]"
 _PLAIN_NUMBER: Final = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -47,12 +48,14 @@ _EXCEL_MAX_CELL: Final = 32_767
 _ILLEGAL_XML: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def markdown_text(text: object) -> str:
+def markdown_text(text: object, *, for_file: bool = False) -> str:
     """User text made inert in Markdown (pages, memos): shown literally, fetching nothing.
 
     Every Markdown, HTML, LaTeX and Streamlit-directive character is backslash-escaped, line
     breaks become spaces, and a zero-width space breaks ``://`` and ``www.`` so that renderers
-    that link bare URLs (GitHub-flavoured Markdown, Streamlit) leave them as text.
+    that link bare URLs (GitHub-flavoured Markdown, Streamlit) leave them as text. With
+    ``for_file=True`` (a Markdown file people also read raw) only the characters that make
+    links, images, HTML, emphasis, headings, tables or maths are escaped.
 
     Examples
     --------
@@ -62,7 +65,8 @@ def markdown_text(text: object) -> str:
     out = "" if text is None else str(text)
     out = out.replace("\r", " ").replace("\n", " ")
     out = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], out)
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in out)
+    special = _MARKDOWN_FILE_SPECIAL if for_file else _MARKDOWN_SPECIAL
+    return "".join(f"\\{c}" if c in special else c for c in out)
 
 
 def _is_text(col: pd.Series) -> bool:

@@ -52,6 +52,7 @@ __all__ = [
     "Kind",
     "UploadLimits",
     "check_upload",
+    "describe_content",
     "read_geodata",
     "safe_member_name",
     "save_upload",
@@ -202,6 +203,26 @@ def sniff(data: bytes) -> Kind | None:
     return "csv" if _looks_like_text_table(data) else None
 
 
+_MAGIC: Final = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                 (b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"),
+                 (b"SQLite format 3\x00", "an SQLite database"),
+                 (b"PK\x03\x04", "a zip archive"),
+                 (b"\xd0\xcf\x11\xe0", "an old Office file (.xls)"),
+                 (b"<?xml", "an XML document"), (b"<", "an XML or HTML document"),
+                 (b"{", "a JSON document"))
+
+
+def describe_content(data: bytes) -> str:
+    """What an upload that is none of the accepted kinds looks like, for the message."""
+    if not data:
+        return "empty"
+    head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, label in _MAGIC:
+        if head.startswith(magic):
+            return label
+    return "unrecognised content"
+
+
 def safe_member_name(name: str) -> str | None:
     """An archive member's file name if it is a plain relative path, else None.
 
@@ -293,7 +314,7 @@ def check_upload(data: bytes, *, name: str, accept: Collection[Kind],
     kind = sniff(data)
     if kind is None or kind not in accept:
         found = (f"recognised as {KIND_LABELS[kind]}" if kind
-                 else "not a kind of file SymbioMap reads")
+                 else f"{describe_content(data)}, not a kind of file SymbioMap reads")
         msg = (f"{shown!r} is {found}, so it was not opened. Accepted here: "
                f"{_accepted(accept)}.")
         raise UploadError(msg)

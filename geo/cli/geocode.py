@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from geo.geocode import GEOCODER_STEPS, NOTES_ATTR, geocode_frame, read_gazettee
 from geo.importer import read_table
 from geo.programme import PRECISIONS
 from geo.settings import get_settings
+from geo.uploads import TABLE_KINDS, check_upload
 
 __all__ = ["GeocodeSummary", "main", "read_member_list", "summarise"]
 
@@ -53,7 +55,9 @@ def read_member_list(path: Path) -> pd.DataFrame:
         msg = f"No file at {str(path)!r}; give the path of a CSV or Excel member list."
         raise SymbiosisError(msg)
     try:
-        frame = read_table(path)
+        data = path.read_bytes()
+        check_upload(data, name=path.name, accept=TABLE_KINDS)
+        frame = read_table(io.BytesIO(data), filename=path.name)
     except SymbiosisError:
         raise
     except (OSError, ValueError, csv.Error, pd.errors.ParserError) as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from geo.cli.common import fail
-from geo.errors import ImportFileError, SymbiosisError
+from geo.errors import ImportFileError, SymbiosisError, UploadError
 from geo.programme import PROVENANCES
 
 __all__ = ["main"]
@@ -99,6 +99,7 @@ def main(argv: list[str]) -> int:
     # The importer and the database stack only once the file exists.
     from geo.importer import import_file
     from geo.store import open_store
+    from geo.uploads import TABLE_KINDS, check_upload
 
     try:
         store = open_store()
@@ -110,9 +111,10 @@ def main(argv: list[str]) -> int:
         return _fail(f"the database holds several programmes ({names!r}); say which with "
                      "--programme NAME", as_json=args.json, code=2)
     try:
+        check_upload(Path(path).read_bytes(), name=Path(path).name, accept=TABLE_KINDS)
         report = import_file(path, store=store, programme=programme,
                              provenance=args.provenance, dry_run=args.dry_run)
-    except ImportFileError as exc:
+    except (ImportFileError, UploadError) as exc:
         return _fail(str(exc), as_json=args.json, code=2)
     except SymbiosisError as exc:
         return _fail(str(exc), as_json=args.json, code=1)

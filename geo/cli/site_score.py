@@ -91,7 +91,6 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dict[str, float],
                                              str, bool]:
-    import geopandas as gpd
 
     from geo.siting.candidates import siting_layers
     from geo.siting.catchments import best_sites_from_scored
@@ -114,7 +113,15 @@ def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dic
         landuse, roads = region.landuse, region.roads
     elif graph is not None:
         roads = graph.edges
-    uploaded = gpd.read_file(args.upload) if args.upload else None
+    uploaded = None
+    if args.upload:  # the same checked reader as the page's upload
+        from geo.uploads import read_geodata
+
+        path = Path(args.upload)
+        if not path.is_file():
+            msg = f"No file at {str(path)!r}; give a GeoJSON, GeoPackage or zipped Shapefile."
+            raise SymbiosisError(msg)
+        uploaded = read_geodata(path.read_bytes(), name=path.name)
     cands = candidate_set(prog, args.candidates, landuse=landuse, resolution=args.resolution,
                           uploaded=uploaded)
     defaults = ScoreWeights()

@@ -107,11 +107,15 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, k: int, programme_name: str,
     return blocks
 
 
+def _md(text: object) -> str:
+    return markdown_text(text, for_file=True)
+
+
 def _md_table(frame: pd.DataFrame) -> str:
     def cell(v: object) -> str:
-        return markdown_text(_fmt(v, digits=1) if isinstance(v, float) else _fmt(v))
+        return _md(_fmt(v, digits=1) if isinstance(v, float) else _fmt(v))
 
-    head = "| " + " | ".join(markdown_text(c) for c in frame.columns) + " |"
+    head = "| " + " | ".join(_md(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
@@ -119,7 +123,7 @@ def _md_table(frame: pd.DataFrame) -> str:
 
 def memo_markdown(blocks: list[Block]) -> str:
     """Render memo blocks as Markdown (all text escaped: names show literally)."""
-    e = markdown_text
+    e = _md
     out = []
     for kind, content in blocks:
         if kind == "h1":
