@@ -142,18 +142,33 @@ _PLAIN_TYPES: Final = (sa_types.Integer, sa_types.Float, sa_types.String, sa_typ
                        sa_types.Date)
 
 
+def _copy_rows(conn: Connection, tbl: Any, cols: list[str], rows: pd.DataFrame) -> None:
+    """PostgreSQL (psycopg): the rows through ``COPY … FROM STDIN``, in the open transaction."""
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"COPY {quote(tbl.name)} ({', '.join(quote(c) for c in cols)}) FROM STDIN"
+    raw: Any = conn.connection.dbapi_connection  # the psycopg connection, in the transaction
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        for row in zip(*columns_as_lists(rows), strict=True):
+            copy.write_row(row)
+
+
 def bulk_insert(conn: Connection, table: Any, rows: pd.DataFrame) -> None:
     """INSERT every row of ``rows`` (columns named after the table's columns).
 
     On SQLite the rows go straight to the driver's ``executemany`` as tuples (dates as ISO
     text, the form SQLAlchemy's SQLite ``Date`` type stores): about three times faster than
-    SQLAlchemy's per-row parameter processing, which every other database gets.
+    SQLAlchemy's per-row parameter processing. On PostgreSQL with psycopg they go through
+    ``COPY`` (about ten times faster than one INSERT per row); other databases get
+    SQLAlchemy's ``executemany``.
     """
     if rows.empty:
         return
     tbl = table.__table__ if hasattr(table, "__table__") else table
     cols = [str(c) for c in rows.columns]
     plain = all(isinstance(tbl.c[c].type, _PLAIN_TYPES) for c in cols)
+    if plain and conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        _copy_rows(conn, tbl, cols, rows)
+        return
     if conn.dialect.name != "sqlite" or not plain:
         conn.execute(insert(tbl), records(rows))
         return
