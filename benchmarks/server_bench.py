@@ -1,0 +1,196 @@
+"""Benchmark: SymbioMap as a server — PostgreSQL with PostGIS under a 100,000-record import.
+
+Part 1 (this script today): the seeded 100,000-row member list of ``import_bench.py`` (about
+5,000 sites, 2 % bad rows) imported with :func:`geo.importer.import_file` into a fresh
+PostgreSQL database with PostGIS — goal ≤ 15 s — then imported again (every row a duplicate),
+the programme loaded, and a 2 km spatial filter run in the database. Reference measured in
+the same run: the same import into a fresh SQLite file.
+
+Part 2 (after the UI work): 20 concurrent browser sessions against one app process — see
+:func:`run_browser_sessions`, the hook it will fill.
+
+PostgreSQL: ``--server URL`` (a superuser's URL to a server's ``postgres`` database; the
+benchmark creates its own database there and drops it) or ``SYMBIOMAP_TEST_POSTGRES_URL``;
+without either, a throw-away cluster is started in a temporary folder with Debian's
+``postgresql`` and ``postgresql-15-postgis-3`` (as root, run as the ``postgres`` user) and
+stopped at the end.
+
+Run::
+
+    python benchmarks/server_bench.py                 # 100,000 rows, throw-away cluster
+    python benchmarks/server_bench.py --rows 20000 --server "postgresql+psycopg://postgres@/postgres?host=/tmp/pg"
+
+The last line is ``summary: rows=… pg_import_s=… goal_s=15 within_goal=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from benchmarks.import_bench import generate  # noqa: E402
+from geo.catalogue import load_catalogue  # noqa: E402
+from geo.importer import import_file  # noqa: E402
+from geo.store import open_store  # noqa: E402
+from geo.store.spatial import Near  # noqa: E402
+
+IMPORT_GOAL_S = 15.0
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """A PostgreSQL cluster on a Unix socket in a temporary folder; yields its admin URL."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not found:
+        msg = ("No PostgreSQL found: apt-get install postgresql postgresql-15-postgis-3, or "
+               "pass --server URL.")
+        raise SystemExit(msg)
+    bindir = found[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="symbiomap-bench-pg-"))
+    as_pg: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, user="postgres")
+        as_pg = ["runuser", "-u", "postgres", "--"]
+    data = folder / "data"
+    subprocess.run([*as_pg, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U",
+                    "postgres"], check=True, capture_output=True)
+    subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
+                    "-o", f"-k {folder} -c listen_addresses=", "-w", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={folder}"
+    finally:
+        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+                       check=False, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A new database with PostGIS on ``server``; yields its URL, drops it afterwards."""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"symbiomap_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def run_browser_sessions(database_url: str, *, sessions: int) -> None:
+    """Part 2 of this benchmark — not written yet; it comes after the UI work of issue 13.
+
+    TODO(server_bench part 2): start one app process (``streamlit run app.py``,
+    ``SYMBIOMAP_DATABASE_URL=database_url``) on the 100,000-record programme imported by
+    part 1, drive ``sessions`` concurrent headless-Chromium sessions (16 viewers on
+    Concentrations changing filters, 4 practitioners importing and editing), check that every
+    page renders, and report the 50th and 95th percentile time from a filter change to the
+    map drawn (goal: p95 ≤ 5 s on this 2-core machine).
+    """
+    del database_url
+    msg = (f"--sessions {sessions}: the browser-session part of this benchmark is not written "
+           "yet (it comes after the UI work); run without --sessions.")
+    raise SystemExit(msg)
+
+
+def _timed(label: str, fn: Callable[[], T]) -> tuple[float, T]:
+    t0 = time.perf_counter()
+    out = fn()
+    seconds = time.perf_counter() - t0
+    print(f"{label:<44} {seconds:7.2f} s")
+    return seconds, out
+
+
+def bench(server: str, rows: int, seed: int, sessions: int) -> int:
+    """Run part 1 (and part 2 when ``sessions``); print the figures; returns 0."""
+    with tempfile.TemporaryDirectory(prefix="symbiomap-bench-") as tmp:
+        csv_path = Path(tmp) / "members.csv"
+        n_bad = generate(csv_path, rows, seed=seed)
+        print(f"generated {rows:,} rows ({n_bad:,} bad on purpose, "
+              f"{csv_path.stat().st_size / 1e6:.1f} MB)")
+        catalogue = load_catalogue()
+
+        sqlite = open_store(f"sqlite:///{Path(tmp) / 'reference.db'}")
+        sqlite_s, _ = _timed("reference: import into SQLite",
+                             lambda: import_file(csv_path, store=sqlite, programme="Benchmark",
+                                                 catalogue=catalogue))
+        with fresh_database(server) as url:
+            pg = open_store(url)
+            print(f"PostgreSQL store: {pg!r}, spatial filters by {pg.spatial_backend}")
+            pg_s, report = _timed("import into PostgreSQL (one transaction)",
+                                  lambda: import_file(csv_path, store=pg, programme="Benchmark",
+                                                      catalogue=catalogue))
+            again_s, again = _timed("import again (all duplicates)",
+                                    lambda: import_file(csv_path, store=pg,
+                                                        programme="Benchmark",
+                                                        catalogue=catalogue))
+            load_s, prog = _timed("load the programme",
+                                  lambda: pg.load_programme("Benchmark"))
+            near_s, near = _timed("sites within 2 km of a point (in the database)",
+                                  lambda: pg.sites("Benchmark",
+                                                   within=Near(26.95, 60.5, radius_m=2000)))
+            versions = pg.data_versions("Benchmark")
+            if sessions:
+                run_browser_sessions(url, sessions=sessions)
+            pg.engine.dispose()
+    r = report  # the first import's report
+    print(f"import:    {r.rows:,} rows, {r.imported:,} imported, {r.duplicates:,} duplicates, "
+          f"{r.rejected:,} rejected, {r.sites_added:,} sites ({r.rows / pg_s:,.0f} rows/s)")
+    print(f"re-import: {again.imported:,} imported, {again.duplicates:,} duplicates")
+    print(f"loaded {len(prog.sites):,} sites and {len(prog.resources):,} resources; "
+          f"{len(near):,} sites within 2 km; data versions {tuple(versions)}")
+    print(f"PostgreSQL import / SQLite import: {pg_s / sqlite_s:.2f}x")
+    ok = pg_s <= IMPORT_GOAL_S
+    print(f"goal: import into PostgreSQL <= {IMPORT_GOAL_S:.0f} s -> "
+          f"{'met' if ok else 'NOT met'} ({pg_s:.2f} s)")
+    print(f"summary: rows={rows} pg_import_s={pg_s:.2f} reimport_s={again_s:.2f} "
+          f"load_s={load_s:.2f} near_s={near_s:.3f} sqlite_import_s={sqlite_s:.2f} "
+          f"goal_s={IMPORT_GOAL_S:.0f} within_goal={ok}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, find or start PostgreSQL, run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--server", default=os.environ.get("SYMBIOMAP_TEST_POSTGRES_URL", ""),
+                        help="superuser URL of a PostgreSQL server with PostGIS "
+                             "(default: SYMBIOMAP_TEST_POSTGRES_URL, else a throw-away cluster)")
+    parser.add_argument("--sessions", type=int, default=0,
+                        help="part 2, browser sessions (not written yet)")
+    args = parser.parse_args(argv)
+    if args.server:
+        return bench(args.server, args.rows, args.seed, args.sessions)
+    with throwaway_cluster() as server:
+        return bench(server, args.rows, args.seed, args.sessions)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
