@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from geo.access import ROLE_LABELS, Principal, can_open, can_write, grant, sign_in
 from geo.demo import DEMO_NAME
@@ -115,6 +116,20 @@ def auth_configured() -> bool:
         return False
 
 
+def _no_navigation() -> None:
+    """Replace the page menu by a hidden one-page navigation (before sign-in, nothing of the
+    app's pages is listed, not even their names)."""
+    try:
+        st.navigation([st.Page(_nothing, title="SymbioMap", url_path="signin", default=True)],
+                      position="hidden")
+    except StreamlitAPIException:  # called from a page: the frame already set the menu
+        logger.debug("navigation already set for this run")
+
+
+def _nothing() -> None:
+    """The body of the placeholder page of :func:`_no_navigation`."""
+
+
 def refuse(title: str, message: str, *, sign_out: bool = False) -> None:
     """Show a refusal and nothing else, then stop the page."""
     st.title(title)
@@ -146,11 +161,13 @@ def principal(settings: Settings) -> Principal:
     if not settings.server:
         return Principal.local()
     if not auth_configured():
+        _no_navigation()
         refuse("SymbioMap is not set up for sign-in",
                "Server mode needs an identity provider: add an [auth] section to "
                ".streamlit/secrets.toml (see docs/deployment.md), or run without "
                "SYMBIOMAP_MODE=server on a single computer.", sign_out=False)
     if not _claim("is_logged_in"):
+        _no_navigation()
         st.title("SymbioMap")
         st.write("Sign in with your organisation's account to continue.")
         if st.button("Sign in", key="access_sign_in", type="primary"):
@@ -159,6 +176,7 @@ def principal(settings: Settings) -> Principal:
     issued = _claim("iat")
     if isinstance(issued, int | float) and time.time() - float(issued) > \
             settings.session_max_age_h * 3600:
+        _no_navigation()
         st.title("Please sign in again")
         st.info(f"Your sign-in is older than {settings.session_max_age_h:g} hours.")
         if st.button("Sign in again", key="access_renew", type="primary"):
@@ -169,6 +187,8 @@ def principal(settings: Settings) -> Principal:
     verified = bool(_claim("email_verified"))
     result = sign_in(open_store(settings.database_url), subject,
                      email=str(email) if email else None, email_verified=verified)
+    if result.status != "ok":
+        _no_navigation()
     if result.status == "unknown":
         logger.info("sign-in refused: unknown subject %r", subject)
         refuse("Not registered in SymbioMap",

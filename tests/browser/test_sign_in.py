@@ -98,6 +98,19 @@ def _sign_in(page: Any, server: dict[str, Any], sub: str) -> list[bytes]:
     return frames
 
 
+def test_deep_link_as_first_request_shows_only_the_sign_in(browser: Any,
+                                                           server: dict[str, Any]) -> None:
+    """A deep link to a company page as a fresh server's very first request asks to sign in
+    and shows nothing of the page (the legacy pages/ mode runs it through app.py)."""
+    with offline_page(browser, server["app"], also=(server["oidc"],)) as (page, blocked):
+        page.goto(f"{server['app']}/site?site=KAR-S010")
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
+        page.wait_for_timeout(3000)
+        assert page.get_by_text("Contacts").count() == 0
+        assert page.locator("[data-testid='stSidebarNav']").count() == 0
+        assert not blocked, blocked
+
+
 def test_two_people_sign_in_and_see_what_their_roles_allow(browser: Any,
                                                           server: dict[str, Any]) -> None:
     """Alice (practitioner) opens a site's page; Bob (park authority) is refused there, and
