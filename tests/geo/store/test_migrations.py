@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from geo.errors import StoreError
 from geo.store import Base, open_store
 from geo.store.migrate import current_revision, head_revision, known_revisions, upgrade
 from geo.store.spatial import Near
@@ -97,3 +98,13 @@ def test_data_of_the_first_schema_survives_every_migration(database_url: str) ->
     store.update_site_location("S1", 26.9, 60.5, "manual", "moved", programme=name)
     assert store.data_versions(name) == (1, 0)
     store.engine.dispose()
+
+
+def test_database_of_a_newer_symbiomap_is_refused(database_url: str) -> None:
+    """A database at a revision this code does not know is refused, not misread."""
+    store = open_store(database_url)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    store.engine.dispose()
+    with pytest.raises(StoreError, match=r"newer SymbioMap.*upgrade SymbioMap"):
+        open_store(database_url)
