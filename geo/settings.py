@@ -37,8 +37,13 @@ user_agent : str
 timeout_s : float
     Timeout of every network request in seconds (``SYMBIOMAP_TIMEOUT_S``, default 10).
 k_anonymity : int
-    The confidentiality rule: aggregates over fewer than ``k`` producers are suppressed for
-    viewers who may not see individual companies (``SYMBIOMAP_K``, default 3).
+    The disclosure rules' default minimum contributors: figures over fewer than ``k``
+    producers are withheld from viewers who may not see individual companies (``SYMBIOMAP_K``,
+    default 3; below 3 is refused — an administrator may set it per programme, audited).
+dominance_p : float
+    The default dominance (p %) rule: a figure is withheld where the second-largest producer
+    could estimate the largest within ``p`` % (``SYMBIOMAP_P``, default 15; below 10 refused
+    likewise). See :mod:`geo.disclosure`.
 mode : str
     ``desktop`` (the default: one local user who is a practitioner, the app listening on
     localhost only, no set-up) or ``server`` (``SYMBIOMAP_MODE=server``: sign-in with OpenID
@@ -104,6 +109,7 @@ class Settings:
     user_agent: str = "SymbioMap/0.1 (+https://github.com/symbiomap/symbiomap)"
     timeout_s: float = 10.0
     k_anonymity: int = 3
+    dominance_p: float = 15.0
     role: Role = "practitioner"
     mode: Mode = "desktop"
     session_max_age_h: float = 12.0
@@ -163,6 +169,7 @@ def get_settings() -> Settings:
         user_agent=_env("USER_AGENT", str(defaults["user_agent"].default)),
         timeout_s=float(_env("TIMEOUT_S", "10")),
         k_anonymity=int(_env("K", "3")),
+        dominance_p=float(_env("P", "15")),
         role=_env("ROLE", "practitioner"),  # type: ignore[arg-type]
         mode=_env("MODE", "desktop").strip().lower(),  # type: ignore[arg-type]  # checked
         session_max_age_h=float(_env("SESSION_MAX_AGE_H", "12")),

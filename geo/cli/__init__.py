@@ -9,6 +9,7 @@
 - :mod:`~geo.cli.match` — ``match``: match haves to wants;
 - :mod:`~geo.cli.report` — ``report``: the funders' workbook and KPIs;
 - :mod:`~geo.cli.users` — ``users``: people who may sign in to a server and their roles;
+- :mod:`~geo.cli.disclosure` — ``disclosure``: a programme's disclosure rules (k, p %);
 - :mod:`~geo.cli.common` — what the jobs share (programme, roads, lists, tables, errors).
 
 Every job module has the same entry point, ``main(argv: list[str]) -> int`` (the arguments
@@ -39,6 +40,7 @@ JOBS: Final[dict[str, tuple[str, str]]] = {
     "match": ("geo.cli.match", "match haves to wants"),
     "report": ("geo.cli.report", "synergy and outcome reports (Excel)"),
     "users": ("geo.cli.users", "who may sign in to a server, and their roles"),
+    "disclosure": ("geo.cli.disclosure", "show or set a programme's disclosure rules"),
     "backup": ("geo.cli.backup", "write the programme database to a backup file"),
     "restore": ("geo.cli.restore", "check and restore a backup file"),
 }

@@ -6,6 +6,8 @@
 - :mod:`~geo.disclosure.release` — a programme's protected release (stream → park →
   hexagons, haves and wants), built once per data version; every viewer figure derives
   from it;
+- :mod:`~geo.disclosure.settings` — the rules a programme applies (defaults, or its own,
+  audited);
 - :mod:`~geo.disclosure.audit` — the attacker's tightest bounds from a release (linear
   programmes), for tests and benchmarks.
 """
