@@ -29,10 +29,12 @@ from ui.network import NetworkSource, RegionLayers, network_source, usable_sourc
 from ui.network import region_layers as load_region_layers
 from ui.network import road_graph as load_road_graph
 from ui.runs import matcher as cached_matcher
+from ui.runs import release as cached_release
 
 if TYPE_CHECKING:
     from geo.access import Page
     from geo.access import Role as UserRole
+    from geo.disclosure import DisclosureRules, ProgrammeRelease
     from geo.network import RoadGraph
     from geo.programme import Programme
     from geo.settings import Role, Settings
@@ -100,10 +102,24 @@ class PageContext:
         return self.user_role is not None and can_replace_network(self.user_role) \
             and self.practitioner
 
+    @cached_property
+    def rules(self) -> DisclosureRules:
+        """The disclosure rules of this programme (its own, else the installation's)."""
+        from geo.disclosure.settings import default_rules, programme_rules
+
+        return programme_rules(self.store, grant_name(self.programme_name),
+                               default=default_rules(self.settings))
+
     @property
     def k(self) -> int:
-        """The confidentiality rule: viewers see aggregates over at least ``k`` producers."""
-        return self.settings.k_anonymity
+        """The minimum producers behind any figure a viewer sees (the programme's rules)."""
+        return self.rules.k
+
+    @cached_property
+    def release(self) -> ProgrammeRelease:
+        """Everything a viewer may see of this programme's tonnages, built once per version."""
+        return cached_release(ProgrammeRef(self.programme_name, self.settings.database_url,
+                                           self.versions.programme), self.rules)
 
     @property
     def practitioner(self) -> bool:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from geo.concentrations.density import Surface
     from geo.concentrations.selection import ConcentrationQuery, PreparedResources, Selection
+    from geo.disclosure import DisclosureRules, ProgrammeRelease
     from geo.settings import Role
     from geo.siting import CandidateScreen, ScoreWeights, SiteFinderRun, TechnologyProfile
     from geo.siting.pipeline import CandidateSource
@@ -196,3 +197,18 @@ def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: i
     return build(prog, synergy_book(ref, synergy_version=synergy_version),
                  factors=load_factors(), config=config, catalogue=load_catalogue(),
                  role=role, k=k)
+
+
+# --- Disclosure ---------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Protecting the figures viewers may see…", max_entries=8)
+def release(ref: ProgrammeRef, rules: DisclosureRules) -> ProgrammeRelease:
+    """The programme's protected release at this data version and these rules.
+
+    Built once per version on the **whole** programme (a park authority then reads only its
+    parks' figures from it): every viewer figure of every page derives from this one object.
+    """
+    from geo.catalogue import load_catalogue
+    from geo.disclosure import build_release
+
+    return build_release(programme(ref), catalogue=load_catalogue(), rules=rules)
