@@ -71,4 +71,15 @@ def synergy_book(ref: ProgrammeRef, *, synergy_version: int) -> SynergyBook:
     from geo.synergies import repository
 
     _ = synergy_version  # cache key: bumped after each synergy write
-    return repository.load_book(store(ref.database_url), programme(ref).name)
+    prog = programme(ref)
+    db = store(ref.database_url)
+    if ref.is_demo and prog.name not in db.programme_names():
+        return _demo_book()  # the embedded demo's illustrative synergies, until it is stored
+    return repository.load_book(db, prog.name)
+
+
+@st.cache_resource(show_spinner="Preparing the demo's illustrative synergies…")
+def _demo_book() -> SynergyBook:
+    from geo.synergies.demo import demo_synergy_book
+
+    return demo_synergy_book(_demo_programme())

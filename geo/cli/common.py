@@ -90,16 +90,29 @@ def road_graph(programme: Programme, *, pbf: str | None, demo: bool,
 
 
 def synergy_book(programme_name: str) -> SynergyBook:
-    """The programme's synergies from the database; an empty book when the database has none
-    for it (a programme never stored, such as the demo before its first synergy)."""
+    """The programme's synergies from the database; for the embedded demo before it is
+    stored, its illustrative synergies; otherwise an empty book."""
     from geo.store import open_store
-    from geo.synergies.book import empty_book
     from geo.synergies.repository import load_book
 
     try:
-        return load_book(open_store(), programme_name)
+        store = open_store()
+        if programme_name not in store.programme_names():
+            return _demo_book(programme_name)
+        return load_book(store, programme_name)
     except SymbiosisError:
+        return _demo_book(programme_name)
+
+
+def _demo_book(programme_name: str) -> SynergyBook:
+    """The embedded demo's illustrative synergies; an empty book for any other name."""
+    from geo.demo import DEMO_NAME, load_demo_programme
+    from geo.synergies.book import empty_book
+    from geo.synergies.demo import demo_synergy_book
+
+    if programme_name != DEMO_NAME:
         return empty_book()
+    return demo_synergy_book(load_demo_programme())
 
 
 def add_programme_options(parser: argparse.ArgumentParser) -> None:

@@ -16,15 +16,21 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo demo", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
     parser.add_argument("--save", action="store_true",
-                        help="save the demo programme into the database (SYMBIOMAP_DATABASE_URL)")
+                        help="save the demo programme and its illustrative synergies into the "
+                             "database (SYMBIOMAP_DATABASE_URL)")
     args = parser.parse_args(argv)
     prog = load_demo_programme()
     figures = prog.summary()
     if args.save:
         from geo.store import open_store  # the database stack only when saving
+        from geo.synergies.demo import demo_synergy_book
+        from geo.synergies.repository import load_book, save_book
 
         try:
-            open_store().save_programme(prog, replace=True)
+            store = open_store()
+            store.save_programme(prog, replace=True)
+            if load_book(store, prog.name).synergies.empty:
+                save_book(store, prog.name, demo_synergy_book(prog))
         except SymbiosisError as exc:
             # On stdout, unlike geo.cli.common.fail (stderr): kept as it was.
             print(f"error: {exc}")

@@ -17,8 +17,7 @@ until a synergy is first created for it; :func:`ensure_programme` saves it then.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
@@ -26,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
-from geo.errors import StoreError, SynergyError
+from geo.demo import DEMO_NAME
+from geo.errors import SynergyError
 from geo.store.synergy_tables import (
     SynergyEventRow,
     SynergyOutcomeRow,
@@ -47,6 +46,7 @@ from geo.synergies.book import (
     SynergyBook,
     empty_book,
 )
+from geo.synergies.demo import demo_synergy_book
 from geo.synergies.distances import SiteDistances
 from geo.synergies.outcomes import OutcomeConfig
 
@@ -67,6 +67,7 @@ __all__ = [
     "load_book",
     "load_outcome_config",
     "record_outcome",
+    "save_book",
     "save_outcome_config",
     "synergies_for_site",
 ]
@@ -80,11 +81,39 @@ _DATA_COLS = [c for c in SYNERGY_COLUMNS if c not in (
 
 
 def ensure_programme(store: Store, programme: Programme) -> None:
-    """Store ``programme`` if no programme of its name is stored yet (the demo, typically)."""
+    """Store ``programme`` if no programme of its name is stored yet (the demo, typically).
+
+    The embedded demo is stored with its illustrative synergy book
+    (:func:`geo.synergies.demo.demo_synergy_book`), so that new synergies join those.
+    """
     if programme.name not in store.programme_names():
         logger.info("storing programme %r so that its synergies can be recorded",
                     programme.name)
         store.save_programme(programme)
+        if programme.illustrative and programme.name == DEMO_NAME:
+            save_book(store, programme.name, demo_synergy_book(programme))
+
+
+def save_book(store: Store, programme: str, book: SynergyBook) -> int:
+    """Write a whole synergy book into a stored programme that has no synergies yet.
+
+    Returns the number of synergies written.
+
+    Raises
+    ------
+    SynergyError
+        When the programme already holds synergies (books are merged one synergy at a time).
+    """
+    with store.transaction(f"save the synergies of {programme!r}") as conn:
+        pid = require_programme(conn, programme)
+        bump_synergy_version(conn, pid)  # first: writers of a programme take turns
+        if conn.execute(select(SynergyRow.id).where(SynergyRow.programme_id == pid)
+                        .limit(1)).first() is not None:
+            msg = (f"{programme!r} already holds synergies; add new ones one at a time "
+                   "instead of saving a whole book over them.")
+            raise SynergyError(msg)
+        _write(conn, pid, empty_book(), book)
+    return len(book.synergies)
 
 
 def _utc(values: pd.Series) -> pd.Series:
@@ -194,21 +223,9 @@ def _write(conn: Connection, pid: int, old: SynergyBook, new: SynergyBook) -> No
             for o in outs.to_dict("records")])
 
 
-@contextmanager
-def _tx(store: Store, action: str) -> Iterator[Connection]:
-    """A transaction whose database failures become a :class:`StoreError` saying what failed."""
-    try:
-        with store.engine.begin() as conn:
-            yield conn
-    except SQLAlchemyError as exc:
-        msg = (f"Could not {action}: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}. "
-               "Nothing was saved; try again, and report it if it persists.")
-        raise StoreError(msg) from exc
-
-
 def _apply(store: Store, programme: str, synergy_id: str,
            change: Callable[[SynergyBook, Connection, int], SynergyBook]) -> SynergyBook:
-    with _tx(store, f"save synergy {synergy_id}") as conn:
+    with store.transaction(f"save synergy {synergy_id}") as conn:
         pid = require_programme(conn, programme)
         bump_synergy_version(conn, pid)  # first: writers of a programme take turns
         old = _read_book(conn, pid, keys=[synergy_id])
@@ -271,7 +288,7 @@ def create_synergy(store: Store, programme: Programme, *, have_id: str, want_id:
     Returns the new synergy's id. Records of archived sites cannot start new synergies.
     """
     ensure_programme(store, programme)
-    with _tx(store, "create a synergy") as conn:
+    with store.transaction("create a synergy") as conn:
         pid = require_programme(conn, programme.name)
         bump_synergy_version(conn, pid)
         res = _resources(conn, pid, [have_id, want_id]).set_index("resource_id")
@@ -312,7 +329,7 @@ def create_synergies(store: Store, programme: Programme, links: pd.DataFrame, *,
     valid rows are stored together in one transaction, refused rows are only reported.
     """
     ensure_programme(store, programme)
-    with _tx(store, "create the workshop's synergies") as conn:
+    with store.transaction("create the workshop's synergies") as conn:
         pid = require_programme(conn, programme.name)
         bump_synergy_version(conn, pid)
         res = _resources(conn, pid)
@@ -385,7 +402,7 @@ def load_outcome_config(store: Store, programme: str) -> OutcomeConfig:
 def save_outcome_config(store: Store, programme: Programme, config: OutcomeConfig) -> None:
     """Save which outcome types the programme tracks, and its currency."""
     ensure_programme(store, programme)
-    with _tx(store, "save the outcome settings") as conn:
+    with store.transaction("save the outcome settings") as conn:
         pid = require_programme(conn, programme.name)
         bump_synergy_version(conn, pid)
         done = conn.execute(update(SynergySettingsRow)
