@@ -12,9 +12,10 @@ What a restore does
   follows. A programme of the same name already stored is refused unless ``replace=True``,
   which deletes it first (in the same transaction).
 - Users are matched by their ``subject``: a known user takes the backup's name, e-mail,
-  status and language; others are added. Grants in the backup's programmes become exactly the
-  backup's. The audit log is appended to (entries already present are not repeated), and the
-  restore itself is audited.
+  status and language; others are added. Rows that name a programme rather than point at it
+  (grants, disclosure rules) become exactly the backup's for the programmes it names. The
+  audit log is appended to (entries already present are not repeated), and the restore
+  itself is audited.
 - Each restored programme's data versions become higher than both the backup's and the
   replaced programme's, so no app process serves a cached copy of the data it replaced.
 - On PostgreSQL the tables written are locked against other writers (not readers) for the
@@ -256,7 +257,6 @@ def restore_backup(store: Store, path: str | Path, *, replace: bool = False,
     summary = verify_backup(p)
     scopes = table_scopes()
     names = list(summary.programmes)
-    granted = set(summary.names_in.get("grants", frozenset()))
     with store.transaction("restore a backup") as conn:
         if conn.dialect.name == "postgresql":
             tables = ", ".join(s.table.name for s in scopes)
@@ -269,10 +269,11 @@ def restore_backup(store: Store, path: str | Path, *, replace: bool = False,
             raise BackupError(msg)
         before = {n: read_versions(conn, n) for n in present}
         _delete_programmes(conn, scopes, list(present.values()), list(present))
-        grants = {s.table.name: s for s in scopes}.get("grants")
-        if grants is not None:
-            conn.execute(delete(grants.table).where(
-                grants.table.c.programme.in_(sorted(set(names) | granted))))
+        for scope in scopes:  # grants, per-programme settings named by programme
+            if scope.kind == "programme_name" and scope.table.name != "audit_log":
+                named = set(names) | set(summary.names_in.get(scope.table.name, frozenset()))
+                conn.execute(delete(scope.table).where(
+                    scope.table.c.programme.in_(sorted(named))))
         loader = _Loader(conn, scopes, p.name)
         for item in read_backup(p):
             if item[0] == "table":

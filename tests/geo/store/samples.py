@@ -12,6 +12,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import select
 
 from geo import access
+from geo.disclosure.settings import set_programme_rules
 from geo.importer import import_file
 from geo.programme import Programme
 from geo.store import Store
@@ -89,7 +90,7 @@ Gamma Oy,48602,FI,have,999999,bad code,1,t,26.91,60.51,,
 def populate(store: Store) -> None:
     """Put a bit of everything in ``store``: two programmes (one with parks, an import with
     contacts and a rejected row, a synergy with stage history and outcomes, outcome
-    settings), users with grants, and audit entries."""
+    settings), users with grants, disclosure rules, and audit entries."""
     p = synergy_programme()
     store.save_programme(p)
     store.save_programme(tiny_programme("Other programme"))
@@ -112,6 +113,9 @@ def populate(store: Store) -> None:
     access.grant(store, "sub-eero", "park_authority", programme="Other programme",
                  available=[p.name, "Other programme"], parks=["P1"], actor="admin")
     access.set_active(store, "sub-eero", False, actor="admin")
+    set_programme_rules(store, p.name, k=5, p_percent=20.0, actor="admin", administrator=False)
+    set_programme_rules(store, "Other programme", k=4, p_percent=15.0, actor="admin",
+                        administrator=False)
 
 
 _NOT_COMPARED = {("programmes", "data_version"), ("programmes", "synergy_version")}

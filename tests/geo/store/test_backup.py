@@ -57,6 +57,7 @@ def test_every_table_belongs_somewhere() -> None:
     assert (scopes["import_rejects"].kind, scopes["import_rejects"].parent) == (
         "parent", "import_batches")
     assert scopes["grants"].kind == scopes["audit_log"].kind == "programme_name"
+    assert scopes["disclosure_rules"].kind == "programme_name"
     assert scopes["users"].kind == "users"
 
 
@@ -79,7 +80,8 @@ def test_programme_backup_holds_that_programme_its_people_and_audit(store: Store
     assert summary.rows["programmes"] == 1 and summary.rows["sites"] == 3
     assert summary.rows["synergies"] == 0 and summary.rows["import_batches"] == 0
     assert summary.rows["users"] == 1 and summary.rows["grants"] == 1
-    assert summary.rows["audit_log"] == 1  # the grant; add_user entries name no programme
+    assert summary.rows["disclosure_rules"] == 1
+    assert summary.rows["audit_log"] == 2  # grant and rules; add_user entries name none
 
 
 def test_unknown_programme_writes_no_file(store: Store, tmp_path: Path) -> None:
