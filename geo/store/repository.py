@@ -133,8 +133,9 @@ class Store:
 
         ``action`` completes the sentence "Could not …" of the error message. On SQLite the
         transaction takes the write lock when it begins (writers queue, see
-        :mod:`geo.store.engine`); a write also bumps its programme's data version
-        (:mod:`geo.store.versions`). Use :meth:`read` for a transaction that only reads.
+        :mod:`geo.store.engine`). A write to a programme's data bumps its data version in the
+        same transaction (:func:`geo.store.versions.bump_data_version`; every writing method
+        here does). Use :meth:`read` for a transaction that only reads.
 
         Raises
         ------
