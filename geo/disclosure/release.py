@@ -15,8 +15,9 @@ nodes, so no combination of views, filters or downloads tells a viewer more than
   (:func:`release_streams`). A viewer's "packaging" therefore excludes plastic packaging,
   which counts under "plastics"; the page says so.
 - **Parks**: the site's park, or ``(outside parks)``.
-- **Hexagons**: H3 cells at three fixed resolutions chosen from the programme's extent
-  (fine ≈ 200 cells over the sites' box; middle and coarse one and two levels up).
+- **Hexagons**: H3 cells at three fixed resolutions chosen from the site positions
+  (:func:`fine_resolution`: about ten sites per occupied fine cell; middle and coarse one and
+  two levels up).
 - Only t/yr records of located sites count (location precision town or better).
 
 What a viewer cannot do, by design: filter by quantity, by code or chapter, by distance, or
@@ -40,10 +41,9 @@ from geo.concentrations.hexagons import (
     H3_BASE_RES,
     cells_for_points,
     parent_cells,
-    resolution_for_extent,
 )
 from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
-from geo.disclosure.tree import ProtectedTree, protect_tree
+from geo.disclosure.tree import MAX_WITHDRAWN_SHARE, ProtectedTree, protect_tree
 from geo.errors import ConfidentialityError
 from geo.programme import PRECISIONS, precision_rank, resources_with_sites
 
@@ -59,6 +59,7 @@ __all__ = [
     "MassPoints",
     "ProgrammeRelease",
     "build_release",
+    "fine_resolution",
     "release_streams",
     "streams_for_selectors",
 ]
@@ -327,6 +328,32 @@ def _records(programme: Programme, catalogue: Catalogue, streams: pd.DataFrame
                          "lon": res.geometry.x.to_numpy(), "lat": res.geometry.y.to_numpy()})
 
 
+SITES_PER_FINE_CELL: Final = 10
+"""The fine hexagons are the finest at which the located sites average at least this many per
+occupied cell (site positions are public, so the choice reveals nothing)."""
+
+
+def fine_resolution(programme: Programme) -> int:
+    """The fine H3 resolution of a programme's release (see :data:`SITES_PER_FINE_CELL`).
+
+    Examples
+    --------
+    >>> from geo.demo import load_demo_programme
+    >>> fine_resolution(load_demo_programme())
+    7
+    """
+    geoms = programme.sites.geometry
+    geoms = geoms[geoms.notna() & ~geoms.is_empty]
+    if geoms.empty:
+        return 8
+    base = cells_for_points(geoms.x.to_numpy(), geoms.y.to_numpy(), H3_BASE_RES)
+    limit = max(len(geoms) / SITES_PER_FINE_CELL, 1.0)
+    for res in range(10, 2, -1):
+        if len(np.unique(parent_cells(base, res))) <= limit:
+            return res
+    return 2
+
+
 def build_release(programme: Programme, *, catalogue: Catalogue,
                   rules: DisclosureRules = DEFAULT_RULES,
                   resolution: int | None = None) -> ProgrammeRelease:
@@ -340,22 +367,24 @@ def build_release(programme: Programme, *, catalogue: Catalogue,
     rules : DisclosureRules
         The programme's rules.
     resolution : int, optional
-        Fine H3 resolution; default from the extent of the located sites.
+        Fine H3 resolution; default :func:`fine_resolution`.
     """
     streams = release_streams(catalogue)
     recs = _records(programme, catalogue, streams)
     if resolution is None:
-        sites = programme.sites.geometry
-        sites = sites[sites.notna() & ~sites.is_empty]
-        resolution = resolution_for_extent(sites.total_bounds) if len(sites) else 8
+        resolution = fine_resolution(programme)
     fine = int(min(max(resolution, 2), H3_BASE_RES))
     resolutions = {"coarse": fine - 2, "middle": fine - 1, "fine": fine}
     base = cells_for_points(recs["lon"].to_numpy(), recs["lat"].to_numpy(), H3_BASE_RES)
     for level, res in resolutions.items():
         recs[level] = [h3.int_to_str(int(c)) for c in
                        parent_cells(base, res).view(np.uint64)]
+    # At the top, keep the stream totals and give up the direction's grand total when they
+    # cannot both be shown: viewers read streams; the total is their sum where complete.
+    share = (0.0, *([MAX_WITHDRAWN_SHARE] * len(LEVELS)))
     trees = {d: protect_tree(recs[recs["direction"] == d], LEVELS, value="tonnes",
-                             producer="site_id", rules=rules) for d in ("have", "want")}
+                             producer="site_id", rules=rules, children_share=share)
+             for d in ("have", "want")}
     parks = programme.parks[["park_id", "name", "geometry"]].copy()
     logger.info("Release of %s: %s", programme.name,
                 {d: int(t.nodes["published"].sum()) for d, t in trees.items()})

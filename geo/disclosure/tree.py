@@ -142,8 +142,8 @@ class ProtectedTree:
 
 
 def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "tonnes",
-                 producer: str = "site_id", rules: DisclosureRules = DEFAULT_RULES
-                 ) -> ProtectedTree:
+                 producer: str = "site_id", rules: DisclosureRules = DEFAULT_RULES,
+                 children_share: Sequence[float] | None = None) -> ProtectedTree:
     """Decide which nodes of a hierarchy of totals a viewer may see.
 
     Parameters
@@ -156,6 +156,11 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
     value, producer : str
         Column names.
     rules : DisclosureRules
+    children_share : sequence of float, optional
+        Per depth (0 = the total), the most of a node's tonnes that complementary suppression
+        may withdraw in its children before withdrawing the node instead (default
+        :data:`MAX_WITHDRAWN_SHARE` at every depth). 0 at a depth keeps that depth's children
+        and gives up the node whenever its remainder fails.
 
     Returns
     -------
@@ -218,10 +223,12 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
                           e.top2[at_depth])
         for node in at_depth[published[at_depth] & ~ok]:
             lo, hi = int(first[node]), int(last[node])
-            children = (np.unique(node_at[d + 1][lo:hi]) if d + 1 < depth_count
-                        else np.zeros(0, np.int64))
-            _repair(int(node), children, slice(lo, hi), assigned=assigned, published=published,
-                    prod_codes=prod_codes, value_arr=value_arr, totals=full.total, rules=rules)
+            below = [np.unique(node_at[dd][lo:hi]) for dd in range(d + 1, depth_count)]
+            share = (children_share[d] if children_share is not None and d < len(children_share)
+                     else MAX_WITHDRAWN_SHARE)
+            _repair(int(node), below, slice(lo, hi), assigned=assigned, published=published,
+                    parent=parent, prod_codes=prod_codes, value_arr=value_arr,
+                    totals=full.total, rules=rules, max_share=share)
         rows = (assigned == -1) & published[here]
         assigned[rows] = here[rows]
 
@@ -244,33 +251,54 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
     return ProtectedTree(levels, nodes, rules, assigned, contrib.drop(columns="_n"))
 
 
-def _repair(node: int, children: np.ndarray, span: slice, *, assigned: np.ndarray,
-            published: np.ndarray, prod_codes: np.ndarray, value_arr: np.ndarray,
-            totals: np.ndarray, rules: DisclosureRules) -> None:
-    """Make ``H(node)`` pass by withdrawing released children, or withdraw the node.
+def _highest_released(node: int, below: list[np.ndarray], published: np.ndarray,
+                      parent: np.ndarray) -> list[int]:
+    """Released nodes under ``node`` with no released node between them and ``node``."""
+    blocked = {node}
+    out: list[int] = []
+    for ids in below:  # shallowest first: a node is highest if its parent is not released
+        for x in ids:
+            px = int(parent[x])
+            if px in blocked or not published[px]:
+                if published[x]:
+                    out.append(int(x))
+                else:
+                    blocked.add(int(x))
+    return out
 
-    Released children are withdrawn smallest first (their ``H`` joins the node's) until the
-    node's remainder passes, as long as the withdrawn children hold at most
-    :data:`MAX_WITHDRAWN_SHARE` of the node's tonnes; otherwise the node itself is withdrawn
-    (its ``H`` then joins its parent's, checked there).
+
+def _repair(node: int, below: list[np.ndarray], span: slice, *, assigned: np.ndarray,
+            published: np.ndarray, parent: np.ndarray, prod_codes: np.ndarray,
+            value_arr: np.ndarray, totals: np.ndarray, rules: DisclosureRules,
+            max_share: float) -> None:
+    """Make ``H(node)`` pass by withdrawing released figures below it, or withdraw the node.
+
+    The highest released figures below the node (its released children, or, under a withheld
+    child, that child's highest released descendants) are withdrawn smallest first — each
+    one's ``H`` joins the node's, and its own released children become candidates — until the
+    node's remainder passes, as long as the withdrawn figures hold at most ``max_share`` of
+    the node's tonnes; otherwise the node itself is withdrawn (its ``H`` then joins its
+    parent's, checked there).
     """
-    released = children[published[children]]
-    released = released[np.argsort(totals[released], kind="stable")]
     seg = assigned[span]
-    rows = seg == -1
-    budget = MAX_WITHDRAWN_SHARE * totals[node]
-    taken: list[int] = []
+    budget = max_share * totals[node]
     spent = 0.0
-    for child in released:
+    taken: list[int] = []
+    while spent <= budget:
+        candidates = _highest_released(node, below, published, parent)
+        if not candidates:
+            break
+        child = min(candidates, key=lambda x: totals[x])
         spent += float(totals[child])
         if spent > budget:
             break
-        taken.append(int(child))
-        rows |= seg == child
+        published[child] = False
+        taken.append(child)
+        rows = (seg == -1) | np.isin(seg, taken)
         s = _stats(np.zeros(int(rows.sum()), np.int64), prod_codes[span][rows],
                    value_arr[span][rows], 1)
         if rules.passes(s.producers, s.total, s.top1, s.top2)[0]:
-            published[taken] = False
-            seg[np.isin(seg, taken)] = -1  # a view of ``assigned``: their H joins the node's
+            seg[np.isin(seg, taken)] = -1  # a view of ``assigned``: their H join the node's
             return
+    published[taken] = True  # give the figures back: the node goes instead
     published[node] = False
