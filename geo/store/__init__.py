@@ -59,8 +59,22 @@ Adding tables (for example synergies and outcomes)
 
 from __future__ import annotations
 
+from geo.store.faults import DatabaseBusyError, DatabaseUnavailableError
 from geo.store.imports import ImportOutcome
 from geo.store.repository import Store, open_store
+from geo.store.spatial import InBBox, InPark, Near
 from geo.store.tables import Base
+from geo.store.versions import ProgrammeVersions
 
-__all__ = ["Base", "ImportOutcome", "Store", "open_store"]
+__all__ = [
+    "Base",
+    "DatabaseBusyError",
+    "DatabaseUnavailableError",
+    "ImportOutcome",
+    "InBBox",
+    "InPark",
+    "Near",
+    "ProgrammeVersions",
+    "Store",
+    "open_store",
+]
