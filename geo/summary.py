@@ -1,10 +1,29 @@
-"""Programme summaries shown on the overview page and in reports."""
+"""Programme summaries shown on the overview page and in reports.
+
+Practitioners get :func:`tonnes_by_chapter` over the records. Viewers get figures of the
+protected release only (:mod:`geo.disclosure.release`): :func:`released_totals`,
+:func:`released_streams_table` and :func:`released_parks_table` are sums of released
+figures, with what is withheld marked, never recomputed from records.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
 import pandas as pd
 
-__all__ = ["tonnes_by_chapter"]
+from geo.disclosure.release import OUTSIDE_PARKS
+
+if TYPE_CHECKING:
+    from geo.disclosure import ProgrammeRelease
+    from geo.disclosure.release import Direction
+
+__all__ = ["released_parks_table", "released_streams_table", "released_totals",
+           "tonnes_by_chapter"]
+
+DIRECTIONS: Final[tuple[Direction, ...]] = ("have", "want")
 
 
 def tonnes_by_chapter(resources: pd.DataFrame) -> pd.DataFrame:
@@ -47,3 +66,93 @@ def tonnes_by_chapter(resources: pd.DataFrame) -> pd.DataFrame:
     cat = load_catalogue()
     table.insert(1, "title", table["chapter"].map(cat.chapter_label))
     return table.sort_values("have_t", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def released_totals(release: ProgrammeRelease, *, parks: Sequence[str] = ()
+                    ) -> dict[str, tuple[float | None, bool]]:
+    """Headline tonnes of haves and wants a viewer may see: ``direction → (t/yr, complete)``.
+
+    Without ``parks``: the released programme total (None when withheld). With ``parks`` (a
+    park authority): the sum of the released figures of those parks; ``complete`` False when
+    part of it is withheld (the sum is then a lower bound).
+    """
+    out: dict[str, tuple[float | None, bool]] = {}
+    for d in DIRECTIONS:
+        if not parks:
+            total = release.total(d)
+            out[d] = (total, total is not None)
+            continue
+        table = release.park_table(d)
+        mine = table[table["park_id"].isin(list(parks))]
+        out[d] = (float(mine["tonnes"].sum()), bool(mine["complete"].all()))
+    return out
+
+
+def released_streams_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
+                           ) -> pd.DataFrame:
+    """Tonnes and producers per release stream, haves and wants side by side.
+
+    Parameters
+    ----------
+    release : ProgrammeRelease
+    parks : sequence of str
+        Limit to these parks (a park authority): each stream's figures in them, summed.
+
+    Returns
+    -------
+    DataFrame
+        ``stream``, ``label``, ``have_t``, ``have_producers``, ``want_t``,
+        ``want_producers`` (NaN where withheld) and ``withheld`` (``""``, ``"haves"``,
+        ``"wants"`` or ``"haves and wants"``; with parks, ``"part of the haves"`` when some
+        park's figure is withheld). Streams with no record are left out.
+    """
+    frames = []
+    for d in DIRECTIONS:
+        t = release.stream_table(d, parks=list(parks))
+        agg = t.groupby("stream", sort=False).agg(
+            tonnes=("tonnes", lambda x: x.sum(min_count=1)),
+            producers=("producers", lambda x: x.sum(min_count=1)),
+            withheld=("withheld", "sum"), figures=("withheld", "size"))
+        agg[f"{d}_note"] = np.where(agg["withheld"] == 0, "",
+                                    np.where(agg["withheld"] == agg["figures"], f"{d}s",
+                                             f"part of the {d}s"))
+        frames.append(agg.rename(columns={"tonnes": f"{d}_t", "producers": f"{d}_producers"})
+                      [[f"{d}_t", f"{d}_producers", f"{d}_note"]])
+    out = frames[0].join(frames[1], how="outer").fillna({"have_note": "", "want_note": ""})
+    out["withheld"] = [" and ".join(n for n in (h, w) if n)
+                       for h, w in zip(out["have_note"], out["want_note"], strict=True)]
+    labels = release.stream_labels()
+    order = {s: i for i, s in enumerate(release.streams["stream"])}
+    out = out.reset_index().rename(columns={"index": "stream"})
+    out.insert(1, "label", out["stream"].map(labels))
+    out = out.sort_values("stream", key=lambda s: s.map(order), kind="stable")
+    return out.drop(columns=["have_note", "want_note"]).reset_index(drop=True)
+
+
+def released_parks_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
+                         ) -> pd.DataFrame:
+    """Released tonnes per park, haves and wants in separate columns.
+
+    Each figure sums the park's released stream figures
+    (:meth:`~geo.disclosure.ProgrammeRelease.park_table`); ``have_complete`` /
+    ``want_complete`` say whether every stream with records in the park was released
+    (otherwise the figure is a lower bound). Every park of the release is listed, those
+    without records at 0 t (complete); ``parks`` limits the table to those parks.
+    """
+    out = release.parks[["park_id", "name"]].copy()
+    if not parks:
+        out = pd.concat([out, pd.DataFrame({"park_id": [OUTSIDE_PARKS],
+                                            "name": [OUTSIDE_PARKS]})], ignore_index=True)
+    for d in DIRECTIONS:
+        t = release.park_table(d)
+        t = t.set_index("park_id")
+        out[f"{d}_t"] = out["park_id"].map(t["tonnes"]).fillna(0.0).astype(float)
+        out[f"{d}_complete"] = out["park_id"].map(t["complete"]).fillna(True).astype(bool)
+    if parks:
+        out = out[out["park_id"].isin(list(parks))]
+    else:  # "(outside parks)" only when something lies outside them
+        outside = out["park_id"] == OUTSIDE_PARKS
+        empty = (out["have_t"] == 0) & (out["want_t"] == 0) & out["have_complete"] \
+            & out["want_complete"]
+        out = out[~(outside & empty)]
+    return out.reset_index(drop=True)

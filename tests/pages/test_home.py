@@ -1,11 +1,36 @@
-"""AppTest tests of the Overview page (pages/home.py), the app's default page."""
+"""AppTest tests of the Overview page (pages/home.py), the app's default page.
+
+:func:`page_text` (every element's content as text, maps included) is shared by the viewer
+tests of the other pages.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.support import APP
+from geo.demo import load_demo_programme
+from tests.pages.support import APP, open_page
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page sends to the browser, as text: every element's message (map HTML
+    included) and every table's values."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    parts += [d.value.to_csv() for d in at.dataframe]
+    return "\n".join(parts)
 
 
 @pytest.fixture
@@ -33,3 +58,42 @@ def test_overview_lists_tonnes_by_chapter(app: AppTest) -> None:
     assert table["title"].str.len().min() > 5
     haves = float(app.metric[3].value.replace(",", ""))
     assert table["have_t"].sum() == pytest.approx(haves, abs=1.0)
+
+
+def test_practitioner_park_table_keeps_haves_and_wants_apart(app: AppTest) -> None:
+    """The park table's haves column holds haves only; wants have their own column (and the
+    map draws the member sites as points)."""
+    assert "Point" in page_text(app)
+    parks = next(d.value for d in app.dataframe if "tonnes_have" in d.value.columns)
+    assert "tonnes_want" in parks
+    haves = float(app.metric[3].value.replace(",", ""))
+    assert parks["tonnes_have"].sum() <= haves + 1.0
+
+
+@pytest.fixture
+def viewer() -> AppTest:
+    """The overview as a viewer (a practitioner previewing 'Viewing as: viewer')."""
+    return open_page("pages/home.py", role="viewer")
+
+
+def test_viewer_overview_shows_no_site_and_no_sector(viewer: AppTest) -> None:
+    """No member site's point, name, id or sector reaches a viewer's browser."""
+    prog = load_demo_programme()
+    text = page_text(viewer)
+    leaked = [n for n in [*prog.sites["name"], *prog.sites["site_id"]] if n in text]
+    assert not leaked, leaked[:3]
+    assert "sector" not in text.lower()
+    assert "Point" not in text  # member sites are the only point features of the map
+
+
+def test_viewer_overview_shows_released_streams_and_parks(viewer: AppTest) -> None:
+    """Streams carry producers where released and 'withheld' otherwise; parks split haves
+    and wants and say whether they are complete."""
+    streams = next(d.value for d in viewer.dataframe if "have_producers" in d.value.columns)
+    shown = streams[streams["have_t"].notna()]
+    assert (shown["have_producers"] >= 3).all()
+    assert (streams.loc[streams["have_t"].isna(), "withheld"].str.contains("haves")).all()
+    parks = next(d.value for d in viewer.dataframe if "have_complete" in d.value.columns)
+    assert {"have_t", "want_t", "want_complete"} <= set(parks.columns)
+    labels = {m.label for m in viewer.metric}
+    assert "Resource records" not in labels and "Member sites" in labels
