@@ -3,7 +3,9 @@ catchments, suppliers and competing plants.
 
 One GeoJson layer per kind of feature; colours travel as a ``colour`` property; every text
 passes through :func:`layers.base.frame_to_geojson`, which escapes it. Viewers who may not see
-individual companies get no supplier names and no per-supplier tonnages in tooltips.
+individual companies get no supplier names and no per-supplier tonnages in tooltips; their
+frames (from :func:`geo.siting.ranking_for_role` and :func:`geo.siting.best_sites_for_role`)
+count released hexagons (``cells``) instead of suppliers, with banded tonnages.
 """
 
 from __future__ import annotations
@@ -84,8 +86,10 @@ def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
     ranked["r"] = np.where(ranked["rank"] <= highlight, 10, 6)
     ranked["score_pts"] = ranked["score"].round(1)
     ranked["feedstock"] = ranked["feedstock_t"].round(0)
-    cols = [c for c in ("rank", "name", "score_pts", "feedstock", "suppliers", "status")
-            if c in ranked.columns]
+    aliases = {"rank": "Rank", "name": "Site", "score_pts": "Score (of 100)",
+               "feedstock": "t/yr in reach", "suppliers": "Suppliers",
+               "cells": "Released hexagons", "status": "Status"}
+    cols = [c for c in aliases if c in ranked.columns]
     layer = GeoJson(
         frame_to_geojson(ranked, columns=[*cols, "colour", "r"]),
         name="Ranked sites",
@@ -93,8 +97,7 @@ def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
                                    fill_opacity=0.95),
         style_function=lambda f: {"fillColor": f["properties"]["colour"],
                                   "radius": f["properties"]["r"]},
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[
-            "Rank", "Site", "Score (of 100)", "t/yr in reach", "Suppliers", "Status"][:len(cols)]),
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[aliases[c] for c in cols]),
     )
     layer.add_to(m)
     return layer, len(ranked)
@@ -105,24 +108,31 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
                    k: int = 3) -> list[folium.GeoJson]:
     """Catchment polygons, supplier → plant flow lines and the plants, one colour per plant.
 
-    Without ``show_names`` (viewers), flows carry no supplier name or tonnage and a plant's
-    tonnage shows only when at least ``k`` suppliers feed it.
+    Without ``show_names`` (viewers), flows carry no supplier name or tonnage. Frames that
+    count released hexagons (``cells``, a viewer's best sites) show their banded tonnage;
+    otherwise a plant's tonnage shows only when at least ``k`` suppliers feed it.
     """
     colour = {p: PLANT_COLOURS[i % len(PLANT_COLOURS)] for i, p in enumerate(plants["plant"])}
+    count = "cells" if "cells" in plants.columns else "suppliers"
+    count_label = "Released hexagons" if count == "cells" else "Suppliers"
+
+    def shown_t(frame: gpd.GeoDataFrame) -> np.ndarray:
+        visible = show_names or count == "cells"
+        return np.where((frame[count] >= k) | visible, frame["tonnes_per_year"].round(0), np.nan)
+
     out: list[folium.GeoJson] = []
     if len(catchments):
         c = catchments.copy()
         c["colour"] = c["plant"].map(colour)
-        c["t_yr"] = np.where((c["suppliers"] >= k) | show_names, c["tonnes_per_year"].round(0),
-                             np.nan)
-        cols = ["plant", "suppliers", "t_yr"]
+        c["t_yr"] = shown_t(c)
+        cols = ["plant", count, "t_yr"]
         out.append(GeoJson(
             frame_to_geojson(c, columns=[*cols, "colour"]), name="Catchments",
             style_function=lambda f: {"color": f["properties"]["colour"], "weight": 2,
                                       "fillColor": f["properties"]["colour"],
                                       "fillOpacity": 0.12, "dashArray": "5 4"},
             tooltip=folium.GeoJsonTooltip(fields=cols,
-                                          aliases=["Catchment of", "Suppliers", "t/yr"])))
+                                          aliases=["Catchment of", count_label, "t/yr"])))
     if len(flows):
         f = flows.copy()
         f["colour"] = f["plant"].map(colour)
@@ -135,26 +145,29 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols))))
     p = plants.copy()
     p["colour"] = p["plant"].map(colour)
-    p["t_yr"] = np.where((p["suppliers"] >= k) | show_names, p["tonnes_per_year"].round(0), np.nan)
-    cols = ["plant", "name", "suppliers", "t_yr"]
+    p["t_yr"] = shown_t(p)
+    cols = ["plant", "name", count, "t_yr"]
     out.append(GeoJson(
         frame_to_geojson(p, columns=[*cols, "colour"]), name="Best sites",
         marker=folium.CircleMarker(radius=12, weight=3, color="#ffffff", fill=True,
                                    fill_opacity=1.0),
         style_function=lambda x: {"fillColor": x["properties"]["colour"]},
         tooltip=folium.GeoJsonTooltip(fields=cols,
-                                      aliases=["Plant", "Site", "Suppliers", "t/yr"])))
+                                      aliases=["Plant", "Site", count_label, "t/yr"])))
     for layer in out:
         layer.add_to(m)
     return out
 
 
-def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: bool
-                  ) -> folium.GeoJson:
-    """Supplier sites (small dark circles); names and tonnages for practitioners only."""
+def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: bool,
+                  label: str = "Supplier") -> folium.GeoJson:
+    """Supplier sites (small dark circles); names and tonnages for practitioners only.
+
+    Viewers' pseudo-suppliers (released hexagons) carry only ``label``.
+    """
     cols = ["site_name", "tonnes_per_year"] if show_names else []
     frame = suppliers.copy()
-    frame["label"] = "Supplier"
+    frame["label"] = label
     fields = cols or ["label"]
     layer = GeoJson(
         frame_to_geojson(frame, columns=fields), name="Suppliers",

@@ -1,4 +1,8 @@
-"""Site finder: where to put a reprocessing plant, with transparent scores and best p sites."""
+"""Site finder: where to put a reprocessing plant, with transparent scores and best p sites.
+
+Viewers' feedstock and output users come from the programme's protected release
+(:mod:`geo.siting.released`); everything after that is the same code on protected figures.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ import streamlit as st
 
 import ui
 from geo import siting
+from geo.uploads import read_geodata
 from layers import siting as lyr
 from layers.base import add_parks
 from ui import Key, profile_key, runs
 
 ctx = ui.page_context("site_finder")
 st.title("Site finder")
-prog, role, k = ctx.programme, ctx.role, ctx.k
+prog, role = ctx.programme, ctx.role
 ui.illustrative_note(prog)
 show_names = ctx.practitioner
 profiles = siting.load_profiles()
@@ -62,9 +67,17 @@ with ui.domain_errors():
     query = runs.SiteFinderQuery.of(profile, source, resolution=res,
                                     upload=upload.getvalue() if upload else None,
                                     upload_name=upload.name if upload else "")
-    screen, run = runs.site_finder_run(ctx.programme_ref, ctx.network, query, weights=weights,
-                                       plants=plants.getvalue() if plants else None,
-                                       plants_name=plants.name if plants else "")
+    if show_names:
+        screen, run = runs.site_finder_run(ctx.programme_ref, ctx.network, query,
+                                           weights=weights, plants_name=plants.name if plants
+                                           else "", plants=plants.getvalue() if plants else None)
+    else:  # viewers: on the protected release (not cached until ui.runs takes a release)
+        region, layers = ctx.region_layers, [read_geodata(f.getvalue(), name=f.name) if f
+                                             else None for f in (upload, plants)]
+        screen, run = siting.find_sites(
+            prog, profile, source, graph=ctx.road_graph, landuse=region.landuse,
+            roads=region.roads, resolution=res, uploaded=layers[0], weights=weights,
+            competitor_layer=layers[1], release=ctx.release, parks=ctx.parks)
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")
@@ -84,11 +97,13 @@ if run is None:
 scored = run.scored
 sites = (scored.sites.assign(supplier_names=siting.suppliers_in_reach(scored, run.suppliers))
          if show_names else scored.sites)
-ranking = siting.ranking_for_role(sites, role=role, k=k)
+ranking = siting.ranking_for_role(sites, role=role, released=run.released)
 if scored.method != "road":
     ui.straight_line_warning("hauls", detour_factor=scored.haul.detour_factor)
-st.caption(f"{screen.explain()} Feedstock from {len(run.suppliers.sites)} supplier sites; "
-           f"hauls measured: {scored.method}.")
+st.caption(f"{screen.explain()} Feedstock from {len(run.suppliers.sites)} "
+           f"{'hexagons' if run.released else 'supplier sites'}; hauls measured: {scored.method}.")
+for note in siting.viewer_notes(run) if run.released else ():
+    st.caption(note)
 sens_table, sens = siting.weight_sensitivity(scored.criteria, weights,
                                              viable=scored.sites["viable"].to_numpy(bool))
 tabs = st.tabs(["Ranking", "Sensitivity", "Best p sites", "Compare", "Downloads"])
@@ -96,11 +111,12 @@ with tabs[0]:
     m = ui.base_map(ctx)
     add_parks(m, prog.parks)
     lyr.add_ranked_sites(m, ranking)
-    lyr.add_suppliers(m, run.suppliers.sites, show_names=show_names)
+    lyr.add_suppliers(m, run.suppliers.sites, show_names=show_names,
+                      label=siting.RELEASED_SUPPLIER if run.released else "Supplier")
     lyr.add_competitors(m, run.competitors, show_names=show_names)
     ui.show_map(m, key="sf_rank_map", height=460)
     st.plotly_chart(lyr.breakdown_figure(ranking), key="sf_breakdown")
-    shown = ["rank", "name", "score", "status", "feedstock_t", "suppliers", "mean_haul_km",
+    shown = ["rank", "name", "score", "status", "feedstock_t", "suppliers", "cells", "mean_haul_km",
              "transport_cost_eur", "transport_co2e_t", "market_km", "competitors",
              "supplier_names"]
     st.dataframe(ranking[[c for c in shown if c in ranking]], hide_index=True, key="sf_table")
@@ -114,12 +130,12 @@ with tabs[2]:
     objective = b2.selectbox("Objective", siting.OBJECTIVES, key=Key.SF_OBJECTIVE)
     with ui.domain_errors():
         best = siting.best_sites_from_scored(scored, run.suppliers, p, objective=objective)
-    plants, flows, catchments = siting.best_sites_for_role(best, role=role, k=k)
+    chosen, flows, catchments = siting.best_sites_for_role(best, role=role)
     st.caption(best.describe())
     m = ui.base_map(ctx, bounds=best.catchments.total_bounds)
-    lyr.add_best_sites(m, best.plants, best.flows, best.catchments, show_names=show_names, k=k)
+    lyr.add_best_sites(m, chosen, flows, catchments, show_names=show_names, k=ctx.k)
     ui.show_map(m, key="sf_best_map", height=460)
-    st.dataframe(plants.drop(columns="geometry"), hide_index=True, key="sf_plants")
+    st.dataframe(chosen.drop(columns="geometry"), hide_index=True, key="sf_plants")
     st.dataframe(flows.drop(columns="geometry"), hide_index=True, key="sf_flows")
 with tabs[3]:
     names = ranking.dropna(subset=["rank"]).set_index("candidate_id")["name"].astype(str)
@@ -129,11 +145,11 @@ with tabs[3]:
     st.dataframe(table.T.astype(str), key="sf_compare_table")
 with tabs[4]:
     ui.download_buttons(ranking, stem=f"site-ranking-{pid}", key="sf_dl_rank")
-    for frame, stem in ((plants, "plants"), (flows, "flows"), (catchments, "catchments")):
+    for frame, stem in ((chosen, "plants"), (flows, "flows"), (catchments, "catchments")):
         st.caption(stem.capitalize())
         ui.download_buttons(frame, stem=f"site-{stem}-{pid}", key=f"sf_dl_{stem}",
                             formats=("csv", "xlsx", "gpkg"))
-    blocks = partial(siting.memo_blocks, run, role=role, k=k, programme_name=prog.name,
+    blocks = partial(siting.memo_blocks, run, role=role, programme_name=prog.name,
                      illustrative=prog.illustrative, best=best, sensitivity=sens)
     d1, d2 = st.columns(2)
     with d1:  # the memo is written when a button is clicked

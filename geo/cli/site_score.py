@@ -9,6 +9,10 @@ Examples::
 The embedded Karhula demo programme, its OSM land use and its road network are used unless
 ``--programme`` names a stored programme (then ``--pbf`` gives its roads; without one the
 straight-line stand-in is used and labelled).
+
+With ``--role viewer`` the feedstock and the wanters come from the programme's protected
+release under its disclosure rules (as on the page for viewers): pseudo-suppliers at released
+hexagons, figures banded, no supplier names, competitors only from a layer of one's own.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ from typing import TYPE_CHECKING
 
 from geo.cli.common import fail, load_programme, print_table, road_graph
 from geo.errors import SymbiosisError
+from geo.settings import get_settings
 
 if TYPE_CHECKING:
-    from geo.settings import Role
+    from geo.disclosure import ProgrammeRelease
+    from geo.programme import Programme
+    from geo.settings import Role, Settings
     from geo.siting.catchments import BestSites
     from geo.siting.pipeline import SiteFinderRun
 
@@ -89,8 +96,19 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return changes
 
 
-def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dict[str, float],
-                                             str, bool]:
+def _release(prog: Programme, settings: Settings) -> ProgrammeRelease:
+    """The programme's protected release under its own disclosure rules (else the defaults)."""
+    from geo.catalogue import load_catalogue
+    from geo.disclosure import build_release
+    from geo.disclosure.settings import default_rules, programme_rules
+    from geo.store import open_store
+
+    rules = programme_rules(open_store(), prog.name, default=default_rules(settings))
+    return build_release(prog, catalogue=load_catalogue(), rules=rules)
+
+
+def _run(args: argparse.Namespace, *, viewer: bool
+         ) -> tuple[SiteFinderRun, BestSites | None, dict[str, float], str, bool]:
 
     from geo.siting.candidates import siting_layers
     from geo.siting.catchments import best_sites_from_scored
@@ -128,7 +146,9 @@ def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dic
     weights = ScoreWeights(**{c: (getattr(args, f"w_{c}") if getattr(args, f"w_{c}") is not None
                                   else getattr(defaults, c)) for c in CRITERIA})
     layers = siting_layers(prog.parks, landuse=landuse, roads=roads)
-    run = run_site_finder(prog, profile, cands, layers, graph=graph, weights=weights)
+    release = _release(prog, get_settings()) if viewer else None
+    run = run_site_finder(prog, profile, cands, layers, graph=graph, weights=weights,
+                          release=release)
     sites = run.scored.sites
     _, summary = weight_sensitivity(run.scored.criteria, weights,
                                     viable=sites["viable"].to_numpy(bool))
@@ -138,7 +158,7 @@ def _run(args: argparse.Namespace) -> tuple[SiteFinderRun, BestSites | None, dic
 
 
 def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
-           ranking: object, role: Role, k: int) -> list[Path]:
+           ranking: object, role: Role) -> list[Path]:
     from geo import export
 
     out.mkdir(parents=True, exist_ok=True)
@@ -152,7 +172,7 @@ def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
     if best is not None:
         from geo.siting.catchments import best_sites_for_role
 
-        plants, flows, catchments = best_sites_for_role(best, role=role, k=k)
+        plants, flows, catchments = best_sites_for_role(best, role=role)
         for name, frame in (("plants", plants), ("flows", flows), ("catchments", catchments)):
             files[f"{name}.csv"] = export.to_csv_bytes(frame)
             files[f"{name}.gpkg"] = export.to_geopackage_bytes(frame, layer=name)
@@ -174,7 +194,6 @@ def main(argv: list[str]) -> int:
                   f"{prof.max_throughput_t:,.0f} t/yr, haul ≤ {prof.max_haul_km:g} km)")
         return 0
     from geo.confidentiality import can_see_companies
-    from geo.settings import get_settings
     from geo.siting.catchments import best_sites_for_role
     from geo.siting.finder import ranking_for_role, suppliers_in_reach
     from geo.siting.memo import memo_blocks, memo_html, memo_markdown
@@ -183,15 +202,15 @@ def main(argv: list[str]) -> int:
     settings = get_settings()
     role = args.role or settings.role
     try:
-        run, best, summary, name, illustrative = _run(args)
+        run, best, summary, name, illustrative = _run(args, viewer=not can_see_companies(role))
     except SymbiosisError as exc:
         return fail(exc)
     sites = run.scored.sites
     if can_see_companies(role):
         sites = sites.assign(supplier_names=suppliers_in_reach(run.scored, run.suppliers))
-    ranking = ranking_for_role(sites, role=role, k=settings.k_anonymity)
+    ranking = ranking_for_role(sites, role=role, released=run.released)
     cols = ["rank", "name", "score", "c_feedstock", "c_haul", "c_security", "c_market",
-            "c_competition", "feedstock_t", "suppliers", "mean_haul_km", "status"]
+            "c_competition", "feedstock_t", "suppliers", "cells", "mean_haul_km", "status"]
     top = ranking[ranking["rank"].notna()].head(args.top)[[c for c in cols if c in ranking]]
     if args.json:
         print(json.dumps({"profile": run.profile.id, "method": run.scored.method,
@@ -201,18 +220,20 @@ def main(argv: list[str]) -> int:
         note = "" if run.scored.method == "road" else " (straight-line × detour: no road network)"
         print(f"{run.profile.name} — {name}{note}")
         print(run.screen.explain())
+        if run.released:
+            from geo.siting.released import released_note
+
+            print(released_note(run.feedstock))
         print_table(top, float_format=lambda v: f"{v:,.1f}")
         print(describe_sensitivity(summary))
         if best is not None:
-            plants = best_sites_for_role(best, role=role, k=settings.k_anonymity)[0]
+            plants = best_sites_for_role(best, role=role)[0]
             print(f"Best sites — {best.describe()}")
             print_table(plants.drop(columns="geometry"))
     if args.out:
-        blocks = memo_blocks(run, role=role, k=settings.k_anonymity,
-                             programme_name=name, illustrative=illustrative, best=best,
-                             sensitivity=summary)
+        blocks = memo_blocks(run, role=role, programme_name=name, illustrative=illustrative,
+                             best=best, sensitivity=summary)
         written = _write(Path(args.out), best, memo_md=memo_markdown(blocks),
-                         memo_html=memo_html(blocks), ranking=ranking, role=role,
-                         k=settings.k_anonymity)
+                         memo_html=memo_html(blocks), ranking=ranking, role=role)
         print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
     return 0

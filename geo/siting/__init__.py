@@ -7,9 +7,11 @@ each usable on its own:
   costs, land, siting rules), shipped with sources in ``data/technologies/profiles.json``;
 - :mod:`~geo.siting.candidates` — candidate sites and the siting-rule screen;
 - :mod:`~geo.siting.feedstock` — accepted haves, wanters of the output, competing plants;
+- :mod:`~geo.siting.released` — the same from a protected release, for viewers (pseudo-suppliers
+  at released hexagons, banding);
 - :mod:`~geo.siting.haul` — road (or labelled straight-line) haul matrices;
 - :mod:`~geo.siting.scoring` — transparent scores on arrays, weights and sensitivity;
-- :mod:`~geo.siting.finder` — the GeoDataFrame adapter and the confidentiality rule;
+- :mod:`~geo.siting.finder` — the GeoDataFrame adapter and what a viewer's ranking shows;
 - :mod:`~geo.siting.pmedian` — the p-median solver with its certified lower bound;
 - :mod:`~geo.siting.locate`, :mod:`~geo.siting.catchments` — best p sites (p-median,
   maximal covering, capacitated), flows and catchment polygons;
@@ -40,6 +42,7 @@ from geo.siting.finder import (
     ranking_for_role,
     score_sites_from_gdf,
     suppliers_in_reach,
+    viewer_only_released,
 )
 from geo.siting.locate import OBJECTIVES, Allocation, solve_best_sites
 from geo.siting.memo import memo_blocks, memo_html, memo_markdown
@@ -53,6 +56,17 @@ from geo.siting.pipeline import (
 )
 from geo.siting.pmedian import PMedianParams, PMedianResult, solve_pmedian
 from geo.siting.profiles import TechnologyProfile, load_profiles, profile_from_dict
+from geo.siting.released import (
+    RELEASED_SUPPLIER,
+    RELEASED_WANTER,
+    ReleaseStreams,
+    feedstock_from_release,
+    profile_release_streams,
+    released_note,
+    round_significant,
+    viewer_notes,
+    wanters_from_release,
+)
 from geo.siting.scoring import (
     CRITERIA,
     CRITERION_LABELS,
@@ -69,11 +83,14 @@ __all__ = [
     "CRITERIA",
     "CRITERION_LABELS",
     "OBJECTIVES",
+    "RELEASED_SUPPLIER",
+    "RELEASED_WANTER",
     "Allocation",
     "BestSites",
     "CandidateScreen",
     "PMedianParams",
     "PMedianResult",
+    "ReleaseStreams",
     "ScoreWeights",
     "ScoredSites",
     "ScoringParams",
@@ -86,6 +103,7 @@ __all__ = [
     "candidate_set",
     "competitor_sites",
     "describe_sensitivity",
+    "feedstock_from_release",
     "feedstock_records",
     "find_sites",
     "largest_housing_distance",
@@ -95,8 +113,11 @@ __all__ = [
     "memo_markdown",
     "output_wanters",
     "profile_from_dict",
+    "profile_release_streams",
     "ranking_for_role",
+    "released_note",
     "road_reach_polygon",
+    "round_significant",
     "run_site_finder",
     "score_sites",
     "score_sites_from_gdf",
@@ -108,5 +129,8 @@ __all__ = [
     "solve_pmedian",
     "supplier_points",
     "suppliers_in_reach",
+    "viewer_notes",
+    "viewer_only_released",
+    "wanters_from_release",
     "weight_sensitivity",
 ]

@@ -23,10 +23,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.confidentiality import can_see_companies, suppress_small_groups
+from geo.confidentiality import can_see_companies
 from geo.errors import SitingError
 from geo.network import snap_points, travel_matrix
+from geo.siting.finder import viewer_only_released
 from geo.siting.locate import Allocation, Objective, solve_best_sites
+from geo.siting.released import round_significant
 
 if TYPE_CHECKING:
     from geo.network import RoadGraph
@@ -50,12 +52,15 @@ class BestSites:
     unserved: gpd.GeoDataFrame
     method: str
     requested: int = 0
+    released: bool = False
+    """Chosen on a protected release's pseudo-suppliers (hexagons): a viewer's best sites."""
 
     def describe(self) -> str:
         """How the plants were chosen and how good the answer is proven to be."""
         a = self.allocation
         proof = "proven optimal" if a.proven_optimal else f"proven gap {100 * a.gap:.2f} %"
-        text = f"{a.method}: {proof}; {len(a.unserved)} supplier sites unserved"
+        what = "hexagons" if self.released else "supplier sites"
+        text = f"{a.method}: {proof}; {len(a.unserved)} {what} unserved"
         if self.requested > len(self.plants):
             text += (f"; only {len(self.plants)} of {self.requested} plants are worth opening "
                      "(each must reach the minimum throughput)")
@@ -141,7 +146,7 @@ def best_sites_from_scored(scored: ScoredSites, suppliers: SupplierPoints, p: in
                                                      "geometry"]]
     return BestSites(allocation=alloc, plants=plants, flows=flows, catchments=catchments,
                      unserved=unserved.reset_index(drop=True), method=scored.method,
-                     requested=int(p))
+                     requested=int(p), released=suppliers.released)
 
 
 def _catchment_polygons(plants: gpd.GeoDataFrame, flows: gpd.GeoDataFrame,
@@ -181,19 +186,24 @@ def road_reach_polygon(graph: RoadGraph, lon: float, lat: float, limit_m: float,
     return gpd.GeoSeries([hull], crs=graph.crs_metric).to_crs(4326).iloc[0]
 
 
-def best_sites_for_role(best: BestSites, *, role: Role, k: int
+def best_sites_for_role(best: BestSites, *, role: Role
                         ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Plants, flows and catchments as a viewer of ``role`` may see them.
 
-    Practitioners see everything. Other viewers get flows without supplier names or
-    tonnages, and plant and catchment tonnages blanked where fewer than ``k`` suppliers
-    feed the plant.
+    Practitioners see everything. A viewer's best sites must stand on the protected release
+    (refused otherwise): plants and catchments count ``cells`` (released hexagons) instead
+    of suppliers, with tonnages to two significant figures; flows keep only the plant, the
+    haul and whether it is within the limit (no supplier, no tonnage).
     """
     if can_see_companies(role):
         return best.plants, best.flows, best.catchments
-    plants = suppress_small_groups(best.plants, producers_col="suppliers", k=k,
-                                   value_cols=["tonnes_per_year"])
-    catchments = suppress_small_groups(best.catchments, producers_col="suppliers", k=k,
-                                       value_cols=["tonnes_per_year"])
-    flows = best.flows[["plant", "haul_km", "within_haul", "geometry"]]
-    return plants, flows, catchments
+    viewer_only_released(role, released=best.released, what="choice of best sites")
+
+    def banded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        out = frame.rename(columns={"suppliers": "cells"})
+        out["tonnes_per_year"] = round_significant(out["tonnes_per_year"].to_numpy(float))
+        return out
+
+    flows = best.flows[["plant", "haul_km", "within_haul", "geometry"]].copy()
+    flows["haul_km"] = flows["haul_km"].round(1)
+    return banded(best.plants), flows, banded(best.catchments)

@@ -7,6 +7,10 @@
   points the scoring works on.
 - :func:`output_wanters` — sites that want what the plant makes.
 - :func:`competitor_sites` — member sites already running this kind of plant.
+
+For viewers, :mod:`geo.siting.released` builds the same :class:`FeedstockTable` from a
+protected release instead of records (``released=True``), and :func:`supplier_points` turns
+it into pseudo-suppliers at hexagon centres.
 """
 
 from __future__ import annotations
@@ -50,11 +54,20 @@ class FeedstockTable:
     report : dict
         Counts of accepted records left out and why (``not located``, ``not in t/yr``) with
         their tonnage where known.
+    released : bool
+        True when the rows are released figures of a protected release (one per hexagon and
+        release stream, ``site_id`` the hexagon) rather than records: see
+        :func:`geo.siting.released.feedstock_from_release`.
+    conversion : tuple of float
+        Output per tonne of each of ``streams`` when they are not the profile's own streams
+        (release streams); empty: the profile's conversions.
     """
 
     records: gpd.GeoDataFrame
     streams: tuple[str, ...]
     report: dict[str, float] = field(default_factory=dict)
+    released: bool = False
+    conversion: tuple[float, ...] = ()
 
     @property
     def total_t(self) -> float:
@@ -118,11 +131,18 @@ class SupplierPoints:
     tonnes : ndarray, shape (n_sites, n_streams)
         t/yr of each stream at each site.
     streams : tuple of str
+    released : bool
+        The "sites" are released hexagons (pseudo-suppliers at cell centres), not members.
+    conversion : tuple of float
+        Output per tonne of each stream when the streams are not the profile's (see
+        :class:`FeedstockTable`).
     """
 
     sites: gpd.GeoDataFrame
     tonnes: np.ndarray
     streams: tuple[str, ...]
+    released: bool = False
+    conversion: tuple[float, ...] = ()
 
     @property
     def lonlat(self) -> np.ndarray:
@@ -131,13 +151,14 @@ class SupplierPoints:
 
 
 def supplier_points(feedstock: FeedstockTable) -> SupplierPoints:
-    """Sum the feedstock records per site and stream."""
+    """Sum the feedstock rows per site (or released hexagon) and stream."""
     rec = feedstock.records
     streams = feedstock.streams
     if rec.empty:
         empty = gpd.GeoDataFrame({"site_id": [], "site_name": [], "tonnes_per_year": [],
                                   "output": []}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
-        return SupplierPoints(sites=empty, tonnes=np.zeros((0, len(streams))), streams=streams)
+        return SupplierPoints(sites=empty, tonnes=np.zeros((0, len(streams))), streams=streams,
+                              released=feedstock.released, conversion=feedstock.conversion)
     pivot = (rec.pivot_table(index="site_id", columns="stream", values="tonnes_per_year",
                              aggfunc="sum", fill_value=0.0)
              .reindex(columns=list(streams), fill_value=0.0))
@@ -148,7 +169,8 @@ def supplier_points(feedstock: FeedstockTable) -> SupplierPoints:
         "tonnes_per_year": pivot.sum(axis=1).to_numpy(),
         "output": rec.groupby("site_id")["output"].sum().loc[pivot.index].to_numpy(),
     }, geometry=first.geometry.to_numpy(), crs=4326)
-    return SupplierPoints(sites=sites, tonnes=pivot.to_numpy(float), streams=streams)
+    return SupplierPoints(sites=sites, tonnes=pivot.to_numpy(float), streams=streams,
+                          released=feedstock.released, conversion=feedstock.conversion)
 
 
 def output_wanters(programme: Programme, profile: TechnologyProfile, *,
@@ -178,16 +200,18 @@ def output_wanters(programme: Programme, profile: TechnologyProfile, *,
 
 
 def competitor_sites(programme: Programme, profile: TechnologyProfile,
-                     extra: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+                     extra: gpd.GeoDataFrame | None = None, *,
+                     members: bool = True) -> gpd.GeoDataFrame:
     """Existing plants of the same kind: member sites in ``competitor_nace`` plus ``extra``.
 
     ``extra`` is a layer the user loads (points or polygons, any CRS with one set); its
-    ``name`` column is kept when present.
+    ``name`` column is kept when present. ``members=False`` leaves member sites out (viewers:
+    a member's sector is not theirs to see; their own layer is).
     """
     sites = programme.sites
     nace = sites["sector_nace"].astype(str)
     mask = pd.Series(False, index=sites.index)
-    for code in profile.competitor_nace:
+    for code in profile.competitor_nace if members else ():
         mask |= nace.str.startswith(code)
     own = sites[mask & sites.geometry.notna() & ~sites.geometry.is_empty]
     frames = [gpd.GeoDataFrame({"name": own["name"].to_numpy(), "source": "member site"},

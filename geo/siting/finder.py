@@ -3,24 +3,26 @@
 :func:`score_sites_from_gdf` is the thin adapter over :func:`geo.siting.scoring.score_sites`:
 it validates the frames' CRS, builds the haul matrix over the road network (or the labelled
 straight-line stand-in), measures the haul to the nearest wanter of the output and counts
-competing plants within the haul limit, then scores. :func:`ranking_for_role` applies the
-confidentiality rule for viewers who may not see individual companies.
+competing plants within the haul limit, then scores. :func:`ranking_for_role` gives the
+ranking as a viewer may see it: viewers' rankings stand on a protected release (see
+:mod:`geo.siting.released`) and are shown banded, with hexagons counted instead of suppliers.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.confidentiality import can_see_companies, suppress_small_groups
-from geo.errors import CRSError, SitingError
+from geo.confidentiality import can_see_companies
+from geo.errors import ConfidentialityError, CRSError, SitingError
 from geo.network import DEFAULT_DETOUR_FACTOR, RoadGraph, travel_matrix_for_points
 from geo.siting.haul import HaulMatrix, haul_matrix
+from geo.siting.released import round_significant
 from geo.siting.scoring import CRITERIA, ScoreWeights, ScoringParams, score_sites
 
 if TYPE_CHECKING:
@@ -28,14 +30,18 @@ if TYPE_CHECKING:
     from geo.siting.feedstock import SupplierPoints
     from geo.siting.profiles import TechnologyProfile
 
-__all__ = ["ScoredSites", "ranking_for_role", "score_sites_from_gdf", "suppliers_in_reach"]
+__all__ = ["ScoredSites", "ranking_for_role", "score_sites_from_gdf", "suppliers_in_reach",
+           "viewer_only_released"]
 
 logger = logging.getLogger(__name__)
 
-QUANTITY_COLUMNS = ("score", *(f"c_{c}" for c in CRITERIA), *(f"s_{c}" for c in CRITERIA),
-                    "feedstock_t", "used_t", "largest_share", "mean_haul_km",
-                    "transport_cost_eur", "transport_co2e_t", "output", "gate_fee_eur")
-"""Ranking figures derived from suppliers' quantities: hidden for viewers below k suppliers."""
+BANDED_COLUMNS = ("feedstock_t", "used_t", "output", "gate_fee_eur", "transport_cost_eur",
+                  "transport_co2e_t", "mean_haul_km")
+"""Ranking figures a viewer sees to two significant figures (also every ``t_<stream>``)."""
+POINT_COLUMNS = ("score", *(f"c_{c}" for c in CRITERIA))
+"""Score points (of 100) a viewer sees as whole points."""
+SHARE_COLUMNS = (*(f"s_{c}" for c in CRITERIA), "largest_share")
+"""Criteria and shares (0–1) a viewer sees to two decimals."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class ScoredSites:
     params : ScoringParams
     input_index : Index
         The candidates' index in input order (the haul matrix's candidate order).
+    released : bool
+        Scored on a protected release's pseudo-suppliers (a viewer's ranking).
     """
 
     sites: gpd.GeoDataFrame
@@ -68,6 +76,7 @@ class ScoredSites:
     weights: ScoreWeights
     params: ScoringParams
     input_index: pd.Index
+    released: bool = False
 
     @property
     def criteria(self) -> np.ndarray:
@@ -133,6 +142,8 @@ def score_sites_from_gdf(
                "those haves, or choose another technology.")
         raise SitingError(msg)
     params = ScoringParams.from_profile(profile)
+    if suppliers.conversion:  # release streams, not the profile's own streams
+        params = replace(params, conversion=suppliers.conversion)
     weights = weights or ScoreWeights()
     cand_ll = _lonlat(cand)
     haul = haul_matrix(graph, cand_ll, suppliers.lonlat, detour_factor=detour_factor,
@@ -164,7 +175,7 @@ def score_sites_from_gdf(
     logger.info("Scored %d candidates for %s (%s)", len(sites), profile.id, haul.method)
     return ScoredSites(sites=sites, haul=haul, supply_t=supply_t, streams=suppliers.streams,
                        method=haul.method, weights=weights, params=params,
-                       input_index=cand.index)
+                       input_index=cand.index, released=suppliers.released)
 
 
 def suppliers_in_reach(scored: ScoredSites, suppliers: SupplierPoints, *,
@@ -187,16 +198,42 @@ def suppliers_in_reach(scored: ScoredSites, suppliers: SupplierPoints, *,
     return pd.Series(out, index=scored.sites.index, name="supplier_names")
 
 
-def ranking_for_role(sites: pd.DataFrame, *, role: Role, k: int) -> pd.DataFrame:
+def viewer_only_released(role: Role, *, released: bool, what: str) -> None:
+    """Refuse to show a viewer ``what`` unless it stands on a protected release.
+
+    Raises
+    ------
+    ConfidentialityError
+        For a viewer's figures computed from records (run the site finder with the
+        programme's release instead).
+    """
+    if not can_see_companies(role) and not released:
+        msg = (f"The {what} was computed from member records; a viewer may only see one "
+               "computed from the programme's protected release (pass release= to "
+               "geo.siting.find_sites / run_site_finder).")
+        raise ConfidentialityError(msg)
+
+
+def ranking_for_role(sites: pd.DataFrame, *, role: Role, released: bool = False
+                     ) -> pd.DataFrame:
     """The ranking as a viewer of ``role`` may see it.
 
-    Practitioners see everything. Other viewers see supplier counts but no names, and every
-    figure derived from quantities is blanked where fewer than ``k`` suppliers stand behind
-    it (the rank is kept; a ``suppressed`` column says which rows were blanked).
+    Practitioners see everything. A viewer's ranking must stand on the protected release
+    (``released``; refused otherwise): it has no supplier names, ``suppliers`` becomes
+    ``cells`` (released hexagons within reach, not producers), tonnages and money to two
+    significant figures, score points whole and criteria to two decimals (the release
+    already applies the programme's disclosure rules).
     """
     if can_see_companies(role):
         return sites
+    viewer_only_released(role, released=released, what="site ranking")
     out = sites.drop(columns=[c for c in ("supplier_names",) if c in sites.columns])
-    cols = [c for c in out.columns
-            if c in QUANTITY_COLUMNS or (c.startswith("t_") and c not in ("t_",))]
-    return suppress_small_groups(out, producers_col="suppliers", k=k, value_cols=cols)
+    out = out.rename(columns={"suppliers": "cells"})
+    for col in out.columns:
+        if col in BANDED_COLUMNS or col.startswith("t_"):
+            out[col] = round_significant(out[col].to_numpy(float))
+        elif col in POINT_COLUMNS:
+            out[col] = out[col].astype(float).round(0)
+        elif col in SHARE_COLUMNS:
+            out[col] = out[col].astype(float).round(2)
+    return out

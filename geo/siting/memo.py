@@ -2,8 +2,8 @@
 
 The memo is built once as blocks (headings, paragraphs, lists, tables) and rendered to both
 formats, so they say the same thing; every text is escaped in the HTML. Figures pass through
-:func:`geo.siting.finder.ranking_for_role`, so a viewer's memo shows no figure resting on
-fewer than k suppliers.
+:func:`geo.siting.finder.ranking_for_role` and :func:`geo.siting.catchments.best_sites_for_role`,
+so a viewer's memo stands on the protected release only (banded, hexagons not suppliers).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pandas as pd
 
 from geo.export import markdown_text
 from geo.siting.catchments import best_sites_for_role
-from geo.siting.finder import ranking_for_role
+from geo.siting.finder import ranking_for_role, viewer_only_released
+from geo.siting.released import released_note
 from geo.siting.scoring import describe_sensitivity
 
 if TYPE_CHECKING:
@@ -40,14 +41,18 @@ def _fmt(value: object, unit: str = "", digits: int = 0) -> str:
     return str(value)
 
 
-def memo_blocks(run: SiteFinderRun, *, role: Role, k: int, programme_name: str,
+def memo_blocks(run: SiteFinderRun, *, role: Role, programme_name: str,
                 illustrative: bool, best: BestSites | None = None,
                 sensitivity: dict[str, float] | None = None, top: int = 5) -> list[Block]:
     """The memo's content as blocks: ``("h1"|"h2"|"p", text)``, ``("ul", [text])``,
-    ``("table", DataFrame)``."""
+    ``("table", DataFrame)``.
+
+    A viewer's memo needs a run on the protected release (refused otherwise)."""
     prof = run.profile
     sc = run.scored
-    table = ranking_for_role(pd.DataFrame(sc.sites.drop(columns="geometry")), role=role, k=k)
+    viewer_only_released(role, released=run.released, what="memo")
+    table = ranking_for_role(pd.DataFrame(sc.sites.drop(columns="geometry")), role=role,
+                             released=run.released)
     ranked = table[table["rank"].notna()]
     method = ("road distances over the OpenStreetMap network" if sc.method == "road" else
               f"straight-line distances × {sc.haul.detour_factor:g} (no road network: an "
@@ -55,9 +60,9 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, k: int, programme_name: str,
     n_sup = len(run.suppliers.sites)
     supply = (f"Accepted feedstock recorded: {_fmt(run.feedstock.total_t, 't/yr')} from "
               f"{n_sup} supplier sites")
-    if role != "practitioner" and n_sup < k:
-        supply = f"Accepted feedstock recorded by {n_sup} supplier sites (tonnage withheld: " \
-                 f"fewer than {k} suppliers)"
+    if run.released:
+        supply = released_note(run.feedstock)
+    who = "hexagons" if run.released else "suppliers"
     blocks: list[Block] = [
         ("h1", f"Site finder: {prof.name}"),
         ("p", f"{programme_name} · {date.today().isoformat()} · hauls measured as {method}."
@@ -79,7 +84,7 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, k: int, programme_name: str,
             ("ul", [
                 f"Score {_fmt(lead['score'], digits=1)} of 100 ({lead['status']})",
                 f"Feedstock within reach {_fmt(lead['feedstock_t'], 't/yr')} from "
-                f"{_fmt(lead['suppliers'])} suppliers",
+                f"{_fmt(lead.get('suppliers', lead.get('cells')))} {who}",
                 f"Mean haul {_fmt(lead['mean_haul_km'], 'km', 1)}; transport "
                 f"{_fmt(lead['transport_cost_eur'], 'EUR/yr')} and "
                 f"{_fmt(lead['transport_co2e_t'], 't CO2e/yr', 1)}",
@@ -88,17 +93,18 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, k: int, programme_name: str,
             ]),
         ]
         cols = {"rank": "Rank", "name": "Site", "score": "Score", "feedstock_t": "t/yr in reach",
-                "suppliers": "Suppliers", "mean_haul_km": "Mean haul km", "status": "Status"}
+                "suppliers": "Suppliers", "cells": "Hexagons", "mean_haul_km": "Mean haul km",
+                "status": "Status"}
         show = ranked.head(top)[[c for c in cols if c in ranked.columns]].rename(columns=cols)
         blocks += [("h2", f"Top {len(show)} candidates"), ("table", show)]
     if sensitivity:
         blocks += [("h2", "Robustness"), ("p", describe_sensitivity(sensitivity))]
     if best is not None:
-        plants = best_sites_for_role(best, role=role, k=k)[0].drop(columns="geometry")
+        plants = best_sites_for_role(best, role=role)[0].drop(columns="geometry")
         blocks += [("h2", f"{len(plants)} plants ({best.allocation.objective})"),
                    ("p", best.describe()),
-                   ("table", plants[["plant", "name", "tonnes_per_year", "suppliers",
-                                     "meets_minimum"]])]
+                   ("table", plants[[c for c in ("plant", "name", "tonnes_per_year", "suppliers",
+                                                 "cells", "meets_minimum") if c in plants]])]
     blocks += [("h2", "Sources and caveats"),
                ("ul", [*prof.sources, f"Transport cost: {prof.cost_source}",
                        f"CO2e: {prof.co2e_source}",

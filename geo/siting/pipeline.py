@@ -4,11 +4,16 @@
 them with the profile's siting rules, gathers the feedstock, wanters and competitors from the
 programme and scores the passing candidates over the road network. Every step stays callable
 on its own (see :mod:`geo.siting`).
+
+Given a protected ``release`` (viewers), the feedstock and the wanters come from the release
+instead of the records (:mod:`geo.siting.released`) and competitors only from the user's own
+layer; everything after that is the same code on protected figures.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -34,9 +39,11 @@ from geo.siting.feedstock import (
     supplier_points,
 )
 from geo.siting.finder import ScoredSites, score_sites_from_gdf
+from geo.siting.released import feedstock_from_release, wanters_from_release
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
+    from geo.disclosure import ProgrammeRelease
     from geo.programme import Programme
     from geo.siting.profiles import TechnologyProfile
     from geo.siting.scoring import ScoreWeights
@@ -137,6 +144,11 @@ class SiteFinderRun:
     competitors: gpd.GeoDataFrame
     scored: ScoredSites
 
+    @property
+    def released(self) -> bool:
+        """Whether the run stands on a protected release (a viewer's run), not on records."""
+        return self.feedstock.released
+
 
 def run_site_finder(programme: Programme, profile: TechnologyProfile,
                     candidates: gpd.GeoDataFrame, layers: SitingLayers, *,
@@ -144,19 +156,34 @@ def run_site_finder(programme: Programme, profile: TechnologyProfile,
                     competitor_layer: gpd.GeoDataFrame | None = None,
                     catalogue: Catalogue | None = None,
                     detour_factor: float = DEFAULT_DETOUR_FACTOR,
-                    screen: CandidateScreen | None = None) -> SiteFinderRun:
+                    screen: CandidateScreen | None = None,
+                    release: ProgrammeRelease | None = None,
+                    parks: Sequence[str] = ()) -> SiteFinderRun:
     """Screen, gather and score: the whole site finder for one profile.
 
-    Pass ``screen`` when the candidates were already screened with this profile. Raises
-    :class:`SitingError` when no candidate passes the rules (naming what each rule removed)
-    or when the programme holds no feedstock the profile accepts.
+    Pass ``screen`` when the candidates were already screened with this profile. With a
+    ``release`` (viewers), feedstock and wanters are its released figures (limited to
+    ``parks`` when given: a park authority's grant) and competitors only ``competitor_layer``.
+    Raises :class:`SitingError` when no candidate passes the rules (naming what each rule
+    removed) or when there is no feedstock the profile accepts.
     """
     screen = screen or screen_candidates(candidates, profile, layers)
     passing = screen.require_some()
-    feedstock = feedstock_records(programme, profile, catalogue=catalogue)
+    if release is None:
+        feedstock = feedstock_records(programme, profile, catalogue=catalogue)
+        wanters = output_wanters(programme, profile, catalogue=catalogue)
+    else:
+        feedstock = feedstock_from_release(release, profile, catalogue=catalogue, parks=parks)
+        wanters = wanters_from_release(release, profile, catalogue=catalogue, parks=parks)
+        if feedstock.records.empty:
+            msg = (f"No released feedstock for {profile.name!r}: the release streams "
+                   f"{', '.join(feedstock.streams) or '(none)'} hold no tonnage a viewer may "
+                   "see at park or hexagon level (the disclosure rules withhold it). Choose "
+                   "another technology.")
+            raise SitingError(msg)
     suppliers = supplier_points(feedstock)
-    wanters = output_wanters(programme, profile, catalogue=catalogue)
-    competitors = competitor_sites(programme, profile, extra=competitor_layer)
+    competitors = competitor_sites(programme, profile, extra=competitor_layer,
+                                   members=release is None)
     scored = score_sites_from_gdf(passing, suppliers, profile, graph=graph, weights=weights,
                                   wanters=wanters, competitors=competitors,
                                   detour_factor=detour_factor)
@@ -169,13 +196,14 @@ def find_sites(programme: Programme, profile: TechnologyProfile, source: Candida
                graph: RoadGraph | None, landuse: gpd.GeoDataFrame | None = None,
                roads: gpd.GeoDataFrame | None = None, resolution: int = 10,
                uploaded: gpd.GeoDataFrame | None = None, weights: ScoreWeights | None = None,
-               competitor_layer: gpd.GeoDataFrame | None = None
+               competitor_layer: gpd.GeoDataFrame | None = None,
+               release: ProgrammeRelease | None = None, parks: Sequence[str] = ()
                ) -> tuple[CandidateScreen, SiteFinderRun | None]:
     """Candidates from ``source``, screened and (when some pass) scored.
 
     Returns the screen and the run, or the screen and None when no candidate passes the
     siting rules (so a page can show which rule removed what). ``roads`` defaults to the
-    graph's edges.
+    graph's edges. ``release`` and ``parks``: a viewer's run (see :func:`run_site_finder`).
     """
     cands = candidate_set(programme, source, landuse=landuse, resolution=resolution,
                           uploaded=uploaded)
@@ -186,7 +214,8 @@ def find_sites(programme: Programme, profile: TechnologyProfile, source: Candida
     if screen.passing.empty:
         return screen, None
     run = run_site_finder(programme, profile, cands, layers, graph=graph, weights=weights,
-                          competitor_layer=competitor_layer, screen=screen)
+                          competitor_layer=competitor_layer, screen=screen, release=release,
+                          parks=parks)
     return screen, run
 
 

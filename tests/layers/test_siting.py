@@ -89,6 +89,24 @@ def test_best_sites_draw_catchments_flows_and_plants_without_names_for_viewers()
     assert shown[1].data["features"][0]["properties"]["supplier"].startswith("&lt;img")
 
 
+def test_viewer_frames_count_released_hexagons() -> None:
+    """A viewer's frames (hexagons in ``cells``, banded tonnes) label their tooltips right."""
+    ranked = gpd.GeoDataFrame({"candidate_id": ["A"], "name": ["A"], "rank": [1.0],
+                               "score": [40.0], "feedstock_t": [3700.0], "cells": [2],
+                               "status": ["viable"]}, geometry=[Point(26.95, 60.53)], crs=4326)
+    m = base_map(bounds=(26.93, 60.52, 26.99, 60.54))
+    layer, _ = add_ranked_sites(m, ranked)
+    tip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    aliases = dict(zip(tip.fields, tip.aliases, strict=True))
+    assert aliases["cells"] == "Released hexagons" and aliases["status"] == "Status"
+    plants = ranked.assign(plant="Plant 1", tonnes_per_year=3700.0)
+    flows = gpd.GeoDataFrame({"plant": ["Plant 1"], "haul_km": [1.2]},
+                             geometry=[LineString([(26.94, 60.52), (26.95, 60.53)])], crs=4326)
+    catch = plants[["plant", "tonnes_per_year", "cells", "geometry"]]
+    drawn = add_best_sites(m, plants, flows, catch, show_names=False, k=3)
+    assert drawn[2].data["features"][0]["properties"]["t_yr"] == 3700.0  # banded already
+
+
 def test_competitor_names_hidden_for_viewers() -> None:
     """Existing plants are labelled generically for viewers."""
     comp = gpd.GeoDataFrame({"name": ["Acme Biogas Oy"], "source": ["member site"]},

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.demo import load_demo_programme
 from tests.pages.support import click_download, downloads, open_page
+from tests.pages.test_home import page_text
 from ui import Key, profile_key
 
 PAGE = "pages/site_finder.py"
@@ -57,13 +59,41 @@ def test_memos_and_tables_download_when_clicked(page: AppTest) -> None:
     assert b"<html" in click_download(page, Key.SF_MEMO_HTML).lower()
 
 
-def test_viewer_sees_no_supplier_names() -> None:
-    """A viewer's ranking has no supplier names column."""
-    at = open_page(PAGE, role="viewer", timeout=180)
-    at.number_input(key=HOUSING).set_value(100.0).run()
-    assert not at.exception, at.exception
-    assert all("supplier_names" not in d.value.columns for d in at.dataframe)
-    assert any("suppressed" in d.value.columns for d in at.dataframe)
+@pytest.fixture
+def viewer_page() -> AppTest:
+    """The page for a viewer at 100 m from housing (a ranking appears)."""
+    return open_page(PAGE, role="viewer", state={HOUSING: 100.0}, timeout=180)
+
+
+def test_viewer_ranks_on_the_release_and_says_so(viewer_page: AppTest) -> None:
+    """A viewer's ranking counts released hexagons, banded, and names its release streams."""
+    ranking = next(d.value for d in viewer_page.dataframe if "feedstock_t" in d.value.columns)
+    assert "supplier_names" not in ranking and "suppliers" not in ranking
+    assert "cells" in ranking and ranking["rank"].iloc[0] == 1
+    feed = ranking["feedstock_t"].dropna()
+    assert (feed == feed.map(lambda v: float(f"{v:.2g}"))).all()
+    notes = " ".join(c.value for c in viewer_page.caption)
+    assert "protected release" in notes and "Organic" in notes
+    assert "may include materials this technology does not take" in notes
+
+
+def test_viewer_page_names_no_company(viewer_page: AppTest) -> None:
+    """No element of the viewer's page (tables, maps, captions) names a member company."""
+    text = page_text(viewer_page)
+    prog = load_demo_programme()
+    leaked = [n for n in [*prog.sites["name"], *prog.sites["site_id"]] if n in text]
+    assert not leaked, leaked[:3]
+
+
+def test_viewer_downloads_are_built_on_click_and_protected(viewer_page: AppTest) -> None:
+    """A viewer's memo and ranking are built on click and carry no company name."""
+    built_on_click = downloads(viewer_page)
+    assert all(built_on_click.values()), built_on_click
+    memo = click_download(viewer_page, Key.SF_MEMO_MD).decode()
+    ranking = click_download(viewer_page, "sf_dl_rank_csv").decode()
+    assert "protected release" in memo and "hexagons" in memo
+    names = load_demo_programme().sites["name"]
+    assert not [n for n in names if n in memo or n in ranking]
 
 
 def test_empty_screen_offers_a_relaxation_that_yields_a_ranking(page: AppTest) -> None:

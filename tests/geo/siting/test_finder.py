@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geo.errors import SitingError
+from geo.errors import ConfidentialityError, SitingError
 from geo.siting import (
     best_sites_for_role,
     best_sites_from_scored,
@@ -73,18 +73,13 @@ def test_candidate_off_the_network_is_reported_unreachable(ad_run, demo_graph) -
     assert np.isnan(row["score"]) and np.isnan(row["rank"])
 
 
-def test_viewer_sees_counts_but_no_names_or_small_figures(ad_run) -> None:  # type: ignore[no-untyped-def]
-    """With k above the supplier count, a viewer's ranking hides every quantity figure."""
+def test_a_ranking_from_records_is_refused_to_viewers(ad_run) -> None:  # type: ignore[no-untyped-def]
+    """A viewer may not see a ranking scored on member records; a practitioner sees it whole."""
     sites = ad_run.scored.sites.assign(supplier_names="x")
-    n = len(ad_run.suppliers.sites)
-    hidden = ranking_for_role(sites, role="viewer", k=n + 1)
-    assert "supplier_names" not in hidden
-    assert hidden["suppressed"].all()
-    assert hidden[["score", "feedstock_t", "c_feedstock"]].isna().all().all()
-    assert hidden["rank"].notna().all()
-    shown = ranking_for_role(sites, role="viewer", k=n)
-    assert not shown["suppressed"].any() and shown["score"].notna().all()
-    assert ranking_for_role(sites, role="practitioner", k=99) is sites
+    assert not ad_run.released
+    with pytest.raises(ConfidentialityError, match="protected release"):
+        ranking_for_role(sites, role="viewer")
+    assert ranking_for_role(sites, role="practitioner") is sites
 
 
 def test_best_sites_flows_and_catchments(ad_run) -> None:  # type: ignore[no-untyped-def]
@@ -97,8 +92,9 @@ def test_best_sites_flows_and_catchments(ad_run) -> None:  # type: ignore[no-unt
     for row in best.catchments.itertuples():
         ids = best.flows.loc[best.flows["plant"] == row.plant, "supplier_id"]
         assert sup.loc[ids].geometry.within(row.geometry).all()
-    plants, flows, _ = best_sites_for_role(best, role="viewer", k=100)
-    assert "supplier" not in flows and plants["tonnes_per_year"].isna().all()
+    assert best_sites_for_role(best, role="practitioner")[1] is best.flows
+    with pytest.raises(ConfidentialityError):
+        best_sites_for_role(best, role="viewer")
 
 
 def test_memo_escapes_names_and_respects_the_role(ad_run) -> None:  # type: ignore[no-untyped-def]
@@ -109,14 +105,13 @@ def test_memo_escapes_names_and_respects_the_role(ad_run) -> None:  # type: igno
     sites.iloc[0, sites.columns.get_loc("name")] = "<img src=x onerror=alert(1)>"
     run = dataclasses.replace(ad_run, scored=dataclasses.replace(ad_run.scored, sites=sites))
     _, sens = weight_sensitivity(run.scored.criteria, run.scored.weights)
-    blocks = memo_blocks(run, role="practitioner", k=3, programme_name="Demo",
+    blocks = memo_blocks(run, role="practitioner", programme_name="Demo",
                          illustrative=True, sensitivity=sens)
     page = memo_html(blocks)
     assert "<img" not in page and "&lt;img src=x" in page
     assert "Robustness" in memo_markdown(blocks)
-    viewer = memo_markdown(memo_blocks(run, role="viewer", k=100, programme_name="Demo",
-                                       illustrative=True))
-    assert "withheld" in viewer and "suppressed" in viewer
+    with pytest.raises(ConfidentialityError):
+        memo_blocks(run, role="viewer", programme_name="Demo", illustrative=True)
 
 
 def test_no_feedstock_says_which_streams(demo_programme, demo_graph, region) -> None:  # type: ignore[no-untyped-def]
