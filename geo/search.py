@@ -7,6 +7,12 @@ catalogue selectors (entry codes, chapters or subchapters, stream groups — res
 metres in an azimuthal equidistant projection centred on the point (exact distances from the
 centre), never in degrees.
 
+Viewers do not search records: :func:`search_release` answers a :class:`ReleaseQuery` — a
+direction, catalogue selectors (answered with the nearest release streams) and parks — from
+the programme's protected release, within the viewer's scope (a park authority's parks).
+Quantity, code, sector, hazard and distance filters are not offered to them: any two such
+filters over records could be subtracted from each other.
+
 Examples
 --------
 >>> from geo.demo import load_demo_programme
@@ -22,7 +28,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -35,8 +41,10 @@ from geo.programme import DIRECTIONS, UNITS, Programme, resources_with_sites
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
+    from geo.disclosure import ProgrammeRelease
 
-__all__ = ["MAX_RADIUS_M", "ResourceQuery", "search_resources"]
+__all__ = ["MAX_RADIUS_M", "ReleaseAnswer", "ReleaseQuery", "ResourceQuery", "search_release",
+           "search_resources"]
 
 MAX_RADIUS_M: Final = 20_037_509.0
 """Half the Earth's circumference: no two places are farther apart (m)."""
@@ -259,3 +267,96 @@ def search_resources(programme: Programme, query: ResourceQuery, *,
         out["distance_m"] = distance[keep]
         out.attrs["unlocated"] = unlocated
     return out
+
+
+@dataclass(frozen=True)
+class ReleaseQuery:
+    """What a viewer may ask of a programme's protected release.
+
+    Parameters
+    ----------
+    direction : {"have", "want"}
+    selectors : tuple of str
+        Catalogue selectors (codes, chapters, stream groups); answered with the release
+        streams holding any selected code (all streams when empty).
+    parks : tuple of str
+        ``park_id`` values: one row per stream and park; empty: stream totals (a park
+        authority always gets its parks).
+    """
+
+    direction: Literal["have", "want"] = "have"
+    selectors: tuple[str, ...] = ()
+    parks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            msg = f"direction must be one of {DIRECTIONS}, got {self.direction!r}."
+            raise SymbiosisError(msg)
+        object.__setattr__(self, "selectors", _strings(self.selectors, "selectors"))
+        object.__setattr__(self, "parks", _strings(self.parks, "parks"))
+
+
+@dataclass(frozen=True)
+class ReleaseAnswer:
+    """The release's figures for a :class:`ReleaseQuery`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``stream``, ``label``, (``park_id``, ``park``), ``tonnes_per_year``, ``producers``,
+        ``records`` (blank where withheld) and ``status`` (``released`` or ``withheld``).
+    streams : tuple of str
+        The release streams answered.
+    exact : bool
+        False when the selectors were answered with the nearest release streams (whole
+        streams holding codes that were not selected).
+    """
+
+    table: pd.DataFrame
+    streams: tuple[str, ...]
+    exact: bool
+
+    @property
+    def released(self) -> int:
+        """Rows with a released figure."""
+        return int((self.table["status"] == "released").sum())
+
+
+def search_release(release: ProgrammeRelease, query: ReleaseQuery, *, catalogue: Catalogue,
+                   scope_parks: tuple[str, ...] = ()) -> ReleaseAnswer:
+    """A viewer's figures: the release's stream (× park) table for ``query``.
+
+    ``scope_parks`` is the viewer's scope (a park authority's parks; empty: the whole
+    programme). A park outside the scope is refused; with a scope, rows are always per park.
+
+    Examples
+    --------
+    >>> from geo.catalogue import load_catalogue
+    >>> from geo.demo import load_demo_programme
+    >>> from geo.disclosure import build_release
+    >>> cat = load_catalogue()
+    >>> release = build_release(load_demo_programme(), catalogue=cat)
+    >>> answer = search_release(release, ReleaseQuery("have", ("02",)), catalogue=cat)
+    >>> answer.exact, set(answer.table["status"]) <= {"released", "withheld"}
+    (False, True)
+    """
+    from geo.disclosure import streams_for_selectors
+
+    if scope_parks and (outside := sorted(set(query.parks) - set(scope_parks))):
+        msg = f"Parks {outside!r} are outside your grant ({list(scope_parks)!r})."
+        raise SymbiosisError(msg)
+    parks = list(query.parks or scope_parks)
+    if query.selectors:
+        streams, exact = streams_for_selectors(release, catalogue, query.selectors)
+    else:
+        streams, exact = release.streams["stream"].tolist(), True
+    table = release.stream_table(query.direction, parks=parks)
+    table = table[table["stream"].isin(streams)].copy()
+    if parks:
+        names = dict(zip(release.parks["park_id"], release.parks["name"], strict=True))
+        table = table.rename(columns={"park": "park_id"})
+        table.insert(3, "park", table["park_id"].map(names).fillna(table["park_id"]))
+        table = table.sort_values(["stream", "park_id"], kind="stable")
+    table["status"] = np.where(table.pop("withheld"), "withheld", "released")
+    table = table.rename(columns={"tonnes": "tonnes_per_year"}).reset_index(drop=True)
+    return ReleaseAnswer(table=table, streams=tuple(streams), exact=exact)

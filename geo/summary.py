@@ -75,6 +75,16 @@ def released_totals(release: ProgrammeRelease, *, parks: Sequence[str] = ()
     Without ``parks``: the released programme total (None when withheld). With ``parks`` (a
     park authority): the sum of the released figures of those parks; ``complete`` False when
     part of it is withheld (the sum is then a lower bound).
+
+    Examples
+    --------
+    >>> from geo.catalogue import load_catalogue
+    >>> from geo.demo import load_demo_programme
+    >>> from geo.disclosure import build_release
+    >>> release = build_release(load_demo_programme(), catalogue=load_catalogue())
+    >>> have_t, complete = released_totals(release)["have"]
+    >>> round(have_t), complete
+    (21837, True)
     """
     out: dict[str, tuple[float | None, bool]] = {}
     for d in DIRECTIONS:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.support import downloads, open_page
+from geo.demo import load_demo_programme
+from tests.pages.support import click_download, downloads, open_page
+from tests.pages.test_home import page_text
 from ui import Key
 
 PAGE = "pages/browse.py"
@@ -38,13 +43,38 @@ def test_browse_refuses_impossible_quantity_range() -> None:
     assert at.error, "an error message should explain the range"
 
 
-def test_browse_for_viewers_shows_only_k_safe_totals() -> None:
-    """Viewers get totals by chapter and park with small groups blanked, no company rows."""
-    at = open_page(PAGE, role="viewer")
+def test_viewers_browse_the_release_by_stream_and_park() -> None:
+    """Viewers get the release's stream × park figures: producers where released, the rest
+    marked withheld and blank; no company row and no record count of their own."""
+    at = open_page(PAGE, role="viewer", state={"br_parks": ["KAR-P1", "KAR-P2"]})
     table = at.dataframe[0].value
-    assert "site_id" not in table.columns and "suppressed" in table.columns
-    shown = table[~table["suppressed"]]
-    assert (shown["producers"] >= 3).all()
+    assert "site_id" not in table and set(table["park_id"]) <= {"KAR-P1", "KAR-P2"}
+    released = table[table["status"] == "released"]
+    assert len(released) and (released["producers"] >= 3).all()
+    withheld = table[table["status"] == "withheld"]
+    assert withheld[["tonnes_per_year", "producers", "records"]].isna().all().all()
+    assert not any("resource records match" in m.value for m in at.markdown)
+    prog = load_demo_programme()
+    text = page_text(at)
+    assert not [n for n in [*prog.sites["name"], *prog.sites["site_id"]] if n in text]
+
+
+def test_a_chapter_is_answered_with_the_nearest_release() -> None:
+    """A catalogue chapter maps to whole release streams, and the page says so."""
+    at = open_page(PAGE, role="viewer", state={Key.BR_SELECTORS: ["02"]})
+    assert any("Nearest release" in i.value for i in at.info)
+    exact = open_page(PAGE, role="viewer", state={Key.BR_SELECTORS: ["wood"]})
+    assert not exact.info
+    assert set(exact.dataframe[0].value["stream"]) == {"wood"}
+
+
+def test_viewer_downloads_are_exactly_the_table() -> None:
+    """The viewer's CSV (built on click) holds exactly the figures on the page."""
+    at = open_page(PAGE, role="viewer")
+    assert downloads(at) == {"br_dl_release_csv": True, "br_dl_release_xlsx": True}
+    csv = pd.read_csv(io.BytesIO(click_download(at, "br_dl_release_csv")))
+    shown = at.dataframe[0].value
+    pd.testing.assert_frame_equal(csv, shown.reset_index(drop=True), check_dtype=False)
 
 
 def test_table_downloads_are_built_on_click() -> None:
