@@ -5,7 +5,8 @@
 - :func:`network_graph_figure` — the same network as a Plotly graph (spring layout).
 - :func:`sankey_figure` — the resource-pool Sankey (Plotly).
 
-Inputs come from :mod:`geo.synergies.reports`; nothing here computes figures.
+Inputs come from :mod:`geo.synergies.reports` (for viewers, :mod:`geo.synergies.viewer`:
+released figures only); nothing here computes figures.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ STAGE_COLOURS: Final = {"idea": "#9e9ac8", "identified": "#3182bd", "in progress
                         "abandoned": "#969696"}
 """Colour of each stage (distinct from the base map's pale road and land-use colours)."""
 _FATE_COLOUR: Final = "#d6604d"
+_OTHER_COLOUR: Final = "#bdbdbd"
 BASIS_COLOURS: Final = {"exact": "#005a32", "family": "#3182bd", "class": "#6a51a3",
                         "sector": "#d94801", "knowledge": "#ce1256"}
 """Colour of a proposed match's line by the basis it was found on."""
@@ -149,17 +151,24 @@ def network_graph_figure(edges: pd.DataFrame, layout: pd.DataFrame, *,
     return fig
 
 
+def _sankey_colour(label: str, column: int) -> str:
+    """Stages in their colours, current fates in red, the rest in the programme's blues."""
+    for prefix in ("In synergy: ", "Stage: "):
+        if label.startswith(prefix):
+            return STAGE_COLOURS.get(label.removeprefix(prefix), "#74c476")
+    if label.startswith("Not in a synergy"):
+        return _FATE_COLOUR
+    if label.startswith("Other"):
+        return _OTHER_COLOUR
+    return "#1f6f8b" if column == 0 else "#7fa7b5"
+
+
 def sankey_figure(sankey: SankeyData, *, height: int = 560) -> go.Figure:
-    """The resource-pool Sankey: All haves → stream → synergy stage or current fate (t/yr)."""
+    """The Sankey of :func:`geo.synergies.reports.sankey_data` (t/yr): practitioners' All haves
+    → stream → synergy stage or current fate, or viewers' All synergies → stage → stream."""
+    colours = [_sankey_colour(str(label), int(col))
+               for label, col in zip(sankey.nodes["label"], sankey.nodes["column"], strict=True)]
     n = sankey.nodes
-    colours = []
-    for label, col in zip(n["label"], n["column"], strict=True):
-        if col < 2:
-            colours.append("#1f6f8b" if col == 0 else "#7fa7b5")
-        elif label.startswith("In synergy: "):
-            colours.append(STAGE_COLOURS.get(label.removeprefix("In synergy: "), "#74c476"))
-        else:
-            colours.append(_FATE_COLOUR)
     labels = [escape_text(lab) for lab in n["label"]]
     fig = go.Figure(go.Sankey(
         arrangement="snap",

@@ -6,7 +6,10 @@ Examples::
     python -m geo report --xlsx viewer.xlsx --role viewer --json
 
 The workbook holds the KPIs, outcome totals by park, year, sector and stream, the synergies and
-the cited factors; ``--role viewer`` keeps only aggregates over at least k producers. The
+the cited factors. ``--role viewer`` writes what a viewer may download instead: the released
+figures of the programme's synergy tree (all synergies → stage → stream → park pair) under
+the programme's disclosure rules (``python -m geo disclosure show``), protected for the giving
+and the receiving companies — the same figures the Reports page shows a viewer. The
 programme is the embedded demo unless ``--programme NAME`` names a stored one
 (``SYMBIOMAP_DATABASE_URL``); its synergies and outcome settings are read from the database.
 Matches are ``python -m geo match``.
@@ -29,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--xlsx", type=Path, required=True, help="workbook to write")
     parser.add_argument("--role", choices=["practitioner", "viewer"], default="practitioner",
-                        help="viewer: aggregates over at least k producers only")
+                        help="viewer: the released figures only (the programme's rules)")
     add_programme_options(parser)
     return parser
 
@@ -39,22 +42,23 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     # The report stack (catalogue, factors, database, Excel) once the arguments are good.
     from geo.catalogue import load_catalogue
+    from geo.disclosure.settings import default_rules, programme_rules
     from geo.factors import load_factors
     from geo.settings import get_settings
     from geo.store import open_store
     from geo.synergies.repository import load_outcome_config
-    from geo.synergies.workbook import funder_sheets, funder_workbook
+    from geo.synergies.workbook import funder_sheets, workbook_bytes
 
     try:
         prog = load_programme(args.programme)
         book = synergy_book(prog.name)
-        k = get_settings().k_anonymity
-        config = load_outcome_config(open_store(), prog.name)
-        kw = {"factors": load_factors(), "config": config, "catalogue": load_catalogue(),
-              "role": args.role, "k": k}
-        data = funder_workbook(prog, book, **kw)
-        args.xlsx.write_bytes(data)
-        kpi = funder_sheets(prog, book, **kw)["KPIs"]
+        store = open_store()
+        rules = programme_rules(store, prog.name, default=default_rules(get_settings()))
+        sheets = funder_sheets(prog, book, factors=load_factors(),
+                               config=load_outcome_config(store, prog.name),
+                               catalogue=load_catalogue(), role=args.role, rules=rules)
+        args.xlsx.write_bytes(workbook_bytes(sheets))
+        kpi = sheets["KPIs"]
     except (SymbiosisError, OSError) as exc:
         return fail(exc)
     if args.json:

@@ -8,8 +8,13 @@
   tonnes; :func:`graph_layout` places the same network for a graph view.
 - :func:`kpis` — the dashboard figures, each with its unit and, for CO2e, its factors.
 
-Anything a non-practitioner sees passes the confidentiality rule (:mod:`geo.confidentiality`):
-streams, stages and park links over fewer than ``k`` producers are merged or blanked.
+Viewers who may not see companies (park authorities, investors) get the same views drawn from
+one :class:`~geo.synergies.protected.SynergyRelease` (all synergies → stage → stream → park
+pair, protected for the giving and the receiving companies): the Sankey runs all synergies →
+stage → stream with unreleased mass in "other" flows that are themselves released remainders,
+the network's links are released park-pair figures summed over the chosen stages, and the KPIs
+are released totals. Every figure is a released node or a sum of released nodes, so views,
+filters and the workbook cannot be differenced against each other.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ import numpy as np
 import pandas as pd
 from shapely import linestrings
 
-from geo.confidentiality import can_see_companies, check_k, suppress_small_groups
-from geo.errors import ConfidentialityError
+from geo.confidentiality import can_see_companies
+from geo.disclosure import MIN_K
 from geo.programme import tonnes_per_year
 from geo.synergies.lifecycle import ABANDONED, STAGES, stage_rank
 from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcomes_wide
+from geo.synergies.protected import SynergyRelease
 from geo.synergies.records import site_lonlat
 from geo.synergies.streams import stream_labels
 
@@ -39,9 +45,12 @@ if TYPE_CHECKING:
     from geo.synergies.book import SynergyBook
 
 __all__ = [
+    "EDGE_COLUMNS",
     "SankeyData",
     "allocate_tonnes",
+    "assemble_sankey",
     "conservation_errors",
+    "edge_lines",
     "graph_layout",
     "kpis",
     "network_edges",
@@ -52,8 +61,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ROOT_LABEL: Final = "All haves"
-OTHER_STREAMS: Final = "Other streams (merged: fewer than k producers)"
-OTHER_SINKS: Final = "Other outcomes (merged: fewer than k producers)"
 
 
 def synergy_attributes(book: SynergyBook, programme: Programme,
@@ -151,80 +158,61 @@ def _sink_label(sink: pd.Series) -> pd.Series:
                               "In synergy: " + sink), index=sink.index)
 
 
-def _merge_small(labels: pd.Series, producer: pd.Series, k: int, other: str) -> pd.Series:
-    """Relabel groups with fewer than ``k`` distinct producers as ``other``, then fold the
-    smallest remaining groups into ``other`` until it, too, has ``k`` producers."""
-    counts = pd.DataFrame({"g": labels, "p": producer}).drop_duplicates().groupby("g")["p"].size()
-    small = set(counts.index[counts < k])
-    if not small:
-        return labels
-    out = labels.where(~labels.isin(small), other)
+def assemble_sankey(root_label: str, first: pd.DataFrame, mid: pd.DataFrame, *,
+                    second: list[str], producers: dict[str, int],
+                    notes: list[str]) -> SankeyData:
+    """A three-column Sankey from its flows.
 
-    def n_other(series: pd.Series) -> int:
-        return int(producer[series == other].nunique())
-
-    while n_other(out) < k:
-        rest = counts[[g for g in counts.index if g not in small]].sort_values()
-        if rest.empty:
-            break
-        small.add(rest.index[0])
-        out = labels.where(~labels.isin(small), other)
-    return out
-
-
-def _protect_links(flows: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Re-route small links until every stream, sink and stream → sink link has ≥ k producers.
-
-    Nodes of at least ``k`` producers can still meet in a link that only one company feeds.
-    Such a link's flows are routed through "other streams" (keeping their stage or fate), and
-    only if that link is still small, to "other outcomes"; a node that falls below ``k`` is
-    merged again. Merging never hides a figure, so nothing can be recovered by subtraction.
+    ``first``: ``label``, ``tonnes``, ``producers`` of the root → column-1 links, in order;
+    ``mid``: ``a``, ``b``, ``tonnes``, ``producers`` of the column-1 → column-2 links;
+    ``second``: column-2 labels in order; ``producers``: per node label (root included).
     """
-    flows = flows.copy()
-    for _ in range(10_000):
-        flows["stream"] = _merge_small(flows["stream"], flows["site_id"], k, OTHER_STREAMS)
-        flows["sink"] = _merge_small(flows["sink"], flows["site_id"], k, OTHER_SINKS)
-        n = flows.groupby(["stream", "sink"])["site_id"].nunique()
-        small = n[n < k].sort_values()
-        if small.empty:
-            return flows
-        stream, sink = small.index[0]
-        rows = (flows["stream"] == stream) & (flows["sink"] == sink)
-        if stream != OTHER_STREAMS:
-            flows.loc[rows, "stream"] = OTHER_STREAMS
-        elif sink != OTHER_SINKS:
-            flows.loc[rows, "sink"] = OTHER_SINKS
-        else:  # "other → other" is small: fold in the smallest link touching either
-            near = n[((n.index.get_level_values(0) == OTHER_STREAMS)
-                      | (n.index.get_level_values(1) == OTHER_SINKS))
-                     & ~((n.index.get_level_values(0) == OTHER_STREAMS)
-                         & (n.index.get_level_values(1) == OTHER_SINKS))].sort_values()
-            if near.empty:
-                break
-            s2, t2 = near.index[0]
-            rows = (flows["stream"] == s2) & (flows["sink"] == t2)
-            flows.loc[rows, ["stream", "sink"]] = [OTHER_STREAMS, OTHER_SINKS]
-    # Fallback (not reached in practice): one link holding the whole pool.
-    flows["stream"], flows["sink"] = OTHER_STREAMS, OTHER_SINKS
-    return flows
+    labels = [root_label, *first["label"], *second]
+    column = [0] + [1] * len(first) + [2] * len(second)
+    pos = {lab: i for i, lab in enumerate(labels)}
+    links = pd.concat([
+        pd.DataFrame({"source": 0, "target": first["label"].map(pos).to_numpy(),
+                      "tonnes": first["tonnes"].to_numpy(float),
+                      "producers": first["producers"].to_numpy()}),
+        pd.DataFrame({"source": mid["a"].map(pos).to_numpy(),
+                      "target": mid["b"].map(pos).to_numpy(),
+                      "tonnes": mid["tonnes"].to_numpy(float),
+                      "producers": mid["producers"].to_numpy()}),
+    ], ignore_index=True)
+    tin = links.groupby("target")["tonnes"].sum()
+    tout = links.groupby("source")["tonnes"].sum()
+    nodes = pd.DataFrame({"node": range(len(labels)), "label": labels, "column": column})
+    nodes["tonnes_in"] = nodes["node"].map(tin).fillna(0.0)
+    nodes["tonnes_out"] = nodes["node"].map(tout).fillna(0.0)
+    nodes["producers"] = [int(producers.get(lab, 0)) for lab in labels]
+    return SankeyData(nodes=nodes, links=links.astype({"source": int, "target": int,
+                                                       "producers": int}),
+                      notes=tuple(notes))
 
 
 def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue | None = None,
-                role: Role = "practitioner", k: int = 3) -> SankeyData:
+                role: Role = "practitioner", k: int = MIN_K,
+                release: SynergyRelease | None = None) -> SankeyData:
     """The resource pool as a Sankey: All haves → stream → synergy stage or current fate.
 
     Parameters
     ----------
-    role, k : viewer role and the confidentiality ``k``
-        For viewers who may not see companies, streams and sinks with fewer than ``k``
-        producing sites are merged, and so are streams whose link to a sink rests on fewer
-        than ``k`` producers: every figure a viewer sees sums at least ``k`` producers.
+    role, k : viewer role and the disclosure ``k``
+        Viewers who may not see companies get :func:`viewer_sankey` of ``release`` (built
+        with ``k`` when not given): all synergies → stage → stream from released figures.
+    release : SynergyRelease, optional
+        The programme's synergy release (viewers only).
 
     Raises
     ------
     ConfidentialityError
-        For such a viewer when the whole pool has fewer than ``k`` producers.
+        For such a viewer when no tonnage can be shown.
     """
+    if not can_see_companies(role):
+        from geo.synergies.viewer import viewer_release, viewer_sankey
+
+        return viewer_sankey(release or viewer_release(programme, book, catalogue=catalogue,
+                                                       k=k))
     res = programme.resources
     t = tonnes_per_year(res)
     is_have = (res["direction"] == "have").to_numpy()
@@ -245,46 +233,22 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
     flows["stream"] = flows["resource_id"].map(meta["stream"])
     flows["site_id"] = flows["resource_id"].map(meta["site_id"])
     flows["sink"] = _sink_label(flows["sink"])
-    if not can_see_companies(role):
-        k = check_k(k)
-        if flows["site_id"].nunique() < k:
-            msg = (f"The resource pool has fewer than {k} producers, so no breakdown can be "
-                   "shown to viewers; ask a practitioner for the report.")
-            raise ConfidentialityError(msg)
-        flows = _protect_links(flows, k)
     order = {s: i for i, s in enumerate(STAGES)}
     sinks = sorted(flows["sink"].unique(),
                    key=lambda s: (not s.startswith("In synergy"),
                                   order.get(s.removeprefix("In synergy: "), 99), s))
-    streams = (flows.groupby("stream")["tonnes"].sum().sort_values(ascending=False)
-               .index.tolist())
-    labels = [ROOT_LABEL, *streams, *sinks]
-    column = [0] + [1] * len(streams) + [2] * len(sinks)
-    pos = {lab: i for i, lab in enumerate(labels)}
-    root = flows.groupby("stream", sort=False)["tonnes"].sum()
+    first = (flows.groupby("stream", sort=False)
+             .agg(tonnes=("tonnes", "sum"), producers=("site_id", "nunique"))
+             .sort_values("tonnes", ascending=False, kind="stable")
+             .reset_index().rename(columns={"stream": "label"}))
     mid = (flows.groupby(["stream", "sink"], sort=False)
-           .agg(tonnes=("tonnes", "sum"), producers=("site_id", "nunique")).reset_index())
-    root_producers = flows.groupby("stream", sort=False)["site_id"].nunique()
-    links = pd.concat([
-        pd.DataFrame({"source": 0, "target": root.index.map(pos), "tonnes": root.to_numpy(),
-                      "producers": root_producers[root.index].to_numpy()}),
-        pd.DataFrame({"source": mid["stream"].map(pos), "target": mid["sink"].map(pos),
-                      "tonnes": mid["tonnes"].to_numpy(),
-                      "producers": mid["producers"].to_numpy()}),
-    ], ignore_index=True)
-    tin = links.groupby("target")["tonnes"].sum()
-    tout = links.groupby("source")["tonnes"].sum()
-    producers = pd.concat([
-        pd.Series({0: flows["site_id"].nunique()}),
-        flows.groupby("stream")["site_id"].nunique().rename(index=pos),
-        flows.groupby("sink")["site_id"].nunique().rename(index=pos),
-    ])
-    nodes = pd.DataFrame({"node": range(len(labels)), "label": labels, "column": column})
-    nodes["tonnes_in"] = nodes["node"].map(tin).fillna(0.0)
-    nodes["tonnes_out"] = nodes["node"].map(tout).fillna(0.0)
-    nodes["producers"] = nodes["node"].map(producers).fillna(0).astype(int)
-    return SankeyData(nodes=nodes, links=links.astype({"source": int, "target": int}),
-                      notes=tuple(notes))
+           .agg(tonnes=("tonnes", "sum"), producers=("site_id", "nunique")).reset_index()
+           .rename(columns={"stream": "a", "sink": "b"}))
+    producers = {ROOT_LABEL: int(flows["site_id"].nunique()),
+                 **flows.groupby("stream")["site_id"].nunique().to_dict(),
+                 **flows.groupby("sink")["site_id"].nunique().to_dict()}
+    return assemble_sankey(ROOT_LABEL, first, mid, second=sinks, producers=producers,
+                           notes=notes)
 
 
 def conservation_errors(sankey: SankeyData, *, tol_t: float = 1e-6) -> pd.DataFrame:
@@ -306,61 +270,60 @@ def conservation_errors(sankey: SankeyData, *, tol_t: float = 1e-6) -> pd.DataFr
     return pd.concat(rows, ignore_index=True)
 
 
+def edge_lines(edges: pd.DataFrame, points: gpd.GeoSeries) -> list[object]:
+    """Straight lines from ``from`` to ``to`` of each edge (None where an end has no point)."""
+    lon, lat = np.asarray(points.x, dtype=float), np.asarray(points.y, dtype=float)
+    pos = pd.Series(np.arange(len(points)), index=points.index)
+    ia, ib = edges["from"].map(pos), edges["to"].map(pos)
+    ok = np.array(ia.notna() & ib.notna(), dtype=bool)
+    ia_i = ia.fillna(0).astype(int).to_numpy()
+    ib_i = ib.fillna(0).astype(int).to_numpy()
+    if len(lon):
+        ok &= np.isfinite(lon[ia_i]) & np.isfinite(lon[ib_i])
+    geom = np.full(len(edges), None, dtype=object)
+    if len(lon) and ok.any():
+        coords = np.stack([np.column_stack([lon[ia_i], lat[ia_i]]),
+                           np.column_stack([lon[ib_i], lat[ib_i]])], axis=1)
+        geom[ok] = linestrings(coords[ok])
+    return list(geom)
+
+
+EDGE_COLUMNS: Final = ["from", "to", "from_name", "to_name", "synergies", "producers",
+                        "tonnes_per_year", "stage", "codes"]
+
+
 def network_edges(book: SynergyBook, programme: Programme, *, role: Role = "practitioner",
-                  k: int = 3, stages: tuple[str, ...] = STAGES) -> gpd.GeoDataFrame:
+                  k: int = MIN_K, stages: tuple[str, ...] = STAGES,
+                  release: SynergyRelease | None = None) -> gpd.GeoDataFrame:
     """Synergy links as lines (EPSG:4326), width by tonnes.
 
     Practitioners get one line per (from site, to site) with its synergies, tonnes, most
-    advanced stage and site names; other viewers get lines between park centroids with the
-    k rule applied (``suppressed`` rows carry no figures and should not be drawn).
+    advanced stage and site names; other viewers get :func:`viewer_network_edges` of
+    ``release`` (built with ``k`` when not given): lines between parks carrying released
+    figures only.
     """
+    if not can_see_companies(role):
+        from geo.synergies.viewer import park_points, viewer_network_edges, viewer_release
+
+        release = release or viewer_release(programme, book, catalogue=None, k=k)
+        return viewer_network_edges(release, park_points(programme), stages=stages)
     syn = book.synergies[book.synergies["stage"].isin(stages)]
     syn = syn.assign(tonnes=tonnes_per_year(syn), _rank=stage_rank(syn["stage"]))
     sites = programme.sites.drop_duplicates("site_id").set_index("site_id")
-    cols = ["from", "to", "from_name", "to_name", "synergies", "producers", "tonnes_per_year",
-            "stage", "codes", "geometry"]
     if syn.empty:
-        return gpd.GeoDataFrame({c: [] for c in cols[:-1]}, geometry=[], crs=4326)
-    if can_see_companies(role):
-        a = syn["from_site_id"]
-        b = syn["to_site_id"]
-        lon, lat = site_lonlat(sites)
-        pos = pd.Series(np.arange(len(sites)), index=sites.index)
-        names = sites["name"]
-    else:
-        a = syn["from_site_id"].map(sites["park_id"]).fillna("(outside parks)")
-        b = syn["to_site_id"].map(sites["park_id"]).fillna("(outside parks)")
-        parks = programme.parks.drop_duplicates("park_id").set_index("park_id")
-        metric = parks.estimate_utm_crs() if len(parks) else "EPSG:3857"
-        cent = parks.to_crs(metric).representative_point().to_crs(4326) if len(parks) else \
-            gpd.GeoSeries([], crs=4326)
-        lon, lat = np.asarray(cent.x), np.asarray(cent.y)
-        pos = pd.Series(np.arange(len(parks)), index=parks.index)
-        names = parks["name"]
-    grouped = syn.assign(_a=a.to_numpy(), _b=b.to_numpy()).groupby(["_a", "_b"], sort=True)
+        return gpd.GeoDataFrame({c: [] for c in EDGE_COLUMNS}, geometry=[], crs=4326)
+    grouped = syn.rename(columns={"from_site_id": "from", "to_site_id": "to"}).assign(
+        from_site_id=syn["from_site_id"]).groupby(["from", "to"], sort=True)
     edges = grouped.agg(synergies=("synergy_id", "size"), producers=("from_site_id", "nunique"),
                         tonnes_per_year=("tonnes", "sum"), _rank=("_rank", "max"),
                         codes=("ewc_code", lambda c: " ".join(sorted(set(c.dropna())))))
-    edges = edges.reset_index().rename(columns={"_a": "from", "_b": "to"})
+    edges = edges.reset_index()
     edges["stage"] = np.asarray(STAGES, dtype=object)[edges["_rank"].clip(0).astype(int)]
-    edges["from_name"] = edges["from"].map(names)
-    edges["to_name"] = edges["to"].map(names)
-    ia, ib = edges["from"].map(pos), edges["to"].map(pos)
-    ok = ia.notna() & ib.notna()
-    ia_i = ia.fillna(0).astype(int).to_numpy()
-    ib_i = ib.fillna(0).astype(int).to_numpy()
-    ok &= np.isfinite(lon[ia_i]) & np.isfinite(lon[ib_i]) if len(lon) else False
-    coords = np.stack([np.column_stack([lon[ia_i], lat[ia_i]]),
-                       np.column_stack([lon[ib_i], lat[ib_i]])], axis=1) if len(lon) else None
-    geom = np.full(len(edges), None, dtype=object)
-    if coords is not None and ok.any():
-        geom[ok.to_numpy()] = linestrings(coords[ok.to_numpy()])
-    out = gpd.GeoDataFrame(edges[cols[:-1]], geometry=list(geom), crs=4326)
-    if not can_see_companies(role):
-        out = suppress_small_groups(out, producers_col="producers", k=k,
-                                    value_cols=["synergies", "tonnes_per_year"])
-        out["codes"] = out["codes"].where(~out["suppressed"], "")
-    return out
+    edges["from_name"] = edges["from"].map(sites["name"])
+    edges["to_name"] = edges["to"].map(sites["name"])
+    lon, lat = site_lonlat(sites)
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), index=sites.index, crs=4326)
+    return gpd.GeoDataFrame(edges[EDGE_COLUMNS], geometry=edge_lines(edges, points), crs=4326)
 
 
 def graph_layout(edges: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
@@ -392,13 +355,21 @@ def graph_layout(edges: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
 
 def kpis(programme: Programme, book: SynergyBook, *, factors: Factors,
          config: OutcomeConfig | None = None, sankey: SankeyData | None = None,
-         role: Role = "practitioner", k: int = 3) -> pd.DataFrame:
+         role: Role = "practitioner", k: int = MIN_K,
+         release: SynergyRelease | None = None) -> pd.DataFrame:
     """The dashboard: members, synergies by stage, tonnes placed, outcome totals.
 
     Returns ``kpi``, ``value``, ``unit``, ``producers`` and ``note`` (the factor citation for
-    CO2e, "suppressed" where a figure rests on fewer than ``k`` producers for a viewer).
+    CO2e). Viewers who may not see companies get :func:`viewer_kpis` of ``release`` (built
+    with ``k`` when not given).
     """
     config = config or OutcomeConfig()
+    if not can_see_companies(role):
+        from geo.synergies.viewer import viewer_kpis, viewer_release
+
+        release = release or viewer_release(programme, book, catalogue=None, k=k,
+                                            factors=factors, config=config)
+        return viewer_kpis(release, member_sites=len(programme.sites))
     syn = book.synergies
     sankey = sankey or sankey_data(programme, book, role="practitioner")
     n = sankey.nodes
@@ -430,12 +401,4 @@ def kpis(programme: Programme, book: SynergyBook, *, factors: Factors,
             else ""
         rows.append((OUTCOME_TYPES[name].label + " (all years)", float(wide[name].sum()),
                      config.unit_of(name), int(producers), note))
-    out = pd.DataFrame(rows, columns=["kpi", "value", "unit", "producers", "note"])
-    if not can_see_companies(role):
-        k = check_k(k)
-        figures = ~out["unit"].isin(["sites", "synergies"])
-        small = figures & (out["producers"] > 0) & (out["producers"] < k)
-        out.loc[small, "value"] = np.nan
-        out.loc[small, "note"] = f"suppressed: fewer than {k} producers"
-        out["producers"] = out["producers"].where(~small)
-    return out
+    return pd.DataFrame(rows, columns=["kpi", "value", "unit", "producers", "note"])

@@ -12,6 +12,7 @@ from shapely.geometry import LineString
 from geo.synergies.reports import SankeyData, graph_layout
 from layers.base import base_map
 from layers.synergies import (
+    STAGE_COLOURS,
     add_match_lines,
     add_synergy_network,
     network_graph_figure,
@@ -86,3 +87,17 @@ def test_match_lines_join_the_two_sites_of_each_match() -> None:
     assert add_match_lines(m, matches, sites) == 2
     html = m.get_root().render()
     assert html.count("LineString") == 2
+
+
+def test_viewer_sankey_colours_stages_and_greys_other() -> None:
+    """A viewer's Sankey colours stage nodes by stage, 'Other …' nodes grey, streams blue."""
+    nodes = pd.DataFrame({"node": [0, 1, 2, 3], "label": ["All synergies", "Stage: completed",
+                                                          "Other stages", "Plastics"],
+                          "column": [0, 1, 1, 2], "tonnes_in": [0, 5, 5, 10],
+                          "tonnes_out": [10, 5, 5, 0], "producers": [3, 3, 3, 3]})
+    links = pd.DataFrame({"source": [0, 0, 1, 2], "target": [1, 2, 3, 3],
+                          "tonnes": [5.0, 5.0, 5.0, 5.0]})
+    colours = list(sankey_figure(SankeyData(nodes, links)).data[0].node.color)
+    assert colours[1] == STAGE_COLOURS["completed"]
+    assert colours[2] == "#bdbdbd"
+    assert colours[3] == "#7fa7b5"

@@ -1,5 +1,5 @@
-"""Tests of geo.synergies.reports: allocation, Sankey conservation, confidentiality, network,
-KPIs."""
+"""Tests of geo.synergies.reports: allocation, Sankey conservation, the viewer dispatch to the
+synergy release, network, KPIs."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from geo.catalogue import load_catalogue
-from geo.demo import load_demo_programme
 from geo.errors import ConfidentialityError
 from geo.factors import load_factors
 from geo.programme import Programme, tonnes_per_year
 from geo.synergies.book import SynergyBook, empty_book
 from geo.synergies.lifecycle import STAGES
 from geo.synergies.outcomes import outcomes_wide
+from geo.synergies.protected import COUNT, TONNES, SynergyRelease, build_synergy_release
 from geo.synergies.reports import (
     allocate_tonnes,
     conservation_errors,
@@ -21,6 +21,13 @@ from geo.synergies.reports import (
     network_edges,
     sankey_data,
 )
+
+
+@pytest.fixture(scope="module")
+def demo_release(demo_programme: Programme, demo_book: SynergyBook) -> SynergyRelease:
+    """The synergy release of the test book on the demo at the default rules (shared)."""
+    return build_synergy_release(demo_programme, demo_book, catalogue=load_catalogue(),
+                                 factors=load_factors())
 
 
 def test_allocation_caps_at_the_have_and_prefers_advanced_stages() -> None:
@@ -36,11 +43,10 @@ def test_allocation_caps_at_the_have_and_prefers_advanced_stages() -> None:
                    ("R2", "fate:incineration"): 5.0}
 
 
-@pytest.mark.parametrize("role", ["practitioner", "viewer"])
-def test_sankey_conserves_tonnes_at_every_node(demo_programme: Programme, demo_book: SynergyBook,
-                                               role: str) -> None:
+def test_sankey_conserves_tonnes_at_every_node(demo_programme: Programme,
+                                               demo_book: SynergyBook) -> None:
     """In = out at every stream node, and the sinks receive all the haves' tonnes."""
-    s = sankey_data(demo_programme, demo_book, catalogue=load_catalogue(), role=role, k=3)
+    s = sankey_data(demo_programme, demo_book, catalogue=load_catalogue())
     assert conservation_errors(s).empty
     res = demo_programme.resources
     total = tonnes_per_year(res)[res["direction"] == "have"].sum()
@@ -52,38 +58,42 @@ def test_sankey_conserves_tonnes_at_every_node(demo_programme: Programme, demo_b
     assert live["tonnes_in"].sum() > 0
 
 
-def test_viewer_sankey_merges_groups_below_k(
-        demo_programme: Programme, demo_book: SynergyBook) -> None:
-    """For a viewer every node rests on at least k producing sites."""
+def test_viewer_sankey_is_drawn_from_the_release(
+        demo_programme: Programme, demo_book: SynergyBook, demo_release: SynergyRelease) -> None:
+    """A viewer's Sankey runs all synergies → stage → stream, conserves tonnes, and its root
+    is the released total of the synergies (no have, fate or company in it)."""
     s = sankey_data(demo_programme, demo_book, catalogue=load_catalogue(), role="viewer", k=3)
-    assert (s.nodes["producers"] >= 3).all()
-    full = sankey_data(demo_programme, demo_book, catalogue=load_catalogue())
-    assert (full.nodes["producers"] < 3).any()
+    assert conservation_errors(s).empty
+    root = s.nodes[s.nodes["column"] == 0].iloc[0]
+    assert root["label"] == "All synergies"
+    assert root["tonnes_out"] == pytest.approx(demo_release.total(TONNES))
+    assert not s.nodes["label"].str.contains("Not in a synergy|All haves").any()
+    stages = s.nodes[s.nodes["column"] == 1]["label"]
+    assert stages.str.startswith(("Stage: ", "Other stages")).all()
 
 
 def test_viewer_of_a_tiny_pool_is_refused(demo_programme: Programme) -> None:
-    """With fewer than k producers in the whole pool a viewer gets no breakdown."""
-    prog = demo_programme
-    tiny = prog.resources[prog.resources["site_id"].isin(prog.sites["site_id"].iloc[:2])]
-    small = type(prog)(name="t", parks=prog.parks, sites=prog.sites, contacts=prog.contacts,
-                       resources=tiny)
-    with pytest.raises(ConfidentialityError, match="fewer than 3 producers"):
-        sankey_data(small, empty_book(), role="viewer", k=3)
+    """With no synergy at all a viewer gets an explanation, not an empty chart."""
+    with pytest.raises(ConfidentialityError, match="ask a practitioner"):
+        sankey_data(demo_programme, empty_book(), role="viewer", k=3)
 
 
-def test_network_edges_sum_live_tonnes_and_hide_small_groups(
-        demo_programme: Programme, demo_book: SynergyBook) -> None:
-    """Site links carry the synergies' tonnes; viewers get park links with the k rule applied."""
+def test_network_edges_sum_live_tonnes_and_join_parks_for_viewers(
+        demo_programme: Programme, demo_book: SynergyBook, demo_release: SynergyRelease) -> None:
+    """Site links carry the synergies' tonnes; viewers get park links, each the sum of the
+    released park-pair figures of the chosen stages."""
     edges = network_edges(demo_book, demo_programme)
     live = demo_book.synergies[demo_book.synergies["stage"].isin(STAGES)]
     assert edges["tonnes_per_year"].sum() == pytest.approx(live["quantity"].sum())
     assert edges.crs.equals("EPSG:4326")
-    viewer = network_edges(demo_book, demo_programme, role="viewer", k=3)
-    assert "from_name" in viewer.columns
-    assert set(viewer["from"]) <= {*demo_programme.parks["park_id"], "(outside parks)"}
-    hidden = viewer[viewer["suppressed"]]
-    assert hidden["tonnes_per_year"].isna().all()
-    assert (viewer.loc[~viewer["suppressed"], "producers"] >= 3).all()
+    viewer = network_edges(demo_book, demo_programme, role="viewer", k=3,
+                           release=demo_release)
+    assert set(viewer["from"]) | set(viewer["to"]) <= {*demo_programme.parks["park_id"],
+                                                       "(outside parks)"}
+    pairs = demo_release.figures(depth=3)
+    pairs = pairs[pairs["stage"].isin(STAGES)]
+    assert viewer["tonnes_per_year"].sum() == pytest.approx(pairs[TONNES].sum())
+    assert not viewer["suppressed"].any()
 
 
 def test_kpis_match_the_books(
@@ -99,15 +109,27 @@ def test_kpis_match_the_books(
     assert k["CO2e avoided (all years)"] == pytest.approx(wide["co2e_avoided_t"].sum())
 
 
-def test_viewer_sankey_links_each_rest_on_k_producers() -> None:
-    """Every link a viewer sees sums at least k producers (a link can be one company's even
-    when both its nodes have many); fates keep their detail and tonnes are conserved."""
-    prog = load_demo_programme()
-    for k in (2, 3, 5):
-        viewer = sankey_data(prog, empty_book(), role="viewer", k=k)
-        assert (viewer.links["producers"] >= k).all(), viewer.links
-        assert (viewer.nodes["producers"] >= k).all()
-        assert conservation_errors(viewer).empty
-        assert viewer.nodes["label"].str.contains("landfill").any()  # fate detail kept
-    practitioner = sankey_data(prog, empty_book(), role="practitioner", k=3)
-    assert (practitioner.links["producers"] < 3).any()  # the rule is what removes them
+def test_viewer_kpis_are_released_totals(
+        demo_programme: Programme, demo_book: SynergyBook, demo_release: SynergyRelease) -> None:
+    """A viewer's KPIs are the release's totals (withheld ones blank and labelled)."""
+    k = kpis(demo_programme, demo_book, factors=load_factors(), role="viewer",
+             release=demo_release).set_index("kpi")
+    assert k.loc["Synergies (all stages)", "value"] == demo_release.total(COUNT)
+    for stage in STAGES:
+        got = k.loc[f"Synergies: {stage}", "value"]
+        want = demo_release.total(COUNT, stages=(stage,))
+        assert (pd.isna(got) and want is None) or got == want
+    withheld = k[k["value"].isna()]
+    assert (withheld["note"] == "withheld (disclosure rules)").all()
+    assert "Haves recorded" not in k.index  # a have total is another release's figure
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_viewer_sankey_follows_k(demo_programme: Programme, demo_book: SynergyBook,
+                                 k: int) -> None:
+    """Every released link rests on at least k giving companies; a larger k releases no more."""
+    s = sankey_data(demo_programme, demo_book, role="viewer", k=k)
+    named = s.links[~s.nodes.set_index("node").loc[s.links["target"], "label"]
+                    .str.startswith("Other").to_numpy()]
+    assert (named["producers"] >= k).all()
+    assert conservation_errors(s).empty
