@@ -1,4 +1,8 @@
-"""Reports: the resource-pool Sankey, the synergy network, KPIs, gaps and the funders' workbook."""
+"""Reports: the resource-pool Sankey, the synergy network, KPIs, gaps and the funders' workbook.
+
+Viewers (park authorities, investors) see the same views drawn from the programme's synergy
+release only (``geo.synergies.protected``): every figure a released node or a sum of them.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ import streamlit as st
 
 import ui
 from geo.catalogue import load_catalogue
-from geo.confidentiality import can_see_companies, suppress_small_groups
+from geo.errors import ConfidentialityError
 from geo.factors import load_factors
 from geo.synergies import repository as repo
 from geo.synergies.gaps import between_parks, gap_analysis
 from geo.synergies.lifecycle import STAGES
+from geo.synergies.protected import build_synergy_release
 from geo.synergies.reports import (
     conservation_errors,
     graph_layout,
@@ -21,43 +26,66 @@ from geo.synergies.reports import (
     network_edges,
     sankey_data,
 )
+from geo.synergies.viewer import park_points, viewer_kpis, viewer_network_edges, viewer_sankey
+from geo.synergies.workbook import funder_workbook
 from layers.base import add_parks
 from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure
 from ui import Key, runs
+from ui.data import programme as whole_programme
 from ui.widgets import XLSX_MIME
 
 ctx = ui.page_context("reports")
 st.title("Reports")
 prog = ctx.programme
 ui.illustrative_note(prog)
-role, k = ctx.role, ctx.k
 
 with ui.domain_errors():
     book = ctx.synergy_book
     config = repo.load_outcome_config(ctx.store, prog.name)
-    sankey = sankey_data(prog, book, catalogue=load_catalogue(), role=role, k=k)
-    figures = kpis(prog, book, factors=load_factors(), config=config, role=role, k=k)
-if not can_see_companies(role):
-    st.caption(f":material/lock: Viewing as {role}: groups of fewer than {k} producing sites "
-               "are merged or blanked.")
+    if ctx.practitioner:
+        release = None
+        figures = kpis(prog, book, factors=load_factors(), config=config)
+    else:  # one release of the whole programme for every viewer; a park authority reads its part
+        whole = whole_programme(ctx.programme_ref)
+        release = build_synergy_release(whole, book, catalogue=load_catalogue(),
+                                        factors=load_factors(), config=config, rules=ctx.rules)
+        figures = viewer_kpis(release, member_sites=len(prog.sites))
+if release is not None:
+    st.caption(f":material/lock: Viewing as {ctx.role}: only figures that pass the disclosure "
+               f"rules — {ctx.rules.describe()}, for the giving and for the receiving "
+               "companies. A blank figure is withheld.")
 shown = figures.set_index("kpi")["value"]
 headline = {"Haves recorded": "Haves, t/yr", "Haves in live synergies": "In synergies, t/yr",
             "Synergies: completed": "Completed synergies",
             "Landfill diverted (all years)": "Landfill diverted, t",
             "CO2e avoided (all years)": "CO2e avoided, t"}
+headline = {k: v for k, v in headline.items() if k in shown.index}
 for col, (name, label) in zip(st.columns(len(headline)), headline.items(), strict=True):
-    if name in shown.index:
-        col.metric(label, "suppressed" if pd.isna(shown[name]) else f"{shown[name]:,.0f}")
+    col.metric(label, "withheld" if pd.isna(shown[name]) else f"{shown[name]:,.0f}")
 with st.expander("All KPIs"):
     st.dataframe(figures, hide_index=True, width="stretch", key="rep_kpis")
+if release is not None:
+    with st.expander("Released figures by stage, stream and park pair"):
+        st.dataframe(release.figures(parks=ctx.parks).drop(columns=["from_park", "to_park"]),
+                     hide_index=True, width="stretch", key="rep_released")
 
 # One view at a time (a map drawn in a hidden tab would be fitted to a zero-size frame).
 view = st.radio("View", ["Resource pool", "Network map", "Network graph", "Gaps", "Excel"],
                 horizontal=True, key=Key.REP_VIEW, label_visibility="collapsed")
 stages = st.multiselect("Stages shown in the network", STAGES, default=list(STAGES),
                         key="rep_net_stages") if view.startswith("Network") else list(STAGES)
-edges = network_edges(book, prog, role=role, k=k, stages=tuple(stages))
+if release is None:
+    edges = network_edges(book, prog, stages=tuple(stages))
+else:
+    edges = viewer_network_edges(release, park_points(whole), stages=tuple(stages),
+                                 parks=ctx.parks)
 if view == "Resource pool":
+    try:
+        sankey = (sankey_data(prog, book, catalogue=load_catalogue()) if release is None
+                  else viewer_sankey(release))
+    except ConfidentialityError as exc:
+        st.info(str(exc))
+        st.stop()
     st.plotly_chart(sankey_figure(sankey), key="rep_sankey", width="stretch")
     bad = conservation_errors(sankey)
     st.caption(("Flows conserve tonnes at every node. " if bad.empty else
@@ -68,12 +96,14 @@ elif view == "Network map":
     _, drawn = add_synergy_network(m, edges)
     ui.show_map(m, key="rep_net_map", height=500)
     st.caption(f"{drawn} of {len(edges)} links drawn; width grows with tonnes, colour shows the "
-               "most advanced stage. Links without located sites"
-               + ("" if can_see_companies(role) else f" or with fewer than {k} producers")
-               + " are not drawn.")
+               "most advanced stage. " + (
+                   "Links without located sites are not drawn." if release is None else
+                   "Links join parks: the released park-pair figures of the chosen stages; "
+                   "park pairs whose figures are withheld are not listed."))
 elif view == "Network graph":
     if edges.empty:
-        st.info("No synergies in the chosen stages yet.")
+        st.info("No synergies in the chosen stages yet." if release is None else
+                "No park-pair figure of the chosen stages can be shown to viewers.")
     else:
         st.plotly_chart(network_graph_figure(edges, graph_layout(edges)), key="rep_graph",
                         width="stretch")
@@ -84,20 +114,22 @@ elif view == "Gaps":
         matcher = ctx.matcher(roads=False)
         gaps = gap_analysis(matcher, catalogue=load_catalogue())
         parks = between_parks(matcher.all_pairs(top_k=1).table)
-    if not can_see_companies(role):
-        gaps = suppress_small_groups(gaps.drop(columns=["description"]), producers_col="producers",
-                                     k=k, value_cols=["haves", "quantity_without_want",
-                                                      "share_of_stream"])
-        parks = suppress_small_groups(parks, producers_col="producers", k=k,
-                                      value_cols=["haves", "tonnes_per_year"])
+    if release is not None:  # which codes lack a want, and where partners lie: no figures
+        st.caption("For viewers without quantities, counts or fates.")
+        gaps = gaps[["key", "stream", "unit", "recruit_sectors"]]
+        parks = parks[["from_park", "to_park", "other_park"]]
     st.dataframe(gaps, hide_index=True, width="stretch", key="rep_gaps")
     st.markdown("**Best partners between parks** (a solution in another park first)")
     st.dataframe(parks, hide_index=True, width="stretch", key="rep_parks")
 else:
     st.write("Synergies, outcomes and totals by park, year, sector and stream, with the "
-             "conversion factors cited" + ("" if can_see_companies(role) else
-                                           f" — aggregated for viewers (k = {k})") + ".")
-    ui.download_button("Download the funders' workbook (.xlsx)",
-                       partial(runs.funder_workbook, ctx.programme_ref,
-                               synergy_version=ctx.versions.synergies, role=role, k=k),
+             "conversion factors cited." if release is None else
+             "The released figures by stage, stream and park pair, their totals and the KPIs, "
+             "with the conversion factors cited.")
+    build = (partial(runs.funder_workbook, ctx.programme_ref,
+                     synergy_version=ctx.versions.synergies, role=ctx.role, k=ctx.k)
+             if release is None else
+             partial(funder_workbook, whole, book, factors=load_factors(), config=config,
+                     role=ctx.role, release=release, parks=ctx.parks))
+    ui.download_button("Download the funders' workbook (.xlsx)", build,
                        file_name="synergy-report.xlsx", key=Key.REP_XLSX, mime=XLSX_MIME)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 
 from tests.pages.support import click_download, downloads, open_page, table_with
@@ -11,6 +12,20 @@ from ui import Key
 
 PAGE = "pages/reports.py"
 pytestmark = pytest.mark.usefixtures("empty_data_dir")  # each test: an empty database
+
+
+def _company_names() -> set[str]:
+    from geo.demo import load_demo_programme
+
+    return set(load_demo_programme().sites["name"])
+
+
+def _page_text(at) -> str:  # type: ignore[no-untyped-def]
+    """Everything the page shows as text: captions, metrics, tables and chart specs."""
+    parts = [c.value for c in at.caption] + [m.value for m in at.metric]
+    parts += [d.value.to_string() for d in at.dataframe]
+    parts += [c.proto.spec for c in at.get("plotly_chart")]
+    return "\n".join(str(p) for p in parts)
 
 
 def test_reports_show_sankey_kpis_and_workbook() -> None:
@@ -41,12 +56,54 @@ def test_workbook_is_built_when_clicked() -> None:
     assert len(book.sheetnames) >= 2
 
 
-def test_reports_for_a_viewer_blank_small_groups() -> None:
-    """A viewer gets the lock note and the gaps table with suppressed groups."""
+def test_viewer_sees_released_figures_and_no_company() -> None:
+    """A viewer gets the lock note, the synergies' Sankey (all synergies → stage → stream),
+    the released figures and KPIs with withheld ones marked, and no company's name."""
     at = open_page(PAGE, role="viewer")
-    assert any("Viewing as viewer" in c.value for c in at.caption)
+    assert any("Viewing as viewer" in c.value and "receiving companies" in c.value
+               for c in at.caption)
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert "All synergies" in spec and "Stage: idea" in spec and "All haves" not in spec
+    assert any("conserve tonnes" in c.value for c in at.caption)
+    released = table_with(at, "stage", "tonnes_per_year", "landfill_diverted_t")
+    assert released["stage"].dropna().isin(
+        ["idea", "identified", "in progress", "implemented", "completed", "abandoned"]).all()
+    assert released["tonnes_per_year"].isna().any()  # some figures are withheld
+    kpi = table_with(at, "kpi", "value", "note")
+    assert (kpi.loc[kpi["value"].isna(), "note"] == "withheld (disclosure rules)").all()
+    assert {m.label for m in at.metric} >= {"In synergies, t/yr", "Completed synergies"}
+    for view in ("Network map", "Network graph", "Gaps"):
+        at.radio(key=Key.REP_VIEW).set_value(view).run()
+        assert not at.exception, at.exception
+        text = _page_text(at)
+        assert not [n for n in _company_names() if n in text], view
+
+
+def test_viewer_gaps_carry_no_figures() -> None:
+    """A viewer's gaps list the codes without a want and the sectors to recruit, without
+    quantities, counts or fates."""
+    at = open_page(PAGE, role="viewer")
     at.radio(key=Key.REP_VIEW).set_value("Gaps").run()
     assert not at.exception, at.exception
-    gaps = table_with(at, "quantity_without_want")
-    assert gaps["suppressed"].any()
-    assert gaps.loc[gaps["suppressed"], "quantity_without_want"].isna().all()
+    gaps = table_with(at, "key", "recruit_sectors")
+    assert not {"quantity_without_want", "producers", "haves", "share_of_stream",
+                "fates"} & set(gaps.columns)
+    parks = table_with(at, "from_park", "to_park")
+    assert "tonnes_per_year" not in parks.columns
+
+
+def test_viewer_workbook_is_the_release_built_on_click() -> None:
+    """The viewer's workbook is built on click and holds the released figures, no company."""
+    at = open_page(PAGE, role="viewer")
+    at.radio(key=Key.REP_VIEW).set_value("Excel").run()
+    assert not at.exception, at.exception
+    assert downloads(at) == {Key.REP_XLSX: True}
+    sheets = pd.read_excel(io.BytesIO(click_download(at, Key.REP_XLSX)), sheet_name=None)
+    assert {"KPIs", "Totals by stage", "By park pair", "Totals by stream"} <= set(sheets)
+    assert not {"Synergies", "Outcomes", "Totals by sector", "Totals by year"} & set(sheets)
+    text = " ".join(f.to_string() for f in sheets.values())
+    assert not [n for n in _company_names() if n in text]
+    shown = table_with(at, "stage", "tonnes_per_year")
+    stage_rows = shown[shown["depth"] == 1].set_index("stage")["tonnes_per_year"]
+    got = sheets["Totals by stage"].set_index("stage")["Tonnes per year (t/yr)"]
+    pd.testing.assert_series_equal(got, stage_rows, check_names=False)
