@@ -1,4 +1,5 @@
-"""The Site finder in a real headless browser: catchments and flows are drawn, offline.
+"""The Site finder in a real headless browser: catchments and flows are drawn, offline; a
+viewer's page (on the protected release) names no member company, in text or map features.
 
 Uses the harness of ``tests/browser/support.py`` (Debian's Chromium through Playwright, every
 request outside the local app blocked). Skips where no browser is installed.
@@ -12,6 +13,7 @@ import time
 
 import pytest
 
+from geo.demo import load_demo_programme
 from tests.browser.support import (
     ARTIFACTS,
 )
@@ -34,6 +36,19 @@ PLANT_FEATURES_JS = """
     });
   }
   return out;
+}
+"""
+
+
+FEATURE_PROPERTIES_JS = """
+() => {
+  const out = [];
+  for (const k of Object.keys(window)) {
+    const m = window[k];
+    if (!k.startsWith('map_') || !m || !m.eachLayer) continue;
+    m.eachLayer(l => { if (l.feature) out.push(JSON.stringify(l.feature.properties)); });
+  }
+  return out.join('\\n');
 }
 """
 
@@ -66,4 +81,33 @@ def test_best_sites_draw_catchments_and_flows_offline(page, app_url: str) -> Non
     assert pg.locator("[data-testid='stException']").count() == 0
     assert counts["catchments"] == 2, counts
     assert counts["plants"] == 2 and counts["flows"] >= 10, counts
+    assert not [u for u in blocked if re.search(r"\.(js|css)(\?|$)", u)], blocked
+
+
+def test_viewer_page_ranks_on_the_release_and_names_no_company(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Viewing as a viewer, the ranking says it stands on the protected release, and neither
+    the page's text nor any map feature names a member company."""
+    pg, blocked = page
+    pg.goto(f"{app_url}/site_finder", wait_until="domcontentloaded")
+    sidebar = pg.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("viewer", exact=True).first.click(timeout=120_000)
+    pg.get_by_text("figures and siting rules").first.click(timeout=120_000)
+    box = pg.get_by_label("Min m from housing")
+    box.fill("100")
+    box.press("Enter")
+    pg.get_by_text("protected release").first.wait_for(timeout=120_000)
+    features = ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "Released hexagon" not in features:
+        pg.wait_for_timeout(1000)
+        for frame in pg.frames:
+            with contextlib.suppress(Exception):
+                features += frame.evaluate(FEATURE_PROPERTIES_JS)
+    text = pg.locator("body").inner_text() + features
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "site_finder_viewer.png"))
+    assert pg.locator("[data-testid='stException']").count() == 0
+    assert "Released hexagon" in features
+    names = load_demo_programme().sites["name"]
+    assert not [n for n in names if n in text]
     assert not [u for u in blocked if re.search(r"\.(js|css)(\?|$)", u)], blocked
