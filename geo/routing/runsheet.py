@@ -16,11 +16,13 @@ import pandas as pd
 from geo.routing.problem import format_clock
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import geopandas as gpd
 
     from geo.routing.plan import RoutingPlan
 
-__all__ = ["route_summary", "run_sheet", "run_sheet_gpx"]
+__all__ = ["gpx_document", "route_summary", "run_sheet", "run_sheet_gpx"]
 
 _KIND_LABEL: Final = {"start": "leave depot", "stop": "collect", "reload": "unload at depot",
                       "end": "return to depot"}
@@ -95,6 +97,44 @@ def _pt(tag: str, lon: float, lat: float, name: str = "", desc: str = "") -> str
     return f'<{tag} lat="{lat:.7f}" lon="{lon:.7f}">{inner}</{tag}>'
 
 
+def gpx_document(
+    title: str,
+    waypoints: Iterable[tuple[float, float, str, str]],
+    routes: Iterable[tuple[str, Iterable[tuple[float, float, str]]]],
+    tracks: Iterable[tuple[str, Iterable[tuple[float, float]]]] = (),
+) -> bytes:
+    """A GPX 1.1 document; every name and description is escaped.
+
+    Parameters
+    ----------
+    title : str
+        The document's name.
+    waypoints : iterable of (lon, lat, name, description)
+    routes : iterable of (name, points)
+        Each becomes a ``<rte>``; points are (lon, lat, name).
+    tracks : iterable of (name, coordinates)
+        Each becomes a ``<trk>`` with one segment of (lon, lat) points.
+
+    Examples
+    --------
+    >>> doc = gpx_document("R & D", [(1.0, 2.0, "a<b", "")], [("r", [(1.0, 2.0, "x")])])
+    >>> b"R &amp; D" in doc and b"a&lt;b" in doc
+    True
+    """
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<gpx version="1.1" creator="SymbioMap" xmlns="http://www.topografix.com/GPX/1/1">',
+             f"<metadata><name>{escape(title)}</name></metadata>"]
+    parts += [_pt("wpt", lon, lat, name, desc) for lon, lat, name, desc in waypoints]
+    for name, pts in routes:
+        inner = "".join(_pt("rtept", lon, lat, label) for lon, lat, label in pts)
+        parts.append(f"<rte><name>{escape(name)}</name>{inner}</rte>")
+    for name, coords in tracks:
+        seg = "".join(f'<trkpt lat="{y:.7f}" lon="{x:.7f}"/>' for x, y in coords)
+        parts.append(f"<trk><name>{escape(name)}</name><trkseg>{seg}</trkseg></trk>")
+    parts.append("</gpx>")
+    return "\n".join(parts).encode("utf-8")
+
+
 def run_sheet_gpx(plan: RoutingPlan, lines: gpd.GeoDataFrame | None = None) -> bytes:
     """GPX 1.1: waypoints for the stops, a route per vehicle and day, tracks along the roads.
 
@@ -112,26 +152,16 @@ def run_sheet_gpx(plan: RoutingPlan, lines: gpd.GeoDataFrame | None = None) -> b
     """
     sheet = run_sheet(plan)
     u = plan.instance.fleet.capacity_unit
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<gpx version="1.1" creator="SymbioMap" xmlns="http://www.topografix.com/GPX/1/1">',
-             f"<metadata><name>{escape('Milk round — ' + plan.instance.depot.name)}</name>"
-             "</metadata>"]
     d = plan.instance.depot
-    parts.append(_pt("wpt", d.lon, d.lat, f"Depot: {d.name}"))
+    waypoints = [(d.lon, d.lat, f"Depot: {d.name}", "")]
     stops = sheet[sheet["activity"] == "collect"]
-    for s in stops.itertuples():
-        parts.append(_pt("wpt", float(s.lon), float(s.lat), f"{s.route} · {s.seq}. {s.name}",
-                         f"arrive {s.arrival}, collect {getattr(s, f'pickup_{u}')} {u}"))
-    for route, grp in sheet.groupby("route", sort=False):
-        pts = "".join(_pt("rtept", float(r.lon), float(r.lat),
-                          f"{r.seq}. {r.name}" if r.activity == "collect" else str(r.activity))
-                      for r in grp.itertuples())
-        parts.append(f"<rte><name>{escape(str(route))}</name>{pts}</rte>")
-    if lines is not None:
-        for row in lines.itertuples():
-            coords = "".join(f'<trkpt lat="{y:.7f}" lon="{x:.7f}"/>'
-                             for x, y in row.geometry.coords)
-            parts.append(f"<trk><name>{escape(str(row.route))}</name><trkseg>{coords}"
-                         "</trkseg></trk>")
-    parts.append("</gpx>")
-    return "\n".join(parts).encode("utf-8")
+    waypoints += [(float(s.lon), float(s.lat), f"{s.route} · {s.seq}. {s.name}",
+                   f"arrive {s.arrival}, collect {getattr(s, f'pickup_{u}')} {u}")
+                  for s in stops.itertuples()]
+    routes = [(str(route), [(float(r.lon), float(r.lat),
+                             f"{r.seq}. {r.name}" if r.activity == "collect" else str(r.activity))
+                            for r in grp.itertuples()])
+              for route, grp in sheet.groupby("route", sort=False)]
+    tracks = [] if lines is None else [(str(row.route), list(row.geometry.coords))
+                                       for row in lines.itertuples()]
+    return gpx_document("Milk round — " + d.name, waypoints, routes, tracks)

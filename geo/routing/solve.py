@@ -55,11 +55,12 @@ from geo.routing.plan import PlannedRoute, RoutingPlan, SkippedStop, Visit
 from geo.routing.problem import DAY_S, WEEKDAYS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from geo.routing.problem import RoutingInstance
 
-__all__ = ["Encoding", "SolveProgress", "SolverOptions", "encode", "solve_instance"]
+__all__ = ["Encoding", "SolveProgress", "SolverOptions", "encode", "integer_unit_costs",
+           "solve_instance"]
 
 logger = logging.getLogger(__name__)
 
@@ -136,24 +137,38 @@ class Encoding:
     relaxed: bool
 
 
-def _unit_costs(instance: RoutingInstance) -> tuple[int, int, float]:
-    """Integer costs per metre and per second, and the scale (integer units per currency).
+def integer_unit_costs(rates: Sequence[tuple[float, float]]) -> tuple[list[tuple[int, int]],
+                                                                       float]:
+    """Integer costs per metre and per second for each (per-metre, per-second) rate pair.
 
-    The cheaper of the two non-zero rates becomes a small integer (1 to 8, whichever keeps
-    the ratio of the two closest to the true one), so that costs stay comparable with
-    PyVRP's penalties for excess load and time warp (which start at 50,000 per unit).
+    Returns the pairs and the scale (integer units per currency), shared by all pairs so that
+    their costs add up. The cheapest non-zero rate becomes a small integer (1 to 8, whichever
+    keeps the ratios of all rates closest to the true ones), so that costs stay comparable
+    with PyVRP's penalties for excess load and time warp (which start at 50,000 per unit).
+
+    Examples
+    --------
+    >>> pairs, scale = integer_unit_costs([(1.1 / 1000, 45 / 3600)])
+    >>> pairs, round(scale, 1)
+    ([(8, 91)], 7272.7)
     """
-    per_m = instance.fleet.cost_per_km / 1000.0
-    per_s = instance.fleet.cost_per_hour / 3600.0
-    rates = [r for r in (per_m, per_s) if r > 0]
-    low = min(rates)
+    flat = [r for pair in rates for r in pair if r > 0]
+    low = min(flat)
     best_k, best_err = 1, math.inf
     for k in range(1, _MAX_SMALL_UNIT + 1):
-        err = max(abs(round(k * r / low) - k * r / low) / (k * r / low) for r in rates)
+        err = max(abs(round(k * r / low) - k * r / low) / (k * r / low) for r in flat)
         if err < best_err - 1e-9:
             best_k, best_err = k, err
     scale = best_k / low
-    return round(per_m * scale), round(per_s * scale), scale
+    return [(round(m * scale), round(t * scale)) for m, t in rates], scale
+
+
+def _unit_costs(instance: RoutingInstance) -> tuple[int, int, float]:
+    """Integer costs per metre and per second of the fleet, and the scale (units per currency)."""
+    per_m = instance.fleet.cost_per_km / 1000.0
+    per_s = instance.fleet.cost_per_hour / 3600.0
+    ((unit_d, unit_t),), scale = integer_unit_costs([(per_m, per_s)])
+    return unit_d, unit_t, scale
 
 
 def encode(instance: RoutingInstance, *, relaxed: bool = False) -> Encoding:

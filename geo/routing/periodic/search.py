@@ -1,0 +1,330 @@
+"""Choose one visit pattern per stop and route every day: PyVRP inside a search over patterns.
+
+The periodic problem splits into two decisions of very different kinds:
+
+- **routing, for given patterns**: with every multi-visit stop tied to its days, the horizon
+  is one PyVRP problem (:mod:`~geo.routing.periodic.encode`); single-visit stops move between
+  days freely inside it. PyVRP's iterated local search solves this part well.
+- **patterns of multi-visit stops** cannot be expressed to PyVRP (visits on several days
+  that must move together). They are searched here, around PyVRP:
+
+  1. *routing phase* — PyVRP's ``solve`` for a short time, warm-started from the current
+     routes;
+  2. *pattern descent* — for each stop with a choice, every other pattern is tried: its
+     visits are taken out of the routes, the clients are re-tied to the new days, and
+     PyVRP's local search (no perturbation) re-inserts them and repairs the neighbourhood;
+     a change is kept when the penalised cost falls;
+  3. *kick* — when a descent keeps nothing, the patterns of a few neighbouring stops are
+     changed at random and the cycle repeats; the result is kept only if it beats the best
+     plan, otherwise the search returns to the best (an iterated local search over patterns).
+
+The local search in step 2 uses neighbourhoods computed once without time windows
+(geographic), so they stay valid whatever days the visits move to. The search is
+deterministic for a seed up to the wall-clock limit. It imports only NumPy and PyVRP (and the
+instance and encoder modules), so a worker process starts quickly
+(:mod:`~geo.routing.periodic.worker`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+from pyvrp import CostEvaluator, RandomNumberGenerator, Solution, solve
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.search import (
+    OPERATORS,
+    LocalSearch,
+    NeighbourhoodParams,
+    PerturbationManager,
+    PerturbationParams,
+    compute_neighbours,
+)
+from pyvrp.stop import MaxRuntime
+
+from geo.routing.periodic.encode import Encoder, RouteLists
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from pyvrp import Activity, ProblemData
+
+    from geo.routing.periodic.instance import PeriodicInstance
+
+__all__ = ["SearchOutcome", "SearchSettings", "search_patterns"]
+
+_EVAL_PENALTY: Final = 100_000.0
+"""Penalty per unit of overload and of time warp when a pattern change is evaluated: PyVRP's
+largest, so a change is kept only if its routes can be repaired."""
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Knobs of the pattern search (plain values: they travel to worker processes).
+
+    Attributes
+    ----------
+    first_phase : float
+        Share of the time limit for the first routing phase.
+    phase_s : float
+        Length of each later routing phase (seconds), capped at ``phase_share`` of the limit.
+    phase_share : float
+        Upper bound of a later routing phase as a share of the time limit.
+    kick_size : int
+        Most stops whose patterns a kick changes together (a stop and its nearest).
+    neighbours : int
+        Size of the geographic neighbourhoods of the pattern descent.
+    """
+
+    first_phase: float = 0.12
+    phase_s: float = 2.0
+    phase_share: float = 0.05
+    kick_size: int = 4
+    neighbours: int = 60
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The best plan a search found.
+
+    Attributes
+    ----------
+    choice : tuple of int
+        Pattern index per stop (for single-visit stops: the pattern of the day used).
+    routes : list of (int, list of int)
+        Routes as (vehicle type, clients in order), portable to any data of the encoder.
+    cost : float
+        PyVRP's objective of the plan (integer cost units; ``inf`` if none is feasible).
+    feasible : bool
+        Whether the plan keeps every capacity, window and shift.
+    complete : bool
+        Whether every required visit is in it (relaxed plans may leave some out).
+    iterations : int
+        Routing phases plus pattern evaluations done.
+    """
+
+    choice: tuple[int, ...]
+    routes: RouteLists
+    cost: float
+    feasible: bool
+    complete: bool
+    iterations: int
+
+
+class _Search:
+    def __init__(self, enc: Encoder, *, seed: int, deadline: float, settings: SearchSettings,
+                 choice: Sequence[int] | None, routes: RouteLists | None,
+                 report: Callable[[float, bool], None] | None) -> None:
+        self.enc, self.seed, self.deadline, self.cfg = enc, seed, deadline, settings
+        self.report = report
+        self.start = time.time()
+        self.limit = max(1e-3, deadline - self.start)
+        inst = enc.instance
+        self.rng = np.random.default_rng(seed)
+        self.prng = RandomNumberGenerator(seed=seed)
+        self.choosing = [s for s, st in enumerate(inst.stops) if st.has_choice]
+        if choice is None:
+            self.choice = [int(self.rng.integers(len(st.patterns))) if st.has_choice else 0
+                           for st in inst.stops]
+        else:
+            self.choice = [int(c) for c in choice]
+        self.warm = routes
+        self.evaluator = CostEvaluator([_EVAL_PENALTY] * inst.n_dims, _EVAL_PENALTY, 0.0)
+        self.iterations = 0
+        self._neighbours: dict[Activity, list[Activity]] | None = None
+        self.near = self._near_choosers()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _left(self) -> float:
+        return self.deadline - time.time()
+
+    def _near_choosers(self) -> dict[int, list[int]]:
+        """For each stop with a choice, the nearest stops with the same patterns."""
+        inst = self.enc.instance
+        if not self.choosing:
+            return {}
+        places = np.array([inst.stops[s].place for s in self.choosing])
+        d = np.asarray(inst.distance)[np.ix_(places, places)]
+        d = d + d.T
+        out: dict[int, list[int]] = {}
+        for a, s in enumerate(self.choosing):
+            pats = inst.stops[s].patterns
+            order = np.argsort(d[a], kind="stable")
+            out[s] = [self.choosing[b] for b in order
+                      if b != a and inst.stops[self.choosing[b]].patterns == pats][:8]
+        return out
+
+    def _local_search(self, data: ProblemData) -> LocalSearch:
+        if self._neighbours is None:
+            geo = self.enc.geographic_data()
+            k = max(1, min(self.cfg.neighbours, self.enc.n_clients - 1))
+            self._neighbours = compute_neighbours(geo, NeighbourhoodParams(num_neighbours=k))
+        ls = LocalSearch(data, self.prng, self._neighbours,
+                         PerturbationManager(PerturbationParams(0, 0)))
+        for op in OPERATORS:
+            if op.supports(data):
+                ls.add_operator(op(data))
+        return ls
+
+    def _route(self, data: ProblemData, seconds: float, initial: Solution | None) -> Solution:
+        seconds = max(0.01, min(seconds, self._left()))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            res = solve(data, MaxRuntime(seconds), seed=int(self.rng.integers(1 << 30)),
+                        collect_stats=False, display=False, initial_solution=initial)
+        self.iterations += 1
+        return res.best
+
+    def _objective(self, sol: Solution) -> float:
+        return float(self.evaluator.cost(sol)) if sol.is_feasible() else math.inf
+
+    def _phase_s(self) -> float:
+        return min(self.cfg.phase_s, self.cfg.phase_share * self.limit)
+
+    def _try_pattern(self, sol: Solution, stops: Sequence[int], new: Sequence[int],
+                     choice: list[int]) -> tuple[Solution, list[int], ProblemData] | None:
+        """Move ``stops`` to patterns ``new``; the repaired solution if it is cheaper."""
+        moved = {c for s in stops for c in self.enc.slots[s]}
+        routes = [(vt, [c for c in seq if c not in moved])
+                  for vt, seq in self.enc.route_lists(sol)]
+        trial = list(choice)
+        for s, p in zip(stops, new, strict=True):
+            trial[s] = p
+        data = self.enc.data(trial)
+        start = self.enc.solution(data, routes)
+        cand = self._local_search(data)(start, self.evaluator, exhaustive=False)
+        self.iterations += 1
+        if self.evaluator.penalised_cost(cand) < self.evaluator.penalised_cost(sol):
+            return cand, trial, data
+        return None
+
+    def _descent(self, sol: Solution, choice: list[int],
+                 data: ProblemData) -> tuple[Solution, list[int], ProblemData, int]:
+        inst = self.enc.instance
+        kept = 0
+        for pick in self.rng.permutation(self.choosing):
+            if self._left() <= 0:
+                break
+            s = int(pick)
+            options = [p for p in range(len(inst.stops[s].patterns)) if p != choice[s]]
+            for p in self.rng.permutation(options):
+                out = self._try_pattern(sol, [s], [int(p)], choice)
+                if out is not None:
+                    sol, choice, data = out
+                    kept += 1
+                    break
+        return sol, choice, data, kept
+
+    def _kick(self, choice: list[int]) -> tuple[list[int], list[int]]:
+        inst = self.enc.instance
+        s = self.choosing[int(self.rng.integers(len(self.choosing)))]
+        size = int(self.rng.integers(1, self.cfg.kick_size + 1))
+        group = [s, *self.near[s][: size - 1]]
+        new = []
+        for g in group:
+            n = len(inst.stops[g].patterns)
+            p = int(self.rng.integers(n - 1))
+            new.append(p if p < choice[g] else p + 1)
+        return group, new
+
+    # -- the search ----------------------------------------------------------------------
+
+    def run(self) -> SearchOutcome:
+        enc = self.enc
+        choice = list(self.choice)
+        data = enc.data(choice)
+        initial = None
+        if self.warm is not None:
+            initial = self._local_search(data)(enc.solution(data, self.warm), self.evaluator,
+                                               exhaustive=True)
+        sol = self._route(data, self.cfg.first_phase * self.limit, initial)
+        best = (self._objective(sol), sol, list(choice))
+        self._progress(best[0])
+        while self.choosing and self._left() > 0:
+            sol, choice, data, kept = self._descent(sol, choice, data)
+            sol = self._route(data, self._phase_s(), sol)
+            if self._objective(sol) < best[0] or (not math.isfinite(best[0])
+                                                 and sol.is_feasible()):
+                best = (self._objective(sol), sol, list(choice))
+                self._progress(best[0])
+            elif kept == 0 and math.isfinite(best[0]):
+                # Nothing left to gain here: return to the best plan and kick it.
+                sol, choice = best[1], list(best[2])
+                group, new = self._kick(choice)
+                moved = self._try_pattern_forced(sol, group, new, choice)
+                sol, choice, data = moved
+        if not self.choosing and self._left() > 0:
+            sol = self._route(data, self._left(), sol)
+            if self._objective(sol) <= best[0] or not math.isfinite(best[0]):
+                best = (self._objective(sol), sol, list(choice))
+        return self._outcome(best[1], best[2])
+
+    def _try_pattern_forced(self, sol: Solution, stops: Sequence[int], new: Sequence[int],
+                            choice: list[int]) -> tuple[Solution, list[int], ProblemData]:
+        moved = {c for s in stops for c in self.enc.slots[s]}
+        routes = [(vt, [c for c in seq if c not in moved])
+                  for vt, seq in self.enc.route_lists(sol)]
+        trial = list(choice)
+        for s, p in zip(stops, new, strict=True):
+            trial[s] = p
+        data = self.enc.data(trial)
+        cand = self._local_search(data)(self.enc.solution(data, routes), self.evaluator,
+                                        exhaustive=False)
+        self.iterations += 1
+        return cand, trial, data
+
+    def _progress(self, cost: float) -> None:
+        if self.report is not None:
+            self.report(cost, math.isfinite(cost))
+
+    def _outcome(self, sol: Solution, choice: list[int]) -> SearchOutcome:
+        enc, inst = self.enc, self.enc.instance
+        routes = enc.route_lists(sol)
+        final = list(choice)
+        for s, days in enc.stop_days(routes).items():
+            stop = inst.stops[s]
+            if not stop.has_choice:
+                pattern = tuple(sorted(days))
+                if pattern in stop.patterns:
+                    final[s] = stop.patterns.index(pattern)
+        return SearchOutcome(choice=tuple(final), routes=routes, cost=self._objective(sol),
+                             feasible=bool(sol.is_feasible()),
+                             complete=bool(sol.is_complete()), iterations=self.iterations)
+
+
+def search_patterns(
+    instance: PeriodicInstance,
+    *,
+    seed: int,
+    deadline: float,
+    settings: SearchSettings | None = None,
+    relaxed: bool = False,
+    choice: Sequence[int] | None = None,
+    routes: RouteLists | None = None,
+    report: Callable[[float, bool], None] | None = None,
+) -> SearchOutcome:
+    """Best patterns and routes found before the wall-clock ``deadline`` (``time.time()``).
+
+    Parameters
+    ----------
+    instance : PeriodicInstance
+    seed : int
+        Random seed (initial patterns, kicks, PyVRP).
+    deadline : float
+        Wall-clock time to stop at.
+    settings : SearchSettings, optional
+    relaxed : bool
+        Every visit optional at a large prize (serve what fits).
+    choice, routes : optional
+        A warm start: pattern per stop and routes of a previous plan of the same instance.
+    report : callable, optional
+        Called with (best cost, feasible) whenever the best plan improves.
+    """
+    enc = Encoder(instance, relaxed=relaxed)
+    return _Search(enc, seed=seed, deadline=deadline, settings=settings or SearchSettings(),
+                   choice=choice, routes=routes, report=report).run()
