@@ -13,7 +13,6 @@ import streamlit as st
 
 import ui
 from geo import siting
-from geo.uploads import read_geodata
 from layers import siting as lyr
 from layers.base import add_parks
 from ui import Key, profile_key, runs
@@ -67,17 +66,10 @@ with ui.domain_errors():
     query = runs.SiteFinderQuery.of(profile, source, resolution=res,
                                     upload=upload.getvalue() if upload else None,
                                     upload_name=upload.name if upload else "")
-    if show_names:
-        screen, run = runs.site_finder_run(ctx.programme_ref, ctx.network, query,
-                                           weights=weights, plants_name=plants.name if plants
-                                           else "", plants=plants.getvalue() if plants else None)
-    else:  # viewers: on the protected release (not cached until ui.runs takes a release)
-        region, layers = ctx.region_layers, [read_geodata(f.getvalue(), name=f.name) if f
-                                             else None for f in (upload, plants)]
-        screen, run = siting.find_sites(
-            prog, profile, source, graph=ctx.road_graph, landuse=region.landuse,
-            roads=region.roads, resolution=res, uploaded=layers[0], weights=weights,
-            competitor_layer=layers[1], release=ctx.release, parks=ctx.parks)
+    screen, run = runs.site_finder_run(  # viewers: on the protected release (ctx.rules)
+        ctx.programme_ref, ctx.network, query, weights=weights,
+        plants=plants.getvalue() if plants else None, plants_name=plants.name if plants else "",
+        release_rules=None if show_names else ctx.rules, parks=ctx.parks)
 if run is None:
     st.warning(f"No candidate passes the siting rules. {screen.explain()} Relax a rule in the "
                "profile above (e.g. the distance from housing).", icon=":material/rule:")

@@ -139,12 +139,15 @@ def _read_layer(data: bytes | None, name: str) -> gpd.GeoDataFrame | None:
 
 @st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
 def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinderQuery, *,
-                    weights: ScoreWeights, plants: bytes | None, plants_name: str = ""
+                    weights: ScoreWeights, plants: bytes | None, plants_name: str = "",
+                    release_rules: DisclosureRules | None = None, parks: tuple[str, ...] = ()
                     ) -> tuple[CandidateScreen, SiteFinderRun | None]:
     """Screened and scored candidates (see :func:`geo.siting.find_sites`).
 
     ``plants`` is an optional layer file of existing plants of this kind (``plants_name`` its
-    file name). The run is None when no candidate passes the siting rules.
+    file name). With ``release_rules`` the run is a viewer's: feedstock and output users come
+    from the programme's protected release under those rules (limited to ``parks`` where
+    given). The run is None when no candidate passes the siting rules.
     """
     from geo import siting
 
@@ -153,7 +156,9 @@ def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinder
         programme(ref), query.profile(), query.source, graph=road_graph(network),
         landuse=region.landuse, roads=region.roads, resolution=query.resolution,
         uploaded=_read_layer(query.upload, query.upload_name), weights=weights,
-        competitor_layer=_read_layer(plants, plants_name))
+        competitor_layer=_read_layer(plants, plants_name),
+        release=release(ref, release_rules) if release_rules is not None else None,
+        parks=parks)
 
 
 @st.cache_data(show_spinner="Looking for a rule that lets candidates through…", max_entries=8)

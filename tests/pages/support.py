@@ -8,9 +8,10 @@ are set as session state (``Key.VIEWER_ROLE``, ``Key.PROGRAMME_NAME``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pandas as pd
+from google.protobuf import text_format
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -74,3 +75,20 @@ def click_download(at: AppTest, key: str) -> bytes:
 def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
     """The first table showing all of ``columns`` (display tables carry no key in AppTest)."""
     return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page sends to the browser, as text: every element's message (map HTML
+    included) and every table's values."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    parts += [d.value.to_csv() for d in at.dataframe]
+    return "\n".join(parts)

@@ -8,8 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from geo.demo import load_demo_programme
-from tests.pages.support import click_download, downloads, open_page
-from tests.pages.test_home import page_text
+from tests.pages.support import click_download, downloads, open_page, page_text
 from ui import Key
 
 PAGE = "pages/browse.py"

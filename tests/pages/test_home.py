@@ -6,31 +6,11 @@ tests of the other pages.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from geo.demo import load_demo_programme
-from tests.pages.support import APP, open_page
-
-
-def page_text(at: AppTest) -> str:
-    """Everything the page sends to the browser, as text: every element's message (map HTML
-    included) and every table's values."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(text_format.MessageToString(proto, as_utf8=True))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    parts += [d.value.to_csv() for d in at.dataframe]
-    return "\n".join(parts)
+from tests.pages.support import APP, open_page, page_text
 
 
 @pytest.fixture
