@@ -120,11 +120,16 @@ def _check_inputs(producers: Sequence[PeriodicProducer], fleet: PeriodicFleet,
 
 
 def _parts(p: PeriodicProducer, fleet: PeriodicFleet) -> list[tuple[str, ...]]:
-    """Streams collected together: all at once if one class carries them all."""
-    kinds = {fleet.kind_of(s) for s in p.streams}
-    if any(all(fleet.capacity(c)[k] > 0 for k in kinds) for c in fleet.classes):
-        return [p.streams]
-    return [tuple(s for s in p.streams if fleet.kind_of(s) == k) for k in sorted(kinds)]
+    """Streams collected together: all at once if one class carries them all, else as few
+    groups as a greedy cover by vehicle classes gives (each group one class can carry)."""
+    left = {fleet.kind_of(s) for s in p.streams}
+    groups: list[set[int]] = []
+    while left:
+        best = max((left & {k for k, c in enumerate(fleet.capacity(v)) if c > 0}
+                    for v in fleet.classes), key=len)
+        groups.append(best)
+        left -= best
+    return [tuple(s for s in p.streams if fleet.kind_of(s) in g) for g in groups]
 
 
 def _pickups(p: PeriodicProducer, streams: tuple[str, ...], fleet: PeriodicFleet,

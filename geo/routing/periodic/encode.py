@@ -186,6 +186,9 @@ class Encoder:
             self.slots.append(list(range(first, first + n)))
         self.groups = [ClientGroup(m, required=not relaxed) for m in self.group_members]
         self.n_clients = len(self.client_stop)
+        carriers = [self._carriers(stop) for stop in inst.stops]
+        self.client_carriers = [carriers[s] for s in self.client_stop]
+        self.all_carry = all(len(c) == len(inst.vehicles) for c in carriers)
 
     # -- set-up helpers ------------------------------------------------------------------
 
@@ -203,6 +206,12 @@ class Encoder:
             return 1
         scale = float(np.median(cost)) / (_PENALTY_REACH * min(pickups))
         return int(min(max(1, math.ceil(scale)), 1_000_000))
+
+    def _carriers(self, stop: StopSpec) -> frozenset[int]:
+        """Vehicle classes with room in every compartment kind the stop fills."""
+        used = {d for pk in stop.pickups for v in pk for d, x in enumerate(v) if x > 0}
+        return frozenset(k for k, v in enumerate(self.instance.vehicles)
+                         if all(v.capacity[d] > 0 for d in used))
 
     def _relaxed_prize(self) -> int:
         """Larger than twice any round trip plus a whole shift at the dearest rates."""

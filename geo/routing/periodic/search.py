@@ -34,7 +34,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
-from pyvrp import CostEvaluator, RandomNumberGenerator, Solution, solve
+from pyvrp import (
+    CostEvaluator,
+    IteratedLocalSearch,
+    PenaltyManager,
+    PenaltyParams,
+    RandomNumberGenerator,
+    Solution,
+    solve,
+)
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.search import (
     OPERATORS,
@@ -128,8 +136,7 @@ class _Search:
         self.prng = RandomNumberGenerator(seed=seed)
         self.choosing = [s for s, st in enumerate(inst.stops) if st.has_choice]
         if choice is None:
-            self.choice = [int(self.rng.integers(len(st.patterns))) if st.has_choice else 0
-                           for st in inst.stops]
+            self.choice = self._balanced_choice()
         else:
             self.choice = [int(c) for c in choice]
         self.warm = routes
@@ -139,6 +146,53 @@ class _Search:
         self.near = self._near_choosers()
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _balanced_choice(self) -> list[int]:
+        """Initial patterns that spread load and visits evenly over the days.
+
+        Stops with a choice are placed largest first (random ties) on the pattern whose
+        busiest day stays least full, counting each day's load per compartment kind against
+        the capacity working that day, plus the visits against the day's vehicles.
+        """
+        inst = self.enc.instance
+        n, dims = inst.n_days, inst.n_dims
+        cap = np.full((n, dims + 1), 1e-9)
+        for d in range(n):
+            for k in inst.vehicles_on(d):
+                v = inst.vehicles[k]
+                cap[d, :dims] += np.array(v.capacity, float) * v.count
+                cap[d, dims] += v.count
+        load = np.zeros((n, dims + 1))
+        choice = [0] * len(inst.stops)
+        for st in inst.stops:
+            if st.has_choice:
+                continue
+            for p, pattern in enumerate(st.patterns):
+                share = 1.0 / len(st.patterns)
+                for k, d in enumerate(pattern):
+                    load[d, :dims] += share * np.array(st.pickups[p][k], float)
+                    load[d, dims] += share
+        total = np.array([sum(max(v) for v in inst.stops[s].pickups[0]) for s in self.choosing])
+        order = sorted(range(len(self.choosing)),
+                       key=lambda a: (-total[a], float(self.rng.random())))
+        for a in order:
+            s = self.choosing[a]
+            st = inst.stops[s]
+            best = (np.inf, 0)
+            for p in self.rng.permutation(len(st.patterns)):
+                pattern = st.patterns[int(p)]
+                add = np.zeros((n, dims + 1))
+                for k, d in enumerate(pattern):
+                    add[d, :dims] = st.pickups[int(p)][k]
+                    add[d, dims] = 1.0
+                fill = ((load + add) / cap)[list(pattern)].max()
+                if fill < best[0]:
+                    best = (fill, int(p))
+            choice[s] = best[1]
+            for k, d in enumerate(st.patterns[best[1]]):
+                load[d, :dims] += st.pickups[best[1]][k]
+                load[d, dims] += 1.0
+        return choice
 
     def _left(self) -> float:
         return self.deadline - time.time()
@@ -159,11 +213,27 @@ class _Search:
                       if b != a and inst.stops[self.choosing[b]].patterns == pats][:8]
         return out
 
+    def _neighbours_of(self, data: ProblemData) -> dict[Activity, list[Activity]]:
+        """PyVRP's granular neighbourhoods, kept to clients that one vehicle class can carry.
+
+        A stop that only some classes carry (waste oil on the oil truck) is otherwise
+        surrounded by neighbours no vehicle of its class visits, and never moves to its class.
+        """
+        k = max(1, min(self.cfg.neighbours, self.enc.n_clients - 1))
+        if self.enc.all_carry:
+            return compute_neighbours(data, NeighbourhoodParams(num_neighbours=k))
+        wide = max(1, min(4 * k, self.enc.n_clients - 1))
+        full = compute_neighbours(data, NeighbourhoodParams(num_neighbours=wide))
+        carriers = self.enc.client_carriers
+        out: dict[Activity, list[Activity]] = {}
+        for act, near in full.items():
+            own = carriers[act.idx]
+            out[act] = [b for b in near if b.is_client() and carriers[b.idx] & own][:k]
+        return out
+
     def _local_search(self, data: ProblemData) -> LocalSearch:
         if self._neighbours is None:
-            geo = self.enc.geographic_data()
-            k = max(1, min(self.cfg.neighbours, self.enc.n_clients - 1))
-            self._neighbours = compute_neighbours(geo, NeighbourhoodParams(num_neighbours=k))
+            self._neighbours = self._neighbours_of(self.enc.geographic_data())
         ls = LocalSearch(data, self.prng, self._neighbours,
                          PerturbationManager(PerturbationParams(0, 0)))
         for op in OPERATORS:
@@ -172,11 +242,29 @@ class _Search:
         return ls
 
     def _route(self, data: ProblemData, seconds: float, initial: Solution | None) -> Solution:
+        """PyVRP's iterated local search (as ``pyvrp.solve``) with our neighbourhoods."""
         seconds = max(0.01, min(seconds, self._left()))
+        if self.enc.all_carry:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PenaltyBoundWarning)
+                res = solve(data, MaxRuntime(seconds), seed=int(self.rng.integers(1 << 30)),
+                            collect_stats=False, display=False, initial_solution=initial)
+            self.iterations += 1
+            return res.best
+        rng = RandomNumberGenerator(seed=int(self.rng.integers(1 << 30)))
+        ls = LocalSearch(data, rng, self._neighbours_of(data), PerturbationManager())
+        for op in OPERATORS:
+            if op.supports(data):
+                ls.add_operator(op(data))
+        params = PenaltyParams()
+        pm = PenaltyManager(params.midpoint_penalties(data), params)
+        if initial is None:
+            initial = ls(Solution.make_random(data, rng), pm.max_cost_evaluator(),
+                         exhaustive=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PenaltyBoundWarning)
-            res = solve(data, MaxRuntime(seconds), seed=int(self.rng.integers(1 << 30)),
-                        collect_stats=False, display=False, initial_solution=initial)
+            res = IteratedLocalSearch(data, pm, ls, initial).run(MaxRuntime(seconds),
+                                                                 collect_stats=False)
         self.iterations += 1
         return res.best
 
