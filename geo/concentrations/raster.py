@@ -6,6 +6,8 @@
   projection (``.prj``) + legend (``.csv``), which any GIS places without GeoTIFF support.
 - :func:`display_image`: the picture warped to Web Mercator and encoded as a small palette
   PNG for a Leaflet ``ImageOverlay`` (the only thing sent to the browser for a heat map).
+- ``classed_*``: the same three for a viewer's :class:`~geo.concentrations.classes.ClassedSurface`
+  — class numbers (uint8 with a colour table) and class limits, never figures.
 
 Colours come from one sequential ramp (:data:`RAMP`, ColorBrewer YlOrRd) on a square-root
 scale by default, because tonnages are heavy-tailed; the legend gives the figure at each step.
@@ -20,19 +22,29 @@ import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pyproj
 from PIL import Image
 
+from geo.concentrations.classes import ClassedSurface
 from geo.concentrations.density import Surface
 from geo.errors import SymbiosisError
+
+if TYPE_CHECKING:
+    from affine import Affine
+
+    from geo.concentrations.grid import Grid
 
 __all__ = [
     "RAMP",
     "ColourScale",
     "DisplayImage",
+    "class_colours",
+    "classed_display_image",
+    "classed_surface_to_geotiff_bytes",
+    "classed_surface_to_png_zip_bytes",
     "colour_scale",
     "colourise",
     "display_image",
@@ -181,29 +193,28 @@ class DisplayImage:
         ((south, west), (north, east)) in degrees, as Leaflet wants them.
     scale : ColourScale
         For the legend.
+    legend_items : tuple of (colour, label)
+        A classed surface's legend, top class first (empty: use :attr:`scale`).
     """
 
     png: bytes
     bounds: tuple[tuple[float, float], tuple[float, float]]
     scale: ColourScale
+    legend_items: tuple[tuple[str, str], ...] = ()
 
     def data_url(self) -> str:
         """``data:image/png;base64,…`` for an ``ImageOverlay`` (no file served)."""
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def display_image(surface: Surface, *, scale: Scale = "sqrt", max_px: int = 800,
-                  opacity: float = 0.7) -> DisplayImage:
-    """Warp a surface to Web Mercator (at most ``max_px`` across) and encode it as a PNG.
-
-    Leaflet stretches an image overlay linearly in Web Mercator, so the picture is warped to
-    EPSG:3857 first; its corners are then exact in degrees.
-    """
+def _warp_to_mercator(values: np.ndarray, grid: Grid, *, max_px: int, categorical: bool
+                      ) -> tuple[np.ndarray, Affine]:
+    """``values`` (NaN = nothing) warped to EPSG:3857, at most ``max_px`` across."""
     from affine import Affine
     from rasterio.warp import Resampling, reproject
 
-    g = surface.grid
-    src = np.asarray(surface.values, dtype=np.float32)
+    g = grid
+    src = np.asarray(values, dtype=np.float32)
     dst_crs = _rio_crs(pyproj.CRS.from_epsg(3857))
     to_merc = pyproj.Transformer.from_crs(g.crs, 3857, always_xy=True)
     left, bottom, right, top = to_merc.transform_bounds(*g.bounds_m, densify_pts=21)
@@ -213,23 +224,77 @@ def display_image(surface: Surface, *, scale: Scale = "sqrt", max_px: int = 800,
     height = max(1, math.ceil((top - bottom) / res))
     transform = Affine(res, 0.0, left, 0.0, -res, top)
     dst = np.full((height, width), np.nan, dtype=np.float32)
+    shrunk = width * height * 2 < g.nx * g.ny
+    # the surface is smooth at its own cell size: nearest is enough unless shrunk
+    resampling = (Resampling.mode if categorical else Resampling.average) if shrunk \
+        else Resampling.nearest
     reproject(src, dst, src_transform=g.transform, src_crs=_rio_crs(g.crs),
               dst_transform=transform, dst_crs=dst_crs, src_nodata=np.nan, dst_nodata=np.nan,
-              # the surface is smooth at its own cell size: nearest is enough unless shrunk
-              resampling=Resampling.average if width * height * 2 < g.nx * g.ny
-              else Resampling.nearest)
-    cs = colour_scale(surface, scale=scale)
-    png = encode_png(*colourise(dst, cs, opacity=opacity))
+              resampling=resampling)
+    return dst, transform
+
+
+def _leaflet_bounds(transform: Affine, shape: tuple[int, ...]
+                    ) -> tuple[tuple[float, float], tuple[float, float]]:
     x0, y1 = transform.c, transform.f
-    x1, y0 = x0 + transform.a * width, y1 + transform.e * height
+    x1, y0 = x0 + transform.a * shape[1], y1 + transform.e * shape[0]
     to_deg = pyproj.Transformer.from_crs(3857, 4326, always_xy=True)
     (w_, e_), (s_, n_) = to_deg.transform([x0, x1], [y0, y1])
-    return DisplayImage(png=png, bounds=((float(s_), float(w_)), (float(n_), float(e_))),
-                        scale=cs)
+    return ((float(s_), float(w_)), (float(n_), float(e_)))
 
 
-def surface_to_geotiff_bytes(surface: Surface) -> bytes:
-    """The surface's figures as a float32 GeoTIFF (metric CRS, NaN = no data / hidden)."""
+def display_image(surface: Surface | ClassedSurface, *, scale: Scale = "sqrt",
+                  max_px: int = 800, opacity: float = 0.7) -> DisplayImage:
+    """Warp a surface to Web Mercator (at most ``max_px`` across) and encode it as a PNG.
+
+    Leaflet stretches an image overlay linearly in Web Mercator, so the picture is warped to
+    EPSG:3857 first; its corners are then exact in degrees. A classed surface is drawn by
+    :func:`classed_display_image`.
+    """
+    if isinstance(surface, ClassedSurface):
+        return classed_display_image(surface, max_px=max_px, opacity=opacity)
+    dst, transform = _warp_to_mercator(surface.values, surface.grid, max_px=max_px,
+                                       categorical=False)
+    cs = colour_scale(surface, scale=scale)
+    png = encode_png(*colourise(dst, cs, opacity=opacity))
+    return DisplayImage(png=png, bounds=_leaflet_bounds(transform, dst.shape), scale=cs)
+
+
+def class_colours(n_classes: int) -> list[str]:
+    """Colours of classes 1 … ``n_classes`` along the ramp, light to dark."""
+    return [ramp_colour(i / max(n_classes - 1, 1)) for i in range(n_classes)]
+
+
+def _class_palette(n_classes: int, opacity: float) -> tuple[np.ndarray, np.ndarray]:
+    palette = np.zeros((n_classes + 1, 3), dtype=np.uint8)
+    for i, colour in enumerate(class_colours(n_classes), start=1):
+        palette[i] = _hex_rgb(colour)
+    alpha = np.full(n_classes + 1, round(255 * opacity), dtype=np.uint8)
+    alpha[0] = 0
+    return palette, alpha
+
+
+def classed_display_image(surface: ClassedSurface, *, max_px: int = 800,
+                          opacity: float = 0.7) -> DisplayImage:
+    """The web-map picture of a classed surface: one colour per class, class 0 transparent."""
+    values = np.where(surface.classes > 0, surface.classes, np.nan)
+    dst, transform = _warp_to_mercator(values, surface.grid, max_px=max_px, categorical=True)
+    index = np.nan_to_num(dst, nan=0.0).round().astype(np.uint8)
+    png = encode_png(index, *_class_palette(surface.n_classes, opacity))
+    top = surface.breaks[-1] if surface.breaks else 0.0
+    items = tuple(zip(class_colours(surface.n_classes), surface.class_labels(), strict=True))
+    return DisplayImage(png=png, bounds=_leaflet_bounds(transform, dst.shape),
+                        scale=ColourScale(vmax=top, units=surface.units),
+                        legend_items=items[::-1])
+
+
+def surface_to_geotiff_bytes(surface: Surface | ClassedSurface) -> bytes:
+    """The surface's figures as a float32 GeoTIFF (metric CRS, NaN = no data / hidden).
+
+    A classed surface gives its classes (:func:`classed_surface_to_geotiff_bytes`).
+    """
+    if isinstance(surface, ClassedSurface):
+        return classed_surface_to_geotiff_bytes(surface)
     from rasterio.io import MemoryFile
 
     g = surface.grid
@@ -247,17 +312,20 @@ def surface_to_geotiff_bytes(surface: Surface) -> bytes:
         return bytes(mem.read())
 
 
-def world_file_text(surface: Surface) -> str:
+def world_file_text(surface: Surface | ClassedSurface) -> str:
     """ESRI world file (six lines) placing the PNG's pixel centres in the metric CRS."""
     t = surface.transform
     return "\n".join(f"{v:.10f}" for v in (t.a, t.d, t.b, t.e, t.c + t.a / 2,
                                            t.f + t.e / 2)) + "\n"
 
 
-def surface_to_png_zip_bytes(surface: Surface, *, stem: str = "heat",
+def surface_to_png_zip_bytes(surface: Surface | ClassedSurface, *, stem: str = "heat",
                              scale: Scale = "sqrt") -> bytes:
     """ZIP of ``stem.png`` (coloured), ``stem.pgw`` (world file), ``stem.prj`` (WKT) and
-    ``stem_legend.csv`` (colour → figure in the surface's units)."""
+    ``stem_legend.csv`` (colour → figure in the surface's units); for a classed surface
+    :func:`classed_surface_to_png_zip_bytes`."""
+    if isinstance(surface, ClassedSurface):
+        return classed_surface_to_png_zip_bytes(surface, stem=stem)
     cs = colour_scale(surface, scale=scale)
     png = encode_png(*colourise(surface.values, cs, opacity=1.0))
     legend = "colour,value,units\n" + "".join(
@@ -274,7 +342,8 @@ def surface_to_png_zip_bytes(surface: Surface, *, stem: str = "heat",
     return buf.getvalue()
 
 
-def write_surface_files(surface: Surface, out_dir: str | Path, *, stem: str) -> list[Path]:
+def write_surface_files(surface: Surface | ClassedSurface, out_dir: str | Path, *,
+                        stem: str) -> list[Path]:
     """Write ``stem.tif`` and ``stem.png`` + ``.pgw`` + ``.prj`` + legend into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -287,3 +356,46 @@ def write_surface_files(surface: Surface, out_dir: str | Path, *, stem: str) -> 
             path.write_bytes(z.read(name))
             written.append(path)
     return written
+
+
+def classed_surface_to_geotiff_bytes(surface: ClassedSurface) -> bytes:
+    """A classed surface as a uint8 GeoTIFF of class numbers (0 = nothing) with a colour table.
+
+    Its tags say what the classes are and carry only figures a viewer may see (the selection's
+    total only when every figure in it is released).
+    """
+    from rasterio.io import MemoryFile
+
+    g = surface.grid
+    profile = {"driver": "GTiff", "width": g.nx, "height": g.ny, "count": 1,
+               "dtype": "uint8", "crs": _rio_crs(g.crs), "transform": g.transform,
+               "nodata": 0, "compress": "deflate"}
+    palette, _ = _class_palette(surface.n_classes, 1.0)
+    with MemoryFile() as mem:
+        with mem.open(**profile) as dst:
+            dst.write(np.asarray(surface.classes, dtype=np.uint8), 1)
+            dst.update_tags(**surface.tags())
+            dst.set_band_description(1, f"{surface.label}: class (see the classes tag)")
+            dst.write_colormap(1, {i: (*map(int, palette[i]), 255 if i else 0)
+                                   for i in range(surface.n_classes + 1)})
+        return bytes(mem.read())
+
+
+def classed_surface_to_png_zip_bytes(surface: ClassedSurface, *, stem: str = "heat") -> bytes:
+    """ZIP of ``stem.png`` (one colour per class), world file, ``.prj``, the class legend
+    (``stem_legend.csv``: class, colour, from, to, units) and ``stem_about.json`` (the tags)."""
+    png = encode_png(surface.classes, *_class_palette(surface.n_classes, 1.0))
+    b = surface.breaks
+    legend = "class,colour,from,to,units\n" + "".join(
+        f"{i},{c},{b[i - 1]:.6g},{b[i]:.6g},{surface.units}\n"
+        for i, c in enumerate(class_colours(surface.n_classes), start=1))
+    about = {**surface.tags(), "crs": pyproj.CRS(surface.grid.crs).to_string()}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{stem}.png", png)
+        z.writestr(f"{stem}.pgw", world_file_text(surface))
+        z.writestr(f"{stem}.prj", pyproj.CRS(surface.grid.crs).to_wkt(version="WKT1_ESRI"))
+        z.writestr(f"{stem}_legend.csv", legend)
+        z.writestr(f"{stem}_about.json", json.dumps(about, indent=1))
+    return buf.getvalue()
+

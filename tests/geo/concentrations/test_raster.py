@@ -10,6 +10,7 @@ import pyproj
 import pytest
 from rasterio.io import MemoryFile
 
+from geo.concentrations.classes import classed_surface
 from geo.concentrations.density import KDEParams, kde_surface
 from geo.concentrations.raster import (
     ColourScale,
@@ -83,3 +84,32 @@ def test_write_surface_files(tmp_path, surface) -> None:  # type: ignore[no-unty
     """The CLI writer creates the GeoTIFF, PNG, world file and projection."""
     names = {p.name for p in write_surface_files(surface, tmp_path, stem="heat")}
     assert {"heat.tif", "heat.png", "heat.pgw", "heat.prj"} <= names
+
+
+def test_classed_geotiff_holds_class_numbers_and_their_description(surface) -> None:  # type: ignore[no-untyped-def]
+    """A classed surface's GeoTIFF is uint8 classes with a colour table; its tags describe them."""
+    classed = classed_surface(surface, total_tonnes=None, unplaced_tonnes=0.0)
+    with MemoryFile(surface_to_geotiff_bytes(classed)) as mem, mem.open() as src:
+        band = src.read(1)
+        tags = src.tags()
+        assert src.dtypes[0] == "uint8" and src.colormap(1)[1][:3] != (0, 0, 0)
+    np.testing.assert_array_equal(band, classed.classes)
+    assert set(np.unique(band)) <= set(range(classed.n_classes + 1))
+    assert "class numbers" in tags["values"] and "total_tonnes" not in tags
+
+
+def test_classed_png_zip_has_a_class_legend(surface) -> None:  # type: ignore[no-untyped-def]
+    """The PNG set of a classed surface has one legend row per class, with its limits."""
+    classed = classed_surface(surface, total_tonnes=160.0, unplaced_tonnes=0.0)
+    with zipfile.ZipFile(io.BytesIO(surface_to_png_zip_bytes(classed, stem="heat"))) as z:
+        legend = z.read("heat_legend.csv").decode().splitlines()
+        assert {"heat.png", "heat.pgw", "heat.prj", "heat_about.json"} <= set(z.namelist())
+    assert legend[0] == "class,colour,from,to,units" and len(legend) == classed.n_classes + 1
+
+
+def test_classed_display_image_lists_its_classes(surface) -> None:  # type: ignore[no-untyped-def]
+    """The web-map picture of a classed surface carries its class legend, top class first."""
+    classed = classed_surface(surface, total_tonnes=None, unplaced_tonnes=0.0)
+    img = display_image(classed)
+    assert [label for _, label in img.legend_items] == classed.class_labels()[::-1]
+    assert img.png[:8] == b"\x89PNG\r\n\x1a\n"
