@@ -147,6 +147,8 @@ def viewer_kpis(release: SynergyRelease, *, member_sites: int | None = None,
         rows.append(("Member sites", float(member_sites), "sites", ""))
     if have_total is not None:
         rows.append(("Haves recorded", have_total, "t/yr", "located sites, released total"))
+    rows.append(("Synergy tonnes (all stages)", release.total(TONNES), "t/yr",
+                 "synergies recorded in t/yr, abandoned ones included"))
     rows.append(("Haves in live synergies", release.total(TONNES, stages=STAGES), "t/yr",
                  "synergies recorded in t/yr"))
     rows.append(("Synergies (all stages)", release.total(COUNT), "synergies", ""))
