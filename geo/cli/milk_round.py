@@ -5,6 +5,16 @@ Examples::
     python -m geo milk-round --stream organics --depot KAR-S012 --vehicles 2 --capacity-t 15
     python -m geo milk-round --stream organics --depot KAR-S012 --vehicles 1 --capacity-t 15 \\
         --days mon,wed,fri --reload --optional --value-per-t 30 --time-limit 10 --out rounds/
+    python -m geo milk-round --weeks 4 --streams organics,"15 01" --depot KAR-S012 \\
+        --vehicles 2 --capacity-t 15 --compartment "dry=9:15 01" --compartment "wet=6:organics" \\
+        --visit-frequency fortnightly --storage-days 21 --time-limit 20 --out month/
+
+With ``--weeks`` the plan covers one to four weeks: each producer is collected on a regular
+pattern of its frequency (``--visit-frequency`` or its records' own), several streams may
+share a vehicle in compartments (``--compartment``) or go on dedicated vehicles
+(``--dedicated``), and vehicles may unload each stream at its reprocessor on the way back
+(``--unload reprocessor`` with ``--reprocessor STREAM=SITE``). ``--days`` then lists the
+working weekdays (default Monday to Friday).
 
 The embedded Karhula demo programme and its road network are used unless ``--programme``
 names a stored programme (then ``--pbf`` gives its roads; without one the straight-line
@@ -23,7 +33,12 @@ from geo.cli.common import fail, load_programme, print_table, road_graph, split_
 from geo.errors import SymbiosisError
 
 if TYPE_CHECKING:
+    from geo.programme import Programme
+    from geo.routing.periodic.fleet import PeriodicFleet
+    from geo.routing.periodic.pipeline import PeriodicResult
     from geo.routing.pipeline import MilkRoundResult
+    from geo.routing.problem import Depot, Fleet
+    from geo.routing.select import ProducerQuery
 
 __all__ = ["main"]
 
@@ -69,13 +84,40 @@ def _parser() -> argparse.ArgumentParser:
     fl.add_argument("--shift", default="07:00-15:00", help="shift window, e.g. 06:00-14:00")
     fl.add_argument("--max-shift-h", type=float, default=None, help="longest shift in hours")
     fl.add_argument("--reload", action="store_true", help="allow unloading and going out again")
-    p.add_argument("--days", default="mon", help="weekdays to plan, e.g. mon,wed")
+    p.add_argument("--days", default=None, help="weekdays to plan, e.g. mon,wed (with --weeks: "
+                   "the working weekdays, default mon-fri)")
     p.add_argument("--time-limit", type=float, default=10.0, help="solver seconds")
     p.add_argument("--seeds", default="0,1", help="solver seeds (run side by side)")
     p.add_argument("--programme", default="", help="stored programme name (default: demo)")
     p.add_argument("--pbf", default="", help=".osm.pbf road network file")
     p.add_argument("--out", default="", help="folder for run sheets, GPX, GeoJSON, KPIs")
     p.add_argument("--json", action="store_true", help="print the KPIs as JSON")
+    hz = p.add_argument_group("horizon (plans over weeks)")
+    hz.add_argument("--weeks", type=int, default=None, help="plan 1-4 weeks with collection "
+                    "frequencies and visit patterns")
+    hz.add_argument("--streams", default="", help="several streams, comma separated (default: "
+                    "--stream); each is a catalogue selector")
+    hz.add_argument("--visit-frequency", default="", help="every producer's frequency: 2/week "
+                    "... 6/week, weekly, fortnightly, every 4 weeks (default: its records')")
+    hz.add_argument("--storage-days", type=float, default=None,
+                    help="most days a producer's containers hold")
+    hz.add_argument("--closed", default="", help="closed calendar days of the horizon (0 = "
+                    "Monday of week 1), comma separated")
+    hz.add_argument("--compartment", action="append", default=[],
+                    metavar="NAME=CAP:STREAM[+STREAM]", help="a compartment of the vehicles "
+                    "and the streams it carries (repeat for each)")
+    hz.add_argument("--dedicated", action="append", default=[],
+                    metavar="STREAM=VEHICLES:CAP[@SITE]", help="vehicles dedicated to one "
+                    "stream, based at the depot or at SITE (repeat for each)")
+    hz.add_argument("--hazardous", default="", help="streams that are hazardous (besides those "
+                    "whose records say so)")
+    hz.add_argument("--unload", choices=["depot", "reprocessor"], default="depot",
+                    help="empty at the depot, or unload each stream at its reprocessor")
+    hz.add_argument("--reprocessor", action="append", default=[], metavar="STREAM=SITE",
+                    help="the member site that takes a stream (repeat for each)")
+    hz.add_argument("--balance", type=float, default=None, help="what an hour of difference "
+                    "between a day's vehicle hours and the mean day costs (default: the cost "
+                    "per hour; 0 for the cheapest plan)")
     return p
 
 
@@ -90,26 +132,25 @@ def _window(text: str) -> tuple[int, int]:
     return parse_clock(a), parse_clock(b)
 
 
-def _run(args: argparse.Namespace) -> MilkRoundResult:
-    from geo.routing.pipeline import plan_milk_round
-    from geo.routing.problem import Depot, Fleet
-    from geo.routing.select import ProducerQuery, depot_from_park, depot_from_site
-    from geo.routing.solve import SolverOptions
+def _depot(args: argparse.Namespace, prog: Programme) -> Depot:
+    from geo.routing.problem import Depot
+    from geo.routing.select import depot_from_park, depot_from_site
 
-    prog = load_programme(args.programme)
-    graph = road_graph(prog, pbf=args.pbf, demo=not args.programme, download=True)
     if args.depot:
-        depot = depot_from_site(prog, args.depot)
-    elif args.depot_park:
-        depot = depot_from_park(prog, args.depot_park)
-    elif args.depot_point:
+        return depot_from_site(prog, args.depot)
+    if args.depot_park:
+        return depot_from_park(prog, args.depot_park)
+    if args.depot_point:
         lon, lat = (float(v) for v in args.depot_point.split(","))
-        depot = Depot("Depot", lon, lat)
-    else:
-        msg = "Give the depot: --depot SITE_ID, --depot-park PARK_ID or --depot-point LON,LAT."
-        raise SymbiosisError(msg)
+        return Depot("Depot", lon, lat)
+    msg = "Give the depot: --depot SITE_ID, --depot-park PARK_ID or --depot-point LON,LAT."
+    raise SymbiosisError(msg)
+
+
+def _fleet(args: argparse.Namespace, **extra: Any) -> Fleet:
+    from geo.routing.problem import Fleet
+
     shift = _window(args.shift)
-    hours = _window(args.hours)
     unit = "m3" if args.capacity_m3 is not None else "t"
     changes: dict[str, Any] = {
         "vehicles": args.vehicles, "capacity_unit": unit,
@@ -121,17 +162,35 @@ def _run(args: argparse.Namespace) -> MilkRoundResult:
         changes.update(cost_per_km=args.cost_per_km, cost_source="given on the command line")
     if args.cost_per_hour is not None:
         changes.update(cost_per_hour=args.cost_per_hour, cost_source="given on the command line")
-    fleet = Fleet.from_factors(**changes)
-    query = ProducerQuery(stream=split_list(args.stream), park_ids=split_list(args.parks),
-                          site_ids=split_list(args.sites), frequency=args.frequency,
-                          min_per_visit=args.min_per_visit, max_per_visit=args.max_per_visit,
-                          service_s=int(args.service_min * 60), tw_start_s=hours[0],
-                          tw_end_s=hours[1], weekdays=split_list(args.weekdays),
-                          optional=args.optional, value_per_unit=args.value_per_t)
+    changes.update(extra)
+    return Fleet.from_factors(**changes)
+
+
+def _query(args: argparse.Namespace, stream: str) -> ProducerQuery:
+    from geo.routing.select import ProducerQuery
+
+    hours = _window(args.hours)
+    return ProducerQuery(stream=split_list(stream), park_ids=split_list(args.parks),
+                         site_ids=split_list(args.sites), frequency=args.frequency,
+                         min_per_visit=args.min_per_visit, max_per_visit=args.max_per_visit,
+                         service_s=int(args.service_min * 60), tw_start_s=hours[0],
+                         tw_end_s=hours[1], weekdays=split_list(args.weekdays),
+                         optional=args.optional, value_per_unit=args.value_per_t)
+
+
+def _run(args: argparse.Namespace) -> MilkRoundResult:
+    from geo.routing.pipeline import plan_milk_round
+    from geo.routing.solve import SolverOptions
+
+    prog = load_programme(args.programme)
+    graph = road_graph(prog, pbf=args.pbf, demo=not args.programme, download=True)
+    depot = _depot(args, prog)
+    fleet = _fleet(args)
+    query = _query(args, args.stream)
     seeds = tuple(int(s) for s in split_list(args.seeds)) or (0,)
     options = SolverOptions(time_limit_s=args.time_limit, seeds=seeds, workers=len(seeds))
-    return plan_milk_round(prog, query, depot, fleet, days=split_list(args.days), graph=graph,
-                           options=options)
+    return plan_milk_round(prog, query, depot, fleet, days=split_list(args.days or "mon"),
+                           graph=graph, options=options)
 
 
 def _write(result: MilkRoundResult, out: Path) -> list[Path]:
@@ -157,6 +216,8 @@ def _write(result: MilkRoundResult, out: Path) -> list[Path]:
 def main(argv: list[str]) -> int:
     """Plan the rounds, print routes, KPIs and left-out producers; write files with ``--out``."""
     args = _parser().parse_args(argv)
+    if args.weeks is not None:
+        return _main_horizon(args)
     try:
         result = _run(args)
     except SymbiosisError as exc:
@@ -182,4 +243,133 @@ def main(argv: list[str]) -> int:
     if args.out:
         for path in _write(result, Path(args.out)):
             print(f"wrote {path}")
+    return 0
+
+
+def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            msg = f"Expected {what}, got {item!r}."
+            raise SymbiosisError(msg)
+        out.append((key.strip(), value.strip()))
+    return out
+
+
+def _horizon_fleet(args: argparse.Namespace, prog: Programme, streams: tuple[str, ...],
+                   hazardous: dict[str, bool]) -> PeriodicFleet:
+    """The vehicle classes, compartments and streams of ``--compartment``/``--dedicated``."""
+    from geo.routing.periodic.fleet import Compartment, PeriodicFleet, Stream, VehicleClass
+    from geo.routing.select import depot_from_site
+
+    depot = _depot(args, prog)
+    reps = {k: depot_from_site(prog, v) for k, v in
+            _pairs(args.reprocessor, "--reprocessor STREAM=SITE")}
+    extra_hazard = set(split_list(args.hazardous))
+    stream_objs = tuple(Stream(s, hazardous=hazardous.get(s, False) or s in extra_hazard,
+                               reprocessor=reps.get(s)) for s in streams)
+    kinds, caps = [], []
+    for name, spec in _pairs(args.compartment, "--compartment NAME=CAP:STREAM[+STREAM]"):
+        cap, _, members = spec.partition(":")
+        kinds.append(Compartment(name, tuple(m.strip() for m in members.split("+")
+                                             if m.strip())))
+        caps.append((name, float(cap)))
+    classes = [VehicleClass("vehicle", _fleet(args), depot, capacities=tuple(caps),
+                            unload=args.unload)]
+    for stream, spec in _pairs(args.dedicated, "--dedicated STREAM=VEHICLES:CAP[@SITE]"):
+        size, _, site = spec.partition("@")
+        count, _, cap = size.partition(":")
+        kind = next((k.name for k in kinds if stream in k.streams), None)
+        if kind is None:
+            kind = stream
+            kinds.append(Compartment(stream, (stream,)))
+        home = depot_from_site(prog, site) if site else depot
+        classes.append(VehicleClass(f"{stream} vehicle", _fleet(args, vehicles=int(count)),
+                                    home, capacities=((kind, float(cap)),),
+                                    unload=args.unload))
+    if kinds and not caps:
+        classes[0] = VehicleClass("vehicle", _fleet(args), depot, capacities=tuple(
+            (k.name, _fleet(args).capacity) for k in kinds
+            if not any(k.name == c.capacities[0][0] for c in classes[1:])), unload=args.unload)
+    return PeriodicFleet(classes=tuple(classes), streams=stream_objs, compartments=tuple(kinds))
+
+
+def _run_horizon(args: argparse.Namespace) -> PeriodicResult:
+    from geo.routing.periodic.horizon import Horizon, VisitFrequency
+    from geo.routing.periodic.pipeline import plan_periodic
+    from geo.routing.periodic.select import producers_for_streams
+    from geo.routing.periodic.solve import PeriodicOptions
+
+    prog = load_programme(args.programme)
+    graph = road_graph(prog, pbf=args.pbf, demo=not args.programme, download=True)
+    streams = split_list(args.streams) or split_list(args.stream) or ("all",)
+    query = _query(args, "")
+    unit = "m3" if args.capacity_m3 is not None else "t"
+    depot = _depot(args, prog)
+    from dataclasses import replace
+
+    query = replace(query, unit=unit, exclude_site_ids=(depot.site_id,) if depot.site_id else ())
+    selectors = [] if streams == ("all",) else list(streams)
+    freq = VisitFrequency.parse(args.visit_frequency) if args.visit_frequency else None
+    sel = producers_for_streams(prog, selectors or [""], query, frequency=freq,
+                                storage_days=args.storage_days)
+    names = tuple(s.name for s in sel.streams)
+    fleet = _horizon_fleet(args, prog, names, {s.name: s.hazardous for s in sel.streams})
+    horizon = Horizon(weeks=args.weeks, weekdays=split_list(args.days or "mon,tue,wed,thu,fri"),
+                      closed=tuple(int(c) for c in split_list(args.closed)))
+    seeds = tuple(int(s) for s in split_list(args.seeds)) or (0,)
+    balance = fleet.classes[0].fleet.cost_per_hour if args.balance is None else args.balance
+    options = PeriodicOptions(time_limit_s=args.time_limit, seeds=seeds,
+                              workers=min(2, len(seeds)), balance_per_hour=balance)
+    return plan_periodic(sel.producers, fleet, horizon, graph=graph, options=options,
+                         excluded=sel.excluded)
+
+
+def _main_horizon(args: argparse.Namespace) -> int:
+    """Plan over ``--weeks``; print routes per day, workload, KPIs; write files with --out."""
+    try:
+        result = _run_horizon(args)
+    except SymbiosisError as exc:
+        return fail(exc)
+    plan = result.plan
+    if args.json:
+        print(json.dumps({"feasible": plan.feasible, "relaxed": plan.relaxed,
+                          "cost": round(plan.cost, 2), "weeks": plan.problem.horizon.weeks,
+                          "served": len(plan.served_producers), "routes": len(plan.routes),
+                          "left_out": len(result.left_out),
+                          "kpis": result.kpis.to_dict(orient="records")}, default=str))
+    else:
+        prob = plan.problem
+        note = "" if prob.method == "road" else " (straight-line distances × detour: no roads)"
+        print(f"Milk round over {prob.horizon.weeks} week(s), {prob.horizon.n_days} working "
+              f"days: {len(plan.served_producers)} producers, "
+              f"{sum(len(r.stops) for r in plan.routes)} collections in {len(plan.routes)} "
+              f"route(s){note}")
+        print_table(result.workload)
+        print()
+        print_table(result.kpis)
+        if len(result.left_out):
+            print(f"\nLeft out ({len(result.left_out)}):")
+            for r in result.left_out.itertuples():
+                print(f"  {r.name} [{r.stage}]: {r.reason}")
+    if args.out:
+        from geo import export
+        from geo.routing.periodic.gpx import run_sheet_gpx
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        files = {
+            "calendar.csv": export.to_csv_bytes(result.calendar),
+            "run_sheet.csv": export.to_csv_bytes(result.run_sheet),
+            "run_sheet.xlsx": export.to_excel_bytes(result.run_sheet),
+            "routes.gpx": run_sheet_gpx(plan, result.lines),
+            "routes.geojson": export.to_geojson_bytes(result.lines),
+            "workload.csv": export.to_csv_bytes(result.workload),
+            "kpis.csv": export.to_csv_bytes(result.kpis),
+            "left_out.csv": export.to_csv_bytes(result.left_out),
+        }
+        for name, data in files.items():
+            (out / name).write_bytes(data)
+            print(f"wrote {out / name}")
     return 0

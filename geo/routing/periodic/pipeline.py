@@ -176,11 +176,17 @@ def plan_periodic(
     problem = build_problem(producers, fleet, horizon, graph=graph, max_snap_m=max_snap_m,
                             excluded=excluded)
     t1 = time.perf_counter()
-    solution = solve_periodic(problem.instance, options,
+    solution = solve_periodic(problem.instance, _scaled(options, problem),
                               progress=_in_currency(progress, problem.cost_scale))
     t2 = time.perf_counter()
     return _result(problem, solution, graph, len(excluded),
                    {"matrix": t1 - t0, "solve": t2 - t1})
+
+
+def _scaled(options: PeriodicOptions, problem: PeriodicProblem) -> PeriodicOptions:
+    """Options with the balance weight in the instance's cost units per second."""
+    per_time = options.balance_per_hour * problem.cost_scale / 3600.0
+    return replace(options, search=replace(options.search, balance_per_time=per_time))
 
 
 def _in_currency(progress: Callable[[SolveProgress], None] | None,
@@ -228,7 +234,8 @@ def replan(
                                excluded=old.excluded)
     t1 = time.perf_counter()
     options = options or PeriodicOptions()
-    solution = solve_periodic(problem.instance, options, warm=previous.plan.solution,
+    solution = solve_periodic(problem.instance, _scaled(options, problem),
+                              warm=previous.plan.solution,
                               progress=_in_currency(progress, problem.cost_scale))
     t2 = time.perf_counter()
     return _result(problem, solution, graph, n_up, {"matrix": t1 - t0, "solve": t2 - t1})

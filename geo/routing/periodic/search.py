@@ -85,7 +85,10 @@ class SearchSettings:
     kick_size : int
         Most stops whose patterns a kick changes together (a stop and its nearest).
     neighbours : int
-        Size of the geographic neighbourhoods of the pattern descent.
+        Size of the granular neighbourhoods (clients considered next to each client).
+    balance_per_time : float
+        Cost units per time unit by which a day's vehicle time differs from the mean day,
+        summed over days (0: cost only). Pattern changes and the best plan weigh it.
     """
 
     first_phase: float = 0.12
@@ -93,6 +96,7 @@ class SearchSettings:
     phase_share: float = 0.05
     kick_size: int = 4
     neighbours: int = 60
+    balance_per_time: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -268,8 +272,23 @@ class _Search:
         self.iterations += 1
         return res.best
 
+    def _imbalance(self, sol: Solution) -> float:
+        """Balance term: weight × total deviation of each day's vehicle time from the mean."""
+        if self.cfg.balance_per_time <= 0:
+            return 0.0
+        work = np.zeros(self.enc.instance.n_days)
+        for r in sol.routes():
+            work[self.enc.type_day[r.vehicle_type()]] += r.duration()
+        return self.cfg.balance_per_time * float(np.abs(work - work.mean()).sum())
+
     def _objective(self, sol: Solution) -> float:
-        return float(self.evaluator.cost(sol)) if sol.is_feasible() else math.inf
+        """Cost plus the balance term; ``inf`` for an infeasible plan."""
+        if not sol.is_feasible():
+            return math.inf
+        return float(self.evaluator.cost(sol)) + self._imbalance(sol)
+
+    def _penalised(self, sol: Solution) -> float:
+        return float(self.evaluator.penalised_cost(sol)) + self._imbalance(sol)
 
     def _phase_s(self) -> float:
         return min(self.cfg.phase_s, self.cfg.phase_share * self.limit)
@@ -287,7 +306,7 @@ class _Search:
         start = self.enc.solution(data, routes)
         cand = self._local_search(data)(start, self.evaluator, exhaustive=False)
         self.iterations += 1
-        if self.evaluator.penalised_cost(cand) < self.evaluator.penalised_cost(sol):
+        if self._penalised(cand) < self._penalised(sol):
             return cand, trial, data
         return None
 

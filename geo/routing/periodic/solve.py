@@ -59,6 +59,10 @@ class PeriodicOptions:
         Processes (1 or 2; the first seed runs in this process).
     relax_if_infeasible : bool
         Solve again with optional visits when the required ones do not all fit.
+    balance_per_hour : float
+        What an hour of difference between a day's vehicle hours and the mean day costs
+        (currency), so that the work spreads over the horizon; 0 minimises cost alone.
+        Applied by the pipeline, which knows the currency's scale.
     search : SearchSettings
         Knobs of the pattern search.
     """
@@ -67,6 +71,7 @@ class PeriodicOptions:
     seeds: tuple[int, ...] = (0, 1)
     workers: int = 2
     relax_if_infeasible: bool = True
+    balance_per_hour: float = 0.0
     search: SearchSettings = field(default_factory=SearchSettings)
 
     def __post_init__(self) -> None:
@@ -75,6 +80,10 @@ class PeriodicOptions:
             raise RoutingError(msg)
         if not self.seeds:
             msg = "Give at least one seed, e.g. seeds=(0, 1)."
+            raise RoutingError(msg)
+        if not (math.isfinite(self.balance_per_hour) and self.balance_per_hour >= 0):
+            msg = (f"balance_per_hour must be zero or a positive cost, got "
+                   f"{self.balance_per_hour!r}.")
             raise RoutingError(msg)
         if self.workers not in (1, 2):
             msg = f"workers must be 1 or 2, got {self.workers!r}."
