@@ -64,10 +64,12 @@ __all__ = [
     "SUMMARY",
     "VIEWER_DIRECTIONS",
     "ReleaseQuery",
+    "caption",
     "empty_message",
     "nearest_streams",
     "release_query",
     "selection_total",
+    "view_note",
     "viewer_bandwidth_m",
     "viewer_catchment",
     "viewer_cells",
@@ -76,6 +78,7 @@ __all__ = [
     "viewer_hot_spots",
     "viewer_mass_points",
     "viewer_parks",
+    "widened_notice",
 ]
 
 logger = logging.getLogger(__name__)
@@ -174,6 +177,35 @@ def nearest_streams(release: ProgrammeRelease, catalogue: Catalogue,
     """Release streams nearest to catalogue selectors, and whether that is exact."""
     streams, exact = streams_for_selectors(release, catalogue, list(selectors))
     return tuple(streams), exact
+
+
+def widened_notice(release: ProgrammeRelease, streams: Sequence[str]) -> str:
+    """What the page says when a code or chapter was answered with whole release streams."""
+    labels = release.stream_labels()
+    return ("Your selection was widened to the nearest release streams: "
+            f"{', '.join(labels.get(s, s) for s in streams)}.")
+
+
+def view_note(release: ProgrammeRelease, view: str, *, level: HexLevel = "fine") -> str:
+    """One sentence for the page under a viewer's table view: what its figures are."""
+    res = release.resolutions[level]
+    return {
+        "Hexagons": f"Released {level} hexagons (H3 resolution {res}); withheld cells are "
+                    "not drawn.",
+        "Hot spots": f"Getis-Ord Gi* (FDR) from released figures: the released fine hexagons "
+                     f"(H3 resolution {res}); withheld cells count as 0.",
+        "Clusters": "Clusters of released fine hexagons: outline, total and centre from them.",
+        "Parks": "Sums of released stream figures per park; not complete where a stream of "
+                 "the park is withheld.",
+    }.get(view, "")
+
+
+def caption(release: ProgrammeRelease, query: ReleaseQuery) -> str:
+    """One line for the page: what viewers see, the rules, the released total (or —)."""
+    total = selection_total(release, query)
+    shown = "—" if total is None else f"{total:,.0f} t/yr"
+    return (f"{SUMMARY} Released figures only: {release.rules.describe()}. · {shown} · "
+            f"{query.describe(release)}")
 
 
 # -- figures ----------------------------------------------------------------------------------
