@@ -3,13 +3,17 @@
 Writes into ``--out``: ``heat.tif`` (+ ``heat.png``/``.pgw``/``.prj``/legend),
 ``catchment.tif`` (+ PNG set), ``hexagons.gpkg``, ``hotspots.gpkg``, ``clusters.gpkg`` and
 ``parks.csv`` (tables also as CSV), ``not_located.csv`` (practitioners) and ``summary.json``.
-The same functions as the Concentrations page; the confidentiality rule applies for
-``--role viewer``. Exit code 0 when written, 1 when nothing matches or the input is refused
-(the message says why), 2 for bad options.
+The same functions as the Concentrations page. With ``--role viewer`` every output is read from
+the programme's protected release, as a viewer's page is: the rasters hold classes, not
+figures; ``--stream`` takes release streams (a code or chapter is answered with its nearest
+release stream, with a note); quantity, precision and resolution options are refused. Exit
+code 0 when written, 1 when nothing matches or the input is refused (the message says why),
+2 for bad options.
 
 Example::
 
     python -m geo concentrations --stream plastics --out out/plastics
+    python -m geo concentrations --role viewer --direction both --out out/viewer
 """
 
 from __future__ import annotations
@@ -19,15 +23,22 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.cli.common import fail, load_programme, split_list
 from geo.errors import SymbiosisError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from geo.programme import Programme
+    from geo.settings import Settings
 
 __all__ = ["main"]
 
 logger = logging.getLogger(__name__)
 
-# The concentration analyses (rasters, H3, clustering) are imported inside _run, so that
+# The concentration analyses (rasters, H3, clustering) are imported inside the runs, so that
 # --help and argument errors answer without loading them.
 
 
@@ -39,20 +50,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="programme name in the database, or 'demo' (default)")
     p.add_argument("--stream", action="append", default=[],
                    help="stream group, chapter, subchapter or code; repeat or comma-separate")
-    p.add_argument("--direction", choices=["have", "want", "any"], default="have")
+    p.add_argument("--direction", choices=["have", "want", "any", "both"], default="have",
+                   help="'any' and 'both' are the same: haves and wants")
     p.add_argument("--min-tonnes", type=float, default=None, help="t/yr per record")
     p.add_argument("--max-tonnes", type=float, default=None, help="t/yr per record")
     p.add_argument("--park", action="append", default=[], help="park_id; repeatable")
-    p.add_argument("--min-precision", default="town", help="least precise location accepted")
+    p.add_argument("--min-precision", default=None,
+                   help="least precise location accepted (default town)")
     p.add_argument("--bandwidth-m", type=float, default=None,
                    help="heat kernel bandwidth in metres (default: Silverman's rule)")
     p.add_argument("--radius-km", type=float, default=10.0, help="catchment radius, km")
     p.add_argument("--resolution", type=int, default=None, help="H3 resolution (default auto)")
+    p.add_argument("--level", choices=["coarse", "middle", "fine"], default="fine",
+                   help="viewers: the fixed hexagon level of hexagons.gpkg")
     p.add_argument("--eps-m", type=float, default=500.0, help="cluster neighbourhood, m")
     p.add_argument("--min-cluster-tonnes", type=float, default=None,
                    help="t/yr within eps that make a cluster core (default 5%% of the total)")
     p.add_argument("--role", choices=["practitioner", "viewer"], default=None,
-                   help="apply the confidentiality rule of this viewer (default: settings)")
+                   help="whose outputs: a viewer's come from the protected release "
+                        "(default: settings)")
     return p
 
 
@@ -61,32 +77,51 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def _tables(out: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    from geo import export
+
+    written = []
+    for stem, frame in tables.items():
+        if stem != "parks":
+            written.append(_write(out / f"{stem}.gpkg",
+                                  export.to_geopackage_bytes(frame, layer=stem)))
+        written.append(_write(out / f"{stem}.csv", export.to_csv_bytes(frame)))
+    return written
+
+
 def main(argv: list[str]) -> int:
     """Run the job; see the module docstring. Returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        from geo.settings import get_settings
+
+        settings = get_settings()
+        if (args.role or settings.role) == "viewer":
+            return _run_viewer(args, settings)
+        return _run(args, settings)
     except SymbiosisError as exc:
         return fail(exc)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _done(out: Path, what: str, written: list[Path]) -> int:
+    print(f"{what} → {len(written)} files in {out}")
+    for path in written:
+        print(f"  {path.name}")
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     from geo import export
     from geo.concentrations import selection as conc
-    from geo.concentrations.clusters import clusters_for_role
-    from geo.concentrations.hexagons import hexagons_for_role
     from geo.concentrations.hotspots import hot_spots_from_hexagons
     from geo.concentrations.raster import write_surface_files
-    from geo.settings import get_settings
 
-    settings = get_settings()
-    role = args.role or settings.role
-    k = settings.k_anonymity
-    hide = 1 if role == "practitioner" else k
     selectors = split_list(*args.stream)
-    query = conc.ConcentrationQuery(direction=args.direction, selectors=selectors,
+    query = conc.ConcentrationQuery(direction="any" if args.direction == "both"
+                                    else args.direction, selectors=selectors,
                                     min_tonnes=args.min_tonnes, max_tonnes=args.max_tonnes,
-                                    parks=tuple(args.park), min_precision=args.min_precision)
+                                    parks=tuple(args.park),
+                                    min_precision=args.min_precision or "town")
     prog = load_programme(None if args.programme == "demo" else args.programme)
     sel = conc.select_resources(prog, query)
     for note in sel.notes():
@@ -99,39 +134,102 @@ def _run(args: argparse.Namespace) -> int:
     written: list[Path] = []
     bandwidth = args.bandwidth_m if args.bandwidth_m is not None \
         else conc.bandwidth_for_selection(sel)
-    heat = conc.heat_for_selection(sel, bandwidth_m=bandwidth, min_producers=hide)
+    heat = conc.heat_for_selection(sel, bandwidth_m=bandwidth)
     written += write_surface_files(heat, out, stem="heat")
-    catch = conc.within_radius_for_selection(sel, radius_m=args.radius_km * 1000,
-                                             min_producers=hide)
+    catch = conc.within_radius_for_selection(sel, radius_m=args.radius_km * 1000)
     written += write_surface_files(catch, out, stem="catchment")
-    raw = conc.hexagons_for_selection(sel, resolution=args.resolution)
-    hexes = hexagons_for_role(raw, role=role, k=k)
-    hot = hot_spots_from_hexagons(raw, show_figures=role == "practitioner")
+    hexes = conc.hexagons_for_selection(sel, resolution=args.resolution)
+    hot = hot_spots_from_hexagons(hexes)
     min_t = args.min_cluster_tonnes if args.min_cluster_tonnes is not None \
         else max(sel.total_tonnes / 20, 1e-6)
-    clusters, withheld = clusters_for_role(
-        conc.clusters_for_selection(sel, eps_m=args.eps_m, min_tonnes=min_t), role=role, k=k)
-    parks = conc.park_totals(prog, sel, role=role, k=k)
-    for stem, frame in (("hexagons", hexes), ("hotspots", hot), ("clusters", clusters)):
-        written.append(_write(out / f"{stem}.gpkg", export.to_geopackage_bytes(frame,
-                                                                               layer=stem)))
-        written.append(_write(out / f"{stem}.csv", export.to_csv_bytes(frame)))
-    written.append(_write(out / "parks.csv", export.to_csv_bytes(parks)))
-    if role == "practitioner" and sel.n_not_located:
+    clusters = conc.clusters_for_selection(sel, eps_m=args.eps_m, min_tonnes=min_t)
+    written += _tables(out, {"hexagons": hexes, "hotspots": hot, "clusters": clusters,
+                             "parks": conc.park_totals(prog, sel)})
+    if sel.n_not_located:
         written.append(_write(out / "not_located.csv", export.to_csv_bytes(sel.not_located)))
     summary = {
         "programme": prog.name, "illustrative": prog.illustrative, "query": query.describe(),
-        "role": role, "k": k, "records": sel.n_used, "not_located": sel.n_not_located,
+        "role": "practitioner", "records": sel.n_used, "not_located": sel.n_not_located,
         "imprecise": sel.n_imprecise, "not_in_tonnes": sel.not_in_tonnes,
-        "tonnes": sel.total_tonnes if role == "practitioner" or sel.n_producers >= k else None,
-        "bandwidth_m": bandwidth, "radius_m": args.radius_km * 1000,
-        "h3_resolution": int(raw["resolution"].iloc[0]), "hexagons": len(hexes),
-        "hot_spots": int((hot["gi_bin"] > 0).sum()), "cold_spots": int((hot["gi_bin"] < 0).sum()),
-        "clusters": len(clusters), "clusters_withheld": withheld,
+        "tonnes": sel.total_tonnes, "bandwidth_m": bandwidth,
+        "radius_m": args.radius_km * 1000, "h3_resolution": int(hexes["resolution"].iloc[0]),
+        "hexagons": len(hexes), "hot_spots": int((hot["gi_bin"] > 0).sum()),
+        "cold_spots": int((hot["gi_bin"] < 0).sum()), "clusters": len(clusters),
         "heat_method": heat.method, "catchment_method": catch.method,
     }
     written.append(_write(out / "summary.json", json.dumps(summary, indent=1).encode()))
-    print(f"{sel.n_used:,} records ({query.describe()}) → {len(written)} files in {out}")
-    for path in written:
-        print(f"  {path.name}")
-    return 0
+    return _done(out, f"{sel.n_used:,} records ({query.describe()})", written)
+
+
+def _viewer_rules(prog: Programme, name: str, settings: Settings) -> object:
+    from geo.disclosure.settings import default_rules, programme_rules
+
+    default = default_rules(settings)
+    if name == "demo":
+        return default
+    from geo.store import open_store
+
+    return programme_rules(open_store(), prog.name, default=default)
+
+
+def _run_viewer(args: argparse.Namespace, settings: Settings) -> int:
+    from geo.catalogue import load_catalogue
+    from geo.concentrations import viewer as cv
+    from geo.concentrations.raster import write_surface_files
+    from geo.disclosure import DisclosureRules, build_release
+
+    refused = [opt for opt, value in (("--min-tonnes", args.min_tonnes),
+                                      ("--max-tonnes", args.max_tonnes),
+                                      ("--min-precision", args.min_precision),
+                                      ("--resolution", args.resolution)) if value is not None]
+    if refused:
+        print(f"error: {', '.join(refused)}: {cv.SUMMARY} Use --stream, --park, --direction "
+              "and --level.", file=sys.stderr)
+        return 2
+    prog = load_programme(None if args.programme == "demo" else args.programme)
+    rules = _viewer_rules(prog, args.programme, settings)
+    assert isinstance(rules, DisclosureRules)
+    release = build_release(prog, catalogue=load_catalogue(), rules=rules)
+    selectors = split_list(*args.stream)
+    known = set(release.streams["stream"])
+    streams = [s for s in selectors if s in known]
+    others = [s for s in selectors if s not in known]
+    if others:
+        near, exact = cv.nearest_streams(release, load_catalogue(), others)
+        streams += [s for s in near if s not in streams]
+        if not exact:
+            print(f"note: {cv.widened_notice(release, near)}", file=sys.stderr)
+    q = cv.release_query(release, direction=args.direction, streams=streams,
+                         parks=args.park)
+    if (empty := cv.empty_message(release, q)) is not None:
+        print(empty, file=sys.stderr)
+        return 1
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    bandwidth = args.bandwidth_m if args.bandwidth_m is not None \
+        else cv.viewer_bandwidth_m(release, q)
+    heat = cv.viewer_heat(release, q, bandwidth_m=bandwidth)
+    written = write_surface_files(heat, out, stem="heat")
+    catch = cv.viewer_catchment(release, q, radius_m=args.radius_km * 1000)
+    written += write_surface_files(catch, out, stem="catchment")
+    hexes = cv.viewer_cells(release, q, level=args.level)
+    hot = cv.viewer_hot_spots(release, q)
+    fine_total = float(cv.viewer_cells(release, q)["tonnes"].sum())
+    min_t = args.min_cluster_tonnes if args.min_cluster_tonnes is not None \
+        else max(fine_total / 20, 1e-6)
+    clusters = cv.viewer_clusters(release, q, eps_m=args.eps_m, min_tonnes=min_t)
+    written += _tables(out, {"hexagons": hexes, "hotspots": hot, "clusters": clusters,
+                             "parks": cv.viewer_parks(release, q)})
+    summary = {
+        "programme": prog.name, "illustrative": prog.illustrative, "role": "viewer",
+        "query": q.describe(release), "rules": release.rules.describe(),
+        "tonnes": cv.selection_total(release, q), "unplaced_tonnes": heat.unplaced_tonnes,
+        "bandwidth_m": bandwidth, "radius_m": args.radius_km * 1000,
+        "hexagon_level": args.level, "h3_resolution": release.resolutions[args.level],
+        "hexagons": len(hexes), "hot_spots": int((hot["gi_bin"] > 0).sum()),
+        "cold_spots": int((hot["gi_bin"] < 0).sum()), "clusters": len(clusters),
+        "heat_method": heat.method, "heat_classes": heat.describe_classes(),
+        "catchment_method": catch.method, "catchment_classes": catch.describe_classes(),
+    }
+    written.append(_write(out / "summary.json", json.dumps(summary, indent=1).encode()))
+    return _done(out, f"Released figures of {q.describe(release)}", written)
