@@ -4,6 +4,11 @@ Each function adds *one* layer (a single ``ImageOverlay`` or ``GeoJson``) to a m
 :mod:`layers.base`, using only what Leaflet itself draws (no plugin, no CDN, no default
 icon). Every text shown is escaped (:func:`layers.base.frame_to_geojson`), figures are
 pre-formatted strings, and legends take their extremes only from figures the viewer may see.
+
+Viewers' layers are drawn from :mod:`geo.concentrations.viewer` results, which hold released
+figures only: :func:`add_heat` of a classed image, :func:`add_released_hexagons`,
+:func:`add_hot_spots`, :func:`add_clusters` and :func:`add_park_totals` show nothing else
+in their tooltips and legends.
 """
 
 from __future__ import annotations
@@ -29,22 +34,26 @@ from geo.concentrations.raster import ColourScale, ramp_colour
 from layers.base import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from geo.concentrations.raster import DisplayImage
     from geo.concentrations.selection import Selection
 
 __all__ = [
+    "CLUSTER_FIELDS",
     "HOTSPOT_COLOURS",
     "MAX_RAW_POINTS",
+    "PARK_FIELDS",
     "add_clusters",
     "add_heat",
     "add_hexagons",
     "add_hot_spots",
     "add_legend",
     "add_park_totals",
+    "add_released_hexagons",
     "add_resource_points",
     "add_selection_points",
+    "add_table_layer",
 ]
 
 MAX_RAW_POINTS: Final = 2000
@@ -56,12 +65,23 @@ SUPPRESSED_COLOUR: Final = "#b0b0b0"
 CLUSTER_COLOUR: Final = "#3f007d"
 
 
-def _fmt(value: object, unit: str = "") -> str:
+def _fmt(value: object, unit: str = "", *, missing: str = "hidden") -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "hidden"
+        return missing
     v = float(value)  # type: ignore[arg-type]
     text = f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2g}"
     return f"{text} {unit}".strip()
+
+
+def _text(column: str, values: pd.Series) -> list[str]:
+    """Tooltip text of a column: tonnes with units, flags as words, the rest as text."""
+    if column.endswith("complete"):
+        return ["yes" if bool(v) else "no: part is withheld" for v in values]
+    if column.endswith("tonnes"):
+        return [_fmt(v, "t/yr", missing="withheld") for v in values]
+    if pd.api.types.is_numeric_dtype(values):
+        return [_fmt(v, missing="—") for v in values]
+    return [str(v) for v in values]
 
 
 class _Legend(MacroElement):
@@ -106,14 +126,15 @@ def add_heat(m: folium.Map, image: DisplayImage, *, name: str = "Heat (t/yr per 
              note: str = "") -> folium.raster_layers.ImageOverlay:
     """The heat surface as one image overlay (a PNG data URL) with its legend.
 
-    The legend runs from 0 to the largest figure shown (hidden cells never set it).
+    The legend runs from 0 to the largest figure shown (hidden cells never set it); a
+    classed image (a viewer's) lists its classes instead.
     """
     layer = folium.raster_layers.ImageOverlay(
         image=image.data_url(), bounds=[list(image.bounds[0]), list(image.bounds[1])],
         name=name, opacity=1.0, interactive=False, pixelated=False, zindex=400)
     layer.add_to(m)
-    items = [(c, _fmt(v)) for c, v in image.scale.legend(5)]
-    add_legend(m, image.scale.units or name, items[::-1], note=note)
+    items = list(image.legend_items) or [(c, _fmt(v)) for c, v in image.scale.legend(5)][::-1]
+    add_legend(m, image.scale.units or name, items, note=note)
     return layer
 
 
@@ -162,11 +183,42 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
     return layer
 
 
+def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
+                          name: str = "Released hexagons") -> folium.GeoJson:
+    """A viewer's hexagons (:func:`geo.concentrations.viewer.viewer_cells`) as a choropleth.
+
+    Only released cells are drawn; tooltips show the released tonnes, how many released
+    figures they sum and, for one stream in one park, the producers behind the figure.
+    """
+    colours, cs = _choropleth_colours(cells["tonnes"], pd.Series(False, index=cells.index))
+    frame = gpd.GeoDataFrame({
+        "fill": colours, "cell": cells["h3_cell"].astype(str),
+        "tonnes": _text("tonnes", cells["tonnes"]),
+        "figures": _text("figures", cells["figures"]),
+        "producers": _text("producers", cells["producers"]),
+    }, geometry=cells.geometry.values, crs=cells.crs)
+    fields = ["tonnes", "figures", "producers", "cell"]
+    layer = GeoJson(
+        frame_to_geojson(frame, columns=["fill", *fields], decimals=5), name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666",
+                                  "weight": 0.5, "fillOpacity": 0.75},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[
+            "Tonnes (released)", "Released figures", "Producers", "H3 cell"]),
+    )
+    layer.add_to(m)
+    add_legend(m, "Released tonnes per hexagon",
+               [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1],
+               note="Withheld cells are not drawn.")
+    return layer
+
+
 def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str = "Hot spots (Gi*)",
-                  show_not_significant: bool = False) -> tuple[folium.GeoJson, int]:
+                  show_not_significant: bool = False, note: str = ""
+                  ) -> tuple[folium.GeoJson, int]:
     """Gi* classes as hexagons in the ArcGIS palette; returns the layer and cells drawn.
 
-    Not-significant cells are left out unless asked for (they are most of the map).
+    Not-significant cells are left out unless asked for (they are most of the map). A
+    viewer's result carries only classes (no ``gi_z``): the tooltip then shows the class.
     """
     drawn = hot if show_not_significant else hot[hot["gi_bin"] != 0]
     frame = gpd.GeoDataFrame({
@@ -181,63 +233,97 @@ def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str = "Hot spot
     )
     layer.add_to(m)
     add_legend(m, "Hot spots (Gi*, FDR)",
-               [(HOTSPOT_COLOURS[b], BIN_LABELS[b]) for b in (3, 2, 1, 0, -1, -2, -3)])
+               [(HOTSPOT_COLOURS[b], BIN_LABELS[b]) for b in (3, 2, 1, 0, -1, -2, -3)],
+               note=note)
     return layer, len(drawn)
+
+
+CLUSTER_FIELDS: Final = {"name": "Cluster", "tonnes": "Tonnes", "producers": "Producers",
+                         "cells": "Released hexagons", "chapters": "By chapter"}
 
 
 def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
                  name: str = "Resource clusters") -> folium.FeatureGroup:
-    """Cluster footprints and tonnage-weighted centres (two GeoJson layers in one group)."""
+    """Cluster footprints and centres (two GeoJson layers in one group).
+
+    Tooltips show the columns of :data:`CLUSTER_FIELDS` the frame has: a practitioner's
+    clusters their producers and chapters, a viewer's the released hexagons they join.
+    """
     group = folium.FeatureGroup(name=name)
-    text = gpd.GeoDataFrame({
-        "name": clusters["name"].astype(str),
-        "tonnes": [_fmt(v, "t/yr") for v in clusters["tonnes"]],
-        "producers": [_fmt(v) for v in clusters["producers"]],
-        "chapters": clusters.get("chapters", pd.Series("", index=clusters.index)).astype(str),
-    }, geometry=clusters.geometry.values, crs=clusters.crs)
-    cols = ["name", "tonnes", "producers", "chapters"]
-    aliases = ["Cluster", "Tonnes", "Producers", "By chapter"]
+    cols = [c for c in CLUSTER_FIELDS if c in clusters.columns]
+    text = gpd.GeoDataFrame({c: _text(c, clusters[c]) for c in cols},
+                            geometry=clusters.geometry.values, crs=clusters.crs)
+    aliases = [CLUSTER_FIELDS[c] for c in cols]
     GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name="Footprints",
-                   style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
-                                             "fillColor": "#9e9ac8", "fillOpacity": 0.25},
-                   tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
+            style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
+                                      "fillColor": "#9e9ac8", "fillOpacity": 0.25},
+            tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     centres = text.set_geometry(gpd.points_from_xy(clusters["centre_lon"],
                                                    clusters["centre_lat"], crs=4326))
     GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name="Centres",
-                   marker=folium.CircleMarker(radius=6, weight=2, color="#ffffff", fill=True,
-                                              fill_color=CLUSTER_COLOUR, fill_opacity=1.0),
-                   tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
+            marker=folium.CircleMarker(radius=6, weight=2, color="#ffffff", fill=True,
+                                       fill_color=CLUSTER_COLOUR, fill_opacity=1.0),
+            tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     group.add_to(m)
     return group
 
 
-def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *, k: int,
+PARK_FIELDS: Final = {"name": "Park", "tonnes": "Tonnes", "producers": "Producers",
+                      "have_tonnes": "Haves", "have_complete": "Haves complete",
+                      "want_tonnes": "Wants", "want_complete": "Wants complete"}
+
+
+def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
+                    fields: Mapping[str, str] | None = None,
                     name: str = "Parks by tonnes") -> folium.GeoJson:
-    """Parks shaded by the selection's tonnes (suppressed parks grey), with a legend."""
+    """Parks shaded by ``tonnes`` (grey where it is withheld), with a legend.
+
+    ``fields`` maps the columns shown in the tooltip to their labels; by default those of
+    :data:`PARK_FIELDS` the frame has — for a viewer's parks
+    (:func:`geo.concentrations.viewer.viewer_parks`) haves and wants apart, each with
+    whether it is complete. Rows without geometry (outside parks) are not drawn.
+    """
+    if fields is None:
+        apart = {"have_tonnes", "want_tonnes"} & set(totals.columns)
+        fields = {c: a for c, a in PARK_FIELDS.items()
+                  if c in totals.columns and not (apart and c == "tonnes")}
     parks = totals[totals.geometry.notna()]
-    sup = parks["suppressed"].astype(bool)
-    colours, cs = _choropleth_colours(parks["tonnes"], sup)
-    frame = gpd.GeoDataFrame({
-        "fill": colours, "name": parks["name"].astype(str),
-        "tonnes": [f"fewer than {k} producers: hidden" if s else _fmt(v, "t/yr")
-                   for v, s in zip(parks["tonnes"], sup, strict=True)],
-        "producers": ["—" if s else _fmt(v) for v, s in zip(parks["producers"], sup,
-                                                            strict=True)],
-    }, geometry=parks.geometry.values, crs=parks.crs)
+    withheld = pd.to_numeric(parks["tonnes"], errors="coerce").isna()
+    colours, cs = _choropleth_colours(parks["tonnes"], withheld)
+    frame = gpd.GeoDataFrame({"fill": colours, **{c: _text(c, parks[c]) for c in fields}},
+                             geometry=parks.geometry.values, crs=parks.crs)
     layer = GeoJson(
-        frame_to_geojson(frame, columns=["fill", "name", "tonnes", "producers"], decimals=5),
-        name=name,
+        frame_to_geojson(frame, columns=["fill", *fields], decimals=5), name=name,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#54278f",
                                   "weight": 1.5, "fillOpacity": 0.7},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "tonnes", "producers"],
-                                      aliases=["Park", "Tonnes", "Producers"]),
+        tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=list(fields.values())),
     )
     layer.add_to(m)
     items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(4)][::-1]
-    if bool(sup.any()):
-        items.append((SUPPRESSED_COLOUR, f"fewer than {k} producers"))
+    if bool(withheld.any()):
+        items.append((SUPPRESSED_COLOUR, "withheld"))
     add_legend(m, "Tonnes per park", items, position="bottomleft")
     return layer
+
+
+def add_table_layer(m: folium.Map, view: str, table: gpd.GeoDataFrame, *, k: int = 3,
+                    note: str = "") -> None:
+    """The layer of a concentration view's table: ``Hexagons``, ``Hot spots``, ``Clusters``
+    or ``Parks`` (a viewer's released hexagons are recognised by their ``figures`` column)."""
+    if view == "Hexagons":
+        if "figures" in table.columns:
+            add_released_hexagons(m, table)
+        else:
+            add_hexagons(m, table, k=k)
+    elif view == "Hot spots":
+        add_hot_spots(m, table, note=note)
+    elif view == "Clusters":
+        add_clusters(m, table)
+    elif view == "Parks":
+        add_park_totals(m, table)
+    else:
+        msg = f"No table layer for the view {view!r}."
+        raise ValueError(msg)
 
 
 def add_selection_points(m: folium.Map, selection: Selection, *,

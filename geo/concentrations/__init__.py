@@ -4,16 +4,19 @@
 - :mod:`~geo.concentrations.grid` — the metric raster grid and binning;
 - :mod:`~geo.concentrations.density` — tonnage heat surfaces (weighted KDE, t/yr per km²);
 - :mod:`~geo.concentrations.within_radius` — tonnes available within a radius of every point;
-- :mod:`~geo.concentrations.hexagons` — H3 hexagon totals with the k rule;
+- :mod:`~geo.concentrations.hexagons` — H3 hexagon totals of records;
 - :mod:`~geo.concentrations.hotspots` — Getis-Ord Gi* hot spots with an FDR correction;
 - :mod:`~geo.concentrations.clusters` — named, summarised resource clusters;
-- :mod:`~geo.concentrations.raster` — surfaces out as GeoTIFF, PNG + world file, map image.
+- :mod:`~geo.concentrations.classes` — surfaces quantised into a few geometric classes;
+- :mod:`~geo.concentrations.raster` — surfaces out as GeoTIFF, PNG + world file, map image;
+- :mod:`~geo.concentrations.viewer` — every view for viewers, read from the protected release
+  (import it as a module: it stands on :mod:`geo.disclosure`, which stands on this package).
 """
 
+from geo.concentrations.classes import ClassedSurface, class_breaks, classed_surface, quantise
 from geo.concentrations.clusters import (
     ClusterParams,
     cluster_labels,
-    clusters_for_role,
     find_clusters,
     label_clusters,
 )
@@ -36,6 +39,9 @@ from geo.concentrations.hotspots import (
 from geo.concentrations.raster import (
     ColourScale,
     DisplayImage,
+    classed_display_image,
+    classed_surface_to_geotiff_bytes,
+    classed_surface_to_png_zip_bytes,
     display_image,
     ramp_colour,
     surface_to_geotiff_bytes,
@@ -68,6 +74,7 @@ from geo.concentrations.within_radius import (
 __all__ = [
     "BIN_LABELS",
     "H3_BASE_RES",
+    "ClassedSurface",
     "ClusterParams",
     "ColourScale",
     "ConcentrationQuery",
@@ -83,8 +90,12 @@ __all__ = [
     "bandwidth_for_selection",
     "bin_tonnes",
     "cells_for_points",
+    "class_breaks",
+    "classed_display_image",
+    "classed_surface",
+    "classed_surface_to_geotiff_bytes",
+    "classed_surface_to_png_zip_bytes",
     "cluster_labels",
-    "clusters_for_role",
     "clusters_for_selection",
     "disc_kernel",
     "display_image",
@@ -103,6 +114,7 @@ __all__ = [
     "parent_cells",
     "park_totals",
     "prepare_resources",
+    "quantise",
     "ramp_colour",
     "sample_surface",
     "select_resources",

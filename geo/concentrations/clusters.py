@@ -11,7 +11,9 @@ than 0.71 · ``eps_m``, typically far less), which keeps a million records to ab
 :func:`find_clusters` returns one row per cluster (a GeoDataFrame in EPSG:4326): id, name,
 tonnes, producers, records, tonnes per catalogue chapter, a footprint polygon (convex hull
 of the members, buffered) and the tonnage-weighted centre. The site finder and the
-milk-round planner start from it; :func:`label_clusters` gives each record's cluster.
+milk-round planner start from it; :func:`label_clusters` gives each record's cluster. These
+work on records (for practitioners); viewers' clusters are built from released hexagons
+(:func:`geo.concentrations.viewer.viewer_clusters`, on :func:`cluster_labels`).
 """
 
 from __future__ import annotations
@@ -31,20 +33,16 @@ from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
 from geo.concentrations.grid import check_distance_m, points_from_gdf
-from geo.confidentiality import can_see_companies, check_k
 from geo.errors import SymbiosisError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-
-    from geo.settings import Role
 
 __all__ = [
     "MAX_EXACT_PLACES",
     "ClusterParams",
     "cluster_centres",
     "cluster_labels",
-    "clusters_for_role",
     "clusters_from_arrays",
     "find_clusters",
     "label_clusters",
@@ -390,28 +388,3 @@ def cluster_centres(clusters: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     pts = gpd.points_from_xy(clusters["centre_lon"], clusters["centre_lat"], crs=4326)
     return gpd.GeoDataFrame(clusters.drop(columns=clusters.geometry.name), geometry=pts,
                             crs="EPSG:4326")
-
-
-def clusters_for_role(clusters: gpd.GeoDataFrame, *, role: Role, k: int
-                      ) -> tuple[gpd.GeoDataFrame, int]:
-    """The clusters this viewer may see, and how many were withheld.
-
-    Practitioners see all. Other viewers see only clusters of at least ``k`` producers: a
-    smaller cluster's footprint and centre would point at the companies themselves, so it
-    is left out entirely (and counted) rather than greyed out. Viewers also lose the
-    per-chapter tonnages (``tonnes_ch*``, and the figures in ``chapters``): a chapter's
-    tonnes inside a cluster can come from a single company even when the cluster has many.
-    """
-    if can_see_companies(role):
-        return clusters, 0
-    k = check_k(k)
-    keep = pd.to_numeric(clusters["producers"], errors="coerce").fillna(0) >= k
-    shown = clusters[keep].reset_index(drop=True)
-    per_chapter = [c for c in shown.columns
-                   if str(c).startswith("tonnes_ch") or c == "tonnes_no_chapter"]
-    shown = shown.drop(columns=per_chapter)
-    if "chapters" in shown.columns:
-        shown["chapters"] = [  # codes only, in code order (tonnage order would rank them)
-            "; ".join(sorted(p.split(":")[0].strip() for p in str(text).split(";") if p.strip()))
-            for text in shown["chapters"]]
-    return shown, int((~keep).sum())

@@ -5,13 +5,12 @@ at each resolution is in :func:`h3.average_hexagon_area`). Records are indexed o
 base resolution (:data:`H3_BASE_RES`) and moved up to any coarser resolution with
 :func:`parent_cells`, a vectorised bit operation, so changing the resolution is cheap.
 
-Confidentiality (:func:`protect_hexagons`): for viewers who may not see individual companies,
-a cell with fewer than ``k`` producers is merged with its small siblings into the parent cell
-(one or two levels up); what is still under ``k`` is suppressed (figures blanked, geometry
-kept to grey it out). If the suppressed cells together hold fewer than ``k`` producers, the
-smallest released cells are suppressed too, so that a suppressed figure cannot be recovered as
-"total minus what is shown". A producer is a member site (``site_id``): it sits at one point,
-so producers add up across cells.
+These totals are for practitioners. Viewers' hexagons are released figures of the programme's
+protected release (:func:`geo.concentrations.viewer.viewer_cells`), never totals of records.
+:func:`protect_hexagons` (small cells merged into parents, the rest suppressed, with a residual
+check) was the older per-view protection; pages and the CLI no longer use it, and it stays only
+while ``benchmarks/concentration_bench.py`` still times it. A producer is a member site
+(``site_id``): it sits at one point, so producers add up across cells.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ match but cannot be drawn (not located, too imprecise, not in t/yr) counted and 
 never dropped silently. No match is an empty selection with an explanation, not an error.
 
 The analyses on a selection (heat, tonnes within a radius, hexagons, hot spots, clusters) take
-its arrays; helpers here apply the viewer's confidentiality rule on the way.
+its arrays. They work on records, so they are for practitioners only: viewers' concentration
+views are read from the protected release (:mod:`geo.concentrations.viewer`).
 """
 
 from __future__ import annotations
@@ -37,10 +38,8 @@ from geo.concentrations.hexagons import (
     hexagon_totals,
     hexagons_gdf,
     parent_cells,
-    protect_residual,
 )
 from geo.concentrations.within_radius import RadiusParams, within_radius_surface
-from geo.confidentiality import can_see_companies, check_k, suppress_small_groups
 from geo.errors import SymbiosisError
 from geo.programme import DIRECTIONS, PRECISIONS, precision_rank, resources_with_sites
 
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
 
     from geo.catalogue import Catalogue
     from geo.programme import Programme
-    from geo.settings import Role
 
 __all__ = [
     "ConcentrationQuery",
@@ -377,21 +375,18 @@ def select_resources(programme_or_prepared: Programme | PreparedResources,
     return sel
 
 
-def park_totals(programme: Programme, selection: Selection, *, role: Role = "practitioner",
-                k: int = 3) -> gpd.GeoDataFrame:
+def park_totals(programme: Programme, selection: Selection) -> gpd.GeoDataFrame:
     """Tonnes, producers and records of the selection per park (EPSG:4326 polygons).
 
     Records of sites outside every park are totalled in a last row ``(outside parks)``
-    with no geometry. For viewers who may not see companies (``role``), parks with fewer
-    than ``k`` producers are suppressed, and more if needed so that the suppressed rows
-    together hold at least ``k`` producers (see
-    :func:`geo.concentrations.hexagons.protect_residual`).
+    with no geometry. For practitioners: viewers read park totals from the release
+    (:func:`geo.concentrations.viewer.viewer_parks`).
 
     Returns
     -------
     GeoDataFrame
         ``park_id``, ``name``, ``tonnes``, ``producers``, ``records``, ``share`` (of the
-        selection's tonnes), ``suppressed``; sorted by tonnes, largest first.
+        selection's tonnes); sorted by tonnes, largest first.
     """
     prep = selection.prepared
     m = selection.used
@@ -411,18 +406,6 @@ def park_totals(programme: Programme, selection: Selection, *, role: Role = "pra
     out[["tonnes", "producers", "records"]] = out[["tonnes", "producers", "records"]].fillna(0)
     total = float(out["tonnes"].sum())
     out["share"] = out["tonnes"] / total if total > 0 else 0.0
-    if can_see_companies(role):
-        out["suppressed"] = False
-    else:
-        k = check_k(k)
-        small = suppress_small_groups(out, producers_col="producers", k=k,
-                                      value_cols=["tonnes", "records", "share"])["suppressed"]
-        occupied = out["producers"] > 0
-        out = protect_residual(out, producers_col="producers", k=k,
-                               suppressed=(small & occupied).to_numpy(),
-                               value_cols=["tonnes", "records", "share"])
-        # an empty park reveals nothing: keep its zeros
-        out = gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
     return out.sort_values("tonnes", ascending=False, kind="stable",
                            na_position="last").reset_index(drop=True)
 
@@ -446,7 +429,7 @@ def bandwidth_for_selection(selection: Selection) -> float:
 
 def heat_for_selection(selection: Selection, *, bandwidth_m: float,
                        min_producers: int = 1) -> Surface:
-    """Heat surface (t/yr per km²) of the selection; ``min_producers=k`` for viewers."""
+    """Heat surface (t/yr per km²) of the selection (``min_producers``: see ``kde_surface``)."""
     _require(selection)
     x, y, t, p = selection.arrays()
     assert selection.prepared.crs is not None

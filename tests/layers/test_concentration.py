@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import geopandas as gpd
@@ -9,7 +10,8 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from geo.concentrations.hexagons import hexagons_for_role
+from geo.catalogue import load_catalogue
+from geo.concentrations import viewer as cv
 from geo.concentrations.hotspots import hot_spots_from_hexagons
 from geo.concentrations.raster import display_image
 from geo.concentrations.selection import (
@@ -20,6 +22,7 @@ from geo.concentrations.selection import (
     park_totals,
     select_resources,
 )
+from geo.disclosure import build_release
 from layers.base import base_map
 from layers.concentration import (
     add_clusters,
@@ -27,8 +30,10 @@ from layers.concentration import (
     add_hexagons,
     add_hot_spots,
     add_park_totals,
+    add_released_hexagons,
     add_resource_points,
     add_selection_points,
+    add_table_layer,
 )
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -50,6 +55,12 @@ def selection(demo_programme):  # type: ignore[no-untyped-def]
     return select_resources(demo_programme, ConcentrationQuery())
 
 
+@pytest.fixture(scope="module")
+def release(demo_programme):  # type: ignore[no-untyped-def]
+    """The demo's protected release (what viewers' layers are drawn from)."""
+    return build_release(demo_programme, catalogue=load_catalogue())
+
+
 def _map(sel) -> object:  # type: ignore[no-untyped-def]
     return base_map(bounds=sel.located.total_bounds)
 
@@ -67,19 +78,30 @@ def test_heat_is_one_image_overlay_with_a_legend(selection) -> None:  # type: ig
     _no_remote_scripts(html)
 
 
-def test_hexagon_tooltips_never_carry_a_suppressed_figure(selection) -> None:  # type: ignore[no-untyped-def]
-    """For viewers, suppressed units show 'hidden' and their tonnes are absent from the HTML."""
+def test_practitioner_hexagons_show_every_cell(selection) -> None:  # type: ignore[no-untyped-def]
+    """A practitioner's hexagon layer draws every occupied cell with its tonnes."""
     raw = hexagons_for_selection(selection, resolution=10)
-    shown = hexagons_for_role(raw, role="viewer", k=3)
     m = _map(selection)
-    add_hexagons(m, shown, k=3)
+    add_hexagons(m, raw, k=3)
     html = _html(m)
-    assert html.count('"fill":') == len(shown)
-    assert "hidden" in html
-    small = raw[raw["producers"] < 3]
-    assert len(small) > 0
-    for t in small["tonnes"]:
-        assert f'"{t:,.0f} t/yr"' not in html or t in shown["tonnes"].tolist()
+    assert html.count('"fill":') == len(raw)
+    _no_remote_scripts(html)
+
+
+def test_released_hexagons_carry_released_figures_only(release, selection) -> None:  # type: ignore[no-untyped-def]
+    """A viewer's hexagon layer draws only released cells; no withheld figure is in the HTML."""
+    cells = cv.viewer_cells(release, cv.release_query(release, direction="have"), level="middle")
+    assert len(cells) > 0
+    m = _map(selection)
+    add_released_hexagons(m, cells)
+    html = _html(m)
+    assert html.count('"fill":') == len(cells)
+    nodes = release.trees["have"].nodes
+    withheld = nodes.loc[(nodes["depth"] >= 3) & ~nodes["published"], "tonnes"]
+    shown = {f"{t:,.0f} t/yr" for t in cells["tonnes"]}
+    assert not [t for t in withheld if f"{t:,.0f} t/yr" not in shown
+                and f'"{t:,.0f} t/yr"' in html]
+    assert "Tonnes (released)" in html
     _no_remote_scripts(html)
 
 
@@ -104,14 +126,56 @@ def test_cluster_names_are_escaped(selection) -> None:  # type: ignore[no-untype
     assert html.count("circleMarker") >= 1 or "CircleMarker" in html
 
 
-def test_park_shading_greys_suppressed_parks(demo_programme, selection) -> None:  # type: ignore[no-untyped-def]
-    """Viewers see suppressed parks grey with 'hidden', not their figure."""
-    sel = select_resources(demo_programme, ConcentrationQuery(selectors=("plastics",)))
-    totals = park_totals(demo_programme, sel, role="viewer", k=3)
+def test_practitioner_park_shading_shows_every_park(demo_programme, selection) -> None:  # type: ignore[no-untyped-def]
+    """Practitioners see every park's tonnes and producers in the tooltips."""
+    totals = park_totals(demo_programme, select_resources(
+        demo_programme, ConcentrationQuery(selectors=("plastics",))))
     m = _map(selection)
-    add_park_totals(m, totals, k=3)
+    add_park_totals(m, totals)
     html = _html(m)
-    assert "#b0b0b0" in html and "hidden" in html
+    assert "Producers" in html and "withheld" not in html
+
+
+def test_viewer_park_shading_keeps_haves_and_wants_apart(release, selection) -> None:  # type: ignore[no-untyped-def]
+    """A viewer's parks: haves and wants apart, each with whether it is complete; parks with
+    nothing released are grey and say 'withheld'."""
+    parks = cv.viewer_parks(release, cv.release_query(release, direction="both"))
+    m = _map(selection)
+    add_park_totals(m, parks)
+    html = _html(m)
+    assert "Haves complete" in html and "Wants complete" in html
+    assert '"Tonnes"' not in html  # no sum of haves and wants in the tooltip
+    if parks.loc[parks.geometry.notna(), "tonnes"].isna().any():
+        assert "#b0b0b0" in html and "withheld" in html
+
+
+def test_classed_heat_legend_lists_classes(release, selection) -> None:  # type: ignore[no-untyped-def]
+    """A viewer's heat image has one legend row per class, with its limits."""
+    surf = cv.viewer_heat(release, cv.release_query(release, direction="have"),
+                          bandwidth_m=500.0)
+    m = _map(selection)
+    add_heat(m, display_image(surf), note=surf.units)
+    html = _html(m)
+    assert html.count("L.imageOverlay(") == 1
+    for label in surf.class_labels():
+        assert json.dumps(label.split(" ")[0])[1:-1] in html
+
+
+def test_table_layer_picks_the_layer_of_each_view(release, selection) -> None:  # type: ignore[no-untyped-def]
+    """Hexagons, hot spots, clusters and parks of a viewer each draw one kind of layer."""
+    q = cv.release_query(release, direction="have")
+    tables = {"Hexagons": cv.viewer_cells(release, q, level="middle"),
+              "Hot spots": cv.viewer_hot_spots(release, q),
+              "Clusters": cv.viewer_clusters(release, q, eps_m=3000, min_tonnes=10),
+              "Parks": cv.viewer_parks(release, q)}
+    for view, table in tables.items():
+        m = _map(selection)
+        add_table_layer(m, view, table, note="From released figures.")
+        assert "L.geoJson(" in _html(m), view
+    m = _map(selection)
+    add_table_layer(m, "Clusters", tables["Clusters"])
+    html = _html(m)
+    assert "Released hexagons" in html and "By chapter" not in html
 
 
 def test_few_points_are_raw_and_many_are_aggregated() -> None:

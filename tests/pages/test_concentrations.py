@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from rasterio.io import MemoryFile
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.support import click_download, downloads, open_page
@@ -15,6 +17,7 @@ from ui import Key
 
 PAGE = "pages/concentrations.py"
 VIEWS = ["Heat", "Catchment", "Hexagons", "Hot spots", "Clusters", "Parks"]
+RELEASE_STREAMS = "conc_release_streams"
 
 
 def _records(at: AppTest) -> int:
@@ -25,10 +28,22 @@ def _records(at: AppTest) -> int:
     raise AssertionError([c.value for c in at.caption])
 
 
+def _keys(at: AppTest) -> set[str]:
+    """Keys of every widget on the page."""
+    return {str(w.key) for kind in ("number_input", "selectbox", "multiselect", "radio",
+                                    "slider", "text_input") for w in at.get(kind)}
+
+
 @pytest.fixture
 def page(empty_data_dir: Path) -> AppTest:
     """The page on the demo programme, run once with the default filter."""
     return open_page(PAGE, timeout=60)
+
+
+@pytest.fixture
+def viewer(empty_data_dir: Path) -> AppTest:
+    """The page as a viewer sees it (a practitioner previewing "Viewing as: viewer")."""
+    return open_page(PAGE, role="viewer", timeout=60)
 
 
 def test_default_view_shows_the_heat_map_and_the_illustrative_note(page: AppTest) -> None:
@@ -79,17 +94,6 @@ def test_absurd_bandwidth_is_refused_with_the_range(page: AppTest) -> None:
     assert any("500 km" in e.value for e in page.error)
 
 
-def test_viewer_sees_no_hexagon_under_k_producers(page: AppTest) -> None:
-    """A viewer's hexagon table shows figures only for units of at least k producers."""
-    page.session_state[Key.VIEWER_ROLE] = "viewer"
-    page.radio(key=Key.CONC_VIEW).set_value("Hexagons").run()
-    assert not page.exception, page.exception
-    table = page.dataframe[0].value
-    shown = table[~table["suppressed"]]
-    assert (shown["producers"] >= 3).all()
-    assert table.loc[table["suppressed"], "tonnes"].isna().all()
-
-
 def test_cluster_pick_zooms_and_table_is_sorted_by_tonnes(page: AppTest) -> None:
     """The cluster table is sorted by tonnes and picking a cluster keeps the page working."""
     page.radio(key=Key.CONC_VIEW).set_value("Clusters").run()
@@ -105,3 +109,96 @@ def test_hot_spots_with_nothing_significant_render(page: AppTest) -> None:
     page.radio(key=Key.CONC_VIEW).set_value("Hot spots").run()
     page.selectbox(key=Key.CONC_H3_RES).set_value(4).run()
     assert not page.exception, page.exception
+
+
+# -- viewers -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("direction", ["have", "any"])
+def test_every_view_renders_for_a_viewer(viewer: AppTest, view: str, direction: str) -> None:
+    """Each view renders for a viewer from the release, haves or both, downloads on click."""
+    viewer.radio(key="conc_direction").set_value(direction).run()
+    viewer.radio(key=Key.CONC_VIEW).set_value(view).run()
+    assert not viewer.exception, viewer.exception
+    assert not viewer.error, [e.value for e in viewer.error]
+    assert downloads(viewer) and all(downloads(viewer).values())
+    assert not any(re.search(r"records from", c.value) for c in viewer.caption)
+
+
+def test_viewer_has_no_quantity_precision_code_or_resolution_control(viewer: AppTest) -> None:
+    """A viewer picks direction, release streams, parks and a view; nothing finer."""
+    keys = _keys(viewer)
+    assert {"conc_direction", RELEASE_STREAMS, "conc_parks", Key.CONC_VIEW} <= keys
+    assert not {"conc_min_t", "conc_max_t", "conc_precision", Key.CONC_STREAMS,
+                Key.CONC_H3_RES} & keys
+    assert any("fixed protected releases" in c.value for c in viewer.caption)
+    viewer.radio(key=Key.CONC_VIEW).set_value("Hexagons").run()
+    assert viewer.radio(key="conc_level").options == ["coarse", "middle", "fine"]
+    assert Key.CONC_H3_RES not in _keys(viewer)
+
+
+def test_viewer_geotiff_holds_classes_and_no_float_figures(viewer: AppTest) -> None:
+    """The viewer's GeoTIFF is class numbers (uint8, a few values) described in its tags."""
+    data = click_download(viewer, Key.CONC_DL_TIF)
+    with MemoryFile(data) as mem, mem.open() as src:
+        band = src.read(1)
+        tags = src.tags()
+    assert band.dtype.name == "uint8" and set(band.ravel().tolist()) <= set(range(8))
+    assert "class numbers" in tags["values"] and "classes" in tags
+
+
+def test_viewer_hexagons_are_released_figures(viewer: AppTest) -> None:
+    """The viewer's hexagon table lists released cells only, each a sum of released figures."""
+    viewer.radio(key=Key.CONC_VIEW).set_value("Hexagons").run()
+    table = viewer.dataframe[0].value
+    assert {"h3_cell", "tonnes", "figures"} <= set(table.columns)
+    assert "records" not in table.columns and table["tonnes"].notna().all()
+
+
+def test_a_code_from_the_practitioner_view_is_widened_to_its_release_stream(
+        empty_data_dir: Path) -> None:
+    """A code chosen before switching to the viewer's view becomes its release stream, said."""
+    at = open_page(PAGE, role="viewer", state={Key.CONC_STREAMS: ["150102"]}, timeout=60)
+    assert at.multiselect(key=RELEASE_STREAMS).value == ["plastics"]
+    assert any("nearest release streams" in i.value for i in at.info)
+
+
+def test_viewer_selection_with_nothing_released_is_explained(viewer: AppTest) -> None:
+    """A selection of which nothing is released shows an explanation, not an empty map."""
+    viewer.radio(key="conc_direction").set_value("want").run()
+    viewer.multiselect(key=RELEASE_STREAMS).set_value(["asbestos"]).run()
+    assert not viewer.exception, viewer.exception
+    assert any("disclosure rules" in i.value for i in viewer.info)
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 40,
+        "client_id": "symbiomap", "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_park_authority_reads_only_its_parks_figures(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signed in as a park authority of one park (server mode), every view shows only that
+    park's released figures: its park row alone, no control for another park."""
+    from geo.access import add_user, grant
+    from geo.demo import DEMO_NAME
+    from geo.store import open_store
+    from tests.pages.support import APP
+
+    monkeypatch.setenv("SYMBIOMAP_MODE", "server")
+    monkeypatch.setenv("SYMBIOMAP_DATA_DIR", str(tmp_path))
+    store = open_store()
+    add_user(store, "sub-pa", email="pa@example.org", name="Pa", actor="test")
+    grant(store, "sub-pa", "park_authority", programme=DEMO_NAME, available=[DEMO_NAME],
+          parks=("KAR-P1",), actor="test")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "sub": "sub-pa", "email": "pa@example.org",
+               "iat": int(time.time())}
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="conc_parks").options == ["Suurniitynkatu industrial area"]
+    for view in VIEWS:
+        at.radio(key=Key.CONC_VIEW).set_value(view).run()
+        assert not at.exception, (view, at.exception)
+    assert at.dataframe[0].value["park_id"].tolist() == ["KAR-P1"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyproj
 import pytest
 from shapely.geometry import Point
@@ -13,7 +12,6 @@ from sklearn.cluster import DBSCAN
 from geo.concentrations.clusters import (
     ClusterParams,
     cluster_labels,
-    clusters_for_role,
     clusters_from_arrays,
     find_clusters,
     label_clusters,
@@ -100,14 +98,6 @@ def test_bad_parameters_are_refused(kwargs: dict[str, float]) -> None:
         ClusterParams(**kwargs)
 
 
-def test_viewers_do_not_see_clusters_of_fewer_than_k_producers() -> None:
-    """A viewer with k=4 sees group A (4 producers) and not group B (3)."""
-    cl = find_clusters(_two_groups(), eps_m=1000, min_tonnes=300)
-    shown, withheld = clusters_for_role(cl, role="viewer", k=4)
-    assert shown["producers"].tolist() == [4] and withheld == 1
-    assert len(clusters_for_role(cl, role="practitioner", k=4)[0]) == 2
-
-
 def test_records_must_be_located_and_have_a_crs() -> None:
     """No CRS, or records without a location, are refused with the fix."""
     gdf = _two_groups()
@@ -181,17 +171,3 @@ def test_a_border_place_joins_its_heaviest_core_neighbour() -> None:
     first_found = DBSCAN(eps=950, min_samples=1).fit(np.column_stack([x, np.zeros(5)]),
                                                      sample_weight=w / 100).labels_
     assert first_found.tolist() == [0, 0, 1, 1, 0]  # sklearn alone would differ here
-
-
-def test_viewers_see_no_per_chapter_tonnage_of_a_cluster() -> None:
-    """A chapter's tonnes inside a big cluster can be one company's: viewers get none of them."""
-    clusters = pd.DataFrame({"cluster_id": [1], "name": ["Cluster 1"], "tonnes": [100.0],
-                             "producers": [5], "tonnes_ch02": [90.0], "tonnes_ch15": [10.0],
-                             "main_chapter": ["02"], "chapters": ["02: 90 t; 15: 10 t"]})
-    shown, withheld = clusters_for_role(clusters, role="viewer", k=3)
-    assert withheld == 0 and shown.loc[0, "tonnes"] == 100.0
-    assert not [c for c in shown.columns if str(c).startswith("tonnes_ch")]
-    assert shown.loc[0, "chapters"] == "02; 15"
-    assert not np.any(shown.astype(str).apply(lambda c: c.str.contains("90")).to_numpy())
-    practitioner, _ = clusters_for_role(clusters, role="practitioner", k=3)
-    assert practitioner.loc[0, "tonnes_ch15"] == 10.0
