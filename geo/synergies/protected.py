@@ -345,7 +345,7 @@ def release_from_records(records: pd.DataFrame, *, measures: Sequence[str] = (CO
         derived[_CO2E] = (_LANDFILL, float(co2e_per_t_diverted))
     default_labels = {COUNT: "Synergies", TONNES: "Tonnes per year"} | {
         n: t.label for n, t in OUTCOME_TYPES.items()}
-    default_units = {COUNT: "synergies", TONNES: "t/yr"} | {
+    default_units = {COUNT: "count", TONNES: "t/yr"} | {
         n: t.unit for n, t in OUTCOME_TYPES.items()}
     every = [*measures, *derived]
     return SynergyRelease(
