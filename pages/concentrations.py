@@ -65,8 +65,7 @@ else:
     labels = release.stream_labels()
     if st.session_state.get(Key.CONC_STREAMS) and RELEASE_STREAMS not in st.session_state:
         near, exact = cv.nearest_streams(release, cat, st.session_state[Key.CONC_STREAMS])
-        st.session_state[RELEASE_STREAMS] = list(near)
-        st.session_state[WIDENED] = None if exact else list(near)
+        st.session_state.update({RELEASE_STREAMS: list(near), WIDENED: not exact and list(near)})
     streams = c2.multiselect("Release streams", list(labels), key=RELEASE_STREAMS,
                              format_func=labels.get, placeholder="All streams")
     if streams and st.session_state.get(WIDENED) == streams:
@@ -81,7 +80,8 @@ else:
 
 view = st.radio("Map", VIEWS, key=Key.CONC_VIEW, horizontal=True)
 left, right = st.columns([3, 1.3])
-bounds, table, image, stem = None, None, None, view.lower().replace(" ", "_")
+bounds, table, image, level = None, None, None, "fine"
+stem = view.lower().replace(" ", "_")
 with ui.domain_errors(), right:
     if view in ("Heat", "Catchment"):
         if view == "Heat":
@@ -108,7 +108,6 @@ with ui.domain_errors(), right:
             "Hexagons", HEX_LEVELS, index=2, key="conc_level", horizontal=True)
         table = cv.viewer_cells(release, rq, level=level) if view == "Hexagons" \
             else cv.viewer_hot_spots(release, rq)
-        st.caption(cv.view_note(release, view, level=level))
     elif view in ("Hexagons", "Hot spots"):
         res = st.selectbox("Hexagon resolution", ["auto", *range(4, 11)], key=Key.CONC_H3_RES)
         raw = runs.hexagon_totals(ref, query, resolution=None if res == "auto" else int(res))
@@ -126,8 +125,6 @@ with ui.domain_errors(), right:
                                 key=Key.CONC_MIN_CLUSTER_T)
         table = runs.clusters(ref, query, eps_m=eps, min_tonnes=min_t) if practitioner \
             else cv.viewer_clusters(release, rq, eps_m=eps, min_tonnes=min_t)
-        if not practitioner:
-            st.caption(cv.view_note(release, view))
         if len(table):
             pick = st.selectbox("Zoom to cluster", ["All", *table["name"]], key=Key.CONC_CLUSTER)
             if pick != "All":
@@ -137,14 +134,15 @@ with ui.domain_errors(), right:
                     "neighbourhood.")
     else:
         table = conc.park_totals(prog, sel) if practitioner else cv.viewer_parks(release, rq)
-        if not practitioner:
-            st.caption(cv.view_note(release, view))
+    if not practitioner and (note := cv.view_note(release, view, level=level)):
+        st.caption(note)
 
 with left:
     m = ui.base_map(ctx, bounds=bounds)
     add_parks(m, prog.parks)
     if image is not None:
-        lc.add_heat(m, image, name=view, note=surf.units)
+        lc.add_heat(m, image, name=view, note=surf.units if practitioner else "Classes of "
+                    "released figures.")
     if table is not None and len(table):
         lc.add_table_layer(m, view, table, note="" if practitioner else "From released figures.")
     if practitioner and view in ("Heat", "Catchment", "Clusters"):

@@ -1,5 +1,6 @@
 """The Concentrations page in a real headless browser: the heat overlay is drawn offline and
-its GeoTIFF downloads.
+its GeoTIFF downloads; previewing as a viewer, the heat is classed and its GeoTIFF holds
+classes, and no company reaches the browser.
 
 Every request outside the local app is blocked, so the map, its image overlay and legend need
 no internet. Screenshots go to ``artifacts/``.
@@ -7,6 +8,7 @@ no internet. Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,9 @@ from tests.browser.support import (
     ARTIFACTS,
     COUNT_LAYERS_JS,
     map_frame,
+    offline_page,
+    require_browser,
+    running_app,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -53,3 +58,45 @@ def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:  # typ
     pg.screenshot(path=str(ARTIFACTS / "concentrations-hexagons.png"))
     assert pg.locator("[data-testid='stException']").count() == 0
     assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked
+
+
+@pytest.fixture(scope="module")
+def viewer_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app previewing as a viewer (``SYMBIOMAP_ROLE=viewer``)."""
+    require_browser()
+    with running_app(tmp_path_factory.mktemp("viewer"),
+                     env_extra={"SYMBIOMAP_ROLE": "viewer"}) as url:
+        yield url
+
+
+def test_viewer_heat_is_classed_and_names_no_company(browser, viewer_url: str) -> None:  # type: ignore[no-untyped-def]
+    """As a viewer, the heat map's legend lists classes, its GeoTIFF holds class numbers, the
+    hexagon view draws released cells, and no company's name reaches the browser."""
+    from rasterio.io import MemoryFile
+
+    from geo.demo import load_demo_programme
+
+    names = set(load_demo_programme().sites["name"])
+    with offline_page(browser, viewer_url) as (pg, blocked):
+        pg.goto(f"{viewer_url}/concentrations", wait_until="domcontentloaded")
+        pg.get_by_text("fixed protected releases", exact=False).first.wait_for(timeout=120_000)
+        frame = map_frame(pg)
+        pg.wait_for_timeout(1500)
+        assert frame.evaluate(COUNT_LAYERS_JS)["images"] == 1
+        legend = frame.evaluate("() => document.querySelector('.symbiomap-legend').innerText")
+        assert legend.count("t/yr per km²") >= 7  # one row per class
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "concentrations-viewer-heat.png"))
+        with pg.expect_download(timeout=60_000) as download:
+            pg.get_by_role("button", name="GeoTIFF").click()
+        with MemoryFile(Path(download.value.path()).read_bytes()) as mem, mem.open() as src:
+            assert src.dtypes[0] == "uint8" and "class numbers" in src.tags()["values"]
+        texts = [pg.content(), frame.content()]
+        pg.locator("label").filter(has_text="Hexagons").first.click()
+        pg.wait_for_timeout(3000)
+        frame = map_frame(pg)
+        assert frame.evaluate(COUNT_LAYERS_JS)["polygons"] >= 1
+        texts += [pg.content(), frame.content()]
+        assert not [n for n in names if any(n in t for t in texts)]
+        assert pg.locator("[data-testid='stException']").count() == 0
+        assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked
