@@ -18,7 +18,6 @@ from geo.factors import load_factors
 from geo.synergies import repository as repo
 from geo.synergies.gaps import between_parks, gap_analysis
 from geo.synergies.lifecycle import STAGES
-from geo.synergies.protected import build_synergy_release
 from geo.synergies.reports import (
     conservation_errors,
     graph_layout,
@@ -31,7 +30,6 @@ from geo.synergies.workbook import funder_workbook
 from layers.base import add_parks
 from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure
 from ui import Key, runs
-from ui.data import programme as whole_programme
 from ui.widgets import XLSX_MIME
 
 ctx = ui.page_context("reports")
@@ -46,9 +44,7 @@ with ui.domain_errors():
         release = None
         figures = kpis(prog, book, factors=load_factors(), config=config)
     else:  # one release of the whole programme for every viewer; a park authority reads its part
-        whole = whole_programme(ctx.programme_ref)
-        release = build_synergy_release(whole, book, catalogue=load_catalogue(),
-                                        factors=load_factors(), config=config, rules=ctx.rules)
+        release = ctx.synergy_release
         figures = viewer_kpis(release, member_sites=len(prog.sites))
 if release is not None:
     st.caption(f":material/lock: Viewing as {ctx.role}: only figures that pass the disclosure "
@@ -77,7 +73,7 @@ stages = st.multiselect("Stages shown in the network", STAGES, default=list(STAG
 if release is None:
     edges = network_edges(book, prog, stages=tuple(stages))
 else:
-    edges = viewer_network_edges(release, park_points(whole), stages=tuple(stages),
+    edges = viewer_network_edges(release, park_points(ctx.whole_programme), stages=tuple(stages),
                                  parks=ctx.parks)
 if view == "Resource pool":
     try:
@@ -129,7 +125,7 @@ else:
     build = (partial(runs.funder_workbook, ctx.programme_ref,
                      synergy_version=ctx.versions.synergies, role=ctx.role, k=ctx.k)
              if release is None else
-             partial(funder_workbook, whole, book, factors=load_factors(), config=config,
-                     role=ctx.role, release=release, parks=ctx.parks))
+             partial(funder_workbook, ctx.whole_programme, book, factors=load_factors(),
+                     config=config, role=ctx.role, release=release, parks=ctx.parks))
     ui.download_button("Download the funders' workbook (.xlsx)", build,
                        file_name="synergy-report.xlsx", key=Key.REP_XLSX, mime=XLSX_MIME)

@@ -30,6 +30,7 @@ from ui.network import region_layers as load_region_layers
 from ui.network import road_graph as load_road_graph
 from ui.runs import matcher as cached_matcher
 from ui.runs import release as cached_release
+from ui.runs import synergy_release as cached_synergy_release
 
 if TYPE_CHECKING:
     from geo.access import Page
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from geo.store import Store
     from geo.synergies.book import SynergyBook
     from geo.synergies.matching import Matcher
+    from geo.synergies.protected import SynergyRelease
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,14 @@ class PageContext:
         return self.rules.k
 
     @cached_property
+    def synergy_release(self) -> SynergyRelease:
+        """What viewers may see of this programme's synergies, built once per version."""
+        return cached_synergy_release(
+            ProgrammeRef(self.programme_name, self.settings.database_url,
+                         self.versions.programme),
+            synergy_version=self.versions.synergies, rules=self.rules)
+
+    @cached_property
     def release(self) -> ProgrammeRelease:
         """Everything a viewer may see of this programme's tonnages, built once per version."""
         return cached_release(ProgrammeRef(self.programme_name, self.settings.database_url,
@@ -144,6 +154,12 @@ class PageContext:
         Shared for the demo: copy frames before changing them.
         """
         return load_programme(self.programme_ref).restricted_to_parks(self.parks)
+
+    @cached_property
+    def whole_programme(self) -> Programme:
+        """The whole programme, whatever this person's park limit (for computing releases and
+        the positions of parks; never show its records to a park authority)."""
+        return load_programme(self.programme_ref)
 
     @cached_property
     def synergy_book(self) -> SynergyBook:

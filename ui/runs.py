@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from geo.siting import CandidateScreen, ScoreWeights, SiteFinderRun, TechnologyProfile
     from geo.siting.pipeline import CandidateSource
     from geo.synergies.matching import Matcher
+    from geo.synergies.protected import SynergyRelease
 
 
 # --- Concentrations -----------------------------------------------------------------------
@@ -217,3 +218,23 @@ def release(ref: ProgrammeRef, rules: DisclosureRules) -> ProgrammeRelease:
     from geo.disclosure import build_release
 
     return build_release(programme(ref), catalogue=load_catalogue(), rules=rules)
+
+
+@st.cache_resource(show_spinner="Protecting the synergy figures viewers may see…", max_entries=8)
+def synergy_release(ref: ProgrammeRef, *, synergy_version: int,
+                    rules: DisclosureRules) -> SynergyRelease:
+    """The programme's protected synergy release at these data versions and rules.
+
+    Built once per version on the **whole** programme and all its synergies (a park authority
+    reads its park pairs from the same release).
+    """
+    from geo.catalogue import load_catalogue
+    from geo.factors import load_factors
+    from geo.synergies import repository
+    from geo.synergies.protected import build_synergy_release
+
+    prog = programme(ref)
+    config = repository.load_outcome_config(store(ref.database_url), prog.name)
+    return build_synergy_release(prog, synergy_book(ref, synergy_version=synergy_version),
+                                 catalogue=load_catalogue(), factors=load_factors(),
+                                 config=config, rules=rules)

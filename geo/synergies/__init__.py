@@ -14,6 +14,10 @@
 - :mod:`~geo.synergies.workshop` — fast entry and bulk creation at the idea stage;
 - :mod:`~geo.synergies.streams` — stream labels of codes for tables and charts;
 - :mod:`~geo.synergies.reports` — Sankey, network, KPIs; :mod:`~geo.synergies.workbook` — Excel;
+- :mod:`~geo.synergies.disclosure` — the rule for synergy figures (givers, receivers, insiders);
+- :mod:`~geo.synergies.protected` — :class:`SynergyRelease`, the protected synergy tree;
+- :mod:`~geo.synergies.viewer` — the viewers' Sankey, park links and KPIs from the release;
+- :mod:`~geo.synergies.demo` — the demo's illustrative synergies;
 - :mod:`~geo.synergies.repository` — the synergies in the programme database.
 
 The pure API is re-exported here. :mod:`~geo.synergies.repository` is not: its functions carry
