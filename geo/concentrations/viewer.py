@@ -426,8 +426,10 @@ def viewer_parks(release: ProgrammeRelease, query: ReleaseQuery) -> gpd.GeoDataF
         out.loc[empty, f"{d}_tonnes"] = 0.0
         out["tonnes"] = out["tonnes"] + out[f"{d}_tonnes"]
         out["complete"] &= out[f"{d}_complete"]
-    geoms = out["park_id"].map(release.parks.set_index("park_id").geometry)
-    gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms.to_numpy(), crs="EPSG:4326"),
+    outlines = gpd.GeoSeries(release.parks.geometry.to_numpy(), crs="EPSG:4326",
+                             index=release.parks["park_id"].to_numpy())
+    geoms = outlines.reindex(out["park_id"].to_numpy())  # None outside the parks
+    gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geoms.to_numpy(),
                            crs="EPSG:4326")
     return gdf.sort_values("tonnes", ascending=False, kind="stable",
                            na_position="last").reset_index(drop=True)

@@ -147,3 +147,14 @@ def test_a_programme_too_small_for_any_release_is_explained(demo_programme: Prog
         cv.viewer_heat(strict, q, bandwidth_m=500.0)
     assert cv.viewer_cells(strict, q).empty and cv.viewer_hot_spots(strict, q).empty
     assert cv.viewer_clusters(strict, q, eps_m=500, min_tonnes=1).empty
+
+
+def test_a_programme_without_parks_has_one_outside_row(demo_programme: Programme) -> None:
+    """With no park at all, the park view is the one 'outside parks' row, without geometry."""
+    sites = demo_programme.sites.assign(park_id=None)
+    prog = Programme(demo_programme.name, demo_programme.parks.iloc[:0], sites,
+                     demo_programme.contacts, demo_programme.resources)
+    rel = build_release(prog, catalogue=load_catalogue())
+    parks = cv.viewer_parks(rel, cv.release_query(rel))
+    assert parks["park_id"].tolist() == ["(outside parks)"]
+    assert parks.geometry.isna().all()
