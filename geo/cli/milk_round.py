@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -305,14 +306,11 @@ def _run_horizon(args: argparse.Namespace) -> PeriodicResult:
     graph = road_graph(prog, pbf=args.pbf, demo=not args.programme, download=True)
     streams = split_list(args.streams) or split_list(args.stream) or ("all",)
     query = _query(args, "")
-    unit = "m3" if args.capacity_m3 is not None else "t"
     depot = _depot(args, prog)
-    from dataclasses import replace
-
-    query = replace(query, unit=unit, exclude_site_ids=(depot.site_id,) if depot.site_id else ())
-    selectors = [] if streams == ("all",) else list(streams)
+    query = replace(query, unit="m3" if args.capacity_m3 is not None else "t",
+                    exclude_site_ids=(depot.site_id,) if depot.site_id else ())
     freq = VisitFrequency.parse(args.visit_frequency) if args.visit_frequency else None
-    sel = producers_for_streams(prog, selectors or [""], query, frequency=freq,
+    sel = producers_for_streams(prog, list(streams), query, frequency=freq,
                                 storage_days=args.storage_days)
     names = tuple(s.name for s in sel.streams)
     fleet = _horizon_fleet(args, prog, names, {s.name: s.hazardous for s in sel.streams})

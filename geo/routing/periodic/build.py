@@ -15,7 +15,7 @@ gap since the previous visit (:func:`~geo.routing.periodic.horizon.pickups_per_v
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -291,11 +291,8 @@ def assemble_problem(
             pick = {q: _pickups(p, streams, fleet, horizon, q) for q in pats}
             ok = [q for q in pats if all(_fits(v, carriers) for v in pick[q])]
             if not ok:
-                worst = min(max(max(v) for v in pick[q]) for q in pats) / 1000
-                biggest = max(max(cap) for cap in carriers) / 1000
-                oversize.append(f"{p.name!r}: {worst:,.2f} {fleet.unit} per "
-                                f"{p.frequency.label} visit ({', '.join(streams)}) > "
-                                f"{biggest:,.2f} {fleet.unit} compartment")
+                oversize.append(_oversize(p, streams, fleet, patterns=pats, pick=pick,
+                                          carriers=carriers))
                 continue
             stops.append(StopSpec(name=p.name, place=row, patterns=tuple(ok),
                                   pickups=tuple(pick[q] for q in ok), service=p.service_s,
@@ -322,6 +319,22 @@ def assemble_problem(
                            producers=tuple(kept), stop_producer=tuple(stop_producer),
                            stop_streams=tuple(stop_streams), places=places, matrix=matrix,
                            excluded=tuple(out), cost_scale=scale)
+
+
+def _oversize(p: PeriodicProducer, streams: tuple[str, ...], fleet: PeriodicFleet, *,
+              patterns: Sequence[tuple[int, ...]], pick: dict[tuple[int, ...], Any],
+              carriers: Sequence[tuple[int, ...]]) -> str:
+    """Which compartment the smallest visit overflows, with the figures."""
+    lines = []
+    for k, kind in enumerate(fleet.kinds):
+        room = max((cap[k] for cap in carriers), default=0)
+        need = min(max(v[k] for v in pick[q]) for q in patterns)
+        if need > room:
+            mine = [s for s in streams if fleet.kind_of(s) == k]
+            lines.append(f"{need / 1000:,.2f} {fleet.unit} of {', '.join(mine)} per "
+                         f"{p.frequency.label} visit > {room / 1000:,.2f} {fleet.unit} "
+                         f"{kind.name} compartment")
+    return f"{p.name!r}: " + ("; ".join(lines) or "no vehicle has room for a whole visit")
 
 
 def _unreachable_hours(p: PeriodicProducer, row: int, fleet: PeriodicFleet,

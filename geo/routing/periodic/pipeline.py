@@ -87,19 +87,23 @@ def _reasons(problem: PeriodicProblem, solution: PeriodicSolution) -> dict[int, 
     for s in solution.unserved:
         stop = inst.stops[s]
         days = stop.days
-        loaded = sum(sum(stop_pick) for r in solution.routes if r.day in days
+        dims = sorted({d for pk in stop.pickups for v in pk for d, x in enumerate(v) if x > 0})
+        loaded = sum(inst.stops[st].pickups[solution.choice[st]][k][d]
+                     for r in solution.routes if r.day in days
                      for st, k in zip(r.stops, r.visits, strict=True) if st >= 0
-                     for stop_pick in [inst.stops[st].pickups[solution.choice[st]][k]]) / 1000
-        capacity = sum(v.count * sum(v.capacity) for d in days for k in inst.vehicles_on(d)
-                       for v in [inst.vehicles[k]]) / 1000
+                     for d in dims) / 1000
+        capacity = sum(v.count * v.capacity[d] for day in days
+                       for v in (inst.vehicles[k] for k in inst.vehicles_on(day))
+                       for d in dims) / 1000
         used = sum(r.duration for r in solution.routes if r.day in days)
         available = sum(v.count * (v.shift_end - v.shift_start) for d in days
                         for k in inst.vehicles_on(d) for v in [inst.vehicles[k]])
         need = min(int(inst.duration[v.start, stop.place] + inst.duration[stop.place, v.end])
                    for v in inst.vehicles) + stop.service
-        out[s] = unserved_reason(stop.name, [inst.day_labels[d] for d in days], loaded=loaded,
-                                 capacity=capacity, unit=unit, used_s=used,
-                                 available_s=available, need_s=need)
+        visits = min(sum(v[d] for v in pk for d in dims) for pk in stop.pickups) / 1000
+        out[s] = unserved_reason([inst.day_labels[d] for d in days], loaded=loaded,
+                                 need=visits, capacity=capacity, unit=unit, used_s=used,
+                                 available_s=available, need_s=need * stop.frequency)
     return out
 
 

@@ -140,7 +140,11 @@ class _Search:
         self.prng = RandomNumberGenerator(seed=seed)
         self.choosing = [s for s, st in enumerate(inst.stops) if st.has_choice]
         if choice is None:
-            self.choice = self._balanced_choice()
+            # Even seeds start from random patterns, odd seeds from patterns that spread the
+            # load over the days: two seeds side by side start far apart.
+            self.choice = (self._balanced_choice() if seed % 2 else
+                           [int(self.rng.integers(len(st.patterns))) if st.has_choice else 0
+                            for st in inst.stops])
         else:
             self.choice = [int(c) for c in choice]
         self.warm = routes

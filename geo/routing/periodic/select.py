@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.errors import RoutingError
-from geo.routing.periodic.fleet import Stream
+from geo.routing.periodic.fleet import ALL_STREAMS, Stream
 from geo.routing.periodic.horizon import VisitFrequency
 from geo.routing.periodic.producers import PeriodicProducer
 from geo.routing.select import producers_from_programme
@@ -68,7 +68,8 @@ def producers_for_streams(
     ----------
     programme : Programme
     streams : sequence of str
-        Catalogue selectors, one per stream.
+        Catalogue selectors, one per stream (``"all"``: every material *have* as one
+        stream).
     query : ProducerQuery
         Parks, sites, unit, quantity range, service, hours, weekdays (its ``stream`` is
         replaced by each selector in turn).
@@ -100,7 +101,8 @@ def producers_for_streams(
         programme.resources["hazardous"].fillna(False).astype(bool), "resource_id"])
     hazardous: dict[str, bool] = {}
     for name in streams:
-        sel = producers_from_programme(programme, replace(query, stream=(name,)),
+        selector = () if name == ALL_STREAMS else (name,)
+        sel = producers_from_programme(programme, replace(query, stream=selector),
                                        catalogue=catalogue)
         reports.append(sel.report.assign(stream=name))
         excluded += list(sel.excluded)
