@@ -80,7 +80,6 @@ with tab_batch:
                             strict=True):
             lon, lat = (None, None) if pd.isna(row.lon) else (row.lon, row.lat)
             ctx.store.update_site_location(sid, lon, lat, row.precision, row.source)
-        ui.programme_changed()
         st.success(f"{int(changed['lon'].notna().sum()):,} sites located or improved; "
                    f"{int((out['precision'] == 'not_found').sum()):,} not found.")
         st.dataframe(out[["name", "precision", "source", "candidate", "reason"]],
@@ -106,7 +105,6 @@ with tab_manual:
                                  key="gc_manual_go"):
             ctx.store.update_site_location(sid, clicked["lng"], clicked["lat"], "manual",
                                            "set by hand")
-            ui.programme_changed()
             st.success("Placed by hand: later batch runs will not move it.")
         c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
         lat = c1.number_input("Latitude (°N)", -90.0, 90.0, value=None, format="%.6f",
@@ -118,7 +116,6 @@ with tab_manual:
             with ui.domain_errors():
                 ctx.require_write("place sites by hand")
                 ctx.store.update_site_location(sid, lon, lat, "manual", "set by hand")
-            ui.programme_changed()
             st.success("Placed by hand: later batch runs will not move it.")
 
 with tab_file:

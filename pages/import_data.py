@@ -49,7 +49,6 @@ if upload is not None and st.button("Validate and import", type="primary", key=K
         report = import_file(path, store=store, programme=name, provenance=provenance)
         if created:
             ui.grant_creator(ctx, name)
-    ui.programme_changed()
     st.session_state["imp_report"] = report
 
 report = st.session_state.get("imp_report")
@@ -86,5 +85,4 @@ with st.expander("Start from the demo", icon=":material/science:"):
         with ui.domain_errors():
             ctx.require_write("save the demo to the database")
             store.save_programme(load_demo_programme(), replace=True)
-        ui.programme_changed()
         st.success("Saved. Pick it in the sidebar's *Programme* list.")

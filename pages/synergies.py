@@ -21,7 +21,6 @@ ui.illustrative_note(prog)
 
 
 def _saved(message: str) -> None:
-    ui.synergies_changed()
     st.toast(message, icon=":material/check:")
     st.rerun()
 

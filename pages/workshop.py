@@ -52,7 +52,6 @@ if st.button("Check and save these records", key=Key.WS_SAVE_ENTRIES):
         if len(new):
             repo.ensure_programme(ctx.store, prog)
             ctx.store.add_resources(prog.name, new)
-            ui.programme_changed()
             st.session_state[Key.WS_ADDED] = pd.concat(
                 [st.session_state.get(Key.WS_ADDED, new.iloc[:0]), new], ignore_index=True)
     st.success(f"{len(new)} records saved.")
@@ -94,7 +93,6 @@ if st.button("Create synergies at the idea stage", key=Key.WS_CREATE, type="prim
         ctx.require_write("create synergies")
         report = repo.create_synergies(ctx.store, prog, links, practitioner=who)
     ok = int((report["status"] == "ok").sum())
-    ui.synergies_changed()
     st.success(f"{ok} synergies created at the idea stage.")
     if ok < len(report):
         st.warning(f"{len(report) - ok} rows were refused:")

@@ -39,8 +39,6 @@ from ui.state import (
     DataVersions,
     Key,
     profile_key,
-    programme_changed,
-    synergies_changed,
 )
 from ui.widgets import (
     domain_errors,
@@ -72,7 +70,6 @@ __all__ = [
     "page_context",
     "plain",
     "profile_key",
-    "programme_changed",
     "programmes_for",
     "refuse",
     "require_import_target",
@@ -81,6 +78,5 @@ __all__ = [
     "show_map",
     "sign_out_button",
     "straight_line_warning",
-    "synergies_changed",
     "writable_programmes",
 ]

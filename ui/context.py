@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import streamlit as st
+
 from geo.access import Principal, audience_of, can_replace_network, can_write, sees_companies
 from geo.confidentiality import can_see_companies
-from geo.errors import AccessError
+from geo.errors import AccessError, StoreError
 from ui import state
 from ui.access import grant_name, require_page
 from ui.access import principal as signed_in
-from ui.data import ProgrammeRef
+from ui.data import ProgrammeRef, data_versions
 from ui.data import programme as load_programme
 from ui.data import store as open_store
 from ui.data import synergy_book as load_synergy_book
@@ -31,6 +33,7 @@ from ui.network import road_graph as load_road_graph
 from ui.runs import matcher as cached_matcher
 from ui.runs import release as cached_release
 from ui.runs import synergy_release as cached_synergy_release
+from ui.widgets import plain
 
 if TYPE_CHECKING:
     from geo.access import Page
@@ -109,8 +112,13 @@ class PageContext:
         """The disclosure rules of this programme (its own, else the installation's)."""
         from geo.disclosure.settings import default_rules, programme_rules
 
-        return programme_rules(self.store, grant_name(self.programme_name),
-                               default=default_rules(self.settings))
+        default = default_rules(self.settings)
+        try:
+            return programme_rules(self.store, grant_name(self.programme_name), default=default)
+        except StoreError:  # the database is down: the demo runs on the default rules
+            if not self.is_demo:
+                raise
+            return default
 
     @property
     def k(self) -> int:
@@ -213,6 +221,12 @@ def page_context(page: Page | None = None) -> PageContext:
         role = "viewer" if user_role is None else audience_of(user_role)
     if page is not None:
         require_page(page, user_role, previewing=previewing)
-    return PageContext(programme_name=name, role=role, settings=settings,
-                       versions=state.data_versions(), principal=who, user_role=user_role,
-                       parks=who.parks_in(grant_name(name)))
+    try:
+        versions = data_versions(name, settings.database_url)
+    except StoreError as exc:
+        if name != state.DEMO_PROGRAMME:
+            st.error(plain(str(exc)), icon=":material/cloud_off:")
+            st.stop()
+        versions = state.DataVersions()  # the embedded demo works without the database
+    return PageContext(programme_name=name, role=role, settings=settings, versions=versions,
+                       principal=who, user_role=user_role, parks=who.parks_in(grant_name(name)))

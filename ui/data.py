@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ui.state import DEMO_PROGRAMME
+from geo.demo import DEMO_NAME
+from ui.state import DEMO_PROGRAMME, DataVersions
 
 if TYPE_CHECKING:
     from geo.programme import Programme
@@ -43,6 +44,19 @@ def store(database_url: str) -> Store:
     from geo.store import open_store
 
     return open_store(database_url)
+
+
+def data_versions(name: str, database_url: str) -> DataVersions:
+    """The data versions of programme ``name``, read from the database now (every rerun).
+
+    Read before any data, so that a cache entry never holds data older than its key. The
+    embedded demo's records never change (version 0); its synergies are versioned once it is
+    stored. Raises :class:`~geo.errors.StoreError` when the database cannot be reached.
+    """
+    stored = DEMO_NAME if name == DEMO_PROGRAMME else name
+    found = store(database_url).data_versions(stored)
+    return DataVersions(programme=0 if name == DEMO_PROGRAMME else found.programme,
+                        synergies=found.synergies)
 
 
 @st.cache_resource(show_spinner="Loading the demo programme…")

@@ -5,8 +5,8 @@ settings). Two reads have one function each so their source can change in one pl
 
 - :func:`preview_role` — the sidebar's *Viewing as*, which can only take rights away (the
   person's role comes from the database, see :mod:`ui.access`);
-- :func:`data_versions` — today counters bumped after each write in this session; later,
-  versions kept in the database.
+- the data versions are read from the database on every rerun (:func:`ui.data.data_versions`),
+  never kept in the session.
 
 Widget keys that only one page uses stay in that page; a key also used by tests or by another
 module is a :class:`Key` member (``Key.CONC_VIEW == "conc_view"``), so a rename cannot
@@ -37,8 +37,6 @@ class Key(StrEnum):
     # The frame and the ui package
     PROGRAMME_NAME = "programme_name"
     VIEWER_ROLE = "viewer_role"
-    PROGRAMME_VERSION = "programme_version"
-    SYNERGY_VERSION = "synergy_version"
     SETTINGS = "_settings"
     # Site
     SITE_PICK = "site_pick"
@@ -114,12 +112,17 @@ def profile_key(field: str, profile_id: str) -> str:
 
 @dataclass(frozen=True)
 class DataVersions:
-    """Versions of the data in use; part of the cache key of everything read from the store."""
+    """Versions of the data in use; part of the cache key of everything read from the store.
+
+    Held in the database and bumped in the same transaction as each write, by any session or
+    process (:meth:`geo.store.Store.data_versions`), so every session sees every write at its
+    next rerun.
+    """
 
     programme: int = 0
-    """Bumped after every write to the programme's sites, resources or contacts."""
+    """Bumped by every write to the programme's sites, resources or contacts."""
     synergies: int = 0
-    """Bumped after every write to synergies, their stages or outcomes."""
+    """Bumped by every write to its synergies, their stages or outcomes."""
 
 
 def settings() -> Settings:
@@ -148,19 +151,3 @@ def preview_role() -> Role:
         if chosen == known:
             return known
     return "viewer"
-
-
-def data_versions() -> DataVersions:
-    """The data versions in use (the one place every version read starts from)."""
-    return DataVersions(programme=int(st.session_state.get(Key.PROGRAMME_VERSION, 0)),
-                        synergies=int(st.session_state.get(Key.SYNERGY_VERSION, 0)))
-
-
-def programme_changed() -> None:
-    """Call after writing to the store so cached programme frames are reloaded."""
-    st.session_state[Key.PROGRAMME_VERSION] = data_versions().programme + 1
-
-
-def synergies_changed() -> None:
-    """Call after writing synergies, stages or outcomes so cached books are reloaded."""
-    st.session_state[Key.SYNERGY_VERSION] = data_versions().synergies + 1

@@ -31,7 +31,7 @@ def available_programmes(store: Store, *, demo: bool) -> list[str]:
 
 def park_ids(store: Store, programme: str) -> list[str]:
     """The park ids of a programme (the embedded demo's when it is not stored)."""
-    with store.transaction("read park ids") as conn:
+    with store.read("read park ids") as conn:
         pid = find_programme(conn, programme)
         if pid is not None:
             return sorted(str(k) for k in conn.execute(

@@ -252,7 +252,7 @@ def sign_in(store: Store, subject: str, *, email: str | None = None,
     """
     cols = select(UserRow.id, UserRow.subject, UserRow.email, UserRow.name, UserRow.active,
                   UserRow.language)
-    with store.transaction("read the signed-in user") as conn:
+    with store.read("read the signed-in user") as conn:
         user = conn.execute(cols.where(UserRow.subject == str(subject))).first()
         if user is None and email and email_verified:
             user = conn.execute(cols.where(
@@ -269,7 +269,7 @@ def sign_in(store: Store, subject: str, *, email: str | None = None,
 
 def list_users(store: Store) -> pd.DataFrame:
     """Every user with their grants (columns :data:`USER_COLUMNS`), by subject."""
-    with store.transaction("list users") as conn:
+    with store.read("list users") as conn:
         rows = conn.execute(
             select(UserRow.subject, UserRow.email, UserRow.name, UserRow.active,
                    UserRow.language, GrantRow.programme, GrantRow.role, GrantRow.parks)
@@ -282,7 +282,7 @@ def list_users(store: Store) -> pd.DataFrame:
 
 def audit_log(store: Store, *, limit: int = 500) -> pd.DataFrame:
     """The newest entries of the audit log (columns at, actor, action, programme, detail)."""
-    with store.transaction("read the audit log") as conn:
+    with store.read("read the audit log") as conn:
         rows = conn.execute(select(AuditRow.at, AuditRow.actor, AuditRow.action,
                                    AuditRow.programme, AuditRow.detail)
                             .order_by(AuditRow.id.desc()).limit(int(limit))).all()

@@ -160,7 +160,7 @@ def load_book(store: Store, programme: str) -> SynergyBook:
 
     A programme that is not stored (the demo before its first synergy) has an empty book.
     """
-    with store.engine.connect() as conn:
+    with store.read("load the synergies") as conn:
         pid = find_programme(conn, programme)
         if pid is None:
             return empty_book()
@@ -389,7 +389,7 @@ def record_outcome(store: Store, programme: str, synergy_id: str, outcome_type: 
 
 def load_outcome_config(store: Store, programme: str) -> OutcomeConfig:
     """The programme's outcome configuration (the tonnage preset until one is saved)."""
-    with store.engine.connect() as conn:
+    with store.read("read the outcome settings") as conn:
         pid = find_programme(conn, programme)
         row = None if pid is None else conn.execute(
             select(SynergySettingsRow.tracked, SynergySettingsRow.currency)
@@ -422,7 +422,7 @@ def synergies_for_site(store: Store, programme: str, site_id: str) -> pd.DataFra
     """
     cols = ["synergy_id", "role", "partner_site_id", "partner", "description", "quantity",
             "unit", "stage", "practitioner", "updated_at"]
-    with store.engine.connect() as conn:
+    with store.read("read the site's synergies") as conn:
         pid = find_programme(conn, programme)
         if pid is None:
             return pd.DataFrame(columns=cols)

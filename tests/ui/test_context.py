@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,17 +23,30 @@ def _show_context() -> None:
     st.write(repr((ctx.programme_name, ctx.role, ctx.k, ctx.practitioner, ctx.versions)))
 
 
-def test_page_context_reads_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The context carries the chosen programme and role, the k setting and the data versions."""
+def test_page_context_reads_the_session_and_the_database(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The context carries the chosen programme and role, the k setting, and the data versions
+    read from the database: a write by anyone shows at the next rerun, with no session flag."""
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+
     monkeypatch.setenv("SYMBIOMAP_K", "5")
+    monkeypatch.setenv("SYMBIOMAP_DATA_DIR", str(tmp_path))
+    prog = load_demo_programme()
+    prog.name = "Stored demo"
+    db = open_store()
+    db.save_programme(prog)
     at = AppTest.from_function(_show_context)
     at.session_state[Key.PROGRAMME_NAME] = "Stored demo"
     at.session_state[Key.VIEWER_ROLE] = "viewer"
-    at.session_state[Key.SYNERGY_VERSION] = 2
     at.run()
     assert not at.exception, at.exception
     assert at.markdown[0].value == repr(("Stored demo", "viewer", 5, False,
-                                         DataVersions(programme=0, synergies=2)))
+                                         DataVersions(programme=1, synergies=0)))
+    db.update_site_location("KAR-S001", 26.95, 60.52, "manual", "another session",
+                            programme="Stored demo")
+    at.run()
+    assert at.markdown[0].value.endswith(repr(DataVersions(programme=2, synergies=0)) + ")")
 
 
 @pytest.mark.parametrize(("role", "practitioner"), [("practitioner", True), ("viewer", False)])
@@ -48,7 +63,7 @@ def test_the_demo_context(settings: Settings) -> None:
     assert ctx.is_demo and ctx.programme.illustrative
     assert ctx.programme_ref == ProgrammeRef(DEMO_PROGRAMME, settings.database_url, 3)
     assert ctx.network == DEMO_NETWORK and ctx.road_graph is not None
-    assert ctx.synergy_book.synergies.empty
+    assert set(ctx.synergy_book.synergies["stage"]) >= {"idea", "completed", "abandoned"}
 
 
 def test_a_stored_programme_context(stored_demo: ProgrammeRef, settings: Settings) -> None:

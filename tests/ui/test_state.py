@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.paths import ROOT
-from ui.state import DEMO_PROGRAMME, DataVersions, Key, profile_key
+from ui.state import DEMO_PROGRAMME, Key, profile_key
 
 
 def test_key_names_spell_their_values() -> None:
@@ -37,25 +37,19 @@ def _show_state() -> None:
 
     st.write(state.preview_role())
     st.write(state.programme_name())
-    st.write(repr(state.data_versions()))
-    if st.button("programme written", key="p"):
-        state.programme_changed()
-    if st.button("synergy written", key="s"):
-        state.synergies_changed()
-    st.write(repr(state.data_versions()))
 
 
 def _shown(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
 
 
-def test_defaults_are_the_demo_the_role_setting_and_version_zero(
+def test_defaults_are_the_demo_and_the_role_setting(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """With nothing chosen: the SYMBIOMAP_ROLE setting, the demo programme, versions 0."""
+    """With nothing chosen: the SYMBIOMAP_ROLE setting and the demo programme."""
     monkeypatch.setenv("SYMBIOMAP_ROLE", "viewer")
     at = AppTest.from_function(_show_state)
     at.run()
-    assert _shown(at)[:3] == ["viewer", DEMO_PROGRAMME, repr(DataVersions(0, 0))]
+    assert _shown(at)[:2] == ["viewer", DEMO_PROGRAMME]
 
 
 @pytest.mark.parametrize(("chosen", "role"), [("practitioner", "practitioner"),
@@ -66,14 +60,3 @@ def test_role_is_the_chosen_one_and_unknown_roles_see_least(chosen: str, role: s
     at.session_state[Key.VIEWER_ROLE] = chosen
     at.run()
     assert _shown(at)[0] == role
-
-
-def test_writes_bump_their_own_version_only() -> None:
-    """A programme write bumps the programme version; a synergy write the synergy version."""
-    at = AppTest.from_function(_show_state)
-    at.run()
-    at.button(key="p").click().run()
-    assert _shown(at)[-1] == repr(DataVersions(programme=1, synergies=0))
-    at.button(key="s").click().run()
-    at.button(key="s").click().run()
-    assert _shown(at)[-1] == repr(DataVersions(programme=1, synergies=2))
