@@ -10,6 +10,8 @@
 - :mod:`~geo.cli.report` — ``report``: the funders' workbook and KPIs;
 - :mod:`~geo.cli.users` — ``users``: people who may sign in to a server and their roles;
 - :mod:`~geo.cli.disclosure` — ``disclosure``: a programme's disclosure rules (k, p %);
+- :mod:`~geo.cli.backup`, :mod:`~geo.cli.restore` — ``backup``/``restore``: the database to a
+  checked file and back (SQLite and PostgreSQL both ways);
 - :mod:`~geo.cli.common` — what the jobs share (programme, roads, lists, tables, errors).
 
 Every job module has the same entry point, ``main(argv: list[str]) -> int`` (the arguments

@@ -28,7 +28,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from geo.demo import DEMO_NAME
-from geo.errors import SynergyError
+from geo.errors import StoreError, SynergyError
 from geo.store.synergy_tables import (
     SynergyEventRow,
     SynergyOutcomeRow,
@@ -86,12 +86,17 @@ def ensure_programme(store: Store, programme: Programme) -> None:
     The embedded demo is stored with its illustrative synergy book
     (:func:`geo.synergies.demo.demo_synergy_book`), so that new synergies join those.
     """
-    if programme.name not in store.programme_names():
-        logger.info("storing programme %r so that its synergies can be recorded",
-                    programme.name)
+    if programme.name in store.programme_names():
+        return
+    logger.info("storing programme %r so that its synergies can be recorded", programme.name)
+    try:
         store.save_programme(programme)
-        if programme.illustrative and programme.name == DEMO_NAME:
-            save_book(store, programme.name, demo_synergy_book(programme))
+    except StoreError:
+        if programme.name in store.programme_names():
+            return  # another session stored it a moment ago (with its synergies)
+        raise
+    if programme.illustrative and programme.name == DEMO_NAME:
+        save_book(store, programme.name, demo_synergy_book(programme))
 
 
 def save_book(store: Store, programme: str, book: SynergyBook) -> int:
