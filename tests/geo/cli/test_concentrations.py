@@ -31,16 +31,20 @@ def test_plastics_job_writes_rasters_layers_and_summary(tmp_path: Path,
     assert "files in" in capsys.readouterr().out
 
 
-def test_viewer_outputs_hide_small_groups(tmp_path: Path) -> None:
-    """With --role viewer no exported hexagon shows a figure over fewer than k producers."""
+def test_viewer_outputs_come_from_the_release(tmp_path: Path) -> None:
+    """With --role viewer the GeoTIFF holds classes, hexagons are released cells with no
+    records, hot spots carry classes only, and a quantity filter is refused."""
     out = tmp_path / "viewer"
     assert main(["--out", str(out), "--role", "viewer"]) == 0
+    with rasterio.open(out / "heat.tif") as src:
+        assert src.dtypes[0] == "uint8" and "class numbers" in src.tags()["values"]
     hexes = gpd.read_file(out / "hexagons.gpkg")
-    shown = hexes[~hexes["suppressed"].astype(bool)]
-    assert (shown["producers"] >= 3).all()
+    assert {"h3_cell", "tonnes", "figures"} <= set(hexes.columns)
+    assert "records" not in hexes.columns
     assert not (out / "not_located.csv").exists()
-    hot = gpd.read_file(out / "hotspots.gpkg")
-    assert "gi_z" not in hot.columns
+    assert set(gpd.read_file(out / "hotspots.gpkg").columns) == {"h3_cell", "gi_bin", "label",
+                                                                "geometry"}
+    assert main(["--out", str(tmp_path / "x"), "--role", "viewer", "--min-tonnes", "5"]) == 2
 
 
 def test_no_match_and_bad_bandwidth_exit_with_a_message(tmp_path: Path,
