@@ -12,6 +12,7 @@
 - :mod:`~geo.cli.disclosure` — ``disclosure``: a programme's disclosure rules (k, p %);
 - :mod:`~geo.cli.backup`, :mod:`~geo.cli.restore` — ``backup``/``restore``: the database to a
   checked file and back (SQLite and PostgreSQL both ways);
+- :mod:`~geo.cli.i18n` — ``i18n``: keep the translation catalogues in step with the code;
 - :mod:`~geo.cli.common` — what the jobs share (programme, roads, lists, tables, errors).
 
 Every job module has the same entry point, ``main(argv: list[str]) -> int`` (the arguments
@@ -43,6 +44,7 @@ JOBS: Final[dict[str, tuple[str, str]]] = {
     "report": ("geo.cli.report", "synergy and outcome reports (Excel)"),
     "users": ("geo.cli.users", "who may sign in to a server, and their roles"),
     "disclosure": ("geo.cli.disclosure", "show or set a programme's disclosure rules"),
+    "i18n": ("geo.cli.i18n", "update or check the translation catalogues"),
     "backup": ("geo.cli.backup", "write the programme database to a backup file"),
     "restore": ("geo.cli.restore", "check and restore a backup file"),
 }
