@@ -70,6 +70,8 @@ with st.sidebar:
         ctx = ui.page_context()
     ui.road_network_panel(ctx.programme_ref, settings=ctx.settings,
                           may_replace=ctx.can_replace_network)
+    ui.language_picker(ctx.locale, principal=ctx.principal,
+                       database_url=ctx.settings.database_url)
     if ctx.settings.server:
         role = ROLE_LABELS[ctx.user_role] if ctx.user_role else "no role"
         st.caption(f"Signed in as {ui.plain(ctx.who)} · {role}")

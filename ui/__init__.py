@@ -1,6 +1,7 @@
 """The Streamlit UI layer of ``app.py`` and the pages: ``geo/`` computes, ``ui`` caches and renders.
 
 - :mod:`~ui.access` — sign-in (server mode), the programmes a person may pick, page checks;
+- :mod:`~ui.language` — this session's language (URL, profile, browser) and its picker;
 - :mod:`~ui.state` — the session-state :class:`Key` enum and typed getters (role, versions);
 - :mod:`~ui.legacy_pages` — keeps every page inside ``app.py``'s frame despite ``pages/``;
 - :mod:`~ui.data` — the store, the programme and its synergy book, keyed by
@@ -31,6 +32,7 @@ from ui.access import (
 )
 from ui.context import PageContext, page_context
 from ui.data import ProgrammeRef
+from ui.language import language_picker
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.maps import STATIC_DIR, base_map, located_bounds, show_map
 from ui.network import NetworkSource, road_network_panel, straight_line_warning
@@ -64,6 +66,7 @@ __all__ = [
     "grant_creator",
     "grant_name",
     "illustrative_note",
+    "language_picker",
     "leave_legacy_pages_mode",
     "located_bounds",
     "may_create_programme",

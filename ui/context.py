@@ -26,6 +26,7 @@ from ui.data import ProgrammeRef, data_versions
 from ui.data import programme as load_programme
 from ui.data import store as open_store
 from ui.data import synergy_book as load_synergy_book
+from ui.language import choose_language
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.network import NetworkSource, RegionLayers, network_source, usable_source
 from ui.network import region_layers as load_region_layers
@@ -70,6 +71,9 @@ class PageContext:
         Their role in this programme (``administrator`` … ``logistics_planner``).
     parks : tuple of str
         The parks a park authority is limited to (empty: the whole programme).
+    locale : str
+        This session's language (``en_GB``, ``zh_CN``, ``pt_BR``), already set for ``geo``;
+        part of the cache key of anything cached that holds translated text.
     """
 
     programme_name: str
@@ -79,6 +83,7 @@ class PageContext:
     principal: Principal = field(default_factory=Principal.local)
     user_role: UserRole | None = "practitioner"
     parks: tuple[str, ...] = ()
+    locale: str = "en_GB"
 
     @property
     def who(self) -> str:
@@ -210,7 +215,9 @@ def page_context(page: Page | None = None) -> PageContext:
     """
     leave_legacy_pages_mode()
     settings = state.settings()
+    choose_language()  # the sign-in pages speak the URL's or the browser's language
     who = signed_in(settings)
+    locale = choose_language(who)
     name = state.programme_name()
     user_role = who.role_in(grant_name(name))
     previewing = False
@@ -229,4 +236,5 @@ def page_context(page: Page | None = None) -> PageContext:
             st.stop()
         versions = state.DataVersions()  # the embedded demo works without the database
     return PageContext(programme_name=name, role=role, settings=settings, versions=versions,
-                       principal=who, user_role=user_role, parks=who.parks_in(grant_name(name)))
+                       principal=who, user_role=user_role, parks=who.parks_in(grant_name(name)),
+                       locale=locale)

@@ -3,12 +3,21 @@
 The layers themselves are drawn by :mod:`layers`; this module picks the region, the base
 layers and the settings, and renders with ``streamlit-folium`` so that panning does not rerun
 the script.
+
+The region's roads and land use are not sent with every map: they are written once per road
+network to ``static/basemaps/<content hash>.geojson`` (:func:`basemap_url`), which Streamlit
+serves at ``/app/static/basemaps/…`` and the browser caches; each map carries only the few
+lines of JavaScript that fetch and draw that file (:class:`layers.base.StaticBaseMap`) and its
+own aggregated overlays.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, TypedDict, cast
+
+import streamlit as st
 
 from geo.settings import PROJECT_ROOT
 
@@ -17,9 +26,15 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from ui.context import PageContext
+    from ui.network import NetworkSource
+
+logger = logging.getLogger(__name__)
 
 STATIC_DIR: Final = PROJECT_ROOT / "static"
-"""The folder Streamlit serves at ``/app/static``: local Leaflet and jQuery for every map."""
+"""The folder Streamlit serves at ``/app/static``: local Leaflet and jQuery for every map, and
+the regions' base map files (``basemaps/``, generated on first use)."""
+STATIC_URL: Final = "/app/static"
+"""Where Streamlit serves :data:`STATIC_DIR` (``server.enableStaticServing``)."""
 
 WORLD_BOUNDS: Final = (-170.0, -58.0, 170.0, 75.0)
 """(west, south, east, north) shown when nothing is located yet."""
@@ -54,20 +69,58 @@ def located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, floa
             float(max(b[2] for b in boxes)), float(max(b[3] for b in boxes)))
 
 
+@st.cache_resource(max_entries=8, show_spinner="Preparing the base map…")
+def _basemap_file(network: NetworkSource) -> str | None:
+    """Write the base map file of ``network``'s region once; its path under the static folder.
+
+    None when the region has no roads and no land use, or the static folder cannot be
+    written (the maps then carry the layers themselves).
+    """
+    from layers.base import write_basemap
+    from ui.network import region_layers
+
+    region = region_layers(network)
+    try:
+        return write_basemap(STATIC_DIR, roads=region.roads, landuse=region.landuse)
+    except OSError:
+        logger.exception("Cannot write the base map file under %s; maps carry the layers",
+                         STATIC_DIR)
+        return None
+
+
+def basemap_url(network: NetworkSource) -> str | None:
+    """URL of the static base map file of ``network``'s region (written on first use), or None.
+
+    A file removed while the app runs (the folder cleared) is written again.
+    """
+    name = _basemap_file(network)
+    if name is not None and not (STATIC_DIR / name).is_file():
+        _basemap_file.clear()
+        name = _basemap_file(network)
+    return None if name is None else f"{STATIC_URL}/{name}"
+
+
 def base_map(ctx: PageContext, *, bounds: Sequence[float] | None = None) -> folium.Map:
     """An offline base map of the page's programme (see :func:`layers.base.base_map`).
 
     ``bounds`` (west, south, east, north, degrees) default to the programme's located sites
-    and parks; roads and land use come from its road network where known.
+    and parks; roads and land use come from its road network where known, as the static file
+    of :func:`basemap_url` that the browser fetches once (inlined only if it cannot be written).
     """
     from layers.base import base_map as _base_map
 
     prog = ctx.programme
     if bounds is None:
         bounds = located_bounds(prog.sites, prog.parks)
+    source = prog.notes.get("source", "")
+    if ctx.settings.tile_url:
+        return _base_map(bounds=bounds, settings=ctx.settings, source=source)
+    url = basemap_url(ctx.network)
+    if url is not None:
+        return _base_map(bounds=bounds, settings=ctx.settings, basemap_url=url, source=source)
     region = ctx.region_layers
     return _base_map(bounds=bounds, settings=ctx.settings, roads=region.roads,
-                     landuse=region.landuse, source=prog.notes.get("source", ""))
+                     landuse=region.landuse, source=source)
 
 
 def show_map(m: folium.Map, *, key: str, height: int = 520,

@@ -42,6 +42,8 @@ class Principal:
         At most one per programme.
     everywhere : Role or None
         A role in every programme (desktop mode's local practitioner); None on a server.
+    language : str or None
+        The person's preferred interface language (``zh_CN``, ``pt_BR``…), if they chose one.
     """
 
     subject: str
@@ -49,6 +51,7 @@ class Principal:
     name: str = ""
     grants: tuple[Grant, ...] = ()
     everywhere: Role | None = field(default=None)
+    language: str | None = None
 
     @classmethod
     def local(cls) -> Principal:

@@ -263,7 +263,7 @@ def sign_in(store: Store, subject: str, *, email: str | None = None,
             return SignIn("disabled")
         grants = _grants(conn, int(user.id))
     principal = Principal(subject=str(user.subject), email=user.email or "",
-                          name=user.name or "", grants=grants)
+                          name=user.name or "", grants=grants, language=user.language)
     return SignIn("ok" if grants else "no_role", principal, user.language)
 
 
