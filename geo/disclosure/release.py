@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
@@ -60,6 +61,7 @@ __all__ = [
     "ProgrammeRelease",
     "build_release",
     "fine_resolution",
+    "release_records",
     "release_streams",
     "streams_for_selectors",
 ]
@@ -101,7 +103,8 @@ class MassPoints:
     ----------
     lon, lat, tonnes : ndarray
         Released fine cells at their centres, and each released node's remainder ``H``
-        spread evenly over its own cell's fine cells (for a park, over the park's fine cells).
+        spread evenly over its own cell's fine cells (for a park, over the park's fine cells);
+        one point per fine cell, its masses added.
     unplaced_tonnes : float
         Released tonnage with no place finer than a stream or "outside parks" (not drawn).
     """
@@ -212,15 +215,13 @@ class ProgrammeRelease:
         sel = nodes[nodes["depth"] == 2]
         if streams:
             sel = sel[sel["stream"].isin(list(streams))]
-        rows = []
-        for park, grp in sel.groupby("park", sort=True):
-            pub = grp[grp["published"]]
-            rows.append({"park_id": park, "tonnes": float(pub["tonnes"].sum()),
-                         "released_streams": len(pub),
-                         "withheld_streams": int((~grp["published"]).sum()),
-                         "complete": bool(grp["published"].all())})
-        out = pd.DataFrame(rows, columns=["park_id", "tonnes", "released_streams",
-                                          "withheld_streams", "complete"])
+        published = sel["published"].astype(bool)
+        out = (pd.DataFrame({"park_id": sel["park"].to_numpy(),
+                             "tonnes": sel["tonnes"].where(published, 0.0).astype(float),
+                             "released_streams": published.astype(int),
+                             "withheld_streams": (~published).astype(int)})
+               .groupby("park_id", sort=True).sum().reset_index())
+        out["complete"] = out["withheld_streams"] == 0
         names = dict(zip(self.parks["park_id"], self.parks["name"], strict=True))
         out.insert(1, "name", out["park_id"].map(names).fillna(out["park_id"]))
         return out
@@ -264,42 +265,48 @@ class ProgrammeRelease:
         if parks:
             sel = sel[sel["park"].isin(list(parks))]
         fine = self.resolutions["fine"]
-        lon: list[np.ndarray] = []
-        lat: list[np.ndarray] = []
+        sel = sel[sel["hidden_tonnes"] > 0]
+        cells: list[str] = []
         tonnes: list[np.ndarray] = []
-        unplaced = 0.0
-        for node in sel[sel["hidden_tonnes"] > 0].itertuples(index=False):
-            depth = int(node.depth)
-            mass = float(node.hidden_tonnes)
-            if depth >= 3:
-                cell = str(getattr(node, LEVELS[depth - 1]))
-                children = list(h3.cell_to_children(cell, fine)) if depth < 5 else [cell]
-            elif depth == 2 and node.park != OUTSIDE_PARKS:
-                children = self._park_cells(str(node.park))
+        unplaced = float(sel.loc[sel["depth"] <= 1, "hidden_tonnes"].sum())
+        for depth, part in sel[sel["depth"] >= 2].groupby("depth", sort=True):
+            if depth == 2:
+                where = [self._park_cell_index.get(str(p), ()) for p in part["park"]]
+            elif depth < 5:
+                where = [tuple(h3.cell_to_children(str(c), fine))
+                         for c in part[LEVELS[int(depth) - 1]]]
             else:
-                children = []
-            if not children:
-                unplaced += mass
-                continue
-            centres = np.array([h3.cell_to_latlng(c) for c in children])
-            lat.append(centres[:, 0])
-            lon.append(centres[:, 1])
-            tonnes.append(np.full(len(children), mass / len(children)))
-        if not lon:
+                where = [(str(c),) for c in part[LEVELS[int(depth) - 1]]]
+            counts = np.fromiter((len(w) for w in where), int, len(where))
+            mass = part["hidden_tonnes"].to_numpy(float)
+            unplaced += float(mass[counts == 0].sum())
+            cells.extend(c for w in where for c in w)
+            tonnes.append(np.repeat(mass / np.maximum(counts, 1), counts))
+        if not cells:
             return MassPoints(np.zeros(0), np.zeros(0), np.zeros(0), unplaced)
-        return MassPoints(np.concatenate(lon), np.concatenate(lat), np.concatenate(tonnes),
-                          unplaced)
+        per_cell = pd.Series(np.concatenate(tonnes), index=cells).groupby(level=0).sum()
+        centres = np.array([h3.cell_to_latlng(c) for c in per_cell.index], float)
+        return MassPoints(centres[:, 1].copy(), centres[:, 0].copy(),
+                          per_cell.to_numpy(float), unplaced)
 
     def _park_cells(self, park: str) -> list[str]:
-        row = self.parks[self.parks["park_id"] == park]
-        if row.empty or row.geometry.iloc[0] is None or row.geometry.iloc[0].is_empty:
-            return []
-        shape = h3.geo_to_h3shape(row.geometry.iloc[0].__geo_interface__)
-        cells = h3.h3shape_to_cells(shape, self.resolutions["fine"])
-        if not cells:
-            c = row.geometry.iloc[0].representative_point()
-            cells = [h3.latlng_to_cell(c.y, c.x, self.resolutions["fine"])]
-        return sorted(cells)
+        return list(self._park_cell_index.get(park, ()))
+
+    @cached_property
+    def _park_cell_index(self) -> dict[str, tuple[str, ...]]:
+        """Park id → its fine cells (those whose centre lies inside, else the one holding a
+        point of it); computed once per release."""
+        fine = self.resolutions["fine"]
+        out: dict[str, tuple[str, ...]] = {}
+        for park, geom in zip(self.parks["park_id"], self.parks.geometry, strict=True):
+            if geom is None or geom.is_empty:
+                continue
+            cells = h3.h3shape_to_cells(h3.geo_to_h3shape(geom.__geo_interface__), fine)
+            if not cells:
+                c = geom.representative_point()
+                cells = [h3.latlng_to_cell(c.y, c.x, fine)]
+            out[str(park)] = tuple(sorted(cells))
+        return out
 
     # -- what a viewer still gets -------------------------------------------------------------
 
@@ -308,8 +315,14 @@ class ProgrammeRelease:
         return self.trees[direction].share_released(LEVELS.index(level) + 1)
 
 
-def _records(programme: Programme, catalogue: Catalogue, streams: pd.DataFrame
-             ) -> pd.DataFrame:
+def release_records(programme: Programme, catalogue: Catalogue, streams: pd.DataFrame
+                    ) -> pd.DataFrame:
+    """The records a release is built from: one row per located, precise enough, t/yr record.
+
+    Columns ``direction``, ``stream`` (release stream, or :data:`OTHER_STREAM`), ``park``
+    (or :data:`OUTSIDE_PARKS`), ``site_id``, ``tonnes``, ``lon``, ``lat``. Records without a
+    place precise enough or without a tonnage are not in any release.
+    """
     res = resources_with_sites(programme)
     located = res.geometry.notna() & ~res.geometry.is_empty
     precise = precision_rank(res["location_precision"].fillna("not_found")) \
@@ -370,7 +383,7 @@ def build_release(programme: Programme, *, catalogue: Catalogue,
         Fine H3 resolution; default :func:`fine_resolution`.
     """
     streams = release_streams(catalogue)
-    recs = _records(programme, catalogue, streams)
+    recs = release_records(programme, catalogue, streams)
     if resolution is None:
         resolution = fine_resolution(programme)
     fine = int(min(max(resolution, 2), H3_BASE_RES))
