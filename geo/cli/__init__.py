@@ -18,6 +18,8 @@
 Every job module has the same entry point, ``main(argv: list[str]) -> int`` (the arguments
 after the job's name in, the exit code out), and calls the same ``geo`` functions as the pages.
 Run ``python -m geo --help`` for the list and ``python -m geo <job> --help`` for each job.
+Messages come in the language of ``--lang`` (anywhere in the arguments) or ``SYMBIOMAP_LANG``,
+else English (UK); files and stored values are the same in every language.
 
 Unlike the other packages this one re-exports no job: :data:`JOBS` names each job's module and
 :func:`main` imports only the module of the job asked for, so that one job's dependencies
@@ -27,8 +29,11 @@ Unlike the other packages this one re-exports no job: :data:`JOBS` names each jo
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Final
+
+from geo.i18n import LOCALES, match_locale, set_locale
 
 __all__ = ["JOBS", "main"]
 
@@ -51,8 +56,23 @@ JOBS: Final[dict[str, tuple[str, str]]] = {
 """Job name → (module with ``main(argv) -> int``, one-line help)."""
 
 
+def _take_language(args: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang X`` / ``--lang=X`` taken out of ``args`` (else ``SYMBIOMAP_LANG``)."""
+    asked, rest, i = os.environ.get("SYMBIOMAP_LANG") or None, [], 0
+    while i < len(args):
+        if args[i] == "--lang" and i + 1 < len(args):
+            asked, i = args[i + 1], i + 2
+            continue
+        if args[i].startswith("--lang="):
+            asked = args[i].split("=", 1)[1]
+        else:
+            rest.append(args[i])
+        i += 1
+    return asked, rest
+
+
 def _usage() -> str:
-    lines = ["usage: python -m geo <job> [options]", "", "jobs:"]
+    lines = ["usage: python -m geo [--lang LANG] <job> [options]", "", "jobs:"]
     lines += [f"  {name:<15} {text}" for name, (_, text) in JOBS.items()]
     lines += ["", "python -m geo <job> --help shows a job's options."]
     return "\n".join(lines)
@@ -60,7 +80,14 @@ def _usage() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the job named by ``argv[0]`` (default ``sys.argv[1:]``); return its exit code."""
-    args = sys.argv[1:] if argv is None else argv
+    asked, args = _take_language(sys.argv[1:] if argv is None else list(argv))
+    if asked:
+        locale = match_locale(asked)
+        if locale is None:
+            print(f"Unknown language {asked!r}: use one of {', '.join(LOCALES)}.",
+                  file=sys.stderr)
+            return 2
+        set_locale(locale)
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
         return 0
