@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import folium
 import geopandas as gpd
 import pytest
 from branca.element import Element, Figure
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point, Polygon
 
 from geo.demo import demo_region
 from geo.programme import Programme
@@ -20,9 +22,11 @@ from layers.base import (
     add_parks,
     add_sites,
     base_map,
+    basemap_geojson,
     escape_text,
     install_static_assets,
     map_figure,
+    write_basemap,
 )
 
 
@@ -130,3 +134,70 @@ def test_map_figure_is_the_page_of_the_map() -> None:
     Element().add_child(elsewhere)  # re-parented under a plain element: no page to draw on
     with pytest.raises(TypeError, match="not drawn in a branca Figure"):
         map_figure(elsewhere)
+
+
+def _tiny_region() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    roads = gpd.GeoDataFrame(
+        {"highway": ["primary", "residential"], "name": ["Main St", "Back Lane"]},
+        geometry=[LineString([(26.9, 60.5), (26.95, 60.52)]),
+                  LineString([(26.91, 60.51), (26.912344, 60.512346)])], crs=4326)
+    landuse = gpd.GeoDataFrame(
+        {"landuse": ["industrial"]},
+        geometry=[Polygon([(26.9, 60.5), (26.92, 60.5), (26.92, 60.51)])], crs=4326)
+    return roads, landuse
+
+
+def test_basemap_file_holds_land_use_then_roads_and_nothing_else() -> None:
+    """One feature per polygon and line, land use first; only the styling property is kept
+    (no road names) and coordinates are rounded to 5 decimals (26.912344 → 26.91234)."""
+    roads, landuse = _tiny_region()
+    data = json.loads(basemap_geojson(roads=roads, landuse=landuse))
+    features = data["features"]
+    assert [f["properties"] for f in features] == [
+        {"landuse": "industrial"}, {"highway": "primary"}, {"highway": "residential"}]
+    assert features[2]["geometry"]["coordinates"][1] == [26.91234, 60.51235]
+    assert b"Main St" not in basemap_geojson(roads=roads, landuse=landuse)
+
+
+def test_basemap_file_is_named_by_its_content_and_written_once(tmp_path: Path) -> None:
+    """The file name is the SHA-256 of its bytes; a second call keeps the file; another region
+    gets another name; no roads and no land use give no file."""
+    roads, landuse = _tiny_region()
+    name = write_basemap(tmp_path, roads=roads, landuse=landuse)
+    data = basemap_geojson(roads=roads, landuse=landuse)
+    assert name == f"basemaps/{hashlib.sha256(data).hexdigest()[:20]}.geojson"
+    path = tmp_path / name
+    assert path.read_bytes() == data
+    stamp = path.stat().st_mtime_ns
+    assert write_basemap(tmp_path, roads=roads, landuse=landuse) == name
+    assert path.stat().st_mtime_ns == stamp
+    other = write_basemap(tmp_path, roads=roads.iloc[:1])
+    assert other is not None and other != name
+    assert write_basemap(tmp_path) is None
+    assert write_basemap(tmp_path, roads=roads.iloc[:0]) is None
+    assert not list((tmp_path / "basemaps").glob("*.part"))
+
+
+def test_map_with_a_basemap_url_fetches_it_instead_of_carrying_the_roads(
+        demo_programme: Programme) -> None:
+    """With ``basemap_url`` the map's HTML has no road or land-use feature, only a fetch of that
+    URL drawn in a pane beneath the overlays, and is far smaller than the inlined map."""
+    region = demo_region()
+    bounds = demo_programme.sites.total_bounds
+    inline = base_map(bounds=bounds, roads=region.roads, landuse=region.landuse)
+    url = "/app/static/basemaps/0123456789abcdef0123.geojson"
+    linked = base_map(bounds=bounds, roads=region.roads, landuse=region.landuse,
+                      basemap_url=url)
+    html = linked.get_root().render()
+    assert '"highway"' not in html and '"landuse"' not in html
+    assert f'fetch("{url}", {{cache: "force-cache"}})' in html
+    assert 'createPane("symbiomapBasemap")' in html and "pane.style.zIndex = 250" in html
+    assert "OpenStreetMap contributors" in html
+    assert len(html) * 4 < len(inline.get_root().render())
+
+
+def test_static_and_inline_base_maps_style_alike() -> None:
+    """The fetched base map's JavaScript carries the inline layers' colours and weights."""
+    html = base_map(bounds=(26.9, 60.5, 27.0, 60.6),
+                    basemap_url="/app/static/basemaps/x.geojson").get_root().render()
+    assert '"industrial": "#e6d3e8"' in html and '"motorway": 4.0' in html

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import geopandas as gpd
+import pytest
 from shapely.geometry import Point, Polygon
 
 from geo.settings import Settings
+from ui import maps
 from ui.context import PageContext
-from ui.maps import STATIC_DIR, WORLD_BOUNDS, base_map, located_bounds
+from ui.maps import STATIC_DIR, WORLD_BOUNDS, base_map, basemap_url, located_bounds
+from ui.network import DEMO_NETWORK, NO_NETWORK
 from ui.state import DEMO_PROGRAMME, DataVersions
 
 
@@ -28,12 +34,43 @@ def test_nothing_located_shows_the_world() -> None:
     assert located_bounds() == WORLD_BOUNDS
 
 
-def test_demo_base_map_draws_roads_and_land_use_offline(settings: Settings) -> None:
-    """The demo's base map has the region's roads and land use and no tile layer."""
+@pytest.fixture
+def static_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A static folder of this test's own (base map files are written there)."""
+    folder = tmp_path / "static"
+    monkeypatch.setattr(maps, "STATIC_DIR", folder)
+    maps._basemap_file.clear()
+    return folder
+
+
+def test_demo_base_map_fetches_the_region_from_the_static_folder(
+        settings: Settings, static_dir: Path) -> None:
+    """The demo's map carries no road: it fetches the region's file, written once to the
+    static folder and served at /app/static; the file holds the roads and land use."""
     ctx = PageContext(DEMO_PROGRAMME, "practitioner", settings, DataVersions())
     html = base_map(ctx).get_root().render()
-    assert "tileLayer" not in html
-    assert html.count('"highway"') > 100 and '"landuse"' in html
+    assert "tileLayer" not in html and '"highway"' not in html
+    files = list((static_dir / "basemaps").glob("*.geojson"))
+    assert len(files) == 1
+    assert f'fetch("/app/static/basemaps/{files[0].name}"' in html
+    props = [f["properties"] for f in json.loads(files[0].read_bytes())["features"]]
+    assert sum("highway" in p for p in props) > 100 and any("landuse" in p for p in props)
+    assert base_map(ctx).get_root().render().count("/app/static/basemaps/") == 1
+
+
+def test_a_removed_base_map_file_is_written_again(static_dir: Path) -> None:
+    """Clearing the folder while the app runs does not leave maps pointing at nothing."""
+    url = basemap_url(DEMO_NETWORK)
+    assert url is not None
+    path = static_dir / url.removeprefix("/app/static/")
+    path.unlink()
+    assert basemap_url(DEMO_NETWORK) == url and path.is_file()
+
+
+def test_no_road_network_no_base_map_file(static_dir: Path) -> None:
+    """A programme without a road network gets no file (the map has its background only)."""
+    assert basemap_url(NO_NETWORK) is None
+    assert not (static_dir / "basemaps").exists()
 
 
 def test_static_assets_live_in_the_served_folder() -> None:
