@@ -13,7 +13,10 @@ times between every pair, from one ``scipy.sparse.csgraph.dijkstra`` call per we
   pass-through nodes contracted (:mod:`geo.network.contract`) when there are enough searches
   to pay for it.
 
-The search runs from whichever side has fewer distinct nodes: forward from the origins, or
+Many searches (500 stops on a 50,000-node graph) are shared with a helper process
+(:mod:`geo.network.worker`): this process searches from the first source onwards, the helper
+from the last backwards, until they meet; each row is still one search, so the figures are
+the same. The search runs from whichever side has fewer distinct nodes: forward from the origins, or
 backward (on the reversed graph) from the destinations, so 10,000 candidate sites against a
 few destinations cost a few searches. Access legs (the straight walk from a point to its
 node) are added at both ends, at :data:`~geo.network.graph.ACCESS_SPEED_KMH`; points further
@@ -24,7 +27,13 @@ them, never treat them as free.
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
@@ -44,13 +53,22 @@ if TYPE_CHECKING:
     from geo.network.graph import RoadGraph
     from geo.network.weights import Optimise
 
-__all__ = ["CONTRACT_MIN_SEARCHES", "TravelMatrix", "travel_matrix"]
+__all__ = ["CONTRACT_MIN_SEARCHES", "PARALLEL_MIN_WORK", "TravelMatrix", "travel_matrix"]
 
 logger = logging.getLogger(__name__)
 
 CONTRACT_MIN_SEARCHES: Final = 4
 """With ``contract=None``, contract pass-through nodes when at least this many searches run
 (below it, one contraction of the whole graph costs more than the searches it speeds up)."""
+
+PARALLEL_MIN_WORK: Final = 4_000_000
+"""With ``parallel=None``, searches × nodes searched from which a helper process takes half
+of the searches (about half a second of searching; below it, the helper's start-up of ~0.3 s
+costs more than it saves)."""
+
+_WORKER: Final = Path(__file__).with_name("worker.py")
+_CHUNK: Final = 8
+"""Searches per chunk: each process checks where the other one has got to between chunks."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +108,101 @@ def _placed(points: SnapResult | Sequence[int] | np.ndarray) -> SnapResult:
     return points if isinstance(points, SnapResult) else SnapResult.at_nodes(points)
 
 
+def _costs_here(adj: csr_matrix, sources: np.ndarray, targets: np.ndarray,
+                limit: float) -> np.ndarray:
+    # np.take keeps the result C-contiguous (fancy indexing of columns would not).
+    return np.take(dijkstra(adj, directed=True, indices=sources, limit=limit), targets, axis=1)
+
+
+class _Helper:
+    """A helper process searching from the last source backwards (:mod:`geo.network.worker`).
+
+    A thread feeds it the job and copies each finished chunk into ``out``; ``first_done`` is the
+    position of the first source it has finished (``len(sources)`` before any).
+    """
+
+    def __init__(self, adj: csr_matrix, sources: np.ndarray, targets: np.ndarray,
+                 limit: float, out: np.ndarray) -> None:
+        self.out, self.first_done = out, len(sources)
+        self.job = pickle.dumps({"data": adj.data, "indices": adj.indices, "indptr": adj.indptr,
+                                 "shape": adj.shape, "sources": sources, "targets": targets,
+                                 "limit": limit, "chunk": _CHUNK})
+        self.proc = subprocess.Popen([sys.executable, "-P", str(_WORKER)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.thread = threading.Thread(target=self._talk, daemon=True)
+        self.thread.start()
+
+    def _talk(self) -> None:
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        n_targets = self.out.shape[1]
+        try:
+            stdin.write(self.job)
+            stdin.close()
+            while self.first_done > 0:
+                head = stdout.read(16)
+                if len(head) < 16:
+                    return
+                start, count = (int(v) for v in np.frombuffer(head, np.int64))
+                size = count * n_targets * 8
+                body = stdout.read(size)
+                if len(body) < size:
+                    return
+                self.out[start:start + count] = np.frombuffer(body, np.float64).reshape(
+                    count, n_targets)
+                self.first_done = start
+        except (OSError, ValueError):  # the helper died or was stopped: the parent carries on
+            return
+
+    def stop(self) -> None:
+        """End the helper (it may be mid-chunk on work the parent has done) and its thread."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.thread.join()
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self.proc.stdout.close()
+        err = self.proc.stderr.read()
+        self.proc.stderr.close()
+        if self.proc.returncode not in (0, -9) and err:
+            logger.warning("A search helper failed (exit %s): %s", self.proc.returncode,
+                           err.decode(errors="replace")[-500:])
+
+
+def _costs(adj: csr_matrix, sources: np.ndarray, targets: np.ndarray, limit: float, *,
+           parallel: bool | None) -> np.ndarray:
+    """Costs from each (distinct) source to each target, in one process or two.
+
+    In two, this process searches forwards from the first source and a helper process
+    backwards from the last, until they meet; every row is one ``dijkstra`` search either way,
+    so the result is the same.
+    """
+    n = len(sources)
+    if parallel is None:
+        parallel = n * adj.shape[0] >= PARALLEL_MIN_WORK
+    if not parallel or n < 2 * _CHUNK or (os.cpu_count() or 1) < 2:
+        return _costs_here(adj, sources, targets, limit)
+    out = np.empty((n, len(targets)))
+    try:
+        helper = _Helper(adj, sources, targets, limit, out)
+    except OSError as exc:  # no processes allowed here: search in this one
+        logger.warning("Could not start a search helper (%s); searching in one process", exc)
+        return _costs_here(adj, sources, targets, limit)
+    front = 0
+    try:
+        while front < helper.first_done:
+            stop = min(front + _CHUNK, helper.first_done)
+            out[front:stop] = _costs_here(adj, sources[front:stop], targets, limit)
+            front = stop
+    finally:
+        helper.stop()
+    logger.debug("Searches split %d here, %d in the helper", front, n - front)
+    return out
+
+
 def _search(adj: csr_matrix, sources: np.ndarray, targets: np.ndarray, *, contract: bool,
-            limit: float) -> np.ndarray:
+            limit: float, parallel: bool | None) -> np.ndarray:
     """Costs from each source to each target node, shape (n_sources, n_targets)."""
     if contract:
         position = np.full(adj.shape[0], -1, np.int64)
@@ -101,8 +212,7 @@ def _search(adj: csr_matrix, sources: np.ndarray, targets: np.ndarray, *, contra
         position[kept] = np.arange(len(kept))
         sources, targets = position[sources], position[targets]
     uniq, inv = np.unique(sources, return_inverse=True)
-    # np.take keeps the result C-contiguous (fancy indexing of columns would not).
-    cost = np.take(dijkstra(adj, directed=True, indices=uniq, limit=limit), targets, axis=1)
+    cost = _costs(adj, uniq, targets, limit, parallel=parallel)
     return cost if np.array_equal(uniq, sources) else cost[inv]
 
 
@@ -116,6 +226,7 @@ def travel_matrix(
     limit_m: float | None = None,
     max_snap_m: float | None = None,
     contract: bool | None = None,
+    parallel: bool | None = None,
 ) -> TravelMatrix:
     """Directed road distance and time from every origin to every destination.
 
@@ -140,6 +251,10 @@ def travel_matrix(
     contract : bool, optional
         ``"fastest"`` only: contract pass-through nodes first (same result). Default: when
         at least :data:`CONTRACT_MIN_SEARCHES` searches run.
+    parallel : bool, optional
+        Share the searches with a helper process (same result; see :mod:`geo.network.worker`).
+        Default: when searches × nodes reach :data:`PARALLEL_MIN_WORK` and the machine has
+        two cores or more.
 
     Returns
     -------
@@ -188,7 +303,7 @@ def travel_matrix(
 
     def search(adj: csr_matrix, *, contract_now: bool, cut: float) -> np.ndarray:
         return _search(adj.T.tocsr() if backward else adj, src.node, dst.node,
-                       contract=contract_now, limit=cut)
+                       contract=contract_now, limit=cut, parallel=parallel)
 
     time: np.ndarray | None
     if optimise == "fastest":

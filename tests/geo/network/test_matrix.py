@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+import logging
+from pathlib import Path
+from typing import Literal
 
 import networkx as nx
 import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
 
 from geo.errors import NetworkError
 from geo.network import RoadGraph, SnapResult, snap_points, travel_matrix
+from geo.network import matrix as matrix_module
+from geo.network.worker import run_job
 
 
 def test_two_way_line_distances_are_symmetric_and_metric(line_graph: RoadGraph) -> None:
@@ -159,3 +166,61 @@ def test_contraction_changes_no_fastest_figure(demo_graph: RoadGraph,
     assert np.array_equal(on.distance_m, off.distance_m)
     assert on.time_s is not None and off.time_s is not None
     assert np.array_equal(on.time_s, off.time_s)
+
+
+@pytest.mark.parametrize("optimise", ["shortest", "fastest"])
+def test_a_helper_process_changes_no_figure(demo_graph: RoadGraph,
+                                            optimise: Literal["shortest", "fastest"]) -> None:
+    """Searches shared with a helper process give the matrix of one process, bit for bit."""
+    stops = np.random.default_rng(5).choice(demo_graph.core_nodes, 60, replace=False)
+    two = travel_matrix(demo_graph, stops, stops[:45], optimise=optimise, parallel=True)
+    one = travel_matrix(demo_graph, stops, stops[:45], optimise=optimise, parallel=False)
+    assert np.array_equal(two.distance_m, one.distance_m)
+    assert two.time_s is not None and one.time_s is not None
+    assert np.array_equal(two.time_s, one.time_s)
+
+
+def test_a_failing_helper_leaves_the_work_to_this_process(
+        demo_graph: RoadGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that dies at once does no search; this process does them all."""
+    broken = tmp_path / "worker.py"
+    broken.write_text("import sys\nsys.exit('no searching here')\n")
+    monkeypatch.setattr(matrix_module, "_WORKER", broken)
+    stops = np.random.default_rng(6).choice(demo_graph.core_nodes, 40, replace=False)
+    got = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=True)
+    want = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=False)
+    assert np.array_equal(got.distance_m, want.distance_m)
+
+
+def test_no_processes_means_one_process(demo_graph: RoadGraph, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    """Where processes cannot be started, the searches run here, with a warning."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("not allowed")
+
+    monkeypatch.setattr(matrix_module.subprocess, "Popen", refuse)
+    stops = np.random.default_rng(7).choice(demo_graph.core_nodes, 40, replace=False)
+    with caplog.at_level(logging.WARNING, logger="geo.network.matrix"):
+        got = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=True)
+    want = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=False)
+    assert np.array_equal(got.distance_m, want.distance_m)
+    assert "Could not start a search helper (not allowed)" in caplog.text
+
+
+def test_the_worker_streams_chunks_from_the_last_source_backwards() -> None:
+    """On a 3-node line 0→1→2 (weights 1, 2) the worker writes sources [2], [1], [0] in turn."""
+    adj = csr_matrix((np.array([1.0, 2.0]), (np.array([0, 1]), np.array([1, 2]))),
+                     shape=(3, 3))
+    out = io.BytesIO()
+    run_job({"data": adj.data, "indices": adj.indices, "indptr": adj.indptr,
+             "shape": adj.shape, "sources": np.array([0, 1, 2]), "targets": np.array([2, 0]),
+             "limit": np.inf, "chunk": 1}, out)
+    raw = out.getvalue()
+    rows = {}
+    for k in range(3):
+        block = raw[k * 32:(k + 1) * 32]
+        start, count = np.frombuffer(block[:16], np.int64)
+        assert count == 1
+        rows[int(start)] = np.frombuffer(block[16:], np.float64).tolist()
+    assert list(rows) == [2, 1, 0]
+    assert rows == {0: [3.0, 0.0], 1: [2.0, np.inf], 2: [0.0, np.inf]}
