@@ -3,28 +3,36 @@
 Usage::
 
     python benchmarks/routing_bench.py --instances ../shared/bench/vrp --time-limit 20
-    python benchmarks/routing_bench.py --instances DIR --time-limit 5 --reference
+    python benchmarks/routing_bench.py --time-limit 20 5 --runs 3 --solutions /tmp/sol
+    python benchmarks/routing_bench.py --skip-e2e --only RC101,X-n101-k25 --time-limit 2 --runs 1
     python benchmarks/routing_bench.py --e2e-only
 
 1. **Solver quality** — every CVRP (``cvrp/*.vrp``) and Solomon VRPTW (``vrptw/*.txt``)
-   instance of ``DIR`` is read into a :class:`~geo.routing.problem.RoutingInstance` (the app's
-   own path from the distance matrix on: ``instance_from_matrices`` → ``solve_instance``, two
-   seeds on two cores when both are idle) and its cost compared with the best-known solution
-   in ``DIR/bks.csv``.
-   Rounding conventions (``DIR/SOURCE.md``): CVRP Euclidean rounded to integers; Solomon
-   truncated to one decimal, scaled ×10 to integers. ``--time-scaling size`` spreads the same
-   total time over a set in proportion to instance size (a lever the issue allows); the
-   default gives every instance ``--time-limit`` seconds. ``--reference`` also runs plain
-   PyVRP (``pyvrp.solve`` on the same ``ProblemData``, seed 0, default parameters, one core)
-   for the same time.
+   instance of ``DIR`` with a best-known cost in ``DIR/bks.csv``, at a **fixed** time limit
+   per instance and solve (each ``--time-limit`` gives its own table), ``--runs`` times, for
+   three variants in the same run (:data:`VARIANTS`): the app's own path from the distance
+   matrix on (``instance_from_matrices`` → ``solve_instance``) with one seed on one core, the
+   same with two seeds on two cores (a fixed setting here; the app itself runs the second seed
+   only when a second core is idle, ``SolverOptions.only_free_cores``), and plain PyVRP
+   (``pyvrp.solve``, default parameters, one seed). Run ``r`` uses seed ``2r`` (and
+   ``2r + 1`` for the second seed). Infeasible plans are not re-solved with skippable stops
+   (``relax_if_infeasible=False``): a benchmark instance must be served in full.
+   Every solution is re-costed from the instance file's coordinates and checked (every client
+   once, capacities, time windows, fleet size) by :mod:`benchmarks.formats.checks`, which
+   uses neither PyVRP nor the planner; the gaps are of those costs. Conventions
+   (``DIR/SOURCE.md``): CVRP Euclidean rounded to the nearest integer; Solomon truncated to
+   one decimal. ``--solutions DIR`` writes every solution as a ``.sol`` file like the shipped
+   ones, so anyone can re-check the figures.
 2. **Matrix** — 500 stops on a synthetic 50k-node road graph (an OSM-like grid whose streets
-   carry shape nodes, and a pure lattice with none), against per-source networkx Dijkstra
-   (measured on 25 sources, scaled to 500) and the same one-call search without contraction.
+   carry shape nodes, and a pure lattice with none), through ``geo.network.travel_matrix`` as
+   the planner calls it, against per-source networkx Dijkstra (measured on 25 sources, scaled
+   to 500) and the same search in one process without contraction; median of three calls.
 3. **End to end** — 200 stops on the real Liechtenstein road graph (``DIR/../osm``): matrix,
    solve, route lines along the roads and the folium map, against PyVRP's default single
    seed on the same data and time.
 
-The last line is the issue's summary: ``mean gap X % · max gap Y % · feasible N/M``.
+The load average (1, 5, 15 min) is printed at the start and end of each part, and per
+instance row. The last line is the summary of the first time limit for two seeds on two cores.
 Benchmark data is read from ``SYMBIOMAP_BENCH_DIR`` (default ``../shared/bench``); the
 benchmark skips cleanly when it is absent.
 """
@@ -34,17 +42,24 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import math
 import os
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from benchmarks.formats.checks import CheckInstance
     from benchmarks.formats.vrplib import BenchmarkInstance
+    from geo.network import TravelMatrix
+    from geo.routing.plan import RoutingPlan
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -56,92 +71,187 @@ BENCH_DIR = Path(os.environ.get("SYMBIOMAP_BENCH_DIR",
 
 # -- 1. solver quality ------------------------------------------------------------------------
 
+VARIANTS: dict[str, str] = {
+    "ours-1": "SymbioMap, 1 seed on 1 core",
+    "ours-2": "SymbioMap, 2 seeds on 2 cores",
+    "pyvrp": "plain PyVRP, 1 seed on 1 core",
+}
+"""The solver variants of the quality benchmark: the app's path (``solve_instance``) with one
+seed (``workers=1``) and with two seeds side by side (``workers=2``, ``only_free_cores=False``:
+a fixed setting, not decided by the machine's load), and ``pyvrp.solve`` with its defaults."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One solve of one instance, re-checked by :mod:`benchmarks.formats.checks`."""
+
+    cost: float
+    recost: float
+    feasible: bool
+    problems: tuple[str, ...]
+    solver_cost: float
+    wall_s: float
+    seeds: int
+    routes: list[list[int]]
+
+
 def _instances(folder: Path) -> list[Path]:
     return sorted(folder.glob("cvrp/*.vrp")) + sorted(folder.glob("vrptw/*.txt"))
 
 
-def _budgets(paths: list[Path], sizes: dict[Path, int], limit: float, scaling: str,
-             kinds: dict[Path, str]) -> dict[Path, float]:
-    if scaling == "none":
-        return dict.fromkeys(paths, limit)
-    out: dict[Path, float] = {}
-    for kind in set(kinds.values()):
-        group = [p for p in paths if kinds[p] == kind]
-        total = limit * len(group)
-        weight = np.array([sizes[p] for p in group], float)
-        share = np.maximum(total * weight / weight.sum(), limit / 4)
-        share *= total / share.sum()
-        out.update(dict(zip(group, share.tolist(), strict=True)))
+def _plan_routes(plan: RoutingPlan) -> list[list[int]]:
+    """Client numbers per trip (a trip ends at every return to the depot)."""
+    out: list[list[int]] = []
+    for route in plan.routes:
+        trip: list[int] = []
+        for v in route.visits:
+            if v.kind == "stop":
+                trip.append(int(plan.instance.producers[v.producer].stop_id))
+            elif v.kind in ("reload", "end") and trip:
+                out.append(trip)
+                trip = []
     return out
 
 
-def _reference_pyvrp(bench: BenchmarkInstance, limit: float) -> float:
-    """Plain PyVRP on the same data: ``pyvrp.solve``, seed 0, default parameters, one core."""
-    from pyvrp import solve
-    from pyvrp.stop import MaxRuntime
+def _solve(variant: str, bench: BenchmarkInstance, limit: float, seed: int) -> tuple[
+        list[list[int]], float, bool, int]:
+    """Routes (client numbers), solver's own cost, feasible, seeds run."""
+    from geo.routing.solve import SolverOptions, encode, solve_instance
 
-    from geo.routing.solve import encode
+    if variant == "pyvrp":
+        from pyvrp import solve
+        from pyvrp.stop import MaxRuntime
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = solve(encode(bench.instance).data, MaxRuntime(limit), seed=0, display=False)
-    return bench.cost_of(res.best.distance()) if res.is_feasible() else float("inf")
+        enc = encode(bench.instance)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = solve(enc.data, MaxRuntime(limit), seed=seed, collect_stats=False,
+                        display=False)
+        ids = [p.stop_id for p in bench.instance.producers]
+        routes = []
+        for route in res.best.routes():
+            trip: list[int] = []
+            for act in route.schedule():
+                if not act.is_depot():
+                    trip.append(int(ids[enc.client_producer[act.idx]]))
+                elif trip:
+                    routes.append(trip)
+                    trip = []
+        return routes, bench.cost_of(res.best.distance()), res.is_feasible(), 1
+    seeds = (seed,) if variant == "ours-1" else (seed, seed + 1)
+    opts = SolverOptions(time_limit_s=limit, seeds=seeds, workers=len(seeds),
+                         only_free_cores=False, relax_if_infeasible=False)
+    plan = solve_instance(bench.instance, opts)
+    ok = plan.feasible and not plan.skipped
+    return _plan_routes(plan), bench.cost_of(plan.distance_m), ok, len(plan.seed_costs)
 
 
-def bench_solver(folder: Path, limit: float, *, scaling: str, reference: bool,
-                 only: set[str]) -> tuple[float, float, int, int]:
+def _run_one(variant: str, bench: BenchmarkInstance, check: CheckInstance, limit: float,
+             seed: int) -> Outcome:
+    from benchmarks.formats.checks import check_solution
+
+    t0 = time.perf_counter()
+    routes, solver_cost, solver_ok, seeds = _solve(variant, bench, limit, seed)
+    wall = time.perf_counter() - t0
+    c = check_solution(check, routes)
+    problems = c.problems
+    if solver_ok != c.feasible:
+        problems += (f"the solver says {'feasible' if solver_ok else 'infeasible'}",)
+    if seeds != (2 if variant == "ours-2" else 1):
+        problems += (f"{seeds} seed(s) ran",)
+    if c.feasible and abs(c.cost - solver_cost) > 1e-6:
+        problems += (f"the solver's cost {solver_cost:g} differs from the re-costed "
+                     f"{c.cost:g}",)
+    return Outcome(c.cost if c.feasible else math.inf, c.cost, c.feasible, problems,
+                   solver_cost, wall, seeds, routes)
+
+
+def _gap(cost: float, best: float) -> float:
+    return 100.0 * (cost - best) / best
+
+
+def _cell(gaps: list[float]) -> str:
+    """``median [min–max]`` of gaps in %; ``inf`` counts as infeasible."""
+    g = np.array(gaps)
+    if len(g) == 1:
+        return f"{g[0]:.2f}" if np.isfinite(g[0]) else "infeasible"
+    if not np.isfinite(g).all():
+        return f"{int((~np.isfinite(g)).sum())}/{len(g)} infeasible"
+    return f"{np.median(g):.2f} [{g.min():.2f}–{g.max():.2f}]"
+
+
+def bench_solver(folder: Path, limit: float, *, runs: int, variants: list[str],
+                 only: set[str], solutions: Path | None) -> dict[str, tuple[float, float, int,
+                                                                             int]]:
+    """Every instance × run × variant at a fixed ``limit``; per-variant (mean, max, ok, n)."""
+    from benchmarks.formats.checks import read_check_instance, write_solution
     from benchmarks.formats.vrplib import read_instance
-    from geo.routing.solve import SolverOptions, solve_instance
 
     bks = {r["instance"]: (r["kind"], float(r["bks"]))
            for r in csv.DictReader((folder / "bks.csv").open())}
     paths = [p for p in _instances(folder) if p.stem in bks and (not only or p.stem in only)]
-    read = {p: read_instance(p) for p in paths}
-    sizes = {p: read[p].instance.n_producers for p in paths}
-    kinds = {p: read[p].kind for p in paths}
-    budget = _budgets(paths, sizes, limit, scaling, kinds)
-    print(f"\n== Solver quality: {len(paths)} instances, {limit:g} s each "
-          f"({'scaled with size, same total per set' if scaling != 'none' else 'fixed'}), "
-          "two seeds when two cores are idle ==")
-    head = f"{'instance':<12}{'kind':<7}{'n':>4}{'limit s':>8}{'cost':>11}{'BKS':>10}{'gap %':>8}"
-    head += f"{'feasible':>9}{'time s':>8}{'seeds':>6}"
-    head += f"{'PyVRP 1 seed':>14}{'gap %':>7}" if reference else ""
-    print(head)
-    rows = []
+    load0 = os.getloadavg()
+    print(f"\n== Solver quality: {len(paths)} instances, a fixed {limit:g} s each, {runs} "
+          f"run(s) per variant (run r: seed 2r; two seeds 2r, 2r+1) ==")
+    for v in variants:
+        print(f"  {v:<7} {VARIANTS[v]}")
+    print(f"load average at start {load0[0]:.2f} / {load0[1]:.2f} / {load0[2]:.2f} "
+          "(1 / 5 / 15 min)")
+    print("gap % to the best-known solution, re-costed from the coordinates by "
+          "benchmarks/formats/checks.py; median [min–max] over runs")
+    print(f"{'instance':<12}{'kind':<6}{'n':>4}" + "".join(f"{v:>24}" for v in variants)
+          + f"{'wall s':>8}{'load':>6}")
+    gaps: dict[tuple[str, str], list[float]] = {}
+    kinds: dict[str, str] = {}
+    trouble: list[str] = []
     for p in paths:
-        b = read[p]
-        opts = SolverOptions(time_limit_s=budget[p], seeds=(0, 1), workers=2,
-                             relax_if_infeasible=False)
-        t0 = time.perf_counter()
-        plan = solve_instance(b.instance, opts)
-        wall = time.perf_counter() - t0
-        ok = plan.feasible and not plan.skipped
-        cost = b.cost_of(plan.distance_m) if ok else float("inf")
-        best = bks[p.stem][1]
-        gap = 100.0 * (cost - best) / best
-        line = (f"{b.name:<12}{b.kind:<7}{b.instance.n_producers:>4}{budget[p]:>8.1f}"
-                f"{cost:>11.1f}{best:>10.1f}{gap:>8.2f}{'yes' if ok else 'NO':>9}{wall:>8.1f}"
-                f"{len(plan.seed_costs):>6}")
-        ref_gap = np.nan
-        if reference:
-            ref = _reference_pyvrp(b, budget[p])
-            ref_gap = 100.0 * (ref - best) / best
-            line += f"{ref:>14.1f}{ref_gap:>7.2f}"
-        print(line, flush=True)
-        rows.append((b.kind, gap, ok, ref_gap))
+        bench, check = read_instance(p), read_check_instance(p)
+        kind, best = bks[p.stem]
+        kinds[p.stem] = kind
+        load = os.getloadavg()[0]
+        walls = []
+        for r in range(runs):
+            for v in variants:
+                out = _run_one(v, bench, check, limit, seed=2 * r)
+                walls.append(out.wall_s)
+                gaps.setdefault((p.stem, v), []).append(_gap(out.cost, best))
+                trouble += [f"{p.stem} {v} run {r}: {msg}" for msg in out.problems]
+                if solutions is not None:
+                    write_solution(solutions / f"{limit:g}s" / v / f"run{r}" / f"{p.stem}.sol",
+                                   check.kind, out.routes, out.recost)
+        print(f"{p.stem:<12}{kind:<6}{check.n_clients:>4}"
+              + "".join(f"{_cell(gaps[p.stem, v]):>24}" for v in variants)
+              + f"{max(walls):>8.1f}{load:>6.2f}", flush=True)
+    load1 = os.getloadavg()
+    summary: dict[str, tuple[float, float, int, int]] = {}
+    print(f"summary at {limit:g} s: per run the mean gap over the set; median [min–max] over "
+          "the runs; max gap = the largest instance median (worst single run in brackets)")
     for kind in ("CVRP", "VRPTW"):
-        sub = [r for r in rows if r[0] == kind]
-        if not sub:
+        names = [n for n in kinds if kinds[n] == kind]
+        if not names:
             continue
-        gaps = np.array([r[1] for r in sub if r[2]])
-        ref_txt = ""
-        if reference:
-            ref_gaps = np.array([r[3] for r in sub])
-            ref_txt = f" · PyVRP 1 seed mean gap {np.nanmean(ref_gaps):.2f} %"
-        print(f"{kind:<6} mean gap {gaps.mean():.2f} % · max gap {gaps.max():.2f} % · feasible "
-              f"{sum(r[2] for r in sub)}/{len(sub)}{ref_txt}")
-    gaps = np.array([r[1] for r in rows if r[2]])
-    return float(gaps.mean()), float(gaps.max()), sum(r[2] for r in rows), len(rows)
+        for v in variants:
+            per_run = np.array([[gaps[n, v][r] for n in names] for r in range(runs)])
+            ok = np.isfinite(per_run)
+            means = [float(row[np.isfinite(row)].mean()) if np.isfinite(row).any() else math.inf
+                     for row in per_run]
+            medians = np.median(per_run, axis=0)
+            worst = float(per_run[ok].max()) if ok.any() else math.inf
+            line = (f"{kind:<6}{v:<7} mean gap {_cell(means)} % · max gap "
+                    f"{float(medians.max()):.2f} % ({worst:.2f}) · feasible "
+                    f"{int(ok.sum())}/{ok.size}")
+            print(line)
+            summary[f"{kind} {v}"] = (float(np.median(means)), float(medians.max()),
+                                      int(ok.sum()), ok.size)
+    print(f"load average at end {load1[0]:.2f} / {load1[1]:.2f} / {load1[2]:.2f}")
+    if trouble:
+        print("problems found by the independent check:")
+        for t in trouble:
+            print(f"  {t}")
+    else:
+        print(f"independent check: all {len(paths) * runs * len(variants)} solutions re-costed "
+              "to the solver's figure and feasible")
+    return summary
 
 
 # -- 2. matrix speed --------------------------------------------------------------------------
@@ -190,47 +300,75 @@ def _synthetic_graph(junctions: int, *, shape_nodes: float, seed: int = 0):  # t
     return graph_from_edges(nodes, edges, source="synthetic")
 
 
-def bench_matrix(n_stops: int = 500) -> list[tuple[str, float]]:
+def _timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
+    """Wall-clock seconds of ``runs`` calls (sorted) and the last result."""
+    times, out = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return sorted(times), out
+
+
+def _matrix_case(label: str, junctions: int, shape: float, n_stops: int, runs: int) -> float:
     import networkx as nx
 
-    from geo.network import snap_points, travel_matrix
+    from geo.network import TravelMatrix, snap_points, travel_matrix
 
-    print(f"\n== Matrix: {n_stops} stops on synthetic 50k-node graphs ==")
-    out = []
-    for label, junctions, shape in (("OSM-like grid (streets with shape nodes)", 85, 3.0),
-                                    ("pure lattice (every node a junction)", 224, 0.0)):
-        t0 = time.perf_counter()
-        g = _synthetic_graph(junctions, shape_nodes=shape)
-        build = time.perf_counter() - t0
-        rng = np.random.default_rng(1)
-        nodes = rng.choice(g.core_nodes, n_stops, replace=False)
-        lon, lat = g.lon[nodes], g.lat[nodes]
-        t0 = time.perf_counter()
+    t0 = time.perf_counter()
+    g = _synthetic_graph(junctions, shape_nodes=shape)
+    build = time.perf_counter() - t0
+    rng = np.random.default_rng(1)
+    nodes = rng.choice(g.core_nodes, n_stops, replace=False)
+    lon, lat = g.lon[nodes], g.lat[nodes]
+
+    def ours(parallel: bool | None = None) -> TravelMatrix:
         snap = snap_points(g, lon, lat)
-        m = travel_matrix(g, snap, snap, optimise="fastest")
-        ours = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        plain = travel_matrix(g, snap, snap, optimise="fastest", contract=False).time_s
-        uncontracted = time.perf_counter() - t0
-        assert m.time_s is not None and plain is not None
-        e = g.edges.sort_values("time_s").drop_duplicates(["u", "v"])
-        dg = nx.DiGraph()
-        dg.add_weighted_edges_from(zip(e["u"].tolist(), e["v"].tolist(), e["time_s"].tolist(),
-                                       strict=True), weight="time")
-        sub = 25
-        t0 = time.perf_counter()
-        ref = [nx.single_source_dijkstra_path_length(dg, int(s), weight="time")
-               for s in snap.node[:sub]]
-        nx_s = (time.perf_counter() - t0) * n_stops / sub
-        err = max(abs(m.time_s[i, j] - ref[i][int(t)]) for i in range(sub)
-                  for j, t in enumerate(snap.node))
-        print(f"{label}: {g.n_nodes:,} nodes, {g.n_edges:,} edges (built in {build:.1f} s)")
-        print(f"  ours (contracted, one call, metres+seconds) {ours:6.2f} s · uncontracted "
-              f"one call (metres+seconds) {uncontracted:6.2f} s · networkx per source "
-              f"{nx_s:6.1f} s (25 sources ×{n_stops // sub}) · ours/networkx "
-              f"{ours / nx_s:.3f} · max |time − networkx| {err:.2f} s · "
-              f"max |time − uncontracted| {np.abs(m.time_s - plain).max():.2f} s")
-        out.append((label, ours))
+        return travel_matrix(g, snap, snap, optimise="fastest", parallel=parallel)
+
+    t_ours, m = _timed(ours, runs)
+    t_one, one = _timed(lambda: ours(parallel=False), runs)
+    snap = snap_points(g, lon, lat)
+    t_plain, plain = _timed(lambda: travel_matrix(g, snap, snap, optimise="fastest",
+                                                  contract=False, parallel=False), 1)
+    assert isinstance(m, TravelMatrix) and isinstance(one, TravelMatrix)
+    assert isinstance(plain, TravelMatrix)
+    assert m.time_s is not None and plain.time_s is not None and one.time_s is not None
+    e = g.edges.sort_values("time_s").drop_duplicates(["u", "v"])
+    dg = nx.DiGraph()
+    dg.add_weighted_edges_from(zip(e["u"].tolist(), e["v"].tolist(), e["time_s"].tolist(),
+                                   strict=True), weight="time")
+    sub = 25
+    t0 = time.perf_counter()
+    ref = [nx.single_source_dijkstra_path_length(dg, int(s), weight="time")
+           for s in snap.node[:sub]]
+    nx_s = (time.perf_counter() - t0) * n_stops / sub
+    err = max(abs(m.time_s[i, j] - ref[i][int(t)]) for i in range(sub)
+              for j, t in enumerate(snap.node))
+    same = np.array_equal(m.time_s, one.time_s) and np.array_equal(m.distance_m, one.distance_m)
+    med = float(np.median(t_ours))
+    print(f"{label}: {g.n_nodes:,} nodes, {g.n_edges:,} edges (built in {build:.1f} s)")
+    print(f"  ours {med:5.2f} s [{t_ours[0]:.2f}–{t_ours[-1]:.2f}] (two processes, contracted) "
+          f"· one process {np.median(t_one):5.2f} s [{t_one[0]:.2f}–{t_one[-1]:.2f}] · one "
+          f"process uncontracted {t_plain[0]:5.2f} s · networkx per source {nx_s:6.1f} s "
+          f"(25 sources ×{n_stops // sub}) · ours/networkx {med / nx_s:.3f} · identical in one "
+          f"and two processes: {'yes' if same else 'NO'} · max |time − networkx| {err:.2f} s · "
+          f"max |time − uncontracted| {np.abs(m.time_s - plain.time_s).max():.2f} s · "
+          f"target ≤ 2 s: {'met' if med <= 2 else 'MISSED'}", flush=True)
+    return med
+
+
+def bench_matrix(n_stops: int = 500, runs: int = 3) -> list[tuple[str, float]]:
+    """500 stops on two 50k-node graphs: the planner's call, median of ``runs`` calls."""
+    load = os.getloadavg()
+    print(f"\n== Matrix: {n_stops} stops on synthetic 50k-node graphs, as the planner calls it "
+          f"(snap_points + travel_matrix(optimise='fastest')), median [min–max] of {runs} "
+          f"calls; load average at start {load[0]:.2f} ==")
+    out = [(label, _matrix_case(label, junctions, shape, n_stops, runs))
+           for label, junctions, shape in (
+               ("OSM-like grid (streets with shape nodes)", 85, 3.0),
+               ("pure lattice (every node a junction)", 224, 0.0))]
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
     return out
 
 
@@ -292,19 +430,29 @@ def bench_end_to_end(n_stops: int = 200, limit: float = 10.0) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks; the last line is the solver summary."""
+    """Run the benchmarks; the last line is the solver summary of the first time limit."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--instances", default=str(BENCH_DIR / "vrp"))
-    p.add_argument("--time-limit", type=float, default=20.0)
-    p.add_argument("--time-scaling", choices=["none", "size"], default="none")
-    p.add_argument("--reference", action="store_true", help="also run plain PyVRP, one seed")
+    p.add_argument("--time-limit", type=float, nargs="+", default=[20.0],
+                   help="fixed seconds per instance and solve; several give several tables")
+    p.add_argument("--runs", type=int, default=3, help="runs per instance and variant")
+    p.add_argument("--variants", default=",".join(VARIANTS),
+                   help=f"comma-separated, of {', '.join(VARIANTS)}")
+    p.add_argument("--solutions", default="",
+                   help="write every solution as DIR/<limit>s/<variant>/run<r>/<name>.sol")
     p.add_argument("--only", default="", help="comma-separated instance names")
-    p.add_argument("--e2e-only", action="store_true")
-    p.add_argument("--skip-e2e", action="store_true")
+    p.add_argument("--e2e-only", action="store_true", help="only the matrix and end to end")
+    p.add_argument("--skip-e2e", action="store_true", help="skip the matrix and end to end")
     args = p.parse_args(argv)
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown or not variants or args.runs < 1:
+        p.error(f"--variants takes some of {', '.join(VARIANTS)} (got {unknown or 'none'}); "
+                "--runs at least 1")
     folder = Path(args.instances)
-    print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
-          "(a shared machine: other work slows every figure below)")
+    load = os.getloadavg()
+    print(f"load average at start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on "
+          f"{os.cpu_count()} cores (a shared machine: other work slows every figure below)")
     if not args.skip_e2e:
         bench_matrix()
         bench_end_to_end()
@@ -314,11 +462,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmark data not found at {folder}: skipped")
         return 0
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    mean, worst, feasible, total = bench_solver(folder, args.time_limit,
-                                                scaling=args.time_scaling,
-                                                reference=args.reference, only=only)
-    print(f"load average at end {os.getloadavg()[0]:.2f}")
-    print(f"mean gap {mean:.2f} % · max gap {worst:.2f} % · feasible {feasible}/{total}")
+    solutions = Path(args.solutions) if args.solutions else None
+    results = [(limit, bench_solver(folder, limit, runs=args.runs, variants=variants,
+                                    only=only, solutions=solutions))
+               for limit in args.time_limit]
+    load = os.getloadavg()
+    print(f"\nload average at end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")
+    limit, summary = results[0]
+    v = "ours-2" if "ours-2" in variants else variants[0]
+    rows = [summary[k] for k in summary if k.endswith(f" {v}")]
+    n_ok, n = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    print(f"summary ({limit:g} s, {VARIANTS[v]}): " + " · ".join(
+        f"{k.split()[0]} mean gap {r[0]:.2f} % max gap {r[1]:.2f} %"
+        for k, r in summary.items() if k.endswith(f" {v}")) + f" · feasible {n_ok}/{n}")
     return 0
 
 
