@@ -50,11 +50,13 @@ __all__ = [
     "add_sites",
     "base_map",
     "basemap_geojson",
+    "display_tolerance_deg",
     "escape_text",
     "frame_to_geojson",
     "install_static_assets",
     "local_assets",
     "map_figure",
+    "map_view",
     "tooltip",
     "write_basemap",
     "zoom_for_bounds",
@@ -313,9 +315,9 @@ class StaticBaseMap(MacroElement):
     takes its cached copy for every later map, whatever the server's cache headers say
     (Streamlit sends ``ETag`` and ``Last-Modified`` but no ``Cache-Control`` for static files,
     and answers a revalidation with the whole file), which is safe because the file's name is
-    the hash of its content. The map's container gets ``data-basemap="drawn"`` when it is drawn (``"failed"`` if
-    the file cannot be read; the overlays are drawn either way). Styles are those of the
-    inline layers of :func:`base_map`.
+    the hash of its content. The map's container gets ``data-basemap="drawn"`` when it is
+    drawn (``"failed"`` if the file cannot be read; the overlays are drawn either way). Styles
+    are those of the inline layers of :func:`base_map`.
     """
 
     _template = Template("""
@@ -434,11 +436,62 @@ def base_map(
     return m
 
 
+def map_view(m: folium.Map) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) the map was fitted to (:func:`base_map`), or None."""
+    from folium.map import FitBounds
+
+    for child in m._children.values():
+        if isinstance(child, FitBounds):
+            (lat0, lon0), (lat1, lon1) = child.bounds
+            return (float(lon0), float(lat0), float(lon1), float(lat1))
+    return None
+
+
+def display_tolerance_deg(bounds: Sequence[float], *, width_px: int = 700,
+                          height_px: int = 480) -> float:
+    """Simplification tolerance (degrees) no one sees on a map fitted to ``bounds``.
+
+    A sixteenth of a pixel at the map's first zoom (:func:`zoom_for_bounds`): outlines stay
+    within one pixel until the user has zoomed in four levels; at least 1e-5° (about 1 m).
+
+    Examples
+    --------
+    >>> round(display_tolerance_deg((26.93, 60.52, 26.97, 60.54)), 6)  # a district: 1 m
+    1e-05
+    >>> round(display_tolerance_deg((-7.0, 54.8, -1.5, 58.6)), 5)  # Scotland: ~0.0014° (~100 m)
+    0.00137
+    """
+    zoom = zoom_for_bounds(bounds, width_px=width_px, height_px=height_px)
+    deg_per_px = 360.0 / (256.0 * 2.0**zoom)
+    return max(deg_per_px / 16.0, 1e-5)
+
+
+def _for_display(gdf: gpd.GeoDataFrame, view: Sequence[float] | None) -> gpd.GeoDataFrame:
+    """Polygons as a map fitted to ``view`` needs them: those within three view-widths of it,
+    simplified below a pixel (:func:`display_tolerance_deg`)."""
+    if view is None or gdf.empty:
+        return gdf
+    w, s, e, n = map(float, view)
+    dx, dy = max(e - w, 1e-6), max(n - s, 1e-6)
+    out = gdf.to_crs(4326) if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf
+    near = out.cx[w - dx:e + dx, s - dy:n + dy]
+    simple = near.copy()
+    simple["geometry"] = near.geometry.simplify(display_tolerance_deg(view),
+                                                preserve_topology=True)
+    return simple
+
+
 def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str = "Parks",
               tooltip_cols: Sequence[str] = ("name",)) -> folium.GeoJson:
-    """Park polygons with their names as tooltips (one GeoJson layer)."""
+    """Park polygons with their names as tooltips (one GeoJson layer).
+
+    Outlines are sent as the map shows them: parks more than a view-width beyond the view the
+    map is fitted to are left out, and outlines are simplified below a pixel
+    (:func:`display_tolerance_deg`) and rounded to 5 decimals (about 1 m), so a programme of
+    hundreds of parks does not send every vertex of every park to every map.
+    """
     cols = [c for c in tooltip_cols if c in parks.columns]
-    data = frame_to_geojson(parks, columns=cols)
+    data = frame_to_geojson(_for_display(parks, map_view(m)), columns=cols, decimals=5)
     layer = folium.GeoJson(
         data,
         name=name,

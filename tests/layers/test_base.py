@@ -9,6 +9,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 from branca.element import Element, Figure
 from shapely.geometry import LineString, Point, Polygon
@@ -201,3 +202,33 @@ def test_static_and_inline_base_maps_style_alike() -> None:
     html = base_map(bounds=(26.9, 60.5, 27.0, 60.6),
                     basemap_url="/app/static/basemaps/x.geojson").get_root().render()
     assert '"industrial": "#e6d3e8"' in html and '"motorway": 4.0' in html
+
+
+def _circle_park(lon: float, lat: float, name: str) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": [name], "park_id": [name]},
+                            geometry=[Point(lon, lat).buffer(0.004, quad_segs=16)], crs=4326)
+
+
+def _park_vertices(layer: folium.GeoJson) -> int:
+    """Coordinate pairs of the outline of the first park a parks layer sends."""
+    return len(layer.data["features"][0]["geometry"]["coordinates"][0])
+
+
+def test_parks_are_simplified_to_the_map_scale() -> None:
+    """A 65-vertex park outline keeps every vertex on a district map (1 m tolerance) and
+    loses most of them on a country-wide map, where the park is a pixel or two."""
+    park = _circle_park(-4.0, 56.0, "P1")
+    district = add_parks(base_map(bounds=(-4.01, 55.995, -3.99, 56.005)), park)
+    country = add_parks(base_map(bounds=(-7.0, 54.8, -1.5, 58.6)), park)
+    assert _park_vertices(district) == 65
+    assert _park_vertices(country) < 20
+
+
+def test_parks_far_outside_the_view_are_not_sent() -> None:
+    """On a map of one site, a park 50 km away is not sent; one beside the site is."""
+    parks = pd.concat([_circle_park(-4.0, 56.0, "Near park"),
+                       _circle_park(-3.2, 56.0, "Far park")])
+    m = base_map(bounds=(-4.01, 55.995, -3.99, 56.005))
+    add_parks(m, parks)
+    html = m.get_root().render()
+    assert "Near park" in html and "Far park" not in html
