@@ -506,16 +506,25 @@ def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str = "Parks",
 def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str = "Member sites",
               tooltip_cols: Sequence[str] = ("name", "sector_nace"),
               colour: str = SITE_COLOUR, radius: float = 6.0,
-              max_features: int = 5000) -> tuple[folium.GeoJson, int]:
-    """Site points as circle markers in one GeoJson layer, capped at ``max_features``.
+              max_features: int = 1000) -> tuple[folium.GeoJson, int]:
+    """Site points as circle markers in one GeoJson layer; aggregated above ``max_features``.
 
-    Returns the layer and the number of sites drawn (show "showing N of M" when capped).
-    Sites without a location are skipped here; count and list them on the page.
+    Up to ``max_features`` located sites are drawn one by one with ``tooltip_cols``. Beyond
+    that they are counted per H3 hexagon (the finest resolution with at most ``max_features``
+    occupied cells) and drawn as one circle per hexagon, sized by and labelled with its number
+    of sites, so a map never carries more than ``max_features`` site features (a programme of
+    30,000 members would otherwise send megabytes to every map).
+
+    Returns the layer and the number of sites on the map (every located site, one by one or
+    counted in a hexagon). Sites without a location are skipped here; count and list them on
+    the page.
     """
     located = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
-    drawn = located.head(max_features)
-    cols = [c for c in tooltip_cols if c in drawn.columns]
-    data = frame_to_geojson(drawn, columns=cols)
+    if len(located) > max_features:
+        return _add_site_cells(m, located, name=name, colour=colour, radius=radius,
+                               max_features=max_features), len(located)
+    cols = [c for c in tooltip_cols if c in located.columns]
+    data = frame_to_geojson(located, columns=cols)
     layer = folium.GeoJson(
         data,
         name=name,
@@ -524,4 +533,36 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str = "Member sit
         tooltip=tooltip(data, cols),
     )
     layer.add_to(m)
-    return layer, len(drawn)
+    return layer, len(located)
+
+
+def _add_site_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str, colour: str,
+                    radius: float, max_features: int) -> folium.GeoJson:
+    """Located sites counted per H3 hexagon, one circle per hexagon (see :func:`add_sites`)."""
+    from h3.api import numpy_int as h3i
+
+    from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
+
+    wgs = located.to_crs(4326) if located.crs is not None and not located.crs.equals(
+        "EPSG:4326") else located
+    base = cells_for_points(wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy(), H3_BASE_RES)
+    res = H3_BASE_RES
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > max_features:
+        res -= 1
+    counts = pd.Series(parent_cells(base, res)).value_counts()
+    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in counts.index]).reshape(-1, 2)
+    frame = gpd.GeoDataFrame(
+        {"sites": [f"{n:,} sites" for n in counts.to_numpy()],
+         "r": np.round(np.clip(radius * np.sqrt(counts.to_numpy()) / 2, radius, 4 * radius), 1)},
+        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
+    data = frame_to_geojson(frame, columns=["sites", "r"], decimals=5)
+    layer = GeoJson(
+        data,
+        name=name,
+        marker=folium.CircleMarker(radius=radius, weight=1, color="#ffffff",
+                                   fill=True, fill_color=colour, fill_opacity=0.85),
+        style_function=lambda f: {"radius": f["properties"]["r"]},
+        tooltip=tooltip(data, ["sites"], ["Sites"]),
+    )
+    layer.add_to(m)
+    return layer

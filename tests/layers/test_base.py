@@ -80,12 +80,26 @@ def test_site_names_are_text_not_markup() -> None:
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
 
 
-def test_site_layer_caps_features_and_counts_them(demo_programme: Programme) -> None:
-    """With a cap of 10 only 10 points are sent, and the count says so."""
+def test_many_sites_are_counted_per_hexagon_not_sent_one_by_one(
+        demo_programme: Programme) -> None:
+    """Above the cap (10 here) the 69 demo sites arrive as at most 10 hexagon circles labelled
+    with their counts, which add up to 69; no site's name is sent; the count says 69 shown."""
     m = base_map(bounds=demo_programme.sites.total_bounds)
-    _, n = add_sites(m, demo_programme.sites, max_features=10)
-    assert n == 10
-    assert m.get_root().render().count('"type": "Point"') == 10
+    layer, n = add_sites(m, demo_programme.sites, max_features=10)
+    features = layer.data["features"]
+    assert n == 69 and 1 <= len(features) <= 10
+    assert sum(int(f["properties"]["sites"].split()[0]) for f in features) == 69
+    html = m.get_root().render()
+    assert not [s for s in demo_programme.sites["name"] if s in html]
+
+
+def test_few_sites_are_drawn_one_by_one(demo_programme: Programme) -> None:
+    """Under the cap every located site is a point with its name."""
+    m = base_map(bounds=demo_programme.sites.total_bounds)
+    _, n = add_sites(m, demo_programme.sites)
+    html = m.get_root().render()
+    assert n == 69 and html.count('"type": "Point"') == 69
+    assert demo_programme.sites["name"].iloc[0] in html
 
 
 def test_escape_text_handles_missing() -> None:
