@@ -25,12 +25,35 @@ from geo.i18n.locale import DEFAULT_LOCALE, LOCALES
 from geo.i18n.translate import DOMAIN, LOCALE_DIR, po_path
 from geo.settings import PROJECT_ROOT
 
-__all__ = ["SOURCES", "Problem", "check", "extract", "template_path", "update"]
+__all__ = ["DATA_TEXTS", "SOURCES", "Problem", "check", "data_texts", "extract", "template_path",
+           "update"]
 
 SOURCES: Final = ("app.py", "pages", "ui", "geo", "layers")
 """Where our strings live (relative to the project root)."""
+
+DATA_TEXTS: Final = {
+    "data/catalogue/streams.csv": ("label",),
+    "data/matching/compatibility.csv": ("rationale",),
+    "data/technologies/profiles.json": ("name", "description", "label", "output"),
+}
+"""Labels of ours kept in data files (file → the columns or JSON keys that users read). They
+are extracted like marked strings and translated where shown (``_(label)``). Catalogue
+descriptions, sources and citations stay in their own language and are not listed."""
 KEYWORDS: Final = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 _PLACEHOLDER: Final = re.compile(r"\{[^{}]*\}")
+
+
+def _json_texts(node: object, keys: tuple[str, ...]) -> Iterable[str]:
+    """String values under ``keys`` anywhere in ``node`` (keys starting with ``_`` skipped)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, str) and value.strip():
+                yield value.strip()
+            elif not str(key).startswith("_"):
+                yield from _json_texts(value, keys)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _json_texts(item, keys)
 
 
 def template_path() -> Path:
@@ -55,7 +78,30 @@ def extract(root: Path = PROJECT_ROOT) -> Catalog:
         for filename, lineno, message, comments, _context in entries:
             catalog.add(message, locations=[(base + str(filename), lineno)],  # type: ignore[arg-type]
                         auto_comments=comments)
+    for location, text in data_texts(root):
+        catalog.add(text, locations=[location])
     return catalog
+
+
+def data_texts(root: Path = PROJECT_ROOT) -> list[tuple[tuple[str, int], str]]:
+    """The user-facing labels of :data:`DATA_TEXTS`, with (file, row or 0) for translators."""
+    import csv
+    import json
+
+    out: list[tuple[tuple[str, int], str]] = []
+    for name, keys in DATA_TEXTS.items():
+        path = root / name
+        if not path.is_file():
+            continue
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8", newline="") as f:
+                for row_no, row in enumerate(csv.DictReader(f), start=2):
+                    out += [((name, row_no), row[k].strip()) for k in keys if row.get(k)]
+            continue
+
+        text = json.loads(path.read_text(encoding="utf-8"))
+        out += [((name, 0), value) for value in _json_texts(text, keys)]
+    return out
 
 
 def _extract_file(path: Path) -> Iterable[tuple[int, object, list[str], object]]:

@@ -75,3 +75,18 @@ def test_pseudo_locale_marks_every_translated_string() -> None:
     with use_locale(PSEUDO_LOCALE):
         text = _("t/yr")
     assert text.startswith("⟦") and text.endswith("⟧")
+
+
+def test_labels_kept_in_data_files_are_extracted_for_translators() -> None:
+    """Stream groups, technology profiles and compatibility rationales are ours and users
+    read them: they reach the catalogues, each with the file it came from."""
+    from geo.i18n.catalogs import data_texts, extract
+
+    texts = {text: where for where, text in data_texts()}
+    assert texts["Plastics"][0] == "data/catalogue/streams.csv"
+    assert texts["Anaerobic digestion of food and organic waste"][0] == \
+        "data/technologies/profiles.json"
+    assert any(where[0] == "data/matching/compatibility.csv" for where in texts.values())
+    template = extract()
+    assert template.get("Plastics") is not None
+    assert not any("Biogas yields" in text for text in texts)  # citations stay as cited
