@@ -7,6 +7,8 @@
   for tests;
 - :mod:`~geo.i18n.formats` — numbers, tonnes, money, dates and percentages per locale (Babel);
   stored values never change;
+- :mod:`~geo.i18n.labels` — the label of each column of our tables and exports
+  (:func:`column_label`), for pages and Excel headers; CSV keeps the column names;
 - :mod:`~geo.i18n.catalogs` — extract, update and check the catalogues
   (``python -m geo i18n extract|update|check``).
 
@@ -23,6 +25,7 @@ from geo.i18n.formats import (
     format_percent,
     format_tonnes,
 )
+from geo.i18n.labels import COLUMN_LABELS, column_label, column_labels
 from geo.i18n.locale import (
     DEFAULT_LOCALE,
     LOCALE_NAMES,
@@ -36,12 +39,15 @@ from geo.i18n.locale import (
 from geo.i18n.translate import N_, _, gettext, ngettext, translations
 
 __all__ = [
+    "COLUMN_LABELS",
     "DEFAULT_LOCALE",
     "LOCALES",
     "LOCALE_NAMES",
     "N_",
     "PSEUDO_LOCALE",
     "_",
+    "column_label",
+    "column_labels",
     "current_locale",
     "format_date",
     "format_money",
