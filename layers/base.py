@@ -31,6 +31,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
@@ -156,27 +157,54 @@ def map_figure(m: folium.Map) -> Figure:
     return root
 
 
-def _round_coords(gdf: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    out["geometry"] = out.geometry.set_precision(10.0 ** -decimals, mode="pointwise")
-    return out
-
-
 def frame_to_geojson(gdf: gpd.GeoDataFrame, *, columns: Sequence[str] = (),
                      decimals: int = 6) -> dict[str, Any]:
     """A GeoJSON dict of ``gdf`` (EPSG:4326) with only ``columns`` as properties.
 
-    String properties are HTML-escaped (folium tooltips insert them as HTML); numbers are
-    kept as numbers; NaN becomes null. Coordinates are rounded to ``decimals``.
+    String properties are HTML-escaped (folium tooltips insert them as HTML); numbers and
+    booleans are kept as such; NaN becomes null. Coordinates are rounded to ``decimals``.
+    Rows without a geometry (missing or empty) are left out.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> gdf = gpd.GeoDataFrame({"name": ["<b>A</b>"], "t": [float("nan")]},
+    ...                        geometry=[Point(26.1234567, 60.5)], crs=4326)
+    >>> frame_to_geojson(gdf, columns=["name", "t"], decimals=5)["features"][0]
+    {'type': 'Feature', 'properties': {'name': '&lt;b&gt;A&lt;/b&gt;', 't': None}, \
+'geometry': {'type': 'Point', 'coordinates': [26.12346, 60.5]}}
     """
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs(4326)
-    sub = gdf[[*columns, gdf.geometry.name]].copy()
-    for c in columns:
-        if sub[c].dtype == object or pd.api.types.is_string_dtype(sub[c]):
-            sub[c] = sub[c].map(escape_text)
-    sub = _round_coords(sub[~(sub.geometry.isna() | sub.geometry.is_empty)], decimals)
-    data: dict[str, Any] = json.loads(sub.to_json(na="null", drop_id=True))
+    cols = list(columns)
+    geoms = gdf.geometry.values
+    sub = gdf[~(geoms.isna() | geoms.is_empty)]
+    values: dict[str, list[Any]] = {}
+    for c in cols:
+        col = sub[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            values[c] = [escape_text(v) for v in col]
+        elif pd.api.types.is_bool_dtype(col) or (pd.api.types.is_numeric_dtype(col)
+                                                 and not pd.api.types.is_complex_dtype(col)):
+            values[c] = col.astype(object).where(col.notna(), None).tolist()
+        else:  # dates, categories …: geopandas knows how to write them
+            return _frame_to_geojson_via_geopandas(sub, cols, decimals)
+    rounded = shapely.set_precision(np.asarray(sub.geometry.values), 10.0 ** -decimals,
+                                    mode="pointwise")
+    geometries = json.loads("[" + ",".join(shapely.to_geojson(rounded).tolist()) + "]")
+    features = [{"type": "Feature", "properties": {c: values[c][i] for c in cols},
+                 "geometry": g} for i, g in enumerate(geometries)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _frame_to_geojson_via_geopandas(sub: gpd.GeoDataFrame, cols: list[str],
+                                    decimals: int) -> dict[str, Any]:
+    out = sub[[*cols, sub.geometry.name]].copy()
+    for c in cols:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(escape_text)
+    out["geometry"] = out.geometry.set_precision(10.0 ** -decimals, mode="pointwise")
+    data: dict[str, Any] = json.loads(out.to_json(na="null", drop_id=True))
     return data
 
 

@@ -125,9 +125,13 @@ def base_map(ctx: PageContext, *, bounds: Sequence[float] | None = None) -> foli
 
 def show_map(m: folium.Map, *, key: str, height: int = 520,
              returned_objects: Sequence[str] = ()) -> MapEvents:
-    """Render a folium map; panning does not rerun the script unless objects are asked for."""
+    """Render a folium map; panning does not rerun the script unless objects are asked for.
+
+    ``st_folium`` renders the map itself (``render=False`` only skips its first, redundant
+    rendering of the whole page, which gives the same script and halves the time).
+    """
     from streamlit_folium import st_folium
 
     out = st_folium(m, key=key, height=height, width="stretch",
-                    returned_objects=list(returned_objects))
+                    returned_objects=list(returned_objects), render=False)
     return cast("MapEvents", out or {})

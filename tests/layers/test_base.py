@@ -25,6 +25,7 @@ from layers.base import (
     base_map,
     basemap_geojson,
     escape_text,
+    frame_to_geojson,
     install_static_assets,
     map_figure,
     write_basemap,
@@ -246,3 +247,21 @@ def test_parks_far_outside_the_view_are_not_sent() -> None:
     add_parks(m, parks)
     html = m.get_root().render()
     assert "Near park" in html and "Far park" not in html
+
+
+def test_geojson_of_a_frame_equals_geopandas_own() -> None:
+    """Escaped text, numbers, booleans, NaN as null, points, polygons and multipolygons, and
+    rows without geometry left out: the same features as geopandas' to_json (rounded)."""
+    from shapely.geometry import MultiPolygon
+
+    square = Polygon([(26.9, 60.5), (26.95, 60.5), (26.95, 60.55), (26.9, 60.5)])
+    gdf = gpd.GeoDataFrame(
+        {"name": ["<i>x</i>", None, "c", "d"], "n": [1, 2, 3, 4],
+         "t": [1.5, float("nan"), 2.25, 0.0], "ok": [True, False, True, True]},
+        geometry=[Point(26.9123456, 60.5), square, MultiPolygon([square]), None], crs=4326)
+    ours = frame_to_geojson(gdf, columns=["name", "n", "t", "ok"], decimals=5)
+    ref = gdf[gdf.geometry.notna()].copy()
+    ref["name"] = ref["name"].map(escape_text)
+    ref["geometry"] = ref.geometry.set_precision(1e-5, mode="pointwise")
+    assert ours == json.loads(ref.to_json(na="null", drop_id=True))
+    assert ours["features"][1]["properties"] == {"name": "", "n": 2, "t": None, "ok": False}

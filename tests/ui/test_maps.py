@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -76,3 +77,37 @@ def test_no_road_network_no_base_map_file(static_dir: Path) -> None:
 def test_static_assets_live_in_the_served_folder() -> None:
     """Map assets are served from ./static (Streamlit's static folder beside app.py)."""
     assert STATIC_DIR.name == "static" and (STATIC_DIR.parent / "app.py").is_file()
+
+
+def _two_renderings() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+    from streamlit_folium import st_folium
+
+    from layers.base import add_parks, base_map
+    from layers.concentration import add_legend
+    from ui.maps import show_map
+
+    def build():  # type: ignore[no-untyped-def]
+        m = base_map(bounds=(26.9, 60.5, 27.0, 60.6), basemap_url="/app/static/basemaps/x.geojson")
+        add_parks(m, gpd.GeoDataFrame({"name": ["P"]}, geometry=[Polygon(
+            [(26.91, 60.51), (26.95, 60.51), (26.95, 60.55)])], crs=4326))
+        add_legend(m, "Legend", [("#ff0000", "red")])
+        return m
+
+    show_map(build(), key="fast")
+    st_folium(build(), key="full", height=520, width="stretch", returned_objects=[])
+
+
+def test_show_map_sends_what_a_full_rendering_sends() -> None:
+    """Skipping st_folium's first whole-page rendering changes nothing the browser receives:
+    the script, header and HTML equal those of a full rendering (random ids aside)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_two_renderings).run()
+    assert not at.exception, at.exception
+    ids = re.compile(r"[0-9a-f]{32}")
+    fast, full = (json.loads(c.proto.json_args) for c in at.get("component_instance"))
+    for part in ("script", "header", "html", "js_links", "css_links"):
+        assert ids.sub("ID", json.dumps(fast[part])) == ids.sub("ID", json.dumps(full[part]))
+    assert "symbiomapBasemap" in fast["script"] and "Legend" in fast["script"] + fast["html"]
