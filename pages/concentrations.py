@@ -89,12 +89,12 @@ with ui.domain_errors(), right:
                 sel) if practitioner else cv.viewer_bandwidth_m(release, rq))
             dist = st.number_input("Bandwidth (m)", min_value=1.0, step=100.0,
                                    key=Key.CONC_BANDWIDTH_M, help="Up to 500,000 m.")
-            surf = runs.heat_surface(ref, query, bandwidth_m=dist, min_producers=1) \
+            surf = runs.heat_surface(ref, query, bandwidth_m=dist) \
                 if practitioner else cv.viewer_heat(release, rq, bandwidth_m=dist)
         else:
             dist = 1000 * st.number_input("Radius (km)", min_value=0.1, value=10.0,
                                           key="conc_radius_km", help="Up to 500 km.")
-            surf = runs.within_radius_surface(ref, query, radius_m=dist, min_producers=1) \
+            surf = runs.within_radius_surface(ref, query, radius_m=dist) \
                 if practitioner else cv.viewer_catchment(release, rq, radius_m=dist)
         st.caption(surf.method if practitioner else surf.caption())
         image = raster.display_image(surf)

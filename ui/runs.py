@@ -51,23 +51,21 @@ def selection(ref: ProgrammeRef, query: ConcentrationQuery) -> Selection:
 
 
 @st.cache_resource(max_entries=32, show_spinner="Computing…")
-def heat_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, bandwidth_m: float,
-                 min_producers: int) -> Surface:
-    """Heat surface (t/yr per km²) of the selection; ``min_producers=k`` for viewers."""
+def heat_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, bandwidth_m: float
+                 ) -> Surface:
+    """Heat surface (t/yr per km²) of the selection (practitioners; viewers read the release)."""
     from geo.concentrations.selection import heat_for_selection
 
-    return heat_for_selection(selection(ref, query), bandwidth_m=bandwidth_m,
-                              min_producers=min_producers)
+    return heat_for_selection(selection(ref, query), bandwidth_m=bandwidth_m)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Computing…")
-def within_radius_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, radius_m: float,
-                          min_producers: int) -> Surface:
+def within_radius_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, radius_m: float
+                          ) -> Surface:
     """Tonnes (t/yr) of the selection within ``radius_m`` metres of every cell."""
     from geo.concentrations.selection import within_radius_for_selection
 
-    return within_radius_for_selection(selection(ref, query), radius_m=radius_m,
-                                       min_producers=min_producers)
+    return within_radius_for_selection(selection(ref, query), radius_m=radius_m)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Computing…")

@@ -27,7 +27,6 @@ from geo.concentrations.hexagons import (
     cells_for_points,
     hexagon_totals,
     hexagon_totals_from_gdf,
-    hexagons_for_role,
     parent_cells,
 )
 from geo.concentrations.hotspots import (
@@ -104,7 +103,6 @@ __all__ = [
     "heat_for_selection",
     "hexagon_totals",
     "hexagon_totals_from_gdf",
-    "hexagons_for_role",
     "hexagons_for_selection",
     "hot_spots",
     "hot_spots_from_hexagons",

@@ -12,9 +12,8 @@ fraction of the exact kernel density. The raster result (:class:`Surface`) is sh
 :mod:`geo.concentrations.within_radius`; distances are metres in the grid's metric CRS
 (:mod:`geo.concentrations.grid`).
 
-For viewers who may not see individual companies, pass ``min_producers=k``: cells whose
-kernel window holds fewer than ``k`` distinct producers are hidden (NaN), so no cell and no
-legend extreme reveals a single company's tonnage.
+These surfaces are of records, for practitioners. Viewers' heat maps are drawn from the
+protected release's figures and classed (:mod:`geo.concentrations.viewer`).
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from geo.concentrations.grid import (
     grid_for_points,
     linear_bin_tonnes,
     points_from_gdf,
-    producer_window_counts,
 )
 from geo.errors import SymbiosisError
 
@@ -103,7 +101,7 @@ class Surface:
     Attributes
     ----------
     values : ndarray of shape (ny, nx)
-        The figure per cell in :attr:`units`; NaN where hidden by the confidentiality rule.
+        The figure per cell in :attr:`units` (NaN marks a cell not shown).
     grid : Grid
         Where the cells are (metric CRS, north-up).
     units : str
@@ -117,7 +115,7 @@ class Surface:
     total_tonnes : float
         Tonnes (t/yr) of the records used.
     records, producers, hidden_cells : int
-        Records used, distinct producers among them, cells hidden by the k rule.
+        Records used, distinct producers among them, cells not shown (NaN).
     """
 
     values: np.ndarray
@@ -190,7 +188,7 @@ def _count_distinct(codes: np.ndarray | None) -> int:
 
 def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: pyproj.CRS,
                 params: KDEParams | None = None, grid: Grid | None = None,
-                producers: np.ndarray | None = None, min_producers: int = 1) -> Surface:
+                producers: np.ndarray | None = None) -> Surface:
     """Weighted kernel density of tonnes (t/yr per km²) on a metric grid.
 
     Parameters
@@ -206,9 +204,7 @@ def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: py
     grid : Grid, optional
         Compute on this grid instead of one fitted to the points.
     producers : ndarray of int, optional
-        Producer code per record; needed when ``min_producers > 1``.
-    min_producers : int
-        Hide cells whose kernel window has fewer distinct producers (the k rule).
+        Producer code per record (counted in :attr:`Surface.producers`).
 
     Returns
     -------
@@ -238,17 +234,6 @@ def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: py
     smoothed = ndimage.gaussian_filter(bins, sigma=sigma_cells, mode="constant", cval=0.0,
                                        truncate=params.truncate)
     values = np.clip(smoothed, 0.0, None) / grid.cell_km2
-    hidden = 0
-    n_producers = _count_distinct(producers)
-    if min_producers > 1:
-        if producers is None:
-            msg = "min_producers > 1 needs a producer code per record (producers=…)."
-            raise SymbiosisError(msg)
-        half = int(params.truncate * sigma_cells + 0.5)
-        counts = producer_window_counts(grid, x, y, producers, half_width_cells=half)
-        hide = counts < min_producers
-        values = np.where(hide, np.nan, values)
-        hidden = int(hide.sum())
     logger.debug("KDE %d records on %dx%d grid (%.0f m cells, h=%.0f m)", len(x), grid.nx,
                  grid.ny, grid.cell_m, bw)
     return Surface(values=values, grid=grid, units=DENSITY_UNITS,
@@ -256,12 +241,11 @@ def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: py
                        f"binned Gaussian kernel density, bandwidth {bw:,.0f} m, "
                        f"{grid.cell_m:,.0f} m cells"),
                    distance_m=bw, total_tonnes=float(bins.sum()), records=len(x),
-                   producers=n_producers, hidden_cells=hidden)
+                   producers=_count_distinct(producers))
 
 
 def kde_from_gdf(gdf: gpd.GeoDataFrame, *, weight_col: str = "tonnes_per_year",
-                 params: KDEParams | None = None, producer_col: str = "site_id",
-                 min_producers: int = 1) -> Surface:
+                 params: KDEParams | None = None, producer_col: str = "site_id") -> Surface:
     """Heat surface of located point records in any CRS (projected to a metric CRS first).
 
     Examples
@@ -277,5 +261,4 @@ def kde_from_gdf(gdf: gpd.GeoDataFrame, *, weight_col: str = "tonnes_per_year",
     x, y, w, crs = points_from_gdf(gdf, weight_col)
     producers = pd.factorize(gdf[producer_col].astype(str))[0] \
         if producer_col in gdf.columns else None
-    return kde_surface(x, y, w, crs=crs, params=params, producers=producers,
-                       min_producers=min_producers)
+    return kde_surface(x, y, w, crs=crs, params=params, producers=producers)

@@ -1,4 +1,4 @@
-"""Hexagon totals on the H3 grid: tonnes, producers and records per cell, with the k rule.
+"""Hexagon totals on the H3 grid: tonnes, producers and records per cell.
 
 H3 cells are equal-area enough for totals to be compared across a region (average cell area
 at each resolution is in :func:`h3.average_hexagon_area`). Records are indexed once at a fine
@@ -7,10 +7,8 @@ base resolution (:data:`H3_BASE_RES`) and moved up to any coarser resolution wit
 
 These totals are for practitioners. Viewers' hexagons are released figures of the programme's
 protected release (:func:`geo.concentrations.viewer.viewer_cells`), never totals of records.
-:func:`protect_hexagons` (small cells merged into parents, the rest suppressed, with a residual
-check) was the older per-view protection; pages and the CLI no longer use it, and it stays only
-while ``benchmarks/concentration_bench.py`` still times it. A producer is a member site
-(``site_id``): it sits at one point, so producers add up across cells.
+A producer is a member site (``site_id``): it sits at one point, so producers add up across
+cells.
 """
 
 from __future__ import annotations
@@ -26,13 +24,10 @@ import pandas as pd
 import shapely
 from h3.api import numpy_int as h3i
 
-from geo.confidentiality import can_see_companies, check_k
 from geo.errors import CRSError, SymbiosisError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from geo.settings import Role
 
 __all__ = [
     "H3_BASE_RES",
@@ -41,11 +36,8 @@ __all__ = [
     "choose_resolution",
     "hexagon_totals",
     "hexagon_totals_from_gdf",
-    "hexagons_for_role",
     "hexagons_gdf",
     "parent_cells",
-    "protect_hexagons",
-    "protect_residual",
     "resolution_for_extent",
 ]
 
@@ -228,122 +220,3 @@ def hexagon_totals_from_gdf(gdf: gpd.GeoDataFrame, *, resolution: int | None = N
     producers = pd.factorize(wgs[producer_col].astype(str))[0]
     totals = hexagon_totals(cells, wgs[weight_col].to_numpy(dtype=float), producers)
     return hexagons_gdf(totals)
-
-
-def protect_residual(frame: pd.DataFrame, *, producers_col: str, k: int,
-                     suppressed: np.ndarray, value_cols: Sequence[str]) -> pd.DataFrame:
-    """Secondary suppression: make the suppressed rows hold ≥ k producers together.
-
-    If the rows already marked ``suppressed`` hold between 1 and k-1 producers in all, the
-    released rows with the fewest (but some) producers are suppressed too, until they hold
-    ≥ k (or none is left): otherwise "total − released" would reveal the suppressed figure.
-
-    Returns a copy with ``suppressed`` updated and figures of suppressed rows blanked.
-    """
-    k = check_k(k)
-    out = frame.copy()
-    sup = np.asarray(suppressed, dtype=bool).copy()
-    prods = pd.to_numeric(out[producers_col], errors="coerce").fillna(0).to_numpy()
-    hidden = float(prods[sup].sum())
-    # candidates: released rows with producers, fewest first (empty rows reveal nothing)
-    order = [i for i in np.argsort(prods, kind="stable") if not sup[i] and prods[i] > 0]
-    for i in order:
-        if not 0 < hidden < k:
-            break
-        sup[i] = True
-        hidden += prods[i]
-    for col in [*value_cols, producers_col]:
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
-        out.loc[sup, col] = np.nan
-    out["suppressed"] = sup
-    return out
-
-
-def protect_hexagons(hexes: gpd.GeoDataFrame, *, k: int, max_levels: int = 2
-                     ) -> gpd.GeoDataFrame:
-    """Hexagon totals a viewer may see: small cells merged into parents, the rest suppressed.
-
-    Parameters
-    ----------
-    hexes : GeoDataFrame
-        From :func:`hexagon_totals_from_gdf` / :func:`hexagons_gdf` (one resolution).
-    k : int
-        Minimum distinct producers behind any figure shown.
-    max_levels : int
-        How many resolutions up small cells may be merged.
-
-    Returns
-    -------
-    GeoDataFrame
-        EPSG:4326; ``h3_cell`` (the cell, or the parent cell a merged group belongs to),
-        ``resolution``, ``cells`` (hexagons in the unit), ``tonnes``, ``producers``,
-        ``records``, ``merged`` and ``suppressed``. A merged unit's geometry is the union of
-        its small cells (it never overlaps a released cell); suppressed units keep their
-        geometry with blank figures.
-    """
-    k = check_k(k)
-    if hexes.empty:
-        out = hexes.copy()
-        for col, dtype in (("cells", int), ("merged", bool), ("suppressed", bool)):
-            out[col] = pd.Series(dtype=dtype)
-        return out
-    cells = np.array([h3.str_to_int(c) for c in hexes["h3_cell"]], dtype=np.uint64)
-    work = pd.DataFrame({"cell": cells.view(np.int64),
-                         "tonnes": hexes["tonnes"].to_numpy(float),
-                         "producers": hexes["producers"].to_numpy(float),
-                         "records": hexes["records"].to_numpy(float),
-                         "geometry": hexes.geometry.to_numpy()})
-    res = int(hexes["resolution"].iloc[0])
-    big = work["producers"] >= k
-    units = [work[big].assign(level=0, cells=1, members=[[g] for g in work.loc[big, "geometry"]])]
-    pending = work[~big].assign(members=[[g] for g in work.loc[~big, "geometry"]])
-    done = 0
-    for level in range(1, max_levels + 1):
-        if pending.empty or res - level < MIN_RES:
-            break
-        parent = parent_cells(pending["cell"].to_numpy(), res - level)
-        grouped = pending.assign(parent=parent).groupby("parent", sort=False).agg(
-            tonnes=("tonnes", "sum"), producers=("producers", "sum"),
-            records=("records", "sum"), members=("members", "sum"))
-        grouped = grouped.reset_index().rename(columns={"parent": "cell"})
-        ok = grouped["producers"] >= k
-        units.append(grouped[ok].assign(level=level,
-                                         cells=grouped.loc[ok, "members"].map(len)))
-        pending = grouped[~ok]
-        done = level
-    if not pending.empty:
-        units.append(pending.assign(level=done, cells=pending["members"].map(len),
-                                    small=True))
-    allu = pd.concat(units, ignore_index=True)
-    small = allu["small"].fillna(False).to_numpy(bool) if "small" in allu else \
-        np.zeros(len(allu), bool)
-    geoms = [g[0] if len(g) == 1 else shapely.union_all(g) for g in allu["members"]]
-    out = pd.DataFrame({
-        "h3_cell": [h3.int_to_str(int(c)) for c in allu["cell"].to_numpy(np.int64).view(np.uint64)],
-        "resolution": res - allu["level"].astype(int),
-        "cells": allu["cells"].astype(int),
-        "tonnes": allu["tonnes"], "producers": allu["producers"], "records": allu["records"],
-        "merged": allu["level"].to_numpy() > 0,
-    })
-    out = protect_residual(out, producers_col="producers", k=k, suppressed=small,
-                           value_cols=["tonnes", "records"])
-    logger.info("Hexagons for viewers: %d released, %d suppressed (k=%d)",
-                int((~out["suppressed"]).sum()), int(out["suppressed"].sum()), k)
-    gdf = gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:4326")
-    return gdf.sort_values(["suppressed", "tonnes"], ascending=[True, False],
-                           kind="stable").reset_index(drop=True)
-
-
-def hexagons_for_role(hexes: gpd.GeoDataFrame, *, role: Role, k: int) -> gpd.GeoDataFrame:
-    """The hexagon totals this viewer may see (practitioners: all; others: protected).
-
-    Both outputs have the same columns (``cells``, ``merged``, ``suppressed`` added).
-    """
-    if can_see_companies(role):
-        out = hexes.copy()
-        out["cells"] = 1
-        out["merged"] = False
-        out["suppressed"] = False
-        return out
-    return protect_hexagons(hexes, k=k)
-

@@ -427,31 +427,28 @@ def bandwidth_for_selection(selection: Selection) -> float:
     return float(round(h, -math.floor(math.log10(h)) + 1))
 
 
-def heat_for_selection(selection: Selection, *, bandwidth_m: float,
-                       min_producers: int = 1) -> Surface:
-    """Heat surface (t/yr per km²) of the selection (``min_producers``: see ``kde_surface``)."""
+def heat_for_selection(selection: Selection, *, bandwidth_m: float) -> Surface:
+    """Heat surface (t/yr per km²) of the selection (see :func:`kde_surface`)."""
     _require(selection)
     x, y, t, p = selection.arrays()
     assert selection.prepared.crs is not None
     return kde_surface(x, y, t, crs=selection.prepared.crs,
-                       params=KDEParams(bandwidth_m=bandwidth_m), producers=p,
-                       min_producers=min_producers)
+                       params=KDEParams(bandwidth_m=bandwidth_m), producers=p)
 
 
-def within_radius_for_selection(selection: Selection, *, radius_m: float,
-                                min_producers: int = 1) -> Surface:
+def within_radius_for_selection(selection: Selection, *, radius_m: float) -> Surface:
     """Tonnes (t/yr) of the selection within ``radius_m`` of every cell (the Catchment view)."""
     _require(selection)
     x, y, t, p = selection.arrays()
     assert selection.prepared.crs is not None
     return within_radius_surface(x, y, t, crs=selection.prepared.crs,
-                                 params=RadiusParams(radius_m=radius_m), producers=p,
-                                 min_producers=min_producers)
+                                 params=RadiusParams(radius_m=radius_m), producers=p)
 
 
 def hexagons_for_selection(selection: Selection, *, resolution: int | None = None
                            ) -> gpd.GeoDataFrame:
-    """Unprotected hexagon totals of the selection (protect them per viewer before showing)."""
+    """Hexagon totals of the selection's records (for practitioners; viewers read
+    :func:`geo.concentrations.viewer.viewer_cells`)."""
     _require(selection)
     prep, m = selection.prepared, selection.used
     base = prep.base_cells[m]

@@ -152,27 +152,10 @@ def _convolve_stack(stack: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return np.asarray(np.clip(out, 0.0, None), dtype=float)
 
 
-def _producer_counts(grid: Grid, x: np.ndarray, y: np.ndarray, producers: np.ndarray, *,
-                     groups: np.ndarray, n_groups: int, kernel: np.ndarray) -> np.ndarray:
-    """Distinct producers per group within the disc of each cell, shape (groups, ny, nx)."""
-    n = grid.nx * grid.ny
-    flat = grid.cell_index(x, y)
-    ok = (flat >= 0) & (groups >= 0)
-    p = np.asarray(producers, dtype=np.int64)[ok]
-    key = (groups[ok].astype(np.int64) * (int(p.max(initial=0)) + 1) + p) * n + flat[ok]
-    uniq = pd.unique(key)
-    cell = uniq % n
-    grp = (uniq // n) // (int(p.max(initial=0)) + 1)
-    presence = np.bincount(grp * n + cell, minlength=n_groups * n).astype(float)
-    counts = _convolve_stack(presence.reshape(n_groups, grid.ny, grid.nx), kernel)
-    return np.asarray(np.rint(counts), dtype=np.int64)
-
-
 def within_radius_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
                            groups: np.ndarray, labels: Sequence[str], *, crs: pyproj.CRS,
-                           params: RadiusParams | None = None, grid: Grid | None = None,
-                           producers: np.ndarray | None = None,
-                           min_producers: int = 1) -> SurfaceStack:
+                           params: RadiusParams | None = None, grid: Grid | None = None
+                           ) -> SurfaceStack:
     """Tonnes within ``radius_m`` of every cell, for every group at once.
 
     Parameters
@@ -190,10 +173,6 @@ def within_radius_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
     params : RadiusParams, optional
     grid : Grid, optional
         Compute on this grid (e.g. the heat surface's) instead of one fitted to the points.
-    producers : ndarray of int, optional
-        Producer code per record; needed for ``min_producers > 1``.
-    min_producers : int
-        Hide cells whose disc holds fewer distinct producers of the group (the k rule).
 
     Returns
     -------
@@ -223,13 +202,6 @@ def within_radius_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
     kernel = disc_kernel(r, grid.cell_m)
     stack = bin_tonnes(grid, x, y, w, groups=g, n_groups=n_groups)
     values = _convolve_stack(stack, kernel)
-    if min_producers > 1:
-        if producers is None:
-            msg = "min_producers > 1 needs a producer code per record (producers=…)."
-            raise SymbiosisError(msg)
-        counts = _producer_counts(grid, x, y, np.asarray(producers), groups=g,
-                                  n_groups=n_groups, kernel=kernel)
-        values = np.where(counts < min_producers, np.nan, values)
     logger.debug("Within r=%.0f m for %d groups on %dx%d grid", r, n_groups, grid.nx,
                  grid.ny)
     return SurfaceStack(values=values, labels=tuple(str(s) for s in labels), grid=grid,
@@ -238,11 +210,13 @@ def within_radius_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
 
 def within_radius_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *,
                           crs: pyproj.CRS, params: RadiusParams | None = None,
-                          grid: Grid | None = None, producers: np.ndarray | None = None,
-                          min_producers: int = 1) -> Surface:
+                          grid: Grid | None = None, producers: np.ndarray | None = None
+                          ) -> Surface:
     """Tonnes (t/yr) of all the records within ``radius_m`` of every cell.
 
     See :func:`within_radius_by_group` for the parameters; this is its one-group case.
+    ``producers`` (a producer code per record) only counts them in
+    :attr:`Surface.producers`.
 
     Examples
     --------
@@ -255,8 +229,7 @@ def within_radius_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, 
     """
     x = np.asarray(x_m, dtype=float)
     stack = within_radius_by_group(x, y_m, tonnes, np.zeros(len(x), dtype=np.int64),
-                                   ("all",), crs=crs, params=params, grid=grid,
-                                   producers=producers, min_producers=min_producers)
+                                   ("all",), crs=crs, params=params, grid=grid)
     surf = stack.surface("all")
     n_prod = len(pd.unique(np.asarray(producers))) if producers is not None else 0
     return Surface(values=surf.values, grid=surf.grid, units=WITHIN_RADIUS_UNITS,

@@ -46,8 +46,8 @@ HAVES = ConcentrationQuery(direction="have")
 @pytest.mark.usefixtures("no_session")
 def test_concentration_layers_come_from_their_arguments(demo: ProgrammeRef) -> None:
     """Heat, within-radius, hexagon and cluster layers compute without any session state."""
-    heat = runs.heat_surface(demo, HAVES, bandwidth_m=500.0, min_producers=1)
-    near = runs.within_radius_surface(demo, HAVES, radius_m=2000.0, min_producers=3)
+    heat = runs.heat_surface(demo, HAVES, bandwidth_m=500.0)
+    near = runs.within_radius_surface(demo, HAVES, radius_m=2000.0)
     assert heat.units != near.units and heat.values.shape and near.values.shape
     hexagons = runs.hexagon_totals(demo, HAVES, resolution=8)
     assert set(hexagons["resolution"]) == {8}
@@ -57,12 +57,12 @@ def test_concentration_layers_come_from_their_arguments(demo: ProgrammeRef) -> N
 
 def test_a_layer_is_cached_by_its_arguments(demo: ProgrammeRef) -> None:
     """The same arguments give the cached object; another query or version recomputes."""
-    first = runs.heat_surface(demo, HAVES, bandwidth_m=400.0, min_producers=1)
-    assert runs.heat_surface(demo, HAVES, bandwidth_m=400.0, min_producers=1) is first
+    first = runs.heat_surface(demo, HAVES, bandwidth_m=400.0)
+    assert runs.heat_surface(demo, HAVES, bandwidth_m=400.0) is first
     plastics = ConcentrationQuery(direction="have", selectors=("plastics",))
-    assert runs.heat_surface(demo, plastics, bandwidth_m=400.0, min_producers=1) is not first
+    assert runs.heat_surface(demo, plastics, bandwidth_m=400.0) is not first
     newer = ProgrammeRef(demo.name, demo.database_url, demo.version + 1)
-    assert runs.heat_surface(newer, HAVES, bandwidth_m=400.0, min_producers=1) is not first
+    assert runs.heat_surface(newer, HAVES, bandwidth_m=400.0) is not first
     assert runs.selection(demo, plastics).n_used < runs.selection(demo, HAVES).n_used
 
 

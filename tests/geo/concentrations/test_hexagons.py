@@ -1,9 +1,8 @@
-"""Tests of hexagon totals and their confidentiality rule (geo.concentrations.hexagons)."""
+"""Tests of hexagon totals (geo.concentrations.hexagons)."""
 
 from __future__ import annotations
 
 import geopandas as gpd
-import h3
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,9 +14,7 @@ from geo.concentrations.hexagons import (
     choose_resolution,
     hexagon_totals,
     hexagon_totals_from_gdf,
-    hexagons_for_role,
     parent_cells,
-    protect_hexagons,
     resolution_for_extent,
 )
 
@@ -51,45 +48,13 @@ def test_totals_count_distinct_producers_not_records() -> None:
     assert (row["tonnes"], row["producers"], row["records"]) == (7.0, 2, 3)
 
 
-def test_two_producer_cell_is_suppressed_and_its_figure_appears_nowhere() -> None:
-    """A 2-producer cell is hidden for viewers, and total − released cannot recover it."""
-    gdf = _records([(26.0, 60.0, 5, 100.0),      # A: 5 producers, 500 t
-                    (28.0, 61.0, 2, 333.0),      # B: 2 producers, 666 t (must stay hidden)
-                    (30.0, 62.0, 4, 10.0)])      # C: 4 producers, 40 t
+def test_totals_from_records_sum_every_located_record() -> None:
+    """Hexagon totals of point records keep every tonne and producer (5·100 + 2·333 + 4·10 t)."""
+    gdf = _records([(26.0, 60.0, 5, 100.0), (28.0, 61.0, 2, 333.0), (30.0, 62.0, 4, 10.0)])
     hexes = hexagon_totals_from_gdf(gdf, resolution=RES)
-    out = protect_hexagons(hexes, k=3)
-    released = out[~out["suppressed"]]
-    assert 666.0 not in released["tonnes"].tolist()
-    assert released["producers"].min() >= 3
-    assert int(out["suppressed"].sum()) == 2  # B, and C too: B alone would be total − A − C
-    assert released["tonnes"].sum() == pytest.approx(500.0)
-    assert out.loc[out["suppressed"], ["tonnes", "producers", "records"]].isna().all().all()
-
-
-def test_small_neighbouring_cells_merge_into_their_parent() -> None:
-    """Sibling cells of 2 and 1 producers merge into one parent unit of 3, figures summed."""
-    centre = h3i.latlng_to_cell(60.0, 26.0, RES - 1)
-    kids = h3i.cell_to_children(centre, RES)[:2]
-    (lat1, lon1), (lat2, lon2) = (h3i.cell_to_latlng(int(c)) for c in kids)
-    gdf = pd.concat([_records([(lon1, lat1, 2, 10.0)]), _records([(lon2, lat2, 1, 7.0)]),
-                     _records([(27.0, 61.0, 6, 1.0)])])
-    gdf["site_id"] = [f"S{i}" for i in range(len(gdf))]
-    hexes = hexagon_totals_from_gdf(gdf, resolution=RES)
-    out = protect_hexagons(hexes, k=3)
-    merged = out[out["merged"]]
-    assert len(merged) == 1 and not merged["suppressed"].iloc[0]
-    assert merged["tonnes"].iloc[0] == pytest.approx(27.0)
-    assert merged["h3_cell"].iloc[0] == h3.int_to_str(centre)
-    assert not merged.geometry.iloc[0].overlaps(out[~out["merged"]].geometry.iloc[0])
-
-
-def test_practitioners_see_every_cell() -> None:
-    """For a practitioner nothing is suppressed or merged."""
-    gdf = _records([(26.0, 60.0, 1, 5.0), (28.0, 61.0, 2, 6.0)])
-    out = hexagons_for_role(hexagon_totals_from_gdf(gdf, resolution=RES),
-                            role="practitioner", k=3)
-    assert not out["suppressed"].any()
-    assert out["tonnes"].sum() == pytest.approx(17.0)
+    assert len(hexes) == 3 and set(hexes["resolution"]) == {RES}
+    assert hexes["tonnes"].sum() == pytest.approx(1206.0)
+    assert sorted(hexes["producers"]) == [2, 4, 5]
 
 
 def test_resolution_is_coarser_for_wider_extents() -> None:

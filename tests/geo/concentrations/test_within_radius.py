@@ -70,13 +70,12 @@ def test_bad_radius_is_refused_with_the_allowed_range(bad: float) -> None:
         RadiusParams(radius_m=bad)
 
 
-def test_a_single_producer_within_the_radius_is_hidden_for_viewers() -> None:
-    """A disc holding only one producer equals its tonnage, so viewers see it hidden."""
+def test_a_single_producer_within_the_radius_is_shown_and_counted() -> None:
+    """A disc holding one producer shows its 70 t (practitioners' surface), one producer."""
     s = within_radius_surface([X0], [Y0], [70.0], crs=UTM35,
-                              params=RadiusParams(radius_m=3000), producers=np.array([0]),
-                              min_producers=3)
-    assert np.isnan(s.values).all()
-    assert s.value_range() == (0.0, 0.0)
+                              params=RadiusParams(radius_m=3000), producers=np.array([0]))
+    assert s.value_range() == (0.0, pytest.approx(70.0))
+    assert s.producers == 1 and s.hidden_cells == 0
 
 
 def test_disc_kernel_area_approaches_pi_r_squared() -> None:
