@@ -1,40 +1,53 @@
-"""Benchmark of the concentration maps: heat, within radius, hexagons, Gi*, clusters, payload.
+"""Benchmark of the Concentrations page's work, through the page's own code path and defaults.
 
-Synthetic programmes of 10k, 20k (a regional programme), 100k and 1M resource records —
-seeded, sites in clustered industrial areas over a Scotland-sized region, log-normal
-tonnages, ~3 records per site — and the real SEPA waste-site flows (2019, outgoing, from
+Seeded regional programmes (``benchmarks/synthetic.py``: sites in clustered industrial areas
+over a Scotland-sized region, parks around them, log-normal tonnages, ~3 records per site) of
+20,000 and 1,000,000 records, and the real SEPA waste-site flows (2019, outgoing, from
 ``$SYMBIOMAP_BENCH_DIR/sepa``; skipped cleanly when absent).
 
-For each size it prints, beside a reference computed in the same run:
+Every interaction is timed as the page runs it after the user's change, with the page's
+defaults (haves, every stream, locations down to town, the bandwidth the page sets on the first
+visit, a 10 km catchment, automatic hexagon resolution, clusters of 500 m with a core of a
+twentieth of the selection's tonnes), each call a cache miss as a new filter is:
 
-- heat: a filter change, warm (select → binned KDE → Web-Mercator PNG), vs scipy's exact
-  ``gaussian_kde`` on a 10k subsample evaluated on a 100×100 grid (and the binned KDE's error
-  against it at those points);
-- tonnes within a radius (the Catchment view) for 20 chapters in one stacked FFT vs twenty
-  one-at-a-time surfaces;
-- hexagon totals (warm: cells pre-indexed) vs per-record ``h3.latlng_to_cell`` + groupby;
-- Gi* + FDR on the hexagon grid (~60k hexagons at 1M) vs a per-cell Python loop (esda-style),
-  extrapolated from 2,000 cells;
-- clusters with summaries (pooled places) vs exact DBSCAN on up to 50k distinct sites;
-- map payload bytes (heat overlay map) vs folium's raw ``HeatMap`` payload (JSON of
-  [lat, lon, t] per record).
+- **heat**: the selection (``select_resources``), the surface (``heat_for_selection``), the
+  map image (``display_image``: the overlay PNG) and the map (``ui.maps``' base map without a
+  road network, parks, the heat overlay, the selection's points or cells, rendered into the
+  arguments ``st_folium`` sends). The GeoTIFF and PNG-zip downloads are built only when their
+  button is clicked (``ui.download_button`` with a builder): they are not in the rerun, and
+  are timed apart as "on click";
+- **catchment** (tonnes within 10 km), **hexagons** (automatic resolution), **hot spots** (the
+  page's aggregation of the selection to hexagons, ``hot_spots_from_hexagons`` with its
+  polygons, the map layer) at the automatic resolution and at the resolution the user picks for
+  ~60,000 hexagons, **clusters** and **parks**, each with its map;
+- for viewers, the heat change read from the protected release (built once per data version,
+  timed as first use).
 
-Run: ``python benchmarks/concentration_bench.py`` (``--sizes 10000,100000`` to choose).
-The last line is ``summary: records=… heat_s=… payload_bytes=… hotspots_s=… clusters_s=…``
-for the largest size.
+Each figure is the median of at least three runs (distinct filter changes where the page would
+compute anew) with min and max; "slowest interaction" is the largest median of one interaction.
+References measured in the same run: scipy's exact ``gaussian_kde`` on a 10k subsample (and the
+binned KDE's error there), a per-cell Python Gi* loop (esda-style) on 2,000 cells, exact DBSCAN
+on up to 50k distinct sites, and folium's raw ``HeatMap`` payload.
+
+Run: ``python benchmarks/concentration_bench.py`` (``--sizes 20000,1000000``, ``--runs 5``).
+The last line is ``summary: records=… heat_s=… payload_bytes=… hotspots_s=… hexagons=…
+clusters_s=… slowest_interaction_s=…`` (heat, hot spots and clusters at the largest size; the
+slowest interaction at the smallest).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
-import h3
 import numpy as np
 import pandas as pd
 from h3.api import numpy_int as h3i
@@ -43,77 +56,45 @@ from sklearn.cluster import DBSCAN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo import concentrations as conc
+from benchmarks.payload import Stats, folium_args, stats
+from benchmarks.synthetic import regional_programme
 from geo.catalogue import load_catalogue
 from geo.concentrations import (
     ClusterParams,
     KDEParams,
-    RadiusParams,
     cluster_labels,
-    display_image,
-    hexagons_for_role,
-    hot_spots,
     kde_surface,
     parent_cells,
-    within_radius_by_group,
-    within_radius_surface,
+)
+from geo.concentrations import selection as conc
+from geo.concentrations import viewer as cv
+from geo.concentrations.hotspots import hot_spots_from_hexagons
+from geo.concentrations.raster import (
+    display_image,
+    surface_to_geotiff_bytes,
+    surface_to_png_zip_bytes,
 )
 from geo.programme import RESOURCE_COLUMNS, SITE_COLUMNS, Programme, empty_programme
-from layers.base import base_map
-from layers.concentration import add_heat, add_hexagons
+from layers import concentration as lc
+from layers.base import add_parks, base_map
+from ui.maps import located_bounds
 
 BENCH_DIR = Path(os.environ.get("SYMBIOMAP_BENCH_DIR",
                                 Path(__file__).resolve().parents[2] / "shared" / "bench"))
-BANDWIDTH_M = 2000.0
-EPS_M = 2000.0
+RADIUS_M = 10_000.0  # the page's default catchment radius
+EPS_M = 500.0  # the page's default cluster neighbourhood
+HEX_TARGET = 60_000
 
 
-def _timed(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _timed(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
     t0 = time.perf_counter()
     out = func(*args, **kwargs)
     return out, time.perf_counter() - t0
 
 
-def _programme(sites: gpd.GeoDataFrame, resources: pd.DataFrame, name: str) -> Programme:
-    base = empty_programme(name)
-    for c in SITE_COLUMNS:
-        if c not in sites:
-            sites[c] = None
-    for c in RESOURCE_COLUMNS:
-        if c not in resources:
-            resources[c] = None
-    return Programme(name=name, parks=base.parks, sites=sites[[*SITE_COLUMNS, "geometry"]],
-                     contacts=base.contacts, resources=resources[RESOURCE_COLUMNS])
-
-
-def synthetic_programme(n: int, *, seed: int = 42) -> Programme:
-    """n records at n/3 sites in 400 clustered industrial areas, log-normal tonnages."""
-    rng = np.random.default_rng(seed)
-    n_sites = max(n // 3, 1)
-    centres = np.column_stack([rng.uniform(-6.5, -2.0, 400), rng.uniform(55.0, 58.3, 400)])
-    area = rng.integers(0, 400, n_sites)
-    scattered = rng.random(n_sites) < 0.1
-    lon = np.where(scattered, rng.uniform(-7, -1.5, n_sites),
-                   centres[area, 0] + rng.normal(0, 0.05, n_sites))
-    lat = np.where(scattered, rng.uniform(54.8, 58.6, n_sites),
-                   centres[area, 1] + rng.normal(0, 0.03, n_sites))
-    sites = gpd.GeoDataFrame({"site_id": [f"S{i}" for i in range(n_sites)],
-                              "name": [f"Site {i}" for i in range(n_sites)],
-                              "location_precision": "exact"},
-                             geometry=gpd.points_from_xy(lon, lat), crs=4326)
-    entries = load_catalogue().entries
-    entries = entries[entries["chapter"].isin(sorted(entries["chapter"].unique())[:20])]
-    codes = entries["code"].to_numpy()
-    resources = pd.DataFrame({
-        "resource_id": [f"R{i}" for i in range(n)],
-        "site_id": sites["site_id"].to_numpy()[rng.integers(0, n_sites, n)],
-        "direction": np.where(rng.random(n) < 0.8, "have", "want"),
-        "resource_class": "material",
-        "ewc_code": codes[rng.integers(0, len(codes), n)],
-        "quantity": np.round(rng.lognormal(3.0, 1.5, n), 2),
-        "unit": np.where(rng.random(n) < 0.02, "m3/yr", "t/yr"),
-    })
-    return _programme(sites, resources, f"synthetic {n:,}")
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (5-min {five:.2f})"
 
 
 def sepa_programme(bench_dir: Path) -> Programme | None:
@@ -143,7 +124,13 @@ def sepa_programme(bench_dir: Path) -> Programme | None:
                               "ewc_code": out["material"].map(rep),
                               "quantity": out["tonnes"], "unit": "t/yr"})
     # flows whose permit has no site stay in, as records not located (counted, not dropped)
-    return _programme(sites, resources, "SEPA waste sites 2019 (outgoing)")
+    base = empty_programme("SEPA waste sites 2019 (outgoing)")
+    for frame, cols in ((sites, SITE_COLUMNS), (resources, RESOURCE_COLUMNS)):
+        for c in cols:
+            if c not in frame:
+                frame[c] = None
+    return Programme(name=base.name, parks=base.parks, sites=sites[[*SITE_COLUMNS, "geometry"]],
+                     contacts=base.contacts, resources=resources[RESOURCE_COLUMNS])
 
 
 class _IsotropicKDE(gaussian_kde):
@@ -155,186 +142,293 @@ class _IsotropicKDE(gaussian_kde):
         super().__init__(dataset, bw_method=1.0, weights=weights)
 
 
-def _heat_reference(x: np.ndarray, y: np.ndarray, w: np.ndarray, crs: object
-                    ) -> tuple[float, float, float]:
-    """(exact KDE time, binned KDE time, max error / peak) on a 10k subsample, 100×100 points."""
+def _heat_reference(sel: conc.Selection, bandwidth_m: float) -> str:
+    """Exact KDE vs the binned one on a 10k subsample evaluated at 100×100 points."""
+    x, y, w, _ = sel.arrays()
     rng = np.random.default_rng(0)
     idx = rng.choice(len(x), size=min(10_000, len(x)), replace=False)
     xs, ys, ws = x[idx], y[idx], w[idx]
     gx = np.linspace(np.percentile(xs, 5), np.percentile(xs, 95), 100)
     gy = np.linspace(np.percentile(ys, 5), np.percentile(ys, 95), 100)
-    surf, t_binned = _timed(kde_surface, xs, ys, ws, crs=crs,
-                            params=KDEParams(bandwidth_m=BANDWIDTH_M))
+    surf, t_binned = _timed(kde_surface, xs, ys, ws, crs=sel.prepared.crs,
+                            params=KDEParams(bandwidth_m=bandwidth_m))
     flat = surf.grid.cell_index(*(a.ravel() for a in np.meshgrid(gx, gy)))
     cx, cy = surf.grid.cell_centres()
     px, py = cx.ravel()[flat], cy.ravel()[flat]  # compare at the cell centres
-    kde = _IsotropicKDE(np.vstack([xs, ys]), bandwidth_m=BANDWIDTH_M, weights=ws)
+    kde = _IsotropicKDE(np.vstack([xs, ys]), bandwidth_m=bandwidth_m, weights=ws)
     exact, t_exact = _timed(kde.evaluate, np.vstack([px, py]))
     exact = exact * ws.sum() * 1e6  # t/yr per km²
     binned = surf.values.reshape(-1)[flat]
-    return t_exact, t_binned, float(np.abs(binned - exact).max() / exact.max())
+    err = float(np.abs(binned - exact).max() / exact.max())
+    return (f"ref scipy gaussian_kde 10k pts × 10k cells {t_exact:.2f} s vs binned "
+            f"{t_binned:.3f} s (×{t_exact / t_binned:.0f}); max error {err:.1%} of peak")
 
 
-def _gi_loop(cells: np.ndarray, values: np.ndarray, n_cells: int) -> float:
-    """Seconds for a per-cell Python Gi* loop (esda-style) over the first n_cells cells,
-    neighbours looked up per cell with h3.grid_disk (so the extrapolation is per cell)."""
+def _gi_loop_per_cell(cells: np.ndarray, values: np.ndarray, n_cells: int = 2000) -> float:
+    """Seconds per cell of a per-cell Python Gi* loop (esda-style) over ``n_cells`` cells."""
     index = {int(c): i for i, c in enumerate(cells)}
-    x = values
-    n, mean = len(x), x.mean()
-    s = np.sqrt((x**2).mean() - mean**2)
+    n, mean = len(values), values.mean()
+    s = np.sqrt((values**2).mean() - mean**2)
+    m = min(n_cells, n)
     t0 = time.perf_counter()
-    for i in range(min(n_cells, n)):
+    for i in range(m):
         ring = h3i.grid_disk(int(np.int64(cells[i]).view(np.uint64)), 1)
         js = [index[j] for j in np.asarray(ring, np.uint64).view(np.int64).tolist()
               if j in index]
         wi = float(len(js))
-        num = sum(x[j] for j in js) - mean * wi
+        num = sum(values[j] for j in js) - mean * wi
         _ = num / (s * np.sqrt((n * wi - wi**2) / (n - 1)))
-    return time.perf_counter() - t0
+    return (time.perf_counter() - t0) / max(m, 1)
 
 
-def _warm(prep: conc.PreparedResources) -> None:
-    """One small call of each step, so imports and library set-up are not timed."""
-    q = conc.ConcentrationQuery(max_tonnes=float(np.nanpercentile(prep.tonnes, 5)))
-    sel = conc.select_resources(prep, q)
-    display_image(conc.heat_for_selection(sel, bandwidth_m=BANDWIDTH_M, min_producers=3))
-    conc.within_radius_for_selection(sel, radius_m=10_000)
-    hexes = conc.hexagons_for_selection(sel)
-    hexagons_for_role(hexes, role="viewer", k=3)
-    conc.clusters_for_selection(sel, eps_m=EPS_M, min_tonnes=1.0)
+class PageRun:
+    """The Concentrations page's computations on one programme, as the page calls them."""
+
+    def __init__(self, prog: Programme) -> None:
+        self.prog = prog
+        self.catalogue = load_catalogue()
+        self.prep, self.prepare_s = _timed(conc.prepare_resources, prog)
+        _, self.index_s = _timed(lambda: self.prep.base_cells)
+        self.bounds = located_bounds(prog.sites, prog.parks)
+        self.default = conc.ConcentrationQuery()  # haves, every stream, down to town
+        first = self.select(self.default)
+        self.bandwidth_m = conc.bandwidth_for_selection(first)  # set on the first visit
+        self.first = first
+
+    def select(self, query: conc.ConcentrationQuery) -> conc.Selection:
+        """``ui.runs.selection``: the records the query selects."""
+        return conc.select_resources(self.prep, query, catalogue=self.catalogue)
+
+    def new_map(self) -> Any:
+        """``ui.base_map`` of a programme without a road network, with the parks drawn."""
+        m = base_map(bounds=self.bounds)
+        add_parks(m, self.prog.parks)
+        return m
+
+    def surface_change(self, query: conc.ConcentrationQuery, view: str
+                       ) -> tuple[dict[str, float], int, Any]:
+        """A filter change on the Heat or Catchment view: seconds per step, payload, surface."""
+        t: dict[str, float] = {}
+        sel, t["selection"] = _timed(self.select, query)
+        if view == "Heat":
+            surf, t["surface"] = _timed(conc.heat_for_selection, sel,
+                                        bandwidth_m=self.bandwidth_m)
+        else:
+            surf, t["surface"] = _timed(conc.within_radius_for_selection, sel,
+                                        radius_m=RADIUS_M)
+        image, t["image"] = _timed(display_image, surf)
+        t0 = time.perf_counter()
+        m = self.new_map()
+        lc.add_heat(m, image, name=view, note=surf.units)
+        lc.add_selection_points(m, sel)
+        args = folium_args(m)
+        t["map"] = time.perf_counter() - t0
+        return t, len(json.dumps(args).encode()), surf
+
+    def table_view(self, view: str, query: conc.ConcentrationQuery, *,
+                   resolution: int | None = None) -> tuple[dict[str, float], int, int]:
+        """Hexagons, Hot spots, Clusters or Parks after a change: seconds, payload, rows."""
+        t: dict[str, float] = {}
+        sel, t["selection"] = _timed(self.select, query)
+        t0 = time.perf_counter()
+        if view in ("Hexagons", "Hot spots"):
+            raw = conc.hexagons_for_selection(sel, resolution=resolution)
+            t["hexagons"] = time.perf_counter() - t0
+            if view == "Hot spots":
+                table, t["gi"] = _timed(hot_spots_from_hexagons, raw)
+            else:
+                table = raw
+        elif view == "Clusters":
+            min_t = max(round(sel.total_tonnes / 20, -1), 1.0)  # the page's default core
+            table, t["clusters"] = _timed(conc.clusters_for_selection, sel, eps_m=EPS_M,
+                                          min_tonnes=min_t)
+        else:
+            table, t["parks"] = _timed(conc.park_totals, self.prog, sel)
+        t0 = time.perf_counter()
+        m = self.new_map()
+        if len(table):
+            lc.add_table_layer(m, view, table)
+        if view == "Clusters":
+            lc.add_selection_points(m, sel)
+        args = folium_args(m)
+        t["map"] = time.perf_counter() - t0
+        return t, len(json.dumps(args).encode()), len(table)
 
 
-def bench(prog: Programme, label: str, *, full: bool) -> dict[str, float]:
-    """Run every measurement on one programme and print it; returns the headline figures."""
-    print(f"\n== {label}: {len(prog.resources):,} records, {len(prog.sites):,} sites")
-    prep, t_prep = _timed(conc.prepare_resources, prog)
-    _, t_cells = _timed(lambda: prep.base_cells)
-    print(f"  prepare (cold, once per programme): {t_prep:.2f} s + H3 indexing {t_cells:.2f} s")
-    q_all = conc.ConcentrationQuery()
-    sel_all = conc.select_resources(prep, q_all)
-    chapters = sorted({c for c in prep.chapter[sel_all.used] if isinstance(c, str)})
-    q_stream = conc.ConcentrationQuery(selectors=tuple(chapters[: max(len(chapters) // 3, 1)]))
-    print(f"  {sel_all.n_used:,} haves drawn, {sel_all.n_not_located:,} not located, "
-          f"{sel_all.not_in_tonnes:,} not in t/yr")
-    _warm(prep)
+def _queries(run: PageRun, n: int) -> list[conc.ConcentrationQuery]:
+    """``n`` distinct filter changes a user makes: streams picked one by one, then by two."""
+    chapters = sorted({c for c in run.prep.chapter[run.first.used] if isinstance(c, str)})
+    picks: list[tuple[str, ...]] = [(c,) for c in chapters]
+    picks += list(itertools.pairwise(chapters))
+    return [conc.ConcentrationQuery(selectors=p) for p in picks[:n]]
 
-    def heat_change(query: conc.ConcentrationQuery):  # type: ignore[no-untyped-def]
-        sel = conc.select_resources(prep, query)
-        surf = conc.heat_for_selection(sel, bandwidth_m=BANDWIDTH_M)
-        return sel, surf, display_image(surf)
 
-    q_other = conc.ConcentrationQuery(selectors=tuple(chapters[max(len(chapters) // 3, 1):]))
-    (_, surf, img), first_s = _timed(heat_change, q_stream)
-    changes = [first_s] + [_timed(heat_change, q)[1] for q in (q_all, q_other, q_stream)]
-    heat_s, heat_max_s = float(np.median(changes)), max(changes)
-    _, viewer_s = _timed(lambda: display_image(conc.heat_for_selection(
-        sel_all, bandwidth_m=BANDWIDTH_M, min_producers=3)))
-    x, y, t, _ = sel_all.arrays()
-    t_exact, t_binned, err = _heat_reference(x, y, t, prep.crs)
-    print(f"  heat (filter change, warm; median of 4, first {first_s:.3f} s, max "
-          f"{heat_max_s:.3f} s): {heat_s:.3f} s on a {surf.grid.ny}x{surf.grid.nx} "
-          f"grid | ref scipy gaussian_kde 10k×10k pts {t_exact:.2f} s vs binned {t_binned:.3f}"
-          f" s (×{t_exact / t_binned:.0f}); max error {err:.1%} of peak; viewer (k=3 mask) "
-          f"{viewer_s:.3f} s")
-    ch_idx = pd.Series(prep.chapter[sel_all.used]).map(
-        {c: i for i, c in enumerate(chapters[:20])}).fillna(-1).to_numpy(int)
-    params = RadiusParams(radius_m=10_000)
-    within_radius_by_group(x[:1000], y[:1000], t[:1000], ch_idx[:1000], chapters[:20],
-                           crs=prep.crs, params=params)  # warm the FFT plans
-    stack, within_s = _timed(within_radius_by_group, x, y, t, ch_idx, chapters[:20],
-                             crs=prep.crs, params=params)
+def _line(label: str, s: Stats, parts: dict[str, list[float]], extra: str = "") -> str:
+    steps = " + ".join(f"{k} {float(np.median(v)):.3f}" for k, v in parts.items())
+    return f"  {label}: {s.fmt(3)} s [{steps}]{extra}"
 
-    def one_by_one() -> None:
-        for g in range(len(chapters[:20])):
-            m = ch_idx == g
-            within_radius_surface(x[m], y[m], t[m], crs=prep.crs, params=params,
-                                  grid=stack.grid)
 
-    _, within_ref = _timed(one_by_one)
-    print(f"  within radius {len(chapters[:20])} chapters r=10 km: {within_s:.3f} s | ref one at a "
-          f"time {within_ref:.3f} s (×{within_ref / within_s:.1f})")
-    hexes, hex_s = _timed(conc.hexagons_for_selection, sel_all)
-    shown, protect_s = _timed(hexagons_for_role, hexes, role="viewer", k=3)
-    res = int(hexes["resolution"].iloc[0])
-    lon, lat = prep.lon[sel_all.used], prep.lat[sel_all.used]
-    sub = slice(0, min(len(lon), 100_000))
+def _collect(results: list[tuple[dict[str, float], int, Any]]
+             ) -> tuple[Stats, dict[str, list[float]], int]:
+    totals = [sum(t.values()) for t, _, _ in results]
+    parts: dict[str, list[float]] = {}
+    for t, _, _ in results:
+        for k, v in t.items():
+            parts.setdefault(k, []).append(v)
+    return stats(totals), parts, max(p for _, p, _ in results)
 
-    def naive() -> None:
-        cells = [h3.latlng_to_cell(a, b, res) for a, b in zip(lat[sub], lon[sub], strict=True)]
-        pd.DataFrame({"c": cells, "t": t[sub]}).groupby("c")["t"].sum()
 
-    _, naive_s = _timed(naive)
-    naive_s *= len(lon) / len(lon[sub])
-    print(f"  hexagons res {res}: {len(hexes):,} cells {hex_s:.3f} s (+ viewer protection "
-          f"{protect_s:.3f} s) | ref per-record h3 + groupby {naive_s:.2f} s "
-          f"(×{naive_s / hex_s:.0f})")
-    base = prep.base_cells[sel_all.used]
-    hres = res  # the page's automatic resolution, or ~60k hexagons (with ring) at 1M
+def bench(prog: Programme, label: str, *, runs: int, full: bool, viewer: bool
+          ) -> dict[str, float]:
+    """Every interaction of the page on one programme; prints them, returns the headlines."""
+    print(f"\n== {label}: {len(prog.resources):,} records, {len(prog.sites):,} sites, "
+          f"{len(prog.parks):,} parks (load {_load()})")
+    run = PageRun(prog)
+    print(f"  prepare (cold, once per data version): {run.prepare_s:.2f} s + H3 indexing "
+          f"{run.index_s:.2f} s; {run.first.n_used:,} haves drawn, "
+          f"{run.first.n_not_located:,} not located; page bandwidth {run.bandwidth_m:,.0f} m")
+    queries = _queries(run, runs + 1)
+    run.surface_change(queries[-1], "Heat")  # imports and library set-up are not timed
+    out: dict[str, float] = {"records": len(prog.resources)}
+    medians: dict[str, float] = {}
+
+    heat = [run.surface_change(q, "Heat") for q in queries[:runs]]
+    s, parts, payload = _collect(heat)
+    surf = heat[0][2]
+    print(_line("heat after a filter change", s, parts,
+                f" on a {surf.grid.ny}×{surf.grid.nx} grid; map payload ≤ {payload:,} B"))
+    _, tif_s = _timed(surface_to_geotiff_bytes, surf)
+    _, png_s = _timed(surface_to_png_zip_bytes, surf, stem="heat")
+    print(f"    on click only (not in the rerun): GeoTIFF {tif_s:.3f} s, PNG + world file "
+          f"{png_s:.3f} s")
+    print(f"    {_heat_reference(run.first, run.bandwidth_m)}")
+    out |= {"heat_s": s.median, "payload_bytes": payload}
+    medians["heat"] = s.median
+    payloads = [payload]
+
+    catch = [run.surface_change(q, "Catchment") for q in queries[:runs]]
+    s, parts, payload = _collect(catch)
+    print(_line(f"catchment {RADIUS_M / 1000:g} km after a filter change", s, parts,
+                f"; map payload ≤ {payload:,} B"))
+    medians["catchment"] = s.median
+    payloads.append(payload)
+
+    for view in ("Hexagons", "Hot spots", "Clusters", "Parks"):
+        res = [run.table_view(view, q) for q in queries[:runs]]
+        s, parts, payload = _collect(res)
+        rows = [n for _, _, n in res]
+        print(_line(f"{view.lower()} (page defaults) after a filter change", s, parts,
+                    f"; {min(rows):,}–{max(rows):,} rows, map payload ≤ {payload:,} B"))
+        medians[view.lower()] = s.median
+        payloads.append(payload)
+
     if full:
-        occupied = {r: len(pd.unique(parent_cells(base, r))) for r in range(4, 11)}
-        hres = min(occupied, key=lambda r: abs(occupied[r] - 60_000 / 2))
-    codes, uniq = pd.factorize(parent_cells(base, hres))
-    values = np.bincount(codes, weights=t)
-    hot, hot_s = _timed(hot_spots, np.asarray(uniq, dtype=np.int64), values)
-    loop_s = _gi_loop(hot["cell"].to_numpy(), hot["value"].to_numpy(), 2000) * len(hot) / 2000
-    print(f"  hot spots Gi*+FDR res {hres}: {len(hot):,} hexagons {hot_s:.2f} s "
-          f"({int((hot['gi_bin'] > 0).sum()):,} hot, {int((hot['gi_bin'] < 0).sum()):,} cold) "
-          f"| ref per-cell loop {loop_s:.3f} s (×{loop_s / hot_s:.1f})")
-    if full:  # the next finer resolution too, to show how Gi* scales past 60k hexagons
-        codes2, uniq2 = pd.factorize(parent_cells(base, hres + 1))
-        hot2, hot2_s = _timed(hot_spots, np.asarray(uniq2, dtype=np.int64),
-                              np.bincount(codes2, weights=t))
-        print(f"  hot spots Gi*+FDR res {hres + 1}: {len(hot2):,} hexagons {hot2_s:.2f} s")
-    min_t = max(float(t.sum()) / 1000, 1.0)
-    clusters, clus_s = _timed(conc.clusters_for_selection, sel_all, eps_m=EPS_M, min_tonnes=min_t)
-    sites = pd.DataFrame({"x": x, "y": y, "t": t}).groupby(["x", "y"], sort=False)["t"].sum()
-    sites = sites.sample(min(len(sites), 50_000), random_state=0)
-    sxy = np.column_stack([sites.index.get_level_values(0), sites.index.get_level_values(1)])
-    _, ours_s = _timed(cluster_labels, sxy[:, 0], sxy[:, 1], sites.to_numpy(),
-                       params=ClusterParams(eps_m=EPS_M, min_tonnes=min_t))
-    _, sk_s = _timed(DBSCAN(eps=EPS_M, min_samples=1).fit, sxy,
-                     sample_weight=sites.to_numpy() / min_t)
-    print(f"  clusters eps {EPS_M:.0f} m, core {min_t:,.0f} t: {len(clusters):,} clusters with "
-          f"summaries in {clus_s:.3f} s | on {len(sites):,} distinct sites: sklearn DBSCAN "
-          f"{sk_s:.3f} s vs ours {ours_s:.3f} s (×{sk_s / ours_s:.1f})")
-    m = base_map(bounds=(lon.min(), lat.min(), lon.max(), lat.max()))
-    add_heat(m, img)
-    payload = len(m.get_root().render().encode())
-    m2 = base_map(bounds=(lon.min(), lat.min(), lon.max(), lat.max()))
-    add_hexagons(m2, shown, k=3)
-    hex_payload = len(m2.get_root().render().encode())
-    ref_payload = len(json.dumps([[round(a, 6), round(b, 6), round(c, 2)]
-                                  for a, b, c in zip(lat, lon, t, strict=True)]))
-    print(f"  payload: heat map {payload:,} B, hexagon map {hex_payload:,} B | ref folium "
-          f"HeatMap raw {ref_payload:,} B (×{ref_payload / payload:.0f})")
-    if not full:
-        inter = max(heat_max_s, viewer_s, within_s / max(len(chapters[:20]), 1), hex_s + protect_s,
-                    clus_s, hot_s)
-        print(f"  slowest interaction: {inter:.3f} s")
-    return {"records": len(prog.resources), "heat_s": heat_s, "payload_bytes": payload,
-            "hotspots_s": hot_s, "clusters_s": clus_s}
+        base = run.prep.base_cells[run.first.used]
+        occupied = {r: len(pd.unique(parent_cells(base, r))) for r in range(6, 11)}
+        res_60k = min(occupied, key=lambda r: abs(occupied[r] - HEX_TARGET))
+        hot = [run.table_view("Hot spots", run.default, resolution=res_60k) for _ in range(runs)]
+        s, parts, payload = _collect(hot)
+        print(_line(f"hot spots at resolution {res_60k} ({occupied[res_60k]:,} occupied "
+                    "hexagons, every have)", s, parts, f"; {hot[0][2]:,} significant cells, "
+                    f"map payload {payload:,} B"))
+        out |= {"hotspots_s": s.median, "hexagons": occupied[res_60k]}
+        raw = conc.hexagons_for_selection(run.first, resolution=res_60k)
+        cells = np.array([int(h3i.str_to_int(c)) for c in raw["h3_cell"]], dtype=np.uint64)
+        per_cell = _gi_loop_per_cell(cells.view(np.int64), raw["tonnes"].to_numpy(float))
+        print(f"    ref per-cell Python Gi* loop: {per_cell * 1e6:.0f} µs per cell on 2,000 cells"
+              f" → {per_cell * len(raw):.2f} s for these {len(raw):,} cells (Gi* alone here "
+              f"{float(np.median(parts['gi'])):.2f} s)")
+        clus = [run.table_view("Clusters", run.default) for _ in range(runs)]
+        s, parts, payload = _collect(clus)
+        print(_line("clusters, page defaults, every have", s, parts,
+                    f"; {clus[0][2]:,} clusters, map payload {payload:,} B"))
+        out["clusters_s"] = s.median
+        x, y, t, _ = run.first.arrays()
+        sites = pd.DataFrame({"x": x, "y": y, "t": t}).groupby(["x", "y"], sort=False)["t"].sum()
+        sites = sites.sample(min(len(sites), 50_000), random_state=0)
+        sxy = np.column_stack([sites.index.get_level_values(0), sites.index.get_level_values(1)])
+        min_t = max(round(run.first.total_tonnes / 20, -1), 1.0)
+        _, ours_s = _timed(cluster_labels, sxy[:, 0], sxy[:, 1], sites.to_numpy(),
+                           params=ClusterParams(eps_m=EPS_M, min_tonnes=min_t))
+        _, sk_s = _timed(DBSCAN(eps=EPS_M, min_samples=1).fit, sxy,
+                         sample_weight=sites.to_numpy() / min_t)
+        print(f"    ref on {len(sites):,} distinct sites: sklearn DBSCAN {sk_s:.3f} s vs our "
+              f"labelling {ours_s:.3f} s (×{sk_s / ours_s:.1f})")
+        lat, lon = run.prep.lat[run.first.used], run.prep.lon[run.first.used]
+        raw_b = len(json.dumps([[round(a, 6), round(b, 6), round(c, 2)]
+                                for a, b, c in zip(lat, lon, t, strict=True)]))
+        print(f"    ref folium HeatMap raw data {raw_b:,} B vs heat map payload "
+              f"{out['payload_bytes']:,} B (×{raw_b / out['payload_bytes']:.0f})")
+    if viewer:
+        from geo.disclosure import build_release
+        from geo.disclosure.settings import default_rules
+        from geo.settings import get_settings
+
+        release, rel_s = _timed(build_release, prog, catalogue=run.catalogue,
+                                rules=default_rules(get_settings()))
+        streams = list(release.stream_labels())
+
+        def viewer_change(picked: list[str]) -> tuple[dict[str, float], int, Any]:
+            t: dict[str, float] = {}
+            rq, t["query"] = _timed(cv.release_query, release, direction="have",
+                                    streams=picked, parks=[], grant=())
+            bw = cv.viewer_bandwidth_m(release, rq)
+            surf, t["surface"] = _timed(cv.viewer_heat, release, rq, bandwidth_m=bw)
+            image, t["image"] = _timed(display_image, surf)
+            t0 = time.perf_counter()
+            m = run.new_map()
+            lc.add_heat(m, image, name="Heat", note="Classes of released figures.")
+            args = folium_args(m)
+            t["map"] = time.perf_counter() - t0
+            return t, len(json.dumps(args).encode()), surf
+
+        picks = [[s] for s in streams
+                 if cv.empty_message(release, cv.release_query(
+                     release, direction="have", streams=[s], parks=[], grant=())) is None]
+        picks = [*picks, []][: runs]  # released streams one by one, then all streams
+        s, parts, payload = _collect([viewer_change(p) for p in picks])
+        print(f"  viewer: protected release built once per data version in {rel_s:.2f} s "
+              "(first use)")
+        print(_line("viewer heat after a release-stream change", s, parts,
+                    f"; map payload ≤ {payload:,} B"))
+        medians["viewer heat"] = s.median
+        payloads.append(payload)
+    name, slowest = max(medians.items(), key=lambda kv: kv[1])
+    print(f"  slowest interaction (largest median of one interaction): {name} {slowest:.3f} s;"
+          f" largest map payload {max(payloads):,} B")
+    out |= {"slowest_s": slowest, "max_payload_bytes": max(payloads)}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark sizes, then SEPA, and print the summary line of the largest size."""
+    """Run the sizes (then SEPA) and print the summary line."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10000,20000,100000,1000000")
+    ap.add_argument("--sizes", default="20000,1000000")
+    ap.add_argument("--runs", type=int, default=5, help="runs per figure (≥ 3)")
+    ap.add_argument("--no-viewer", action="store_true", help="skip the viewer's release")
     args = ap.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = max(args.runs, 3)
+    print(f"load average at start {_load()} on {os.cpu_count()} cores")
     results = []
-    for n in sizes:
-        prog, t_gen = _timed(synthetic_programme, n)
+    for n in [int(s) for s in args.sizes.split(",")]:
+        prog, t_gen = _timed(regional_programme, n)
         print(f"\n(generated {n:,} records in {t_gen:.1f} s)")
-        results.append(bench(prog, f"synthetic {n:,}", full=n >= 1_000_000))
+        results.append(bench(prog, f"synthetic regional {n:,}", runs=runs,
+                             full=n >= 1_000_000, viewer=not args.no_viewer))
     sepa = sepa_programme(BENCH_DIR)
     if sepa is None:
         print(f"\n== SEPA: skipped, no data at {BENCH_DIR / 'sepa'}")
     else:
-        bench(sepa, "SEPA waste sites 2019, real", full=False)
+        bench(sepa, "SEPA waste sites 2019, real", runs=runs, full=False, viewer=False)
+    print(f"load average at end {_load()}")
     big = max(results, key=lambda r: r["records"])
-    print(f"summary: records={big['records']} heat_s={big['heat_s']:.3f} "
-          f"payload_bytes={big['payload_bytes']} hotspots_s={big['hotspots_s']:.3f} "
-          f"clusters_s={big['clusters_s']:.3f}")
+    small = min(results, key=lambda r: r["records"])
+    print(f"summary: records={int(big['records'])} heat_s={big['heat_s']:.3f} "
+          f"payload_bytes={int(big['max_payload_bytes'])} "
+          f"hotspots_s={big.get('hotspots_s', float('nan')):.3f} "
+          f"hexagons={int(big.get('hexagons', 0))} "
+          f"clusters_s={big.get('clusters_s', float('nan')):.3f} "
+          f"slowest_interaction_s={small['slowest_s']:.3f}")
     return 0
 
 

@@ -3,10 +3,13 @@
 Sites cluster in industrial areas over a Scotland-sized region (10 % scattered outside them);
 each area with enough sites is a park (its outline the buffered hull of its sites); ~3 records
 per site, 80 % haves, log-normal tonnages, codes from the first 20 chapters of the catalogue.
-Everything is illustrative and made here; no third-party data.
+``region=`` puts the same kind of programme in another box (e.g. over a road network's
+extent, :data:`LIECHTENSTEIN`). Everything is illustrative and made here; no third-party data.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -22,20 +25,39 @@ from geo.programme import (
     Programme,
 )
 
-__all__ = ["regional_programme"]
+__all__ = ["LIECHTENSTEIN", "SCOTLAND", "regional_programme"]
+
+Box = tuple[float, float, float, float]
+SCOTLAND: Final[Box] = (-7.0, 54.8, -1.5, 58.6)
+"""(west, south, east, north) of the default region, degrees."""
+LIECHTENSTEIN: Final[Box] = (9.49, 47.06, 9.61, 47.24)
+"""Inside the extent of ``liechtenstein-2013-08-03.osm.pbf`` (the shared road network)."""
 
 
-def regional_programme(n: int, *, seed: int = 42, areas: int = 400) -> Programme:
-    """A programme of ``n`` resource records at ``n // 3`` sites in ``areas`` industrial areas."""
+def regional_programme(n: int, *, seed: int = 42, areas: int = 400,
+                       region: Box | None = None,
+                       spread_deg: tuple[float, float] = (0.02, 0.012)) -> Programme:
+    """A programme of ``n`` resource records at ``n // 3`` sites in ``areas`` industrial areas.
+
+    ``region`` (west, south, east, north) defaults to :data:`SCOTLAND`; area centres lie in
+    its inner part and sites around them with standard deviations ``spread_deg`` (lon, lat).
+    """
     rng = np.random.default_rng(seed)
     n_sites = max(n // 3, 1)
-    centres = np.column_stack([rng.uniform(-6.5, -2.0, areas), rng.uniform(55.0, 58.3, areas)])
+    if region is None:  # the original numbers, so seeded programmes stay the same
+        inner: Box = (-6.5, 55.0, -2.0, 58.3)
+        region = SCOTLAND
+    else:
+        w, s, e, nn = region
+        inner = (w + 0.1 * (e - w), s + 0.1 * (nn - s), e - 0.1 * (e - w), nn - 0.1 * (nn - s))
+    centres = np.column_stack([rng.uniform(inner[0], inner[2], areas),
+                               rng.uniform(inner[1], inner[3], areas)])
     area = rng.integers(0, areas, n_sites)
     scattered = rng.random(n_sites) < 0.1
-    lon = np.where(scattered, rng.uniform(-7, -1.5, n_sites),
-                   centres[area, 0] + rng.normal(0, 0.02, n_sites))
-    lat = np.where(scattered, rng.uniform(54.8, 58.6, n_sites),
-                   centres[area, 1] + rng.normal(0, 0.012, n_sites))
+    lon = np.where(scattered, rng.uniform(region[0], region[2], n_sites),
+                   centres[area, 0] + rng.normal(0, spread_deg[0], n_sites))
+    lat = np.where(scattered, rng.uniform(region[1], region[3], n_sites),
+                   centres[area, 1] + rng.normal(0, spread_deg[1], n_sites))
     park_id = np.where(scattered, None, [f"P{a:03d}" for a in area]).astype(object)
     sites = gpd.GeoDataFrame({"site_id": [f"S{i}" for i in range(n_sites)],
                               "name": [f"Site {i}" for i in range(n_sites)],
