@@ -12,13 +12,14 @@ programme's :class:`~geo.synergies.protected.SynergyRelease` as a workbook, and 
 to each other without isolating anyone; groupings outside the tree (year, sector) are for
 practitioners only.
 
-Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` …) are written
-as text (:func:`geo.export.neutralise_formulas`).
+The workbook is written by :func:`geo.export.workbook_bytes`: sheet names and headers in the
+session's language (the sheet names below are the English ones, marked with ``N_``), numbers
+with number formats, text that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+``@`` …) written as text. :func:`read_workbook` gives the sheets back under these names.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
@@ -27,7 +28,8 @@ import pandas as pd
 
 from geo.confidentiality import can_see_companies
 from geo.disclosure import MIN_K
-from geo.export import neutralise_formulas
+from geo.export import read_workbook, workbook_bytes
+from geo.i18n import N_, _
 from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcome_totals, outcomes_wide
 from geo.synergies.protected import PAIR_SEP
 from geo.synergies.reports import kpis, synergy_attributes
@@ -48,8 +50,8 @@ logger = logging.getLogger(__name__)
 
 FACTOR_NAMES: Final = ("landfill_co2e_kg_per_t", "hgv_co2e_kg_per_tkm", "transport_cost_per_tkm")
 """The factors behind the workbook's computed figures (cited on the ``Factors`` sheet)."""
-_TOTALS: Final = {"park_id": "Totals by park", "period": "Totals by year",
-                  "sector_nace": "Totals by sector", "stream": "Totals by stream"}
+_TOTALS: Final = {"park_id": N_("Totals by park"), "period": N_("Totals by year"),
+                  "sector_nace": N_("Totals by sector"), "stream": N_("Totals by stream")}
 
 
 def _factor_sheet(factors: Factors) -> pd.DataFrame:
@@ -60,8 +62,11 @@ def _factor_sheet(factors: Factors) -> pd.DataFrame:
 
 
 def _figure_columns(release: SynergyRelease, frame: pd.DataFrame) -> pd.DataFrame:
-    """Measure columns renamed to ``label (unit)``."""
-    names = {m: f"{release.labels[m]} ({release.units[m]})" for m in release.all_measures}
+    """Measure columns renamed to ``label (unit)``, the label in this session's language."""
+    # Translators: a workbook column header, e.g. "Landfill diverted (t)".
+    header = _("{label} ({unit})")
+    names = {m: header.format(label=_(release.labels[m]), unit=release.units[m])
+             for m in release.all_measures}
     return frame.rename(columns=names)
 
 
@@ -74,29 +79,29 @@ def viewer_sheets(release: SynergyRelease, *, factors: Factors, kpi: pd.DataFram
     limits the park pairs to those touching a park authority's parks.
     """
     measures = list(release.all_measures)
-    sheets: dict[str, pd.DataFrame] = {"About": pd.DataFrame(about, columns=["item", "value"]),
-                                       "KPIs": kpi}
+    sheets: dict[str, pd.DataFrame] = {
+        N_("About"): pd.DataFrame(about, columns=["item", "value"]), N_("KPIs"): kpi}
     stage = release.figures(depth=1)[["stage", *measures]]
-    sheets["Totals by stage"] = _figure_columns(release, stage)
+    sheets[N_("Totals by stage")] = _figure_columns(release, stage)
     by_stream = release.figures(depth=2)[["stage", "stream_label", *measures]]
-    sheets["By stage and stream"] = _figure_columns(
+    sheets[N_("By stage and stream")] = _figure_columns(
         release, by_stream.rename(columns={"stream_label": "stream"}))
     pairs = release.figures(depth=3, parks=parks)
-    sheets["By park pair"] = _figure_columns(release, pairs[[
+    sheets[N_("By park pair")] = _figure_columns(release, pairs[[
         "stage", "stream_label", "from_name", "to_name", *measures]].rename(
         columns={"stream_label": "stream", "from_name": "from_park", "to_name": "to_park"}))
     streams = release.totals_by("stream").drop(columns="stream").rename(
         columns={"stream_label": "stream"})
-    sheets["Totals by stream"] = _figure_columns(release, streams)
+    sheets[N_("Totals by stream")] = _figure_columns(release, streams)
     totals = release.totals_by("park_pair")
     if parks:
         ends = totals["park_pair"].str.split(PAIR_SEP, n=1, regex=False)
         keep = ends.str[0].isin(parks) | ends.str[1].isin(parks)
         totals = totals[keep]
-    sheets["Totals by park pair"] = _figure_columns(release, totals.drop(columns="park_pair")
+    sheets[N_("Totals by park pair")] = _figure_columns(release, totals.drop(columns="park_pair")
                                                     .rename(columns={"from_name": "from_park",
                                                                      "to_name": "to_park"}))
-    sheets["Factors"] = _factor_sheet(factors)
+    sheets[N_("Factors")] = _factor_sheet(factors)
     return sheets
 
 
@@ -149,8 +154,8 @@ def funder_sheets(programme: Programme, book: SynergyBook, *, factors: Factors,
              ("Currency", config.currency),
              ("Quantities", "illustrative demo figures" if programme.illustrative
               else "as recorded by the programme")]
-    sheets["About"] = pd.DataFrame(about, columns=["item", "value"])
-    sheets["KPIs"] = kpis(programme, book, factors=factors, config=config, role=role)
+    sheets[N_("About")] = pd.DataFrame(about, columns=["item", "value"])
+    sheets[N_("KPIs")] = kpis(programme, book, factors=factors, config=config, role=role)
     names = programme.sites.drop_duplicates("site_id").set_index("site_id")["name"]
     syn = book.synergies.merge(attrs[["synergy_id", "park_id", "to_park_id", "stream"]],
                                on="synergy_id", how="left")
@@ -158,31 +163,13 @@ def funder_sheets(programme: Programme, book: SynergyBook, *, factors: Factors,
     syn.insert(6, "to_site", syn["to_site_id"].map(names))
     for col in ("created_at", "updated_at"):
         syn[col] = pd.to_datetime(syn[col], utc=True).dt.strftime("%Y-%m-%d %H:%M")
-    sheets["Synergies"] = syn
-    sheets["Outcomes"] = wide.merge(attrs[["synergy_id", "park_id", "stream"]],
+    sheets[N_("Synergies")] = syn
+    sheets[N_("Outcomes")] = wide.merge(attrs[["synergy_id", "park_id", "stream"]],
                                     on="synergy_id", how="left")
     for by, title in _TOTALS.items():
         sheets[title] = outcome_totals(book, attrs, by=by, factors=factors, config=config)
-    sheets["Factors"] = _factor_sheet(factors)
+    sheets[N_("Factors")] = _factor_sheet(factors)
     return sheets
-
-
-def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """Sheets as ``.xlsx`` bytes: formulas neutralised, widths fitted, header frozen."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            clean = neutralise_formulas(frame)
-            for col in clean.columns:
-                if isinstance(clean[col].dtype, pd.DatetimeTZDtype):
-                    clean[col] = clean[col].dt.tz_localize(None)
-            clean.to_excel(writer, sheet_name=name[:31], index=False)
-            ws = writer.sheets[name[:31]]
-            for i, col in enumerate(clean.columns, start=1):
-                width = max([len(str(col)), *(len(str(v)) for v in clean[col].head(200))])
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, width + 2)
-            ws.freeze_panes = "A2"
-    return buf.getvalue()
 
 
 def funder_workbook(programme: Programme, book: SynergyBook, *, factors: Factors,
@@ -205,12 +192,6 @@ def funder_workbook(programme: Programme, book: SynergyBook, *, factors: Factors
     sheets = funder_sheets(programme, book, factors=factors, config=config,
                            catalogue=catalogue, role=role, k=k, rules=rules, release=release,
                            parks=parks)
-    data = workbook_bytes(sheets)
+    data = workbook_bytes(sheets, currency=(config or OutcomeConfig()).currency)
     logger.info("funder workbook for %r (%s): %d sheets", programme.name, role, len(sheets))
     return data
-
-
-def read_workbook(data: bytes) -> dict[str, pd.DataFrame]:
-    """Read a workbook's sheets back (for checks and for re-import)."""
-    frames: dict[str, pd.DataFrame] = pd.read_excel(io.BytesIO(data), sheet_name=None)
-    return frames

@@ -1,10 +1,14 @@
-"""Tests of geo.export: formula-injection defence in CSV and Excel, GeoPackage and GeoJSON."""
+"""Tests of geo.export: formula-injection defence in CSV and Excel, Excel in the session's
+language with number formats, GeoPackage and GeoJSON."""
 
 from __future__ import annotations
 
+import datetime as dt
+import gettext as gettext_module
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -18,11 +22,14 @@ from shapely.geometry import Point, Polygon
 from geo.errors import CRSError, SymbiosisError
 from geo.export import (
     FORMULA_PREFIXES,
+    read_workbook,
     to_csv_bytes,
     to_excel_bytes,
     to_geojson_bytes,
     to_geopackage_bytes,
+    workbook_bytes,
 )
+from geo.i18n import column_label, translate, use_locale
 
 XSS = "<img src=x onerror=alert(1)>"
 DANGEROUS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tx=1", "\r=2", "=HYPERLINK(\"http://x\")"]
@@ -67,7 +74,7 @@ def test_excel_cells_are_never_formulas(table: gpd.GeoDataFrame, tmp_path: Path)
     path.write_bytes(to_excel_bytes(table))
     ws = openpyxl.load_workbook(path).active
     header = [c.value for c in ws[1]]
-    col = {name: i for i, name in enumerate(header)}
+    col = {name: header.index(column_label(name)) for name in table.columns}
     rows = list(ws.iter_rows(min_row=2))
     for cell, text in zip([r[col["description"]] for r in rows], DANGEROUS, strict=True):
         assert cell.data_type == "s"
@@ -144,3 +151,126 @@ def test_polygons_export(tmp_path: Path) -> None:
     path = tmp_path / "p.gpkg"
     path.write_bytes(to_geopackage_bytes(parks, layer="parks"))
     assert pyogrio.read_dataframe(path).geometry.iloc[0].equals(parks.geometry.iloc[0])
+
+
+# --- Excel in the session's language -------------------------------------------------------
+
+ZH = {"Resources": "资源", "Site ID": "站点编号", "Tonnes per year (t/yr)": "每年吨数（吨/年）",
+      "Producers": "产生者", "Share": "份额", "Recorded on": "记录日期"}
+"""A few Chinese translations, standing in for the catalogue until it is translated."""
+
+
+class _FakeCatalogue(gettext_module.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return ZH.get(message, message)
+
+
+@pytest.fixture
+def zh_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """zh_CN translates the headers of :func:`people` (other locales as shipped)."""
+    real = translate.translations
+
+    def fake(locale: str) -> gettext_module.NullTranslations:
+        return _FakeCatalogue() if locale == "zh_CN" else real(locale)
+
+    monkeypatch.setattr(translate, "translations", fake)
+
+
+def people() -> pd.DataFrame:
+    """Tonnes, a count, a share, money, an ISO date column and an unknown column."""
+    return pd.DataFrame({
+        "site_id": ["S1", "S2"], "tonnes_per_year": [1234.5, 0.25], "producers": [3, 12],
+        "share": [0.125, 0.875], "transport_cost_eur": [1500.0, 20.5],
+        "recorded_on": ["2026-01-15", "2025-12-01"], "free_text": ["a", "b"]})
+
+
+def _sheet(data: bytes, title: str | None = None) -> Any:
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return wb[title] if title else wb.worksheets[0]
+
+
+def test_excel_in_chinese_has_chinese_headers_and_number_formats(zh_catalogue: None) -> None:
+    """In zh_CN the sheet and headers are Chinese; numbers stay numbers with their formats."""
+    with use_locale("zh_CN"):
+        data = workbook_bytes({"Resources": people()})
+    ws = _sheet(data, "资源")
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["站点编号", "每年吨数（吨/年）", "产生者", "份额"]
+    assert header[-1] == "free_text"  # no label: the column's name
+    row = dict(zip(header, ws[2], strict=True))
+    assert (row["每年吨数（吨/年）"].value, row["每年吨数（吨/年）"].data_type) == (1234.5, "n")
+    assert row["每年吨数（吨/年）"].number_format == "#,##0.0"
+    assert row["产生者"].number_format == "#,##0"
+    assert (row["份额"].value, row["份额"].number_format) == (0.125, "0.0%")
+    assert row["记录日期"].value == dt.datetime(2026, 1, 15)
+    assert row["记录日期"].is_date
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["B"].width >= 2 * len("每年吨数（吨/年）")  # CJK counts double
+
+
+def test_excel_headers_and_sheet_names_follow_the_pseudo_locale() -> None:
+    """Every header with a label and the N_-marked sheet name come out bracketed."""
+    with use_locale("qps_PLOC"):
+        data = workbook_bytes({"Resources": people()})
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[0] == "⟦Résõürçés⟧"
+    header = [c.value for c in wb.worksheets[0][1]]
+    assert all(h.startswith("⟦") and h.endswith("⟧") for h in header[:-1])
+
+
+def test_excel_money_and_kpi_rows_get_their_formats() -> None:
+    """Money columns carry their currency; a KPI table's value is formatted by its unit."""
+    kpis = pd.DataFrame({"kpi": ["Completion rate", "Haves", "Cost savings"],
+                         "value": [0.5, 120.0, 3000.0], "unit": ["share", "t/yr", "EUR"],
+                         "cost_savings": [1.0, 2.0, 3.0]})
+    ws = _sheet(workbook_bytes({"KPIs": kpis}, currency="BRL"))
+    formats = [row[1].number_format for row in ws.iter_rows(min_row=2)]
+    assert formats == ["0.0%", "#,##0.0", "[$EUR] #,##0.00"]
+    assert ws["D2"].number_format == "[$BRL] #,##0.00"
+    assert _sheet(to_excel_bytes(people()))["E2"].number_format == "[$EUR] #,##0.00"
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "pt_BR", "qps_PLOC"])
+def test_csv_is_the_same_in_every_language(locale: str) -> None:
+    """CSV keeps column names and dot decimals whatever the session's language."""
+    english = to_csv_bytes(people())
+    with use_locale(locale):
+        assert to_csv_bytes(people()) == english
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "zh_CN", "pt_BR", "qps_PLOC"])
+def test_workbook_reads_back_under_its_own_names(locale: str) -> None:
+    """read_workbook gives each table back under the sheet and column names it was given."""
+    frame = people()
+    with use_locale(locale):
+        data = workbook_bytes({"Resources": frame, "Totals by park": frame.iloc[:1]})
+    back = read_workbook(data)
+    assert list(back) == ["Resources", "Totals by park"]
+    assert list(back["Resources"].columns) == list(frame.columns)
+    assert back["Resources"]["tonnes_per_year"].tolist() == [1234.5, 0.25]
+
+
+def test_sheet_names_are_short_legal_and_unique_after_translation() -> None:
+    """Names are cut to 31 characters, lose what Excel forbids, and clashes get a number."""
+    long = "Totals by park pair and stream and year"
+    sheets = {long: people(), long + " again": people(), "a/b:c": people(),
+              "TOTALS BY PARK PAIR AND STREAM AND YEAR!": people()}
+    with use_locale("qps_PLOC"):
+        names = openpyxl.load_workbook(io.BytesIO(workbook_bytes(sheets))).sheetnames[:-1]
+    assert len(names) == 4 and all(len(n) <= 31 for n in names)
+    assert len({n.lower() for n in names}) == 4
+    assert names[1].endswith("(2)") and names[3].endswith("(3)")
+    assert "/" not in names[2] and ":" not in names[2]
+
+
+def test_excel_headers_are_never_formulas() -> None:
+    """A column named like a formula is written as text, quoted like any cell."""
+    ws = _sheet(to_excel_bytes(pd.DataFrame({"=cmd|' /C calc'!A0": [1]})))
+    assert (ws["A1"].value, ws["A1"].data_type) == ("'=cmd|' /C calc'!A0", "s")
+
+
+def test_hidden_sheet_is_hidden() -> None:
+    """The sheet that records the names is very hidden and not the active one."""
+    wb = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(people())))
+    assert wb.worksheets[0].sheet_state == "visible"
+    assert all(ws.sheet_state == "veryHidden" for ws in wb.worksheets[1:])
