@@ -26,34 +26,40 @@ from typing import IO, Final
 import pandas as pd
 
 from geo.errors import ImportFileError
+from geo.i18n import N_, _, ngettext
 
 __all__ = ["EXTRA_VALUES", "decode_text", "looks_chinese", "read_table", "sniff_delimiter"]
 
 EXTRA_VALUES: Final = "_extra_values"
 """Column added when some rows have more values than the header has columns."""
 
-_EXPECTED: Final = ("Expected a CSV file (comma-, semicolon- or tab-separated text with a header "
-                    "row) or an Excel workbook (.xlsx).")
+_EXPECTED: Final = N_("Expected a CSV file (comma-, semicolon- or tab-separated text with a "
+                      "header row) or an Excel workbook (.xlsx).")
 _MAGIC: Final = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old binary Office file (.xls or .doc); open it in Excel or "
-                          "LibreOffice and save it as .xlsx or CSV"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"{\\rtf", "an RTF document"),
-    (b"SQLite format 3\x00", "an SQLite database (a GeoPackage?)"),
+    (b"\x89PNG\r\n\x1a\n", N_("{name!r} is a PNG image, not a table.")),
+    (b"\xff\xd8\xff", N_("{name!r} is a JPEG image, not a table.")),
+    (b"GIF8", N_("{name!r} is a GIF image, not a table.")),
+    (b"%PDF", N_("{name!r} is a PDF document, not a table.")),
+    (b"\xd0\xcf\x11\xe0", N_("{name!r} is an old binary Office file (.xls or .doc), not a "
+                             "table; open it in Excel or LibreOffice and save it as .xlsx or "
+                             "CSV.")),
+    (b"\x1f\x8b", N_("{name!r} is a gzip archive, not a table.")),
+    (b"{\\rtf", N_("{name!r} is an RTF document, not a table.")),
+    (b"SQLite format 3\x00", N_("{name!r} is an SQLite database (a GeoPackage?), not a "
+                                "table.")),
 )
+"""File signatures → the sentence saying what the file is (``{name}``: the file's name)."""
 _ZIP_KINDS: Final = (
-    ("word/document.xml", "a Word document (.docx)"),
-    ("ppt/presentation.xml", "a PowerPoint presentation (.pptx)"),
+    ("word/document.xml", N_("{name!r} is a Word document (.docx), not a table.")),
+    ("ppt/presentation.xml", N_("{name!r} is a PowerPoint presentation (.pptx), not a "
+                                "table.")),
 )
 _DELIMITERS: Final = (",", ";", "\t", "|")
 
 
-def _fail(name: str, found: str) -> ImportFileError:
-    return ImportFileError(f"{name!r} is {found}, not a table. {_EXPECTED}")
+def _fail(name: str, found: str, **values: object) -> ImportFileError:
+    """The error for a file that is not a table: ``found`` (marked) says what it is."""
+    return ImportFileError(_(found).format(name=name, **values) + " " + _(_EXPECTED))
 
 
 def source_bytes(source: str | Path | IO[bytes] | IO[str],
@@ -74,10 +80,11 @@ def _read_bytes(source: str | Path | IO[bytes] | IO[str],
         try:
             return path.read_bytes(), filename or path.name
         except OSError as exc:
-            msg = f"Could not read {str(path)!r}: {exc.strerror or exc}. Check the path."
+            msg = _("Could not read {path!r}: {reason}. Check the path.").format(
+                path=str(path), reason=exc.strerror or exc)
             raise ImportFileError(msg) from exc
     data = source.read()
-    name = filename or Path(str(getattr(source, "name", "") or "uploaded file")).name
+    name = filename or Path(str(getattr(source, "name", "") or _("uploaded file"))).name
     return data, name
 
 
@@ -88,15 +95,16 @@ def _zip_kind(data: bytes, name: str) -> str:
             mimetype = zf.read("mimetype").decode("ascii", "replace") if "mimetype" in names \
                 else ""
     except zipfile.BadZipFile as exc:
-        raise _fail(name, "a damaged ZIP/Office file") from exc
+        raise _fail(name, N_("{name!r} is a damaged ZIP/Office file, not a table.")) from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
     for member, what in _ZIP_KINDS:
         if member in names:
             raise _fail(name, what)
     if "opendocument.spreadsheet" in mimetype:
-        raise _fail(name, "an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV")
-    raise _fail(name, "a ZIP archive")
+        raise _fail(name, N_("{name!r} is an OpenDocument spreadsheet (.ods), not a table; save "
+                             "it as .xlsx or CSV."))
+    raise _fail(name, N_("{name!r} is a ZIP archive, not a table."))
 
 
 def looks_chinese(data: bytes) -> bool:
@@ -228,7 +236,8 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise _fail(name, f"an Excel file that could not be opened ({exc})") from exc
+        raise _fail(name, N_("{name!r} is an Excel file that could not be opened ({reason}), "
+                             "not a table."), reason=exc) from exc
     try:
         for ws in wb.worksheets:
             rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1,
@@ -239,19 +248,17 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
                                     dtype="str"), ws.title
     finally:
         wb.close()
-    msg = f"{name!r} is an Excel workbook with no data in any sheet. {_EXPECTED}"
-    raise ImportFileError(msg)
+    raise _fail(name, N_("{name!r} is an Excel workbook with no data in any sheet."))
 
 
 def _with_header(grid: pd.DataFrame, name: str) -> pd.DataFrame:
     filled = pd.concat([grid[c].str.strip() != "" for c in grid.columns], axis=1).any(axis=1)
     if not filled.any():
-        msg = f"{name!r} has no text in any cell. {_EXPECTED}"
-        raise ImportFileError(msg)
+        raise _fail(name, N_("{name!r} has no text in any cell."))
     head = int(filled.to_numpy().argmax())
     headers: list[str] = []
     for i, raw in enumerate(grid.iloc[head]):
-        base = label = str(raw).strip() or f"column {i + 1}"
+        base = label = str(raw).strip() or _("column {n}").format(n=i + 1)
         n = 1
         while label in headers:
             n += 1
@@ -299,8 +306,10 @@ def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
         text, attrs["encoding"] = data, "text"
     else:
         if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-            msg = (f"{name!r} is empty ({len(data)} bytes); expected a header row and at least "
-                   "one data row.")
+            msg = ngettext("{name!r} is empty ({n} byte); expected a header row and at least "
+                           "one data row.",
+                           "{name!r} is empty ({n} bytes); expected a header row and at least "
+                           "one data row.", len(data)).format(name=name, n=len(data))
             raise ImportFileError(msg)
         for magic, what in _MAGIC:
             if data.startswith(magic):
@@ -313,9 +322,9 @@ def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
             return frame
         text, attrs["encoding"] = decode_text(data)
     if "\x00" in text[:100_000]:
-        raise _fail(name, "binary data")
+        raise _fail(name, N_("{name!r} is binary data, not a table."))
     if re.match(r"\s*<(!doctype html|html)", text[:1000], flags=re.IGNORECASE):
-        raise _fail(name, "an HTML page")
+        raise _fail(name, N_("{name!r} is an HTML page, not a table."))
     attrs["delimiter"] = sniff_delimiter(text)
     frame = _with_header(_csv_grid(text, attrs["delimiter"]), name)
     frame.attrs.update(attrs)

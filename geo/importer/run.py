@@ -11,6 +11,9 @@ Every data row ends up counted once: ``rows == imported + duplicates + rejected`
   :attr:`ImportReport.rejects`, which :meth:`ImportReport.write_rejects` writes as a CSV with
   the original columns plus ``_row`` and ``_errors``: correct it and import it as is.
 
+The reasons (``message``, ``_errors``) are written in the language of the session or command
+that imports, for the person who corrects the file; the codes (``field``) stay English.
+
 Sites are matched by name + postcode + country (case, accents of width and spacing ignored);
 a site not yet stored is created with a deterministic ``site_id``.
 """
@@ -32,6 +35,7 @@ import shapely
 
 from geo.errors import ImportFileError
 from geo.export import neutralise_formulas
+from geo.i18n import _
 from geo.importer.contacts import contact_headers, contacts_from_rows
 from geo.importer.headers import HeaderMatch, match_headers
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
@@ -157,8 +161,8 @@ def _canonical(frame: pd.DataFrame, match: HeaderMatch) -> pd.DataFrame:
 def _no_name_errors(frame: pd.DataFrame) -> pd.DataFrame:
     shown = ", ".join(repr(a) for a in ("Company", "Company name", "Site", "Empresa", "企业名称"))
     found = ", ".join(repr(c) for c in frame.columns[:12])
-    message = (f"no column for the site name; expected a header such as {shown} "
-               f"(the file has: {found})")
+    message = _("no column for the site name; expected a header such as {examples} (the "
+                "file has: {found})").format(examples=shown, found=found)
     return pd.DataFrame({"row": frame.index.astype("int64"), "column": "", "field": "name",
                          "value": "", "message": message})
 
@@ -166,8 +170,14 @@ def _no_name_errors(frame: pd.DataFrame) -> pd.DataFrame:
 def _rejects(frame: pd.DataFrame, errors: pd.DataFrame, meta: tuple[str, ...]) -> pd.DataFrame:
     rows = pd.Index(errors["row"].unique())
     raw = frame.loc[rows, [c for c in frame.columns if c not in meta]].astype("str")
-    joined = errors.assign(text=errors["column"].where(errors["column"] != "", errors["field"])
-                           + ": " + errors["message"]).groupby("row", sort=False)["text"]
+    # Translators: one problem of a rejected row: the column as headed in the file, then what
+    # is wrong with its value and how to fix it.
+    each = _("{column}: {message}")
+    where = errors["column"].where(errors["column"] != "", errors["field"])
+    texts = [each.format(column=c, message=m)
+             for c, m in zip(where.tolist(), errors["message"].tolist(), strict=True)]
+    joined = errors.assign(text=pd.Series(texts, index=errors.index, dtype="str")).groupby(
+        "row", sort=False)["text"]
     out = raw.copy()
     out["_row"] = rows.to_numpy()
     out["_errors"] = joined.agg("; ".join).reindex(rows).to_numpy()
@@ -261,7 +271,8 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
         When nothing could be read (empty file, not a table, unreadable path).
     """
     if provenance not in PROVENANCES:
-        msg = f"provenance must be one of {PROVENANCES}, got {provenance!r}."
+        msg = _("provenance must be one of {choices}, got {value!r}.").format(
+            choices=", ".join(PROVENANCES), value=provenance)
         raise ImportFileError(msg)
     if catalogue is None:
         from geo.catalogue import load_catalogue
@@ -270,7 +281,7 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
     data, name = source_bytes(path, filename)
     frame = read_table(io.BytesIO(data), filename=name)
     match = match_headers([str(c) for c in frame.columns])
-    headers = {**match.fields, EXTRA_VALUES: "(extra values)"}
+    headers = {**match.fields, EXTRA_VALUES: _("(extra values)")}
     if "name" not in match.fields:
         errors = _no_name_errors(frame)
         valid = Validation(clean=pd.DataFrame(), errors=errors)
