@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from geo.errors import UploadError
+from geo.i18n import N_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -63,9 +64,11 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["geojson", "gpkg", "shapefile_zip", "csv", "xlsx", "osm_pbf"]
 KIND_LABELS: Final[dict[str, str]] = {
-    "geojson": "GeoJSON", "gpkg": "GeoPackage", "shapefile_zip": "zipped Shapefile",
-    "csv": "CSV", "xlsx": "Excel workbook (.xlsx)", "osm_pbf": "OpenStreetMap extract (.osm.pbf)",
+    "geojson": N_("GeoJSON"), "gpkg": N_("GeoPackage"), "shapefile_zip": N_("zipped Shapefile"),
+    "csv": N_("CSV"), "xlsx": N_("Excel workbook (.xlsx)"),
+    "osm_pbf": N_("OpenStreetMap extract (.osm.pbf)"),
 }
+"""Kind → its name for people (marked; translate with ``_`` where shown)."""
 GEODATA_KINDS: Final[tuple[Kind, ...]] = ("geojson", "gpkg", "shapefile_zip")
 OSM_KINDS: Final[tuple[Kind, ...]] = ("osm_pbf",)
 TABLE_KINDS: Final[tuple[Kind, ...]] = ("csv", "xlsx")
@@ -106,7 +109,8 @@ class UploadLimits:
     def __post_init__(self) -> None:
         if min(self.max_bytes, self.max_uncompressed_bytes, self.max_members,
                self.max_features) <= 0 or self.max_ratio <= 1:
-            msg = f"Upload limits must be positive (ratio above 1), got {self!r}."
+            msg = _("Upload limits must be positive (ratio above 1), got {limits!r}.").format(
+                limits=self)
             raise ValueError(msg)
 
     @classmethod
@@ -117,11 +121,12 @@ class UploadLimits:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 2**20:,.1f} MB"
+    # Translators: a file size in megabytes.
+    return _("{size} MB").format(size=format_number(n / 2**20, digits=1))
 
 
 def _accepted(accept: Collection[Kind]) -> str:
-    return ", ".join(KIND_LABELS[k] for k in accept)
+    return ", ".join(_(KIND_LABELS[k]) for k in accept)
 
 
 def _looks_like_text_table(head: bytes) -> bool:
@@ -203,24 +208,25 @@ def sniff(data: bytes) -> Kind | None:
     return "csv" if _looks_like_text_table(data) else None
 
 
-_MAGIC: Final = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-                 (b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"),
-                 (b"SQLite format 3\x00", "an SQLite database"),
-                 (b"PK\x03\x04", "a zip archive"),
-                 (b"\xd0\xcf\x11\xe0", "an old Office file (.xls)"),
-                 (b"<?xml", "an XML document"), (b"<", "an XML or HTML document"),
-                 (b"{", "a JSON document"))
+_MAGIC: Final = ((b"\x89PNG", N_("a PNG image")), (b"\xff\xd8\xff", N_("a JPEG image")),
+                 (b"GIF8", N_("a GIF image")), (b"%PDF", N_("a PDF document")),
+                 (b"SQLite format 3\x00", N_("an SQLite database")),
+                 (b"PK\x03\x04", N_("a zip archive")),
+                 (b"\xd0\xcf\x11\xe0", N_("an old Office file (.xls)")),
+                 (b"<?xml", N_("an XML document")), (b"<", N_("an XML or HTML document")),
+                 (b"{", N_("a JSON document")))
 
 
 def describe_content(data: bytes) -> str:
-    """What an upload that is none of the accepted kinds looks like, for the message."""
+    """What an upload that is none of the accepted kinds looks like, for the message (a noun
+    phrase in this session's language, e.g. ``a PNG image``)."""
     if not data:
-        return "empty"
+        return _("empty")
     head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
     for magic, label in _MAGIC:
         if head.startswith(magic):
-            return label
-    return "unrecognised content"
+            return _(label)
+    return _("unrecognised content")
 
 
 def safe_member_name(name: str) -> str | None:
@@ -243,8 +249,8 @@ def _check_zip(data: bytes, kind: Kind, limits: UploadLimits) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         if len(infos) > limits.max_members:
-            msg = (f"The archive has {len(infos):,} members; at most {limits.max_members:,} "
-                   "are accepted.")
+            msg = _("The archive has {n} members; at most {limit} are accepted.").format(
+                n=format_number(len(infos)), limit=format_number(limits.max_members))
             raise UploadError(msg)
         total = 0
         for info in infos:
@@ -253,27 +259,29 @@ def _check_zip(data: bytes, kind: Kind, limits: UploadLimits) -> None:
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio or total > limits.max_uncompressed_bytes:
-                msg = (f"The archive would unpack to more than "
-                       f"{_mb(limits.max_uncompressed_bytes)} (member {info.filename!r} is "
-                       f"compressed {ratio:,.0f}:1); it looks like a zip bomb and was not "
-                       "opened. Upload the file itself, or a smaller archive.")
+                msg = _("The archive would unpack to more than {size} (member {member!r} is "
+                        "compressed {ratio}:1); it looks like a zip bomb and was not opened. "
+                        "Upload the file itself, or a smaller archive.").format(
+                    size=_mb(limits.max_uncompressed_bytes), member=info.filename,
+                    ratio=format_number(ratio))
                 raise UploadError(msg)
             if safe_member_name(info.filename) is None:
-                msg = (f"The archive member {info.filename!r} has an absolute or parent path; "
-                       "archives must hold plain relative file names.")
+                msg = _("The archive member {member!r} has an absolute or parent path; archives "
+                        "must hold plain relative file names.").format(member=info.filename)
                 raise UploadError(msg)
             lower = info.filename.lower()
             if kind == "shapefile_zip" and lower.endswith((".zip", ".vrt", ".gz", ".tar")):
-                msg = (f"The archive holds {info.filename!r}: nested archives and virtual "
-                       "layers are not accepted. Zip only the .shp, .shx, .dbf and .prj files.")
+                msg = _("The archive holds {member!r}: nested archives and virtual layers are "
+                        "not accepted. Zip only the .shp, .shx, .dbf and .prj files.").format(
+                    member=info.filename)
                 raise UploadError(msg)
             if kind == "xlsx" and lower.endswith((".xml", ".rels")):
                 with zf.open(info) as member:
                     head = member.read(4096)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    msg = (f"The workbook's part {info.filename!r} declares XML entities "
-                           "(a known way to attack XML readers); it was not opened. Save the "
-                           "file again from Excel or LibreOffice.")
+                    msg = _("The workbook's part {member!r} declares XML entities (a known way "
+                            "to attack XML readers); it was not opened. Save the file again "
+                            "from Excel or LibreOffice.").format(member=info.filename)
                     raise UploadError(msg)
 
 
@@ -308,23 +316,32 @@ def check_upload(data: bytes, *, name: str, accept: Collection[Kind],
     limits = limits or UploadLimits()
     shown = Path(str(name)).name
     if len(data) > limits.max_bytes:
-        msg = (f"{shown!r} is {_mb(len(data))}; the largest upload accepted is "
-               f"{_mb(limits.max_bytes)}. Split the file or upload a smaller extract.")
+        msg = _("{name!r} is {size}; the largest upload accepted is {limit}. Split the file or "
+                "upload a smaller extract.").format(name=shown, size=_mb(len(data)),
+                                                    limit=_mb(limits.max_bytes))
         raise UploadError(msg)
     kind = sniff(data)
     if kind is None or kind not in accept:
-        found = (f"recognised as {KIND_LABELS[kind]}" if kind
-                 else f"{describe_content(data)}, not a kind of file SymbioMap reads")
-        msg = (f"{shown!r} is {found}, so it was not opened. Accepted here: "
-               f"{_accepted(accept)}.")
+        if kind:
+            # Translators: {kind} and {accepted} are kinds of file, e.g. GeoPackage, CSV.
+            msg = _("{name!r} is recognised as {kind}, so it was not opened. Accepted here: "
+                    "{accepted}.").format(name=shown, kind=_(KIND_LABELS[kind]),
+                                          accepted=_accepted(accept))
+        else:
+            # Translators: {content} says what the file looks like, e.g. "a PNG image".
+            msg = _("{name!r} is {content}, not a kind of file SymbioMap reads, so it was not "
+                    "opened. Accepted here: {accepted}.").format(
+                name=shown, content=describe_content(data), accepted=_accepted(accept))
         raise UploadError(msg)
     suffix = "".join(Path(shown.lower()).suffixes[-2:]) if shown.lower().endswith(".osm.pbf") \
         else Path(shown.lower()).suffix
     named = _EXTENSIONS.get(suffix if suffix != ".osm.pbf" else ".pbf")
     if named is not None and kind not in named:
-        msg = (f"{shown!r}: its name says {KIND_LABELS[named[0]]} but its content is "
-               f"{KIND_LABELS[kind]}; a file whose name and content disagree is refused. "
-               f"Rename it, or upload the file you meant. Accepted here: {_accepted(accept)}.")
+        msg = _("{name!r}: its name says {named} but its content is {kind}; a file whose name "
+                "and content disagree is refused. Rename it, or upload the file you meant. "
+                "Accepted here: {accepted}.").format(
+            name=shown, named=_(KIND_LABELS[named[0]]), kind=_(KIND_LABELS[kind]),
+            accepted=_accepted(accept))
         raise UploadError(msg)
     if kind in ("xlsx", "shapefile_zip"):
         _check_zip(data, kind, limits)
@@ -381,22 +398,25 @@ def _geojson(data: bytes, limits: UploadLimits) -> gpd.GeoDataFrame:
     try:
         obj: Any = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"The GeoJSON file cannot be read as UTF-8 JSON ({exc}); export it again."
+        msg = _("The GeoJSON file cannot be read as UTF-8 JSON ({reason}); export it "
+                "again.").format(reason=exc)
         raise UploadError(msg) from None
     features = obj.get("features") if obj.get("type") == "FeatureCollection" else [obj]
     if not isinstance(features, list):
-        msg = "The GeoJSON FeatureCollection has no list of features."
+        msg = _("The GeoJSON FeatureCollection has no list of features.")
         raise UploadError(msg)
     if len(features) > limits.max_features:
-        msg = (f"The file has {len(features):,} features; at most {limits.max_features:,} "
-               "are read. Upload a smaller selection.")
+        msg = _("The file has {n} features; at most {limit} are read. Upload a smaller "
+                "selection.").format(n=format_number(len(features)),
+                                     limit=format_number(limits.max_features))
         raise UploadError(msg)
     crs_name = (((obj.get("crs") or {}).get("properties") or {}).get("name")
                 if isinstance(obj.get("crs"), dict) else None)
     try:
         return gpd.GeoDataFrame.from_features(features, crs=crs_name or "EPSG:4326")
     except Exception as exc:  # shapely/pyproj raise several kinds on bad geometry or CRS
-        msg = f"The GeoJSON features could not be read ({type(exc).__name__}: {exc})."
+        msg = _("The GeoJSON features could not be read ({reason}).").format(
+            reason=f"{type(exc).__name__}: {exc}")
         raise UploadError(msg) from None
 
 
@@ -405,16 +425,18 @@ def _check_gpkg(path: Path) -> None:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
             objects = con.execute("SELECT type, name FROM sqlite_master").fetchall()
     except sqlite3.DatabaseError as exc:
-        msg = f"The GeoPackage cannot be read ({exc}); export it again."
+        msg = _("The GeoPackage cannot be read ({reason}); export it again.").format(
+            reason=exc)
         raise UploadError(msg) from None
     if ("table", "gpkg_contents") not in objects:
-        msg = "The file is an SQLite database but not a GeoPackage (no gpkg_contents table)."
+        msg = _("The file is an SQLite database but not a GeoPackage (no gpkg_contents "
+                "table).")
         raise UploadError(msg)
     active = sorted(name for kind, name in objects if kind == "view")
     if active:
         # A view's SQL runs when the layer is read: only plain tables are accepted.
-        msg = (f"The GeoPackage holds SQL views ({', '.join(active[:3])}); upload a GeoPackage "
-               "whose layers are plain tables (export the layer again).")
+        msg = _("The GeoPackage holds SQL views ({views}); upload a GeoPackage whose layers are "
+                "plain tables (export the layer again).").format(views=", ".join(active[:3]))
         raise UploadError(msg)
 
 
@@ -422,8 +444,10 @@ def _shapefile(data: bytes, folder: Path) -> Path:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         shps = [i for i in zf.infolist() if i.filename.lower().endswith(".shp")]
         if len(shps) != 1:
-            msg = (f"The archive holds {len(shps)} .shp files; upload one layer per archive "
-                   "(its .shp, .shx, .dbf and .prj).")
+            msg = ngettext("The archive holds {n} .shp file; upload one layer per archive (its "
+                           ".shp, .shx, .dbf and .prj).",
+                           "The archive holds {n} .shp files; upload one layer per archive (its "
+                           ".shp, .shx, .dbf and .prj).", len(shps)).format(n=len(shps))
             raise UploadError(msg)
         stem = shps[0].filename[:-4].lower()
         for info in zf.infolist():
@@ -433,7 +457,8 @@ def _shapefile(data: bytes, folder: Path) -> Path:
                 (folder / f"upload{ext}").write_bytes(zf.read(info))
     for need in (".shx", ".dbf"):
         if not (folder / f"upload{need}").exists():
-            msg = f"The zipped Shapefile has no {need} file beside its .shp; add it to the zip."
+            msg = _("The zipped Shapefile has no {part} file beside its .shp; add it to the "
+                    "zip.").format(part=need)
             raise UploadError(msg)
     return folder / "upload.shp"
 
@@ -467,21 +492,24 @@ def read_geodata(data: bytes, *, name: str, limits: UploadLimits | None = None
                 with _gdal_sealed():
                     info = pyogrio.read_info(path)
                     if int(info.get("features") or 0) > limits.max_features:
-                        msg = (f"The layer has {int(info['features']):,} features; at most "
-                               f"{limits.max_features:,} are read.")
+                        msg = _("The layer has {n} features; at most {limit} are read.").format(
+                            n=format_number(int(info["features"])),
+                            limit=format_number(limits.max_features))
                         raise UploadError(msg)
                     gdf = pyogrio.read_dataframe(path)
             except UploadError:
                 raise
             except Exception as exc:  # GDAL reports bad files with several exception types
-                msg = f"The {KIND_LABELS[kind]} could not be read ({type(exc).__name__}: {exc})."
+                # Translators: {kind} is a kind of file, e.g. GeoPackage.
+                msg = _("The file ({kind}) could not be read ({reason}).").format(
+                    kind=_(KIND_LABELS[kind]), reason=f"{type(exc).__name__}: {exc}")
                 raise UploadError(msg) from None
     if gdf.crs is None:
-        msg = ("The layer has no coordinate reference system; save it with one (for example "
-               "EPSG:4326) and upload it again.")
+        msg = _("The layer has no coordinate reference system; save it with one (for example "
+                "EPSG:4326) and upload it again.")
         raise UploadError(msg)
     if len(gdf) == 0:
-        msg = "The layer has no features."
+        msg = _("The layer has no features.")
         raise UploadError(msg)
     logger.info("Read an uploaded %s: %d features", KIND_LABELS[kind], len(gdf))
     return gdf.to_crs(4326)

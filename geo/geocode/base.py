@@ -21,6 +21,7 @@ from typing import Final, Protocol
 import numpy as np
 import pandas as pd
 
+from geo.i18n import _, format_number
 from geo.programme import PRECISIONS
 
 __all__ = ["PRECISION_RANK", "STEP_COLUMNS", "Geocoder", "candidate_label", "empty_output"]
@@ -70,4 +71,8 @@ def candidate_label(name: str, country: str, n_candidates: int) -> str:
     ('Birmingham, GB [1 of 3]', 'Kotka, FI')
     """
     label = f"{name}, {country}" if country else name
-    return f"{label} [1 of {n_candidates}]" if n_candidates > 1 else label
+    if n_candidates <= 1:
+        return label
+    # Translators: a matched place name and how many places had that name, e.g.
+    # "Birmingham, GB [1 of 3]".
+    return _("{label} [1 of {n}]").format(label=label, n=format_number(n_candidates))

@@ -34,6 +34,7 @@ from geo.geocode.geonames import GeoNamesGeocoder, load_geonames
 from geo.geocode.nominatim import NominatimGeocoder
 from geo.geocode.records import records_from_frame
 from geo.geocode.uk_postcodes import UKPostcodeGeocoder, load_all_areas
+from geo.i18n import _
 from geo.settings import Settings, get_settings
 
 __all__ = [
@@ -114,7 +115,8 @@ def build_geocoders(steps: Sequence[str] | None = None, *, settings: Settings | 
     chosen = GEOCODER_STEPS if steps is None else tuple(steps)
     unknown = [s for s in chosen if s not in GEOCODER_STEPS]
     if unknown:
-        msg = f"Unknown geocoder step(s) {unknown!r}; choose from {list(GEOCODER_STEPS)}."
+        msg = _("Unknown geocoder step(s) {steps!r}; choose from {choices}.").format(
+            steps=unknown, choices=list(GEOCODER_STEPS))
         raise GeocodingError(msg)
     resolved = settings or get_settings()
     factories: dict[str, Callable[[], Geocoder]] = {
@@ -236,9 +238,9 @@ def run_chain(records: pd.DataFrame, geocoders: Sequence[Geocoder], *,
         said = warnings[i] + (misses[i] if precision[i] == "not_found" else [])
         if not said and precision[i] == "not_found":
             row = records.iloc[i]
-            said = (["nothing to locate it by: no coordinates, postcode, address or city"]
+            said = ([_("nothing to locate it by: no coordinates, postcode, address or city")]
                     if not (row["address"] or row["city"] or row["postcode"] or row["name"])
-                    else ["no geocoder recognised its postcode, address, city or name"])
+                    else [_("no geocoder recognised its postcode, address, city or name")])
         reason[i] = "; ".join(dict.fromkeys(said))
     report(n, n)
     for note in notes:

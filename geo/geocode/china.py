@@ -24,6 +24,7 @@ import pandas as pd
 
 from geo.geocode.base import empty_output
 from geo.geocode.text import has_cjk
+from geo.i18n import _
 
 __all__ = ["ChinaGeocoder", "gcj02_to_wgs84", "load_cpca", "wgs84_to_gcj02"]
 
@@ -75,7 +76,7 @@ def gcj02_to_wgs84(lon: np.ndarray, lat: np.ndarray, *, iterations: int = 6
     """
     glon, glat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     wlon, wlat = glon.copy(), glat.copy()
-    for _ in range(iterations):
+    for _step in range(iterations):
         dlon, dlat = _shift(wlon, wlat)
         wlon, wlat = glon - dlon, glat - dlat
     return wlon, wlat
@@ -112,8 +113,8 @@ class ChinaGeocoder:
         try:
             cpca = load_cpca()
         except ImportError as exc:
-            self.notes.append("Chinese addresses were not parsed: cpca cannot be imported "
-                              f"({exc}); `pip install cpca`.")
+            self.notes.append(_("Chinese addresses were not parsed: cpca cannot be imported "
+                                "({reason}); `pip install cpca`.").format(reason=exc))
             return out
         parsed = cpca.transform(list(texts[todo]))
         adcodes = parsed["adcode"].to_numpy(dtype=object)
@@ -126,13 +127,14 @@ class ChinaGeocoder:
         for k, code in enumerate(adcodes):
             info = table.get(f"{code:0<12s}") if isinstance(code, str) else None
             if info is None:
-                reason[k] = ("no Chinese province, city or district recognised in "
-                             f"{texts[todo[k]]!r}")
+                reason[k] = _("no Chinese province, city or district recognised in "
+                              "{address!r}").format(address=texts[todo[k]])
                 continue
             names = [str(n) for n in parsed.iloc[k][["省", "市", "区"]] if isinstance(n, str)
                      and n != "市辖区"]
             if code.endswith("0000"):
-                reason[k] = f"only the province ({info.name}) was recognised"
+                reason[k] = _("only the province ({province}) was recognised").format(
+                    province=info.name)
                 continue
             lon[k], lat[k] = float(info.longitude), float(info.latitude)
             precision[k] = "town" if code.endswith("00") else "district"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.geocode.base import PRECISION_RANK, empty_output
 from geo.geocode.countries import inside_country
+from geo.i18n import _
 
 __all__ = ["CoordinatesGeocoder", "check_coordinates"]
 
@@ -67,27 +68,31 @@ def check_coordinates(lon: np.ndarray, lat: np.ndarray, country: np.ndarray, *,
         swapped_in_range = (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
     zero = (lon == 0) & (lat == 0)
     known, inside = inside_country(country, lon, lat, extents)
-    _, inside_swapped = inside_country(country, lat, lon, extents)
+    _known, inside_swapped = inside_country(country, lat, lon, extents)
     ok = given & in_range & ~zero & (~known | inside)
     for i in np.flatnonzero(half):
-        reason[i] = "only one of lon/lat is given; both are needed"
+        reason[i] = _("only one of lon/lat is given; both are needed")
     for i in np.flatnonzero(given & ~ok):
         where = f"(lon={lon[i]:g}, lat={lat[i]:g})"
         swapped = f"(lon={lat[i]:g}, lat={lon[i]:g})"
         if not in_range[i]:
             if swapped_in_range[i] and (not known[i] or inside_swapped[i]):
-                reason[i] = (f"lon/lat look swapped: {where} is out of range but {swapped} "
-                             "is valid; exchange the columns")
+                reason[i] = _("lon/lat look swapped: {where} is out of range but {swapped} "
+                              "is valid; exchange the columns").format(where=where,
+                                                                       swapped=swapped)
             else:
-                reason[i] = f"coordinates out of range: {where}; lat must be within ±90, lon ±180"
+                reason[i] = _("coordinates out of range: {where}; lat must be within ±90, lon "
+                              "±180").format(where=where)
         elif zero[i]:
-            reason[i] = "coordinates 0, 0 are a placeholder, not a location"
+            reason[i] = _("coordinates 0, 0 are a placeholder, not a location")
         elif inside_swapped[i]:
-            reason[i] = (f"lon/lat look swapped: {where} lies outside {country[i]} but {swapped} "
-                         "lies inside; exchange the columns")
+            # Translators: {country} is an ISO country code such as GB.
+            reason[i] = _("lon/lat look swapped: {where} lies outside {country} but {swapped} "
+                          "lies inside; exchange the columns").format(
+                where=where, country=country[i], swapped=swapped)
         else:
-            reason[i] = (f"coordinates {where} lie outside {country[i]}; check the country or "
-                         "the coordinates")
+            reason[i] = _("coordinates {where} lie outside {country}; check the country or the "
+                          "coordinates").format(where=where, country=country[i])
     return ok, reason
 
 

@@ -29,6 +29,7 @@ from geo.errors import CRSError, GeocodingError
 from geo.geocode.base import PRECISION_RANK, candidate_label, empty_output
 from geo.geocode.countries import country_codes
 from geo.geocode.text import normalise_names
+from geo.i18n import _
 from geo.settings import DATA_DIR
 
 __all__ = [
@@ -63,8 +64,9 @@ def validate_gazetteer(frame: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in ("name", "lon", "lat") if c not in frame.columns]
     if missing:
-        msg = (f"A gazetteer needs the columns {list(GAZETTEER_COLUMNS)}; {missing} are missing "
-               f"(found {list(frame.columns)}). Add them to the CSV header.")
+        msg = _("A gazetteer needs the columns {columns}; {missing} are missing (found "
+                "{found}). Add them to the CSV header.").format(
+            columns=list(GAZETTEER_COLUMNS), missing=missing, found=list(frame.columns))
         raise GeocodingError(msg)
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for col in ("name", "aliases", "country", "precision"):
@@ -77,19 +79,22 @@ def validate_gazetteer(frame: pd.DataFrame) -> pd.DataFrame:
     problems: list[str] = []
     for i in range(len(out)):
         row = out.iloc[i]
-        where = f"row {i + 1} ({row['name']!r})"
+        where = {"row": i + 1, "name": row["name"]}
         if not row["name"]:
-            problems.append(f"{where}: the name is blank")
+            problems.append(_("row {row} ({name!r}): the name is blank").format(**where))
         if not (-180 <= row["lon"] <= 180 and -90 <= row["lat"] <= 90):
-            problems.append(f"{where}: lon/lat ({frame['lon'].iloc[i]!r}, "
-                            f"{frame['lat'].iloc[i]!r}) are not WGS84 degrees in range")
+            problems.append(_("row {row} ({name!r}): lon/lat ({lon!r}, {lat!r}) are not WGS84 "
+                              "degrees in range").format(**where, lon=frame["lon"].iloc[i],
+                                                         lat=frame["lat"].iloc[i]))
         if row["precision"] not in GAZETTEER_PRECISIONS:
-            problems.append(f"{where}: precision {row['precision']!r} is not one of "
-                            f"{GAZETTEER_PRECISIONS}")
+            problems.append(_("row {row} ({name!r}): precision {precision!r} is not one of "
+                              "{choices}").format(**where, precision=row["precision"],
+                                                  choices=", ".join(GAZETTEER_PRECISIONS)))
         if unknown[i]:
-            problems.append(f"{where}: country {row['country']!r} is not recognised; use ISO-2")
+            problems.append(_("row {row} ({name!r}): country {country!r} is not recognised; "
+                              "use ISO-2").format(**where, country=row["country"]))
     if problems:
-        msg = "The gazetteer has bad rows: " + "; ".join(problems) + "."
+        msg = _("The gazetteer has bad rows: {problems}.").format(problems="; ".join(problems))
         raise GeocodingError(msg)
     out["country"] = codes
     return out[list(GAZETTEER_COLUMNS)]
@@ -103,7 +108,8 @@ def read_gazetteer(paths: Path | str | Iterable[Path | str]) -> pd.DataFrame:
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-            msg = f"Cannot read the gazetteer {str(path)!r}: {exc}. Save it as a UTF-8 CSV."
+            msg = _("Cannot read the gazetteer {path!r}: {reason}. Save it as a UTF-8 "
+                    "CSV.").format(path=str(path), reason=exc)
             raise GeocodingError(msg) from exc
         frames.append(validate_gazetteer(frame))
     if not frames:
@@ -138,8 +144,8 @@ def gazetteer_from_parks(parks: gpd.GeoDataFrame, *, precision: str = "district"
         :data:`GAZETTEER_COLUMNS`; parks without a name or geometry are left out.
     """
     if parks.crs is None or not parks.crs.equals("EPSG:4326"):
-        msg = (f"Parks must be in EPSG:4326 to become gazetteer entries, got {parks.crs}; "
-               "use parks.to_crs('EPSG:4326').")
+        msg = _("Parks must be in EPSG:4326 to become gazetteer entries, got {crs}; use "
+                "parks.to_crs('EPSG:4326').").format(crs=parks.crs)
         raise CRSError(msg)
     usable = parks[parks.geometry.notna() & ~parks.geometry.is_empty
                    & parks["name"].fillna("").astype(str).str.strip().ne("")]

@@ -27,6 +27,7 @@ from geo.geocode.base import candidate_label, empty_output
 from geo.geocode.countries import country_codes
 from geo.geocode.packaged import package_data_path
 from geo.geocode.text import address_parts, has_cjk, normalise_arrow, normalise_names
+from geo.i18n import _
 
 __all__ = ["GeoNamesGeocoder", "GeoNamesIndex", "load_geonames"]
 
@@ -221,7 +222,9 @@ class GeoNamesGeocoder:
         if len(missed):
             tried = queries[queries["rec"].isin(missed)].groupby("rec")["text"].agg(
                 lambda t: " / ".join(dict.fromkeys(t)))
-            where = [f" in {country[i]}" if country[i] else "" for i in tried.index]
+            in_country = _("no GeoNames place named {names!r} in {country}")
+            anywhere = _("no GeoNames place named {names!r}")
             out.loc[records.index[tried.index], "reason"] = [
-                f"no GeoNames place named {t!r}{w}" for t, w in zip(tried, where, strict=True)]
+                in_country.format(names=t, country=country[i]) if country[i]
+                else anywhere.format(names=t) for t, i in zip(tried, tried.index, strict=True)]
         return out

@@ -36,9 +36,10 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from geo.errors import GeocodingError
-from geo.geocode.base import PRECISION_RANK, empty_output
+from geo.geocode.base import PRECISION_RANK, candidate_label, empty_output
 from geo.geocode.cache import GeocodeCache, cache_key
 from geo.geocode.countries import country_names
+from geo.i18n import _, format_number, ngettext
 from geo.settings import Settings
 
 __all__ = ["NominatimAnswer", "NominatimGeocoder", "NominatimPolicy", "precision_of_place"]
@@ -188,8 +189,9 @@ class NominatimGeocoder:
         if self._limiter is None:
             agent = self.settings.user_agent.strip()
             if not agent or agent.lower().startswith("geopy"):
-                msg = (f"Nominatim needs a user agent that identifies you, got {agent!r}; set "
-                       "SYMBIOMAP_USER_AGENT='my-programme/1.0 (me@example.org)'.")
+                msg = _("Nominatim needs a user agent that identifies you, got {agent!r}; set "
+                        "SYMBIOMAP_USER_AGENT='my-programme/1.0 (me@example.org)'.").format(
+                    agent=agent)
                 raise GeocodingError(msg)
             kwargs: dict[str, Any] = {"user_agent": agent, "timeout": self.settings.timeout_s}
             if self._adapter_factory is not None:
@@ -202,7 +204,9 @@ class NominatimGeocoder:
     def _block(self, why: str) -> NominatimAnswer:
         if not self._blocked:
             self._blocked = why
-            self.notes.append(f"{why}; the chain went on without Nominatim for this batch.")
+            # Translators: {problem} says what went wrong with Nominatim (a translated clause).
+            self.notes.append(_("{problem}; the chain went on without Nominatim for this "
+                                "batch.").format(problem=why))
         return NominatimAnswer(error=why)
 
     def search(self, query: str, country: str = "") -> NominatimAnswer:
@@ -225,7 +229,7 @@ class NominatimGeocoder:
         if self._blocked:
             return NominatimAnswer(error=self._blocked)
         limiter = self._request()
-        last = ""
+        last, unreachable = "", False
         for attempt in range(self.policy.max_tries):
             wait = self.policy.backoff_s * 2 ** attempt
             try:
@@ -233,28 +237,38 @@ class NominatimGeocoder:
                 found = limiter(text, exactly_one=False, limit=self.policy.limit,
                                 country_codes=country.lower() or None)
             except GeocoderRateLimited as exc:
-                last = "Nominatim answered HTTP 429 (too many requests)"
+                last, unreachable = _("Nominatim answered HTTP 429 (too many requests)"), False
                 wait = float(exc.retry_after) if exc.retry_after else wait
             except GeocoderTimedOut:
-                last = f"Nominatim timed out (timeout {self.settings.timeout_s:g} s)"
+                last = _("Nominatim timed out (timeout {seconds} s)").format(
+                    seconds=format_number(self.settings.timeout_s,
+                                          digits=0 if float(self.settings.timeout_s).is_integer()
+                                          else 1))
+                unreachable = False
             except GeocoderUnavailable as exc:
-                last = f"Nominatim could not be reached ({exc})"
+                last = _("Nominatim could not be reached ({reason})").format(reason=exc)
+                unreachable = True
             except (GeocoderInsufficientPrivileges, GeocoderAuthenticationFailure,
                     GeocoderQuotaExceeded) as exc:
-                return self._block(f"Nominatim refused the requests ({exc}); check that "
-                                   "SYMBIOMAP_USER_AGENT identifies you")
+                return self._block(_("Nominatim refused the requests ({reason}); check that "
+                                     "SYMBIOMAP_USER_AGENT identifies you").format(reason=exc))
             except GeocoderQueryError as exc:
-                return NominatimAnswer(error=f"Nominatim rejected the query ({exc})")
+                return NominatimAnswer(error=_("Nominatim rejected the query ({reason})").format(
+                    reason=exc))
             except GeocoderServiceError as exc:
-                last = f"Nominatim failed ({exc})"
+                last = _("Nominatim failed ({reason})").format(reason=exc)
+                unreachable = False
             else:
                 places = [dict(loc.raw) for loc in (found or [])]
                 self.cache.put(key, places, service="nominatim", request=request)
                 return NominatimAnswer(places=places)
             if attempt + 1 < self.policy.max_tries:
                 self._sleep(wait)
-        why = f"{last} after {self.policy.max_tries} tries"
-        if last.startswith("Nominatim could not be reached"):
+        tries = self.policy.max_tries
+        # Translators: {problem} says what went wrong with Nominatim (a translated clause).
+        why = ngettext("{problem} after {n} try", "{problem} after {n} tries", tries).format(
+            problem=last, n=tries)
+        if unreachable:
             return self._block(why)
         return NominatimAnswer(error=why)
 
@@ -280,8 +294,11 @@ class NominatimGeocoder:
         if not len(todo):
             return out
         if not self.settings.nominatim:
-            self.notes.append(f"Nominatim (online) is switched off, so {len(todo)} record(s) "
-                              "were not sent to it; set SYMBIOMAP_NOMINATIM=1 to use it.")
+            self.notes.append(ngettext(
+                "Nominatim (online) is switched off, so {n} record was not sent to it; set "
+                "SYMBIOMAP_NOMINATIM=1 to use it.",
+                "Nominatim (online) is switched off, so {n} records were not sent to it; set "
+                "SYMBIOMAP_NOMINATIM=1 to use it.", len(todo)).format(n=format_number(len(todo))))
             return out
         country = records["country"].to_numpy(dtype=object)
         pairs = pd.DataFrame({"q": queries[todo], "c": country[todo]})
@@ -292,23 +309,28 @@ class NominatimGeocoder:
             if self.progress is not None:
                 self.progress(n, len(unique))
         names = country_names()
+        nothing_in = _("Nominatim found nothing for {query!r} in {country}")
+        nothing = _("Nominatim found nothing for {query!r}")
         for i in todo:
             answer = answers[(queries[i], country[i])]
             row = records.index[i]
-            where = f" in {names.get(country[i], country[i])}" if country[i] else ""
             if answer.error:
                 out.at[row, "reason"] = answer.error
             elif not answer.places:
-                out.at[row, "reason"] = f"Nominatim found nothing for {queries[i]!r}{where}"
+                out.at[row, "reason"] = (
+                    nothing_in.format(query=queries[i],
+                                      country=names.get(country[i], country[i]))
+                    if country[i] else nothing.format(query=queries[i]))
             else:
                 place = answer.places[0]
                 precision = precision_of_place(place)
                 label = str(place.get("display_name", ""))[:80]
                 if precision == "not_found":
-                    out.at[row, "reason"] = f"Nominatim matched only a region ({label})"
+                    out.at[row, "reason"] = _("Nominatim matched only a region ({place})").format(
+                        place=label)
                     continue
                 count = len(answer.places)
                 out.loc[row, ["lon", "lat", "precision", "candidate"]] = [
                     float(place["lon"]), float(place["lat"]), precision,
-                    f"{label} [1 of {count}]" if count > 1 else label]
+                    candidate_label(label, "", count)]
         return out

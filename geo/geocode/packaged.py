@@ -10,6 +10,7 @@ import importlib.util
 from pathlib import Path
 
 from geo.errors import GeocodingError
+from geo.i18n import _
 
 __all__ = ["package_data_path"]
 
@@ -38,12 +39,14 @@ def package_data_path(package: str, *parts: str) -> Path:
     spec = importlib.util.find_spec(package)
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     if not locations:
-        msg = (f"The data package {package!r} is not installed; install the project's "
-               f"requirements (`pip install -r requirements.txt`) or `pip install {package}`.")
+        msg = _("The data package {package!r} is not installed; install the project's "
+                "requirements (`pip install -r requirements.txt`) or `pip install "
+                "{package}`.").format(package=package)
         raise GeocodingError(msg)
     path = Path(locations[0]).joinpath(*parts)
     if not path.exists():
-        msg = (f"Expected {path} inside the installed package {package!r}, but it is missing; "
-               f"reinstall it with `pip install --force-reinstall {package}`.")
+        msg = _("Expected {path} inside the installed package {package!r}, but it is missing; "
+                "reinstall it with `pip install --force-reinstall {package}`.").format(
+            path=path, package=package)
         raise GeocodingError(msg)
     return path

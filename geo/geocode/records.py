@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from geo.geocode.countries import country_codes
 from geo.geocode.text import address_parts
+from geo.i18n import _
 
 __all__ = ["RECORD_COLUMNS", "records_from_frame"]
 
@@ -138,14 +139,16 @@ def records_from_frame(df: pd.DataFrame) -> pd.DataFrame:
     codes, unknown = country_codes(raw_country)
     notes = np.full(len(df), "", dtype=object)
     for i in np.flatnonzero(unknown):
-        notes[i] = f"country {raw_country[i]!r} not recognised, so not used"
+        notes[i] = _("country {country!r} not recognised, so not used").format(
+            country=raw_country[i])
+    not_numbers = _("lon/lat are not numbers")
     for i in np.flatnonzero(bad_lon | bad_lat):
-        notes[i] = "; ".join(filter(None, [notes[i], "lon/lat are not numbers"]))
+        notes[i] = "; ".join(filter(None, [notes[i], not_numbers]))
     blank = (codes == "") & ~unknown
     if blank.any():
         address = out["address"].to_numpy()
         tails = [address_parts(a)[-1] if a and address_parts(a) else "" for a in address[blank]]
-        inferred, _ = country_codes(tails)
+        inferred, _unknown = country_codes(tails)
         codes[np.flatnonzero(blank)] = inferred
     out["country"] = pd.Series(codes, index=out.index, dtype=object)
     out["note"] = pd.Series(notes, index=out.index, dtype=object)

@@ -27,6 +27,7 @@ from pyproj import Transformer
 from geo.errors import GeocodingError
 from geo.geocode.base import empty_output
 from geo.geocode.packaged import package_data_path
+from geo.i18n import _
 
 __all__ = ["UKPostcodeGeocoder", "format_postcodes", "load_all_areas", "lookup_postcodes",
            "normalise_postcode"]
@@ -199,7 +200,7 @@ class UKPostcodeGeocoder:
         try:
             _data_dir()
         except GeocodingError as exc:
-            self.notes.append(f"UK postcodes were not looked up: {exc}")
+            self.notes.append(_("UK postcodes were not looked up: {reason}").format(reason=exc))
             return out
         raw = records["postcode"].to_numpy(dtype=object)
         postcode = format_postcodes(raw)
@@ -211,7 +212,8 @@ class UKPostcodeGeocoder:
         reason = np.full(len(out), "", dtype=object)
         bad_shape = (postcode == "") & (raw != "") & (country == "GB")
         for i in np.flatnonzero(bad_shape):
-            reason[i] = f"postcode {raw[i]!r} is not shaped like a UK postcode"
+            reason[i] = _("postcode {postcode!r} is not shaped like a UK postcode").format(
+                postcode=raw[i])
         found = lookup_postcodes(postcode)
         pqi = found["pqi"].to_numpy()
         usable = (pqi > 0) & (pqi < PQI_NO_COORDINATES)
@@ -223,14 +225,16 @@ class UKPostcodeGeocoder:
         area_known = found["area_known"].to_numpy()
         for i in np.flatnonzero((postcode != "") & ~usable):
             if postcode[i].startswith("BT"):
-                reason[i] = (f"postcode {postcode[i]} is in Northern Ireland, which OS Code-Point "
-                             "Open does not cover")
+                reason[i] = _("postcode {postcode} is in Northern Ireland, which OS Code-Point "
+                              "Open does not cover").format(postcode=postcode[i])
             elif pqi[i] == PQI_NO_COORDINATES:
-                reason[i] = f"Code-Point Open has no coordinates for postcode {postcode[i]}"
+                reason[i] = _("Code-Point Open has no coordinates for postcode {postcode}").format(
+                    postcode=postcode[i])
             elif not area_known[i]:
-                reason[i] = f"postcode {postcode[i]} is not in a Great Britain postcode area"
+                reason[i] = _("postcode {postcode} is not in a Great Britain postcode "
+                              "area").format(postcode=postcode[i])
             else:
-                reason[i] = (f"postcode {postcode[i]} is not in Code-Point Open (not a current GB "
-                             "postcode)")
+                reason[i] = _("postcode {postcode} is not in Code-Point Open (not a current GB "
+                              "postcode)").format(postcode=postcode[i])
         out["reason"] = reason
         return out

@@ -25,6 +25,7 @@ from geo.geocode import (
     geocode_one,
     read_gazetteer,
 )
+from geo.i18n import use_locale
 from geo.programme import PRECISIONS
 from geo.settings import Settings
 
@@ -197,3 +198,15 @@ def test_numeric_text_and_decimal_commas(offline: Settings) -> None:
     assert out.loc[0, "precision"] == "exact"
     assert np.isclose(out.loc[0, "lat"], 60.47)
     assert "not numbers" in out.loc[1, "reason"]
+
+
+def test_reasons_and_notes_follow_the_session_language(offline: Settings) -> None:
+    """Reasons and batch notes are written in the session's language, values filled in."""
+    with use_locale("qps_PLOC"):
+        out = geocode_frame(members(), settings=offline)
+    reasons = out["reason"].to_dict()
+    assert reasons["r7"].startswith("⟦") and "(lon=52.48, lat=-1.89)" in reasons["r7"]
+    assert reasons["r6"].startswith("⟦")
+    notes = out.attrs[NOTES_ATTR]
+    assert notes and all(n.startswith("⟦") for n in notes)
+    assert geocode_frame(members(), settings=offline).loc["r7", "reason"].startswith("lon/lat")
