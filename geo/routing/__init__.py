@@ -16,6 +16,10 @@ The flow, one module per step:
   run sheets (CSV, Excel, GPX), KPIs against every producer driving itself, and route lines.
 - :mod:`~geo.routing.pipeline` — the whole job for the page and the CLI.
 - :mod:`~benchmarks.formats.vrplib` — VRPLIB/Solomon benchmark instances into the same path.
+- :mod:`~geo.routing.periodic` — plans over one to four weeks: collection frequencies and visit
+  patterns, several streams in compartments or on dedicated vehicles, unloading at
+  reprocessors, several depots (the single-cycle planner here is its one-week, one-stream
+  case).
 
 Names are imported lazily, so that solver worker processes start without geopandas.
 """

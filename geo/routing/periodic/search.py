@@ -92,9 +92,9 @@ class SearchSettings:
     """
 
     first_phase: float = 0.12
-    phase_s: float = 2.0
-    phase_share: float = 0.05
-    kick_size: int = 4
+    phase_s: float = 1.0
+    phase_share: float = 0.03
+    kick_size: int = 6
     neighbours: int = 60
     balance_per_time: float = 0.0
 
@@ -314,14 +314,18 @@ class _Search:
             return cand, trial, data
         return None
 
-    def _descent(self, sol: Solution, choice: list[int],
-                 data: ProblemData) -> tuple[Solution, list[int], ProblemData, int]:
+    def _descent(self, sol: Solution, choice: list[int], data: ProblemData,
+                 tabu: frozenset[int] = frozenset()
+                 ) -> tuple[Solution, list[int], ProblemData, int]:
+        """Try every other pattern of every stop with a choice (``tabu`` ones excepted)."""
         inst = self.enc.instance
         kept = 0
         for pick in self.rng.permutation(self.choosing):
             if self._left() <= 0:
                 break
             s = int(pick)
+            if s in tabu:
+                continue
             options = [p for p in range(len(inst.stops[s].patterns)) if p != choice[s]]
             for p in self.rng.permutation(options):
                 out = self._try_pattern(sol, [s], [int(p)], choice)
@@ -330,6 +334,35 @@ class _Search:
                     kept += 1
                     break
         return sol, choice, data, kept
+
+    def _route_kick(self, sol: Solution, choice: list[int]) -> tuple[list[int], list[int]]:
+        """Move every multi-visit stop of one route to another day together.
+
+        Stops that share a route are neighbours with patterns that fit each other; one of
+        them alone rarely gains by changing day, all of them together often do.
+        """
+        inst, enc = self.enc.instance, self.enc
+        routes = [(vt, sorted({enc.client_stop[c] for c in seq
+                               if inst.stops[enc.client_stop[c]].has_choice}))
+                  for vt, seq in enc.route_lists(sol)]
+        routes = [(vt, group) for vt, group in routes if group]
+        if not routes:
+            return self._kick(choice)
+        vt, group = routes[int(self.rng.integers(len(routes)))]
+        day = enc.type_day[vt]
+        others = sorted({d for g in group for d in inst.stops[g].days} - {day})
+        if not others:
+            return self._kick(choice)
+        target = others[int(self.rng.integers(len(others)))]
+        new = []
+        for g in group:
+            pats = inst.stops[g].patterns
+            cur = set(pats[choice[g]])
+            ranked = sorted((j for j in range(len(pats)) if j != choice[g]),
+                            key=lambda j: (target not in pats[j], day in pats[j],
+                                           len(cur ^ set(pats[j])), float(self.rng.random())))
+            new.append(ranked[0])
+        return group, new
 
     def _kick(self, choice: list[int]) -> tuple[list[int], list[int]]:
         inst = self.enc.instance
@@ -356,8 +389,10 @@ class _Search:
         sol = self._route(data, self.cfg.first_phase * self.limit, initial)
         best = (self._objective(sol), sol, list(choice))
         self._progress(best[0])
+        tabu: frozenset[int] = frozenset()
         while self.choosing and self._left() > 0:
-            sol, choice, data, kept = self._descent(sol, choice, data)
+            sol, choice, data, kept = self._descent(sol, choice, data, tabu)
+            tabu = frozenset()
             sol = self._route(data, self._phase_s(), sol)
             if self._objective(sol) < best[0] or (not math.isfinite(best[0])
                                                  and sol.is_feasible()):
@@ -366,9 +401,11 @@ class _Search:
             elif kept == 0 and math.isfinite(best[0]):
                 # Nothing left to gain here: return to the best plan and kick it.
                 sol, choice = best[1], list(best[2])
-                group, new = self._kick(choice)
+                group, new = (self._route_kick(sol, choice) if self.rng.random() < 0.5
+                              else self._kick(choice))
                 moved = self._try_pattern_forced(sol, group, new, choice)
                 sol, choice, data = moved
+                tabu = frozenset(group)  # the next descent may not simply undo the kick
         if not self.choosing and self._left() > 0:
             sol = self._route(data, self._left(), sol)
             if self._objective(sol) <= best[0] or not math.isfinite(best[0]):
