@@ -27,6 +27,7 @@ from typing import Any, Final
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.i18n import _
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -86,8 +87,9 @@ class SynergyBook:
                                    ("events", self.events, EVENT_COLUMNS)):
             missing = [c for c in cols if c not in frame.columns]
             if missing:
-                msg = (f"SynergyBook.{label} lacks columns {missing}; build books with "
-                       "empty_book() and the functions of geo.synergies.lifecycle.")
+                msg = _("SynergyBook.{frame} lacks columns {missing}; build books with "
+                        "empty_book() and the functions of geo.synergies.lifecycle.").format(
+                    frame=label, missing=missing)
                 raise SynergyError(msg)
 
     def get(self, synergy_id: str) -> pd.Series:
@@ -95,8 +97,9 @@ class SynergyBook:
         rows = self.synergies[self.synergies["synergy_id"] == synergy_id]
         if rows.empty:
             known = self.synergies["synergy_id"].tolist()
-            msg = (f"No synergy with id {synergy_id!r}; known ids: {known[:10]!r}"
-                   f"{' …' if len(known) > 10 else ''}.")
+            msg = _("No synergy with id {synergy}; known ids: {known}.").format(
+                synergy=repr(synergy_id),
+                known=repr(known[:10]) + (" …" if len(known) > 10 else ""))
             raise SynergyError(msg)
         return rows.iloc[0]
 
@@ -162,10 +165,11 @@ def check_version(current: pd.Series, expected_version: int) -> None:
     have = int(current["version"])
     if int(expected_version) != have:
         when = pd.Timestamp(current["updated_at"]).strftime("%Y-%m-%d %H:%M UTC")
-        msg = (f"Synergy {current['synergy_id']} was changed by {current['updated_by']!s} at "
-               f"{when} while you were editing it (you edited version {expected_version!r}, it "
-               f"is now version {have}). Your change was not saved: reload the synergy, check "
-               "their change, and apply yours again.")
+        msg = _("Synergy {synergy} was changed by {who} at {when} while you were editing it "
+                "(you edited version {edited}, it is now version {version}). Your change was "
+                "not saved: reload the synergy, check their change, and apply yours "
+                "again.").format(synergy=current["synergy_id"], who=current["updated_by"],
+                                 when=when, edited=repr(expected_version), version=have)
         raise SynergyError(msg)
 
 
@@ -181,7 +185,7 @@ def record_change(book: SynergyBook, synergy_id: str, changes: dict[str, Any], *
     current = book.get(synergy_id)
     check_version(current, expected_version)
     if not str(practitioner).strip():
-        msg = "Every change names the practitioner making it; enter a name."
+        msg = _("Every change names the practitioner making it; enter a name.")
         raise SynergyError(msg)
     ts = utc_timestamp(at)
     version = int(current["version"]) + 1

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.i18n import _
 from geo.synergies.matching import build_links
 from geo.synergies.rules import resolve_selectors, split_selectors
 from geo.synergies.streams import stream_labels
@@ -128,8 +129,9 @@ def between_parks(matches: pd.DataFrame) -> pd.DataFrame:
             "median_distance_km", "other_park"]
     if best.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    best = best.assign(from_park=best["have_park"].fillna("(outside parks)"),
-                       to_park=best["want_park"].fillna("(outside parks)"),
+    outside = _("(outside parks)")
+    best = best.assign(from_park=best["have_park"].fillna(outside),
+                       to_park=best["want_park"].fillna(outside),
                        tonnes=best["matched_quantity"].where(best["unit"] == "t/yr"))
     out = best.groupby(["from_park", "to_park"]).agg(
         haves=("have_id", "size"), producers=("have_site_id", "nunique"),

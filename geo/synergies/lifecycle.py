@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.i18n import N_, _
 from geo.synergies.book import (
     EVENT_COLUMNS,
     SYNERGY_COLUMNS,
@@ -36,6 +37,7 @@ from geo.synergies.book import (
     record_change,
     utc_timestamp,
 )
+from geo.synergies.text import figure, unit_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -45,6 +47,7 @@ __all__ = [
     "ABANDONED",
     "ALL_STAGES",
     "STAGES",
+    "STAGE_LABELS",
     "add_note",
     "assign",
     "attach_case_study",
@@ -52,6 +55,7 @@ __all__ = [
     "check_pair",
     "create_synergy",
     "history",
+    "stage_label",
     "stage_rank",
 ]
 
@@ -61,6 +65,25 @@ STAGES: Final = ("idea", "identified", "in progress", "implemented", "completed"
 """The stages of a live synergy, in order."""
 ABANDONED: Final = "abandoned"
 ALL_STAGES: Final = (*STAGES, ABANDONED)
+# Translators: the stages of a synergy (a have of one company matched to a want of
+# another), lower case as they appear inside sentences ("In synergy: idea").
+STAGE_LABELS: Final = {"idea": N_("idea"), "identified": N_("identified"),
+                       "in progress": N_("in progress"), "implemented": N_("implemented"),
+                       "completed": N_("completed"), "abandoned": N_("abandoned")}
+"""Display label of each stage code (translate with :func:`stage_label` where shown; the
+codes are the stored values and the options of widgets)."""
+
+
+def stage_label(stage: object) -> str:
+    """A stage code as shown in this session's language (an unknown stage as it is).
+
+    Examples
+    --------
+    >>> stage_label("in progress")
+    'in progress'
+    """
+    label = STAGE_LABELS.get(str(stage))
+    return _(label) if label is not None else str(stage)
 
 
 def stage_rank(stage: pd.Series | str) -> Any:
@@ -91,14 +114,16 @@ def check_pair(have: Mapping[str, Any], want: Mapping[str, Any],
         is not positive or exceeds the have's quantity.
     """
     if have.get("direction") != "have" or want.get("direction") != "want":
-        msg = (f"A synergy joins a have to a want; got {have.get('resource_id')!r} "
-               f"({have.get('direction')!r}) and {want.get('resource_id')!r} "
-               f"({want.get('direction')!r}). Pick one have and one want.")
+        msg = _("A synergy joins a have to a want; got {have} ({have_direction}) and {want} "
+                "({want_direction}). Pick one have and one want.").format(
+            have=repr(have.get("resource_id")), have_direction=repr(have.get("direction")),
+            want=repr(want.get("resource_id")), want_direction=repr(want.get("direction")))
         raise SynergyError(msg)
     if have.get("site_id") == want.get("site_id"):
-        msg = (f"A synergy joins two different sites, but {have.get('resource_id')!r} and "
-               f"{want.get('resource_id')!r} are both at site {have.get('site_id')!r}; record "
-               "internal reuse on the site itself.")
+        msg = _("A synergy joins two different sites, but {have} and {want} are both at site "
+                "{site}; record internal reuse on the site itself.").format(
+            have=repr(have.get("resource_id")), want=repr(want.get("resource_id")),
+            site=repr(have.get("site_id")))
         raise SynergyError(msg)
     q_have = pd.to_numeric(pd.Series([have.get("quantity")]), errors="coerce").iloc[0]
     q_want = pd.to_numeric(pd.Series([want.get("quantity")]), errors="coerce").iloc[0]
@@ -108,12 +133,15 @@ def check_pair(have: Mapping[str, Any], want: Mapping[str, Any],
         quantity = float(min(candidates)) if candidates else float("nan")
     q = float(quantity)
     if np.isfinite(q) and q <= 0:
-        msg = f"The agreed quantity must be positive, got {quantity!r}; enter the quantity moved."
+        msg = _("The agreed quantity must be positive, got {quantity}; enter the quantity "
+                "moved.").format(quantity=figure(q))
         raise SynergyError(msg)
     if np.isfinite(q) and np.isfinite(q_have) and q > q_have * (1 + 1e-9):
-        msg = (f"The agreed quantity {q:g} {have.get('unit')} exceeds the have's quantity "
-               f"{q_have:g} {have.get('unit')} ({have.get('resource_id')!r}); enter at most "
-               f"{q_have:g} or update the have first.")
+        msg = _("The agreed quantity {quantity} {unit} exceeds the have's quantity "
+                "{have_quantity} {unit} ({have}); enter at most {have_quantity} or update the "
+                "have first.").format(
+            quantity=figure(q), have_quantity=figure(float(q_have)),
+            unit=unit_label(have.get("unit")), have=repr(have.get("resource_id")))
         raise SynergyError(msg)
     return q
 
@@ -157,23 +185,27 @@ def create_synergy(
         The new book and the new synergy's id.
     """
     if not str(practitioner).strip():
-        msg = "Every synergy needs a responsible practitioner; enter a name."
+        msg = _("Every synergy needs a responsible practitioner; enter a name.")
         raise SynergyError(msg)
     if stage not in STAGES:
-        msg = f"A new synergy starts at one of {STAGES}, got {stage!r}."
+        msg = _("A new synergy starts at one of the stages {stages}; got {stage}.").format(
+            stages=", ".join(stage_label(s) for s in STAGES), stage=repr(stage))
         raise SynergyError(msg)
     q = check_pair(have, want, quantity)
     live = book.synergies[(book.synergies["have_resource_id"] == have["resource_id"])
                           & (book.synergies["want_resource_id"] == want["resource_id"])
                           & (book.synergies["stage"] != ABANDONED)]
     if not live.empty:
-        msg = (f"{have['resource_id']!r} → {want['resource_id']!r} is already tracked as "
-               f"{live['synergy_id'].iloc[0]} ({live['stage'].iloc[0]}); update that one.")
+        msg = _("{have} → {want} is already tracked as {synergy} ({stage}); update that "
+                "one.").format(have=repr(have["resource_id"]), want=repr(want["resource_id"]),
+                               synergy=live["synergy_id"].iloc[0],
+                               stage=stage_label(live["stage"].iloc[0]))
         raise SynergyError(msg)
     ts = utc_timestamp(at)
     sid = synergy_id or book.next_id()
     if (book.synergies["synergy_id"] == sid).any():
-        msg = f"Synergy id {sid!r} is taken; leave synergy_id empty to get a fresh one."
+        msg = _("Synergy id {synergy} is taken; leave synergy_id empty to get a fresh "
+                "one.").format(synergy=repr(sid))
         raise SynergyError(msg)
     row = {
         "synergy_id": sid, "have_resource_id": have["resource_id"],
@@ -224,25 +256,30 @@ def change_stage(
     ('in progress', 2, 2)
     """
     if to_stage not in ALL_STAGES:
-        msg = f"Unknown stage {to_stage!r}; choose one of {ALL_STAGES}."
+        msg = _("Unknown stage {stage}; choose one of {stages}.").format(
+            stage=repr(to_stage), stages=", ".join(stage_label(s) for s in ALL_STAGES))
         raise SynergyError(msg)
     current = book.get(synergy_id)
     from_stage = str(current["stage"])
     if to_stage == from_stage:
-        msg = f"Synergy {synergy_id} is already at stage {to_stage!r}; pick another stage."
+        msg = _("Synergy {synergy} is already at stage '{stage}'; pick another stage.").format(
+            synergy=synergy_id, stage=stage_label(to_stage))
         raise SynergyError(msg)
     reason = reason.strip()
     if to_stage == ABANDONED and not reason:
-        msg = (f"Abandoning synergy {synergy_id} needs a reason (e.g. 'quality not accepted', "
-               "'company closed'); enter one.")
+        msg = _("Abandoning synergy {synergy} needs a reason (e.g. 'quality not accepted', "
+                "'company closed'); enter one.").format(synergy=synergy_id)
         raise SynergyError(msg)
     if from_stage == ABANDONED and not reason:
-        msg = f"Reopening abandoned synergy {synergy_id} needs a reason; enter one."
+        msg = _("Reopening abandoned synergy {synergy} needs a reason; enter one.").format(
+            synergy=synergy_id)
         raise SynergyError(msg)
     backwards = stage_rank(to_stage) < stage_rank(from_stage)
     if ABANDONED not in (to_stage, from_stage) and backwards and not reason:
-        msg = (f"Moving synergy {synergy_id} back from {from_stage!r} to {to_stage!r} needs a "
-               "reason (stages normally only move forward); enter why it went back.")
+        msg = _("Moving synergy {synergy} back from '{from_stage}' to '{to_stage}' needs a "
+                "reason (stages normally only move forward); enter why it went back.").format(
+            synergy=synergy_id, from_stage=stage_label(from_stage),
+            to_stage=stage_label(to_stage))
         raise SynergyError(msg)
     changes: dict[str, Any] = {"stage": to_stage}
     if to_stage == ABANDONED:
@@ -259,7 +296,7 @@ def add_note(book: SynergyBook, synergy_id: str, note: str, *, expected_version:
              practitioner: str, at: datetime | None = None) -> SynergyBook:
     """Add a dated note to a synergy's history (the stage does not change)."""
     if not note.strip():
-        msg = "A note needs some text; write what happened."
+        msg = _("A note needs some text; write what happened.")
         raise SynergyError(msg)
     return record_change(book, synergy_id, {}, kind="note", practitioner=practitioner,
                          expected_version=expected_version, at=at, note=note.strip())
@@ -270,7 +307,7 @@ def assign(book: SynergyBook, synergy_id: str, new_practitioner: str, *,
            at: datetime | None = None) -> SynergyBook:
     """Hand a synergy to another responsible practitioner (recorded in the history)."""
     if not new_practitioner.strip():
-        msg = "Name the practitioner who takes the synergy over."
+        msg = _("Name the practitioner who takes the synergy over.")
         raise SynergyError(msg)
     old = book.get(synergy_id)["practitioner"]
     return record_change(book, synergy_id, {"practitioner": new_practitioner.strip()},
@@ -285,11 +322,12 @@ def attach_case_study(book: SynergyBook, synergy_id: str, reference: str, *,
     """Attach a case-study document or link to a completed synergy (shown by the knowledge base)."""
     current = book.get(synergy_id)
     if current["stage"] != "completed":
-        msg = (f"Case studies belong to completed synergies; {synergy_id} is at stage "
-               f"{current['stage']!r}. Complete it first.")
+        msg = _("Case studies belong to completed synergies; {synergy} is at stage '{stage}'. "
+                "Complete it first.").format(synergy=synergy_id,
+                                             stage=stage_label(current["stage"]))
         raise SynergyError(msg)
     if not reference.strip():
-        msg = "Give the case study's link or document reference."
+        msg = _("Give the case study's link or document reference.")
         raise SynergyError(msg)
     return record_change(book, synergy_id, {"case_study": reference.strip()},
                          kind="case study", practitioner=practitioner,

@@ -44,6 +44,7 @@ from geo.catalogue import load_catalogue
 from geo.catalogue.crosswalk import record_keys
 from geo.errors import SynergyError
 from geo.factors import load_factors
+from geo.i18n import _, format_number, ngettext
 from geo.synergies.book import SYNERGY_COLUMNS
 from geo.synergies.distances import SiteDistances
 from geo.synergies.knowledge import knowledge_base
@@ -56,6 +57,7 @@ from geo.synergies.scoring import (
     Scope,
     score_block,
 )
+from geo.synergies.text import Note, figure
 
 if TYPE_CHECKING:
     from geo.catalogue import Crosswalk
@@ -168,8 +170,9 @@ def _one_per_site(links: pd.DataFrame, key: str) -> pd.DataFrame:
 class MatchResult:
     """Ranked matches and the notes a reader needs (how distances were measured, exclusions).
 
-    ``table`` has one row per (have, want) pair; ``query`` is ``have`` or ``want`` for a
-    single-record query and ``all`` for all-pairs matching.
+    ``table`` has one row per (have, want) pair, its ``reasons`` in the language of the
+    session that asked; ``notes`` are in that language too. ``query`` is ``have`` or ``want``
+    for a single-record query and ``all`` for all-pairs matching.
     """
 
     table: pd.DataFrame
@@ -193,7 +196,10 @@ class Matcher:
         Knowledge base at preparation time.
     params : MatchParams
     cost_per_tkm, co2e_kg_per_tkm : float
-        Transport cost and CO2e factors used (with ``factor_notes`` citing them).
+        Transport cost and CO2e factors used (cited in ``notes``).
+    messages : tuple of Note
+        How distances are measured and what was left out, untranslated: a matcher is shared
+        by sessions of several languages, so :attr:`notes` translates them when asked.
     """
 
     records: pd.DataFrame
@@ -205,7 +211,12 @@ class Matcher:
     co2e_kg_per_tkm: float
     graph: RoadGraph | None = field(default=None, repr=False)
     descriptions: dict[str, str] = field(default_factory=dict, repr=False)
-    notes: tuple[str, ...] = ()
+    messages: tuple[Note, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in this session's language (see :attr:`messages`)."""
+        return tuple(str(n) for n in self.messages)
 
     @classmethod
     def from_programme(
@@ -254,9 +265,10 @@ class Matcher:
         home = getattr(catalogue, "catalogue_id", None) or load_catalogue().catalogue_id
         if rules is None and home != RULES_CATALOGUE:
             rule_table = rule_table[rule_table["kind"] == "class"].reset_index(drop=True)
-            notes.append(f"The shipped compatibility rules name {RULES_CATALOGUE} codes; only "
-                         f"their class rules are used with the {home} catalogue (codes of two "
-                         "catalogues are never compared by their digits).")
+            notes.append(Note.gettext(
+                "The shipped compatibility rules name {rules} codes; only their class rules "
+                "are used with the {home} catalogue (codes of two catalogues are never "
+                "compared by their digits).", rules=RULES_CATALOGUE, home=home))
         expanded = expand_rules(rule_table, codes=codes,
                                 sectors=records["sector"].dropna().unique(), catalogue=catalogue)
         if xw_family is not None and xw_table is not None and len(xw_family):
@@ -269,15 +281,18 @@ class Matcher:
                             programme.sites)
         if graph is None:
             dist = SiteDistances.straight_line(lon, lat, detour_factor=params.detour_factor)
-            notes.append(f"Distances are straight-line × {params.detour_factor:g} (no road "
-                         "network for this programme).")
+            notes.append(Note.gettext(
+                "Distances are straight-line × {detour} (no road network for this "
+                "programme).", detour=float(params.detour_factor)))
         else:
             dist = SiteDistances(lon, lat, detour_factor=params.detour_factor)
-            notes.append(f"Distances are by road ({graph.source}) where a route exists.")
+            notes.append(Note.gettext("Distances are by road ({source}) where a route exists.",
+                                      source=graph.source))
         cost = (params.cost_per_tkm if params.cost_per_tkm is not None
                 else factors.value("transport_cost_per_tkm"))
         co2 = factors.get("hgv_co2e_kg_per_tkm")
-        notes.append(f"Transport cost {cost:g} per tonne-km; haul CO2e {co2.cite()}.")
+        notes.append(Note.gettext("Transport cost {cost} per tonne-km; haul CO2e {factor}.",
+                                  cost=float(cost), factor=co2.cite))
         descriptions: dict[str, str] = {}
         if catalogue is not None:
             for code in set(codes) | set(expanded.family["want_code"]):
@@ -288,7 +303,7 @@ class Matcher:
         descriptions.update(foreign_desc)
         return cls(records=records, distances=dist, rules=expanded, kb=kb, params=params,
                    cost_per_tkm=float(cost), co2e_kg_per_tkm=co2.value, graph=graph,
-                   descriptions=descriptions, notes=tuple(notes))
+                   descriptions=descriptions, messages=tuple(notes))
 
     # -- queries -------------------------------------------------------------------------
 
@@ -312,18 +327,19 @@ class Matcher:
         r = self.records
         hit = np.flatnonzero(r["resource_id"].to_numpy() == resource_id)
         if len(hit) == 0:
-            msg = (f"No resource record {resource_id!r} in this programme; pick an id from "
-                   "the resources table.")
+            msg = _("No resource record {record} in this programme; pick an id from the "
+                    "resources table.").format(record=repr(resource_id))
             raise SynergyError(msg)
         rec = r.iloc[hit[0]]
         k = top_k or self.params.top_k
         notes = list(self.notes)
         if not rec["active"]:
-            msg = f"{resource_id!r} belongs to an archived site; restore the site to match it."
+            msg = _("{record} belongs to an archived site; restore the site to match "
+                    "it.").format(record=repr(resource_id))
             raise SynergyError(msg)
         if rec["key"] == "":
-            msg = (f"{resource_id!r} is a material record without a catalogue code, so nothing "
-                   "can be matched to it; code it first.")
+            msg = _("{record} is a material record without a catalogue code, so nothing can "
+                    "be matched to it; code it first.").format(record=repr(resource_id))
             raise SynergyError(msg)
         wants = self._wants()
         if rec["direction"] == "have":
@@ -362,10 +378,14 @@ class Matcher:
                 dist = SiteDistances.by_road(self.graph, dist.lon, dist.lat, origins=have_sites,
                                              detour_factor=self.params.detour_factor)
             else:
-                notes.append(f"{len(have_sites)} producing sites exceed road_max_sites="
-                             f"{self.params.road_max_sites}: all-pairs distances are "
-                             f"straight-line × {self.params.detour_factor:g}; single-record "
-                             "matches use roads.")
+                n = len(have_sites)
+                notes.append(ngettext(
+                    "{n} producing site exceeds road_max_sites={limit}: all-pairs distances "
+                    "are straight-line × {detour}; single-record matches use roads.",
+                    "{n} producing sites exceed road_max_sites={limit}: all-pairs distances "
+                    "are straight-line × {detour}; single-record matches use roads.", n).format(
+                    n=format_number(n), limit=self.params.road_max_sites,
+                    detour=figure(self.params.detour_factor)))
         pairs = score_block(self.records, haves.index.to_numpy(), links, wants, dist,
                             params=self.params, top_k=top_k or self.params.top_k)
         return MatchResult(self._table(pairs, links, wants), tuple(notes), query="all")
@@ -394,7 +414,7 @@ class Matcher:
 
 def _cross_catalogue(records: pd.DataFrame, resources: pd.DataFrame, *,
                      catalogue: CodeCatalogue | None, crosswalk: Crosswalk | None,
-                     params: MatchParams, notes: list[str]
+                     params: MatchParams, notes: list[Note]
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """Key records of other catalogues ``"<id>:<code>"``; the crosswalk's links as family rows
     (``have_code``, ``want_code``, ``rule_id``, ``strength``), their rule-table rows, and the
@@ -410,24 +430,31 @@ def _cross_catalogue(records: pd.DataFrame, resources: pd.DataFrame, *,
         return records, pd.DataFrame(columns=fam_cols), pd.DataFrame(), {}
     others = sorted({str(k).split(":", 1)[0] for k in keyed[foreign]})
     if crosswalk is None:
-        notes.append(f"{int(foreign.sum())} records are coded in another catalogue "
-                     f"({', '.join(others)}); without a crosswalk they meet only records of "
-                     "the same catalogue.")
+        notes.append(Note.ngettext(
+            "{n} record is coded in another catalogue ({catalogues}); without a crosswalk it "
+            "meets only records of the same catalogue.",
+            "{n} records are coded in another catalogue ({catalogues}); without a crosswalk "
+            "they meet only records of the same catalogue.", int(foreign.sum()),
+            catalogues=", ".join(others)))
         return records, pd.DataFrame(columns=fam_cols), pd.DataFrame(), {}
-    notes.append(f"{int(foreign.sum())} records coded in {', '.join(others)} are matched "
-                 f"with {home} records through the crosswalk's reviewed rows.")
+    notes.append(Note.ngettext(
+        "{n} record coded in {catalogues} is matched with {home} records through the "
+        "crosswalk's reviewed rows.",
+        "{n} records coded in {catalogues} are matched with {home} records through the "
+        "crosswalk's reviewed rows.", int(foreign.sum()), catalogues=", ".join(others),
+        home=home))
     haves = records.loc[records["direction"] == "have", "key"]
     links = crosswalk.matching_links(haves[haves != ""].unique(), home=home)
     rule_id = "XW" + links["row"].astype(str) + "/" + links["have_catalogue"]
     fam = pd.DataFrame({"have_code": links["have_key"], "want_code": links["want_key"],
                         "rule_id": rule_id, "strength": params.exact_strength})
+    # The rationale of a crosswalk row is put in words when a match shows it (in the
+    # reader's language, from ``relation`` and ``crosswalk_row``).
     table = pd.DataFrame({
         "rule_id": rule_id, "kind": "family", "have": links["have_key"],
-        "want": links["want_key"], "strength": params.exact_strength,
-        "rationale": ("crosswalk row " + links["row"].astype(str) + ": " + links["want_key"]
-                      + " is " + links["relation"].str.replace("exact", "the same as")
-                      .str.replace("broader", "broader than") + " " + links["have_key"]),
-        "source": links["source"]})
+        "want": links["want_key"], "strength": params.exact_strength, "rationale": "",
+        "source": links["source"], "relation": links["relation"],
+        "crosswalk_row": links["row"].astype(str)})
     desc: dict[str, str] = {}
     for key in keyed[foreign].unique():
         cat_id, code = str(key).split(":", 1)

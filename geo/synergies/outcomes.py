@@ -23,7 +23,10 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.i18n import N_, _
 from geo.synergies.book import OUTCOME_COLUMNS, SynergyBook, append_rows, record_change
+from geo.synergies.lifecycle import stage_label
+from geo.synergies.text import figure, unit_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,7 +55,8 @@ class OutcomeType:
     Attributes
     ----------
     name, label, unit : str
-        Identifier, display label and unit (``t``, ``m3``, ``currency``, ``count``).
+        Identifier, display label (English, marked for translation: show it with
+        :meth:`shown`) and unit code (``t``, ``m3``, ``currency``, ``count``).
     bounded_by_unit : str or None
         When set, the figure may not exceed the have's yearly quantity if the have is recorded
         in this unit (``t/yr`` for tonnes, ``m3/yr`` for water).
@@ -69,22 +73,28 @@ class OutcomeType:
     hazardous_only: bool = False
     computed: bool = False
 
+    def shown(self) -> str:
+        """The label in this session's language."""
+        return _(self.label)
+
 
 OUTCOME_TYPES: Final[dict[str, OutcomeType]] = {t.name: t for t in (
-    OutcomeType("landfill_diverted_t", "Landfill diverted", "t", bounded_by_unit="t/yr"),
-    OutcomeType("co2e_avoided_t", "CO2e avoided", "t CO2e", computed=True),
-    OutcomeType("cost_savings", "Cost savings", "currency"),
-    OutcomeType("new_sales", "New sales", "currency"),
-    OutcomeType("jobs_created", "Jobs created", "count"),
-    OutcomeType("jobs_safeguarded", "Jobs safeguarded", "count"),
-    OutcomeType("water_saved_m3", "Water saved", "m3", bounded_by_unit="m3/yr"),
-    OutcomeType("hazardous_reused_t", "Hazardous waste reused", "t", bounded_by_unit="t/yr",
-                hazardous_only=True),
-    OutcomeType("virgin_replaced_t", "Virgin material replaced", "t", bounded_by_unit="t/yr"),
-    OutcomeType("new_technologies", "New technologies introduced", "count"),
-    OutcomeType("businesses_assisted", "Businesses assisted", "count"),
+    OutcomeType("landfill_diverted_t", N_("Landfill diverted"), "t", bounded_by_unit="t/yr"),
+    OutcomeType("co2e_avoided_t", N_("CO2e avoided"), "t CO2e", computed=True),
+    OutcomeType("cost_savings", N_("Cost savings"), "currency"),
+    OutcomeType("new_sales", N_("New sales"), "currency"),
+    OutcomeType("jobs_created", N_("Jobs created"), "count"),
+    OutcomeType("jobs_safeguarded", N_("Jobs safeguarded"), "count"),
+    OutcomeType("water_saved_m3", N_("Water saved"), "m3", bounded_by_unit="m3/yr"),
+    OutcomeType("hazardous_reused_t", N_("Hazardous waste reused"), "t",
+                bounded_by_unit="t/yr", hazardous_only=True),
+    OutcomeType("virgin_replaced_t", N_("Virgin material replaced"), "t",
+                bounded_by_unit="t/yr"),
+    OutcomeType("new_technologies", N_("New technologies introduced"), "count"),
+    OutcomeType("businesses_assisted", N_("Businesses assisted"), "count"),
 )}
-"""Every outcome type SymbioMap knows; a programme tracks a subset."""
+"""Every outcome type SymbioMap knows; a programme tracks a subset. Labels are shown
+translated (:meth:`OutcomeType.shown`), names and units are codes."""
 
 PRESETS: Final[dict[str, tuple[str, ...]]] = {
     "tonnage": ("landfill_diverted_t", "co2e_avoided_t", "cost_savings", "new_sales",
@@ -112,21 +122,23 @@ class OutcomeConfig:
     def __post_init__(self) -> None:
         unknown = [t for t in self.tracked if t not in OUTCOME_TYPES]
         if unknown:
-            msg = (f"Unknown outcome types {unknown!r}; choose from {sorted(OUTCOME_TYPES)}.")
+            msg = _("Unknown outcome types {unknown}; choose from {known}.").format(
+                unknown=repr(unknown), known=repr(sorted(OUTCOME_TYPES)))
             raise SynergyError(msg)
         if not self.tracked:
-            msg = "A programme tracks at least one outcome type; pick some or use a preset."
+            msg = _("A programme tracks at least one outcome type; pick some or use a preset.")
             raise SynergyError(msg)
         if "co2e_avoided_t" in self.tracked and "landfill_diverted_t" not in self.tracked:
-            msg = ("CO2e avoided is computed from landfill diverted; track "
-                   "'landfill_diverted_t' too, or drop 'co2e_avoided_t'.")
+            msg = _("CO2e avoided is computed from landfill diverted; track "
+                    "'landfill_diverted_t' too, or drop 'co2e_avoided_t'.")
             raise SynergyError(msg)
 
     @classmethod
     def preset(cls, name: str, *, currency: str = "EUR") -> OutcomeConfig:
         """A preset configuration (``tonnage`` or ``innovation``)."""
         if name not in PRESETS:
-            msg = f"Unknown outcome preset {name!r}; choose from {sorted(PRESETS)}."
+            msg = _("Unknown outcome preset {name}; choose from {known}.").format(
+                name=repr(name), known=repr(sorted(PRESETS)))
             raise SynergyError(msg)
         return cls(tracked=PRESETS[name], currency=currency)
 
@@ -135,9 +147,14 @@ class OutcomeConfig:
         return tuple(t for t in self.tracked if not OUTCOME_TYPES[t].computed)
 
     def unit_of(self, name: str) -> str:
-        """Display unit of a type (``currency`` replaced by the programme's currency)."""
+        """Unit code of a type (``currency`` replaced by the programme's currency): stored
+        with each entry; show it with :meth:`unit_shown`."""
         unit = OUTCOME_TYPES[name].unit
         return self.currency if unit == "currency" else unit
+
+    def unit_shown(self, name: str) -> str:
+        """The unit of a type in this session's language (a currency code as it is)."""
+        return unit_label(self.unit_of(name))
 
 
 def record_outcome(
@@ -175,36 +192,44 @@ def record_outcome(
     config = config or OutcomeConfig()
     current = book.get(synergy_id)
     if outcome_type not in config.tracked:
-        msg = (f"This programme does not track {outcome_type!r}; it tracks {config.tracked!r}. "
-               "Change the programme's outcome types to add it.")
+        msg = _("This programme does not track {outcome}; it tracks {tracked}. Change the "
+                "programme's outcome types to add it.").format(
+            outcome=repr(outcome_type),
+            tracked=", ".join(OUTCOME_TYPES[t].shown() for t in config.tracked))
         raise SynergyError(msg)
     kind = OUTCOME_TYPES[outcome_type]
     if kind.computed:
-        msg = (f"{kind.label} is computed from landfill diverted with cited factors; enter "
-               "landfill diverted instead.")
+        msg = _("{outcome} is computed from landfill diverted with cited factors; enter "
+                "landfill diverted instead.").format(outcome=kind.shown())
         raise SynergyError(msg)
     if current["stage"] not in ("implemented", "completed"):
-        msg = (f"Outcomes are recorded once a synergy is implemented; {synergy_id} is at stage "
-               f"{current['stage']!r}. Move it on first.")
+        msg = _("Outcomes are recorded once a synergy is implemented; {synergy} is at stage "
+                "'{stage}'. Move it on first.").format(synergy=synergy_id,
+                                                       stage=stage_label(current["stage"]))
         raise SynergyError(msg)
     v = float(value)
     if not np.isfinite(v) or v < 0:
-        msg = (f"{kind.label} must be a number of at least 0 {config.unit_of(outcome_type)}, "
-               f"got {value!r}.")
+        msg = _("{outcome} must be a number of at least 0 {unit}, got {value}.").format(
+            outcome=kind.shown(), unit=config.unit_shown(outcome_type), value=repr(value))
         raise SynergyError(msg)
     q_have = pd.to_numeric(pd.Series([have.get("quantity")]), errors="coerce").iloc[0]
     if kind.bounded_by_unit and have.get("unit") == kind.bounded_by_unit \
             and np.isfinite(q_have) and v > q_have * (1 + 1e-9):
-        msg = (f"{kind.label} of {v:g} {kind.unit} in {period} exceeds the resource's quantity "
-               f"({q_have:g} {have.get('unit')} for {have.get('resource_id')!r}); enter at most "
-               f"{q_have:g}, or correct the resource's quantity first.")
+        msg = _("{outcome} of {value} {unit} in {period} exceeds the resource's quantity "
+                "({have_quantity} {have_unit} for {have}); enter at most {have_quantity}, or "
+                "correct the resource's quantity first.").format(
+            outcome=kind.shown(), value=figure(v), unit=unit_label(kind.unit), period=period,
+            have_quantity=figure(float(q_have)), have_unit=unit_label(have.get("unit")),
+            have=repr(have.get("resource_id")))
         raise SynergyError(msg)
     if kind.hazardous_only and v > 0 and not bool(have.get("hazardous")):
-        msg = (f"{have.get('resource_id')!r} is not marked hazardous, so it cannot count as "
-               "hazardous waste reused; record it as landfill diverted, or fix its code.")
+        msg = _("{have} is not marked hazardous, so it cannot count as hazardous waste "
+                "reused; record it as landfill diverted, or fix its code.").format(
+            have=repr(have.get("resource_id")))
         raise SynergyError(msg)
     if not (1900 <= int(period) <= 2200):
-        msg = f"The reporting period is a year like 2026, got {period!r}."
+        msg = _("The reporting period is a year like 2026, got {period}.").format(
+            period=repr(period))
         raise SynergyError(msg)
     out = record_change(book, synergy_id, {}, kind="outcome", practitioner=practitioner,
                         expected_version=expected_version, at=at,
@@ -251,7 +276,8 @@ def co2e_avoided(landfill_diverted_t: np.ndarray, distance_km: np.ndarray, *,
     d = np.nan_to_num(np.asarray(distance_km, float), nan=0.0)
     t = np.asarray(landfill_diverted_t, float)
     kg = t * landfill.value - t * d * haul.value
-    cite = f"landfill {landfill.cite()}; transport {haul.cite()}"
+    cite = _("landfill {landfill}; transport {transport}").format(landfill=landfill.cite(),
+                                                                  transport=haul.cite())
     return kg / 1000.0, cite
 
 
@@ -316,13 +342,15 @@ def outcome_totals(
     """
     allowed = ("park_id", "period", "sector_nace", "stream")
     if by not in allowed:
-        msg = f"Outcome totals are grouped by one of {allowed}, got {by!r}."
+        msg = _("Outcome totals are grouped by one of {allowed}, got {by}.").format(
+            allowed=repr(allowed), by=repr(by))
         raise SynergyError(msg)
     config = config or OutcomeConfig()
     wide = outcomes_wide(book, factors=factors, config=config)
     attrs = synergy_attrs.drop_duplicates("synergy_id")
     merged = wide.merge(attrs, on="synergy_id", how="left")
-    key = merged[by].astype(object).where(merged[by].notna(), "(none)")
+    # Translators: the group of outcomes whose park, sector or stream is not known.
+    key = merged[by].astype(object).where(merged[by].notna(), _("(none)"))
     merged = merged.assign(_group=key)
     cols = list(config.tracked)
     totals = merged.groupby("_group", sort=True)[cols].sum()

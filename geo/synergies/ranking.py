@@ -3,7 +3,11 @@
 :func:`match_table` turns the scored pairs of :func:`geo.synergies.scoring.score_block` into
 the table a practitioner reads, one row per (have, want) pair, with the reasons it was
 proposed in words. The reasons are built column-wise (once per link for the basis, then per
-pair for fit, distance, cost and park), never row by row.
+pair for fit, distance, cost and park), never row by row: each clause is one sentence
+translated once into the session's language and filled with a column per placeholder
+(:func:`geo.synergies.text.fill`), its figures formatted the same way
+(:func:`geo.synergies.text.figures`). Codes, ids, descriptions and rule rationales are data
+and stay as recorded.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import logging
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from geo.i18n import _, ngettext
 from geo.synergies.distances import METHODS
+from geo.synergies.rules import RULE_KIND_LABELS
 from geo.synergies.scoring import BASIS_BITS
+from geo.synergies.text import figure, figures, fill, unit_label
 
 __all__ = ["match_table"]
 
@@ -121,66 +126,116 @@ def match_table(
     return table
 
 
-def _num(values: pd.Series, decimals: int) -> pd.Series:
-    """Numbers as short text in one Arrow cast: ``12.0`` → ``"12"``, ``0.25`` → ``"0.25"``
-    (missing stays missing); pandas' own float → str conversion loops in Python."""
-    rounded = np.round(values.to_numpy(dtype=float, na_value=np.nan), decimals)
-    text = pc.cast(pa.array(rounded, from_pandas=True), pa.string())
-    return pd.Series(pd.array(text, dtype="str"), index=values.index)
-
-
 def _part(mask: np.ndarray | pd.Series, text: pd.Series | str, index: pd.Index) -> pd.Series:
     """``text`` (with a trailing separator) where ``mask``, else empty."""
     full = pd.Series(text, index=index, dtype="str") if isinstance(text, str) else text
-    return (full + "; ").where(np.asarray(mask, bool), "")
+    return (full.fillna("") + "; ").where(np.asarray(mask, bool), "")
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """A column as text, missing values empty."""
+    return values.astype(object).where(values.notna(), "").astype("str")
+
+
+def _by_count(templates: dict[int, str], counts: pd.Series,
+              **values: pd.Series | str) -> pd.Series:
+    """A sentence per row in the plural form of that row's count (``{n}``): ``templates``
+    holds the form of each distinct count, each filled column-wise."""
+    idx = counts.index
+    out = pd.Series("", index=idx, dtype="str")
+    shown = figures(counts, 0)
+    for n, template in templates.items():
+        rows = (counts == n).to_numpy()
+        if rows.any():
+            part = fill(template, idx[rows], n=shown[rows],
+                        **{k: v if isinstance(v, str) else v[rows] for k, v in values.items()})
+            out[rows] = part.to_numpy()
+    return out
+
+
+def _crosswalk_rationale(rules: pd.DataFrame) -> pd.Series:
+    """The rationale of each rule, in words for the crosswalk's rows (``relation`` set):
+    "crosswalk row 12: the want's code is broader than the have's"."""
+    rationale = _text(rules["rationale"]) if "rationale" in rules else pd.Series(
+        "", index=rules.index, dtype="str")
+    if "relation" not in rules:
+        return rationale
+    relation = rules["relation"].astype(object).fillna("")
+    templates = {
+        "exact": _("crosswalk row {row}: {want} is the same as {have}"),
+        "broader": _("crosswalk row {row}: {want} is broader than {have}"),
+        "narrower": _("crosswalk row {row}: {want} is narrower than {have}"),
+        "related": _("crosswalk row {row}: {want} is related to {have}"),
+    }
+    for rel, template in templates.items():
+        rows = (relation == rel).to_numpy()
+        if rows.any():
+            sub = rules[rows]
+            rationale[rows] = fill(template, sub.index, row=_text(sub["crosswalk_row"]),
+                                   want=_text(sub["want"]), have=_text(sub["have"])).to_numpy()
+    return rationale
 
 
 def _link_reasons(links: pd.DataFrame, wants: pd.DataFrame, *, rules: pd.DataFrame,
                   descriptions: dict[str, str]) -> pd.Series:
     """The basis part of the reasons, once per link (a code and a want), not per pair."""
     idx = links.index
-    rule_text = dict(zip(rules["rule_id"], "rule " + rules["rule_id"] + " (" + rules["kind"]
-                         + "): " + rules["rationale"], strict=True))
-    kind = links["rule_id"].map(dict(zip(rules["rule_id"], rules["kind"], strict=True)))
+    rule_ids = rules["rule_id"].astype(str)
+    kinds = dict(zip(rule_ids, rules["kind"].astype(str), strict=True))
+    rationales = dict(zip(rule_ids, _crosswalk_rationale(rules), strict=True))
+    kind_shown = {k: _(label) for k, label in RULE_KIND_LABELS.items()}
     code = links["key"].astype("str")
     desc = code.map(descriptions).fillna("")
     sector = pd.Series(wants["sector"].to_numpy()[links["want"].to_numpy(np.int64)],
-                       index=idx).astype("str").fillna("?")
+                       index=idx).astype(object).fillna("?").astype("str")
     bases = links["bases"].to_numpy(np.int64)
-    exact = "same catalogue code " + code + (" (" + desc + ")").where(desc != "", "")
-    rule = links["rule_id"].astype("str").fillna("")
-    rationale = rule.map(rule_text).fillna("") + (" — receiver is sector " + sector).where(
-        kind == "sector", "")
+    exact = fill(_("same catalogue code {code}"), idx, code=code).where(
+        desc == "", fill(_("same catalogue code {code} ({description})"), idx, code=code,
+                         description=desc))
+    rule = links["rule_id"].astype(object).fillna("").astype("str")
+    kind = rule.map(kinds)
+    parts = {"rule": rule, "kind": _text(kind.map(kind_shown).fillna(kind)),
+             "rationale": _text(rule.map(rationales))}
+    rationale = fill(_("rule {rule} ({kind}): {rationale}"), idx, **parts).where(
+        kind != "sector",
+        fill(_("rule {rule} ({kind}): {rationale} — receiver is sector {sector}"), idx,
+             sector=sector, **parts))
     kb_n = links["kb_n"].astype(int)
-    kb = ("knowledge base: sector " + sector + " completed " + kb_n.astype("str")
-          + " synergies with code " + code)
+    kb_templates = {int(n): ngettext(
+        "knowledge base: sector {sector} completed {n} synergy with code {code}",
+        "knowledge base: sector {sector} completed {n} synergies with code {code}", int(n))
+        for n in pd.unique(kb_n[kb_n > 0])}
+    kb = _by_count(kb_templates, kb_n, sector=sector, code=code)
     return (_part((bases & 1) > 0, exact, idx) + _part(rule != "", rationale, idx)
             + _part(kb_n > 0, kb, idx))
 
 
 def _reasons(t: pd.DataFrame, link_text: np.ndarray, *, detour_factor: float) -> pd.Series:
     """Why each pair was proposed, in words: the link's basis, then the pair's fit,
-    distance, cost and park, built column-wise."""
+    distance, cost and park, built column-wise (each clause one translated template)."""
     idx = t.index
     if len(t) == 0:
         return pd.Series([], index=idx, dtype="str")
     qty_ok = t["have_quantity"].notna() & t["want_quantity"].notna()
-    qty = ("quantity fit " + _num(t["quantity_fit"] * 100, 0) + "% ("
-           + _num(t["have_quantity"], 2) + " offered, " + _num(t["want_quantity"], 2)
-           + " wanted, " + t["unit"].astype("str").fillna("") + ")")
-    d = _num(t["distance_km"], 1)
+    units = {u: unit_label(u) for u in pd.unique(t["unit"].dropna())}
+    qty = fill(_("quantity fit {fit}% ({offered} offered, {wanted} wanted, {unit})"), idx,
+               fit=figures(t["quantity_fit"] * 100, 0), offered=figures(t["have_quantity"], 2),
+               wanted=figures(t["want_quantity"], 2), unit=_text(t["unit"].map(units)))
+    d = figures(t["distance_km"], 1)
     meth = t["distance_method"]
-    dist = pd.Series("a site is not located: distance unknown", index=idx, dtype="str")
-    dist = dist.where(meth != "road", d + " km by road")
+    dist = pd.Series(_("a site is not located: distance unknown"), index=idx, dtype="str")
+    dist = dist.where(meth != "road", fill(_("{km} km by road"), idx, km=d))
     dist = dist.where(meth != "straight-line",
-                      "≈" + d + f" km (straight line × {detour_factor:g}, "
-                                "not measured on roads)")
+                      fill(_("≈{km} km (straight line × {detour}, not measured on roads)"), idx,
+                           km=d, detour=figure(detour_factor)))
     cost = t["transport_cost_per_year"]
-    cost_s = "transport ≈ " + _num(cost, 0) + " per year"
-    park = ("a solution in another park ("
-            + t["want_park"].astype("str").fillna("outside any park") + ")")
+    cost_s = fill(_("transport ≈ {cost} per year"), idx, cost=figures(cost, 0))
+    # Translators: where a partner in another park is, when it is in no park at all.
+    park = fill(_("a solution in another park ({park})"), idx,
+                park=_text(t["want_park"]).where(t["want_park"].notna(),
+                                                 _("outside any park")))
     text = (pd.Series(link_text, index=idx, dtype="str")
             + _part(qty_ok, qty, idx) + _part(np.ones(len(t), bool), dist, idx)
             + _part(cost.notna(), cost_s, idx) + _part(t["other_park"], park, idx)
-            + _part(t["hazardous"], "hazardous: the receiver needs a permit", idx))
+            + _part(t["hazardous"], _("hazardous: the receiver needs a permit"), idx))
     return text.str.removesuffix("; ")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.programme import FREQUENCIES, tonnes_per_year
+from geo.synergies.text import Note
 
 if TYPE_CHECKING:
     from geo.programme import Programme
@@ -61,7 +62,7 @@ def record_key(code: pd.Series, klass: pd.Series) -> pd.Series:
 
 
 def prepare_records(programme: Programme
-                    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[str]]:
+                    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[Note]]:
     """Flat record table, site coordinates and notes on what could not be used.
 
     Returns
@@ -74,11 +75,12 @@ def prepare_records(programme: Programme
         ``unit_code`` and ``park_code`` (-1 for none) for fast comparisons.
     lon, lat : ndarray
         Per site position (one extra NaN slot at the end for records of unknown sites).
-    notes : list of str
+    notes : list of Note
+        What could not be used, translated when shown (``str(note)``).
     """
     sites = programme.sites.reset_index(drop=True)
     res = programme.resources.reset_index(drop=True)
-    notes: list[str] = []
+    notes: list[Note] = []
     lon, lat = site_lonlat(sites)
     lon = np.append(lon, np.nan)
     lat = np.append(lat, np.nan)
@@ -87,23 +89,33 @@ def prepare_records(programme: Programme
     site = res["site_id"].map(pos)
     unknown = int(site.isna().sum())
     if unknown:
-        notes.append(f"{unknown} records name a site that is not in the programme; they are "
-                     "kept without a location.")
+        notes.append(Note.ngettext(
+            "{n} record names a site that is not in the programme; it is kept without a "
+            "location.",
+            "{n} records name a site that is not in the programme; they are kept without a "
+            "location.", unknown))
     site = site.fillna(len(sites)).astype(np.int64)
     archived = archived_mask(sites).to_numpy()
     active = ~np.append(archived, False)[site.to_numpy()]
     if (~active).any():
-        notes.append(f"{int((~active).sum())} records of archived sites are not matched.")
+        notes.append(Note.ngettext("{n} record of an archived site is not matched.",
+                                   "{n} records of archived sites are not matched.",
+                                   int((~active).sum())))
     unlocated = int((~np.isfinite(lon[site.to_numpy()])).sum())
     if unlocated:
-        notes.append(f"{unlocated} records belong to sites without a location: matched "
-                     "without a distance and ranked lower.")
+        notes.append(Note.ngettext(
+            "{n} record belongs to a site without a location: matched without a distance "
+            "and ranked lower.",
+            "{n} records belong to sites without a location: matched without a distance and "
+            "ranked lower.", unlocated))
     code = res["ewc_code"].astype(object).where(res["ewc_code"].notna(), None)
     klass = res["resource_class"].astype(object)
     key = record_key(code, klass)
     uncoded = int(((key == "") & (res["direction"] == "have")).sum())
     if uncoded:
-        notes.append(f"{uncoded} material haves have no catalogue code and cannot be matched.")
+        notes.append(Note.ngettext(
+            "{n} material have has no catalogue code and cannot be matched.",
+            "{n} material haves have no catalogue code and cannot be matched.", uncoded))
     meta = sites.set_index("site_id")
     meta = meta[~meta.index.duplicated()]
     records = pd.DataFrame({

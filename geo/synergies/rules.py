@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.i18n import N_, _
 from geo.programme import RESOURCE_CLASSES
 from geo.settings import DATA_DIR
 
@@ -30,6 +31,7 @@ __all__ = [
     "RULES_CATALOGUE",
     "RULES_PATH",
     "RULE_KINDS",
+    "RULE_KIND_LABELS",
     "CodeCatalogue",
     "ExpandedRules",
     "expand_rules",
@@ -46,6 +48,10 @@ RULES_CATALOGUE: Final = "ewc"
 """Id of the catalogue whose codes the shipped rules name (the EWC): they are not applied to
 a programme coded in another catalogue, whose codes may share digits but not meanings."""
 RULE_KINDS: Final = ("family", "sector", "class")
+# Translators: kinds of compatibility rule: between families of waste codes, from a waste
+# code to a receiving economic sector, between classes of resource (energy, water…).
+RULE_KIND_LABELS: Final = {"family": N_("family"), "sector": N_("sector"), "class": N_("class")}
+"""Display label of each rule kind (translate with ``_`` where shown)."""
 _COLUMNS: Final = ("rule_id", "kind", "have", "want", "strength", "rationale", "source")
 _NUMERIC = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
 _NACE = re.compile(r"^\d{2}(\.\d{1,2})?$")
@@ -124,39 +130,48 @@ def load_rules(path: str | Path | None = None) -> pd.DataFrame:
 @functools.lru_cache(maxsize=8)
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
-        msg = f"Compatibility-rule file {str(path)!r} does not exist; give the path of a CSV file."
+        msg = _("Compatibility-rule file {path} does not exist; give the path of a CSV "
+                "file.").format(path=repr(str(path)))
         raise SynergyError(msg)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in _COLUMNS if c not in table.columns]
     if missing:
-        msg = f"Rule file {path.name} lacks columns {missing}; expected {list(_COLUMNS)}."
+        msg = _("Rule file {file} lacks columns {missing}; expected {expected}.").format(
+            file=path.name, missing=missing, expected=list(_COLUMNS))
         raise SynergyError(msg)
     dup = table.loc[table["rule_id"].duplicated(), "rule_id"].tolist()
     if dup:
-        msg = f"Rule file {path.name}: rule ids {dup!r} appear more than once; make them unique."
+        msg = _("Rule file {file}: rule ids {ids} appear more than once; make them "
+                "unique.").format(file=path.name, ids=repr(dup))
         raise SynergyError(msg)
     strength = pd.to_numeric(table["strength"], errors="coerce")
     problems: list[str] = []
     for i, row in enumerate(table.to_dict("records")):
         rid = row["rule_id"]
         if row["kind"] not in RULE_KINDS:
-            problems.append(f"{rid}: kind {row['kind']!r} is not one of {RULE_KINDS}")
+            problems.append(_("{rule}: kind {kind} is not one of {kinds}").format(
+                rule=rid, kind=repr(row["kind"]), kinds=", ".join(RULE_KINDS)))
         s = float(strength.iloc[i])
         if not (0 < s <= 1):
-            problems.append(f"{rid}: strength {row['strength']!r} must be a number in (0, 1]")
+            problems.append(_("{rule}: strength {strength} must be a number in (0, 1]").format(
+                rule=rid, strength=repr(row["strength"])))
         have, want = split_selectors(row["have"]), split_selectors(row["want"])
         if not have or not want:
-            problems.append(f"{rid}: both 'have' and 'want' need at least one selector")
+            problems.append(_("{rule}: both 'have' and 'want' need at least one "
+                              "selector").format(rule=rid))
         if row["kind"] == "sector":
             bad = [w for w in want if not _NACE.match(w)]
             if bad:
-                problems.append(f"{rid}: sector prefixes {bad!r} are not NACE like '38.2' or '01'")
+                problems.append(_("{rule}: sector prefixes {prefixes} are not NACE like '38.2' "
+                                  "or '01'").format(rule=rid, prefixes=repr(bad)))
         if row["kind"] == "class":
             bad = [c for c in (*have, *want) if c not in RESOURCE_CLASSES]
             if bad:
-                problems.append(f"{rid}: classes {bad!r} are not among {RESOURCE_CLASSES}")
+                problems.append(_("{rule}: classes {classes} are not among {known}").format(
+                    rule=rid, classes=repr(bad), known=", ".join(RESOURCE_CLASSES)))
     if problems:
-        msg = f"Rule file {path.name} has invalid rules: " + "; ".join(problems) + "."
+        msg = _("Rule file {file} has invalid rules: {problems}.").format(
+            file=path.name, problems="; ".join(problems))
         raise SynergyError(msg)
     table["strength"] = strength.astype(float)
     return table.reset_index(drop=True)
@@ -191,8 +206,9 @@ def resolve_selectors(
             named.append(sel)
     if named:
         if catalogue is None:
-            msg = (f"Selectors {named!r} are stream-group names, which need the waste catalogue; "
-                   "pass catalogue=load_catalogue() or use codes and chapters.")
+            msg = _("Selectors {selectors} are stream-group names, which need the waste "
+                    "catalogue; pass catalogue=load_catalogue() or use codes and "
+                    "chapters.").format(selectors=repr(named))
             raise SynergyError(msg)
         out.update(catalogue.codes_matching(named))
     return frozenset(out)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.i18n import N_, _
 from geo.network import DEFAULT_DETOUR_FACTOR
 from geo.programme import FREQUENCIES
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASIS_BITS",
+    "BASIS_LABELS",
     "MatchParams",
     "Scope",
     "frequency_fit",
@@ -43,6 +45,12 @@ logger = logging.getLogger(__name__)
 
 BASIS_BITS: Final = {"exact": 1, "family": 2, "sector": 4, "knowledge": 8, "class": 16}
 """Bit of each basis in the ``bases`` mask of a link."""
+# Translators: the basis on which a have was matched to a want.
+BASIS_LABELS: Final = {"exact": N_("same code"), "family": N_("code family rule"),
+                       "sector": N_("receiving sector rule"), "knowledge": N_("knowledge base"),
+                       "class": N_("resource class rule")}
+"""Display label of each basis code (the match table's ``basis`` holds the codes; translate
+the label with ``_`` where shown)."""
 Scope = Literal["all", "same park", "other parks"]
 """Where partners may be: anywhere, in the have's own park, or in other parks."""
 
@@ -98,35 +106,42 @@ class MatchParams:
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
-            msg = f"top_k must be at least 1, got {self.top_k!r}."
+            msg = _("top_k must be at least 1, got {value}.").format(value=repr(self.top_k))
             raise SynergyError(msg)
         if self.scope not in ("all", "same park", "other parks"):
-            msg = f"scope must be 'all', 'same park' or 'other parks', got {self.scope!r}."
+            msg = _("scope must be 'all', 'same park' or 'other parks', got {value}.").format(
+                value=repr(self.scope))
             raise SynergyError(msg)
         if self.max_distance_km is not None and self.max_distance_km <= 0:
-            msg = f"max_distance_km must be positive or None, got {self.max_distance_km!r}."
+            msg = _("max_distance_km must be positive or None, got {value}.").format(
+                value=repr(self.max_distance_km))
             raise SynergyError(msg)
         if self.distance_scale_km <= 0:
-            msg = f"distance_scale_km must be positive, got {self.distance_scale_km!r}."
+            msg = _("distance_scale_km must be positive, got {value}.").format(
+                value=repr(self.distance_scale_km))
             raise SynergyError(msg)
         weights = (self.weight_basis, self.weight_quantity, self.weight_frequency,
                    self.weight_distance)
         if min(weights) < 0 or sum(weights) <= 0:
-            msg = f"Score weights must be ≥ 0 and not all 0, got {weights!r}."
+            msg = _("Score weights must be ≥ 0 and not all 0, got {value}.").format(
+                value=repr(weights))
             raise SynergyError(msg)
         for name in ("exact_strength", "kb_strength", "kb_max"):
             if not 0 < getattr(self, name) <= 1:
-                msg = f"{name} must be in (0, 1], got {getattr(self, name)!r}."
+                msg = _("{name} must be in (0, 1], got {value}.").format(
+                    name=name, value=repr(getattr(self, name)))
                 raise SynergyError(msg)
         if self.detour_factor < 1:
-            msg = (f"detour_factor must be at least 1 (roads are never shorter), "
-                   f"got {self.detour_factor!r}.")
+            msg = _("detour_factor must be at least 1 (roads are never shorter), got "
+                    "{value}.").format(value=repr(self.detour_factor))
             raise SynergyError(msg)
         if self.cost_per_tkm is not None and self.cost_per_tkm < 0:
-            msg = f"cost_per_tkm must be ≥ 0, got {self.cost_per_tkm!r}."
+            msg = _("cost_per_tkm must be ≥ 0, got {value}.").format(
+                value=repr(self.cost_per_tkm))
             raise SynergyError(msg)
         if self.block_cells < 1000:
-            msg = f"block_cells must be at least 1000, got {self.block_cells!r}."
+            msg = _("block_cells must be at least 1000, got {value}.").format(
+                value=repr(self.block_cells))
             raise SynergyError(msg)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from geo.errors import CatalogueError
+from geo.i18n import N_, _
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
@@ -22,25 +23,30 @@ __all__ = ["UNCODED_LABELS", "stream_labels"]
 
 logger = logging.getLogger(__name__)
 
-UNCODED_LABELS: Final = {"energy": "Energy", "water": "Water", "logistics": "Logistics capacity",
-                         "material": "Uncoded material"}
+UNCODED_LABELS: Final = {"energy": N_("Energy"), "water": N_("Water"),
+                         "logistics": N_("Logistics capacity"),
+                         "material": N_("Uncoded material")}
+"""Stream of an uncoded resource by its class (translated with ``_`` where shown)."""
 
 
 def _label(code: str, catalogue: Catalogue | None, labels: dict[str, str]) -> str:
     if catalogue is None:
-        return f"Chapter {code[:2]}"
+        return _("Chapter {chapter}").format(chapter=code[:2])
     try:
         groups = catalogue.groups_of(code)
         if groups:
             return labels.get(groups[0], groups[0])
         return catalogue.chapter_label(catalogue.chapter_of(code))
     except CatalogueError:
-        return f"Chapter {code[:2]} (code not in the catalogue)"
+        return _("Chapter {chapter} (code not in the catalogue)").format(chapter=code[:2])
 
 
 def stream_labels(codes: pd.Series, classes: pd.Series,
                   catalogue: Catalogue | None) -> pd.Series:
     """The stream of each resource (index preserved), one catalogue look-up per distinct code.
+
+    Labels of the catalogue's groups and chapters are the catalogue's own; our labels (the
+    uncoded classes, a chapter without a catalogue) are in this session's language.
 
     Examples
     --------
@@ -59,5 +65,6 @@ def stream_labels(codes: pd.Series, classes: pd.Series,
     lookup = {c: _label(c, catalogue, labels) for c in uniq}
     out = code.map(lookup).astype(object)
     uncoded = code.isna()
-    out[uncoded] = classes[uncoded].map(UNCODED_LABELS).fillna("Uncoded material")
+    shown = {k: _(v) for k, v in UNCODED_LABELS.items()}
+    out[uncoded] = classes[uncoded].map(shown).fillna(shown["material"])
     return out

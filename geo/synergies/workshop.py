@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SynergyError
+from geo.i18n import _
 from geo.programme import DIRECTIONS, FREQUENCIES, RESOURCE_COLUMNS, UNITS
 from geo.synergies.book import (
     EVENT_COLUMNS,
@@ -82,7 +83,8 @@ def entries_to_resources(
     """
     missing = [c for c in ENTRY_COLUMNS if c not in entries.columns]
     if missing:
-        msg = f"The entry table lacks columns {missing}; expected {ENTRY_COLUMNS}."
+        msg = _("The entry table lacks columns {missing}; expected {expected}.").format(
+            missing=missing, expected=ENTRY_COLUMNS)
         raise SynergyError(msg)
     sites = set(site_ids)
     taken = {str(t) for t in taken_ids}
@@ -95,33 +97,40 @@ def entries_to_resources(
             continue
         problems: list[str] = []
         if e["site_id"] not in sites:
-            problems.append(f"site {e['site_id']!r} is not a member site; pick one from the list")
+            problems.append(_("site {site} is not a member site; pick one from the "
+                              "list").format(site=repr(e["site_id"])))
         if e["direction"] not in DIRECTIONS:
-            problems.append(f"direction {e['direction']!r} must be 'have' or 'want'")
+            problems.append(_("direction {direction} must be 'have' or 'want'").format(
+                direction=repr(e["direction"])))
         code = None if _blank(e["ewc_code"]) else str(e["ewc_code"]).strip()
         hazardous = False
         if code is not None:
             if catalogue is not None:
                 norm = catalogue.normalise_code(code)
                 if norm is None or not catalogue.is_entry(norm):
-                    problems.append(f"code {code!r} is not an entry of the waste catalogue")
+                    problems.append(_("code {code} is not an entry of the waste "
+                                      "catalogue").format(code=repr(code)))
                 else:
                     code, hazardous = norm, catalogue.is_hazardous(norm)
             elif not (code.isdigit() and len(code) == 6):
-                problems.append(f"code {code!r} must have 6 digits like '150102'")
+                problems.append(_("code {code} must have 6 digits like '150102'").format(
+                    code=repr(code)))
         unit = e["unit"] if not _blank(e["unit"]) else "t/yr"
         if unit not in UNITS:
-            problems.append(f"unit {unit!r} must be one of {UNITS}")
+            problems.append(_("unit {unit} must be one of {units}").format(
+                unit=repr(unit), units=", ".join(UNITS)))
         klass = ("material" if code is not None or unit == "t/yr"
                  else "energy" if unit == "MWh/yr" else "water")
         qty = pd.to_numeric(pd.Series([e["quantity"]]), errors="coerce").iloc[0]
         if not np.isfinite(qty) or qty <= 0:
-            problems.append(f"quantity {e['quantity']!r} must be a positive number")
+            problems.append(_("quantity {quantity} must be a positive number").format(
+                quantity=repr(e["quantity"])))
         freq = e["frequency"] if not _blank(e["frequency"]) else None
         if freq is not None and freq not in FREQUENCIES:
-            problems.append(f"frequency {freq!r} must be one of {FREQUENCIES}")
+            problems.append(_("frequency {frequency} must be one of {frequencies}").format(
+                frequency=repr(freq), frequencies=", ".join(FREQUENCIES)))
         if klass == "material" and code is None:
-            problems.append("a material needs a catalogue code to be matched")
+            problems.append(_("a material needs a catalogue code to be matched"))
         if problems:
             report.append({"row": i + 1, "status": "error", "resource_id": None,
                            "message": "; ".join(problems) + "."})
@@ -164,11 +173,12 @@ def links_to_synergies(
         The new book and a report: ``row``, ``status``, ``synergy_id``, ``message``.
     """
     if not str(practitioner).strip():
-        msg = "Name the practitioner responsible for the workshop's synergies."
+        msg = _("Name the practitioner responsible for the workshop's synergies.")
         raise SynergyError(msg)
     missing = [c for c in ("have_id", "want_id") if c not in links.columns]
     if missing:
-        msg = f"The links table lacks columns {missing}; expected {LINK_COLUMNS}."
+        msg = _("The links table lacks columns {missing}; expected {expected}.").format(
+            missing=missing, expected=LINK_COLUMNS)
         raise SynergyError(msg)
     by_id = resources.drop_duplicates("resource_id").set_index("resource_id")
     live = book.synergies[book.synergies["stage"] != ABANDONED]
@@ -187,14 +197,19 @@ def links_to_synergies(
         try:
             for rid in (h_id, w_id):
                 if rid not in by_id.index:
-                    msg = f"record {rid!r} is not in the programme"
+                    msg = _("record {record} is not in the programme").format(
+                        record=repr(rid))
                     raise SynergyError(msg)
             have = by_id.loc[h_id].to_dict() | {"resource_id": h_id}
             want = by_id.loc[w_id].to_dict() | {"resource_id": w_id}
             q_raw = link.get("quantity")
-            q = check_pair(have, want, None if _blank(q_raw) else float(q_raw))
+            q_num = pd.to_numeric(pd.Series([q_raw]), errors="coerce").iloc[0]
+            if not _blank(q_raw) and not np.isfinite(q_num):
+                msg = _("quantity {quantity} must be a number").format(quantity=repr(q_raw))
+                raise SynergyError(msg)
+            q = check_pair(have, want, None if _blank(q_raw) else float(q_num))
             if (h_id, w_id) in tracked:
-                msg = f"already tracked as {tracked[(h_id, w_id)]}"
+                msg = _("already tracked as {synergy}").format(synergy=tracked[(h_id, w_id)])
                 raise SynergyError(msg)
         except (SynergyError, ValueError) as exc:
             report.append({"row": i + 1, "status": "error", "synergy_id": None,

@@ -30,9 +30,11 @@ def test_problems_are_noted_not_dropped(tiny_programme: Programme) -> None:
     prog.sites["archived"] = prog.sites["site_id"] == "S3"
     records, _, _, notes = prepare_records(prog)
     assert len(records) == len(prog.resources)
-    assert any("1 records name a site that is not in the programme" in n for n in notes)
-    assert any("1 records of archived sites" in n for n in notes)
-    assert any("1 material haves have no catalogue code" in n for n in notes)
+    text = [str(n) for n in notes]
+    assert "1 record names a site that is not in the programme; it is kept without a " \
+        "location." in text
+    assert "1 record of an archived site is not matched." in text
+    assert "1 material have has no catalogue code and cannot be matched." in text
     by_id = records.set_index("resource_id")
     assert not by_id.loc["W2", "active"] and by_id.loc["W1", "active"]
 
