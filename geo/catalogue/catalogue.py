@@ -58,6 +58,7 @@ from geo.catalogue.fileformat import (
 )
 from geo.catalogue.info import CatalogueInfo, read_catalogue_info
 from geo.errors import CatalogueError
+from geo.i18n import N_, _
 from geo.settings import get_settings
 
 if TYPE_CHECKING:
@@ -234,10 +235,9 @@ class Catalogue:
         """Return ``"<code> <title>"`` for a chapter, for legends and pick-lists."""
         key = self._known(chapter)
         if self._level[key] != "chapter":
-            msg = (
-                f"Expected a chapter code, got {chapter!r} (a {self._level[key]}); "
-                f"use chapter_label(chapter_of({chapter!r})) = {self._chapter[key]!r}."
-            )
+            msg = _("Expected a chapter code, got {code!r} (a {level}); use "
+                    "chapter_label(chapter_of({code!r})) = {chapter!r}.").format(
+                code=chapter, level=self._level[key], chapter=self._chapter[key])
             raise CatalogueError(msg)
         return f"{key} {self._description[key]}"
 
@@ -342,7 +342,8 @@ class Catalogue:
         """
         wanted = set(levels)
         if bad := wanted - set(LEVELS):
-            msg = f"levels must be among {LEVELS}, got {sorted(bad)!r}; e.g. levels=('entry',)."
+            msg = _("levels must be among {choices}, got {levels!r}; e.g. "
+                    "levels=('entry',).").format(choices=LEVELS, levels=sorted(bad))
             raise CatalogueError(msg)
         rows = self.table[self.table["level"].isin(wanted)]
         needle = " ".join(str(text).split()).casefold()
@@ -364,17 +365,24 @@ class Catalogue:
             return key
         close = self._close_matches(str(key or code), list(self._level))
         example = "'150102'" if self.ewc_shaped else repr(next(iter(self._entries), ""))
-        msg = (
-            f"Unknown waste code {code!r}: expected a code of {self._name()} such as {example}"
-            f"{'; close matches: ' + ', '.join(map(repr, close)) if close else ''}. "
-            "Fix: correct the code, or look it up by words in the catalogue (Browse page, "
-            "or geo.catalogue.load_catalogue().search(text))."
-        )
+        if close:
+            # Translators: {catalogue} names the catalogue, e.g. "the catalogue 'ewc.csv'".
+            msg = _("Unknown waste code {code!r}: expected a code of {catalogue} such as "
+                    "{example}; close matches: {close}. Fix: correct the code, or look it up by "
+                    "words in the catalogue (Browse page, or "
+                    "geo.catalogue.load_catalogue().search(text)).")
+        else:
+            msg = _("Unknown waste code {code!r}: expected a code of {catalogue} such as "
+                    "{example}. Fix: correct the code, or look it up by words in the catalogue "
+                    "(Browse page, or geo.catalogue.load_catalogue().search(text)).")
+        msg = msg.format(code=code, catalogue=self._name(), example=example,
+                         close=", ".join(map(repr, close)))
         raise CatalogueError(msg)
 
     def _name(self) -> str:
         # The file's name, not its server path: messages are shown to users.
-        return f"the catalogue {self.source.name!r}" if self.source else "the catalogue"
+        return (_("the catalogue {file!r}").format(file=self.source.name) if self.source
+                else _("the catalogue"))
 
     def _unknown_selector_message(self, unknown: list[str]) -> str:
         candidates = list(self._groups) + list(self._level)
@@ -382,14 +390,14 @@ class Catalogue:
         for sel in unknown:
             probe = (normalise_ewc_code(sel) if self.ewc_shaped else None) or sel.strip().casefold()
             close = self._close_matches(probe, candidates)
-            hints.append(f"{sel!r} (close matches: {', '.join(map(repr, close)) or 'none'})")
-        groups = ", ".join(self._groups) or "none defined"
-        return (
-            f"Unknown waste selector(s) {'; '.join(hints)}: expected an entry code (e.g. "
-            f"'150102'), a chapter ('02'), a subchapter ('0203') or a stream group ({groups}) "
-            f"of {self._name()}. Fix: use one of those (a code may be written with spaces, "
-            "e.g. '15 01 02')."
-        )
+            hints.append(_("{selector!r} (close matches: {close})").format(
+                selector=sel, close=", ".join(map(repr, close)) or _("none")))
+        groups = ", ".join(self._groups) or _("none defined")
+        return _("Unknown waste selector(s) {hints}: expected an entry code (e.g. '150102'), a "
+                 "chapter ('02'), a subchapter ('0203') or a stream group ({groups}) of "
+                 "{catalogue}. Fix: use one of those (a code may be written with spaces, e.g. "
+                 "'15 01 02').").format(hints="; ".join(hints), groups=groups,
+                                        catalogue=self._name())
 
     def _normaliser(self) -> Callable[[object], str | None]:
         return normalise_ewc_code if self.ewc_shaped else self.normalise_code
@@ -439,9 +447,10 @@ def _load_cached(
     streams_path: Path | None,
     _stamps: tuple[_Stamp, _Stamp, _Stamp],
 ) -> Catalogue:
-    table = read_csv_table(path, "catalogue file")
+    table = read_csv_table(path, N_("catalogue file"))
     info = read_catalogue_info(path)
-    streams = read_csv_table(streams_path, "stream groups file") if streams_path else pd.DataFrame()
+    streams = (read_csv_table(streams_path, N_("stream groups file")) if streams_path
+               else pd.DataFrame())
     cat = Catalogue(table, streams, source=path, streams_source=streams_path, meta=info)
     logger.debug("loaded %s: %d entries, %d groups", path, len(cat._entries), len(cat._groups))
     return cat

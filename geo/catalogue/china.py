@@ -58,6 +58,7 @@ from geo.catalogue.china_rows import CHINA_FIELDS, check_rows
 from geo.catalogue.fileformat import CATALOGUE_COLUMNS, write_catalogue_csv
 from geo.catalogue.info import CatalogueInfo, slug_id
 from geo.errors import CatalogueError, ImportFileError, UploadError
+from geo.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
     from geo.catalogue.catalogue import Catalogue
@@ -92,8 +93,10 @@ def _date(value: dt.date | str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        msg = (f"{name} {value!r} is not a date; expected YYYY-MM-DD, e.g. '2025-01-01' (the "
-               "date the edition came into force). Fix: correct the date.")
+        # Translators: {name} is a parameter name: valid_from or valid_until.
+        msg = _("{name} {value!r} is not a date; expected YYYY-MM-DD, e.g. '2025-01-01' (the "
+                "date the edition came into force). Fix: correct the date.").format(
+            name=name, value=value)
         raise CatalogueError(msg) from None
 
 
@@ -151,15 +154,26 @@ class ChinaListReport:
         if self.ok:
             return
         if self.errors.empty:
-            msg = (f"{self.file_name!r} has no entry rows; expected the rows of the official "
-                   "list under its header. Fix: check that the right sheet or file was given.")
+            msg = _("{file!r} has no entry rows; expected the rows of the official list under "
+                    "its header. Fix: check that the right sheet or file was given.").format(
+                file=self.file_name)
             raise CatalogueError(msg)
-        shown = "; ".join(f"row {e.row}, {e.column or e.field} {e.value!r}: {e.message}"
+        # Translators: one bad row: its number, the column, the value as written, the reason.
+        each = _("row {row}, {column} {value!r}: {message}")
+        shown = "; ".join(each.format(row=e.row, column=e.column or e.field, value=e.value,
+                                      message=e.message)
                           for e in self.errors.head(10).itertuples(index=False))
-        more = f"; … and {len(self.errors) - 10} more" if len(self.errors) > 10 else ""
-        msg = (f"{self.file_name!r} refused: {len(self.rejects)} of {self.rows} rows have "
-               f"problems — {shown}{more}. Fix: correct those rows in the list (write_rejects "
-               "saves them with their reasons) and read the whole list again.")
+        extra = len(self.errors) - 10
+        if extra > 0:
+            shown += ngettext("; … and {n} more", "; … and {n} more", extra).format(n=extra)
+        msg = ngettext("{file!r} refused: {bad} of {n} row has problems — {problems}. Fix: "
+                       "correct those rows in the list (write_rejects saves them with their "
+                       "reasons) and read the whole list again.",
+                       "{file!r} refused: {bad} of {n} rows have problems — {problems}. Fix: "
+                       "correct those rows in the list (write_rejects saves them with their "
+                       "reasons) and read the whole list again.", self.rows).format(
+            file=self.file_name, bad=format_number(len(self.rejects)),
+            n=format_number(self.rows), problems=shown)
         raise CatalogueError(msg)
 
     def info(self) -> CatalogueInfo:
@@ -334,16 +348,18 @@ def read_china_hw_list(
     """
     edition = " ".join(str(edition).split())
     if not edition:
-        msg = ("The edition of the list is empty; expected how the programme names it, e.g. "
-               "'2025年版'. Fix: give edition=.")
+        msg = _("The edition of the list is empty; expected how the programme names it, e.g. "
+                "'2025年版'. Fix: give edition=.")
         raise CatalogueError(msg)
     start = _date(valid_from, "valid_from")
     if start is None:
-        msg = "valid_from is empty; expected the date the edition came into force (YYYY-MM-DD)."
+        msg = _("valid_from is empty; expected the date the edition came into force "
+                "(YYYY-MM-DD).")
         raise CatalogueError(msg)
     end = _date(valid_until, "valid_until")
     if end is not None and end < start:
-        msg = f"valid_until {end} is before valid_from {start}. Fix: swap or correct the dates."
+        msg = _("valid_until {end} is before valid_from {start}. Fix: swap or correct the "
+                "dates.").format(end=end, start=start)
         raise CatalogueError(msg)
     frame, name, sha = _read(source, filename, limits)
     columns: dict[str, str] = {}
@@ -356,9 +372,11 @@ def read_china_hw_list(
             columns[f] = str(header)
     missing = [CHINA_HEADERS[f] for f in CHINA_FIELDS if f not in columns]
     if missing:
-        msg = (f"{name!r}: missing column(s) {missing!r}; expected the official headings "
-               f"{list(CHINA_HEADERS.values())!r} (or {list(CHINA_FIELDS)!r}), found "
-               f"{list(map(str, frame.columns))!r}. Fix: rename the headings in the first row.")
+        msg = _("{file!r}: missing column(s) {missing!r}; expected the official headings "
+                "{expected!r} (or {fields!r}), found {found!r}. Fix: rename the headings in the "
+                "first row.").format(file=name, missing=missing,
+                                     expected=list(CHINA_HEADERS.values()),
+                                     fields=list(CHINA_FIELDS), found=list(map(str, frame.columns)))
         raise CatalogueError(msg)
     cells = pd.DataFrame({f: frame[columns[f]].astype(str) for f in CHINA_FIELDS},
                          index=frame.index)
@@ -369,7 +387,10 @@ def read_china_hw_list(
     entries, errors = check_rows(body, columns)
     bad_rows = pd.Index(errors["row"].unique())
     rejects = frame.loc[bad_rows].astype(str).copy()
-    joined = errors.assign(text=errors["column"] + ": " + errors["message"]).groupby(
+    each = _("{column}: {message}")
+    texts = [each.format(column=c, message=m)
+             for c, m in zip(errors["column"].tolist(), errors["message"].tolist(), strict=True)]
+    joined = errors.assign(text=pd.Series(texts, index=errors.index, dtype="str")).groupby(
         "row", sort=False)["text"].agg("; ".join)
     rejects["_row"] = bad_rows.to_numpy()
     rejects["_errors"] = joined.reindex(bad_rows).to_numpy()

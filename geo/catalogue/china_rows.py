@@ -31,6 +31,8 @@ from typing import Final
 
 import pandas as pd
 
+from geo.i18n import _
+
 __all__ = ["CHINA_FIELDS", "ENTRY_COLUMNS", "ERROR_COLUMNS", "check_rows", "normalise_hazard",
            "normalise_official_code"]
 
@@ -120,52 +122,59 @@ def check_rows(cells: pd.DataFrame, columns: Mapping[str, str]
             m = _CATEGORY.match(cat_text)
             if m is None:
                 hw = ""
-                fail("category", r.category, "expected the category as HWnn followed by its name "
-                     "as listed, e.g. 'HW12 <类别名称>'")
+                fail("category", r.category, _("expected the category as HWnn followed by its "
+                                               "name as listed, e.g. 'HW12 <类别名称>'"))
             else:
                 hw, name = f"HW{_nfkc(m.group(1))}", m.group(2).strip()
                 known = names.get(hw)
                 if name and known and known[0] and known[0] != name:
-                    fail("category", r.category, f"{hw} is named {known[0]!r} on row "
-                         f"{known[1]}; one name per category")
+                    fail("category", r.category, _("{category} is named {name!r} on row {row}; "
+                                                   "one name per category").format(
+                        category=hw, name=known[0], row=known[1]))
                 elif name and not (known and known[0]):
                     names[hw] = (name, row)
                 else:
                     names.setdefault(hw, ("", row))
                 industry = ""  # a new category cell starts a new block
         elif not hw:
-            fail("category", r.category, "empty, and no category above it to carry down; "
-                 "write the category (HWnn and its name) on the first row of its block")
+            fail("category", r.category, _("empty, and no category above it to carry down; "
+                                           "write the category (HWnn and its name) on the "
+                                           "first row of its block"))
         if ind_text:
             industry = ind_text
         elif not industry:
-            fail("industry_source", r.industry_source, "empty on the first row of its "
-                 "category; write the industry source (行业来源), e.g. '非特定行业'")
+            fail("industry_source", r.industry_source, _(
+                "empty on the first row of its category; write the industry source (行业来源), "
+                "e.g. '非特定行业'"))
         code = normalise_official_code(r.code)
         if not _CODE.match(code):
-            fail("code", r.code, "expected a waste code of the form NNN-NNN-NN (8 digits, "
-                 "the last two the category number)")
+            fail("code", r.code, _("expected a waste code of the form NNN-NNN-NN (8 digits, "
+                                   "the last two the category number)"))
         elif hw and code[-2:] != hw[2:]:
-            fail("code", r.code, f"its last two digits {code[-2:]!r} are not its category "
-                 f"{hw}'s; the code's last two digits are the category number")
+            fail("code", r.code, _("its last two digits {digits!r} are not its category "
+                                   "{category}'s; the code's last two digits are the category "
+                                   "number").format(digits=code[-2:], category=hw))
         elif code in first_code:
-            fail("code", r.code, f"the same code as row {first_code[code]}; each code once")
+            fail("code", r.code, _("the same code as row {row}; each code once").format(
+                row=first_code[code]))
         else:
             first_code[code] = row
         description = _collapse(r.description)
         if not description:
-            fail("description", r.description, "empty; write the waste (危险废物) as listed")
+            fail("description", r.description, _("empty; write the waste (危险废物) as listed"))
         hazard = normalise_hazard(r.hazard)
         if hazard is None:
-            fail("hazard", r.hazard, "expected one or more of T (toxicity), C (corrosivity), "
-                 "I (ignitability), R (reactivity), In (infectivity), e.g. 'T/C'")
+            fail("hazard", r.hazard, _("expected one or more of T (toxicity), C (corrosivity), "
+                                       "I (ignitability), R (reactivity), In (infectivity), "
+                                       "e.g. 'T/C'"))
         if len(errors) == bad:
             good.append((row, hw, "", industry, code, description, hazard or ""))
     for hw_code, (name, row) in names.items():
         if not name:
             errors.append((row, columns.get("category", "category"), "category", hw_code,
-                           f"category {hw_code} has no name in any row; write 'HWnn' and its "
-                           "name in the category cell of its first row"))
+                           _("category {category} has no name in any row; write 'HWnn' and its "
+                             "name in the category cell of its first row").format(
+                               category=hw_code)))
     entries = pd.DataFrame(good, columns=list(ENTRY_COLUMNS))
     entries["category_name"] = entries["category"].map(lambda c: names.get(c, ("", 0))[0])
     unnamed = entries["category_name"] == ""

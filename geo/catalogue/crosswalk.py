@@ -48,6 +48,7 @@ import pandas as pd
 
 from geo.catalogue.fileformat import collapse_text, read_csv_table
 from geo.errors import CatalogueError
+from geo.i18n import N_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from geo.catalogue.catalogue import Catalogue
@@ -114,15 +115,18 @@ def check_crosswalk(raw: pd.DataFrame, catalogues: Iterable[Catalogue], *,
     CatalogueError
         When a required column is missing (the file cannot be read row by row).
     """
-    where = f"crosswalk file {source.name!r}" if source else "crosswalk table"
+    where = _crosswalk_where(source)
     missing = [c for c in CROSSWALK_COLUMNS if c != "notes" and c not in raw.columns]
     if missing:
-        msg = (f"{where}: missing column(s) {missing!r}; expected {list(CROSSWALK_COLUMNS)!r}, "
-               f"found {list(map(str, raw.columns))!r}. Fix: rename or add them in the header "
-               "row (see data/catalogue/README.md).")
+        # Translators: {where} names the crosswalk file or table.
+        msg = _("{where}: missing column(s) {missing!r}; expected {expected!r}, found {found!r}. "
+                "Fix: rename or add them in the header row (see "
+                "data/catalogue/README.md).").format(
+            where=where, missing=missing, expected=list(CROSSWALK_COLUMNS),
+            found=list(map(str, raw.columns)))
         raise CatalogueError(msg)
     cats = {c.catalogue_id: c for c in catalogues}
-    known = ", ".join(map(repr, cats)) or "none"
+    known = ", ".join(map(repr, cats)) or _("none")
     df = raw.reindex(columns=list(CROSSWALK_COLUMNS))
     for col in CROSSWALK_COLUMNS:
         df[col] = [collapse_text(v) or "" for v in df[col]]
@@ -136,35 +140,34 @@ def check_crosswalk(raw: pd.DataFrame, catalogues: Iterable[Catalogue], *,
             cat_id, code = r[f"{side}_catalogue"], r[f"{side}_code"]
             cat = cats.get(cat_id)
             if cat is None:
-                problems.append(_problem(i, f"{side}_catalogue", cat_id,
-                                         f"not a catalogue given to the crosswalk ({known}); "
-                                         "fix the id or load that catalogue"))
+                problems.append(_problem(i, f"{side}_catalogue", cat_id, _(
+                    "not a catalogue given to the crosswalk ({known}); fix the id or load that "
+                    "catalogue").format(known=known)))
                 continue
             norm = cat.normalise_code(code)
             if not code or norm is None or not cat.has_code(norm):
-                problems.append(_problem(i, f"{side}_code", code,
-                                         f"not a code of the catalogue {cat_id!r} "
-                                         f"({cat.info.short_name or cat.info.name}); codes are "
-                                         "never guessed from another catalogue's digits: "
-                                         "correct the code or delete the row"))
+                problems.append(_problem(i, f"{side}_code", code, _(
+                    "not a code of the catalogue {catalogue!r} ({name}); codes are never guessed "
+                    "from another catalogue's digits: correct the code or delete the "
+                    "row").format(catalogue=cat_id, name=cat.info.short_name or cat.info.name)))
             out[f"{side}_catalogue"], out[f"{side}_code"] = cat_id, norm
         if r["from_catalogue"] and r["from_catalogue"] == r["to_catalogue"]:
-            problems.append(_problem(i, "to_catalogue", r["to_catalogue"],
-                                     "the same catalogue on both sides; a crosswalk links two "
-                                     "catalogues (use compatibility rules within one)"))
+            problems.append(_problem(i, "to_catalogue", r["to_catalogue"], _(
+                "the same catalogue on both sides; a crosswalk links two catalogues (use "
+                "compatibility rules within one)")))
         relation = r["relation"].casefold()
         if relation not in RELATIONS:
-            problems.append(_problem(i, "relation", r["relation"],
-                                     f"expected one of {', '.join(RELATIONS)} (how to_code "
-                                     "relates to from_code)"))
+            problems.append(_problem(i, "relation", r["relation"], _(
+                "expected one of {choices} (how to_code relates to from_code)").format(
+                choices=", ".join(RELATIONS))))
         reviewed = _BOOL.get(r["reviewed"].casefold())
         if reviewed is None:
-            problems.append(_problem(i, "reviewed", r["reviewed"],
-                                     "expected true (checked against both legal texts) or "
-                                     "false (a candidate)"))
+            problems.append(_problem(i, "reviewed", r["reviewed"], _(
+                "expected true (checked against both legal texts) or false (a candidate)")))
         if not r["source"]:
-            problems.append(_problem(i, "source", "", "say who made the row and from what "
-                                     "(e.g. 'comparison of the two legal texts by …')"))
+            problems.append(_problem(i, "source", "", _(
+                "say who made the row and from what (e.g. 'comparison of the two legal texts "
+                "by …')")))
         if len(problems) > bad:
             continue
         out.update(relation=relation, reviewed=reviewed)
@@ -172,10 +175,9 @@ def check_crosswalk(raw: pd.DataFrame, catalogues: Iterable[Catalogue], *,
                 (str(out["to_catalogue"]), str(out["to_code"])))
         pair = (*min(ends), *max(ends))
         if pair in first:
-            problems.append(_problem(i, "to_code", r["to_code"],
-                                     f"this pair of codes is already linked on row "
-                                     f"{first[pair]} (in one direction or the other); keep "
-                                     "one row per pair"))
+            problems.append(_problem(i, "to_code", r["to_code"], _(
+                "this pair of codes is already linked on row {row} (in one direction or the "
+                "other); keep one row per pair").format(row=first[pair])))
             continue
         first[pair] = i
         good.append(out)
@@ -184,12 +186,24 @@ def check_crosswalk(raw: pd.DataFrame, catalogues: Iterable[Catalogue], *,
     return rows, pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS))
 
 
+def _crosswalk_where(source: Path | None) -> str:
+    return (_("crosswalk file {file!r}").format(file=source.name) if source
+            else _("crosswalk table"))
+
+
 def _refusal(problems: pd.DataFrame, where: str, limit: int = 20) -> str:
-    shown = "; ".join(f"row {p.row}, {p.column} {p.value!r}: {p.message}"
+    each = _("row {row}, {column} {value!r}: {message}")
+    shown = "; ".join(each.format(row=p.row, column=p.column, value=p.value, message=p.message)
                       for p in problems.head(limit).itertuples(index=False))
-    more = f"; … and {len(problems) - limit} more" if len(problems) > limit else ""
-    return (f"{where} refused: {len(problems)} problem(s) — {shown}{more}. Fix: correct or "
-            "delete those rows (check_crosswalk lists them as a table).")
+    extra = len(problems) - limit
+    if extra > 0:
+        shown += ngettext("; … and {n} more", "; … and {n} more", extra).format(n=extra)
+    # Translators: {where} names the crosswalk file or table.
+    return ngettext("{where} refused: {n} problem — {problems}. Fix: correct or delete those "
+                    "rows (check_crosswalk lists them as a table).",
+                    "{where} refused: {n} problems — {problems}. Fix: correct or delete those "
+                    "rows (check_crosswalk lists them as a table).", len(problems)).format(
+        where=where, n=format_number(len(problems)), problems=shown)
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,8 +238,7 @@ class Crosswalk:
         cats = list(catalogues)
         rows, problems = check_crosswalk(raw, cats, source=source)
         if len(problems):
-            where = f"crosswalk file {source.name!r}" if source else "crosswalk table"
-            raise CatalogueError(_refusal(problems, where))
+            raise CatalogueError(_refusal(problems, _crosswalk_where(source)))
         return cls(rows, {c.catalogue_id: c for c in cats}, source)
 
     def pairs(self, source_id: str, target_id: str, *,
@@ -243,7 +256,8 @@ class Crosswalk:
         """
         unknown = sorted(set(relations) - set(RELATIONS))
         if unknown:
-            msg = f"relations {unknown!r} are not among {RELATIONS}; e.g. relations=('exact',)."
+            msg = _("relations {relations!r} are not among {choices}; e.g. "
+                    "relations=('exact',).").format(relations=unknown, choices=RELATIONS)
             raise CatalogueError(msg)
         t = self.table
         ahead = t[(t["from_catalogue"] == source_id) & (t["to_catalogue"] == target_id)]
@@ -259,8 +273,9 @@ class Crosswalk:
 
     def _catalogue(self, cat: Catalogue) -> Catalogue:
         if cat.catalogue_id not in self.catalogues:
-            msg = (f"The crosswalk does not link the catalogue {cat.catalogue_id!r}; it links "
-                   f"{sorted(self.catalogues)!r}. Fix: load a crosswalk for that catalogue.")
+            msg = _("The crosswalk does not link the catalogue {catalogue!r}; it links "
+                    "{linked!r}. Fix: load a crosswalk for that catalogue.").format(
+                catalogue=cat.catalogue_id, linked=sorted(self.catalogues))
             raise CatalogueError(msg)
         return cat
 
@@ -435,4 +450,5 @@ def load_crosswalk(path: Path, catalogues: Iterable[Catalogue]) -> Crosswalk:
         their row numbers).
     """
     path = Path(path)
-    return Crosswalk.from_table(read_csv_table(path, "crosswalk file"), catalogues, source=path)
+    return Crosswalk.from_table(read_csv_table(path, N_("crosswalk file")), catalogues,
+                                source=path)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import CatalogueError
+from geo.i18n import _
 
 __all__ = [
     "CATALOGUE_COLUMNS",
@@ -109,22 +110,28 @@ def collapse_text(value: object) -> str | None:
 
 
 def _where(source: Path | None, line: int | None = None, code: str | None = None) -> str:
-    place = f"catalogue file {str(source)!r}" if source else "catalogue table"
-    if line is not None:
-        place += f" line {line}"
-    if code is not None:
-        place += f" (code {code!r})"
-    return place
+    """Where a problem is, in this session's language (file or table, line, code)."""
+    values = {"file": str(source), "line": line, "code": code}
+    if line is None:
+        text = _("catalogue file {file!r}") if source else _("catalogue table")
+    elif code is None:
+        text = (_("catalogue file {file!r} line {line}") if source
+                else _("catalogue table line {line}"))
+    else:
+        text = (_("catalogue file {file!r} line {line} (code {code!r})") if source
+                else _("catalogue table line {line} (code {code!r})"))
+    return text.format(**values)
 
 
 def _require_columns(df: pd.DataFrame, required: Iterable[str], source: Path | None) -> None:
     missing = [c for c in required if c not in df.columns]
     if missing:
-        msg = (
-            f"{_where(source)}: missing column(s) {missing!r}; expected columns "
-            f"{list(required)!r}, found {list(map(str, df.columns))!r}. Fix: rename or add them "
-            "in the header row (see data/catalogue/README.md)."
-        )
+        # Translators: {where} names the file or table (a translated phrase).
+        msg = _("{where}: missing column(s) {missing!r}; expected columns {expected!r}, found "
+                "{found!r}. Fix: rename or add them in the header row (see "
+                "data/catalogue/README.md).").format(
+            where=_where(source), missing=missing, expected=list(required),
+            found=list(map(str, df.columns)))
         raise CatalogueError(msg)
 
 
@@ -156,18 +163,19 @@ def validate_catalogue_table(raw: pd.DataFrame, source: Path | None) -> pd.DataF
         df[col] = [collapse_text(v) or "" for v in df[col]]
     df["line"] = np.arange(len(df)) + 2  # header is line 1
     if df.empty:
-        raise CatalogueError(f"{_where(source)} has no rows; expected chapters and entries.")
+        raise CatalogueError(_("{where} has no rows; expected chapters and entries.").format(
+            where=_where(source)))
     first_line: dict[str, int] = {}
     for code, line in zip(df["code"], df["line"], strict=True):
         if not code:
             where = _where(source, line)
-            msg = f"{where}: empty code; expected a code. Fix: fill it in or delete the row."
+            msg = _("{where}: empty code; expected a code. Fix: fill it in or delete the "
+                    "row.").format(where=where)
             raise CatalogueError(msg)
         if code in first_line:
-            msg = (
-                f"{_where(source, line, code)}: duplicate code, first on line {first_line[code]}; "
-                "expected each code once. Fix: delete or renumber one of the rows."
-            )
+            msg = _("{where}: duplicate code, first on line {first}; expected each code once. "
+                    "Fix: delete or renumber one of the rows.").format(
+                where=_where(source, line, code), first=first_line[code])
             raise CatalogueError(msg)
         first_line[code] = line
     df.index = pd.Index(df["code"], name=None)
@@ -177,47 +185,47 @@ def validate_catalogue_table(raw: pd.DataFrame, source: Path | None) -> pd.DataF
     for row in df.itertuples(index=False):
         where = _where(source, row.line, row.code)
         if row.level not in LEVELS:
-            msg = f"{where}: level {row.level!r}; expected one of {LEVELS}. Fix: correct the level."
+            msg = _("{where}: level {level!r}; expected one of {choices}. Fix: correct the "
+                    "level.").format(where=where, level=row.level, choices=", ".join(LEVELS))
             raise CatalogueError(msg)
         if not row.description:
-            msg = f"{where}: empty description; expected the legal wording. Fix: fill it in."
+            msg = _("{where}: empty description; expected the legal wording. Fix: fill it "
+                    "in.").format(where=where)
             raise CatalogueError(msg)
         allowed = {"chapter": ("",), "subchapter": ("chapter",), "entry": ("subchapter", "chapter")}
         parent_level = level_of.get(row.parent, "") if row.parent else ""
         if row.parent and row.parent not in level_of:
-            msg = (
-                f"{where}: parent {row.parent!r} is not a code in the file; expected the code of "
-                f"its {' or '.join(allowed[row.level])}. Fix: add a row for {row.parent!r} or "
-                "correct the parent."
-            )
+            # Translators: {levels} are level codes of the file (chapter, subchapter).
+            msg = _("{where}: parent {parent!r} is not a code in the file; expected the code of "
+                    "its {levels}. Fix: add a row for {parent!r} or correct the parent.").format(
+                where=where, parent=row.parent, levels=" / ".join(allowed[row.level]))
             raise CatalogueError(msg)
         if parent_level not in allowed[row.level]:
-            expected = (
-                "an empty parent"
-                if row.level == "chapter"
-                else (f"a parent of level {' or '.join(allowed[row.level])}")
-            )
-            msg = (
-                f"{where}: a {row.level} with parent {row.parent!r} ({parent_level or 'none'}); "
-                f"expected {expected}. Fix: correct the level or the parent."
-            )
+            # Translators: {level} and {levels} are level codes of the file (chapter,
+            # subchapter, entry); {parent_level} is one too, or "none".
+            msg = (_("{where}: a {level} with parent {parent!r} ({parent_level}); expected an "
+                     "empty parent. Fix: correct the level or the parent.")
+                   if row.level == "chapter" else
+                   _("{where}: a {level} with parent {parent!r} ({parent_level}); expected a "
+                     "parent of level {levels}. Fix: correct the level or the parent.")).format(
+                where=where, level=row.level, parent=row.parent,
+                parent_level=parent_level or "none", levels=" / ".join(allowed[row.level]))
             raise CatalogueError(msg)
         if ewc and (len(row.code) != _EWC_DIGITS[row.level] or not row.code.startswith(row.parent)):
-            msg = (
-                f"{where}: a {row.level} of an EWC-style (digits-only) catalogue must have "
-                f"{_EWC_DIGITS[row.level]} digits and start with its parent {row.parent!r}. Fix: "
-                "store codes as text with leading zeros (a spreadsheet may have dropped them)."
-            )
+            msg = _("{where}: a {level} of an EWC-style (digits-only) catalogue must have "
+                    "{digits} digits and start with its parent {parent!r}. Fix: store codes as "
+                    "text with leading zeros (a spreadsheet may have dropped them).").format(
+                where=where, level=row.level, digits=_EWC_DIGITS[row.level], parent=row.parent)
             raise CatalogueError(msg)
         flag = row.hazardous.casefold()
         if flag in _TRUE and row.level != "entry":
-            msg = f"{where}: a {row.level} marked hazardous; only entries can be. Fix: set false."
+            msg = _("{where}: a {level} marked hazardous; only entries can be. Fix: set "
+                    "false.").format(where=where, level=row.level)
             raise CatalogueError(msg)
         if flag not in _TRUE | _FALSE and not (flag == "" and row.level != "entry"):
-            msg = (
-                f"{where}: hazardous is {row.hazardous!r}; expected true or false. Fix: write "
-                "true for entries marked with an asterisk in the legal list, else false."
-            )
+            msg = _("{where}: hazardous is {value!r}; expected true or false. Fix: write true "
+                    "for entries marked with an asterisk in the legal list, else false.").format(
+                where=where, value=row.hazardous)
             raise CatalogueError(msg)
         hazardous.append(flag in _TRUE)
     df["hazardous"] = hazardous
@@ -235,7 +243,8 @@ def validate_catalogue_table(raw: pd.DataFrame, source: Path | None) -> pd.DataF
     df["chapter"] = [c for c, _ in pairs]
     df["subchapter"] = [s for _, s in pairs]
     if not (df["level"] == "entry").any():
-        raise CatalogueError(f"{_where(source)} has no entry rows; expected level 'entry' rows.")
+        raise CatalogueError(_("{where} has no entry rows; expected level 'entry' rows.").format(
+            where=_where(source)))
     return df.drop(columns="line")
 
 
@@ -269,15 +278,16 @@ def validate_stream_table(
         For the first bad row: a slug that is not one or is a code, labels that differ within
         a group, a repeated row, a pattern that selects nothing.
     """
-    where0 = f"stream groups file {str(source)!r}" if source else "stream groups table"
+    where0 = (_("stream groups file {file!r}").format(file=str(source)) if source
+              else _("stream groups table"))
     if raw.empty and not len(raw.columns):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in STREAM_COLUMNS})
     missing = [c for c in STREAM_COLUMNS[:3] if c not in raw.columns]
     if missing:
-        msg = (
-            f"{where0}: missing column(s) {missing!r}; expected {list(STREAM_COLUMNS)!r}, found "
-            f"{list(map(str, raw.columns))!r}. Fix: rename or add them in the header row."
-        )
+        msg = _("{where}: missing column(s) {missing!r}; expected {expected!r}, found {found!r}. "
+                "Fix: rename or add them in the header row.").format(
+            where=where0, missing=missing, expected=list(STREAM_COLUMNS),
+            found=list(map(str, raw.columns)))
         raise CatalogueError(msg)
     df = raw.reindex(columns=list(STREAM_COLUMNS))
     for col in STREAM_COLUMNS:
@@ -286,29 +296,29 @@ def validate_stream_table(
     seen: set[tuple[str, str]] = set()
     codes_folded = {c.casefold() for c in codes}
     for i, row in enumerate(df.itertuples(index=False), start=2):
-        where = f"{where0} line {i} (group {row.group!r}, pattern {row.pattern!r})"
+        # Translators: {where} names the stream groups file or table.
+        where = _("{where} line {line} (group {group!r}, pattern {pattern!r})").format(
+            where=where0, line=i, group=row.group, pattern=row.pattern)
         if not _SLUG.match(row.group) or row.group in codes_folded:
-            msg = (
-                f"{where}: group must be a lower-case slug that is not a code, like 'plastics' or "
-                f"'paper_cardboard', got {row.group!r}. Fix: rename the group."
-            )
+            msg = _("{where}: group must be a lower-case slug that is not a code, like "
+                    "'plastics' or 'paper_cardboard', got {group!r}. Fix: rename the "
+                    "group.").format(where=where, group=row.group)
             raise CatalogueError(msg)
         if not row.label or labels.setdefault(row.group, row.label) != row.label:
-            msg = (
-                f"{where}: label {row.label!r}; expected one non-empty label per group "
-                f"({labels.get(row.group)!r}). Fix: use the same label on every row of the group."
-            )
+            msg = _("{where}: label {label!r}; expected one non-empty label per group "
+                    "({first!r}). Fix: use the same label on every row of the group.").format(
+                where=where, label=row.label, first=labels.get(row.group))
             raise CatalogueError(msg)
         if (row.group, row.pattern) in seen:
-            raise CatalogueError(f"{where}: repeated row. Fix: delete it.")
+            raise CatalogueError(_("{where}: repeated row. Fix: delete it.").format(where=where))
         seen.add((row.group, row.pattern))
         if not row.pattern or not pattern_codes(row.pattern):
-            msg = (
-                f"{where}: pattern matches no entry of {catalogue_name}; expected a code or code "
-                "prefix of that catalogue. Fix: correct the pattern, or give this catalogue its "
-                "own stream file (load_catalogue(path, streams_path=...), or '<name>.streams.csv' "
-                "beside it)."
-            )
+            # Translators: {catalogue} names the catalogue, e.g. "the catalogue 'ewc.csv'".
+            msg = _("{where}: pattern matches no entry of {catalogue}; expected a code or code "
+                    "prefix of that catalogue. Fix: correct the pattern, or give this catalogue "
+                    "its own stream file (load_catalogue(path, streams_path=...), or "
+                    "'<name>.streams.csv' beside it).").format(where=where,
+                                                               catalogue=catalogue_name)
             raise CatalogueError(msg)
     return df.reset_index(drop=True)
 
@@ -316,7 +326,7 @@ def validate_stream_table(
 def read_csv_table(path: Path, what: str) -> pd.DataFrame:
     """Read a catalogue or stream-groups CSV as text (UTF-8, BOM allowed, no NA guessing).
 
-    ``what`` names the file in messages (``"catalogue file"``).
+    ``what`` names the file in messages (``N_("catalogue file")``: marked, translated here).
 
     Raises
     ------
@@ -326,16 +336,15 @@ def read_csv_table(path: Path, what: str) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
-        msg = (
-            f"{what} {str(path)!r} does not exist; expected a CSV file. Fix: check the path or "
-            "SYMBIOMAP_CATALOGUE (default data/catalogue/ewc.csv)."
-        )
+        # Translators: {what} says which file, e.g. "catalogue file".
+        msg = _("{what} {path!r} does not exist; expected a CSV file. Fix: check the path or "
+                "SYMBIOMAP_CATALOGUE (default data/catalogue/ewc.csv).").format(
+            what=_(what), path=str(path))
         raise CatalogueError(msg) from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = (
-            f"{what} {str(path)!r} cannot be read as a UTF-8 CSV ({exc}). Fix: save it as "
-            "comma-separated UTF-8 and quote fields that contain commas."
-        )
+        msg = _("{what} {path!r} cannot be read as a UTF-8 CSV ({reason}). Fix: save it as "
+                "comma-separated UTF-8 and quote fields that contain commas.").format(
+            what=_(what), path=str(path), reason=exc)
         raise CatalogueError(msg) from None
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from geo.errors import CatalogueError
+from geo.i18n import _
 
 __all__ = ["COUNT_KEYS", "META_SUFFIX", "STATUSES", "CatalogueInfo", "read_catalogue_info",
            "slug_id"]
@@ -115,24 +116,27 @@ class CatalogueInfo:
     path: Path | None = None
 
     def __post_init__(self) -> None:
-        where = f"catalogue description {str(self.path)!r}" if self.path else "catalogue info"
+        where = (_description_where(self.path) if self.path else _("catalogue info"))
         if not _ID.match(self.catalogue_id):
-            msg = (f"{where}: id {self.catalogue_id!r} is not a lower-case slug; expected "
-                   "letters, digits and '_' starting with a letter, like 'ibama_2012'. Fix: "
-                   "correct 'id'.")
+            # Translators: {where} names the catalogue's description file.
+            msg = _("{where}: id {id!r} is not a lower-case slug; expected letters, digits and "
+                    "'_' starting with a letter, like 'ibama_2012'. Fix: correct 'id'.").format(
+                where=where, id=self.catalogue_id)
             raise CatalogueError(msg)
         if self.status not in STATUSES:
-            msg = (f"{where}: status {self.status!r}; expected one of {STATUSES}. Fix: correct "
-                   "'status'.")
+            msg = _("{where}: status {status!r}; expected one of {choices}. Fix: correct "
+                    "'status'.").format(where=where, status=self.status, choices=STATUSES)
             raise CatalogueError(msg)
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            msg = (f"{where}: valid_until {self.valid_until} is before valid_from "
-                   f"{self.valid_from}. Fix: swap or correct the dates.")
+            msg = _("{where}: valid_until {end} is before valid_from {start}. Fix: swap or "
+                    "correct the dates.").format(where=where, end=self.valid_until,
+                                                 start=self.valid_from)
             raise CatalogueError(msg)
         bad = sorted(set(self.counts) - set(COUNT_KEYS))
         if bad:
-            msg = (f"{where}: unknown count(s) {bad!r}; expected among {COUNT_KEYS}. Fix: "
-                   "rename or remove them.")
+            msg = _("{where}: unknown count(s) {counts!r}; expected among {choices}. Fix: "
+                    "rename or remove them.").format(where=where, counts=bad,
+                                                     choices=COUNT_KEYS)
             raise CatalogueError(msg)
 
     def in_force(self, on: dt.date) -> bool:
@@ -170,11 +174,19 @@ class CatalogueInfo:
         """
         differ = [(k, v, actual.get(k)) for k, v in self.counts.items() if actual.get(k) != v]
         if differ:
-            shown = "; ".join(f"{k}: described {v}, found {a}" for k, v, a in differ)
-            msg = (f"{catalogue_name} does not match its description "
-                   f"{str(self.path.name) if self.path else ''!r} ({shown}). Fix: restore the "
-                   "file's missing or extra rows, or correct 'counts' if the list changed.")
+            each = _("{count}: described {described}, found {found}")
+            shown = "; ".join(each.format(count=k, described=v, found=a) for k, v, a in differ)
+            # Translators: {catalogue} names the catalogue, e.g. "the catalogue 'ewc.csv'".
+            msg = _("{catalogue} does not match its description {file!r} ({differences}). Fix: "
+                    "restore the file's missing or extra rows, or correct 'counts' if the list "
+                    "changed.").format(catalogue=catalogue_name,
+                                       file=str(self.path.name) if self.path else "",
+                                       differences=shown)
             raise CatalogueError(msg)
+
+
+def _description_where(path: Path) -> str:
+    return _("catalogue description {file!r}").format(file=str(path))
 
 
 def _date(value: object, key: str, where: str) -> dt.date | None:
@@ -183,8 +195,9 @@ def _date(value: object, key: str, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        msg = (f"{where}: {key} {value!r} is not a date; expected YYYY-MM-DD, e.g. "
-               "'2025-01-01'. Fix: correct it or leave it null.")
+        msg = _("{where}: {key} {value!r} is not a date; expected YYYY-MM-DD, e.g. "
+                "'2025-01-01'. Fix: correct it or leave it null.").format(where=where, key=key,
+                                                                         value=value)
         raise CatalogueError(msg) from None
 
 
@@ -193,7 +206,8 @@ def _text(meta: Mapping[str, Any], key: str, where: str, default: str = "") -> s
     if value is None:
         return default
     if not isinstance(value, str):
-        msg = f"{where}: {key} must be text, got {value!r}. Fix: write it as a JSON string."
+        msg = _("{where}: {key} must be text, got {value!r}. Fix: write it as a JSON "
+                "string.").format(where=where, key=key, value=value)
         raise CatalogueError(msg)
     return value
 
@@ -228,26 +242,29 @@ def read_catalogue_info(catalogue_path: Path) -> CatalogueInfo:
     meta_path = catalogue_path.with_name(catalogue_path.stem + META_SUFFIX)
     if not meta_path.is_file():
         return _default_info(catalogue_path)
-    where = f"catalogue description {str(meta_path)!r}"
+    where = _description_where(meta_path)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"{where} is not UTF-8 JSON ({exc}). Fix: correct the JSON syntax."
+        msg = _("{where} is not UTF-8 JSON ({reason}). Fix: correct the JSON syntax.").format(
+            where=where, reason=exc)
         raise CatalogueError(msg) from None
     if not isinstance(meta, dict):
-        msg = f"{where}: expected a JSON object, got {type(meta).__name__}. Fix: use {{...}}."
+        msg = _("{where}: expected a JSON object, got {kind}. Fix: use {{...}}.").format(
+            where=where, kind=type(meta).__name__)
         raise CatalogueError(msg)
     counts = meta.get("counts") or {}
     if not isinstance(counts, dict) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in counts.values()):
-        msg = f"{where}: counts must map names to whole numbers, got {counts!r}."
+        msg = _("{where}: counts must map names to whole numbers, got {counts!r}.").format(
+            where=where, counts=counts)
         raise CatalogueError(msg)
     legal = meta.get("legal_source") or []
     legal_source = (legal,) if isinstance(legal, str) else tuple(str(x) for x in legal)
     streams = meta.get("streams_file")
     if streams is not None and (not isinstance(streams, str) or Path(streams).name != streams):
-        msg = (f"{where}: streams_file {streams!r} must be a file name beside the catalogue "
-               "(no folders) or null. Fix: correct it.")
+        msg = _("{where}: streams_file {file!r} must be a file name beside the catalogue (no "
+                "folders) or null. Fix: correct it.").format(where=where, file=streams)
         raise CatalogueError(msg)
     return CatalogueInfo(
         catalogue_id=_text(meta, "id", where) or slug_id(catalogue_path.stem),

@@ -26,6 +26,7 @@ import pandas as pd
 
 from geo.catalogue.info import META_SUFFIX, read_catalogue_info
 from geo.errors import CatalogueError
+from geo.i18n import _
 from geo.settings import DATA_DIR, get_settings
 
 if TYPE_CHECKING:
@@ -71,8 +72,9 @@ def available_catalogues(folders: Sequence[Path] | None = None) -> pd.DataFrame:
                 continue
             info = read_catalogue_info(csv)
             if (other := seen.get(info.catalogue_id)) is not None:
-                msg = (f"Two catalogues have the id {info.catalogue_id!r}: {str(other)!r} "
-                       f"and {str(csv)!r}. Fix: give one another id in its description.")
+                msg = _("Two catalogues have the id {id!r}: {first!r} and {second!r}. Fix: give "
+                        "one another id in its description.").format(
+                    id=info.catalogue_id, first=str(other), second=str(csv))
                 raise CatalogueError(msg)
             seen[info.catalogue_id] = csv
             rows.append({"id": info.catalogue_id, "name": info.name,

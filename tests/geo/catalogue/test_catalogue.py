@@ -12,6 +12,7 @@ import pytest
 
 from geo.catalogue import Catalogue, load_catalogue
 from geo.errors import CatalogueError
+from geo.i18n import use_locale
 from geo.settings import DATA_DIR
 from tests.paths import ROOT
 
@@ -466,3 +467,11 @@ def test_same_wording_as_independent_copy(ewc: Catalogue, sepa: pd.DataFrame) ->
     theirs = sepa.loc[ours.index, "description"].map(norm)
     differ = [(c, ours[c], theirs[c]) for c in ours.index if ours[c] != theirs[c]]
     assert differ == []
+
+
+def test_unknown_code_message_follows_the_session_language(ewc: Catalogue) -> None:
+    """The unknown-code error is one translated sentence with the code and matches filled."""
+    with use_locale("qps_PLOC"), pytest.raises(CatalogueError) as err:
+        ewc.describe("15 01 08")
+    msg = str(err.value)
+    assert msg.startswith("⟦Üñkñõwñ") and "'15 01 08'" in msg and "'150101'" in msg

@@ -18,6 +18,7 @@ from geo.catalogue.china import ChinaListReport, read_china_hw_list
 from geo.catalogue.china_rows import check_rows, normalise_hazard, normalise_official_code
 from geo.catalogue.registry import available_catalogues
 from geo.errors import CatalogueError
+from geo.i18n import use_locale
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "china_hw_fictitious.csv"
@@ -227,3 +228,14 @@ def test_full_width_forms_are_read_and_text_kept_verbatim() -> None:
     assert entries.iloc[0][["category", "category_name", "code", "description", "hazard"]
                            ].tolist() == ["HW98", "虚构类别（甲，测试）", "999-001-98",
                                           "虚构（非名录），测试", "T/C"]
+
+
+def test_row_reasons_follow_the_session_language() -> None:
+    """In the pseudo-locale every reason and the refusal are bracketed, values filled in."""
+    with use_locale("qps_PLOC"):
+        report = _read(MALFORMED)
+        with pytest.raises(CatalogueError) as err:
+            report.catalogue()
+    reasons = dict(zip(report.errors["row"], report.errors["message"], strict=False))
+    assert reasons[6].startswith("⟦") and "3" in reasons[6] and "{" not in reasons[6]
+    assert str(err.value).startswith("⟦") and "废物类别" in str(err.value)
