@@ -6,7 +6,8 @@
 - :func:`sankey_figure` — the resource-pool Sankey (Plotly).
 
 Inputs come from :mod:`geo.synergies.reports` (for viewers, :mod:`geo.synergies.viewer`:
-released figures only); nothing here computes figures.
+released figures only); nothing here computes figures. Layer names, tooltips, hover texts and
+units are in the session's language; stage and basis codes pick the colours.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from geo.i18n import _, format_number, format_tonnes
+from geo.synergies.lifecycle import stage_label
+from geo.synergies.scoring import BASIS_LABELS
+from geo.synergies.text import number_symbols
 from layers.base import GeoJson, add_sites, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
@@ -52,12 +57,18 @@ def width_px(tonnes: pd.Series, *, min_px: float = 1.5, max_px: float = 12.0) ->
     return min_px + (max_px - min_px) * np.sqrt(t) / top
 
 
+def _numbers(values: pd.Series, *, digits: int = 0) -> list[str]:
+    """Figures of a tooltip as this session's language writes them ("—" where missing)."""
+    return [format_number(None if pd.isna(v) else float(v), digits=digits) for v in values]
+
+
 def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
-                        name: str = "Synergy network") -> tuple[folium.GeoJson | None, int]:
+                        name: str | None = None) -> tuple[folium.GeoJson | None, int]:
     """Lines between sites (or parks) in one GeoJson layer; returns the layer and lines drawn.
 
     Rows without a geometry (an unlocated site) or marked ``suppressed`` (confidentiality)
-    are not drawn; the page says how many.
+    are not drawn; the page says how many. ``name`` is the layer's name in the layer control
+    (default "Synergy network" in the session's language).
     """
     drawable = edges[edges.geometry.notna() & ~edges.geometry.is_empty]
     if "suppressed" in drawable.columns:
@@ -65,30 +76,33 @@ def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
     if drawable.empty:
         return None, 0
     data = drawable.assign(width=width_px(drawable["tonnes_per_year"]),
-                           tonnes=drawable["tonnes_per_year"].round(1),
+                           tonnes=_numbers(drawable["tonnes_per_year"], digits=1),
+                           count=_numbers(drawable["synergies"]),
+                           stage_shown=[stage_label(s) for s in drawable["stage"]],
                            route=drawable["from_name"].fillna(drawable["from"]).astype(str)
                            + " → " + drawable["to_name"].fillna(drawable["to"]).astype(str))
-    cols = ["route", "synergies", "tonnes", "stage", "codes", "width"]
+    cols = ["route", "count", "tonnes", "stage_shown", "codes", "stage", "width"]
     layer = GeoJson(
         frame_to_geojson(data, columns=cols),
-        name=name,
+        name=name or _("Synergy network"),
         style_function=lambda f: {"color": STAGE_COLOURS.get(f["properties"]["stage"], "#555"),
                                   "weight": f["properties"]["width"], "opacity": 0.85},
-        tooltip=folium.GeoJsonTooltip(fields=cols[:-1],
-                                      aliases=["Flow", "Synergies", "t/yr", "Stage",
-                                               "Codes"]),
+        tooltip=folium.GeoJsonTooltip(fields=cols[:5],
+                                      aliases=[_("Flow"), _("Synergies"), _("t/yr"),
+                                               _("Stage"), _("Codes")]),
     )
     layer.add_to(m)
     return layer, len(drawable)
 
 
 def add_match_lines(m: folium.Map, matches: pd.DataFrame, sites: gpd.GeoDataFrame, *,
-                    name: str = "Proposed matches") -> int:
+                    name: str | None = None) -> int:
     """Straight lines from each match's have site to its want site (one GeoJson layer),
     coloured by basis, with both ends drawn as site markers. Returns the lines drawn.
 
     The lines only show who is matched with whom; the distance in the table is the haul
-    distance (by road where a network exists).
+    distance (by road where a network exists). ``name`` defaults to "Proposed matches" in
+    the session's language.
     """
     pts = sites.drop_duplicates("site_id").set_index("site_id").geometry
     a = pts.reindex(matches["have_site_id"]).to_numpy()
@@ -98,20 +112,26 @@ def add_match_lines(m: folium.Map, matches: pd.DataFrame, sites: gpd.GeoDataFram
     if not ok.any():
         return 0
     coords = np.stack([shapely.get_coordinates(a[ok]), shapely.get_coordinates(b[ok])], axis=1)
+    shown = matches.loc[ok, ["rank", "have_site", "want_site", "basis", "score",
+                             "distance_km"]].reset_index(drop=True)
     lines = gpd.GeoDataFrame(
-        matches.loc[ok, ["rank", "have_site", "want_site", "basis", "score", "distance_km"]]
-        .reset_index(drop=True), geometry=shapely.linestrings(coords), crs=4326)
-    cols = ["rank", "have_site", "want_site", "basis", "score", "distance_km"]
+        shown.assign(basis_shown=[_(BASIS_LABELS[b]) if b in BASIS_LABELS else str(b)
+                                  for b in shown["basis"]],
+                     score_shown=_numbers(shown["score"], digits=3),
+                     km=_numbers(shown["distance_km"], digits=1)),
+        geometry=shapely.linestrings(coords), crs=4326)
+    cols = ["rank", "have_site", "want_site", "basis_shown", "score_shown", "km", "basis"]
     GeoJson(
-        frame_to_geojson(lines, columns=cols), name=name,
+        frame_to_geojson(lines, columns=cols), name=name or _("Proposed matches"),
         style_function=lambda f: {"color": BASIS_COLOURS.get(f["properties"]["basis"], "#555"),
                                   "weight": 3, "opacity": 0.8, "dashArray": "6 4"},
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=["Rank", "From", "To", "Basis",
-                                                            "Score", "km"]),
+        tooltip=folium.GeoJsonTooltip(fields=cols[:6],
+                                      aliases=[_("Rank"), _("From"), _("To"), _("Basis"),
+                                               _("Score"), _("km")]),
     ).add_to(m)
     ends = sites[sites["site_id"].isin(matches["want_site_id"]) |
                  sites["site_id"].isin(matches["have_site_id"])]
-    add_sites(m, ends, name="Matched sites", radius=6)
+    add_sites(m, ends, name=_("Matched sites"), radius=6)
     return int(ok.sum())
 
 
@@ -133,15 +153,20 @@ def network_graph_figure(edges: pd.DataFrame, layout: pd.DataFrame, *,
             x=[pos.at[a, "x"], pos.at[b, "x"]], y=[pos.at[a, "y"], pos.at[b, "y"]],
             mode="lines", line={"width": float(w), "color": STAGE_COLOURS.get(row.stage, "#555")},
             hoverinfo="text", showlegend=False,
-            text=escape_text(f"{row.from_name} → {row.to_name}: {row.tonnes_per_year:,.0f} t/yr"
-                             f" ({row.stage})")))
+            # Translators: a synergy link between two sites or parks in the network graph.
+            text=escape_text(_("{origin} → {destination}: {tonnes} ({stage})").format(
+                origin=row.from_name, destination=row.to_name,
+                tonnes=format_tonnes(row.tonnes_per_year, digits=0, per_year=True),
+                stage=stage_label(row.stage)))))
     size = 8 + 20 * np.sqrt(layout["tonnes_out"] + layout["tonnes_in"]) / max(
         1.0, float(np.sqrt((layout["tonnes_out"] + layout["tonnes_in"]).max() or 1.0)))
     fig.add_trace(go.Scatter(
         x=layout["x"], y=layout["y"], mode="markers+text", showlegend=False,
         marker={"size": size, "color": "#1f6f8b", "line": {"width": 1, "color": "#fff"}},
         text=[escape_text(n) for n in layout["name"]], textposition="top center",
-        hovertext=[escape_text(f"{n}: gives {o:,.0f} t/yr, receives {i:,.0f} t/yr")
+        hovertext=[escape_text(_("{name}: gives {given}, receives {received}").format(
+                       name=n, given=format_tonnes(o, digits=0, per_year=True),
+                       received=format_tonnes(i, digits=0, per_year=True)))
                    for n, o, i in zip(layout["name"], layout["tonnes_out"], layout["tonnes_in"],
                                       strict=True)],
         hoverinfo="text"))
@@ -151,33 +176,38 @@ def network_graph_figure(edges: pd.DataFrame, layout: pd.DataFrame, *,
     return fig
 
 
-def _sankey_colour(label: str, column: int) -> str:
-    """Stages in their colours, current fates in red, the rest in the programme's blues."""
-    for prefix in ("In synergy: ", "Stage: "):
-        if label.startswith(prefix):
-            return STAGE_COLOURS.get(label.removeprefix(prefix), "#74c476")
-    if label.startswith("Not in a synergy"):
+def _sankey_colour(key: str, column: int) -> str:
+    """Stages in their colours, current fates in red, the rest in the programme's blues
+    (by the node's key: ``stage:<stage>``, ``fate:<fate>``, ``other:…``)."""
+    kind, _sep, code = key.partition(":")
+    if kind == "stage":
+        return STAGE_COLOURS.get(code, "#74c476")
+    if kind == "fate":
         return _FATE_COLOUR
-    if label.startswith("Other"):
+    if kind == "other":
         return _OTHER_COLOUR
     return "#1f6f8b" if column == 0 else "#7fa7b5"
 
 
 def sankey_figure(sankey: SankeyData, *, height: int = 560) -> go.Figure:
     """The Sankey of :func:`geo.synergies.reports.sankey_data` (t/yr): practitioners' All haves
-    → stream → synergy stage or current fate, or viewers' All synergies → stage → stream."""
-    colours = [_sankey_colour(str(label), int(col))
-               for label, col in zip(sankey.nodes["label"], sankey.nodes["column"], strict=True)]
+    → stream → synergy stage or current fate, or viewers' All synergies → stage → stream.
+
+    Nodes are coloured by their ``key`` and named by their ``label``; figures are written
+    with the session's decimal and thousands separators."""
+    colours = [_sankey_colour(str(key), int(col))
+               for key, col in zip(sankey.nodes["key"], sankey.nodes["column"], strict=True)]
     n = sankey.nodes
     labels = [escape_text(lab) for lab in n["label"]]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        valueformat=",.0f", valuesuffix=" t/yr",
+        valueformat=",.0f", valuesuffix=" " + _("t/yr"),
         node={"label": labels, "color": colours, "pad": 12, "thickness": 14},
         link={"source": sankey.links["source"].tolist(),
               "target": sankey.links["target"].tolist(),
               "value": sankey.links["tonnes"].round(3).tolist(),
               "color": "rgba(120,120,120,0.25)"},
     ))
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      separators="".join(number_symbols()))
     return fig

@@ -49,10 +49,12 @@ import pandas as pd
 from geo.disclosure import DEFAULT_RULES, OUTSIDE_PARKS, DisclosureRules, release_streams
 from geo.disclosure.release import OTHER_STREAM
 from geo.errors import ConfidentialityError
+from geo.i18n import N_, _
 from geo.programme import tonnes_per_year
 from geo.synergies.disclosure import SynergyTree, protect_synergy_tree
 from geo.synergies.lifecycle import ALL_STAGES, STAGES
 from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcomes_wide
+from geo.synergies.text import Note
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
@@ -70,8 +72,10 @@ LEVELS: Final = ("stage", "stream", "park_pair")
 COUNT: Final = "synergies"
 TONNES: Final = "tonnes_per_year"
 PAIR_SEP: Final = " → "
-OTHER_STAGES: Final = "Other stages"
-OTHER_STREAMS: Final = "Other streams"
+OTHER_STAGES: Final = N_("Other stages")
+OTHER_STREAMS: Final = N_("Other streams")
+"""Where the viewers' Sankey sends withheld mass: values of :meth:`SynergyRelease.sankey_flows`
+(codes), shown translated with ``_``."""
 _CO2E: Final = "co2e_avoided_t"
 _LANDFILL: Final = "landfill_diverted_t"
 
@@ -87,14 +91,19 @@ class SynergyRelease:
     measures : tuple of str
         The protected figures: :data:`COUNT`, :data:`TONNES` and the entered outcomes.
     labels, units : dict
-        Measure → display label and unit (derived measures included).
+        Measure → label (English, shown translated: :meth:`label`) and unit code (derived
+        measures included).
     derived : dict
         Derived measure → (protected measure, factor): released where that one is.
     stream_labels, park_names : dict
+        As the catalogue and the programme name them (:meth:`stream_names` and the figures
+        translate our own: the rest stream, "outside parks").
     trees : dict
         Measure → :class:`~geo.synergies.disclosure.SynergyTree` (true totals inside:
         use the methods, which show released figures only).
-    notes : tuple of str
+    notes : tuple of Note or str
+        A release is shared by sessions of several languages, so its notes are translated
+        when shown (:meth:`shown_notes`).
     """
 
     programme: str
@@ -106,13 +115,33 @@ class SynergyRelease:
     stream_labels: dict[str, str]
     park_names: dict[str, str]
     trees: dict[str, SynergyTree] = field(repr=False)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note | str, ...] = ()
+
+    def label(self, measure: str) -> str:
+        """A measure's label in this session's language."""
+        return _(self.labels[measure])
+
+    def shown_notes(self) -> tuple[str, ...]:
+        """The notes in this session's language."""
+        return tuple(str(n) for n in self.notes)
+
+    def co2e_note(self) -> str:
+        """How viewers' CO2e avoided is derived, in this session's language ("" if not)."""
+        return next((str(n) for n in self.notes
+                     if (n.message if isinstance(n, Note) else n).startswith("CO2e")), "")
+
+    def stream_names(self) -> dict[str, str]:
+        """Stream → label shown: the catalogue's labels, ours translated."""
+        return {s: _(lab) if s == OTHER_STREAM else lab for s, lab in self.stream_labels.items()}
+
+    def _park_names(self) -> dict[str, str]:
+        return {OUTSIDE_PARKS: _(OUTSIDE_PARKS), **self.park_names}
 
     @property
     def all_measures(self) -> tuple[str, ...]:
         """Protected and derived measures, in display order."""
         out = list(self.measures)
-        for name, (base, _) in self.derived.items():
+        for name, (base, _factor) in self.derived.items():
             out.insert(out.index(base) + 1, name)
         return tuple(out)
 
@@ -120,7 +149,8 @@ class SynergyRelease:
         """Released values of ``measure`` by node key and depth (``key#depth``)."""
         base, factor = self.derived.get(measure, (measure, 1.0))
         if base not in self.trees:
-            msg = f"No figure {measure!r} in the release; choose from {self.all_measures}."
+            msg = _("No figure {measure} in the release; choose from {measures}.").format(
+                measure=repr(measure), measures=", ".join(self.all_measures))
             raise ConfidentialityError(msg)
         if self.trees[base].nodes.empty:
             return pd.Series({"#0": 0.0})  # nothing recorded anywhere: the total is 0
@@ -146,15 +176,16 @@ class SynergyRelease:
         rows = rows[(rows["depth"] <= 1) | any_fig]
         split = [str(p).split(PAIR_SEP, 1) if d == 3 else [None, None]
                  for p, d in zip(rows["park_pair"], rows["depth"], strict=True)]
-        rows["from_park"] = [a for a, _ in split]
-        rows["to_park"] = [b for _, b in split]
+        rows["from_park"] = [a for a, _b in split]
+        rows["to_park"] = [b for _a, b in split]
         if parks:
             keep = {str(p) for p in parks}
             touches = rows["from_park"].isin(keep) | rows["to_park"].isin(keep)
             rows = rows[(rows["depth"] < 3) | touches]
-        rows["stream_label"] = rows["stream"].map(self.stream_labels)
-        rows["from_name"] = rows["from_park"].map(self.park_names).fillna(rows["from_park"])
-        rows["to_name"] = rows["to_park"].map(self.park_names).fillna(rows["to_park"])
+        names = self._park_names()
+        rows["stream_label"] = rows["stream"].map(self.stream_names())
+        rows["from_name"] = rows["from_park"].map(names).fillna(rows["from_park"])
+        rows["to_name"] = rows["to_park"].map(names).fillna(rows["to_park"])
         rows["_s"] = rows["stage"].map({s: i for i, s in enumerate(ALL_STAGES)})
         rows = rows.sort_values(["depth", "_s", "stream", "park_pair"], kind="stable",
                                 na_position="first")
@@ -201,7 +232,7 @@ class SynergyRelease:
         recs = tree.records
         shown = recs["assigned"].to_numpy() >= 0
         stage = np.where(pub[tree.node_at[1]], recs["stage"].to_numpy(object), OTHER_STAGES)
-        stream_lab = recs["stream"].map(self.stream_labels).fillna(recs["stream"])
+        stream_lab = recs["stream"].map(self.stream_names()).fillna(recs["stream"])
         stream = np.where(pub[tree.node_at[2]], stream_lab.to_numpy(object), OTHER_STREAMS)
         flows = pd.DataFrame({"stage": stage[shown], "stream": stream[shown],
                               "value": recs[tree.value].to_numpy(float)[shown] * factor,
@@ -227,7 +258,8 @@ class SynergyRelease:
         """
         depth = {"stream": 2, "park_pair": 3}.get(level)
         if depth is None:
-            msg = f"Totals are by 'stream' or 'park_pair', got {level!r}."
+            msg = _("Totals are by 'stream' or 'park_pair', got {level}.").format(
+                level=repr(level))
             raise ConfidentialityError(msg)
         count = self.trees[COUNT].nodes
         groups = sorted(set(count.loc[count["depth"] == depth, level].astype(str)))
@@ -241,11 +273,12 @@ class SynergyRelease:
             total = (agg["value"] * factor).where(agg["complete"])
             out[m] = out[level].map(total)
         if level == "stream":
-            out.insert(1, "stream_label", out["stream"].map(self.stream_labels))
+            out.insert(1, "stream_label", out["stream"].map(self.stream_names()))
         else:
+            names = self._park_names()
             pairs = out["park_pair"].str.split(PAIR_SEP, n=1, regex=False)
-            out.insert(1, "from_name", pairs.str[0].map(self.park_names).fillna(pairs.str[0]))
-            out.insert(2, "to_name", pairs.str[1].map(self.park_names).fillna(pairs.str[1]))
+            out.insert(1, "from_name", pairs.str[0].map(names).fillna(pairs.str[0]))
+            out.insert(2, "to_name", pairs.str[1].map(names).fillna(pairs.str[1]))
         return out
 
     def park_links(self, *, stages: Sequence[str] = STAGES, measure: str = TONNES,
@@ -331,19 +364,20 @@ def release_from_records(records: pd.DataFrame, *, measures: Sequence[str] = (CO
                          units: dict[str, str] | None = None,
                          stream_labels: dict[str, str] | None = None,
                          park_names: dict[str, str] | None = None, programme: str = "",
-                         notes: Sequence[str] = ()) -> SynergyRelease:
+                         notes: Sequence[Note | str] = ()) -> SynergyRelease:
     """Protect synergy records (see :func:`synergy_records` for the columns).
 
     ``co2e_per_t_diverted`` (t CO2e per t of landfill diverted) adds the derived CO2e figure.
     """
     if COUNT not in measures:
-        msg = f"The release needs the {COUNT!r} figure (its tree holds every synergy)."
+        msg = _("The release needs the {measure} figure (its tree holds every "
+                "synergy).").format(measure=repr(COUNT))
         raise ConfidentialityError(msg)
     trees = {m: protect_synergy_tree(records, LEVELS, value=m, rules=rules) for m in measures}
     derived: dict[str, tuple[str, float]] = {}
     if co2e_per_t_diverted is not None and _LANDFILL in measures:
         derived[_CO2E] = (_LANDFILL, float(co2e_per_t_diverted))
-    default_labels = {COUNT: "Synergies", TONNES: "Tonnes per year"} | {
+    default_labels = {COUNT: N_("Synergies"), TONNES: N_("Tonnes per year")} | {
         n: t.label for n, t in OUTCOME_TYPES.items()}
     default_units = {COUNT: "count", TONNES: "t/yr"} | {
         n: t.unit for n, t in OUTCOME_TYPES.items()}
@@ -380,7 +414,7 @@ def build_synergy_release(programme: Programme, book: SynergyBook, *, catalogue:
     records = synergy_records(programme, book, catalogue=catalogue, factors=factors,
                               config=config)
     measures = (COUNT, TONNES, *config.entered())
-    notes: list[str] = []
+    notes: list[Note] = []
     ratio = None
     if _CO2E in config.tracked:
         landfill = factors.get("landfill_co2e_kg_per_t")
@@ -389,9 +423,11 @@ def build_synergy_release(programme: Programme, book: SynergyBook, *, catalogue:
         mean_km = float(np.nan_to_num(reporting.to_numpy(float), nan=0.0).mean()) \
             if len(reporting) else 0.0
         ratio = (landfill.value - mean_km * haul.value) / 1000.0
-        notes.append(f"CO2e avoided = released landfill diverted × {ratio:.4f} t CO2e/t "
-                     f"(landfill {landfill.cite()}; transport {haul.cite()} over the mean "
-                     f"haul of {mean_km:.1f} km of the synergies that report).")
+        notes.append(Note.gettext(
+            "CO2e avoided = released landfill diverted × {ratio} t CO2e/t (landfill "
+            "{landfill}; transport {transport} over the mean haul of {km} km of the synergies "
+            "that report).", ratio=round(ratio, 4), landfill=landfill.cite,
+            transport=haul.cite, km=round(mean_km, 1)))
     streams = release_streams(catalogue)
     labels = {n: OUTCOME_TYPES[n].label for n in config.tracked}
     units = {n: config.unit_of(n) for n in config.tracked}

@@ -8,6 +8,9 @@
   tonnes; :func:`graph_layout` places the same network for a graph view.
 - :func:`kpis` — the dashboard figures, each with its unit and, for CO2e, its factors.
 
+Labels, units and notes are in the language of the session that asks (none of these frames
+is cached); node, stage and KPI *keys* are codes, for code that picks a node or a figure.
+
 Viewers who may not see companies (park authorities, investors) get the same views drawn from
 one :class:`~geo.synergies.protected.SynergyRelease` (all synergies → stage → stream → park
 pair, protected for the giving and the receiving companies): the Sankey runs all synergies →
@@ -20,6 +23,7 @@ filters and the workbook cannot be differenced against each other.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -30,8 +34,9 @@ from shapely import linestrings
 
 from geo.confidentiality import can_see_companies
 from geo.disclosure import MIN_K
+from geo.i18n import N_, _, format_number, ngettext
 from geo.programme import tonnes_per_year
-from geo.synergies.lifecycle import ABANDONED, STAGES, stage_rank
+from geo.synergies.lifecycle import ABANDONED, STAGES, stage_label, stage_rank
 from geo.synergies.outcomes import OUTCOME_TYPES, OutcomeConfig, outcomes_wide
 from geo.synergies.protected import SynergyRelease
 from geo.synergies.records import site_lonlat
@@ -46,12 +51,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDGE_COLUMNS",
+    "FATE_LABELS",
+    "KPI_LABELS",
     "SankeyData",
     "allocate_tonnes",
     "assemble_sankey",
     "conservation_errors",
     "edge_lines",
+    "fate_label",
     "graph_layout",
+    "kpi_label",
+    "kpi_table",
     "kpis",
     "network_edges",
     "sankey_data",
@@ -60,7 +70,58 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ROOT_LABEL: Final = "All haves"
+ROOT_LABEL: Final = N_("All haves")
+"""The root of the practitioners' Sankey (translated with ``_`` where shown)."""
+ROOT_KEY: Final = "root"
+"""Key of the root node of every Sankey."""
+# Translators: what happens today to a waste that is not in a synergy (its current fate).
+FATE_LABELS: Final = {"landfill": N_("landfill"), "incineration": N_("incineration"),
+                      "recycling": N_("recycling"), "recovery": N_("recovery"),
+                      "reuse": N_("reuse"), "other": N_("other"), "unknown": N_("unknown")}
+"""Display label of each fate code of :data:`geo.programme.FATES`."""
+KPI_LABELS: Final = {
+    "member_sites": N_("Member sites"),
+    "members_in_live_synergies": N_("Members in live synergies"),
+    "haves_recorded": N_("Haves recorded"),
+    "haves_in_live_synergies": N_("Haves in live synergies"),
+    "synergy_tonnes": N_("Synergy tonnes (all stages)"),
+    "synergies": N_("Synergies (all stages)"),
+    "completion_rate": N_("Completion rate (completed ÷ closed)"),
+}
+"""Labels of the fixed KPIs by key; ``synergies:<stage>`` and ``outcome:<type>`` keys are
+labelled by :func:`kpi_label`."""
+
+
+def fate_label(fate: object) -> str:
+    """A fate code as shown in this session's language (an unknown one as it is)."""
+    label = FATE_LABELS.get(str(fate))
+    return _(label) if label is not None else str(fate)
+
+
+def kpi_label(key: str) -> str:
+    """The label of a KPI key in this session's language.
+
+    Examples
+    --------
+    >>> kpi_label("synergies:in progress"), kpi_label("outcome:landfill_diverted_t")
+    ('Synergies: in progress', 'Landfill diverted (all years)')
+    """
+    kind, _sep, code = key.partition(":")
+    if kind == "synergies" and code:
+        return _("Synergies: {stage}").format(stage=stage_label(code))
+    if kind == "outcome" and code in OUTCOME_TYPES:
+        return _("{outcome} (all years)").format(outcome=OUTCOME_TYPES[code].shown())
+    label = KPI_LABELS.get(key)
+    return _(label) if label is not None else key
+
+
+def kpi_table(rows: list[tuple[str, float | None, str, float, str]]) -> pd.DataFrame:
+    """The KPI frame: ``key`` (code), ``kpi`` (label), ``value``, ``unit`` (a code, which the
+    workbook formats by; show it with :func:`geo.synergies.text.unit_label`), ``producers``
+    and ``note``, from rows of (key, value, unit, producers, note)."""
+    out = pd.DataFrame(rows, columns=["key", "value", "unit", "producers", "note"])
+    out.insert(1, "kpi", [kpi_label(k) for k in out["key"]])
+    return out
 
 
 def synergy_attributes(book: SynergyBook, programme: Programme,
@@ -140,7 +201,9 @@ def allocate_tonnes(haves: pd.DataFrame, synergies: pd.DataFrame) -> pd.DataFram
 class SankeyData:
     """Nodes and links of the resource-pool Sankey (tonnes per year).
 
-    ``nodes``: ``node`` (position), ``label``, ``column`` (0 root, 1 stream, 2 stage/fate),
+    ``nodes``: ``node`` (position), ``key`` (``root``, ``stream:<label>``,
+    ``stage:<stage>``, ``fate:<fate>``, ``other:stages``, ``other:streams``), ``label`` (in
+    the language of the session that built it), ``column`` (0 root, 1 stream, 2 stage/fate),
     ``tonnes_in``, ``tonnes_out``, ``producers``. ``links``: ``source``, ``target`` (node
     positions), ``tonnes``, ``producers`` (distinct producing sites behind the link).
     ``notes``: what was left out and why.
@@ -151,27 +214,32 @@ class SankeyData:
     notes: tuple[str, ...] = ()
 
 
-def _sink_label(sink: pd.Series) -> pd.Series:
-    is_fate = sink.str.startswith("fate:")
-    fate = sink.str.slice(5)
-    return pd.Series(np.where(is_fate, "Not in a synergy: " + fate,
-                              "In synergy: " + sink), index=sink.index)
+def _sink_labels(sinks: list[str]) -> dict[str, str]:
+    """Labels of the practitioners' column-2 keys (``stage:<stage>``, ``fate:<fate>``)."""
+    out = {}
+    for key in sinks:
+        kind, _sep, code = key.partition(":")
+        out[key] = (_("Not in a synergy: {fate}").format(fate=fate_label(code))
+                    if kind == "fate" else
+                    _("In synergy: {stage}").format(stage=stage_label(code)))
+    return out
 
 
-def assemble_sankey(root_label: str, first: pd.DataFrame, mid: pd.DataFrame, *,
-                    second: list[str], producers: dict[str, int],
+def assemble_sankey(root: str, first: pd.DataFrame, mid: pd.DataFrame, *,
+                    second: list[str], labels: Mapping[str, str], producers: dict[str, int],
                     notes: list[str]) -> SankeyData:
-    """A three-column Sankey from its flows.
+    """A three-column Sankey from its flows, its nodes named by keys.
 
-    ``first``: ``label``, ``tonnes``, ``producers`` of the root → column-1 links, in order;
-    ``mid``: ``a``, ``b``, ``tonnes``, ``producers`` of the column-1 → column-2 links;
-    ``second``: column-2 labels in order; ``producers``: per node label (root included).
+    ``root``: the root's key; ``first``: ``key``, ``tonnes``, ``producers`` of the root →
+    column-1 links, in order; ``mid``: ``a``, ``b`` (keys), ``tonnes``, ``producers`` of the
+    column-1 → column-2 links; ``second``: column-2 keys in order; ``labels``: key → label
+    shown (a key without one is shown as it is); ``producers``: per key (root included).
     """
-    labels = [root_label, *first["label"], *second]
+    keys = [root, *first["key"], *second]
     column = [0] + [1] * len(first) + [2] * len(second)
-    pos = {lab: i for i, lab in enumerate(labels)}
+    pos = {key: i for i, key in enumerate(keys)}
     links = pd.concat([
-        pd.DataFrame({"source": 0, "target": first["label"].map(pos).to_numpy(),
+        pd.DataFrame({"source": 0, "target": first["key"].map(pos).to_numpy(),
                       "tonnes": first["tonnes"].to_numpy(float),
                       "producers": first["producers"].to_numpy()}),
         pd.DataFrame({"source": mid["a"].map(pos).to_numpy(),
@@ -181,10 +249,11 @@ def assemble_sankey(root_label: str, first: pd.DataFrame, mid: pd.DataFrame, *,
     ], ignore_index=True)
     tin = links.groupby("target")["tonnes"].sum()
     tout = links.groupby("source")["tonnes"].sum()
-    nodes = pd.DataFrame({"node": range(len(labels)), "label": labels, "column": column})
+    nodes = pd.DataFrame({"node": range(len(keys)), "key": keys,
+                          "label": [labels.get(k, k) for k in keys], "column": column})
     nodes["tonnes_in"] = nodes["node"].map(tin).fillna(0.0)
     nodes["tonnes_out"] = nodes["node"].map(tout).fillna(0.0)
-    nodes["producers"] = [int(producers.get(lab, 0)) for lab in labels]
+    nodes["producers"] = [int(producers.get(key, 0)) for key in keys]
     return SankeyData(nodes=nodes, links=links.astype({"source": int, "target": int,
                                                        "producers": int}),
                       notes=tuple(notes))
@@ -219,8 +288,11 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
     notes: list[str] = []
     other_units = int((is_have & t.isna().to_numpy()).sum())
     if other_units:
-        notes.append(f"{other_units} haves recorded in other units (MWh/yr, m3/yr) or without "
-                     "a quantity are not in this tonnage picture.")
+        notes.append(ngettext(
+            "{n} have recorded in another unit (MWh/yr, m3/yr) or without a quantity is not "
+            "in this tonnage picture.",
+            "{n} haves recorded in other units (MWh/yr, m3/yr) or without a quantity are not "
+            "in this tonnage picture.", other_units).format(n=format_number(other_units)))
     haves = res[is_have & t.notna().to_numpy()]
     haves = pd.DataFrame({"resource_id": haves["resource_id"].to_numpy(),
                           "site_id": haves["site_id"].to_numpy(),
@@ -232,23 +304,27 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
     meta = haves.drop_duplicates("resource_id").set_index("resource_id")
     flows["stream"] = flows["resource_id"].map(meta["stream"])
     flows["site_id"] = flows["resource_id"].map(meta["site_id"])
-    flows["sink"] = _sink_label(flows["sink"])
+    is_fate = flows["sink"].str.startswith("fate:")
+    flows["sink"] = flows["sink"].where(is_fate, "stage:" + flows["sink"])
+    flows["stream"] = "stream:" + flows["stream"].astype(str)
     order = {s: i for i, s in enumerate(STAGES)}
     sinks = sorted(flows["sink"].unique(),
-                   key=lambda s: (not s.startswith("In synergy"),
-                                  order.get(s.removeprefix("In synergy: "), 99), s))
+                   key=lambda s: (not s.startswith("stage:"),
+                                  order.get(s.removeprefix("stage:"), 99), s))
     first = (flows.groupby("stream", sort=False)
              .agg(tonnes=("tonnes", "sum"), producers=("site_id", "nunique"))
              .sort_values("tonnes", ascending=False, kind="stable")
-             .reset_index().rename(columns={"stream": "label"}))
+             .reset_index().rename(columns={"stream": "key"}))
     mid = (flows.groupby(["stream", "sink"], sort=False)
            .agg(tonnes=("tonnes", "sum"), producers=("site_id", "nunique")).reset_index()
            .rename(columns={"stream": "a", "sink": "b"}))
-    producers = {ROOT_LABEL: int(flows["site_id"].nunique()),
+    producers = {ROOT_KEY: int(flows["site_id"].nunique()),
                  **flows.groupby("stream")["site_id"].nunique().to_dict(),
                  **flows.groupby("sink")["site_id"].nunique().to_dict()}
-    return assemble_sankey(ROOT_LABEL, first, mid, second=sinks, producers=producers,
-                           notes=notes)
+    labels = {ROOT_KEY: _(ROOT_LABEL), **_sink_labels(sinks),
+              **{k: k.removeprefix("stream:") for k in first["key"]}}
+    return assemble_sankey(ROOT_KEY, first, mid, second=sinks, labels=labels,
+                           producers=producers, notes=notes)
 
 
 def conservation_errors(sankey: SankeyData, *, tol_t: float = 1e-6) -> pd.DataFrame:
@@ -265,7 +341,7 @@ def conservation_errors(sankey: SankeyData, *, tol_t: float = 1e-6) -> pd.DataFr
     received = float(n.loc[n["column"] == 2, "tonnes_in"].sum())
     rows = [bad[["label", "tonnes_in", "tonnes_out"]]]
     if abs(sent - received) > tol_t * max(1.0, sent):
-        rows.append(pd.DataFrame({"label": ["(root → sinks)"], "tonnes_in": [received],
+        rows.append(pd.DataFrame({"label": [_("(root → sinks)")], "tonnes_in": [received],
                                   "tonnes_out": [sent]}))
     return pd.concat(rows, ignore_index=True)
 
@@ -359,9 +435,12 @@ def kpis(programme: Programme, book: SynergyBook, *, factors: Factors,
          release: SynergyRelease | None = None) -> pd.DataFrame:
     """The dashboard: members, synergies by stage, tonnes placed, outcome totals.
 
-    Returns ``kpi``, ``value``, ``unit``, ``producers`` and ``note`` (the factor citation for
-    CO2e). Viewers who may not see companies get :func:`viewer_kpis` of ``release`` (built
-    with ``k`` when not given).
+    Returns ``key`` (a code: ``haves_recorded``, ``synergies:completed``,
+    ``outcome:landfill_diverted_t``…; see :data:`KPI_LABELS` and :func:`kpi_label`), ``kpi``
+    (its label in this session's language), ``value``, ``unit`` (a code: ``t/yr``,
+    ``sites``, ``share``…), ``producers`` and ``note`` (the factor citation for CO2e).
+    Viewers who may not see companies get :func:`viewer_kpis` of ``release`` (built with
+    ``k`` when not given).
     """
     config = config or OutcomeConfig()
     if not can_see_companies(role):
@@ -374,31 +453,31 @@ def kpis(programme: Programme, book: SynergyBook, *, factors: Factors,
     sankey = sankey or sankey_data(programme, book, role="practitioner")
     n = sankey.nodes
     total_t = float(n.loc[n["column"] == 0, "tonnes_out"].sum())
-    in_syn = n[(n["column"] == 2) & n["label"].str.startswith("In synergy")]
+    in_syn = n[(n["column"] == 2) & n["key"].str.startswith("stage:")]
     live = syn[syn["stage"] != ABANDONED]
-    rows: list[tuple[str, float, str, int, str]] = [
-        ("Member sites", float(len(programme.sites)), "sites", len(programme.sites), ""),
-        ("Members in live synergies",
+    rows: list[tuple[str, float | None, str, float, str]] = [
+        ("member_sites", float(len(programme.sites)), "sites", len(programme.sites), ""),
+        ("members_in_live_synergies",
          float(pd.concat([live["from_site_id"], live["to_site_id"]]).nunique()), "sites",
          int(live["from_site_id"].nunique()), ""),
-        ("Haves recorded", total_t, "t/yr", int(n.loc[n["column"] == 0, "producers"].sum()), ""),
-        ("Haves in live synergies", float(in_syn["tonnes_in"].sum()), "t/yr",
+        ("haves_recorded", total_t, "t/yr", int(n.loc[n["column"] == 0, "producers"].sum()),
+         ""),
+        ("haves_in_live_synergies", float(in_syn["tonnes_in"].sum()), "t/yr",
          int(live["from_site_id"].nunique()), ""),
     ]
     for stage in (*STAGES, ABANDONED):
         part = syn[syn["stage"] == stage]
-        rows.append((f"Synergies: {stage}", float(len(part)), "synergies",
+        rows.append((f"synergies:{stage}", float(len(part)), "synergies",
                      int(part["from_site_id"].nunique()), ""))
     closed = syn["stage"].isin(["completed", ABANDONED])
     done = float((syn["stage"] == "completed").sum())
-    rows.append(("Completion rate (completed ÷ closed)",
-                 done / closed.sum() if closed.any() else float("nan"), "share",
-                 int(syn.loc[closed, "from_site_id"].nunique()), ""))
+    rows.append(("completion_rate", done / closed.sum() if closed.any() else float("nan"),
+                 "share", int(syn.loc[closed, "from_site_id"].nunique()), ""))
     wide = outcomes_wide(book, factors=factors, config=config)
     producers = wide["synergy_id"].map(syn.set_index("synergy_id")["from_site_id"]).nunique()
     for name in config.tracked:
         note = str(wide["co2e_factors"].iloc[0]) if name == "co2e_avoided_t" and len(wide) \
             else ""
-        rows.append((OUTCOME_TYPES[name].label + " (all years)", float(wide[name].sum()),
-                     config.unit_of(name), int(producers), note))
-    return pd.DataFrame(rows, columns=["kpi", "value", "unit", "producers", "note"])
+        rows.append((f"outcome:{name}", float(wide[name].sum()), config.unit_of(name),
+                     int(producers), note))
+    return kpi_table(rows)

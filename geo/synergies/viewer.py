@@ -25,9 +25,24 @@ import pandas as pd
 from geo.confidentiality import check_k
 from geo.disclosure import MIN_K, DisclosureRules
 from geo.errors import ConfidentialityError
-from geo.synergies.lifecycle import ABANDONED, ALL_STAGES, STAGES
-from geo.synergies.protected import COUNT, TONNES, SynergyRelease, build_synergy_release
-from geo.synergies.reports import EDGE_COLUMNS, SankeyData, assemble_sankey, edge_lines
+from geo.i18n import N_, _
+from geo.synergies.lifecycle import ABANDONED, ALL_STAGES, STAGES, stage_label
+from geo.synergies.protected import (
+    COUNT,
+    OTHER_STAGES,
+    OTHER_STREAMS,
+    TONNES,
+    SynergyRelease,
+    build_synergy_release,
+)
+from geo.synergies.reports import (
+    EDGE_COLUMNS,
+    ROOT_KEY,
+    SankeyData,
+    assemble_sankey,
+    edge_lines,
+    kpi_table,
+)
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
@@ -39,9 +54,12 @@ if TYPE_CHECKING:
 __all__ = ["park_points", "viewer_kpis", "viewer_network_edges", "viewer_release",
            "viewer_sankey"]
 
-VIEWER_ROOT: Final = "All synergies"
-VIEWER_ROOT_PART: Final = "Synergies (released part)"
+VIEWER_ROOT: Final = N_("All synergies")
+VIEWER_ROOT_PART: Final = N_("Synergies (released part)")
+"""Labels of the viewers' Sankey root: the whole released total, or the released part."""
 STAGE_PREFIX: Final = "Stage: "
+"""How a stage node's label starts in English; code that picks nodes reads their ``key``
+(``stage:<stage>``) instead, which is the same in every language."""
 
 
 def viewer_release(programme: Programme, book: SynergyBook, *, catalogue: Catalogue | None,
@@ -77,30 +95,43 @@ def viewer_sankey(release: SynergyRelease) -> SankeyData:
     """
     flows = release.sankey_flows(TONNES)
     if flows.empty or flows["value"].sum() <= 0:
-        msg = ("Too few companies are in synergies for any tonnage to be shown to viewers "
-               f"({release.rules.describe()}, for the giving and for the receiving "
-               "companies); ask a practitioner for the report.")
+        msg = _("Too few companies are in synergies for any tonnage to be shown to viewers "
+                "({rules}, for the giving and for the receiving companies); ask a "
+                "practitioner for the report.").format(rules=release.rules.describe())
         raise ConfidentialityError(msg)
-    stage_name = {s: STAGE_PREFIX + s for s in ALL_STAGES}
-    flows = flows.assign(a=flows["stage"].map(stage_name).fillna(flows["stage"]),
-                         b=flows["stream"], tonnes=flows["value"], producers=flows["givers"])
+    stage_key = {s: f"stage:{s}" for s in ALL_STAGES} | {OTHER_STAGES: "other:stages"}
+
+    def stream_key(streams: pd.Series) -> pd.Series:
+        return ("stream:" + streams.astype(str)).where(streams != OTHER_STREAMS,
+                                                       "other:streams")
+
+    flows = flows.assign(a=flows["stage"].map(stage_key), b=stream_key(flows["stream"]),
+                         tonnes=flows["value"], producers=flows["givers"])
     by_stage = release.sankey_flows(TONNES, by=("stage",))
-    first = pd.DataFrame({"label": by_stage["stage"].map(stage_name).fillna(by_stage["stage"]),
+    first = pd.DataFrame({"key": by_stage["stage"].map(stage_key),
                           "tonnes": by_stage["value"], "producers": by_stage["givers"]})
-    by_stream = release.sankey_flows(TONNES, by=("stream",))
-    second = sorted(by_stream["stream"], key=lambda s: s.startswith("Other"))
+    by_stream = release.sankey_flows(TONNES, by=("stream",)).assign(
+        key=lambda f: stream_key(f["stream"]))
+    second = sorted(by_stream["key"], key=lambda k: k.startswith("other:"))
     root = release.sankey_flows(TONNES, by=())
-    producers = {**dict(zip(first["label"], first["producers"], strict=True)),
-                 **dict(zip(by_stream["stream"], by_stream["givers"], strict=True))}
+    producers = {**dict(zip(first["key"], first["producers"], strict=True)),
+                 **dict(zip(by_stream["key"], by_stream["givers"], strict=True)),
+                 ROOT_KEY: int(root["givers"].iloc[0])}
     whole = release.total(TONNES)
-    root_label = VIEWER_ROOT if whole is not None and abs(
-        whole - float(root["value"].iloc[0])) <= 1e-6 * max(whole, 1.0) else VIEWER_ROOT_PART
-    producers[root_label] = int(root["givers"].iloc[0])
-    notes = ["Tonnes per year of synergies recorded in t/yr, by stage and stream; "
-             f"{release.rules.describe()} (for the giving and for the receiving companies). "
-             "Withheld figures flow through 'Other stages' and 'Other streams'."]
-    return assemble_sankey(root_label, first, flows[["a", "b", "tonnes", "producers"]],
-                           second=second, producers=producers, notes=notes)
+    complete = whole is not None and abs(
+        whole - float(root["value"].iloc[0])) <= 1e-6 * max(whole, 1.0)
+    labels = {**dict(zip(by_stream["key"], by_stream["stream"].astype(str), strict=True)),
+              **{f"stage:{s}": _("Stage: {stage}").format(stage=stage_label(s))
+                 for s in ALL_STAGES},
+              ROOT_KEY: _(VIEWER_ROOT) if complete else _(VIEWER_ROOT_PART),
+              "other:stages": _(OTHER_STAGES), "other:streams": _(OTHER_STREAMS)}
+    notes = [_("Tonnes per year of synergies recorded in t/yr, by stage and stream; {rules} "
+               "(for the giving and for the receiving companies). Withheld figures flow "
+               "through '{other_stages}' and '{other_streams}'.").format(
+                   rules=release.rules.describe(), other_stages=_(OTHER_STAGES),
+                   other_streams=_(OTHER_STREAMS))]
+    return assemble_sankey(ROOT_KEY, first, flows[["a", "b", "tonnes", "producers"]],
+                           second=second, labels=labels, producers=producers, notes=notes)
 
 
 def park_points(programme: Programme) -> gpd.GeoSeries:
@@ -139,35 +170,35 @@ def viewer_kpis(release: SynergyRelease, *, member_sites: int | None = None,
 
     ``member_sites`` (the member list's size) and ``have_total`` (the haves' released total
     from the programme's :class:`~geo.disclosure.ProgrammeRelease`) are added when given.
-    Returns ``kpi``, ``value`` (NaN: withheld), ``unit``, ``producers`` (not given: NaN) and
-    ``note``.
+    Returns ``key`` (a code, as :func:`~geo.synergies.reports.kpis` gives), ``kpi`` (its
+    label), ``value`` (NaN: withheld), ``unit``, ``producers`` (not given: NaN) and
+    ``note``, in the language of this session.
     """
-    rows: list[tuple[str, float | None, str, str]] = []
+    nan = float("nan")
+    rows: list[tuple[str, float | None, str, float, str]] = []
     if member_sites is not None:
-        rows.append(("Member sites", float(member_sites), "sites", ""))
+        rows.append(("member_sites", float(member_sites), "sites", nan, ""))
     if have_total is not None:
-        rows.append(("Haves recorded", have_total, "t/yr", "located sites, released total"))
-    rows.append(("Synergy tonnes (all stages)", release.total(TONNES), "t/yr",
-                 "synergies recorded in t/yr, abandoned ones included"))
-    rows.append(("Haves in live synergies", release.total(TONNES, stages=STAGES), "t/yr",
-                 "synergies recorded in t/yr"))
-    rows.append(("Synergies (all stages)", release.total(COUNT), "synergies", ""))
+        rows.append(("haves_recorded", have_total, "t/yr", nan,
+                     _("located sites, released total")))
+    rows.append(("synergy_tonnes", release.total(TONNES), "t/yr", nan,
+                 _("synergies recorded in t/yr, abandoned ones included")))
+    rows.append(("haves_in_live_synergies", release.total(TONNES, stages=STAGES), "t/yr", nan,
+                 _("synergies recorded in t/yr")))
+    rows.append(("synergies", release.total(COUNT), "synergies", nan, ""))
     counts = {s: release.total(COUNT, stages=(s,)) for s in ALL_STAGES}
-    rows += [(f"Synergies: {s}", counts[s], "synergies", "") for s in ALL_STAGES]
+    rows += [(f"synergies:{s}", counts[s], "synergies", nan, "") for s in ALL_STAGES]
     done, dropped = counts["completed"], counts[ABANDONED]
     rate = (done / (done + dropped) if done is not None and dropped is not None
             and done + dropped > 0 else None)
-    rows.append(("Completion rate (completed ÷ closed)", rate, "share", ""))
+    rows.append(("completion_rate", rate, "share", nan, ""))
     for name in release.all_measures:
         if name in (COUNT, TONNES):
             continue
-        note = next((n for n in release.notes if name == "co2e_avoided_t"
-                     and n.startswith("CO2e")), "")
-        rows.append((release.labels[name] + " (all years)", release.total(name),
-                     release.units[name], note))
-    out = pd.DataFrame(rows, columns=["kpi", "value", "unit", "note"])
+        note = release.co2e_note() if name == "co2e_avoided_t" else ""
+        rows.append((f"outcome:{name}", release.total(name), release.units[name], nan, note))
+    out = kpi_table(rows)
     withheld = out["value"].isna()
     out["value"] = out["value"].astype(float)
-    out.loc[withheld, "note"] = "withheld (disclosure rules)"
-    out.insert(3, "producers", np.nan)
+    out.loc[withheld, "note"] = _("withheld (disclosure rules)")
     return out

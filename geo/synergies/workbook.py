@@ -105,23 +105,30 @@ def viewer_sheets(release: SynergyRelease, *, factors: Factors, kpi: pd.DataFram
     return sheets
 
 
+def _quantities(programme: Programme) -> str:
+    return (_("illustrative demo figures") if programme.illustrative
+            else _("as recorded by the programme"))
+
+
 def _viewer_about(programme: Programme, release: SynergyRelease, *, role: Role,
                   config: OutcomeConfig) -> list[tuple[str, str]]:
-    return [("Programme", programme.name),
-            ("Generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
-            ("Viewer", role),
-            ("Disclosure rules", release.rules.describe() + ", for the giving and for the "
-             "receiving companies, and no company party to several synergies can work out "
-             "another's figure"),
-            ("What is shown", "the released figures of one tree: all synergies → stage → "
-             "stream → park pair; blank cells are withheld; totals add up across sheets"),
-            ("Not shown to viewers", "single synergies and companies; outcomes by year or by "
-             "sector (groupings outside the tree could be subtracted from it)"),
-            *(("Note", n) for n in release.notes),
-            ("Outcome types", ", ".join(OUTCOME_TYPES[t].label for t in config.tracked)),
-            ("Currency", config.currency),
-            ("Quantities", "illustrative demo figures" if programme.illustrative
-             else "as recorded by the programme")]
+    return [(_("Programme"), programme.name),
+            (_("Generated"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+            (_("Viewer"), role),
+            (_("Disclosure rules"), _(
+                "{rules}, for the giving and for the receiving companies, and no company "
+                "party to several synergies can work out another's figure").format(
+                    rules=release.rules.describe())),
+            (_("What is shown"), _(
+                "the released figures of one tree: all synergies → stage → stream → park "
+                "pair; blank cells are withheld; totals add up across sheets")),
+            (_("Not shown to viewers"), _(
+                "single synergies and companies; outcomes by year or by sector (groupings "
+                "outside the tree could be subtracted from it)")),
+            *((_("Note"), n) for n in release.shown_notes()),
+            (_("Outcome types"), ", ".join(OUTCOME_TYPES[t].shown() for t in config.tracked)),
+            (_("Currency"), config.currency),
+            (_("Quantities"), _quantities(programme))]
 
 
 def funder_sheets(programme: Programme, book: SynergyBook, *, factors: Factors,
@@ -140,22 +147,22 @@ def funder_sheets(programme: Programme, book: SynergyBook, *, factors: Factors,
 
         release = release or viewer_release(programme, book, catalogue=catalogue, k=k,
                                             rules=rules, factors=factors, config=config)
-        kpi = viewer_kpis(release, member_sites=len(programme.sites))
+        kpi = viewer_kpis(release, member_sites=len(programme.sites)).drop(columns="key")
         return viewer_sheets(release, factors=factors, kpi=kpi, parks=parks,
                              about=_viewer_about(programme, release, role=role, config=config))
     attrs = synergy_attributes(book, programme, catalogue)
     wide = outcomes_wide(book, factors=factors, config=config)
     sheets: dict[str, pd.DataFrame] = {}
-    about = [("Programme", programme.name),
-             ("Generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
-             ("Viewer", role),
-             ("Confidentiality", "full detail (practitioner)"),
-             ("Outcome types", ", ".join(OUTCOME_TYPES[t].label for t in config.tracked)),
-             ("Currency", config.currency),
-             ("Quantities", "illustrative demo figures" if programme.illustrative
-              else "as recorded by the programme")]
+    about = [(_("Programme"), programme.name),
+             (_("Generated"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+             (_("Viewer"), role),
+             (_("Confidentiality"), _("full detail (practitioner)")),
+             (_("Outcome types"), ", ".join(OUTCOME_TYPES[t].shown() for t in config.tracked)),
+             (_("Currency"), config.currency),
+             (_("Quantities"), _quantities(programme))]
     sheets[N_("About")] = pd.DataFrame(about, columns=["item", "value"])
-    sheets[N_("KPIs")] = kpis(programme, book, factors=factors, config=config, role=role)
+    sheets[N_("KPIs")] = kpis(programme, book, factors=factors, config=config,
+                              role=role).drop(columns="key")
     names = programme.sites.drop_duplicates("site_id").set_index("site_id")["name"]
     syn = book.synergies.merge(attrs[["synergy_id", "park_id", "to_park_id", "stream"]],
                                on="synergy_id", how="left")

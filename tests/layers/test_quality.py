@@ -6,7 +6,12 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from layers.base import base_map
-from layers.quality import PRECISION_COLOURS, add_reference_places, add_sites_by_precision
+from layers.quality import (
+    PRECISION_COLOURS,
+    PRECISION_LABELS,
+    add_reference_places,
+    add_sites_by_precision,
+)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -27,7 +32,7 @@ def test_located_sites_are_drawn_with_a_legend_and_escaped_names() -> None:
     html = m.get_root().render()
     assert html.count('"type": "Point"') == 2
     assert PRECISION_COLOURS["town"] in html and PRECISION_COLOURS["exact"] in html
-    assert all(f"</span>{p}" in html for p in PRECISION_COLOURS if p != "manual")
+    assert all(f"</span>{label}" in html for label in PRECISION_LABELS.values())
     assert HOSTILE not in html and "Lost Oy" not in html
 
 

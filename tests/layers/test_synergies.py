@@ -63,8 +63,8 @@ def test_graph_and_sankey_figures() -> None:
     edges = _edges()
     fig = network_graph_figure(edges, graph_layout(edges))
     assert len(fig.data) == 3 + 1
-    nodes = pd.DataFrame({"node": [0, 1, 2], "label": ["All haves", "Plastics",
-                                                       "In synergy: idea"],
+    nodes = pd.DataFrame({"node": [0, 1, 2], "key": ["root", "stream:Plastics", "stage:idea"],
+                          "label": ["All haves", "Plastics", "In synergy: idea"],
                           "column": [0, 1, 2], "tonnes_in": [0, 5, 5], "tonnes_out": [5, 5, 0],
                           "producers": [3, 3, 3]})
     links = pd.DataFrame({"source": [0, 1], "target": [1, 2], "tonnes": [5.0, 5.0]})
@@ -91,8 +91,10 @@ def test_match_lines_join_the_two_sites_of_each_match() -> None:
 
 def test_viewer_sankey_colours_stages_and_greys_other() -> None:
     """A viewer's Sankey colours stage nodes by stage, 'Other …' nodes grey, streams blue."""
-    nodes = pd.DataFrame({"node": [0, 1, 2, 3], "label": ["All synergies", "Stage: completed",
-                                                          "Other stages", "Plastics"],
+    nodes = pd.DataFrame({"node": [0, 1, 2, 3],
+                          "key": ["root", "stage:completed", "other:stages", "stream:Plastics"],
+                          "label": ["All synergies", "Stage: completed", "Other stages",
+                                    "Plastics"],
                           "column": [0, 1, 1, 2], "tonnes_in": [0, 5, 5, 10],
                           "tonnes_out": [10, 5, 5, 0], "producers": [3, 3, 3, 3]})
     links = pd.DataFrame({"source": [0, 0, 1, 2], "target": [1, 2, 3, 3],
