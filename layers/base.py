@@ -38,7 +38,7 @@ from jinja2 import Template
 from geo.settings import OSM_ATTRIBUTION, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = [
     "ASSET_URL_PREFIX",
@@ -58,6 +58,7 @@ __all__ = [
     "local_assets",
     "map_figure",
     "map_view",
+    "pixel_rounded",
     "tooltip",
     "write_basemap",
     "zoom_for_bounds",
@@ -208,12 +209,35 @@ def _frame_to_geojson_via_geopandas(sub: gpd.GeoDataFrame, cols: list[str],
     return data
 
 
+_PIXEL_STYLE_KEYS: Final = frozenset({"radius", "weight"})
+
+
+def pixel_rounded(style_function: Callable[[dict[str, Any]], dict[str, Any]]
+                  ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """``style_function`` with its sizes in pixels (``radius``, ``weight``) rounded to 0.1 px.
+
+    Folium sends one style per distinct result (a ``switch`` over feature ids), so radii
+    computed to 15 digits give every feature its own style; a tenth of a pixel is not seen.
+
+    Examples
+    --------
+    >>> pixel_rounded(lambda f: {"radius": 7.3452, "fillOpacity": 0.8512})({})
+    {'radius': 7.3, 'fillOpacity': 0.8512}
+    """
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {k: round(v, 1) if k in _PIXEL_STYLE_KEYS and isinstance(v, float) else v
+                for k, v in style_function(feature).items()}
+
+    return style
+
+
 class GeoJson(folium.GeoJson):
-    """``folium.GeoJson`` that accepts a layer without features.
+    """``folium.GeoJson`` that accepts a layer without features and sends compact styles.
 
     Folium refuses to render a tooltip or popup on an empty feature collection ("The field
     … is not available in the data"), which a filter matching nothing produces; every layer
     of the app is built with this class so an empty selection draws an empty layer instead.
+    Its ``style_function`` is wrapped in :func:`pixel_rounded`.
     """
 
     def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
@@ -223,6 +247,8 @@ class GeoJson(folium.GeoJson):
         if empty:
             kwargs.pop("tooltip", None)
             kwargs.pop("popup", None)
+        if callable(kwargs.get("style_function")):
+            kwargs["style_function"] = pixel_rounded(kwargs["style_function"])
         super().__init__(data, *args, **kwargs)
 
 

@@ -265,3 +265,18 @@ def test_geojson_of_a_frame_equals_geopandas_own() -> None:
     ref["geometry"] = ref.geometry.set_precision(1e-5, mode="pointwise")
     assert ours == json.loads(ref.to_json(na="null", drop_id=True))
     assert ours["features"][1]["properties"] == {"name": "", "n": 2, "t": None, "ok": False}
+
+
+def test_layer_styles_send_pixel_sizes_to_a_tenth() -> None:
+    """Radii computed to 15 digits reach the browser as 7.3 px, so features of about the same
+    size share one style instead of one each; other style values are kept as given."""
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"r": r}, "geometry": {
+            "type": "Point", "coordinates": [26.9, 60.5]}} for r in (7.3452, 7.2987, 9.0)]}
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
+    GeoJson(data, marker=folium.CircleMarker(radius=5),
+            style_function=lambda f: {"radius": f["properties"]["r"], "fillOpacity": 0.8512}
+            ).add_to(m)
+    styler = m.get_root().render().split("switch(feature.id)")[1].split("}\n")[0]
+    assert 'case "0": case "1":' in styler
+    assert '{"fillOpacity": 0.8512, "radius": 7.3}' in styler and '"radius": 9.0' in styler
