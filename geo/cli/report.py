@@ -23,6 +23,7 @@ from pathlib import Path
 
 from geo.cli.common import add_programme_options, fail, load_programme, print_table, synergy_book
 from geo.errors import SymbiosisError
+from geo.i18n import DEFAULT_LOCALE, _, format_number, ngettext, use_locale
 
 __all__ = ["main"]
 
@@ -30,9 +31,9 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--xlsx", type=Path, required=True, help="workbook to write")
+    parser.add_argument("--xlsx", type=Path, required=True, help=_("workbook to write"))
     parser.add_argument("--role", choices=["practitioner", "viewer"], default="practitioner",
-                        help="viewer: the released figures only (the programme's rules)")
+                        help=_("viewer: the released figures only (the programme's rules)"))
     add_programme_options(parser)
     return parser
 
@@ -41,12 +42,19 @@ def main(argv: list[str]) -> int:
     """Write the funders' workbook (``--xlsx``) and print the KPIs."""
     args = _parser().parse_args(argv)
     # The report stack (catalogue, factors, database, Excel) once the arguments are good.
+    import pandas as pd
+
     from geo.catalogue import load_catalogue
+    from geo.confidentiality import can_see_companies
     from geo.disclosure.settings import default_rules, programme_rules
     from geo.factors import load_factors
+    from geo.i18n.labels import column_labels
     from geo.settings import get_settings
     from geo.store import open_store
+    from geo.synergies.reports import kpis
     from geo.synergies.repository import load_outcome_config
+    from geo.synergies.text import figure, unit_label
+    from geo.synergies.viewer import viewer_kpis, viewer_release
     from geo.synergies.workbook import funder_sheets, workbook_bytes
 
     try:
@@ -54,11 +62,19 @@ def main(argv: list[str]) -> int:
         book = synergy_book(prog.name)
         store = open_store()
         rules = programme_rules(store, prog.name, default=default_rules(get_settings()))
-        sheets = funder_sheets(prog, book, factors=load_factors(),
-                               config=load_outcome_config(store, prog.name),
-                               catalogue=load_catalogue(), role=args.role, rules=rules)
-        args.xlsx.write_bytes(workbook_bytes(sheets))
-        kpi = sheets["KPIs"]
+        factors, catalogue = load_factors(), load_catalogue()
+        config = load_outcome_config(store, prog.name)
+        release = None if can_see_companies(args.role) else viewer_release(
+            prog, book, catalogue=catalogue, rules=rules, factors=factors, config=config)
+        sheets = funder_sheets(prog, book, factors=factors, config=config,
+                               catalogue=catalogue, role=args.role, rules=rules,
+                               release=release)
+        args.xlsx.write_bytes(workbook_bytes(sheets, currency=config.currency))
+        kpi: pd.DataFrame = sheets["KPIs"]
+        if args.json:  # machine-readable: the KPIs with their keys, in English
+            with use_locale(DEFAULT_LOCALE):
+                kpi = (kpis(prog, book, factors=factors, config=config) if release is None
+                       else viewer_kpis(release, member_sites=len(prog.sites)))
     except (SymbiosisError, OSError) as exc:
         return fail(exc)
     if args.json:
@@ -66,6 +82,10 @@ def main(argv: list[str]) -> int:
                           "synergies": len(book.synergies),
                           "kpis": json.loads(kpi.to_json(orient="records"))}))
         return 0
-    print(f"{prog.name}: {len(book.synergies)} synergies; workbook written to {args.xlsx}")
-    print_table(kpi)
+    n = len(book.synergies)
+    print(ngettext("{programme}: {n} synergy; workbook written to {path}",
+                   "{programme}: {n} synergies; workbook written to {path}", n).format(
+        programme=prog.name, n=format_number(n), path=args.xlsx))
+    shown = kpi.assign(unit=[unit_label(u) for u in kpi["unit"]])
+    print_table(shown.rename(columns=column_labels(shown.columns)), float_format=figure)
     return 0

@@ -52,6 +52,7 @@ import pandas as pd
 
 from geo.disclosure import DEFAULT_RULES, DisclosureRules, protect_tree
 from geo.errors import ConfidentialityError
+from geo.i18n import _
 
 __all__ = ["SynergyTree", "protect_synergy_tree", "synergy_rule_ok"]
 
@@ -270,11 +271,13 @@ def protect_synergy_tree(records: pd.DataFrame, levels: Sequence[str], *, value:
     levels = tuple(levels)
     missing = [c for c in (*levels, value, giver, receiver) if c not in records.columns]
     if missing:
-        msg = f"Synergy records lack the column(s) {missing} needed for the disclosure tree."
+        msg = _("Synergy records lack the column(s) {missing} needed for the disclosure "
+                "tree.").format(missing=missing)
         raise ConfidentialityError(msg)
     vals = pd.to_numeric(records[value], errors="coerce").fillna(0.0)
     if (vals < 0).any():
-        msg = f"Negative {value} cannot be protected by the rules; fix the synergies first."
+        msg = _("Negative {figure} cannot be protected by the rules; fix the synergies "
+                "first.").format(figure=value)
         raise ConfidentialityError(msg)
     recs = records.loc[(vals > 0).to_numpy(), [*levels, giver, receiver]].astype(str)
     recs[value] = vals[vals > 0].to_numpy(float)

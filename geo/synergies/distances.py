@@ -17,6 +17,7 @@ from typing import Final
 
 import numpy as np
 
+from geo.i18n import N_
 from geo.network import (
     DEFAULT_DETOUR_FACTOR,
     RoadGraph,
@@ -26,12 +27,17 @@ from geo.network import (
     unit_vectors,
 )
 
-__all__ = ["METHODS", "SiteDistances"]
+__all__ = ["METHODS", "METHOD_LABELS", "SiteDistances"]
 
 logger = logging.getLogger(__name__)
 
 METHODS: Final = ("road", "straight-line", "unlocated")
 """Labels of the ``method`` codes 0, 1, 2 returned by :meth:`SiteDistances.pairs`."""
+# Translators: how the distance between two sites was measured: over the road network, as
+# the straight line times a detour factor, or not at all (a site has no location).
+METHOD_LABELS: Final = {"road": N_("road"), "straight-line": N_("straight-line"),
+                        "unlocated": N_("unlocated")}
+"""Display label of each method (the match table's ``distance_method`` holds the codes)."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from geo.demo import DEMO_NAME
 from geo.errors import StoreError, SynergyError
+from geo.i18n import _
 from geo.store.synergy_tables import (
     SynergyEventRow,
     SynergyOutcomeRow,
@@ -48,6 +49,7 @@ from geo.synergies.book import (
 )
 from geo.synergies.demo import demo_synergy_book
 from geo.synergies.distances import SiteDistances
+from geo.synergies.lifecycle import stage_label
 from geo.synergies.outcomes import OutcomeConfig
 
 if TYPE_CHECKING:
@@ -109,13 +111,15 @@ def save_book(store: Store, programme: str, book: SynergyBook) -> int:
     SynergyError
         When the programme already holds synergies (books are merged one synergy at a time).
     """
-    with store.transaction(f"save the synergies of {programme!r}") as conn:
+    with store.transaction(
+            # Translators: completes "Could not …" in a database error.
+            _("save the synergies of {programme}").format(programme=repr(programme))) as conn:
         pid = require_programme(conn, programme)
         bump_synergy_version(conn, pid)  # first: writers of a programme take turns
         if conn.execute(select(SynergyRow.id).where(SynergyRow.programme_id == pid)
                         .limit(1)).first() is not None:
-            msg = (f"{programme!r} already holds synergies; add new ones one at a time "
-                   "instead of saving a whole book over them.")
+            msg = _("{programme} already holds synergies; add new ones one at a time instead "
+                    "of saving a whole book over them.").format(programme=repr(programme))
             raise SynergyError(msg)
         _write(conn, pid, empty_book(), book)
     return len(book.synergies)
@@ -165,7 +169,7 @@ def load_book(store: Store, programme: str) -> SynergyBook:
 
     A programme that is not stored (the demo before its first synergy) has an empty book.
     """
-    with store.read("load the synergies") as conn:
+    with store.read(_("load the synergies")) as conn:
         pid = find_programme(conn, programme)
         if pid is None:
             return empty_book()
@@ -201,8 +205,9 @@ def _write(conn: Connection, pid: int, old: SynergyBook, new: SynergyBook) -> No
                         "from_site_id": site_ids[row["from_site_id"]],
                         "to_site_id": site_ids[row["to_site_id"]]}
             except KeyError as exc:
-                msg = (f"Synergy {sid} refers to {exc.args[0]!r}, which is not stored in this "
-                       "programme; save the programme's new records first.")
+                msg = _("Synergy {synergy} refers to {record}, which is not stored in this "
+                        "programme; save the programme's new records first.").format(
+                    synergy=sid, record=repr(exc.args[0]))
                 raise SynergyError(msg) from exc
             conn.execute(insert(SynergyRow).values(programme_id=pid, synergy_key=sid,
                                                    **refs, **values))
@@ -211,8 +216,9 @@ def _write(conn: Connection, pid: int, old: SynergyBook, new: SynergyBook) -> No
                 SynergyRow.programme_id == pid, SynergyRow.synergy_key == sid,
                 SynergyRow.version == int(before.at[sid, "version"])).values(**values))
             if done.rowcount != 1:
-                msg = (f"Synergy {sid} was saved by someone else a moment ago; your change was "
-                       "not saved. Reload it and apply your change again.")
+                msg = _("Synergy {synergy} was saved by someone else a moment ago; your change "
+                        "was not saved. Reload it and apply your change again.").format(
+                    synergy=sid)
                 raise SynergyError(msg)
     pks = dict(conn.execute(select(SynergyRow.synergy_key, SynergyRow.id)
                             .where(SynergyRow.programme_id == pid)).all())
@@ -230,7 +236,8 @@ def _write(conn: Connection, pid: int, old: SynergyBook, new: SynergyBook) -> No
 
 def _apply(store: Store, programme: str, synergy_id: str,
            change: Callable[[SynergyBook, Connection, int], SynergyBook]) -> SynergyBook:
-    with store.transaction(f"save synergy {synergy_id}") as conn:
+    with store.transaction(
+            _("save synergy {synergy}").format(synergy=synergy_id)) as conn:
         pid = require_programme(conn, programme)
         bump_synergy_version(conn, pid)  # first: writers of a programme take turns
         old = _read_book(conn, pid, keys=[synergy_id])
@@ -264,7 +271,7 @@ def _fill_distances(conn: Connection, pid: int, old: SynergyBook,
         return new
     rows = conn.execute(select(Site.site_key, Site.lon, Site.lat)
                         .where(Site.programme_id == pid)).all()
-    pos = {str(k): i for i, (k, _, _) in enumerate(rows)}
+    pos = {str(k): i for i, (k, _lon, _lat) in enumerate(rows)}
     lon = np.array([np.nan if r[1] is None else r[1] for r in rows], float)
     lat = np.array([np.nan if r[2] is None else r[2] for r in rows], float)
     sub = syn[todo]
@@ -293,17 +300,18 @@ def create_synergy(store: Store, programme: Programme, *, have_id: str, want_id:
     Returns the new synergy's id. Records of archived sites cannot start new synergies.
     """
     ensure_programme(store, programme)
-    with store.transaction("create a synergy") as conn:
+    with store.transaction(_("create a synergy")) as conn:
         pid = require_programme(conn, programme.name)
         bump_synergy_version(conn, pid)
         res = _resources(conn, pid, [have_id, want_id]).set_index("resource_id")
         for rid in (have_id, want_id):
             if rid not in res.index:
-                msg = f"Record {rid!r} is not stored in programme {programme.name!r}."
+                msg = _("Record {record} is not stored in programme {programme}.").format(
+                    record=repr(rid), programme=repr(programme.name))
                 raise SynergyError(msg)
             if bool(res.at[rid, "archived"]):
-                msg = (f"Record {rid!r} belongs to an archived site or was archived; "
-                       "restore it first.")
+                msg = _("Record {record} belongs to an archived site or was archived; "
+                        "restore it first.").format(record=repr(rid))
                 raise SynergyError(msg)
         live = pd.DataFrame(conn.execute(
             select(SynergyRow.synergy_key, SynergyRow.stage)
@@ -313,8 +321,10 @@ def create_synergy(store: Store, programme: Programme, *, have_id: str, want_id:
                    _WANT.resource_key == want_id, SynergyRow.stage != "abandoned")).all(),
             columns=["synergy_id", "stage"])
         if len(live):
-            msg = (f"{have_id!r} → {want_id!r} is already tracked as {live['synergy_id'].iloc[0]} "
-                   f"({live['stage'].iloc[0]}); update that one.")
+            msg = _("{have} → {want} is already tracked as {synergy} ({stage}); update that "
+                    "one.").format(have=repr(have_id), want=repr(want_id),
+                                   synergy=live["synergy_id"].iloc[0],
+                                   stage=stage_label(live["stage"].iloc[0]))
             raise SynergyError(msg)
         old = empty_book()
         new, sid = lifecycle.create_synergy(
@@ -334,7 +344,7 @@ def create_synergies(store: Store, programme: Programme, links: pd.DataFrame, *,
     valid rows are stored together in one transaction, refused rows are only reported.
     """
     ensure_programme(store, programme)
-    with store.transaction("create the workshop's synergies") as conn:
+    with store.transaction(_("create the workshop's synergies")) as conn:
         pid = require_programme(conn, programme.name)
         bump_synergy_version(conn, pid)
         res = _resources(conn, pid)
@@ -394,7 +404,7 @@ def record_outcome(store: Store, programme: str, synergy_id: str, outcome_type: 
 
 def load_outcome_config(store: Store, programme: str) -> OutcomeConfig:
     """The programme's outcome configuration (the tonnage preset until one is saved)."""
-    with store.read("read the outcome settings") as conn:
+    with store.read(_("read the outcome settings")) as conn:
         pid = find_programme(conn, programme)
         row = None if pid is None else conn.execute(
             select(SynergySettingsRow.tracked, SynergySettingsRow.currency)
@@ -407,7 +417,7 @@ def load_outcome_config(store: Store, programme: str) -> OutcomeConfig:
 def save_outcome_config(store: Store, programme: Programme, config: OutcomeConfig) -> None:
     """Save which outcome types the programme tracks, and its currency."""
     ensure_programme(store, programme)
-    with store.transaction("save the outcome settings") as conn:
+    with store.transaction(_("save the outcome settings")) as conn:
         pid = require_programme(conn, programme.name)
         bump_synergy_version(conn, pid)
         done = conn.execute(update(SynergySettingsRow)
@@ -427,7 +437,7 @@ def synergies_for_site(store: Store, programme: str, site_id: str) -> pd.DataFra
     """
     cols = ["synergy_id", "role", "partner_site_id", "partner", "description", "quantity",
             "unit", "stage", "practitioner", "updated_at"]
-    with store.read("read the site's synergies") as conn:
+    with store.read(_("read the site's synergies")) as conn:
         pid = find_programme(conn, programme)
         if pid is None:
             return pd.DataFrame(columns=cols)

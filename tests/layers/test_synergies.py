@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import folium
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString
 
+from geo.i18n import use_locale
 from geo.synergies.reports import SankeyData, graph_layout
 from layers.base import base_map
 from layers.synergies import (
@@ -103,3 +105,25 @@ def test_viewer_sankey_colours_stages_and_greys_other() -> None:
     assert colours[1] == STAGE_COLOURS["completed"]
     assert colours[2] == "#bdbdbd"
     assert colours[3] == "#7fa7b5"
+
+
+def test_drawings_speak_the_session_language() -> None:
+    """Layer names, tooltip titles and stage names are translated (stage codes still pick
+    the colours); the Sankey writes figures with the language's separators."""
+    with use_locale("qps_PLOC"):
+        m = base_map(bounds=(26.8, 60.4, 27.2, 60.6))
+        layer, _drawn = add_synergy_network(m, _edges())
+    assert layer is not None and layer.layer_name.startswith("⟦")
+    tip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    assert tip.aliases[0] == "⟦Flõw⟧"
+    stages = {f["properties"]["stage"]: f["properties"]["stage_shown"]
+              for f in layer.data["features"]}
+    assert stages == {"idea": "⟦îdéà⟧", "completed": "⟦çõmplétéd⟧"}
+    nodes = pd.DataFrame({"node": [0, 1], "key": ["root", "stage:idea"],
+                          "label": ["All haves", "In synergy: idea"], "column": [0, 2],
+                          "tonnes_in": [0, 5], "tonnes_out": [5, 0], "producers": [3, 3]})
+    links = pd.DataFrame({"source": [0], "target": [1], "tonnes": [1234.5]})
+    with use_locale("pt_BR"):
+        fig = sankey_figure(SankeyData(nodes, links))
+    assert fig.layout.separators == ",."
+    assert sankey_figure(SankeyData(nodes, links)).layout.separators == ".,"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli.match import main
+from geo.i18n import use_locale
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +40,25 @@ def test_unknown_record_exits_with_1(capsys: pytest.CaptureFixture[str]) -> None
     """A bad id prints the error and returns 1."""
     assert main(["--record", "NOPE"]) == 1
     assert "No resource record" in capsys.readouterr().err
+
+
+def test_people_read_their_language_and_machines_english(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In another language the printed summary, notes and reasons are translated, while the
+    CSV and the JSON keep English reasons and notes (machine-readable)."""
+    out = tmp_path / "m.csv"
+    with use_locale("qps_PLOC"):
+        assert main(["--record", "KAR-R0012", "--straight-line", "--top-k", "2",
+                     "--out", str(out)]) == 0
+        printed = capsys.readouterr().out
+        assert main(["--record", "KAR-R0012", "--straight-line", "--top-k", "2",
+                     "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+    first, *rest = printed.splitlines()
+    assert first.startswith("⟦") and "2" in first and str(out) in first
+    assert any("⟦Dîstàñçés" in line for line in rest)
+    assert "⟦sàmé çàtàlõgüé çõdé" in printed
+    assert "same catalogue code" in out.read_text(encoding="utf-8")
+    assert "⟦" not in out.read_text(encoding="utf-8")
+    assert not any("⟦" in n for n in data["notes"])
+    assert all("⟦" not in r["reasons"] for r in data["rows"])

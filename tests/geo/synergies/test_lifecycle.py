@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import SynergyError
+from geo.i18n import use_locale
 from geo.synergies.book import SynergyBook, empty_book
 from geo.synergies.lifecycle import (
     add_note,
@@ -127,3 +128,17 @@ def test_notes_reassignment_and_case_study() -> None:
                              practitioner="Eero")
     assert history(book, sid)["kind"].tolist() == ["created", "note", "assigned", "stage",
                                                    "case study"]
+
+
+def test_refusals_are_in_the_session_language_with_figures_filled() -> None:
+    """A refusal raised in the pseudo-locale is one bracketed sentence, its figures and ids
+    filled; in Portuguese the quantities take the decimal comma."""
+    with use_locale("qps_PLOC"), pytest.raises(SynergyError) as err:
+        create_synergy(empty_book(), have=HAVE, want=WANT, practitioner="Aino",
+                       quantity=150.5)
+    text = str(err.value)
+    assert text.startswith("⟦") and text.endswith("⟧")
+    assert "150.5" in text and "'H1'" in text and "{" not in text
+    with use_locale("pt_BR"), pytest.raises(SynergyError, match="150,5"):
+        create_synergy(empty_book(), have=HAVE, want=WANT, practitioner="Aino",
+                       quantity=150.5)

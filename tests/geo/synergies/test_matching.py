@@ -9,6 +9,7 @@ import pytest
 
 from geo.catalogue import load_catalogue
 from geo.errors import SynergyError
+from geo.i18n import use_locale
 from geo.network import RoadGraph
 from geo.programme import Programme
 from geo.synergies.matching import Matcher
@@ -161,3 +162,17 @@ def test_vectorised_candidates_equal_a_naive_cross_merge(tiny_programme: Program
     cross = h.merge(w, on="ewc_code", suffixes=("_h", "_w"))
     cross = cross[cross["site_id_h"] != cross["site_id_w"]]
     assert got == set(zip(cross["resource_id_h"], cross["resource_id_w"], strict=True))
+
+
+def test_a_shared_matcher_speaks_each_session_language(tiny_matcher: Matcher) -> None:
+    """One matcher (cached for every session) gives notes and errors in the language of the
+    session that asks: the notes are kept untranslated and translated when read."""
+    english = tiny_matcher.for_record("H1").notes
+    assert any("straight-line × 1.3" in n for n in english)
+    with use_locale("qps_PLOC"):
+        notes = tiny_matcher.for_record("H1").notes
+        assert notes == tiny_matcher.notes
+        with pytest.raises(SynergyError, match=r"^⟦.*'NOPE'.*⟧$"):
+            tiny_matcher.for_record("NOPE")
+    assert notes and all(n.startswith("⟦") and n.endswith("⟧") for n in notes)
+    assert tiny_matcher.for_record("H1").notes == english

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geo.i18n import use_locale
 from geo.programme import Programme
 from geo.synergies.distances import SiteDistances
 from geo.synergies.matching import build_links
@@ -66,3 +67,27 @@ def test_no_pairs_give_an_empty_table(tiny_programme: Programme) -> None:
                           "rule_id": pd.Series(dtype=object), "kb_n": pd.Series(dtype=int)})
     t = match_table(records, pairs, links, records.iloc[:0], rules=load_rules(), **OPTIONS)
     assert t.empty and {"have_id", "want_id", "rank", "reasons", "score"} <= set(t.columns)
+
+
+def test_reasons_are_sentences_of_the_session_language(tiny_programme: Programme) -> None:
+    """In the pseudo-locale every clause of a reason is one bracketed sentence with its
+    placeholders filled (data such as codes and descriptions inside); in Portuguese the
+    figures take the decimal comma."""
+    records, lon, lat, _notes = prepare_records(tiny_programme)
+    wants = records[records["direction"] == "want"]
+    rules = load_rules()
+    expanded = expand_rules(rules, codes=records["code"].dropna().unique().tolist(),
+                            sectors=records["sector"].dropna().unique())
+    links = build_links(pd.Index(["150102"]), wants, expanded, pd.DataFrame(), MatchParams())
+    h1 = records.index[records["resource_id"] == "H1"].to_numpy()
+    dist = SiteDistances.straight_line(lon, lat, detour_factor=1.3)
+    pairs = score_block(records, h1, links, wants, dist, params=MatchParams(), top_k=None)
+    with use_locale("qps_PLOC"):
+        t = match_table(records, pairs, links, wants, rules=rules, **OPTIONS)
+    clauses = t.set_index("want_id").loc["W1", "reasons"].split("; ")
+    assert all(c.startswith("⟦") and c.endswith("⟧") for c in clauses)
+    assert "150102 (plastic packaging)" in clauses[0]
+    assert not any("{" in c for c in clauses)
+    with use_locale("pt_BR"):
+        t = match_table(records, pairs, links, wants, rules=rules, **OPTIONS)
+    assert "× 1,3" in t.set_index("want_id").loc["W1", "reasons"]

@@ -9,6 +9,7 @@ import pytest
 from geo.catalogue import load_catalogue
 from geo.errors import ConfidentialityError
 from geo.factors import load_factors
+from geo.i18n import use_locale
 from geo.programme import Programme, tonnes_per_year
 from geo.synergies.book import SynergyBook, empty_book
 from geo.synergies.lifecycle import STAGES
@@ -133,3 +134,25 @@ def test_viewer_sankey_follows_k(demo_programme: Programme, demo_book: SynergyBo
                     .str.startswith("Other").to_numpy()]
     assert (named["producers"] >= k).all()
     assert conservation_errors(s).empty
+
+
+def test_sankey_and_kpis_keep_their_keys_in_every_language(
+        demo_programme: Programme, demo_book: SynergyBook) -> None:
+    """Node and KPI keys (codes) are the same in every language; the labels of our nodes and
+    of the KPIs are translated, unit codes are not."""
+    f = load_factors()
+    english = sankey_data(demo_programme, demo_book, catalogue=load_catalogue())
+    k_en = kpis(demo_programme, demo_book, factors=f, sankey=english)
+    with use_locale("qps_PLOC"):
+        pseudo = sankey_data(demo_programme, demo_book, catalogue=load_catalogue())
+        k_ps = kpis(demo_programme, demo_book, factors=f, sankey=pseudo)
+    assert pseudo.nodes["key"].tolist() == english.nodes["key"].tolist()
+    ours = pseudo.nodes[~pseudo.nodes["key"].str.startswith("stream:")]
+    assert ours["label"].str.startswith("⟦").all()
+    assert english.nodes.set_index("key").loc["stage:in progress", "label"] == (
+        "In synergy: in progress")
+    assert k_ps["key"].tolist() == k_en["key"].tolist()
+    assert k_ps["unit"].tolist() == k_en["unit"].tolist()
+    assert k_ps["kpi"].str.startswith("⟦").all()
+    pd.testing.assert_series_equal(k_ps["value"], k_en["value"])
+    assert k_en.set_index("key").loc["synergies:completed", "kpi"] == "Synergies: completed"

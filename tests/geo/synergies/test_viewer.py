@@ -8,6 +8,7 @@ from geo.catalogue import load_catalogue
 from geo.disclosure import DisclosureRules
 from geo.errors import ConfidentialityError
 from geo.factors import load_factors
+from geo.i18n import use_locale
 from geo.programme import Programme
 from geo.synergies.book import SynergyBook
 from geo.synergies.demo import demo_synergy_book
@@ -105,3 +106,24 @@ def test_a_low_k_is_taken_as_the_administrators(demo_programme: Programme,
     rel = viewer_release(demo_programme, book, catalogue=None, k=2,
                          rules=DisclosureRules(k=4))
     assert rel.rules.k == 4
+
+
+def test_one_release_serves_every_language(release: SynergyRelease) -> None:
+    """The release (cached across sessions) keeps its notes and labels untranslated: the
+    viewers' Sankey, KPIs and notes come out in the language of the session that reads them,
+    with the same keys and figures."""
+    english = viewer_kpis(release, member_sites=69)
+    with use_locale("qps_PLOC"):
+        pseudo = viewer_kpis(release, member_sites=69)
+        sankey = viewer_sankey(release)
+        notes = release.shown_notes()
+    assert pseudo["key"].tolist() == english["key"].tolist()
+    assert pseudo["kpi"].str.startswith("⟦").all()
+    co2e = english.set_index("key").loc["outcome:co2e_avoided_t", "note"]
+    assert co2e.startswith("CO2e avoided = released landfill diverted")
+    assert pseudo.set_index("key").loc["outcome:co2e_avoided_t", "note"].startswith("⟦")
+    assert notes and all(n.startswith("⟦") for n in notes)
+    assert release.shown_notes()[0] == co2e
+    stages = sankey.nodes[sankey.nodes["key"].str.startswith("stage:")]
+    assert stages["label"].str.startswith("⟦").all()
+    assert sankey.notes[0].startswith("⟦")
