@@ -42,6 +42,7 @@ from sqlalchemy import Column, Select, Table, select
 from sqlalchemy.engine import Connection
 
 from geo.errors import StoreError
+from geo.i18n import _, format_number
 from geo.store.migrate import head_revision, known_revisions
 from geo.store.tables import Base, ProgrammeRow, import_table_modules
 
@@ -231,14 +232,14 @@ def write_backup(store: Store, path: str | Path, *,
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with store.read("write a backup") as conn, gzip.open(tmp, "wb", compresslevel=6) as fh:
+        with store.read(_("write a backup")) as conn, gzip.open(tmp, "wb", compresslevel=6) as fh:
             stored = _stored_names(conn)
             whole = programmes is None
             names = stored if programmes is None else list(dict.fromkeys(programmes))
             unknown = [n for n in names if n not in stored]
             if unknown:
-                msg = (f"No programme named {unknown[0]!r} in the database (stored: "
-                       f"{stored or 'none'}).")
+                msg = _("No programme named {name!r} in the database (stored: {stored}).").format(
+                    name=unknown[0], stored=stored or _("none"))
                 raise BackupError(msg)
             pids = list(conn.execute(select(ProgrammeRow.id)
                                      .where(ProgrammeRow.name.in_(names))).scalars())
@@ -287,37 +288,43 @@ def _lines(path: Path) -> Iterator[bytes]:
                 if not line:
                     return
                 if len(line) > MAX_LINE_BYTES:
-                    msg = f"{path.name}: a line is longer than {MAX_LINE_BYTES} bytes; refused."
+                    msg = _("{file}: a line is longer than {limit} bytes; refused.").format(
+                        file=path.name, limit=format_number(MAX_LINE_BYTES))
                     raise BackupError(msg)
                 yield line
     except gzip.BadGzipFile as exc:
         if "not a gzipped file" in str(exc).lower():
-            msg = f"{path.name} is not a SymbioMap backup (not a gzip file); nothing was restored."
+            msg = _("{file} is not a SymbioMap backup (not a gzip file); nothing was "
+                    "restored.").format(file=path.name)
         else:
-            msg = f"{path.name} is damaged ({exc}); nothing was restored."
+            msg = _("{file} is damaged ({reason}); nothing was restored.").format(
+                file=path.name, reason=exc)
         raise BackupError(msg) from exc
     except (EOFError, zlib.error) as exc:
-        msg = (f"{path.name} is truncated or damaged ({exc}); nothing was restored. Use a "
-               "complete copy of the backup.")
+        msg = _("{file} is truncated or damaged ({reason}); nothing was restored. Use a "
+                "complete copy of the backup.").format(file=path.name, reason=exc)
         raise BackupError(msg) from exc
     except FileNotFoundError as exc:
-        msg = f"No backup file at {path}."
+        msg = _("No backup file at {path}.").format(path=path)
         raise BackupError(msg) from exc
 
 
 def _check_header(header: Any, name: str) -> dict[str, Any]:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        msg = f"{name} is not a SymbioMap backup (its first line says otherwise)."
+        msg = _("{file} is not a SymbioMap backup (its first line says otherwise).").format(
+            file=name)
         raise BackupError(msg)
     version = header.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        msg = (f"{name} was written by a newer SymbioMap (backup format {version!r}; this one "
-               f"reads up to {FORMAT_VERSION}). Upgrade SymbioMap, then restore it.")
+        msg = _("{file} was written by a newer SymbioMap (backup format {version!r}; this one "
+                "reads up to {supported}). Upgrade SymbioMap, then restore it.").format(
+            file=name, version=version, supported=FORMAT_VERSION)
         raise BackupError(msg)
     revision = header.get("schema_revision")
     if revision not in known_revisions():
-        msg = (f"{name} was written by a newer SymbioMap (schema revision {revision!r}; this "
-               f"one knows up to {head_revision()!r}). Upgrade SymbioMap, then restore it.")
+        msg = _("{file} was written by a newer SymbioMap (schema revision {revision!r}; this one "
+                "knows up to {known!r}). Upgrade SymbioMap, then restore it.").format(
+            file=name, revision=revision, known=head_revision())
         raise BackupError(msg)
     return header
 
@@ -343,19 +350,22 @@ def read_backup(path: str | Path) -> Iterator[Item]:
     end: dict[str, Any] | None = None
     for line in _lines(p):
         if end is not None:
-            msg = f"{p.name} has data after its end line: it was altered; nothing was restored."
+            msg = _("{file} has data after its end line: it was altered; nothing was "
+                    "restored.").format(file=p.name)
             raise BackupError(msg)
         try:
             item = json.loads(line)
         except ValueError as exc:
-            msg = (f"{p.name} is damaged (a line is not JSON: {exc}); nothing was restored.")
+            msg = _("{file} is damaged (a line is not JSON: {reason}); nothing was "
+                    "restored.").format(file=p.name, reason=exc)
             raise BackupError(msg) from exc
         if not header_seen:
             yield "header", _check_header(item, p.name)
             header_seen = True
         elif isinstance(item, list):
             if table is None:
-                msg = f"{p.name} is damaged (a row before any table); nothing was restored."
+                msg = _("{file} is damaged (a row before any table); nothing was "
+                        "restored.").format(file=p.name)
                 raise BackupError(msg)
             counts[table] += 1
             yield "row", item
@@ -366,25 +376,27 @@ def read_backup(path: str | Path) -> Iterator[Item]:
         elif isinstance(item, dict) and item.get("end") is True:
             end = item
             if item.get("sha256") != sha.hexdigest():
-                msg = (f"{p.name} was altered or damaged: its checksum does not match its "
-                       "content. Nothing was restored.")
+                msg = _("{file} was altered or damaged: its checksum does not match its "
+                        "content. Nothing was restored.").format(file=p.name)
                 raise BackupError(msg)
             if item.get("rows") != counts:
-                msg = (f"{p.name} was altered or damaged: its row counts do not match its "
-                       "content. Nothing was restored.")
+                msg = _("{file} was altered or damaged: its row counts do not match its "
+                        "content. Nothing was restored.").format(file=p.name)
                 raise BackupError(msg)
             continue
         else:
-            msg = f"{p.name} is damaged (an unexpected line); nothing was restored."
+            msg = _("{file} is damaged (an unexpected line); nothing was restored.").format(
+                file=p.name)
             raise BackupError(msg)
         sha.update(line)
     if not header_seen:
-        msg = f"{p.name} is empty: not a SymbioMap backup."
+        msg = _("{file} is empty: not a SymbioMap backup.").format(file=p.name)
         raise BackupError(msg)
     if end is None:
-        where = f" after table {table!r}" if table else ""
-        msg = (f"{p.name} is truncated: it stops{where} without its end line. Nothing was "
-               "restored; use a complete copy of the backup.")
+        msg = (_("{file} is truncated: it stops after table {table!r} without its end line. "
+                 "Nothing was restored; use a complete copy of the backup.") if table else
+               _("{file} is truncated: it stops without its end line. Nothing was restored; "
+                 "use a complete copy of the backup.")).format(file=p.name, table=table)
         raise BackupError(msg)
     yield "end", end
 

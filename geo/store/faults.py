@@ -18,6 +18,7 @@ from typing import Final
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from geo.errors import StoreError
+from geo.i18n import _
 
 __all__ = ["DatabaseBusyError", "DatabaseUnavailableError", "database_error", "is_unavailable"]
 
@@ -80,7 +81,8 @@ def database_error(exc: BaseException, action: str, *, where: str) -> StoreError
     exc : BaseException
         What the database layer raised (usually a :class:`sqlalchemy.exc.SQLAlchemyError`).
     action : str
-        Completes "Could not …" (``"save programme 'Kotka'"``).
+        Completes "Could not …" (``"save programme 'Kotka'"``), in this session's language:
+        callers pass ``_("save programme {name!r}").format(...)``.
     where : str
         The database, as shown to people (a URL without its password).
 
@@ -97,16 +99,24 @@ def database_error(exc: BaseException, action: str, *, where: str) -> StoreError
         return exc
     reason = _reason(exc)
     if is_unavailable(exc):
-        msg = (f"The programme database {where!r} cannot be reached ({reason}), so SymbioMap "
-               f"could not {action}. Nothing was read or saved. Check that the database server "
-               "is running and that SYMBIOMAP_DATABASE_URL names it; SymbioMap reconnects by "
-               "itself as soon as it answers again.")
+        # Translators: {action} is what could not be done, a translated verb phrase such as
+        # "save programme 'Kotka'".
+        msg = _("The programme database {database!r} cannot be reached ({reason}), so SymbioMap "
+                "could not {action}. Nothing was read or saved. Check that the database server "
+                "is running and that SYMBIOMAP_DATABASE_URL names it; SymbioMap reconnects by "
+                "itself as soon as it answers again.").format(database=where, reason=reason,
+                                                              action=action)
         return DatabaseUnavailableError(msg)
     if _is_busy(exc):
-        msg = (f"Could not {action}: another change to the same data was being saved and "
-               f"did not finish in time ({reason}). Nothing was saved; try again in a moment.")
+        # Translators: {action} is what could not be done, a translated verb phrase.
+        msg = _("Could not {action}: another change to the same data was being saved and did "
+                "not finish in time ({reason}). Nothing was saved; try again in a "
+                "moment.").format(action=action, reason=reason)
         return DatabaseBusyError(msg)
-    kind = exc.__class__.__name__ if isinstance(exc, SQLAlchemyError) else "error"
-    msg = (f"Could not {action}: {kind}: {reason}. Nothing was saved. If the database was "
-           "changed by a newer SymbioMap, upgrade the code; otherwise report this.")
+    kind = exc.__class__.__name__ if isinstance(exc, SQLAlchemyError) else _("error")
+    # Translators: {action} is what could not be done, a translated verb phrase; {kind} is the
+    # name of the database error.
+    msg = _("Could not {action}: {kind}: {reason}. Nothing was saved. If the database was "
+            "changed by a newer SymbioMap, upgrade the code; otherwise report this.").format(
+        action=action, kind=kind, reason=reason)
     return StoreError(msg)

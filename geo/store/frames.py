@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import CRSError, StoreError
+from geo.i18n import _
 from geo.programme import WGS84
 
 __all__ = [
@@ -90,8 +91,8 @@ def point_lon_lat(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
         When a geometry is not a point.
     """
     if sites.crs is None or not sites.crs.equals(WGS84):
-        msg = (f"sites must be in EPSG:4326 (WGS84), got {sites.crs}; "
-               "reproject with .to_crs('EPSG:4326').")
+        msg = _("sites must be in EPSG:4326 (WGS84), got {crs}; reproject with "
+                ".to_crs('EPSG:4326').").format(crs=sites.crs)
         raise CRSError(msg)
     arr = sites.geometry.to_numpy()
     missing = shapely.is_missing(arr) | shapely.is_empty(arr)
@@ -100,8 +101,9 @@ def point_lon_lat(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     if bad.any():
         first = sites.index[np.flatnonzero(bad)[0]]
         kind = shapely.get_type_id(arr[bad][:1])[0]
-        msg = (f"site geometries must be points, got {shapely.GeometryType(kind).name} at "
-               f"index {first!r}; use .representative_point() first.")
+        msg = _("site geometries must be points, got {kind} at index {index!r}; use "
+                ".representative_point() first.").format(kind=shapely.GeometryType(kind).name,
+                                                         index=first)
         raise StoreError(msg)
     lon = np.full(len(arr), np.nan)
     lat = np.full(len(arr), np.nan)

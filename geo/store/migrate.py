@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from geo.errors import StoreError
+from geo.i18n import _
 from geo.store.spatial import ensure_postgis_columns
 
 __all__ = [
@@ -88,9 +89,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         found = MigrationContext.configure(conn).get_current_revision()
         if found is not None and found not in known_revisions():
-            msg = (f"The database is at schema revision {found!r}, written by a newer "
-                   f"SymbioMap (this one knows up to {head_revision()!r}); upgrade SymbioMap "
-                   "to use it.")
+            msg = _("The database is at schema revision {revision!r}, written by a newer "
+                    "SymbioMap (this one knows up to {known!r}); upgrade SymbioMap to use "
+                    "it.").format(revision=found, known=head_revision())
             raise StoreError(msg)
         command.upgrade(alembic_config(connection=conn), revision)
         if revision == "head":

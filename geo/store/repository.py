@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from geo.errors import StoreError, SymbiosisError
+from geo.i18n import _
 from geo.programme import PRECISIONS, Programme
 from geo.store.engine import create_store_engine, read_transaction
 from geo.store.faults import DatabaseUnavailableError, database_error
@@ -88,12 +89,13 @@ def open_store(url: str | None = None) -> Store:
         engine = create_store_engine(url)
         upgrade(engine)
     except (SQLAlchemyError, OSError, ImportError) as exc:
-        err = database_error(exc, "open it", where=safe)
+        err = database_error(exc, _("open it"), where=safe)
         if isinstance(err, DatabaseUnavailableError):
             raise err from exc
-        msg = (f"Could not open or migrate the database {safe!r}: {exc}. Check "
-               "SYMBIOMAP_DATABASE_URL (or SYMBIOMAP_DATA_DIR for the SQLite file); a "
-               "PostgreSQL URL needs its driver (pip install \"psycopg[binary]\").")
+        msg = _("Could not open or migrate the database {database!r}: {reason}. Check "
+                "SYMBIOMAP_DATABASE_URL (or SYMBIOMAP_DATA_DIR for the SQLite file); a "
+                "PostgreSQL URL needs its driver (pip install \"psycopg[binary]\").").format(
+            database=safe, reason=exc)
         raise StoreError(msg) from exc
     return Store(engine)
 
@@ -177,7 +179,7 @@ class Store:
             With a message for people: the database cannot be reached. The store reconnects
             by itself once it answers again, so calling this again later is the retry.
         """
-        with self.read("reach the programme database") as conn:
+        with self.read(_("reach the programme database")) as conn:
             conn.execute(select(1))
 
     def data_versions(self, programme: str) -> ProgrammeVersions:
@@ -188,7 +190,7 @@ class Store:
         is never stale. (0, 0) for a programme that is not stored. One indexed row read: cheap
         enough for every rerun, and the first call to fail when the database is down.
         """
-        with self.read("read the data versions") as conn:
+        with self.read(_("read the data versions")) as conn:
             return read_versions(conn, programme)
 
     @property
@@ -196,7 +198,7 @@ class Store:
         """How spatial filters run: ``postgis`` (in the database) or ``python`` (a bounding-box
         query, then the exact test in Python); see :mod:`geo.store.spatial`."""
         if self._postgis is None:
-            with self.read("inspect the database") as conn:
+            with self.read(_("inspect the database")) as conn:
                 self._postgis = has_postgis_columns(conn)
         return "postgis" if self._postgis else "python"
 
@@ -212,17 +214,18 @@ class Store:
 
     def programme_names(self) -> list[str]:
         """Names of the stored programmes, sorted."""
-        with self.read("list programmes") as conn:
+        with self.read(_("list programmes")) as conn:
             return [str(n) for n in conn.execute(
                 select(ProgrammeRow.name).order_by(ProgrammeRow.name)).scalars()]
 
     def create_programme(self, name: str, *, exist_ok: bool = True) -> None:
         """Create an empty programme ``name`` (nothing happens if it exists and ``exist_ok``)."""
-        with self.transaction("create a programme") as conn:
+        with self.transaction(_("create a programme")) as conn:
             if find_programme(conn, name) is None:
                 bump_data_version(conn, find_or_create_programme(conn, name))
             elif not exist_ok:
-                msg = f"A programme named {name!r} already exists; choose another name."
+                msg = _("A programme named {name!r} already exists; choose another name.").format(
+                    name=name)
                 raise StoreError(msg)
 
     def save_programme(self, p: Programme, *, replace: bool = False) -> None:
@@ -238,11 +241,12 @@ class Store:
             ``p`` are archived (never deleted, so synergy history survives), contacts are
             replaced (personal data is deleted), parks missing from ``p`` are deleted.
         """
-        with self.transaction(f"save programme {p.name!r}") as conn:
+        with self.transaction(_("save programme {name!r}").format(name=p.name)) as conn:
             pid = find_programme(conn, p.name)
             if pid is not None and not replace:
-                msg = (f"A programme named {p.name!r} is already stored; pass replace=True to "
-                       "update it (missing sites are archived), or rename the programme.")
+                msg = _("A programme named {name!r} is already stored; pass replace=True to "
+                        "update it (missing sites are archived), or rename the "
+                        "programme.").format(name=p.name)
                 raise StoreError(msg)
             if pid is None:
                 pid = create_programme(conn, p.name, illustrative=p.illustrative,
@@ -278,13 +282,13 @@ class Store:
             Only the sites in this area (:mod:`geo.store.spatial`; run by the database on
             PostGIS), with their contacts and resources; every park is kept.
         """
-        with self.read("load a programme") as conn:
+        with self.read(_("load a programme")) as conn:
             if name is None:
                 names = list(conn.execute(select(ProgrammeRow.name)
                                           .order_by(ProgrammeRow.name)).scalars())
                 if len(names) != 1:
-                    msg = (f"Say which programme to load: the store holds {len(names)} "
-                           f"({names[:10]!r}).")
+                    msg = _("Say which programme to load: the store holds {n} ({names!r}).").format(
+                        n=len(names), names=names[:10])
                     raise StoreError(msg)
                 name = names[0]
             pid = require_programme(conn, name)
@@ -308,7 +312,7 @@ class Store:
         >>> store.sites("Nowhere", within=Near(26.9, 60.5, radius_m=500)).empty
         True
         """
-        with self.read("read sites") as conn:
+        with self.read(_("read sites")) as conn:
             pid = find_programme(conn, programme)
             if pid is None:
                 return read_sites(conn, -1, include_archived=include_archived)
@@ -320,7 +324,7 @@ class Store:
 
         Sites whose ``site_id`` is already stored are skipped. Returns how many were added.
         """
-        with self.transaction("add sites") as conn:
+        with self.transaction(_("add sites")) as conn:
             pid = require_programme(conn, programme)
             bump_data_version(conn, pid)
             return insert_sites(conn, pid, sites)
@@ -337,7 +341,7 @@ class Store:
         int
             How many records were added.
         """
-        with self.transaction("add resources") as conn:
+        with self.transaction(_("add resources")) as conn:
             pid = require_programme(conn, programme)
             bump_data_version(conn, pid)
             added, skipped = insert_resources(conn, pid, resources)
@@ -347,7 +351,7 @@ class Store:
 
     def existing_import_keys(self, programme: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are already stored in the programme (for dry runs)."""
-        with self.read("read import keys") as conn:
+        with self.read(_("read import keys")) as conn:
             pid = find_programme(conn, programme)
             if pid is None:
                 return set()
@@ -392,7 +396,7 @@ class Store:
         contacts : DataFrame, optional
             Contact people of the sites (``CONTACT_COLUMNS``), as for :meth:`add_contacts`.
         """
-        with self.transaction("record an import") as conn:
+        with self.transaction(_("record an import")) as conn:
             pid = find_or_create_programme(conn, programme)
             bump_data_version(conn, pid)
             outcome = write_import(conn, pid, file_name=file_name, sha256=sha256, rows=rows,
@@ -405,7 +409,7 @@ class Store:
         """The programme's import history, newest first (``at``: UTC times)."""
         cols = ["batch_id", "file_name", "sha256", "rows", "imported", "duplicates", "rejected",
                 "provenance", "at"]
-        with self.read("read import batches") as conn:
+        with self.read(_("read import batches")) as conn:
             pid = require_programme(conn, programme)
             rows = conn.execute(select(ImportBatch.id, ImportBatch.file_name, ImportBatch.sha256,
                                        ImportBatch.rows, ImportBatch.imported,
@@ -419,7 +423,7 @@ class Store:
 
     def rejects(self, programme: str, *, unresolved_only: bool = True) -> pd.DataFrame:
         """Rejected import rows of a programme (see :data:`geo.store.imports.REJECT_COLUMNS`)."""
-        with self.read("read rejected rows") as conn:
+        with self.read(_("read rejected rows")) as conn:
             return read_rejects(conn, require_programme(conn, programme),
                                 unresolved_only=unresolved_only)
 
@@ -430,7 +434,7 @@ class Store:
 
         Returns the number added. Contacts are personal data: shown to practitioners only.
         """
-        with self.transaction("add contacts") as conn:
+        with self.transaction(_("add contacts")) as conn:
             pid = require_programme(conn, programme)
             bump_data_version(conn, pid)
             return add_contacts(conn, pid, contacts)
@@ -448,7 +452,7 @@ class Store:
         if precision == "not_found" and (lon is None or lat is None
                                          or not (math.isfinite(lon) and math.isfinite(lat))):
             # A geocoding run that found nothing: record that, keep no point.
-            with self.transaction("update a site location") as conn:
+            with self.transaction(_("update a site location")) as conn:
                 pk, pid = find_site(conn, site_id, programme)
                 bump_data_version(conn, pid)
                 conn.execute(update(Site).where(Site.id == pk).values(
@@ -459,13 +463,14 @@ class Store:
               and math.isfinite(lon) and math.isfinite(lat)
               and -180 <= lon <= 180 and -90 <= lat <= 90)
         if not ok or lon is None or lat is None:
-            msg = (f"lon must be within [-180, 180] and lat within [-90, 90] degrees, got "
-                   f"lon={lon!r}, lat={lat!r}.")
+            msg = _("lon must be within [-180, 180] and lat within [-90, 90] degrees, got "
+                    "lon={lon!r}, lat={lat!r}.").format(lon=lon, lat=lat)
             raise StoreError(msg)
         if precision not in PRECISIONS:
-            msg = f"precision must be one of {PRECISIONS}, got {precision!r}."
+            msg = _("precision must be one of {choices}, got {precision!r}.").format(
+                choices=", ".join(PRECISIONS), precision=precision)
             raise StoreError(msg)
-        with self.transaction("update a site location") as conn:
+        with self.transaction(_("update a site location")) as conn:
             pk, pid = find_site(conn, site_id, programme)
             bump_data_version(conn, pid)
             conn.execute(update(Site).where(Site.id == pk).values(
@@ -474,7 +479,7 @@ class Store:
 
     def archive_site(self, site_id: str, *, programme: str | None = None) -> None:
         """Archive a site: hidden from programmes loaded later, kept for history."""
-        with self.transaction("archive a site") as conn:
+        with self.transaction(_("archive a site")) as conn:
             pk, pid = find_site(conn, site_id, programme)
             bump_data_version(conn, pid)
             conn.execute(update(Site).where(Site.id == pk).values(archived=True,

@@ -35,6 +35,7 @@ from sqlalchemy import types as sa_types
 from sqlalchemy.engine import Connection
 
 from geo.access.users import audit
+from geo.i18n import N_, _
 from geo.store.backup import (
     BackupError,
     BackupSummary,
@@ -76,8 +77,10 @@ Decoder = Callable[[Any], Any]
 
 def _decoder(table: str, column: str, type_: sa_types.TypeEngine[Any], where: str) -> Decoder:
     def bad(value: Any, expected: str) -> BackupError:
-        return BackupError(f"{where}: {table}.{column} holds {value!r}, not {expected}; the "
-                           "file was altered. Nothing was restored.")
+        # Translators: {expected} is a kind of value, e.g. "a whole number".
+        return BackupError(_("{file}: {column} holds {value!r}, not {expected}; the file was "
+                             "altered. Nothing was restored.").format(
+            file=where, column=f"{table}.{column}", value=value, expected=_(expected)))
 
     def check(ok: Callable[[Any], bool], expected: str,
               convert: Callable[[Any], Any] = lambda v: v) -> Decoder:
@@ -93,19 +96,20 @@ def _decoder(table: str, column: str, type_: sa_types.TypeEngine[Any], where: st
         return decode
 
     if isinstance(type_, sa_types.DateTime):
-        return check(lambda v: isinstance(v, str), "a time",
+        return check(lambda v: isinstance(v, str), N_("a time"),
                      lambda v: dt.datetime.fromisoformat(v).astimezone(dt.UTC))
     if isinstance(type_, sa_types.Date):
-        return check(lambda v: isinstance(v, str), "a date", dt.date.fromisoformat)
+        return check(lambda v: isinstance(v, str), N_("a date"), dt.date.fromisoformat)
     if isinstance(type_, sa_types.Boolean):
-        return check(lambda v: isinstance(v, bool), "true or false")
+        return check(lambda v: isinstance(v, bool), N_("true or false"))
     if isinstance(type_, sa_types.Integer):
-        return check(lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number")
+        return check(lambda v: isinstance(v, int) and not isinstance(v, bool),
+                     N_("a whole number"))
     if isinstance(type_, sa_types.Float):
         return check(lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-                     "a number", float)
+                     N_("a number"), float)
     if isinstance(type_, sa_types.String):
-        return check(lambda v: isinstance(v, str), "text")
+        return check(lambda v: isinstance(v, str), N_("text"))
     return lambda v: v  # JSON: any JSON value
 
 
@@ -139,13 +143,15 @@ class _Loader:
         self.flush()
         scope = self.by_name.get(name)
         if scope is None:
-            msg = f"{self.where} has a table {name!r} this SymbioMap does not know; refused."
+            msg = _("{file} has a table {table!r} this SymbioMap does not know; refused.").format(
+                file=self.where, table=name)
             raise BackupError(msg)
         table = scope.table
         unknown = [c for c in columns if c not in table.c]
         if unknown or "id" not in columns:
-            msg = (f"{self.where}: table {name!r} has columns this SymbioMap does not know "
-                   f"({unknown or ['no id']}); refused.")
+            msg = _("{file}: table {table!r} has columns this SymbioMap does not know "
+                    "({columns}); refused.").format(file=self.where, table=name,
+                                                    columns=unknown or [_("no id")])
             raise BackupError(msg)
         self._table, self._columns = table, columns
         self._decoders = [_decoder(name, c, table.c[c].type, self.where) for c in columns]
@@ -169,24 +175,29 @@ class _Loader:
                 target = fk.column.table.name
                 if target == "users":
                     if value not in self.users:
-                        msg = f"{self.where}: {table.name} refers to a user it does not hold."
+                        msg = _("{file}: {table} refers to a user it does not hold.").format(
+                            file=self.where, table=table.name)
                         raise BackupError(msg)
                     row[column.name] = self.users[value]
                 elif target in self.offsets:
                     row[column.name] = value + self.offsets[target]
                 else:
-                    msg = (f"{self.where}: {table.name}.{column.name} refers to {target}, "
-                           "which the backup does not hold; refused.")
+                    msg = _("{file}: {column} refers to {target}, which the backup does not "
+                            "hold; refused.").format(file=self.where,
+                                                     column=f"{table.name}.{column.name}",
+                                                     target=target)
                     raise BackupError(msg)
 
     def add(self, values: list[Any]) -> None:
         table = self._table
         if table is None or len(values) != len(self._columns):
-            msg = f"{self.where}: a row does not fit its table's columns; refused."
+            msg = _("{file}: a row does not fit its table's columns; refused.").format(
+                file=self.where)
             raise BackupError(msg)
         row = {c: d(v) for c, d, v in zip(self._columns, self._decoders, values, strict=True)}
         if not isinstance(row["id"], int):
-            msg = f"{self.where}: a row of {table.name} has no id; refused."
+            msg = _("{file}: a row of {table} has no id; refused.").format(file=self.where,
+                                                                           table=table.name)
             raise BackupError(msg)
         name = table.name
         if name == "audit_log":
@@ -257,15 +268,16 @@ def restore_backup(store: Store, path: str | Path, *, replace: bool = False,
     summary = verify_backup(p)
     scopes = table_scopes()
     names = list(summary.programmes)
-    with store.transaction("restore a backup") as conn:
+    with store.transaction(_("restore a backup")) as conn:
         if conn.dialect.name == "postgresql":
             tables = ", ".join(s.table.name for s in scopes)
             conn.execute(text(f"LOCK TABLE {tables} IN EXCLUSIVE MODE"))
         present = {n: pid for n in names if (pid := find_programme(conn, n)) is not None}
         if present and not replace:
-            msg = (f"{p.name} holds programme(s) already stored here: {sorted(present)!r}. "
-                   "Nothing was restored; restore with --replace to replace them (their "
-                   "current data is lost: back it up first), or into another database.")
+            msg = _("{file} holds programme(s) already stored here: {names!r}. Nothing was "
+                    "restored; restore with --replace to replace them (their current data is "
+                    "lost: back it up first), or into another database.").format(
+                file=p.name, names=sorted(present))
             raise BackupError(msg)
         before = {n: read_versions(conn, n) for n in present}
         _delete_programmes(conn, scopes, list(present.values()), list(present))
@@ -283,7 +295,8 @@ def restore_backup(store: Store, path: str | Path, *, replace: bool = False,
             elif item[0] == "end":
                 loader.flush()
                 if item[1].get("sha256") != summary.sha256:
-                    msg = f"{p.name} changed while it was being restored; nothing was restored."
+                    msg = _("{file} changed while it was being restored; nothing was "
+                            "restored.").format(file=p.name)
                     raise BackupError(msg)
         loader.reset_sequences()
         for name, (data_v, syn_v) in loader.versions.items():

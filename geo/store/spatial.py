@@ -48,6 +48,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from geo.errors import StoreError
+from geo.i18n import N_, _
 from geo.store.tables import Park, Site
 
 __all__ = [
@@ -86,13 +87,23 @@ _M_PER_DEG_LAT_MIN: Final = 110_574.0  # the meridian degree is shortest at the 
 _M_PER_DEG_LON_EQUATOR: Final = 111_319.49  # a·π/180 — a lower bound of the parallel degree
 
 
-def _check_lon_lat(lon: float, lat: float, what: str) -> None:
+_POINT_MESSAGES: Final = {
+    "centre": N_("The centre must be lon within [-180, 180] and lat within [-90, 90] degrees "
+                 "(EPSG:4326), got lon={lon!r}, lat={lat!r}; swap them if they are reversed."),
+    "south-west": N_("The south-west corner must be lon within [-180, 180] and lat within "
+                     "[-90, 90] degrees (EPSG:4326), got lon={lon!r}, lat={lat!r}; swap them if "
+                     "they are reversed."),
+    "north-east": N_("The north-east corner must be lon within [-180, 180] and lat within "
+                     "[-90, 90] degrees (EPSG:4326), got lon={lon!r}, lat={lat!r}; swap them if "
+                     "they are reversed."),
+}
+
+
+def _check_lon_lat(lon: float, lat: float, which: str) -> None:
     ok = (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180
           and -90 <= lat <= 90)
     if not ok:
-        msg = (f"{what} must be lon within [-180, 180] and lat within [-90, 90] degrees "
-               f"(EPSG:4326), got lon={lon!r}, lat={lat!r}; swap them if they are reversed.")
-        raise StoreError(msg)
+        raise StoreError(_(_POINT_MESSAGES[which]).format(lon=lon, lat=lat))
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,10 @@ class Near:
     radius_m: float
 
     def __post_init__(self) -> None:
-        _check_lon_lat(self.lon, self.lat, "The centre")
+        _check_lon_lat(self.lon, self.lat, "centre")
         if not (math.isfinite(self.radius_m) and self.radius_m >= 0):
-            msg = f"radius_m must be a distance in metres ≥ 0, got {self.radius_m!r}."
+            msg = _("radius_m must be a distance in metres ≥ 0, got {radius!r}.").format(
+                radius=self.radius_m)
             raise StoreError(msg)
 
 
@@ -118,7 +130,8 @@ class InPark:
 
     def __post_init__(self) -> None:
         if not isinstance(self.park_id, str) or not self.park_id.strip():
-            msg = f"park_id must name a park of the programme, got {self.park_id!r}."
+            msg = _("park_id must name a park of the programme, got {park!r}.").format(
+                park=self.park_id)
             raise StoreError(msg)
 
 
@@ -132,12 +145,12 @@ class InBBox:
     max_lat: float
 
     def __post_init__(self) -> None:
-        _check_lon_lat(self.min_lon, self.min_lat, "The south-west corner")
-        _check_lon_lat(self.max_lon, self.max_lat, "The north-east corner")
+        _check_lon_lat(self.min_lon, self.min_lat, "south-west")
+        _check_lon_lat(self.max_lon, self.max_lat, "north-east")
         if self.min_lon > self.max_lon or self.min_lat > self.max_lat:
-            msg = ("A bounding box needs min_lon ≤ max_lon and min_lat ≤ max_lat, got "
-                   f"({self.min_lon}, {self.min_lat}, {self.max_lon}, {self.max_lat}); a box "
-                   "across the antimeridian is two boxes.")
+            msg = _("A bounding box needs min_lon ≤ max_lon and min_lat ≤ max_lat, got {box}; a "
+                    "box across the antimeridian is two boxes.").format(
+                box=f"({self.min_lon}, {self.min_lat}, {self.max_lon}, {self.max_lat})")
             raise StoreError(msg)
 
 
@@ -248,8 +261,8 @@ def _park_boundary(conn: Connection, pid: int, park_id: str) -> str | None:
     if row is None:
         known = sorted(str(k) for k in conn.execute(
             select(Park.park_key).where(Park.programme_id == pid)).scalars())
-        msg = (f"No park {park_id!r} in this programme; its parks are: "
-               f"{', '.join(known[:20]) or 'none'}.")
+        msg = _("No park {park!r} in this programme; its parks are: {parks}.").format(
+            park=park_id, parks=", ".join(known[:20]) or _("none"))
         raise StoreError(msg)
     return None if row[0] is None else str(row[0])
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from geo.errors import StoreError
+from geo.i18n import _
 from geo.programme import CONTACT_COLUMNS, PARK_COLUMNS, RESOURCE_COLUMNS, SITE_COLUMNS
 from geo.store.frames import columns_as_lists, point_lon_lat, records, to_dates, wkb_hex
 from geo.store.keys import resource_import_keys
@@ -76,8 +77,9 @@ def require_programme(conn: Connection, name: str) -> int:
     pid = find_programme(conn, name)
     if pid is None:
         names = list(conn.execute(select(ProgrammeRow.name).order_by(ProgrammeRow.name)).scalars())
-        msg = (f"No programme named {name!r} in the store (stored: {names or 'none'}); "
-               "check the name or create it first (Store.create_programme / save_programme).")
+        msg = _("No programme named {name!r} in the store (stored: {stored}); check the name "
+                "or create it first (Store.create_programme / save_programme).").format(
+            name=name, stored=names or _("none"))
         raise StoreError(msg)
     return pid
 
@@ -112,12 +114,13 @@ def find_site(conn: Connection, site_id: str, programme: str | None) -> tuple[in
         stmt = stmt.where(ProgrammeRow.name == programme)
     found = conn.execute(stmt).all()
     if not found:
-        where = f" in programme {programme!r}" if programme else ""
-        msg = f"No site with site_id {site_id!r}{where}."
+        msg = (_("No site with site_id {site!r} in programme {programme!r}.") if programme
+               else _("No site with site_id {site!r}.")).format(site=site_id,
+                                                               programme=programme)
         raise StoreError(msg)
     if len(found) > 1:
-        msg = (f"site_id {site_id!r} exists in several programmes "
-               f"({sorted(n for _, _, n in found)!r}); pass programme=… to say which.")
+        msg = _("site_id {site!r} exists in several programmes ({names!r}); pass programme=… "
+                "to say which.").format(site=site_id, names=sorted(row[2] for row in found))
         raise StoreError(msg)
     return int(found[0][0]), int(found[0][1])
 
@@ -126,7 +129,7 @@ def create_programme(conn: Connection, name: str, *, illustrative: bool = False,
                      region_name: str = "", notes: dict[str, str] | None = None) -> int:
     """Insert a programme with the default location levels; returns its id."""
     if not isinstance(name, str) or not name.strip():
-        msg = f"A programme needs a non-empty name, got {name!r}."
+        msg = _("A programme needs a non-empty name, got {name!r}.").format(name=name)
         raise StoreError(msg)
     now = now_utc()
     pid = new_id(conn.execute(insert(ProgrammeRow).values(
@@ -194,8 +197,9 @@ def _upsert(conn: Connection, table: Any, key_col: str, pid: int,
     keys = rows[key_col].astype(str)
     dup = keys[keys.duplicated()]
     if not dup.empty:
-        msg = (f"{key_col.removesuffix('_key')}_id values must be unique, found "
-               f"{sorted(set(dup))[:5]!r} more than once; give each record its own id.")
+        msg = _("{column} values must be unique, found {ids!r} more than once; give each record "
+                "its own id.").format(column=key_col.removesuffix("_key") + "_id",
+                                      ids=sorted(set(dup))[:5])
         raise StoreError(msg)
     is_old = keys.isin(list(existing))
     new = rows[~is_old].assign(programme_id=pid)
@@ -215,7 +219,7 @@ def _location_ids(conn: Connection, pid: int, parks: pd.DataFrame) -> pd.Series:
         select(Location.id, Location.level, Location.name, Location.parent_id)
         .where(Location.programme_id == pid)).all()}
     out: list[int | None] = []
-    for _, park in parks.iterrows():  # a programme has tens of parks, not thousands
+    for _index, park in parks.iterrows():  # a programme has tens of parks, not thousands
         parent: int | None = None
         for level, _label in LOCATION_LEVELS:
             name = park.get(level)
@@ -254,14 +258,15 @@ def _with_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _site_rows(sites: gpd.GeoDataFrame, park_ids: dict[str, int]) -> pd.DataFrame:
     frame = _with_columns(sites, SITE_COLUMNS)
     if frame["site_id"].isna().any():
-        msg = "Every site needs a site_id; some are missing."
+        msg = _("Every site needs a site_id; some are missing.")
         raise StoreError(msg)
     lon, lat = point_lon_lat(sites)
     park_key = frame["park_id"].astype(object).where(frame["park_id"].notna(), None)
     unknown = sorted({str(k) for k in park_key.dropna() if str(k) not in park_ids})
     if unknown:
-        msg = (f"Sites refer to parks that are not stored: {unknown[:5]!r}; "
-               f"known parks: {sorted(park_ids)[:10]!r}. Save the parks first or clear park_id.")
+        msg = _("Sites refer to parks that are not stored: {unknown!r}; known parks: {known!r}. "
+                "Save the parks first or clear park_id.").format(unknown=unknown[:5],
+                                                                  known=sorted(park_ids)[:10])
         raise StoreError(msg)
     cols = ["name", "sector_nace", "address", "postcode", "city", "country",
             "location_precision", "location_source", "provenance"]
@@ -347,8 +352,9 @@ def _site_ids(keys: pd.Series, site_ids: dict[str, int], what: str) -> pd.Series
     mapped = keys.astype(str).map(site_ids)
     if mapped.isna().any():
         unknown = sorted(set(keys[mapped.isna()].astype(str)))[:5]
-        msg = (f"{what} refer to sites that are not stored in this programme: {unknown!r}; "
-               "add the sites first (Store.add_sites).")
+        # Translators: {records} is the kind of records: contacts, resources.
+        msg = _("{records} refer to sites that are not stored in this programme: {unknown!r}; "
+                "add the sites first (Store.add_sites).").format(records=what, unknown=unknown)
         raise StoreError(msg)
     return mapped.astype("int64")
 
@@ -356,7 +362,7 @@ def _site_ids(keys: pd.Series, site_ids: dict[str, int], what: str) -> pd.Series
 def _resource_rows(resources: pd.DataFrame, site_ids: dict[str, int]) -> pd.DataFrame:
     frame = _with_columns(resources, RESOURCE_COLUMNS)
     if frame["resource_id"].isna().any():
-        msg = "Every resource needs a resource_id; some are missing."
+        msg = _("Every resource needs a resource_id; some are missing.")
         raise StoreError(msg)
     keys = (frame["import_key"].astype(object) if "import_key" in frame.columns
             else resource_import_keys(frame).astype(object))
@@ -373,8 +379,9 @@ def _resource_rows(resources: pd.DataFrame, site_ids: dict[str, int]) -> pd.Data
     rows["archived"] = False
     bad = ~rows["direction"].isin(["have", "want"])
     if bad.any():
-        msg = (f"direction must be 'have' or 'want', got {rows.loc[bad, 'direction'].iloc[0]!r} "
-               f"for resource {rows.loc[bad, 'resource_key'].iloc[0]!r}.")
+        msg = _("direction must be 'have' or 'want', got {value!r} for resource "
+                "{resource!r}.").format(value=rows.loc[bad, "direction"].iloc[0],
+                                        resource=rows.loc[bad, "resource_key"].iloc[0])
         raise StoreError(msg)
     return rows
 
@@ -404,8 +411,8 @@ def insert_resources(conn: Connection, pid: int, resources: pd.DataFrame,
     clash = new["resource_key"].isin(list(taken)) | new["resource_key"].duplicated()
     if clash.any():
         ids = sorted(set(new.loc[clash, "resource_key"]))[:5]
-        msg = (f"resource_id values already used by other records: {ids!r}; "
-               "give new records new ids, or update records with save_programme(replace=True).")
+        msg = _("resource_id values already used by other records: {ids!r}; give new records "
+                "new ids, or update records with save_programme(replace=True).").format(ids=ids)
         raise StoreError(msg)
     if not new.empty:
         bulk_insert(conn, Resource, new.assign(programme_id=pid, import_batch_id=batch_id))

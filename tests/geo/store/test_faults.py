@@ -75,3 +75,20 @@ def test_sqlite_file_that_cannot_be_opened(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="SYMBIOMAP_DATA_DIR") as caught:
         open_store(f"sqlite:///{blocker}/symbiomap.db")
     assert isinstance(caught.value, ValueError)  # a SymbiosisError, not a crash
+
+
+def test_database_errors_follow_the_session_language() -> None:
+    """A busy database is told in the session's language, the action translated with it."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from geo.i18n import _, use_locale
+    from geo.store.faults import DatabaseBusyError, database_error
+
+    locked = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+    with use_locale("qps_PLOC"):
+        err = database_error(locked, _("add sites"), where="sqlite:///x.db")
+    assert isinstance(err, DatabaseBusyError)
+    text = str(err)
+    assert text.startswith("⟦Çõüld ñõt ⟦àdd sîtés⟧: ") and "database is locked" in text
