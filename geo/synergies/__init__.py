@@ -13,6 +13,8 @@
 - :mod:`~geo.synergies.outcomes` — outcome figures, CO2e with cited factors, totals;
 - :mod:`~geo.synergies.workshop` — fast entry and bulk creation at the idea stage;
 - :mod:`~geo.synergies.streams` — stream labels of codes for tables and charts;
+- :mod:`~geo.synergies.text` — figures, units and notes in the reader's language (codes stay
+  codes: stage, basis, scope and outcome *labels* are translated where shown);
 - :mod:`~geo.synergies.reports` — Sankey, network, KPIs; :mod:`~geo.synergies.workbook` — Excel;
 - :mod:`~geo.synergies.disclosure` — the rule for synergy figures (givers, receivers, insiders);
 - :mod:`~geo.synergies.protected` — :class:`SynergyRelease`, the protected synergy tree;
@@ -41,6 +43,7 @@ from geo.synergies.knowledge import KB_COLUMNS, knowledge_base, sectors_that_use
 from geo.synergies.lifecycle import (
     ABANDONED,
     ALL_STAGES,
+    STAGE_LABELS,
     STAGES,
     add_note,
     assign,
@@ -49,6 +52,7 @@ from geo.synergies.lifecycle import (
     check_pair,
     create_synergy,
     history,
+    stage_label,
     stage_rank,
 )
 from geo.synergies.matching import Matcher, MatchResult, build_links
@@ -88,6 +92,8 @@ from geo.synergies.rules import (
 )
 from geo.synergies.scoring import (
     BASIS_BITS,
+    BASIS_LABELS,
+    SCOPE_LABELS,
     MatchParams,
     Scope,
     frequency_fit,
@@ -108,6 +114,7 @@ __all__ = [
     "ABANDONED",
     "ALL_STAGES",
     "BASIS_BITS",
+    "BASIS_LABELS",
     "ENTRY_COLUMNS",
     "EVENT_COLUMNS",
     "FACTOR_NAMES",
@@ -118,7 +125,9 @@ __all__ = [
     "PRESETS",
     "RULES_PATH",
     "RULE_KINDS",
+    "SCOPE_LABELS",
     "STAGES",
+    "STAGE_LABELS",
     "SYNERGY_COLUMNS",
     "UNCODED_LABELS",
     "CodeCatalogue",
@@ -176,6 +185,7 @@ __all__ = [
     "sectors_that_used",
     "site_lonlat",
     "split_selectors",
+    "stage_label",
     "stage_rank",
     "stream_labels",
     "synergy_attributes",

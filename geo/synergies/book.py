@@ -27,11 +27,12 @@ from typing import Any, Final
 import pandas as pd
 
 from geo.errors import SynergyError
-from geo.i18n import _
+from geo.i18n import N_, _
 
 __all__ = [
     "EVENT_COLUMNS",
     "EVENT_KINDS",
+    "EVENT_KIND_LABELS",
     "OUTCOME_COLUMNS",
     "SYNERGY_COLUMNS",
     "SynergyBook",
@@ -59,6 +60,11 @@ EVENT_COLUMNS: Final = [
 """Columns of :attr:`SynergyBook.events`, the append-only history."""
 EVENT_KINDS: Final = ("created", "stage", "note", "assigned", "case study", "outcome")
 """The kinds of event in the history."""
+# Translators: kinds of event in a synergy's history.
+EVENT_KIND_LABELS: Final = {"created": N_("created"), "stage": N_("stage change"),
+                            "note": N_("note"), "assigned": N_("reassigned"),
+                            "case study": N_("case study"), "outcome": N_("outcome")}
+"""Display label of each event kind (the ``kind`` column holds the codes)."""
 OUTCOME_COLUMNS: Final = ["outcome_id", "synergy_id", "outcome_type", "period", "value",
                           "unit", "note", "practitioner", "recorded_at"]
 """Columns of :attr:`SynergyBook.outcomes`, the append-only outcome entries."""

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASIS_BITS",
     "BASIS_LABELS",
+    "SCOPE_LABELS",
     "MatchParams",
     "Scope",
     "frequency_fit",
@@ -53,6 +54,10 @@ BASIS_LABELS: Final = {"exact": N_("same code"), "family": N_("code family rule"
 the label with ``_`` where shown)."""
 Scope = Literal["all", "same park", "other parks"]
 """Where partners may be: anywhere, in the have's own park, or in other parks."""
+# Translators: where a have's partners may be: anywhere, in its own park, in other parks.
+SCOPE_LABELS: Final = {"all": N_("all"), "same park": N_("same park"),
+                       "other parks": N_("other parks")}
+"""Display label of each :data:`Scope` value (the values are the widget options)."""
 
 
 @dataclass(frozen=True)
