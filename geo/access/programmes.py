@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from geo.demo import DEMO_NAME
+from geo.i18n import _
 from geo.store.tables import Park
 from geo.store.writes import find_programme
 
@@ -31,7 +32,7 @@ def available_programmes(store: Store, *, demo: bool) -> list[str]:
 
 def park_ids(store: Store, programme: str) -> list[str]:
     """The park ids of a programme (the embedded demo's when it is not stored)."""
-    with store.read("read park ids") as conn:
+    with store.read(_("read park ids")) as conn:
         pid = find_programme(conn, programme)
         if pid is not None:
             return sorted(str(k) for k in conn.execute(

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
+from geo.i18n import N_, _
+
 __all__ = [
     "AUDIENCES",
     "PAGES",
@@ -52,12 +54,13 @@ Role = Literal["administrator", "practitioner", "park_authority", "investor", "l
 ROLES: Final[tuple[Role, ...]] = get_args(Role)
 
 ROLE_LABELS: Final[dict[Role, str]] = {
-    "administrator": "Administrator",
-    "practitioner": "Practitioner",
-    "park_authority": "Park authority",
-    "investor": "Investor",
-    "logistics_planner": "Logistics planner",
+    "administrator": N_("Administrator"),
+    "practitioner": N_("Practitioner"),
+    "park_authority": N_("Park authority"),
+    "investor": N_("Investor"),
+    "logistics_planner": N_("Logistics planner"),
 }
+"""Role → its name for people (marked; translate with ``_`` where shown)."""
 
 Audience = Literal["practitioner", "viewer"]
 """Who a figure is for: ``practitioner`` sees companies; a ``viewer`` sees only what passes
@@ -97,7 +100,8 @@ def check_role(role: str) -> Role:
     'investor'
     """
     if role not in ROLES:
-        msg = f"Unknown role {role!r}; expected one of {', '.join(ROLES)}."
+        msg = _("Unknown role {role!r}; expected one of {choices}.").format(
+            role=role, choices=", ".join(ROLES))
         raise ValueError(msg)
     return role
 

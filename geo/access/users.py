@@ -31,6 +31,7 @@ from sqlalchemy import delete, func, insert, select, update
 from geo.access.principal import Grant, Principal
 from geo.access.roles import Role, check_role
 from geo.errors import AccessError
+from geo.i18n import _
 from geo.store.access_tables import AuditRow, GrantRow, UserRow
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ def audit(conn: Connection, *, actor: str, action: str, programme: str | None = 
 def _user_id(conn: Connection, subject: str) -> int:
     uid = conn.execute(select(UserRow.id).where(UserRow.subject == subject)).scalar()
     if uid is None:
-        msg = (f"No user with subject {subject!r}; add the user first "
-               "(python -m geo users add SUBJECT --email E --name N).")
+        msg = _("No user with subject {subject!r}; add the user first (python -m geo users add "
+                "SUBJECT --email E --name N).").format(subject=subject)
         raise AccessError(msg)
     return int(uid)
 
@@ -99,8 +100,8 @@ def _user_id(conn: Connection, subject: str) -> int:
 def _check_subject(subject: str) -> str:
     subject = str(subject).strip()
     if not subject or len(subject) > 255:
-        msg = ("A user's subject is the identity provider's 'sub' claim (1–255 characters), "
-               f"got {subject!r}.")
+        msg = _("A user's subject is the identity provider's 'sub' claim (1–255 characters), "
+                "got {subject!r}.").format(subject=subject)
         raise AccessError(msg)
     return subject
 
@@ -116,9 +117,10 @@ def add_user(store: Store, subject: str, *, email: str | None = None, name: str 
     """
     subject = _check_subject(subject)
     email = (email or "").strip().lower() or None
-    with store.transaction("add a user") as conn:
+    with store.transaction(_("add a user")) as conn:
         if conn.execute(select(UserRow.id).where(UserRow.subject == subject)).scalar():
-            msg = f"A user with subject {subject!r} exists already; use grant or enable."
+            msg = _("A user with subject {subject!r} exists already; use grant or "
+                    "enable.").format(subject=subject)
             raise AccessError(msg)
         now = _now()
         conn.execute(insert(UserRow).values(subject=subject, email=email, name=name or None,
@@ -129,7 +131,7 @@ def add_user(store: Store, subject: str, *, email: str | None = None, name: str 
 
 def set_active(store: Store, subject: str, active: bool, *, actor: str) -> None:
     """Enable or disable a user; a disabled user is refused at the next interaction."""
-    with store.transaction("change a user") as conn:
+    with store.transaction(_("change a user")) as conn:
         uid = _user_id(conn, subject)
         conn.execute(update(UserRow).where(UserRow.id == uid)
                      .values(active=bool(active), updated_at=_now()))
@@ -138,7 +140,7 @@ def set_active(store: Store, subject: str, active: bool, *, actor: str) -> None:
 
 def set_language(store: Store, subject: str, language: str | None) -> None:
     """Remember a user's preferred interface language (``None`` forgets it)."""
-    with store.transaction("change a user's language") as conn:
+    with store.transaction(_("change a user's language")) as conn:
         uid = _user_id(conn, subject)
         conn.execute(update(UserRow).where(UserRow.id == uid)
                      .values(language=language or None, updated_at=_now()))
@@ -154,14 +156,14 @@ def resolve_programme(programme: str | None, available: Sequence[str]) -> str:
     """
     if programme:
         if programme not in available:
-            msg = (f"No programme named {programme!r}; the programmes are: "
-                   f"{', '.join(repr(p) for p in available) or 'none'}.")
+            msg = _("No programme named {name!r}; the programmes are: {names}.").format(
+                name=programme, names=", ".join(repr(p) for p in available) or _("none"))
             raise AccessError(msg)
         return programme
     if len(available) == 1:
         return available[0]
-    msg = ("Name the programme (--programme NAME): there are "
-           f"{len(available)}: {', '.join(repr(p) for p in available) or 'none'}.")
+    msg = _("Name the programme (--programme NAME): there are {n}: {names}.").format(
+        n=len(available), names=", ".join(repr(p) for p in available) or _("none"))
     raise AccessError(msg)
 
 
@@ -195,17 +197,18 @@ def grant(store: Store, subject: str, role: str, *, programme: str | None = None
     name = resolve_programme(programme, available)
     park_list = sorted({str(p).strip() for p in parks if str(p).strip()})
     if park_list and checked != "park_authority":
-        msg = (f"Parks limit only a park authority's view; the {checked} role sees the whole "
-               "programme.")
+        # Translators: {role} is a role's code, e.g. investor.
+        msg = _("Parks limit only a park authority's view; the {role} role sees the whole "
+                "programme.").format(role=checked)
         raise AccessError(msg)
     if park_list and park_ids is not None:
         known = set(park_ids(name))
         unknown = [p for p in park_list if p not in known]
         if unknown:
-            msg = (f"Unknown park id(s) {unknown} in {name!r}; its parks are: "
-                   f"{', '.join(sorted(known)) or 'none'}.")
+            msg = _("Unknown park id(s) {unknown} in {name!r}; its parks are: {parks}.").format(
+                unknown=unknown, name=name, parks=", ".join(sorted(known)) or _("none"))
             raise AccessError(msg)
-    with store.transaction("grant a role") as conn:
+    with store.transaction(_("grant a role")) as conn:
         uid = _user_id(conn, subject)
         conn.execute(delete(GrantRow).where(GrantRow.user_id == uid, GrantRow.programme == name))
         conn.execute(insert(GrantRow).values(user_id=uid, programme=name, role=checked,
@@ -222,15 +225,17 @@ def revoke(store: Store, subject: str, role: str, *, programme: str | None = Non
 
     Returns the number of grants removed (0 raises :class:`AccessError`).
     """
-    with store.transaction("revoke a role") as conn:
+    with store.transaction(_("revoke a role")) as conn:
         uid = _user_id(conn, subject)
         cond = [GrantRow.user_id == uid, GrantRow.role == role]
         if programme:
             cond.append(GrantRow.programme == programme)
         n = conn.execute(delete(GrantRow).where(*cond)).rowcount or 0
         if not n:
-            where = f" in {programme!r}" if programme else ""
-            msg = f"{subject!r} holds no {role!r} role{where}; nothing to revoke."
+            msg = (_("{subject!r} holds no {role!r} role in {programme!r}; nothing to revoke.")
+                   if programme else
+                   _("{subject!r} holds no {role!r} role; nothing to revoke.")).format(
+                subject=subject, role=role, programme=programme)
             raise AccessError(msg)
         audit(conn, actor=actor, action="revoke", programme=programme, subject=subject,
               role=role)
@@ -252,7 +257,7 @@ def sign_in(store: Store, subject: str, *, email: str | None = None,
     """
     cols = select(UserRow.id, UserRow.subject, UserRow.email, UserRow.name, UserRow.active,
                   UserRow.language)
-    with store.read("read the signed-in user") as conn:
+    with store.read(_("read the signed-in user")) as conn:
         user = conn.execute(cols.where(UserRow.subject == str(subject))).first()
         if user is None and email and email_verified:
             user = conn.execute(cols.where(
@@ -269,7 +274,7 @@ def sign_in(store: Store, subject: str, *, email: str | None = None,
 
 def list_users(store: Store) -> pd.DataFrame:
     """Every user with their grants (columns :data:`USER_COLUMNS`), by subject."""
-    with store.read("list users") as conn:
+    with store.read(_("list users")) as conn:
         rows = conn.execute(
             select(UserRow.subject, UserRow.email, UserRow.name, UserRow.active,
                    UserRow.language, GrantRow.programme, GrantRow.role, GrantRow.parks)
@@ -282,7 +287,7 @@ def list_users(store: Store) -> pd.DataFrame:
 
 def audit_log(store: Store, *, limit: int = 500) -> pd.DataFrame:
     """The newest entries of the audit log (columns at, actor, action, programme, detail)."""
-    with store.read("read the audit log") as conn:
+    with store.read(_("read the audit log")) as conn:
         rows = conn.execute(select(AuditRow.at, AuditRow.actor, AuditRow.action,
                                    AuditRow.programme, AuditRow.detail)
                             .order_by(AuditRow.id.desc()).limit(int(limit))).all()

@@ -46,6 +46,7 @@ from geo.concentrations.hexagons import (
 from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
 from geo.disclosure.tree import MAX_WITHDRAWN_SHARE, ProtectedTree, protect_tree
 from geo.errors import ConfidentialityError
+from geo.i18n import N_, _
 from geo.programme import PRECISIONS, precision_rank, resources_with_sites
 
 if TYPE_CHECKING:
@@ -91,7 +92,8 @@ def release_streams(catalogue: Catalogue) -> pd.DataFrame:
         taken |= codes
         rows.append((str(g.group), str(g.label), frozenset(codes)))
     rest = set(catalogue.entries["code"]) - taken
-    rows.append((OTHER_STREAM, "Other streams (in no stream group)", frozenset(rest)))
+    # The one label that is ours (the others are the catalogue's): translate it where shown.
+    rows.append((OTHER_STREAM, N_("Other streams (in no stream group)"), frozenset(rest)))
     return pd.DataFrame(rows, columns=["stream", "label", "codes"])
 
 
@@ -144,7 +146,8 @@ class ProgrammeRelease:
 
     def _nodes(self, direction: Direction) -> pd.DataFrame:
         if direction not in self.trees:
-            msg = f"direction must be 'have' or 'want', got {direction!r}."
+            msg = _("direction must be 'have' or 'want', got {direction!r}.").format(
+                direction=direction)
             raise ConfidentialityError(msg)
         return self.trees[direction].nodes
 

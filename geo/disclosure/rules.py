@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 
 from geo.errors import ConfidentialityError
+from geo.i18n import _, format_number, ngettext
 
 __all__ = ["DEFAULT_RULES", "MIN_K", "MIN_P_PERCENT", "DisclosureRules"]
 
@@ -61,13 +62,14 @@ class DisclosureRules:
 
     def __post_init__(self) -> None:
         if int(self.k) < 1 or not np.isfinite(self.p_percent) or self.p_percent < 0:
-            msg = (f"Disclosure rules need k ≥ 1 and p ≥ 0 %, got k={self.k!r}, "
-                   f"p={self.p_percent!r}.")
+            msg = _("Disclosure rules need k ≥ 1 and p ≥ 0 %, got k={k!r}, p={p!r}.").format(
+                k=self.k, p=self.p_percent)
             raise ConfidentialityError(msg)
         if not self.by_administrator and (self.k < MIN_K or self.p_percent < MIN_P_PERCENT):
-            msg = (f"k={self.k} and p={self.p_percent:g} % would weaken protection below the "
-                   f"floors (k ≥ {MIN_K}, p ≥ {MIN_P_PERCENT:g} %); only a programme "
-                   "administrator may set them, and the change is logged.")
+            msg = _("k={k} and p={p} % would weaken protection below the floors (k ≥ {min_k}, "
+                    "p ≥ {min_p} %); only a programme administrator may set them, and the change "
+                    "is logged.").format(k=self.k, p=_percent(self.p_percent), min_k=MIN_K,
+                                         min_p=_percent(MIN_P_PERCENT))
             raise ConfidentialityError(msg)
 
     def passes(self, producers: np.ndarray, total: np.ndarray, top1: np.ndarray,
@@ -97,9 +99,18 @@ class DisclosureRules:
         return np.asarray((n == 0) | ((n >= self.k) & dominance_ok))
 
     def describe(self) -> str:
-        """One sentence for the page and the docs."""
-        return (f"a figure is shown only when it comes from at least {self.k} producers and no "
-                f"producer could estimate another's share to within {self.p_percent:g} %")
+        """One sentence for the page and the docs, in this session's language."""
+        return ngettext("a figure is shown only when it comes from at least {k} producer and no "
+                        "producer could estimate another's share to within {p} %",
+                        "a figure is shown only when it comes from at least {k} producers and "
+                        "no producer could estimate another's share to within {p} %",
+                        int(self.k)).format(k=format_number(self.k),
+                                            p=_percent(self.p_percent))
+
+
+def _percent(value: float) -> str:
+    """A percentage figure as people read it (``15``, ``12,5`` in Portuguese)."""
+    return format_number(value, digits=0 if float(value).is_integer() else 1)
 
 
 DEFAULT_RULES: Final = DisclosureRules()

@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select
 from geo.access.users import audit
 from geo.disclosure.rules import DisclosureRules
 from geo.errors import ConfidentialityError
+from geo.i18n import _
 from geo.store.disclosure_tables import DisclosureRulesRow
 
 if TYPE_CHECKING:
@@ -38,16 +39,16 @@ def default_rules(settings: Settings) -> DisclosureRules:
     try:
         return DisclosureRules(k=settings.k_anonymity, p_percent=settings.dominance_p)
     except ConfidentialityError as exc:
-        msg = (f"{exc} SYMBIOMAP_K/SYMBIOMAP_P cannot do this; an administrator may set one "
-               "programme's rules with: python -m geo disclosure set --k K --p P "
-               "--programme NAME --administrator")
+        msg = str(exc) + " " + _("SYMBIOMAP_K/SYMBIOMAP_P cannot do this; an administrator may "
+                                 "set one programme's rules with: python -m geo disclosure set "
+                                 "--k K --p P --programme NAME --administrator")
         raise ConfidentialityError(msg) from None
 
 
 def programme_rules(store: Store, programme: str, *, default: DisclosureRules
                     ) -> DisclosureRules:
     """The rules ``programme`` applies (its own where set, else ``default``)."""
-    with store.read("read the disclosure rules") as conn:
+    with store.read(_("read the disclosure rules")) as conn:
         row = conn.execute(select(DisclosureRulesRow.k, DisclosureRulesRow.p_percent,
                                   DisclosureRulesRow.by_administrator)
                            .where(DisclosureRulesRow.programme == programme)).first()
@@ -67,7 +68,7 @@ def set_programme_rules(store: Store, programme: str, *, k: int, p_percent: floa
         For rules below the floors set by someone who is not an administrator.
     """
     rules = DisclosureRules(k=k, p_percent=p_percent, by_administrator=administrator)
-    with store.transaction("set the disclosure rules") as conn:
+    with store.transaction(_("set the disclosure rules")) as conn:
         conn.execute(delete(DisclosureRulesRow).where(DisclosureRulesRow.programme == programme))
         conn.execute(insert(DisclosureRulesRow).values(
             programme=programme, k=rules.k, p_percent=rules.p_percent,

@@ -44,6 +44,7 @@ import pandas as pd
 
 from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
 from geo.errors import ConfidentialityError
+from geo.i18n import _
 
 __all__ = ["NODE_COLUMNS", "ProtectedTree", "protect_tree"]
 
@@ -169,11 +170,14 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
     levels = tuple(levels)
     missing = [c for c in (*levels, value, producer) if c not in records.columns]
     if missing:
-        msg = f"Records lack the column(s) {missing} needed for the disclosure tree."
+        msg = _("Records lack the column(s) {missing} needed for the disclosure tree.").format(
+            missing=missing)
         raise ConfidentialityError(msg)
     vals = pd.to_numeric(records[value], errors="coerce").fillna(0.0)
     if (vals < 0).any():
-        msg = f"Negative {value} cannot be protected by the rules; fix the records first."
+        # Translators: {value} is a column name, e.g. tonnes_per_year.
+        msg = _("Negative {value} cannot be protected by the rules; fix the records "
+                "first.").format(value=value)
         raise ConfidentialityError(msg)
     frame = records[list(levels)].astype(str).assign(
         _producer=records[producer].astype(str), _value=vals.to_numpy(float), _n=1)

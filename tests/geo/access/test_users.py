@@ -97,3 +97,13 @@ def test_duplicate_user_is_refused(store: Store) -> None:
     """Adding a subject twice is refused."""
     with pytest.raises(AccessError, match="exists already"):
         add_user(store, "sub-ana", actor="admin")
+
+
+def test_access_errors_follow_the_session_language(store: Store) -> None:
+    """Refusals are one sentence in the session's language, with the names filled in."""
+    from geo.i18n import use_locale
+
+    add_user(store, "u1", actor="admin")
+    with use_locale("qps_PLOC"), pytest.raises(AccessError) as err:
+        revoke(store, "u1", "investor", programme="P", actor="admin")
+    assert str(err.value).startswith("⟦'u1' hõlds ñõ 'investor' rõlé îñ 'P'")

@@ -48,3 +48,18 @@ def test_cli_refuses_weak_rules_without_administrator(tmp_path: Path,
     capsys.readouterr()
     assert main(["disclosure", "show", "--json"]) == 0
     assert '"k": 2' in capsys.readouterr().out
+
+
+def test_rules_are_described_in_the_session_language() -> None:
+    """The rules' sentence and their refusal come out in the session's language, with the
+    figures written as the language writes them."""
+    from geo.i18n import use_locale
+
+    rules = DisclosureRules(k=4, p_percent=12.5, by_administrator=True)
+    assert "at least 4 producers" in rules.describe()
+    with use_locale("pt_BR"):
+        assert "12,5 %" in rules.describe()
+    with use_locale("qps_PLOC"):
+        assert rules.describe().startswith("⟦")
+        with pytest.raises(ConfidentialityError, match=r"^⟦k=1 àñd p=0 %"):
+            DisclosureRules(k=1, p_percent=0)
