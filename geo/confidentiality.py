@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ConfidentialityError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,7 +53,8 @@ def can_see_companies(role: Role) -> bool:
 def check_k(k: int) -> int:
     """Validate the k of the rule (at least 1)."""
     if int(k) < 1:
-        msg = f"The confidentiality k must be at least 1 producer, got {k!r}; the default is 3."
+        msg = _("The confidentiality k must be at least 1 producer, got {k!r}; the default is "
+                "3.").format(k=k)
         raise ConfidentialityError(msg)
     return int(k)
 
@@ -94,8 +96,8 @@ def suppress_small_groups(
     """
     k = check_k(k)
     if producers_col not in frame.columns:
-        msg = (f"Cannot apply the confidentiality rule: no producer-count column "
-               f"{producers_col!r} among {list(frame.columns)!r}.")
+        msg = _("Cannot apply the confidentiality rule: no producer-count column {column!r} "
+                "among {columns!r}.").format(column=producers_col, columns=list(frame.columns))
         raise ConfidentialityError(msg)
     out = frame.copy()
     counts = pd.to_numeric(out[producers_col], errors="coerce").fillna(0)

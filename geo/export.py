@@ -485,12 +485,14 @@ def read_workbook(data: bytes, *, as_shown: bool = False) -> dict[str, pd.DataFr
 
 def _geo_frame(frame: pd.DataFrame | gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        msg = (f"{what} needs a GeoDataFrame with geometries; got a {type(frame).__name__}. "
-               "Export tables without geometry as CSV or Excel.")
+        # Translators: {export} is a file format: GeoPackage or GeoJSON.
+        msg = _("A {export} export needs a GeoDataFrame with geometries; got a {kind}. Export "
+                "tables without geometry as CSV or Excel.").format(export=what,
+                                                                   kind=type(frame).__name__)
         raise SymbiosisError(msg)
     if frame.crs is None:
-        msg = (f"{what} needs a CRS on the frame; it has none. Set it with "
-               ".set_crs('EPSG:4326') if the coordinates are degrees.")
+        msg = _("A {export} export needs a CRS on the frame; it has none. Set it with "
+                ".set_crs('EPSG:4326') if the coordinates are degrees.").format(export=what)
         raise CRSError(msg)
     out = frame.to_crs(4326) if not frame.crs.equals("EPSG:4326") else frame.copy()
     if not isinstance(out.index, pd.RangeIndex):
@@ -512,7 +514,7 @@ def to_geopackage_bytes(frame: gpd.GeoDataFrame, *, layer: str = "resources") ->
     """A GeoPackage (EPSG:4326, one layer named ``layer``) that opens in QGIS."""
     import pyogrio
 
-    gdf = _geo_frame(frame, "A GeoPackage")
+    gdf = _geo_frame(frame, "GeoPackage")
     with tempfile.TemporaryDirectory(prefix="symbiomap-gpkg-") as tmp:
         path = Path(tmp) / "export.gpkg"
         pyogrio.write_dataframe(gdf, path, layer=layer, driver="GPKG")

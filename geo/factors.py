@@ -14,6 +14,7 @@ from typing import Final
 import pandas as pd
 
 from geo.errors import SymbiosisError
+from geo.i18n import _
 from geo.settings import DATA_DIR
 
 __all__ = ["FACTORS_PATH", "Factor", "Factors", "load_factors"]
@@ -50,8 +51,9 @@ class Factors:
         """The factor called ``name``; unknown names raise with the list of known ones."""
         rows = self.table[self.table["name"] == name]
         if rows.empty:
-            msg = (f"No conversion factor named {name!r} in {self.path.name}; known: "
-                   f"{sorted(self.table['name'])}. Add a row to the file.")
+            msg = _("No conversion factor named {name!r} in {file}; known: {known}. Add a row to "
+                    "the file.").format(name=name, file=self.path.name,
+                                        known=sorted(self.table["name"]))
             raise SymbiosisError(msg)
         r = rows.iloc[0]
         return Factor(name=name, value=float(r["value"]), unit=str(r["unit"]),
@@ -68,16 +70,19 @@ def _read(path: Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in _COLUMNS if c not in table.columns]
     if missing:
-        msg = f"Factor file {path.name} lacks columns {missing}; expected {list(_COLUMNS)}."
+        msg = _("Factor file {file} lacks columns {missing}; expected {expected}.").format(
+            file=path.name, missing=missing, expected=list(_COLUMNS))
         raise SymbiosisError(msg)
     values = pd.to_numeric(table["value"], errors="coerce")
     bad = table.loc[values.isna(), "name"].tolist()
     if bad:
-        msg = f"Factor file {path.name}: non-numeric value for {bad}; give a number."
+        msg = _("Factor file {file}: non-numeric value for {names}; give a number.").format(
+            file=path.name, names=bad)
         raise SymbiosisError(msg)
     if table["name"].duplicated().any():
         dup = table.loc[table["name"].duplicated(), "name"].tolist()
-        msg = f"Factor file {path.name}: duplicate names {dup}."
+        msg = _("Factor file {file}: duplicate names {names}.").format(file=path.name,
+                                                                       names=dup)
         raise SymbiosisError(msg)
     return table
 

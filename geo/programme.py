@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import CRSError
+from geo.i18n import _
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -147,11 +148,15 @@ class Programme:
     def __post_init__(self) -> None:
         for label, frame in (("parks", self.parks), ("sites", self.sites)):
             if frame.crs is None:
-                msg = f"Programme {label} have no CRS; set it with .set_crs('EPSG:4326')."
+                msg = (_("Programme parks have no CRS; set it with .set_crs('EPSG:4326').")
+                       if label == "parks" else
+                       _("Programme sites have no CRS; set it with .set_crs('EPSG:4326')."))
                 raise CRSError(msg)
             if not frame.crs.equals(WGS84):
-                msg = (f"Programme {label} must be stored in EPSG:4326 (WGS84), got {frame.crs}; "
-                       "reproject with .to_crs('EPSG:4326').")
+                msg = (_("Programme parks must be stored in EPSG:4326 (WGS84), got {crs}; "
+                         "reproject with .to_crs('EPSG:4326').") if label == "parks" else
+                       _("Programme sites must be stored in EPSG:4326 (WGS84), got {crs}; "
+                         "reproject with .to_crs('EPSG:4326').")).format(crs=frame.crs)
                 raise CRSError(msg)
 
     def restricted_to_parks(self, park_ids: Sequence[str]) -> Programme:

@@ -37,6 +37,7 @@ import shapely
 from pyproj import CRS
 
 from geo.errors import SymbiosisError
+from geo.i18n import _, format_number
 from geo.programme import DIRECTIONS, UNITS, Programme, resources_with_sites
 
 if TYPE_CHECKING:
@@ -57,10 +58,12 @@ def _strings(value: object, name: str) -> tuple[str, ...]:
     try:
         out = tuple(str(v).strip() for v in items)
     except TypeError as exc:
-        msg = f"{name} must be a list of strings, got {value!r}."
+        msg = _("{name} must be a list of strings, got {value!r}.").format(name=name,
+                                                                           value=value)
         raise SymbiosisError(msg) from exc
     if any(not v for v in out):
-        msg = f"{name} must not contain empty strings, got {value!r}."
+        msg = _("{name} must not contain empty strings, got {value!r}.").format(name=name,
+                                                                                value=value)
         raise SymbiosisError(msg)
     return out
 
@@ -70,7 +73,9 @@ def _number(value: object, name: str, *, low: float, high: float) -> float | Non
         return None
     ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     if not ok or not low <= float(value) <= high:  # type: ignore[arg-type]
-        msg = f"{name} must be a number within [{low:g}, {high:g}], got {value!r}."
+        # Translators: {name} is a parameter name, e.g. quantity_min.
+        msg = _("{name} must be a number within [{low}, {high}], got {value!r}.").format(
+            name=name, low=f"{low:g}", high=f"{high:g}", value=value)
         raise SymbiosisError(msg)
     return float(value)  # type: ignore[arg-type]
 
@@ -134,26 +139,30 @@ class ResourceQuery:
         for sector in self.sectors:
             m = _NACE_PREFIX.match(sector.upper())
             if m is None:
-                msg = (f"sectors are NACE prefixes such as '20', '20.1' or 'C20.14', got "
-                       f"{sector!r}.")
+                msg = _("sectors are NACE prefixes such as '20', '20.1' or 'C20.14', got "
+                        "{sector!r}.").format(sector=sector)
                 raise SymbiosisError(msg)
             prefixes.append(m.group(1).rstrip("."))
         set_(self, "sectors", tuple(prefixes))
         if self.direction is not None and self.direction not in DIRECTIONS:
-            msg = f"direction must be one of {DIRECTIONS} or None, got {self.direction!r}."
+            msg = _("direction must be one of {choices} or None, got {direction!r}.").format(
+                choices=DIRECTIONS, direction=self.direction)
             raise SymbiosisError(msg)
         if self.unit is not None and self.unit not in UNITS:
-            msg = f"unit must be one of {UNITS} or None, got {self.unit!r}."
+            msg = _("unit must be one of {choices} or None, got {unit!r}.").format(
+                choices=UNITS, unit=self.unit)
             raise SymbiosisError(msg)
         qmin = _number(self.quantity_min, "quantity_min", low=0, high=math.inf)
         qmax = _number(self.quantity_max, "quantity_max", low=0, high=math.inf)
         if qmin is not None and qmax is not None and qmin > qmax:
-            msg = f"quantity_min ({qmin:g}) must not exceed quantity_max ({qmax:g})."
+            msg = _("quantity_min ({low}) must not exceed quantity_max ({high}).").format(
+                low=f"{qmin:g}", high=f"{qmax:g}")
             raise SymbiosisError(msg)
         set_(self, "quantity_min", qmin)
         set_(self, "quantity_max", qmax)
         if self.hazardous is not None and not isinstance(self.hazardous, bool | np.bool_):
-            msg = f"hazardous must be True, False or None, got {self.hazardous!r}."
+            msg = _("hazardous must be True, False or None, got {value!r}.").format(
+                value=self.hazardous)
             raise SymbiosisError(msg)
         self._check_near()
 
@@ -166,26 +175,30 @@ class ResourceQuery:
                 near = (self.near,)
         if near is not None and len(near) == 3:
             if self.radius_m is not None and self.radius_m != near[2]:
-                msg = (f"near=(lon, lat, radius_m) gives radius {near[2]!r} but radius_m is "
-                       f"{self.radius_m!r}; give the radius once.")
+                msg = _("near=(lon, lat, radius_m) gives radius {near!r} but radius_m is "
+                        "{radius!r}; give the radius once.").format(near=near[2],
+                                                                    radius=self.radius_m)
                 raise SymbiosisError(msg)
             object.__setattr__(self, "radius_m", near[2])
             near = near[:2]
         if (near is None) != (self.radius_m is None):
-            msg = ("near=(lon, lat) needs radius_m (or use near=(lon, lat, radius_m)), got "
-                   f"near={self.near!r}, radius_m={self.radius_m!r}.")
+            msg = _("near=(lon, lat) needs radius_m (or use near=(lon, lat, radius_m)), got "
+                    "near={near!r}, radius_m={radius!r}.").format(near=self.near,
+                                                                  radius=self.radius_m)
             raise SymbiosisError(msg)
         if near is None:
             return
         if len(near) != 2:
-            msg = f"near must be (lon, lat) or (lon, lat, radius_m), got {self.near!r}."
+            msg = _("near must be (lon, lat) or (lon, lat, radius_m), got {near!r}.").format(
+                near=self.near)
             raise SymbiosisError(msg)
         point = (_number(near[0], "near lon", low=-180, high=180),
                  _number(near[1], "near lat", low=-90, high=90))
         object.__setattr__(self, "near", point)
         radius = _number(self.radius_m, "radius_m", low=0, high=MAX_RADIUS_M)
         if not radius:
-            msg = f"radius_m must be within (0, {MAX_RADIUS_M:,.0f}] metres, got {radius!r}."
+            msg = _("radius_m must be within (0, {limit}] metres, got {radius!r}.").format(
+                limit=format_number(MAX_RADIUS_M), radius=radius)
             raise SymbiosisError(msg)
         object.__setattr__(self, "radius_m", radius)
 
@@ -290,7 +303,8 @@ class ReleaseQuery:
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
-            msg = f"direction must be one of {DIRECTIONS}, got {self.direction!r}."
+            msg = _("direction must be one of {choices}, got {direction!r}.").format(
+                choices=DIRECTIONS, direction=self.direction)
             raise SymbiosisError(msg)
         object.__setattr__(self, "selectors", _strings(self.selectors, "selectors"))
         object.__setattr__(self, "parks", _strings(self.parks, "parks"))
@@ -343,7 +357,8 @@ def search_release(release: ProgrammeRelease, query: ReleaseQuery, *, catalogue:
     from geo.disclosure import streams_for_selectors
 
     if scope_parks and (outside := sorted(set(query.parks) - set(scope_parks))):
-        msg = f"Parks {outside!r} are outside your grant ({list(scope_parks)!r})."
+        msg = _("Parks {parks!r} are outside your grant ({granted!r}).").format(
+            parks=outside, granted=list(scope_parks))
         raise SymbiosisError(msg)
     parks = list(query.parks or scope_parks)
     if query.selectors:

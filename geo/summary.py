@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.disclosure.release import OUTSIDE_PARKS
+from geo.i18n import N_, _
 
 if TYPE_CHECKING:
     from geo.disclosure import ProgrammeRelease
@@ -98,6 +99,16 @@ def released_totals(release: ProgrammeRelease, *, parks: Sequence[str] = ()
     return out
 
 
+_WITHHELD: Final = {
+    ("all", ""): N_("haves"), ("part", ""): N_("part of the haves"),
+    ("", "all"): N_("wants"), ("", "part"): N_("part of the wants"),
+    ("all", "all"): N_("haves and wants"), ("all", "part"): N_("haves and part of the wants"),
+    ("part", "all"): N_("part of the haves and wants"),
+    ("part", "part"): N_("part of the haves and part of the wants"),
+}
+"""What a stream's withheld figures are (haves: all/part/none, wants: all/part/none)."""
+
+
 def released_streams_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
                            ) -> pd.DataFrame:
     """Tonnes and producers per release stream, haves and wants side by side.
@@ -114,7 +125,8 @@ def released_streams_table(release: ProgrammeRelease, *, parks: Sequence[str] = 
         ``stream``, ``label``, ``have_t``, ``have_producers``, ``want_t``,
         ``want_producers`` (NaN where withheld) and ``withheld`` (``""``, ``"haves"``,
         ``"wants"`` or ``"haves and wants"``; with parks, ``"part of the haves"`` when some
-        park's figure is withheld). Streams with no record are left out.
+        park's figure is withheld), in this session's language. Streams with no record are
+        left out.
     """
     frames = []
     for d in DIRECTIONS:
@@ -124,12 +136,11 @@ def released_streams_table(release: ProgrammeRelease, *, parks: Sequence[str] = 
             producers=("producers", lambda x: x.sum(min_count=1)),
             withheld=("withheld", "sum"), figures=("withheld", "size"))
         agg[f"{d}_note"] = np.where(agg["withheld"] == 0, "",
-                                    np.where(agg["withheld"] == agg["figures"], f"{d}s",
-                                             f"part of the {d}s"))
+                                    np.where(agg["withheld"] == agg["figures"], "all", "part"))
         frames.append(agg.rename(columns={"tonnes": f"{d}_t", "producers": f"{d}_producers"})
                       [[f"{d}_t", f"{d}_producers", f"{d}_note"]])
     out = frames[0].join(frames[1], how="outer").fillna({"have_note": "", "want_note": ""})
-    out["withheld"] = [" and ".join(n for n in (h, w) if n)
+    out["withheld"] = [_(_WITHHELD[(h, w)]) if (h or w) else ""
                        for h, w in zip(out["have_note"], out["want_note"], strict=True)]
     labels = release.stream_labels()
     order = {s: i for i, s in enumerate(release.streams["stream"])}
@@ -152,7 +163,8 @@ def released_parks_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
     out = release.parks[["park_id", "name"]].copy()
     if not parks:
         out = pd.concat([out, pd.DataFrame({"park_id": [OUTSIDE_PARKS],
-                                            "name": [OUTSIDE_PARKS]})], ignore_index=True)
+                                            "name": [_("(outside parks)")]})],
+                        ignore_index=True)
     for d in DIRECTIONS:
         t = release.park_table(d)
         t = t.set_index("park_id")
