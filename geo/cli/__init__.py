@@ -33,27 +33,27 @@ import os
 import sys
 from typing import Final
 
-from geo.i18n import LOCALES, match_locale, set_locale
+from geo.i18n import LOCALES, N_, _, match_locale, set_locale
 
 __all__ = ["JOBS", "main"]
 
 JOBS: Final[dict[str, tuple[str, str]]] = {
-    "demo": ("geo.cli.demo", "summarise the embedded demo programme or save it"),
-    "import": ("geo.cli.import_members", "import and validate a CSV/XLSX member list"),
-    "geocode": ("geo.cli.geocode", "locate records offline (and online)"),
+    "demo": ("geo.cli.demo", N_("summarise the embedded demo programme or save it")),
+    "import": ("geo.cli.import_members", N_("import and validate a CSV/XLSX member list")),
+    "geocode": ("geo.cli.geocode", N_("locate records offline (and online)")),
     "concentrations": ("geo.cli.concentrations",
-                       "heat surface, hexagons, hot spots and clusters of a stream"),
-    "site-score": ("geo.cli.site_score", "score candidate sites for a technology"),
-    "milk-round": ("geo.cli.milk_round", "plan collection rounds"),
-    "match": ("geo.cli.match", "match haves to wants"),
-    "report": ("geo.cli.report", "synergy and outcome reports (Excel)"),
-    "users": ("geo.cli.users", "who may sign in to a server, and their roles"),
-    "disclosure": ("geo.cli.disclosure", "show or set a programme's disclosure rules"),
-    "i18n": ("geo.cli.i18n", "update or check the translation catalogues"),
-    "backup": ("geo.cli.backup", "write the programme database to a backup file"),
-    "restore": ("geo.cli.restore", "check and restore a backup file"),
+                       N_("heat surface, hexagons, hot spots and clusters of a stream")),
+    "site-score": ("geo.cli.site_score", N_("score candidate sites for a technology")),
+    "milk-round": ("geo.cli.milk_round", N_("plan collection rounds")),
+    "match": ("geo.cli.match", N_("match haves to wants")),
+    "report": ("geo.cli.report", N_("synergy and outcome reports (Excel)")),
+    "users": ("geo.cli.users", N_("who may sign in to a server, and their roles")),
+    "disclosure": ("geo.cli.disclosure", N_("show or set a programme's disclosure rules")),
+    "i18n": ("geo.cli.i18n", N_("update or check the translation catalogues")),
+    "backup": ("geo.cli.backup", N_("write the programme database to a backup file")),
+    "restore": ("geo.cli.restore", N_("check and restore a backup file")),
 }
-"""Job name → (module with ``main(argv) -> int``, one-line help)."""
+"""Job name → (module with ``main(argv) -> int``, one-line help marked for translation)."""
 
 
 def _take_language(args: list[str]) -> tuple[str | None, list[str]]:
@@ -72,9 +72,9 @@ def _take_language(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _usage() -> str:
-    lines = ["usage: python -m geo [--lang LANG] <job> [options]", "", "jobs:"]
-    lines += [f"  {name:<15} {text}" for name, (_, text) in JOBS.items()]
-    lines += ["", "python -m geo <job> --help shows a job's options."]
+    lines = [_("usage: python -m geo [--lang LANG] <job> [options]"), "", _("jobs:")]
+    lines += [f"  {name:<15} {_(text)}" for name, (_module, text) in JOBS.items()]
+    lines += ["", _("python -m geo <job> --help shows a job's options.")]
     return "\n".join(lines)
 
 
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if asked:
         locale = match_locale(asked)
         if locale is None:
-            print(f"Unknown language {asked!r}: use one of {', '.join(LOCALES)}.",
-                  file=sys.stderr)
+            print(_("Unknown language {language!r}: use one of {choices}.").format(
+                language=asked, choices=", ".join(LOCALES)), file=sys.stderr)
             return 2
         set_locale(locale)
     if not args or args[0] in {"-h", "--help", "help"}:
@@ -93,14 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     job, rest = args[0], args[1:]
     if job not in JOBS:
-        print(f"Unknown job {job!r}.\n\n{_usage()}", file=sys.stderr)
+        print(_("Unknown job {job!r}.").format(job=job) + "\n\n" + _usage(), file=sys.stderr)
         return 2
-    module_name, _ = JOBS[job]
+    module_name, _text = JOBS[job]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name == module_name:
-            print(f"The {job!r} job is not available in this installation.", file=sys.stderr)
+            print(_("The {job!r} job is not available in this installation.").format(job=job),
+                  file=sys.stderr)
             return 2
         raise
     code: int = module.main(rest)

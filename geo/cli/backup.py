@@ -21,6 +21,7 @@ import json
 
 from geo.cli.common import fail
 from geo.errors import SymbiosisError
+from geo.i18n import _, format_number, ngettext
 
 __all__ = ["main"]
 
@@ -51,9 +52,17 @@ def main(argv: list[str]) -> int:
                           "schema_revision": summary.schema_revision,
                           "sha256": summary.sha256}, ensure_ascii=False))
         return 0
-    what = "the whole database" if summary.whole_database else "programme(s)"
-    print(f"backed up {what} ({len(summary.programmes)} programme(s): "
-          f"{', '.join(repr(n) for n in summary.programmes) or 'none'}) to {summary.path}")
-    print("  " + ", ".join(f"{table} {n:,}" for table, n in summary.rows.items()))
-    print(f"  schema revision {summary.schema_revision}, sha256 {summary.sha256}")
+    names = ", ".join(repr(n) for n in summary.programmes) or _("none")
+    n = len(summary.programmes)
+    if summary.whole_database:
+        line = ngettext("backed up the whole database ({n} programme: {names}) to {path}",
+                        "backed up the whole database ({n} programmes: {names}) to {path}", n)
+    else:
+        line = ngettext("backed up {n} programme ({names}) to {path}",
+                        "backed up {n} programmes ({names}) to {path}", n)
+    print(line.format(n=format_number(n), names=names, path=summary.path))
+    # Table names and row counts (tables are named as in the database).
+    print("  " + ", ".join(f"{table} {format_number(k)}" for table, k in summary.rows.items()))
+    print("  " + _("schema revision {revision}, sha256 {sha256}").format(
+        revision=summary.schema_revision, sha256=summary.sha256))
     return 0

@@ -18,6 +18,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from geo.errors import SymbiosisError
+from geo.i18n import _
 from geo.settings import get_settings
 
 if TYPE_CHECKING:
@@ -149,5 +150,6 @@ def fail(message: object, *, code: int = 1) -> int:
     >>> fail("no such programme")
     1
     """
-    print(f"error: {message}", file=sys.stderr)
+    # Translators: how a command reports an error on the terminal.
+    print(_("error: {message}").format(message=message), file=sys.stderr)
     return code

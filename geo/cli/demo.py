@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import unicodedata
 
 from geo.demo import load_demo_programme
 from geo.errors import SymbiosisError
+from geo.i18n import _, column_label, format_number
 
 __all__ = ["main"]
 
@@ -33,12 +35,20 @@ def main(argv: list[str]) -> int:
                 save_book(store, prog.name, demo_synergy_book(prog))
         except SymbiosisError as exc:
             # On stdout, unlike geo.cli.common.fail (stderr): kept as it was.
-            print(f"error: {exc}")
+            print(_("error: {message}").format(message=exc))
             return 1
     if args.json:
         print(json.dumps({"programme": prog.name, "illustrative": prog.illustrative, **figures}))
     else:
-        print(f"{prog.name} — illustrative quantities")
+        print(_("{programme} — illustrative quantities").format(programme=prog.name))
+        labels = {k: column_label(k) for k in figures}
+        width = max(_width(label) for label in labels.values())
         for k, v in figures.items():
-            print(f"  {k:<12} {v:,.0f}")
+            label = labels[k]
+            print(f"  {label}{' ' * (width - _width(label))}  {format_number(v)}")
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (wide CJK characters count double)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -18,6 +18,7 @@ import json
 
 from geo.cli.common import fail
 from geo.errors import SymbiosisError
+from geo.i18n import _, format_number
 from geo.settings import get_settings
 
 __all__ = ["main"]
@@ -63,6 +64,9 @@ def main(argv: list[str]) -> int:
         print(json.dumps(rows))
     else:
         for r in rows:
-            print(f"{r['programme']}: k={r['k']}, p={r['p_percent']:g} %"
-                  + (" (set by an administrator)" if r["by_administrator"] else ""))
+            line = (_("{programme}: k={k}, p={p} % (set by an administrator)")
+                    if r["by_administrator"] else _("{programme}: k={k}, p={p} %"))
+            percent = float(str(r["p_percent"]))
+            p_shown = format_number(percent, digits=0 if percent.is_integer() else 1)
+            print(line.format(programme=r["programme"], k=r["k"], p=p_shown))
     return 0

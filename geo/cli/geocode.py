@@ -22,6 +22,7 @@ import pandas as pd
 from geo.cli.common import split_list
 from geo.errors import SymbiosisError
 from geo.geocode import GEOCODER_STEPS, NOTES_ATTR, geocode_frame, read_gazetteer
+from geo.i18n import _, format_number, ngettext
 from geo.importer import read_table
 from geo.programme import PRECISIONS
 from geo.settings import get_settings
@@ -52,7 +53,8 @@ def read_member_list(path: Path) -> pd.DataFrame:
         When the file is missing, unreadable or has no rows.
     """
     if not path.is_file():
-        msg = f"No file at {str(path)!r}; give the path of a CSV or Excel member list."
+        msg = _("No file at {path!r}; give the path of a CSV or Excel member list.").format(
+            path=str(path))
         raise SymbiosisError(msg)
     try:
         data = path.read_bytes()
@@ -61,10 +63,12 @@ def read_member_list(path: Path) -> pd.DataFrame:
     except SymbiosisError:
         raise
     except (OSError, ValueError, csv.Error, pd.errors.ParserError) as exc:
-        msg = f"Cannot read {str(path)!r} as a CSV or Excel table: {exc}."
+        msg = _("Cannot read {path!r} as a CSV or Excel table: {reason}.").format(
+            path=str(path), reason=exc)
         raise SymbiosisError(msg) from exc
     if frame.empty:
-        msg = f"{str(path)!r} has no rows; a member list needs a header and at least one row."
+        msg = _("{path!r} has no rows; a member list needs a header and at least one "
+                "row.").format(path=str(path))
         raise SymbiosisError(msg)
     return frame
 
@@ -114,7 +118,7 @@ def main(argv: list[str]) -> int:
         result = geocode_frame(frame, settings=get_settings(), steps=steps, gazetteer=gazetteer)
     except SymbiosisError as exc:
         # Exit 2 with a "geocode:" prefix (documented above), unlike common.fail: kept as it was.
-        print(f"geocode: {exc}", file=sys.stderr)
+        print(_("geocode: {message}").format(message=exc), file=sys.stderr)
         return 2
     out_path.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out_path, index=False)
@@ -122,9 +126,12 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps({**summary, "out": str(out_path)}, ensure_ascii=False, indent=2))
         return 0
-    print(f"{summary['located']} of {summary['rows']} records located; written to {out_path}")
+    print(ngettext("{located} of {n} record located; written to {path}",
+                   "{located} of {n} records located; written to {path}",
+                   summary["rows"]).format(located=format_number(summary["located"]),
+                                           n=format_number(summary["rows"]), path=out_path))
     for label, count in summary["by_precision"].items():
-        print(f"  {label:<10} {count:>8}")
+        print(f"  {label:<10} {format_number(count):>8}")
     for note in summary["notes"]:
-        print(f"note: {note}")
+        print(_("note: {note}").format(note=note))
     return 0

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from geo.cli.common import fail
 from geo.errors import ImportFileError, SymbiosisError, UploadError
+from geo.i18n import _, format_number, ngettext
 from geo.programme import PROVENANCES
 
 __all__ = ["main"]
@@ -59,30 +60,40 @@ def _fail(message: str, *, as_json: bool, code: int) -> int:
 
 
 def _summary(data: dict[str, Any]) -> str:
-    how = (f"{data['format'].upper()}"
-           + (f", {data['encoding']}, {data['delimiter']!r}-separated"
-              if data["format"] == "csv" else ""))
-    lines = [f"{data['file']} → programme {data['programme']!r} ({how})"
-             + (" — dry run, nothing written" if data["dry_run"] else ""),
-             f"  rows {data['rows']:,}: imported {data['imported']:,}, duplicates "
-             f"{data['duplicates']:,}, rejected {data['rejected']:,}; "
-             f"new sites {data['sites_added']:,}"]
+    """The report for people, in this session's language (``--json`` stays as it is)."""
+    n = {k: format_number(data[k]) for k in ("rows", "imported", "duplicates", "rejected",
+                                              "sites_added")}
+    how = (_("{format}, {encoding}, {delimiter!r}-separated").format(
+        format=data["format"].upper(), encoding=data["encoding"], delimiter=data["delimiter"])
+        if data["format"] == "csv" else data["format"].upper())
+    head = (_("{file} → programme {programme!r} ({how}) — dry run, nothing written")
+            if data["dry_run"] else _("{file} → programme {programme!r} ({how})"))
+    lines = [head.format(file=data["file"], programme=data["programme"], how=how),
+             "  " + _("rows {rows}: imported {imported}, duplicates {duplicates}, rejected "
+                      "{rejected}; new sites {sites_added}").format(**n)]
     if data["columns"]:
-        lines.append("  columns: " + ", ".join(f"{h!r} → {f}" for f, h in data["columns"].items()))
+        lines.append("  " + _("columns: {columns}").format(
+            columns=", ".join(f"{h!r} → {f}" for f, h in data["columns"].items())))
     if data["extra_columns"]:
-        lines.append("  extra columns (kept in rejects, not stored): "
-                     + ", ".join(repr(c) for c in data["extra_columns"]))
+        lines.append("  " + _("extra columns (kept in rejects, not stored): {columns}").format(
+            columns=", ".join(repr(c) for c in data["extra_columns"])))
     if data["ignored_columns"]:
-        lines.append("  ignored (a second column for the same field): "
-                     + ", ".join(repr(c) for c in data["ignored_columns"]))
+        lines.append("  " + _("ignored (a second column for the same field): {columns}").format(
+            columns=", ".join(repr(c) for c in data["ignored_columns"])))
     errors = data["errors"]
     if errors:
-        lines.append(f"  errors ({min(len(errors), _SHOWN_ERRORS)} of {len(errors):,} shown):")
-        lines += [f"    row {e['row']}, {e['column'] or e.get('field')} = {e['value']!r}: "
-                  f"{e['message']}" for e in errors[:_SHOWN_ERRORS]]
+        lines.append("  " + ngettext("errors ({shown} of {n} shown):",
+                                     "errors ({shown} of {n} shown):", len(errors)).format(
+            shown=format_number(min(len(errors), _SHOWN_ERRORS)),
+            n=format_number(len(errors))))
+        # Translators: one rejected cell: file row, column as headed, value, then the reason.
+        each = _("row {row}, {column} = {value!r}: {message}")
+        lines += ["    " + each.format(row=e["row"], column=e["column"] or e.get("field"),
+                                       value=e["value"], message=e["message"])
+                  for e in errors[:_SHOWN_ERRORS]]
     if data.get("rejects_file"):
-        lines.append(f"  rejected rows written to {data['rejects_file']}: correct them and "
-                     f"run python -m geo import {data['rejects_file']}")
+        lines.append("  " + _("rejected rows written to {file}: correct them and run python -m "
+                              "geo import {file}").format(file=data["rejects_file"]))
     return "\n".join(lines)
 
 
@@ -95,7 +106,8 @@ def main(argv: list[str]) -> int:
         return int(exc.code or 0)
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"{args.file!r} is not a file; check the path.", as_json=args.json, code=2)
+        return _fail(_("{file!r} is not a file; check the path.").format(file=args.file),
+                     as_json=args.json, code=2)
     # The importer and the database stack only once the file exists.
     from geo.importer import import_file
     from geo.store import open_store
@@ -108,8 +120,8 @@ def main(argv: list[str]) -> int:
         return _fail(str(exc), as_json=args.json, code=1)
     programme = args.programme or (names[0] if len(names) == 1 else DEFAULT_PROGRAMME)
     if not args.programme and len(names) > 1:
-        return _fail(f"the database holds several programmes ({names!r}); say which with "
-                     "--programme NAME", as_json=args.json, code=2)
+        return _fail(_("the database holds several programmes ({names!r}); say which with "
+                       "--programme NAME").format(names=names), as_json=args.json, code=2)
     try:
         check_upload(Path(path).read_bytes(), name=Path(path).name, accept=TABLE_KINDS)
         report = import_file(path, store=store, programme=programme,

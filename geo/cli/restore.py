@@ -22,6 +22,7 @@ import json
 
 from geo.cli.common import fail
 from geo.errors import SymbiosisError
+from geo.i18n import _, format_number, ngettext
 
 __all__ = ["main"]
 
@@ -47,9 +48,13 @@ def _check(file: str, as_json: bool) -> None:
                           "rows": checked.rows, "schema_revision": checked.schema_revision,
                           "created_at": checked.created_at}, ensure_ascii=False))
         return
-    print(f"{file} is a complete SymbioMap backup of {len(checked.programmes)} programme(s) "
-          f"({', '.join(repr(n) for n in checked.programmes) or 'none'}), schema revision "
-          f"{checked.schema_revision}, written {checked.created_at}")
+    print(ngettext("{file} is a complete SymbioMap backup of {n} programme ({names}), schema "
+                   "revision {revision}, written {written}",
+                   "{file} is a complete SymbioMap backup of {n} programmes ({names}), schema "
+                   "revision {revision}, written {written}", len(checked.programmes)).format(
+        file=file, n=format_number(len(checked.programmes)),
+        names=", ".join(repr(n) for n in checked.programmes) or _("none"),
+        revision=checked.schema_revision, written=checked.created_at))
 
 
 def _restore(file: str, *, replace: bool, as_json: bool) -> None:
@@ -63,11 +68,13 @@ def _restore(file: str, *, replace: bool, as_json: bool) -> None:
                           "replaced": list(summary.replaced), "rows": summary.rows},
                          ensure_ascii=False))
         return
-    names = ", ".join(repr(n) for n in summary.programmes) or "no programme"
-    replaced = (f" (replaced {', '.join(repr(n) for n in summary.replaced)})"
-                if summary.replaced else "")
-    print(f"restored {names} from {file}{replaced}")
-    print("  " + ", ".join(f"{table} {n:,}" for table, n in summary.rows.items()))
+    names = ", ".join(repr(n) for n in summary.programmes) or _("no programme")
+    if summary.replaced:
+        print(_("restored {names} from {file} (replaced {replaced})").format(
+            names=names, file=file, replaced=", ".join(repr(n) for n in summary.replaced)))
+    else:
+        print(_("restored {names} from {file}").format(names=names, file=file))
+    print("  " + ", ".join(f"{table} {format_number(n)}" for table, n in summary.rows.items()))
 
 
 def main(argv: list[str]) -> int:

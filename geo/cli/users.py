@@ -24,6 +24,7 @@ import json
 
 from geo.cli.common import fail
 from geo.errors import SymbiosisError
+from geo.i18n import _, column_labels, format_number, ngettext
 from geo.settings import get_settings
 
 __all__ = ["main"]
@@ -69,29 +70,36 @@ def main(argv: list[str]) -> int:
         store = open_store()
         if args.command == "add":
             access.add_user(store, args.subject, email=args.email, name=args.name, actor=actor)
-            print(f"added {args.subject!r}")
+            print(_("added {subject!r}").format(subject=args.subject))
         elif args.command == "grant":
             g = access.grant(store, args.subject, args.role, programme=args.programme,
                              available=available_programmes(store, demo=get_settings().demo),
                              parks=args.park, park_ids=lambda name: park_ids(store, name),
                              actor=actor)
-            where = f" (parks {', '.join(g.parks)})" if g.parks else ""
-            print(f"{args.subject!r} is {g.role} in {g.programme!r}{where}")
+            # Translators: {role} is the role's name, e.g. Park authority.
+            done = (_("{subject!r} is {role} in {programme!r} (parks {parks})") if g.parks
+                    else _("{subject!r} is {role} in {programme!r}"))
+            print(done.format(subject=args.subject, role=_(access.ROLE_LABELS[g.role]),
+                              programme=g.programme, parks=", ".join(g.parks)))
         elif args.command == "revoke":
             n = access.revoke(store, args.subject, args.role, programme=args.programme,
                               actor=actor)
-            print(f"revoked {args.role} from {args.subject!r} in {n} programme(s)")
+            print(ngettext("revoked {role} from {subject!r} in {n} programme",
+                           "revoked {role} from {subject!r} in {n} programmes", n).format(
+                role=args.role, subject=args.subject, n=format_number(n)))
         elif args.command in ("disable", "enable"):
             access.set_active(store, args.subject, args.command == "enable", actor=actor)
-            print(f"{args.command}d {args.subject!r}")
+            print((_("enabled {subject!r}") if args.command == "enable"
+                   else _("disabled {subject!r}")).format(subject=args.subject))
         else:
             users = access.list_users(store)
             if args.json:
                 print(json.dumps(json.loads(users.to_json(orient="records"))))
             elif users.empty:
-                print("no users yet: python -m geo users add SUBJECT --email E --name N")
+                print(_("no users yet: python -m geo users add SUBJECT --email E --name N"))
             else:
-                print(users.fillna("").to_string(index=False))
+                shown = users.fillna("")
+                print(shown.rename(columns=column_labels(shown.columns)).to_string(index=False))
     except SymbiosisError as exc:
         return fail(exc)
     return 0

@@ -58,6 +58,11 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "site": N_("Site"),
     "site_name": N_("Site name"),
     "sites": N_("Sites"),
+    "members": N_("Member sites"),
+    "located": N_("Located sites"),
+    "resources": N_("Resource records"),
+    "haves": N_("Haves"),
+    "wants": N_("Wants"),
     # --- resources: haves and wants ---------------------------------------------------------
     "resource_id": N_("Record ID"),
     "direction": N_("Have or want"),
