@@ -1,11 +1,16 @@
-"""Lagrangian branch-and-bound for small p-median instances left open by the root bound.
+"""Lagrangian branch-and-bound for p-median instances left open by the root bound.
 
 Where the LP relaxation has a gap (typically small p), the root Lagrangian bound cannot certify
 the heuristic's solution. This search branches on one site at a time (open / closed), bounds
-each node by the Lagrangian relaxation with the node's sites forced, warm-started from the
-parent's multipliers, and fixes further sites by reduced cost (Beasley 1993, section 4). It
-works on the instance reduced by the root's fixing, so each subgradient step is a few
-microseconds of array work.
+each node by the Lagrangian relaxation with the node's sites forced or banned, warm-started
+from the parent's multipliers, and fixes further sites by reduced cost (Beasley 1993, section
+4). Nodes are taken best bound first. It works on the instance reduced by the root's fixing,
+with the relaxation evaluated on each row's cheapest entries only
+(:class:`geo.siting.lagrangian.LagrangianRelaxation`).
+
+A node's subgradient search is short and stops early when the bound is not going to reach the
+cutoff: most of the work of a tree goes into nodes that are branched anyway, and a few more,
+cheaper nodes cost less than converged bounds on all of them.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from geo.siting.lagrangian import LagrangianRelaxation, ascend
 
 __all__ = ["BnbOutcome", "lagrangian_bnb"]
 
@@ -28,35 +35,12 @@ class BnbOutcome:
     lower_bound: float
     complete: bool
     nodes: int
+    iterations: int = 0
 
 
-def _node_bound(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndarray,
-                banned: np.ndarray, ub: float, cutoff: float, step: float,
-                iterations: int, patience: int
-                ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Subgradient on the node's relaxation: bound, multipliers, ρ, chosen sites, feasible."""
-    k = p - int(forced.sum())
-    free = ~forced & ~banned
-    best = (-np.inf, lam, np.zeros(cost.shape[1]), np.flatnonzero(forced), False)
-    stall = 0
-    for _ in range(iterations):
-        rho = np.minimum(cost - lam[:, None], 0.0).sum(axis=0)
-        free_idx = np.flatnonzero(free)
-        pick = free_idx[np.argpartition(rho[free_idx], k - 1)[:k]] if k > 0 else free_idx[:0]
-        chosen = np.concatenate([np.flatnonzero(forced), pick])
-        bound = float(lam.sum() + rho[chosen].sum())
-        grad = 1.0 - (cost[:, chosen] < lam[:, None]).sum(axis=1)
-        if bound > best[0]:
-            best = (bound, lam, rho, chosen, not grad.any())
-            stall = 0
-        else:
-            stall += 1
-            if stall >= patience:
-                step, stall = step / 2, 0
-        if bound >= cutoff or not grad.any() or step < 1e-3:
-            break
-        lam = np.maximum(lam + step * max(ub - bound, 1e-9) / float(grad @ grad) * grad, 0.0)
-    return best
+# Subgradient schedule: the root node of the tree, then every other node.
+_ROOT_ITERATIONS, _ROOT_STEP = 400, 1.0
+_NODE_ITERATIONS, _NODE_STEP, _NODE_PATIENCE, _NODE_STALL_RATIO = 60, 2.0, 6, 3.0
 
 
 def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndarray,
@@ -81,19 +65,21 @@ def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndar
         All costs are integers, so a node whose bound exceeds ``ub − 1`` can be pruned.
     deadline : float
         ``time.perf_counter()`` value at which to stop; the bound then covers open nodes.
+    rel_tol : float
+        Relative gap regarded as closed when costs are not integers.
     """
     c = cost.shape[1]
+    relax = LagrangianRelaxation(cost)
 
     def cutoff_of(value: float) -> float:
-        return value - (1.0 - 1e-6) if integral else value * (1 - rel_tol)
+        return value - (1.0 - 1e-6) if integral else value - rel_tol * abs(value)
 
     best_sites, best_obj = ub_sites, ub
     cutoff = cutoff_of(best_obj)
-    banned0 = np.zeros(c, bool)
     heap: list[tuple[float, int, bytes, bytes, np.ndarray]] = []
     counter = 0
-    heapq.heappush(heap, (-np.inf, counter, forced.tobytes(), banned0.tobytes(), lam))
-    nodes, complete, node_s = 0, True, 0.0
+    heapq.heappush(heap, (-np.inf, counter, forced.tobytes(), np.zeros(c, bool).tobytes(), lam))
+    nodes, iterations, complete, node_s = 0, 0, True, 0.0
     while heap:
         started = time.perf_counter()
         if started + node_s > deadline:  # stop before a node would overrun the budget
@@ -107,20 +93,27 @@ def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndar
         if node_forced.sum() > p or (~node_banned).sum() < p:
             continue
         nodes += 1
-        bound, lam_b, rho, chosen, feasible = _node_bound(
-            cost, p, lam_node, forced=node_forced, banned=node_banned, ub=best_obj,
-            cutoff=cutoff,
-            step=0.5 if nodes > 1 else 1.0, iterations=60 if nodes > 1 else 400, patience=6)
+        forced_idx = np.flatnonzero(node_forced)
+        free_idx = np.flatnonzero(~node_forced & ~node_banned)
+        root = nodes == 1
+        point, used = ascend(
+            relax, p, lam_node, forced=forced_idx, free=free_idx,
+            lam_cap=cost[:, forced_idx].min(axis=1) if len(forced_idx) else None,
+            target=best_obj, cutoff=cutoff,
+            iterations=_ROOT_ITERATIONS if root else _NODE_ITERATIONS,
+            step=_ROOT_STEP if root else _NODE_STEP, patience=_NODE_PATIENCE,
+            stall_ratio=0.0 if root else _NODE_STALL_RATIO)
+        iterations += used
         node_s = max(node_s * 0.9, time.perf_counter() - started)
+        bound, rho, chosen = point.bound, point.rho, point.chosen
         obj = float(cost[:, chosen].min(axis=1).sum())
         if obj < best_obj - 1e-9:
             best_sites, best_obj = np.sort(chosen), obj
             cutoff = cutoff_of(best_obj)
-        if bound >= cutoff or feasible:
+        if bound >= cutoff or point.feasible:
             continue
         # Reduced-cost fixing at this node.
         free = ~node_forced & ~node_banned
-        k = p - int(node_forced.sum())
         in_sel = np.zeros(c, bool)
         in_sel[chosen] = True
         sel_free = np.flatnonzero(in_sel & free)
@@ -132,19 +125,20 @@ def lagrangian_bnb(cost: np.ndarray, p: int, lam: np.ndarray, *, forced: np.ndar
             if (~node_banned).sum() < p:
                 continue
             node_forced[sel_free[bound - rho[sel_free] + best_out >= cutoff]] = True
-        if k <= 0:
+        if p - int(node_forced.sum()) <= 0:
             continue
         free = ~node_forced & ~node_banned
         branch_on = np.flatnonzero(in_sel & free)
         if len(branch_on) == 0:
             continue
+        # The most attractive open site: closing it costs the bound most.
         j = int(branch_on[np.argmin(rho[branch_on])])
         for open_it in (True, False):
             f2, b2 = node_forced.copy(), node_banned.copy()
             (f2 if open_it else b2)[j] = True
             counter += 1
-            heapq.heappush(heap, (bound, counter, f2.tobytes(), b2.tobytes(), lam_b))
+            heapq.heappush(heap, (bound, counter, f2.tobytes(), b2.tobytes(), point.lam))
     open_bounds = [h[0] for h in heap if h[0] < cutoff]
     lower = min([best_obj, *open_bounds]) if not complete else best_obj
     return BnbOutcome(sites=best_sites, objective=best_obj, lower_bound=lower,
-                      complete=complete, nodes=nodes)
+                      complete=complete, nodes=nodes, iterations=iterations)

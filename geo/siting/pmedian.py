@@ -35,11 +35,14 @@ import numpy as np
 
 from geo.errors import SitingError
 from geo.siting.bnb import lagrangian_bnb
+from geo.siting.lagrangian import LagrangianRelaxation
 from geo.siting.milp import MilpModel, MilpSolution, solve_milp
 
 __all__ = ["PMedianInstance", "PMedianParams", "PMedianResult", "radius_milp", "solve_pmedian"]
 
 logger = logging.getLogger(__name__)
+
+_SEARCH_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,9 @@ class PMedianInstance:
                           np.broadcast_to(np.arange(self.m, dtype=np.int32), cost.shape), axis=1)
         self.rows = np.arange(self.n)
         self.integral = bool(np.all(cost == np.round(cost)))
+        self._order_flat = self.order.ravel().astype(np.intp)
+        self._sorted_flat = self.sorted.ravel()
+        self._row_start = self.rows * self.m
 
     def nearest_two(self, open_idx: np.ndarray) -> tuple[np.ndarray, ...]:
         """Position (in ``open_idx``) and cost of each row's nearest and second-nearest site."""
@@ -179,12 +185,12 @@ class PMedianInstance:
         is_open[open_idx] = True
         while True:
             pos1, d1, pos2, d2 = self.nearest_two(open_idx)
-            k2 = self.rank[self.rows, open_idx[pos2]]
-            kmax = int(k2.max())
-            vals = self.sorted[:, :kmax]
-            ri, ci = np.nonzero(np.arange(kmax)[None, :] < k2[:, None])
-            v = vals[ri, ci]
-            col = self.order[ri, ci]
+            # Each row's entries up to its second-nearest open site (a prefix of the row).
+            k2 = self.rank[self.rows, open_idx[pos2]].astype(np.intp)
+            idx = np.arange(int(k2.sum())) + np.repeat(self._row_start - (np.cumsum(k2) - k2), k2)
+            ri = np.repeat(self.rows, k2)
+            v = self._sorted_flat[idx]
+            col = self._order_flat[idx]
             gain = np.bincount(col, weights=np.maximum(d1[ri] - v, 0.0), minlength=m)
             extra_w = d2[ri] - np.maximum(v, d1[ri])
             extra = np.bincount(pos1[ri] * m + col, weights=extra_w,
@@ -212,50 +218,6 @@ class PMedianInstance:
             chosen.append(j)
             np.minimum(d1, self.cost[:, j], out=d1)
         return np.array(chosen, dtype=np.int64)
-
-
-# --------------------------------------------------------------------------------------------
-# Lagrangian relaxation
-# --------------------------------------------------------------------------------------------
-
-
-class _Lagrangian:
-    """L(λ) = Σλ + Σ_{p smallest} ρ_j with ρ_j = Σ_i min(0, c_ij − λ_i)."""
-
-    def __init__(self, inst: PMedianInstance, p: int) -> None:
-        self.inst, self.p = inst, p
-        self.width = max(2, min(inst.m, 8))
-
-    def evaluate(self, lam: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-        """Bound, ρ, the chosen sites and the subgradient at ``lam``."""
-        inst, p = self.inst, self.p
-        while self.width < inst.m and 4 * self.width <= inst.m:
-            # Entries with c_ij < λ_i are the first ones of each sorted row: a narrow band
-            # when the multipliers are small (large p), the whole matrix otherwise.
-            vals = inst.sorted[:, :self.width]
-            neg = vals < lam[:, None]
-            if not neg[:, -1].any():
-                ri, ci = np.nonzero(neg)
-                rho = np.bincount(inst.order[ri, ci], weights=vals[ri, ci] - lam[ri],
-                                  minlength=inst.m)
-                if len(ci) and int(ci.max()) + 1 < self.width // 4:
-                    self.width = max(2, self.width // 2)
-                break
-            self.width *= 2
-        else:
-            buf = self._buffer()
-            np.subtract(inst.cost, lam[:, None], out=buf)
-            np.minimum(buf, 0.0, out=buf)
-            rho = buf.sum(axis=0)
-        chosen = np.argpartition(rho, p - 1)[:p]
-        bound = float(lam.sum() + rho[chosen].sum())
-        covered = (inst.cost[:, chosen] < lam[:, None]).sum(axis=1)
-        return bound, rho, chosen, 1.0 - covered
-
-    def _buffer(self) -> np.ndarray:
-        if getattr(self, "_buf", None) is None:
-            self._buf = np.empty_like(self.inst.cost)
-        return self._buf
 
 
 def _fix_by_reduced_cost(rho: np.ndarray, bound: float, p: int, cutoff: float
@@ -408,7 +370,8 @@ def solve_pmedian(
     seen: set[bytes] = {best_set.tobytes()}
 
     # Subgradient optimisation of the Lagrangian dual, with a Lagrangian heuristic.
-    lag = _Lagrangian(inst, p)
+    relax = LagrangianRelaxation(cost, order=inst.order, sorted_cost=inst.sorted)
+    all_sites, no_sites = np.arange(m), np.zeros(0, dtype=np.int64)
     lam = inst.nearest_two(best_set)[3].copy()
     best_lb, best_lam, best_rho = -np.inf, lam.copy(), np.zeros(m)
     step, stall, it, t_search = 2.0, 0, 0, 0.0
@@ -423,7 +386,8 @@ def solve_pmedian(
     history: list[float] = []
     while it < params.max_iterations and time.perf_counter() < deadline:
         it += 1
-        bound, rho, chosen, grad = lag.evaluate(lam)
+        point = relax.evaluate(lam, p, forced=no_sites, free=all_sites)
+        bound, rho, chosen, grad = point.bound, point.rho, point.chosen, point.grad
         if bound > best_lb + 1e-9 * max(1.0, abs(bound)):
             best_lb, best_lam, best_rho, stall = bound, lam.copy(), rho, 0
         else:
@@ -438,7 +402,7 @@ def solve_pmedian(
             value = inst.objective(chosen)
             if value < window[0]:
                 window = (value, chosen)
-        if window[1] is not None and t_search < (time.perf_counter() - t0) / 2:
+        if window[1] is not None and t_search < (time.perf_counter() - t0) * _SEARCH_SHARE:
             t1 = time.perf_counter()
             cand_set, cand_obj = inst.local_search(window[1])
             t_search += time.perf_counter() - t1
@@ -488,6 +452,7 @@ def solve_pmedian(
         complete, bound = out.complete, out.lower_bound
         found = cand[out.sites] if out.sites is not None else None
         log["nodes"] = float(out.nodes)
+        log["node_iterations"] = float(out.iterations)
     if found is not None and inst.objective(found) < ub - 1e-9:
         best_set, ub = np.sort(found), inst.objective(found)
     # Solutions using a fixed-closed site cost at least the cutoff; the search bounds the rest.
