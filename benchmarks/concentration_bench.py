@@ -19,7 +19,8 @@ twentieth of the selection's tonnes), each call a cache miss as a new filter is:
 - **catchment** (tonnes within 10 km), **hexagons** (automatic resolution), **hot spots** (the
   page's aggregation of the selection to hexagons, ``hot_spots_from_hexagons`` with its
   polygons, the map layer) at the automatic resolution and at the resolution the user picks for
-  ~60,000 hexagons, **clusters** and **parks**, each with its map;
+  ~60,000 hexagons (the cells Gi* analyses: the occupied ones and their empty ring, as in
+  issue 4), **clusters** and **parks**, each with its map;
 - for viewers, the heat change read from the protected release (built once per data version,
   timed as first use).
 
@@ -162,6 +163,13 @@ def _heat_reference(sel: conc.Selection, bandwidth_m: float) -> str:
     err = float(np.abs(binned - exact).max() / exact.max())
     return (f"ref scipy gaussian_kde 10k pts × 10k cells {t_exact:.2f} s vs binned "
             f"{t_binned:.3f} s (×{t_exact / t_binned:.0f}); max error {err:.1%} of peak")
+
+
+def _study_area(cells: np.ndarray) -> int:
+    """Hexagons Gi* analyses for these occupied cells: them and their empty 1-ring."""
+    ring = {c for cell in np.asarray(cells, np.int64).view(np.uint64).tolist()
+            for c in h3i.grid_disk(int(cell), 1)}
+    return len(ring)
 
 
 def _gi_loop_per_cell(cells: np.ndarray, values: np.ndarray, n_cells: int = 2000) -> float:
@@ -324,14 +332,17 @@ def bench(prog: Programme, label: str, *, runs: int, full: bool, viewer: bool
 
     if full:
         base = run.prep.base_cells[run.first.used]
-        occupied = {r: len(pd.unique(parent_cells(base, r))) for r in range(6, 11)}
-        res_60k = min(occupied, key=lambda r: abs(occupied[r] - HEX_TARGET))
+        occupied = {r: pd.unique(parent_cells(base, r)) for r in range(5, 10)}
+        analysed = {r: _study_area(c) for r, c in occupied.items() if len(c) <= HEX_TARGET}
+        res_60k = min(analysed, key=lambda r: abs(analysed[r] - HEX_TARGET))
+        print("  hexagons per resolution, occupied / analysed by Gi* (with the empty ring): "
+              + ", ".join(f"{r}: {len(occupied[r]):,} / {analysed[r]:,}" for r in analysed))
         hot = [run.table_view("Hot spots", run.default, resolution=res_60k) for _ in range(runs)]
         s, parts, payload = _collect(hot)
-        print(_line(f"hot spots at resolution {res_60k} ({occupied[res_60k]:,} occupied "
-                    "hexagons, every have)", s, parts, f"; {hot[0][2]:,} significant cells, "
-                    f"map payload {payload:,} B"))
-        out |= {"hotspots_s": s.median, "hexagons": occupied[res_60k]}
+        print(_line(f"hot spots at resolution {res_60k} ({analysed[res_60k]:,} hexagons "
+                    f"analysed, {len(occupied[res_60k]):,} occupied; every have)", s, parts,
+                    f"; {hot[0][2]:,} significant cells drawn, map payload {payload:,} B"))
+        out |= {"hotspots_s": s.median, "hexagons": analysed[res_60k]}
         raw = conc.hexagons_for_selection(run.first, resolution=res_60k)
         cells = np.array([int(h3i.str_to_int(c)) for c in raw["h3_cell"]], dtype=np.uint64)
         per_cell = _gi_loop_per_cell(cells.view(np.int64), raw["tonnes"].to_numpy(float))

@@ -384,7 +384,8 @@ def measure_change(page: Any, rec: Recorder, act: Callable[[], None], *,
 
 
 def browser_rows(ds: Dataset, role: str, pages: list[PageSpec], rows: dict[tuple[str, ...], Row],
-                 *, runs: int, timeout_s: float) -> tuple[list[str], int]:
+                 *, runs: int, timeout_s: float, verbose: bool = False
+                 ) -> tuple[list[str], int]:
     """Browser figures of ``pages`` for one programme and role, filled into ``rows``.
 
     Returns the URLs outside the app the page asked for, and the base map file's bytes on the
@@ -422,6 +423,11 @@ def browser_rows(ds: Dataset, role: str, pages: list[PageSpec], rows: dict[tuple
                     settle(page, timeout_s)
                 secs, how, got = measure_change(
                     page, rec, lambda step=step: apply_browser(page, step), timeout_s=timeout_s)
+                if verbose:
+                    print(f"    {step.label}: {secs:.2f} s, {how}, websocket map "
+                          f"{got.ws.map_bytes:,} B other {got.ws.other_bytes:,} B; HTTP "
+                          + ", ".join(f"{u.rsplit('/', 1)[-1][:40]} {b:,} B"
+                                      for u, b in got.http_by_url.items() if b))
                 times.append(secs)
                 maps.append(got.map_bytes)
                 alls.append(got.total_bytes)
@@ -494,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", default="", help="page titles to run, comma separated")
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per run or wait")
+    ap.add_argument("--verbose", action="store_true", help="print every browser change")
     args = ap.parse_args(argv)
     runs = max(args.runs, 3)
     wanted = {p.strip() for p in args.pages.split(",") if p.strip()}
@@ -518,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             by_key = {(r.page, r.data, r.role): r for r in rows}
             for ds, role, pages in plan:
                 got, basemap_b = browser_rows(ds, role, pages, by_key, runs=runs,
-                                              timeout_s=args.timeout)
+                                              timeout_s=args.timeout, verbose=args.verbose)
                 outside += got
                 print(f"  base map file for {ds.label} ({role}): {basemap_b:,} B on the wire "
                       "over the whole session (gzip; fetched once, then from the cache)")

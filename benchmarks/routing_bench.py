@@ -32,7 +32,10 @@ Usage::
    seed on the same data and time.
 
 The load average (1, 5, 15 min) is printed at the start and end of each part, and per
-instance row. The last line is the summary of the first time limit for two seeds on two cores.
+instance row; the matrix also prints the CPU seconds of each process, which a busy machine
+changes less than the wall-clock time (on two idle cores the wall-clock time of two processes
+is about the larger of the two). The last line is the summary of the first time limit for
+two seeds on two cores.
 Benchmark data is read from ``SYMBIOMAP_BENCH_DIR`` (default ``../shared/bench``); the
 benchmark skips cleanly when it is absent.
 """
@@ -300,14 +303,21 @@ def _synthetic_graph(junctions: int, *, shape_nodes: float, seed: int = 0):  # t
     return graph_from_edges(nodes, edges, source="synthetic")
 
 
-def _timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
-    """Wall-clock seconds of ``runs`` calls (sorted) and the last result."""
-    times, out = [], None
+def _timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object, float, float]:
+    """Wall-clock seconds of ``runs`` calls (sorted), the last result, and the median CPU
+    seconds of this process and of its finished child processes (the search helper)."""
+    import resource
+
+    times, cpu_here, cpu_children, out = [], [], [], None
     for _ in range(runs):
-        t0 = time.perf_counter()
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p0, t0 = time.process_time(), time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t0)
-    return sorted(times), out
+        cpu_here.append(time.process_time() - p0)
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_children.append(c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
+    return sorted(times), out, float(np.median(cpu_here)), float(np.median(cpu_children))
 
 
 def _matrix_case(label: str, junctions: int, shape: float, n_stops: int, runs: int) -> float:
@@ -326,11 +336,11 @@ def _matrix_case(label: str, junctions: int, shape: float, n_stops: int, runs: i
         snap = snap_points(g, lon, lat)
         return travel_matrix(g, snap, snap, optimise="fastest", parallel=parallel)
 
-    t_ours, m = _timed(ours, runs)
-    t_one, one = _timed(lambda: ours(parallel=False), runs)
+    t_ours, m, cpu_here, cpu_helper = _timed(ours, runs)
+    t_one, one, cpu_one, _ = _timed(lambda: ours(parallel=False), runs)
     snap = snap_points(g, lon, lat)
-    t_plain, plain = _timed(lambda: travel_matrix(g, snap, snap, optimise="fastest",
-                                                  contract=False, parallel=False), 1)
+    t_plain, plain, _, _ = _timed(lambda: travel_matrix(g, snap, snap, optimise="fastest",
+                                                        contract=False, parallel=False), 1)
     assert isinstance(m, TravelMatrix) and isinstance(one, TravelMatrix)
     assert isinstance(plain, TravelMatrix)
     assert m.time_s is not None and plain.time_s is not None and one.time_s is not None
@@ -348,8 +358,11 @@ def _matrix_case(label: str, junctions: int, shape: float, n_stops: int, runs: i
     same = np.array_equal(m.time_s, one.time_s) and np.array_equal(m.distance_m, one.distance_m)
     med = float(np.median(t_ours))
     print(f"{label}: {g.n_nodes:,} nodes, {g.n_edges:,} edges (built in {build:.1f} s)")
-    print(f"  ours {med:5.2f} s [{t_ours[0]:.2f}–{t_ours[-1]:.2f}] (two processes, contracted) "
-          f"· one process {np.median(t_one):5.2f} s [{t_one[0]:.2f}–{t_one[-1]:.2f}] · one "
+    helper = (f"CPU {cpu_here:.2f} s here + {cpu_helper:.2f} s in the helper process"
+              if cpu_helper > 0 else f"one process: no helper at this size, CPU {cpu_here:.2f} s")
+    print(f"  ours {med:5.2f} s [{t_ours[0]:.2f}–{t_ours[-1]:.2f}] (contracted; {helper}) · "
+          f"forced into one process "
+          f"{np.median(t_one):5.2f} s [{t_one[0]:.2f}–{t_one[-1]:.2f}] (CPU {cpu_one:.2f} s) · one "
           f"process uncontracted {t_plain[0]:5.2f} s · networkx per source {nx_s:6.1f} s "
           f"(25 sources ×{n_stops // sub}) · ours/networkx {med / nx_s:.3f} · identical in one "
           f"and two processes: {'yes' if same else 'NO'} · max |time − networkx| {err:.2f} s · "
