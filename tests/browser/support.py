@@ -115,7 +115,24 @@ def map_frame(page, *, timeout_ms: int = 120_000):  # type: ignore[no-untyped-de
                                   " && typeof window.L !== 'undefined'"):
                     return frame
         page.wait_for_timeout(500)
-    raise AssertionError("no Leaflet map appeared on the page")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(ARTIFACTS / "no-map.png"), full_page=True)
+    text = ""
+    with contextlib.suppress(Exception):
+        text = page.inner_text("body")[:2000]
+    raise AssertionError(f"no Leaflet map appeared on the page {page.url}; it shows: {text}")
+
+
+def wait_idle(page, *, timeout_ms: int = 120_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the current rerun (its status widget is gone).
+
+    A click while a rerun is still running can be lost when the rerun replaces the widget.
+    """
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")",
+        timeout=timeout_ms)
 
 
 COUNT_LAYERS_JS = """

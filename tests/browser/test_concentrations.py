@@ -20,6 +20,7 @@ from tests.browser.support import (
     offline_page,
     require_browser,
     running_app,
+    wait_idle,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -46,6 +47,7 @@ def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:  # typ
     assert overlay_loaded
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "concentrations-heat.png"))
+    wait_idle(pg)
     with pg.expect_download(timeout=60_000) as download:  # built on the server when clicked
         pg.get_by_role("button", name="GeoTIFF").click()
     assert download.value.suggested_filename == "heat.tif"
@@ -87,6 +89,7 @@ def test_viewer_heat_is_classed_and_names_no_company(browser, viewer_url: str) -
         assert legend.count("t/yr per km²") >= 7  # one row per class
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "concentrations-viewer-heat.png"))
+        wait_idle(pg)
         with pg.expect_download(timeout=60_000) as download:
             pg.get_by_role("button", name="GeoTIFF").click()
         with MemoryFile(Path(download.value.path()).read_bytes()) as mem, mem.open() as src:
