@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
+from geo.concentrations.density import method_text, unit_label
 from geo.errors import SymbiosisError
+from geo.i18n import _, format_number, format_tonnes
 
 if TYPE_CHECKING:
     from affine import Affine
@@ -62,10 +64,10 @@ def class_breaks(vmax: float, *, n_classes: int = N_CLASSES,
     largest value falls in the top class. A surface with nothing on it has no classes (``()``).
     """
     if not 1 <= n_classes <= 12:
-        msg = f"n_classes must be from 1 to 12, got {n_classes!r}."
+        msg = _("n_classes must be from 1 to 12, got {value}.").format(value=repr(n_classes))
         raise SymbiosisError(msg)
     if not (0.5 <= decades <= 6):
-        msg = f"decades must be from 0.5 to 6, got {decades!r}."
+        msg = _("decades must be from 0.5 to 6, got {value}.").format(value=repr(decades))
         raise SymbiosisError(msg)
     if not (math.isfinite(vmax) and vmax > 0):
         return ()
@@ -95,6 +97,14 @@ def quantise(values: np.ndarray, *, n_classes: int = N_CLASSES,
 
 def _num(value: float) -> str:
     return f"{value:,.2g}" if value < 100 else f"{value:,.0f}"
+
+
+def format_class_limit(value: float) -> str:
+    """A class limit (two significant figures) as this session's language writes numbers."""
+    if value >= 100 or value == 0:
+        return format_number(value)
+    digits = max(0, 1 - math.floor(math.log10(abs(value))))
+    return format_number(float(f"{value:.2g}"), digits=digits)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,22 +155,33 @@ class ClassedSurface:
         return not bool((self.classes > 0).any())
 
     def class_labels(self) -> list[str]:
-        """``"0.12–0.33 t/yr per km²"`` for classes 1 … n."""
+        """``"0.12–0.33 t/yr per km²"`` for classes 1 … n, in this session's language."""
         b = self.breaks
-        return [f"{_num(b[i])}–{_num(b[i + 1])} {self.units}" for i in range(self.n_classes)]
+        units = unit_label(self.units)
+        # Translators: a class of a map legend, e.g. "0.12–0.33 t/yr per km²".
+        return [_("{low}–{high} {units}").format(low=format_class_limit(b[i]),
+                                                  high=format_class_limit(b[i + 1]),
+                                                  units=units)
+                for i in range(self.n_classes)]
 
     def describe_classes(self) -> str:
-        """One line: every class and its limits (for file tags and captions)."""
+        """One line: every class and its limits (English, for file tags and ``summary.json``)."""
         if not self.breaks:
             return "0: nothing"
         rows = [f"0: below {_num(self.breaks[0])} {self.units} or nothing"]
-        rows += [f"{i}: {text}" for i, text in enumerate(self.class_labels(), start=1)]
+        b = self.breaks
+        rows += [f"{i}: {_num(b[i - 1])}–{_num(b[i])} {self.units}"
+                 for i in range(1, self.n_classes + 1)]
         return "; ".join(rows)
 
     def caption(self) -> str:
-        """One sentence for the page: how it was made, and what is not drawn."""
-        return (f"From released figures: {self.method}. {self.unplaced_tonnes:,.0f} t/yr "
-                "released with no place finer than a stream are not drawn.")
+        """How it was made, and what is not drawn, in this session's language (for the page)."""
+        return _("From released figures: {method} Shown in {n} geometric classes (two "
+                 "significant figures). {unplaced} released with no place finer than a stream "
+                 "are not drawn.").format(
+                     method=method_text(self.units, self.distance_m, self.grid.cell_m),
+                     n=format_number(self.n_classes),
+                     unplaced=format_tonnes(self.unplaced_tonnes, digits=0, per_year=True))
 
     def tags(self) -> dict[str, str]:
         """Metadata for files: units, method, classes; the total only when it is released."""

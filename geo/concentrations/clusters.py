@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -34,6 +35,7 @@ from scipy.spatial import cKDTree
 
 from geo.concentrations.grid import check_distance_m, points_from_gdf
 from geo.errors import SymbiosisError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_EXACT_PLACES",
     "ClusterParams",
     "cluster_centres",
+    "cluster_display_name",
     "cluster_labels",
     "clusters_from_arrays",
     "find_clusters",
@@ -55,6 +58,26 @@ logger = logging.getLogger(__name__)
 MAX_EXACT_PLACES: Final = 20_000
 """Above this many distinct places, places are pooled into bins of ``eps_m / 2``."""
 NOISE: Final = -1
+_NAME: Final = re.compile(r"^Cluster (?P<n>\d+)(?: · (?P<place>.+))?$")
+
+
+def cluster_display_name(name: object) -> str:
+    """A cluster's ``name`` (``"Cluster 2 · Park A"``, stored in English) as a person reads
+    it in this session's language; the place name is kept as recorded.
+
+    Examples
+    --------
+    >>> cluster_display_name("Cluster 2 · Kouvola RailGate")
+    'Cluster 2 · Kouvola RailGate'
+    """
+    text = str(name)
+    found = _NAME.match(text)
+    if found is None:
+        return text
+    if found["place"] is None:
+        return _("Cluster {n}").format(n=found["n"])
+    # Translators: {place} is the park or place holding most of the cluster.
+    return _("Cluster {n} · {place}").format(n=found["n"], place=found["place"])
 
 
 @dataclass(frozen=True)
@@ -82,13 +105,14 @@ class ClusterParams:
     def __post_init__(self) -> None:
         check_distance_m(self.eps_m, "eps_m")
         if not (math.isfinite(float(self.min_tonnes)) and self.min_tonnes > 0):
-            msg = (f"min_tonnes must be a positive number of t/yr, got {self.min_tonnes!r}; "
-                   "e.g. 500 for clusters worth a collection round.")
+            msg = _("min_tonnes must be a positive number of t/yr, got {value}; e.g. 500 for "
+                    "clusters worth a collection round.").format(value=repr(self.min_tonnes))
             raise SymbiosisError(msg)
         if self.bin_m is not None:
             check_distance_m(self.bin_m, "bin_m")
         if self.buffer_m is not None and not (0 <= self.buffer_m <= 500_000):
-            msg = f"buffer_m must be between 0 and 500,000 m, got {self.buffer_m!r}."
+            msg = _("buffer_m must be between 0 and 500,000 m, got {value}.").format(
+                value=repr(self.buffer_m))
             raise SymbiosisError(msg)
 
 
@@ -143,7 +167,7 @@ def weighted_dbscan(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, eps
     core = near + w >= min_tonnes * (1 - 1e-12)
     both = core[i] & core[j]
     graph = sparse.coo_matrix((np.ones(int(both.sum())), (i[both], j[both])), shape=(n, n))
-    _, comp = csgraph.connected_components(graph, directed=False)
+    _n_comp, comp = csgraph.connected_components(graph, directed=False)
     labels = np.where(core, comp, NOISE)
     # border points: the heaviest core neighbour's cluster
     src = np.concatenate([i, j])
@@ -154,7 +178,7 @@ def weighted_dbscan(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, eps
         s, d = src[link][order], dst[link][order]
         first = np.r_[True, s[1:] != s[:-1]]
         labels[s[first]] = comp[d[first]]
-    _, dense = np.unique(labels[labels >= 0], return_inverse=True)
+    _uniq, dense = np.unique(labels[labels >= 0], return_inverse=True)
     out = np.full(n, NOISE, dtype=np.int64)
     out[labels >= 0] = dense
     return out
@@ -175,13 +199,14 @@ def _cluster_places(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *,
     x, y = np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float)
     w = np.nan_to_num(np.asarray(tonnes, dtype=float))
     if not (len(x) == len(y) == len(w)):
-        msg = ("x_m, y_m and tonnes must have one value per record, got "
-               f"{len(x)}, {len(y)}, {len(w)}.")
+        msg = _("x_m, y_m and tonnes must have one value per record, got {n_x}, {n_y}, "
+                "{n_w}.").format(n_x=len(x), n_y=len(y), n_w=len(w))
         raise SymbiosisError(msg)
     if len(x) == 0:
         return np.empty(0, dtype=np.int64), np.empty((0, 3))
     if np.any(w < 0):
-        msg = f"Tonnages must be ≥ 0 t/yr, got {int((w < 0).sum())} negative values."
+        msg = _("Tonnages must be ≥ 0 t/yr, got {n} negative values.").format(
+            n=int((w < 0).sum()))
         raise SymbiosisError(msg)
     bin_m = params.bin_m
     codes, px, py, pw = _places(x, y, w, None if bin_m is None else bin_m)
@@ -309,7 +334,7 @@ def label_clusters(resources_gdf: gpd.GeoDataFrame, *, eps_m: float, min_tonnes:
     if resources_gdf.empty:
         return pd.Series(np.zeros(0, dtype=np.int64), index=resources_gdf.index,
                          name="cluster_id")
-    x, y, w, _ = points_from_gdf(resources_gdf, weight_col)
+    x, y, w, _crs = points_from_gdf(resources_gdf, weight_col)
     return pd.Series(cluster_labels(x, y, w, params=params) + 1, index=resources_gdf.index,
                      name="cluster_id")
 

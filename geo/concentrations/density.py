@@ -37,6 +37,7 @@ from geo.concentrations.grid import (
     points_from_gdf,
 )
 from geo.errors import SymbiosisError
+from geo.i18n import N_, _, format_number
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,11 +50,36 @@ __all__ = [
     "default_bandwidth_m",
     "kde_from_gdf",
     "kde_surface",
+    "method_text",
+    "unit_label",
 ]
 
 logger = logging.getLogger(__name__)
 
 DENSITY_UNITS: Final = "t/yr per km²"
+UNIT_LABELS: Final = {"t/yr per km²": N_("t/yr per km²"), "t/yr": N_("t/yr")}
+"""The units of our surfaces as a person reads them (translated where shown)."""
+
+
+def unit_label(units: str) -> str:
+    """``units`` (``"t/yr per km²"``, ``"t/yr"``) in this session's language."""
+    label = UNIT_LABELS.get(units)
+    return _(label) if label is not None else units
+
+
+def method_text(units: str, distance_m: float, cell_m: float) -> str:
+    """How a surface was computed, as one sentence in this session's language.
+
+    ``units`` tells the heat surface (``t/yr per km²``: a kernel density of bandwidth
+    ``distance_m``) from the catchment (``t/yr``: tonnes within the radius ``distance_m``).
+    """
+    if units == DENSITY_UNITS:
+        return _("Binned Gaussian kernel density, bandwidth {bandwidth_m} m, {cell_m} m "
+                 "cells.").format(bandwidth_m=format_number(distance_m),
+                                  cell_m=format_number(cell_m))
+    return _("Sum of tonnes within {radius_m} m straight-line (disc convolution on {cell_m} m "
+             "cells).").format(radius_m=format_number(distance_m),
+                               cell_m=format_number(cell_m))
 
 
 @dataclass(frozen=True)
@@ -82,10 +108,12 @@ class KDEParams:
         if self.cell_m is not None:
             check_distance_m(self.cell_m, "cell_m")
         if not 1.0 <= self.truncate <= 6.0:
-            msg = f"truncate must be between 1 and 6 bandwidths, got {self.truncate!r}."
+            msg = _("truncate must be between 1 and 6 bandwidths, got {value}.").format(
+                value=repr(self.truncate))
             raise SymbiosisError(msg)
         if self.max_cells < 16:
-            msg = f"max_cells must be at least 16, got {self.max_cells!r}."
+            msg = _("max_cells must be at least 16, got {value}.").format(
+                value=repr(self.max_cells))
             raise SymbiosisError(msg)
 
     @property
@@ -143,6 +171,13 @@ class Surface:
     def bounds_wgs84(self) -> tuple[float, float, float, float]:
         """(min lon, min lat, max lon, max lat) in degrees."""
         return self.grid.bounds_wgs84
+
+    def caption(self) -> str:
+        """How the surface was made, in this session's language (for the page).
+
+        :attr:`method` stays English: it is file metadata (GeoTIFF tags, ``summary.json``).
+        """
+        return method_text(self.units, self.distance_m, self.grid.cell_m)
 
     def value_range(self) -> tuple[float, float]:
         """(min, max) of the shown (non-hidden) cells; (0, 0) when none is shown."""
@@ -214,15 +249,16 @@ def kde_surface(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray, *, crs: py
     params = params or KDEParams()
     x, y, w = (np.asarray(a, dtype=float) for a in (x_m, y_m, tonnes))
     if not (len(x) == len(y) == len(w)):
-        msg = ("x_m, y_m and tonnes must have one value per record, got "
-               f"{len(x)}, {len(y)}, {len(w)}.")
+        msg = _("x_m, y_m and tonnes must have one value per record, got {n_x}, {n_y}, "
+                "{n_w}.").format(n_x=len(x), n_y=len(y), n_w=len(w))
         raise SymbiosisError(msg)
     if len(x) == 0:
-        msg = "No records to draw a heat surface from; widen the filter."
+        msg = _("No records to draw a heat surface from; widen the filter.")
         raise SymbiosisError(msg)
     if np.any(w < 0):
-        msg = (f"Tonnages must be ≥ 0 t/yr, got {int((w < 0).sum())} negative values "
-               f"(e.g. {float(w[w < 0][0])!r}); correct them on the Import page.")
+        msg = _("Tonnages must be ≥ 0 t/yr, got {n} negative values (e.g. {example}); "
+                "correct them on the Import page.").format(
+                    n=int((w < 0).sum()), example=repr(float(w[w < 0][0])))
         raise SymbiosisError(msg)
     bw = params.bandwidth_m
     if grid is None:

@@ -23,6 +23,7 @@ import pyproj
 from scipy import ndimage
 
 from geo.errors import CRSError, SymbiosisError
+from geo.i18n import _, format_number
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -54,9 +55,12 @@ def check_distance_m(value: float, name: str) -> float:
     except (TypeError, ValueError):
         v = math.nan
     if not math.isfinite(v) or v <= 0 or v > MAX_DISTANCE_M:
-        msg = (f"{name} must be more than 0 m and at most {MAX_DISTANCE_M:,.0f} m (500 km), "
-               f"got {value!r}; choose a distance in that range, e.g. 2,000 m for a district "
-               "or 20,000 m for a region.")
+        msg = _("{name} must be more than 0 m and at most {max_m} m ({max_km} km), got "
+                "{value}; choose a distance in that range, e.g. {district_m} m for a district "
+                "or {region_m} m for a region.").format(
+                    name=name, max_m=format_number(MAX_DISTANCE_M),
+                    max_km=format_number(MAX_DISTANCE_M / 1000), value=repr(value),
+                    district_m=format_number(2000), region_m=format_number(20000))
         raise SymbiosisError(msg)
     return v
 
@@ -72,8 +76,8 @@ def metric_crs_for(lon: np.ndarray, lat: np.ndarray) -> pyproj.CRS:
     lat = np.asarray(lat, dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
-        msg = ("A metric CRS needs at least one located point, got none; locate records on "
-               "the 'Locate records' page first.")
+        msg = _("A metric CRS needs at least one located point, got none; locate records on "
+                "the 'Locate records' page first.")
         raise CRSError(msg)
     lon, lat = lon[ok], lat[ok]
     w, e, s, n = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
@@ -117,14 +121,16 @@ class Grid:
 
     def __post_init__(self) -> None:
         if not (self.cell_m > 0 and math.isfinite(self.cell_m)):
-            msg = f"Grid cell size must be a positive number of metres, got {self.cell_m!r}."
+            msg = _("Grid cell size must be a positive number of metres, got {value}.").format(
+                value=repr(self.cell_m))
             raise SymbiosisError(msg)
         if self.nx < 1 or self.ny < 1:
-            msg = f"A grid needs at least one row and column, got {self.ny!r}×{self.nx!r}."
+            msg = _("A grid needs at least one row and column, got {ny}×{nx}.").format(
+                ny=repr(self.ny), nx=repr(self.nx))
             raise SymbiosisError(msg)
         if not pyproj.CRS(self.crs).is_projected:
-            msg = (f"A density grid must be in a metric (projected) CRS, got {self.crs!r}; "
-                   "use metric_crs_for(lon, lat).")
+            msg = _("A density grid must be in a metric (projected) CRS, got {crs}; use "
+                    "metric_crs_for(lon, lat).").format(crs=repr(self.crs))
             raise CRSError(msg)
 
     @property
@@ -187,7 +193,7 @@ def grid_for_points(x: np.ndarray, y: np.ndarray, *, cell_m: float, pad_m: float
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
     if not ok.any():
-        msg = "A grid needs at least one located point, got none."
+        msg = _("A grid needs at least one located point, got none.")
         raise SymbiosisError(msg)
     if not ok.all():
         x, y = x[ok], y[ok]
@@ -294,19 +300,21 @@ def points_from_gdf(gdf: gpd.GeoDataFrame, weight_col: str
     the rest).
     """
     if gdf.crs is None:
-        msg = ("The records have no CRS; set it with .set_crs('EPSG:4326') if the "
-               "coordinates are longitudes/latitudes.")
+        msg = _("The records have no CRS; set it with .set_crs('EPSG:4326') if the "
+                "coordinates are longitudes/latitudes.")
         raise CRSError(msg)
     if weight_col not in gdf.columns:
-        msg = f"No tonnage column {weight_col!r} among {list(gdf.columns)!r}."
+        msg = _("No tonnage column {column} among {columns}.").format(
+            column=repr(weight_col), columns=repr(list(gdf.columns)))
         raise SymbiosisError(msg)
     w = np.asarray(gdf[weight_col], dtype=float)
     missing = int((gdf.geometry.isna() | gdf.geometry.is_empty).sum())
     bad = int((~np.isfinite(w) | (w < 0)).sum())
     if missing or bad:
-        msg = (f"{missing} of {len(gdf)} records have no location and {bad} no tonnage ≥ 0 in "
-               f"{weight_col!r}; select located records in t/yr first "
-               "(geo.concentrations.selection.select_resources lists the others).")
+        msg = _("{missing} of {n} records have no location and {bad} no tonnage ≥ 0 in "
+                "{column}; select located records in t/yr first "
+                "(geo.concentrations.selection.select_resources lists the others).").format(
+                    missing=missing, n=len(gdf), bad=bad, column=repr(weight_col))
         raise SymbiosisError(msg)
     wgs = gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs(4326)
     lon, lat = wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy()

@@ -25,6 +25,7 @@ import shapely
 from h3.api import numpy_int as h3i
 
 from geo.errors import CRSError, SymbiosisError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -71,7 +72,8 @@ def cells_for_points(lon: np.ndarray, lat: np.ndarray, resolution: int = H3_BASE
 
 def _check_res(resolution: int) -> None:
     if not (isinstance(resolution, int | np.integer) and 0 <= int(resolution) <= 15):
-        msg = f"H3 resolution must be an integer from 0 to 15, got {resolution!r}."
+        msg = _("H3 resolution must be an integer from 0 to 15, got {value}.").format(
+            value=repr(resolution))
         raise SymbiosisError(msg)
 
 
@@ -206,7 +208,7 @@ def hexagon_totals_from_gdf(gdf: gpd.GeoDataFrame, *, resolution: int | None = N
     True
     """
     if gdf.crs is None:
-        msg = "The records have no CRS; set it with .set_crs('EPSG:4326')."
+        msg = _("The records have no CRS; set it with .set_crs('EPSG:4326').")
         raise CRSError(msg)
     wgs = gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs(4326)
     geom = wgs.geometry

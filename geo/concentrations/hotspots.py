@@ -32,10 +32,12 @@ from scipy import sparse, stats
 
 from geo.concentrations.hexagons import cells_to_polygons
 from geo.errors import SymbiosisError
+from geo.i18n import N_, _
 
 __all__ = [
     "BIN_LABELS",
     "HotSpotParams",
+    "bin_label",
     "gi_bins",
     "gi_star",
     "hex_weights",
@@ -46,15 +48,21 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 BIN_LABELS: Final = {
-    3: "Hot spot - 99% confidence",
-    2: "Hot spot - 95% confidence",
-    1: "Hot spot - 90% confidence",
-    0: "Not significant",
-    -1: "Cold spot - 90% confidence",
-    -2: "Cold spot - 95% confidence",
-    -3: "Cold spot - 99% confidence",
+    3: N_("Hot spot - 99% confidence"),
+    2: N_("Hot spot - 95% confidence"),
+    1: N_("Hot spot - 90% confidence"),
+    0: N_("Not significant"),
+    -1: N_("Cold spot - 90% confidence"),
+    -2: N_("Cold spot - 95% confidence"),
+    -3: N_("Cold spot - 99% confidence"),
 }
-"""Labels of ``gi_bin`` as ArcGIS's Optimized Hot Spot Analysis writes them."""
+"""Labels of ``gi_bin`` as ArcGIS's Optimized Hot Spot Analysis writes them (English in the
+``label`` column of results and files; translate with ``_`` where shown: :func:`bin_label`)."""
+
+
+def bin_label(gi_bin: int) -> str:
+    """The label of a ``gi_bin`` class in this session's language."""
+    return _(BIN_LABELS[int(gi_bin)])
 _ALPHAS: Final = ((3, 0.01), (2, 0.05), (1, 0.10))
 
 
@@ -78,7 +86,8 @@ class HotSpotParams:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.k_ring, int) and 1 <= self.k_ring <= 5):
-            msg = f"k_ring must be an integer from 1 to 5 rings, got {self.k_ring!r}."
+            msg = _("k_ring must be an integer from 1 to 5 rings, got {value}.").format(
+                value=repr(self.k_ring))
             raise SymbiosisError(msg)
 
 
@@ -118,7 +127,8 @@ def gi_star(values: np.ndarray, weights: sparse.spmatrix) -> np.ndarray:
     n = len(x)
     w = sparse.csr_matrix(weights, dtype=float)
     if w.shape != (n, n):
-        msg = f"weights must be {n}×{n} for {n} values, got {w.shape}."
+        msg = _("weights must be {n}×{n} for {n} values, got {shape}.").format(
+            n=n, shape=w.shape)
         raise SymbiosisError(msg)
     if n < 3:
         return np.zeros(n)
@@ -179,10 +189,11 @@ def hot_spots(cells: np.ndarray, values: np.ndarray, *,
     c = np.asarray(cells, dtype=np.int64)
     v = np.nan_to_num(np.asarray(values, dtype=float))
     if len(c) != len(v):
-        msg = f"cells and values must have the same length, got {len(c)} and {len(v)}."
+        msg = _("cells and values must have the same length, got {n_cells} and "
+                "{n_values}.").format(n_cells=len(c), n_values=len(v))
         raise SymbiosisError(msg)
     if len(pd.unique(c)) != len(c):
-        msg = "cells must be distinct (one value per hexagon); aggregate them first."
+        msg = _("cells must be distinct (one value per hexagon); aggregate them first.")
         raise SymbiosisError(msg)
     if params.include_empty and len(c):
         ring = np.concatenate([h3i.grid_disk(int(x), params.k_ring)
@@ -223,8 +234,9 @@ def hot_spots_from_hexagons(hexes: pd.DataFrame, *, value_col: str = "tonnes",
         ``p_value``, ``neighbours`` when ``show_figures``).
     """
     if "h3_cell" not in hexes.columns or value_col not in hexes.columns:
-        msg = (f"Hot spots need columns 'h3_cell' and {value_col!r}, got "
-               f"{list(hexes.columns)!r}; use hexagon_totals_from_gdf first.")
+        msg = _("Hot spots need columns 'h3_cell' and {column}, got {columns}; use "
+                "hexagon_totals_from_gdf first.").format(column=repr(value_col),
+                                                         columns=repr(list(hexes.columns)))
         raise SymbiosisError(msg)
     cells = np.array([h3.str_to_int(s) for s in hexes["h3_cell"]], dtype=np.uint64)
     result = hot_spots(cells.view(np.int64), hexes[value_col].to_numpy(float), params=params)

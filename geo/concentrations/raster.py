@@ -31,6 +31,7 @@ from PIL import Image
 from geo.concentrations.classes import ClassedSurface
 from geo.concentrations.density import Surface
 from geo.errors import SymbiosisError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from affine import Affine
@@ -90,7 +91,8 @@ class ColourScale:
 
     def __post_init__(self) -> None:
         if self.scale not in ("linear", "sqrt", "log"):
-            msg = f"scale must be 'linear', 'sqrt' or 'log', got {self.scale!r}."
+            msg = _("scale must be 'linear', 'sqrt' or 'log', got {value}.").format(
+                value=repr(self.scale))
             raise SymbiosisError(msg)
 
     def position(self, values: np.ndarray) -> np.ndarray:
@@ -143,7 +145,7 @@ def colour_scale(surface: Surface, *, scale: Scale = "sqrt") -> ColourScale:
     Hidden cells (NaN) never set the legend extremes, so a suppressed figure cannot be
     read off the legend.
     """
-    _, vmax = surface.value_range()
+    _vmin, vmax = surface.value_range()
     return ColourScale(vmax=vmax, scale=scale, units=surface.units)
 
 
@@ -370,7 +372,7 @@ def classed_surface_to_geotiff_bytes(surface: ClassedSurface) -> bytes:
     profile = {"driver": "GTiff", "width": g.nx, "height": g.ny, "count": 1,
                "dtype": "uint8", "crs": _rio_crs(g.crs), "transform": g.transform,
                "nodata": 0, "compress": "deflate"}
-    palette, _ = _class_palette(surface.n_classes, 1.0)
+    palette, _alpha = _class_palette(surface.n_classes, 1.0)
     with MemoryFile() as mem:
         with mem.open(**profile) as dst:
             dst.write(np.asarray(surface.classes, dtype=np.uint8), 1)

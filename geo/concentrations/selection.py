@@ -41,6 +41,7 @@ from geo.concentrations.hexagons import (
 )
 from geo.concentrations.within_radius import RadiusParams, within_radius_surface
 from geo.errors import SymbiosisError
+from geo.i18n import N_, _, format_number, ngettext
 from geo.programme import DIRECTIONS, PRECISIONS, precision_rank, resources_with_sites
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ logger = logging.getLogger(__name__)
 
 Direction = Literal["have", "want", "any"]
 OUTSIDE_PARKS: Final = "(outside parks)"
+OUTSIDE_PARKS_NAME: Final = N_("Outside parks")
+"""The name of the ``(outside parks)`` row of :func:`park_totals` (translated where built)."""
+DIRECTION_TEXT: Final = {"have": N_("haves"), "want": N_("wants"), "any": N_("haves and wants")}
 NOT_LOCATED_COLUMNS: Final = ("resource_id", "site_id", "site_name", "direction", "ewc_code",
                               "description", "quantity", "unit", "location_precision")
 
@@ -100,7 +104,8 @@ class ConcentrationQuery:
 
     def __post_init__(self) -> None:
         if self.direction not in (*DIRECTIONS, "any"):
-            msg = f"direction must be 'have', 'want' or 'any', got {self.direction!r}."
+            msg = _("direction must be 'have', 'want' or 'any', got {value}.").format(
+                value=repr(self.direction))
             raise SymbiosisError(msg)
         for name in ("selectors", "parks"):
             value = getattr(self, name)
@@ -109,27 +114,30 @@ class ConcentrationQuery:
         for name in ("min_tonnes", "max_tonnes"):
             v = getattr(self, name)
             if v is not None and not (math.isfinite(float(v)) and float(v) >= 0):
-                msg = f"{name} must be a number of t/yr ≥ 0 or empty, got {v!r}."
+                msg = _("{name} must be a number of t/yr ≥ 0 or empty, got {value}.").format(
+                    name=name, value=repr(v))
                 raise SymbiosisError(msg)
         if (self.min_tonnes is not None and self.max_tonnes is not None
                 and self.min_tonnes > self.max_tonnes):
-            msg = (f"The quantity range is empty: min_tonnes {self.min_tonnes!r} > max_tonnes "
-                   f"{self.max_tonnes!r}; swap them.")
+            msg = _("The quantity range is empty: min_tonnes {low} > max_tonnes {high}; swap "
+                    "them.").format(low=repr(self.min_tonnes), high=repr(self.max_tonnes))
             raise SymbiosisError(msg)
         if self.min_precision not in PRECISIONS:
-            msg = f"min_precision must be one of {PRECISIONS}, got {self.min_precision!r}."
+            msg = _("min_precision must be one of {choices}, got {value}.").format(
+                choices=PRECISIONS, value=repr(self.min_precision))
             raise SymbiosisError(msg)
 
     def describe(self) -> str:
-        """One line for captions and file metadata."""
-        parts = [{"have": "haves", "want": "wants", "any": "haves and wants"}[self.direction]]
-        parts.append(", ".join(self.selectors) if self.selectors else "all streams")
+        """One line for captions and file metadata, in this session's language (a list of
+        facets joined by `` · ``; codes and park ids as they are)."""
+        parts = [_(DIRECTION_TEXT[self.direction])]
+        parts.append(", ".join(self.selectors) if self.selectors else _("all streams"))
         if self.min_tonnes is not None or self.max_tonnes is not None:
-            lo = f"{self.min_tonnes:,.0f}" if self.min_tonnes is not None else "0"
-            hi = f"{self.max_tonnes:,.0f}" if self.max_tonnes is not None else "∞"
-            parts.append(f"{lo}–{hi} t/yr per record")
+            lo = format_number(self.min_tonnes) if self.min_tonnes is not None else "0"
+            hi = format_number(self.max_tonnes) if self.max_tonnes is not None else "∞"
+            parts.append(_("{low}–{high} t/yr per record").format(low=lo, high=hi))
         if self.parks:
-            parts.append("parks " + ", ".join(self.parks))
+            parts.append(_("parks {parks}").format(parks=", ".join(self.parks)))
         return " · ".join(parts)
 
 
@@ -291,22 +299,31 @@ class Selection:
     def notes(self) -> list[str]:
         """One sentence per kind of matching record that is not drawn (none if all are)."""
         out = []
-        if self.n_not_located:
-            out.append(f"{self.n_not_located} records not located — geocode them on the "
-                       "'Locate records' page.")
-        if self.n_imprecise:
-            out.append(f"{self.n_imprecise} records located less precisely than "
-                       f"'{self.query.min_precision}' — accept a coarser precision to draw them.")
-        if self.not_in_tonnes:
-            out.append(f"{self.not_in_tonnes} records in other units (m3/yr, MWh/yr) are not "
-                       "in tonnage maps.")
+        if n := self.n_not_located:
+            out.append(ngettext("{n} record not located — geocode it on the 'Locate records' "
+                                "page.",
+                                "{n} records not located — geocode them on the 'Locate "
+                                "records' page.", n).format(n=format_number(n)))
+        if n := self.n_imprecise:
+            # Translators: {precision} is a location precision code (street, town…).
+            out.append(ngettext("{n} record located less precisely than '{precision}' — "
+                                "accept a coarser precision to draw it.",
+                                "{n} records located less precisely than '{precision}' — "
+                                "accept a coarser precision to draw them.", n).format(
+                                    n=format_number(n), precision=self.query.min_precision))
+        if n := self.not_in_tonnes:
+            out.append(ngettext("{n} record in other units (m3/yr, MWh/yr) is not in tonnage "
+                                "maps.",
+                                "{n} records in other units (m3/yr, MWh/yr) are not in tonnage "
+                                "maps.", n).format(n=format_number(n)))
         return out
 
     def empty_message(self) -> str:
         """Why nothing is drawn, and what to do (for the empty state)."""
-        notes = self.notes() or ["Widen the filter: another stream, direction or quantity "
-                                 "range."]
-        return " ".join([f"No located records in t/yr match {self.query.describe()}.", *notes])
+        notes = self.notes() or [_("Widen the filter: another stream, direction or quantity "
+                                   "range.")]
+        return " ".join([_("No located records in t/yr match {query}.").format(
+            query=self.query.describe()), *notes])
 
 
 def stream_choices(catalogue: Catalogue | None = None) -> dict[str, str]:
@@ -370,7 +387,7 @@ def select_resources(programme_or_prepared: Programme | PreparedResources,
                     not_located_mask=matched & ~prep.located,
                     imprecise_mask=matched & prep.located & ~precise,
                     not_in_tonnes=int((base & ~has_t).sum()))
-    logger.debug("Selection %s: %d drawn, %d not located", q.describe(), sel.n_used,
+    logger.debug("Selection %r: %d drawn, %d not located", q, sel.n_used,
                  sel.n_not_located)
     return sel
 
@@ -398,7 +415,7 @@ def park_totals(programme: Programme, selection: Selection) -> gpd.GeoDataFrame:
     out = parks.merge(agg, left_on="park_id", right_index=True, how="left")
     if OUTSIDE_PARKS in agg.index:
         extra = gpd.GeoDataFrame(
-            {"park_id": [OUTSIDE_PARKS], "name": ["Outside parks"],
+            {"park_id": [OUTSIDE_PARKS], "name": [_(OUTSIDE_PARKS_NAME)],
              **{c: [agg.loc[OUTSIDE_PARKS, c]] for c in ("tonnes", "producers", "records")}},
             geometry=gpd.GeoSeries([None], crs="EPSG:4326"), crs="EPSG:4326")
         out = pd.concat([out, extra], ignore_index=True)
@@ -422,7 +439,7 @@ def bandwidth_for_selection(selection: Selection) -> float:
 
     See :func:`geo.concentrations.density.default_bandwidth_m` for the rule on arrays.
     """
-    x, y, t, _ = selection.arrays()
+    x, y, t, _producers = selection.arrays()
     h = bandwidth_for_points(x, y, t)
     return float(round(h, -math.floor(math.log10(h)) + 1))
 

@@ -53,6 +53,7 @@ from geo.disclosure.release import (
     streams_for_selectors,
 )
 from geo.errors import AccessError, SymbiosisError
+from geo.i18n import N_, _, format_tonnes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -85,9 +86,12 @@ logger = logging.getLogger(__name__)
 
 ViewerDirection = Literal["have", "want", "both"]
 VIEWER_DIRECTIONS: Final[tuple[ViewerDirection, ...]] = ("have", "want", "both")
-SUMMARY: Final = ("Viewers see fixed protected releases by stream group and park: no quantity, "
-                  "code or precision filter, and hexagons at three fixed levels.")
-"""One sentence for the page: what a viewer can choose, and why no more."""
+SUMMARY: Final = N_("Viewers see fixed protected releases by stream group and park: no "
+                    "quantity, code or precision filter, and hexagons at three fixed levels.")
+"""One sentence for the page: what a viewer can choose, and why no more (``_(SUMMARY)``)."""
+DIRECTION_TEXT: Final = {"have": N_("haves"), "want": N_("wants"), "both": N_("haves + wants")}
+LEVEL_TEXT: Final = {"coarse": N_("coarse"), "middle": N_("middle"), "fine": N_("fine")}
+"""The hexagon levels as a person reads them (translated where shown)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,8 @@ class ReleaseQuery:
 
     def __post_init__(self) -> None:
         if self.direction not in VIEWER_DIRECTIONS:
-            msg = f"direction must be 'have', 'want' or 'both', got {self.direction!r}."
+            msg = _("direction must be 'have', 'want' or 'both', got {value}.").format(
+                value=repr(self.direction))
             raise SymbiosisError(msg)
 
     @property
@@ -119,10 +124,10 @@ class ReleaseQuery:
         return ("have", "want") if self.direction == "both" else (self.direction,)
 
     def describe(self, release: ProgrammeRelease) -> str:
-        """One line for captions and file metadata."""
+        """One line for captions and file metadata, in this session's language."""
         labels = release.stream_labels()
-        parts = [{"have": "haves", "want": "wants", "both": "haves + wants"}[self.direction],
-                 ", ".join(labels.get(s, s) for s in self.streams) or "all streams"]
+        parts = [_(DIRECTION_TEXT[self.direction]),
+                 ", ".join(labels.get(s, s) for s in self.streams) or _("all streams")]
         if self.parks:
             names = dict(zip(release.parks["park_id"], release.parks["name"], strict=True))
             parts.append(", ".join(str(names.get(p, p)) for p in self.parks))
@@ -157,13 +162,15 @@ def release_query(release: ProgrammeRelease, *, direction: str = "have",
     chosen = tuple(dict.fromkeys(str(s) for s in streams))
     unknown = [s for s in chosen if s not in known]
     if unknown:
-        msg = (f"{unknown!r} are not release streams; pick from {sorted(known)!r} (a code or "
-               "chapter maps to its nearest release stream).")
+        msg = _("{unknown} are not release streams; pick from {known} (a code or chapter maps "
+                "to its nearest release stream).").format(unknown=repr(unknown),
+                                                          known=repr(sorted(known)))
         raise SymbiosisError(msg)
     picked = tuple(dict.fromkeys(str(p) for p in parks))
     outside = [p for p in picked if grant and p not in grant]
     if outside:
-        msg = f"Your grant covers the parks {list(grant)!r} only, not {outside!r}."
+        msg = _("Your grant covers the parks {grant} only, not {outside}.").format(
+            grant=repr(list(grant)), outside=repr(outside))
         raise AccessError(msg)
     if set(chosen) == known:
         chosen = ()
@@ -182,30 +189,38 @@ def nearest_streams(release: ProgrammeRelease, catalogue: Catalogue,
 def widened_notice(release: ProgrammeRelease, streams: Sequence[str]) -> str:
     """What the page says when a code or chapter was answered with whole release streams."""
     labels = release.stream_labels()
-    return ("Your selection was widened to the nearest release streams: "
-            f"{', '.join(labels.get(s, s) for s in streams)}.")
+    return _("Your selection was widened to the nearest release streams: {streams}.").format(
+        streams=", ".join(labels.get(s, s) for s in streams))
 
 
 def view_note(release: ProgrammeRelease, view: str, *, level: HexLevel = "fine") -> str:
-    """One sentence for the page under a viewer's table view: what its figures are."""
-    res = release.resolutions[level]
-    return {
-        "Hexagons": f"Released {level} hexagons (H3 resolution {res}); withheld cells are "
-                    "not drawn.",
-        "Hot spots": f"Getis-Ord Gi* (FDR) from released figures: the released fine hexagons "
-                     f"(H3 resolution {res}); withheld cells count as 0.",
-        "Clusters": "Clusters of released fine hexagons: outline, total and centre from them.",
-        "Parks": "Sums of released stream figures per park; not complete where a stream of "
-                 "the park is withheld.",
-    }.get(view, "")
+    """One sentence for the page under a viewer's table view (``view`` is the page's view code:
+    ``Hexagons``, ``Hot spots``, ``Clusters``, ``Parks``): what its figures are."""
+    if view == "Hexagons":
+        # Translators: {level} is a hexagon level (coarse, middle or fine).
+        return _("Released {level} hexagons (H3 resolution {resolution}); withheld cells are "
+                 "not drawn.").format(level=_(LEVEL_TEXT[level]),
+                                      resolution=release.resolutions[level])
+    if view == "Hot spots":
+        return _("Getis-Ord Gi* (FDR) from released figures: the released fine hexagons (H3 "
+                 "resolution {resolution}); withheld cells count as 0.").format(
+                     resolution=release.resolutions["fine"])
+    if view == "Clusters":
+        return _("Clusters of released fine hexagons: outline, total and centre from them.")
+    if view == "Parks":
+        return _("Sums of released stream figures per park; not complete where a stream of "
+                 "the park is withheld.")
+    return ""
 
 
 def caption(release: ProgrammeRelease, query: ReleaseQuery) -> str:
     """One line for the page: what viewers see, the rules, the released total (or —)."""
     total = selection_total(release, query)
-    shown = "—" if total is None else f"{total:,.0f} t/yr"
-    return (f"{SUMMARY} Released figures only: {release.rules.describe()}. · {shown} · "
-            f"{query.describe(release)}")
+    # Translators: {rules} is the disclosure rule ("a figure is shown only when…"), {total}
+    # the released tonnes or "—", {query} what was picked.
+    return _("{summary} Released figures only: {rules}. · {total} · {query}").format(
+        summary=_(SUMMARY), rules=release.rules.describe(),
+        total=format_tonnes(total, digits=0, per_year=True), query=query.describe(release))
 
 
 # -- figures ----------------------------------------------------------------------------------
@@ -243,9 +258,10 @@ def empty_message(release: ProgrammeRelease, query: ReleaseQuery) -> str | None:
 
 
 def _empty_message(release: ProgrammeRelease, query: ReleaseQuery) -> str:
-    return (f"Nothing of {query.describe(release)} can be drawn: no figure of it passes the "
-            f"disclosure rules ({release.rules.describe()}). Pick more streams or parks, or "
-            "both directions; a programme this small may have nothing to release.")
+    return _("Nothing of {query} can be drawn: no figure of it passes the disclosure rules "
+             "({rules}). Pick more streams or parks, or both directions; a programme this "
+             "small may have nothing to release.").format(query=query.describe(release),
+                                                           rules=release.rules.describe())
 
 
 def _metric_points(release: ProgrammeRelease, query: ReleaseQuery
@@ -262,7 +278,7 @@ def _metric_points(release: ProgrammeRelease, query: ReleaseQuery
 def viewer_bandwidth_m(release: ProgrammeRelease, query: ReleaseQuery) -> float:
     """A heat bandwidth for the selection's mass points (Silverman's rule), rounded, metres."""
     try:
-        x, y, w, _, _ = _metric_points(release, query)
+        x, y, w, _mp, _crs = _metric_points(release, query)
     except SymbiosisError:
         return 1000.0
     h = default_bandwidth_m(x, y, w)
@@ -305,7 +321,8 @@ def viewer_cells(release: ProgrammeRelease, query: ReleaseQuery, *,
     direction, else NaN); sorted by tonnes, largest first.
     """
     if level not in HEX_LEVELS:
-        msg = f"level must be one of {HEX_LEVELS}, got {level!r}."
+        msg = _("level must be one of {choices}, got {value}.").format(
+            choices=HEX_LEVELS, value=repr(level))
         raise SymbiosisError(msg)
     frames = [release.cells(d, level=level, streams=query.streams, parks=query.parks)
               for d in query.directions]
@@ -409,7 +426,7 @@ def viewer_parks(release: ProgrammeRelease, query: ReleaseQuery) -> gpd.GeoDataF
     ``query.parks`` (when given) are not read; ``(outside parks)`` has no geometry.
     """
     out = release.parks[["park_id", "name"]].copy()
-    out = pd.concat([out, pd.DataFrame({"park_id": [OUTSIDE_PARKS], "name": ["Outside parks"]})],
+    out = pd.concat([out, pd.DataFrame({"park_id": [OUTSIDE_PARKS], "name": [_("Outside parks")]})],
                     ignore_index=True)
     if query.parks:
         out = out[out["park_id"].isin(query.parks)]

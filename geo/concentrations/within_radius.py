@@ -35,6 +35,7 @@ from geo.concentrations.grid import (
     project_lonlat,
 )
 from geo.errors import SymbiosisError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,7 +80,8 @@ class RadiusParams:
         if self.cell_m is not None:
             check_distance_m(self.cell_m, "cell_m")
         if self.max_cells < 16:
-            msg = f"max_cells must be at least 16, got {self.max_cells!r}."
+            msg = _("max_cells must be at least 16, got {value}.").format(
+                value=repr(self.max_cells))
             raise SymbiosisError(msg)
 
     @property
@@ -127,7 +129,8 @@ class SurfaceStack:
     def surface(self, label: str) -> Surface:
         """One group's layer as a :class:`Surface`."""
         if label not in self.labels:
-            msg = f"No catchment layer {label!r}; layers are {list(self.labels)!r}."
+            msg = _("No catchment layer {label}; layers are {labels}.").format(
+                label=repr(label), labels=repr(list(self.labels)))
             raise SymbiosisError(msg)
         i = self.labels.index(label)
         vals = self.values[i]
@@ -184,14 +187,15 @@ def within_radius_by_group(x_m: np.ndarray, y_m: np.ndarray, tonnes: np.ndarray,
     x, y, w = (np.asarray(a, dtype=float) for a in (x_m, y_m, tonnes))
     g = np.asarray(groups, dtype=np.int64)
     if not (len(x) == len(y) == len(w) == len(g)):
-        msg = ("x_m, y_m, tonnes and groups must have one value per record, got "
-               f"{len(x)}, {len(y)}, {len(w)}, {len(g)}.")
+        msg = _("x_m, y_m, tonnes and groups must have one value per record, got {n_x}, "
+                "{n_y}, {n_w}, {n_g}.").format(n_x=len(x), n_y=len(y), n_w=len(w), n_g=len(g))
         raise SymbiosisError(msg)
     if len(x) == 0:
-        msg = "No records to compute a catchment from; widen the filter."
+        msg = _("No records to compute a catchment from; widen the filter.")
         raise SymbiosisError(msg)
     if np.any(w < 0):
-        msg = f"Tonnages must be ≥ 0 t/yr, got {int((w < 0).sum())} negative values."
+        msg = _("Tonnages must be ≥ 0 t/yr, got {n} negative values.").format(
+            n=int((w < 0).sum()))
         raise SymbiosisError(msg)
     n_groups = len(labels)
     r = params.radius_m
