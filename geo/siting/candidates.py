@@ -27,15 +27,18 @@ import pandas as pd
 import shapely
 
 from geo.errors import CRSError, SitingError
+from geo.i18n import N_, _, format_number, ngettext
 from geo.siting.profiles import TechnologyProfile
 
 __all__ = [
     "RULES",
+    "RULE_LABELS",
     "CandidateScreen",
     "SitingLayers",
     "candidates_from_hexagons",
     "candidates_from_points",
     "candidates_from_polygons",
+    "rule_label",
     "screen_candidates",
     "siting_layers",
 ]
@@ -43,6 +46,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 RULES = ("industrial", "residential", "land", "main_road")
+# Translators: the names of the four siting rules, as in "main road: removed 3".
+RULE_LABELS = {"industrial": N_("industrial"), "residential": N_("residential"),
+               "land": N_("land"), "main_road": N_("main road")}
+"""Rule (a stable value in the screening report) → its label (marked; ``_`` where shown)."""
 MIN_PIECE_M2 = 100.0
 """Slivers of usable land smaller than this (m²) do not count as usable."""
 _CANDIDATE_COLUMNS = ["candidate_id", "name", "source", "geometry"]
@@ -50,7 +57,9 @@ _CANDIDATE_COLUMNS = ["candidate_id", "name", "source", "geometry"]
 
 def _check_crs(gdf: gpd.GeoDataFrame, what: str) -> None:
     if gdf.crs is None:
-        msg = f"The {what} layer has no CRS; set it with .set_crs('EPSG:4326') first."
+        # Translators: {layer} names the layer in English (park, candidate, area…).
+        msg = _("The {layer} layer has no CRS; set it with .set_crs('EPSG:4326') "
+                "first.").format(layer=what)
         raise CRSError(msg)
 
 
@@ -121,14 +130,15 @@ def candidates_from_hexagons(area: gpd.GeoDataFrame | tuple[float, float, float,
     else:
         shape = shapely.box(*area)
     if shape.is_empty:
-        msg = "The area to cover with hexagons is empty; give a region with some extent."
+        msg = _("The area to cover with hexagons is empty; give a region with some extent.")
         raise SitingError(msg)
     shape = shape.buffer(0)
     n_est = shapely.area(shape) * (111_000 ** 2) * np.cos(np.radians(shape.centroid.y)) \
         / h3.average_hexagon_area(resolution, unit="m^2")
     if n_est > max_cells:
-        msg = (f"A hexagon grid at resolution {resolution} would have about {n_est:,.0f} cells "
-               f"(limit {max_cells:,}); choose a coarser resolution (a smaller number).")
+        msg = _("A hexagon grid at resolution {resolution} would have about {n} cells "
+                "(limit {limit}); choose a coarser resolution (a smaller number).").format(
+            resolution=resolution, n=format_number(n_est), limit=format_number(max_cells))
         raise SitingError(msg)
     cells = sorted(h3.geo_to_cells(shape.__geo_interface__, resolution))
     polys = [shapely.Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in cells]
@@ -180,22 +190,39 @@ class CandidateScreen:
         return self.sites[self.sites["passes"]]
 
     def explain(self) -> str:
-        """One sentence per rule: how many candidates it removed."""
+        """One sentence per rule: how many candidates it removed (in the reader's language)."""
         parts = []
         for r in self.report.itertuples():
+            rule = rule_label(r.rule)
             if not r.checked:
-                parts.append(f"{r.rule}: not checked ({r.note})")
+                # Translators: {rule} is a siting rule's name, {note} why it was not checked.
+                note = _(r.note) if r.note else ""
+                parts.append(_("{rule}: not checked ({note})").format(rule=rule, note=note))
             else:
-                parts.append(f"{r.rule}: removed {r.removed} ({r.failing} fail it on their own)")
-        return f"{len(self.sites)} candidates; " + "; ".join(parts) + "."
+                parts.append(ngettext(
+                    "{rule}: removed {removed} ({failing} fail it on their own)",
+                    "{rule}: removed {removed} ({failing} fail it on their own)",
+                    int(r.removed)).format(rule=rule, removed=format_number(r.removed),
+                                           failing=format_number(r.failing)))
+        n = len(self.sites)
+        # Translators: {rules} lists what each siting rule did, separated by semicolons.
+        return ngettext("{n} candidate; {rules}.", "{n} candidates; {rules}.", n).format(
+            n=format_number(n), rules="; ".join(parts))
 
     def require_some(self) -> gpd.GeoDataFrame:
         """The passing candidates; raises :class:`SitingError` naming the rules if none."""
         if len(self.passing):
             return self.passing
-        msg = (f"No candidate passes the siting rules. {self.explain()} Relax the rule that "
-               "removed most, or choose another candidate source.")
+        msg = _("No candidate passes the siting rules. {screening} Relax the rule that "
+                "removed most, or choose another candidate source.").format(
+            screening=self.explain())
         raise SitingError(msg)
+
+
+def rule_label(rule: object) -> str:
+    """A siting rule's name in the reader's language (unknown: as given)."""
+    label = RULE_LABELS.get(str(rule))
+    return _(label) if label is not None else str(rule)
 
 
 def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
@@ -211,7 +238,7 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
     """
     _check_crs(candidates, "candidate")
     if candidates.empty:
-        msg = "There are no candidate sites to screen; choose a candidate source with some."
+        msg = _("There are no candidate sites to screen; choose a candidate source with some.")
         raise SitingError(msg)
     rules = profile.rules
     metric = candidates.to_crs(4326).estimate_utm_crs()
@@ -235,9 +262,9 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
     # 1. Industrial land or a park.
     industrial = union(layers.industrial)
     if not rules.inside_industrial:
-        ok["industrial"], notes["industrial"] = np.ones(n, bool), "rule off"
+        ok["industrial"], notes["industrial"] = np.ones(n, bool), N_("rule off")
     elif industrial is None:
-        ok["industrial"], notes["industrial"] = np.ones(n, bool), "no industrial land layer"
+        ok["industrial"], notes["industrial"] = np.ones(n, bool), N_("no industrial land layer")
     else:
         shapely.prepare(industrial)
         usable = np.where(is_area, shapely.intersection(usable, industrial), usable)
@@ -248,9 +275,9 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
     d = rules.min_residential_distance_m
     residential = union(layers.residential)
     if d <= 0:
-        ok["residential"], notes["residential"] = np.ones(n, bool), "rule off"
+        ok["residential"], notes["residential"] = np.ones(n, bool), N_("rule off")
     elif residential is None:
-        ok["residential"], notes["residential"] = np.ones(n, bool), "no residential land layer"
+        ok["residential"], notes["residential"] = np.ones(n, bool), N_("no residential land layer")
     else:
         zone = shapely.buffer(residential, d)
         before = usable
@@ -278,11 +305,11 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
             contiguous_m2[is_area] = piece_area
             contiguous_m2[is_area & (usable_m2 < MIN_PIECE_M2)] = 0.0
     if need <= 0:
-        ok["land"], notes["land"] = np.ones(n, bool), "no land need"
+        ok["land"], notes["land"] = np.ones(n, bool), N_("no land need")
     else:
         ok["land"] = np.where(is_area, np.nan_to_num(contiguous_m2) >= need, True)
         if not is_area.any():
-            notes["land"] = "points only: parcel sizes unknown"
+            notes["land"] = N_("points only: parcel sizes unknown")
     # 4. Main road near the site point.
     max_road = rules.max_main_road_distance_m
     roads = None
@@ -291,9 +318,10 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
                                    .isin(rules.main_road_classes)])
     road_m = shapely.distance(site, roads) if roads is not None else np.full(n, np.nan)
     if max_road is None:
-        ok["main_road"], notes["main_road"] = np.ones(n, bool), "rule off"
+        ok["main_road"], notes["main_road"] = np.ones(n, bool), N_("rule off")
     elif roads is None:
-        ok["main_road"], notes["main_road"] = np.ones(n, bool), "no main roads in the road layer"
+        ok["main_road"] = np.ones(n, bool)
+        notes["main_road"] = N_("no main roads in the road layer")
     else:
         ok["main_road"] = road_m <= max_road
 

@@ -25,6 +25,7 @@ import shapely
 
 from geo.confidentiality import can_see_companies
 from geo.errors import SitingError
+from geo.i18n import _, format_number, format_percent, ngettext
 from geo.network import snap_points, travel_matrix
 from geo.siting.finder import viewer_only_released
 from geo.siting.locate import Allocation, Objective, solve_best_sites
@@ -58,13 +59,28 @@ class BestSites:
     def describe(self) -> str:
         """How the plants were chosen and how good the answer is proven to be."""
         a = self.allocation
-        proof = "proven optimal" if a.proven_optimal else f"proven gap {100 * a.gap:.2f} %"
-        what = "hexagons" if self.released else "supplier sites"
-        text = f"{a.method}: {proof}; {len(a.unserved)} {what} unserved"
+        n = len(a.unserved)
+        if self.released:
+            unserved = ngettext("{n} hexagon unserved", "{n} hexagons unserved", n)
+        else:
+            unserved = ngettext("{n} supplier site unserved", "{n} supplier sites unserved", n)
+        unserved = unserved.format(n=format_number(n))
+        if a.proven_optimal:
+            # Translators: {method} is the solver (e.g. p-median (exact)), kept in English.
+            text = _("{method}: proven optimal; {unserved}").format(method=a.method,
+                                                                    unserved=unserved)
+        else:
+            text = _("{method}: proven gap {gap}; {unserved}").format(
+                method=a.method, gap=format_percent(a.gap, digits=2), unserved=unserved)
         if self.requested > len(self.plants):
-            text += (f"; only {len(self.plants)} of {self.requested} plants are worth opening "
-                     "(each must reach the minimum throughput)")
-        return text + "."
+            return ngettext(
+                "{text}; only {n} of {requested} plant is worth opening (each must reach the "
+                "minimum throughput).",
+                "{text}; only {n} of {requested} plants are worth opening (each must reach the "
+                "minimum throughput).", self.requested).format(
+                text=text, n=format_number(len(self.plants)),
+                requested=format_number(self.requested))
+        return _("{text}.").format(text=text)
 
 
 def best_sites_from_scored(scored: ScoredSites, suppliers: SupplierPoints, p: int, *,
@@ -90,8 +106,11 @@ def best_sites_from_scored(scored: ScoredSites, suppliers: SupplierPoints, p: in
     """
     ranked = scored.sites[scored.sites["rank"].notna()].head(top_n)
     if len(ranked) < p:
-        msg = (f"Only {len(ranked)} reachable candidate sites are available for {p} plants; "
-               "ask for fewer plants or add candidate sites.")
+        msg = ngettext("Only {n} reachable candidate sites are available for {p} plant; ask "
+                       "for fewer plants or add candidate sites.",
+                       "Only {n} reachable candidate sites are available for {p} plants; ask "
+                       "for fewer plants or add candidate sites.", p).format(
+            n=format_number(len(ranked)), p=format_number(p))
         raise SitingError(msg)
     pos = scored.input_index.get_indexer(ranked.index)
     h = scored.haul

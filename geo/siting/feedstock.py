@@ -24,6 +24,7 @@ import pandas as pd
 
 from geo.catalogue import Catalogue, load_catalogue
 from geo.errors import SitingError
+from geo.i18n import _
 from geo.programme import Programme, resources_with_sites
 from geo.siting.profiles import TechnologyProfile
 
@@ -218,8 +219,8 @@ def competitor_sites(programme: Programme, profile: TechnologyProfile,
                                geometry=own.geometry.to_numpy(), crs=4326)]
     if extra is not None and len(extra):
         if extra.crs is None:
-            msg = ("The competitor layer has no CRS; set it (e.g. .set_crs('EPSG:4326')) "
-                   "before loading it.")
+            msg = _("The competitor layer has no CRS; set it (e.g. .set_crs('EPSG:4326')) "
+                    "before loading it.")
             raise SitingError(msg)
         ex = extra.to_crs(4326)
         names = ex["name"].astype(str) if "name" in ex.columns else pd.Series(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo.confidentiality import can_see_companies
 from geo.errors import ConfidentialityError, CRSError, SitingError
+from geo.i18n import N_, _, format_number, ngettext
 from geo.network import DEFAULT_DETOUR_FACTOR, RoadGraph, travel_matrix_for_points
 from geo.siting.haul import HaulMatrix, haul_matrix
 from geo.siting.released import round_significant
@@ -84,15 +85,30 @@ class ScoredSites:
         return np.asarray(self.sites[[f"s_{c}" for c in CRITERIA]].to_numpy(float))
 
 
+_POINTS: Final = {"candidate sites": N_("candidate sites"), "wanters": N_("wanters"),
+                  "competitors": N_("competitors")}
+"""The point layers :func:`_points_4326` checks, as named in its messages (marked)."""
+_VIEWS: Final = {"memo": N_("memo"), "site ranking": N_("site ranking"),
+                 "choice of best sites": N_("choice of best sites")}
+"""What :func:`viewer_only_released` may refuse, as named in its message (marked)."""
+
+
 def _points_4326(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     if gdf.crs is None:
-        msg = f"The {what} have no CRS; set it with .set_crs('EPSG:4326') before scoring."
+        # Translators: {what} is "candidate sites", "wanters" or "competitors" (translated).
+        msg = _("The {what} have no CRS; set it with .set_crs('EPSG:4326') before "
+                "scoring.").format(what=_(_POINTS[what]) if what in _POINTS else what)
         raise CRSError(msg)
     out = gdf.to_crs(4326)
     bad = out.geometry.isna() | out.geometry.is_empty
     if bad.any():
-        msg = (f"{int(bad.sum())} {what} have no location (e.g. {out.index[bad][:3].tolist()!r}); "
-               "locate them or leave them out before scoring.")
+        n = int(bad.sum())
+        msg = ngettext("{n} of the {what} has no location (e.g. {examples}); locate it or "
+                       "leave it out before scoring.",
+                       "{n} of the {what} have no location (e.g. {examples}); locate them or "
+                       "leave them out before scoring.", n).format(
+            n=format_number(n), what=_(_POINTS[what]) if what in _POINTS else what,
+            examples=", ".join(map(str, out.index[bad][:3].tolist())))
         raise SitingError(msg)
     if not (out.geom_type == "Point").all():
         out = out.set_geometry(out.geometry.representative_point())
@@ -134,12 +150,12 @@ def score_sites_from_gdf(
     """
     cand = _points_4326(candidates, "candidate sites")
     if cand.empty:
-        msg = "There are no candidate sites to score; choose a candidate source with some."
+        msg = _("There are no candidate sites to score; choose a candidate source with some.")
         raise SitingError(msg)
     if suppliers.tonnes.sum() <= 0:
-        msg = (f"No feedstock for {profile.name!r}: no supplier in the programme records a "
-               f"stream it accepts ({', '.join(s.selector for s in profile.streams)}). Record "
-               "those haves, or choose another technology.")
+        msg = _("No feedstock for {profile}: no supplier in the programme records a stream it "
+                "accepts ({codes}). Record those haves, or choose another technology.").format(
+            profile=_(profile.name), codes=", ".join(s.selector for s in profile.streams))
         raise SitingError(msg)
     params = ScoringParams.from_profile(profile)
     if suppliers.conversion:  # release streams, not the profile's own streams
@@ -194,6 +210,7 @@ def suppliers_in_reach(scored: ScoredSites, suppliers: SupplierPoints, *,
         d = reach[h.row_of[pos]] + h.offset_m[pos]
         near = np.flatnonzero(d <= scored.params.max_haul_m)
         near = near[np.argsort(-tonnes[near], kind="stable")][:limit]
+        # A column of the ranking (also in its CSV): kept in one machine-readable form.
         out.append("; ".join(f"{names[i]} ({tonnes[i]:,.0f} t/yr)" for i in near))
     return pd.Series(out, index=scored.sites.index, name="supplier_names")
 
@@ -208,9 +225,11 @@ def viewer_only_released(role: Role, *, released: bool, what: str) -> None:
         programme's release instead).
     """
     if not can_see_companies(role) and not released:
-        msg = (f"The {what} was computed from member records; a viewer may only see one "
-               "computed from the programme's protected release (pass release= to "
-               "geo.siting.find_sites / run_site_finder).")
+        # Translators: {what} is "memo", "site ranking" or "choice of best sites" (translated).
+        msg = _("The {what} was computed from member records; a viewer may only see one "
+                "computed from the programme's protected release (pass release= to "
+                "geo.siting.find_sites / run_site_finder).").format(
+            what=_(_VIEWS[what]) if what in _VIEWS else what)
         raise ConfidentialityError(msg)
 
 

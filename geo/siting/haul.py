@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 
 from geo.errors import SitingError
+from geo.i18n import _, format_number
 from geo.network import (
     DEFAULT_DETOUR_FACTOR,
     RoadGraph,
@@ -112,8 +113,9 @@ class HaulMatrix:
     def dense_distance_m(self) -> np.ndarray:
         """The full (n_groups × n_candidates) distance matrix (for small problems)."""
         if self.n_groups * self.n_candidates > MAX_DENSE_CELLS:
-            msg = (f"A {self.n_groups:,} × {self.n_candidates:,} matrix is too large to build; "
-                   "pre-select fewer candidates (e.g. the top-ranked ones).")
+            msg = _("A {rows} × {columns} matrix is too large to build; pre-select fewer "
+                    "candidates (e.g. the top-ranked ones).").format(
+                rows=format_number(self.n_groups), columns=format_number(self.n_candidates))
             raise SitingError(msg)
         return np.asarray((self.distance_m[self.row_of] + self.offset_m[:, None]).T)
 
@@ -121,7 +123,9 @@ class HaulMatrix:
 def _check_lonlat(arr: np.ndarray, what: str) -> np.ndarray:
     a = np.asarray(arr, float).reshape(-1, 2)
     if not np.isfinite(a).all():
-        msg = f"Every {what} needs coordinates; locate the missing ones first."
+        msg = (_("Every candidate site needs coordinates; locate the missing ones first.")
+               if what == "candidate site" else
+               _("Every supply point needs coordinates; locate the missing ones first."))
         raise SitingError(msg)
     return a
 
@@ -176,8 +180,10 @@ def haul_matrix(graph: RoadGraph | None, candidates_lonlat: np.ndarray,
         raise SitingError(msg)
     if graph is None:
         if nc * ns > MAX_DENSE_CELLS:
-            msg = (f"{nc:,} candidates × {ns:,} supply points is too many for the straight-line "
-                   "matrix; use the 1 km screening grid (geo.siting.screening) at this scale.")
+            msg = _("{candidates} candidates × {points} supply points is too many for the "
+                    "straight-line matrix; use the 1 km screening grid (geo.siting.screening) "
+                    "at this scale.").format(candidates=format_number(nc),
+                                             points=format_number(ns))
             raise SitingError(msg)
         tm = straight_line_matrix(sup, cand, detour_factor=detour_factor)
         return HaulMatrix(distance_m=tm.distance_m.T.copy(),

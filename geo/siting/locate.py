@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SitingError
+from geo.i18n import _, format_number, ngettext
 from geo.siting.milp import MilpModel, solve_milp
 from geo.siting.pmedian import PMedianParams, solve_pmedian
 
@@ -90,14 +91,17 @@ def _validate(distance_m: np.ndarray, tonnes: np.ndarray, p: int) -> tuple[np.nd
                f"{d.shape!r}.")
         raise SitingError(msg)
     if d.shape[1] == 0:
-        msg = "There are no candidate sites to choose from."
+        msg = _("There are no candidate sites to choose from.")
         raise SitingError(msg)
     if not 1 <= int(p) <= d.shape[1]:
-        msg = (f"Cannot choose {p!r} plants from {d.shape[1]} candidate sites; ask for between "
-               f"1 and {d.shape[1]}, or add candidates.")
+        msg = ngettext("Cannot choose {p} plants from {m} candidate site; ask for between 1 "
+                       "and {m}, or add candidates.",
+                       "Cannot choose {p} plants from {m} candidate sites; ask for between 1 "
+                       "and {m}, or add candidates.", d.shape[1]).format(
+            p=p, m=format_number(d.shape[1]))
         raise SitingError(msg)
     if (t < 0).any() or not np.isfinite(t).all():
-        msg = "Supplier tonnages must be finite and ≥ 0 t/yr."
+        msg = _("Supplier tonnages must be finite and ≥ 0 t/yr.")
         raise SitingError(msg)
     return d, t
 
@@ -183,8 +187,8 @@ def _p_median(d: np.ndarray, t: np.ndarray, p: int, *, limit: float, cost_per_tk
               time_limit_s: float) -> Allocation:
     reach = np.isfinite(d).any(axis=1) & (t > 0)
     if not reach.any():
-        msg = ("No supplier can reach any candidate site over the network, so there is nothing "
-               "to allocate; check the candidates and the suppliers' locations.")
+        msg = _("No supplier can reach any candidate site over the network, so there is "
+                "nothing to allocate; check the candidates and the suppliers' locations.")
         raise SitingError(msg)
     sub = d[reach]
     finite_max = float(sub[np.isfinite(sub)].max())
@@ -225,7 +229,8 @@ def _max_cover(d: np.ndarray, t: np.ndarray, p: int, limit: float, *,
                       row_upper=np.r_[np.zeros(n), p], maximise=True)
     sol = solve_milp(model, time_limit_s=time_limit_s, mip_abs_gap=float(tie.sum()) + 1e-6)
     if sol.x is None:
-        msg = f"The maximal covering model found no solution within {time_limit_s:g} s."
+        msg = _("The maximal covering model found no solution within {seconds} s.").format(
+            seconds=format_number(time_limit_s))
         raise SitingError(msg)
     sites = np.flatnonzero(sol.x[:m] > 0.5)
     share = _nearest_open(d, sites, limit)
@@ -242,8 +247,8 @@ def _capacitated(d: np.ndarray, t: np.ndarray, p: int, *, limit: float, cost_per
                  time_limit_s: float) -> Allocation:
     n, m = d.shape
     if not capacity > 0 or minimum < 0 or minimum > capacity:
-        msg = (f"Plant capacity must be > 0 and at least the minimum throughput, got "
-               f"{capacity!r} and {minimum!r} t/yr.")
+        msg = _("Plant capacity must be > 0 and at least the minimum throughput, got "
+                "{capacity} and {minimum} t/yr.").format(capacity=capacity, minimum=minimum)
         raise SitingError(msg)
     if penalty is None:
         penalty = 10.0 * limit / 1000.0 * cost_per_tkm
@@ -273,7 +278,8 @@ def _capacitated(d: np.ndarray, t: np.ndarray, p: int, *, limit: float, cost_per
                       row_lower=lower[:n_rows], row_upper=upper[:n_rows])
     sol = solve_milp(model, time_limit_s=time_limit_s, mip_rel_gap=1e-6)
     if sol.x is None:
-        msg = f"The capacitated model found no solution within {time_limit_s:g} s."
+        msg = _("The capacitated model found no solution within {seconds} s.").format(
+            seconds=format_number(time_limit_s))
         raise SitingError(msg)
     sites = np.flatnonzero(sol.x[:m] > 0.5)
     share = np.zeros_like(d)

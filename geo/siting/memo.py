@@ -4,48 +4,161 @@ The memo is built once as blocks (headings, paragraphs, lists, tables) and rende
 formats, so they say the same thing; every text is escaped in the HTML. Figures pass through
 :func:`geo.siting.finder.ranking_for_role` and :func:`geo.siting.catchments.best_sites_for_role`,
 so a viewer's memo stands on the protected release only (banded, hexagons not suppliers).
+
+The memo is written in the session's language (:func:`geo.i18n.current_locale`): its
+sentences, headings and table headers are translated, its figures formatted for the
+language, and the HTML page names its language and a font stack with CJK fonts.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 
 from geo.export import markdown_text
+from geo.i18n import N_, _, column_label, current_locale, format_date, format_number, ngettext
 from geo.siting.catchments import best_sites_for_role
 from geo.siting.finder import ranking_for_role, viewer_only_released
 from geo.siting.released import released_note
-from geo.siting.scoring import describe_sensitivity
+from geo.siting.scoring import describe_sensitivity, status_label
 
 if TYPE_CHECKING:
     from geo.settings import Role
     from geo.siting.catchments import BestSites
     from geo.siting.pipeline import SiteFinderRun
 
-__all__ = ["memo_blocks", "memo_html", "memo_markdown"]
+__all__ = ["FONT_STACK", "MEMO_COLUMNS", "memo_blocks", "memo_html", "memo_markdown"]
 
 Block = tuple[str, Any]
 
+MEMO_COLUMNS: Final = {"rank": N_("Rank"), "name": N_("Site"), "score": N_("Score"),
+                       "feedstock_t": N_("t/yr in reach"), "suppliers": N_("Suppliers"),
+                       "cells": N_("Hexagons"), "mean_haul_km": N_("Mean haul km"),
+                       "status": N_("Status")}
+"""Headers of the memo's table of top candidates (translated where the memo is written)."""
 
-def _fmt(value: object, unit: str = "", digits: int = 0) -> str:
+FONT_STACK: Final = ('"Helvetica Neue", Helvetica, Arial, "Noto Sans", "Liberation Sans", '
+                     '"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", '
+                     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+                     '"WenQuanYi Micro Hei", sans-serif')
+"""The memo's fonts: Latin ones first, then CJK ones so Chinese prints without missing glyphs."""
+
+
+def _fmt(value: object, digits: int = 0) -> str:
+    """A cell or figure as the reader's language writes it ("suppressed", "–", yes/no)."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "suppressed" if isinstance(value, float) and np.isnan(value) else "–"
+        # Translators: a figure withheld from a viewer to protect members' data.
+        return _("suppressed") if isinstance(value, float) and np.isnan(value) else "–"
     if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int | float | np.integer | np.floating):
-        return f"{float(value):,.{digits}f}{(' ' + unit) if unit else ''}"
+        return format_number(float(value), digits=digits)
     return str(value)
+
+
+def _method(run: SiteFinderRun) -> str:
+    sc = run.scored
+    if sc.method == "road":
+        return _("hauls measured as road distances over the OpenStreetMap network")
+    # Translators: {factor} is the detour factor applied to straight lines, e.g. 1.3.
+    return _("hauls measured as straight-line distances × {factor} (no road network: an "
+             "estimate)").format(factor=format_number(sc.haul.detour_factor, digits=2))
+
+
+def _supply(run: SiteFinderRun) -> str:
+    if run.released:
+        return released_note(run.feedstock)
+    n_sup = len(run.suppliers.sites)
+    return ngettext("Accepted feedstock recorded: {tonnes} t/yr from {n} supplier site",
+                    "Accepted feedstock recorded: {tonnes} t/yr from {n} supplier sites",
+                    n_sup).format(tonnes=_fmt(run.feedstock.total_t), n=format_number(n_sup))
+
+
+def _opportunity(run: SiteFinderRun) -> list[str]:
+    prof = run.profile
+    return [
+        _supply(run),
+        _("Viable plant size {low}–{high} t/yr; feedstock hauled at most {km} km").format(
+            low=_fmt(prof.min_throughput_t), high=_fmt(prof.max_throughput_t),
+            km=format_number(prof.max_haul_km, digits=_digits(prof.max_haul_km))),
+        _("Transport {cost} EUR/t·km and {co2e} kg CO2e/t·km; gate fee {fee} EUR/t").format(
+            cost=_num(prof.transport_cost_per_tkm), co2e=_num(prof.co2e_kg_per_tkm),
+            fee=_num(prof.gate_fee_eur_per_t)),
+        _("Candidates: {screening}").format(screening=run.screen.explain()),
+    ]
+
+
+def _digits(value: float) -> int:
+    """Decimals to show ``value`` without losing any (up to three)."""
+    for d in range(4):
+        if abs(round(value, d) - value) < 1e-9:
+            return d
+    return 3
+
+
+def _num(value: float) -> str:
+    return format_number(value, digits=_digits(value))
+
+
+def _lead(run: SiteFinderRun, lead: pd.Series) -> list[Block]:
+    prof = run.profile
+    count = lead.get("suppliers", lead.get("cells"))
+    n = int(count) if isinstance(count, int | float | np.integer | np.floating) and np.isfinite(
+        count) else 0
+    reach = (ngettext("Feedstock within reach {tonnes} t/yr from {n} hexagon",
+                      "Feedstock within reach {tonnes} t/yr from {n} hexagons", n)
+             if run.released else
+             ngettext("Feedstock within reach {tonnes} t/yr from {n} supplier",
+                      "Feedstock within reach {tonnes} t/yr from {n} suppliers", n))
+    return [
+        ("h2", _("Best site: {name}").format(name=lead.get("name", lead.name))),
+        ("ul", [
+            _("Score {score} of 100 ({status})").format(score=_fmt(lead["score"], digits=1),
+                                                         status=status_label(lead["status"])),
+            reach.format(tonnes=_fmt(lead["feedstock_t"]), n=_fmt(count)),
+            _("Mean haul {km} km; transport {cost} EUR/yr and {co2e} t CO2e/yr").format(
+                km=_fmt(lead["mean_haul_km"], 1), cost=_fmt(lead["transport_cost_eur"]),
+                co2e=_fmt(lead["transport_co2e_t"], 1)),
+            # Translators: {output} is what the plant makes (e.g. biogas energy), {unit} its
+            # unit (e.g. MWh/yr).
+            _("Output {amount} {unit} of {output}; gate fees {fees} EUR/yr").format(
+                amount=_fmt(lead["output"]), unit=_(prof.output_unit), output=_(prof.output),
+                fees=_fmt(lead["gate_fee_eur"])),
+        ]),
+    ]
+
+
+def _top_table(ranked: pd.DataFrame, top: int) -> list[Block]:
+    show = ranked.head(top)[[c for c in MEMO_COLUMNS if c in ranked.columns]].copy()
+    if "status" in show:
+        show["status"] = show["status"].map(status_label)
+    n = len(show)
+    show = show.rename(columns={c: _(MEMO_COLUMNS[c]) for c in show.columns})
+    return [("h2", ngettext("Top {n} candidate", "Top {n} candidates", n).format(
+        n=format_number(n))), ("table", show)]
+
+
+def _best_sites(best: BestSites, role: Role) -> list[Block]:
+    plants = best_sites_for_role(best, role=role)[0].drop(columns="geometry")
+    plants = plants[[c for c in ("plant", "name", "tonnes_per_year", "suppliers", "cells",
+                                 "meets_minimum") if c in plants]]
+    n = len(plants)
+    # Translators: {objective} is the solver's model, e.g. p-median or capacitated.
+    heading = ngettext("{n} plant ({objective})", "{n} plants ({objective})", n).format(
+        n=format_number(n), objective=best.allocation.objective)
+    return [("h2", heading), ("p", best.describe()),
+            ("table", plants.rename(columns={c: column_label(c) for c in plants.columns}))]
 
 
 def memo_blocks(run: SiteFinderRun, *, role: Role, programme_name: str,
                 illustrative: bool, best: BestSites | None = None,
                 sensitivity: dict[str, float] | None = None, top: int = 5) -> list[Block]:
     """The memo's content as blocks: ``("h1"|"h2"|"p", text)``, ``("ul", [text])``,
-    ``("table", DataFrame)``.
+    ``("table", DataFrame)``, in the session's language.
 
     A viewer's memo needs a run on the protected release (refused otherwise)."""
     prof = run.profile
@@ -54,62 +167,30 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, programme_name: str,
     table = ranking_for_role(pd.DataFrame(sc.sites.drop(columns="geometry")), role=role,
                              released=run.released)
     ranked = table[table["rank"].notna()]
-    method = ("road distances over the OpenStreetMap network" if sc.method == "road" else
-              f"straight-line distances × {sc.haul.detour_factor:g} (no road network: an "
-              "estimate)")
-    n_sup = len(run.suppliers.sites)
-    supply = (f"Accepted feedstock recorded: {_fmt(run.feedstock.total_t, 't/yr')} from "
-              f"{n_sup} supplier sites")
-    if run.released:
-        supply = released_note(run.feedstock)
-    who = "hexagons" if run.released else "suppliers"
+    # Translators: programme name · date · how hauls were measured.
+    intro = _("{programme} · {date} · {method}.").format(
+        programme=programme_name, date=format_date(date.today()), method=_method(run))
+    if illustrative:
+        intro = _("{text} Quantities are illustrative demo figures.").format(text=intro)
     blocks: list[Block] = [
-        ("h1", f"Site finder: {prof.name}"),
-        ("p", f"{programme_name} · {date.today().isoformat()} · hauls measured as {method}."
-              + (" Quantities are illustrative demo figures." if illustrative else "")),
-        ("h2", "The opportunity"),
-        ("ul", [
-            supply,
-            f"Viable plant size {_fmt(prof.min_throughput_t)}–{_fmt(prof.max_throughput_t)} "
-            f"t/yr; feedstock hauled at most {prof.max_haul_km:g} km",
-            f"Transport {prof.transport_cost_per_tkm:g} EUR/t·km and "
-            f"{prof.co2e_kg_per_tkm:g} kg CO2e/t·km; gate fee {prof.gate_fee_eur_per_t:g} EUR/t",
-            f"Candidates: {run.screen.explain()}",
-        ]),
+        ("h1", _("Site finder: {profile}").format(profile=_(prof.name))),
+        ("p", intro),
+        ("h2", _("The opportunity")),
+        ("ul", _opportunity(run)),
     ]
     if len(ranked):
-        lead = ranked.iloc[0]
-        blocks += [
-            ("h2", f"Best site: {lead.get('name', lead.name)}"),
-            ("ul", [
-                f"Score {_fmt(lead['score'], digits=1)} of 100 ({lead['status']})",
-                f"Feedstock within reach {_fmt(lead['feedstock_t'], 't/yr')} from "
-                f"{_fmt(lead.get('suppliers', lead.get('cells')))} {who}",
-                f"Mean haul {_fmt(lead['mean_haul_km'], 'km', 1)}; transport "
-                f"{_fmt(lead['transport_cost_eur'], 'EUR/yr')} and "
-                f"{_fmt(lead['transport_co2e_t'], 't CO2e/yr', 1)}",
-                f"Output {_fmt(lead['output'], prof.output_unit)} of {prof.output}; gate fees "
-                f"{_fmt(lead['gate_fee_eur'], 'EUR/yr')}",
-            ]),
-        ]
-        cols = {"rank": "Rank", "name": "Site", "score": "Score", "feedstock_t": "t/yr in reach",
-                "suppliers": "Suppliers", "cells": "Hexagons", "mean_haul_km": "Mean haul km",
-                "status": "Status"}
-        show = ranked.head(top)[[c for c in cols if c in ranked.columns]].rename(columns=cols)
-        blocks += [("h2", f"Top {len(show)} candidates"), ("table", show)]
+        blocks += _lead(run, ranked.iloc[0])
+        blocks += _top_table(ranked, top)
     if sensitivity:
-        blocks += [("h2", "Robustness"), ("p", describe_sensitivity(sensitivity))]
+        blocks += [("h2", _("Robustness")), ("p", describe_sensitivity(sensitivity))]
     if best is not None:
-        plants = best_sites_for_role(best, role=role)[0].drop(columns="geometry")
-        blocks += [("h2", f"{len(plants)} plants ({best.allocation.objective})"),
-                   ("p", best.describe()),
-                   ("table", plants[[c for c in ("plant", "name", "tonnes_per_year", "suppliers",
-                                                 "cells", "meets_minimum") if c in plants]])]
-    blocks += [("h2", "Sources and caveats"),
-               ("ul", [*prof.sources, f"Transport cost: {prof.cost_source}",
-                       f"CO2e: {prof.co2e_source}",
-                       "Screening figures, not engineering data: confirm yields, costs and "
-                       "permits before an investment decision."])]
+        blocks += _best_sites(best, role)
+    blocks += [("h2", _("Sources and caveats")),
+               ("ul", [*prof.sources,
+                       _("Transport cost: {source}").format(source=prof.cost_source),
+                       _("CO2e: {source}").format(source=prof.co2e_source),
+                       _("Screening figures, not engineering data: confirm yields, costs and "
+                         "permits before an investment decision.")])]
     return blocks
 
 
@@ -117,13 +198,15 @@ def _md(text: object) -> str:
     return markdown_text(text, for_file=True)
 
 
-def _md_table(frame: pd.DataFrame) -> str:
-    def cell(v: object) -> str:
-        return _md(_fmt(v, digits=1) if isinstance(v, float) else _fmt(v))
+def _cell(v: object) -> str:
+    return _fmt(v, digits=1) if isinstance(v, float) else _fmt(v)
 
+
+def _md_table(frame: pd.DataFrame) -> str:
     head = "| " + " | ".join(_md(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    rows = ["| " + " | ".join(_md(_cell(v)) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
 
 
@@ -145,8 +228,17 @@ def memo_markdown(blocks: list[Block]) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def html_lang(locale: str | None = None) -> str:
+    """The BCP 47 tag of ``locale`` (default: the session's) for ``<html lang>``: ``zh-CN``."""
+    return (locale or current_locale()).replace("_", "-")
+
+
 def memo_html(blocks: list[Block]) -> str:
-    """Render memo blocks as a standalone HTML page (all text escaped)."""
+    """Render memo blocks as a standalone HTML page in the session's language (text escaped).
+
+    The page's ``lang`` is the session's language and its fonts fall back to CJK fonts, so
+    Chinese prints without missing glyphs.
+    """
     e = html.escape
     parts = []
     for kind, content in blocks:
@@ -157,13 +249,14 @@ def memo_html(blocks: list[Block]) -> str:
         elif kind == "table":
             head = "".join(f"<th>{e(str(c))}</th>" for c in content.columns)
             rows = "".join(
-                "<tr>" + "".join(f"<td>{e(_fmt(v, digits=1) if isinstance(v, float) else _fmt(v))}"
-                                 "</td>" for v in row) + "</tr>"
+                "<tr>" + "".join(f"<td>{e(_cell(v))}</td>" for v in row) + "</tr>"
                 for row in content.itertuples(index=False))
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    style = ("body{font:14px/1.45 sans-serif;max-width:52em;margin:2em auto;color:#222}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
-             "text-align:left}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.2em}")
-    title = e(str(blocks[0][1])) if blocks else "Site finder"
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+    style = (f"body{{font-size:14px;line-height:1.45;font-family:{FONT_STACK};max-width:52em;"
+             "margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
+             "#ccc;padding:2px 6px;text-align:left}h1{font-size:1.5em}"
+             "h2{font-size:1.15em;margin-top:1.2em}")
+    title = e(str(blocks[0][1])) if blocks else e(_("Site finder"))
+    return (f"<!doctype html><html lang='{e(html_lang())}'><head><meta charset='utf-8'>"
+            f"<title>{title}</title><style>{style}</style></head>"
+            f"<body>{''.join(parts)}</body></html>")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import geopandas as gpd
 
 from geo.errors import SitingError
+from geo.i18n import N_, _
 from geo.network import DEFAULT_DETOUR_FACTOR, RoadGraph
 from geo.siting.candidates import (
     CandidateScreen,
@@ -55,11 +56,12 @@ logger = logging.getLogger(__name__)
 
 CandidateSource = Literal["parks", "industrial", "hexagons", "user"]
 CANDIDATE_SOURCES: dict[str, str] = {
-    "parks": "The programme's parks",
-    "industrial": "OSM industrial land parcels",
-    "hexagons": "Hexagon grid over the region (H3)",
-    "user": "Points or parcels I upload",
+    "parks": N_("The programme's parks"),
+    "industrial": N_("OSM industrial land parcels"),
+    "hexagons": N_("Hexagon grid over the region (H3)"),
+    "user": N_("Points or parcels I upload"),
 }
+"""Candidate source (a stable value) → its label (marked; translate with ``_`` where shown)."""
 
 
 def candidate_set(programme: Programme, source: CandidateSource, *,
@@ -80,13 +82,13 @@ def candidate_set(programme: Programme, source: CandidateSource, *,
     """
     if source == "parks":
         if programme.parks.empty:
-            msg = "The programme has no parks; choose industrial land or the hexagon grid."
+            msg = _("The programme has no parks; choose industrial land or the hexagon grid.")
             raise SitingError(msg)
         return candidates_from_polygons(programme.parks, source="park", id_prefix="P")
     if source == "industrial":
         if landuse is None or not (landuse["landuse"] == "industrial").any():
-            msg = ("No OSM industrial land is loaded for this region; choose the parks or the "
-                   "hexagon grid.")
+            msg = _("No OSM industrial land is loaded for this region; choose the parks or the "
+                    "hexagon grid.")
             raise SitingError(msg)
         return candidates_from_polygons(landuse[landuse["landuse"] == "industrial"],
                                         source="OSM industrial", name_col="name",
@@ -94,7 +96,7 @@ def candidate_set(programme: Programme, source: CandidateSource, *,
     if source == "hexagons":
         frames = [f for f in (programme.parks, programme.sites) if len(f)]
         if not frames:
-            msg = "The programme has no located parks or sites to lay a grid over."
+            msg = _("The programme has no located parks or sites to lay a grid over.")
             raise SitingError(msg)
         area = gpd.GeoDataFrame(geometry=[f.to_crs(4326).union_all() for f in frames],
                                 crs=4326)
@@ -104,10 +106,12 @@ def candidate_set(programme: Programme, source: CandidateSource, *,
         return _name_after_parks(hexes, programme.parks)
     if source == "user":
         if uploaded is None or uploaded.empty:
-            msg = "Upload points or parcels (GeoJSON or GeoPackage) to use your own candidates."
+            msg = _("Upload points or parcels (GeoJSON or GeoPackage) to use your own "
+                    "candidates.")
             raise SitingError(msg)
         return candidates_from_points(uploaded)
-    msg = f"Unknown candidate source {source!r}; use one of {list(CANDIDATE_SOURCES)}."
+    msg = _("Unknown candidate source {source}; use one of {sources}.").format(
+        source=repr(source), sources=", ".join(CANDIDATE_SOURCES))
     raise SitingError(msg)
 
 
@@ -176,10 +180,11 @@ def run_site_finder(programme: Programme, profile: TechnologyProfile,
         feedstock = feedstock_from_release(release, profile, catalogue=catalogue, parks=parks)
         wanters = wanters_from_release(release, profile, catalogue=catalogue, parks=parks)
         if feedstock.records.empty:
-            msg = (f"No released feedstock for {profile.name!r}: the release streams "
-                   f"{', '.join(feedstock.streams) or '(none)'} hold no tonnage a viewer may "
-                   "see at park or hexagon level (the disclosure rules withhold it). Choose "
-                   "another technology.")
+            msg = _("No released feedstock for {profile}: the release streams {streams} hold "
+                    "no tonnage a viewer may see at park or hexagon level (the disclosure rules "
+                    "withhold it). Choose another technology.").format(
+                profile=_(profile.name),
+                streams=", ".join(feedstock.streams) or _("(none)"))
             raise SitingError(msg)
     suppliers = supplier_points(feedstock)
     competitors = competitor_sites(programme, profile, extra=competitor_layer,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from geo.errors import SitingError
+from geo.i18n import _
 from geo.settings import DATA_DIR
 
 if TYPE_CHECKING:
@@ -45,8 +46,9 @@ MAIN_ROADS: Final = ("motorway", "motorway_link", "trunk", "trunk_link", "primar
                      "primary_link", "secondary", "secondary_link")
 
 
-def _refuse(profile: str, rule: str, got: object, fix: str) -> SitingError:
-    return SitingError(f"Technology profile {profile!r}: {rule}, got {got!r}; {fix}")
+def _refuse(profile: str, sentence: str, got: object, **more: object) -> SitingError:
+    """A refusal from a whole translated ``sentence`` with ``{profile}`` and ``{got}``."""
+    return SitingError(sentence.format(profile=repr(profile), got=repr(got), **more))
 
 
 @dataclass(frozen=True)
@@ -159,43 +161,55 @@ class TechnologyProfile:
     def __post_init__(self) -> None:
         pid = self.id or self.name
         if not self.streams:
-            raise _refuse(pid, "a profile needs at least one accepted stream", [],
-                          "add a catalogue code, chapter or stream group it can take.")
+            raise _refuse(pid, _("Technology profile {profile}: a profile needs at least one "
+                                 "accepted stream, got {got}; add a catalogue code, chapter or "
+                                 "stream group it can take."), [])
         for s in self.streams:
             if not str(s.selector).strip():
-                raise _refuse(pid, "every accepted stream needs a catalogue selector",
-                              s.selector, "give a code such as '020202' or a group slug.")
+                raise _refuse(pid, _("Technology profile {profile}: every accepted stream needs "
+                                     "a catalogue selector, got {got}; give a code such as "
+                                     "'020202' or a group slug."), s.selector)
             if not s.conversion >= 0:
-                raise _refuse(pid, f"the conversion of stream {s.label!r} must be ≥ 0",
-                              s.conversion, "give output units per tonne of input.")
+                raise _refuse(pid, _("Technology profile {profile}: the conversion of stream "
+                                     "{stream} must be ≥ 0, got {got}; give output units per "
+                                     "tonne of input."), s.conversion, stream=repr(s.label))
         if not self.min_throughput_t >= 0:
-            raise _refuse(pid, "the minimum throughput must be ≥ 0 t/yr",
-                          self.min_throughput_t, "give 0 for no minimum.")
+            raise _refuse(pid, _("Technology profile {profile}: the minimum throughput must be "
+                                 "≥ 0 t/yr, got {got}; give 0 for no minimum."),
+                          self.min_throughput_t)
         if not self.max_throughput_t > 0:
-            raise _refuse(pid, "the maximum throughput must be > 0 t/yr",
-                          self.max_throughput_t, "give the plant's capacity.")
+            raise _refuse(pid, _("Technology profile {profile}: the maximum throughput must be "
+                                 "> 0 t/yr, got {got}; give the plant's capacity."),
+                          self.max_throughput_t)
         if self.min_throughput_t > self.max_throughput_t:
-            raise _refuse(pid, "the minimum throughput cannot exceed the maximum",
-                          (self.min_throughput_t, self.max_throughput_t),
-                          "lower the minimum or raise the maximum (t/yr).")
+            raise _refuse(pid, _("Technology profile {profile}: the minimum throughput cannot "
+                                 "exceed the maximum, got {got}; lower the minimum or raise the "
+                                 "maximum (t/yr)."),
+                          (self.min_throughput_t, self.max_throughput_t))
         if not self.max_haul_km > 0:
-            raise _refuse(pid, "the maximum haul must be > 0 km", self.max_haul_km,
-                          "give the furthest distance feedstock may travel by road.")
+            raise _refuse(pid, _("Technology profile {profile}: the maximum haul must be > 0 km, "
+                                 "got {got}; give the furthest distance feedstock may travel by "
+                                 "road."), self.max_haul_km)
         if self.max_haul_min is not None and not self.max_haul_min > 0:
-            raise _refuse(pid, "the maximum haul time must be > 0 minutes", self.max_haul_min,
-                          "give a positive number of minutes, or none.")
+            raise _refuse(pid, _("Technology profile {profile}: the maximum haul time must be "
+                                 "> 0 minutes, got {got}; give a positive number of minutes, or "
+                                 "none."), self.max_haul_min)
         for name in ("transport_cost_per_tkm", "co2e_kg_per_tkm", "land_ha"):
             value = getattr(self, name)
             if not value >= 0:
-                raise _refuse(pid, f"{name} cannot be negative", value,
-                              "costs, emissions and land are amounts ≥ 0.")
+                # Translators: {field} is the profile field's name as in profiles.json.
+                raise _refuse(pid, _("Technology profile {profile}: {field} cannot be negative, "
+                                     "got {got}; costs, emissions and land are amounts ≥ 0."),
+                              value, field=name)
         r = self.rules
         if not r.min_residential_distance_m >= 0:
-            raise _refuse(pid, "the residential distance must be ≥ 0 m",
-                          r.min_residential_distance_m, "give 0 for no rule.")
+            raise _refuse(pid, _("Technology profile {profile}: the residential distance must "
+                                 "be ≥ 0 m, got {got}; give 0 for no rule."),
+                          r.min_residential_distance_m)
         if r.max_main_road_distance_m is not None and not r.max_main_road_distance_m > 0:
-            raise _refuse(pid, "the main-road distance must be > 0 m",
-                          r.max_main_road_distance_m, "give none for no rule.")
+            raise _refuse(pid, _("Technology profile {profile}: the main-road distance must be "
+                                 "> 0 m, got {got}; give none for no rule."),
+                          r.max_main_road_distance_m)
 
     @property
     def max_haul_m(self) -> float:
@@ -261,8 +275,9 @@ def profile_from_dict(raw: dict[str, Any], *, factors: Factors | None = None) ->
                               selectors=_tuple(market_raw.get("selectors")),
                               nace=_tuple(market_raw.get("nace")))
     except (KeyError, TypeError, ValueError) as exc:
-        msg = (f"Technology profile {pid!r} is not in the expected shape ({exc}); see "
-               f"{PROFILES_PATH.name} for an example.")
+        msg = _("Technology profile {profile} is not in the expected shape ({problem}); see "
+                "{file} for an example.").format(profile=repr(pid), problem=exc,
+                                                 file=PROFILES_PATH.name)
         raise SitingError(msg) from exc
     factors = factors or load_factors()
     cost, cost_source = raw.get("transport_cost_per_tkm"), "profile"
@@ -283,12 +298,14 @@ def profile_from_dict(raw: dict[str, Any], *, factors: Factors | None = None) ->
             try:
                 scalars[k] = float(scalars[k])
             except (TypeError, ValueError) as exc:
-                msg = f"Technology profile {pid!r}: {k} must be a number, got {scalars[k]!r}."
+                msg = _("Technology profile {profile}: {field} must be a number, got "
+                        "{got}.").format(profile=repr(pid), field=k, got=repr(scalars[k]))
                 raise SitingError(msg) from exc
     missing = [k for k in ("id", "name", "min_throughput_t", "max_throughput_t", "max_haul_km")
                if k not in scalars]
     if missing:
-        msg = f"Technology profile {pid!r} lacks {missing}; every profile needs them."
+        msg = _("Technology profile {profile} lacks {fields}; every profile needs "
+                "them.").format(profile=repr(pid), fields=", ".join(missing))
         raise SitingError(msg)
     return TechnologyProfile(
         streams=streams, rules=rules, output_wanted_by=market,
@@ -314,18 +331,21 @@ def load_profiles(path: str | Path | None = None, *,
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        msg = (f"Could not read technology profiles from {str(p)!r} ({exc}); expected a JSON "
-               f"file shaped like {PROFILES_PATH.name}.")
+        msg = _("Could not read technology profiles from {path} ({problem}); expected a JSON "
+                "file shaped like {file}.").format(path=repr(str(p)), problem=exc,
+                                                   file=PROFILES_PATH.name)
         raise SitingError(msg) from exc
     items = data.get("profiles") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        msg = f"{p.name!r} has no 'profiles' list; expected the shape of {PROFILES_PATH.name}."
+        msg = _("{file} has no 'profiles' list; expected the shape of {example}.").format(
+            file=repr(p.name), example=PROFILES_PATH.name)
         raise SitingError(msg)
     out: dict[str, TechnologyProfile] = {}
     for raw in items:
         prof = profile_from_dict(raw, factors=factors)
         if prof.id in out:
-            msg = f"{p.name!r} defines profile {prof.id!r} twice; ids must be unique."
+            msg = _("{file} defines profile {profile} twice; ids must be unique.").format(
+                file=repr(p.name), profile=repr(prof.id))
             raise SitingError(msg)
         out[prof.id] = prof
     return out

@@ -34,6 +34,7 @@ import pandas as pd
 
 from geo.catalogue import Catalogue, load_catalogue
 from geo.disclosure import streams_for_selectors
+from geo.i18n import N_, _, format_number, ngettext
 from geo.siting.feedstock import FeedstockTable
 
 if TYPE_CHECKING:
@@ -54,10 +55,11 @@ __all__ = [
     "wanters_from_release",
 ]
 
-RELEASED_SUPPLIER = "Released hexagon"
-"""The name every pseudo-supplier of a released feedstock carries (no company name)."""
-RELEASED_WANTER = "Released want hexagon"
-"""The name every released wanter point carries."""
+RELEASED_SUPPLIER = N_("Released hexagon")
+"""The name every pseudo-supplier of a released feedstock carries (no company name; kept in
+English in tables and files, translated with ``_`` where shown)."""
+RELEASED_WANTER = N_("Released want hexagon")
+"""The name every released wanter point carries (marked like :data:`RELEASED_SUPPLIER`)."""
 
 
 def round_significant(values: np.ndarray | pd.Series | float, digits: int = 2
@@ -218,19 +220,31 @@ def wanters_from_release(release: ProgrammeRelease, profile: TechnologyProfile, 
 def released_note(feedstock: FeedstockTable) -> str:
     """One paragraph for the page and the memo: which release streams count, and what not."""
     rep = feedstock.report
-    names = ", ".join(feedstock.streams) or "none"
-    text = (f"Feedstock from the protected release (the figures every viewer gets), in the "
-            f"release streams {names}")
-    text += ("." if rep.get("exact", 1.0) else
-             " — whole streams: they may include materials this technology does not take.")
+    names = ", ".join(feedstock.streams) or _("none")
+    if rep.get("exact", 1.0):
+        first = _("Feedstock from the protected release (the figures every viewer gets), in the "
+                  "release streams {streams}.")
+    else:
+        first = _("Feedstock from the protected release (the figures every viewer gets), in the "
+                  "release streams {streams} — whole streams: they may include materials this "
+                  "technology does not take.")
     placed = float(round_significant(rep.get("placed_t", 0.0))[()])
-    text += (f" About {placed:,.0f} t/yr is placed at "
-             f"{feedstock.records['site_id'].nunique():,} hexagons")
+    cells = int(feedstock.records["site_id"].nunique())
     lost = float(round_significant(rep.get("unplaced_t", 0.0))[()])
     if lost > 0 and math.isfinite(lost):
-        text += (f"; about {lost:,.0f} t/yr released only as a stream or outside-parks total "
-                 "has no place and is not counted")
-    return text + ". Supplier counts are hexagons, not producers; figures are rounded."
+        where = ngettext(
+            "About {tonnes} t/yr is placed at {n} hexagon; about {lost} t/yr released only as a "
+            "stream or outside-parks total has no place and is not counted.",
+            "About {tonnes} t/yr is placed at {n} hexagons; about {lost} t/yr released only as "
+            "a stream or outside-parks total has no place and is not counted.", cells)
+    else:
+        where = ngettext("About {tonnes} t/yr is placed at {n} hexagon.",
+                         "About {tonnes} t/yr is placed at {n} hexagons.", cells)
+    return " ".join([
+        first.format(streams=names),
+        where.format(tonnes=format_number(placed), n=format_number(cells),
+                     lost=format_number(lost)),
+        _("Supplier counts are hexagons, not producers; figures are rounded.")])
 
 
 def viewer_notes(run: SiteFinderRun) -> list[str]:
@@ -238,10 +252,14 @@ def viewer_notes(run: SiteFinderRun) -> list[str]:
     notes = [released_note(run.feedstock)]
     n_want = len(run.wanters)
     notes.append(
-        f"Output users: {n_want:,} released want hexagons of the output's catalogue codes "
-        "(wanters by resource class or sector are not released)." if n_want else
-        "No released want hexagon holds the output's catalogue codes: the 'near output users' "
-        "criterion scores 0 everywhere (wanters by resource class or sector are not released).")
-    notes.append("Competition counts only the existing plants in a layer you load; member "
-                 "sites' sectors are not shown to viewers.")
+        ngettext("Output users: {n} released want hexagon of the output's catalogue codes "
+                 "(wanters by resource class or sector are not released).",
+                 "Output users: {n} released want hexagons of the output's catalogue codes "
+                 "(wanters by resource class or sector are not released).",
+                 n_want).format(n=format_number(n_want)) if n_want else
+        _("No released want hexagon holds the output's catalogue codes: the 'near output users' "
+          "criterion scores 0 everywhere (wanters by resource class or sector are not "
+          "released)."))
+    notes.append(_("Competition counts only the existing plants in a layer you load; member "
+                   "sites' sectors are not shown to viewers."))
     return notes

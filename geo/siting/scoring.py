@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SitingError
+from geo.i18n import N_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CRITERIA",
     "CRITERION_LABELS",
+    "STATUS_LABELS",
     "CatchmentTotals",
     "ScoreWeights",
     "ScoringParams",
@@ -46,6 +48,7 @@ __all__ = [
     "describe_sensitivity",
     "rank_sites",
     "score_sites",
+    "status_label",
     "weight_sensitivity",
 ]
 
@@ -53,12 +56,26 @@ logger = logging.getLogger(__name__)
 
 CRITERIA = ("feedstock", "haul", "security", "market", "competition")
 CRITERION_LABELS = {
-    "feedstock": "Feedstock within reach",
-    "haul": "Short haul (cost, CO2e)",
-    "security": "Supplier diversity",
-    "market": "Near output users",
-    "competition": "Little competition",
+    "feedstock": N_("Feedstock within reach"),
+    "haul": N_("Short haul (cost, CO2e)"),
+    "security": N_("Supplier diversity"),
+    "market": N_("Near output users"),
+    "competition": N_("Little competition"),
 }
+"""Criterion → label (marked; translate with ``_`` where shown)."""
+STATUS_LABELS = {
+    "viable": N_("viable"),
+    "below minimum throughput": N_("below minimum throughput"),
+    "no feedstock within reach": N_("no feedstock within reach"),
+    "off the road network": N_("off the road network"),
+}
+"""A candidate's ``status`` (a stable value, kept in tables and CSV) → its label (marked)."""
+
+
+def status_label(status: object) -> str:
+    """The ``status`` of a candidate as the reader's language says it (unknown: as given)."""
+    label = STATUS_LABELS.get(str(status))
+    return _(label) if label is not None else str(status)
 
 
 @dataclass(frozen=True)
@@ -75,10 +92,11 @@ class ScoreWeights:
         values = self.as_array()
         if not np.isfinite(values).all() or (values < 0).any():
             given = dict(zip(CRITERIA, values.tolist(), strict=True))
-            msg = f"Score weights must be finite and ≥ 0, got {given!r}; use 0 to ignore one."
+            msg = _("Score weights must be finite and ≥ 0, got {weights}; use 0 to ignore "
+                    "one.").format(weights=given)
             raise SitingError(msg)
         if values.sum() <= 0:
-            msg = "At least one score weight must be above 0; all are 0."
+            msg = _("At least one score weight must be above 0; all are 0.")
             raise SitingError(msg)
 
     def as_array(self) -> np.ndarray:
@@ -110,15 +128,16 @@ class ScoringParams:
 
     def __post_init__(self) -> None:
         if not self.max_haul_m > 0 or (self.max_haul_s is not None and not self.max_haul_s > 0):
-            msg = f"The haul limit must be > 0, got {self.max_haul_m!r} m / {self.max_haul_s!r} s."
+            msg = _("The haul limit must be > 0, got {metres} m / {seconds} s.").format(
+                metres=self.max_haul_m, seconds=self.max_haul_s)
             raise SitingError(msg)
         if not 0 <= self.min_throughput_t <= self.max_throughput_t or self.max_throughput_t <= 0:
-            msg = (f"Throughput must satisfy 0 ≤ min ≤ max and max > 0, got "
-                   f"{self.min_throughput_t!r} and {self.max_throughput_t!r} t/yr.")
+            msg = _("Throughput must satisfy 0 ≤ min ≤ max and max > 0, got {low} and {high} "
+                    "t/yr.").format(low=self.min_throughput_t, high=self.max_throughput_t)
             raise SitingError(msg)
         if self.cost_per_tkm < 0 or self.co2e_kg_per_tkm < 0:
-            msg = (f"Transport cost and CO2e per t·km cannot be negative, got "
-                   f"{self.cost_per_tkm!r} and {self.co2e_kg_per_tkm!r}.")
+            msg = _("Transport cost and CO2e per t·km cannot be negative, got {cost} and "
+                    "{co2e}.").format(cost=self.cost_per_tkm, co2e=self.co2e_kg_per_tkm)
             raise SitingError(msg)
 
     @classmethod
@@ -206,7 +225,7 @@ def catchment_totals(reach: np.ndarray, supply_t: np.ndarray, *, limit: float,
                f"{supply.shape[0]}.")
         raise SitingError(msg)
     if (supply < 0).any() or not np.isfinite(supply).all():
-        msg = "Supply tonnages must be finite and ≥ 0 t/yr."
+        msg = _("Supply tonnages must be finite and ≥ 0 t/yr.")
         raise SitingError(msg)
     dist = reach if distance_m is None else np.asarray(distance_m, float)
     prod = np.ones(n_groups) if producers is None else np.asarray(producers, float)
@@ -417,7 +436,8 @@ def weight_sensitivity(criteria: np.ndarray, weights: ScoreWeights, *,
         (scenarios with the same top set), ``max_rank_shift``.
     """
     if not 0 < change < 1:
-        msg = f"The weight change must be between 0 and 1 (0.2 = ±20 %), got {change!r}."
+        msg = _("The weight change must be between 0 and 1 (0.2 = ±20 %), got "
+                "{change}.").format(change=change)
         raise SitingError(msg)
     crit = np.asarray(criteria, float)
     via = np.ones(len(crit), bool) if viable is None else np.asarray(viable, bool)
@@ -452,7 +472,13 @@ def weight_sensitivity(criteria: np.ndarray, weights: ScoreWeights, *,
 
 def describe_sensitivity(summary: dict[str, float]) -> str:
     """One sentence on how the ranks hold, from :func:`weight_sensitivity`'s summary."""
-    return (f"With each weight moved by ±20 % ({summary['scenarios']:.0f} scenarios) the leading "
-            f"site stays first in {summary['leader_kept']:.0f} and the top "
-            f"{summary['top']:.0f} stay the same in {summary['top_kept']:.0f}; ranks move by at "
-            f"most {summary['max_rank_shift']:.0f}.")
+    n = round(summary["scenarios"])
+    # Translators: {n} scenarios in all; {leader} and {kept} of them; {top} sites; {shift} ranks.
+    return ngettext(
+        "With each weight moved by ±20 % ({n} scenario) the leading site stays first in "
+        "{leader} and the top {top} stay the same in {kept}; ranks move by at most {shift}.",
+        "With each weight moved by ±20 % ({n} scenarios) the leading site stays first in "
+        "{leader} and the top {top} stay the same in {kept}; ranks move by at most {shift}.",
+        n).format(n=format_number(n), leader=format_number(summary["leader_kept"]),
+                  top=format_number(summary["top"]), kept=format_number(summary["top_kept"]),
+                  shift=format_number(summary["max_rank_shift"]))
