@@ -35,6 +35,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from geo.i18n import _, column_label, format_number, ngettext
 from geo.settings import OSM_ATTRIBUTION, Settings
 
 if TYPE_CHECKING:
@@ -152,8 +153,8 @@ def map_figure(m: folium.Map) -> Figure:
     """
     root = m.get_root()
     if not isinstance(root, Figure):
-        msg = (f"The map is not drawn in a branca Figure (its root is a "
-               f"{type(root).__name__}); build it with folium.Map or base_map().")
+        msg = _("The map is not drawn in a branca Figure (its root is a {kind}); build it "
+                "with folium.Map or base_map().").format(kind=type(root).__name__)
         raise TypeError(msg)
     return root
 
@@ -256,13 +257,19 @@ def tooltip(data: dict[str, Any], fields: Sequence[str],
             aliases: Sequence[str] | None = None) -> folium.GeoJsonTooltip | None:
     """A GeoJSON tooltip over ``fields``, or None when there is nothing to show.
 
-    Folium refuses a tooltip on a layer without features, so empty layers get none.
+    Folium refuses a tooltip on a layer without features, so empty layers get none. Without
+    ``aliases`` each field shows its :func:`~geo.i18n.column_label` in this session's language.
     """
     if not fields or not data.get("features"):
         return None
     return folium.GeoJsonTooltip(
         fields=list(fields),
-        aliases=list(aliases) if aliases else [f.replace("_", " ").capitalize() for f in fields])
+        aliases=list(aliases) if aliases else [_field_label(f) for f in fields])
+
+
+def _field_label(field: str) -> str:
+    label = column_label(field)
+    return label if label != field else field.replace("_", " ").capitalize()
 
 
 def zoom_for_bounds(bounds: Sequence[float], *, width_px: int = 700,
@@ -463,7 +470,7 @@ def base_map(
     if settings.tile_url:
         folium.TileLayer(tiles=settings.tile_url,
                          attr=settings.tile_attribution or OSM_ATTRIBUTION,
-                         name="Base map").add_to(m)
+                         name=_("Base map")).add_to(m)
     elif basemap_url:
         StaticBaseMap(basemap_url).add_to(m)
     else:
@@ -471,7 +478,7 @@ def base_map(
             lu = landuse[["landuse", "geometry"]]
             folium.GeoJson(
                 frame_to_geojson(lu, columns=["landuse"], decimals=5),
-                name="Land use (OSM)",
+                name=_("Land use (OSM)"),
                 style_function=lambda f: _landuse_style(f["properties"]["landuse"]),
                 interactive=False, control=False,
             ).add_to(m)
@@ -480,7 +487,7 @@ def base_map(
             rd["highway"] = rd["highway"].astype(str)
             folium.GeoJson(
                 frame_to_geojson(rd, columns=["highway"], decimals=5),
-                name="Roads (OSM)",
+                name=_("Roads (OSM)"),
                 style_function=lambda f: _road_style(f["properties"]["highway"]),
                 interactive=False, control=False,
             ).add_to(m)
@@ -535,7 +542,7 @@ def _for_display(gdf: gpd.GeoDataFrame, view: Sequence[float] | None) -> gpd.Geo
     return simple
 
 
-def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str = "Parks",
+def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str | None = None,
               tooltip_cols: Sequence[str] = ("name",)) -> folium.GeoJson:
     """Park polygons with their names as tooltips (one GeoJson layer).
 
@@ -548,7 +555,7 @@ def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str = "Parks",
     data = frame_to_geojson(_for_display(parks, map_view(m)), columns=cols, decimals=5)
     layer = folium.GeoJson(
         data,
-        name=name,
+        name=name if name is not None else _("Parks"),
         style_function=lambda f: {"color": "#7b3294", "weight": 2, "fillColor": "#c2a5cf",
                                   "fillOpacity": 0.25, "dashArray": "4 3"},
         tooltip=tooltip(data, cols),
@@ -557,7 +564,7 @@ def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str = "Parks",
     return layer
 
 
-def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str = "Member sites",
+def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str | None = None,
               tooltip_cols: Sequence[str] = ("name", "sector_nace"),
               colour: str = SITE_COLOUR, radius: float = 6.0,
               max_features: int = 1000) -> tuple[folium.GeoJson, int]:
@@ -573,6 +580,7 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str = "Member sit
     counted in a hexagon). Sites without a location are skipped here; count and list them on
     the page.
     """
+    name = name if name is not None else _("Member sites")
     located = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
     if len(located) > max_features:
         return _add_site_cells(m, located, name=name, colour=colour, radius=radius,
@@ -606,7 +614,8 @@ def _add_site_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str, colo
     counts = pd.Series(parent_cells(base, res)).value_counts()
     latlng = np.array([h3i.cell_to_latlng(int(c)) for c in counts.index]).reshape(-1, 2)
     frame = gpd.GeoDataFrame(
-        {"sites": [f"{n:,} sites" for n in counts.to_numpy()],
+        {"sites": [ngettext("{n} site", "{n} sites", int(n)).format(n=format_number(n))
+                   for n in counts.to_numpy()],
          "r": np.round(np.clip(radius * np.sqrt(counts.to_numpy()) / 2, radius, 4 * radius), 1)},
         geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
     data = frame_to_geojson(frame, columns=["sites", "r"], decimals=5)
@@ -616,7 +625,7 @@ def _add_site_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str, colo
         marker=folium.CircleMarker(radius=radius, weight=1, color="#ffffff",
                                    fill=True, fill_color=colour, fill_opacity=0.85),
         style_function=lambda f: {"radius": f["properties"]["r"]},
-        tooltip=tooltip(data, ["sites"], ["Sites"]),
+        tooltip=tooltip(data, ["sites"], [_("Sites")]),
     )
     layer.add_to(m)
     return layer

@@ -23,14 +23,18 @@ from branca.element import MacroElement
 from h3.api import numpy_int as h3i
 from jinja2 import Template
 
+from geo.concentrations.classes import format_class_limit
+from geo.concentrations.clusters import cluster_display_name
+from geo.concentrations.density import unit_label
 from geo.concentrations.hexagons import (
     H3_BASE_RES,
     cells_for_points,
     hexagon_totals,
     parent_cells,
 )
-from geo.concentrations.hotspots import BIN_LABELS
+from geo.concentrations.hotspots import bin_label
 from geo.concentrations.raster import ColourScale, ramp_colour
+from geo.i18n import N_, _, column_label, format_number, ngettext
 from layers.base import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
@@ -65,22 +69,28 @@ SUPPRESSED_COLOUR: Final = "#b0b0b0"
 CLUSTER_COLOUR: Final = "#3f007d"
 
 
-def _fmt(value: object, unit: str = "", *, missing: str = "hidden") -> str:
+def _fmt(value: object, unit: str = "", *, missing: str | None = None) -> str:
+    """A figure for a tooltip or legend in this session's language, with its unit
+    (``"t/yr"``, ``"t/yr per km²"``, translated); ``missing`` (default "hidden") for none."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return missing
+        return _("hidden") if missing is None else missing
     v = float(value)  # type: ignore[arg-type]
-    text = f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2g}"
-    return f"{text} {unit}".strip()
+    text = format_number(v) if abs(v) >= 10 else format_class_limit(v)
+    return f"{text} {unit_label(unit)}".strip() if unit else text
 
 
 def _text(column: str, values: pd.Series) -> list[str]:
-    """Tooltip text of a column: tonnes with units, flags as words, the rest as text."""
+    """Tooltip text of a column: tonnes with units, flags as words, cluster names in this
+    session's language, the rest as text."""
     if column.endswith("complete"):
-        return ["yes" if bool(v) else "no: part is withheld" for v in values]
+        yes, no = _("yes"), _("no: part is withheld")
+        return [yes if bool(v) else no for v in values]
     if column.endswith("tonnes"):
-        return [_fmt(v, "t/yr", missing="withheld") for v in values]
+        return [_fmt(v, "t/yr", missing=_("withheld")) for v in values]
     if pd.api.types.is_numeric_dtype(values):
         return [_fmt(v, missing="—") for v in values]
+    if column == "name" and values.astype(str).str.startswith("Cluster ").all():
+        return [cluster_display_name(v) for v in values]
     return [str(v) for v in values]
 
 
@@ -122,19 +132,22 @@ def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]], *,
     _Legend(html, position).add_to(m)
 
 
-def add_heat(m: folium.Map, image: DisplayImage, *, name: str = "Heat (t/yr per km²)",
+def add_heat(m: folium.Map, image: DisplayImage, *, name: str | None = None,
              note: str = "") -> folium.raster_layers.ImageOverlay:
     """The heat surface as one image overlay (a PNG data URL) with its legend.
 
     The legend runs from 0 to the largest figure shown (hidden cells never set it); a
-    classed image (a viewer's) lists its classes instead.
+    classed image (a viewer's) lists its classes instead. ``name`` (the layer control's)
+    defaults to "Heat (t/yr per km²)" in this session's language.
     """
+    name = name if name is not None else _("Heat (t/yr per km²)")
     layer = folium.raster_layers.ImageOverlay(
         image=image.data_url(), bounds=[list(image.bounds[0]), list(image.bounds[1])],
         name=name, opacity=1.0, interactive=False, pixelated=False, zindex=400)
     layer.add_to(m)
     items = list(image.legend_items) or [(c, _fmt(v)) for c, v in image.scale.legend(5)][::-1]
-    add_legend(m, image.scale.units or name, items, note=note)
+    add_legend(m, unit_label(image.scale.units) if image.scale.units else name, items,
+               note=note)
     return layer
 
 
@@ -149,7 +162,7 @@ def _choropleth_colours(values: pd.Series, suppressed: pd.Series) -> tuple[list[
 
 
 def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
-                 name: str = "Hexagon totals") -> folium.GeoJson:
+                 name: str | None = None) -> folium.GeoJson:
     """Hexagon totals as a choropleth (one GeoJson) with tooltips and a legend.
 
     ``hexes`` comes from :func:`geo.concentrations.hexagons.hexagons_for_role`: suppressed
@@ -157,10 +170,12 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
     """
     sup = hexes["suppressed"] if "suppressed" in hexes else pd.Series(False, index=hexes.index)
     colours, cs = _choropleth_colours(hexes["tonnes"], sup)
+    hidden = ngettext("fewer than {k} producer: hidden", "fewer than {k} producers: hidden",
+                      k).format(k=format_number(k))
     frame = gpd.GeoDataFrame({
         "fill": colours,
         "cell": hexes["h3_cell"].astype(str),
-        "tonnes": [f"fewer than {k} producers: hidden" if s else _fmt(v, "t/yr")
+        "tonnes": [hidden if s else _fmt(v, "t/yr")
                    for v, s in zip(hexes["tonnes"], sup, strict=True)],
         "producers": ["—" if s else _fmt(v) for v, s in zip(hexes["producers"], sup,
                                                             strict=True)],
@@ -169,22 +184,25 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
     layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "cell", "tonnes", "producers", "records"],
                          decimals=5),
-        name=name,
+        name=name if name is not None else _("Hexagon totals"),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666",
                                   "weight": 0.5, "fillOpacity": 0.75},
         tooltip=folium.GeoJsonTooltip(fields=["tonnes", "producers", "records", "cell"],
-                                      aliases=["Tonnes", "Producers", "Records", "H3 cell"]),
+                                      aliases=[_("Tonnes"), _("Producers"), _("Records"),
+                                               _("H3 cell")]),
     )
     layer.add_to(m)
     items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1]
     if bool(sup.any()):
-        items.append((SUPPRESSED_COLOUR, f"fewer than {k} producers"))
-    add_legend(m, "Tonnes per hexagon", items)
+        items.append((SUPPRESSED_COLOUR, ngettext(
+            "fewer than {k} producer", "fewer than {k} producers", k).format(
+                k=format_number(k))))
+    add_legend(m, _("Tonnes per hexagon"), items)
     return layer
 
 
 def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
-                          name: str = "Released hexagons") -> folium.GeoJson:
+                          name: str | None = None) -> folium.GeoJson:
     """A viewer's hexagons (:func:`geo.concentrations.viewer.viewer_cells`) as a choropleth.
 
     Only released cells are drawn; tooltips show the released tonnes, how many released
@@ -199,20 +217,21 @@ def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
     }, geometry=cells.geometry.values, crs=cells.crs)
     fields = ["tonnes", "figures", "producers", "cell"]
     layer = GeoJson(
-        frame_to_geojson(frame, columns=["fill", *fields], decimals=5), name=name,
+        frame_to_geojson(frame, columns=["fill", *fields], decimals=5),
+        name=name if name is not None else _("Released hexagons"),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666",
                                   "weight": 0.5, "fillOpacity": 0.75},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[
-            "Tonnes (released)", "Released figures", "Producers", "H3 cell"]),
+            _("Tonnes (released)"), _("Released figures"), _("Producers"), _("H3 cell")]),
     )
     layer.add_to(m)
-    add_legend(m, "Released tonnes per hexagon",
+    add_legend(m, _("Released tonnes per hexagon"),
                [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1],
-               note="Withheld cells are not drawn.")
+               note=_("Withheld cells are not drawn."))
     return layer
 
 
-def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str = "Hot spots (Gi*)",
+def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str | None = None,
                   show_not_significant: bool = False, note: str = ""
                   ) -> tuple[folium.GeoJson, int]:
     """Gi* classes as hexagons in the ArcGIS palette; returns the layer and cells drawn.
@@ -222,45 +241,49 @@ def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str = "Hot spot
     """
     drawn = hot if show_not_significant else hot[hot["gi_bin"] != 0]
     frame = gpd.GeoDataFrame({
-        "fill": drawn["gi_bin"].map(HOTSPOT_COLOURS), "label": drawn["label"].astype(str),
+        "fill": drawn["gi_bin"].map(HOTSPOT_COLOURS),
+        "label": [bin_label(b) for b in drawn["gi_bin"]],
         "z": [f"{z:.2f}" for z in drawn["gi_z"]] if "gi_z" in drawn else "—",
     }, geometry=drawn.geometry.values, crs=hot.crs)
     layer = GeoJson(
-        frame_to_geojson(frame, columns=["fill", "label", "z"], decimals=5), name=name,
+        frame_to_geojson(frame, columns=["fill", "label", "z"], decimals=5),
+        name=name if name is not None else _("Hot spots (Gi*)"),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
                                   "weight": 0.4, "fillOpacity": 0.8},
-        tooltip=folium.GeoJsonTooltip(fields=["label", "z"], aliases=["Class", "Gi* z"]),
+        tooltip=folium.GeoJsonTooltip(fields=["label", "z"], aliases=[_("Class"), _("Gi* z")]),
     )
     layer.add_to(m)
-    add_legend(m, "Hot spots (Gi*, FDR)",
-               [(HOTSPOT_COLOURS[b], BIN_LABELS[b]) for b in (3, 2, 1, 0, -1, -2, -3)],
+    add_legend(m, _("Hot spots (Gi*, FDR)"),
+               [(HOTSPOT_COLOURS[b], bin_label(b)) for b in (3, 2, 1, 0, -1, -2, -3)],
                note=note)
     return layer, len(drawn)
 
 
-CLUSTER_FIELDS: Final = {"name": "Cluster", "tonnes": "Tonnes", "producers": "Producers",
-                         "cells": "Released hexagons", "chapters": "By chapter"}
+CLUSTER_FIELDS: Final = {"name": N_("Cluster"), "tonnes": N_("Tonnes"),
+                         "producers": N_("Producers"), "cells": N_("Released hexagons"),
+                         "chapters": N_("By chapter")}
+"""Tooltip labels of cluster columns (translated where shown)."""
 
 
 def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
-                 name: str = "Resource clusters") -> folium.FeatureGroup:
+                 name: str | None = None) -> folium.FeatureGroup:
     """Cluster footprints and centres (two GeoJson layers in one group).
 
     Tooltips show the columns of :data:`CLUSTER_FIELDS` the frame has: a practitioner's
     clusters their producers and chapters, a viewer's the released hexagons they join.
     """
-    group = folium.FeatureGroup(name=name)
+    group = folium.FeatureGroup(name=name if name is not None else _("Resource clusters"))
     cols = [c for c in CLUSTER_FIELDS if c in clusters.columns]
     text = gpd.GeoDataFrame({c: _text(c, clusters[c]) for c in cols},
                             geometry=clusters.geometry.values, crs=clusters.crs)
-    aliases = [CLUSTER_FIELDS[c] for c in cols]
-    GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name="Footprints",
+    aliases = [_(CLUSTER_FIELDS[c]) for c in cols]
+    GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name=_("Footprints"),
             style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
                                       "fillColor": "#9e9ac8", "fillOpacity": 0.25},
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     centres = text.set_geometry(gpd.points_from_xy(clusters["centre_lon"],
                                                    clusters["centre_lat"], crs=4326))
-    GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name="Centres",
+    GeoJson(frame_to_geojson(centres, columns=cols, decimals=5), name=_("Centres"),
             marker=folium.CircleMarker(radius=6, weight=2, color="#ffffff", fill=True,
                                        fill_color=CLUSTER_COLOUR, fill_opacity=1.0),
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
@@ -268,14 +291,15 @@ def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
     return group
 
 
-PARK_FIELDS: Final = {"name": "Park", "tonnes": "Tonnes", "producers": "Producers",
-                      "have_tonnes": "Haves", "have_complete": "Haves complete",
-                      "want_tonnes": "Wants", "want_complete": "Wants complete"}
+PARK_FIELDS: Final = {"name": N_("Park"), "tonnes": N_("Tonnes"), "producers": N_("Producers"),
+                      "have_tonnes": N_("Haves"), "have_complete": N_("Haves complete"),
+                      "want_tonnes": N_("Wants"), "want_complete": N_("Wants complete")}
+"""Tooltip labels of park columns (translated where shown)."""
 
 
 def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
                     fields: Mapping[str, str] | None = None,
-                    name: str = "Parks by tonnes") -> folium.GeoJson:
+                    name: str | None = None) -> folium.GeoJson:
     """Parks shaded by ``tonnes`` (grey where it is withheld), with a legend.
 
     ``fields`` maps the columns shown in the tooltip to their labels; by default those of
@@ -285,7 +309,7 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
     """
     if fields is None:
         apart = {"have_tonnes", "want_tonnes"} & set(totals.columns)
-        fields = {c: a for c, a in PARK_FIELDS.items()
+        fields = {c: _(a) for c, a in PARK_FIELDS.items()
                   if c in totals.columns and not (apart and c == "tonnes")}
     parks = totals[totals.geometry.notna()]
     withheld = pd.to_numeric(parks["tonnes"], errors="coerce").isna()
@@ -293,7 +317,8 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
     frame = gpd.GeoDataFrame({"fill": colours, **{c: _text(c, parks[c]) for c in fields}},
                              geometry=parks.geometry.values, crs=parks.crs)
     layer = GeoJson(
-        frame_to_geojson(frame, columns=["fill", *fields], decimals=5), name=name,
+        frame_to_geojson(frame, columns=["fill", *fields], decimals=5),
+        name=name if name is not None else _("Parks by tonnes"),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#54278f",
                                   "weight": 1.5, "fillOpacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=list(fields.values())),
@@ -301,8 +326,8 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
     layer.add_to(m)
     items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(4)][::-1]
     if bool(withheld.any()):
-        items.append((SUPPRESSED_COLOUR, "withheld"))
-    add_legend(m, "Tonnes per park", items, position="bottomleft")
+        items.append((SUPPRESSED_COLOUR, _("withheld")))
+    add_legend(m, _("Tonnes per park"), items, position="bottomleft")
     return layer
 
 
@@ -322,7 +347,7 @@ def add_table_layer(m: folium.Map, view: str, table: gpd.GeoDataFrame, *, k: int
     elif view == "Parks":
         add_park_totals(m, table)
     else:
-        msg = f"No table layer for the view {view!r}."
+        msg = _("No table layer for the view {view}.").format(view=repr(view))
         raise ValueError(msg)
 
 
@@ -337,13 +362,14 @@ def add_selection_points(m: folium.Map, selection: Selection, *,
         return add_resource_points(m, selection.located, max_points=max_points)
     prep, used = selection.prepared, selection.used
     return _add_aggregated_points(m, prep.base_cells[used], prep.tonnes[used],
-                                  prep.producer[used], max_points=max_points, name="Records")
+                                  prep.producer[used], max_points=max_points,
+                                  name=_("Records"))
 
 
 def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
                         max_points: int = MAX_RAW_POINTS,
                         tooltip_cols: Sequence[str] = ("site_name", "description"),
-                        name: str = "Records") -> tuple[folium.GeoJson, int, bool]:
+                        name: str | None = None) -> tuple[folium.GeoJson, int, bool]:
     """Record points for practitioners: raw when at most ``max_points``, else aggregated.
 
     Above the cap, records are summed per H3 cell (the finest resolution with at most
@@ -351,6 +377,7 @@ def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
     receives more than ``max_points`` features. Returns (layer, features drawn, aggregated).
     Only for viewers who may see companies: the page never calls it for others.
     """
+    name = name if name is not None else _("Records")
     pts = located[located.geometry.notna() & ~located.geometry.is_empty]
     tonnes = pd.to_numeric(pts["tonnes_per_year"], errors="coerce")
     if len(pts) > max_points:
@@ -376,7 +403,8 @@ def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
     totals = hexagon_totals(parent_cells(base, res), tonnes, producers)
     latlng = [h3i.cell_to_latlng(int(c)) for c in totals["cell"].to_numpy()]
     frame = gpd.GeoDataFrame({
-        "records": [f"{n:,} records" for n in totals["records"]],
+        "records": [ngettext("{n} record", "{n} records", int(n)).format(n=format_number(n))
+                    for n in totals["records"]],
         "tonnes": [_fmt(v, "t/yr") for v in totals["tonnes"]],
         "r": np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16)},
         geometry=gpd.points_from_xy([p[1] for p in latlng], [p[0] for p in latlng]),
@@ -393,8 +421,7 @@ def _add_points(m: folium.Map, frame: gpd.GeoDataFrame, fields: list[str], *,
                                    fill_color="#08519c", fill_opacity=0.85),
         style_function=lambda f: {"radius": f["properties"]["r"]},
         tooltip=folium.GeoJsonTooltip(fields=fields,
-                                      aliases=[c.replace("_", " ").capitalize()
-                                               for c in fields]),
+                                      aliases=[column_label(c) for c in fields]),
     )
     layer.add_to(m)
     return layer

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from geo.concentrations.grid import Grid
 
 __all__ = ["DECADES", "N_CLASSES", "ClassedSurface", "class_breaks", "classed_surface",
+           "format_class_limit",
            "quantise"]
 
 N_CLASSES: Final = 7

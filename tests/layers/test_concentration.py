@@ -205,3 +205,25 @@ def test_selection_points_use_prepared_cells_above_the_cap(selection) -> None:  
     m2 = _map(selection)
     _, drawn2, aggregated2 = add_selection_points(m2, selection)
     assert (drawn2, aggregated2) == (selection.n_used, False)
+
+
+def test_hot_spot_and_cluster_layers_speak_the_session_language(selection) -> None:  # type: ignore[no-untyped-def]
+    """In the pseudo-locale the legend, tooltip labels, class labels, layer names and cluster
+    names are translated, while park names stay as recorded."""
+    from geo.i18n import use_locale
+
+    hot = hot_spots_from_hexagons(hexagons_for_selection(selection, resolution=9))
+    clusters = clusters_for_selection(selection, eps_m=500, min_tonnes=1.0)
+    with use_locale("qps_PLOC"):
+        m = _map(selection)
+        add_hot_spots(m, hot)
+        add_clusters(m, clusters)
+        html = _html(m)
+    def shown(text: str) -> bool:
+        return text in html or json.dumps(text)[1:-1] in html
+
+    assert shown("⟦Hõt spõts (Gî*, FDR)⟧")
+    assert shown("⟦Hõt spõt - 99% çõñfîdéñçé⟧")
+    assert "Hot spots (Gi*, FDR)" not in html and "Not significant" not in html
+    assert shown("⟦Çlüstér 1⟧") or shown("⟦Çlüstér 1 · ")
+    assert '"Cluster 1' not in html
