@@ -18,7 +18,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.siting.scoring import CRITERIA, CRITERION_LABELS
+from geo.i18n import _, column_label
+from geo.siting.candidates import rule_label
+from geo.siting.feedstock import COMPETITOR_SOURCES
+from geo.siting.scoring import CRITERIA, CRITERION_LABELS, status_label
 from layers.base import GeoJson, frame_to_geojson
 
 __all__ = [
@@ -43,7 +46,8 @@ PLANT_COLOURS: Final = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "
 
 
 def _aliases(cols: list[str]) -> list[str]:
-    return [c.replace("_", " ").capitalize() for c in cols]
+    """Tooltip titles of ``cols`` in the reader's language (their column labels)."""
+    return [column_label(c) for c in cols]
 
 
 def score_colour(rank: pd.Series) -> pd.Series:
@@ -60,16 +64,17 @@ def add_screened_candidates(m: folium.Map, sites: gpd.GeoDataFrame, *,
     """Every candidate coloured by the siting rule that removed it (green: passes)."""
     drawn = sites.head(max_features).copy()
     drawn["colour"] = drawn["failed_rule"].map(RULE_COLOURS).fillna("#999999")
-    drawn["outcome"] = drawn["failed_rule"].replace("", "passes").map(
-        lambda r: r if r == "passes" else f"removed by the {r.replace('_', ' ')} rule")
+    passes, removed = _("passes"), _("removed by the {rule} rule")
+    drawn["outcome"] = drawn["failed_rule"].map(
+        lambda r: passes if r == "" else removed.format(rule=rule_label(r)))
     cols = ["name", "outcome"]
     layer = GeoJson(
         frame_to_geojson(drawn, columns=[*cols, "colour"]),
-        name="Candidates (siting rules)",
+        name=_("Candidates (siting rules)"),
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
                                    fill_opacity=0.9),
         style_function=lambda f: {"fillColor": f["properties"]["colour"]},
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols)),
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[_("Name"), _("Outcome")]),
     )
     layer.add_to(m)
     return layer, len(drawn)
@@ -86,13 +91,15 @@ def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
     ranked["r"] = np.where(ranked["rank"] <= highlight, 10, 6)
     ranked["score_pts"] = ranked["score"].round(1)
     ranked["feedstock"] = ranked["feedstock_t"].round(0)
-    aliases = {"rank": "Rank", "name": "Site", "score_pts": "Score (of 100)",
-               "feedstock": "t/yr in reach", "suppliers": "Suppliers",
-               "cells": "Released hexagons", "status": "Status"}
+    if "status" in ranked:
+        ranked["status"] = ranked["status"].map(status_label)
+    aliases = {"rank": _("Rank"), "name": _("Site"), "score_pts": _("Score (of 100)"),
+               "feedstock": _("t/yr in reach"), "suppliers": _("Suppliers"),
+               "cells": _("Released hexagons"), "status": _("Status")}
     cols = [c for c in aliases if c in ranked.columns]
     layer = GeoJson(
         frame_to_geojson(ranked, columns=[*cols, "colour", "r"]),
-        name="Ranked sites",
+        name=_("Ranked sites"),
         marker=folium.CircleMarker(radius=6, weight=1.5, color="#ffffff", fill=True,
                                    fill_opacity=0.95),
         style_function=lambda f: {"fillColor": f["properties"]["colour"],
@@ -114,7 +121,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
     """
     colour = {p: PLANT_COLOURS[i % len(PLANT_COLOURS)] for i, p in enumerate(plants["plant"])}
     count = "cells" if "cells" in plants.columns else "suppliers"
-    count_label = "Released hexagons" if count == "cells" else "Suppliers"
+    count_label = _("Released hexagons") if count == "cells" else _("Suppliers")
 
     def shown_t(frame: gpd.GeoDataFrame) -> np.ndarray:
         visible = show_names or count == "cells"
@@ -127,19 +134,20 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         c["t_yr"] = shown_t(c)
         cols = ["plant", count, "t_yr"]
         out.append(GeoJson(
-            frame_to_geojson(c, columns=[*cols, "colour"]), name="Catchments",
+            frame_to_geojson(c, columns=[*cols, "colour"]), name=_("Catchments"),
             style_function=lambda f: {"color": f["properties"]["colour"], "weight": 2,
                                       "fillColor": f["properties"]["colour"],
                                       "fillOpacity": 0.12, "dashArray": "5 4"},
             tooltip=folium.GeoJsonTooltip(fields=cols,
-                                          aliases=["Catchment of", count_label, "t/yr"])))
+                                          aliases=[_("Catchment of"), count_label,
+                                                   _("t/yr")])))
     if len(flows):
         f = flows.copy()
         f["colour"] = f["plant"].map(colour)
         f["km"] = f["haul_km"].round(2)
         cols = ["supplier", "plant", "tonnes_per_year", "km"] if show_names else ["plant", "km"]
         out.append(GeoJson(
-            frame_to_geojson(f, columns=[*cols, "colour"]), name="Supplier → plant",
+            frame_to_geojson(f, columns=[*cols, "colour"]), name=_("Supplier → plant"),
             style_function=lambda x: {"color": x["properties"]["colour"], "weight": 2,
                                       "opacity": 0.7},
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols))))
@@ -148,29 +156,31 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
     p["t_yr"] = shown_t(p)
     cols = ["plant", "name", count, "t_yr"]
     out.append(GeoJson(
-        frame_to_geojson(p, columns=[*cols, "colour"]), name="Best sites",
+        frame_to_geojson(p, columns=[*cols, "colour"]), name=_("Best sites"),
         marker=folium.CircleMarker(radius=12, weight=3, color="#ffffff", fill=True,
                                    fill_opacity=1.0),
         style_function=lambda x: {"fillColor": x["properties"]["colour"]},
         tooltip=folium.GeoJsonTooltip(fields=cols,
-                                      aliases=["Plant", "Site", count_label, "t/yr"])))
+                                      aliases=[_("Plant"), _("Site"), count_label,
+                                               _("t/yr")])))
     for layer in out:
         layer.add_to(m)
     return out
 
 
 def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: bool,
-                  label: str = "Supplier") -> folium.GeoJson:
+                  label: str | None = None) -> folium.GeoJson:
     """Supplier sites (small dark circles); names and tonnages for practitioners only.
 
-    Viewers' pseudo-suppliers (released hexagons) carry only ``label``.
+    Viewers' pseudo-suppliers (released hexagons) carry only ``label`` (already in the
+    reader's language; default "Supplier").
     """
     cols = ["site_name", "tonnes_per_year"] if show_names else []
     frame = suppliers.copy()
-    frame["label"] = label
+    frame["label"] = _("Supplier") if label is None else label
     fields = cols or ["label"]
     layer = GeoJson(
-        frame_to_geojson(frame, columns=fields), name="Suppliers",
+        frame_to_geojson(frame, columns=fields), name=_("Suppliers"),
         marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff", fill=True,
                                    fill_color="#333333", fill_opacity=0.9),
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=_aliases(fields), labels=bool(cols)))
@@ -185,12 +195,14 @@ def add_competitors(m: folium.Map, competitors: gpd.GeoDataFrame, *, show_names:
         return None
     frame = competitors.copy()
     if not show_names:
-        frame["name"] = "Existing plant"
+        frame["name"] = _("Existing plant")
+    frame["source"] = frame["source"].map(
+        lambda v: _(v) if v in COMPETITOR_SOURCES else v)
     cols = ["name", "source"]
     layer = GeoJson(
-        frame_to_geojson(frame, columns=cols), name="Competing plants",
+        frame_to_geojson(frame, columns=cols), name=_("Competing plants"),
         marker=folium.CircleMarker(radius=9, weight=3, color="#d7191c", fill=False),
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=["Existing plant", "From"]))
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[_("Existing plant"), _("From")]))
     layer.add_to(m)
     return layer
 
@@ -203,12 +215,13 @@ def breakdown_figure(ranking: pd.DataFrame, *, top: int = 15) -> go.Figure:
     ranked = ranking[ranking["rank"].notna()].sort_values("rank").head(top)
     labels = [f"#{int(r)} {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)]
     fig = go.Figure()
+    # Translators: plotly hover text; keep %{x:.1f} (the points) as it is.
+    points = _("%{x:.1f} points")
     for colour, c in zip(_SCORE_RAMP, CRITERIA, strict=True):
-        fig.add_bar(y=labels, x=ranked[f"c_{c}"], name=CRITERION_LABELS[c], orientation="h",
-                    marker_color=colour, hovertemplate="%{x:.1f} points<extra>%{fullData.name}"
-                                                       "</extra>")
+        fig.add_bar(y=labels, x=ranked[f"c_{c}"], name=_(CRITERION_LABELS[c]), orientation="h",
+                    marker_color=colour, hovertemplate=points + "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack", height=90 + 26 * len(ranked), margin={"l": 10, "r": 10,
                       "t": 30, "b": 10}, yaxis={"autorange": "reversed"},
-                      xaxis={"title": "Score (points of 100)", "range": [0, 100]},
+                      xaxis={"title": _("Score (points of 100)"), "range": [0, 100]},
                       legend={"orientation": "h", "y": 1.08})
     return fig

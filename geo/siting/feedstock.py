@@ -24,11 +24,14 @@ import pandas as pd
 
 from geo.catalogue import Catalogue, load_catalogue
 from geo.errors import SitingError
-from geo.i18n import _
+from geo.i18n import N_, _
 from geo.programme import Programme, resources_with_sites
 from geo.siting.profiles import TechnologyProfile
 
 __all__ = [
+    "COMPETITOR_SOURCES",
+    "LOADED_LAYER",
+    "MEMBER_SITE",
     "FeedstockTable",
     "SupplierPoints",
     "competitor_sites",
@@ -38,6 +41,12 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+MEMBER_SITE = N_("member site")
+"""``source`` of a competitor that is a member site (kept in English; ``_`` where shown)."""
+LOADED_LAYER = N_("loaded layer")
+"""``source`` of a competitor from a layer the user loads (likewise)."""
+COMPETITOR_SOURCES = (MEMBER_SITE, LOADED_LAYER)
 
 
 @dataclass(frozen=True)
@@ -215,7 +224,7 @@ def competitor_sites(programme: Programme, profile: TechnologyProfile,
     for code in profile.competitor_nace if members else ():
         mask |= nace.str.startswith(code)
     own = sites[mask & sites.geometry.notna() & ~sites.geometry.is_empty]
-    frames = [gpd.GeoDataFrame({"name": own["name"].to_numpy(), "source": "member site"},
+    frames = [gpd.GeoDataFrame({"name": own["name"].to_numpy(), "source": MEMBER_SITE},
                                geometry=own.geometry.to_numpy(), crs=4326)]
     if extra is not None and len(extra):
         if extra.crs is None:
@@ -225,7 +234,7 @@ def competitor_sites(programme: Programme, profile: TechnologyProfile,
         ex = extra.to_crs(4326)
         names = ex["name"].astype(str) if "name" in ex.columns else pd.Series(
             [f"Plant {i + 1}" for i in range(len(ex))], index=ex.index)
-        frames.append(gpd.GeoDataFrame({"name": names.to_numpy(), "source": "loaded layer"},
+        frames.append(gpd.GeoDataFrame({"name": names.to_numpy(), "source": LOADED_LAYER},
                                        geometry=ex.geometry.representative_point().to_numpy(),
                                        crs=4326))
     return pd.concat(frames, ignore_index=True)

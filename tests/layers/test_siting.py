@@ -123,3 +123,23 @@ def test_breakdown_bars_add_up_to_the_score(ranked: gpd.GeoDataFrame) -> None:
     assert len(fig.data) == 5
     assert sum(trace.x[0] for trace in fig.data) == pytest.approx(50.0)
     assert len(fig.data[0].y) == 3
+
+
+def test_layers_speak_the_session_language(ranked: gpd.GeoDataFrame) -> None:
+    """In the pseudo-locale layer names, tooltips, outcomes, statuses and the chart are ours
+    (bracketed); rule names fill their placeholder; names (data) stay as recorded."""
+    from geo.i18n import use_locale
+
+    m = base_map(bounds=(26.93, 60.52, 26.99, 60.54))
+    with use_locale("qps_PLOC"):
+        screened, _ = add_screened_candidates(m, ranked)
+        layer, _ = add_ranked_sites(m, ranked)
+        fig = breakdown_figure(ranked)
+    outcomes = {f["properties"]["outcome"] for f in screened.data["features"]}
+    assert outcomes == {"⟦pàssés⟧", "⟦rémõvéd bý thé ⟦làñd⟧ rülé⟧"}
+    assert layer.layer_name.startswith("⟦") and screened.layer_name.startswith("⟦")
+    statuses = {f["properties"]["status"] for f in layer.data["features"]}
+    assert statuses == {"⟦vîàblé⟧"}
+    assert fig.layout.xaxis.title.text.startswith("⟦")
+    assert all(bar.name.startswith("⟦") for bar in fig.data)
+    assert "%{x:.1f}" in fig.data[0].hovertemplate
