@@ -10,77 +10,102 @@ import streamlit as st
 
 import ui
 from geo.catalogue import load_catalogue
+from geo.i18n import _, column_label, format_number, ngettext
 from geo.search import ReleaseQuery, ResourceQuery, search_release, search_resources
 from layers.base import add_parks, add_sites
 
 ctx = ui.page_context("browse")
 prog = ctx.programme
 cat = load_catalogue()
-st.title("Browse & export")
+st.title(_("Browse & export"))
 ui.illustrative_note(prog)
 
 groups = cat.groups()
 chapters = cat.chapters()
-selector_labels = {**{g: f"Group · {lbl}" for g, lbl in zip(groups["group"], groups["label"],
-                                                              strict=True)},
-                   **{c: f"Chapter {c} · {d[:60]}" for c, d in zip(chapters["code"],
-                                                                   chapters["description"],
-                                                                   strict=True)}}
+# Translators: a stream group of the waste catalogue in a pick-list; {label} is its name.
+selector_labels = {**{g: _("Group · {label}").format(label=lbl)
+                      for g, lbl in zip(groups["group"], groups["label"], strict=True)},
+                   # Translators: {code} is a two-digit catalogue chapter, {description} its
+                   # title (in the catalogue's own language).
+                   **{c: _("Chapter {code} · {description}").format(code=c, description=d[:60])
+                      for c, d in zip(chapters["code"], chapters["description"], strict=True)}}
+direction_labels = {"have": _("have"), "want": _("want")}
+hazard_labels = {"hazardous": _("hazardous"), "non-hazardous": _("non-hazardous")}
+
+
+def _headers(frame: object, **config: object) -> dict[str, object]:
+    """Column headers of a shown table in this session's language (the data keeps its
+    column names, so CSV downloads and tests read the codes); ``config`` overrides columns."""
+    return {**{str(c): st.column_config.Column(column_label(c))
+               for c in getattr(frame, "columns", [])}, **config}
+
+
 park_names = dict(zip(prog.parks["park_id"], prog.parks["name"], strict=True))
 if not ctx.practitioner:
     c1, c2, c3 = st.columns([1, 2, 2])
-    direction = c1.segmented_control("Have or want", ["have", "want"], key=ui.Key.BR_DIRECTION,
-                                     selection_mode="single") or "have"
-    selectors = c2.multiselect("Streams (groups or chapters)", list(selector_labels),
+    direction = c1.segmented_control(_("Have or want"), ["have", "want"],
+                                     key=ui.Key.BR_DIRECTION, selection_mode="single",
+                                     format_func=direction_labels.get) or "have"
+    selectors = c2.multiselect(_("Streams (groups or chapters)"), list(selector_labels),
                                format_func=selector_labels.get, key=ui.Key.BR_SELECTORS)
-    parks = c3.multiselect("Parks", list(park_names), key="br_parks",
+    parks = c3.multiselect(_("Parks"), list(park_names), key="br_parks",
                            format_func=park_names.get)
     with ui.domain_errors():
         answer = search_release(ctx.release, ReleaseQuery(direction, tuple(selectors),
                                                           tuple(parks)),
                                 catalogue=cat, scope_parks=ctx.parks)
-    st.caption(f"Viewers see fixed protected releases ({ctx.release.rules.describe()}): "
-               "figures by release stream and park, with no quantity, code, sector, hazard or "
-               "distance filter. Withheld figures are marked, not shown.")
+    # Translators: {rules} is the disclosure rule as a clause ("a figure is shown only when…").
+    st.caption(_("Viewers see fixed protected releases ({rules}): figures by release stream "
+                 "and park, with no quantity, code, sector, hazard or distance filter. Withheld "
+                 "figures are marked, not shown.").format(rules=ctx.release.rules.describe()))
     if not answer.exact:
         labels = ctx.release.stream_labels()
-        st.info("Nearest release: the streams chosen are answered with whole release streams "
-                f"— {', '.join(labels[s] for s in answer.streams)} — which may hold materials "
-                "not chosen.", icon=":material/info:")
-    st.markdown(f"**{answer.released:,}** of {len(answer.table):,} figures released.")
-    st.dataframe(answer.table, hide_index=True, width="stretch", column_config={
-        "tonnes_per_year": st.column_config.NumberColumn(format="%.1f")})
+        # Translators: {streams} is a comma-separated list of release stream names.
+        st.info(_("Nearest release: the streams chosen are answered with whole release streams "
+                  "— {streams} — which may hold materials not chosen.").format(
+                      streams=", ".join(labels[s] for s in answer.streams)),
+                icon=":material/info:")
+    total = len(answer.table)
+    st.markdown(ngettext("**{released}** of {n} figure released.",
+                         "**{released}** of {n} figures released.", total).format(
+                             released=format_number(answer.released), n=format_number(total)))
+    st.dataframe(answer.table, hide_index=True, width="stretch", column_config=_headers(
+        answer.table, tonnes_per_year=st.column_config.NumberColumn(
+            column_label("tonnes_per_year"), format="%.1f")))
     ui.download_buttons(answer.table, stem=f"release-{direction}", key="br_dl_release",
                         formats=("csv", "xlsx"))
     st.stop()
 
 res_all = prog.resources
-with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+with st.expander(_("Filters"), expanded=True, icon=":material/filter_alt:"):
     c1, c2, c3 = st.columns(3)
-    selectors = c1.multiselect("Streams (groups or chapters)", list(selector_labels),
+    selectors = c1.multiselect(_("Streams (groups or chapters)"), list(selector_labels),
                                format_func=selector_labels.get, key=ui.Key.BR_SELECTORS)
-    codes = c1.text_input("Catalogue codes (comma separated)", key="br_codes",
-                          placeholder="e.g. 150102, 02 03 04")
-    direction = c2.segmented_control("Have or want", ["have", "want"], key=ui.Key.BR_DIRECTION,
-                                     selection_mode="single")
-    hazardous = c2.segmented_control("Hazardous", ["hazardous", "non-hazardous"],
-                                     key="br_hazardous", selection_mode="single")
+    codes = c1.text_input(_("Catalogue codes (comma separated)"), key="br_codes",
+                          placeholder=_("e.g. 150102, 02 03 04"))
+    direction = c2.segmented_control(_("Have or want"), ["have", "want"],
+                                     key=ui.Key.BR_DIRECTION, selection_mode="single",
+                                     format_func=direction_labels.get)
+    hazardous = c2.segmented_control(_("Hazardous"), ["hazardous", "non-hazardous"],
+                                     key="br_hazardous", selection_mode="single",
+                                     format_func=hazard_labels.get)
     qmin, qmax = c2.columns(2)
-    q_min = qmin.number_input("Min quantity", min_value=0.0, value=None, key=ui.Key.BR_QMIN)
-    q_max = qmax.number_input("Max quantity", min_value=0.0, value=None, key=ui.Key.BR_QMAX)
-    parks = c3.multiselect("Parks", list(park_names), key="br_parks",
+    q_min = qmin.number_input(_("Min quantity"), min_value=0.0, value=None, key=ui.Key.BR_QMIN)
+    q_max = qmax.number_input(_("Max quantity"), min_value=0.0, value=None, key=ui.Key.BR_QMAX)
+    parks = c3.multiselect(_("Parks"), list(park_names), key="br_parks",
                            format_func=park_names.get)
-    sectors = c3.multiselect("Sectors (NACE)", sorted(prog.sites["sector_nace"].dropna().unique()),
+    sectors = c3.multiselect(_("Sectors (NACE)"),
+                             sorted(prog.sites["sector_nace"].dropna().unique()),
                              key="br_sectors")
-    near = st.checkbox("Only within a distance of a point", key="br_near")
+    near = st.checkbox(_("Only within a distance of a point"), key="br_near")
     if near:
         n1, n2, n3 = st.columns(3)
         centre = prog.sites.union_all().centroid if len(prog.sites) else None
-        lon = n1.number_input("Longitude", value=round(centre.x, 5) if centre else 0.0,
+        lon = n1.number_input(_("Longitude"), value=round(centre.x, 5) if centre else 0.0,
                               format="%.5f", key="br_lon")
-        lat = n2.number_input("Latitude", value=round(centre.y, 5) if centre else 0.0,
+        lat = n2.number_input(_("Latitude"), value=round(centre.y, 5) if centre else 0.0,
                               format="%.5f", key="br_lat")
-        radius_km = n3.number_input("Radius (km, straight line)", min_value=0.01, value=1.0,
+        radius_km = n3.number_input(_("Radius (km, straight line)"), min_value=0.01, value=1.0,
                                     key="br_radius")
 
 with ui.domain_errors():
@@ -98,16 +123,19 @@ with ui.domain_errors():
     )
     found = search_resources(prog, query)
 
-st.markdown(f"**{len(found):,}** of {len(res_all):,} resource records match.")
+st.markdown(ngettext("**{n}** of {total} resource record matches.",
+                     "**{n}** of {total} resource records match.", len(res_all)).format(
+                         n=format_number(len(found)), total=format_number(len(res_all))))
 if found.empty:
-    st.info("No records match these filters — widen the quantity range or remove a filter.")
+    st.info(_("No records match these filters — widen the quantity range or remove a filter."))
     st.stop()
 
 table = found.drop(columns="geometry").copy()
 table.insert(0, "site", "/site?site=" + table["site_id"].astype(str))
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "site": st.column_config.LinkColumn("Site", display_text=r"/site\?site=(.*)"),
-    "quantity": st.column_config.NumberColumn(format="%.1f")})
+st.dataframe(table, hide_index=True, width="stretch", column_config=_headers(
+    table,
+    site=st.column_config.LinkColumn(column_label("site"), display_text=r"/site\?site=(.*)"),
+    quantity=st.column_config.NumberColumn(column_label("quantity"), format="%.1f")))
 ui.download_buttons(found, stem="resources", key="br_dl")
 m = ui.base_map(ctx)
 add_parks(m, prog.parks)

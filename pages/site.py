@@ -9,81 +9,105 @@ import streamlit as st
 
 import ui
 from geo.confidentiality import redact_companies
+from geo.i18n import _, column_label, format_number
 from layers.base import add_parks, add_sites
+from layers.quality import PRECISION_LABELS
 from ui import Key
 
 ctx = ui.page_context("site")
 prog = ctx.programme
 
+
+def _headers(frame: object) -> dict[str, object]:
+    """Column headers of a shown table in this session's language (the data keeps its
+    column names)."""
+    return {str(c): st.column_config.Column(column_label(c))
+            for c in getattr(frame, "columns", [])}
+
+
+
 sites = prog.sites.sort_values("name")
 if sites.empty:
-    st.info("This programme has no member sites yet — import a member list first.")
+    st.info(_("This programme has no member sites yet — import a member list first."))
     st.stop()
 ids = sites["site_id"].tolist()
 wanted = st.query_params.get("site")
 index = ids.index(wanted) if wanted in ids else 0
 labels = dict(zip(sites["site_id"], sites["name"], strict=True))
-site_id = st.selectbox("Site", ids, index=index, key=Key.SITE_PICK,
+site_id = st.selectbox(_("Site"), ids, index=index, key=Key.SITE_PICK,
                        format_func=lambda s: f"{labels[s]} ({s})")
 st.query_params["site"] = site_id
 site = sites[sites["site_id"] == site_id].iloc[0]
 
 st.title(ui.plain(site["name"]))
-st.caption(ui.plain(f"{site['address'] or ''} {site['postcode'] or ''} {site['city'] or ''} "
-                    f"{site['country'] or ''} · sector NACE {site['sector_nace'] or '—'}"))
+place = " ".join(str(site[c]) for c in ("address", "postcode", "city", "country") if site[c])
+# Translators: {place} is the site's address as recorded, {sector} its NACE code.
+st.caption(ui.plain(_("{place} · sector NACE {sector}").format(
+    place=place, sector=site["sector_nace"] or "—")))
 ui.illustrative_note(prog)
-st.page_link("pages/browse.py", label="Back to all resources", icon=":material/arrow_back:")
+st.page_link("pages/browse.py", label=_("Back to all resources"), icon=":material/arrow_back:")
 
 res = prog.resources[prog.resources["site_id"] == site_id]
 contacts = prog.contacts[prog.contacts["site_id"] == site_id]
 t_details, t_resources, t_contacts, t_synergies = st.tabs(
-    [":material/location_on: Details", f":material/inventory_2: Resources ({len(res)})",
-     f":material/contacts: Contacts ({len(contacts)})", ":material/handshake: Synergies"])
+    [":material/location_on: " + _("Details"),
+     ":material/inventory_2: " + _("Resources ({n})").format(n=format_number(len(res))),
+     ":material/contacts: " + _("Contacts ({n})").format(n=format_number(len(contacts))),
+     ":material/handshake: " + _("Synergies")])
 
 with t_details:
     left, right = st.columns([2, 3])
     with left:
         park = prog.parks.loc[prog.parks["park_id"] == site["park_id"], "name"]
-        st.markdown(f"**Park:** {ui.plain(park.iloc[0] if len(park) else 'outside any park')}")
+        st.markdown(_("**Park:** {park}").format(
+            park=ui.plain(park.iloc[0]) if len(park) else _("outside any park")))
         geom = site.geometry
         if geom is None or geom.is_empty:
-            st.warning("Not located yet — use **Locate records**.")
+            st.warning(_("Not located yet — use **Locate records**."))
         else:
-            st.markdown(f"**Location:** {geom.y:.5f} N, {geom.x:.5f} E  \n"
-                        f"**Precision:** {ui.plain(site['location_precision'])} "
-                        f"({ui.plain(site['location_source'])})")
-        st.markdown(f"**Recorded:** {ui.plain(site['recorded_on'])} "
-                    f"({ui.plain(site['provenance'])})")
+            precision = PRECISION_LABELS.get(str(site["location_precision"]))
+            # Translators: {lat} and {lon} are decimal degrees north and east.
+            st.markdown(_("**Location:** {lat} N, {lon} E").format(
+                lat=format_number(geom.y, digits=5), lon=format_number(geom.x, digits=5))
+                + "  \n" + _("**Precision:** {precision} ({source})").format(
+                    precision=_(precision) if precision else ui.plain(site["location_precision"]),
+                    source=ui.plain(site["location_source"])))
+        # Translators: {date} is when the site was recorded, {provenance} where it came from.
+        st.markdown(_("**Recorded:** {date} ({provenance})").format(
+            date=ui.plain(site["recorded_on"]), provenance=ui.plain(site["provenance"])))
     with right:
         if geom is not None and not geom.is_empty:
             pad = 0.004
             m = ui.base_map(ctx, bounds=(geom.x - pad, geom.y - pad / 2,
                                          geom.x + pad, geom.y + pad / 2))
             add_parks(m, prog.parks)
-            add_sites(m, prog.sites, colour="#9aa5ab", radius=4, name="Other sites")
+            add_sites(m, prog.sites, colour="#9aa5ab", radius=4, name=_("Other sites"))
             add_sites(m, sites[sites["site_id"] == site_id], colour="#d7301f", radius=9,
-                      name="This site")
+                      name=_("This site"))
             ui.show_map(m, key="site_map", height=320)
 
 with t_resources:
-    st.dataframe(res.drop(columns=["site_id"]), hide_index=True, width="stretch")
+    shown_res = res.drop(columns=["site_id"])
+    st.dataframe(shown_res, hide_index=True, width="stretch",
+                 column_config=_headers(shown_res))
     ui.download_buttons(res, stem=f"resources-{site_id}", key="site_res_dl",
                         formats=("csv", "xlsx"))
 
 with t_contacts:
-    st.caption("Personal data: shown to practitioners only.")
-    st.dataframe(redact_companies(contacts.drop(columns=["site_id"]), role=ctx.role),
-                 hide_index=True, width="stretch")
+    st.caption(_("Personal data: shown to practitioners only."))
+    shown_contacts = redact_companies(contacts.drop(columns=["site_id"]), role=ctx.role)
+    st.dataframe(shown_contacts, hide_index=True, width="stretch",
+                 column_config=_headers(shown_contacts))
 
 with t_synergies:
     try:
         from geo.synergies.repository import synergies_for_site
     except ImportError:
-        st.info("Synergy tracking is not available in this installation.")
+        st.info(_("Synergy tracking is not available in this installation."))
     else:
         with ui.domain_errors():
             syn = synergies_for_site(ctx.store, prog.name, site_id)
         if syn.empty:
-            st.info("No synergies involve this site yet — find matches on **Synergies**.")
+            st.info(_("No synergies involve this site yet — find matches on **Synergies**."))
         else:
-            st.dataframe(syn, hide_index=True, width="stretch")
+            st.dataframe(syn, hide_index=True, width="stretch", column_config=_headers(syn))
