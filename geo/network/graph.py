@@ -24,6 +24,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from geo.errors import NetworkError
+from geo.i18n import _
 
 __all__ = [
     "ACCESS_SPEED_KMH",
@@ -199,10 +200,11 @@ def graph_from_edges(
         Edges not in EPSG:4326, or no edges at all.
     """
     if edges.crs is None or not edges.crs.equals("EPSG:4326"):
-        msg = f"Road edges must be in EPSG:4326, got {edges.crs}; reproject with .to_crs(4326)."
+        msg = _("Road edges must be in EPSG:4326, got {crs}; reproject with .to_crs(4326).").format(
+            crs=edges.crs)
         raise NetworkError(msg)
     if len(edges) == 0:
-        msg = "The road data has no drivable edges; choose a larger area or another file."
+        msg = _("The road data has no drivable edges; choose a larger area or another file.")
         raise NetworkError(msg)
     node_ids = nodes["id"].to_numpy(np.int64)
     index = pd.Series(np.arange(len(node_ids)), index=node_ids)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.errors import NetworkError, OfflineError
+from geo.i18n import _
 from geo.network.graph import RoadGraph, graph_from_edges
 
 if TYPE_CHECKING:
@@ -54,17 +55,19 @@ def graph_from_pbf(
 
     path = Path(path)
     if not path.exists():
-        msg = f"Road network file {str(path)!r} does not exist; give the path of a .osm.pbf file."
+        msg = _("Road network file {path} does not exist; give the path of a .osm.pbf "
+                "file.").format(path=repr(str(path)))
         raise NetworkError(msg)
     try:
         osm = pyrosm.OSM(str(path), bounding_box=list(bounding_box) if bounding_box else None)
         result = osm.get_network(network_type="driving", nodes=True)
     except Exception as exc:  # pyrosm raises bare exceptions on bad files
-        msg = (f"Could not read {path.name!r} as an OSM PBF file ({exc}); export it again as "
-               ".osm.pbf.")
+        msg = _("Could not read {file} as an OSM PBF file ({error}); export it again as "
+                ".osm.pbf.").format(file=repr(path.name), error=exc)
         raise NetworkError(msg) from exc
     if result is None:
-        msg = f"{path.name!r} has no drivable roads in the area asked for."
+        msg = _("{file} has no drivable roads in the area asked for.").format(
+            file=repr(path.name))
         raise NetworkError(msg)
     nodes, edges = result
     return graph_from_edges(nodes, edges, source=source or f"OpenStreetMap extract {path.name}")
@@ -110,8 +113,8 @@ def graph_from_bbox(
         When online OSM is switched off or the Overpass API cannot be reached.
     """
     if not settings.online_osm:
-        msg = ("Downloading roads needs the online OSM setting (SYMBIOMAP_ONLINE_OSM=1); "
-               "offline, load a .osm.pbf file of the region instead.")
+        msg = _("Downloading roads needs the online OSM setting (SYMBIOMAP_ONLINE_OSM=1); "
+                "offline, load a .osm.pbf file of the region instead.")
         raise OfflineError(msg)
     import osmnx as ox
 
@@ -132,8 +135,9 @@ def graph_from_bbox(
         try:
             g = ox.graph_from_bbox(padded, network_type="drive", simplify=True)
         except Exception as exc:
-            msg = (f"Could not download roads from OpenStreetMap ({type(exc).__name__}: {exc}). "
-                   "Check the connection, or load a .osm.pbf file of the region instead.")
+            msg = _("Could not download roads from OpenStreetMap ({error}). Check the "
+                    "connection, or load a .osm.pbf file of the region instead.").format(
+                error=f"{type(exc).__name__}: {exc}")
             raise OfflineError(msg) from exc
         ox.save_graphml(g, graph_file)
     nodes, edges = ox.graph_to_gdfs(g)

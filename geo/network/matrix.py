@@ -40,6 +40,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from geo.errors import NetworkError
+from geo.i18n import _
 from geo.network.contract import contract_pass_through
 from geo.network.graph import access_time_s
 from geo.network.snap import SnapResult
@@ -281,12 +282,12 @@ def travel_matrix(
     """
     check_optimise(optimise)
     if optimise == "fastest" and limit_m is not None:
-        msg = ("limit_m bounds a search for the shortest paths; use optimise='shortest', or "
-               "drop the limit for the fastest paths.")
+        msg = _("limit_m bounds a search for the shortest paths; use optimise='shortest', or "
+                "drop the limit for the fastest paths.")
         raise NetworkError(msg)
     if optimise == "shortest" and contract:
-        msg = ("Only the integer weights of optimise='fastest' can be contracted exactly; "
-               "leave contract unset for the shortest paths.")
+        msg = _("Only the integer weights of optimise='fastest' can be contracted exactly; "
+                "leave contract unset for the shortest paths.")
         raise NetworkError(msg)
     o, d = _placed(origins), _placed(destinations)
     n_o, n_d = len(o.node), len(d.node)

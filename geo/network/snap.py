@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.errors import NetworkError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -84,12 +85,13 @@ def snap_points(graph: RoadGraph, lon: Sequence[float] | np.ndarray,
     lon_a = np.asarray(lon, float)
     lat_a = np.asarray(lat, float)
     if lon_a.shape != lat_a.shape:
-        msg = f"lon and lat must have the same length, got {lon_a.shape} and {lat_a.shape}."
+        msg = _("lon and lat must have the same length, got {lon_shape} and "
+                "{lat_shape}.").format(lon_shape=lon_a.shape, lat_shape=lat_a.shape)
         raise NetworkError(msg)
     if len(lon_a) == 0:
         return SnapResult(np.zeros(0, np.int64), np.zeros(0))
     if not (np.isfinite(lon_a).all() and np.isfinite(lat_a).all()):
-        msg = "Points to snap must all have coordinates; geocode the missing ones first."
+        msg = _("Points to snap must all have coordinates; geocode the missing ones first.")
         raise NetworkError(msg)
     x, y = graph.to_metric(lon_a, lat_a)
     node, distance_m = graph.nearest_core_nodes(x, y)

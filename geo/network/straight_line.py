@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from geo.errors import NetworkError
+from geo.i18n import _
 from geo.network.matrix import TravelMatrix, travel_matrix
 
 if TYPE_CHECKING:
@@ -114,8 +115,8 @@ def straight_line_matrix(
     ('straight-line', 144.6, 13010)
     """
     if detour_factor < 1.0:
-        msg = (f"detour_factor must be at least 1.0 (roads are never shorter), got "
-               f"{detour_factor!r}.")
+        msg = _("detour_factor must be at least 1.0 (roads are never shorter), got "
+                "{value}.").format(value=repr(detour_factor))
         raise NetworkError(msg)
     o = np.asarray(origins_lonlat, float).reshape(-1, 2)
     d = np.asarray(destinations_lonlat, float).reshape(-1, 2)

@@ -20,6 +20,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from geo.errors import NetworkError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from geo.network.graph import RoadGraph
@@ -49,7 +50,8 @@ TIME_SHIFT: Final = float(2**25)
 def check_optimise(optimise: str) -> None:
     """Refuse anything but the names in :data:`OPTIMISE`, saying which exist."""
     if optimise not in OPTIMISE:
-        msg = f"optimise must be one of {OPTIMISE!r}, got {optimise!r}."
+        msg = _("optimise must be one of {choices}, got {value}.").format(
+            choices=repr(OPTIMISE), value=repr(optimise))
         raise NetworkError(msg)
 
 

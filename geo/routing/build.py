@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from geo.errors import RoutingError
+from geo.i18n import _, format_number, ngettext
 from geo.network import DEFAULT_DETOUR_FACTOR, snap_points, straight_line_matrix, travel_matrix
 from geo.routing.explain import check_pickups, servable_days
 from geo.routing.problem import WEEKDAYS, ExcludedStop, RoutingInstance
@@ -30,6 +31,24 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_SNAP_M: Final = 1000.0
 """A point further than this from the drivable network is treated as off the network (m)."""
+
+
+def off_network_reason(snap_m: float, max_snap_m: float) -> str:
+    """Why a stop ``snap_m`` metres from the nearest drivable road is left out."""
+    return _("off the road network: {km} km from the nearest drivable road (limit {limit_km} "
+             "km); check its location or load a larger network").format(
+        km=format_number(snap_m / 1000, digits=1),
+        limit_km=format_number(max_snap_m / 1000, digits=1))
+
+
+def none_served(n: int, excluded: Sequence[ExcludedStop]) -> str:
+    """The refusal when none of ``n`` producers can be served, naming the first reasons."""
+    # Translators: one producer and why it is left out, in a list separated by "; ".
+    listed = _("; ").join(_("{name}: {reason}").format(name=repr(e.name), reason=e.reason)
+                          for e in excluded[:5])
+    return ngettext("The selected producer cannot be served: {listed}.",
+                    "None of the {n} selected producers can be served: {listed}.", n).format(
+        n=format_number(n), listed=listed)
 
 
 def _to_int(mat: np.ndarray) -> np.ndarray:
@@ -79,8 +98,8 @@ def instance_from_matrices(
     """
     producers = list(producers)
     if not producers:
-        msg = ("No producers selected: pick a stream, parks or sites whose records have a "
-               "quantity (haves), and check the minimum/maximum quantity per collection.")
+        msg = _("No producers selected: pick a stream, parks or sites whose records have a "
+                "quantity (haves), and check the minimum/maximum quantity per collection.")
         raise RoutingError(msg)
     check_pickups(producers, fleet)
     days = tuple(d for d in WEEKDAYS if d in set(days))
@@ -88,25 +107,27 @@ def instance_from_matrices(
     dur = np.asarray(duration_s, float)
     snap = np.zeros(len(producers) + 1) if snap_m is None else np.asarray(snap_m, float)
     if snap[0] > max_snap_m:
-        msg = (f"The depot {depot.name!r} is {snap[0] / 1000:,.1f} km from the nearest "
-               f"drivable road of the network (limit {max_snap_m / 1000:,.1f} km): pick a depot "
-               "inside the area of the road network, or load a network that covers it.")
+        msg = _("The depot {name} is {km} km from the nearest drivable road of the network "
+                "(limit {limit_km} km): pick a depot inside the area of the road network, or "
+                "load a network that covers it.").format(
+            name=repr(depot.name), km=format_number(snap[0] / 1000, digits=1),
+            limit_km=format_number(max_snap_m / 1000, digits=1))
         raise RoutingError(msg)
     out: list[ExcludedStop] = list(excluded)
     keep: list[int] = []
     for i, p in enumerate(producers):
         loc = i + 1
         if snap[loc] > max_snap_m:
-            out.append(ExcludedStop(p.stop_id, p.name,
-                                    f"off the road network: {snap[loc] / 1000:,.1f} km from the "
-                                    f"nearest drivable road (limit {max_snap_m / 1000:,.1f} km); "
-                                    "check its location or load a larger network"))
+            out.append(ExcludedStop(p.stop_id, p.name, off_network_reason(snap[loc], max_snap_m),
+                                    stage="network"))
         elif not (np.isfinite(dist[0, loc]) and np.isfinite(dist[loc, 0])):
-            way = "to" if not np.isfinite(dist[0, loc]) else "back from"
-            out.append(ExcludedStop(p.stop_id, p.name,
-                                    f"unreachable: no road path {way} it from the depot "
-                                    "(an island of the network or a one-way trap); check its "
-                                    "location or the road data"))
+            if not np.isfinite(dist[0, loc]):
+                reason = _("unreachable: no road path to it from the depot (an island of the "
+                           "network or a one-way trap); check its location or the road data")
+            else:
+                reason = _("unreachable: no road path back from it from the depot (an island of "
+                           "the network or a one-way trap); check its location or the road data")
+            out.append(ExcludedStop(p.stop_id, p.name, reason, stage="network"))
         else:
             keep.append(i)
     idx = np.array([0, *[i + 1 for i in keep]])
@@ -120,9 +141,7 @@ def instance_from_matrices(
     ok = [j for j in range(len(kept)) if j not in reasons]
     out += [ExcludedStop(kept[j].stop_id, kept[j].name, reasons[j]) for j in sorted(reasons)]
     if not ok:
-        listed = "; ".join(f"{e.name!r}: {e.reason}" for e in out[:5])
-        msg = f"None of the {len(producers)} selected producers can be served: {listed}."
-        raise RoutingError(msg)
+        raise RoutingError(none_served(len(producers), out))
     final = np.array([0, *[j + 1 for j in ok]])
     node_out = None if nodes is None else np.asarray(nodes, np.int64)[idx][final]
     return RoutingInstance(

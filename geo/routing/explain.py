@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.errors import RoutingError
+from geo.i18n import _, format_number, ngettext
 from geo.routing.problem import VISITS_PER_YEAR, WEEKDAYS, format_clock
+from geo.routing.text import format_quantity, frequency_label, weekdays_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,11 +41,15 @@ def format_duration(seconds: float) -> str:
     ('1 h 05 min', '12 min')
     """
     minutes = round(float(seconds) / 60.0)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 60:
+        # Translators: a duration in hours and minutes; {min} always has two digits.
+        return _("{h} h {min} min").format(h=format_number(minutes // 60),
+                                           min=f"{minutes % 60:02d}")
+    return _("{min} min").format(min=format_number(minutes))
 
 
 def _qty(value: float, unit: str) -> str:
-    return f"{value:,.2f} {unit}" if value < 10 else f"{value:,.1f} {unit}"
+    return format_quantity(value, unit)
 
 
 def check_pickups(producers: Sequence[Producer], fleet: Fleet) -> None:
@@ -64,13 +70,26 @@ def check_pickups(producers: Sequence[Producer], fleet: Fleet) -> None:
         fits = [f for f, n in VISITS_PER_YEAR.items()
                 if n > VISITS_PER_YEAR[p.frequency]
                 and p.quantity_per_year / n * 1000 <= fleet.capacity_load]
-        hint = f"; collecting {fits[-1]} would fit" if fits else ""
-        lines.append(f"{p.name!r}: {_qty(p.quantity_per_visit, unit)} per {p.frequency} "
-                     f"collection ({_qty(p.quantity_per_year, unit)}/yr){hint}")
-    more = f" and {len(over) - _MAX_LISTED} more" if len(over) > _MAX_LISTED else ""
-    msg = (f"{len(over)} producer(s) have a pickup larger than one vehicle "
-           f"({_qty(fleet.capacity, unit)}): " + "; ".join(lines) + more + ". Raise the vehicle "
-           "capacity, collect them more often, or leave them out of the selection.")
+        if fits:
+            line = _("{name}: {quantity} per {frequency} collection ({per_year}/yr); "
+                     "collecting {better} would fit")
+        else:
+            line = _("{name}: {quantity} per {frequency} collection ({per_year}/yr)")
+        lines.append(line.format(name=repr(p.name), quantity=_qty(p.quantity_per_visit, unit),
+                                 frequency=frequency_label(p.frequency),
+                                 per_year=_qty(p.quantity_per_year, unit),
+                                 better=frequency_label(fits[-1]) if fits else ""))
+    listed = _("; ").join(lines)
+    if len(over) > _MAX_LISTED:
+        listed = _("{listed} and {n} more").format(listed=listed,
+                                                   n=format_number(len(over) - _MAX_LISTED))
+    msg = ngettext("{n} producer has a pickup larger than one vehicle ({capacity}): {listed}. "
+                   "Raise the vehicle capacity, collect them more often, or leave them out of "
+                   "the selection.",
+                   "{n} producers have a pickup larger than one vehicle ({capacity}): {listed}. "
+                   "Raise the vehicle capacity, collect them more often, or leave them out of "
+                   "the selection.", len(over)).format(
+        n=format_number(len(over)), capacity=_qty(fleet.capacity, unit), listed=listed)
     raise RoutingError(msg)
 
 
@@ -106,23 +125,27 @@ def servable_days(
         trip = out + p.service_s + back
         reason = ""
         if not own:
-            reason = (f"accepts collections on {', '.join(p.weekdays)} only and the plan covers "
-                      f"{', '.join(planned)}: plan one of its days or change its weekdays")
+            reason = _("accepts collections on {accepted} only and the plan covers {planned}: "
+                       "plan one of its days or change its weekdays").format(
+                accepted=weekdays_text(p.weekdays), planned=weekdays_text(planned))
         elif start > p.tw_end_s:
-            reason = (f"opening hours {format_clock(p.tw_start_s)}–{format_clock(p.tw_end_s)} "
-                      f"end before the earliest arrival {format_clock(earliest)} (shift start "
-                      f"{format_clock(fleet.shift_start_s)} + {format_duration(out)} drive): "
-                      "start the shift earlier or widen its opening hours")
+            reason = _("opening hours {opens}–{closes} end before the earliest arrival "
+                       "{earliest} (shift start {shift_start} + {drive} drive): start the shift "
+                       "earlier or widen its opening hours").format(
+                opens=format_clock(p.tw_start_s), closes=format_clock(p.tw_end_s),
+                earliest=format_clock(earliest), shift_start=format_clock(fleet.shift_start_s),
+                drive=format_duration(out))
         elif finish > fleet.shift_end_s:
-            reason = (f"a vehicle serving it at {format_clock(start)} "
-                      f"({format_duration(p.service_s)} on site, {format_duration(back)} back) "
-                      "returns at "
-                      f"{format_clock(finish)}, after the shift ends at "
-                      f"{format_clock(fleet.shift_end_s)}: lengthen the shift or widen its hours")
+            reason = _("a vehicle serving it at {start} ({service} on site, {back} back) "
+                       "returns at {finish}, after the shift ends at {shift_end}: lengthen the "
+                       "shift or widen its hours").format(
+                start=format_clock(start), service=format_duration(p.service_s),
+                back=format_duration(back), finish=format_clock(finish),
+                shift_end=format_clock(fleet.shift_end_s))
         elif trip > fleet.shift_s:
-            reason = (f"the round trip alone takes {format_duration(trip)}, longer than the "
-                      f"longest shift of {format_duration(fleet.shift_s)}: allow longer shifts "
-                      "or use a depot nearer to it")
+            reason = _("the round trip alone takes {trip}, longer than the longest shift of "
+                       "{shift}: allow longer shifts or use a depot nearer to it").format(
+                trip=format_duration(trip), shift=format_duration(fleet.shift_s))
         if reason:
             reasons[i] = reason
             allowed.append(())
@@ -180,9 +203,11 @@ def skipped_reasons(
         cost, dm, ts = _insertion(instance, routes, i + 1, per_m=per_m, per_s=per_s,
                                   service_s=p.service_s)
         if p.optional and cost > p.prize:
-            out[i] = (f"optional, and its value ({p.prize:,.2f} {fleet.currency}) does not pay "
-                      f"for the detour: the cheapest insertion adds {dm / 1000:,.1f} km and "
-                      f"{format_duration(ts)} ({cost:,.2f} {fleet.currency})")
+            out[i] = _("optional, and its value ({value}) does not pay for the detour: the "
+                       "cheapest insertion adds {km} km and {time} ({cost})").format(
+                value=f"{format_number(p.prize, digits=2)} {fleet.currency}",
+                km=format_number(dm / 1000, digits=1), time=format_duration(ts),
+                cost=f"{format_number(cost, digits=2)} {fleet.currency}")
             continue
         vehicles = fleet.vehicles * len(days)
         loaded = sum(instance.producers[loc - 1].quantity_per_visit
@@ -190,20 +215,23 @@ def skipped_reasons(
         capacity = fleet.capacity * vehicles
         used = sum(time_by_day.get(d, 0) for d in days)
         available = vehicles * fleet.shift_s
-        day_txt = ", ".join(days)
+        day_txt = weekdays_text(days)
         if not fleet.reload and loaded + p.quantity_per_visit > capacity + 1e-9:
-            out[i] = (f"the vehicles are full on {day_txt}: {_qty(loaded, unit)} of "
-                      f"{_qty(capacity, unit)} collected, and its "
-                      f"{_qty(p.quantity_per_visit, unit)} do not fit; allow reloads at the "
-                      "depot, add a vehicle or plan more weekdays")
+            out[i] = _("the vehicles are full on {days}: {loaded} of {capacity} collected, and "
+                       "its {quantity} do not fit; allow reloads at the depot, add a vehicle or "
+                       "plan more weekdays").format(
+                days=day_txt, loaded=_qty(loaded, unit), capacity=_qty(capacity, unit),
+                quantity=_qty(p.quantity_per_visit, unit))
         elif used + ts > available:
-            out[i] = (f"the shifts on {day_txt} are used for {format_duration(used)} of "
-                      f"{format_duration(available)} and serving it needs at least "
-                      f"{format_duration(ts)} more; add a vehicle, lengthen the shifts or plan "
-                      "more weekdays")
+            out[i] = _("the shifts on {days} are used for {used} of {available} and serving it "
+                       "needs at least {more} more; add a vehicle, lengthen the shifts or plan "
+                       "more weekdays").format(
+                days=day_txt, used=format_duration(used), available=format_duration(available),
+                more=format_duration(ts))
         else:
-            out[i] = (f"could not be fitted into the routes on {day_txt} with their opening "
-                      f"hours and shift ({format_clock(fleet.shift_start_s)}–"
-                      f"{format_clock(fleet.shift_end_s)}); widen its opening hours, add a "
-                      "vehicle or plan more weekdays")
+            out[i] = _("could not be fitted into the routes on {days} with their opening hours "
+                       "and shift ({shift_start}–{shift_end}); widen its opening hours, add a "
+                       "vehicle or plan more weekdays").format(
+                days=day_txt, shift_start=format_clock(fleet.shift_start_s),
+                shift_end=format_clock(fleet.shift_end_s))
     return out

@@ -95,7 +95,7 @@ def plan_from_producers(
     stops = stop_points(plan)
     t3 = time.perf_counter()
     rows = [(e.stop_id, e.name, "selection" if k < n_upstream else
-             ("network" if e.reason.startswith(("off the road", "unreachable")) else "schedule"),
+             ("network" if e.stage == "network" else "schedule"),
              e.reason) for k, e in enumerate(instance.excluded)]
     rows += [(s.stop_id, s.name, "plan", s.reason) for s in plan.skipped]
     left_out = pd.DataFrame(rows, columns=["stop_id", "name", "stage", "reason"])

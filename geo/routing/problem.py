@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 
 from geo.errors import RoutingError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from geo.factors import Factors
@@ -62,10 +63,11 @@ def parse_clock(text: str) -> int:
         hh, mm = str(text).strip().split(":")
         h, m = int(hh), int(mm)
     except ValueError as exc:
-        msg = f"Expected a clock time like '07:30', got {text!r}."
+        msg = _("Expected a clock time like '07:30', got {text}.").format(text=repr(text))
         raise RoutingError(msg) from exc
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
-        msg = f"Expected a clock time between 00:00 and 24:00, got {text!r}."
+        msg = _("Expected a clock time between 00:00 and 24:00, got {text}.").format(
+            text=repr(text))
         raise RoutingError(msg)
     return h * 3600 + m * 60
 
@@ -82,12 +84,17 @@ def format_clock(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _check_weekdays(days: tuple[str, ...], what: str) -> None:
+def _check_weekdays(days: tuple[str, ...], producer: str | None = None) -> None:
+    """Refuse an empty list or unknown codes: of ``producer``'s weekdays, else the planned days."""
     bad = [d for d in days if d not in WEEKDAYS]
     if bad or not days:
-        msg = (f"{what} must be a non-empty list of weekday codes {WEEKDAYS}, got {days!r}; "
-               "write e.g. ('mon', 'wed').")
-        raise RoutingError(msg)
+        if producer is None:
+            msg = _("The planned days must be a non-empty list of weekday codes {codes}, got "
+                    "{days}; write e.g. ('mon', 'wed').")
+        else:
+            msg = _("Producer {name}: weekdays must be a non-empty list of weekday codes "
+                    "{codes}, got {days}; write e.g. ('mon', 'wed').")
+        raise RoutingError(msg.format(name=repr(producer), codes=WEEKDAYS, days=repr(days)))
 
 
 @dataclass(frozen=True)
@@ -137,34 +144,41 @@ class Fleet:
 
     def __post_init__(self) -> None:
         if int(self.vehicles) < 1:
-            msg = (f"A milk round needs at least one vehicle, got vehicles={self.vehicles!r}; "
-                   "set the number of vehicles available per day to 1 or more.")
+            msg = _("A milk round needs at least one vehicle, got vehicles={vehicles}; set the "
+                    "number of vehicles available per day to 1 or more.").format(
+                vehicles=repr(self.vehicles))
             raise RoutingError(msg)
         if not (math.isfinite(self.capacity) and self.capacity > 0):
-            msg = f"Vehicle capacity must be a positive number, got {self.capacity!r}."
+            msg = _("Vehicle capacity must be a positive number, got {capacity}.").format(
+                capacity=repr(self.capacity))
             raise RoutingError(msg)
         if self.capacity_unit not in LOAD_UNIT:
-            msg = f"capacity_unit must be 't' or 'm3', got {self.capacity_unit!r}."
+            msg = _("capacity_unit must be 't' or 'm3', got {unit}.").format(
+                unit=repr(self.capacity_unit))
             raise RoutingError(msg)
         rates = (self.cost_per_km, self.cost_per_hour, self.co2e_kg_per_km)
         if any(not math.isfinite(r) or r < 0 for r in rates):
-            msg = (f"Costs and emission factors must be zero or positive, got cost_per_km="
-                   f"{self.cost_per_km!r}, cost_per_hour={self.cost_per_hour!r}, "
-                   f"co2e_kg_per_km={self.co2e_kg_per_km!r}.")
+            msg = _("Costs and emission factors must be zero or positive, got cost_per_km="
+                    "{per_km}, cost_per_hour={per_hour}, co2e_kg_per_km={co2e}.").format(
+                per_km=repr(self.cost_per_km), per_hour=repr(self.cost_per_hour),
+                co2e=repr(self.co2e_kg_per_km))
             raise RoutingError(msg)
         if self.cost_per_km == 0 and self.cost_per_hour == 0:
-            msg = "Give a cost per km or a cost per hour (both are 0): the plan minimises cost."
+            msg = _("Give a cost per km or a cost per hour (both are 0): the plan minimises "
+                    "cost.")
             raise RoutingError(msg)
         if not (0 <= self.shift_start_s < self.shift_end_s <= DAY_S):
-            msg = (f"The shift must start before it ends within one day, got "
-                   f"{format_clock(self.shift_start_s)}–{format_clock(self.shift_end_s)}; "
-                   "e.g. 07:00–15:00.")
+            msg = _("The shift must start before it ends within one day, got {start}–{end}; "
+                    "e.g. 07:00–15:00.").format(start=format_clock(self.shift_start_s),
+                                                end=format_clock(self.shift_end_s))
             raise RoutingError(msg)
         if self.max_duration_s is not None and self.max_duration_s <= 0:
-            msg = f"max_duration_s must be positive or None, got {self.max_duration_s!r}."
+            msg = _("max_duration_s must be positive or None, got {value}.").format(
+                value=repr(self.max_duration_s))
             raise RoutingError(msg)
         if self.max_reloads is not None and self.max_reloads < 0:
-            msg = f"max_reloads must be zero or positive, got {self.max_reloads!r}."
+            msg = _("max_reloads must be zero or positive, got {value}.").format(
+                value=repr(self.max_reloads))
             raise RoutingError(msg)
 
     @property
@@ -218,8 +232,9 @@ class Depot:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
-            msg = (f"Depot {self.name!r} has no location (lon={self.lon!r}, lat={self.lat!r}); "
-                   "locate the site first or pick another depot.")
+            msg = _("Depot {name} has no location (lon={lon}, lat={lat}); locate the site "
+                    "first or pick another depot.").format(name=repr(self.name),
+                                                           lon=repr(self.lon), lat=repr(self.lat))
             raise RoutingError(msg)
 
 
@@ -271,27 +286,32 @@ class Producer:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
-            msg = (f"Producer {self.name!r} has no location (lon={self.lon!r}, "
-                   f"lat={self.lat!r}); locate the site before planning.")
+            msg = _("Producer {name} has no location (lon={lon}, lat={lat}); locate the site "
+                    "before planning.").format(name=repr(self.name), lon=repr(self.lon),
+                                               lat=repr(self.lat))
             raise RoutingError(msg)
         if not (math.isfinite(self.quantity_per_year) and self.quantity_per_year >= 0):
-            msg = (f"Producer {self.name!r}: quantity per year must be zero or positive, got "
-                   f"{self.quantity_per_year!r}.")
+            msg = _("Producer {name}: quantity per year must be zero or positive, got "
+                    "{value}.").format(name=repr(self.name), value=repr(self.quantity_per_year))
             raise RoutingError(msg)
         if self.frequency not in VISITS_PER_YEAR:
-            msg = (f"Producer {self.name!r}: frequency must be one of {FREQUENCIES}, got "
-                   f"{self.frequency!r}.")
+            msg = _("Producer {name}: frequency must be one of {choices}, got {value}.").format(
+                name=repr(self.name), choices=FREQUENCIES, value=repr(self.frequency))
             raise RoutingError(msg)
         if self.service_s < 0:
-            msg = f"Producer {self.name!r}: service time must be >= 0 s, got {self.service_s!r}."
+            msg = _("Producer {name}: service time must be >= 0 s, got {value}.").format(
+                name=repr(self.name), value=repr(self.service_s))
             raise RoutingError(msg)
         if not (0 <= self.tw_start_s <= self.tw_end_s <= DAY_S):
-            msg = (f"Producer {self.name!r}: opening hours must run forwards within one day, "
-                   f"got {format_clock(self.tw_start_s)}–{format_clock(self.tw_end_s)}.")
+            msg = _("Producer {name}: opening hours must run forwards within one day, got "
+                    "{start}–{end}.").format(name=repr(self.name),
+                                             start=format_clock(self.tw_start_s),
+                                             end=format_clock(self.tw_end_s))
             raise RoutingError(msg)
-        _check_weekdays(tuple(self.weekdays), f"Producer {self.name!r}: weekdays")
+        _check_weekdays(tuple(self.weekdays), self.name)
         if not (math.isfinite(self.prize) and self.prize >= 0):
-            msg = f"Producer {self.name!r}: prize must be zero or positive, got {self.prize!r}."
+            msg = _("Producer {name}: prize must be zero or positive, got {value}.").format(
+                name=repr(self.name), value=repr(self.prize))
             raise RoutingError(msg)
 
     @property
@@ -312,6 +332,9 @@ class ExcludedStop:
     stop_id: str
     name: str
     reason: str
+    stage: str = ""
+    """``"network"`` for a stop off the road network or unreachable; empty otherwise (the
+    pipelines tell selection from schedule by where the stop was left out)."""
 
 
 @dataclass(frozen=True)
@@ -355,22 +378,24 @@ class RoutingInstance:
 
     def __post_init__(self) -> None:
         n = len(self.producers) + 1
-        _check_weekdays(tuple(self.days), "The planned days")
+        _check_weekdays(tuple(self.days))
         for label, mat in (("distance_m", self.distance_m), ("duration_s", self.duration_s)):
             arr = np.asarray(mat)
             if arr.shape != (n, n):
-                msg = (f"{label} must be ({n}, {n}) for a depot and {n - 1} producers, got "
-                       f"{arr.shape}.")
+                msg = _("{matrix} must be ({n}, {n}) for a depot and {producers} producers, "
+                        "got {shape}.").format(matrix=label, n=n, producers=n - 1,
+                                               shape=arr.shape)
                 raise RoutingError(msg)
             if not np.issubdtype(arr.dtype, np.integer) or (arr < 0).any():
-                msg = f"{label} must hold non-negative integers, got dtype {arr.dtype}."
+                msg = _("{matrix} must hold non-negative integers, got dtype {dtype}.").format(
+                    matrix=label, dtype=arr.dtype)
                 raise RoutingError(msg)
         if not self.allowed_days:
             allowed = tuple(tuple(d for d in self.days if d in p.weekdays)
                             for p in self.producers)
             object.__setattr__(self, "allowed_days", allowed)
         if len(self.allowed_days) != len(self.producers):
-            msg = "allowed_days must have one entry per producer."
+            msg = _("allowed_days must have one entry per producer.")
             raise RoutingError(msg)
 
     @property

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.concentrations import label_clusters
 from geo.errors import RoutingError
+from geo.i18n import _, format_number, format_tonnes, ngettext
 from geo.programme import resources_with_sites
 from geo.routing.problem import (
     DAY_S,
@@ -28,6 +29,7 @@ from geo.routing.problem import (
     Frequency,
     Producer,
 )
+from geo.routing.text import frequency_label
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
@@ -103,15 +105,17 @@ class ProducerQuery:
 
     def __post_init__(self) -> None:
         if self.frequency != "record" and self.frequency not in VISITS_PER_YEAR:
-            msg = (f"frequency must be 'record' or one of {tuple(VISITS_PER_YEAR)}, got "
-                   f"{self.frequency!r}.")
+            msg = _("frequency must be 'record' or one of {choices}, got {value}.").format(
+                choices=tuple(VISITS_PER_YEAR), value=repr(self.frequency))
             raise RoutingError(msg)
         if not (0 <= self.min_per_visit <= self.max_per_visit):
-            msg = (f"The quantity range per collection must run from a minimum >= 0 to a "
-                   f"maximum >= it, got {self.min_per_visit!r}–{self.max_per_visit!r}.")
+            msg = _("The quantity range per collection must run from a minimum >= 0 to a "
+                    "maximum >= it, got {low}–{high}.").format(low=repr(self.min_per_visit),
+                                                               high=repr(self.max_per_visit))
             raise RoutingError(msg)
         if self.value_per_unit < 0:
-            msg = f"value_per_unit must be zero or positive, got {self.value_per_unit!r}."
+            msg = _("value_per_unit must be zero or positive, got {value}.").format(
+                value=repr(self.value_per_unit))
             raise RoutingError(msg)
 
 
@@ -167,10 +171,11 @@ def producers_from_programme(programme: Programme, query: ProducerQuery, *,
     qty = pd.to_numeric(res["quantity"], errors="coerce")
     located = res.geometry.notna() & ~res.geometry.is_empty
     problems = {
-        "not located: geocode the site first": ~located,
-        f"quantity is not in {want_unit}, the unit the vehicles carry": res["unit"] != want_unit,
-        "no quantity recorded": ~(qty > 0),
-        "is the depot": res["site_id"].isin(query.exclude_site_ids),
+        _("not located: geocode the site first"): ~located,
+        _("quantity is not in {unit}, the unit the vehicles carry").format(unit=want_unit):
+            res["unit"] != want_unit,
+        _("no quantity recorded"): ~(qty > 0),
+        _("is the depot"): res["site_id"].isin(query.exclude_site_ids),
     }
     bad = pd.Series(False, index=res.index)
     for reason, mask in problems.items():
@@ -190,9 +195,12 @@ def producers_from_programme(programme: Programme, query: ProducerQuery, *,
         name = str(grp["site_name"].iloc[0])
         if not (query.min_per_visit <= per_visit <= query.max_per_visit):
             rows.append(_report_row(site_id, name, "left out",
-                                    f"{per_visit:,.2f} {query.unit} per {freq} collection is "
-                                    f"outside the range {query.min_per_visit:g}–"
-                                    f"{query.max_per_visit:g} {query.unit}",
+                                    _("{quantity} {unit} per {frequency} collection is outside "
+                                      "the range {low}–{high} {unit}").format(
+                                        quantity=format_number(per_visit, digits=2),
+                                        unit=query.unit, frequency=frequency_label(freq),
+                                        low=f"{query.min_per_visit:g}",
+                                        high=f"{query.max_per_visit:g}"),
                                     qty=total, per_visit=per_visit, freq=freq, ids=ids))
             continue
         pt = grp.geometry.iloc[0]
@@ -212,13 +220,14 @@ def depot_from_site(programme: Programme, site_id: str) -> Depot:
     """The depot at a member site (e.g. the reprocessor)."""
     sites = programme.sites[programme.sites["site_id"] == site_id]
     if sites.empty:
-        msg = (f"No member site {site_id!r} to use as the depot; pick one of the programme's "
-               "sites (site_id) or give a point.")
+        msg = _("No member site {site_id} to use as the depot; pick one of the programme's "
+                "sites (site_id) or give a point.").format(site_id=repr(site_id))
         raise RoutingError(msg)
     row = sites.iloc[0]
     pt = row.geometry
     if pt is None or pt.is_empty:
-        msg = f"Depot site {row['name']!r} ({site_id}) is not located; geocode it first."
+        msg = _("Depot site {name} ({site_id}) is not located; geocode it first.").format(
+            name=repr(row["name"]), site_id=site_id)
         raise RoutingError(msg)
     return Depot(name=str(row["name"]), lon=float(pt.x), lat=float(pt.y), site_id=str(site_id))
 
@@ -227,11 +236,14 @@ def depot_from_park(programme: Programme, park_id: str) -> Depot:
     """A depot inside a park (its representative point), e.g. a transfer station."""
     parks = programme.parks[programme.parks["park_id"] == park_id]
     if parks.empty:
-        msg = f"No park {park_id!r} to place the depot in; pick one of the programme's parks."
+        msg = _("No park {park_id} to place the depot in; pick one of the programme's "
+                "parks.").format(park_id=repr(park_id))
         raise RoutingError(msg)
     row = parks.iloc[0]
     pt = row.geometry.representative_point()
-    return Depot(name=f"{row['name']} (park)", lon=float(pt.x), lat=float(pt.y))
+    # Translators: the name of a depot placed at a park's centre; {park} is the park's name.
+    return Depot(name=_("{park} (park)").format(park=row["name"]), lon=float(pt.x),
+                 lat=float(pt.y))
 
 
 def _located(programme: Programme, direction: str, stream: tuple[str, ...],
@@ -290,6 +302,9 @@ def cluster_sites(programme: Programme, stream: tuple[str, ...], *, eps_m: float
     for cid in sorted(set(labels[labels > 0])):
         members = res[labels == cid]
         sites = tuple(sorted(members["site_id"].astype(str).unique()))
-        out[f"Cluster {cid} · {len(sites)} sites · "
-            f"{members['tonnes_per_year'].sum():,.0f} t/yr"] = sites
+        out[ngettext("Cluster {cluster} · {n} site · {tonnes}",
+                     "Cluster {cluster} · {n} sites · {tonnes}", len(sites)).format(
+            cluster=cid, n=format_number(len(sites)),
+            tonnes=format_tonnes(float(members["tonnes_per_year"].sum()), digits=0,
+                                 per_year=True))] = sites
     return out

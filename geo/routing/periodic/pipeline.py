@@ -115,7 +115,7 @@ def _result(problem: PeriodicProblem, solution: PeriodicSolution, graph: RoadGra
     stops = stop_points(plan)
     timings = {**timings, "draw": time.perf_counter() - t0}
     rows = [(e.stop_id, e.name, "selection" if k < n_upstream else
-             ("network" if e.reason.startswith(("off the road", "unreachable")) else "schedule"),
+             ("network" if e.stage == "network" else "schedule"),
              e.reason) for k, e in enumerate(problem.excluded)]
     rows += [(u.stop_id, u.name, "plan", u.reason) for u in plan.unserved]
     left_out = pd.DataFrame(rows, columns=["stop_id", "name", "stage", "reason"])

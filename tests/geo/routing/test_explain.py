@@ -50,14 +50,14 @@ def test_weekday_not_planned_is_explained() -> None:
     d = np.array([[0, 100], [100, 0]], float)
     p = Producer("t", "Tuesday Oy", 0, 0, 52.0, weekdays=("tue",))
     _, reasons = servable_days([p], Fleet(), ["mon", "wed"], d)
-    assert "accepts collections on tue only" in reasons[0]
+    assert "accepts collections on Tue only" in reasons[0]
 
 
 def test_nothing_servable_raises_with_reasons() -> None:
     """If no producer can be served at all, the error lists them with reasons."""
     d = np.array([[0, 100], [100, 0]], float)
     p = Producer("t", "Tuesday Oy", 0, 0, 52.0, weekdays=("tue",))
-    with pytest.raises(RoutingError, match=r"None of the 1 selected producers.*Tuesday Oy"):
+    with pytest.raises(RoutingError, match=r"selected producer cannot be served.*Tuesday Oy"):
         instance_from_matrices([p], Depot("D", 0, 0), Fleet(), days=["mon"], distance_m=d,
                                duration_s=d, method="given")
 

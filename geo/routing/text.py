@@ -1,0 +1,116 @@
+"""Words of the milk round in the session's language: weekdays, frequencies, stages, KPIs.
+
+Tables of the milk round keep codes (``mon``, ``weekly``, ``network``, ``vehicle distance``)
+so that pages and tests can select by them and CSV stays machine-readable; these labels are
+what a person reads where they are shown (:func:`for_reading` renames a table for display).
+
+Examples
+--------
+>>> from geo.i18n import use_locale
+>>> weekday_label("mon"), kpi_label("vehicle distance"), weekdays_text(("mon", "fri"))
+('Mon', 'Vehicle distance', 'Mon, Fri')
+>>> with use_locale("qps_PLOC"):
+...     stage_label("network")
+'⟦rõàd ñétwõrk⟧'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final
+
+from geo.i18n import N_, _, column_labels, format_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FREQUENCY_LABELS", "KPI_LABELS", "STAGE_LABELS", "STATUS_LABELS",
+           "WEEKDAY_LABELS", "for_reading", "format_quantity", "frequency_label", "kpi_label",
+           "stage_label", "weekday_label", "weekdays_text"]
+
+WEEKDAY_LABELS: Final[dict[str, str]] = {
+    "mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"), "fri": N_("Fri"),
+    "sat": N_("Sat"), "sun": N_("Sun"),
+}
+"""Weekday code → short name (translate with :func:`weekday_label`)."""
+
+FREQUENCY_LABELS: Final[dict[str, str]] = {
+    # Translators: a collection frequency used as an adjective ("per weekly collection").
+    "weekly": N_("weekly"), "fortnightly": N_("fortnightly"), "monthly": N_("monthly"),
+}
+"""Collection frequency code → word (translate with :func:`frequency_label`)."""
+
+STAGE_LABELS: Final[dict[str, str]] = {
+    "selection": N_("selection"), "network": N_("road network"), "schedule": N_("schedule"),
+    "plan": N_("plan"),
+}
+"""Where a producer was left out (the ``stage`` column of ``left_out``) → label."""
+
+STATUS_LABELS: Final[dict[str, str]] = {
+    "served": N_("served"), "skipped": N_("skipped"), "unserved": N_("not served"),
+    "unload": N_("unload"), "selected": N_("selected"), "left out": N_("left out"),
+}
+"""Status of a stop or site (``status`` columns) → label."""
+
+KPI_LABELS: Final[dict[str, str]] = {
+    "vehicle distance": N_("Vehicle distance"),
+    "vehicle time": N_("Vehicle time"),
+    "operating cost": N_("Operating cost"),
+    "CO2e": N_("CO2e"),
+    "trips (depot and back)": N_("Trips (depot and back)"),
+    "trips": N_("Trips"),
+    "collections per trip": N_("Collections per trip"),
+    "quantity collected": N_("Quantity collected"),
+}
+"""KPI code (the ``metric`` column, kept as a code) → label."""
+
+
+def _label(labels: dict[str, str], code: object) -> str:
+    text = str(code)
+    return _(labels[text]) if text in labels else text
+
+
+def weekday_label(code: str) -> str:
+    """Short name of weekday ``code`` (``mon`` → ``Mon``) in this session's language."""
+    return _label(WEEKDAY_LABELS, code)
+
+
+def weekdays_text(codes: Iterable[str]) -> str:
+    """Weekday codes as a list a person reads (``Mon, Wed``)."""
+    # Translators: the separator between items of a short list (weekdays, names).
+    return _(", ").join(weekday_label(c) for c in codes)
+
+
+def frequency_label(code: str) -> str:
+    """The word of collection frequency ``code`` (``weekly``) in this session's language."""
+    return _label(FREQUENCY_LABELS, code)
+
+
+def stage_label(code: str) -> str:
+    """Label of a ``left_out`` stage code (``network`` → ``road network``)."""
+    return _label(STAGE_LABELS, code)
+
+
+def kpi_label(code: str) -> str:
+    """Label of a KPI ``metric`` code (``vehicle distance`` → ``Vehicle distance``)."""
+    return _label(KPI_LABELS, code)
+
+
+def format_quantity(value: float, unit: str) -> str:
+    """A pickup or load with its unit, two decimals below 10 (``9.50 t``, ``12.5 m³``)."""
+    return f"{format_number(value, digits=2 if value < 10 else 1)} {unit}"
+
+
+def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """A milk-round table as shown to a person: codes as labels, headers as column labels.
+
+    Translates the ``stage``, ``status`` and ``metric`` codes of ``left_out``, stop and KPI
+    tables; the frame given is not changed (CSV and JSON keep the codes).
+    """
+    out = frame.copy()
+    for col, fn in (("stage", stage_label), ("metric", kpi_label)):
+        if col in out:
+            out[col] = [fn(v) for v in out[col]]
+    if "status" in out:
+        out["status"] = [_label(STATUS_LABELS, v) for v in out["status"]]
+    return out.rename(columns=column_labels(out.columns))
