@@ -51,6 +51,7 @@ __all__ = [
     "display_image",
     "encode_png",
     "ramp_colour",
+    "surface_rgba",
     "surface_to_geotiff_bytes",
     "surface_to_png_zip_bytes",
     "world_file_text",
@@ -288,6 +289,20 @@ def classed_display_image(surface: ClassedSurface, *, max_px: int = 800,
     return DisplayImage(png=png, bounds=_leaflet_bounds(transform, dst.shape),
                         scale=ColourScale(vmax=top, units=surface.units),
                         legend_items=items[::-1])
+
+
+def surface_rgba(surface: Surface | ClassedSurface, *, scale: Scale = "sqrt",
+                 opacity: float = 1.0) -> np.ndarray:
+    """The coloured surface on its own grid as RGBA (ny, nx, 4) uint8, transparent where
+    nothing is drawn: the ramp of :func:`colourise` for figures, one colour per class for a
+    classed surface (its classes only, never figures)."""
+    if isinstance(surface, ClassedSurface):
+        index = np.asarray(surface.classes, dtype=np.uint8)
+        palette, alpha = _class_palette(surface.n_classes, opacity)
+    else:
+        index, palette, alpha = colourise(surface.values, colour_scale(surface, scale=scale),
+                                          opacity=opacity)
+    return np.concatenate([palette[index], alpha[index][..., None]], axis=-1)
 
 
 def surface_to_geotiff_bytes(surface: Surface | ClassedSurface) -> bytes:
