@@ -17,6 +17,7 @@ from branca.element import Element
 from folium.utilities import JsCode
 from shapely.geometry import Point
 
+from geo.i18n import N_, _, column_label, format_number
 from layers.base import GeoJson, frame_to_geojson, map_figure
 
 if TYPE_CHECKING:
@@ -41,17 +42,41 @@ _NUMBERED_DOT: Final = JsCode(
 (colour and number are checked in JS too, so nothing from the data becomes markup)."""
 
 
+_FIELD_LABELS: Final = {"method": N_("Distances"), "pickup": N_("Pickup")}
+"""Titles of the fields that have no column label (see :func:`geo.i18n.column_label`)."""
+
+
 def _aliases(cols: list[str]) -> list[str]:
-    return [c.replace("_", " ").capitalize() for c in cols]
+    """Tooltip and popup titles of ``cols`` in the reader's language."""
+    return [_(_FIELD_LABELS[c]) if c in _FIELD_LABELS else column_label(c) for c in cols]
 
 
-def add_routes(m: folium.Map, lines: gpd.GeoDataFrame, *, name: str = "Routes") -> folium.GeoJson:
-    """Route lines, one colour per vehicle and day, with a tooltip of the route's figures."""
+def _for_reading(frame: gpd.GeoDataFrame, digits: dict[str, int]) -> gpd.GeoDataFrame:
+    """Figures as this session's language writes them and distance methods as labels."""
+    from geo.synergies.distances import METHOD_LABELS
+
+    out = frame.copy()
+    for col, n in digits.items():
+        if col in out.columns:
+            out[col] = [format_number(float(v), digits=n) for v in out[col]]
+    if "method" in out.columns:
+        out["method"] = [_(METHOD_LABELS[v]) if v in METHOD_LABELS else v for v in out["method"]]
+    return out
+
+
+def add_routes(m: folium.Map, lines: gpd.GeoDataFrame, *,
+               name: str | None = None) -> folium.GeoJson:
+    """Route lines, one colour per vehicle and day, with a tooltip of the route's figures.
+
+    ``name`` is the layer's name in the layer control (default "Routes" in the session's
+    language).
+    """
     cols = [c for c in ("route", "stops", "trips", "distance_km", "duration_h", "method")
             if c in lines.columns]
+    shown = _for_reading(lines, {"distance_km": 1, "duration_h": 1})
     layer = GeoJson(
-        frame_to_geojson(lines, columns=[*cols, "colour"]),
-        name=name,
+        frame_to_geojson(shown, columns=[*cols, "colour"]),
+        name=name or _("Routes"),
         style_function=lambda f: {"color": f["properties"]["colour"], "weight": 5,
                                   "opacity": 0.85},
         highlight_function=lambda f: {"weight": 8, "opacity": 1.0},
@@ -62,12 +87,14 @@ def add_routes(m: folium.Map, lines: gpd.GeoDataFrame, *, name: str = "Routes") 
 
 
 def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True,
-              name: str = "Stops") -> tuple[folium.GeoJson | None, folium.GeoJson | None]:
+              name: str | None = None) -> tuple[folium.GeoJson | None, folium.GeoJson | None]:
     """Served stops as numbered dots (route colour) and skipped stops as grey circles.
 
     Clicking a stop shows its route, arrival and pickup (and the company name when
-    ``show_names``); a skipped stop shows why it was skipped.
+    ``show_names``); a skipped stop shows why it was skipped. ``name`` is the layer's name
+    (default "Stops" in the session's language).
     """
+    name = name or _("Stops")
     map_figure(m).header.add_child(Element(_LABEL_CSS))
     served = stops[stops["status"] == "served"]
     skipped = stops[stops["status"] == "skipped"]
@@ -92,7 +119,8 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
                      "style_function": lambda f: {"fillColor": f["properties"]["colour"]}}
         layer = GeoJson(
             frame_to_geojson(frame, columns=list(dict.fromkeys(cols))),
-            name=name if numbered else f"{name} skipped",
+            # Translators: the map layer of the stops left out; {layer} is e.g. "Stops".
+            name=name if numbered else _("{layer} skipped").format(layer=name),
             popup=folium.GeoJsonPopup(fields=fields, aliases=_aliases(fields)),
             **style,
         )
@@ -103,12 +131,12 @@ def add_stops(m: folium.Map, stops: gpd.GeoDataFrame, *, show_names: bool = True
 
 def add_depot(m: folium.Map, depot: Depot) -> folium.GeoJson:
     """The depot as a large dark circle with its name as tooltip."""
-    frame = gpd.GeoDataFrame({"depot": [f"Depot: {depot.name}"]},
+    frame = gpd.GeoDataFrame({"depot": [_("Depot: {name}").format(name=depot.name)]},
                              geometry=[Point(depot.lon, depot.lat)], crs=4326)
     style: dict[str, Any] = {"fillColor": "#111111"}
     layer = GeoJson(
         frame_to_geojson(frame, columns=["depot"]),
-        name="Depot",
+        name=_("Depot"),
         marker=folium.CircleMarker(radius=11, weight=3, color="#ffffff", fill=True,
                                    fill_opacity=1.0),
         style_function=lambda f: style,

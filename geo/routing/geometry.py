@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 import geopandas as gpd
 from shapely.geometry import LineString, Point
 
+from geo.i18n import format_number
 from geo.network import edge_shapes, leg_paths
 from geo.routing.problem import WEEKDAYS, format_clock
 
@@ -37,6 +38,10 @@ def _xy(plan: RoutingPlan, loc: int) -> tuple[float, float]:
         return plan.instance.depot.lon, plan.instance.depot.lat
     p = plan.instance.producers[loc - 1]
     return p.lon, p.lat
+
+
+def _pickup(quantity: float, unit: str) -> str:
+    return f"{format_number(quantity, digits=2)} {unit}"
 
 
 def route_lines(plan: RoutingPlan, graph: RoadGraph | None = None) -> gpd.GeoDataFrame:
@@ -94,13 +99,13 @@ def stop_points(plan: RoutingPlan) -> gpd.GeoDataFrame:
             p = inst.producers[v.producer]
             rows.append({"label": str(seq), "route": r.label, "day": r.day, "seq": seq,
                          "stop_id": p.stop_id, "name": p.name, "arrival": format_clock(v.arrival_s),
-                         "pickup": f"{p.quantity_per_visit:,.2f} {u}", "status": "served",
+                         "pickup": _pickup(p.quantity_per_visit, u), "status": "served",
                          "reason": "", "colour": colours[r.label],
                          "geometry": Point(p.lon, p.lat)})
     for s in plan.skipped:
         p = inst.producers[s.producer]
         rows.append({"label": "", "route": "", "day": "", "seq": 0, "stop_id": p.stop_id,
-                     "name": p.name, "arrival": "", "pickup": f"{p.quantity_per_visit:,.2f} {u}",
+                     "name": p.name, "arrival": "", "pickup": _pickup(p.quantity_per_visit, u),
                      "status": "skipped", "reason": s.reason, "colour": "#777777",
                      "geometry": Point(p.lon, p.lat)})
     cols = ["label", "route", "day", "seq", "stop_id", "name", "arrival", "pickup", "status",

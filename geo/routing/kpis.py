@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.i18n import _
+from geo.routing.text import distances_source
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -69,18 +72,17 @@ def milk_round_kpis(plan: RoutingPlan) -> pd.DataFrame:
     collected = sum(inst.producers[i].quantity_per_visit for i in served)
     unit = f.capacity_unit.replace("m3", "m³")
     rows = [
-        ("vehicle distance", "km", km, base_km, "road network" if inst.method == "road"
-         else f"{inst.method} distances"),
-        ("vehicle time", "h", hours, base_h, "driving, waiting and time on site"),
+        ("vehicle distance", "km", km, base_km, distances_source(inst.method)),
+        ("vehicle time", "h", hours, base_h, _("driving, waiting and time on site")),
         ("operating cost", f.currency, cost, float(base["cost"].sum()),
          f.cost_source or f"{f.cost_per_km:g} {f.currency}/km, {f.cost_per_hour:g} "
                           f"{f.currency}/h"),
         ("CO2e", "kg", co2, base_co2, f.co2e_source or f"{f.co2e_kg_per_km:g} kg CO2e/km"),
         ("trips (depot and back)", "trips", float(plan.trips), float(len(served)),
-         "each own trip carries one collection"),
+         _("each own trip carries one collection")),
         ("collections per trip", "stops/trip", len(served) / plan.trips if plan.trips else 0.0,
-         1.0, "collections combined into one trip"),
-        ("quantity collected", unit, collected, collected, "per collection cycle"),
+         1.0, _("collections combined into one trip")),
+        ("quantity collected", unit, collected, collected, _("per collection cycle")),
     ]
     out = pd.DataFrame(rows, columns=["metric", "unit", "milk_round", "own_trips", "source"])
     out["saving"] = out["own_trips"] - out["milk_round"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from geo.i18n import _
+
 if TYPE_CHECKING:
     from geo.routing.problem import RoutingInstance
 
@@ -71,7 +73,11 @@ class PlannedRoute:
     @property
     def label(self) -> str:
         """``Mon · vehicle 1`` — how the route is named on the map and run sheet."""
-        return f"{self.day.capitalize()} · vehicle {self.vehicle}"
+        from geo.routing.text import weekday_label
+
+        # Translators: the name of a route: weekday, then the vehicle's number ("Mon · vehicle 1").
+        return _("{day} · vehicle {vehicle}").format(day=weekday_label(self.day),
+                                                     vehicle=self.vehicle)
 
     @property
     def stops(self) -> list[int]:

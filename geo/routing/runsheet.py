@@ -13,7 +13,9 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
+from geo.i18n import N_, _
 from geo.routing.problem import format_clock
+from geo.routing.text import format_quantity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,8 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["gpx_document", "route_summary", "run_sheet", "run_sheet_gpx"]
 
-_KIND_LABEL: Final = {"start": "leave depot", "stop": "collect", "reload": "unload at depot",
-                      "end": "return to depot"}
+_KIND_LABEL: Final = {"start": N_("leave depot"), "stop": N_("collect"),
+                      "reload": N_("unload at depot"), "end": N_("return to depot")}
+"""The ``activity`` of each kind of visit: kept in English in the table (a code pages and
+CSV rely on), translated where shown (:func:`geo.routing.text.for_reading`, GPX)."""
 
 
 def run_sheet(plan: RoutingPlan) -> pd.DataFrame:
@@ -153,15 +157,19 @@ def run_sheet_gpx(plan: RoutingPlan, lines: gpd.GeoDataFrame | None = None) -> b
     sheet = run_sheet(plan)
     u = plan.instance.fleet.capacity_unit
     d = plan.instance.depot
-    waypoints = [(d.lon, d.lat, f"Depot: {d.name}", "")]
+    waypoints = [(d.lon, d.lat, _("Depot: {name}").format(name=d.name), "")]
     stops = sheet[sheet["activity"] == "collect"]
+    # Translators: a stop's description in a GPS app; {quantity} has its unit (2.50 t).
     waypoints += [(float(s.lon), float(s.lat), f"{s.route} · {s.seq}. {s.name}",
-                   f"arrive {s.arrival}, collect {getattr(s, f'pickup_{u}')} {u}")
+                   _("arrive {arrival}, collect {quantity}").format(
+                       arrival=s.arrival, quantity=format_quantity(
+                           float(getattr(s, f"pickup_{u}")), u)))
                   for s in stops.itertuples()]
     routes = [(str(route), [(float(r.lon), float(r.lat),
-                             f"{r.seq}. {r.name}" if r.activity == "collect" else str(r.activity))
+                             f"{r.seq}. {r.name}" if r.activity == "collect" else _(r.activity))
                             for r in grp.itertuples()])
               for route, grp in sheet.groupby("route", sort=False)]
     tracks = [] if lines is None else [(str(row.route), list(row.geometry.coords))
                                        for row in lines.itertuples()]
-    return gpx_document("Milk round — " + d.name, waypoints, routes, tracks)
+    return gpx_document(_("Milk round — {depot}").format(depot=d.name), waypoints, routes,
+                        tracks)

@@ -24,9 +24,9 @@ from geo.i18n import N_, _, column_labels, format_number
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FREQUENCY_LABELS", "KPI_LABELS", "STAGE_LABELS", "STATUS_LABELS",
-           "WEEKDAY_LABELS", "for_reading", "format_quantity", "frequency_label", "kpi_label",
-           "stage_label", "weekday_label", "weekdays_text"]
+__all__ = ["ACTIVITY_LABELS", "FREQUENCY_LABELS", "KPI_LABELS", "STAGE_LABELS", "STATUS_LABELS",
+           "WEEKDAY_LABELS", "distances_source", "for_reading", "format_quantity",
+           "frequency_label", "kpi_label", "stage_label", "weekday_label", "weekdays_text"]
 
 WEEKDAY_LABELS: Final[dict[str, str]] = {
     "mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"), "fri": N_("Fri"),
@@ -45,6 +45,13 @@ STAGE_LABELS: Final[dict[str, str]] = {
     "plan": N_("plan"),
 }
 """Where a producer was left out (the ``stage`` column of ``left_out``) → label."""
+
+ACTIVITY_LABELS: Final[dict[str, str]] = {
+    "leave depot": N_("leave depot"), "collect": N_("collect"),
+    "unload at depot": N_("unload at depot"), "unload at reprocessor": N_("unload at reprocessor"),
+    "return to depot": N_("return to depot"),
+}
+"""The ``activity`` of a run-sheet row (kept in English in the table) → label."""
 
 STATUS_LABELS: Final[dict[str, str]] = {
     "served": N_("served"), "skipped": N_("skipped"), "unserved": N_("not served"),
@@ -96,6 +103,15 @@ def kpi_label(code: str) -> str:
     return _label(KPI_LABELS, code)
 
 
+def distances_source(method: str) -> str:
+    """Where a plan's distances come from, for the ``source`` of its KPIs."""
+    if method == "road":
+        return _("road network")
+    if method == "straight-line":
+        return _("straight-line distances")
+    return _("{method} distances").format(method=method)
+
+
 def format_quantity(value: float, unit: str) -> str:
     """A pickup or load with its unit, two decimals below 10 (``9.50 t``, ``12.5 m³``)."""
     return f"{format_number(value, digits=2 if value < 10 else 1)} {unit}"
@@ -108,9 +124,11 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     tables; the frame given is not changed (CSV and JSON keep the codes).
     """
     out = frame.copy()
-    for col, fn in (("stage", stage_label), ("metric", kpi_label)):
-        if col in out:
+    for col, fn in (("stage", stage_label), ("metric", kpi_label), ("day", weekday_label)):
+        if col in out and out[col].dtype == object:
             out[col] = [fn(v) for v in out[col]]
-    if "status" in out:
-        out["status"] = [_label(STATUS_LABELS, v) for v in out["status"]]
+    for col, labels in (("status", STATUS_LABELS), ("activity", ACTIVITY_LABELS),
+                        ("frequency", FREQUENCY_LABELS)):
+        if col in out:
+            out[col] = [_label(labels, v) for v in out[col]]
     return out.rename(columns=column_labels(out.columns))

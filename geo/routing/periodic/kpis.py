@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from geo.i18n import _
 from geo.routing.periodic.plan import stream_pickups
+from geo.routing.text import distances_source
 
 if TYPE_CHECKING:
     from geo.routing.periodic.plan import PeriodicPlan
@@ -83,19 +85,19 @@ def periodic_kpis(plan: PeriodicPlan) -> pd.DataFrame:
     visits = sum(len(r.stops) for r in plan.routes)
     unit = prob.fleet.unit.replace("m3", "m³")
     rows = [
-        ("vehicle distance", "km/week", km, base_km,
-         "road network" if prob.method == "road" else f"{prob.method} distances"),
-        ("vehicle time", "h/week", hours, base_h, "driving, waiting, unloading and time on site"),
+        ("vehicle distance", "km/week", km, base_km, distances_source(prob.method)),
+        ("vehicle time", "h/week", hours, base_h,
+         _("driving, waiting, unloading and time on site")),
         ("operating cost", f"{f.currency}/week", plan.cost, base_cost,
          f.cost_source or f"{f.cost_per_km:g} {f.currency}/km, {f.cost_per_hour:g} "
                           f"{f.currency}/h"),
         ("CO2e", "kg/week", co2, f.co2e_kg_per_km * base_km,
          f.co2e_source or f"{f.co2e_kg_per_km:g} kg CO2e/km"),
         ("trips", "trips/week", float(trips), float(len(base)),
-         "each own trip carries one visit's stream(s) to one destination"),
+         _("each own trip carries one visit's stream(s) to one destination")),
         ("collections per trip", "stops/trip", visits / trips if trips else 0.0, 1.0,
-         "collections combined into one trip"),
-        ("quantity collected", f"{unit}/week", collected, collected, "all streams"),
+         _("collections combined into one trip")),
+        ("quantity collected", f"{unit}/week", collected, collected, _("all streams")),
     ]
     out = pd.DataFrame(rows, columns=["metric", "unit", "horizon_milk_round",
                                       "horizon_own_trips", "source"])
