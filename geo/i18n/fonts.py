@@ -36,6 +36,7 @@ from geo.i18n.translate import N_, _
 
 __all__ = [
     "CJK_FONT_PATHS",
+    "INSTALL_COMMAND",
     "LATIN_FONT_PATHS",
     "NO_CJK_FONT",
     "FontChoice",
@@ -73,9 +74,10 @@ LATIN_FONT_PATHS: Final = (
 """Latin fonts with the accents of Portuguese (else Pillow's default font)."""
 NO_CJK_FONT: Final = N_(
     "No font with Chinese characters is installed, so Chinese text in map pictures shows as "
-    "boxes. Install the Noto CJK fonts (Debian/Ubuntu: apt-get install fonts-noto-cjk) and "
-    "restart SymbioMap.")
-"""What a picture's maker is told, once, where no CJK font exists (translate with ``_``)."""
+    "boxes. Install the Noto CJK fonts (Debian/Ubuntu: {command}) and restart SymbioMap.")
+"""What a picture's maker is told, once, where no CJK font exists (translate with ``_``, fill
+``{command}`` with :data:`INSTALL_COMMAND`)."""
+INSTALL_COMMAND: Final = "apt-get install fonts-noto-cjk"
 
 _PROBE: Final = "中文图例"
 _NOTDEF_PROBE: Final = "\U0010fffe"  # a noncharacter: every font draws it as .notdef
@@ -212,7 +214,7 @@ def cjk_font_warning(text: str) -> str | None:
         _warned.set()
         logger.warning("No CJK font installed (apt-get install fonts-noto-cjk): Chinese text "
                        "in pictures is drawn as boxes")
-    return _(NO_CJK_FONT)
+    return _(NO_CJK_FONT).format(command=INSTALL_COMMAND)
 
 
 def text_font(size: int, text: str = "") -> FontChoice:
