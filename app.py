@@ -7,12 +7,14 @@ Run with ``streamlit run app.py``. Pages live in ``pages/``; logic lives in ``ge
 from __future__ import annotations
 
 import logging
+from typing import Final
 
 import streamlit as st
 
 import ui
 from geo.access import ROLE_LABELS, can_open, sees_companies
-from geo.settings import OSM_ATTRIBUTION, PROJECT_ROOT, ROLES, get_settings
+from geo.i18n import N_, _, format_number
+from geo.settings import PROJECT_ROOT, ROLES, get_settings
 from layers.base import install_static_assets
 from ui.access import PREVIEW_ROLES
 
@@ -24,29 +26,32 @@ if get_settings().server:
     st.set_option("client.showErrorDetails", "none")  # users never see tracebacks
 install_static_assets(ui.STATIC_DIR)
 
-# (file, page, title, icon) per section.
+# The *Viewing as* choices (codes of `ROLES`) as people read them.
+VIEW_LABELS: Final = {"practitioner": N_("practitioner"), "viewer": N_("viewer")}
+
+# (file, page, title, icon) per section; sections and titles marked, translated when shown.
 PAGE_SPECS: dict[str, list[tuple[str, ui.Page, str, str]]] = {
-    "Programme": [
-        ("pages/home.py", "overview", "Overview", ":material/map:"),
-        ("pages/site.py", "site", "Site", ":material/factory:"),
-        ("pages/browse.py", "browse", "Browse & export", ":material/manage_search:"),
-        ("pages/import_data.py", "import", "Import", ":material/upload_file:"),
-        ("pages/geocode.py", "locate", "Locate records", ":material/pin_drop:"),
+    N_("Programme"): [
+        ("pages/home.py", "overview", N_("Overview"), ":material/map:"),
+        ("pages/site.py", "site", N_("Site"), ":material/factory:"),
+        ("pages/browse.py", "browse", N_("Browse & export"), ":material/manage_search:"),
+        ("pages/import_data.py", "import", N_("Import"), ":material/upload_file:"),
+        ("pages/geocode.py", "locate", N_("Locate records"), ":material/pin_drop:"),
     ],
-    "Analysis": [
-        ("pages/concentrations.py", "concentrations", "Concentrations",
+    N_("Analysis"): [
+        ("pages/concentrations.py", "concentrations", N_("Concentrations"),
          ":material/local_fire_department:"),
-        ("pages/site_finder.py", "site_finder", "Site finder", ":material/domain:"),
-        ("pages/milk_round.py", "milk_round", "Milk round", ":material/local_shipping:"),
+        ("pages/site_finder.py", "site_finder", N_("Site finder"), ":material/domain:"),
+        ("pages/milk_round.py", "milk_round", N_("Milk round"), ":material/local_shipping:"),
     ],
-    "Synergies": [
-        ("pages/synergies.py", "synergies", "Synergies", ":material/handshake:"),
-        ("pages/workshop.py", "workshop", "Workshop", ":material/groups:"),
-        ("pages/reports.py", "reports", "Reports", ":material/monitoring:"),
+    N_("Synergies"): [
+        ("pages/synergies.py", "synergies", N_("Synergies"), ":material/handshake:"),
+        ("pages/workshop.py", "workshop", N_("Workshop"), ":material/groups:"),
+        ("pages/reports.py", "reports", N_("Reports"), ":material/monitoring:"),
     ],
-    "Help": [
-        ("pages/users.py", "users", "Users", ":material/manage_accounts:"),
-        ("pages/about.py", "about", "Data & licences", ":material/info:"),
+    N_("Help"): [
+        ("pages/users.py", "users", N_("Users"), ":material/manage_accounts:"),
+        ("pages/about.py", "about", N_("Data & licences"), ":material/info:"),
     ],
 }
 
@@ -55,28 +60,31 @@ with st.sidebar:
     st.markdown("### :material/recycling: SymbioMap")
     names = ui.programmes_for(ctx)
     if not names:
-        ui.refuse("No programme", "There is no programme you hold a role in.")
+        ui.refuse(_("No programme"), _("There is no programme you hold a role in."))
     if st.session_state.get(ui.Key.PROGRAMME_NAME) not in names:
         st.session_state[ui.Key.PROGRAMME_NAME] = names[0]
-    st.selectbox("Programme", names, key=ui.Key.PROGRAMME_NAME,
-                 format_func=lambda n: "Karhula demo (illustrative)" if n == ui.DEMO_PROGRAMME
-                 else n)
+    st.selectbox(_("Programme"), names, key=ui.Key.PROGRAMME_NAME,
+                 format_func=lambda n: _("Karhula demo (illustrative)")
+                 if n == ui.DEMO_PROGRAMME else n)
     ctx = ui.page_context()  # the programme picked above decides the role
     if ctx.user_role is not None and sees_companies(ctx.user_role):
         st.session_state.setdefault(ui.Key.VIEWER_ROLE, ctx.settings.role)
-        st.radio("Viewing as", ROLES, key=ui.Key.VIEWER_ROLE, horizontal=True,
-                 help="Preview what viewers (park authorities, investors) see: only "
-                      f"aggregates over at least {ctx.k} producers, never single companies.")
+        st.radio(_("Viewing as"), ROLES, key=ui.Key.VIEWER_ROLE, horizontal=True,
+                 format_func=lambda r: _(VIEW_LABELS[r]),
+                 help=_("Preview what viewers (park authorities, investors) see: only "
+                        "aggregates over at least {k} producers, never single companies.")
+                 .format(k=format_number(ctx.k)))
         ctx = ui.page_context()
     ui.road_network_panel(ctx.programme_ref, settings=ctx.settings,
                           may_replace=ctx.can_replace_network)
     ui.language_picker(ctx.locale, principal=ctx.principal,
                        database_url=ctx.settings.database_url)
     if ctx.settings.server:
-        role = ROLE_LABELS[ctx.user_role] if ctx.user_role else "no role"
-        st.caption(f"Signed in as {ui.plain(ctx.who)} · {role}")
+        role = _(ROLE_LABELS[ctx.user_role]) if ctx.user_role else _("no role")
+        st.caption(_("Signed in as {who} · {role}").format(who=ui.plain(ctx.who), role=role))
         ui.sign_out_button()
-    st.caption(f"Map data {OSM_ATTRIBUTION}")
+    # Translators: keep "© OpenStreetMap contributors" and "ODbL 1.0" exactly as they are.
+    st.caption(_("Map data © OpenStreetMap contributors (ODbL 1.0)"))
 
 role_now = ctx.user_role
 previewing = ctx.role == "viewer" and role_now is not None and sees_companies(role_now)
@@ -91,9 +99,9 @@ def _visible(page: ui.Page) -> bool:
 # Pages a person may not open stay routable but hidden, so that a deep link shows the page's
 # own refusal rather than another page.
 pages = {
-    section: [st.Page(path, title=title, icon=icon, default=path == "pages/home.py",
-                      visibility="visible" if _visible(page) else "hidden")
-              for path, page, title, icon in specs if (PROJECT_ROOT / path).exists()]
+    _(section): [st.Page(path, title=_(title), icon=icon, default=path == "pages/home.py",
+                         visibility="visible" if _visible(page) else "hidden")
+                 for path, page, title, icon in specs if (PROJECT_ROOT / path).exists()]
     for section, specs in PAGE_SPECS.items()
 }
 st.navigation(pages).run()

@@ -43,6 +43,8 @@ from ui.state import (
     profile_key,
 )
 from ui.widgets import (
+    LazyText,
+    column_config,
     domain_errors,
     download_button,
     download_buttons,
@@ -55,11 +57,13 @@ __all__ = [
     "STATIC_DIR",
     "DataVersions",
     "Key",
+    "LazyText",
     "NetworkSource",
     "Page",
     "PageContext",
     "ProgrammeRef",
     "base_map",
+    "column_config",
     "domain_errors",
     "download_button",
     "download_buttons",

@@ -23,6 +23,7 @@ from streamlit.errors import StreamlitAPIException
 from geo.access import ROLE_LABELS, Principal, can_open, can_write, grant, sign_in
 from geo.demo import DEMO_NAME
 from geo.errors import AccessError, SymbiosisError
+from geo.i18n import _, format_number, ngettext
 from ui.data import store as open_store
 from ui.state import DEMO_PROGRAMME
 
@@ -65,8 +66,9 @@ def programmes_for(ctx: PageContextLike) -> list[str]:
         stored = open_store(ctx.settings.database_url).programme_names()
     except SymbiosisError:
         logger.exception("Programme database unavailable")
-        st.caption(":material/warning: The programme database cannot be reached; only the "
-                   "demo is available. Check SYMBIOMAP_DATABASE_URL.")
+        st.caption(":material/warning: " + _("The programme database cannot be reached; only "
+                                             "the demo is available. Check "
+                                             "SYMBIOMAP_DATABASE_URL."))
         stored = []
     names += stored
     return [n for n in names if ctx.principal.role_in(grant_name(n)) is not None]
@@ -95,8 +97,8 @@ def require_import_target(ctx: PageContextLike, name: str) -> None:
     stored = open_store(ctx.settings.database_url).programme_names()
     if name not in stored and name and may_create_programme(ctx):
         return
-    msg = (f"You may not import into {name!r}: practitioners and administrators of a programme "
-           "can, and administrators can create new ones.")
+    msg = _("You may not import into {name}: practitioners and administrators of a programme "
+            "can, and administrators can create new ones.").format(name=repr(name))
     raise AccessError(msg)
 
 
@@ -141,7 +143,7 @@ def refuse(title: str, message: str, *, sign_out: bool = False) -> None:
 
 def sign_out_button() -> None:
     """A sign-out button (server mode only)."""
-    if _claim("is_logged_in") and st.button("Sign out", key="access_sign_out"):
+    if _claim("is_logged_in") and st.button(_("Sign out"), key="access_sign_out"):
         st.logout()
 
 
@@ -162,24 +164,29 @@ def principal(settings: Settings) -> Principal:
         return Principal.local()
     if not auth_configured():
         _no_navigation()
-        refuse("SymbioMap is not set up for sign-in",
-               "Server mode needs an identity provider: add an [auth] section to "
-               ".streamlit/secrets.toml (see docs/deployment.md), or run without "
-               "SYMBIOMAP_MODE=server on a single computer.", sign_out=False)
+        refuse(_("SymbioMap is not set up for sign-in"),
+               _("Server mode needs an identity provider: add an [auth] section to "
+                 ".streamlit/secrets.toml (see docs/deployment.md), or run without "
+                 "SYMBIOMAP_MODE=server on a single computer."), sign_out=False)
     if not _claim("is_logged_in"):
         _no_navigation()
         st.title("SymbioMap")
-        st.write("Sign in with your organisation's account to continue.")
-        if st.button("Sign in", key="access_sign_in", type="primary"):
+        st.write(_("Sign in with your organisation's account to continue."))
+        if st.button(_("Sign in"), key="access_sign_in", type="primary"):
             st.login()
         st.stop()
     issued = _claim("iat")
     if isinstance(issued, int | float) and time.time() - float(issued) > \
             settings.session_max_age_h * 3600:
         _no_navigation()
-        st.title("Please sign in again")
-        st.info(f"Your sign-in is older than {settings.session_max_age_h:g} hours.")
-        if st.button("Sign in again", key="access_renew", type="primary"):
+        st.title(_("Please sign in again"))
+        hours = float(settings.session_max_age_h)
+        whole = hours.is_integer()
+        st.info(ngettext("Your sign-in is older than {n} hour.",
+                         "Your sign-in is older than {n} hours.",
+                         int(hours) if whole else 2)  # a fraction of hours reads as plural
+                .format(n=format_number(hours, digits=0 if whole else 1)))
+        if st.button(_("Sign in again"), key="access_renew", type="primary"):
             st.logout()
         st.stop()
     subject = str(_claim("sub") or "")
@@ -191,17 +198,20 @@ def principal(settings: Settings) -> Principal:
         _no_navigation()
     if result.status == "unknown":
         logger.info("sign-in refused: unknown subject %r", subject)
-        refuse("Not registered in SymbioMap",
-               "You are signed in, but SymbioMap does not know you yet. Ask your programme "
-               f"administrator to add you (your identifier: {subject}).", sign_out=True)
+        refuse(_("Not registered in SymbioMap"),
+               _("You are signed in, but SymbioMap does not know you yet. Ask your programme "
+                 "administrator to add you (your identifier: {subject}).")
+               .format(subject=subject), sign_out=True)
     if result.status == "disabled":
-        refuse("Access disabled", "Your access to SymbioMap has been switched off. Ask your "
-               "programme administrator if you think this is a mistake.", sign_out=True)
+        refuse(_("Access disabled"), _("Your access to SymbioMap has been switched off. Ask "
+                                       "your programme administrator if you think this is a "
+                                       "mistake."), sign_out=True)
     if result.status == "no_role":
-        refuse("No programme yet", "You hold no role in any programme. Ask your programme "
-               "administrator to grant you one.", sign_out=True)
+        refuse(_("No programme yet"), _("You hold no role in any programme. Ask your "
+                                        "programme administrator to grant you one."),
+               sign_out=True)
     if result.principal is None:  # "ok" always carries one; refuse rather than trust
-        refuse("Not registered in SymbioMap", "Ask your programme administrator.",
+        refuse(_("Not registered in SymbioMap"), _("Ask your programme administrator."),
                sign_out=True)
     assert result.principal is not None
     return result.principal
@@ -211,14 +221,15 @@ def require_page(page: Page, role: Role | None, *, previewing: bool) -> None:
     """Stop with a refusal unless ``role`` may open ``page`` (and, when a practitioner is
     previewing a viewer's view, unless a viewer role may open it too)."""
     if role is None:
-        refuse("No access", "You hold no role in this programme; choose another programme "
-               "in the sidebar, or ask its administrator.")
+        refuse(_("No access"), _("You hold no role in this programme; choose another "
+                                 "programme in the sidebar, or ask its administrator."))
     assert role is not None
     if not can_open(role, page):
-        refuse("Not available to your role",
-               f"The {ROLE_LABELS[role].lower()} role may not open this page. Choose another "
-               "page in the sidebar.")
+        refuse(_("Not available to your role"),
+               # Translators: {role} is the name of a role in lower case, e.g. "investor".
+               _("The {role} role may not open this page. Choose another page in the "
+                 "sidebar.").format(role=_(ROLE_LABELS[role]).lower()))
     if previewing and not any(can_open(r, page) for r in PREVIEW_ROLES):
-        refuse("Not available to viewers",
-               "You are previewing what viewers see, and viewers may not open this page. "
-               "Switch *Viewing as* back to practitioner in the sidebar.")
+        refuse(_("Not available to viewers"),
+               _("You are previewing what viewers see, and viewers may not open this page. "
+                 "Switch *Viewing as* back to practitioner in the sidebar."))

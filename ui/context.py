@@ -19,6 +19,7 @@ import streamlit as st
 from geo.access import Principal, audience_of, can_replace_network, can_write, sees_companies
 from geo.confidentiality import can_see_companies
 from geo.errors import AccessError, StoreError
+from geo.i18n import _
 from ui import state
 from ui.access import grant_name, require_page
 from ui.access import principal as signed_in
@@ -99,11 +100,13 @@ class PageContext:
         """Raise :class:`AccessError` unless this person may change the programme's data.
 
         Call inside :func:`ui.domain_errors` before any write; ``action`` completes
-        "may not …".
+        "may not …" and is already translated (``ctx.require_write(_("save records"))``).
         """
         if not self.can_write:
-            msg = (f"Your role may not {action}. Practitioners and administrators of the "
-                   "programme can.")
+            # Translators: {action} is what the person tried, a verb phrase translated on its
+            # own, e.g. "save records", "create synergies".
+            msg = _("Your role may not {action}. Practitioners and administrators of the "
+                    "programme can.").format(action=action)
             raise AccessError(msg)
 
     @property

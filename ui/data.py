@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from geo.demo import DEMO_NAME
+from geo.i18n import N_
 from ui.state import DEMO_PROGRAMME, DataVersions
+from ui.widgets import LazyText
 
 if TYPE_CHECKING:
     from geo.programme import Programme
@@ -59,14 +61,14 @@ def data_versions(name: str, database_url: str) -> DataVersions:
                         synergies=found.synergies)
 
 
-@st.cache_resource(show_spinner="Loading the demo programme…")
+@st.cache_resource(show_spinner=LazyText(N_("Loading the demo programme…")))
 def _demo_programme() -> Programme:
     from geo.demo import load_demo_programme
 
     return load_demo_programme()
 
 
-@st.cache_data(show_spinner="Loading programme…", max_entries=4)
+@st.cache_data(show_spinner=LazyText(N_("Loading programme…")), max_entries=4)
 def _stored_programme(database_url: str, name: str, version: int) -> Programme:
     _ = version  # part of the cache key: bumped after each write
     return store(database_url).load_programme(name)
@@ -79,7 +81,7 @@ def programme(ref: ProgrammeRef) -> Programme:
     return _stored_programme(ref.database_url, ref.name, ref.version)
 
 
-@st.cache_data(show_spinner="Loading synergies…", max_entries=4)
+@st.cache_data(show_spinner=LazyText(N_("Loading synergies…")), max_entries=4)
 def synergy_book(ref: ProgrammeRef, *, synergy_version: int) -> SynergyBook:
     """The programme's synergies, stage history and outcomes at ``synergy_version``."""
     from geo.synergies import repository
@@ -92,7 +94,7 @@ def synergy_book(ref: ProgrammeRef, *, synergy_version: int) -> SynergyBook:
     return repository.load_book(db, prog.name)
 
 
-@st.cache_resource(show_spinner="Preparing the demo's illustrative synergies…")
+@st.cache_resource(show_spinner=LazyText(N_("Preparing the demo's illustrative synergies…")))
 def _demo_book() -> SynergyBook:
     from geo.synergies.demo import demo_synergy_book
 

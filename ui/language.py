@@ -31,8 +31,9 @@ def choose_language(principal: Principal | None = None) -> str:
     chosen = match_locale(asked) if asked else None
     if asked and chosen is None and st.session_state.get(_WARNED) != asked:
         st.session_state[_WARNED] = asked
-        st.toast(f"Unknown language {asked!r}: showing English. Available: "
-                 + ", ".join(LOCALES), icon=":material/translate:")
+        st.toast(_("Unknown language {asked}: showing English. Available: {available}")
+                 .format(asked=repr(asked), available=", ".join(LOCALES)),
+                 icon=":material/translate:")
     if chosen is None and principal is not None:
         chosen = match_locale(principal.language)
     if chosen is None:

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Final, TypedDict, cast
 
 import streamlit as st
 
+from geo.i18n import N_
 from geo.settings import PROJECT_ROOT
+from ui.widgets import LazyText
 
 if TYPE_CHECKING:
     import folium
@@ -69,7 +71,7 @@ def located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, floa
             float(max(b[2] for b in boxes)), float(max(b[3] for b in boxes)))
 
 
-@st.cache_resource(max_entries=8, show_spinner="Preparing the base map…")
+@st.cache_resource(max_entries=8, show_spinner=LazyText(N_("Preparing the base map…")))
 def _basemap_file(network: NetworkSource) -> str | None:
     """Write the base map file of ``network``'s region once; its path under the static folder.
 

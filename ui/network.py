@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import streamlit as st
 
+from geo.i18n import N_, _, format_number
 from ui.data import ProgrammeRef, programme
 from ui.maps import WORLD_BOUNDS, located_bounds
+from ui.widgets import LazyText
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -97,14 +99,14 @@ def network_source(ref: ProgrammeRef, *, settings: Settings) -> NetworkSource:
     return NO_NETWORK
 
 
-@st.cache_resource(show_spinner="Loading the road network…")
+@st.cache_resource(show_spinner=LazyText(N_("Loading the road network…")))
 def _demo_graph() -> RoadGraph:
     from geo.network import demo_graph
 
     return demo_graph()
 
 
-@st.cache_resource(show_spinner="Reading the road network file…", max_entries=2)
+@st.cache_resource(show_spinner=LazyText(N_("Reading the road network file…")), max_entries=2)
 def _pbf_graph(path: str, modified: float) -> RoadGraph:
     from geo.network import graph_from_pbf
 
@@ -112,8 +114,9 @@ def _pbf_graph(path: str, modified: float) -> RoadGraph:
     return graph_from_pbf(path)
 
 
-@st.cache_resource(show_spinner="Downloading roads from OpenStreetMap (cached on disk)…",
-                   max_entries=2)
+@st.cache_resource(
+    show_spinner=LazyText(N_("Downloading roads from OpenStreetMap (cached on disk)…")),
+    max_entries=2)
 def _bbox_graph(bbox: BBox, settings: Settings) -> RoadGraph:
     from geo.network import graph_from_bbox
 
@@ -157,7 +160,8 @@ def _demo_base_layers() -> RegionLayers:
     return RegionLayers(landuse=region.landuse, roads=region.roads)
 
 
-@st.cache_resource(show_spinner="Reading land use from the road network file…", max_entries=2)
+@st.cache_resource(show_spinner=LazyText(N_("Reading land use from the road network file…")),
+                   max_entries=2)
 def _pbf_landuse(path: str, modified: float) -> gpd.GeoDataFrame | None:
     import pyrosm
 
@@ -175,6 +179,14 @@ def region_layers(source: NetworkSource) -> RegionLayers:
     return RegionLayers(landuse=landuse, roads=graph.edges if graph is not None else None)
 
 
+def _digits(value: float) -> int:
+    """Decimals that show ``value`` as ``:g`` would (up to 3)."""
+    for digits in range(4):
+        if round(value, digits) == value:
+            return digits
+    return 3
+
+
 def straight_line_warning(measured: str, *, detour_factor: float | None = None) -> None:
     """Say that ``measured`` (e.g. "distances") are straight-line × detour estimates.
 
@@ -184,7 +196,10 @@ def straight_line_warning(measured: str, *, detour_factor: float | None = None) 
     from geo.network import DEFAULT_DETOUR_FACTOR
 
     factor = DEFAULT_DETOUR_FACTOR if detour_factor is None else detour_factor
-    st.warning(f"No road network here: {measured} are straight-line × {factor:g} estimates.",
+    # Translators: {measured} is what is estimated, translated on its own (e.g. "distances");
+    # {factor} is the detour factor, e.g. 1.3.
+    st.warning(_("No road network here: {measured} are straight-line × {factor} estimates.")
+               .format(measured=measured, factor=format_number(factor, digits=_digits(factor))),
                icon=":material/straighten:")
 
 
@@ -194,25 +209,29 @@ def road_network_panel(ref: ProgrammeRef, *, settings: Settings, may_replace: bo
     from geo.errors import SymbiosisError
     from geo.uploads import OSM_KINDS, UploadLimits, check_upload
 
-    with st.expander("Road network", icon=":material/route:"):
+    with st.expander(_("Road network"), icon=":material/route:"):
         if ref.is_demo:
-            st.caption("Karhula's OpenStreetMap roads (shipped with pyrosm), offline.")
+            st.caption(_("Karhula's OpenStreetMap roads (shipped with pyrosm), offline."))
             return
         pbf = programme_pbf(ref.name, settings=settings)
         if pbf.exists():
-            st.caption(f"From the uploaded file ({pbf.stat().st_size / 1e6:.1f} MB).")
+            st.caption(_("From the uploaded file ({size_mb} MB).").format(
+                size_mb=format_number(pbf.stat().st_size / 1e6, digits=1)))
         elif settings.online_osm:
-            st.caption("Downloaded from OpenStreetMap for the sites' extent (cached on disk).")
+            st.caption(_("Downloaded from OpenStreetMap for the sites' extent (cached on "
+                         "disk)."))
+        elif may_replace:
+            st.caption(_("None: distances are straight-line × detour estimates. Upload an "
+                         ".osm.pbf extract of the region (e.g. from a national extract "
+                         "provider), or set SYMBIOMAP_ONLINE_OSM=1 to download roads."))
         else:
-            st.caption("None: distances are straight-line × detour estimates. "
-                       + ("Upload an .osm.pbf extract of the region (e.g. from a national "
-                          "extract provider), or set SYMBIOMAP_ONLINE_OSM=1 to download roads."
-                          if may_replace else "A practitioner can supply one."))
+            st.caption(_("None: distances are straight-line × detour estimates. A "
+                         "practitioner can supply one."))
         if not may_replace:
             return
-        upload = st.file_uploader("OpenStreetMap extract (.osm.pbf)", type=["pbf"],
+        upload = st.file_uploader(_("OpenStreetMap extract (.osm.pbf)"), type=["pbf"],
                                   key="road_pbf_upload")
-        if upload is not None and st.button("Use this road network", key="road_pbf_use"):
+        if upload is not None and st.button(_("Use this road network"), key="road_pbf_use"):
             data = upload.getvalue()
             try:
                 check_upload(data, name=upload.name, accept=OSM_KINDS,

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from geo.i18n import N_
 from ui.data import ProgrammeRef, programme, store, synergy_book
 from ui.network import NetworkSource, region_layers, road_graph
+from ui.widgets import LazyText
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 # --- Concentrations -----------------------------------------------------------------------
 
-@st.cache_resource(max_entries=4, show_spinner="Preparing the records…")
+@st.cache_resource(max_entries=4, show_spinner=LazyText(N_("Preparing the records…")))
 def prepared_resources(ref: ProgrammeRef) -> PreparedResources:
     """The programme's records as arrays for concentration maps (once per data version)."""
     from geo.concentrations.selection import prepare_resources
@@ -50,7 +52,7 @@ def selection(ref: ProgrammeRef, query: ConcentrationQuery) -> Selection:
     return select_resources(prepared_resources(ref), query, catalogue=load_catalogue())
 
 
-@st.cache_resource(max_entries=32, show_spinner="Computing…")
+@st.cache_resource(max_entries=32, show_spinner=LazyText(N_("Computing…")))
 def heat_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, bandwidth_m: float
                  ) -> Surface:
     """Heat surface (t/yr per km²) of the selection (practitioners; viewers read the release)."""
@@ -59,7 +61,7 @@ def heat_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, bandwidth_m: f
     return heat_for_selection(selection(ref, query), bandwidth_m=bandwidth_m)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Computing…")
+@st.cache_resource(max_entries=32, show_spinner=LazyText(N_("Computing…")))
 def within_radius_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, radius_m: float
                           ) -> Surface:
     """Tonnes (t/yr) of the selection within ``radius_m`` metres of every cell."""
@@ -68,7 +70,7 @@ def within_radius_surface(ref: ProgrammeRef, query: ConcentrationQuery, *, radiu
     return within_radius_for_selection(selection(ref, query), radius_m=radius_m)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Computing…")
+@st.cache_resource(max_entries=32, show_spinner=LazyText(N_("Computing…")))
 def hexagon_totals(ref: ProgrammeRef, query: ConcentrationQuery, *,
                    resolution: int | None) -> gpd.GeoDataFrame:
     """Unprotected H3 hexagon totals of the selection (protect them per viewer before showing).
@@ -80,7 +82,7 @@ def hexagon_totals(ref: ProgrammeRef, query: ConcentrationQuery, *,
     return hexagons_for_selection(selection(ref, query), resolution=resolution)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Computing…")
+@st.cache_resource(max_entries=32, show_spinner=LazyText(N_("Computing…")))
 def clusters(ref: ProgrammeRef, query: ConcentrationQuery, *, eps_m: float,
              min_tonnes: float) -> gpd.GeoDataFrame:
     """Named resource clusters of the selection (neighbourhood ``eps_m`` metres)."""
@@ -136,7 +138,7 @@ def _read_layer(data: bytes | None, name: str) -> gpd.GeoDataFrame | None:
     return read_geodata(data, name=name or "upload") if data else None
 
 
-@st.cache_data(show_spinner="Screening and scoring candidate sites…", max_entries=8)
+@st.cache_data(show_spinner=LazyText(N_("Screening and scoring candidate sites…")), max_entries=8)
 def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinderQuery, *,
                     weights: ScoreWeights, plants: bytes | None, plants_name: str = "",
                     release_rules: DisclosureRules | None = None, parks: tuple[str, ...] = ()
@@ -160,7 +162,8 @@ def site_finder_run(ref: ProgrammeRef, network: NetworkSource, query: SiteFinder
         parks=parks)
 
 
-@st.cache_data(show_spinner="Looking for a rule that lets candidates through…", max_entries=8)
+@st.cache_data(show_spinner=LazyText(N_("Looking for a rule that lets candidates through…")),
+               max_entries=8)
 def housing_relaxation(ref: ProgrammeRef, network: NetworkSource,
                        query: SiteFinderQuery) -> float | None:
     """Largest distance from housing (m) that lets a candidate through (None if none does)."""
@@ -175,7 +178,7 @@ def housing_relaxation(ref: ProgrammeRef, network: NetworkSource,
 
 # --- Synergies ----------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner="Preparing matches…", max_entries=4)
+@st.cache_resource(show_spinner=LazyText(N_("Preparing matches…")), max_entries=4)
 def matcher(ref: ProgrammeRef, *, synergy_version: int, network: NetworkSource | None
             ) -> Matcher:
     """Have–want matcher of the programme: road distances on ``network``, straight-line if None."""
@@ -188,7 +191,7 @@ def matcher(ref: ProgrammeRef, *, synergy_version: int, network: NetworkSource |
                                   catalogue=load_catalogue())
 
 
-@st.cache_data(show_spinner="Building the workbook…", max_entries=4)
+@st.cache_data(show_spinner=LazyText(N_("Building the workbook…")), max_entries=4)
 def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: int) -> bytes:
     """The funders' workbook (``.xlsx``) of the programme's synergies, for ``role``."""
     from geo.catalogue import load_catalogue
@@ -205,7 +208,8 @@ def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: i
 
 # --- Disclosure ---------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner="Protecting the figures viewers may see…", max_entries=8)
+@st.cache_resource(show_spinner=LazyText(N_("Protecting the figures viewers may see…")),
+                   max_entries=8)
 def release(ref: ProgrammeRef, rules: DisclosureRules) -> ProgrammeRelease:
     """The programme's protected release at this data version and these rules.
 
@@ -218,7 +222,8 @@ def release(ref: ProgrammeRef, rules: DisclosureRules) -> ProgrammeRelease:
     return build_release(programme(ref), catalogue=load_catalogue(), rules=rules)
 
 
-@st.cache_resource(show_spinner="Protecting the synergy figures viewers may see…", max_entries=8)
+@st.cache_resource(show_spinner=LazyText(N_("Protecting the synergy figures viewers may see…")),
+                   max_entries=8)
 def synergy_release(ref: ProgrammeRef, *, synergy_version: int,
                     rules: DisclosureRules) -> SynergyRelease:
     """The programme's protected synergy release at these data versions and rules.

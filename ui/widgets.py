@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Final, Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import streamlit as st
 
 from geo.errors import SymbiosisError
 from geo.export import markdown_text
-from geo.settings import OSM_ATTRIBUTION
+from geo.i18n import _, column_label
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -33,12 +33,54 @@ def plain(text: object) -> str:
     return markdown_text(text)
 
 
+class LazyText(str):
+    """A marked string translated each time it is shown (``str(text)``), not when defined.
+
+    For texts fixed at import time that Streamlit shows later, such as the spinner of a cached
+    function: ``@st.cache_data(show_spinner=LazyText(N_("Loading programme…")))``. Streamlit
+    turns the message into text (``str()``) in the session's own run, so each session reads it
+    in its own language.
+
+    Examples
+    --------
+    >>> from geo.i18n import N_, use_locale
+    >>> text = LazyText(N_("Computing…"))
+    >>> with use_locale("qps_PLOC"):
+    ...     str(text)
+    '⟦Çõmpütîñg…⟧'
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return _(str.__str__(self))
+
+
 Builder = Callable[[], bytes | str]
 """Makes a download's content when the button is clicked."""
 
 TableFormat = Literal["csv", "xlsx", "gpkg", "geojson"]
 TABLE_FORMATS: Final[tuple[TableFormat, ...]] = ("csv", "xlsx", "gpkg", "geojson")
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def column_config(columns: Iterable[object], *, labels: Mapping[str, str] | None = None,
+                  number_formats: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``st.dataframe``'s ``column_config`` that shows every column under its label.
+
+    Labels come from :func:`geo.i18n.column_label` in this session's language, or from
+    ``labels`` (already translated) where given; ``number_formats`` (column → printf-style
+    format, e.g. ``"%.0f"``) makes those columns number columns. The frame keeps its column
+    names (tests and downloads read them); only the headers a person reads change.
+    """
+    config: dict[str, Any] = {}
+    for col in columns:
+        name = str(col)
+        label = (labels or {}).get(name) or column_label(name)
+        fmt = (number_formats or {}).get(name)
+        config[name] = (st.column_config.NumberColumn(label, format=fmt) if fmt
+                        else st.column_config.Column(label))
+    return config
 
 
 @contextlib.contextmanager
@@ -54,9 +96,11 @@ def domain_errors() -> Iterator[None]:
 def illustrative_note(prog: Programme) -> None:
     """Label generated demo figures as illustrative (nothing for real programmes)."""
     if prog.illustrative:
-        st.caption(":material/info: Demo programme: the sites, parks and roads are real "
-                   f"OpenStreetMap features ({OSM_ATTRIBUTION}); company names, contacts and "
-                   "**all quantities are illustrative**, generated for demonstration.")
+        # Translators: keep "© OpenStreetMap contributors" and "ODbL 1.0" exactly as they are.
+        st.caption(":material/info: " + _(
+            "Demo programme: the sites, parks and roads are real OpenStreetMap features "
+            "(© OpenStreetMap contributors (ODbL 1.0)); company names, contacts and **all "
+            "quantities are illustrative**, generated for demonstration."))
 
 
 def download_button(label: str, build: Builder, *, file_name: str, key: str,
