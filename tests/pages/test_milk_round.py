@@ -7,7 +7,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.support import click_download, downloads, open_page
+from geo.i18n import column_label
+from geo.routing.periodic import Horizon, VisitFrequency
+from tests.pages.support import click_download, downloads, open_page, table_with
 from ui import Key
 
 PAGE = "pages/milk_round.py"
@@ -35,14 +37,15 @@ def test_planning_draws_routes_and_fills_run_sheets(page: AppTest) -> None:
     assert not page.exception, page.exception
     labels = [m.label for m in page.metric]
     assert "Vehicle-km" in labels and "CO2e" in labels
+    day, stops, reason = (column_label(c) for c in ("day", "stops", "reason"))
     summary = page.dataframe[0].value
-    assert set(summary["day"]) <= {"mon", "wed"} and summary["stops"].sum() > 5
+    assert set(summary[day]) <= {"mon", "wed"} and summary[stops].sum() > 5
     routes = page.selectbox(key=Key.MR_ROUTE).options
     assert len(routes) == len(summary)
     sheet = page.dataframe[1].value
-    assert {"arrival", "load_after_t", "leg_km"} <= set(sheet.columns)
+    assert {column_label(c) for c in ("arrival", "load_after_t", "leg_km")} <= set(sheet.columns)
     left = page.dataframe[2].value
-    assert "is the depot" in set(left["reason"])
+    assert "is the depot" in set(left[reason])
 
 
 def test_gpx_and_tables_download_when_clicked(page: AppTest) -> None:
@@ -65,7 +68,7 @@ def test_changing_the_fleet_changes_the_plan(page: AppTest) -> None:
     assert not page.exception, page.exception
     assert any("left out" in w.value for w in page.warning)
     left = page.dataframe[2].value
-    assert left["reason"].str.contains("vehicles are full").any()
+    assert left[column_label("reason")].str.contains("vehicles are full").any()
 
 
 def test_zero_vehicles_is_a_clear_error(page: AppTest) -> None:
@@ -116,3 +119,93 @@ def test_without_roads_the_warning_names_the_shared_detour_factor(empty_data_dir
     assert not at.exception, at.exception
     assert any(f"straight-line × {DEFAULT_DETOUR_FACTOR:g} estimates" in w.value
                for w in at.warning), [w.value for w in at.warning]
+
+
+# --- Several weeks ----------------------------------------------------------------------------
+
+@pytest.fixture
+def horizon() -> AppTest:
+    """The page in horizon mode on the demo programme, two weeks, a short solver time."""
+    at = open_page(PAGE)
+    at.segmented_control(key="mr_mode").set_value("horizon").run()
+    assert not at.exception, at.exception
+    at.number_input(key="mr_h_weeks").set_value(2)
+    at.slider(key="mr_h_time").set_value(2)
+    return at.run()
+
+
+def test_horizon_plans_two_weeks_into_a_calendar(horizon: AppTest) -> None:
+    """Two weeks of Monday to Friday: a calendar with ten day columns, every producer visited
+    as often as its frequency asks or named as not served, run sheets to download."""
+    asked = horizon.data_editor(key="mr_h_producers").value
+    assert len(asked) > 5 and set(asked["frequency"]) <= {"weekly", "fortnightly",
+                                                          "four_weekly", "2/week"}
+    assert not any("Plan the weeks" in b.label for b in horizon.get("download_button"))
+    horizon.button(key="mr_h_submit").click().run()
+    assert not horizon.exception, horizon.exception
+    assert not horizon.error, [e.value for e in horizon.error]
+    assert "Vehicle-km per week" in [m.label for m in horizon.metric]
+
+    stop, visits = column_label("stop_id"), column_label("visits")
+    cal = table_with(horizon, stop, visits)
+    days = [c for c in cal.columns if c.startswith(("W1 ", "W2 "))]
+    assert len(days) == 10 and days[0] == "W1 Mon" and days[-1] == "W2 Fri"
+    left = table_with(horizon, stop, column_label("reason"))
+    not_served = set(left[stop])
+    planned = cal.set_index(stop)[visits]
+    two_weeks = Horizon(weeks=2)
+    for row in asked.itertuples():
+        want = VisitFrequency.parse(row.frequency).visits_in(two_weeks)
+        got = planned.get(row.stop_id, 0)
+        assert got == want or row.stop_id in not_served, (row.stop_id, got, want)
+    filled = cal[days].apply(lambda col: col.str.len() > 0).to_numpy().sum()
+    assert filled == planned.sum()  # each visit is one cell naming the vehicle
+
+    built = downloads(horizon)
+    assert {"mr_h_dl_sheet_csv", "mr_h_dl_sheet_xlsx", "mr_h_dl_gpx",
+            "mr_h_dl_day_gpx"} <= set(built) and all(built.values()), built
+    sheet = click_download(horizon, "mr_h_dl_sheet_csv").decode("utf-8-sig")
+    assert sheet.splitlines()[0].startswith("day,date,vehicle,route")
+    gpx = ET.fromstring(click_download(horizon, "mr_h_dl_day_gpx"))
+    assert any(e.tag.endswith("rte") for e in gpx.iter())
+
+
+def test_horizon_day_picker_shows_that_days_routes(horizon: AppTest) -> None:
+    """Picking another working day shows the run sheet of that day's vehicles only."""
+    horizon.button(key="mr_h_submit").click().run()
+    assert not horizon.exception, horizon.exception
+    horizon.selectbox(key="mr_h_day").set_value(3).run()  # W1 Thu
+    assert not horizon.exception, horizon.exception
+    routes = horizon.selectbox(key="mr_h_route").options
+    assert routes and all("W1 Thu" in r for r in routes), routes
+    horizon.segmented_control(key="mr_h_calendar_rows").set_value("vehicle").run()
+    by_vehicle = table_with(horizon, column_label("vehicle"), "W1 Thu")
+    assert len(by_vehicle) >= 1
+
+
+def test_horizon_producer_without_a_weekday_is_an_error(horizon: AppTest) -> None:
+    """A weekly producer whose row ticks no weekday is named in an error; the page lives on."""
+    asked = horizon.data_editor(key="mr_h_producers").value
+    weekly = int(asked.index[asked["frequency"] == "weekly"][0])
+    name = asked.loc[weekly, "name"]
+    horizon.session_state["mr_h_producers"] = {
+        "edited_rows": {weekly: dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), False)},
+        "added_rows": [], "deleted_rows": []}
+    horizon.button(key="mr_h_submit").click().run()
+    assert not horizon.exception, horizon.exception
+    assert any(name in e.value and "accepts no weekday" in e.value for e in horizon.error)
+    assert horizon.data_editor(key="mr_h_producers")  # the inputs are still there
+
+
+def test_horizon_weekday_outside_the_working_days_is_refused(horizon: AppTest) -> None:
+    """A weekly producer that accepts only Saturday, on a Monday-to-Friday horizon, is refused
+    with the planner's reason (a domain error, not a traceback)."""
+    asked = horizon.data_editor(key="mr_h_producers").value
+    weekly = int(asked.index[asked["frequency"] == "weekly"][0])
+    horizon.session_state["mr_h_producers"] = {
+        "edited_rows": {weekly: {**dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), False),
+                                 "sat": True}},
+        "added_rows": [], "deleted_rows": []}
+    horizon.button(key="mr_h_submit").click().run()
+    assert not horizon.exception, horizon.exception
+    assert horizon.error and "cannot be collected" in horizon.error[0].value
