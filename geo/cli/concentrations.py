@@ -2,7 +2,9 @@
 
 Writes into ``--out``: ``heat.tif`` (+ ``heat.png``/``.pgw``/``.prj``/legend),
 ``catchment.tif`` (+ PNG set), ``hexagons.gpkg``, ``hotspots.gpkg``, ``clusters.gpkg`` and
-``parks.csv`` (tables also as CSV), ``not_located.csv`` (practitioners) and ``summary.json``.
+``parks.csv`` (tables also as CSV), ``not_located.csv`` (practitioners) and ``summary.json``;
+with ``--picture FILE`` also a map picture (PNG) of the heat surface, its text in the
+command's language (a viewer's picture shows the classes only).
 The same functions as the Concentrations page. With ``--role viewer`` every output is read from
 the programme's protected release, as a viewer's page is: the rasters hold classes, not
 figures; ``--stream`` takes release streams (a code or chapter is answered with its nearest
@@ -14,6 +16,7 @@ Example::
 
     python -m geo concentrations --stream plastics --out out/plastics
     python -m geo concentrations --role viewer --direction both --out out/viewer
+    python -m geo --lang zh_CN concentrations --out out/zh --picture out/zh/heat_map.png
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ from typing import TYPE_CHECKING
 
 from geo.cli.common import fail, load_programme, split_list
 from geo.errors import SymbiosisError
+from geo.i18n import DEFAULT_LOCALE, _, format_number, ngettext, use_locale
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from geo.concentrations.classes import ClassedSurface
+    from geo.concentrations.density import Surface
     from geo.programme import Programme
     from geo.settings import Settings
 
@@ -66,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--eps-m", type=float, default=500.0, help="cluster neighbourhood, m")
     p.add_argument("--min-cluster-tonnes", type=float, default=None,
                    help="t/yr within eps that make a cluster core (default 5%% of the total)")
+    p.add_argument("--picture", type=Path, default=None,
+                   help="also write a map picture (PNG) of the heat surface to this file")
     p.add_argument("--role", choices=["practitioner", "viewer"], default=None,
                    help="whose outputs: a viewer's come from the protected release "
                         "(default: settings)")
@@ -104,10 +112,27 @@ def main(argv: list[str]) -> int:
 
 
 def _done(out: Path, what: str, written: list[Path]) -> int:
-    print(f"{what} → {len(written)} files in {out}")
+    # Translators: {what} says what was mapped ("12 records (haves · all streams)").
+    print(ngettext("{what} → {n} file in {folder}", "{what} → {n} files in {folder}",
+                   len(written)).format(what=what, n=format_number(len(written)), folder=out))
     for path in written:
         print(f"  {path.name}")
     return 0
+
+
+def _picture(target: Path | None, surface: Surface | ClassedSurface, prog: Programme,
+             selection: str) -> list[Path]:
+    """Write the heat surface's map picture to ``target`` (when asked); say once if Chinese
+    text cannot be drawn for want of a font."""
+    if target is None:
+        return []
+    from geo.concentrations.picture import programme_picture_png, programme_picture_warnings
+
+    for warning in programme_picture_warnings(prog, view="heat", selection=selection):
+        print(_("warning: {message}").format(message=warning), file=sys.stderr)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(programme_picture_png(surface, prog, view="heat", selection=selection))
+    return [target]
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,7 +150,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     prog = load_programme(None if args.programme == "demo" else args.programme)
     sel = conc.select_resources(prog, query)
     for note in sel.notes():
-        print(f"note: {note}", file=sys.stderr)
+        print(_("note: {note}").format(note=note), file=sys.stderr)
     if sel.is_empty:
         print(sel.empty_message(), file=sys.stderr)
         return 1
@@ -147,8 +172,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                              "parks": conc.park_totals(prog, sel)})
     if sel.n_not_located:
         written.append(_write(out / "not_located.csv", export.to_csv_bytes(sel.not_located)))
+    with use_locale(DEFAULT_LOCALE):  # summary.json is for machines: English
+        described = query.describe()
     summary = {
-        "programme": prog.name, "illustrative": prog.illustrative, "query": query.describe(),
+        "programme": prog.name, "illustrative": prog.illustrative, "query": described,
         "role": "practitioner", "records": sel.n_used, "not_located": sel.n_not_located,
         "imprecise": sel.n_imprecise, "not_in_tonnes": sel.not_in_tonnes,
         "tonnes": sel.total_tonnes, "bandwidth_m": bandwidth,
@@ -158,7 +185,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         "heat_method": heat.method, "catchment_method": catch.method,
     }
     written.append(_write(out / "summary.json", json.dumps(summary, indent=1).encode()))
-    return _done(out, f"{sel.n_used:,} records ({query.describe()})", written)
+    written += _picture(args.picture, heat, prog, query.describe())
+    what = ngettext("{n} record ({query})", "{n} records ({query})", sel.n_used).format(
+        n=format_number(sel.n_used), query=query.describe())
+    return _done(out, what, written)
 
 
 def _viewer_rules(prog: Programme, name: str, settings: Settings) -> object:
@@ -183,8 +213,9 @@ def _run_viewer(args: argparse.Namespace, settings: Settings) -> int:
                                       ("--min-precision", args.min_precision),
                                       ("--resolution", args.resolution)) if value is not None]
     if refused:
-        print(f"error: {', '.join(refused)}: {cv.SUMMARY} Use --stream, --park, --direction "
-              "and --level.", file=sys.stderr)
+        print(_("error: {options}: {summary} Use --stream, --park, --direction and "
+                "--level.").format(options=", ".join(refused), summary=_(cv.SUMMARY)),
+              file=sys.stderr)
         return 2
     prog = load_programme(None if args.programme == "demo" else args.programme)
     rules = _viewer_rules(prog, args.programme, settings)
@@ -198,7 +229,8 @@ def _run_viewer(args: argparse.Namespace, settings: Settings) -> int:
         near, exact = cv.nearest_streams(release, load_catalogue(), others)
         streams += [s for s in near if s not in streams]
         if not exact:
-            print(f"note: {cv.widened_notice(release, near)}", file=sys.stderr)
+            print(_("note: {note}").format(note=cv.widened_notice(release, near)),
+                  file=sys.stderr)
     q = cv.release_query(release, direction=args.direction, streams=streams,
                          parks=args.park)
     if (empty := cv.empty_message(release, q)) is not None:
@@ -220,9 +252,11 @@ def _run_viewer(args: argparse.Namespace, settings: Settings) -> int:
     clusters = cv.viewer_clusters(release, q, eps_m=args.eps_m, min_tonnes=min_t)
     written += _tables(out, {"hexagons": hexes, "hotspots": hot, "clusters": clusters,
                              "parks": cv.viewer_parks(release, q)})
+    with use_locale(DEFAULT_LOCALE):  # summary.json is for machines: English
+        described, rules = q.describe(release), release.rules.describe()
     summary = {
         "programme": prog.name, "illustrative": prog.illustrative, "role": "viewer",
-        "query": q.describe(release), "rules": release.rules.describe(),
+        "query": described, "rules": rules,
         "tonnes": cv.selection_total(release, q), "unplaced_tonnes": heat.unplaced_tonnes,
         "bandwidth_m": bandwidth, "radius_m": args.radius_km * 1000,
         "hexagon_level": args.level, "h3_resolution": release.resolutions[args.level],
@@ -232,4 +266,6 @@ def _run_viewer(args: argparse.Namespace, settings: Settings) -> int:
         "catchment_method": catch.method, "catchment_classes": catch.describe_classes(),
     }
     written.append(_write(out / "summary.json", json.dumps(summary, indent=1).encode()))
-    return _done(out, f"Released figures of {q.describe(release)}", written)
+    written += _picture(args.picture, heat, prog, q.describe(release))
+    return _done(out, _("Released figures of {query}").format(query=q.describe(release)),
+                 written)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from geo.concentrations.density import Surface
+    from geo.programme import Programme
 
 __all__ = [
     "ILLUSTRATIVE_NOTE",
@@ -57,6 +58,8 @@ __all__ = [
     "picture_layout",
     "picture_title",
     "picture_warnings",
+    "programme_picture_png",
+    "programme_picture_warnings",
     "render_map_picture",
 ]
 
@@ -71,6 +74,7 @@ ILLUSTRATIVE_NOTE: Final = N_("Demo programme: company names and all quantities 
                               "illustrative, generated for demonstration.")
 """The note under a demo programme's picture (translate with ``_``)."""
 SURFACE_TITLES: Final = {"heat": N_("Heat map"), "catchment": N_("Catchment")}
+CLASSES_NOTE: Final = N_("Classes of released figures.")
 
 _MARGIN: Final = 24
 _LEGEND_W: Final = 300
@@ -388,3 +392,28 @@ def map_picture_png(surface: Surface | ClassedSurface, parks: gpd.GeoDataFrame |
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def programme_picture_warnings(programme: Programme, *, view: str, selection: str
+                               ) -> list[str]:
+    """The font warnings of :func:`programme_picture_png`'s picture (for the page and the
+    command to say once, before the picture is made)."""
+    return picture_warnings(picture_title(view, selection), str(programme.name))
+
+
+def programme_picture_png(surface: Surface | ClassedSurface, programme: Programme, *,
+                          view: str, selection: str, locale: str | None = None,
+                          width_px: int = DEFAULT_WIDTH_PX) -> bytes:
+    """The picture of a programme's surface, as the page and the command make it.
+
+    Title :func:`picture_title` (``view``: ``heat`` or ``catchment``; ``selection`` in
+    words), the programme's name under it, its parks' outlines, the OSM attribution, the
+    illustrative note of a demo programme and, for a viewer's classed surface, a note that
+    the classes are of released figures. ``locale`` as in :func:`map_picture_png`.
+    """
+    with use_locale(locale) if locale else nullcontext():
+        classed = isinstance(surface, ClassedSurface)
+        return map_picture_png(
+            surface, programme.parks, title=picture_title(view, selection),
+            subtitle=str(programme.name), legend_note=_(CLASSES_NOTE) if classed else "",
+            note=_(ILLUSTRATIVE_NOTE) if programme.illustrative else "", width_px=width_px)

@@ -54,3 +54,24 @@ def test_no_match_and_bad_bandwidth_exit_with_a_message(tmp_path: Path,
     assert "Widen the filter" in capsys.readouterr().err
     assert main(["--bandwidth-m", "0", "--out", str(tmp_path / "b")]) == 1
     assert "500 km" in capsys.readouterr().err
+
+
+def test_picture_is_written_and_texts_follow_the_language(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """--picture writes a PNG map; in the pseudo-locale the human output is translated while
+    summary.json keeps English text."""
+    from PIL import Image
+
+    from geo.i18n import use_locale
+
+    out = tmp_path / "viewer"
+    picture = tmp_path / "pictures" / "heat_map.png"
+    with use_locale("qps_PLOC"):
+        assert main(["--out", str(out), "--role", "viewer", "--picture", str(picture)]) == 0
+    with Image.open(picture) as img:
+        assert img.format == "PNG" and img.width == 1200
+    printed = capsys.readouterr().out
+    assert "⟦Réléàséd fîgürés õf" in printed and "heat_map.png" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert "⟦" not in summary["query"] and "⟦" not in summary["rules"]
