@@ -77,3 +77,20 @@ def test_viewer_overview_shows_released_streams_and_parks(viewer: AppTest) -> No
     assert {"have_t", "want_t", "want_complete"} <= set(parks.columns)
     labels = {m.label for m in viewer.metric}
     assert "Resource records" not in labels and "Member sites" in labels
+
+
+def test_overview_and_sidebar_in_the_pseudo_locale() -> None:
+    """In the pseudo-locale the frame (sidebar, menu) and the overview speak only marked
+    text: metrics, the programme picker and its demo entry, the *Viewing as* choices."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "qps_PLOC"
+    at.run()
+    assert not at.exception, at.exception
+    assert all(m.label.startswith("⟦") for m in at.metric)
+    picker = at.sidebar.selectbox(key="programme_name")
+    assert picker.label == "⟦Prõgràmmé⟧"
+    assert all(o.startswith("⟦") for o in picker.options)
+    viewing = at.sidebar.radio(key="viewer_role")
+    assert viewing.options == ["⟦pràçtîtîõñér⟧", "⟦vîéwér⟧"]
+    assert viewing.value == "practitioner"  # the value stays a code
+    assert at.sidebar.caption[-1].value == "⟦Màp dàtà © ÕpéñStréétMàp çõñtrîbütõrs (ÕDbL 1.0)⟧"

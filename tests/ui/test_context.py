@@ -73,3 +73,17 @@ def test_a_stored_programme_context(stored_demo: ProgrammeRef, settings: Setting
     assert ctx.network == NO_NETWORK and ctx.road_graph is None
     assert ctx.region_layers == (None, None)
     assert ctx.matcher().graph is None
+
+
+def test_a_refused_write_says_so_in_the_session_language(settings: Settings) -> None:
+    """``require_write`` raises a whole translated sentence with the (translated) action in it."""
+    from geo.errors import AccessError
+    from geo.i18n import _, use_locale
+
+    ctx = PageContext(DEMO_PROGRAMME, "viewer", settings, DataVersions())
+    with pytest.raises(AccessError, match=r"^Your role may not save records\. Practitioners"):
+        ctx.require_write("save records")
+    with use_locale("qps_PLOC"), pytest.raises(AccessError) as caught:
+        ctx.require_write(_("save records"))
+    assert str(caught.value) == ("⟦Ýõür rõlé màý ñõt ⟦sàvé réçõrds⟧. Pràçtîtîõñérs àñd "
+                                 "àdmîñîstràtõrs õf thé prõgràmmé çàñ.⟧")

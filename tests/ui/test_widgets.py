@@ -142,3 +142,53 @@ def test_plain_text_renders_literally_in_markdown(text: str) -> None:
     assert "<img" not in html and "<a " not in html
     shown = html.strip().replace("\u200b", "")
     assert shown == f"<p>{markdown_it.common.utils.escapeHtml(text)}</p>"
+
+
+def test_lazy_text_is_translated_when_shown_not_when_defined() -> None:
+    """A spinner text defined at import time reads in the language of the run showing it."""
+    from geo.i18n import use_locale
+    from ui.widgets import LazyText
+
+    text = LazyText("Loading programme…")
+    assert str(text) == "Loading programme…"
+    with use_locale("qps_PLOC"):
+        assert str(text) == "⟦Lõàdîñg prõgràmmé…⟧"
+
+
+def test_column_config_labels_the_headers_in_the_session_language() -> None:
+    """Headers get their labels (given ones first, else ``column_label``), numbers a format;
+    the column names themselves are untouched."""
+    from geo.i18n import use_locale
+    from ui.widgets import column_config
+
+    with use_locale("qps_PLOC"):
+        config = column_config(["site_id", "have_t", "title"], labels={"title": "Titre"},
+                               number_formats={"have_t": "%.0f"})
+    assert config["site_id"]["label"] == "⟦Sîté ÎD⟧"
+    assert config["have_t"]["label"] == "⟦Hàvés (t/ýr)⟧"
+    assert config["have_t"]["type_config"]["format"] == "%.0f"
+    assert config["title"]["label"] == "Titre"
+
+
+def test_the_illustrative_note_keeps_the_osm_attribution_in_every_language() -> None:
+    """The note's English matches the attribution setting; in the pseudo-locale it is one
+    translated sentence that still names OpenStreetMap's contributors."""
+    from geo.settings import OSM_ATTRIBUTION
+
+    at = AppTest.from_function(_note, args=(True,))
+    at.run()
+    assert f"({OSM_ATTRIBUTION})" in at.caption[0].value
+    at = AppTest.from_function(_pseudo_note)
+    at.run()
+    assert not at.exception, at.exception
+    note = at.caption[0].value
+    assert note.startswith(":material/info: ⟦") and note.endswith("⟧")
+
+
+def _pseudo_note():  # type: ignore[no-untyped-def]
+    import ui
+    from geo.demo import load_demo_programme
+    from geo.i18n import set_locale
+
+    set_locale("qps_PLOC")
+    ui.illustrative_note(load_demo_programme())
