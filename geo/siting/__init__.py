@@ -20,8 +20,10 @@ each usable on its own:
 """
 
 from geo.siting.candidates import (
+    RULE_LABELS,
     CandidateScreen,
     SitingLayers,
+    rule_label,
     screen_candidates,
     siting_layers,
 )
@@ -44,7 +46,7 @@ from geo.siting.finder import (
     suppliers_in_reach,
     viewer_only_released,
 )
-from geo.siting.locate import OBJECTIVES, Allocation, solve_best_sites
+from geo.siting.locate import OBJECTIVE_LABELS, OBJECTIVES, Allocation, solve_best_sites
 from geo.siting.memo import memo_blocks, memo_html, memo_markdown
 from geo.siting.pipeline import (
     CANDIDATE_SOURCES,
@@ -70,10 +72,12 @@ from geo.siting.released import (
 from geo.siting.scoring import (
     CRITERIA,
     CRITERION_LABELS,
+    STATUS_LABELS,
     ScoreWeights,
     ScoringParams,
     describe_sensitivity,
     score_sites,
+    status_label,
     weight_sensitivity,
 )
 from geo.siting.screening import ScreeningGrid, screen_grid, separated_top_cells
@@ -83,8 +87,11 @@ __all__ = [
     "CRITERIA",
     "CRITERION_LABELS",
     "OBJECTIVES",
+    "OBJECTIVE_LABELS",
     "RELEASED_SUPPLIER",
     "RELEASED_WANTER",
+    "RULE_LABELS",
+    "STATUS_LABELS",
     "Allocation",
     "BestSites",
     "CandidateScreen",
@@ -118,6 +125,7 @@ __all__ = [
     "released_note",
     "road_reach_polygon",
     "round_significant",
+    "rule_label",
     "run_site_finder",
     "score_sites",
     "score_sites_from_gdf",
@@ -127,6 +135,7 @@ __all__ = [
     "siting_layers",
     "solve_best_sites",
     "solve_pmedian",
+    "status_label",
     "supplier_points",
     "suppliers_in_reach",
     "viewer_notes",

@@ -28,7 +28,7 @@ from geo.errors import SitingError
 from geo.i18n import _, format_number, format_percent, ngettext
 from geo.network import snap_points, travel_matrix
 from geo.siting.finder import viewer_only_released
-from geo.siting.locate import Allocation, Objective, solve_best_sites
+from geo.siting.locate import Allocation, Objective, method_label, solve_best_sites
 from geo.siting.released import round_significant
 
 if TYPE_CHECKING:
@@ -66,12 +66,13 @@ class BestSites:
             unserved = ngettext("{n} supplier site unserved", "{n} supplier sites unserved", n)
         unserved = unserved.format(n=format_number(n))
         if a.proven_optimal:
-            # Translators: {method} is the solver (e.g. p-median (exact)), kept in English.
-            text = _("{method}: proven optimal; {unserved}").format(method=a.method,
-                                                                    unserved=unserved)
+            # Translators: {method} is how the sites were found, e.g. p-median (lagrangian).
+            text = _("{method}: proven optimal; {unserved}").format(
+                method=method_label(a.method), unserved=unserved)
         else:
             text = _("{method}: proven gap {gap}; {unserved}").format(
-                method=a.method, gap=format_percent(a.gap, digits=2), unserved=unserved)
+                method=method_label(a.method), gap=format_percent(a.gap, digits=2),
+                unserved=unserved)
         if self.requested > len(self.plants):
             return ngettext(
                 "{text}; only {n} of {requested} plant is worth opening (each must reach the "

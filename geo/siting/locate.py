@@ -24,16 +24,38 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import SitingError
-from geo.i18n import _, format_number, ngettext
+from geo.i18n import N_, _, format_number, ngettext
 from geo.siting.milp import MilpModel, solve_milp
 from geo.siting.pmedian import PMedianParams, solve_pmedian
 
-__all__ = ["OBJECTIVES", "Allocation", "solve_best_sites"]
+__all__ = ["METHOD_LABELS", "OBJECTIVES", "OBJECTIVE_LABELS", "Allocation", "method_label",
+           "solve_best_sites"]
 
 logger = logging.getLogger(__name__)
 
 Objective = Literal["p-median", "max-cover", "capacitated"]
 OBJECTIVES: tuple[Objective, ...] = ("p-median", "max-cover", "capacitated")
+# Translators: the models that choose the best sites (names of methods; p-median is a term).
+OBJECTIVE_LABELS: dict[str, str] = {"p-median": N_("p-median"), "max-cover": N_("max-cover"),
+                                    "capacitated": N_("capacitated")}
+"""Objective (a stable value) → its label (marked; translate with ``_`` where shown)."""
+# Translators: how the best sites were found (a model and the stage that solved it).
+METHOD_LABELS: dict[str, str] = {
+    "p-median (enumeration)": N_("p-median (enumeration)"),
+    "p-median (lagrangian)": N_("p-median (lagrangian)"),
+    "p-median (milp)": N_("p-median (milp)"),
+    "p-median (heuristic)": N_("p-median (heuristic)"),
+    "maximal covering (HiGHS MILP)": N_("maximal covering (HiGHS MILP)"),
+    "capacitated p-median (HiGHS MILP)": N_("capacitated p-median (HiGHS MILP)"),
+}
+""":attr:`Allocation.method` (kept in English in results) → its label (marked)."""
+
+
+def method_label(method: str) -> str:
+    """How the sites were found, in the reader's language (unknown methods as given)."""
+    label = METHOD_LABELS.get(method)
+    return _(label) if label is not None else method
+
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from geo.export import markdown_text
 from geo.i18n import N_, _, column_label, current_locale, format_date, format_number, ngettext
 from geo.siting.catchments import best_sites_for_role
 from geo.siting.finder import ranking_for_role, viewer_only_released
+from geo.siting.locate import OBJECTIVE_LABELS
 from geo.siting.released import released_note
 from geo.siting.scoring import describe_sensitivity, status_label
 
@@ -126,7 +127,7 @@ def _lead(run: SiteFinderRun, lead: pd.Series) -> list[Block]:
             # Translators: {output} is what the plant makes (e.g. biogas energy), {unit} its
             # unit (e.g. MWh/yr).
             _("Output {amount} {unit} of {output}; gate fees {fees} EUR/yr").format(
-                amount=_fmt(lead["output"]), unit=_(prof.output_unit), output=_(prof.output),
+                amount=_fmt(lead["output"]), unit=prof.output_unit, output=_(prof.output),
                 fees=_fmt(lead["gate_fee_eur"])),
         ]),
     ]
@@ -146,10 +147,10 @@ def _best_sites(best: BestSites, role: Role) -> list[Block]:
     plants = best_sites_for_role(best, role=role)[0].drop(columns="geometry")
     plants = plants[[c for c in ("plant", "name", "tonnes_per_year", "suppliers", "cells",
                                  "meets_minimum") if c in plants]]
-    n = len(plants)
+    n, obj = len(plants), best.allocation.objective
     # Translators: {objective} is the solver's model, e.g. p-median or capacitated.
     heading = ngettext("{n} plant ({objective})", "{n} plants ({objective})", n).format(
-        n=format_number(n), objective=best.allocation.objective)
+        n=format_number(n), objective=_(OBJECTIVE_LABELS.get(obj, obj)))
     return [("h2", heading), ("p", best.describe()),
             ("table", plants.rename(columns={c: column_label(c) for c in plants.columns}))]
 

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.demo import load_demo_programme
+from geo.i18n import column_label
 from tests.pages.support import click_download, downloads, open_page, page_text
 from ui import Key, profile_key
 
@@ -26,8 +27,8 @@ def test_default_rules_explain_what_removed_the_candidates(page: AppTest) -> Non
     """With digestion's 250 m housing rule, the page says which rule removed how many."""
     assert any("No candidate passes" in w.value and "residential" in w.value
                for w in page.warning)
-    report = page.dataframe[0].value
-    assert set(report["rule"]) == {"industrial", "residential", "land", "main_road"}
+    report = page.dataframe[0].value  # headers and rule names as a person reads them
+    assert set(report["Rule"]) == {"industrial", "residential", "land", "main road"}
 
 
 def test_relaxed_rule_ranks_sites_with_breakdown_and_best_plants(page: AppTest) -> None:
@@ -36,9 +37,10 @@ def test_relaxed_rule_ranks_sites_with_breakdown_and_best_plants(page: AppTest) 
     assert not page.exception, page.exception
     assert not page.warning
     tables = {len(d.value.columns): d.value for d in page.dataframe}
-    ranking = next(d.value for d in page.dataframe if "supplier_names" in d.value.columns)
-    assert ranking["rank"].iloc[0] == 1
-    assert ranking["supplier_names"].str.len().iloc[0] > 0
+    names, rank = column_label("supplier_names"), column_label("rank")  # headers are labels
+    ranking = next(d.value for d in page.dataframe if names in d.value.columns)
+    assert ranking[rank].iloc[0] == 1
+    assert ranking[names].str.len().iloc[0] > 0
     assert any("proven" in c.value for c in page.caption)
     assert tables
     page.selectbox(key=Key.SF_OBJECTIVE).set_value("capacitated").run()
@@ -66,10 +68,12 @@ def viewer_page() -> AppTest:
 
 def test_viewer_ranks_on_the_release_and_says_so(viewer_page: AppTest) -> None:
     """A viewer's ranking counts released hexagons, banded, and names its release streams."""
-    ranking = next(d.value for d in viewer_page.dataframe if "feedstock_t" in d.value.columns)
-    assert "supplier_names" not in ranking and "suppliers" not in ranking
-    assert "cells" in ranking and ranking["rank"].iloc[0] == 1
-    feed = ranking["feedstock_t"].dropna()
+    label = column_label  # the page shows column labels as headers
+    ranking = next(d.value for d in viewer_page.dataframe
+                   if label("feedstock_t") in d.value.columns)
+    assert label("supplier_names") not in ranking and label("suppliers") not in ranking
+    assert label("cells") in ranking and ranking[label("rank")].iloc[0] == 1
+    feed = ranking[label("feedstock_t")].dropna()
     assert (feed == feed.map(lambda v: float(f"{v:.2g}"))).all()
     notes = " ".join(c.value for c in viewer_page.caption)
     assert "protected release" in notes and "Organic" in notes

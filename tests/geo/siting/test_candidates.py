@@ -111,3 +111,18 @@ def test_hexagons_cover_the_area() -> None:
     assert cells.to_crs(UTM).area.mean() == pytest.approx(105_000, rel=0.2)
     with pytest.raises(SitingError, match="coarser resolution"):
         candidates_from_hexagons((20.0, 60.0, 30.0, 65.0), resolution=11)
+
+
+def test_explanation_in_the_pseudo_locale_names_rules_and_notes_translated() -> None:
+    """In the pseudo-locale the screening sentence, the rule names and the notes are ours
+    (bracketed), with the counts filled in."""
+    from geo.i18n import use_locale
+
+    ind = _gdf([box(X0, Y0, X0 + 300, Y0 + 300)])
+    screen = screen_candidates(candidates_from_points(_gdf([Point(X0 + 10, Y0 + 10)], name=["a"])),
+                               _profile(min_residential_distance_m=250),
+                               SitingLayers(industrial=ind, residential=None, roads=None))
+    with use_locale("qps_PLOC"):
+        text = screen.explain()
+    assert text.startswith("⟦1 çàñdîdàté; ") and "{" not in text
+    assert "⟦⟦résîdéñtîàl⟧: ñõt çhéçkéd (⟦ñõ résîdéñtîàl làñd làýér⟧)⟧" in text

@@ -77,3 +77,16 @@ def test_unreadable_profile_file(tmp_path: Path) -> None:
     f.write_text("{}")
     with pytest.raises(SitingError, match="no 'profiles' list"):
         load_profiles(f)
+
+
+def test_refusal_in_the_pseudo_locale_is_one_sentence_with_the_profile_filled() -> None:
+    """A broken edit is refused in the reader's language: one marked sentence, placeholders
+    filled with the profile's id and the figures given."""
+    from geo.i18n import use_locale
+
+    prof = load_profiles()["anaerobic_digestion"]
+    with use_locale("qps_PLOC"), pytest.raises(SitingError) as err:
+        prof.with_changes(min_throughput_t=prof.max_throughput_t + 1)
+    text = str(err.value)
+    assert text.startswith("⟦") and text.endswith("⟧")
+    assert "'anaerobic_digestion'" in text and "(50001.0, 50000.0)" in text

@@ -1,0 +1,103 @@
+"""The site-finder memo in the reader's language: translated headings, figures, HTML ``lang``
+and a font stack that prints Chinese."""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+import re
+
+import pytest
+
+from geo.i18n import translate, use_locale
+from geo.siting import (
+    find_sites,
+    load_profiles,
+    memo_blocks,
+    memo_html,
+    memo_markdown,
+    weight_sensitivity,
+)
+from geo.siting.memo import FONT_STACK
+from geo.siting.pipeline import SiteFinderRun
+
+AD = "Anaerobic digestion of food and organic waste"
+ZH = {"Site finder: {profile}": "选址：{profile}", AD: "食品和有机废物的厌氧消化",
+      "The opportunity": "机会", "Robustness": "稳健性", "Sources and caveats": "来源和注意事项",
+      "Best site: {name}": "最佳地点：{name}", "Rank": "排名", "Site": "地点", "Score": "得分",
+      "Top {n} candidates": "前 {n} 个候选地点"}
+"""A few Chinese translations, standing in for the catalogue until it is translated."""
+
+
+class _FakeCatalogue(gettext_module.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return ZH.get(message, message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return ZH.get(msgid2, msgid1 if n == 1 else msgid2)
+
+
+@pytest.fixture
+def zh_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """zh_CN translates the memo's headings (other locales as shipped)."""
+    real = translate.translations
+
+    def fake(locale: str) -> gettext_module.NullTranslations:
+        return _FakeCatalogue() if locale == "zh_CN" else real(locale)
+
+    monkeypatch.setattr(translate, "translations", fake)
+
+
+@pytest.fixture(scope="module")
+def run(demo_programme) -> SiteFinderRun:  # type: ignore[no-untyped-def]
+    """Digestion on the demo's parks, no housing rule (straight-line hauls: quick)."""
+    prof = load_profiles()["anaerobic_digestion"].with_changes(
+        rules={"min_residential_distance_m": 0})
+    _, result = find_sites(demo_programme, prof, "parks", graph=None)
+    assert result is not None
+    return result
+
+
+def _blocks(run: SiteFinderRun) -> list:
+    _, sens = weight_sensitivity(run.scored.criteria, run.scored.weights)
+    return memo_blocks(run, role="practitioner", programme_name="Demo", illustrative=True,
+                       sensitivity=sens)
+
+
+def test_memo_in_chinese_has_translated_headings_lang_and_cjk_fonts(
+        run: SiteFinderRun, zh_catalogue: None) -> None:
+    """In zh_CN the memo's headings and table headers are Chinese, the page says lang zh-CN,
+    and its fonts name CJK fonts after the Latin ones."""
+    with use_locale("zh_CN"):
+        blocks = _blocks(run)
+        page = memo_html(blocks)
+        markdown = memo_markdown(blocks)
+    assert markdown.startswith("# 选址：食品和有机废物的厌氧消化\n")
+    assert {"## 机会", "## 稳健性", "## 来源和注意事项"} <= set(markdown.splitlines())
+    assert "<html lang='zh-CN'>" in page and "<h2>机会</h2>" in page
+    assert "<th>排名</th><th>地点</th><th>得分</th>" in page
+    assert "<title>选址：食品和有机废物的厌氧消化</title>" in page
+    fonts = [f.strip().strip('"') for f in FONT_STACK.split(",")]
+    assert fonts.index("Arial") < fonts.index("Noto Sans CJK SC") < fonts.index("Noto Sans CJK")
+    assert fonts[-1] == "sans-serif" and f"font-family:{FONT_STACK}" in page
+
+
+def test_memo_in_english_by_default(run: SiteFinderRun) -> None:
+    """The default memo is English with lang en-GB (the source language)."""
+    blocks = _blocks(run)
+    assert memo_markdown(blocks).startswith(f"# Site finder: {AD}\n")
+    assert "<html lang='en-GB'>" in memo_html(blocks)
+
+
+def test_memo_in_the_pseudo_locale_is_all_ours_with_figures_filled(run: SiteFinderRun) -> None:
+    """Every heading and sentence of ours is bracketed and no placeholder is left unfilled;
+    citations (data) stay as recorded."""
+    with use_locale("qps_PLOC"):
+        blocks = _blocks(run)
+    heads = [text for kind, text in blocks if kind in ("h1", "h2")]
+    assert heads and all(h.startswith("⟦") for h in heads)
+    items = [i for kind, content in blocks if kind == "ul" for i in content]
+    ours = [i for i in items if i not in run.profile.sources]
+    assert ours and all(i.startswith("⟦") for i in ours)
+    text = memo_markdown(blocks)
+    assert not re.search(r"\{[a-z_]+\}", text)
+    assert run.profile.sources[0] in " ".join(items)
