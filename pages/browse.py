@@ -6,6 +6,8 @@ stream × park figures, the same whatever else is set (see :func:`geo.search.sea
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 import ui
@@ -33,7 +35,7 @@ direction_labels = {"have": _("have"), "want": _("want")}
 hazard_labels = {"hazardous": _("hazardous"), "non-hazardous": _("non-hazardous")}
 
 
-def _headers(frame: object, **config: object) -> dict[str, object]:
+def _headers(frame: object, **config: Any) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names, so CSV downloads and tests read the codes); ``config`` overrides columns."""
     return {**{str(c): st.column_config.Column(column_label(c))
@@ -45,11 +47,11 @@ if not ctx.practitioner:
     c1, c2, c3 = st.columns([1, 2, 2])
     direction = c1.segmented_control(_("Have or want"), ["have", "want"],
                                      key=ui.Key.BR_DIRECTION, selection_mode="single",
-                                     format_func=direction_labels.get) or "have"
+                                     format_func=lambda d: direction_labels[d]) or "have"
     selectors = c2.multiselect(_("Streams (groups or chapters)"), list(selector_labels),
-                               format_func=selector_labels.get, key=ui.Key.BR_SELECTORS)
+                               format_func=lambda s: selector_labels[s], key=ui.Key.BR_SELECTORS)
     parks = c3.multiselect(_("Parks"), list(park_names), key="br_parks",
-                           format_func=park_names.get)
+                           format_func=lambda p: park_names[p])
     with ui.domain_errors():
         answer = search_release(ctx.release, ReleaseQuery(direction, tuple(selectors),
                                                           tuple(parks)),
@@ -80,20 +82,20 @@ res_all = prog.resources
 with st.expander(_("Filters"), expanded=True, icon=":material/filter_alt:"):
     c1, c2, c3 = st.columns(3)
     selectors = c1.multiselect(_("Streams (groups or chapters)"), list(selector_labels),
-                               format_func=selector_labels.get, key=ui.Key.BR_SELECTORS)
+                               format_func=lambda s: selector_labels[s], key=ui.Key.BR_SELECTORS)
     codes = c1.text_input(_("Catalogue codes (comma separated)"), key="br_codes",
                           placeholder=_("e.g. 150102, 02 03 04"))
     direction = c2.segmented_control(_("Have or want"), ["have", "want"],
                                      key=ui.Key.BR_DIRECTION, selection_mode="single",
-                                     format_func=direction_labels.get)
+                                     format_func=lambda d: direction_labels[d])
     hazardous = c2.segmented_control(_("Hazardous"), ["hazardous", "non-hazardous"],
                                      key="br_hazardous", selection_mode="single",
-                                     format_func=hazard_labels.get)
+                                     format_func=lambda h: hazard_labels[h])
     qmin, qmax = c2.columns(2)
     q_min = qmin.number_input(_("Min quantity"), min_value=0.0, value=None, key=ui.Key.BR_QMIN)
     q_max = qmax.number_input(_("Max quantity"), min_value=0.0, value=None, key=ui.Key.BR_QMAX)
     parks = c3.multiselect(_("Parks"), list(park_names), key="br_parks",
-                           format_func=park_names.get)
+                           format_func=lambda p: park_names[p])
     sectors = c3.multiselect(_("Sectors (NACE)"),
                              sorted(prog.sites["sector_nace"].dropna().unique()),
                              key="br_sectors")

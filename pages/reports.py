@@ -7,6 +7,7 @@ release only (``geo.synergies.protected``): every figure a released node or a su
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -40,14 +41,16 @@ prog = ctx.programme
 ui.illustrative_note(prog)
 
 
-def _headers(frame: object) -> dict[str, object]:
+def _headers(frame: object) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names)."""
-    return {str(c): st.column_config.Column(column_label(c))
+    # Columns of the gaps and park-partner tables without a shared label (yet).
+    own = {"key": _("Code or class"), "median_distance_km": _("Median distance (km)")}
+    return {str(c): st.column_config.Column(own.get(str(c)) or column_label(c))
             for c in getattr(frame, "columns", [])}
 
 
-def _table(frame: pd.DataFrame, key: str, **kwargs: object) -> None:
+def _table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
     """Show ``frame`` with its headers (and any stage or unit codes) in this session's
     language."""
     shown = frame.copy()
@@ -95,7 +98,7 @@ if release is not None:
 views = {"Resource pool": _("Resource pool"), "Network map": _("Network map"),
          "Network graph": _("Network graph"), "Gaps": _("Gaps"), "Excel": _("Excel")}
 view = st.radio(_("View"), list(views), horizontal=True, key=Key.REP_VIEW,
-                label_visibility="collapsed", format_func=views.get)
+                label_visibility="collapsed", format_func=lambda v: views[v])
 stages = st.multiselect(_("Stages shown in the network"), STAGES, default=list(STAGES),
                         key="rep_net_stages", format_func=stage_label,
                         ) if view.startswith("Network") else list(STAGES)

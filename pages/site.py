@@ -5,6 +5,8 @@ Reached from any table's site link (``/site?site=<site_id>``) or by picking a si
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 import ui
@@ -18,7 +20,7 @@ ctx = ui.page_context("site")
 prog = ctx.programme
 
 
-def _headers(frame: object) -> dict[str, object]:
+def _headers(frame: object) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names)."""
     return {str(c): st.column_config.Column(column_label(c))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -23,7 +25,7 @@ prog = ctx.programme
 ui.illustrative_note(prog)
 
 
-def _headers(frame: object) -> dict[str, object]:
+def _headers(frame: object) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names)."""
     history_labels = {"event_id": _("Event"), "kind": _("What happened"),
@@ -62,7 +64,7 @@ with t_find:
               for r in res.itertuples()}
     c1, c2, c3 = st.columns([3, 1, 1])
     record = c1.selectbox(_("Record (a have or a want)"), list(labels), key=Key.SYN_RECORD,
-                          format_func=labels.get)
+                          format_func=lambda r: labels[r])
     scope = c2.selectbox(_("Partners"), list(SCOPE_LABELS), key="syn_scope",
                          format_func=lambda s: _(SCOPE_LABELS[s]))
     top_k = c3.number_input(_("Show"), 1, 50, 10, key="syn_top_k")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -33,7 +35,12 @@ frequency_labels = {"continuous": _("continuous"), "daily": _("daily"), "weekly"
                     "quarterly": _("quarterly"), "annual": _("annual"), "one-off": _("one-off")}
 
 
-def _headers(frame: object) -> dict[str, object]:
+def _word(code: object) -> str:
+    """A direction or frequency code as shown (others unchanged)."""
+    return {**direction_labels, **frequency_labels}.get(str(code), str(code))
+
+
+def _headers(frame: object) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names)."""
     return {str(c): st.column_config.Column(column_label(c))
@@ -55,7 +62,7 @@ entries = st.data_editor(blank, num_rows="dynamic", key=Key.WS_ENTRIES, width="s
                              "site_id": Col.SelectboxColumn(_("Site"),
                                                             options=list(sites["site_id"])),
                              "direction": Col.SelectboxColumn(_("Have/want"), options=DIRECTIONS,
-                                                              format_func=direction_labels.get),
+                                                              format_func=_word),
                              "ewc_code": Col.TextColumn(_("Waste code"),
                                                         help=_("e.g. 15 01 02")),
                              "description": Col.TextColumn(column_label("description")),
@@ -64,7 +71,7 @@ entries = st.data_editor(blank, num_rows="dynamic", key=Key.WS_ENTRIES, width="s
                                                          format_func=unit_label),
                              "frequency": Col.SelectboxColumn(_("Frequency"),
                                                               options=FREQUENCIES,
-                                                              format_func=frequency_labels.get)})
+                                                              format_func=_word)})
 if st.button(_("Check and save these records"), key=Key.WS_SAVE_ENTRIES):
     with ui.domain_errors():
         ctx.require_write(_("save records"))
