@@ -50,6 +50,7 @@ from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
 from geo.errors import RoutingError
+from geo.i18n import _
 from geo.routing.explain import skipped_reasons
 from geo.routing.plan import PlannedRoute, RoutingPlan, SkippedStop, Visit
 from geo.routing.problem import DAY_S, WEEKDAYS
@@ -99,13 +100,14 @@ class SolverOptions:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
-            msg = f"time_limit_s must be a positive number of seconds, got {self.time_limit_s!r}."
+            msg = _("time_limit_s must be a positive number of seconds, got {value}.").format(
+                value=repr(self.time_limit_s))
             raise RoutingError(msg)
         if not self.seeds:
-            msg = "Give at least one seed, e.g. seeds=(0, 1)."
+            msg = _("Give at least one seed, e.g. seeds=(0, 1).")
             raise RoutingError(msg)
         if self.workers < 1:
-            msg = f"workers must be at least 1, got {self.workers!r}."
+            msg = _("workers must be at least 1, got {value}.").format(value=repr(self.workers))
             raise RoutingError(msg)
 
 
@@ -205,7 +207,8 @@ def encode(instance: RoutingInstance, *, relaxed: bool = False) -> Encoding:
     for i, p in enumerate(instance.producers):
         days = instance.allowed_days[i]
         if not days:
-            msg = f"Producer {p.name!r} has no day it can be served; build the instance first."
+            msg = _("Producer {name} has no day it can be served; build the instance "
+                    "first.").format(name=repr(p.name))
             raise RoutingError(msg)
         skippable = p.optional or relaxed
         prize = round(p.prize * scale) if p.optional else (big if relaxed else 0)
@@ -274,7 +277,7 @@ def _collect(jobs: list[tuple[subprocess.Popen[bytes], Path]], timeout: float) -
     out = []
     for proc, dst in jobs:
         try:
-            _, err = proc.communicate(timeout=timeout)
+            _out, err = proc.communicate(timeout=timeout)
             if proc.returncode == 0 and dst.exists():
                 out.append(pickle.loads(dst.read_bytes())[1])
             else:
@@ -418,11 +421,11 @@ def solve_instance(
     options = options or SolverOptions()
     t0 = time.perf_counter()
     enc = encode(instance)
-    best, seed_costs = _best_of_seeds(enc, options, progress, "planning")
+    best, seed_costs = _best_of_seeds(enc, options, progress, _("planning"))
     if not best.is_feasible() and options.relax_if_infeasible:
         logger.info("Required stops do not all fit; solving again with skippable stops")
         enc = encode(instance, relaxed=True)
-        best, seed_costs = _best_of_seeds(enc, options, progress, "fitting what fits")
+        best, seed_costs = _best_of_seeds(enc, options, progress, _("fitting what fits"))
     routes = _decode_routes(instance, enc, best)
     served = {i for r in routes for i in r.stops}
     skipped = [i for i in range(instance.n_producers) if i not in served]

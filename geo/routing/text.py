@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ACTIVITY_LABELS", "FREQUENCY_LABELS", "KPI_LABELS", "STAGE_LABELS", "STATUS_LABELS",
            "WEEKDAY_LABELS", "distances_source", "for_reading", "format_quantity",
-           "frequency_label", "kpi_label", "stage_label", "weekday_label", "weekdays_text"]
+           "frequency_label", "frequency_text", "kpi_label", "stage_label", "weekday_label",
+           "weekdays_text"]
 
 WEEKDAY_LABELS: Final[dict[str, str]] = {
     "mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"), "fri": N_("Fri"),
@@ -37,6 +39,7 @@ WEEKDAY_LABELS: Final[dict[str, str]] = {
 FREQUENCY_LABELS: Final[dict[str, str]] = {
     # Translators: a collection frequency used as an adjective ("per weekly collection").
     "weekly": N_("weekly"), "fortnightly": N_("fortnightly"), "monthly": N_("monthly"),
+    "every four weeks": N_("every four weeks"),
 }
 """Collection frequency code → word (translate with :func:`frequency_label`)."""
 
@@ -93,6 +96,15 @@ def frequency_label(code: str) -> str:
     return _label(FREQUENCY_LABELS, code)
 
 
+def frequency_text(label: str) -> str:
+    """A frequency as tables write it (``weekly``, ``2 per week``, ``every four weeks``) in
+    this session's language."""
+    found = re.fullmatch(r"(\d+) per week", label)
+    if found:
+        return _("{n} per week").format(n=found.group(1))
+    return _label(FREQUENCY_LABELS, label)
+
+
 def stage_label(code: str) -> str:
     """Label of a ``left_out`` stage code (``network`` → ``road network``)."""
     return _label(STAGE_LABELS, code)
@@ -127,8 +139,9 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     for col, fn in (("stage", stage_label), ("metric", kpi_label), ("day", weekday_label)):
         if col in out and out[col].dtype == object:
             out[col] = [fn(v) for v in out[col]]
-    for col, labels in (("status", STATUS_LABELS), ("activity", ACTIVITY_LABELS),
-                        ("frequency", FREQUENCY_LABELS)):
+    for col, labels in (("status", STATUS_LABELS), ("activity", ACTIVITY_LABELS)):
         if col in out:
             out[col] = [_label(labels, v) for v in out[col]]
+    if "frequency" in out:
+        out["frequency"] = [frequency_text(str(v)) for v in out["frequency"]]
     return out.rename(columns=column_labels(out.columns))

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from geo.errors import RoutingError
-from geo.routing.build import DEFAULT_MAX_SNAP_M
+from geo.i18n import _, format_number, ngettext
+from geo.routing.build import DEFAULT_MAX_SNAP_M, none_served, off_network_reason
 from geo.routing.explain import format_duration
 from geo.routing.periodic.explain import pattern_problem
 from geo.routing.periodic.horizon import pickups_per_visit, visit_patterns
@@ -90,33 +91,43 @@ class PeriodicProblem:
         return self.matrix.method
 
 
-def _refuse(title: str, lines: list[str], fix: str) -> RoutingError:
-    more = f" and {len(lines) - _LISTED} more" if len(lines) > _LISTED else ""
-    return RoutingError(f"{title}: " + "; ".join(lines[:_LISTED]) + more + f". {fix}")
+def _refuse(message: str, lines: list[str], **values: object) -> RoutingError:
+    """``message`` (translated, with ``{n}`` and ``{listed}``) naming the first ``lines``."""
+    listed = _("; ").join(lines[:_LISTED])
+    if len(lines) > _LISTED:
+        listed = _("{listed} and {n} more").format(listed=listed,
+                                                   n=format_number(len(lines) - _LISTED))
+    return RoutingError(message.format(n=format_number(len(lines)), listed=listed, **values))
 
 
 def _check_inputs(producers: Sequence[PeriodicProducer], fleet: PeriodicFleet,
                   horizon: Horizon) -> None:
     if not producers:
-        msg = ("No producers selected: pick streams, parks or sites whose records have a "
-               "quantity (haves).")
+        msg = _("No producers selected: pick streams, parks or sites whose records have a "
+                "quantity (haves).")
         raise RoutingError(msg)
     known = {s.name for s in fleet.streams}
     unknown = [f"{p.name!r} ({', '.join(s for s in p.streams if s not in known)})"
                for p in producers if any(s not in known for s in p.streams)]
     if unknown:
-        raise _refuse(f"{len(unknown)} producer(s) hand over streams the fleet does not carry",
-                      unknown, f"Add the streams to the fleet (known: {sorted(known)}) or "
-                               "leave those producers out")
+        raise _refuse(ngettext(
+            "{n} producer hands over streams the fleet does not carry: {listed}. Add the "
+            "streams to the fleet (known: {known}) or leave those producers out.",
+            "{n} producers hand over streams the fleet does not carry: {listed}. Add the "
+            "streams to the fleet (known: {known}) or leave those producers out.",
+            len(unknown)), unknown, known=sorted(known))
     no_pattern = []
     for p in producers:
         why = pattern_problem(p.frequency, p.weekdays, horizon, p.storage_days)
         if why:
-            no_pattern.append(f"{p.name!r}: {why}")
+            no_pattern.append(_("{name}: {reason}").format(name=repr(p.name), reason=why))
     if no_pattern:
-        raise _refuse(f"{len(no_pattern)} producer(s) cannot be collected as asked in the "
-                      f"{horizon.weeks}-week horizon", no_pattern,
-                      "Change their frequency or accepted days, or the horizon")
+        raise _refuse(ngettext(
+            "{n} producer cannot be collected as asked in the {weeks}-week horizon: {listed}. "
+            "Change their frequency or accepted days, or the horizon.",
+            "{n} producers cannot be collected as asked in the {weeks}-week horizon: {listed}. "
+            "Change their frequency or accepted days, or the horizon.",
+            len(no_pattern)), no_pattern, weeks=horizon.weeks)
 
 
 def _parts(p: PeriodicProducer, fleet: PeriodicFleet) -> list[tuple[str, ...]]:
@@ -193,14 +204,14 @@ def _reach(matrix: PlaceMatrix, producers: Sequence[PeriodicProducer], fleet: Pe
     for i, p in enumerate(producers):
         row = matrix.place_of("producer", p.stop_id, p.lon, p.lat)
         if matrix.snap_m[row] > max_snap_m:
-            out.append(ExcludedStop(p.stop_id, p.name, f"off the road network: "
-                                    f"{matrix.snap_m[row] / 1000:,.1f} km from the nearest "
-                                    f"drivable road (limit {max_snap_m / 1000:,.1f} km); check "
-                                    "its location or load a larger network"))
+            out.append(ExcludedStop(p.stop_id, p.name,
+                                    off_network_reason(matrix.snap_m[row], max_snap_m),
+                                    stage="network"))
         elif not any(matrix.reachable(h, row) and matrix.reachable(row, h) for h in homes):
-            out.append(ExcludedStop(p.stop_id, p.name, "unreachable: no road path to it and "
-                                    "back from a depot (an island of the network or a one-way "
-                                    "trap); check its location or the road data"))
+            out.append(ExcludedStop(p.stop_id, p.name, _(
+                "unreachable: no road path to it and back from a depot (an island of the "
+                "network or a one-way trap); check its location or the road data"),
+                stage="network"))
         else:
             keep.append(i)
     return keep, out
@@ -224,13 +235,14 @@ def _class_places(c: VehicleClass, fleet: PeriodicFleet, matrix: PlaceMatrix,
     last = matrix.places[order[-1]]
     end_rows = unload_rows(dist, dur, order, then=home, unload_s=fleet.unload_s)
     end = n_phys + len(extra)
-    extra.append((Place("unload", f"unload at {names}, then {c.depot.name}", c.depot.lon,
-                        c.depot.lat, via=(*order, home)), end_rows))
+    extra.append((Place("unload", _("unload at {places}, then {depot}").format(
+        places=names, depot=c.depot.name), c.depot.lon, c.depot.lat, via=(*order, home)),
+        end_rows))
     if c.fleet.reload:
         reload_rows = unload_rows(dist, dur, order, then=None, unload_s=fleet.unload_s)
         reloads = (n_phys + len(extra),)
-        extra.append((Place("unload", f"unload at {names}", last.lon, last.lat, via=order),
-                      reload_rows))
+        extra.append((Place("unload", _("unload at {places}").format(places=names), last.lon,
+                            last.lat, via=order), reload_rows))
     return home, end, reloads
 
 
@@ -272,7 +284,7 @@ def assemble_problem(
     dur = np.zeros((n, n), np.int64)
     dist[:n_phys, :n_phys] = np.maximum(matrix.distance_m, 0)
     dur[:n_phys, :n_phys] = np.maximum(matrix.duration_s, 0)
-    for k, (_, (to_d, to_t, from_d, from_t)) in enumerate(extra):
+    for k, (_place, (to_d, to_t, from_d, from_t)) in enumerate(extra):
         r = n_phys + k
         dist[:n_phys, r], dur[:n_phys, r] = to_d, to_t
         dist[r, :n_phys], dur[r, :n_phys] = from_d, from_t
@@ -300,16 +312,16 @@ def assemble_problem(
             stop_producer.append(i)
             stop_streams.append(streams)
     if oversize:
-        raise _refuse(f"{len(oversize)} producer(s) have a visit larger than any vehicle "
-                      "compartment can take", oversize,
-                      "Collect them more often, raise the compartment capacity, or leave them "
-                      "out")
+        raise _refuse(ngettext(
+            "{n} producer has a visit larger than any vehicle compartment can take: {listed}. "
+            "Collect them more often, raise the compartment capacity, or leave them out.",
+            "{n} producers have a visit larger than any vehicle compartment can take: "
+            "{listed}. Collect them more often, raise the compartment capacity, or leave them "
+            "out.", len(oversize)), oversize)
     out += new_out
     if not stops:
-        listed = "; ".join(f"{e.name!r}: {e.reason}" for e in out[:5])
-        msg = f"None of the {len(producers)} producers can be served: {listed}."
-        raise RoutingError(msg)
-    places = (*matrix.places, *(pl for pl, _ in extra))
+        raise RoutingError(none_served(len(producers), out))
+    places = (*matrix.places, *(pl for pl, _rows in extra))
     xy = np.array([[pl.lon, pl.lat] for pl in places])
     instance = PeriodicInstance(
         n_days=horizon.n_days, day_length=DAY_S, distance=dist, duration=dur,
@@ -331,10 +343,16 @@ def _oversize(p: PeriodicProducer, streams: tuple[str, ...], fleet: PeriodicFlee
         need = min(max(v[k] for v in pick[q]) for q in patterns)
         if need > room:
             mine = [s for s in streams if fleet.kind_of(s) == k]
-            lines.append(f"{need / 1000:,.2f} {fleet.unit} of {', '.join(mine)} per "
-                         f"{p.frequency.label} visit > {room / 1000:,.2f} {fleet.unit} "
-                         f"{kind.name} compartment")
-    return f"{p.name!r}: " + ("; ".join(lines) or "no vehicle has room for a whole visit")
+            # Translators: {frequency} is e.g. "weekly" or "2 per week"; {compartment} a name.
+            lines.append(_("{need} of {streams} per {frequency} visit > {room} {compartment} "
+                           "compartment").format(
+                need=f"{format_number(need / 1000, digits=2)} {fleet.unit}",
+                streams=_(", ").join(mine), frequency=p.frequency.label,
+                room=f"{format_number(room / 1000, digits=2)} {fleet.unit}",
+                compartment=kind.name))
+    return _("{name}: {reason}").format(
+        name=repr(p.name),
+        reason=_("; ").join(lines) or _("no vehicle has room for a whole visit"))
 
 
 def _unreachable_hours(p: PeriodicProducer, row: int, fleet: PeriodicFleet,
@@ -351,16 +369,19 @@ def _unreachable_hours(p: PeriodicProducer, row: int, fleet: PeriodicFleet,
         longest = (v.shift_end - v.shift_start if v.max_duration is None
                    else min(v.max_duration, v.shift_end - v.shift_start))
         if start > p.tw_end_s:
-            why = (f"opening hours {format_clock(p.tw_start_s)}–{format_clock(p.tw_end_s)} end "
-                   f"before the earliest arrival {format_clock(earliest)}: start the shift "
-                   "earlier or widen its hours")
+            why = _("opening hours {opens}–{closes} end before the earliest arrival "
+                    "{earliest}: start the shift earlier or widen its hours").format(
+                opens=format_clock(p.tw_start_s), closes=format_clock(p.tw_end_s),
+                earliest=format_clock(earliest))
         elif finish > v.shift_end:
-            why = (f"a vehicle serving it at {format_clock(start)} returns at "
-                   f"{format_clock(finish)}, after the shift ends at "
-                   f"{format_clock(v.shift_end)}: lengthen the shift or widen its hours")
+            why = _("a vehicle serving it at {start} returns at {finish}, after the shift ends "
+                    "at {shift_end}: lengthen the shift or widen its hours").format(
+                start=format_clock(start), finish=format_clock(finish),
+                shift_end=format_clock(v.shift_end))
         elif out + p.service_s + back > longest:
-            why = (f"the round trip alone takes {format_duration(out + p.service_s + back)}, "
-                   f"longer than the longest shift of {format_duration(longest)}")
+            why = _("the round trip alone takes {trip}, longer than the longest shift of "
+                    "{shift}").format(trip=format_duration(out + p.service_s + back),
+                                      shift=format_duration(longest))
         else:
             return ""
     return why

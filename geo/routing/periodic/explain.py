@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo.i18n import _, format_number
 from geo.routing.explain import format_duration
 from geo.routing.periodic.horizon import gaps_days, visit_patterns
+from geo.routing.text import frequency_text, weekdays_text
 
 if TYPE_CHECKING:
     from geo.routing.periodic.horizon import Horizon, VisitFrequency
@@ -33,32 +35,42 @@ def pattern_problem(frequency: VisitFrequency, accepted: tuple[str, ...], horizo
     """
     if visit_patterns(frequency, accepted, horizon, max_gap_days=storage_days):
         return ""
-    label = (f"collections {frequency.label}" if frequency.kind in ("per_week", "four_weekly")
-             else f"{frequency.label} collections")
+    # Translators: {collections} is a noun phrase such as "weekly collections" or
+    # "collections 2 per week", the subject of the sentences below.
+    if frequency.kind in ("per_week", "four_weekly"):
+        label = _("collections {frequency}").format(frequency=frequency_text(frequency.label))
+    else:
+        label = _("{frequency} collections").format(frequency=frequency_text(frequency.label))
     if horizon.weeks % frequency.period_weeks:
         fits = [w for w in range(1, 5) if w % frequency.period_weeks == 0]
-        return (f"{label} repeat every {frequency.period_weeks} weeks, which a "
-                f"{horizon.weeks}-week horizon cannot hold: plan {' or '.join(map(str, fits))} "
-                "weeks, or change its frequency")
+        return _("{collections} repeat every {period} weeks, which a {weeks}-week horizon "
+                 "cannot hold: plan {fits} weeks, or change its frequency").format(
+            collections=label, period=frequency.period_weeks, weeks=horizon.weeks,
+            # Translators: joins the numbers of weeks that would fit ("2 or 4").
+            fits=_(" or ").join(map(str, fits)))
     worked = [d for d in accepted if d in horizon.weekdays]
     open_days = [d.label for d in horizon.days if d.weekday in accepted]
     need = frequency.visits_in(horizon)
     if not worked:
-        return (f"accepts collections on {', '.join(accepted)} only, none of them a working "
-                f"day ({', '.join(horizon.weekdays)}): add one of its days to the working "
-                "days or change the days it accepts")
+        return _("accepts collections on {accepted} only, none of them a working day "
+                 "({working}): add one of its days to the working days or change the days it "
+                 "accepts").format(accepted=weekdays_text(accepted),
+                                   working=weekdays_text(horizon.weekdays))
     if visit_patterns(frequency, accepted, horizon):
         assert storage_days is not None
         shortest = min(max(gaps_days(tuple(horizon.days[i].calendar for i in p),
                                      horizon.calendar_days))
                        for p in visit_patterns(frequency, accepted, horizon))
-        return (f"its storage lasts {storage_days:g} days but {label} on its days "
-                f"are at least {shortest} days apart: collect it more often or accept more "
-                "weekdays")
-    return (f"{label} need {need:g} regular visit(s) in {horizon.weeks} week(s) on the same "
-            f"weekday(s), but it accepts only {len(open_days)} working day(s) "
-            f"({', '.join(open_days) or 'none'}): accept more weekdays, reopen closed days or "
-            "collect it less often")
+        return _("its storage lasts {storage} days but {collections} on its days are at "
+                 "least {shortest} days apart: collect it more often or accept more "
+                 "weekdays").format(
+            storage=format_number(storage_days, digits=1 if storage_days % 1 else 0),
+            collections=label, shortest=shortest)
+    return _("{collections} need {need} regular visit(s) in {weeks} week(s) on the same "
+             "weekday(s), but it accepts only {open} working day(s) ({days}): accept more "
+             "weekdays, reopen closed days or collect it less often").format(
+        collections=label, need=f"{need:g}", weeks=horizon.weeks, open=len(open_days),
+        days=_(", ").join(open_days) or _("none"))
 
 
 def unserved_reason(days: list[str], *, loaded: float, need: float, capacity: float,
@@ -75,15 +87,19 @@ def unserved_reason(days: list[str], *, loaded: float, need: float, capacity: fl
     ...                 used_s=3600, available_s=28800, need_s=900)[:40]
     'the vehicles are full on its possible da'
     """
-    day_txt = ", ".join(days) if len(days) <= 6 else f"{', '.join(days[:6])}, …"
+    day_txt = _(", ").join(days[:6]) + (_(", …") if len(days) > 6 else "")
     if loaded + need > capacity + 1e-9:
-        return (f"the vehicles are full on its possible days ({day_txt}): {loaded:,.2f} of "
-                f"{capacity:,.2f} {unit} collected and its visits need {need:,.2f} more; add "
-                "a vehicle, allow reloads or collect less often")
+        return _("the vehicles are full on its possible days ({days}): {loaded} of {capacity} "
+                 "{unit} collected and its visits need {need} more; add a vehicle, allow "
+                 "reloads or collect less often").format(
+            days=day_txt, loaded=format_number(loaded, digits=2),
+            capacity=format_number(capacity, digits=2), unit=unit,
+            need=format_number(need, digits=2))
     if used_s + need_s > available_s:
-        return (f"the shifts on its possible days ({day_txt}) are used for "
-                f"{format_duration(used_s)} of {format_duration(available_s)} and it needs "
-                f"about {format_duration(need_s)} more; add a vehicle or lengthen the shifts")
-    return (f"could not be fitted into the routes of its possible days ({day_txt}) with its "
-            "opening hours and the shifts; widen its hours, add a vehicle or plan more "
-            "working days")
+        return _("the shifts on its possible days ({days}) are used for {used} of {available} "
+                 "and it needs about {more} more; add a vehicle or lengthen the shifts").format(
+            days=day_txt, used=format_duration(used_s), available=format_duration(available_s),
+            more=format_duration(need_s))
+    return _("could not be fitted into the routes of its possible days ({days}) with its "
+             "opening hours and the shifts; widen its hours, add a vehicle or plan more "
+             "working days").format(days=day_txt)

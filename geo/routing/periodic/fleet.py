@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from geo.errors import RoutingError
+from geo.i18n import _
 
 if TYPE_CHECKING:
     from geo.routing.problem import Depot, Fleet
@@ -52,7 +53,7 @@ class Stream:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            msg = "A stream needs a name, e.g. Stream('cardboard')."
+            msg = _("A stream needs a name, e.g. Stream('cardboard').")
             raise RoutingError(msg)
 
 
@@ -65,8 +66,9 @@ class Compartment:
 
     def __post_init__(self) -> None:
         if not self.name.strip() or not self.streams:
-            msg = (f"A compartment needs a name and at least one stream, got "
-                   f"{self.name!r} with {self.streams!r}.")
+            msg = _("A compartment needs a name and at least one stream, got {name} with "
+                    "{streams}.").format(
+                name=repr(self.name), streams=repr(self.streams))
             raise RoutingError(msg)
 
 
@@ -98,12 +100,14 @@ class VehicleClass:
 
     def __post_init__(self) -> None:
         if self.unload not in ("depot", "reprocessor"):
-            msg = f"Vehicle class {self.name!r}: unload must be 'depot' or 'reprocessor'."
+            msg = _("Vehicle class {name}: unload must be 'depot' or 'reprocessor'.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
         for kind, cap in self.capacities:
             if not cap >= 0:
-                msg = (f"Vehicle class {self.name!r}: compartment {kind!r} capacity must be "
-                       f"zero or positive, got {cap!r}.")
+                msg = _("Vehicle class {name}: compartment {kind} capacity must be zero "
+                        "or positive, got {cap}.").format(
+                    name=repr(self.name), kind=repr(kind), cap=repr(cap))
                 raise RoutingError(msg)
 
     def capacity_of(self, compartment: str, *, default: float | None = None) -> float:
@@ -135,20 +139,23 @@ class PeriodicFleet:
 
     def __post_init__(self) -> None:
         if not self.classes:
-            msg = "A fleet needs at least one vehicle class."
+            msg = _("A fleet needs at least one vehicle class.")
             raise RoutingError(msg)
         names = [c.name for c in self.classes]
         if len(set(names)) != len(names):
-            msg = f"Vehicle class names must be unique, got {names!r}."
+            msg = _("Vehicle class names must be unique, got {names}.").format(
+                names=repr(names))
             raise RoutingError(msg)
         units = {c.fleet.capacity_unit for c in self.classes}
         if len(units) > 1:
-            msg = (f"Every vehicle class must count loads in one unit, got {sorted(units)!r}; "
-                   "give all capacities in t (or all in m³).")
+            msg = _("Every vehicle class must count loads in one unit, got {units}; give "
+                    "all capacities in t (or all in m³).").format(
+                units=repr(sorted(units)))
             raise RoutingError(msg)
         streams = [s.name for s in self.streams]
         if len(set(streams)) != len(streams) or not streams:
-            msg = f"Stream names must be unique and at least one, got {streams!r}."
+            msg = _("Stream names must be unique and at least one, got {streams}.").format(
+                streams=repr(streams))
             raise RoutingError(msg)
         self._check_compartments(streams)
         self._check_reprocessors()
@@ -159,35 +166,43 @@ class PeriodicFleet:
         for k in kinds:
             unknown = [s for s in k.streams if s not in streams]
             if unknown:
-                msg = (f"Compartment {k.name!r} lists unknown stream(s) {unknown!r}; the streams "
-                       f"are {streams!r}.")
+                msg = _("Compartment {name} lists unknown stream(s) {unknown}; the "
+                        "streams are {streams}.").format(
+                    name=repr(k.name), unknown=repr(unknown), streams=repr(streams))
                 raise RoutingError(msg)
             mixed = set(k.streams) & hazardous
             if mixed and mixed != set(k.streams):
-                msg = (f"Compartment {k.name!r} would carry hazardous {sorted(mixed)!r} with "
-                       f"non-hazardous {sorted(set(k.streams) - mixed)!r}: give the hazardous "
-                       "stream(s) a compartment of their own.")
+                msg = _("Compartment {name} would carry hazardous {mixed} with non-"
+                        "hazardous {non_hazardous}: give the hazardous stream(s) a compartment of"
+                        " their own.").format(
+                    name=repr(k.name), mixed=repr(sorted(mixed)),
+                    non_hazardous=repr(sorted(set(k.streams) - mixed)))
                 raise RoutingError(msg)
         for s in streams:
             holders = [k.name for k in kinds if s in k.streams]
             if not holders:
-                msg = (f"No compartment may carry stream {s!r}: add it to a compartment "
-                       "(e.g. Compartment('dry', ('cardboard', 'plastics'))) or leave it out.")
+                msg = _("No compartment may carry stream {stream}: add it to a "
+                        "compartment (e.g. Compartment('dry', ('cardboard', 'plastics')))"
+                        " or leave it out.").format(
+                    stream=repr(s))
                 raise RoutingError(msg)
             if len(holders) > 1:
-                msg = (f"Stream {s!r} is listed in compartments {holders!r}; list each stream "
-                       "in one compartment kind.")
+                msg = _("Stream {stream} is listed in compartments {holders}; list each "
+                        "stream in one compartment kind.").format(
+                    stream=repr(s), holders=repr(holders))
                 raise RoutingError(msg)
             if not any(c.capacity_of(holders[0]) > 0 for c in self.classes):
-                msg = (f"No vehicle class has a {holders[0]!r} compartment, so stream {s!r} "
-                       "cannot be carried: give a class a capacity for it.")
+                msg = _("No vehicle class has a {holders} compartment, so stream {stream}"
+                        " cannot be carried: give a class a capacity for it.").format(
+                    holders=repr(holders[0]), stream=repr(s))
                 raise RoutingError(msg)
         known = {k.name for k in kinds}
         for c in self.classes:
             extra = [name for name, _ in c.capacities if name not in known]
             if extra:
-                msg = (f"Vehicle class {c.name!r} has capacities for unknown compartment(s) "
-                       f"{extra!r}; the compartments are {sorted(known)!r}.")
+                msg = _("Vehicle class {name} has capacities for unknown compartment(s) "
+                        "{extra}; the compartments are {known}.").format(
+                    name=repr(c.name), extra=repr(extra), known=repr(sorted(known)))
                 raise RoutingError(msg)
 
     def _check_reprocessors(self) -> None:
@@ -196,18 +211,21 @@ class PeriodicFleet:
                 continue
             missing = [s for s in self.streams_of(c) if self.stream(s).reprocessor is None]
             if missing:
-                msg = (f"Vehicle class {c.name!r} unloads at reprocessors, but stream(s) "
-                       f"{missing!r} have none: give each a reprocessor site or let the class "
-                       "unload at its depot.")
+                msg = _("Vehicle class {name} unloads at reprocessors, but stream(s) "
+                        "{missing} have none: give each a reprocessor site or let the "
+                        "class unload at its depot.").format(
+                    name=repr(c.name), missing=repr(missing))
                 raise RoutingError(msg)
             for kind in self.kinds:
                 sites = {self.stream(s).reprocessor for s in kind.streams
                          if s in self.streams_of(c)}
                 if len(sites) > 1:
-                    msg = (f"Compartment {kind.name!r} of {c.name!r} mixes streams that go to "
-                           f"different reprocessors ({list(kind.streams)!r}): a shared "
-                           "compartment is emptied in one place. Give those streams "
-                           "compartments of their own, or one reprocessor.")
+                    msg = _("Compartment {name} of {vehicle_class} mixes streams that go to "
+                            "different reprocessors ({streams}): a shared compartment is "
+                            "emptied in one place. Give those streams compartments of "
+                            "their own, or one reprocessor.").format(
+                        name=repr(kind.name), vehicle_class=repr(c.name),
+                        streams=repr(list(kind.streams)))
                     raise RoutingError(msg)
 
     @classmethod
@@ -232,7 +250,8 @@ class PeriodicFleet:
         for s in self.streams:
             if s.name == name:
                 return s
-        msg = f"Unknown stream {name!r}; the streams are {[s.name for s in self.streams]!r}."
+        msg = _("Unknown stream {name}; the streams are {streams}.").format(
+            name=repr(name), streams=repr([s.name for s in self.streams]))
         raise RoutingError(msg)
 
     def kind_of(self, stream: str) -> int:
@@ -240,7 +259,8 @@ class PeriodicFleet:
         for k, kind in enumerate(self.kinds):
             if stream in kind.streams:
                 return k
-        msg = f"No compartment carries stream {stream!r}."
+        msg = _("No compartment carries stream {stream}.").format(
+            stream=repr(stream))
         raise RoutingError(msg)
 
     def capacity(self, vehicle_class: VehicleClass) -> tuple[float, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo.i18n import _, ngettext
 from geo.routing.periodic.tables import run_sheet
 from geo.routing.runsheet import gpx_document
 
@@ -38,12 +39,16 @@ def run_sheet_gpx(plan: PeriodicPlan, lines: gpd.GeoDataFrame | None = None, *,
     fixed = sheet[sheet["activity"] != "collect"].drop_duplicates(["name", "lon", "lat"])
     waypoints = [(float(r.lon), float(r.lat), str(r.name), "") for r in fixed.itertuples()
                  if r.activity in ("leave depot", "unload at reprocessor")]
+    # Translators: a stop's description in a GPS app; {streams} lists the streams collected.
     waypoints += [(float(r.lon), float(r.lat), f"{r.route} · {r.seq}. {r.name}",
-                   f"arrive {r.arrival}, collect {r.streams}")
+                  _("arrive {arrival}, collect {streams}").format(arrival=r.arrival,
+                                                                  streams=r.streams))
                   for r in sheet[sheet["activity"] == "collect"].itertuples()]
     routes = [(str(route), [(float(r.lon), float(r.lat),
                              f"{r.seq}. {r.name}" if r.activity == "collect"
-                             else f"{r.activity}: {r.name}")
+                             # Translators: a route point in a GPS app: what is done, where.
+                             else _("{activity}: {place}").format(activity=_(r.activity),
+                                                                  place=r.name))
                             for r in grp.itertuples()])
               for route, grp in sheet.groupby("route", sort=False)]
     tracks = []
@@ -51,5 +56,7 @@ def run_sheet_gpx(plan: PeriodicPlan, lines: gpd.GeoDataFrame | None = None, *,
         wanted = set(sheet["route"])
         tracks = [(str(row.route), list(row.geometry.coords)) for row in lines.itertuples()
                   if row.route in wanted]
-    title = f"Milk round over {plan.problem.horizon.weeks} week(s)"
+    weeks = plan.problem.horizon.weeks
+    title = ngettext("Milk round over {n} week", "Milk round over {n} weeks", weeks).format(
+        n=weeks)
     return gpx_document(title, waypoints, routes, tracks)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from geo.errors import RoutingError
+from geo.i18n import _
 from geo.routing.problem import WEEKDAYS
 
 __all__ = ["DAYS_PER_YEAR", "MAX_WEEKS", "Horizon", "HorizonDay", "VisitFrequency",
@@ -81,19 +82,25 @@ class Horizon:
 
     def __post_init__(self) -> None:
         if not 1 <= self.weeks <= MAX_WEEKS:
-            msg = (f"A horizon runs one to {MAX_WEEKS} weeks, got weeks={self.weeks!r}; "
-                   "plan 1, 2, 3 or 4 weeks.")
+            msg = _("A horizon runs one to {max_weeks} weeks, got weeks={weeks}; plan 1, 2, 3 "
+                    "or 4 weeks.").format(max_weeks=MAX_WEEKS, weeks=repr(self.weeks))
             raise RoutingError(msg)
         bad = [d for d in self.weekdays if d not in WEEKDAYS]
         if bad:
-            msg = (f"Working weekdays must be codes of {WEEKDAYS}, got {bad!r}; "
-                   "write e.g. ('mon', 'tue', 'wed', 'thu', 'fri').")
+            msg = _("Working weekdays must be codes of {codes}, got {bad}; write e.g. ('mon', "
+                    "'tue', 'wed', 'thu', 'fri').").format(codes=WEEKDAYS, bad=repr(bad))
             raise RoutingError(msg)
         if not self.days:
-            closed = f" ({len(self.closed)} day(s) closed)" if self.closed else ""
-            msg = (f"The horizon of {self.weeks} week(s) has no working day: working weekdays "
-                   f"{list(self.weekdays)!r}{closed}. Choose at least one working weekday "
-                   "and reopen a closed day.")
+            if self.closed:
+                msg = _("The horizon of {weeks} week(s) has no working day: working weekdays "
+                        "{weekdays} ({closed} day(s) closed). Choose at least one working "
+                        "weekday and reopen a closed day.")
+            else:
+                msg = _("The horizon of {weeks} week(s) has no working day: working weekdays "
+                        "{weekdays}. Choose at least one working weekday and reopen a closed "
+                        "day.")
+            msg = msg.format(weeks=self.weeks, weekdays=repr(list(self.weekdays)),
+                             closed=len(self.closed))
             raise RoutingError(msg)
 
     @property
@@ -154,16 +161,17 @@ class VisitFrequency:
     def __post_init__(self) -> None:
         if self.kind == "per_week":
             if not 2 <= self.per_week <= 6:
-                msg = (f"Visits per week must be 2 to 6 (use 'weekly' for one), got "
-                       f"{self.per_week!r}.")
+                msg = _("Visits per week must be 2 to 6 (use 'weekly' for one), got "
+                        "{value}.").format(value=repr(self.per_week))
                 raise RoutingError(msg)
         elif self.kind in _PERIOD_WEEKS:
             if self.per_week != 1:
-                msg = f"per_week applies to 'per_week' frequencies only, got {self!r}."
+                msg = _("per_week applies to 'per_week' frequencies only, got {value}.").format(
+                    value=repr(self))
                 raise RoutingError(msg)
         else:
-            msg = (f"Frequency must be 'per_week', 'weekly', 'fortnightly' or 'four_weekly', "
-                   f"got {self.kind!r}.")
+            msg = _("Frequency must be 'per_week', 'weekly', 'fortnightly' or 'four_weekly', "
+                    "got {value}.").format(value=repr(self.kind))
             raise RoutingError(msg)
 
     @classmethod
@@ -183,8 +191,8 @@ class VisitFrequency:
                  "every four weeks": "four_weekly", "monthly": "four_weekly"}
         if t in words:
             return cls(words[t])  # type: ignore[arg-type]
-        msg = (f"Unknown collection frequency {text!r}; write '2/week' … '6/week', 'weekly', "
-               "'fortnightly' or 'every 4 weeks'.")
+        msg = _("Unknown collection frequency {text}; write '2/week' … '6/week', 'weekly', "
+                "'fortnightly' or 'every 4 weeks'.").format(text=repr(text))
         raise RoutingError(msg)
 
     @property

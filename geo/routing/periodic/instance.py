@@ -25,6 +25,7 @@ from typing import Final
 import numpy as np
 
 from geo.errors import RoutingError
+from geo.i18n import _
 
 __all__ = ["INF_TIME", "PeriodicInstance", "StopSpec", "VehicleSpec"]
 
@@ -81,19 +82,24 @@ class VehicleSpec:
 
     def __post_init__(self) -> None:
         if self.count < 1:
-            msg = (f"Vehicle class {self.name!r} needs at least one vehicle per day, got "
-                   f"count={self.count!r}.")
+            msg = _("Vehicle class {name} needs at least one vehicle per day, got "
+                    "count={count}.").format(
+                name=repr(self.name), count=repr(self.count))
             raise RoutingError(msg)
         if not self.capacity or any(c < 0 for c in self.capacity):
-            msg = (f"Vehicle class {self.name!r}: capacity must be a non-empty tuple of "
-                   f"non-negative integers, got {self.capacity!r}.")
+            msg = _("Vehicle class {name}: capacity must be a non-empty tuple of non-"
+                    "negative integers, got {capacity}.").format(
+                name=repr(self.name), capacity=repr(self.capacity))
             raise RoutingError(msg)
         if not 0 <= self.shift_start < self.shift_end:
-            msg = (f"Vehicle class {self.name!r}: the shift must start before it ends, got "
-                   f"{self.shift_start!r}–{self.shift_end!r}.")
+            msg = _("Vehicle class {name}: the shift must start before it ends, got "
+                    "{shift_start}–{shift_end}.").format(
+                name=repr(self.name), shift_start=repr(self.shift_start),
+                shift_end=repr(self.shift_end))
             raise RoutingError(msg)
         if self.unit_distance_cost < 0 or self.unit_duration_cost < 0 or self.fixed_cost < 0:
-            msg = f"Vehicle class {self.name!r}: costs must be zero or positive."
+            msg = _("Vehicle class {name}: costs must be zero or positive.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
 
     def works_on(self, day: int) -> bool:
@@ -132,26 +138,33 @@ class StopSpec:
 
     def __post_init__(self) -> None:
         if not self.patterns:
-            msg = f"Stop {self.name!r} has no visit pattern; give at least one."
+            msg = _("Stop {name} has no visit pattern; give at least one.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
         sizes = {len(p) for p in self.patterns}
         if len(sizes) != 1 or 0 in sizes:
-            msg = (f"Stop {self.name!r}: every pattern must have the same, positive number of "
-                   f"visits, got {self.patterns!r}.")
+            msg = _("Stop {name}: every pattern must have the same, positive number of "
+                    "visits, got {patterns}.").format(
+                name=repr(self.name), patterns=repr(self.patterns))
             raise RoutingError(msg)
         for p in self.patterns:
             if list(p) != sorted(set(p)) or min(p) < 0:
-                msg = f"Stop {self.name!r}: pattern {p!r} must list distinct days in order."
+                msg = _("Stop {name}: pattern {pattern} must list distinct days in "
+                        "order.").format(
+                    name=repr(self.name), pattern=repr(p))
                 raise RoutingError(msg)
         if len(set(self.patterns)) != len(self.patterns):
-            msg = f"Stop {self.name!r}: pattern listed twice in {self.patterns!r}."
+            msg = _("Stop {name}: pattern listed twice in {patterns}.").format(
+                name=repr(self.name), patterns=repr(self.patterns))
             raise RoutingError(msg)
         if len(self.pickups) != len(self.patterns) or any(
                 len(pk) != len(p) for pk, p in zip(self.pickups, self.patterns, strict=True)):
-            msg = f"Stop {self.name!r}: give one pickup vector per visit of every pattern."
+            msg = _("Stop {name}: give one pickup vector per visit of every pattern.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
         if self.service < 0 or not 0 <= self.tw_start <= self.tw_end:
-            msg = f"Stop {self.name!r}: service time and opening hours must be non-negative."
+            msg = _("Stop {name}: service time and opening hours must be non-negative.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
 
     @property
@@ -213,37 +226,44 @@ class PeriodicInstance:
 
     def __post_init__(self) -> None:
         if self.n_days < 1:
-            msg = f"A horizon needs at least one working day, got n_days={self.n_days!r}."
+            msg = _("A horizon needs at least one working day, got n_days={n_days}.").format(
+                n_days=repr(self.n_days))
             raise RoutingError(msg)
         n = np.asarray(self.distance).shape[0]
         for label, mat in (("distance", self.distance), ("duration", self.duration)):
             arr = np.asarray(mat)
             if arr.shape != (n, n) or not np.issubdtype(arr.dtype, np.integer) or (
                     arr < 0).any():
-                msg = (f"{label} must be a square matrix of non-negative integers over the "
-                       f"{n} places, got shape {arr.shape} and dtype {arr.dtype}.")
+                msg = _("{matrix} must be a square matrix of non-negative integers over "
+                        "the {n} places, got shape {shape} and dtype {dtype}.").format(
+                    matrix=label, n=n, shape=arr.shape, dtype=arr.dtype)
                 raise RoutingError(msg)
         if not self.vehicles:
-            msg = "Give at least one vehicle class."
+            msg = _("Give at least one vehicle class.")
             raise RoutingError(msg)
         for v in self.vehicles:
             if len(v.capacity) != self.n_dims:
-                msg = (f"Vehicle class {v.name!r} has {len(v.capacity)} capacities for "
-                       f"{self.n_dims} load dimensions.")
+                msg = _("Vehicle class {name} has {n} capacities for {n_dims} load "
+                        "dimensions.").format(
+                    name=repr(v.name), n=len(v.capacity), n_dims=self.n_dims)
                 raise RoutingError(msg)
             places = (v.start, v.end, *v.reloads)
             if any(not 0 <= p < n for p in places):
-                msg = f"Vehicle class {v.name!r} refers to a place outside the matrix."
+                msg = _("Vehicle class {name} refers to a place outside the matrix.").format(
+                    name=repr(v.name))
                 raise RoutingError(msg)
         for s in self.stops:
             if not 0 <= s.place < n:
-                msg = f"Stop {s.name!r} refers to place {s.place}, outside the matrix."
+                msg = _("Stop {name} refers to place {place}, outside the matrix.").format(
+                    name=repr(s.name), place=s.place)
                 raise RoutingError(msg)
             if max(s.days) >= self.n_days:
-                msg = f"Stop {s.name!r} has a pattern beyond day {self.n_days - 1}."
+                msg = _("Stop {name} has a pattern beyond day {last_day}.").format(
+                    name=repr(s.name), last_day=self.n_days - 1)
                 raise RoutingError(msg)
             if any(len(v) != self.n_dims for pk in s.pickups for v in pk):
-                msg = f"Stop {s.name!r}: pickups must have {self.n_dims} load dimensions."
+                msg = _("Stop {name}: pickups must have {n_dims} load dimensions.").format(
+                    name=repr(s.name), n_dims=self.n_dims)
                 raise RoutingError(msg)
         if not self.day_labels:
             object.__setattr__(self, "day_labels", tuple(f"day {d + 1}"

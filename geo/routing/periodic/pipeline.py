@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.errors import RoutingError
+from geo.i18n import _
 from geo.routing.build import DEFAULT_MAX_SNAP_M
 from geo.routing.periodic.build import assemble_problem, build_problem
 from geo.routing.periodic.explain import unserved_reason
@@ -228,8 +229,9 @@ def replan(
     known = {p.stop_id for p in old.producers}
     unknown = sorted(set(frequencies) - known)
     if unknown:
-        msg = (f"No planned producer with stop_id {unknown!r}; re-plan changes producers of "
-               "the previous plan (plan from scratch to add new ones).")
+        msg = _("No planned producer with stop_id {unknown}; re-plan changes producers of"
+                " the previous plan (plan from scratch to add new ones).").format(
+            unknown=repr(unknown))
         raise RoutingError(msg)
     producers = [replace(p, frequency=frequencies.get(p.stop_id, p.frequency))
                  for p in old.producers]

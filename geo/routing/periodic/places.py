@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from geo.errors import RoutingError
+from geo.i18n import _, format_number
 from geo.network import DEFAULT_DETOUR_FACTOR, snap_points, straight_line_matrix, travel_matrix
 
 if TYPE_CHECKING:
@@ -144,11 +145,17 @@ def measure_places(
     np.fill_diagonal(dur, 0.0)
     for i, pl in enumerate(places):
         if pl.kind != "producer" and snap[i] > max_snap_m:
-            what = "depot" if pl.kind == "depot" else "reprocessor"
-            msg = (f"The {what} {pl.name!r} is {snap[i] / 1000:,.1f} km from the nearest drivable "
-                   f"road of the network (limit {max_snap_m / 1000:,.1f} km): pick a {what} "
-                   "inside the area of the road network, or load a network that covers it.")
-            raise RoutingError(msg)
+            if pl.kind == "depot":
+                msg = _("The depot {name} is {km} km from the nearest drivable road of the "
+                        "network (limit {limit_km} km): pick a depot inside the area of the road "
+                        "network, or load a network that covers it.")
+            else:
+                msg = _("The reprocessor {name} is {km} km from the nearest drivable road of the "
+                        "network (limit {limit_km} km): pick a reprocessor inside the area of the "
+                        "road network, or load a network that covers it.")
+            raise RoutingError(msg.format(name=repr(pl.name),
+                                          km=format_number(snap[i] / 1000, digits=1),
+                                          limit_km=format_number(max_snap_m / 1000, digits=1)))
     bad = ~(np.isfinite(dist) & np.isfinite(dur))
     return PlaceMatrix(places=tuple(places),
                        distance_m=np.where(bad, -1, np.rint(np.where(bad, 0, dist))).astype(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from geo.i18n import _
 from geo.routing.periodic.horizon import pickups_per_visit
 
 if TYPE_CHECKING:
@@ -267,6 +268,6 @@ def plan_from_solution(problem: PeriodicProblem, solution: PeriodicSolution,
         seen.add(i)
         p = problem.producers[i]
         unserved.append(UnservedProducer(i, p.stop_id, p.name,
-                                         reasons.get(s, "could not be fitted into the plan")))
+                                         reasons.get(s) or _("could not be fitted into the plan")))
     return PeriodicPlan(problem=problem, solution=solution, routes=tuple(routes),
                         unserved=tuple(unserved), cost=sum(r.cost for r in routes))

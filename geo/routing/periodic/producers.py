@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from geo.errors import RoutingError
+from geo.i18n import _
 from geo.routing.periodic.fleet import ALL_STREAMS
 from geo.routing.periodic.horizon import VisitFrequency
 from geo.routing.problem import DAY_S, WEEKDAYS
@@ -63,33 +64,40 @@ class PeriodicProducer:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
-            msg = (f"Producer {self.name!r} has no location (lon={self.lon!r}, "
-                   f"lat={self.lat!r}); locate the site before planning.")
+            msg = _("Producer {name} has no location (lon={lon}, lat={lat}); locate the "
+                    "site before planning.").format(
+                name=repr(self.name), lon=repr(self.lon), lat=repr(self.lat))
             raise RoutingError(msg)
         if not self.quantities:
-            msg = f"Producer {self.name!r}: give at least one stream quantity."
+            msg = _("Producer {name}: give at least one stream quantity.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
         streams = [s for s, _ in self.quantities]
         if len(set(streams)) != len(streams):
-            msg = f"Producer {self.name!r}: stream listed twice in {streams!r}."
+            msg = _("Producer {name}: stream listed twice in {streams}.").format(
+                name=repr(self.name), streams=repr(streams))
             raise RoutingError(msg)
         for s, q in self.quantities:
             if not (math.isfinite(q) and q >= 0):
-                msg = (f"Producer {self.name!r}: quantity per year of {s!r} must be zero or "
-                       f"positive, got {q!r}.")
+                msg = _("Producer {name}: quantity per year of {stream} must be zero or "
+                        "positive, got {value}.").format(
+                    name=repr(self.name), stream=repr(s), value=repr(q))
                 raise RoutingError(msg)
         bad = [d for d in self.weekdays if d not in WEEKDAYS]
         if bad or not self.weekdays:
-            msg = (f"Producer {self.name!r}: weekdays must be a non-empty list of codes "
-                   f"{WEEKDAYS}, got {self.weekdays!r}.")
+            msg = _("Producer {name}: weekdays must be a non-empty list of codes "
+                    "{codes}, got {value}.").format(
+                name=repr(self.name), codes=WEEKDAYS, value=repr(self.weekdays))
             raise RoutingError(msg)
         if self.service_s < 0 or not 0 <= self.tw_start_s <= self.tw_end_s <= DAY_S:
-            msg = (f"Producer {self.name!r}: service time and opening hours must be "
-                   "non-negative and run forwards within one day.")
+            msg = _("Producer {name}: service time and opening hours must be non-negative"
+                    " and run forwards within one day.").format(
+                name=repr(self.name))
             raise RoutingError(msg)
         if self.storage_days is not None and not self.storage_days > 0:
-            msg = (f"Producer {self.name!r}: storage must last a positive number of days, got "
-                   f"{self.storage_days!r}.")
+            msg = _("Producer {name}: storage must last a positive number of days, got "
+                    "{storage_days}.").format(
+                name=repr(self.name), storage_days=repr(self.storage_days))
             raise RoutingError(msg)
 
     @property
@@ -100,7 +108,7 @@ class PeriodicProducer:
     @property
     def quantity_per_year(self) -> float:
         """All streams together per year."""
-        return float(sum(q for _, q in self.quantities))
+        return float(sum(q for _s, q in self.quantities))
 
     def quantity_of(self, stream: str) -> float:
         """Quantity per year of one stream (0 when it does not produce it)."""

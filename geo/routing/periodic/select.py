@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.errors import RoutingError
+from geo.i18n import _
 from geo.routing.periodic.fleet import ALL_STREAMS, Stream
 from geo.routing.periodic.horizon import VisitFrequency
 from geo.routing.periodic.producers import PeriodicProducer
@@ -91,7 +92,8 @@ def producers_for_streams(
     (['organics', '15 01'], True)
     """
     if not streams or len(set(streams)) != len(streams):
-        msg = f"Give one or more different streams, got {list(streams)!r}."
+        msg = _("Give one or more different streams, got {streams}.").format(
+            streams=repr(list(streams)))
         raise RoutingError(msg)
     by_site: dict[str, _Merge] = {}
     reports: list[pd.DataFrame] = []
@@ -110,9 +112,11 @@ def producers_for_streams(
         for p in sel.producers:
             clash = [r for r in p.resource_ids if r in owner]
             if clash:
-                msg = (f"Streams {owner[clash[0]]!r} and {name!r} both select record "
-                       f"{clash[0]!r}: it would be collected twice. Choose streams that do "
-                       "not overlap (e.g. '15 01 01' and '15 01 02' instead of '15 01').")
+                msg = _("Streams {stream} and {other} both select record {record}: it would "
+                        "be collected twice. Choose streams that do not overlap (e.g. '15"
+                        " 01 01' and '15 01 02' instead of '15 01').").format(
+                    stream=repr(owner[clash[0]]), other=repr(name),
+                    record=repr(clash[0]))
                 raise RoutingError(msg)
             owner.update(dict.fromkeys(p.resource_ids, name))
             hazardous[name] |= any(r in hazardous_ids for r in p.resource_ids)

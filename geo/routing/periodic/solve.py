@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from geo.errors import RoutingError
+from geo.i18n import _
 from geo.routing.periodic.encode import Encoder
 from geo.routing.periodic.search import SearchOutcome, SearchSettings, search_patterns
 from geo.routing.periodic.solution import PeriodicSolution
@@ -76,17 +77,18 @@ class PeriodicOptions:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
-            msg = f"time_limit_s must be a positive number of seconds, got {self.time_limit_s!r}."
+            msg = _("time_limit_s must be a positive number of seconds, got {value}.").format(
+                value=repr(self.time_limit_s))
             raise RoutingError(msg)
         if not self.seeds:
-            msg = "Give at least one seed, e.g. seeds=(0, 1)."
+            msg = _("Give at least one seed, e.g. seeds=(0, 1).")
             raise RoutingError(msg)
         if not (math.isfinite(self.balance_per_hour) and self.balance_per_hour >= 0):
-            msg = (f"balance_per_hour must be zero or a positive cost, got "
-                   f"{self.balance_per_hour!r}.")
+            msg = _("balance_per_hour must be zero or a positive cost, got {value}.").format(
+                value=repr(self.balance_per_hour))
             raise RoutingError(msg)
         if self.workers not in (1, 2):
-            msg = f"workers must be 1 or 2, got {self.workers!r}."
+            msg = _("workers must be 1 or 2, got {value}.").format(value=repr(self.workers))
             raise RoutingError(msg)
 
 
@@ -120,7 +122,7 @@ def _collect(jobs: list[tuple[subprocess.Popen[bytes], Path]],
     out = []
     for proc, dst in jobs:
         try:
-            _, err = proc.communicate(timeout=max(1.0, deadline - time.time()) + _GRACE_S)
+            _out, err = proc.communicate(timeout=max(1.0, deadline - time.time()) + _GRACE_S)
             if proc.returncode == 0 and dst.exists():
                 out.append(pickle.loads(dst.read_bytes()))
             else:
@@ -209,13 +211,13 @@ def solve_periodic(
     t0 = time.time()
     choice, routes = _warm_start(instance, warm)
     job = _Job(instance, t0 + options.time_limit_s, options.search, False, choice, routes)
-    best, costs = _run(job, options, progress, "planning")
+    best, costs = _run(job, options, progress, _("planning"))
     relaxed = False
     if not (best.feasible and best.complete) and options.relax_if_infeasible:
         logger.info("The required visits do not all fit; solving again with optional visits")
         job = _Job(instance, time.time() + options.time_limit_s, options.search, True,
                    best.choice, best.routes)
-        best, costs = _run(job, options, progress, "fitting what fits")
+        best, costs = _run(job, options, progress, _("fitting what fits"))
         relaxed = True
     return _finish(instance, best, relaxed=relaxed, runtime=time.time() - t0, seed_costs=costs)
 
@@ -227,8 +229,8 @@ def _warm_start(instance: PeriodicInstance, warm: PeriodicSolution | None
         return None, None
     old = warm.instance
     if len(old.stops) != len(instance.stops) or old.n_days != instance.n_days:
-        msg = ("A warm start needs a plan of the same stops and horizon; plan from scratch "
-               "after adding or removing producers or changing the number of weeks.")
+        msg = _("A warm start needs a plan of the same stops and horizon; plan from scratch "
+                "after adding or removing producers or changing the number of weeks.")
         raise RoutingError(msg)
     enc_old, enc_new = Encoder(old), Encoder(instance)
     choice = []

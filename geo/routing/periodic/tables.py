@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.i18n import N_
 from geo.routing.periodic.plan import stream_pickups
 from geo.routing.problem import format_clock
 
@@ -26,8 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = ["calendar", "route_summary", "run_sheet", "workload"]
 
-_ACTIVITY = {"start": "leave depot", "stop": "collect", "unload": "unload at reprocessor",
-             "reload": "unload at depot", "end": "return to depot"}
+_ACTIVITY = {"start": N_("leave depot"), "stop": N_("collect"),
+             "unload": N_("unload at reprocessor"), "reload": N_("unload at depot"),
+             "end": N_("return to depot")}
+"""The ``activity`` of each kind of visit: kept in English in the table (a code pages and
+CSV rely on), translated where shown (:func:`geo.routing.text.for_reading`, GPX)."""
 
 
 def calendar(plan: PeriodicPlan) -> pd.DataFrame:
