@@ -26,9 +26,12 @@ from typing import TYPE_CHECKING
 
 from geo.cli.common import fail, load_programme, print_table, road_graph
 from geo.errors import SymbiosisError
+from geo.i18n import _, column_labels, format_number, ngettext
 from geo.settings import get_settings
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from geo.disclosure import ProgrammeRelease
     from geo.programme import Programme
     from geo.settings import Role, Settings
@@ -46,37 +49,43 @@ logger = logging.getLogger(__name__)
 def _parser() -> argparse.ArgumentParser:
     from geo.siting.locate import OBJECTIVES
     from geo.siting.pipeline import CANDIDATE_SOURCES
-    from geo.siting.scoring import CRITERIA
+    from geo.siting.scoring import CRITERIA, CRITERION_LABELS
 
     p = argparse.ArgumentParser(prog="python -m geo site-score",
-                                description="Score candidate sites for a technology profile.")
+                                description=_("Score candidate sites for a technology profile."))
     p.add_argument("--profile", default="anaerobic_digestion",
-                   help="profile id (see --list)")
-    p.add_argument("--profiles-file", default="", help="a JSON file of profiles")
-    p.add_argument("--list", action="store_true", help="list the profiles and exit")
+                   help=_("profile id (see --list)"))
+    p.add_argument("--profiles-file", default="", help=_("a JSON file of profiles"))
+    p.add_argument("--list", action="store_true", help=_("list the profiles and exit"))
     p.add_argument("--candidates", default="parks", choices=list(CANDIDATE_SOURCES))
-    p.add_argument("--upload", default="", help="GeoJSON/GeoPackage of candidate points or "
-                   "parcels (with --candidates user)")
-    p.add_argument("--resolution", type=int, default=10, help="H3 resolution of the grid")
-    rules = p.add_argument_group("override the profile")
-    rules.add_argument("--residential-m", type=float, default=None)
-    rules.add_argument("--land-ha", type=float, default=None)
-    rules.add_argument("--road-m", type=float, default=None, help="max distance to a main road")
-    rules.add_argument("--haul-km", type=float, default=None)
-    rules.add_argument("--min-t", type=float, default=None, help="minimum throughput t/yr")
-    rules.add_argument("--max-t", type=float, default=None, help="maximum throughput t/yr")
+    p.add_argument("--upload", default="", help=_("GeoJSON/GeoPackage of candidate points or "
+                                                  "parcels (with --candidates user)"))
+    p.add_argument("--resolution", type=int, default=10, help=_("H3 resolution of the grid"))
+    rules = p.add_argument_group(_("override the profile"))
+    rules.add_argument("--residential-m", type=float, default=None,
+                       help=_("minimum distance from housing (m)"))
+    rules.add_argument("--land-ha", type=float, default=None, help=_("land the plant needs (ha)"))
+    rules.add_argument("--road-m", type=float, default=None,
+                       help=_("max distance to a main road"))
+    rules.add_argument("--haul-km", type=float, default=None,
+                       help=_("furthest haul of feedstock (km)"))
+    rules.add_argument("--min-t", type=float, default=None, help=_("minimum throughput t/yr"))
+    rules.add_argument("--max-t", type=float, default=None, help=_("maximum throughput t/yr"))
     for c in CRITERIA:
-        p.add_argument(f"--w-{c}", type=float, default=None, help=f"weight of {c}")
-    p.add_argument("--top", type=int, default=10, help="rows of the ranking to print")
-    p.add_argument("--p", type=int, default=0, help="also choose the best P plants")
+        # Translators: {criterion} is a score criterion's label, e.g. Supplier diversity.
+        p.add_argument(f"--w-{c}", type=float, default=None,
+                       help=_("weight of {criterion}").format(criterion=_(CRITERION_LABELS[c])))
+    p.add_argument("--top", type=int, default=10, help=_("rows of the ranking to print"))
+    p.add_argument("--p", type=int, default=0, help=_("also choose the best P plants"))
     p.add_argument("--objective", default="p-median", choices=list(OBJECTIVES))
     p.add_argument("--role", default="", choices=["", "practitioner", "viewer"],
-                   help="viewer role (default: SYMBIOMAP_ROLE)")
-    p.add_argument("--programme", default="", help="stored programme name (default: demo)")
-    p.add_argument("--pbf", default="", help=".osm.pbf road network file")
-    p.add_argument("--out", default="", help="folder for ranking, plants, flows, catchments "
-                   "(CSV, Excel, GeoPackage) and the memo (Markdown, HTML)")
-    p.add_argument("--json", action="store_true", help="print the top rows as JSON")
+                   help=_("viewer role (default: SYMBIOMAP_ROLE)"))
+    p.add_argument("--programme", default="", help=_("stored programme name (default: demo)"))
+    p.add_argument("--pbf", default="", help=_(".osm.pbf road network file"))
+    p.add_argument("--out", default="", help=_("folder for ranking, plants, flows, catchments "
+                                               "(CSV, Excel, GeoPackage) and the memo "
+                                               "(Markdown, HTML)"))
+    p.add_argument("--json", action="store_true", help=_("print the top rows as JSON"))
     return p
 
 
@@ -118,7 +127,8 @@ def _run(args: argparse.Namespace, *, viewer: bool
 
     profiles = load_profiles(args.profiles_file or None)
     if args.profile not in profiles:
-        msg = f"Unknown profile {args.profile!r}; choose one of {sorted(profiles)}."
+        msg = _("Unknown profile {profile}; choose one of {profiles}.").format(
+            profile=repr(args.profile), profiles=", ".join(sorted(profiles)))
         raise SymbiosisError(msg)
     profile = profiles[args.profile].with_changes(**_overrides(args))
     prog = load_programme(args.programme)
@@ -137,7 +147,8 @@ def _run(args: argparse.Namespace, *, viewer: bool
 
         path = Path(args.upload)
         if not path.is_file():
-            msg = f"No file at {str(path)!r}; give a GeoJSON, GeoPackage or zipped Shapefile."
+            msg = _("No file at {path}; give a GeoJSON, GeoPackage or zipped "
+                    "Shapefile.").format(path=repr(str(path)))
             raise SymbiosisError(msg)
         uploaded = read_geodata(path.read_bytes(), name=path.name)
     cands = candidate_set(prog, args.candidates, landuse=landuse, resolution=args.resolution,
@@ -150,7 +161,7 @@ def _run(args: argparse.Namespace, *, viewer: bool
     run = run_site_finder(prog, profile, cands, layers, graph=graph, weights=weights,
                           release=release)
     sites = run.scored.sites
-    _, summary = weight_sensitivity(run.scored.criteria, weights,
+    _ranks, summary = weight_sensitivity(run.scored.criteria, weights,
                                     viable=sites["viable"].to_numpy(bool))
     best = best_sites_from_scored(run.scored, run.suppliers, args.p,
                                   objective=args.objective) if args.p else None
@@ -183,6 +194,16 @@ def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
     return written
 
 
+def _for_reading(table: pd.DataFrame) -> pd.DataFrame:
+    """The ranking as printed for a person: statuses and headers in the reader's language."""
+    from geo.siting.scoring import status_label
+
+    out = table.copy()
+    if "status" in out:
+        out["status"] = out["status"].map(status_label)
+    return out.rename(columns=column_labels(out.columns))
+
+
 def main(argv: list[str]) -> int:
     """Score, print the ranking (and the best P plants); write files with ``--out``."""
     args = _parser().parse_args(argv)
@@ -190,8 +211,12 @@ def main(argv: list[str]) -> int:
         from geo.siting.profiles import load_profiles
 
         for pid, prof in load_profiles(args.profiles_file or None).items():
-            print(f"{pid:<24} {prof.name} ({prof.min_throughput_t:,.0f}–"
-                  f"{prof.max_throughput_t:,.0f} t/yr, haul ≤ {prof.max_haul_km:g} km)")
+            # Translators: one profile in the list: its name, plant size and furthest haul.
+            print(f"{pid:<24} " + _("{name} ({low}–{high} t/yr, haul ≤ {km} km)").format(
+                name=_(prof.name), low=format_number(prof.min_throughput_t),
+                high=format_number(prof.max_throughput_t),
+                km=format_number(prof.max_haul_km, digits=0 if prof.max_haul_km.is_integer()
+                                 else 1)))
         return 0
     from geo.confidentiality import can_see_companies
     from geo.siting.catchments import best_sites_for_role
@@ -217,23 +242,31 @@ def main(argv: list[str]) -> int:
                           "sensitivity": summary,
                           "top": json.loads(top.to_json(orient="records"))}))
     else:
-        note = "" if run.scored.method == "road" else " (straight-line × detour: no road network)"
-        print(f"{run.profile.name} — {name}{note}")
+        if run.scored.method == "road":
+            # Translators: a technology profile's name — the programme's name.
+            print(_("{profile} — {programme}").format(profile=_(run.profile.name),
+                                                      programme=name))
+        else:
+            print(_("{profile} — {programme} (straight-line × detour: no road "
+                    "network)").format(profile=_(run.profile.name), programme=name))
         print(run.screen.explain())
         if run.released:
             from geo.siting.released import released_note
 
             print(released_note(run.feedstock))
-        print_table(top, float_format=lambda v: f"{v:,.1f}")
+        print_table(_for_reading(top),
+                    float_format=lambda v: format_number(v, digits=1))
         print(describe_sensitivity(summary))
         if best is not None:
             plants = best_sites_for_role(best, role=role)[0]
-            print(f"Best sites — {best.describe()}")
-            print_table(plants.drop(columns="geometry"))
+            print(_("Best sites — {description}").format(description=best.describe()))
+            print_table(_for_reading(plants.drop(columns="geometry")))
     if args.out:
         blocks = memo_blocks(run, role=role, programme_name=name, illustrative=illustrative,
                              best=best, sensitivity=summary)
         written = _write(Path(args.out), best, memo_md=memo_markdown(blocks),
                          memo_html=memo_html(blocks), ranking=ranking, role=role)
-        print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
+        print(ngettext("Wrote {n} file to {path}", "Wrote {n} files to {path}",
+                       len(written)).format(n=format_number(len(written)), path=args.out),
+              file=sys.stderr)
     return 0

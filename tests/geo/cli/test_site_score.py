@@ -48,3 +48,16 @@ def test_json_output_for_viewers(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["method"] == "road" and data["top"][0]["rank"] == 1
     assert all("supplier_names" not in row for row in data["top"])
+
+
+def test_list_in_the_pseudo_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    """--list speaks the reader's language: each line is ours (bracketed) with the profile's
+    translated name and figures filled; the ids stay codes."""
+    from geo.i18n import use_locale
+
+    with use_locale("qps_PLOC"):
+        assert main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5
+    line = next(ln for ln in lines if ln.startswith("anaerobic_digestion "))
+    assert "⟦⟦Àñàérõbîç dîgéstîõñ" in line and "2,000–50,000" in line and "{" not in line
