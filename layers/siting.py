@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from geo.i18n import _, column_label
 from geo.siting.candidates import rule_label
+from geo.siting.catchments import plant_label
 from geo.siting.feedstock import COMPETITOR_SOURCES
 from geo.siting.scoring import CRITERIA, CRITERION_LABELS, status_label
 from layers.base import GeoJson, frame_to_geojson
@@ -132,6 +133,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         c = catchments.copy()
         c["colour"] = c["plant"].map(colour)
         c["t_yr"] = shown_t(c)
+        c["plant"] = c["plant"].map(plant_label)
         cols = ["plant", count, "t_yr"]
         out.append(GeoJson(
             frame_to_geojson(c, columns=[*cols, "colour"]), name=_("Catchments"),
@@ -145,6 +147,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         f = flows.copy()
         f["colour"] = f["plant"].map(colour)
         f["km"] = f["haul_km"].round(2)
+        f["plant"] = f["plant"].map(plant_label)
         cols = ["supplier", "plant", "tonnes_per_year", "km"] if show_names else ["plant", "km"]
         out.append(GeoJson(
             frame_to_geojson(f, columns=[*cols, "colour"]), name=_("Supplier → plant"),
@@ -154,6 +157,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
     p = plants.copy()
     p["colour"] = p["plant"].map(colour)
     p["t_yr"] = shown_t(p)
+    p["plant"] = p["plant"].map(plant_label)
     cols = ["plant", "name", count, "t_yr"]
     out.append(GeoJson(
         frame_to_geojson(p, columns=[*cols, "colour"]), name=_("Best sites"),

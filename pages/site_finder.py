@@ -15,6 +15,7 @@ import streamlit as st
 import ui
 from geo import siting
 from geo.i18n import N_, _, column_labels, current_locale, format_number, ngettext, use_locale
+from geo.siting.catchments import plant_label
 from layers import siting as lyr
 from layers.base import add_parks
 from ui import Key, profile_key, runs
@@ -32,6 +33,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as a person reads it: statuses and headers in the session's language."""
     if "status" in frame.columns:
         frame = frame.assign(status=frame["status"].map(siting.status_label))
+    if "plant" in frame.columns:
+        frame = frame.assign(plant=frame["plant"].map(plant_label))
     return frame.rename(columns=column_labels(frame.columns))
 
 

@@ -196,11 +196,14 @@ def _write(out: Path, best: BestSites | None, *, memo_md: str, memo_html: str,
 
 def _for_reading(table: pd.DataFrame) -> pd.DataFrame:
     """The ranking as printed for a person: statuses and headers in the reader's language."""
+    from geo.siting.catchments import plant_label
     from geo.siting.scoring import status_label
 
     out = table.copy()
     if "status" in out:
         out["status"] = out["status"].map(status_label)
+    if "plant" in out:
+        out["plant"] = out["plant"].map(plant_label)
     return out.rename(columns=column_labels(out.columns))
 
 

@@ -16,6 +16,7 @@ GeoDataFrames (EPSG:4326) ready to draw and export:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,9 +38,20 @@ if TYPE_CHECKING:
     from geo.siting.feedstock import SupplierPoints
     from geo.siting.finder import ScoredSites
 
-__all__ = ["BestSites", "best_sites_for_role", "best_sites_from_scored", "road_reach_polygon"]
+__all__ = ["BestSites", "best_sites_for_role", "best_sites_from_scored", "plant_label",
+           "road_reach_polygon"]
 
 logger = logging.getLogger(__name__)
+
+_PLANT = re.compile(r"Plant (\d+)")
+
+
+def plant_label(plant: object) -> str:
+    """A plant's name (``Plant 2``, kept in English in tables and files) as the reader's
+    language writes it; other names as given."""
+    found = _PLANT.fullmatch(str(plant))
+    # Translators: the name of a chosen plant, numbered.
+    return _("Plant {n}").format(n=found[1]) if found else str(plant)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from geo.export import markdown_text
 from geo.i18n import N_, _, column_label, current_locale, format_date, format_number, ngettext
-from geo.siting.catchments import best_sites_for_role
+from geo.siting.catchments import best_sites_for_role, plant_label
 from geo.siting.finder import ranking_for_role, viewer_only_released
 from geo.siting.locate import OBJECTIVE_LABELS
 from geo.siting.released import released_note
@@ -147,6 +147,8 @@ def _best_sites(best: BestSites, role: Role) -> list[Block]:
     plants = best_sites_for_role(best, role=role)[0].drop(columns="geometry")
     plants = plants[[c for c in ("plant", "name", "tonnes_per_year", "suppliers", "cells",
                                  "meets_minimum") if c in plants]]
+    if "plant" in plants:
+        plants = plants.assign(plant=plants["plant"].map(plant_label))
     n, obj = len(plants), best.allocation.objective
     # Translators: {objective} is the solver's model, e.g. p-median or capacitated.
     heading = ngettext("{n} plant ({objective})", "{n} plants ({objective})", n).format(
