@@ -8,7 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from geo.demo import load_demo_programme
-from tests.pages.support import click_download, downloads, open_page, page_text
+from tests.pages.support import APP, click_download, downloads, open_page, page_text
 from ui import Key
 
 PAGE = "pages/browse.py"
@@ -81,3 +81,28 @@ def test_table_downloads_are_built_on_click() -> None:
     at = open_page(PAGE)
     assert downloads(at) == {"br_dl_csv": True, "br_dl_xlsx": True, "br_dl_gpkg": True,
                              "br_dl_geojson": True}
+
+
+def _shown_headers(at: AppTest, index: int = 0) -> dict[str, str]:
+    """Column name → the header a person reads, from a shown table's column config."""
+    import json
+
+    config = json.loads(at.dataframe[index].proto.columns or "{}")
+    return {name.removeprefix("name:").removeprefix("col:"): c["label"]
+            for name, c in config.items() if isinstance(c, dict) and c.get("label")}
+
+
+def test_headers_and_count_in_the_session_language() -> None:
+    """In the pseudo-locale the table's headers are labels (the data keeps its column names)
+    and the count is one bracketed sentence with its figures filled in."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[Key.VIEWER_ROLE] = "practitioner"
+    at.query_params["lang"] = "qps_PLOC"
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    headers = _shown_headers(at)
+    assert headers["quantity"] == "⟦Qüàñtîtý⟧" and headers["site"] == "⟦Sîté⟧"
+    assert "direction" in at.dataframe[0].value.columns  # data keeps the codes
+    total = len(load_demo_programme().resources)
+    line = next(m.value for m in at.markdown if m.value.startswith("⟦**"))
+    assert line.endswith(f"{total:,} résõürçé réçõrds màtçh.⟧")

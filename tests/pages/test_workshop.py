@@ -41,3 +41,29 @@ def test_workshop_is_closed_to_viewers() -> None:
     at = open_page("pages/workshop.py", role="viewer")
     assert any("viewers may not open this page" in e.value for e in at.error)
     assert not at.dataframe
+
+
+def test_saved_count_in_the_pseudo_locale() -> None:
+    """The saved-records message is one translated sentence with its count filled in (the
+    singular form for one record), and the rows refused are explained in a translated
+    warning."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.i18n import use_locale
+    from tests.pages.support import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[Key.VIEWER_ROLE] = "practitioner"
+    at.query_params["lang"] = "qps_PLOC"
+    at.session_state[Key.WS_ENTRIES] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"site_id": "KAR-S001", "direction": "have", "ewc_code": "15 01 02",
+         "description": "film", "quantity": 12.0, "unit": "t/yr", "frequency": "weekly"},
+        {"site_id": "NOPE", "direction": "have", "ewc_code": "999999", "description": "bad",
+         "quantity": 1.0, "unit": "t/yr", "frequency": "weekly"}]}
+    # AppTest formats widget values in this process too (format_func): same language here.
+    with use_locale("qps_PLOC"):
+        at.switch_page("pages/workshop.py").run()
+        at.button(key=Key.WS_SAVE_ENTRIES).click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["⟦1 réçõrd sàvéd.⟧"]
+    assert all(w.value.startswith("⟦") for w in at.warning)
