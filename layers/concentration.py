@@ -34,7 +34,7 @@ from geo.concentrations.hexagons import (
 )
 from geo.concentrations.hotspots import bin_label
 from geo.concentrations.raster import ColourScale, ramp_colour
-from geo.i18n import N_, _, column_label, format_number, ngettext
+from geo.i18n import N_, _, column_label, column_labels, format_number, ngettext
 from layers.base import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ __all__ = [
     "add_resource_points",
     "add_selection_points",
     "add_table_layer",
+    "table_for_display",
 ]
 
 MAX_RAW_POINTS: Final = 2000
@@ -425,3 +426,17 @@ def _add_points(m: folium.Map, frame: gpd.GeoDataFrame, fields: list[str], *,
     )
     layer.add_to(m)
     return layer
+
+
+def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A concentration table as a page shows it, in this session's language.
+
+    No geometry; hot-spot classes (from ``gi_bin``) and cluster names translated; headers are
+    :func:`~geo.i18n.column_label` labels. The table itself (and its CSV) is not changed.
+    """
+    out = pd.DataFrame(table[[c for c in table.columns if c != "geometry"]]).copy()
+    if "gi_bin" in out.columns and "label" in out.columns:
+        out["label"] = [bin_label(b) for b in out["gi_bin"]]
+    if "name" in out.columns and "cluster_id" in out.columns:
+        out["name"] = [cluster_display_name(n) for n in out["name"]]
+    return out.rename(columns=column_labels(out.columns))

@@ -12,6 +12,7 @@ import pytest
 from rasterio.io import MemoryFile
 from streamlit.testing.v1 import AppTest
 
+from geo.i18n import column_label
 from tests.pages.support import click_download, downloads, open_page
 from ui import Key
 
@@ -55,9 +56,23 @@ def test_default_view_shows_the_heat_map_and_the_illustrative_note(page: AppTest
     assert "GeoTIFF" in labels and "PNG + world file" in labels
 
 
+def _saturated_colours(png: bytes) -> int:
+    """Distinct coloured (not grey) pixels' colours of a picture: the map and legend colours."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
+    coloured = rgb[(rgb.max(axis=1) - rgb.min(axis=1)) > 30]
+    return len(np.unique(coloured, axis=0))
+
+
 def test_surface_downloads_are_built_on_click(page: AppTest) -> None:
-    """GeoTIFF and PNG + world file are built when clicked, not on each rerun, and are valid."""
-    assert downloads(page) == {Key.CONC_DL_TIF: True, Key.CONC_DL_PNG: True}
+    """GeoTIFF, PNG + world file and the map picture are built when clicked, not on each
+    rerun, and are valid; the practitioner's picture shows the ramp of figures."""
+    assert downloads(page) == {Key.CONC_DL_TIF: True, Key.CONC_DL_PNG: True,
+                               "conc_dl_picture": True}
+    picture = click_download(page, "conc_dl_picture")
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n" and _saturated_colours(picture) > 40
     assert click_download(page, Key.CONC_DL_TIF)[:4] in (b"II*\x00", b"MM\x00*")
     with zipfile.ZipFile(io.BytesIO(click_download(page, Key.CONC_DL_PNG))) as z:
         assert {Path(n).suffix for n in z.namelist()} >= {".png", ".pgw"}
@@ -99,8 +114,8 @@ def test_cluster_pick_zooms_and_table_is_sorted_by_tonnes(page: AppTest) -> None
     page.radio(key=Key.CONC_VIEW).set_value("Clusters").run()
     page.number_input(key=Key.CONC_MIN_CLUSTER_T).set_value(500.0).run()
     table = page.dataframe[0].value
-    assert table["tonnes"].is_monotonic_decreasing and len(table) >= 1
-    page.selectbox(key=Key.CONC_CLUSTER).set_value(table["name"].iloc[0]).run()
+    assert table[column_label("tonnes")].is_monotonic_decreasing and len(table) >= 1
+    page.selectbox(key=Key.CONC_CLUSTER).set_value(table[column_label("name")].iloc[0]).run()
     assert not page.exception, page.exception
 
 
@@ -147,12 +162,21 @@ def test_viewer_geotiff_holds_classes_and_no_float_figures(viewer: AppTest) -> N
     assert "class numbers" in tags["values"] and "classes" in tags
 
 
+def test_viewer_picture_shows_the_classes_only(viewer: AppTest) -> None:
+    """The viewer's map picture is drawn from the classed surface: a few flat class colours
+    (map and legend), not a ramp of figures."""
+    picture = click_download(viewer, "conc_dl_picture")
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _saturated_colours(picture) <= 2 * 8 + 2
+
+
 def test_viewer_hexagons_are_released_figures(viewer: AppTest) -> None:
     """The viewer's hexagon table lists released cells only, each a sum of released figures."""
     viewer.radio(key=Key.CONC_VIEW).set_value("Hexagons").run()
     table = viewer.dataframe[0].value
-    assert {"h3_cell", "tonnes", "figures"} <= set(table.columns)
-    assert "records" not in table.columns and table["tonnes"].notna().all()
+    assert {column_label(c) for c in ("h3_cell", "tonnes", "figures")} <= set(table.columns)
+    assert column_label("records") not in table.columns
+    assert table[column_label("tonnes")].notna().all()
 
 
 def test_a_code_from_the_practitioner_view_is_widened_to_its_release_stream(
@@ -201,4 +225,4 @@ def test_park_authority_reads_only_its_parks_figures(tmp_path: Path,
     for view in VIEWS:
         at.radio(key=Key.CONC_VIEW).set_value(view).run()
         assert not at.exception, (view, at.exception)
-    assert at.dataframe[0].value["park_id"].tolist() == ["KAR-P1"]
+    assert at.dataframe[0].value[column_label("park_id")].tolist() == ["KAR-P1"]
