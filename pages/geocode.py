@@ -18,7 +18,7 @@ from geo.geocode import (
     geocode_frame,
 )
 from geo.geocode.reference import placement_bounds, places_in_bounds
-from geo.i18n import N_, _, format_number
+from geo.i18n import N_, _, format_number, ngettext
 from geo.importer import read_table
 from geo.programme import PRECISIONS, precision_rank
 from geo.uploads import TABLE_KINDS, UploadLimits, check_upload
@@ -67,7 +67,9 @@ with tab_quality:
     add_parks(m, prog.parks)
     drawn = add_sites_by_precision(m, sites)
     ui.show_map(m, key="gc_quality_map", height=420)
-    st.caption(_("{drawn} of {n} sites on the map; {missing} not located.").format(
+    st.caption(ngettext("{drawn} of {n} site on the map; {missing} not located.",
+                        "{drawn} of {n} sites on the map; {missing} not located.",
+                        len(sites)).format(
         drawn=format_number(drawn), n=format_number(len(sites)),
         missing=format_number(len(sites) - drawn)))
 
@@ -101,8 +103,11 @@ with tab_batch:
                             strict=True):
             lon, lat = (None, None) if pd.isna(row.lon) else (row.lon, row.lat)
             ctx.store.update_site_location(sid, lon, lat, row.precision, row.source)
-        st.success(_("{located} sites located or improved; {missing} not found.").format(
-            located=format_number(int(changed["lon"].notna().sum())),
+        located = int(changed["lon"].notna().sum())
+        st.success(ngettext("{located} site located or improved; {missing} not found.",
+                            "{located} sites located or improved; {missing} not found.",
+                            located).format(
+            located=format_number(located),
             missing=format_number(int((out["precision"] == "not_found").sum()))))
         result = out[["name", "precision", "source", "candidate", "reason"]]
         st.dataframe(result, hide_index=True, width="stretch",

@@ -110,8 +110,10 @@ with left:
     _layer, drawn = add_sites(m, prog.sites, tooltip_cols=("name", "sector_nace"))
     ui.show_map(m, key="home_map", height=560)
     # Translators: keep "© OpenStreetMap contributors" and "ODbL" exactly as they are.
-    st.caption(_("Showing {drawn} of {n} member sites and {parks} parks. Map data "
-                 "© OpenStreetMap contributors (ODbL).")
+    st.caption(ngettext("Showing {drawn} of {n} member site and {parks} parks. Map data "
+                        "© OpenStreetMap contributors (ODbL).",
+                        "Showing {drawn} of {n} member sites and {parks} parks. Map data "
+                        "© OpenStreetMap contributors (ODbL).", len(prog.sites))
                .format(drawn=format_number(drawn), n=format_number(len(prog.sites)),
                        parks=format_number(len(prog.parks))))
 with right:

@@ -10,7 +10,7 @@ import streamlit as st
 
 import ui
 from geo.export import to_csv_bytes
-from geo.i18n import N_, _, format_number
+from geo.i18n import N_, _, format_number, ngettext
 from geo.importer import import_file
 from geo.programme import PROVENANCES
 from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, save_upload
@@ -79,13 +79,17 @@ if report is not None:
     m2.metric(_("Imported"), format_number(report.imported))
     m3.metric(_("Already present"), format_number(report.duplicates))
     m4.metric(_("Rejected"), format_number(report.rejected))
-    # Translators: {format} is the file's format (e.g. csv, xlsx), {encoding} its text
-    # encoding (e.g. utf-8).
-    st.caption(_("{sites} new member sites · {contacts} new contact people (personal data: "
-                 "practitioners only) · read as {format}, {encoding}.")
-               .format(sites=format_number(report.sites_added),
-                       contacts=format_number(report.contacts_added),
-                       format=report.format or _("table"), encoding=report.encoding or _("n/a")))
+    st.caption(" · ".join([
+        ngettext("{n} new member site", "{n} new member sites", report.sites_added)
+        .format(n=format_number(report.sites_added)),
+        ngettext("{n} new contact person (personal data: practitioners only)",
+                 "{n} new contact people (personal data: practitioners only)",
+                 report.contacts_added).format(n=format_number(report.contacts_added)),
+        # Translators: {format} is the file's format (e.g. csv, xlsx), {encoding} its text
+        # encoding (e.g. utf-8).
+        _("read as {format}, {encoding}.").format(format=report.format or _("table"),
+                                                  encoding=report.encoding or _("n/a")),
+    ]))
     if report.errors:
         st.subheader(_("Rows to correct"))
         st.caption(_("Each problem with its file row number (the header is row 1). Rejected "
