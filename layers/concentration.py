@@ -244,7 +244,7 @@ def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str | None = No
     frame = gpd.GeoDataFrame({
         "fill": drawn["gi_bin"].map(HOTSPOT_COLOURS),
         "label": [bin_label(b) for b in drawn["gi_bin"]],
-        "z": [f"{z:.2f}" for z in drawn["gi_z"]] if "gi_z" in drawn else "—",
+        "z": [format_number(z, digits=2) for z in drawn["gi_z"]] if "gi_z" in drawn else "—",
     }, geometry=drawn.geometry.values, crs=hot.crs)
     layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "label", "z"], decimals=5),

@@ -9,6 +9,9 @@
   stored values never change;
 - :mod:`~geo.i18n.labels` — the label of each column of our tables and exports
   (:func:`column_label`), for pages and Excel headers; CSV keeps the column names;
+- :mod:`~geo.i18n.fonts` — a font with the glyphs of a text for pictures (Noto CJK for
+  Chinese, from the system's packages), and one warning where none is installed
+  (imported on demand: ``from geo.i18n.fonts import text_font``);
 - :mod:`~geo.i18n.catalogs` — extract, update and check the catalogues
   (``python -m geo i18n extract|update|check``).
 
