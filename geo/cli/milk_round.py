@@ -26,14 +26,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo.cli.common import fail, load_programme, print_table, road_graph, split_list
 from geo.errors import SymbiosisError
+from geo.i18n import DEFAULT_LOCALE, _, format_number, ngettext, use_locale
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from geo.programme import Programme
     from geo.routing.periodic.fleet import PeriodicFleet
     from geo.routing.periodic.pipeline import PeriodicResult
@@ -51,74 +55,74 @@ logger = logging.getLogger(__name__)
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo milk-round",
-                                description="Plan milk-round collection routes by day.")
-    sel = p.add_argument_group("producers")
-    sel.add_argument("--stream", default="", help="catalogue selectors, comma separated: a "
-                     "stream group (organics), chapter (02), subchapter (0203) or code")
-    sel.add_argument("--parks", default="", help="park ids, comma separated")
-    sel.add_argument("--sites", default="", help="site ids, comma separated (a hand selection)")
+                                description=_("Plan milk-round collection routes by day."))
+    sel = p.add_argument_group(_("producers"))
+    sel.add_argument("--stream", default="", help=_("catalogue selectors, comma separated: a "
+                     "stream group (organics), chapter (02), subchapter (0203) or code"))
+    sel.add_argument("--parks", default="", help=_("park ids, comma separated"))
+    sel.add_argument("--sites", default="", help=_("site ids, comma separated (a hand selection)"))
     sel.add_argument("--min-per-visit", type=float, default=0.0,
-                     help="smallest pickup per collection (t or m3)")
+                     help=_("smallest pickup per collection (t or m3)"))
     sel.add_argument("--max-per-visit", type=float, default=float("inf"),
-                     help="largest pickup per collection (t or m3)")
+                     help=_("largest pickup per collection (t or m3)"))
     sel.add_argument("--frequency", default="record",
                      choices=["record", "weekly", "fortnightly", "monthly"])
-    sel.add_argument("--service-min", type=float, default=15.0, help="minutes on site")
-    sel.add_argument("--hours", default="00:00-24:00", help="opening hours, e.g. 06:00-14:00")
+    sel.add_argument("--service-min", type=float, default=15.0, help=_("minutes on site"))
+    sel.add_argument("--hours", default="00:00-24:00", help=_("opening hours, e.g. 06:00-14:00"))
     sel.add_argument("--weekdays", default="mon,tue,wed,thu,fri",
-                     help="weekdays producers accept")
+                     help=_("weekdays producers accept"))
     sel.add_argument("--optional", action="store_true",
-                     help="skip producers whose value does not pay for the detour")
+                     help=_("skip producers whose value does not pay for the detour"))
     sel.add_argument("--value-per-t", type=float, default=0.0,
-                     help="value of a collected t (or m3) for optional producers")
-    dep = p.add_argument_group("depot (one of)")
-    dep.add_argument("--depot", default="", help="site id of the depot (reprocessor)")
-    dep.add_argument("--depot-park", default="", help="park id: depot at the park's centre")
-    dep.add_argument("--depot-point", default="", help="LON,LAT of the depot (WGS84)")
-    fl = p.add_argument_group("fleet")
-    fl.add_argument("--vehicles", type=int, default=1, help="vehicles per day")
+                     help=_("value of a collected t (or m3) for optional producers"))
+    dep = p.add_argument_group(_("depot (one of)"))
+    dep.add_argument("--depot", default="", help=_("site id of the depot (reprocessor)"))
+    dep.add_argument("--depot-park", default="", help=_("park id: depot at the park's centre"))
+    dep.add_argument("--depot-point", default="", help=_("LON,LAT of the depot (WGS84)"))
+    fl = p.add_argument_group(_("fleet"))
+    fl.add_argument("--vehicles", type=int, default=1, help=_("vehicles per day"))
     cap = fl.add_mutually_exclusive_group()
-    cap.add_argument("--capacity-t", type=float, default=None, help="capacity in tonnes")
-    cap.add_argument("--capacity-m3", type=float, default=None, help="capacity in m3")
+    cap.add_argument("--capacity-t", type=float, default=None, help=_("capacity in tonnes"))
+    cap.add_argument("--capacity-m3", type=float, default=None, help=_("capacity in m3"))
     fl.add_argument("--cost-per-km", type=float, default=None)
     fl.add_argument("--cost-per-hour", type=float, default=None)
-    fl.add_argument("--shift", default="07:00-15:00", help="shift window, e.g. 06:00-14:00")
-    fl.add_argument("--max-shift-h", type=float, default=None, help="longest shift in hours")
-    fl.add_argument("--reload", action="store_true", help="allow unloading and going out again")
-    p.add_argument("--days", default=None, help="weekdays to plan, e.g. mon,wed (with --weeks: "
-                   "the working weekdays, default mon-fri)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="solver seconds")
-    p.add_argument("--seeds", default="0,1", help="solver seeds (run side by side)")
-    p.add_argument("--programme", default="", help="stored programme name (default: demo)")
-    p.add_argument("--pbf", default="", help=".osm.pbf road network file")
-    p.add_argument("--out", default="", help="folder for run sheets, GPX, GeoJSON, KPIs")
-    p.add_argument("--json", action="store_true", help="print the KPIs as JSON")
-    hz = p.add_argument_group("horizon (plans over weeks)")
-    hz.add_argument("--weeks", type=int, default=None, help="plan 1-4 weeks with collection "
-                    "frequencies and visit patterns")
-    hz.add_argument("--streams", default="", help="several streams, comma separated (default: "
-                    "--stream); each is a catalogue selector")
-    hz.add_argument("--visit-frequency", default="", help="every producer's frequency: 2/week "
-                    "... 6/week, weekly, fortnightly, every 4 weeks (default: its records')")
+    fl.add_argument("--shift", default="07:00-15:00", help=_("shift window, e.g. 06:00-14:00"))
+    fl.add_argument("--max-shift-h", type=float, default=None, help=_("longest shift in hours"))
+    fl.add_argument("--reload", action="store_true", help=_("allow unloading and going out again"))
+    p.add_argument("--days", default=None, help=_("weekdays to plan, e.g. mon,wed (with --weeks: "
+                   "the working weekdays, default mon-fri)"))
+    p.add_argument("--time-limit", type=float, default=10.0, help=_("solver seconds"))
+    p.add_argument("--seeds", default="0,1", help=_("solver seeds (run side by side)"))
+    p.add_argument("--programme", default="", help=_("stored programme name (default: demo)"))
+    p.add_argument("--pbf", default="", help=_(".osm.pbf road network file"))
+    p.add_argument("--out", default="", help=_("folder for run sheets, GPX, GeoJSON, KPIs"))
+    p.add_argument("--json", action="store_true", help=_("print the KPIs as JSON"))
+    hz = p.add_argument_group(_("horizon (plans over weeks)"))
+    hz.add_argument("--weeks", type=int, default=None, help=_("plan 1-4 weeks with collection "
+                    "frequencies and visit patterns"))
+    hz.add_argument("--streams", default="", help=_("several streams, comma separated (default: "
+                    "--stream); each is a catalogue selector"))
+    hz.add_argument("--visit-frequency", default="", help=_("every producer's frequency: 2/week "
+                    "... 6/week, weekly, fortnightly, every 4 weeks (default: its records')"))
     hz.add_argument("--storage-days", type=float, default=None,
-                    help="most days a producer's containers hold")
-    hz.add_argument("--closed", default="", help="closed calendar days of the horizon (0 = "
-                    "Monday of week 1), comma separated")
+                    help=_("most days a producer's containers hold"))
+    hz.add_argument("--closed", default="", help=_("closed calendar days of the horizon (0 = "
+                    "Monday of week 1), comma separated"))
     hz.add_argument("--compartment", action="append", default=[],
-                    metavar="NAME=CAP:STREAM[+STREAM]", help="a compartment of the vehicles "
-                    "and the streams it carries (repeat for each)")
+                    metavar="NAME=CAP:STREAM[+STREAM]", help=_("a compartment of the vehicles "
+                    "and the streams it carries (repeat for each)"))
     hz.add_argument("--dedicated", action="append", default=[],
-                    metavar="STREAM=VEHICLES:CAP[@SITE]", help="vehicles dedicated to one "
-                    "stream, based at the depot or at SITE (repeat for each)")
-    hz.add_argument("--hazardous", default="", help="streams that are hazardous (besides those "
-                    "whose records say so)")
+                    metavar="STREAM=VEHICLES:CAP[@SITE]", help=_("vehicles dedicated to one "
+                    "stream, based at the depot or at SITE (repeat for each)"))
+    hz.add_argument("--hazardous", default="", help=_("streams that are hazardous (besides those "
+                    "whose records say so)"))
     hz.add_argument("--unload", choices=["depot", "reprocessor"], default="depot",
-                    help="empty at the depot, or unload each stream at its reprocessor")
+                    help=_("empty at the depot, or unload each stream at its reprocessor"))
     hz.add_argument("--reprocessor", action="append", default=[], metavar="STREAM=SITE",
-                    help="the member site that takes a stream (repeat for each)")
-    hz.add_argument("--balance", type=float, default=None, help="what an hour of difference "
+                    help=_("the member site that takes a stream (repeat for each)"))
+    hz.add_argument("--balance", type=float, default=None, help=_("what an hour of difference "
                     "between a day's vehicle hours and the mean day costs (default: the cost "
-                    "per hour; 0 for the cheapest plan)")
+                    "per hour; 0 for the cheapest plan)"))
     return p
 
 
@@ -128,7 +132,7 @@ def _window(text: str) -> tuple[int, int]:
     try:
         a, b = text.split("-")
     except ValueError as exc:
-        msg = f"Expected a time window like 07:00-15:00, got {text!r}."
+        msg = _("Expected a time window like 07:00-15:00, got {text}.").format(text=repr(text))
         raise SymbiosisError(msg) from exc
     return parse_clock(a), parse_clock(b)
 
@@ -142,9 +146,14 @@ def _depot(args: argparse.Namespace, prog: Programme) -> Depot:
     if args.depot_park:
         return depot_from_park(prog, args.depot_park)
     if args.depot_point:
-        lon, lat = (float(v) for v in args.depot_point.split(","))
-        return Depot("Depot", lon, lat)
-    msg = "Give the depot: --depot SITE_ID, --depot-park PARK_ID or --depot-point LON,LAT."
+        try:
+            lon, lat = (float(v) for v in args.depot_point.split(","))
+        except ValueError as exc:
+            msg = _("Expected --depot-point LON,LAT (two numbers), got {text}.").format(
+                text=repr(args.depot_point))
+            raise SymbiosisError(msg) from exc
+        return Depot(_("Depot"), lon, lat)
+    msg = _("Give the depot: --depot SITE_ID, --depot-park PARK_ID or --depot-point LON,LAT.")
     raise SymbiosisError(msg)
 
 
@@ -160,9 +169,10 @@ def _fleet(args: argparse.Namespace, **extra: Any) -> Fleet:
         "max_duration_s": None if args.max_shift_h is None else int(args.max_shift_h * 3600),
     }
     if args.cost_per_km is not None:
-        changes.update(cost_per_km=args.cost_per_km, cost_source="given on the command line")
+        changes.update(cost_per_km=args.cost_per_km, cost_source=_("given on the command line"))
     if args.cost_per_hour is not None:
-        changes.update(cost_per_hour=args.cost_per_hour, cost_source="given on the command line")
+        changes.update(cost_per_hour=args.cost_per_hour,
+                       cost_source=_("given on the command line"))
     changes.update(extra)
     return Fleet.from_factors(**changes)
 
@@ -214,13 +224,49 @@ def _write(result: MilkRoundResult, out: Path) -> list[Path]:
     return written
 
 
+def _counted(text: str, n: int) -> str:
+    """``text`` (a count with its noun from ``ngettext``, "{n} routes") with ``n`` filled."""
+    return text.format(n=format_number(n))
+
+
+def _print_left_out(left_out: pd.DataFrame) -> None:
+    from geo.routing.text import stage_label
+
+    n = len(left_out)
+    if not n:
+        return
+    print()
+    print(_("Left out ({n}):").format(n=format_number(n)))
+    for r in left_out.itertuples():
+        # Translators: one producer left out: its name, the stage (e.g. road network), why.
+        print("  " + _("{name} [{stage}]: {reason}").format(
+            name=r.name, stage=stage_label(str(r.stage)), reason=r.reason))
+
+
+def _print_tables(*frames: pd.DataFrame) -> None:
+    """Tables as a person reads them: labels for codes and headers, the session's figures."""
+    from geo.routing.text import for_reading
+    from geo.synergies.text import figure
+
+    for k, frame in enumerate(frames):
+        if k:
+            print()
+        print_table(for_reading(frame), float_format=figure)
+
+
+def _machine_locale(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """``--json`` is machine-readable: its reasons and labels are planned in English."""
+    return use_locale(DEFAULT_LOCALE) if args.json else nullcontext()
+
+
 def main(argv: list[str]) -> int:
     """Plan the rounds, print routes, KPIs and left-out producers; write files with ``--out``."""
     args = _parser().parse_args(argv)
     if args.weeks is not None:
         return _main_horizon(args)
     try:
-        result = _run(args)
+        with _machine_locale(args):
+            result = _run(args)
     except SymbiosisError as exc:
         return fail(exc)
     plan = result.plan
@@ -230,20 +276,28 @@ def main(argv: list[str]) -> int:
                           "left_out": len(result.left_out),
                           "kpis": result.kpis.to_dict(orient="records")}, default=str))
     else:
-        method = plan.instance.method
-        note = "" if method == "road" else " (straight-line distances × detour: no road network)"
-        print(f"Milk round from {plan.instance.depot.name}: {len(plan.served)} producers in "
-              f"{len(plan.routes)} route(s), {plan.trips} trip(s){note}")
-        print_table(result.summary)
-        print()
-        print_table(result.kpis)
-        if len(result.left_out):
-            print(f"\nLeft out ({len(result.left_out)}):")
-            for r in result.left_out.itertuples():
-                print(f"  {r.name} [{r.stage}]: {r.reason}")
+        n = len(plan.served)
+        n_routes = len(plan.routes)
+        values = {
+            "depot": plan.instance.depot.name, "n": format_number(n),
+            "routes": _counted(ngettext("{n} route", "{n} routes", n_routes), n_routes),
+            "trips": _counted(ngettext("{n} trip", "{n} trips", plan.trips), plan.trips),
+        }
+        # Translators: {routes} and {trips} are counts with their noun ("2 routes", "1 trip").
+        if plan.instance.method == "road":
+            line = ngettext("Milk round from {depot}: {n} producer in {routes}, {trips}",
+                            "Milk round from {depot}: {n} producers in {routes}, {trips}", n)
+        else:
+            line = ngettext("Milk round from {depot}: {n} producer in {routes}, {trips} "
+                            "(straight-line distances × detour: no road network)",
+                            "Milk round from {depot}: {n} producers in {routes}, {trips} "
+                            "(straight-line distances × detour: no road network)", n)
+        print(line.format(**values))
+        _print_tables(result.summary, result.kpis)
+        _print_left_out(result.left_out)
     if args.out:
         for path in _write(result, Path(args.out)):
-            print(f"wrote {path}")
+            print(_("wrote {path}").format(path=path))
     return 0
 
 
@@ -252,7 +306,7 @@ def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            msg = f"Expected {what}, got {item!r}."
+            msg = _("Expected {form}, got {item}.").format(form=what, item=repr(item))
             raise SymbiosisError(msg)
         out.append((key.strip(), value.strip()))
     return out
@@ -272,25 +326,29 @@ def _horizon_fleet(args: argparse.Namespace, prog: Programme, streams: tuple[str
                                reprocessor=reps.get(s)) for s in streams)
     kinds, caps = [], []
     for name, spec in _pairs(args.compartment, "--compartment NAME=CAP:STREAM[+STREAM]"):
-        cap, _, members = spec.partition(":")
+        cap, _sep, members = spec.partition(":")
         kinds.append(Compartment(name, tuple(m.strip() for m in members.split("+")
                                              if m.strip())))
         caps.append((name, float(cap)))
-    classes = [VehicleClass("vehicle", _fleet(args), depot, capacities=tuple(caps),
+    # Translators: the name of the vehicles of a plan on run sheets ("vehicle 1").
+    vehicle = _("vehicle")
+    classes = [VehicleClass(vehicle, _fleet(args), depot, capacities=tuple(caps),
                             unload=args.unload)]
     for stream, spec in _pairs(args.dedicated, "--dedicated STREAM=VEHICLES:CAP[@SITE]"):
-        size, _, site = spec.partition("@")
-        count, _, cap = size.partition(":")
+        size, _sep, site = spec.partition("@")
+        count, _sep, cap = size.partition(":")
         kind = next((k.name for k in kinds if stream in k.streams), None)
         if kind is None:
             kind = stream
             kinds.append(Compartment(stream, (stream,)))
         home = depot_from_site(prog, site) if site else depot
-        classes.append(VehicleClass(f"{stream} vehicle", _fleet(args, vehicles=int(count)),
+        # Translators: the name of the vehicles dedicated to one stream ("cardboard vehicle").
+        classes.append(VehicleClass(_("{stream} vehicle").format(stream=stream),
+                                    _fleet(args, vehicles=int(count)),
                                     home, capacities=((kind, float(cap)),),
                                     unload=args.unload))
     if kinds and not caps:
-        classes[0] = VehicleClass("vehicle", _fleet(args), depot, capacities=tuple(
+        classes[0] = VehicleClass(vehicle, _fleet(args), depot, capacities=tuple(
             (k.name, _fleet(args).capacity) for k in kinds
             if not any(k.name == c.capacities[0][0] for c in classes[1:])), unload=args.unload)
     return PeriodicFleet(classes=tuple(classes), streams=stream_objs, compartments=tuple(kinds))
@@ -327,7 +385,8 @@ def _run_horizon(args: argparse.Namespace) -> PeriodicResult:
 def _main_horizon(args: argparse.Namespace) -> int:
     """Plan over ``--weeks``; print routes per day, workload, KPIs; write files with --out."""
     try:
-        result = _run_horizon(args)
+        with _machine_locale(args):
+            result = _run_horizon(args)
     except SymbiosisError as exc:
         return fail(exc)
     plan = result.plan
@@ -339,18 +398,31 @@ def _main_horizon(args: argparse.Namespace) -> int:
                           "kpis": result.kpis.to_dict(orient="records")}, default=str))
     else:
         prob = plan.problem
-        note = "" if prob.method == "road" else " (straight-line distances × detour: no roads)"
-        print(f"Milk round over {prob.horizon.weeks} week(s), {prob.horizon.n_days} working "
-              f"days: {len(plan.served_producers)} producers, "
-              f"{sum(len(r.stops) for r in plan.routes)} collections in {len(plan.routes)} "
-              f"route(s){note}")
-        print_table(result.workload)
-        print()
-        print_table(result.kpis)
-        if len(result.left_out):
-            print(f"\nLeft out ({len(result.left_out)}):")
-            for r in result.left_out.itertuples():
-                print(f"  {r.name} [{r.stage}]: {r.reason}")
+        n = len(plan.served_producers)
+        weeks, days = prob.horizon.weeks, prob.horizon.n_days
+        visits, n_routes = sum(len(r.stops) for r in plan.routes), len(plan.routes)
+        values = {
+            "weeks": _counted(ngettext("{n} week", "{n} weeks", weeks), weeks),
+            "days": _counted(ngettext("{n} working day", "{n} working days", days), days),
+            "n": format_number(n),
+            "collections": _counted(ngettext("{n} collection", "{n} collections", visits),
+                                    visits),
+            "routes": _counted(ngettext("{n} route", "{n} routes", n_routes), n_routes),
+        }
+        # Translators: {weeks}, {days}, {collections} and {routes} are counts with their noun.
+        if prob.method == "road":
+            line = ngettext("Milk round over {weeks}, {days}: {n} producer, {collections} in "
+                            "{routes}",
+                            "Milk round over {weeks}, {days}: {n} producers, {collections} in "
+                            "{routes}", n)
+        else:
+            line = ngettext("Milk round over {weeks}, {days}: {n} producer, {collections} in "
+                            "{routes} (straight-line distances × detour: no roads)",
+                            "Milk round over {weeks}, {days}: {n} producers, {collections} in "
+                            "{routes} (straight-line distances × detour: no roads)", n)
+        print(line.format(**values))
+        _print_tables(result.workload, result.kpis)
+        _print_left_out(result.left_out)
     if args.out:
         from geo import export
         from geo.routing.periodic.gpx import run_sheet_gpx
@@ -369,5 +441,5 @@ def _main_horizon(args: argparse.Namespace) -> int:
         }
         for name, data in files.items():
             (out / name).write_bytes(data)
-            print(f"wrote {out / name}")
+            print(_("wrote {path}").format(path=out / name))
     return 0

@@ -20,15 +20,17 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
+from pandas.api.types import is_numeric_dtype
+
 from geo.i18n import N_, _, column_labels, format_number
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["ACTIVITY_LABELS", "FREQUENCY_LABELS", "KPI_LABELS", "STAGE_LABELS", "STATUS_LABELS",
-           "WEEKDAY_LABELS", "distances_source", "for_reading", "format_quantity",
-           "frequency_label", "frequency_text", "kpi_label", "stage_label", "weekday_label",
-           "weekdays_text"]
+           "UNIT_LABELS", "WEEKDAY_LABELS", "distances_source", "for_reading", "format_quantity",
+           "frequency_label", "frequency_text", "kpi_label", "stage_label", "unit_text",
+           "weekday_label", "weekdays_text"]
 
 WEEKDAY_LABELS: Final[dict[str, str]] = {
     "mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"), "fri": N_("Fri"),
@@ -73,6 +75,23 @@ KPI_LABELS: Final[dict[str, str]] = {
     "quantity collected": N_("Quantity collected"),
 }
 """KPI code (the ``metric`` column, kept as a code) → label."""
+
+
+UNIT_LABELS: Final[dict[str, str]] = {
+    "trips": N_("trips"), "stops/trip": N_("stops/trip"), "trips/week": N_("trips/week"),
+}
+"""KPI units that are words (the others are symbols: km, h, kg, t, EUR)."""
+
+
+def unit_text(unit: str) -> str:
+    """A KPI unit in this session's language (``trips``, ``km/week``)."""
+    if unit in UNIT_LABELS:
+        return _(UNIT_LABELS[unit])
+    found = re.fullmatch(r"(.+)/week", unit)
+    if found:
+        # Translators: a unit per week, e.g. "km/week"; {unit} is a symbol such as km or EUR.
+        return _("{unit}/week").format(unit=found.group(1))
+    return unit
 
 
 def _label(labels: dict[str, str], code: object) -> str:
@@ -137,11 +156,13 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for col, fn in (("stage", stage_label), ("metric", kpi_label), ("day", weekday_label)):
-        if col in out and out[col].dtype == object:
+        if col in out and not is_numeric_dtype(out[col]):
             out[col] = [fn(v) for v in out[col]]
     for col, labels in (("status", STATUS_LABELS), ("activity", ACTIVITY_LABELS)):
         if col in out:
             out[col] = [_label(labels, v) for v in out[col]]
+    if "unit" in out and "metric" in frame:
+        out["unit"] = [unit_text(str(v)) for v in out["unit"]]
     if "frequency" in out:
         out["frequency"] = [frequency_text(str(v)) for v in out["frequency"]]
     return out.rename(columns=column_labels(out.columns))

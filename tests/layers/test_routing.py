@@ -98,3 +98,24 @@ def test_viewer_map_hides_company_names(demo_graph: RoadGraph) -> None:
     m = base_map(bounds=(26.92, 60.51, 26.96, 60.53))
     add_stops(m, stop_points(plan), show_names=False)
     assert "Secret Foods Oy" not in m.get_root().render()
+
+
+def test_layer_names_and_titles_in_the_pseudo_locale(demo_graph: RoadGraph) -> None:
+    """Layer names, tooltip titles and the depot label follow the session's language."""
+    from geo.i18n import use_locale
+
+    prods = [Producer("a", "Foods Oy", 26.93, 60.52, 52.0)]
+    inst = build_instance(prods, Depot("D", 26.94, 60.525), Fleet(), graph=demo_graph)
+    plan = solve_instance(inst, SolverOptions(time_limit_s=0.3, seeds=(0,)))
+    with use_locale("qps_PLOC"):
+        lines, stops = route_lines(plan, demo_graph), stop_points(plan)
+        m = base_map(bounds=(26.92, 60.51, 26.96, 60.53))
+        routes = add_routes(m, lines)
+        add_stops(m, stops)
+        add_depot(m, inst.depot)
+        html = m.get_root().render()
+    assert routes.layer_name == "⟦Rõütés⟧"
+    tips = [c for c in routes._children.values() if hasattr(c, "aliases")]
+    assert tips and "⟦Dîstàñçé (km)⟧" in tips[0].aliases
+    texts = {str(v) for f in _features(html) for v in f["properties"].values()}
+    assert "⟦Dépõt: D⟧" in texts and "⟦rõàd⟧" in texts

@@ -231,7 +231,8 @@ class PeriodicFleet:
     @classmethod
     def single(cls, fleet: Fleet, depot: Depot) -> PeriodicFleet:
         """One class of ``fleet`` at ``depot``, one stream, one compartment, unloading there."""
-        return cls(classes=(VehicleClass("vehicle", fleet, depot),))
+        # Translators: the name of the vehicles of a plan on run sheets ("vehicle 1").
+        return cls(classes=(VehicleClass(_("vehicle"), fleet, depot),))
 
     @property
     def kinds(self) -> tuple[Compartment, ...]:

@@ -19,7 +19,7 @@ def test_cli_plans_the_demo_and_writes_files(tmp_path: Path,
                            "--seeds", "0", "--out", str(tmp_path)])
     assert code == 0
     out = capsys.readouterr().out
-    assert "Milk round from" in out and "vehicle distance" in out
+    assert "Milk round from" in out and "Vehicle distance" in out
     names = {p.name for p in tmp_path.iterdir()}
     assert names == {"run_sheet.csv", "run_sheet.xlsx", "routes.gpx", "routes.geojson",
                      "kpis.csv", "left_out.csv"}
@@ -45,3 +45,32 @@ def test_cli_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert data["feasible"] and data["served"] > 5
     assert {k["metric"] for k in data["kpis"]} >= {"vehicle distance", "CO2e"}
+
+
+def test_cli_speaks_the_readers_language_but_json_stays_english(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Printed text is translated (pseudo-locale); --json keeps English codes and reasons."""
+    from geo.i18n import use_locale
+
+    args = ["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
+            "--vehicles", "3", "--time-limit", "0.5", "--seeds", "0"]
+    with use_locale("qps_PLOC"):
+        assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("⟦Mîlk rõüñd frõm ") and "⟦Véhîçlé dîstàñçé⟧" in out
+    assert "⟦Léft õüt (" in out
+    with use_locale("pt_BR"):
+        assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {k["metric"] for k in data["kpis"]} >= {"vehicle distance", "CO2e"}
+    assert any(k["source"] == "road network" for k in data["kpis"])
+
+
+def test_cli_errors_in_the_pseudo_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    """An argument error is reported translated, with what was given filled in."""
+    from geo.i18n import use_locale
+
+    with use_locale("qps_PLOC"):
+        code = main(["--stream", "organics", "--depot", "KAR-S012", "--shift", "7-15-x"])
+    assert code == 1
+    assert "⟦Éxpéçtéd à tîmé wîñdõw lîké 07:00-15:00, gõt '7-15-x'.⟧" in capsys.readouterr().err

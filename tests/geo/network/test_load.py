@@ -35,3 +35,14 @@ def test_liechtenstein_extract_loads(bench_dir: Path) -> None:
     """The regional Liechtenstein extract gives a connected core of over 1,000 nodes."""
     g = graph_from_pbf(bench_dir / "osm" / "liechtenstein-2013-08-03.osm.pbf")
     assert len(g.core_nodes) > 1000
+
+
+def test_load_errors_in_the_pseudo_locale(tmp_path: Path) -> None:
+    """The missing-file and offline messages are translated with the path filled in."""
+    from geo.i18n import use_locale
+
+    with use_locale("qps_PLOC"), pytest.raises(NetworkError) as err:
+        graph_from_pbf(tmp_path / "nope.osm.pbf")
+    assert str(err.value).startswith("⟦") and "nope.osm.pbf" in str(err.value)
+    with use_locale("qps_PLOC"), pytest.raises(OfflineError, match=r"^⟦Dõwñlõàdîñg"):
+        graph_from_bbox((26.9, 60.5, 27.0, 60.6), settings=Settings(online_osm=False))

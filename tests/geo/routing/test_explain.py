@@ -66,3 +66,29 @@ def test_format_duration() -> None:
     """Durations read as hours and minutes."""
     assert format_duration(3 * 3600 + 5 * 60) == "3 h 05 min"
     assert format_duration(59) == "1 min"
+
+
+def test_reasons_and_refusals_in_the_pseudo_locale() -> None:
+    """Reasons and refusals are translated whole, with figures and weekday labels filled in."""
+    from geo.i18n import use_locale
+
+    d = np.array([[0, 100], [100, 0]], float)
+    p = Producer("t", "Tuesday Oy", 0, 0, 52.0, weekdays=("tue",))
+    with use_locale("qps_PLOC"):
+        _, reasons = servable_days([p], Fleet(), ["mon", "wed"], d)
+        with pytest.raises(RoutingError) as err:
+            check_pickups([Producer("a", "Big Pulp Oy", 0, 0, 12.0 * 12, frequency="monthly")],
+                          Fleet(capacity=10))
+    assert reasons[0].startswith("⟦àççépts çõlléçtîõñs õñ ⟦Tüé⟧ õñlý") and "⟦Mõñ⟧" in reasons[0]
+    msg = str(err.value)
+    assert msg.startswith("⟦1 prõdüçér") and "'Big Pulp Oy'" in msg and "{" not in msg
+
+
+def test_weekday_checks_name_the_producer_or_the_planned_days() -> None:
+    """A producer's bad weekdays and bad planned days are two sentences, each naming its own."""
+    with pytest.raises(RoutingError, match=r"^Producer 'X Oy': weekdays must be a non-empty"):
+        Producer("x", "X Oy", 0, 0, 1.0, weekdays=("someday",))
+    from geo.routing.problem import _check_weekdays
+
+    with pytest.raises(RoutingError, match=r"^The planned days must be a non-empty"):
+        _check_weekdays(("someday",))

@@ -103,3 +103,14 @@ def test_pickups_follow_the_gap_and_add_up_to_the_year() -> None:
     h = Horizon(weeks=4)
     four = pickups_per_visit((7,), h, 52.0)
     assert four == (pytest.approx(4.0),)
+
+
+def test_horizon_errors_in_the_pseudo_locale() -> None:
+    """A horizon's refusals are translated with the figures filled in."""
+    from geo.i18n import use_locale
+
+    with use_locale("qps_PLOC"), pytest.raises(RoutingError) as err:
+        Horizon(weeks=9)
+    assert str(err.value).startswith("⟦À hõrîzõñ rüñs õñé tõ 4 wééks, gõt wééks=9")
+    with use_locale("qps_PLOC"), pytest.raises(RoutingError, match=r"^⟦Üñkñõwñ .*'sometimes'"):
+        VisitFrequency.parse("sometimes")
