@@ -12,8 +12,11 @@ import streamlit as st
 
 import ui
 from geo.catalogue import load_catalogue
+from geo.errors import SymbiosisError
 from geo.i18n import _, column_label, format_number, ngettext
+from geo.location_levels import DEFAULT_PRESET, location_headers
 from geo.search import ReleaseQuery, ResourceQuery, search_release, search_resources
+from geo.store.locations import programme_location_preset
 from layers.base import add_parks, add_sites
 
 ctx = ui.page_context("browse")
@@ -35,11 +38,20 @@ direction_labels = {"have": _("have"), "want": _("want")}
 hazard_labels = {"hazardous": _("hazardous"), "non-hazardous": _("non-hazardous")}
 
 
+try:  # the programme's names for its location levels (省 / 市 / 园区 …)
+    preset = programme_location_preset(ctx.store, prog.name)
+except SymbiosisError:  # the database down: the demo keeps working, with the default labels
+    preset = DEFAULT_PRESET
+
+
 def _headers(frame: object, **config: Any) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
-    column names, so CSV downloads and tests read the codes); ``config`` overrides columns."""
-    return {**{str(c): st.column_config.Column(column_label(c))
-               for c in getattr(frame, "columns", [])}, **config}
+    column names, so CSV downloads and tests read the codes); the park and location columns
+    take the programme's level labels; ``config`` overrides columns."""
+    columns = [str(c) for c in getattr(frame, "columns", [])]
+    levels = location_headers(preset, columns)
+    return {**{c: st.column_config.Column(levels.get(c) or column_label(c)) for c in columns},
+            **config}
 
 
 park_names = dict(zip(prog.parks["park_id"], prog.parks["name"], strict=True))
@@ -134,6 +146,12 @@ if found.empty:
 
 table = found.drop(columns="geometry").copy()
 table.insert(0, "site", "/site?site=" + table["site_id"].astype(str))
+# Where each record's park lies (region → city → park), shown next to the park's ID.
+park_places = prog.parks.set_index("park_id")[["region", "city", "name"]]
+at = table.columns.get_loc("park_id") + 1
+for col, source in (("region", "region"), ("city", "city"), ("park", "name")):
+    table.insert(at, col, table["park_id"].map(park_places[source]))
+    at += 1
 st.dataframe(table, hide_index=True, width="stretch", column_config=_headers(
     table,
     site=st.column_config.LinkColumn(column_label("site"), display_text=r"/site\?site=(.*)"),

@@ -11,7 +11,10 @@ import streamlit as st
 
 import ui
 from geo.confidentiality import redact_companies
+from geo.errors import SymbiosisError
 from geo.i18n import _, column_label, format_number
+from geo.location_levels import DEFAULT_PRESET, level_labels, location_headers
+from geo.store.locations import programme_location_preset
 from layers.base import add_parks, add_sites
 from layers.quality import PRECISION_LABELS
 from ui import Key
@@ -20,11 +23,18 @@ ctx = ui.page_context("site")
 prog = ctx.programme
 
 
+try:  # the programme's names for its location levels (省 / 市 / 园区 …)
+    preset = programme_location_preset(ctx.store, prog.name)
+except SymbiosisError:  # the database down: the demo keeps working, with the default labels
+    preset = DEFAULT_PRESET
+
+
 def _headers(frame: object) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
-    column names)."""
-    return {str(c): st.column_config.Column(column_label(c))
-            for c in getattr(frame, "columns", [])}
+    column names); the park and location columns take the programme's level labels."""
+    columns = [str(c) for c in getattr(frame, "columns", [])]
+    levels = location_headers(preset, columns)
+    return {c: st.column_config.Column(levels.get(c) or column_label(c)) for c in columns}
 
 
 
@@ -60,9 +70,16 @@ t_details, t_resources, t_contacts, t_synergies = st.tabs(
 with t_details:
     left, right = st.columns([2, 3])
     with left:
-        park = prog.parks.loc[prog.parks["park_id"] == site["park_id"], "name"]
-        st.markdown(_("**Park:** {park}").format(
-            park=ui.plain(park.iloc[0]) if len(park) else _("outside any park")))
+        park = prog.parks[prog.parks["park_id"] == site["park_id"]]
+        levels = level_labels(preset)
+        # Where the site lies, top down (region → city → park), with the programme's labels.
+        place_lines = [(levels[k], park[k].iloc[0]) for k in ("region", "city")
+                       if len(park) and park[k].iloc[0]]
+        place_lines.append((levels["park"], park["name"].iloc[0] if len(park) else None))
+        # Translators: a label and its value on a line, e.g. "**Park:** Tikankatu area".
+        st.markdown("  \n".join(_("**{level}:** {value}").format(
+            level=level, value=ui.plain(value) if value else _("outside any park"))
+            for level, value in place_lines))
         geom = site.geometry
         if geom is None or geom.is_empty:
             st.warning(_("Not located yet — use **Locate records**."))

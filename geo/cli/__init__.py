@@ -49,6 +49,7 @@ JOBS: Final[dict[str, tuple[str, str]]] = {
     "report": ("geo.cli.report", N_("synergy and outcome reports (Excel)")),
     "users": ("geo.cli.users", N_("who may sign in to a server, and their roles")),
     "disclosure": ("geo.cli.disclosure", N_("show or set a programme's disclosure rules")),
+    "programme": ("geo.cli.programme", N_("show or set a programme's location level labels")),
     "i18n": ("geo.cli.i18n", N_("update or check the translation catalogues")),
     "backup": ("geo.cli.backup", N_("write the programme database to a backup file")),
     "restore": ("geo.cli.restore", N_("check and restore a backup file")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.demo import load_demo_programme
@@ -106,3 +107,32 @@ def test_headers_and_count_in_the_session_language() -> None:
     total = len(load_demo_programme().resources)
     line = next(m.value for m in at.markdown if m.value.startswith("⟦**"))
     assert line.endswith(f"{total:,} résõürçé réçõrds màtçh.⟧")
+
+
+@pytest.mark.usefixtures("empty_data_dir")
+def test_location_headers_follow_the_programme_levels_in_chinese() -> None:
+    """A programme set to the china preset heads its location columns 省 / 市 / 园区 for a
+    Chinese session; the data keeps its column names (and CSV downloads with them)."""
+    from geo.demo import DEMO_NAME
+    from geo.store import open_store
+    from geo.store.locations import set_programme_location_preset
+
+    set_programme_location_preset(open_store(), DEMO_NAME, "china", actor="test")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[Key.VIEWER_ROLE] = "practitioner"
+    at.query_params["lang"] = "zh_CN"
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    headers = _shown_headers(at)
+    assert (headers["region"], headers["city"], headers["park"]) == ("省", "市", "园区")
+    assert headers["park_id"].startswith("园区")
+    table = at.dataframe[0].value
+    assert {"park_id", "region", "city", "park"} <= set(table.columns)
+    assert set(table["region"].dropna()) == {"Kymenlaakso"}  # the park's region, as recorded
+
+
+@pytest.mark.usefixtures("empty_data_dir")
+def test_default_levels_in_english() -> None:
+    """Without a preset the location columns read Region / City / Park."""
+    headers = _shown_headers(open_page(PAGE))
+    assert (headers["region"], headers["city"], headers["park"]) == ("Region", "City", "Park")
