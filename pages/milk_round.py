@@ -17,7 +17,7 @@ import streamlit as st
 
 import ui
 from geo.catalogue import load_catalogue
-from geo.i18n import N_, _, column_label, column_labels, format_number, format_percent, ngettext
+from geo.i18n import N_, _, column_label, format_number, format_percent, ngettext
 from geo.routing import (
     WEEKDAYS,
     Fleet,
@@ -36,8 +36,8 @@ from ui import Key
 if TYPE_CHECKING:
     from geo.routing.periodic import PeriodicFleet, PeriodicProducer, PeriodicResult
 
+# Session keys of the several-weeks mode (to move to ui.state.Key; the plan to ui.runs).
 H_RESULT: Final = "mr_horizon_result"
-"""Session key of the latest horizon plan (to move to ``ui.state.Key`` / ``ui.runs``)."""
 H_MODE: Final = "mr_mode"
 H_WEEKS: Final = "mr_h_weeks"
 H_WORKDAYS: Final = "mr_h_workdays"
@@ -106,10 +106,13 @@ def day_name(code: str) -> str:
     return _(DAY_NAMES[code])
 
 
-def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    """A table with its headers in the session's language (the frame keeps its columns)."""
-    st.dataframe(frame.rename(columns=column_labels(frame)), hide_index=True, width="stretch",
-                 **kwargs)
+def show_table(frame: pd.DataFrame, *, headers: dict[str, str] | None = None) -> None:
+    """A table with its headers in the session's language; the frame keeps its column names
+    (``headers`` gives labels of columns :func:`~geo.i18n.column_label` does not know)."""
+    labels_of = {**{str(c): column_label(c) for c in frame.columns}, **(headers or {})}
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.Column(label) for c, label in
+                                labels_of.items()})
 
 
 # --- One cycle ------------------------------------------------------------------------------
@@ -300,11 +303,15 @@ def _edited_producers(producers: tuple[PeriodicProducer, ...],
             for p in producers]
 
 
-def _stream_table(streams: list[str], hazardous: dict[str, bool], capacity: float
-                  ) -> pd.DataFrame:
-    """One row per stream: hazardous, its compartment, the compartment's size, dedicated."""
+def _stream_table(streams: list[str], hazardous: dict[str, bool], capacity: float, *,
+                  apart: bool) -> pd.DataFrame:
+    """One row per stream: hazardous, its compartment, the compartment's size, dedicated.
+
+    By default the non-hazardous streams share one compartment; hazardous streams, and every
+    stream when ``apart`` (each is unloaded at its own reprocessor), have their own.
+    """
     rows = [{"stream": s, "hazardous": hazardous.get(s, False),
-             "compartment": s if hazardous.get(s, False) else "main",
+             "compartment": s if apart or hazardous.get(s, False) else "main",
              "capacity_t": capacity, "dedicated_vehicles": 0} for s in streams]
     return pd.DataFrame(rows, columns=["stream", "hazardous", "compartment", "capacity_t",
                                        "dedicated_vehicles"])
@@ -407,10 +414,12 @@ def horizon_inputs() -> None:
     st.markdown(_("**Streams, compartments and unloading**"))
     st.caption(_("Streams with the same compartment share it; a hazardous stream needs a "
                  "compartment of its own. Dedicated vehicles carry only their compartment."))
+    unload = st.radio(_("Where a round ends"), list(UNLOAD), key=H_UNLOAD, horizontal=True,
+                      format_func=lambda u: _(UNLOAD[u]))
     hazardous = {s.name: s.hazardous for s in sel.streams}
     stream_table = st.data_editor(
-        _stream_table(streams, hazardous, 15.0), key=H_FLEET, hide_index=True,
-        width="stretch", num_rows="fixed", disabled=["stream"],
+        _stream_table(streams, hazardous, 15.0, apart=unload == "reprocessor"), key=H_FLEET,
+        hide_index=True, width="stretch", num_rows="fixed", disabled=["stream"],
         column_config={
             "stream": st.column_config.SelectboxColumn(_("Stream"), options=list(labels),
                                                        format_func=lambda s: stream_label(str(s))),
@@ -420,8 +429,6 @@ def horizon_inputs() -> None:
                                                         min_value=0.1, required=True),
             "dedicated_vehicles": st.column_config.NumberColumn(
                 _("Dedicated vehicles per day"), min_value=0, max_value=50, step=1)})
-    unload = st.radio(_("Where a round ends"), list(UNLOAD), key=H_UNLOAD, horizontal=True,
-                      format_func=lambda u: _(UNLOAD[u]))
     reprocessors: dict[str, str] = {}
     if unload == "reprocessor":
         cols = st.columns(min(len(streams), 4))
@@ -475,13 +482,19 @@ def _day_label(week: int, weekday: str) -> str:
     return _("W{week} {weekday}").format(week=week + 1, weekday=_(DAY_SHORT[weekday]))
 
 
+def _day_headers(result: PeriodicResult) -> dict[str, str]:
+    """The label of each working day's column (``W1 Mon``) in the session's language."""
+    return {d.label: _day_label(d.week, d.weekday) for d in result.plan.problem.horizon.days}
+
+
 def _calendar(result: PeriodicResult) -> pd.DataFrame:
-    """The calendar with translated day headers and frequency labels (for display)."""
+    """The calendar with frequencies and streams as the session reads them (for display)."""
     prob = result.plan.problem
     freq = {p.stop_id: _(FREQUENCIES[_frequency_code(p)]) for p in prob.producers}
-    cal = result.calendar.assign(frequency=result.calendar["stop_id"].map(freq))
-    days = {d.label: _day_label(d.week, d.weekday) for d in prob.horizon.days}
-    return cal.rename(columns={**column_labels(cal.columns[:5]), **days})
+    return result.calendar.assign(
+        frequency=result.calendar["stop_id"].map(freq),
+        streams=result.calendar["streams"].map(
+            lambda text: ", ".join(stream_label(s) for s in str(text).split(", ") if s)))
 
 
 def _vehicle_calendar(result: PeriodicResult) -> pd.DataFrame:
@@ -490,9 +503,9 @@ def _vehicle_calendar(result: PeriodicResult) -> pd.DataFrame:
     sheet = result.run_sheet[result.run_sheet["activity"] == "collect"]
     cells = sheet.groupby(["vehicle", "date"], sort=False)["name"].agg(" → ".join)
     vehicles = sorted(set(sheet["vehicle"]))
-    out = pd.DataFrame({column_label("vehicle"): vehicles})
+    out = pd.DataFrame({"vehicle": vehicles})
     for d in prob.horizon.days:
-        out[_day_label(d.week, d.weekday)] = [cells.get((v, d.label), "") for v in vehicles]
+        out[d.label] = [cells.get((v, d.label), "") for v in vehicles]
     return out
 
 
@@ -563,7 +576,7 @@ def horizon_results() -> None:
                                 key="mr_h_calendar_rows",
                                 format_func=lambda k: _(CALENDAR_ROWS[k]))
     table = _vehicle_calendar(result) if rows == "vehicle" else _calendar(result)
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, headers=_day_headers(result))
     ui.download_buttons(result.calendar, stem="milk-round-calendar", key="mr_h_dl_calendar",
                         formats=("csv", "xlsx"))
 
@@ -598,7 +611,13 @@ def horizon_results() -> None:
                                                                           days[day].weekday)),
                              routes["route"].tolist(), key=H_ROUTE)
         sheet = result.run_sheet
-        show_table(sheet[sheet["route"] == route].drop(columns=["route", "lon", "lat"]))
+        unit = prob.fleet.unit
+        # Translators: a column of pickups per stream; {stream} is its catalogue name.
+        picks = {f"{s.name}_{unit}": _("{stream} ({unit})").format(
+            stream=stream_label(s.name), unit=unit.replace("m3", "m³"))
+            for s in prob.fleet.streams}
+        show_table(sheet[sheet["route"] == route].drop(columns=["route", "lon", "lat"]),
+                   headers=picks)
         st.markdown(_("**Every vehicle and day**"))
         ui.download_buttons(sheet, stem="milk-round-weeks-run-sheets", key="mr_h_dl_sheet",
                             formats=("csv", "xlsx"))

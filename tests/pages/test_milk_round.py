@@ -7,9 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import column_label
 from geo.routing.periodic import Horizon, VisitFrequency
-from tests.pages.support import click_download, downloads, open_page, table_with
+from tests.pages.support import APP, click_download, downloads, open_page, table_with
 from ui import Key
 
 PAGE = "pages/milk_round.py"
@@ -37,15 +36,14 @@ def test_planning_draws_routes_and_fills_run_sheets(page: AppTest) -> None:
     assert not page.exception, page.exception
     labels = [m.label for m in page.metric]
     assert "Vehicle-km" in labels and "CO2e" in labels
-    day, stops, reason = (column_label(c) for c in ("day", "stops", "reason"))
     summary = page.dataframe[0].value
-    assert set(summary[day]) <= {"mon", "wed"} and summary[stops].sum() > 5
+    assert set(summary["day"]) <= {"mon", "wed"} and summary["stops"].sum() > 5
     routes = page.selectbox(key=Key.MR_ROUTE).options
     assert len(routes) == len(summary)
     sheet = page.dataframe[1].value
-    assert {column_label(c) for c in ("arrival", "load_after_t", "leg_km")} <= set(sheet.columns)
+    assert {"arrival", "load_after_t", "leg_km"} <= set(sheet.columns)
     left = page.dataframe[2].value
-    assert "is the depot" in set(left[reason])
+    assert "is the depot" in set(left["reason"])
 
 
 def test_gpx_and_tables_download_when_clicked(page: AppTest) -> None:
@@ -68,7 +66,7 @@ def test_changing_the_fleet_changes_the_plan(page: AppTest) -> None:
     assert not page.exception, page.exception
     assert any("left out" in w.value for w in page.warning)
     left = page.dataframe[2].value
-    assert left[column_label("reason")].str.contains("vehicles are full").any()
+    assert left["reason"].str.contains("vehicles are full").any()
 
 
 def test_zero_vehicles_is_a_clear_error(page: AppTest) -> None:
@@ -146,11 +144,11 @@ def test_horizon_plans_two_weeks_into_a_calendar(horizon: AppTest) -> None:
     assert not horizon.error, [e.value for e in horizon.error]
     assert "Vehicle-km per week" in [m.label for m in horizon.metric]
 
-    stop, visits = column_label("stop_id"), column_label("visits")
+    stop, visits = "stop_id", "visits"
     cal = table_with(horizon, stop, visits)
     days = [c for c in cal.columns if c.startswith(("W1 ", "W2 "))]
     assert len(days) == 10 and days[0] == "W1 Mon" and days[-1] == "W2 Fri"
-    left = table_with(horizon, stop, column_label("reason"))
+    left = table_with(horizon, stop, "reason")
     not_served = set(left[stop])
     planned = cal.set_index(stop)[visits]
     two_weeks = Horizon(weeks=2)
@@ -179,7 +177,7 @@ def test_horizon_day_picker_shows_that_days_routes(horizon: AppTest) -> None:
     routes = horizon.selectbox(key="mr_h_route").options
     assert routes and all("W1 Thu" in r for r in routes), routes
     horizon.segmented_control(key="mr_h_calendar_rows").set_value("vehicle").run()
-    by_vehicle = table_with(horizon, column_label("vehicle"), "W1 Thu")
+    by_vehicle = table_with(horizon, "vehicle", "W1 Thu")
     assert len(by_vehicle) >= 1
 
 
@@ -209,3 +207,25 @@ def test_horizon_weekday_outside_the_working_days_is_refused(horizon: AppTest) -
     horizon.button(key="mr_h_submit").click().run()
     assert not horizon.exception, horizon.exception
     assert horizon.error and "cannot be collected" in horizon.error[0].value
+
+
+def test_horizon_speaks_the_sessions_language() -> None:
+    """In the pseudo-locale the horizon's inputs, KPIs and tabs are translated strings of ours,
+    and a plan in Chinese runs without an exception."""
+    from geo.i18n import use_locale
+
+    for lang in ("qps_PLOC", "zh_CN"):
+        with use_locale(lang):  # AppTest formats the options of widgets in the test's language
+            at = AppTest.from_file(APP, default_timeout=180)
+            at.session_state[Key.VIEWER_ROLE] = "practitioner"
+            at.query_params["lang"] = lang
+            at.switch_page(PAGE).run()
+            at.segmented_control(key="mr_mode").set_value("horizon").run()
+            at.slider(key="mr_h_time").set_value(1)
+            at.button(key="mr_h_submit").click().run()
+        assert not at.exception, (lang, at.exception)
+        assert not at.error, (lang, [e.value for e in at.error])
+        if lang == "qps_PLOC":
+            assert at.metric and all(m.label.startswith("⟦") for m in at.metric)
+            assert all(t.label.startswith("⟦") for t in at.tabs)
+            assert at.selectbox(key="mr_h_day").options[0] == "⟦W1 ⟦Mõñ⟧⟧"
