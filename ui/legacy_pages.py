@@ -14,11 +14,22 @@ the menu), and ``pages/`` stays where users expect it. So ``app.py`` and every p
 off and reruns; the rerun goes through ``app.py``, whose ``st.navigation`` opens the linked
 page. This module is the only place that touches ``PagesManager``;
 ``tests/ui/test_legacy_pages.py`` fails when Streamlit changes what this relies on.
+
+The flag alone does not tell whether *this* run is a legacy one: when several sessions open
+at once on a fresh server, one session's run may already have started ``_mpa_v1`` when
+another session's run switches the flag off, and the first would then render its page bare.
+So a run is recognised as legacy by ``_mpa_v1`` on its call stack, and rerun through
+``app.py`` whatever the flag says (found by the server benchmark's concurrent sessions).
 """
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
+
+_LEGACY_RUNNER = "_mpa_v1"
+"""Streamlit's function that runs ``pages/`` files bare (``script_runner._mpa_v1``)."""
 
 
 def in_legacy_pages_mode() -> bool:
@@ -30,9 +41,22 @@ def in_legacy_pages_mode() -> bool:
     return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 
+def in_legacy_run() -> bool:
+    """Whether the running script was started by Streamlit's legacy ``pages/`` runner."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if (frame.f_code.co_name == _LEGACY_RUNNER
+                and frame.f_code.co_filename.endswith("script_runner.py")):
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
 def leave_legacy_pages_mode() -> None:
-    """Turn the legacy ``pages/`` mode off and rerun through ``app.py`` if it was on."""
-    if not in_legacy_pages_mode():
+    """Turn the legacy ``pages/`` mode off and rerun through ``app.py`` if it was on, or if
+    this run is a legacy one (another session may have switched the flag off meanwhile)."""
+    legacy_run = in_legacy_run()
+    if not in_legacy_pages_mode() and not legacy_run:
         return
     from streamlit.runtime.pages_manager import PagesManager
 

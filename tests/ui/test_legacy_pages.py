@@ -69,3 +69,21 @@ def test_only_the_workaround_touches_the_pages_manager() -> None:
     touching = {p.relative_to(ROOT).as_posix() for p in sources
                 if "PagesManager" in p.read_text(encoding="utf-8")}
     assert touching == {"ui/legacy_pages.py"}
+
+
+def test_a_run_started_by_the_legacy_runner_is_recognised_whatever_the_flag() -> None:
+    """A page run by ``_mpa_v1`` is a legacy run even after another session switched the flag
+    off (concurrent first sessions on a fresh server)."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from ui.legacy_pages import in_legacy_run
+
+    assert script_runner._mpa_v1.__code__.co_name == "_mpa_v1", CHANGED
+    assert not in_legacy_run()
+    seen: list[bool] = []
+    # A function compiled as if it were Streamlit's legacy runner, calling a page.
+    code = compile("def _mpa_v1(page):\n    page()\n", script_runner.__file__, "exec")
+    namespace: dict[str, object] = {}
+    exec(code, namespace)
+    namespace["_mpa_v1"](lambda: seen.append(in_legacy_run()))  # type: ignore[operator]
+    assert seen == [True]
