@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 # Session keys of the several-weeks mode (to move to ui.state.Key; the plan to ui.runs).
 H_RESULT: Final = "mr_horizon_result"
+H_SETUP: Final = "mr_horizon_setup"  # what the plan was made from, but the frequencies
+H_REPLANNED: Final = "mr_horizon_replanned"  # producers whose frequency changed (re-plan)
 H_MODE: Final = "mr_mode"
 H_WEEKS: Final = "mr_h_weeks"
 H_WORKDAYS: Final = "mr_h_workdays"
@@ -460,8 +462,18 @@ def _plan_horizon(sel: Any, edited: pd.DataFrame, stream_table: pd.DataFrame, *,
                   shift: tuple[int, int], unload: str, reprocessors: dict[str, str],
                   limit: float) -> None:
     """Plan the horizon and keep the result in the session (the CLI's defaults: balance
-    worth the cost per hour, two seeds on two cores)."""
-    from geo.routing.periodic import Horizon, PeriodicOptions, plan_periodic
+    worth the cost per hour, two seeds on two cores).
+
+    When only producers' frequencies changed since the last plan, it re-plans from that plan
+    (:func:`~geo.routing.periodic.replan`: the roads are not measured again).
+    """
+    from geo.routing.periodic import (
+        Horizon,
+        PeriodicOptions,
+        VisitFrequency,
+        plan_periodic,
+        replan,
+    )
 
     bar = st.progress(0.0, text=_("Building the travel-time matrix…"))
     with ui.domain_errors():
@@ -471,9 +483,27 @@ def _plan_horizon(sel: Any, edited: pd.DataFrame, stream_table: pd.DataFrame, *,
         horizon = Horizon(weeks=weeks, weekdays=workdays)
         options = PeriodicOptions(time_limit_s=limit, seeds=(0, 1), workers=2,
                                   balance_per_hour=fleet.classes[0].fleet.cost_per_hour)
-        st.session_state[H_RESULT] = plan_periodic(
-            producers, fleet, horizon, graph=ctx.road_graph, options=options,
-            excluded=sel.excluded, progress=partial(_progress, bar))
+        setup = (tuple(replace(p, frequency=VisitFrequency()) for p in producers), fleet,
+                 horizon, limit, sel.excluded)
+        previous: PeriodicResult | None = st.session_state.get(H_RESULT)
+        changed = {}
+        if previous is not None and st.session_state.get(H_SETUP) == setup:
+            before = {p.stop_id: p.frequency for p in previous.plan.problem.producers}
+            changed = {p.stop_id: p.frequency for p in producers
+                       if p.stop_id in before and before[p.stop_id] != p.frequency}
+            if len(before) != sum(1 for p in producers if p.stop_id in before):
+                changed = {}
+        if changed and previous is not None:
+            result = replan(previous, changed, graph=ctx.road_graph,
+                            progress=partial(_progress, bar))
+            st.session_state[H_REPLANNED] = len(changed)
+        else:
+            result = plan_periodic(producers, fleet, horizon, graph=ctx.road_graph,
+                                   options=options, excluded=sel.excluded,
+                                   progress=partial(_progress, bar))
+            st.session_state[H_REPLANNED] = 0
+        st.session_state[H_RESULT] = result
+        st.session_state[H_SETUP] = setup
     bar.empty()
 
 
@@ -516,10 +546,13 @@ def _workload_chart(result: PeriodicResult) -> None:
     work = result.workload
     prob = result.plan.problem
     x = [_day_label(d.week, d.weekday) for d in prob.horizon.days]
+    hover = [ngettext("{hours} h, {n} stop, {km} km", "{hours} h, {n} stops, {km} km",
+                      int(r.stops)).format(hours=format_number(r.vehicle_hours, digits=1),
+                                           n=format_number(r.stops),
+                                           km=format_number(r.distance_km, digits=1))
+             for r in work.itertuples()]
     fig = go.Figure(go.Bar(x=x, y=work["vehicle_hours"], name=_("Vehicle hours"),
-                           customdata=work[["stops", "distance_km"]],
-                           hovertemplate=_("%{x}: %{y:.1f} h, %{customdata[0]} stops, "
-                                           "%{customdata[1]:.1f} km") + "<extra></extra>"))
+                           hovertext=hover, hovertemplate="%{x}: %{hovertext}<extra></extra>"))
     mean = float(work["vehicle_hours"].mean()) if len(work) else 0.0
     fig.add_hline(y=mean, line_dash="dash",
                   annotation_text=_("mean day {hours} h").format(
@@ -571,6 +604,12 @@ def horizon_results() -> None:
         matrix=format_number(result.timings_s.get("matrix", 0.0), digits=1),
         solve=format_number(result.timings_s.get("solve", 0.0), digits=1)))
 
+    replanned = int(st.session_state.get(H_REPLANNED, 0))
+    if replanned:
+        st.success(ngettext(
+            "Re-planned from the previous plan after {n} producer's frequency changed.",
+            "Re-planned from the previous plan after {n} producers' frequencies changed.",
+            replanned).format(n=format_number(replanned)))
     st.subheader(_("Calendar"))
     rows = st.segmented_control(_("One row per"), list(CALENDAR_ROWS), default="producer",
                                 key="mr_h_calendar_rows",

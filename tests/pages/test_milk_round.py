@@ -181,6 +181,24 @@ def test_horizon_day_picker_shows_that_days_routes(horizon: AppTest) -> None:
     assert len(by_vehicle) >= 1
 
 
+def test_horizon_changed_frequency_replans_from_the_previous_plan(horizon: AppTest) -> None:
+    """Changing one producer from weekly to fortnightly re-plans from the previous plan (the
+    page says so) and the calendar visits it once in two weeks."""
+    horizon.button(key="mr_h_submit").click().run()
+    assert not horizon.exception, horizon.exception
+    asked = horizon.data_editor(key="mr_h_producers").value
+    weekly = int(asked.index[asked["frequency"] == "weekly"][0])
+    stop_id = asked.loc[weekly, "stop_id"]
+    horizon.session_state["mr_h_producers"] = {
+        "edited_rows": {weekly: {"frequency": "fortnightly"}},
+        "added_rows": [], "deleted_rows": []}
+    horizon.button(key="mr_h_submit").click().run()
+    assert not horizon.exception, horizon.exception
+    assert any("Re-planned from the previous plan" in s.value for s in horizon.success)
+    cal = table_with(horizon, "stop_id", "visits").set_index("stop_id")
+    assert cal.loc[stop_id, "visits"] == 1
+
+
 def test_horizon_producer_without_a_weekday_is_an_error(horizon: AppTest) -> None:
     """A weekly producer whose row ticks no weekday is named in an error; the page lives on."""
     asked = horizon.data_editor(key="mr_h_producers").value
