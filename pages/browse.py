@@ -28,7 +28,7 @@ ui.illustrative_note(prog)
 groups = cat.groups()
 chapters = cat.chapters()
 # Translators: a stream group of the waste catalogue in a pick-list; {label} is its name.
-selector_labels = {**{g: _("Group · {label}").format(label=lbl)
+selector_labels = {**{g: _("Group · {label}").format(label=_(lbl))
                       for g, lbl in zip(groups["group"], groups["label"], strict=True)},
                    # Translators: {code} is a two-digit catalogue chapter, {description} its
                    # title (in the catalogue's own language).

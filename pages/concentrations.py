@@ -23,6 +23,7 @@ from geo.i18n import N_, _, current_locale, format_number, format_tonnes, ngette
 from geo.programme import PRECISIONS
 from layers import concentration as lc
 from layers.base import add_parks
+from layers.quality import PRECISION_LABELS
 from ui import Key, runs
 
 VIEWS = {"Heat": N_("Heat"), "Catchment": N_("Catchment"), "Hexagons": N_("Hexagons"),
@@ -49,7 +50,8 @@ if practitioner:
     lo = c3.number_input(_("Min t/yr per record"), min_value=0.0, value=0.0, key="conc_min_t")
     hi = c3.number_input(_("Max t/yr (0 = none)"), min_value=0.0, value=0.0, key="conc_max_t")
     precision = c5.selectbox(_("Least precise location"), PRECISIONS[:-1], index=6,
-                             key="conc_precision")
+                             key="conc_precision",
+                             format_func=lambda c: _(PRECISION_LABELS.get(c, c)))
     with ui.domain_errors():
         query = conc.ConcentrationQuery(direction=direction, selectors=tuple(selectors),
                                         min_tonnes=lo or None, max_tonnes=hi or None,

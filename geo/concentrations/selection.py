@@ -330,7 +330,9 @@ def stream_choices(catalogue: Catalogue | None = None) -> dict[str, str]:
     """Selectors a user can pick, with labels: stream groups first, then chapters."""
     cat = catalogue or load_catalogue()
     groups = cat.groups()
-    out = dict(zip(groups["group"], groups["label"], strict=True))
+    # Stream group labels are ours (data/matching/streams.csv, in the catalogues); chapter
+    # labels are the catalogue's own text.
+    out = {g: _(label) for g, label in zip(groups["group"], groups["label"], strict=True)}
     out.update({c: cat.chapter_label(c)[:70] for c in cat.chapters()["code"]})
     return out
 

