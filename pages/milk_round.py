@@ -288,7 +288,8 @@ def _frequency_code(producer: PeriodicProducer) -> str:
 
 def _frequency_table(producers: tuple[PeriodicProducer, ...]) -> pd.DataFrame:
     """One row per producer: its frequency code and a tick per accepted weekday."""
-    rows = [{"stop_id": p.stop_id, "name": p.name, "streams": ", ".join(p.streams),
+    rows = [{"stop_id": p.stop_id, "name": p.name,
+             "streams": ", ".join(stream_label(s) for s in p.streams),
              "frequency": _frequency_code(p), **{d: d in p.weekdays for d in WEEKDAYS}}
             for p in producers]
     return pd.DataFrame(rows, columns=["stop_id", "name", "streams", "frequency", *WEEKDAYS])
