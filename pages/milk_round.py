@@ -82,7 +82,8 @@ if not ctx.practitioner and ctx.user_role != "logistics_planner":  # by design o
                 "logistics planners only."))
 
 cat = load_catalogue()
-labels = dict(zip(cat.groups()["group"], cat.groups()["label"], strict=True))
+labels = {g: _(label) for g, label in zip(cat.groups()["group"], cat.groups()["label"],
+                                          strict=True)}
 sites = prog.sites.sort_values("name")
 site_names = dict(zip(sites["site_id"], sites["name"], strict=True))
 park_names = dict(zip(prog.parks["park_id"], prog.parks["name"], strict=True))

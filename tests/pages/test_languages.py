@@ -146,7 +146,6 @@ def test_every_page_runs_in_chinese_and_portuguese(page: str, lang: str) -> None
     assert at.sidebar.selectbox(key="ui_language").value == lang
 
 
-@pytest.mark.xfail(reason="issue 15: strings are being wrapped", strict=False)
 @pytest.mark.parametrize("page", PAGES)
 def test_no_english_string_of_ours_in_the_pseudo_locale(page: str) -> None:
     """Run in ``qps_PLOC``, a page shows no English word of ours outside ``⟦…⟧``."""
