@@ -68,22 +68,27 @@ def _demo_programme() -> Programme:
     return load_demo_programme()
 
 
-@st.cache_data(show_spinner=LazyText(N_("Loading programme…")), max_entries=4)
+# A shared object like the demo (cache_resource, not cache_data): cache_data would unpickle a
+# copy of the whole programme on every rerun of every session — at 100,000 records a large
+# part of a rerun once twenty sessions share a server (benchmarks/server_bench.py).
+@st.cache_resource(show_spinner=LazyText(N_("Loading programme…")), max_entries=4)
 def _stored_programme(database_url: str, name: str, version: int) -> Programme:
     _ = version  # part of the cache key: bumped after each write
     return store(database_url).load_programme(name)
 
 
 def programme(ref: ProgrammeRef) -> Programme:
-    """The programme ``ref`` names. The demo is a shared object: copy frames before changing."""
+    """The programme ``ref`` names: a shared object (the demo and stored programmes alike),
+    so copy frames before changing them."""
     if ref.is_demo:
         return _demo_programme()
     return _stored_programme(ref.database_url, ref.name, ref.version)
 
 
-@st.cache_data(show_spinner=LazyText(N_("Loading synergies…")), max_entries=4)
+@st.cache_resource(show_spinner=LazyText(N_("Loading synergies…")), max_entries=4)
 def synergy_book(ref: ProgrammeRef, *, synergy_version: int) -> SynergyBook:
-    """The programme's synergies, stage history and outcomes at ``synergy_version``."""
+    """The programme's synergies, stage history and outcomes at ``synergy_version`` (a shared
+    object: copy before changing)."""
     from geo.synergies import repository
 
     _ = synergy_version  # cache key: bumped after each synergy write
