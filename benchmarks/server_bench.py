@@ -1,13 +1,15 @@
 """Benchmark: SymbioMap as a server — PostgreSQL with PostGIS under a 100,000-record import.
 
-Part 1 (this script today): the seeded 100,000-row member list of ``import_bench.py`` (about
+Part 1: the seeded 100,000-row member list of ``import_bench.py`` (about
 5,000 sites, 2 % bad rows) imported with :func:`geo.importer.import_file` into a fresh
 PostgreSQL database with PostGIS — goal ≤ 15 s — then imported again (every row a duplicate),
 the programme loaded, and a 2 km spatial filter run in the database. Reference measured in
 the same run: the same import into a fresh SQLite file.
 
-Part 2 (after the UI work): 20 concurrent browser sessions against one app process — see
-:func:`run_browser_sessions`, the hook it will fill.
+Part 2 (``--sessions 20``): 20 concurrent headless-Chromium sessions against one app process
+on that database — 16 viewers changing the Concentrations page's streams, 4 practitioners
+importing member lists and changing streams — with p50/p95 from a filter change to the map
+drawn (goal p95 ≤ 5 s); see :mod:`benchmarks.server_sessions`.
 
 PostgreSQL: ``--server URL`` (a superuser's URL to a server's ``postgres`` database; the
 benchmark creates its own database there and drops it) or ``SYMBIOMAP_TEST_POSTGRES_URL``;
@@ -18,6 +20,7 @@ stopped at the end.
 Run::
 
     python benchmarks/server_bench.py                 # 100,000 rows, throw-away cluster
+    python benchmarks/server_bench.py --sessions 20   # and 20 browser sessions
     python benchmarks/server_bench.py --rows 20000 --server "postgresql+psycopg://postgres@/postgres?host=/tmp/pg"
 
 The last line is ``summary: rows=… pg_import_s=… goal_s=15 within_goal=…``.
@@ -103,20 +106,17 @@ def fresh_database(server: str) -> Iterator[str]:
         admin.dispose()
 
 
-def run_browser_sessions(database_url: str, *, sessions: int) -> None:
-    """Part 2 of this benchmark — not written yet; it comes after the UI work of issue 13.
+def run_browser_sessions(database_url: str, *, sessions: int, practitioners: int = 4,
+                         think_s: float = 10.0, browser_nice: int = 0,
+                         programme: str = "Benchmark") -> dict[str, float]:
+    """Part 2: ``sessions`` concurrent headless-Chromium sessions against one app process on
+    ``database_url`` (four practitioners importing and changing filters, the others viewers on
+    Concentrations); see :mod:`benchmarks.server_sessions`."""
+    from benchmarks.server_sessions import run_sessions
 
-    TODO(server_bench part 2): start one app process (``streamlit run app.py``,
-    ``SYMBIOMAP_DATABASE_URL=database_url``) on the 100,000-record programme imported by
-    part 1, drive ``sessions`` concurrent headless-Chromium sessions (16 viewers on
-    Concentrations changing filters, 4 practitioners importing and editing), check that every
-    page renders, and report the 50th and 95th percentile time from a filter change to the
-    map drawn (goal: p95 ≤ 5 s on this 2-core machine).
-    """
-    del database_url
-    msg = (f"--sessions {sessions}: the browser-session part of this benchmark is not written "
-           "yet (it comes after the UI work); run without --sessions.")
-    raise SystemExit(msg)
+    return run_sessions(database_url, programme=programme, sessions=sessions,
+                        practitioners=practitioners, think_s=think_s,
+                        browser_nice=browser_nice)
 
 
 def _timed(label: str, fn: Callable[[], T]) -> tuple[float, T]:
@@ -127,7 +127,8 @@ def _timed(label: str, fn: Callable[[], T]) -> tuple[float, T]:
     return seconds, out
 
 
-def bench(server: str, rows: int, seed: int, sessions: int) -> int:
+def bench(server: str, rows: int, seed: int, sessions: int, *, practitioners: int = 4,
+          think_s: float = 10.0, browser_nice: int = 0) -> int:
     """Run part 1 (and part 2 when ``sessions``); print the figures; returns 0."""
     with tempfile.TemporaryDirectory(prefix="symbiomap-bench-") as tmp:
         csv_path = Path(tmp) / "members.csv"
@@ -156,9 +157,11 @@ def bench(server: str, rows: int, seed: int, sessions: int) -> int:
                                   lambda: pg.sites("Benchmark",
                                                    within=Near(26.95, 60.5, radius_m=2000)))
             versions = pg.data_versions("Benchmark")
-            if sessions:
-                run_browser_sessions(url, sessions=sessions)
             pg.engine.dispose()
+            part2 = run_browser_sessions(url, sessions=sessions,
+                                         practitioners=practitioners,
+                                         think_s=think_s,
+                                         browser_nice=browser_nice) if sessions else {}
     r = report  # the first import's report
     print(f"import:    {r.rows:,} rows, {r.imported:,} imported, {r.duplicates:,} duplicates, "
           f"{r.rejected:,} rejected, {r.sites_added:,} sites ({r.rows / pg_s:,.0f} rows/s)")
@@ -171,7 +174,8 @@ def bench(server: str, rows: int, seed: int, sessions: int) -> int:
           f"{'met' if ok else 'NOT met'} ({pg_s:.2f} s)")
     print(f"summary: rows={rows} pg_import_s={pg_s:.2f} reimport_s={again_s:.2f} "
           f"load_s={load_s:.2f} near_s={near_s:.3f} sqlite_import_s={sqlite_s:.2f} "
-          f"goal_s={IMPORT_GOAL_S:.0f} within_goal={ok}")
+          f"goal_s={IMPORT_GOAL_S:.0f} within_goal={ok}"
+          + "".join(f" {k}={v:.2f}" for k, v in part2.items()))
     return 0
 
 
@@ -184,12 +188,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="superuser URL of a PostgreSQL server with PostGIS "
                              "(default: SYMBIOMAP_TEST_POSTGRES_URL, else a throw-away cluster)")
     parser.add_argument("--sessions", type=int, default=0,
-                        help="part 2, browser sessions (not written yet)")
+                        help="part 2: concurrent browser sessions (20 in the issue)")
+    parser.add_argument("--practitioners", type=int, default=4,
+                        help="of the sessions, how many import and edit (the rest are viewers)")
+    parser.add_argument("--think", type=float, default=10.0,
+                        help="mean seconds a person pauses between two changes (0: none)")
+    parser.add_argument("--browser-nice", type=int, default=0,
+                        help="run Chromium at this nice level (the app at 0)")
     args = parser.parse_args(argv)
     if args.server:
-        return bench(args.server, args.rows, args.seed, args.sessions)
+        return bench(args.server, args.rows, args.seed, args.sessions,
+                     practitioners=args.practitioners, think_s=args.think,
+                     browser_nice=args.browser_nice)
     with throwaway_cluster() as server:
-        return bench(server, args.rows, args.seed, args.sessions)
+        return bench(server, args.rows, args.seed, args.sessions,
+                     practitioners=args.practitioners, think_s=args.think,
+                     browser_nice=args.browser_nice)
 
 
 if __name__ == "__main__":
