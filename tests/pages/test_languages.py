@@ -165,3 +165,15 @@ def test_the_check_catches_an_untranslated_sentence() -> None:
 
     name = str(load_demo_programme().sites["name"].iloc[0])
     assert english_left(f"⟦Sìté⟧: {name} · ⟦Shówñ⟧ Member sites") == ["Member", "sites"]
+
+
+def test_an_unknown_language_falls_back_to_english_and_says_so_once() -> None:
+    """``?lang=xx`` shows the page in English with one notice naming the languages there are;
+    the next rerun does not repeat it."""
+    at = run_page("pages/home.py", "xx")
+    assert not at.exception, at.exception
+    toasts = [t.value for t in at.toast]
+    assert len(toasts) == 1 and "'xx'" in toasts[0] and "zh_CN" in toasts[0], toasts
+    assert at.sidebar.selectbox(key="ui_language").value == "en_GB"
+    at.run()
+    assert not [t.value for t in at.toast]
