@@ -34,7 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_programme():  # type: ignore[no-untyped-def]
+def demo_programme():
     """The embedded demo programme (shared: copy frames before changing them)."""
     from geo.demo import load_demo_programme
 
@@ -42,7 +42,7 @@ def demo_programme():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def demo_graph():  # type: ignore[no-untyped-def]
+def demo_graph():
     """The Karhula road graph from the extract shipped in pyrosm."""
     from geo.network import demo_graph
 

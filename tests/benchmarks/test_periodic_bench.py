@@ -36,7 +36,7 @@ def test_routes_are_numbered_per_day() -> None:
         return DecodedRoute(day, 0, places, stops, tuple(0 for _ in places),
                             tuple(0 for _ in places), tuple(0 for _ in places), 0, 0)
 
-    sol = PeriodicSolution(instance=None, choice=(), route_lists=[], unserved=(),  # type: ignore[arg-type]
+    sol = PeriodicSolution(instance=None, choice=(), route_lists=[], unserved=(),
                            routes=(route(0, (0, 2, 0)), route(0, (0, 1, 3, 0)),
                                    route(1, (0, 3, 0))),
                            cost=0.0, feasible=True, relaxed=False, runtime_s=0.0)

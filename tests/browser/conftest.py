@@ -33,7 +33,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     """Headless Debian Chromium driven by Playwright (no browser download), one per session."""
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -45,7 +45,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, app_url: str):  # type: ignore[no-untyped-def]
+def page(browser, app_url: str):
     """A fresh page that may reach only the app; yields (page, blocked URLs)."""
     with offline_page(browser, app_url) as pair:
         yield pair

@@ -105,7 +105,7 @@ class OfflinePage:
     blocked: list[str] = field(default_factory=list)
 
 
-def map_frame(page, *, timeout_ms: int = 120_000):  # type: ignore[no-untyped-def]
+def map_frame(page, *, timeout_ms: int = 120_000):
     """The first st_folium iframe whose Leaflet map has been created."""
     deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
@@ -124,7 +124,7 @@ def map_frame(page, *, timeout_ms: int = 120_000):  # type: ignore[no-untyped-de
     raise AssertionError(f"no Leaflet map appeared on the page {page.url}; it shows: {text}")
 
 
-def wait_idle(page, *, timeout_ms: int = 120_000) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(page, *, timeout_ms: int = 120_000) -> None:
     """Wait until Streamlit has finished the current rerun (its status widget is gone).
 
     A click while a rerun is still running can be lost when the rerun replaces the widget.
@@ -157,7 +157,7 @@ COUNT_LAYERS_JS = """
 
 
 @contextlib.contextmanager
-def offline_page(browser, app_url: str, *, width: int = 1400,  # type: ignore[no-untyped-def]
+def offline_page(browser, app_url: str, *, width: int = 1400,
                  height: int = 1100, also: tuple[str, ...] = ()
                  ) -> Iterator[tuple[object, list[str]]]:
     """A new page that may reach only the app at ``app_url`` (and the origins in ``also``,
@@ -165,7 +165,7 @@ def offline_page(browser, app_url: str, *, width: int = 1400,  # type: ignore[no
     ctx = browser.new_context(viewport={"width": width, "height": height})
     blocked: list[str] = []
 
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+    def guard(route, request) -> None:
         if request.url.startswith((app_url, *also, "data:", "blob:")):
             route.continue_()
         else:

@@ -26,7 +26,7 @@ from tests.browser.support import (
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
-def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:
     """The heat map is one image overlay with a legend and a GeoTIFF download; the hexagon view
     draws polygons."""
     pg, blocked = page
@@ -71,7 +71,7 @@ def viewer_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_viewer_heat_is_classed_and_names_no_company(browser, viewer_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_heat_is_classed_and_names_no_company(browser, viewer_url: str) -> None:
     """As a viewer, the heat map's legend lists classes, its GeoTIFF holds class numbers, the
     hexagon view draws released cells, and no company's name reaches the browser."""
     from rasterio.io import MemoryFile

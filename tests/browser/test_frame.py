@@ -16,26 +16,26 @@ from tests.browser.support import ARTIFACTS, COUNT_LAYERS_JS, map_frame, running
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
-def _shot(pg, name: str) -> Path:  # type: ignore[no-untyped-def]
+def _shot(pg, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=False)
     return path
 
 
-def _open(pg, url: str) -> None:  # type: ignore[no-untyped-def]
+def _open(pg, url: str) -> None:
     pg.goto(url, wait_until="domcontentloaded")
     pg.wait_for_selector("[data-testid='stSidebar']", timeout=90_000)
 
 
-def _assert_no_exception(pg) -> None:  # type: ignore[no-untyped-def]
+def _assert_no_exception(pg) -> None:
     """The page finished running without an exception box."""
     pg.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
     errors = pg.locator("[data-testid='stException']")
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None:
     """The overview map loads Leaflet from local assets and draws parks, roads and sites;
     the page asks nothing of any other host (not even for its favicon)."""
     pg, blocked = page
@@ -58,7 +58,7 @@ def test_home_map_draws_offline_with_local_leaflet(page, app_url: str) -> None: 
     assert not blocked, blocked
 
 
-def test_deep_link_on_a_fresh_server_opens_inside_the_frame(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_deep_link_on_a_fresh_server_opens_inside_the_frame(browser, tmp_path: Path) -> None:
     """/reports as the very first request still gets the app's navigation and sidebar."""
     with running_app(tmp_path) as url:
         pg = browser.new_page()

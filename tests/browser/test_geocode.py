@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 PROGRAMME = "Hand placement test"
 
 
-def _store(data_dir: Path):  # type: ignore[no-untyped-def]
+def _store(data_dir: Path):
     from geo.store import open_store
 
     return open_store(f"sqlite:///{data_dir / 'symbiomap.db'}")
@@ -37,7 +37,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         yield url, data_dir
 
 
-def test_click_on_the_map_places_the_site_by_hand(browser, seeded) -> None:  # type: ignore[no-untyped-def]
+def test_click_on_the_map_places_the_site_by_hand(browser, seeded) -> None:
     """A click on the map and a confirmation store the point with precision 'manual'."""
     url, data_dir = seeded
     with offline_page(browser, url) as (pg, blocked):

@@ -16,7 +16,7 @@ from tests.browser.support import ARTIFACTS, COUNT_LAYERS_JS, map_frame
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
-def test_browser_draws_the_routes_offline(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_browser_draws_the_routes_offline(page, app_url: str) -> None:
     """In a real browser with no internet, planning draws route lines and numbered stops, and
     the drivers' GPX is built and downloaded when its button is clicked."""
     pg, blocked = page

@@ -24,7 +24,7 @@ CALENDAR_COLUMNS_JS = """
 canvas; its accessible table holds the headers in view and the column count)."""
 
 
-def test_browser_plans_weeks_and_draws_a_days_routes(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_browser_plans_weeks_and_draws_a_days_routes(page, app_url: str) -> None:
     """Switching to *Several weeks* and planning shows a calendar of ten working days and the
     first day's routes as Leaflet polylines with numbered stops, within two minutes."""
     started = time.monotonic()

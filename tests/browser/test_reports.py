@@ -58,7 +58,7 @@ def app_url(seeded: tuple[Path, int]) -> Iterator[str]:
         yield url
 
 
-def test_reports_draw_the_sankey_and_the_network(page, app_url: str,  # type: ignore[no-untyped-def]
+def test_reports_draw_the_sankey_and_the_network(page, app_url: str,
                                                 seeded: tuple[Path, int]) -> None:
     """The Sankey has stream, stage and fate nodes; the map draws every synergy's line."""
     pg, blocked = page
@@ -89,7 +89,7 @@ def test_reports_draw_the_sankey_and_the_network(page, app_url: str,  # type: ig
     assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked
 
 
-def test_funders_workbook_is_built_and_downloaded_on_click(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_funders_workbook_is_built_and_downloaded_on_click(page, app_url: str) -> None:
     """Clicking the workbook button builds the .xlsx on the server and the browser saves it."""
     import openpyxl
 
@@ -111,7 +111,7 @@ def viewer_url(seeded: tuple[Path, int]) -> Iterator[str]:
         yield url
 
 
-def test_viewer_sees_the_release_and_no_company(browser, viewer_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_sees_the_release_and_no_company(browser, viewer_url: str) -> None:
     """Previewing as a viewer, the Reports page draws the synergies' Sankey from released
     figures and no company's name reaches the browser."""
     from geo.demo import load_demo_programme

@@ -53,7 +53,7 @@ FEATURE_PROPERTIES_JS = """
 """
 
 
-def test_best_sites_draw_catchments_and_flows_offline(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_best_sites_draw_catchments_and_flows_offline(page, app_url: str) -> None:
     """With the housing rule relaxed, the best-sites map draws 2 catchments, flows and plants
     and nothing is fetched from outside the app."""
     pg, blocked = page
@@ -84,7 +84,7 @@ def test_best_sites_draw_catchments_and_flows_offline(page, app_url: str) -> Non
     assert not [u for u in blocked if re.search(r"\.(js|css)(\?|$)", u)], blocked
 
 
-def test_viewer_page_ranks_on_the_release_and_names_no_company(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_page_ranks_on_the_release_and_names_no_company(page, app_url: str) -> None:
     """Viewing as a viewer, the ranking says it stands on the protected release, and neither
     the page's text nor any map feature names a member company."""
     pg, blocked = page

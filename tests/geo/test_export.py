@@ -99,7 +99,7 @@ def test_plain_dataframe_exports_to_csv_and_excel() -> None:
     assert to_csv_bytes(df).decode("utf-8-sig").splitlines() == ["a,b", "'=x,1", "y,-2"]
     assert to_excel_bytes(df)[:2] == b"PK"
     with pytest.raises(SymbiosisError, match="GeoDataFrame"):
-        to_geopackage_bytes(df)  # type: ignore[arg-type]
+        to_geopackage_bytes(df)
 
 
 def test_geopackage_round_trip(table: gpd.GeoDataFrame, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_unknown_factor_lists_known_names() -> None:
         load_factors().get("nope")
 
 
-def test_malformed_factor_file_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_factor_file_is_refused(tmp_path) -> None:
     """A non-numeric value is refused with the factor's name."""
     p = tmp_path / "f.csv"
     p.write_text("name,value,unit,description,source,version,url\nx,abc,u,d,s,1,\n")

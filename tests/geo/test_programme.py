@@ -38,7 +38,7 @@ def test_programme_refuses_projected_or_missing_crs() -> None:
                   resources=p.resources)
 
 
-def test_resources_join_their_site_and_keep_index(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_resources_join_their_site_and_keep_index(demo_programme) -> None:
     """Every resource gets its site's point; the index is the resources' index."""
     out = resources_with_sites(demo_programme)
     assert out.index.equals(demo_programme.resources.index)

@@ -137,7 +137,7 @@ def test_distance_is_in_metres(programme: Programme, radius_m: float,
 def test_invalid_queries_name_the_allowed_range(kwargs: dict[str, object], words: str) -> None:
     """Bad query values raise SymbiosisError saying what is allowed."""
     with pytest.raises(SymbiosisError) as err:
-        ResourceQuery(**kwargs)  # type: ignore[arg-type]
+        ResourceQuery(**kwargs)
     assert words in str(err.value)
 
 
@@ -163,7 +163,7 @@ def test_mixed_selectors(programme: Programme, catalogue: Catalogue) -> None:
 
 def test_single_string_selector_is_one_selector() -> None:
     """codes='150102' is taken as one code, not six characters."""
-    assert ResourceQuery(codes="150102").codes == ("150102",)  # type: ignore[arg-type]
+    assert ResourceQuery(codes="150102").codes == ("150102",)
 
 
 def test_demo_search_uses_default_catalogue(demo_programme: Programme) -> None:

@@ -12,12 +12,12 @@ from geo.summary import released_parks_table, released_streams_table
 
 
 @pytest.fixture(scope="module")
-def release(demo_programme: Programme):  # type: ignore[no-untyped-def]
+def release(demo_programme: Programme):
     """The demo programme's release under the default rules."""
     return build_release(demo_programme, catalogue=load_catalogue())
 
 
-def test_withheld_notes_are_whole_phrases_in_the_session_language(release) -> None:  # type: ignore[no-untyped-def]
+def test_withheld_notes_are_whole_phrases_in_the_session_language(release) -> None:
     """Each stream's withheld note is one phrase, English by default, bracketed in the
     pseudo-locale; released streams have none."""
     english = released_streams_table(release)
@@ -30,7 +30,7 @@ def test_withheld_notes_are_whole_phrases_in_the_session_language(release) -> No
     assert (shown["have_t"].fillna(-1) == english["have_t"].fillna(-1)).all()
 
 
-def test_outside_parks_row_is_named_in_the_session_language(release) -> None:  # type: ignore[no-untyped-def]
+def test_outside_parks_row_is_named_in_the_session_language(release) -> None:
     """The row for records outside every park keeps its code and gets a translated name."""
     with use_locale("qps_PLOC"):
         parks = released_parks_table(release)

@@ -39,7 +39,7 @@ from layers.concentration import (
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def _html(m) -> str:  # type: ignore[no-untyped-def]
+def _html(m) -> str:
     return str(m.get_root().render())
 
 
@@ -50,22 +50,22 @@ def _no_remote_scripts(html: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def selection(demo_programme):  # type: ignore[no-untyped-def]
+def selection(demo_programme):
     """All the demo's haves."""
     return select_resources(demo_programme, ConcentrationQuery())
 
 
 @pytest.fixture(scope="module")
-def release(demo_programme):  # type: ignore[no-untyped-def]
+def release(demo_programme):
     """The demo's protected release (what viewers' layers are drawn from)."""
     return build_release(demo_programme, catalogue=load_catalogue())
 
 
-def _map(sel) -> object:  # type: ignore[no-untyped-def]
+def _map(sel) -> object:
     return base_map(bounds=sel.located.total_bounds)
 
 
-def test_heat_is_one_image_overlay_with_a_legend(selection) -> None:  # type: ignore[no-untyped-def]
+def test_heat_is_one_image_overlay_with_a_legend(selection) -> None:
     """The heat layer is one PNG data-URL overlay whose legend top is the surface maximum."""
     surf = heat_for_selection(selection, bandwidth_m=200)
     m = _map(selection)
@@ -78,7 +78,7 @@ def test_heat_is_one_image_overlay_with_a_legend(selection) -> None:  # type: ig
     _no_remote_scripts(html)
 
 
-def test_practitioner_hexagons_show_every_cell(selection) -> None:  # type: ignore[no-untyped-def]
+def test_practitioner_hexagons_show_every_cell(selection) -> None:
     """A practitioner's hexagon layer draws every occupied cell with its tonnes."""
     raw = hexagons_for_selection(selection, resolution=10)
     m = _map(selection)
@@ -88,7 +88,7 @@ def test_practitioner_hexagons_show_every_cell(selection) -> None:  # type: igno
     _no_remote_scripts(html)
 
 
-def test_released_hexagons_carry_released_figures_only(release, selection) -> None:  # type: ignore[no-untyped-def]
+def test_released_hexagons_carry_released_figures_only(release, selection) -> None:
     """A viewer's hexagon layer draws only released cells; no withheld figure is in the HTML."""
     cells = cv.viewer_cells(release, cv.release_query(release, direction="have"), level="middle")
     assert len(cells) > 0
@@ -105,7 +105,7 @@ def test_released_hexagons_carry_released_figures_only(release, selection) -> No
     _no_remote_scripts(html)
 
 
-def test_hot_spot_layer_draws_only_significant_cells(selection) -> None:  # type: ignore[no-untyped-def]
+def test_hot_spot_layer_draws_only_significant_cells(selection) -> None:
     """Not-significant cells are left out of the layer; the count drawn is returned."""
     hot = hot_spots_from_hexagons(hexagons_for_selection(selection, resolution=9))
     m = _map(selection)
@@ -114,7 +114,7 @@ def test_hot_spot_layer_draws_only_significant_cells(selection) -> None:  # type
     assert _html(m).count('"fill":') == drawn
 
 
-def test_cluster_names_are_escaped(selection) -> None:  # type: ignore[no-untyped-def]
+def test_cluster_names_are_escaped(selection) -> None:
     """A cluster named after a park called <img …> shows that text, not markup."""
     cl = clusters_for_selection(selection, eps_m=300, min_tonnes=500)
     assert len(cl) > 0
@@ -126,7 +126,7 @@ def test_cluster_names_are_escaped(selection) -> None:  # type: ignore[no-untype
     assert html.count("circleMarker") >= 1 or "CircleMarker" in html
 
 
-def test_practitioner_park_shading_shows_every_park(demo_programme, selection) -> None:  # type: ignore[no-untyped-def]
+def test_practitioner_park_shading_shows_every_park(demo_programme, selection) -> None:
     """Practitioners see every park's tonnes and producers in the tooltips."""
     totals = park_totals(demo_programme, select_resources(
         demo_programme, ConcentrationQuery(selectors=("plastics",))))
@@ -136,7 +136,7 @@ def test_practitioner_park_shading_shows_every_park(demo_programme, selection) -
     assert "Producers" in html and "withheld" not in html
 
 
-def test_viewer_park_shading_keeps_haves_and_wants_apart(release, selection) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_park_shading_keeps_haves_and_wants_apart(release, selection) -> None:
     """A viewer's parks: haves and wants apart, each with whether it is complete; parks with
     nothing released are grey and say 'withheld'."""
     parks = cv.viewer_parks(release, cv.release_query(release, direction="both"))
@@ -149,7 +149,7 @@ def test_viewer_park_shading_keeps_haves_and_wants_apart(release, selection) -> 
         assert "#b0b0b0" in html and "withheld" in html
 
 
-def test_classed_heat_legend_lists_classes(release, selection) -> None:  # type: ignore[no-untyped-def]
+def test_classed_heat_legend_lists_classes(release, selection) -> None:
     """A viewer's heat image has one legend row per class, with its limits."""
     surf = cv.viewer_heat(release, cv.release_query(release, direction="have"),
                           bandwidth_m=500.0)
@@ -161,7 +161,7 @@ def test_classed_heat_legend_lists_classes(release, selection) -> None:  # type:
         assert json.dumps(label.split(" ")[0])[1:-1] in html
 
 
-def test_table_layer_picks_the_layer_of_each_view(release, selection) -> None:  # type: ignore[no-untyped-def]
+def test_table_layer_picks_the_layer_of_each_view(release, selection) -> None:
     """Hexagons, hot spots, clusters and parks of a viewer each draw one kind of layer."""
     q = cv.release_query(release, direction="have")
     tables = {"Hexagons": cv.viewer_cells(release, q, level="middle"),
@@ -197,7 +197,7 @@ def test_few_points_are_raw_and_many_are_aggregated() -> None:
     assert "<img src=x" not in _html(m) and XSS not in _html(m2)
 
 
-def test_selection_points_use_prepared_cells_above_the_cap(selection) -> None:  # type: ignore[no-untyped-def]
+def test_selection_points_use_prepared_cells_above_the_cap(selection) -> None:
     """A selection above the cap is aggregated from its pre-indexed cells, tonnes conserved."""
     m = _map(selection)
     _, drawn, aggregated = add_selection_points(m, selection, max_points=10)
@@ -207,7 +207,7 @@ def test_selection_points_use_prepared_cells_above_the_cap(selection) -> None:  
     assert (drawn2, aggregated2) == (selection.n_used, False)
 
 
-def test_hot_spot_and_cluster_layers_speak_the_session_language(selection) -> None:  # type: ignore[no-untyped-def]
+def test_hot_spot_and_cluster_layers_speak_the_session_language(selection) -> None:
     """In the pseudo-locale the legend, tooltip labels, class labels, layer names and cluster
     names are translated, while park names stay as recorded."""
     from geo.i18n import use_locale

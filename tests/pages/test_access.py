@@ -88,7 +88,7 @@ def test_every_role_gets_exactly_its_pages(server: Store, role: str) -> None:
     _user(server, "sub-x", role)
     for page, path in PAGES.items():
         at = _app("sub-x", path)
-        if can_open(role, page):  # type: ignore[arg-type]
+        if can_open(role, page):
             assert not _refused(at), (role, page)
         else:
             assert _refused(at), (role, page)
@@ -102,7 +102,7 @@ def test_viewer_roles_never_see_company_names(server: Store) -> None:
         server_sub = f"sub-{role}"
         _user(server, server_sub, role)
         for page, path in PAGES.items():
-            if not can_open(role, page):  # type: ignore[arg-type]
+            if not can_open(role, page):
                 continue
             at = _app(server_sub, path)
             shown = _text(at) + "\n".join(str(df.value.to_csv()) for df in at.dataframe)

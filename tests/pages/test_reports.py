@@ -21,7 +21,7 @@ def _company_names() -> set[str]:
     return set(load_demo_programme().sites["name"])
 
 
-def _page_text(at) -> str:  # type: ignore[no-untyped-def]
+def _page_text(at) -> str:
     """Everything the page shows as text: captions, metrics, tables and chart specs."""
     parts = [c.value for c in at.caption] + [m.value for m in at.metric]
     parts += [d.value.to_string() for d in at.dataframe]

@@ -256,7 +256,7 @@ def demo() -> tuple[SynergyRelease, pd.DataFrame, gpd.GeoSeries, dict[str, pd.Da
     return release, _picture(recs, release), park_points(prog), sheets
 
 
-def test_workbook_groups_against_the_kpi_totals_pin_no_company(demo) -> None:  # type: ignore[no-untyped-def]
+def test_workbook_groups_against_the_kpi_totals_pin_no_company(demo) -> None:
     """Stage, stream and park-pair sheets summed against the KPI totals pin nobody."""
     release, pic, _, sheets = demo
     k = _knowledge(pic, DEMO_MEASURES)
@@ -265,7 +265,7 @@ def test_workbook_groups_against_the_kpi_totals_pin_no_company(demo) -> None:  #
     _assert_nobody_pinned(k, pic)
 
 
-def test_network_under_stage_filters_differenced_pins_no_company(demo) -> None:  # type: ignore[no-untyped-def]
+def test_network_under_stage_filters_differenced_pins_no_company(demo) -> None:
     """Park links under all stages, each stage and each pair of stages pin nobody."""
     release, pic, points, _ = demo
     k = _knowledge(pic, (TONNES,))
@@ -274,7 +274,7 @@ def test_network_under_stage_filters_differenced_pins_no_company(demo) -> None: 
     _assert_nobody_pinned(k, pic)
 
 
-def test_sankey_links_against_node_totals_pin_no_company(demo) -> None:  # type: ignore[no-untyped-def]
+def test_sankey_links_against_node_totals_pin_no_company(demo) -> None:
     """The Sankey's links, its node totals and the workbook together pin nobody."""
     release, pic, _, sheets = demo
     k = _knowledge(pic, (TONNES,))
@@ -283,7 +283,7 @@ def test_sankey_links_against_node_totals_pin_no_company(demo) -> None:  # type:
     _assert_nobody_pinned(k, pic)
 
 
-def test_control_everything_released_pins_companies(demo) -> None:  # type: ignore[no-untyped-def]
+def test_control_everything_released_pins_companies(demo) -> None:
     """Control: the same attack on a release without protection pins companies."""
     _, pic, points, _ = demo
     release = release_from_records(pic, measures=(COUNT, TONNES), rules=OPEN,

@@ -53,7 +53,7 @@ def test_page_context_reads_the_session_and_the_database(
 def test_only_practitioners_see_companies(settings: Settings, role: str,
                                           practitioner: bool) -> None:
     """Whether companies are shown follows the role (through the confidentiality rule)."""
-    ctx = PageContext(DEMO_PROGRAMME, role, settings, DataVersions())  # type: ignore[arg-type]
+    ctx = PageContext(DEMO_PROGRAMME, role, settings, DataVersions())
     assert ctx.practitioner is practitioner
 
 

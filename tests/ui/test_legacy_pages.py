@@ -85,5 +85,5 @@ def test_a_run_started_by_the_legacy_runner_is_recognised_whatever_the_flag() ->
     code = compile("def _mpa_v1(page):\n    page()\n", script_runner.__file__, "exec")
     namespace: dict[str, object] = {}
     exec(code, namespace)
-    namespace["_mpa_v1"](lambda: seen.append(in_legacy_run()))  # type: ignore[operator]
+    namespace["_mpa_v1"](lambda: seen.append(in_legacy_run()))
     assert seen == [True]

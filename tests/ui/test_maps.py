@@ -88,7 +88,7 @@ def _two_renderings() -> None:
     from layers.concentration import add_legend
     from ui.maps import show_map
 
-    def build():  # type: ignore[no-untyped-def]
+    def build():
         m = base_map(bounds=(26.9, 60.5, 27.0, 60.6), basemap_url="/app/static/basemaps/x.geojson")
         add_parks(m, gpd.GeoDataFrame({"name": ["P"]}, geometry=[Polygon(
             [(26.91, 60.51), (26.95, 60.51), (26.95, 60.55)])], crs=4326))

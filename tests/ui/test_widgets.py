@@ -37,7 +37,7 @@ class Spy:
         return b"built"
 
 
-def _one_button(build):  # type: ignore[no-untyped-def]
+def _one_button(build):
     import ui
 
     ui.download_button("Data", build, file_name="data.bin", key="dl")
@@ -56,7 +56,7 @@ def test_download_is_built_only_when_clicked() -> None:
     assert spy.calls == 1
 
 
-def _table_buttons(frame):  # type: ignore[no-untyped-def]
+def _table_buttons(frame):
     import ui
 
     ui.download_buttons(frame, stem="table", key="t")
@@ -84,7 +84,7 @@ def test_table_downloads_offer_geodata_formats_only_for_geodata(monkeypatch: pyt
     assert gdf.crs.to_epsg() == 4326 and len(gdf) == 1
 
 
-def _fails(error):  # type: ignore[no-untyped-def]
+def _fails(error):
     import streamlit as st
 
     import ui
@@ -112,7 +112,7 @@ def test_domain_errors_let_bugs_through() -> None:
     assert at.exception and not at.error
 
 
-def _note(illustrative):  # type: ignore[no-untyped-def]
+def _note(illustrative):
     import ui
     from geo.demo import load_demo_programme
 
@@ -185,7 +185,7 @@ def test_the_illustrative_note_keeps_the_osm_attribution_in_every_language() -> 
     assert note.startswith(":material/info: ⟦") and note.endswith("⟧")
 
 
-def _pseudo_note():  # type: ignore[no-untyped-def]
+def _pseudo_note():
     import ui
     from geo.demo import load_demo_programme
     from geo.i18n import set_locale

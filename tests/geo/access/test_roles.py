@@ -18,7 +18,7 @@ def test_only_administrators_and_practitioners_see_companies_and_write() -> None
 def test_company_pages_are_closed_to_viewer_roles(page: str) -> None:
     """Pages that show or change companies are closed to the three viewer roles."""
     for role in ("park_authority", "investor", "logistics_planner"):
-        assert not can_open(role, page)  # type: ignore[arg-type]
+        assert not can_open(role, page)
 
 
 def test_every_role_can_open_the_overview_and_about() -> None:

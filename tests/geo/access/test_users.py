@@ -77,7 +77,7 @@ def test_bad_grants_are_refused_with_the_reason(store: Store, kwargs: dict[str, 
     args = {"programme": "Kotka", **kwargs}
     with pytest.raises(AccessError, match=match):
         grant(store, "sub-ana", available=PROGRAMMES, park_ids=lambda _: ["P1"], actor="a",
-              **args)  # type: ignore[arg-type]
+              **args)
 
 
 def test_changes_are_audited_and_listed(store: Store) -> None:

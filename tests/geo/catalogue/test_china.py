@@ -28,7 +28,7 @@ HEADER = "废物类别,行业来源,废物代码,危险废物,危险特性\n"
 
 def _read(path: Path, **kw: object) -> ChinaListReport:
     args: dict[str, object] = {"edition": "虚构 2099年版", "valid_from": "2099-01-01", **kw}
-    return read_china_hw_list(path, **args)  # type: ignore[arg-type]
+    return read_china_hw_list(path, **args)
 
 
 @pytest.fixture(scope="module")

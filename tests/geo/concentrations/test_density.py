@@ -74,7 +74,7 @@ def test_all_records_at_one_point_still_give_a_valid_surface() -> None:
 def test_bad_bandwidth_is_refused_with_the_allowed_range(bad: object) -> None:
     """Zero, negative, absurd (> 500 km) or non-numeric bandwidths are refused, naming the range."""
     with pytest.raises(SymbiosisError, match="500 km"):
-        KDEParams(bandwidth_m=bad)  # type: ignore[arg-type]
+        KDEParams(bandwidth_m=bad)
 
 
 def test_producers_are_counted_and_no_cell_is_hidden() -> None:
@@ -107,7 +107,7 @@ def test_gdf_adapter_rejects_missing_crs() -> None:
         kde_from_gdf(gdf)
 
 
-def test_gdf_adapter_works_on_the_demo(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_gdf_adapter_works_on_the_demo(demo_programme) -> None:
     """The demo's haves give a heat surface over Karhula holding all their tonnes."""
     from geo.programme import resources_with_sites
 

@@ -74,7 +74,7 @@ def test_chosen_resolution_keeps_occupied_cells_under_the_cap() -> None:
     assert len(pd.unique(parent_cells(base, res + 1))) > 300
 
 
-def test_demo_hexagons_hold_every_have(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_demo_hexagons_hold_every_have(demo_programme) -> None:
     """On the demo, hexagon tonnes add up to the located haves' tonnes."""
     from geo.programme import resources_with_sites
 

@@ -24,7 +24,7 @@ UTM35 = pyproj.CRS.from_epsg(32635)
 
 
 @pytest.fixture
-def surface():  # type: ignore[no-untyped-def]
+def surface():
     """A heat surface of three records near Kotka (UTM 35N)."""
     return kde_surface(np.array([500_000.0, 501_000.0, 503_000.0]),
                        np.array([6_710_000.0, 6_710_500.0, 6_709_000.0]),
@@ -32,7 +32,7 @@ def surface():  # type: ignore[no-untyped-def]
                        params=KDEParams(bandwidth_m=600))
 
 
-def test_geotiff_round_trips_values_crs_and_units(surface) -> None:  # type: ignore[no-untyped-def]
+def test_geotiff_round_trips_values_crs_and_units(surface) -> None:
     """The GeoTIFF holds the same figures, CRS, transform and units as the surface."""
     with MemoryFile(surface_to_geotiff_bytes(surface)) as mem, mem.open() as src:
         np.testing.assert_allclose(src.read(1), surface.values, rtol=1e-6)
@@ -41,7 +41,7 @@ def test_geotiff_round_trips_values_crs_and_units(surface) -> None:  # type: ign
         assert src.tags()["units"] == "t/yr per km²"
 
 
-def test_png_zip_has_world_file_placing_the_first_pixel(surface) -> None:  # type: ignore[no-untyped-def]
+def test_png_zip_has_world_file_placing_the_first_pixel(surface) -> None:
     """The world file's last two lines are the centre of the top-left pixel in metres."""
     with zipfile.ZipFile(io.BytesIO(surface_to_png_zip_bytes(surface, stem="heat"))) as z:
         assert {"heat.png", "heat.pgw", "heat.prj", "heat_legend.csv"} <= set(z.namelist())
@@ -53,7 +53,7 @@ def test_png_zip_has_world_file_placing_the_first_pixel(surface) -> None:  # typ
     assert lines[5] == pytest.approx(g.y1 - g.cell_m / 2)
 
 
-def test_display_image_is_small_and_placed_in_degrees(surface) -> None:  # type: ignore[no-untyped-def]
+def test_display_image_is_small_and_placed_in_degrees(surface) -> None:
     """The overlay PNG is compact and its bounds enclose the records in lat/lon."""
     img = display_image(surface)
     (s, w), (n, e) = img.bounds
@@ -63,7 +63,7 @@ def test_display_image_is_small_and_placed_in_degrees(surface) -> None:  # type:
     assert img.scale.vmax == pytest.approx(float(np.nanmax(surface.values)))
 
 
-def test_hidden_cells_never_set_the_legend_maximum(surface) -> None:  # type: ignore[no-untyped-def]
+def test_hidden_cells_never_set_the_legend_maximum(surface) -> None:
     """Masking the peak (a hidden cell) lowers the legend's top to the largest shown figure."""
     vals = surface.values.copy()
     vals[vals == vals.max()] = np.nan
@@ -76,17 +76,17 @@ def test_hidden_cells_never_set_the_legend_maximum(surface) -> None:  # type: ig
 def test_colour_scale_inverts() -> None:
     """value_at(position(v)) gives v back on each scale."""
     for scale in ("linear", "sqrt", "log"):
-        cs = ColourScale(vmax=1000.0, scale=scale)  # type: ignore[arg-type]
+        cs = ColourScale(vmax=1000.0, scale=scale)
         assert cs.value_at(float(cs.position(np.array([250.0]))[0])) == pytest.approx(250.0)
 
 
-def test_write_surface_files(tmp_path, surface) -> None:  # type: ignore[no-untyped-def]
+def test_write_surface_files(tmp_path, surface) -> None:
     """The CLI writer creates the GeoTIFF, PNG, world file and projection."""
     names = {p.name for p in write_surface_files(surface, tmp_path, stem="heat")}
     assert {"heat.tif", "heat.png", "heat.pgw", "heat.prj"} <= names
 
 
-def test_classed_geotiff_holds_class_numbers_and_their_description(surface) -> None:  # type: ignore[no-untyped-def]
+def test_classed_geotiff_holds_class_numbers_and_their_description(surface) -> None:
     """A classed surface's GeoTIFF is uint8 classes with a colour table; its tags describe them."""
     classed = classed_surface(surface, total_tonnes=None, unplaced_tonnes=0.0)
     with MemoryFile(surface_to_geotiff_bytes(classed)) as mem, mem.open() as src:
@@ -98,7 +98,7 @@ def test_classed_geotiff_holds_class_numbers_and_their_description(surface) -> N
     assert "class numbers" in tags["values"] and "total_tonnes" not in tags
 
 
-def test_classed_png_zip_has_a_class_legend(surface) -> None:  # type: ignore[no-untyped-def]
+def test_classed_png_zip_has_a_class_legend(surface) -> None:
     """The PNG set of a classed surface has one legend row per class, with its limits."""
     classed = classed_surface(surface, total_tonnes=160.0, unplaced_tonnes=0.0)
     with zipfile.ZipFile(io.BytesIO(surface_to_png_zip_bytes(classed, stem="heat"))) as z:
@@ -107,7 +107,7 @@ def test_classed_png_zip_has_a_class_legend(surface) -> None:  # type: ignore[no
     assert legend[0] == "class,colour,from,to,units" and len(legend) == classed.n_classes + 1
 
 
-def test_classed_display_image_lists_its_classes(surface) -> None:  # type: ignore[no-untyped-def]
+def test_classed_display_image_lists_its_classes(surface) -> None:
     """The web-map picture of a classed surface carries its class legend, top class first."""
     classed = classed_surface(surface, total_tonnes=None, unplaced_tonnes=0.0)
     img = display_image(classed)

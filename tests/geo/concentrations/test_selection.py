@@ -28,7 +28,7 @@ def _copy(p: Programme) -> Programme:
                      illustrative=p.illustrative, region_name=p.region_name)
 
 
-def test_stream_filter_selects_only_its_codes(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_stream_filter_selects_only_its_codes(demo_programme) -> None:
     """Selecting 'plastics' keeps only haves whose code is in that catalogue group."""
     sel = select_resources(demo_programme, ConcentrationQuery(selectors=("plastics",)))
     codes = load_catalogue().codes_matching(["plastics"])
@@ -39,7 +39,7 @@ def test_stream_filter_selects_only_its_codes(demo_programme) -> None:  # type: 
     assert sel.n_used < everything.n_used
 
 
-def test_records_without_coordinates_are_counted_and_listed(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_records_without_coordinates_are_counted_and_listed(demo_programme) -> None:
     """Unlocated sites' records are listed as not located, never silently dropped."""
     prog = _copy(demo_programme)
     lost = prog.sites["site_id"].iloc[:3].tolist()
@@ -52,7 +52,7 @@ def test_records_without_coordinates_are_counted_and_listed(demo_programme) -> N
     assert "geocode" in sel.empty_message() or sel.n_used > 0
 
 
-def test_imprecise_locations_are_counted_not_drawn(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_imprecise_locations_are_counted_not_drawn(demo_programme) -> None:
     """Sites placed only to the town are excluded and counted when street precision is asked."""
     prog = _copy(demo_programme)
     prog.sites.loc[prog.sites.index[:5], "location_precision"] = "town"
@@ -61,7 +61,7 @@ def test_imprecise_locations_are_counted_not_drawn(demo_programme) -> None:  # t
     assert not sel.located["site_id"].isin(prog.sites["site_id"].iloc[:5]).any()
 
 
-def test_no_match_is_an_explained_empty_state(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_no_match_is_an_explained_empty_state(demo_programme) -> None:
     """A filter matching nothing gives an empty selection with advice, not an exception."""
     sel = select_resources(demo_programme, ConcentrationQuery(selectors=("asbestos",)))
     assert sel.is_empty
@@ -70,7 +70,7 @@ def test_no_match_is_an_explained_empty_state(demo_programme) -> None:  # type: 
         heat_for_selection(sel, bandwidth_m=500)
 
 
-def test_quantity_range_is_inclusive(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_quantity_range_is_inclusive(demo_programme) -> None:
     """Records within [min, max] t/yr are kept, the others not."""
     sel = select_resources(demo_programme, ConcentrationQuery(min_tonnes=100, max_tonnes=1000))
     t = sel.located["tonnes_per_year"]
@@ -83,16 +83,16 @@ def test_quantity_range_is_inclusive(demo_programme) -> None:  # type: ignore[no
 def test_bad_queries_are_refused(kwargs: dict[str, object]) -> None:
     """An empty range, unknown precision or direction, or negative tonnes are refused."""
     with pytest.raises(SymbiosisError):
-        ConcentrationQuery(**kwargs)  # type: ignore[arg-type]
+        ConcentrationQuery(**kwargs)
 
 
-def test_unknown_stream_names_close_matches(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_stream_names_close_matches(demo_programme) -> None:
     """A misspelt stream group raises a catalogue error instead of selecting nothing."""
     with pytest.raises(CatalogueError):
         select_resources(demo_programme, ConcentrationQuery(selectors=("plastic",)))
 
 
-def test_park_totals_add_up(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_park_totals_add_up(demo_programme) -> None:
     """Park totals (for practitioners) sum to the selection's tonnes and records."""
     sel = select_resources(demo_programme, ConcentrationQuery())
     full = park_totals(demo_programme, sel)
@@ -100,7 +100,7 @@ def test_park_totals_add_up(demo_programme) -> None:  # type: ignore[no-untyped-
     assert full["records"].sum() == sel.n_used
 
 
-def test_one_record_gives_a_valid_picture_everywhere(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_one_record_gives_a_valid_picture_everywhere(demo_programme) -> None:
     """A single matching record still yields heat, tonnes within a radius, hexagons, clusters."""
     prog = _copy(demo_programme)
     keep = prog.resources.index[(prog.resources["unit"] == "t/yr")][:1]
@@ -116,7 +116,7 @@ def test_one_record_gives_a_valid_picture_everywhere(demo_programme) -> None:  #
         pytest.approx([t])
 
 
-def test_prepared_arrays_make_repeated_filters_consistent(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_prepared_arrays_make_repeated_filters_consistent(demo_programme) -> None:
     """Selecting from the prepared arrays equals selecting from the programme."""
     prep = prepare_resources(demo_programme)
     q = ConcentrationQuery(selectors=("02", "organics"), direction="any")
@@ -125,7 +125,7 @@ def test_prepared_arrays_make_repeated_filters_consistent(demo_programme) -> Non
     assert a.located.crs.to_epsg() == 4326
 
 
-def test_selection_bandwidth_is_silvermans_rule_to_two_figures(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_selection_bandwidth_is_silvermans_rule_to_two_figures(demo_programme) -> None:
     """The selection's bandwidth is Silverman's rule on its arrays, to two significant figures."""
     sel = select_resources(demo_programme, ConcentrationQuery())
     x, y, t, _ = sel.arrays()

@@ -20,7 +20,7 @@ def release(demo_programme: Programme) -> ProgrammeRelease:
     return build_release(demo_programme, catalogue=load_catalogue())
 
 
-def _published(release: ProgrammeRelease, direction: str, depth: int):  # type: ignore[no-untyped-def]
+def _published(release: ProgrammeRelease, direction: str, depth: int):
     nodes = release.trees[direction].nodes
     return nodes[(nodes["depth"] == depth) & nodes["published"]]
 
@@ -73,7 +73,7 @@ def test_cells_list_released_figures_at_the_fixed_levels(release: ProgrammeRelea
             _published(release, "have", depth)["tonnes"].sum())
         assert all(h3.get_resolution(c) == release.resolutions[level] for c in cells["h3_cell"])
     with pytest.raises(SymbiosisError):
-        cv.viewer_cells(release, q, level="street")  # type: ignore[arg-type]
+        cv.viewer_cells(release, q, level="street")
 
 
 def test_heat_is_classed_and_states_what_it_cannot_place(release: ProgrammeRelease) -> None:

@@ -31,7 +31,7 @@ def programmes(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _h_rows(tree) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _h_rows(tree) -> pd.DataFrame:
     c = tree.contributions.assign(assigned=tree.assigned)
     return c[c["assigned"] >= 0]
 

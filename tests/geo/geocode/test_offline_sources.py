@@ -33,7 +33,7 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def locate(geocoder: object, **columns: list[object]) -> pd.DataFrame:
     """Run one step on records built from columns."""
-    return geocoder.locate(records_from_frame(pd.DataFrame(columns)))  # type: ignore[attr-defined]
+    return geocoder.locate(records_from_frame(pd.DataFrame(columns)))
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -27,14 +27,14 @@ def test_every_character_of_a_chinese_title_has_a_glyph() -> None:
     """The font chosen for a Chinese title has a glyph for every character (no .notdef box)."""
     choice = text_font(26, ZH_TITLE)
     assert choice.warning is None
-    missing = [ch for ch in ZH_TITLE if not has_glyph(choice.font, ch)]  # type: ignore[arg-type]
+    missing = [ch for ch in ZH_TITLE if not has_glyph(choice.font, ch)]
     assert missing == []
 
 
 @pytest.mark.skipif(latin_font_file() is None, reason="no DejaVu/Liberation font installed")
 def test_has_glyph_sees_the_box_of_a_latin_font() -> None:
     """A Latin-only font draws Chinese as .notdef, and has_glyph says so."""
-    font = latin_font_file().load(24)  # type: ignore[union-attr]
+    font = latin_font_file().load(24)
     assert has_glyph(font, "ã") and not has_glyph(font, "废")
 
 

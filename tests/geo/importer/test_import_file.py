@@ -48,12 +48,12 @@ Beta Oy,48601,FI,have,070101*,washing liquids,3,t,,
 
 
 def run(tmp_path: Path, text: str, store: Store | None, catalogue: Catalogue,
-        name: str = "members.csv", encoding: str = "utf-8", **kw: object):  # type: ignore[no-untyped-def]
+        name: str = "members.csv", encoding: str = "utf-8", **kw: object):
     return import_file(write(tmp_path, name, text, encoding), store=store, programme="P",
-                       catalogue=catalogue, **kw)  # type: ignore[arg-type]
+                       catalogue=catalogue, **kw)
 
 
-def only_error(report, field: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def only_error(report, field: str) -> dict:
     found = [e for e in report.errors if e["field"] == field]
     assert len(found) == 1, report.errors
     return found[0]

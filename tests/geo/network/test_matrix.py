@@ -74,7 +74,7 @@ def test_options_that_do_not_apply_are_refused(line_graph: RoadGraph) -> None:
     with pytest.raises(NetworkError, match="contract"):
         travel_matrix(line_graph, [0], [2], contract=True)
     with pytest.raises(NetworkError, match="fastest"):
-        travel_matrix(line_graph, [0], [2], optimise="quickest")  # type: ignore[arg-type]
+        travel_matrix(line_graph, [0], [2], optimise="quickest")
 
 
 def test_without_time_there_is_none(line_graph: RoadGraph) -> None:

@@ -26,7 +26,7 @@ def test_zero_vehicles_is_refused_with_a_fix() -> None:
                                                       ("monthly", 104 / 12)])
 def test_pickup_per_collection_follows_frequency(frequency: str, per_visit: float) -> None:
     """The pickup per collection is the annual quantity over the collections per year."""
-    p = Producer("a", "A", 26.9, 60.5, 104.0, frequency=frequency)  # type: ignore[arg-type]
+    p = Producer("a", "A", 26.9, 60.5, 104.0, frequency=frequency)
     assert p.quantity_per_visit == pytest.approx(per_visit)
     assert p.load == round(per_visit * 1000)
 

@@ -19,7 +19,7 @@ GPX = "{http://www.topografix.com/GPX/1/1}"
 
 
 @pytest.fixture(scope="module")
-def star_plan():  # type: ignore[no-untyped-def]
+def star_plan():
     """Four producers on a square around the depot, one with a hostile name."""
     xy = np.array([[0, 0], [2000, 0], [2000, 2000], [0, 2000], [-2000, 0]], float)
     d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
@@ -31,7 +31,7 @@ def star_plan():  # type: ignore[no-untyped-def]
     return solve_instance(inst, FAST)
 
 
-def test_run_sheet_lists_every_stop_with_consistent_times_and_loads(star_plan) -> None:  # type: ignore[no-untyped-def]
+def test_run_sheet_lists_every_stop_with_consistent_times_and_loads(star_plan) -> None:
     """Each stop appears once; loads grow by the pickups; the clock strings match the plan."""
     sheet = run_sheet(star_plan)
     stops = sheet[sheet["activity"] == "collect"]
@@ -44,20 +44,20 @@ def test_run_sheet_lists_every_stop_with_consistent_times_and_loads(star_plan) -
     assert summary["stops"].sum() == 4 and summary["collected_t"].sum() == pytest.approx(8.0)
 
 
-def test_gpx_is_valid_xml_with_escaped_names(star_plan) -> None:  # type: ignore[no-untyped-def]
+def test_gpx_is_valid_xml_with_escaped_names(star_plan) -> None:
     """The GPX parses, has a waypoint per stop plus the depot, and keeps names as text."""
     raw = run_sheet_gpx(star_plan)
     assert b"<img" not in raw
     root = ET.fromstring(raw)
     wpts = root.findall(f"{GPX}wpt")
     assert len(wpts) == 5
-    names = [w.find(f"{GPX}name").text for w in wpts]  # type: ignore[union-attr]
-    assert any("<img src=x onerror=alert(1)> & Co" in n for n in names)  # type: ignore[operator]
+    names = [w.find(f"{GPX}name").text for w in wpts]
+    assert any("<img src=x onerror=alert(1)> & Co" in n for n in names)
     (rte,) = root.findall(f"{GPX}rte")
     assert len(rte.findall(f"{GPX}rtept")) == 6  # depot, 4 stops, depot
 
 
-def test_kpis_beat_the_own_trip_baseline(star_plan) -> None:  # type: ignore[no-untyped-def]
+def test_kpis_beat_the_own_trip_baseline(star_plan) -> None:
     """One round is shorter than four out-and-back trips; the saving is the difference."""
     k = milk_round_kpis(star_plan).set_index("metric")
     dist = k.loc["vehicle distance"]
@@ -69,7 +69,7 @@ def test_kpis_beat_the_own_trip_baseline(star_plan) -> None:  # type: ignore[no-
     assert "DESNZ" in k.loc["CO2e", "source"] or "kg CO2e" in k.loc["CO2e", "source"]
 
 
-def test_routes_are_drawn_along_the_roads(demo_graph) -> None:  # type: ignore[no-untyped-def]
+def test_routes_are_drawn_along_the_roads(demo_graph) -> None:
     """On the Karhula graph a route line follows road vertices, far more than its stops."""
     prods = [Producer("a", "A", 26.93, 60.52, 52.0), Producer("b", "B", 26.95, 60.53, 52.0),
              Producer("c", "C", 26.955, 60.515, 52.0)]

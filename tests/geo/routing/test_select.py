@@ -22,7 +22,7 @@ def _copy(prog: Programme) -> Programme:
                      contacts=prog.contacts.copy(), resources=prog.resources.copy())
 
 
-def test_organics_are_one_stop_per_site_with_summed_quantities(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_organics_are_one_stop_per_site_with_summed_quantities(demo_programme) -> None:
     """Each producer combines its site's organic haves; quantities add up to the records."""
     sel = producers_from_programme(demo_programme, ProducerQuery(stream=("organics",)))
     res = demo_programme.resources
@@ -33,7 +33,7 @@ def test_organics_are_one_stop_per_site_with_summed_quantities(demo_programme) -
     assert len({p.site_id for p in sel.producers}) == len(sel.producers)
 
 
-def test_left_out_records_are_reported_not_dropped(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_left_out_records_are_reported_not_dropped(demo_programme) -> None:
     """A site without location and a record in m3/yr are reported with reasons."""
     prog = _copy(demo_programme)
     sel0 = producers_from_programme(prog, ProducerQuery(stream=("organics",)))
@@ -50,7 +50,7 @@ def test_left_out_records_are_reported_not_dropped(demo_programme) -> None:  # t
     assert {e.stop_id for e in sel.excluded} >= {victim}
 
 
-def test_quantity_range_and_frequency_filter_producers(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_quantity_range_and_frequency_filter_producers(demo_programme) -> None:
     """The minimum per collection keeps only producers at or above it, at the set frequency."""
     q = ProducerQuery(stream=("organics",), frequency="monthly", min_per_visit=10.0)
     sel = producers_from_programme(demo_programme, q)
@@ -60,14 +60,14 @@ def test_quantity_range_and_frequency_filter_producers(demo_programme) -> None: 
     assert len(small) > 0
 
 
-def test_optional_producers_get_a_prize_from_the_value_per_tonne(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_optional_producers_get_a_prize_from_the_value_per_tonne(demo_programme) -> None:
     """The prize of an optional producer is its pickup per collection × the value per t."""
     q = ProducerQuery(stream=("organics",), optional=True, value_per_unit=20.0)
     for p in producers_from_programme(demo_programme, q).producers:
         assert p.optional and p.prize == pytest.approx(20.0 * p.quantity_per_visit)
 
 
-def test_depots_from_a_site_or_a_park(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_depots_from_a_site_or_a_park(demo_programme) -> None:
     """A depot sits at its site, or inside its park; unknown ids say what to pick."""
     site = demo_programme.sites.iloc[0]
     d = depot_from_site(demo_programme, site["site_id"])
@@ -80,7 +80,7 @@ def test_depots_from_a_site_or_a_park(demo_programme) -> None:  # type: ignore[n
     assert math.isfinite(dp.lon)
 
 
-def test_clusters_give_site_groups_of_the_stream(demo_programme) -> None:  # type: ignore[no-untyped-def]
+def test_clusters_give_site_groups_of_the_stream(demo_programme) -> None:
     """Every cluster's sites are producers of the stream, and clusters do not overlap."""
     from geo.routing.select import cluster_sites
 

@@ -21,7 +21,7 @@ def _line(n: int, *, step_m: float = 1000.0, speed_mps: float = 10.0) -> tuple[n
     return d, d / speed_mps
 
 
-def _instance(producers, d, t, fleet=None, days=("mon",)):  # type: ignore[no-untyped-def]
+def _instance(producers, d, t, fleet=None, days=("mon",)):
     return instance_from_matrices(producers, Depot("Depot", 0, 0), fleet or Fleet(),
                                   days=days, distance_m=d, duration_s=t, method="given")
 
@@ -158,7 +158,7 @@ def test_two_seeds_run_side_by_side() -> None:
     assert plan.cost == pytest.approx(min(plan.seed_costs), rel=1e-9)
 
 
-def test_second_seed_waits_for_a_free_core(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_second_seed_waits_for_a_free_core(monkeypatch) -> None:
     """On a machine with no idle core only the first seed runs."""
     from geo.routing import solve as solve_mod
 
@@ -183,7 +183,7 @@ def test_progress_is_reported_while_solving() -> None:
     assert seen[-1].elapsed_s > seen[0].elapsed_s and seen[-1].feasible
 
 
-def test_known_optimum_of_a_cvrplib_instance(bench_dir) -> None:  # type: ignore[no-untyped-def]
+def test_known_optimum_of_a_cvrplib_instance(bench_dir) -> None:
     """A-n32-k5 is solved to its proven optimum of 784 through the app's own solver path."""
     path = bench_dir / "vrp" / "cvrp" / "A-n32-k5.vrp"
     if not path.exists():

@@ -26,7 +26,7 @@ from geo.siting import (
 
 
 @pytest.fixture(scope="module")
-def region():  # type: ignore[no-untyped-def]
+def region():
     """OSM land use and roads of the demo extract."""
     from geo.demo import demo_region
 
@@ -34,7 +34,7 @@ def region():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def ad_run(demo_programme, demo_graph, region):  # type: ignore[no-untyped-def]
+def ad_run(demo_programme, demo_graph, region):
     """Anaerobic digestion on the demo's hexagon grid, 100 m from housing."""
     prof = load_profiles()["anaerobic_digestion"].with_changes(
         rules={"min_residential_distance_m": 100})
@@ -44,7 +44,7 @@ def ad_run(demo_programme, demo_graph, region):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_ranking_uses_road_hauls_and_only_passing_candidates(ad_run) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_uses_road_hauls_and_only_passing_candidates(ad_run) -> None:
     """Scores come from the road network; every ranked candidate passed every rule."""
     sites = ad_run.scored.sites
     assert ad_run.scored.method == "road"
@@ -61,7 +61,7 @@ def test_ranking_uses_road_hauls_and_only_passing_candidates(ad_run) -> None:  #
     assert (road >= crow * 0.95).all()
 
 
-def test_candidate_off_the_network_is_reported_unreachable(ad_run, demo_graph) -> None:  # type: ignore[no-untyped-def]
+def test_candidate_off_the_network_is_reported_unreachable(ad_run, demo_graph) -> None:
     """A candidate 30 km from any road gets no score, not a zero-cost one."""
     far = gpd.GeoDataFrame({"candidate_id": ["X"], "name": ["far away"]},
                            geometry=[Point(27.5, 60.6)], crs=4326)
@@ -73,7 +73,7 @@ def test_candidate_off_the_network_is_reported_unreachable(ad_run, demo_graph) -
     assert np.isnan(row["score"]) and np.isnan(row["rank"])
 
 
-def test_a_ranking_from_records_is_refused_to_viewers(ad_run) -> None:  # type: ignore[no-untyped-def]
+def test_a_ranking_from_records_is_refused_to_viewers(ad_run) -> None:
     """A viewer may not see a ranking scored on member records; a practitioner sees it whole."""
     sites = ad_run.scored.sites.assign(supplier_names="x")
     assert not ad_run.released
@@ -82,7 +82,7 @@ def test_a_ranking_from_records_is_refused_to_viewers(ad_run) -> None:  # type: 
     assert ranking_for_role(sites, role="practitioner") is sites
 
 
-def test_best_sites_flows_and_catchments(ad_run) -> None:  # type: ignore[no-untyped-def]
+def test_best_sites_flows_and_catchments(ad_run) -> None:
     """Two plants: every supplier flows to one, and each catchment holds its suppliers."""
     best = best_sites_from_scored(ad_run.scored, ad_run.suppliers, 2)
     assert len(best.plants) == 2 and best.allocation.proven_optimal
@@ -97,7 +97,7 @@ def test_best_sites_flows_and_catchments(ad_run) -> None:  # type: ignore[no-unt
         best_sites_for_role(best, role="viewer")
 
 
-def test_memo_escapes_names_and_respects_the_role(ad_run) -> None:  # type: ignore[no-untyped-def]
+def test_memo_escapes_names_and_respects_the_role(ad_run) -> None:
     """A company-like name with markup is escaped in the HTML memo; viewers get no figures."""
     import dataclasses
 
@@ -114,7 +114,7 @@ def test_memo_escapes_names_and_respects_the_role(ad_run) -> None:  # type: igno
         memo_blocks(run, role="viewer", programme_name="Demo", illustrative=True)
 
 
-def test_no_feedstock_says_which_streams(demo_programme, demo_graph, region) -> None:  # type: ignore[no-untyped-def]
+def test_no_feedstock_says_which_streams(demo_programme, demo_graph, region) -> None:
     """Plasterboard has no supplier in the demo: the message names the accepted codes."""
     prof = load_profiles()["plasterboard_recycling"].with_changes(
         rules={"min_residential_distance_m": 0})
@@ -125,7 +125,7 @@ def test_no_feedstock_says_which_streams(demo_programme, demo_graph, region) -> 
                    roads=region.roads)
 
 
-def test_screen_without_passing_candidates_is_returned(demo_programme, demo_graph, region) -> None:  # type: ignore[no-untyped-def]
+def test_screen_without_passing_candidates_is_returned(demo_programme, demo_graph, region) -> None:
     """With the profile's 250 m rule, the demo parks all fail and the screen says why."""
     prof = load_profiles()["anaerobic_digestion"]
     screen, run = find_sites(demo_programme, prof, "parks", graph=demo_graph,
@@ -137,7 +137,7 @@ def test_screen_without_passing_candidates_is_returned(demo_programme, demo_grap
 
 
 def test_loaded_competitor_layer_lowers_the_competition_score(ad_run, demo_programme,
-                                                               demo_graph) -> None:  # type: ignore[no-untyped-def]
+                                                               demo_graph) -> None:
     """Existing plants loaded by the user count within the haul limit and cut that criterion."""
     from geo.siting import competitor_sites
 

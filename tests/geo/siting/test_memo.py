@@ -48,7 +48,7 @@ def zh_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def run(demo_programme) -> SiteFinderRun:  # type: ignore[no-untyped-def]
+def run(demo_programme) -> SiteFinderRun:
     """Digestion on the demo's parks, no housing rule (straight-line hauls: quick)."""
     prof = load_profiles()["anaerobic_digestion"].with_changes(
         rules={"min_residential_distance_m": 0})

@@ -31,7 +31,7 @@ def _instance(seed: int, n: int = 14) -> np.ndarray:
 def test_matches_brute_force_optimum(seed: int, p: int, exact: str) -> None:
     """On a hand-made 14-point instance the solver returns the enumerated optimum, proven."""
     cost = _instance(seed)
-    res = solve_pmedian(cost, p, params=PMedianParams(exact=exact))  # type: ignore[arg-type]
+    res = solve_pmedian(cost, p, params=PMedianParams(exact=exact))
     assert res.objective == pytest.approx(_brute_force(cost, p))
     assert res.proven_optimal
     assert res.lower_bound == pytest.approx(res.objective)
@@ -42,7 +42,7 @@ def test_matches_brute_force_optimum(seed: int, p: int, exact: str) -> None:
 def test_gap_left_by_the_bound_is_closed_by_the_exact_stage(exact: str) -> None:
     """Where the Lagrangian bound leaves a gap, the exact stage proves the enumerated optimum."""
     cost = _instance(11)
-    res = solve_pmedian(cost, 3, params=PMedianParams(exact=exact))  # type: ignore[arg-type]
+    res = solve_pmedian(cost, 3, params=PMedianParams(exact=exact))
     assert res.method == exact
     assert res.log["subgradient_lb"] < res.objective - 1
     assert res.objective == pytest.approx(_brute_force(cost, 3)) and res.proven_optimal

@@ -42,10 +42,10 @@ def _only_initial_tables(obj: object, name: str | None, type_: str, reflected: b
 
 
 def _change(diff: object) -> tuple[str, str]:
-    kind = diff[0]  # type: ignore[index]
+    kind = diff[0]
     if kind == "add_column":
-        return kind, f"{diff[2]}.{diff[3].name}"  # type: ignore[index]
-    return kind, str(diff[1].name)  # type: ignore[index]
+        return kind, f"{diff[2]}.{diff[3].name}"
+    return kind, str(diff[1].name)
 
 
 def test_migration_0001_matches_the_models(tmp_path: Path) -> None:
@@ -261,7 +261,7 @@ def test_record_import_keeps_rejects_until_resolved(store: Store) -> None:
         "a_rejects.csv", "a.csv", "a.csv"]
 
 
-def test_not_found_is_recorded_without_a_point(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_not_found_is_recorded_without_a_point(tmp_path) -> None:
     """A site searched for and not found keeps no point but says 'not_found'."""
 
     from geo.programme import empty_programme

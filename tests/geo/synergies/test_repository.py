@@ -35,7 +35,7 @@ def test_migration_0002_creates_exactly_the_synergy_models(db: str) -> None:
     import_table_modules()
     assert set(sa.inspect(engine).get_table_names()) >= SYNERGY_TABLES
 
-    def mine(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    def mine(obj, name, type_, reflected, compare_to):
         table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
         return table in SYNERGY_TABLES
 

@@ -49,7 +49,7 @@ def test_score_is_one_for_a_perfect_pair_and_falls_with_distance() -> None:
 def test_bad_params_are_refused(changes: dict[str, object], pattern: str) -> None:
     """Each knob out of range is refused with its name."""
     with pytest.raises(SynergyError, match=pattern):
-        MatchParams(**changes)  # type: ignore[arg-type]
+        MatchParams(**changes)
 
 
 def test_block_scoring_keeps_the_best_k_per_have(tiny_programme: Programme) -> None:

@@ -41,7 +41,7 @@ DEPOT = (26.940, 60.525)
 
 
 @pytest.fixture
-def producers() -> list:  # type: ignore[type-arg]
+def producers() -> list:
     """Six producers a few km round the depot: cardboard everywhere, waste oil at two."""
     from geo.routing.periodic.horizon import VisitFrequency
     from geo.routing.periodic.producers import PeriodicProducer
@@ -60,7 +60,7 @@ def producers() -> list:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def two_stream_fleet():  # type: ignore[no-untyped-def]
+def two_stream_fleet():
     """A compartment truck (cardboard 5 t, oil 1 t) unloading each stream at its reprocessor."""
     from geo.routing.periodic.fleet import Compartment, PeriodicFleet, Stream, VehicleClass
     from geo.routing.problem import Depot, Fleet

@@ -15,7 +15,7 @@ CARDBOARD = Stream("cardboard", reprocessor=Depot("Mill", 26.95, 60.5))
 
 def _fleet(compartments: tuple[Compartment, ...], caps: tuple[tuple[str, float], ...],
            unload: str = "depot") -> PeriodicFleet:
-    cls = VehicleClass("truck", Fleet(), DEPOT, capacities=caps, unload=unload)  # type: ignore[arg-type]
+    cls = VehicleClass("truck", Fleet(), DEPOT, capacities=caps, unload=unload)
     return PeriodicFleet(classes=(cls,), streams=(CARDBOARD, OIL), compartments=compartments)
 
 

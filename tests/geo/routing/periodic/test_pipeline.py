@@ -18,7 +18,7 @@ from tests.geo.routing.periodic.conftest import FAST
 
 
 @pytest.fixture
-def two_weeks(producers, two_stream_fleet, demo_graph) -> PeriodicResult:  # type: ignore[no-untyped-def]
+def two_weeks(producers, two_stream_fleet, demo_graph) -> PeriodicResult:
     """Six producers of cardboard and oil over two weeks, unloading at the reprocessors."""
     return plan_periodic(producers, two_stream_fleet, Horizon(weeks=2), graph=demo_graph,
                          options=FAST)
@@ -97,7 +97,7 @@ def test_tables_kpis_lines_and_gpx(two_weeks: PeriodicResult) -> None:
     assert set(res.stops["status"]) <= {"served", "unload"}
 
 
-def test_replan_after_one_frequency_changes(two_weeks: PeriodicResult, demo_graph) -> None:  # type: ignore[no-untyped-def]
+def test_replan_after_one_frequency_changes(two_weeks: PeriodicResult, demo_graph) -> None:
     """A weekly producer made fortnightly is visited once; nothing is measured again."""
     again = replan(two_weeks, {"p1": VisitFrequency("fortnightly")}, graph=demo_graph,
                    options=FAST)
@@ -115,7 +115,7 @@ def test_replan_refuses_an_unknown_producer(two_weeks: PeriodicResult) -> None:
         replan(two_weeks, {"nobody": VisitFrequency("weekly")}, options=FAST)
 
 
-def test_producers_that_do_not_fit_are_named_with_the_reason(producers, two_stream_fleet) -> None:  # type: ignore[no-untyped-def]
+def test_producers_that_do_not_fit_are_named_with_the_reason(producers, two_stream_fleet) -> None:
     """One 1 t truck a day cannot take everything: the plan says who is left out and why."""
     small = replace(two_stream_fleet, classes=(replace(
         two_stream_fleet.classes[0], fleet=Fleet(vehicles=1, capacity=1.0),
@@ -129,7 +129,7 @@ def test_producers_that_do_not_fit_are_named_with_the_reason(producers, two_stre
     assert out["reason"].str.contains("vehicles are full").all()
 
 
-def test_one_week_one_stream_matches_the_single_cycle_planner(demo_graph) -> None:  # type: ignore[no-untyped-def]
+def test_one_week_one_stream_matches_the_single_cycle_planner(demo_graph) -> None:
     """Weekly producers over one week on Mon and Wed: the same stops and the same distance as
     the single-cycle planner (both optimal on this small round)."""
     from geo.routing.pipeline import plan_from_producers
@@ -152,7 +152,7 @@ def test_one_week_one_stream_matches_the_single_cycle_planner(demo_graph) -> Non
     assert res.plan.cost == pytest.approx(one.plan.cost, rel=1e-6)
 
 
-def test_balance_spreads_the_work(demo_graph) -> None:  # type: ignore[no-untyped-def]
+def test_balance_spreads_the_work(demo_graph) -> None:
     """With a balance weight no working day is left empty when every producer could go on it."""
     depot = Depot("D", 26.94, 60.525)
     prods = [PeriodicProducer(f"p{i}", f"P{i}", 26.92 + i * 0.006, 60.52 + (i % 3) * 0.005,

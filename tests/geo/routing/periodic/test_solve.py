@@ -92,4 +92,4 @@ def test_warm_start_from_a_plan_of_the_same_stops(cheap_even_days: PeriodicInsta
 def test_bad_options_are_refused(kwargs: dict[str, object]) -> None:
     """Non-positive time, no seed, three workers or a negative balance weight are refused."""
     with pytest.raises(RoutingError):
-        PeriodicOptions(**kwargs)  # type: ignore[arg-type]
+        PeriodicOptions(**kwargs)
