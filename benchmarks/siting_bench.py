@@ -2,17 +2,28 @@
 
 Usage::
 
-    python benchmarks/siting_bench.py --instances ../shared/bench/pmed
-    python benchmarks/siting_bench.py --instances DIR --only pmed1,pmed6 --time-limit 5
+    python benchmarks/siting_bench.py --instances ../shared/bench/pmed --skip-scoring \
+        --skip-screening                       # p-median: 3 runs, HiGHS on pmed1-10, weighted 1-20
+    python benchmarks/siting_bench.py --only pmed1,pmed2,pmed6 --runs 1 --skip-scoring \
+        --skip-screening                       # a quick look
     python benchmarks/siting_bench.py --skip-pmed
 
 1. **p-median** — every ``pmedN.txt`` of ``DIR`` (OR-Library, Beasley 1985; duplicate edges:
    the last occurrence counts, see ``DIR/SOURCE.md``) is read into its all-pairs shortest-path
-   matrix (scipy) and solved by :func:`geo.siting.pmedian.solve_pmedian` within
-   ``--time-limit`` seconds. Per instance: objective, gap % to the published optimum
-   (``DIR/optima.csv``), the solver's proven lower bound and proven gap, time and method.
-   Reference in the same run: greedy + vertex substitution (Teitz–Bart) alone, and HiGHS on
-   the full radius MILP for the n = 100 instances (``--milp-limit`` seconds each).
+   matrix (scipy) and solved ``--runs`` times (default 3; the solver has no random element, so
+   these are repeats) by :func:`geo.siting.pmedian.solve_pmedian` within ``--time-limit``
+   seconds, as the app calls it. Per instance: the worst run's objective and gap % to the
+   published optimum (``DIR/optima.csv``), the lowest lower bound, "proven" only when every
+   run's lower bound proves its objective (:func:`benchmarks.pmedian_reference.bound_proves`;
+   otherwise the proven gap), time as median [min–max], and the method. References in the same
+   run: greedy + vertex substitution (Teitz–Bart) alone; HiGHS with its default settings
+   (presolve and primal heuristics on, no cutoff or objective bound; one thread) on the full
+   radius MILP, ``--runs`` times on the ``--highs`` instances (default pmed1–10, n ≤ 200),
+   ``--milp-limit`` seconds each, with the ratio of our median time to HiGHS's. Then a
+   **weighted variant** of the ``--weighted`` instances (default pmed1–20): each client weighs
+   lognormal(3, 1) tonnes (seeded by the instance number), so costs are distance × tonnes and
+   not integers, as in the app; our proof rate, gap to the best of our and HiGHS's objectives,
+   gap to the best of our and HiGHS's bounds, and time. Load average at start and end.
 2. **Road-network scoring** — 10,000 candidate cells × 100,000 supplier records (3 streams)
    on the real Liechtenstein road graph (``DIR/../osm``), scored end to end
    (:func:`geo.siting.haul.haul_matrix` + :func:`geo.siting.scoring.score_sites`), against
@@ -23,7 +34,9 @@ Usage::
    scored by :func:`geo.siting.screening.screen_grid` with separated proposals, against a
    KD-tree count of 2,000 cells scaled to the grid, which also checks the tonnages.
 
-The last line of part 1 is the issue's summary: ``mean gap X % · max gap Y % · optimal N/M``.
+The last line of part 1 (run last) is the issue's summary, over the unweighted instances:
+``mean gap X % · max gap Y % · optimal N/M · proven N/M · slowest S s`` (slowest: the largest
+median time).
 Data come from ``SYMBIOMAP_BENCH_DIR`` (default ``../shared/bench``); parts whose data are
 absent are skipped with a message.
 """
@@ -36,6 +49,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,77 +57,221 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+if TYPE_CHECKING:
+    from benchmarks.pmedian_reference import HighsRun
+    from geo.siting.pmedian import PMedianResult
+
 BENCH_DIR = Path(os.environ.get("SYMBIOMAP_BENCH_DIR",
                                 Path(__file__).resolve().parents[2] / "shared" / "bench"))
 
 
 # -- 1. p-median -------------------------------------------------------------------------------
 
-def _milp_reference(dist: np.ndarray, p: int, limit_s: float) -> tuple[float, float, float]:
-    """HiGHS on the full radius formulation (no bound, no fixing): objective, bound, seconds."""
-    from geo.siting import pmedian
-
-    inst = pmedian.PMedianInstance(dist)
-    t0 = time.perf_counter()
-    sites, sol = pmedian.radius_milp(inst, p, np.ones(inst.m, bool),
-                                      forced=np.zeros(inst.m, bool), time_limit_s=limit_s,
-                                      cutoff=np.inf)
-    obj = inst.objective(sites) if sites is not None else float("nan")
-    return obj, sol.bound, time.perf_counter() - t0
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min, {os.cpu_count()} cores)"
 
 
-def bench_pmedian(folder: Path, *, only: set[str], time_limit: float,
-                  milp_limit: float) -> None:
+def _solve_runs(dist: np.ndarray, p: int, *, weights: np.ndarray | None, time_limit: float,
+                runs: int) -> list[PMedianResult]:
+    """``runs`` solves of one instance (the solver has no random element: plain repeats)."""
+    from geo.siting.pmedian import PMedianParams, solve_pmedian
+
+    params = PMedianParams(time_limit_s=time_limit)
+    return [solve_pmedian(dist, p, weights=weights, params=params) for _ in range(runs)]
+
+
+def _proofs(name: str, results: list[PMedianResult], *, integral: bool) -> int:
+    """Runs whose lower bound proves their objective; warns where the solver's flag disagrees."""
+    from benchmarks.pmedian_reference import bound_proves
+
+    proofs = 0
+    for r in results:
+        proof = bound_proves(r.objective, r.lower_bound, integral=integral)
+        proofs += proof
+        if proof != r.proven_optimal:
+            print(f"  WARNING {name}: the solver says proven_optimal={r.proven_optimal} but its "
+                  f"bound {r.lower_bound!r} {'proves' if proof else 'does not prove'} "
+                  f"{r.objective!r}")
+    return proofs
+
+
+def _proof_text(proofs: int, runs: int, worst_gap_pct: float) -> str:
+    if proofs == runs:
+        return "proven"
+    head = f"proven {proofs}/{runs}, " if proofs else ""
+    return f"{head}open {worst_gap_pct:.3f}%"
+
+
+def _check_against(name: str, ours: list[PMedianResult], refs: list[HighsRun]) -> None:
+    """Print a line if a bound of ours exceeds a HiGHS solution, or HiGHS's bound one of ours."""
+    for ref in refs:
+        tol = 1e-9 * max(1.0, abs(ref.bound) if np.isfinite(ref.bound) else 1.0)
+        for r in ours:
+            if np.isfinite(ref.objective) and r.lower_bound > ref.objective + tol:
+                print(f"  INCONSISTENT {name}: our bound {r.lower_bound!r} > HiGHS's solution "
+                      f"{ref.objective!r}")
+            if ref.bound > r.objective + tol:
+                print(f"  INCONSISTENT {name}: HiGHS's bound {ref.bound!r} > our solution "
+                      f"{r.objective!r}")
+
+
+def bench_pmedian(folder: Path, *, only: set[str], time_limit: float, milp_limit: float,
+                  runs: int, highs: str, weighted: str) -> None:
     from benchmarks.formats.orlib import read_orlib_pmed
-    from geo.siting.pmedian import PMedianInstance, PMedianParams, solve_pmedian
+    from benchmarks.pmedian_reference import (
+        Spread,
+        bound_proves,
+        gap_pct,
+        highs_reference,
+        select_instances,
+    )
+    from geo.siting.pmedian import PMedianInstance
 
     optima = {r["instance"]: float(r["optimum"])
               for r in csv.DictReader((folder / "optima.csv").open())}
     names = [n for n in sorted(optima, key=lambda s: int(s[4:])) if not only or n in only]
-    print(f"p-median on OR-Library ({len(names)} instances), time limit {time_limit:g} s each")
+    if not names:
+        print("p-median: no instance selected")
+        return
+    print(f"p-median on OR-Library ({len(names)} instances), time limit {time_limit:g} s each, "
+          f"{runs} run(s) per instance (the solver has no random element: repeats)")
+    print(f"load average at start {_load()}")
+    print("'proven': the solver's lower bound proves the objective (integer costs: bound > "
+          "objective − 1; otherwise within 1e-9 relative), in every run; 'open': the largest "
+          "proven gap; objective and gap: the worst run; time: median [min–max] of the runs")
     print(f"{'inst':7} {'n':>4} {'p':>4} {'optimum':>8} {'ours':>8} {'gap%':>7} "
-          f"{'bound':>9} {'proven%':>8} {'time s':>7}  {'method':17}| {'greedy+swap':>11} "
+          f"{'bound':>9} {'proof':18} {'time s':>19}  {'method':17}| {'greedy+swap':>11} "
           f"{'gap%':>6} {'time s':>7}")
-    gaps, times, optimal, proven, ref_gaps, ref_opt, ref_time = [], [], 0, 0, [], 0, 0.0
+    gaps: list[float] = []
+    times: dict[str, Spread] = {}
+    solved: dict[str, list[PMedianResult]] = {}
+    optimal = proven = ref_opt = 0
+    ref_gaps: list[float] = []
+    ref_time = 0.0
     for name in names:
         dist, p = read_orlib_pmed(folder / f"{name}.txt")
         opt = optima[name]
-        res = solve_pmedian(dist, p, params=PMedianParams(time_limit_s=time_limit))
-        gap = 100 * (res.objective - opt) / opt
-        gaps.append(gap)
-        times.append(res.time_s)
-        optimal += res.objective == opt
-        proven += res.proven_optimal
+        results = solved[name] = _solve_runs(dist, p, weights=None, time_limit=time_limit,
+                                             runs=runs)
+        obj = max(r.objective for r in results)
+        proofs = _proofs(name, results, integral=True)
+        gaps.append(gap_pct(obj, opt))
+        optimal += all(r.objective == opt for r in results)
+        proven += proofs == runs
+        times[name] = spread = Spread.of([r.time_s for r in results])
         t0 = time.perf_counter()
         inst = PMedianInstance(dist)
         _, ref = inst.local_search(inst.greedy(p))
         dt = time.perf_counter() - t0
         ref_time += dt
-        ref_gaps.append(100 * (ref - opt) / opt)
+        ref_gaps.append(gap_pct(ref, opt))
         ref_opt += ref == opt
-        print(f"{name:7} {len(dist):4d} {p:4d} {opt:8.0f} {res.objective:8.0f} {gap:7.3f} "
-              f"{res.lower_bound:9.1f} {100 * res.gap:8.3f} {res.time_s:7.2f}  "
-              f"{res.method:17}| {ref:11.0f} {ref_gaps[-1]:6.3f} {dt:7.2f}", flush=True)
-    if not names:
-        return
-    print(f"ours: optimal {optimal}/{len(names)}, proven optimal {proven}/{len(names)}, "
-          f"max time {max(times):.2f} s, total {sum(times):.1f} s")
+        methods = "/".join(sorted({r.method for r in results}))
+        proof = _proof_text(proofs, runs, max(100 * r.gap for r in results))
+        print(f"{name:7} {len(dist):4d} {p:4d} {opt:8.0f} {obj:8.0f} {gaps[-1]:7.3f} "
+              f"{min(r.lower_bound for r in results):9.1f} {proof:18} {spread!s:>19}  "
+              f"{methods:17}| {ref:11.0f} {ref_gaps[-1]:6.3f} {dt:7.2f}", flush=True)
+    slowest = max(names, key=lambda n: times[n].median)
+    print(f"ours: optimal {optimal}/{len(names)}, proven {proven}/{len(names)}, slowest "
+          f"{slowest} {times[slowest]} s, slowest single run "
+          f"{max(s.high for s in times.values()):.2f} s (limit {time_limit:g} s), sum of "
+          f"medians {sum(s.median for s in times.values()):.1f} s")
     print(f"reference greedy + swap: optimal {ref_opt}/{len(names)}, mean gap "
           f"{np.mean(ref_gaps):.3f} %, total {ref_time:.1f} s "
           f"(ratio of optimal counts {optimal}/{ref_opt})")
-    small = [n for n in names if int(n[4:]) <= 5]
-    if small and milp_limit > 0:
-        print(f"reference HiGHS radius MILP on the full n = 100 instances ({milp_limit:g} s each):")
-        for name in small:
+
+    ref_names = select_instances(highs, names) if milp_limit > 0 else []
+    if ref_names:
+        print(f"\nreference: HiGHS with its default settings (presolve, cuts, primal heuristics "
+              f"on; no cutoff, no start; optimal = gap within its mip_rel_gap 1e-4; one thread) on "
+              f"the radius MILP over every site, time limit {milp_limit:g} s, {runs} run(s); "
+              "ratio = our median time / HiGHS's ('<' where HiGHS stopped at its limit)")
+        print(f"{'inst':7} {'HiGHS obj':>10} {'bound':>10} {'mip gap%':>8} {'status':18} "
+              f"{'proof':5} {'HiGHS time s':>21} {'ours s':>7} {'ratio':>8}")
+        ratios: list[float] = []
+        for name in ref_names:
             dist, p = read_orlib_pmed(folder / f"{name}.txt")
-            t0 = time.perf_counter()
-            res = solve_pmedian(dist, p, params=PMedianParams(time_limit_s=time_limit))
-            ours = time.perf_counter() - t0
-            obj, bound, dt = _milp_reference(dist, p, milp_limit)
-            print(f"  {name}: MILP {obj:.0f} (bound {bound:.1f}) in {dt:.2f} s; ours "
-                  f"{res.objective:.0f} proven in {ours:.2f} s (×{dt / max(ours, 1e-3):.0f})")
+            refs = [highs_reference(dist, p, time_limit_s=milp_limit) for _ in range(runs)]
+            _check_against(name, solved[name], refs)
+            hs = Spread.of([r.time_s for r in refs])
+            highs_proof = all(bound_proves(r.objective, r.bound, integral=True) for r in refs)
+            status = "/".join(sorted({r.status for r in refs}))
+            ratios.append(times[name].median / hs.median)
+            sign = " " if all(r.optimal for r in refs) else "<"
+            print(f"{name:7} {max(r.objective for r in refs):10.0f} "
+                  f"{min(r.bound for r in refs):10.1f} {100 * max(r.mip_gap for r in refs):8.3f} "
+                  f"{status:18} {'yes' if highs_proof else 'no':5} {hs!s:>21} "
+                  f"{times[name].median:7.2f} {sign}{ratios[-1]:7.4f}", flush=True)
+        print(f"ours / HiGHS time: median {np.median(ratios):.4f}, range "
+              f"{min(ratios):.4f}–{max(ratios):.4f} over {len(ratios)} instances")
+
+    w_names = select_instances(weighted, names)
+    if w_names:
+        _bench_weighted(folder, w_names, time_limit=time_limit, milp_limit=milp_limit, runs=runs)
+    print(f"load average at end {_load()}")
     print(f"mean gap {np.mean(gaps):.3f} % · max gap {max(gaps):.3f} % · "
-          f"optimal {optimal}/{len(names)}")
+          f"optimal {optimal}/{len(names)} · proven {proven}/{len(names)} · "
+          f"slowest {times[slowest].median:.2f} s")
+
+
+def _bench_weighted(folder: Path, names: list[str], *, time_limit: float, milp_limit: float,
+                    runs: int) -> None:
+    """The same instances with lognormal tonnes per client: non-integer costs, like the app's."""
+    from benchmarks.formats.orlib import read_orlib_pmed
+    from benchmarks.pmedian_reference import (
+        Spread,
+        demand_weights,
+        gap_pct,
+        highs_reference,
+        is_integral,
+    )
+
+    print(f"\nweighted variant ({len(names)} instances): each client weighs lognormal(3, 1) "
+          "tonnes (seed = instance number, benchmarks.pmedian_reference.demand_weights), cost "
+          "= distance × tonnes as in the app's p-median; ours "
+          f"{runs} run(s), HiGHS (defaults, {milp_limit:g} s) one run for its objective and "
+          "bound; best = the lower of our objective and HiGHS's; best bound = the higher of "
+          "ours and HiGHS's")
+    print(f"{'inst':7} {'ours':>12} {'bound':>12} {'proof':18} {'time s':>19}  "
+          f"{'method':17}| {'HiGHS obj':>12} {'bound':>12} {'status':18} {'time s':>7} | "
+          f"{'gap best%':>9} {'to bound%':>9}")
+    gaps, bound_gaps, proven, highs_opt, integral_count = [], [], 0, 0, 0
+    times: dict[str, Spread] = {}
+    for name in names:
+        dist, p = read_orlib_pmed(folder / f"{name}.txt")
+        w = demand_weights(len(dist), seed=int(name[4:]))
+        integral = is_integral(dist * w[:, None])
+        integral_count += integral
+        results = _solve_runs(dist, p, weights=w, time_limit=time_limit, runs=runs)
+        obj = max(r.objective for r in results)
+        bound = min(r.lower_bound for r in results)
+        proofs = _proofs(name, results, integral=integral)
+        proven += proofs == runs
+        times[name] = spread = Spread.of([r.time_s for r in results])
+        best, best_bound = obj, bound
+        ref_text = f"{'':>12} {'':>12} {'not run':18} {'':>7}"
+        if milp_limit > 0:
+            ref = highs_reference(dist * w[:, None], p, time_limit_s=milp_limit)
+            _check_against(name, results, [ref])
+            highs_opt += ref.optimal
+            if np.isfinite(ref.objective):
+                best = min(best, ref.objective)
+            best_bound = max(best_bound, ref.bound)
+            ref_text = (f"{ref.objective:12.2f} {ref.bound:12.2f} {ref.status:18} "
+                        f"{ref.time_s:7.2f}")
+        gaps.append(gap_pct(obj, best))
+        bound_gaps.append(max(0.0, 100 * (obj - best_bound) / obj))
+        methods = "/".join(sorted({r.method for r in results}))
+        proof = _proof_text(proofs, runs, max(100 * r.gap for r in results))
+        print(f"{name:7} {obj:12.2f} {bound:12.2f} {proof:18} {spread!s:>19}  {methods:17}| "
+              f"{ref_text} | {gaps[-1]:9.4f} {bound_gaps[-1]:9.4f}", flush=True)
+    slowest = max(names, key=lambda n: times[n].median)
+    highs = f" · HiGHS optimal (its tolerance) {highs_opt}/{len(names)}" if milp_limit > 0 else ""
+    print(f"weighted: proven {proven}/{len(names)} · mean gap to best {np.mean(gaps):.4f} % · "
+          f"max gap to best {max(gaps):.4f} % · max gap to best bound {max(bound_gaps):.4f} % · "
+          f"slowest {slowest} {times[slowest]} s{highs} · integer-cost instances "
+          f"{integral_count}/{len(names)}")
 
 
 # -- 2. road-network scoring -----------------------------------------------------------------
@@ -193,7 +351,7 @@ def bench_screening(sepa: Path) -> None:
     import pyproj
     from scipy.spatial import cKDTree
 
-    from geo.concentrations.density import Grid
+    from geo.concentrations.grid import Grid
     from geo.siting.screening import screen_grid, separated_top_cells
 
     crs = pyproj.CRS.from_epsg(27700)
@@ -249,13 +407,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="instances to run, e.g. pmed1,pmed6")
     ap.add_argument("--time-limit", type=float, default=5.0, help="seconds per instance")
     ap.add_argument("--milp-limit", type=float, default=20.0,
-                    help="seconds for each reference MILP (0: skip)")
+                    help="seconds for each HiGHS reference run (0: skip HiGHS)")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="solves of each p-median instance (times: median [min–max])")
+    ap.add_argument("--highs", default="pmed1-10",
+                    help="instances also solved by HiGHS as the time reference, --runs times "
+                         "each (e.g. pmed1-5,pmed8; 'all'; 'none')")
+    ap.add_argument("--weighted", default="pmed1-20",
+                    help="instances also solved with lognormal tonnes per client (non-integer "
+                         "costs, like the app's), HiGHS once each ('all'; 'none')")
     ap.add_argument("--access-resolution", type=float, default=25.0,
                     help="metres to which supplier access legs are rounded up when grouping")
     ap.add_argument("--skip-pmed", action="store_true")
     ap.add_argument("--skip-scoring", action="store_true")
     ap.add_argument("--skip-screening", action="store_true")
     args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
     folder = Path(args.instances)
     if not args.skip_screening:
         bench_screening(folder.parent / "sepa")
@@ -265,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
         if (folder / "optima.csv").exists():
             print()
             bench_pmedian(folder, only={s for s in args.only.split(",") if s},
-                          time_limit=args.time_limit, milp_limit=args.milp_limit)
+                          time_limit=args.time_limit, milp_limit=args.milp_limit,
+                          runs=args.runs, highs=args.highs, weighted=args.weighted)
         else:
             print(f"p-median: skipped ({folder / 'optima.csv'} not found)")
     return 0

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.sparse import coo_matrix
 
 from geo.errors import SitingError
 
-__all__ = ["MilpModel", "MilpSolution", "solve_milp"]
+if TYPE_CHECKING:
+    import highspy
+
+__all__ = ["MilpModel", "MilpSolution", "highs_from_model", "solve_milp"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,20 +63,10 @@ class MilpSolution:
     optimal: bool
 
 
-def solve_milp(
-    model: MilpModel,
-    *,
-    time_limit_s: float = 10.0,
-    mip_rel_gap: float = 1e-9,
-    mip_abs_gap: float = 1e-6,
-    cutoff: float | None = None,
-    start: np.ndarray | None = None,
-) -> MilpSolution:
-    """Solve ``model`` with HiGHS within ``time_limit_s`` seconds.
+def highs_from_model(model: MilpModel) -> highspy.Highs:
+    """A ``highspy.Highs`` holding ``model``, with HiGHS's default options and its log off.
 
-    ``start`` (optional) is a feasible value of every column, given to HiGHS as the first
-    incumbent. ``cutoff`` prunes every node that cannot beat it (an objective known to be
-    reachable); when nothing beats it the solution is None and ``bound`` is the cutoff.
+    :func:`solve_milp` sets its own options on it; benchmarks use it to run HiGHS as shipped.
     """
     import highspy
 
@@ -97,6 +91,28 @@ def solve_milp(
                        for b in np.asarray(model.integer, bool)]
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    return h
+
+
+def solve_milp(
+    model: MilpModel,
+    *,
+    time_limit_s: float = 10.0,
+    mip_rel_gap: float = 1e-9,
+    mip_abs_gap: float = 1e-6,
+    cutoff: float | None = None,
+    start: np.ndarray | None = None,
+) -> MilpSolution:
+    """Solve ``model`` with HiGHS within ``time_limit_s`` seconds.
+
+    ``start`` (optional) is a feasible value of every column, given to HiGHS as the first
+    incumbent. ``cutoff`` prunes every node that cannot beat it (an objective known to be
+    reachable); when nothing beats it the solution is None and ``bound`` is the cutoff.
+    """
+    import highspy
+
+    h = highs_from_model(model)
     h.setOptionValue("time_limit", float(max(time_limit_s, 0.05)))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("mip_abs_gap", float(mip_abs_gap))
@@ -106,7 +122,6 @@ def solve_milp(
     if cutoff is not None:
         # Proving that nothing beats a known solution: primal heuristics only cost time.
         h.setOptionValue("mip_heuristic_effort", 0.0)
-    h.passModel(lp)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(np.asarray(start, float))

@@ -38,7 +38,8 @@ from geo.siting.bnb import lagrangian_bnb
 from geo.siting.lagrangian import LagrangianRelaxation
 from geo.siting.milp import MilpModel, MilpSolution, solve_milp
 
-__all__ = ["PMedianInstance", "PMedianParams", "PMedianResult", "radius_milp", "solve_pmedian"]
+__all__ = ["PMedianInstance", "PMedianParams", "PMedianResult", "radius_milp", "radius_model",
+           "solve_pmedian"]
 
 logger = logging.getLogger(__name__)
 
@@ -233,15 +234,14 @@ def _fix_by_reduced_cost(rho: np.ndarray, bound: float, p: int, cutoff: float
     return closed, opened
 
 
-def radius_milp(inst: PMedianInstance, p: int, keep: np.ndarray, *, forced: np.ndarray,
-                time_limit_s: float, cutoff: float) -> tuple[np.ndarray | None, MilpSolution]:
-    """Solve the p-median restricted to ``keep`` sites exactly (Elloumi's formulation).
+def radius_model(inst: PMedianInstance, p: int, keep: np.ndarray, *,
+                 forced: np.ndarray) -> MilpModel:
+    """The p-median restricted to ``keep`` sites as a MILP (Elloumi's radius formulation).
 
     Per row the distinct costs over the kept sites ``D¹ < D² < … < Dᴷ`` (cut at the cheapest
     forced-open site) define ``z_k ∈ [0, 1]``, "no chosen site within Dᵏ", for k < K; the
     chained rows ``z_k − z_{k−1} + Σ_{j: c_ij = Dᵏ} y_j ≥ 0`` (``z_0 = 1``) keep the matrix
-    sparse. Only solutions below ``cutoff`` are sought. Returns the open sites of the best
-    solution found (None if none) and the solver's outcome.
+    sparse. The first ``keep.sum()`` columns are the sites' ``y`` (in index order).
     """
     cand = np.flatnonzero(keep)
     ny = len(cand)
@@ -276,12 +276,24 @@ def radius_milp(inst: PMedianInstance, p: int, keep: np.ndarray, *, forced: np.n
     vi.append(np.ones(ny))
     lower = np.zeros(nz)
     lower[forced_cols] = 1.0
-    model = MilpModel(
+    return MilpModel(
         cost=np.concatenate(obj), col_lower=lower, col_upper=np.ones(nz),
         integer=np.arange(nz) < ny,
         rows=(np.concatenate(ri), np.concatenate(ci), np.concatenate(vi)),
         row_lower=np.r_[np.concatenate(rlo) if rlo else np.zeros(0), p],
         row_upper=np.r_[np.full(nrow, np.inf), p], offset=offset)
+
+
+def radius_milp(inst: PMedianInstance, p: int, keep: np.ndarray, *, forced: np.ndarray,
+                time_limit_s: float, cutoff: float) -> tuple[np.ndarray | None, MilpSolution]:
+    """Solve the p-median restricted to ``keep`` sites exactly (:func:`radius_model`).
+
+    Only solutions below ``cutoff`` are sought. Returns the open sites of the best solution
+    found (None if none) and the solver's outcome.
+    """
+    cand = np.flatnonzero(keep)
+    ny = len(cand)
+    model = radius_model(inst, p, keep, forced=forced)
     sol = solve_milp(model, time_limit_s=time_limit_s, cutoff=cutoff,
                      mip_abs_gap=0.999 if inst.integral else 1e-6)
     if sol.x is None:
