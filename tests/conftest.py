@@ -56,3 +56,4 @@ def bench_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared benchmark data not found at {path}")
     return path
+

@@ -33,7 +33,7 @@ import os
 import sys
 from typing import Final
 
-from geo.i18n import LOCALES, N_, _, match_locale, set_locale
+from geo.i18n import LOCALES, N_, _, current_locale, match_locale, use_locale
 
 __all__ = ["JOBS", "main"]
 
@@ -80,15 +80,24 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the job named by ``argv[0]`` (default ``sys.argv[1:]``); return its exit code."""
+    """Run the job named by ``argv[0]`` (default ``sys.argv[1:]``); return its exit code.
+
+    The language asked for holds for this call only (a caller's own language is restored).
+    """
     asked, args = _take_language(sys.argv[1:] if argv is None else list(argv))
+    locale = current_locale()
     if asked:
-        locale = match_locale(asked)
-        if locale is None:
+        found = match_locale(asked)
+        if found is None:
             print(_("Unknown language {language!r}: use one of {choices}.").format(
                 language=asked, choices=", ".join(LOCALES)), file=sys.stderr)
             return 2
-        set_locale(locale)
+        locale = found
+    with use_locale(locale):
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
         return 0

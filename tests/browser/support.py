@@ -125,14 +125,36 @@ def map_frame(page, *, timeout_ms: int = 120_000):
 
 
 def wait_idle(page, *, timeout_ms: int = 120_000) -> None:
-    """Wait until Streamlit has finished the current rerun (its status widget is gone).
+    """Wait until Streamlit's script is not running and has stayed so for half a second.
 
     A click while a rerun is still running can be lost when the rerun replaces the widget.
+    (``stStatusWidget`` appears only after a delay, so the app's script state is read.)
     """
-    page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")",
+        """() => new Promise(resolve => {
+             const idle = () => document.querySelector('.stApp')
+               && document.querySelector('.stApp').getAttribute('data-test-script-state')
+                  !== 'running';
+             if (!idle()) { resolve(false); return; }
+             setTimeout(() => resolve(idle()), 500);
+           })""",
         timeout=timeout_ms)
+
+
+def click_download(page, name: str, *, timeout_ms: int = 60_000):
+    """Click the download button ``name`` (built on the server when clicked) and return the
+    download; clicked once more if the first click was swallowed by a rerun."""
+    for attempt in range(2):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=timeout_ms // 2 if attempt == 0 else timeout_ms
+                                      ) as download:
+                page.get_by_role("button", name=name).click()
+            return download.value
+        except Exception:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 COUNT_LAYERS_JS = """

@@ -16,11 +16,11 @@ import pytest
 from tests.browser.support import (
     ARTIFACTS,
     COUNT_LAYERS_JS,
+    click_download,
     map_frame,
     offline_page,
     require_browser,
     running_app,
-    wait_idle,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -47,11 +47,9 @@ def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:
     assert overlay_loaded
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "concentrations-heat.png"))
-    wait_idle(pg)
-    with pg.expect_download(timeout=60_000) as download:  # built on the server when clicked
-        pg.get_by_role("button", name="GeoTIFF").click()
-    assert download.value.suggested_filename == "heat.tif"
-    assert Path(download.value.path()).read_bytes()[:4] in (b"II*\x00", b"MM\x00*")
+    download = click_download(pg, "GeoTIFF")  # built on the server when clicked
+    assert download.suggested_filename == "heat.tif"
+    assert Path(download.path()).read_bytes()[:4] in (b"II*\x00", b"MM\x00*")
     pg.locator("label").filter(has_text="Hexagons").first.click()
     pg.wait_for_timeout(3000)
     frame = map_frame(pg)
@@ -89,10 +87,8 @@ def test_viewer_heat_is_classed_and_names_no_company(browser, viewer_url: str) -
         assert legend.count("t/yr per km²") >= 7  # one row per class
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "concentrations-viewer-heat.png"))
-        wait_idle(pg)
-        with pg.expect_download(timeout=60_000) as download:
-            pg.get_by_role("button", name="GeoTIFF").click()
-        with MemoryFile(Path(download.value.path()).read_bytes()) as mem, mem.open() as src:
+        download = click_download(pg, "GeoTIFF")
+        with MemoryFile(Path(download.path()).read_bytes()) as mem, mem.open() as src:
             assert src.dtypes[0] == "uint8" and "class numbers" in src.tags()["values"]
         texts = [pg.content(), frame.content()]
         pg.locator("label").filter(has_text="Hexagons").first.click()

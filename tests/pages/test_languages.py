@@ -117,6 +117,13 @@ def visible_texts(at: AppTest) -> Iterator[tuple[str, str]]:
     yield from walk(at._tree)
 
 
+def _stored_programme_names() -> list[str]:
+    """Names of the programmes in the test session's database (other tests store some)."""
+    from geo.store import open_store
+
+    return sorted(open_store().programme_names(), key=len, reverse=True)
+
+
 def english_left(text: str) -> list[str]:
     """The English words of ours in ``text`` outside the pseudo-locale's brackets."""
     # Icons, links and file names first (a data string such as "material" would cut an icon
@@ -125,6 +132,8 @@ def english_left(text: str) -> list[str]:
     rest = _NOT_PROSE.sub(" ", text)
     while (inner := _BRACKETED.sub(" ", rest)) != rest:
         rest = inner
+    for name in _stored_programme_names():  # names other tests stored are data too
+        rest = rest.replace(name, " ")
     rest = data_strings().sub(" ", re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", rest))
     return [w for w in _WORD.findall(rest) if len(w) > 2 and w not in SAME_IN_EVERY_LANGUAGE]
 

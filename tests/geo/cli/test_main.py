@@ -52,3 +52,12 @@ def test_unknown_job_is_refused_with_the_list() -> None:
     out = _run("imprt")
     assert out.returncode == 2
     assert "import" in out.stderr
+
+
+def test_a_jobs_language_holds_for_that_call_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lang`` translates that call's output and leaves the caller's language as it was."""
+    from geo.i18n import current_locale
+
+    assert main(["--lang", "pt_BR", "--help"]) == 0
+    assert "usage" not in capsys.readouterr().out.split("\n")[0].lower()
+    assert current_locale() == "en_GB"
