@@ -29,12 +29,22 @@ from geo.routing import (
     run_sheet_gpx,
     suggest_depot,
 )
+from geo.routing.periodic.inputs import (
+    FREQUENCY_CHOICES,
+    calendar_for_reading,
+    edited_producers,
+    frequency_table,
+    horizon_fleet,
+    select_producers,
+    stream_table,
+)
+from geo.routing.periodic.tables import day_headers, day_label, vehicle_calendar
 from layers.base import add_parks
 from layers.routing import add_depot, add_routes, add_stops
 from ui import Key
 
 if TYPE_CHECKING:
-    from geo.routing.periodic import PeriodicFleet, PeriodicProducer, PeriodicResult
+    from geo.routing.periodic import PeriodicResult
 
 # Session keys of the several-weeks mode (to move to ui.state.Key; the plan to ui.runs).
 H_RESULT: Final = "mr_horizon_result"
@@ -60,10 +70,6 @@ DAY_NAMES: Final = {"mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednes
                     "sun": N_("Sunday")}
 DAY_SHORT: Final = {"mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"),
                     "fri": N_("Fri"), "sat": N_("Sat"), "sun": N_("Sun")}
-FREQUENCIES: Final = {"2/week": N_("2 per week"), "3/week": N_("3 per week"),
-                      "4/week": N_("4 per week"), "5/week": N_("5 per week"),
-                      "6/week": N_("6 per week"), "weekly": N_("weekly"),
-                      "fortnightly": N_("fortnightly"), "four_weekly": N_("every four weeks")}
 RECORD_FREQUENCIES: Final = {"record": N_("each record's own"), "weekly": N_("weekly"),
                              "fortnightly": N_("fortnightly"), "monthly": N_("monthly")}
 UNLOAD: Final = {"depot": N_("Back at the depot"),
@@ -281,93 +287,6 @@ def _progress(bar: Any, p: Any) -> None:
 
 # --- Several weeks --------------------------------------------------------------------------
 
-def _frequency_code(producer: PeriodicProducer) -> str:
-    """The editor's code of a producer's frequency (``2/week`` … ``four_weekly``)."""
-    f = producer.frequency
-    return f"{f.per_week}/week" if f.kind == "per_week" else f.kind
-
-
-def _frequency_table(producers: tuple[PeriodicProducer, ...]) -> pd.DataFrame:
-    """One row per producer: its frequency code and a tick per accepted weekday."""
-    rows = [{"stop_id": p.stop_id, "name": p.name,
-             "streams": ", ".join(stream_label(s) for s in p.streams),
-             "frequency": _frequency_code(p), **{d: d in p.weekdays for d in WEEKDAYS}}
-            for p in producers]
-    return pd.DataFrame(rows, columns=["stop_id", "name", "streams", "frequency", *WEEKDAYS])
-
-
-def _edited_producers(producers: tuple[PeriodicProducer, ...],
-                      table: pd.DataFrame) -> list[PeriodicProducer]:
-    """The producers with the frequency and weekdays of the edited table."""
-    from geo.routing.periodic import VisitFrequency
-
-    rows = table.set_index("stop_id")
-    return [replace(p, frequency=VisitFrequency.parse(str(rows.at[p.stop_id, "frequency"])),
-                    weekdays=tuple(d for d in WEEKDAYS if bool(rows.at[p.stop_id, d])))
-            for p in producers]
-
-
-def _stream_table(streams: list[str], hazardous: dict[str, bool], capacity: float, *,
-                  apart: bool) -> pd.DataFrame:
-    """One row per stream: hazardous, its compartment, the compartment's size, dedicated.
-
-    By default the non-hazardous streams share one compartment; hazardous streams, and every
-    stream when ``apart`` (each is unloaded at its own reprocessor), have their own.
-    """
-    rows = [{"stream": s, "hazardous": hazardous.get(s, False),
-             "compartment": s if apart or hazardous.get(s, False) else "main",
-             "capacity_t": capacity, "dedicated_vehicles": 0} for s in streams]
-    return pd.DataFrame(rows, columns=["stream", "hazardous", "compartment", "capacity_t",
-                                       "dedicated_vehicles"])
-
-
-def _horizon_fleet(table: pd.DataFrame, depot_id: str, *, vehicles: int, shift: tuple[int, int],
-                   unload: str, reprocessors: dict[str, str]) -> PeriodicFleet:
-    """Vehicle classes, compartments and streams from the stream table (as the CLI builds
-    them from ``--compartment`` and ``--dedicated``)."""
-    from geo.routing.periodic import Compartment, PeriodicFleet, Stream, VehicleClass
-
-    depot = depot_from_site(prog, depot_id)
-    rows = list(table.itertuples(index=False))
-    names = list(dict.fromkeys(str(r.compartment).strip() or str(r.stream) for r in rows))
-    members = {n: tuple(str(r.stream) for r in rows
-                        if (str(r.compartment).strip() or str(r.stream)) == n) for n in names}
-    first = {n: next(r for r in rows if (str(r.compartment).strip() or str(r.stream)) == n)
-             for n in names}
-    dedicated = {n: int(first[n].dedicated_vehicles or 0) for n in names}
-
-    def fleet(count: int, cap: float) -> Fleet:
-        return Fleet.from_factors(vehicles=count, capacity=cap, shift_start_s=shift[0] * 3600,
-                                  shift_end_s=shift[1] * 3600)
-
-    shared = tuple((n, float(first[n].capacity_t)) for n in names if dedicated[n] <= 0)
-    classes = []
-    if shared:
-        classes.append(VehicleClass(_("vehicle"), fleet(vehicles, max(c for _n, c in shared)),
-                                    depot, capacities=shared, unload=unload))
-    for n in names:
-        if dedicated[n] > 0:
-            cap = float(first[n].capacity_t)
-            classes.append(VehicleClass(_("{compartment} vehicle").format(compartment=n),
-                                        fleet(dedicated[n], cap), depot,
-                                        capacities=((n, cap),), unload=unload))
-    streams = tuple(Stream(str(r.stream), hazardous=bool(r.hazardous),
-                           reprocessor=depot_from_site(prog, reprocessors[str(r.stream)])
-                           if unload == "reprocessor" and reprocessors.get(str(r.stream))
-                           else None) for r in rows)
-    return PeriodicFleet(classes=tuple(classes), streams=streams,
-                         compartments=tuple(Compartment(n, members[n]) for n in names))
-
-
-def _selection(streams: list[str], parks: list[str], depot_id: str) -> Any:
-    """Producers of the streams (one per site) with the CLI's defaults: each record's own
-    frequency, Monday to Friday, the depot left out."""
-    from geo.routing.periodic.select import producers_for_streams
-
-    query = ProducerQuery(park_ids=tuple(parks), unit="t", exclude_site_ids=(depot_id,))
-    return producers_for_streams(prog, streams, query, catalogue=cat)
-
-
 def horizon_inputs() -> None:
     """The horizon's inputs and the Plan button (the plan runs only when it is clicked)."""
     c1, c2, c3 = st.columns(3)
@@ -398,9 +317,9 @@ def horizon_inputs() -> None:
         st.info(_("Choose at least one stream to collect."))
         return
     with ui.domain_errors():
-        sel = _selection(streams, parks, depot_id)
+        sel = select_producers(prog, streams, parks, depot_id, catalogue=cat)
     st.markdown(_("**How often each producer is collected, and on which weekdays**"))
-    base = _frequency_table(sel.producers)
+    base = frequency_table(sel.producers, stream_label=stream_label)
     day_cols: dict[str, Any] = {d: st.column_config.CheckboxColumn(_(DAY_SHORT[d]),
                                                                    width="small")
                                 for d in WEEKDAYS}
@@ -412,8 +331,8 @@ def horizon_inputs() -> None:
             "name": st.column_config.TextColumn(_("Producer")),
             "streams": st.column_config.TextColumn(_("Streams")),
             "frequency": st.column_config.SelectboxColumn(
-                _("Frequency"), options=list(FREQUENCIES), required=True,
-                format_func=lambda f: _(FREQUENCIES.get(str(f), str(f)))),
+                _("Frequency"), options=list(FREQUENCY_CHOICES), required=True,
+                format_func=lambda f: _(FREQUENCY_CHOICES.get(str(f), str(f)))),
             **day_cols})
     st.markdown(_("**Streams, compartments and unloading**"))
     st.caption(_("Streams with the same compartment share it; a hazardous stream needs a "
@@ -421,8 +340,8 @@ def horizon_inputs() -> None:
     unload = st.radio(_("Where a round ends"), list(UNLOAD), key=H_UNLOAD, horizontal=True,
                       format_func=lambda u: _(UNLOAD[u]))
     hazardous = {s.name: s.hazardous for s in sel.streams}
-    stream_table = st.data_editor(
-        _stream_table(streams, hazardous, 15.0, apart=unload == "reprocessor"), key=H_FLEET,
+    fleet_table = st.data_editor(
+        stream_table(streams, hazardous, 15.0, apart=unload == "reprocessor"), key=H_FLEET,
         hide_index=True, width="stretch", num_rows="fixed", disabled=["stream"],
         column_config={
             "stream": st.column_config.SelectboxColumn(_("Stream"), options=list(labels),
@@ -454,12 +373,12 @@ def horizon_inputs() -> None:
             "{names} accept no weekday: tick at least one day in their rows of the table.",
             len(no_day)).format(names=", ".join(map(str, no_day["name"]))))
         return
-    _plan_horizon(sel, edited, stream_table, depot_id=depot_id, weeks=int(weeks),
+    _plan_horizon(sel, edited, fleet_table, depot_id=depot_id, weeks=int(weeks),
                   workdays=tuple(workdays), vehicles=int(vehicles), shift=shift, unload=unload,
                   reprocessors=reprocessors, limit=float(limit))
 
 
-def _plan_horizon(sel: Any, edited: pd.DataFrame, stream_table: pd.DataFrame, *,
+def _plan_horizon(sel: Any, edited: pd.DataFrame, fleet_table: pd.DataFrame, *,
                   depot_id: str, weeks: int, workdays: tuple[str, ...], vehicles: int,
                   shift: tuple[int, int], unload: str, reprocessors: dict[str, str],
                   limit: float) -> None:
@@ -479,9 +398,9 @@ def _plan_horizon(sel: Any, edited: pd.DataFrame, stream_table: pd.DataFrame, *,
 
     bar = st.progress(0.0, text=_("Building the travel-time matrix…"))
     with ui.domain_errors():
-        producers = _edited_producers(sel.producers, edited)
-        fleet = _horizon_fleet(stream_table, depot_id, vehicles=vehicles, shift=shift,
-                               unload=unload, reprocessors=reprocessors)
+        producers = edited_producers(sel.producers, edited)
+        fleet = horizon_fleet(prog, fleet_table, depot_id, vehicles=vehicles, shift=shift,
+                              unload=unload, reprocessors=reprocessors)
         horizon = Horizon(weeks=weeks, weekdays=workdays)
         options = PeriodicOptions(time_limit_s=limit, seeds=(0, 1), workers=2,
                                   balance_per_hour=fleet.classes[0].fleet.cost_per_hour)
@@ -509,45 +428,13 @@ def _plan_horizon(sel: Any, edited: pd.DataFrame, stream_table: pd.DataFrame, *,
     bar.empty()
 
 
-def _day_label(week: int, weekday: str) -> str:
-    """``W1 Mon`` in the session's language."""
-    return _("W{week} {weekday}").format(week=week + 1, weekday=_(DAY_SHORT[weekday]))
-
-
-def _day_headers(result: PeriodicResult) -> dict[str, str]:
-    """The label of each working day's column (``W1 Mon``) in the session's language."""
-    return {d.label: _day_label(d.week, d.weekday) for d in result.plan.problem.horizon.days}
-
-
-def _calendar(result: PeriodicResult) -> pd.DataFrame:
-    """The calendar with frequencies and streams as the session reads them (for display)."""
-    prob = result.plan.problem
-    freq = {p.stop_id: _(FREQUENCIES[_frequency_code(p)]) for p in prob.producers}
-    return result.calendar.assign(
-        frequency=result.calendar["stop_id"].map(freq),
-        streams=result.calendar["streams"].map(
-            lambda text: ", ".join(stream_label(s) for s in str(text).split(", ") if s)))
-
-
-def _vehicle_calendar(result: PeriodicResult) -> pd.DataFrame:
-    """One row per vehicle, one column per working day: the producers it collects, in order."""
-    prob = result.plan.problem
-    sheet = result.run_sheet[result.run_sheet["activity"] == "collect"]
-    cells = sheet.groupby(["vehicle", "date"], sort=False)["name"].agg(" → ".join)
-    vehicles = sorted(set(sheet["vehicle"]))
-    out = pd.DataFrame({"vehicle": vehicles})
-    for d in prob.horizon.days:
-        out[d.label] = [cells.get((v, d.label), "") for v in vehicles]
-    return out
-
-
 def _workload_chart(result: PeriodicResult) -> None:
     """Vehicle hours per working day against the mean day (plotly bars)."""
     import plotly.graph_objects as go
 
     work = result.workload
     prob = result.plan.problem
-    x = [_day_label(d.week, d.weekday) for d in prob.horizon.days]
+    x = [day_label(d.week, d.weekday) for d in prob.horizon.days]
     hover = [ngettext("{hours} h, {n} stop, {km} km", "{hours} h, {n} stops, {km} km",
                       int(r.stops)).format(hours=format_number(r.vehicle_hours, digits=1),
                                            n=format_number(r.stops),
@@ -616,15 +503,16 @@ def horizon_results() -> None:
     rows = st.segmented_control(_("One row per"), list(CALENDAR_ROWS), default="producer",
                                 key="mr_h_calendar_rows",
                                 format_func=lambda k: _(CALENDAR_ROWS[k]))
-    table = _vehicle_calendar(result) if rows == "vehicle" else _calendar(result)
-    show_table(table, headers=_day_headers(result))
+    table = (vehicle_calendar(result.run_sheet, prob.horizon) if rows == "vehicle" else
+             calendar_for_reading(result.calendar, prob.producers, stream_label=stream_label))
+    show_table(table, headers=day_headers(prob.horizon))
     ui.download_buttons(result.calendar, stem="milk-round-calendar", key="mr_h_dl_calendar",
                         formats=("csv", "xlsx"))
 
     st.subheader(_("Routes of a day"))
     days = prob.horizon.days
     day = st.selectbox(_("Working day"), [d.index for d in days], key=H_DAY,
-                       format_func=lambda i: _day_label(days[i].week, days[i].weekday))
+                       format_func=lambda i: day_label(days[i].week, days[i].weekday))
     lines = result.lines[result.lines["day"] == day + 1]
     stops = result.stops
     served = stops[(stops["day"] == day + 1) & (stops["status"] == "served")]
@@ -648,7 +536,7 @@ def horizon_results() -> None:
     with t_sheet:
         routes = result.summary[result.summary["day"] == day + 1] \
             if "day" in result.summary.columns else result.summary
-        route = st.selectbox(_("Vehicle on {day}").format(day=_day_label(days[day].week,
+        route = st.selectbox(_("Vehicle on {day}").format(day=day_label(days[day].week,
                                                                           days[day].weekday)),
                              routes["route"].tolist(), key=H_ROUTE)
         sheet = result.run_sheet
@@ -667,7 +555,7 @@ def horizon_results() -> None:
                            file_name="milk-round-weeks.gpx", mime="application/gpx+xml",
                            key="mr_h_dl_gpx")
         day_sheet = sheet[sheet["day"] == day + 1]
-        st.markdown(_("**{day} only**").format(day=_day_label(days[day].week,
+        st.markdown(_("**{day} only**").format(day=day_label(days[day].week,
                                                               days[day].weekday)))
         ui.download_buttons(day_sheet, stem=f"milk-round-day-{day + 1}", key="mr_h_dl_day",
                             formats=("csv", "xlsx"))

@@ -19,7 +19,9 @@ one module per step:
   :mod:`~geo.routing.periodic.kpis`, :mod:`~geo.routing.periodic.geometry`,
   :mod:`~geo.routing.periodic.gpx` — calendar, run sheets, workload, KPIs per week, route
   lines per day, GPX;
-- :mod:`~geo.routing.periodic.pipeline` — :func:`plan_periodic` and :func:`replan`.
+- :mod:`~geo.routing.periodic.pipeline` — :func:`plan_periodic` and :func:`replan`;
+- :mod:`~geo.routing.periodic.inputs` — the tables a planner edits (frequencies, streams and
+  compartments) and the producers and fleet they stand for.
 
 Names are imported lazily, so that solver worker processes start without geopandas.
 """
@@ -52,9 +54,20 @@ _EXPORTS: dict[str, str] = {
     "PeriodicPlan": "plan",
     "PeriodicRoute": "plan",
     "calendar": "tables",
+    "day_headers": "tables",
+    "day_label": "tables",
     "route_summary": "tables",
     "run_sheet": "tables",
+    "vehicle_calendar": "tables",
     "workload": "tables",
+    "FREQUENCY_CHOICES": "inputs",
+    "calendar_for_reading": "inputs",
+    "edited_producers": "inputs",
+    "frequency_code": "inputs",
+    "frequency_table": "inputs",
+    "horizon_fleet": "inputs",
+    "select_producers": "inputs",
+    "stream_table": "inputs",
     "periodic_kpis": "kpis",
     "route_lines": "geometry",
     "stop_points": "geometry",
@@ -65,6 +78,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "FREQUENCY_CHOICES",
     "Compartment",
     "Horizon",
     "HorizonDay",
@@ -84,7 +98,14 @@ __all__ = [
     "VisitFrequency",
     "build_problem",
     "calendar",
+    "calendar_for_reading",
+    "day_headers",
+    "day_label",
+    "edited_producers",
+    "frequency_code",
+    "frequency_table",
     "from_producer",
+    "horizon_fleet",
     "periodic_kpis",
     "pickups_per_visit",
     "plan_periodic",
@@ -93,8 +114,11 @@ __all__ = [
     "route_summary",
     "run_sheet",
     "run_sheet_gpx",
+    "select_producers",
     "solve_periodic",
     "stop_points",
+    "stream_table",
+    "vehicle_calendar",
     "visit_patterns",
     "workload",
 ]

@@ -8,7 +8,10 @@ All are pandas frames ready for :mod:`geo.export` (CSV, Excel) and the page:
   return), in driving order, with clock times, pickups per stream and the load on board;
 - :func:`route_summary` — one row per vehicle and day;
 - :func:`workload` — one row per working day: routes, stops, hours, km, collected, cost, and
-  the day's hours against the mean day (the balance the planner sees).
+  the day's hours against the mean day (the balance the planner sees);
+- :func:`vehicle_calendar` — one row per vehicle, one column per working day: whom it collects;
+- :func:`day_label`, :func:`day_headers` — a working day's label (``W1 Mon``) in the session's
+  language.
 """
 
 from __future__ import annotations
@@ -18,14 +21,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo.i18n import N_
+from geo.i18n import N_, _
 from geo.routing.periodic.plan import stream_pickups
 from geo.routing.problem import format_clock
+from geo.routing.text import weekday_label
 
 if TYPE_CHECKING:
+    from geo.routing.periodic.horizon import Horizon
     from geo.routing.periodic.plan import PeriodicPlan
 
-__all__ = ["calendar", "route_summary", "run_sheet", "workload"]
+__all__ = ["calendar", "day_headers", "day_label", "route_summary", "run_sheet",
+           "vehicle_calendar", "workload"]
 
 _ACTIVITY = {"start": N_("leave depot"), "stop": N_("collect"),
              "unload": N_("unload at reprocessor"), "reload": N_("unload at depot"),
@@ -156,4 +162,63 @@ def workload(plan: PeriodicPlan) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         out["vs_mean_pct"] = np.where(mean > 0, 100.0 * (out["vehicle_hours"] - mean) / mean,
                                       0.0).round(1)
+    return out
+
+
+def day_label(week: int, weekday: str) -> str:
+    """A working day's label (``W1 Mon``) in the session's language.
+
+    Parameters
+    ----------
+    week : int
+        The week, 0-based (shown 1-based).
+    weekday : str
+        A weekday code (``mon`` … ``sun``).
+
+    Returns
+    -------
+    str
+        The translated label, e.g. ``W1 Mon``.
+    """
+    return _("W{week} {weekday}").format(week=week + 1, weekday=weekday_label(weekday))
+
+
+def day_headers(horizon: Horizon) -> dict[str, str]:
+    """The label of each working day's column in the session's language.
+
+    Parameters
+    ----------
+    horizon : Horizon
+        The plan's horizon.
+
+    Returns
+    -------
+    dict of str to str
+        Column name of a working day (``HorizonDay.label``, in English) → :func:`day_label`.
+    """
+    return {d.label: day_label(d.week, d.weekday) for d in horizon.days}
+
+
+def vehicle_calendar(sheet: pd.DataFrame, horizon: Horizon) -> pd.DataFrame:
+    """One row per vehicle, one column per working day: the producers it collects, in order.
+
+    Parameters
+    ----------
+    sheet : pandas.DataFrame
+        A plan's run sheet (:func:`run_sheet`): ``activity``, ``vehicle``, ``date``, ``name``.
+    horizon : Horizon
+        The plan's horizon (its working days are the columns, even if empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``vehicle`` (sorted), then one per working day (``W1 Mon`` …) holding the
+        names of the producers collected, joined by ``" → "`` (``""`` when none).
+    """
+    collect = sheet[sheet["activity"] == "collect"]
+    cells = collect.groupby(["vehicle", "date"], sort=False)["name"].agg(" → ".join)
+    vehicles = sorted(set(collect["vehicle"]))
+    out = pd.DataFrame({"vehicle": vehicles})
+    for d in horizon.days:
+        out[d.label] = [cells.get((v, d.label), "") for v in vehicles]
     return out
