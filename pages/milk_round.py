@@ -222,12 +222,7 @@ def cycle_mode() -> None:
              ("operating cost", N_("Cost"), N_("{value} EUR"), 0),
              ("CO2e", N_("CO2e"), N_("{value} kg"), 1),
              ("trips (depot and back)", N_("Trips"), "{value}", 0)]
-    for col, (metric, label, fmt, digits) in zip(st.columns(5), shown, strict=True):
-        row = kpi.loc[metric]
-        col.metric(_(label), _(fmt).format(value=format_number(row["milk_round"],
-                                                               digits=digits)),
-                   delta=_("{pct} vs own trips").format(pct=_signed_pct(-row["saving_pct"])),
-                   delta_color="inverse")
+    _kpi_metrics(kpi, shown)
     n_days = len({r.day for r in plan.routes})
     st.caption(_("{collections} collections in {trips} trips on {days} day(s) · baseline: every "
                  "producer drives to the depot and back · solver {seconds} s").format(
@@ -270,6 +265,17 @@ def _signed_pct(value: float) -> str:
         return "—"
     sign = "+" if value >= 0 else "-"  # ASCII: Streamlit reads the arrow's direction from it
     return sign + format_percent(abs(value) / 100.0, digits=0)
+
+
+def _kpi_metrics(kpi: pd.DataFrame, shown: list[tuple[str, str, str, int]]) -> None:
+    """One metric per ``(metric, label, format, digits)`` of ``shown``: the milk round's
+    figure with its saving against every producer driving its own trips as the delta."""
+    for col, (metric, label, fmt, digits) in zip(st.columns(len(shown)), shown, strict=True):
+        row = kpi.loc[metric]
+        col.metric(_(label), _(fmt).format(value=format_number(row["milk_round"],
+                                                               digits=digits)),
+                   delta=_("{pct} vs own trips").format(pct=_signed_pct(-row["saving_pct"])),
+                   delta_color="inverse")
 
 
 def _progress(bar: Any, p: Any) -> None:
@@ -477,12 +483,7 @@ def horizon_results() -> None:
              ("operating cost", N_("Cost per week"), N_("{value} EUR"), 0),
              ("CO2e", N_("CO2e per week"), N_("{value} kg"), 1),
              ("trips", N_("Trips per week"), "{value}", 0)]
-    for col, (metric, label, fmt, digits) in zip(st.columns(5), shown, strict=True):
-        row = kpi.loc[metric]
-        col.metric(_(label), _(fmt).format(value=format_number(row["milk_round"],
-                                                               digits=digits)),
-                   delta=_("{pct} vs own trips").format(pct=_signed_pct(-row["saving_pct"])),
-                   delta_color="inverse")
+    _kpi_metrics(kpi, shown)
     visits = sum(len(r.stops) for r in plan.routes)
     st.caption(_("{producers} producers, {visits} collections in {routes} routes over {weeks} "
                  "week(s), {days} working days · baseline: every producer drives its own "
