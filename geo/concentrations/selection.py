@@ -119,8 +119,10 @@ class ConcentrationQuery:
                 raise SymbiosisError(msg)
         if (self.min_tonnes is not None and self.max_tonnes is not None
                 and self.min_tonnes > self.max_tonnes):
-            msg = _("The quantity range is empty: min_tonnes {low} > max_tonnes {high}; swap "
-                    "them.").format(low=repr(self.min_tonnes), high=repr(self.max_tonnes))
+            msg = _("The quantity range is empty: the minimum ({low} t/yr) is above the maximum "
+                    "({high} t/yr). Swap them, or set the maximum to 0 for no upper limit."
+                    ).format(low=format_number(self.min_tonnes),
+                             high=format_number(self.max_tonnes))
             raise SymbiosisError(msg)
         if self.min_precision not in PRECISIONS:
             msg = _("min_precision must be one of {choices}, got {value}.").format(

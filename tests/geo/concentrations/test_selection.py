@@ -132,3 +132,18 @@ def test_selection_bandwidth_is_silvermans_rule_to_two_figures(demo_programme) -
     h = bandwidth_for_selection(sel)
     assert h == pytest.approx(default_bandwidth_m(x, y, t), rel=0.05)
     assert float(f"{h:.2g}") == h
+
+
+def test_an_empty_quantity_range_says_both_figures_and_the_fix() -> None:
+    """The page shows this message as it is: it names the figures in the reader's format and
+    what to change, not the query's field names."""
+    from geo.i18n import use_locale
+
+    with pytest.raises(SymbiosisError) as err:
+        ConcentrationQuery(min_tonnes=5000, max_tonnes=10)
+    text = str(err.value)
+    assert "5,000 t/yr" in text and "10 t/yr" in text and "Swap them" in text
+    assert "min_tonnes" not in text
+    with use_locale("pt_BR"), pytest.raises(SymbiosisError) as err:
+        ConcentrationQuery(min_tonnes=5000, max_tonnes=10)
+    assert "5.000" in str(err.value) and "Swap" not in str(err.value)
