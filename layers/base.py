@@ -21,6 +21,7 @@ import hashlib
 import html
 import json
 import logging
+import math
 import os
 import shutil
 import uuid
@@ -52,8 +53,11 @@ __all__ = [
     "add_sites",
     "base_map",
     "basemap_geojson",
+    "compact_json",
+    "display_decimals",
     "display_tolerance_deg",
     "escape_text",
+    "for_display",
     "frame_to_geojson",
     "install_static_assets",
     "local_assets",
@@ -232,25 +236,101 @@ def pixel_rounded(style_function: Callable[[dict[str, Any]], dict[str, Any]]
     return style
 
 
-class GeoJson(folium.GeoJson):
-    """``folium.GeoJson`` that accepts a layer without features and sends compact styles.
+def compact_json(data: Any) -> str:
+    r"""``data`` as JSON for a ``<script>``: no spaces, UTF-8 text kept, HTML-significant
+    characters escaped (as jinja's ``tojson`` does), so a name cannot close the script.
 
-    Folium refuses to render a tooltip or popup on an empty feature collection ("The field
-    … is not available in the data"), which a filter matching nothing produces; every layer
-    of the app is built with this class so an empty selection draws an empty layer instead.
-    Its ``style_function`` is wrapped in :func:`pixel_rounded`.
+    Examples
+    --------
+    >>> compact_json({"name": "</script> & 'A'", "t": [1, 2.5]})
+    '{"name":"\\u003c/script\\u003e \\u0026 \\u0027A\\u0027","t":[1,2.5]}'
+    >>> compact_json({"name": "园区"})
+    '{"name":"园区"}'
+    """
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escaped)
+    return text
+
+
+_SCRIPT_ESCAPES: Final = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027",
+                          "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+class GeoJson(folium.GeoJson):
+    """``folium.GeoJson`` that accepts a layer without features and sends compact data.
+
+    - Folium refuses to render a tooltip or popup on an empty feature collection ("The field
+      … is not available in the data"), which a filter matching nothing produces; every layer
+      of the app is built with this class so an empty selection draws an empty layer instead.
+    - The features are written as compact JSON (:func:`compact_json`), not with folium's
+      spaces after every comma and colon.
+    - A style that only *reads* feature properties is given as ``fixed_style`` (the same for
+      every feature) and ``style_from`` (style key → property name, e.g. ``{"fillColor":
+      "fill"}``): the browser reads the property, instead of folium's ``switch`` over one id
+      per feature, which doubled what a map of many small features sends. A
+      ``style_function`` is still accepted (wrapped in :func:`pixel_rounded`).
     """
 
-    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.leaflet_script(kwargs) }}
+        {{ this.get_name() }}_add({{ this.data_json() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: Any, *args: Any, fixed_style: dict[str, Any] | None = None,
+                 style_from: dict[str, str] | None = None, **kwargs: Any) -> None:
         features = (data.get("features") if isinstance(data, dict)
                     else None if isinstance(data, str) else getattr(data, "empty", None))
         empty = features is True or (isinstance(features, list) and not features)
         if empty:
             kwargs.pop("tooltip", None)
             kwargs.pop("popup", None)
+        by_properties = fixed_style is not None or style_from is not None
+        if by_properties and (kwargs.get("style_function") is not None
+                              or kwargs.get("highlight_function") is not None):
+            msg = ("A property style (fixed_style/style_from) takes no style_function or "
+                   "highlight_function.")
+            raise TypeError(msg)
         if callable(kwargs.get("style_function")):
             kwargs["style_function"] = pixel_rounded(kwargs["style_function"])
         super().__init__(data, *args, **kwargs)
+        self._style_js: str | None = None
+        if by_properties:
+            if self.data.get("type") != "FeatureCollection":
+                self.convert_to_feature_collection()
+            entries = [f"{json.dumps(k)}:{compact_json(v)}" for k, v in (fixed_style or {}).items()]
+            entries += [f"{json.dumps(k)}:feature.properties[{json.dumps(p)}]"
+                        for k, p in (style_from or {}).items()]
+            self._style_js = "{" + ",".join(entries) + "}"
+            self.style = True
+            self.style_function = _read_in_browser
+            self.feature_identifier = "feature.id"  # the switch below has only its default
+
+    def render(self, **kwargs: Any) -> Any:
+        """Folium's rendering; a property style is written once, not per feature."""
+        if self._style_js is None:
+            return super().render(**kwargs)  # type: ignore[no-untyped-call]
+        self.style_map = {"default": self._style_js}
+        return super(folium.GeoJson, self).render(**kwargs)  # type: ignore[no-untyped-call]
+
+    def leaflet_script(self, kwargs: dict[str, Any]) -> str:
+        """Folium's script for this layer, without the features (added compactly after it)."""
+        data, self.data = self.data, {"type": "FeatureCollection", "features": []}
+        try:
+            return str(folium.GeoJson._template.module.script(self, kwargs))
+        finally:
+            self.data = data
+
+    def data_json(self) -> str:
+        """The layer's features as :func:`compact_json`."""
+        return compact_json(self.data)
+
+
+def _read_in_browser(feature: dict[str, Any]) -> dict[str, Any]:
+    """Placeholder ``style_function`` of a property style (the browser computes it)."""
+    return {}
 
 
 def tooltip(data: dict[str, Any], fields: Sequence[str],
@@ -527,9 +607,9 @@ def display_tolerance_deg(bounds: Sequence[float], *, width_px: int = 700,
     return max(deg_per_px / 16.0, 1e-5)
 
 
-def _for_display(gdf: gpd.GeoDataFrame, view: Sequence[float] | None) -> gpd.GeoDataFrame:
+def for_display(gdf: gpd.GeoDataFrame, view: Sequence[float] | None) -> gpd.GeoDataFrame:
     """Polygons as a map fitted to ``view`` needs them: those within three view-widths of it,
-    simplified below a pixel (:func:`display_tolerance_deg`)."""
+    simplified below a pixel (:func:`display_tolerance_deg`); unchanged without a view."""
     if view is None or gdf.empty:
         return gdf
     w, s, e, n = map(float, view)
@@ -542,22 +622,41 @@ def _for_display(gdf: gpd.GeoDataFrame, view: Sequence[float] | None) -> gpd.Geo
     return simple
 
 
+def display_decimals(view: Sequence[float] | None) -> int:
+    """Decimals of degrees that keep coordinates well within the simplification of a map
+    fitted to ``view`` (:func:`display_tolerance_deg`): a tenth of it, 5 at most (about 1 m).
+
+    Examples
+    --------
+    >>> display_decimals((26.93, 60.52, 26.97, 60.54)), display_decimals((-7.0, 54.8, -1.5, 58.6))
+    (5, 4)
+    >>> display_decimals(None)
+    5
+    """
+    if view is None:
+        return 5
+    tol = display_tolerance_deg(view)
+    return int(min(5, max(1, math.ceil(-math.log10(tol)) + 1)))
+
+
 def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str | None = None,
               tooltip_cols: Sequence[str] = ("name",)) -> folium.GeoJson:
     """Park polygons with their names as tooltips (one GeoJson layer).
 
     Outlines are sent as the map shows them: parks more than a view-width beyond the view the
     map is fitted to are left out, and outlines are simplified below a pixel
-    (:func:`display_tolerance_deg`) and rounded to 5 decimals (about 1 m), so a programme of
-    hundreds of parks does not send every vertex of every park to every map.
+    (:func:`display_tolerance_deg`) and rounded to match (:func:`display_decimals`), so a
+    programme of hundreds of parks does not send every vertex of every park to every map.
     """
     cols = [c for c in tooltip_cols if c in parks.columns]
-    data = frame_to_geojson(_for_display(parks, map_view(m)), columns=cols, decimals=5)
-    layer = folium.GeoJson(
+    view = map_view(m)
+    data = frame_to_geojson(for_display(parks, view), columns=cols,
+                            decimals=display_decimals(view))
+    layer = GeoJson(
         data,
         name=name if name is not None else _("Parks"),
-        style_function=lambda f: {"color": "#7b3294", "weight": 2, "fillColor": "#c2a5cf",
-                                  "fillOpacity": 0.25, "dashArray": "4 3"},
+        fixed_style={"color": "#7b3294", "weight": 2, "fillColor": "#c2a5cf",
+                     "fillOpacity": 0.25, "dashArray": "4 3"},
         tooltip=tooltip(data, cols),
     )
     layer.add_to(m)
@@ -586,8 +685,8 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str | None = None
         return _add_site_cells(m, located, name=name, colour=colour, radius=radius,
                                max_features=max_features), len(located)
     cols = [c for c in tooltip_cols if c in located.columns]
-    data = frame_to_geojson(located, columns=cols)
-    layer = folium.GeoJson(
+    data = frame_to_geojson(located, columns=cols, decimals=5)
+    layer = GeoJson(
         data,
         name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, color="#ffffff",
@@ -624,7 +723,7 @@ def _add_site_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str, colo
         name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, color="#ffffff",
                                    fill=True, fill_color=colour, fill_opacity=0.85),
-        style_function=lambda f: {"radius": f["properties"]["r"]},
+        style_from={"radius": "r"},
         tooltip=tooltip(data, ["sites"], [_("Sites")]),
     )
     layer.add_to(m)

@@ -33,9 +33,17 @@ from geo.concentrations.hexagons import (
     parent_cells,
 )
 from geo.concentrations.hotspots import bin_label
-from geo.concentrations.raster import ColourScale, ramp_colour
+from geo.concentrations.raster import ColourScale, polygons_image, ramp_colour
 from geo.i18n import N_, _, column_label, column_labels, format_number, ngettext
-from layers.base import GeoJson, escape_text, frame_to_geojson
+from layers.base import (
+    GeoJson,
+    add_parks,
+    display_decimals,
+    escape_text,
+    for_display,
+    frame_to_geojson,
+    map_view,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -46,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CLUSTER_FIELDS",
     "HOTSPOT_COLOURS",
+    "MAX_CELL_FEATURES",
     "MAX_RAW_POINTS",
     "PARK_FIELDS",
     "add_clusters",
@@ -58,11 +67,15 @@ __all__ = [
     "add_resource_points",
     "add_selection_points",
     "add_table_layer",
+    "add_view_layers",
     "table_for_display",
 ]
 
 MAX_RAW_POINTS: Final = 2000
 """Above this many records, points are aggregated before they are sent to the browser."""
+MAX_CELL_FEATURES: Final = 3000
+"""Above this many hexagons, a hexagon layer is sent as one picture, not one shape each
+(50,000 hexagons as shapes are megabytes on every rerun; the picture a few tens of kB)."""
 HOTSPOT_COLOURS: Final = {3: "#d62f27", 2: "#ed7551", 1: "#fab984", 0: "#eeeeee",
                           -1: "#c0ccbe", -2: "#849eba", -3: "#4575b5"}
 """The ArcGIS hot-spot palette, by ``gi_bin``."""
@@ -152,25 +165,53 @@ def add_heat(m: folium.Map, image: DisplayImage, *, name: str | None = None,
     return layer
 
 
-def _choropleth_colours(values: pd.Series, suppressed: pd.Series) -> tuple[list[str], ColourScale]:
+def _choropleth_colours(values: pd.Series, suppressed: pd.Series, *, levels: int | None = None
+                        ) -> tuple[list[str], ColourScale]:
+    """Ramp colours of ``values`` (grey where suppressed), in ``levels`` steps if given."""
     shown = pd.to_numeric(values, errors="coerce")[~suppressed.astype(bool)]
     vmax = float(shown.max()) if shown.notna().any() else 0.0
     cs = ColourScale(vmax=vmax, scale="sqrt", floor_fraction=0.0)
     pos = cs.position(pd.to_numeric(values, errors="coerce").to_numpy(float))
+    if levels is not None:
+        pos = np.round(pos * (levels - 1)) / (levels - 1)
     colours = [SUPPRESSED_COLOUR if s or not np.isfinite(p) else ramp_colour(float(p))
                for p, s in zip(pos, suppressed.astype(bool), strict=True)]
     return colours, cs
 
 
+def _cells_picture(m: folium.Map, cells: gpd.GeoDataFrame, colours: Sequence[str], *,
+                   name: str, opacity: float) -> folium.raster_layers.ImageOverlay:
+    """Many hexagons as one picture (:func:`~geo.concentrations.raster.polygons_image`)."""
+    image = polygons_image(cells.geometry, colours, opacity=opacity)
+    layer = folium.raster_layers.ImageOverlay(
+        image=image.data_url(), bounds=[list(image.bounds[0]), list(image.bounds[1])],
+        name=name, opacity=1.0, interactive=False, pixelated=False, zindex=400)
+    layer.add_to(m)
+    return layer
+
+
+def _picture_note(n: int) -> str:
+    return ngettext("{n} hexagon, drawn as a picture (no tooltips); the table lists it.",
+                    "{n} hexagons, drawn as a picture (no tooltips); the table lists each.",
+                    n).format(n=format_number(n))
+
+
 def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
-                 name: str | None = None) -> folium.GeoJson:
+                 name: str | None = None) -> folium.map.Layer:
     """Hexagon totals as a choropleth (one GeoJson) with tooltips and a legend.
 
     ``hexes`` comes from :func:`geo.concentrations.hexagons.hexagons_for_role`: suppressed
-    units are grey, their tooltip says why, and they never set the legend's extremes.
+    units are grey, their tooltip says why, and they never set the legend's extremes. Above
+    :data:`MAX_CELL_FEATURES` hexagons the layer is one picture (colours in 64 steps).
     """
     sup = hexes["suppressed"] if "suppressed" in hexes else pd.Series(False, index=hexes.index)
-    colours, cs = _choropleth_colours(hexes["tonnes"], sup)
+    many = len(hexes) > MAX_CELL_FEATURES
+    colours, cs = _choropleth_colours(hexes["tonnes"], sup, levels=64 if many else None)
+    name = name if name is not None else _("Hexagon totals")
+    if many:
+        layer: folium.map.Layer = _cells_picture(m, hexes, colours, name=name, opacity=0.75)
+        _hexagon_legend(m, cs, sup, k, note=_picture_note(len(hexes)))
+        return layer
     hidden = ngettext("fewer than {k} producer: hidden", "fewer than {k} producers: hidden",
                       k).format(k=format_number(k))
     frame = gpd.GeoDataFrame({
@@ -185,31 +226,45 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
     layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "cell", "tonnes", "producers", "records"],
                          decimals=5),
-        name=name if name is not None else _("Hexagon totals"),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666",
-                                  "weight": 0.5, "fillOpacity": 0.75},
+        name=name,
+        fixed_style={"color": "#666666", "weight": 0.5, "fillOpacity": 0.75},
+        style_from={"fillColor": "fill"},
         tooltip=folium.GeoJsonTooltip(fields=["tonnes", "producers", "records", "cell"],
                                       aliases=[_("Tonnes"), _("Producers"), _("Records"),
                                                _("H3 cell")]),
     )
     layer.add_to(m)
-    items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1]
-    if bool(sup.any()):
-        items.append((SUPPRESSED_COLOUR, ngettext(
-            "fewer than {k} producer", "fewer than {k} producers", k).format(
-                k=format_number(k))))
-    add_legend(m, _("Tonnes per hexagon"), items)
+    _hexagon_legend(m, cs, sup, k)
     return layer
 
 
+def _hexagon_legend(m: folium.Map, cs: ColourScale, suppressed: pd.Series, k: int, *,
+                    note: str = "") -> None:
+    items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1]
+    if bool(suppressed.any()):
+        items.append((SUPPRESSED_COLOUR, ngettext(
+            "fewer than {k} producer", "fewer than {k} producers", k).format(
+                k=format_number(k))))
+    add_legend(m, _("Tonnes per hexagon"), items, note=note)
+
+
 def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
-                          name: str | None = None) -> folium.GeoJson:
+                          name: str | None = None) -> folium.map.Layer:
     """A viewer's hexagons (:func:`geo.concentrations.viewer.viewer_cells`) as a choropleth.
 
     Only released cells are drawn; tooltips show the released tonnes, how many released
     figures they sum and, for one stream in one park, the producers behind the figure.
     """
-    colours, cs = _choropleth_colours(cells["tonnes"], pd.Series(False, index=cells.index))
+    many = len(cells) > MAX_CELL_FEATURES
+    colours, cs = _choropleth_colours(cells["tonnes"], pd.Series(False, index=cells.index),
+                                      levels=64 if many else None)
+    name = name if name is not None else _("Released hexagons")
+    legend = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1]
+    if many:
+        picture = _cells_picture(m, cells, colours, name=name, opacity=0.75)
+        add_legend(m, _("Released tonnes per hexagon"), legend,
+                   note=_("Withheld cells are not drawn.") + " " + _picture_note(len(cells)))
+        return picture
     frame = gpd.GeoDataFrame({
         "fill": colours, "cell": cells["h3_cell"].astype(str),
         "tonnes": _text("tonnes", cells["tonnes"]),
@@ -219,28 +274,36 @@ def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
     fields = ["tonnes", "figures", "producers", "cell"]
     layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", *fields], decimals=5),
-        name=name if name is not None else _("Released hexagons"),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666",
-                                  "weight": 0.5, "fillOpacity": 0.75},
+        name=name,
+        fixed_style={"color": "#666666", "weight": 0.5, "fillOpacity": 0.75},
+        style_from={"fillColor": "fill"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[
             _("Tonnes (released)"), _("Released figures"), _("Producers"), _("H3 cell")]),
     )
     layer.add_to(m)
-    add_legend(m, _("Released tonnes per hexagon"),
-               [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1],
+    add_legend(m, _("Released tonnes per hexagon"), legend,
                note=_("Withheld cells are not drawn."))
     return layer
 
 
 def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str | None = None,
                   show_not_significant: bool = False, note: str = ""
-                  ) -> tuple[folium.GeoJson, int]:
+                  ) -> tuple[folium.map.Layer, int]:
     """Gi* classes as hexagons in the ArcGIS palette; returns the layer and cells drawn.
 
-    Not-significant cells are left out unless asked for (they are most of the map). A
+    Not-significant cells are left out unless asked for (they are most of the map); above
+    :data:`MAX_CELL_FEATURES` drawn cells the layer is one picture. A
     viewer's result carries only classes (no ``gi_z``): the tooltip then shows the class.
     """
     drawn = hot if show_not_significant else hot[hot["gi_bin"] != 0]
+    name = name if name is not None else _("Hot spots (Gi*)")
+    legend = [(HOTSPOT_COLOURS[b], bin_label(b)) for b in (3, 2, 1, 0, -1, -2, -3)]
+    if len(drawn) > MAX_CELL_FEATURES:
+        picture = _cells_picture(m, drawn, drawn["gi_bin"].map(HOTSPOT_COLOURS).tolist(),
+                                 name=name, opacity=0.8)
+        add_legend(m, _("Hot spots (Gi*, FDR)"), legend,
+                   note=" ".join(t for t in (note, _picture_note(len(drawn))) if t))
+        return picture, len(drawn)
     frame = gpd.GeoDataFrame({
         "fill": drawn["gi_bin"].map(HOTSPOT_COLOURS),
         "label": [bin_label(b) for b in drawn["gi_bin"]],
@@ -248,15 +311,13 @@ def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str | None = No
     }, geometry=drawn.geometry.values, crs=hot.crs)
     layer = GeoJson(
         frame_to_geojson(frame, columns=["fill", "label", "z"], decimals=5),
-        name=name if name is not None else _("Hot spots (Gi*)"),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
-                                  "weight": 0.4, "fillOpacity": 0.8},
+        name=name,
+        fixed_style={"color": "#555555", "weight": 0.4, "fillOpacity": 0.8},
+        style_from={"fillColor": "fill"},
         tooltip=folium.GeoJsonTooltip(fields=["label", "z"], aliases=[_("Class"), _("Gi* z")]),
     )
     layer.add_to(m)
-    add_legend(m, _("Hot spots (Gi*, FDR)"),
-               [(HOTSPOT_COLOURS[b], bin_label(b)) for b in (3, 2, 1, 0, -1, -2, -3)],
-               note=note)
+    add_legend(m, _("Hot spots (Gi*, FDR)"), legend, note=note)
     return layer, len(drawn)
 
 
@@ -279,8 +340,8 @@ def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
                             geometry=clusters.geometry.values, crs=clusters.crs)
     aliases = [_(CLUSTER_FIELDS[c]) for c in cols]
     GeoJson(frame_to_geojson(text, columns=cols, decimals=5), name=_("Footprints"),
-            style_function=lambda f: {"color": CLUSTER_COLOUR, "weight": 2,
-                                      "fillColor": "#9e9ac8", "fillOpacity": 0.25},
+            fixed_style={"color": CLUSTER_COLOUR, "weight": 2, "fillColor": "#9e9ac8",
+                         "fillOpacity": 0.25},
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=aliases)).add_to(group)
     centres = text.set_geometry(gpd.points_from_xy(clusters["centre_lon"],
                                                    clusters["centre_lat"], crs=4326))
@@ -312,16 +373,17 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
         apart = {"have_tonnes", "want_tonnes"} & set(totals.columns)
         fields = {c: _(a) for c, a in PARK_FIELDS.items()
                   if c in totals.columns and not (apart and c == "tonnes")}
-    parks = totals[totals.geometry.notna()]
+    view = map_view(m)
+    parks = for_display(totals[totals.geometry.notna()], view)
     withheld = pd.to_numeric(parks["tonnes"], errors="coerce").isna()
     colours, cs = _choropleth_colours(parks["tonnes"], withheld)
     frame = gpd.GeoDataFrame({"fill": colours, **{c: _text(c, parks[c]) for c in fields}},
                              geometry=parks.geometry.values, crs=parks.crs)
     layer = GeoJson(
-        frame_to_geojson(frame, columns=["fill", *fields], decimals=5),
+        frame_to_geojson(frame, columns=["fill", *fields], decimals=display_decimals(view)),
         name=name if name is not None else _("Parks by tonnes"),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#54278f",
-                                  "weight": 1.5, "fillOpacity": 0.7},
+        fixed_style={"color": "#54278f", "weight": 1.5, "fillOpacity": 0.7},
+        style_from={"fillColor": "fill"},
         tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=list(fields.values())),
     )
     layer.add_to(m)
@@ -350,6 +412,30 @@ def add_table_layer(m: folium.Map, view: str, table: gpd.GeoDataFrame, *, k: int
     else:
         msg = _("No table layer for the view {view}.").format(view=repr(view))
         raise ValueError(msg)
+
+
+def add_view_layers(m: folium.Map, view: str, *, parks: gpd.GeoDataFrame,
+                    image: DisplayImage | None = None, image_name: str | None = None,
+                    image_note: str = "", table: gpd.GeoDataFrame | None = None,
+                    table_note: str = "", selection: Selection | None = None
+                    ) -> tuple[int, bool] | None:
+    """Every layer of a Concentrations view, as the page draws it, on ``m``.
+
+    The parks' outlines (left out on the Parks view, whose shaded parks draw the same
+    outlines), then the heat ``image``, the view's ``table`` layer and the ``selection``'s
+    points (practitioners only; the caller decides). Returns what
+    :func:`add_selection_points` returns (features drawn, aggregated) when points are drawn.
+    """
+    if view != "Parks":
+        add_parks(m, parks)
+    if image is not None:
+        add_heat(m, image, name=image_name, note=image_note)
+    if table is not None and len(table):
+        add_table_layer(m, view, table, note=table_note)
+    if selection is None:
+        return None
+    _layer, drawn, aggregated = add_selection_points(m, selection)
+    return drawn, aggregated
 
 
 def add_selection_points(m: folium.Map, selection: Selection, *,
@@ -390,7 +476,7 @@ def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
     cols = [c for c in tooltip_cols if c in pts.columns]
     frame = pts[cols].copy()
     frame["tonnes"] = [_fmt(v, "t/yr") for v in tonnes]
-    frame["r"] = np.clip(np.sqrt(tonnes.fillna(0).to_numpy()) / 3, 3, 14)
+    frame["r"] = np.round(np.clip(np.sqrt(tonnes.fillna(0).to_numpy()) / 3, 3, 14), 1)
     frame = gpd.GeoDataFrame(frame, geometry=pts.geometry.values, crs=pts.crs)
     return _add_points(m, frame, [*cols, "tonnes"], name=name), len(frame), False
 
@@ -407,7 +493,7 @@ def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
         "records": [ngettext("{n} record", "{n} records", int(n)).format(n=format_number(n))
                     for n in totals["records"]],
         "tonnes": [_fmt(v, "t/yr") for v in totals["tonnes"]],
-        "r": np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16)},
+        "r": np.round(np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16), 1)},
         geometry=gpd.points_from_xy([p[1] for p in latlng], [p[0] for p in latlng]),
         crs=4326)
     return _add_points(m, frame, ["records", "tonnes"], name=name), len(frame), True
@@ -420,7 +506,7 @@ def _add_points(m: folium.Map, frame: gpd.GeoDataFrame, fields: list[str], *,
         frame_to_geojson(frame, columns=[*fields, "r"], decimals=5), name=name,
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
                                    fill_color="#08519c", fill_opacity=0.85),
-        style_function=lambda f: {"radius": f["properties"]["r"]},
+        style_from={"radius": "r"},
         tooltip=folium.GeoJsonTooltip(fields=fields,
                                       aliases=[column_label(c) for c in fields]),
     )

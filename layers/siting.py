@@ -74,7 +74,7 @@ def add_screened_candidates(m: folium.Map, sites: gpd.GeoDataFrame, *,
         name=_("Candidates (siting rules)"),
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
                                    fill_opacity=0.9),
-        style_function=lambda f: {"fillColor": f["properties"]["colour"]},
+        style_from={"fillColor": "colour"},
         tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[_("Name"), _("Outcome")]),
     )
     layer.add_to(m)
@@ -103,8 +103,7 @@ def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
         name=_("Ranked sites"),
         marker=folium.CircleMarker(radius=6, weight=1.5, color="#ffffff", fill=True,
                                    fill_opacity=0.95),
-        style_function=lambda f: {"fillColor": f["properties"]["colour"],
-                                  "radius": f["properties"]["r"]},
+        style_from={"fillColor": "colour", "radius": "r"},
         tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[aliases[c] for c in cols]),
     )
     layer.add_to(m)
@@ -137,9 +136,8 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         cols = ["plant", count, "t_yr"]
         out.append(GeoJson(
             frame_to_geojson(c, columns=[*cols, "colour"]), name=_("Catchments"),
-            style_function=lambda f: {"color": f["properties"]["colour"], "weight": 2,
-                                      "fillColor": f["properties"]["colour"],
-                                      "fillOpacity": 0.12, "dashArray": "5 4"},
+            fixed_style={"weight": 2, "fillOpacity": 0.12, "dashArray": "5 4"},
+            style_from={"color": "colour", "fillColor": "colour"},
             tooltip=folium.GeoJsonTooltip(fields=cols,
                                           aliases=[_("Catchment of"), count_label,
                                                    _("t/yr")])))
@@ -151,8 +149,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         cols = ["supplier", "plant", "tonnes_per_year", "km"] if show_names else ["plant", "km"]
         out.append(GeoJson(
             frame_to_geojson(f, columns=[*cols, "colour"]), name=_("Supplier → plant"),
-            style_function=lambda x: {"color": x["properties"]["colour"], "weight": 2,
-                                      "opacity": 0.7},
+            fixed_style={"weight": 2, "opacity": 0.7}, style_from={"color": "colour"},
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols))))
     p = plants.copy()
     p["colour"] = p["plant"].map(colour)
@@ -163,7 +160,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         frame_to_geojson(p, columns=[*cols, "colour"]), name=_("Best sites"),
         marker=folium.CircleMarker(radius=12, weight=3, color="#ffffff", fill=True,
                                    fill_opacity=1.0),
-        style_function=lambda x: {"fillColor": x["properties"]["colour"]},
+        style_from={"fillColor": "colour"},
         tooltip=folium.GeoJsonTooltip(fields=cols,
                                       aliases=[_("Plant"), _("Site"), count_label,
                                                _("t/yr")])))

@@ -22,7 +22,6 @@ from geo.disclosure.release import HEX_LEVELS
 from geo.i18n import N_, _, current_locale, format_number, format_tonnes, ngettext
 from geo.programme import PRECISIONS
 from layers import concentration as lc
-from layers.base import add_parks
 from layers.quality import PRECISION_LABELS
 from ui import Key, runs
 
@@ -170,15 +169,15 @@ with ui.domain_errors(), right:
 
 with left:
     m = ui.base_map(ctx, bounds=bounds)
-    add_parks(m, prog.parks)
-    if image is not None:
-        lc.add_heat(m, image, name=_(VIEWS[view]), note=unit_label(surf.units) if practitioner
-                    else _(picture.CLASSES_NOTE))
-    if table is not None and len(table):
-        lc.add_table_layer(m, view, table,
-                           note="" if practitioner else _("From released figures."))
-    if practitioner and view in ("Heat", "Catchment", "Clusters"):
-        _layer, drawn, agg = lc.add_selection_points(m, sel)
+    points = practitioner and view in ("Heat", "Catchment", "Clusters")
+    drawn_points = lc.add_view_layers(
+        m, view, parks=prog.parks, image=image, image_name=_(VIEWS[view]),
+        image_note="" if image is None else unit_label(surf.units) if practitioner
+        else _(picture.CLASSES_NOTE),
+        table=table, table_note="" if practitioner else _("From released figures."),
+        selection=sel if points else None)
+    if drawn_points is not None:
+        drawn, agg = drawn_points
         st.caption((ngettext("Aggregated to {n} cell of {total} records.",
                              "Aggregated to {n} cells of {total} records.", drawn) if agg else
                     ngettext("Showing {n} record of {total}.", "Showing {n} records of {total}.",

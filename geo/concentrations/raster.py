@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
+import pandas as pd
 import pyproj
 from PIL import Image
 
@@ -34,6 +35,9 @@ from geo.errors import SymbiosisError
 from geo.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import geopandas as gpd
     from affine import Affine
 
     from geo.concentrations.grid import Grid
@@ -50,6 +54,7 @@ __all__ = [
     "colourise",
     "display_image",
     "encode_png",
+    "polygons_image",
     "ramp_colour",
     "surface_rgba",
     "surface_to_geotiff_bytes",
@@ -289,6 +294,49 @@ def classed_display_image(surface: ClassedSurface, *, max_px: int = 800,
     return DisplayImage(png=png, bounds=_leaflet_bounds(transform, dst.shape),
                         scale=ColourScale(vmax=top, units=surface.units),
                         legend_items=items[::-1])
+
+
+def polygons_image(polygons: gpd.GeoSeries, colours: Sequence[str], *, max_px: int = 1600,
+                   opacity: float = 0.8) -> DisplayImage:
+    """Polygons filled with their ``colours`` as one Web Mercator picture for a map.
+
+    For layers of so many cells (hexagons) that sending each as a vector feature would
+    make every rerun megabytes: the picture is at most ``max_px`` across, each pixel the
+    colour of the polygon covering its centre (transparent elsewhere), a palette PNG of a
+    few tens of kilobytes. At most 255 distinct colours.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> cells = gpd.GeoSeries([box(26.90, 60.50, 26.91, 60.51), box(26.92, 60.50, 26.93, 60.51)],
+    ...                       crs=4326)
+    >>> image = polygons_image(cells, ["#ff0000", "#0000ff"], max_px=60)
+    >>> image.png[:4], [round(v, 2) for v in (*image.bounds[0], *image.bounds[1])]
+    (b'\x89PNG', [60.5, 26.9, 60.51, 26.93])
+    """
+    from affine import Affine
+    from rasterio.features import rasterize
+
+    codes, uniques = pd.factorize(pd.Series(list(colours), dtype=object))
+    if len(uniques) > 255:
+        msg = f"A picture of polygons takes at most 255 colours, not {len(uniques)}."
+        raise ValueError(msg)
+    merc = polygons.to_crs(3857) if polygons.crs is not None else polygons.set_crs(3857)
+    left, bottom, right, top = (float(v) for v in merc.total_bounds)
+    res = max(right - left, top - bottom, 1.0) / max_px
+    width, height = max(1, math.ceil((right - left) / res)), max(1, math.ceil((top - bottom) / res))
+    transform = Affine(res, 0.0, left, 0.0, -res, top)
+    index = rasterize(zip(merc.values, (codes + 1).tolist(), strict=True),
+                      out_shape=(height, width), transform=transform, fill=0, dtype="uint8")
+    palette = np.zeros((len(uniques) + 1, 3), dtype=np.uint8)
+    for i, colour in enumerate(uniques, start=1):
+        palette[i] = _hex_rgb(str(colour))
+    alpha = np.full(len(uniques) + 1, round(255 * opacity), dtype=np.uint8)
+    alpha[0] = 0
+    return DisplayImage(png=encode_png(index, palette, alpha),
+                        bounds=_leaflet_bounds(transform, index.shape),
+                        scale=ColourScale(vmax=0.0))
 
 
 def surface_rgba(surface: Surface | ClassedSurface, *, scale: Scale = "sqrt",

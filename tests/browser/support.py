@@ -178,6 +178,33 @@ COUNT_LAYERS_JS = """
 """
 
 
+STYLES_FROM_PROPERTIES_JS = """
+() => {
+  // For every drawn feature with a `fill` or `r` property: does Leaflet's style agree?
+  const maps = Object.keys(window)
+    .filter(k => k.startsWith('map_') && window[k] && window[k].eachLayer);
+  const out = {checked: 0, wrong: 0, fills: new Set()};
+  for (const k of maps) {
+    window[k].eachLayer(l => {
+      const p = l.feature && l.feature.properties;
+      if (!p || !l.options) return;
+      if (p.fill !== undefined) {
+        out.checked++; out.fills.add(l.options.fillColor);
+        if (l.options.fillColor !== p.fill) out.wrong++;
+      }
+      if (p.r !== undefined && l.getRadius) {
+        out.checked++;
+        if (Math.abs(l.getRadius() - p.r) > 1e-9) out.wrong++;
+      }
+    });
+  }
+  return {checked: out.checked, wrong: out.wrong, fills: out.fills.size};
+}
+"""
+"""Feature styles read from properties in the browser (``layers.base.GeoJson(style_from=…)``)
+compared with those properties: counts checked, wrong, and distinct fill colours."""
+
+
 @contextlib.contextmanager
 def offline_page(browser, app_url: str, *, width: int = 1400,
                  height: int = 1100, also: tuple[str, ...] = ()

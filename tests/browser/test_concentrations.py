@@ -16,6 +16,7 @@ import pytest
 from tests.browser.support import (
     ARTIFACTS,
     COUNT_LAYERS_JS,
+    STYLES_FROM_PROPERTIES_JS,
     click_download,
     map_frame,
     offline_page,
@@ -28,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:
     """The heat map is one image overlay with a legend and a GeoTIFF download; the hexagon view
-    draws polygons."""
+    draws polygons; sizes and colours read from the features' properties take in Leaflet."""
     pg, blocked = page
     pg.goto(app_url, wait_until="domcontentloaded")
     nav = pg.locator("[data-testid='stSidebarNav'] a").filter(has_text="Concentrations")
@@ -39,6 +40,9 @@ def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:
     counts = frame.evaluate(COUNT_LAYERS_JS)
     assert counts["images"] == 1, counts
     assert counts["tiles"] == 0, counts
+    points = frame.evaluate(STYLES_FROM_PROPERTIES_JS)  # circle sizes from the `r` property
+    assert counts["points"] > 0 and points["checked"] >= counts["points"], (counts, points)
+    assert points["wrong"] == 0, points
     legend = frame.evaluate("() => document.querySelector('.symbiomap-legend').innerText")
     assert "t/yr per km²" in legend
     overlay_loaded = frame.evaluate(
@@ -55,6 +59,9 @@ def test_heat_overlay_and_hexagons_are_drawn(page, app_url: str) -> None:
     frame = map_frame(pg)
     hexes = frame.evaluate(COUNT_LAYERS_JS)
     assert hexes["images"] == 0 and hexes["polygons"] > 4, hexes
+    styles = frame.evaluate(STYLES_FROM_PROPERTIES_JS)  # the choropleth's colours took
+    assert styles["checked"] >= hexes["polygons"] and styles["wrong"] == 0, styles
+    assert styles["fills"] > 1, styles
     pg.screenshot(path=str(ARTIFACTS / "concentrations-hexagons.png"))
     assert pg.locator("[data-testid='stException']").count() == 0
     assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked

@@ -99,7 +99,7 @@ def test_few_sites_are_drawn_one_by_one(demo_programme: Programme) -> None:
     m = base_map(bounds=demo_programme.sites.total_bounds)
     _, n = add_sites(m, demo_programme.sites)
     html = m.get_root().render()
-    assert n == 69 and html.count('"type": "Point"') == 69
+    assert n == 69 and html.count('"type":"Point"') == 69
     assert demo_programme.sites["name"].iloc[0] in html
 
 
@@ -280,3 +280,60 @@ def test_layer_styles_send_pixel_sizes_to_a_tenth() -> None:
     styler = m.get_root().render().split("switch(feature.id)")[1].split("}\n")[0]
     assert 'case "0": case "1":' in styler
     assert '{"fillOpacity": 0.8512, "radius": 7.3}' in styler and '"radius": 9.0' in styler
+
+
+def test_property_style_is_read_in_the_browser_not_sent_per_feature() -> None:
+    """A style that reads a property is written once (no ``switch`` over feature ids, no ids
+    added to the features), with the fixed part, and the features are compact JSON."""
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"fill": c, "r": r}, "geometry": {
+            "type": "Point", "coordinates": [26.9, 60.5]}}
+        for c, r in (("#ff0000", 3.0), ("#00ff00", 7.5), ("#0000ff", 9.0))]}
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
+    layer = GeoJson(data, marker=folium.CircleMarker(radius=5),
+                    fixed_style={"weight": 0.5}, style_from={"fillColor": "fill", "radius": "r"})
+    layer.add_to(m)
+    script = m.get_root().render()
+    styler = script.split(f"function {layer.get_name()}_styler(feature)")[1].split("}\n")[0]
+    assert "case " not in styler
+    assert ('{"weight":0.5,"fillColor":feature.properties["fill"],'
+            '"radius":feature.properties["r"]}') in styler
+    assert f"{layer.get_name()}_pointToLayer" in script  # markers take the style too
+    assert '"id"' not in script.split(f"{layer.get_name()}_add(")[-1]
+    assert ('{"type":"Feature","properties":{"fill":"#00ff00","r":7.5},'
+            '"geometry":{"type":"Point","coordinates":[26.9,60.5]}}') in script
+
+
+def test_compact_features_cannot_close_the_script() -> None:
+    """A name holding ``</script>`` reaches the page escaped, like jinja's tojson escapes it."""
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "</script><script>alert(1)</script>"},
+         "geometry": {"type": "Point", "coordinates": [26.9, 60.5]}}]}
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
+    GeoJson(data, fixed_style={"color": "#000"}).add_to(m)
+    html = m.get_root().render()
+    assert "alert(1)" in html and "</script><script>alert" not in html
+
+
+def test_property_style_refuses_a_style_function_too() -> None:
+    with pytest.raises(TypeError, match="style_function"):
+        GeoJson({"type": "FeatureCollection", "features": []}, fixed_style={"weight": 1},
+                style_function=lambda f: {})
+
+
+def test_parks_view_draws_each_outline_once() -> None:
+    """On the Parks view the shaded parks replace the plain outlines (sent once, simplified);
+    on the other views the outlines are drawn under the view's layers."""
+    from layers.concentration import add_view_layers
+
+    park = _circle_park(-4.0, 56.0, "P1")
+    totals = park.assign(tonnes=[120.0], producers=[4])
+    country = (-7.0, 54.8, -1.5, 58.6)
+    m = base_map(bounds=country)
+    add_view_layers(m, "Parks", parks=park, table=totals)
+    shaded = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(shaded) == 1
+    assert len(shaded[0].data["features"][0]["geometry"]["coordinates"][0]) < 20
+    m = base_map(bounds=country)
+    add_view_layers(m, "Hexagons", parks=park)
+    assert len([c for c in m._children.values() if isinstance(c, folium.GeoJson)]) == 1

@@ -227,3 +227,56 @@ def test_hot_spot_and_cluster_layers_speak_the_session_language(selection) -> No
     assert "Hot spots (Gi*, FDR)" not in html and "Not significant" not in html
     assert shown("⟦Çlüstér 1⟧") or shown("⟦Çlüstér 1 · ")
     assert '"Cluster 1' not in html
+
+
+def test_many_hexagons_are_sent_as_one_picture(selection, monkeypatch) -> None:
+    """Above the cap a hexagon layer (practitioner's, viewer's or hot spots) is one image
+    overlay, not a shape per cell, with a legend that says so; below it, shapes."""
+    import layers.concentration as lc
+
+    raw = hexagons_for_selection(selection, resolution=10)
+    hot = hot_spots_from_hexagons(raw).assign(gi_bin=1)  # every cell (and its ring) drawn
+    monkeypatch.setattr(lc, "MAX_CELL_FEATURES", len(raw) - 1)
+    for add, n in ((lambda m: add_hexagons(m, raw, k=3), len(raw)),
+                   (lambda m: add_hot_spots(m, hot), len(hot))):
+        m = _map(selection)
+        add(m)
+        html = _html(m)
+        assert html.count("L.imageOverlay(") == 1 and '"fill":' not in html
+        assert f"{n} hexagons, drawn as a picture" in html
+    monkeypatch.setattr(lc, "MAX_CELL_FEATURES", len(raw))
+    m = _map(selection)
+    add_hexagons(m, raw, k=3)
+    assert "L.imageOverlay(" not in _html(m)
+
+
+def test_picture_of_hexagons_colours_each_cell_where_it_lies() -> None:
+    """Each pixel of the picture takes the colour of the hexagon at that place: sampled at
+    hexagon centres (through the overlay's own bounds in Web Mercator), the colours match."""
+    import base64
+    import io
+
+    import h3
+    import pyproj
+    from PIL import Image
+    from shapely.geometry import Polygon
+
+    from geo.concentrations.raster import polygons_image
+
+    cells = sorted(h3.grid_disk(h3.latlng_to_cell(60.5, 26.9, 7), 6))
+    polys = [Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in cells]
+    colours = ["#ff0000" if i % 3 == 0 else "#0000ff" if i % 3 == 1 else "#00ff00"
+               for i in range(len(cells))]
+    image = polygons_image(gpd.GeoSeries(polys, crs=4326), colours, max_px=600, opacity=1.0)
+    img = Image.open(io.BytesIO(image.png)).convert("RGBA")
+    (s, w), (n, e) = image.bounds
+    to_m = pyproj.Transformer.from_crs(4326, 3857, always_xy=True)
+    (x0, x1), (y0, y1) = to_m.transform([w, e], [s, n])
+    for cell, colour in zip(cells, colours, strict=True):
+        lat, lng = h3.cell_to_latlng(cell)
+        x, y = to_m.transform(lng, lat)
+        px = int((x - x0) / (x1 - x0) * img.width)
+        py = int((y1 - y) / (y1 - y0) * img.height)
+        r, g, b, a = img.getpixel((px, py))
+        assert a == 255 and f"#{r:02x}{g:02x}{b:02x}" == colour
+    assert img.getpixel((0, 0))[3] == 0  # outside every hexagon: transparent

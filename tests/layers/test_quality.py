@@ -30,7 +30,7 @@ def test_located_sites_are_drawn_with_a_legend_and_escaped_names() -> None:
     m = base_map(bounds=(26.9, 60.5, 27.0, 60.6))
     assert add_sites_by_precision(m, _sites()) == 2
     html = m.get_root().render()
-    assert html.count('"type": "Point"') == 2
+    assert html.count('"type":"Point"') == 2
     assert PRECISION_COLOURS["town"] in html and PRECISION_COLOURS["exact"] in html
     assert all(f"</span>{label}" in html for label in PRECISION_LABELS.values())
     assert HOSTILE not in html and "Lost Oy" not in html
