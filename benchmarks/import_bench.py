@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.payload import stats  # noqa: E402
 from geo.catalogue import load_catalogue  # noqa: E402
 from geo.importer import import_file  # noqa: E402
 from geo.store import open_store  # noqa: E402
@@ -124,12 +126,16 @@ def peak_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Generate, import twice, print figures; returns 0."""
+    """Generate, import (into a fresh store) and re-import ``--runs`` times; print figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--bad-share", type=float, default=0.02)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each figure (≥ 3)")
     args = parser.parse_args(argv)
+    runs = max(args.runs, 3)
+    print(f"load average at start {_load()} on {os.cpu_count()} cores")
+    imports, reimports, validates, reads = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="symbiomap-bench-") as tmp:
         csv_path = Path(tmp) / "members.csv"
         t0 = time.perf_counter()
@@ -137,45 +143,56 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.rows:,} rows ({n_bad:,} bad on purpose, "
               f"{csv_path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
         catalogue = load_catalogue()
-        store = open_store(f"sqlite:///{Path(tmp) / 'bench.db'}")
         rss_before = peak_mb()
+        for run in range(runs):
+            store = open_store(f"sqlite:///{Path(tmp) / f'bench{run}.db'}")
+            t0 = time.perf_counter()
+            pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+            reads.append(time.perf_counter() - t0)
 
-        t0 = time.perf_counter()
-        pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-        read_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            report = import_file(csv_path, store=store, programme="Benchmark",
+                                 catalogue=catalogue)
+            imports.append(time.perf_counter() - t0)
 
-        t0 = time.perf_counter()
-        report = import_file(csv_path, store=store, programme="Benchmark", catalogue=catalogue)
-        import_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            again = import_file(csv_path, store=store, programme="Benchmark",
+                                catalogue=catalogue)
+            reimports.append(time.perf_counter() - t0)
 
-        t0 = time.perf_counter()
-        again = import_file(csv_path, store=store, programme="Benchmark", catalogue=catalogue)
-        reimport_s = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        report_only = import_file(csv_path, store=None, programme="Benchmark",
-                                  catalogue=catalogue)
-        validate_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            report_only = import_file(csv_path, store=None, programme="Benchmark",
+                                      catalogue=catalogue)
+            validates.append(time.perf_counter() - t0)
+            store.engine.dispose()
 
         subset = min(10_000, args.rows)
         naive_s = naive_validate(csv_path, subset) * args.rows / subset
         peak = peak_mb()
 
+    imp, re_imp, val, read = (stats(v) for v in (imports, reimports, validates, reads))
     print(f"import:    {report.rows:,} rows, {report.imported:,} imported, "
           f"{report.duplicates:,} duplicates, {report.rejected:,} rejected, "
           f"{len(report.errors):,} errors, {report.sites_added:,} sites")
-    print(f"           {import_s:.2f} s = {report.rows / import_s:,.0f} rows/s")
+    print(f"           {imp.fmt(2)} s = {report.rows / imp.median:,.0f} rows/s "
+          f"(median (min–max) of {runs} imports, each into a fresh store)")
     print(f"re-import: {again.imported:,} imported, {again.duplicates:,} duplicates "
-          f"in {reimport_s:.2f} s")
-    print(f"validate only (store=None): {validate_s:.2f} s "
+          f"in {re_imp.fmt(2)} s")
+    print(f"validate only (store=None): {val.fmt(2)} s "
           f"({report_only.rejected:,} rejected)")
-    print(f"reference pandas.read_csv(dtype=str): {read_s:.2f} s -> import is "
-          f"{import_s / read_s:.1f}x read_csv")
+    print(f"reference pandas.read_csv(dtype=str): {read.fmt(2)} s -> import is "
+          f"{imp.median / read.median:.1f}x read_csv")
     print(f"reference naive per-row Python checks (10k rows, scaled; no messages, keys or "
-          f"site matching): {naive_s:.2f} s -> validate-only is {validate_s / naive_s:.1f}x it")
+          f"site matching): {naive_s:.2f} s -> validate-only is {val.median / naive_s:.1f}x it")
     print(f"peak RSS: {peak:,.0f} MB (before imports {rss_before:,.0f} MB)")
-    print(f"summary: rows={report.rows} import_s={import_s:.2f} peak_mb={peak:.0f}")
+    print(f"load average at end {_load()}")
+    print(f"summary: rows={report.rows} import_s={imp.median:.2f} peak_mb={peak:.0f}")
     return 0
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (5-min {five:.2f})"
 
 
 if __name__ == "__main__":
