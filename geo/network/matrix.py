@@ -26,6 +26,7 @@ them, never treat them as free.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import pickle
@@ -115,6 +116,49 @@ def _costs_here(adj: csr_matrix, sources: np.ndarray, targets: np.ndarray,
     return np.take(dijkstra(adj, directed=True, indices=sources, limit=limit), targets, axis=1)
 
 
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-P", str(_WORKER)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+class _SpareWorker:
+    """The next job's helper, started after the previous job so that its start-up (about
+    0.3 s of a large matrix's 2 s) is over by the time it is needed. It imports numpy and
+    scipy, waits for its job on stdin without using the CPU, and exits when this process
+    closes its stdin (at exit at the latest)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def take(self) -> subprocess.Popen[bytes] | None:
+        """The spare if it is alive (it is then no longer the spare); None otherwise."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+        return proc if proc is not None and proc.poll() is None else None
+
+    def start(self) -> None:
+        """Start a spare unless one is waiting."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None:
+                return
+            try:
+                self._proc = _start_worker()
+            except OSError:
+                self._proc = None
+
+    def stop(self) -> None:
+        """End the spare (at exit)."""
+        proc = self.take()
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+
+
+_SPARE: Final = _SpareWorker()
+atexit.register(_SPARE.stop)
+
+
 class _Helper:
     """A helper process searching from the last source backwards (:mod:`geo.network.worker`).
 
@@ -128,9 +172,7 @@ class _Helper:
         self.job = pickle.dumps({"data": adj.data, "indices": adj.indices, "indptr": adj.indptr,
                                  "shape": adj.shape, "sources": sources, "targets": targets,
                                  "limit": limit, "chunk": _CHUNK})
-        self.proc = subprocess.Popen([sys.executable, "-P", str(_WORKER)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+        self.proc = _SPARE.take() or _start_worker()
         self.thread = threading.Thread(target=self._talk, daemon=True)
         self.thread.start()
 
@@ -198,6 +240,7 @@ def _costs(adj: csr_matrix, sources: np.ndarray, targets: np.ndarray, limit: flo
             front = stop
     finally:
         helper.stop()
+        _SPARE.start()
     logger.debug("Searches split %d here, %d in the helper", front, n - front)
     return out
 

@@ -9,7 +9,9 @@ the float64 costs, sources × targets). The parent works forwards from the first
 stops the helper when the two meet, so the work splits evenly whatever each process's start-up
 time and share of the machine. A fresh interpreter (not a fork) is used, run by path with
 ``-P``, so that only numpy and scipy are imported (the parent's threads, its ``__main__`` and
-the ``geo`` package are never copied or loaded).
+the ``geo`` package are never copied or loaded). After each job the parent starts the next
+helper at once, which imports numpy and scipy and waits for its job on stdin (exiting quietly
+if stdin closes first), so a later matrix does not wait for the start-up.
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ def run_job(job: dict[str, object], out: BinaryIO) -> None:
 
 def main() -> int:
     """Read the job from stdin and stream the chunks to stdout."""
-    job = pickle.load(sys.stdin.buffer)
+    try:
+        job = pickle.load(sys.stdin.buffer)
+    except EOFError:  # a spare helper whose parent ended (or needed no more searches)
+        return 0
     try:
         run_job(job, sys.stdout.buffer)
     except BrokenPipeError:  # the parent has what it needs and closed the pipe

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import subprocess
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -186,6 +188,7 @@ def test_a_failing_helper_leaves_the_work_to_this_process(
     broken = tmp_path / "worker.py"
     broken.write_text("import sys\nsys.exit('no searching here')\n")
     monkeypatch.setattr(matrix_module, "_WORKER", broken)
+    matrix_module._SPARE.stop()  # a healthy spare from an earlier test would be used
     stops = np.random.default_rng(6).choice(demo_graph.core_nodes, 40, replace=False)
     got = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=True)
     want = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=False)
@@ -199,12 +202,35 @@ def test_no_processes_means_one_process(demo_graph: RoadGraph, monkeypatch: pyte
         raise OSError("not allowed")
 
     monkeypatch.setattr(matrix_module.subprocess, "Popen", refuse)
+    matrix_module._SPARE.stop()
     stops = np.random.default_rng(7).choice(demo_graph.core_nodes, 40, replace=False)
     with caplog.at_level(logging.WARNING, logger="geo.network.matrix"):
         got = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=True)
     want = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=False)
     assert np.array_equal(got.distance_m, want.distance_m)
     assert "Could not start a search helper (not allowed)" in caplog.text
+
+
+def test_the_next_helper_is_started_after_a_job_and_used_by_the_next(
+        demo_graph: RoadGraph) -> None:
+    """After a shared matrix a spare helper waits (started up, no job yet); the next matrix
+    takes it instead of starting one, with the same figures."""
+    matrix_module._SPARE.stop()
+    stops = np.random.default_rng(8).choice(demo_graph.core_nodes, 40, replace=False)
+    first = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=True)
+    spare = matrix_module._SPARE._proc
+    assert spare is not None and spare.poll() is None
+    second = travel_matrix(demo_graph, stops, stops, optimise="fastest", parallel=True)
+    assert spare.poll() is not None  # it did the job and was stopped
+    assert matrix_module._SPARE._proc is not spare  # a new spare waits
+    assert np.array_equal(first.distance_m, second.distance_m)
+
+
+def test_a_spare_worker_whose_parent_leaves_exits_quietly() -> None:
+    """The worker waiting for a job exits with 0 and says nothing when its stdin closes."""
+    proc = subprocess.run([sys.executable, "-P", str(matrix_module._WORKER)], input=b"",
+                          capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 0 and proc.stderr == b""
 
 
 def test_the_worker_streams_chunks_from_the_last_source_backwards() -> None:
