@@ -57,6 +57,7 @@ __all__ = [
     "MAX_CELL_FEATURES",
     "MAX_RAW_POINTS",
     "PARK_FIELDS",
+    "TOOLTIP_CHARS",
     "add_clusters",
     "add_heat",
     "add_hexagons",
@@ -71,8 +72,11 @@ __all__ = [
     "table_for_display",
 ]
 
-MAX_RAW_POINTS: Final = 2000
-"""Above this many records, points are aggregated before they are sent to the browser."""
+MAX_RAW_POINTS: Final = 1000
+"""Above this many records, points are aggregated before they are sent to the browser (a
+thousand points with their tooltips are about 180 kB of a rerun's map)."""
+TOOLTIP_CHARS: Final = 80
+"""Free text (a record's description) is cut to this many characters in a map tooltip."""
 MAX_CELL_FEATURES: Final = 3000
 """Above this many hexagons, a hexagon layer is sent as one picture, not one shape each
 (50,000 hexagons as shapes are megabytes on every rerun; the picture a few tens of kB)."""
@@ -475,10 +479,20 @@ def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
                                       max_points=max_points, name=name)
     cols = [c for c in tooltip_cols if c in pts.columns]
     frame = pts[cols].copy()
+    for c in cols:
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]):
+            frame[c] = [_shortened(v) for v in frame[c]]
     frame["tonnes"] = [_fmt(v, "t/yr") for v in tonnes]
     frame["r"] = np.round(np.clip(np.sqrt(tonnes.fillna(0).to_numpy()) / 3, 3, 14), 1)
     frame = gpd.GeoDataFrame(frame, geometry=pts.geometry.values, crs=pts.crs)
     return _add_points(m, frame, [*cols, "tonnes"], name=name), len(frame), False
+
+
+def _shortened(value: object) -> object:
+    """Text cut to :data:`TOOLTIP_CHARS` characters (with an ellipsis); other values as given."""
+    if isinstance(value, str) and len(value) > TOOLTIP_CHARS:
+        return value[:TOOLTIP_CHARS - 1].rstrip() + "…"
+    return value
 
 
 def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,

@@ -280,3 +280,20 @@ def test_picture_of_hexagons_colours_each_cell_where_it_lies() -> None:
         r, g, b, a = img.getpixel((px, py))
         assert a == 255 and f"#{r:02x}{g:02x}{b:02x}" == colour
     assert img.getpixel((0, 0))[3] == 0  # outside every hexagon: transparent
+
+
+def test_long_descriptions_are_cut_in_point_tooltips() -> None:
+    """A record's free text reaches the map tooltip cut to TOOLTIP_CHARS with an ellipsis
+    (and still escaped), so a long description cannot bloat every rerun's map."""
+    from layers.concentration import TOOLTIP_CHARS
+
+    text = "<b>" + "Spent pickling acid " * 20
+    gdf = gpd.GeoDataFrame({"site_name": ["S1"], "description": [text], "site_id": ["s1"],
+                            "tonnes_per_year": [12.0]},
+                           geometry=[Point(26.94, 60.52)], crs=4326)
+    m = base_map(bounds=(26.93, 60.51, 26.95, 60.53))
+    layer, drawn, aggregated = add_resource_points(m, gdf)
+    shown = layer.data["features"][0]["properties"]["description"]
+    assert drawn == 1 and not aggregated
+    assert shown.startswith("&lt;b&gt;Spent pickling acid") and shown.endswith("…")
+    assert len(shown.replace("&lt;", "<").replace("&gt;", ">")) <= TOOLTIP_CHARS
