@@ -119,3 +119,20 @@ def test_layer_names_and_titles_in_the_pseudo_locale(demo_graph: RoadGraph) -> N
     assert tips and "⟦Dîstàñçé (km)⟧" in tips[0].aliases
     texts = {str(v) for f in _features(html) for v in f["properties"].values()}
     assert "⟦Dépõt: D⟧" in texts and "⟦rõàd⟧" in texts
+
+
+def test_route_lines_are_sent_as_drawn_not_every_vertex() -> None:
+    """A route with thousands of vertices a few centimetres off a straight road is sent with
+    a handful, its ends kept exactly; on a map of the whole region nothing visible is lost."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    xs = np.linspace(26.90, 26.98, 4000)
+    ys = 60.52 + 1e-7 * np.sin(np.arange(4000))  # wiggles of about 1 cm
+    lines = gpd.GeoDataFrame({"route": ["1"], "stops": [3], "distance_km": [4.4],
+                              "duration_h": [0.2], "colour": ["#1b9e77"]},
+                             geometry=[LineString(np.column_stack([xs, ys]))], crs=4326)
+    m = base_map(bounds=(26.89, 60.50, 26.99, 60.54))
+    sent = add_routes(m, lines).data["features"][0]["geometry"]["coordinates"]
+    assert len(sent) < 20
+    assert sent[0] == [26.9, 60.52] and sent[-1] == [26.98, 60.52]
