@@ -7,12 +7,14 @@ from typing import Final
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
-from geo.i18n import N_, _
-from geo.programme import PRECISIONS
-from layers.base import Attribution, GeoJson, frame_to_geojson, map_figure, tooltip
+from geo.i18n import N_, _, format_number, ngettext
+from geo.programme import PRECISIONS, precision_rank
+from layers.base import Attribution, GeoJson, frame_to_geojson, map_figure, map_view, tooltip
 
-__all__ = ["PRECISION_COLOURS", "PRECISION_LABELS", "add_reference_places",
+__all__ = ["MAX_SITE_POINTS", "PRECISION_COLOURS", "PRECISION_LABELS", "add_reference_places",
            "add_sites_by_precision"]
 
 PRECISION_COLOURS: Final = {
@@ -34,29 +36,50 @@ def _precision_label(code: object) -> str:
     return _(label) if label is not None else str(code)
 
 
+MAX_SITE_POINTS: Final = 1000
+"""Above this many sites in view, sites are counted per H3 hexagon instead of drawn one by one
+(15,000 sites one by one made every rerun of the page 15 MB)."""
+
+
 def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
-                           name: str | None = None) -> int:
+                           name: str | None = None,
+                           max_points: int = MAX_SITE_POINTS) -> int:
     """Sites as circles coloured from green (exact, set by hand) to red (town centroid).
 
-    Returns the number of points drawn (unlocated sites have no point to draw). ``name``
+    Only sites within a view-width of the view the map is fitted to are sent. Up to
+    ``max_points`` of them are drawn one by one; above, they are counted per H3 hexagon (the
+    finest resolution with at most ``max_points`` occupied cells), each circle sized by its
+    sites and coloured by its *least* precise one, so poorly located sites still show.
+    Returns the number of sites on the map (unlocated sites have no point to draw). ``name``
     defaults to "Sites by location precision" in the session's language.
     """
     located = sites[sites.geometry.notna() & ~sites.geometry.is_empty].copy()
+    if located.crs is not None and not located.crs.equals("EPSG:4326"):
+        located = located.to_crs(4326)
+    if (view := map_view(m)) is not None and len(located):
+        w, s_, e, n = view
+        dx, dy = max(e - w, 1e-6), max(n - s_, 1e-6)
+        located = located.cx[w - dx:e + dx, s_ - dy:n + dy]
     located["location_precision"] = located["location_precision"].fillna("not_found")
-    located["precision_shown"] = [_precision_label(p) for p in located["location_precision"]]
-    shown = [c for c in ("name", "precision_shown", "location_source") if c in located]
-    aliases = {"name": _("Site"), "precision_shown": _("Precision"),
-               "location_source": _("Source")}
-    data = frame_to_geojson(located, columns=[*shown, "location_precision"])
-    GeoJson(
-        data,
-        name=name or _("Sites by location precision"),
-        marker=folium.CircleMarker(radius=6, weight=1, color="#333333", fill=True,
-                                   fill_opacity=0.9),
-        style_function=lambda f: {"fillColor": PRECISION_COLOURS.get(
-            f["properties"].get("location_precision"), "#777777")},
-        tooltip=tooltip(data, shown, [aliases[c] for c in shown]),
-    ).add_to(m)
+    name = name or _("Sites by location precision")
+    if len(located) > max_points:
+        _add_precision_cells(m, located, name=name, max_points=max_points)
+    else:
+        located["precision_shown"] = [_precision_label(p) for p in located["location_precision"]]
+        located["fill"] = [PRECISION_COLOURS.get(str(p), "#777777")
+                           for p in located["location_precision"]]
+        shown = [c for c in ("name", "precision_shown", "location_source") if c in located]
+        aliases = {"name": _("Site"), "precision_shown": _("Precision"),
+                   "location_source": _("Source")}
+        data = frame_to_geojson(located, columns=[*shown, "fill"], decimals=5)
+        GeoJson(
+            data,
+            name=name,
+            marker=folium.CircleMarker(radius=6, weight=1, color="#333333", fill=True,
+                                       fill_opacity=0.9),
+            style_from={"fillColor": "fill"},
+            tooltip=tooltip(data, shown, [aliases[c] for c in shown]),
+        ).add_to(m)
     legend = "".join(
         f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
         f'background:{PRECISION_COLOURS[p]};margin:0 4px 0 8px"></span>'
@@ -66,6 +89,41 @@ def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
         f'<div style="position:absolute;bottom:24px;left:8px;z-index:999;background:#fff;'
         f'padding:4px 6px;font:11px sans-serif;border-radius:4px">{legend}</div>'))
     return len(located)
+
+
+def _add_precision_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str,
+                         max_points: int) -> None:
+    """Sites counted per H3 hexagon, coloured by the least precise site of each."""
+    from h3.api import numpy_int as h3i
+
+    from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
+
+    base = cells_for_points(located.geometry.x.to_numpy(), located.geometry.y.to_numpy(),
+                            H3_BASE_RES)
+    res = H3_BASE_RES
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > max_points:
+        res -= 1
+    rank = precision_rank(located["location_precision"]).to_numpy()
+    cells = pd.DataFrame({"cell": parent_cells(base, res), "rank": rank}).groupby("cell").agg(
+        sites=("rank", "size"), worst=("rank", "max"))
+    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in cells.index]).reshape(-1, 2)
+    worst = [PRECISIONS[min(int(r), len(PRECISIONS) - 1)] for r in cells["worst"]]
+    frame = gpd.GeoDataFrame({
+        "sites": [ngettext("{n} site", "{n} sites", int(n)).format(n=format_number(n))
+                  for n in cells["sites"]],
+        "worst": [_precision_label(p) for p in worst],
+        "fill": [PRECISION_COLOURS.get(p, "#777777") for p in worst],
+        "r": np.round(np.clip(3 * np.sqrt(cells["sites"].to_numpy()), 4, 16), 1)},
+        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
+    data = frame_to_geojson(frame, columns=["sites", "worst", "fill", "r"], decimals=5)
+    GeoJson(
+        data,
+        name=name,
+        marker=folium.CircleMarker(radius=6, weight=1, color="#333333", fill=True,
+                                   fill_opacity=0.9),
+        style_from={"fillColor": "fill", "radius": "r"},
+        tooltip=tooltip(data, ["sites", "worst"], [_("Sites"), _("Least precise")]),
+    ).add_to(m)
 
 
 def add_reference_places(m: folium.Map, places: gpd.GeoDataFrame, *,
