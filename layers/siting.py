@@ -18,14 +18,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.i18n import _, column_label
+from geo.i18n import _, column_label, format_number, ngettext
 from geo.siting.candidates import rule_label
 from geo.siting.catchments import plant_label
 from geo.siting.feedstock import COMPETITOR_SOURCES
 from geo.siting.scoring import CRITERIA, CRITERION_LABELS, status_label
-from layers.base import GeoJson, frame_to_geojson
+from layers.base import GeoJson, display_decimals, for_display, frame_to_geojson, map_view
 
 __all__ = [
+    "MAX_FLOW_LINES",
+    "MAX_POINTS",
     "PLANT_COLOURS",
     "RULE_COLOURS",
     "add_best_sites",
@@ -46,6 +48,13 @@ PLANT_COLOURS: Final = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "
 """Colour of each chosen plant, its catchment and its flows (cycled beyond eight plants)."""
 
 
+
+MAX_POINTS: Final = 1000
+"""Candidates drawn one by one at most (the first by the page's order); suppliers above it are
+counted per H3 hexagon instead (a 100,000-record programme's map was over a megabyte)."""
+MAX_FLOW_LINES: Final = 500
+"""Supplier → plant lines drawn at most: the largest flows (the table lists every one)."""
+
 def _aliases(cols: list[str]) -> list[str]:
     """Tooltip titles of ``cols`` in the reader's language (their column labels)."""
     return [column_label(c) for c in cols]
@@ -61,7 +70,7 @@ def score_colour(rank: pd.Series) -> pd.Series:
 
 
 def add_screened_candidates(m: folium.Map, sites: gpd.GeoDataFrame, *,
-                            max_features: int = 3000) -> tuple[folium.GeoJson, int]:
+                            max_features: int = MAX_POINTS) -> tuple[folium.GeoJson, int]:
     """Every candidate coloured by the siting rule that removed it (green: passes)."""
     drawn = sites.head(max_features).copy()
     drawn["colour"] = drawn["failed_rule"].map(RULE_COLOURS).fillna("#999999")
@@ -70,7 +79,7 @@ def add_screened_candidates(m: folium.Map, sites: gpd.GeoDataFrame, *,
         lambda r: passes if r == "" else removed.format(rule=rule_label(r)))
     cols = ["name", "outcome"]
     layer = GeoJson(
-        frame_to_geojson(drawn, columns=[*cols, "colour"]),
+        frame_to_geojson(drawn, columns=[*cols, "colour"], decimals=5),
         name=_("Candidates (siting rules)"),
         marker=folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True,
                                    fill_opacity=0.9),
@@ -99,7 +108,7 @@ def add_ranked_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, top: int = 300,
                "cells": _("Released hexagons"), "status": _("Status")}
     cols = [c for c in aliases if c in ranked.columns]
     layer = GeoJson(
-        frame_to_geojson(ranked, columns=[*cols, "colour", "r"]),
+        frame_to_geojson(ranked, columns=[*cols, "colour", "r"], decimals=5),
         name=_("Ranked sites"),
         marker=folium.CircleMarker(radius=6, weight=1.5, color="#ffffff", fill=True,
                                    fill_opacity=0.95),
@@ -128,27 +137,34 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
         return np.where((frame[count] >= k) | visible, frame["tonnes_per_year"].round(0), np.nan)
 
     out: list[folium.GeoJson] = []
+    view = map_view(m)
     if len(catchments):
-        c = catchments.copy()
+        c = for_display(catchments, view).copy()
         c["colour"] = c["plant"].map(colour)
         c["t_yr"] = shown_t(c)
         c["plant"] = c["plant"].map(plant_label)
         cols = ["plant", count, "t_yr"]
         out.append(GeoJson(
-            frame_to_geojson(c, columns=[*cols, "colour"]), name=_("Catchments"),
+            frame_to_geojson(c, columns=[*cols, "colour"], decimals=display_decimals(view)),
+            name=_("Catchments"),
             fixed_style={"weight": 2, "fillOpacity": 0.12, "dashArray": "5 4"},
             style_from={"color": "colour", "fillColor": "colour"},
             tooltip=folium.GeoJsonTooltip(fields=cols,
                                           aliases=[_("Catchment of"), count_label,
                                                    _("t/yr")])))
     if len(flows):
-        f = flows.copy()
+        f = flows.nlargest(MAX_FLOW_LINES, "tonnes_per_year") if len(flows) > MAX_FLOW_LINES \
+            else flows.copy()
         f["colour"] = f["plant"].map(colour)
         f["km"] = f["haul_km"].round(2)
         f["plant"] = f["plant"].map(plant_label)
         cols = ["supplier", "plant", "tonnes_per_year", "km"] if show_names else ["plant", "km"]
         out.append(GeoJson(
-            frame_to_geojson(f, columns=[*cols, "colour"]), name=_("Supplier → plant"),
+            frame_to_geojson(f, columns=[*cols, "colour"], decimals=5),
+            name=_("Supplier → plant") if len(f) == len(flows) else ngettext(
+                "Supplier → plant (the largest {n} flow)",
+                "Supplier → plant (the largest {n} flows)", len(f)).format(
+                    n=format_number(len(f))),
             fixed_style={"weight": 2, "opacity": 0.7}, style_from={"color": "colour"},
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=_aliases(cols))))
     p = plants.copy()
@@ -157,7 +173,7 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
     p["plant"] = p["plant"].map(plant_label)
     cols = ["plant", "name", count, "t_yr"]
     out.append(GeoJson(
-        frame_to_geojson(p, columns=[*cols, "colour"]), name=_("Best sites"),
+        frame_to_geojson(p, columns=[*cols, "colour"], decimals=5), name=_("Best sites"),
         marker=folium.CircleMarker(radius=12, weight=3, color="#ffffff", fill=True,
                                    fill_opacity=1.0),
         style_from={"fillColor": "colour"},
@@ -173,18 +189,60 @@ def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: boo
                   label: str | None = None) -> folium.GeoJson:
     """Supplier sites (small dark circles); names and tonnages for practitioners only.
 
+    Above :data:`MAX_POINTS` suppliers they are counted per H3 hexagon (tonnes summed for
+    practitioners).
+
     Viewers' pseudo-suppliers (released hexagons) carry only ``label`` (already in the
     reader's language; default "Supplier").
     """
+    if len(suppliers) > MAX_POINTS:
+        return _add_supplier_cells(m, suppliers, show_tonnes=show_names)
     cols = ["site_name", "tonnes_per_year"] if show_names else []
     frame = suppliers.copy()
     frame["label"] = _("Supplier") if label is None else label
     fields = cols or ["label"]
     layer = GeoJson(
-        frame_to_geojson(frame, columns=fields), name=_("Suppliers"),
+        frame_to_geojson(frame, columns=fields, decimals=5), name=_("Suppliers"),
         marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff", fill=True,
                                    fill_color="#333333", fill_opacity=0.9),
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=_aliases(fields), labels=bool(cols)))
+    layer.add_to(m)
+    return layer
+
+
+def _add_supplier_cells(m: folium.Map, suppliers: gpd.GeoDataFrame, *,
+                        show_tonnes: bool) -> folium.GeoJson:
+    """Suppliers counted per H3 hexagon (the finest resolution with at most
+    :data:`MAX_POINTS` occupied cells); their tonnes summed for practitioners only."""
+    from h3.api import numpy_int as h3i
+
+    from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
+
+    pts = suppliers.to_crs(4326) if suppliers.crs is not None else suppliers
+    pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty]
+    base = cells_for_points(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(), H3_BASE_RES)
+    res = H3_BASE_RES
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > MAX_POINTS:
+        res -= 1
+    tonnes = pd.to_numeric(pts["tonnes_per_year"], errors="coerce").fillna(0.0) \
+        if "tonnes_per_year" in pts else pd.Series(0.0, index=pts.index)
+    cells = pd.DataFrame({"cell": parent_cells(base, res), "t": tonnes.to_numpy(float)}
+                         ).groupby("cell").agg(n=("t", "size"), t=("t", "sum"))
+    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in cells.index]).reshape(-1, 2)
+    frame = gpd.GeoDataFrame({
+        "suppliers": [ngettext("{n} supplier", "{n} suppliers", int(n)).format(
+            n=format_number(n)) for n in cells["n"]],
+        "t_yr": cells["t"].round(0).to_numpy(),
+        "r": np.round(np.clip(2 * np.sqrt(cells["n"].to_numpy()), 4, 12), 1)},
+        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
+    fields = ["suppliers", "t_yr"] if show_tonnes else ["suppliers"]
+    layer = GeoJson(
+        frame_to_geojson(frame, columns=[*fields, "r"], decimals=5), name=_("Suppliers"),
+        marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff", fill=True,
+                                   fill_color="#333333", fill_opacity=0.9),
+        style_from={"radius": "r"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[_("Suppliers"), _("t/yr")][
+            :len(fields)]))
     layer.add_to(m)
     return layer
 

@@ -143,3 +143,38 @@ def test_layers_speak_the_session_language(ranked: gpd.GeoDataFrame) -> None:
     assert fig.layout.xaxis.title.text.startswith("⟦")
     assert all(bar.name.startswith("⟦") for bar in fig.data)
     assert "%{x:.1f}" in fig.data[0].hovertemplate
+
+
+def test_many_flows_draw_the_largest_and_many_suppliers_are_counted_per_hexagon() -> None:
+    """Above the caps the map gets the largest flows (its name says so) and suppliers counted
+    per hexagon; each supplier is in exactly one circle, names never sent."""
+    import numpy as np
+
+    from layers.siting import MAX_FLOW_LINES, MAX_POINTS, add_suppliers
+
+    rng = np.random.default_rng(2)
+    n = 3 * MAX_POINTS
+    lon, lat = 26.90 + rng.random(n) * 0.1, 60.50 + rng.random(n) * 0.05
+    tonnes = rng.lognormal(3, 1, n)
+    plants = gpd.GeoDataFrame({"plant": ["Plant 1"], "name": ["site"], "suppliers": [n],
+                               "tonnes_per_year": [tonnes.sum()]},
+                              geometry=[Point(26.95, 60.52)], crs=4326)
+    flows = gpd.GeoDataFrame({"supplier": [f"S{i}" for i in range(n)], "plant": "Plant 1",
+                              "tonnes_per_year": tonnes, "haul_km": 1.0},
+                             geometry=[LineString([(x, y), (26.95, 60.52)])
+                                       for x, y in zip(lon, lat, strict=True)], crs=4326)
+    m = base_map(bounds=(26.9, 60.5, 27.0, 60.55))
+    layers = add_best_sites(m, plants, flows, flows.iloc[:0], show_names=True)
+    sent = [f["properties"]["tonnes_per_year"] for f in layers[0].data["features"]]
+    assert len(sent) == MAX_FLOW_LINES
+    assert min(sent) >= np.sort(tonnes)[-MAX_FLOW_LINES] - 1e-9
+    assert f"the largest {MAX_FLOW_LINES} flows" in layers[0].layer_name
+    sup = gpd.GeoDataFrame({"site_name": [f"S{i}" for i in range(n)],
+                            "tonnes_per_year": tonnes},
+                           geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    layer = add_suppliers(base_map(bounds=(26.9, 60.5, 27.0, 60.55)), sup, show_names=True)
+    feats = layer.data["features"]
+    assert len(feats) <= MAX_POINTS
+    assert sum(int(f["properties"]["suppliers"].split()[0].replace(",", "")) for f in feats) == n
+    assert abs(sum(f["properties"]["t_yr"] for f in feats) - tonnes.sum()) < len(feats)
+    assert "S1" not in str(layer.data)
