@@ -30,8 +30,8 @@ from layers.base import GeoJson, add_sites, escape_text, frame_to_geojson
 if TYPE_CHECKING:
     from geo.synergies.reports import SankeyData
 
-__all__ = ["BASIS_COLOURS", "STAGE_COLOURS", "add_match_lines", "add_synergy_network",
-           "network_graph_figure", "sankey_figure", "width_px"]
+__all__ = ["BASIS_COLOURS", "MAX_NETWORK_LINES", "STAGE_COLOURS", "add_match_lines",
+           "add_synergy_network", "network_graph_figure", "sankey_figure", "width_px"]
 
 STAGE_COLOURS: Final = {"idea": "#9e9ac8", "identified": "#3182bd", "in progress": "#d94801",
                         "implemented": "#41ab5d", "completed": "#005a32",
@@ -42,6 +42,11 @@ _OTHER_COLOUR: Final = "#bdbdbd"
 BASIS_COLOURS: Final = {"exact": "#005a32", "family": "#3182bd", "class": "#6a51a3",
                         "sector": "#d94801", "knowledge": "#ce1256"}
 """Colour of a proposed match's line by the basis it was found on."""
+
+
+MAX_NETWORK_LINES: Final = 500
+"""Links drawn at most on the synergy network map: the largest by tonnes (the page says how
+many of how many; 15,000 links of a 20,000-synergy book made every rerun 3.5 MB)."""
 
 
 def width_px(tonnes: pd.Series, *, min_px: float = 1.5, max_px: float = 12.0) -> pd.Series:
@@ -67,7 +72,8 @@ def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
     """Lines between sites (or parks) in one GeoJson layer; returns the layer and lines drawn.
 
     Rows without a geometry (an unlocated site) or marked ``suppressed`` (confidentiality)
-    are not drawn; the page says how many. ``name`` is the layer's name in the layer control
+    are not drawn, and of the rest the :data:`MAX_NETWORK_LINES` largest by tonnes; the page
+    says how many. ``name`` is the layer's name in the layer control
     (default "Synergy network" in the session's language).
     """
     drawable = edges[edges.geometry.notna() & ~edges.geometry.is_empty]
@@ -75,18 +81,22 @@ def add_synergy_network(m: folium.Map, edges: gpd.GeoDataFrame, *,
         drawable = drawable[~drawable["suppressed"].astype(bool)]
     if drawable.empty:
         return None, 0
-    data = drawable.assign(width=width_px(drawable["tonnes_per_year"]),
+    width = width_px(drawable["tonnes_per_year"])  # scaled to the largest of all links
+    if len(drawable) > MAX_NETWORK_LINES:
+        drawable = drawable.loc[pd.to_numeric(drawable["tonnes_per_year"], errors="coerce")
+                                .fillna(0.0).nlargest(MAX_NETWORK_LINES).index]
+    data = drawable.assign(width=width.loc[drawable.index].round(1),
+                           colour=[STAGE_COLOURS.get(s, "#555") for s in drawable["stage"]],
                            tonnes=_numbers(drawable["tonnes_per_year"], digits=1),
                            count=_numbers(drawable["synergies"]),
                            stage_shown=[stage_label(s) for s in drawable["stage"]],
                            route=drawable["from_name"].fillna(drawable["from"]).astype(str)
                            + " → " + drawable["to_name"].fillna(drawable["to"]).astype(str))
-    cols = ["route", "count", "tonnes", "stage_shown", "codes", "stage", "width"]
+    cols = ["route", "count", "tonnes", "stage_shown", "codes", "colour", "width"]
     layer = GeoJson(
-        frame_to_geojson(data, columns=cols),
+        frame_to_geojson(data, columns=cols, decimals=5),
         name=name or _("Synergy network"),
-        style_function=lambda f: {"color": STAGE_COLOURS.get(f["properties"]["stage"], "#555"),
-                                  "weight": f["properties"]["width"], "opacity": 0.85},
+        fixed_style={"opacity": 0.85}, style_from={"color": "colour", "weight": "width"},
         tooltip=folium.GeoJsonTooltip(fields=cols[:5],
                                       aliases=[_("Flow"), _("Synergies"), _("t/yr"),
                                                _("Stage"), _("Codes")]),

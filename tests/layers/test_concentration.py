@@ -253,7 +253,6 @@ def test_many_hexagons_are_sent_as_one_picture(selection, monkeypatch) -> None:
 def test_picture_of_hexagons_colours_each_cell_where_it_lies() -> None:
     """Each pixel of the picture takes the colour of the hexagon at that place: sampled at
     hexagon centres (through the overlay's own bounds in Web Mercator), the colours match."""
-    import base64
     import io
 
     import h3

@@ -8,6 +8,7 @@ import re
 import folium
 import geopandas as gpd
 import pandas as pd
+import pytest
 from shapely.geometry import LineString
 
 from geo.i18n import use_locale
@@ -116,9 +117,9 @@ def test_drawings_speak_the_session_language() -> None:
     assert layer is not None and layer.layer_name.startswith("⟦")
     tip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
     assert tip.aliases[0] == "⟦Flõw⟧"
-    stages = {f["properties"]["stage"]: f["properties"]["stage_shown"]
+    stages = {f["properties"]["colour"]: f["properties"]["stage_shown"]
               for f in layer.data["features"]}
-    assert stages == {"idea": "⟦îdéà⟧", "completed": "⟦çõmplétéd⟧"}
+    assert stages == {STAGE_COLOURS["idea"]: "⟦îdéà⟧", STAGE_COLOURS["completed"]: "⟦çõmplétéd⟧"}
     nodes = pd.DataFrame({"node": [0, 1], "key": ["root", "stage:idea"],
                           "label": ["All haves", "In synergy: idea"], "column": [0, 2],
                           "tonnes_in": [0, 5], "tonnes_out": [5, 0], "producers": [3, 3]})
@@ -127,3 +128,17 @@ def test_drawings_speak_the_session_language() -> None:
         fig = sankey_figure(SankeyData(nodes, links))
     assert fig.layout.separators == ",."
     assert sankey_figure(SankeyData(nodes, links)).layout.separators == ".,"
+
+
+def test_a_large_network_draws_its_largest_links_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above MAX_NETWORK_LINES the map carries the largest links by tonnes, widths still
+    scaled to the largest of all; the count drawn is returned for the page's caption."""
+    import layers.synergies as ls
+
+    edges = _edges()
+    monkeypatch.setattr(ls, "MAX_NETWORK_LINES", 1)
+    layer, drawn = ls.add_synergy_network(base_map(bounds=(26.8, 60.4, 27.2, 60.6)), edges)
+    assert drawn == 1 and layer is not None and len(layer.data["features"]) == 1
+    top = edges.loc[edges["tonnes_per_year"].idxmax()]
+    assert layer.data["features"][0]["properties"]["width"] == 12.0
+    assert layer.data["features"][0]["properties"]["colour"] == STAGE_COLOURS[top["stage"]]
