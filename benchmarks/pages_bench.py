@@ -337,7 +337,9 @@ def apply_browser(page: Any, step: Step) -> None:
         page.keyboard.press("Escape")
     elif step.kind == "radio":
         box.locator("label").filter(has_text=step.text).first.click()
-    elif step.kind in ("segmented_control", "submit"):
+    elif step.kind == "segmented_control":  # its options are not always exposed as buttons
+        box.get_by_text(step.text, exact=True).first.click()
+    elif step.kind == "submit":
         box.get_by_role("button", name=step.text, exact=True).first.click()
     elif step.kind in ("selectbox", "multiselect"):
         combo = box.get_by_role("combobox").first
@@ -346,6 +348,10 @@ def apply_browser(page: Any, step: Step) -> None:
         page.keyboard.press("Enter")
         if step.kind == "multiselect":
             page.keyboard.press("Escape")
+    elif step.kind == "text_input":  # Enter commits the text
+        field_ = box.locator("input").first
+        field_.fill(step.text)
+        field_.press("Enter")
     elif step.kind == "number_input":  # Tab commits the value (Enter would submit a form)
         field_ = box.locator("input").first
         field_.fill(step.text)

@@ -161,8 +161,16 @@ def _milk_round(spec: PageSpec, ds: Dataset, role: str) -> list[Step]:
 def _synergies(spec: PageSpec, ds: Dataset, role: str) -> list[Step]:
     res = ds.data.resources
     haves = res[(res["direction"] == "have") & res["ewc_code"].notna()]
+    from ui.widgets import MAX_PICK_OPTIONS
+
     picks = haves["resource_id"].sort_values().iloc[[3, len(haves) // 2, len(haves) - 4]]
-    return [Step("selectbox", "syn_record", rid, f"{rid} · ", f"record {rid}") for rid in picks]
+    if len(res) <= MAX_PICK_OPTIONS:
+        return [Step("selectbox", "syn_record", rid, f"{rid} · ", f"record {rid}")
+                for rid in picks]
+    # Above the picker's limit the user first types the record's id (not timed), then picks it.
+    return [Step("selectbox", "syn_record", rid, f"{rid} · ", f"record {rid}",
+                 setup=(Step("text_input", "syn_find", str(rid), str(rid), f"find {rid}"),))
+            for rid in picks]
 
 
 def _workshop(spec: PageSpec, ds: Dataset, role: str) -> list[Step]:

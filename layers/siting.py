@@ -153,8 +153,13 @@ def add_best_sites(m: folium.Map, plants: gpd.GeoDataFrame, flows: gpd.GeoDataFr
                                           aliases=[_("Catchment of"), count_label,
                                                    _("t/yr")])))
     if len(flows):
-        f = flows.nlargest(MAX_FLOW_LINES, "tonnes_per_year") if len(flows) > MAX_FLOW_LINES \
-            else flows.copy()
+        if len(flows) <= MAX_FLOW_LINES:
+            f = flows.copy()
+        elif "tonnes_per_year" in flows.columns:  # a practitioner's: the largest flows
+            f = flows.nlargest(MAX_FLOW_LINES, "tonnes_per_year")
+        else:  # a viewer's carry no tonnes: the nearest suppliers of each plant first
+            f = flows.sort_values("haul_km").groupby("plant", sort=False).head(
+                -(-MAX_FLOW_LINES // max(flows["plant"].nunique(), 1))).head(MAX_FLOW_LINES)
         f["colour"] = f["plant"].map(colour)
         f["km"] = f["haul_km"].round(2)
         f["plant"] = f["plant"].map(plant_label)

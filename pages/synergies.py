@@ -58,13 +58,16 @@ direction_labels = {"have": _("have"), "want": _("want")}
 with t_find:
     res = prog.resources.sort_values(["direction", "resource_id"])
     names = prog.sites.set_index("site_id")["name"]
-    labels = {r.resource_id: " · ".join((str(r.resource_id),
-                                         direction_labels.get(r.direction, str(r.direction)),
-                                         str(names.get(r.site_id, "?")), str(r.description)))
-              for r in res.itertuples()}
+    labels = (res["resource_id"].astype(str) + " · "
+              + res["direction"].map(lambda d: direction_labels.get(d, str(d))) + " · "
+              + res["site_id"].map(names).fillna("?").astype(str) + " · "
+              + res["description"].fillna("").astype(str)
+              ).str.rstrip(" ·").set_axis(res["resource_id"].to_numpy())
     c1, c2, c3 = st.columns([3, 1, 1])
-    record = c1.selectbox(_("Record (a have or a want)"), list(labels), key=Key.SYN_RECORD,
-                          format_func=lambda r: labels[r])
+    record = ui.pick_record(c1, _("Record (a have or a want)"), labels, key=Key.SYN_RECORD,
+                            find_key=Key.SYN_FIND)
+    if record is None:
+        st.stop()
     scope = c2.selectbox(_("Partners"), list(SCOPE_LABELS), key="syn_scope",
                          format_func=lambda s: _(SCOPE_LABELS[s]))
     top_k = c3.number_input(_("Show"), 1, 50, 10, key="syn_top_k")

@@ -49,6 +49,7 @@ from ui.widgets import (
     download_button,
     download_buttons,
     illustrative_note,
+    pick_record,
     plain,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "located_bounds",
     "may_create_programme",
     "page_context",
+    "pick_record",
     "plain",
     "profile_key",
     "programmes_for",

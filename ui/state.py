@@ -87,6 +87,7 @@ class Key(StrEnum):
     MR_DL_GPX = "mr_dl_gpx"
     # Synergies
     SYN_RECORD = "syn_record"
+    SYN_FIND = "syn_find"
     SYN_CREATE = "syn_create"
     SYN_TO_STAGE = "syn_to_stage"
     SYN_NOTE = "syn_note"

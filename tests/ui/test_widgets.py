@@ -192,3 +192,45 @@ def _pseudo_note():
 
     set_locale("qps_PLOC")
     ui.illustrative_note(load_demo_programme())
+
+
+def _picker(n):
+    import pandas as pd
+    import streamlit as st
+
+    import ui
+
+    ids = [f"R{i:04d}" for i in range(n)]
+    labels = pd.Series([f"{r} · have · Site {i} · {'acid' if i % 2 else 'oil'}"
+                        for i, r in enumerate(ids)], index=ids)
+    st.session_state["picked"] = ui.pick_record(st, "Record", labels, key="rec",
+                                                find_key="find")
+
+
+def test_record_picker_is_a_select_box_up_to_its_limit() -> None:
+    """Up to MAX_PICK_OPTIONS records every one is listed and no search box is shown."""
+    from ui.widgets import MAX_PICK_OPTIONS
+
+    at = AppTest.from_function(_picker, args=(MAX_PICK_OPTIONS,)).run()
+    assert not at.exception, at.exception
+    assert len(at.selectbox(key="rec").options) == MAX_PICK_OPTIONS
+    assert not at.text_input
+
+
+def test_record_picker_lists_what_matches_what_was_typed_above_its_limit() -> None:
+    """Above the limit the first MAX_PICK_OPTIONS records are listed; typing narrows them to
+    the records containing the text (any case), the chosen one kept, and any can be picked."""
+    from ui.widgets import MAX_PICK_OPTIONS
+
+    at = AppTest.from_function(_picker, args=(5000,)).run()
+    assert len(at.selectbox(key="rec").options) == MAX_PICK_OPTIONS
+    assert "5,000 of 5,000 records match" in at.caption[0].value
+    at.text_input(key="find").set_value("r4321").run()
+    options = at.selectbox(key="rec").options
+    assert options[0].startswith("R0000")  # the chosen record stays listed
+    assert [o for o in options if o.startswith("R4321")] and len(options) == 2
+    at.selectbox(key="rec").set_value("R4321").run()
+    assert at.session_state["picked"] == "R4321" and not at.exception
+    at.text_input(key="find").set_value("no such text").run()
+    assert at.selectbox(key="rec").options == [at.selectbox(key="rec").options[0]]
+    assert at.session_state["picked"] == "R4321"
