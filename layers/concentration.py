@@ -464,7 +464,7 @@ def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
     """Record points for practitioners: raw when at most ``max_points``, else aggregated.
 
     Above the cap, records are summed per H3 cell (the finest resolution with at most
-    ``max_points`` occupied cells) and drawn as one circle per cell, so the browser never
+    half ``max_points`` occupied cells) and drawn as one circle per cell, so the browser never
     receives more than ``max_points`` features. Returns (layer, features drawn, aggregated).
     Only for viewers who may see companies: the page never calls it for others.
     """
@@ -498,8 +498,8 @@ def _shortened(value: object) -> object:
 def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
                            producers: np.ndarray, *, max_points: int, name: str
                            ) -> tuple[folium.GeoJson, int, bool]:
-    res = H3_BASE_RES
-    while res > 0 and len(pd.unique(parent_cells(base, res))) > max_points:
+    res = H3_BASE_RES  # an overview under the surface: at most half as many cells as points
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > max(max_points // 2, 1):
         res -= 1
     totals = hexagon_totals(parent_cells(base, res), tonnes, producers)
     latlng = [h3i.cell_to_latlng(int(c)) for c in totals["cell"].to_numpy()]

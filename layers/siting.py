@@ -51,8 +51,9 @@ PLANT_COLOURS: Final = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "
 
 MAX_POINTS: Final = 1000
 """Candidates drawn one by one at most (the first by the page's order); suppliers above it are
-counted per H3 hexagon instead (a 100,000-record programme's map was over a megabyte)."""
-MAX_FLOW_LINES: Final = 500
+counted per H3 hexagon instead, in at most half as many cells (a 100,000-record programme's
+map was over a megabyte)."""
+MAX_FLOW_LINES: Final = 300
 """Supplier → plant lines drawn at most: the largest flows (the table lists every one)."""
 
 def _aliases(cols: list[str]) -> list[str]:
@@ -217,7 +218,7 @@ def add_suppliers(m: folium.Map, suppliers: gpd.GeoDataFrame, *, show_names: boo
 
 def _add_supplier_cells(m: folium.Map, suppliers: gpd.GeoDataFrame, *,
                         show_tonnes: bool) -> folium.GeoJson:
-    """Suppliers counted per H3 hexagon (the finest resolution with at most
+    """Suppliers counted per H3 hexagon (the finest resolution with at most half
     :data:`MAX_POINTS` occupied cells); their tonnes summed for practitioners only."""
     from h3.api import numpy_int as h3i
 
@@ -227,7 +228,7 @@ def _add_supplier_cells(m: folium.Map, suppliers: gpd.GeoDataFrame, *,
     pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty]
     base = cells_for_points(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(), H3_BASE_RES)
     res = H3_BASE_RES
-    while res > 0 and len(pd.unique(parent_cells(base, res))) > MAX_POINTS:
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > MAX_POINTS // 2:
         res -= 1
     tonnes = pd.to_numeric(pts["tonnes_per_year"], errors="coerce").fillna(0.0) \
         if "tonnes_per_year" in pts else pd.Series(0.0, index=pts.index)
