@@ -417,40 +417,58 @@ def browser_rows(ds: Dataset, role: str, pages: list[PageSpec], rows: dict[tuple
             row = rows.get((spec.title, ds.label, role))
             if row is None or not draws_map(spec, role):
                 continue
-            nav = Step("nav", spec.path, None, spec.title, label=f"open {spec.title}")
-            secs, how, got = measure_change(page, rec, lambda nav=nav: apply_browser(page, nav),
-                                            timeout_s=timeout_s)
-            row.open_s = secs
-            basemap_b += sum(b for u, b in got.http_by_url.items() if "/basemaps/" in u)
-            times, maps, alls, hows = [], [], [], []
-            for step in steps_for(spec, ds, role)[:runs]:
-                for setup in step.setup:
-                    apply_browser(page, setup)
-                    settle(page, timeout_s)
-                secs, how, got = measure_change(
-                    page, rec, lambda step=step: apply_browser(page, step), timeout_s=timeout_s)
-                if verbose:
-                    print(f"    {step.label}: {secs:.2f} s, {how}, websocket map "
-                          f"{got.ws.map_bytes:,} B other {got.ws.other_bytes:,} B; HTTP "
-                          + ", ".join(f"{u.rsplit('/', 1)[-1][:40]} {b:,} B"
-                                      for u, b in got.http_by_url.items() if b))
-                times.append(secs)
-                maps.append(got.map_bytes)
-                alls.append(got.total_bytes)
-                hows.append(how.split(":")[0])
-                basemap_b += sum(b for u, b in got.http_by_url.items() if "/basemaps/" in u)
-            row.browser = stats(times)
-            row.map_b, row.all_b = max(maps, default=0), max(alls, default=0)
-            if "timeout" in hows:
-                row.note = (row.note + "; " if row.note else "") + "browser timed out"
-            elif set(hows) == {"kept"}:
-                row.note = (row.note + "; " if row.note else "") + "map unchanged"
-            print(f"  browser {ds.label:<13} {role:<12} {spec.title:<16} open {row.open_s:6.2f} s"
-                  f" · change→map {row.browser.fmt(2)} s · map {row.map_b:,} B of "
-                  f"{row.all_b:,} B ({'/'.join(hows)})", flush=True)
+            try:
+                basemap_b += _browser_page(page, rec, spec, ds=ds, role=role, row=row,
+                                           runs=runs, timeout_s=timeout_s, verbose=verbose)
+            except Exception as exc:  # one page's failure must not lose the others
+                row.note = (row.note + "; " if row.note else "") + (
+                    f"browser error: {type(exc).__name__}")
+                print(f"  browser {ds.label:<13} {role:<12} {spec.title:<16} ERROR "
+                      f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}", flush=True)
+                page.goto(url, wait_until="domcontentloaded")
+                page.wait_for_function(IDLE_JS, timeout=timeout_s * 1000)
         outside = list(rec.outside)
         browser.close()
     return outside, basemap_b
+
+
+
+def _browser_page(page: Any, rec: Any, spec: Any, *, ds: Any, role: str, row: Any, runs: int,
+                  timeout_s: float, verbose: bool) -> int:
+    """Open ``spec``'s page and time its changes into ``row``; the base map file's bytes."""
+    basemap_b = 0
+    nav = Step("nav", spec.path, None, spec.title, label=f"open {spec.title}")
+    secs, how, got = measure_change(page, rec, lambda nav=nav: apply_browser(page, nav),
+                                    timeout_s=timeout_s)
+    row.open_s = secs
+    basemap_b += sum(b for u, b in got.http_by_url.items() if "/basemaps/" in u)
+    times, maps, alls, hows = [], [], [], []
+    for step in steps_for(spec, ds, role)[:runs]:
+        for setup in step.setup:
+            apply_browser(page, setup)
+            settle(page, timeout_s)
+        secs, how, got = measure_change(
+            page, rec, lambda step=step: apply_browser(page, step), timeout_s=timeout_s)
+        if verbose:
+            print(f"    {step.label}: {secs:.2f} s, {how}, websocket map "
+                  f"{got.ws.map_bytes:,} B other {got.ws.other_bytes:,} B; HTTP "
+                  + ", ".join(f"{u.rsplit('/', 1)[-1][:40]} {b:,} B"
+                              for u, b in got.http_by_url.items() if b))
+        times.append(secs)
+        maps.append(got.map_bytes)
+        alls.append(got.total_bytes)
+        hows.append(how.split(":")[0])
+        basemap_b += sum(b for u, b in got.http_by_url.items() if "/basemaps/" in u)
+    row.browser = stats(times)
+    row.map_b, row.all_b = max(maps, default=0), max(alls, default=0)
+    if "timeout" in hows:
+        row.note = (row.note + "; " if row.note else "") + "browser timed out"
+    elif set(hows) == {"kept"}:
+        row.note = (row.note + "; " if row.note else "") + "map unchanged"
+    print(f"  browser {ds.label:<13} {role:<12} {spec.title:<16} open {row.open_s:6.2f} s"
+          f" · change→map {row.browser.fmt(2)} s · map {row.map_b:,} B of "
+          f"{row.all_b:,} B ({'/'.join(hows)})", flush=True)
+    return basemap_b
 
 
 # --- report ---------------------------------------------------------------------------------
