@@ -59,6 +59,7 @@ __all__ = [
     "escape_text",
     "for_display",
     "frame_to_geojson",
+    "hexagon_groups",
     "install_static_assets",
     "local_assets",
     "map_figure",
@@ -697,26 +698,49 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, name: str | None = None
     return layer, len(located)
 
 
-def _add_site_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str, colour: str,
-                    radius: float, max_features: int) -> folium.GeoJson:
-    """Located sites counted per H3 hexagon, one circle per hexagon (see :func:`add_sites`)."""
+def hexagon_groups(points: gpd.GeoSeries | gpd.GeoDataFrame, max_cells: int
+                   ) -> tuple[np.ndarray, gpd.GeoSeries]:
+    """Points grouped into H3 hexagons of the finest resolution with at most ``max_cells``
+    occupied cells (never more features than that on a map).
+
+    Returns the group of each point (0 … k-1, the hexagons sorted by their H3 index) and the
+    k hexagon centres (EPSG:4326). Points must be located (no missing or empty geometry).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoSeries([Point(26.9, 60.5), Point(26.9001, 60.5), Point(27.5, 60.9)], crs=4326)
+    >>> group, centres = hexagon_groups(pts, 2)
+    >>> bool(group[0] == group[1] != group[2]), len(centres)
+    (True, 2)
+    """
     from h3.api import numpy_int as h3i
 
     from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
 
-    wgs = located.to_crs(4326) if located.crs is not None and not located.crs.equals(
-        "EPSG:4326") else located
-    base = cells_for_points(wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy(), H3_BASE_RES)
+    geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+    if geoms.crs is not None and not geoms.crs.equals("EPSG:4326"):
+        geoms = geoms.to_crs(4326)
+    base = cells_for_points(geoms.x.to_numpy(), geoms.y.to_numpy(), H3_BASE_RES)
     res = H3_BASE_RES
-    while res > 0 and len(pd.unique(parent_cells(base, res))) > max_features:
+    while res > 0 and len(pd.unique(parent_cells(base, res))) > max(max_cells, 1):
         res -= 1
-    counts = pd.Series(parent_cells(base, res)).value_counts()
-    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in counts.index]).reshape(-1, 2)
+    cells, group = np.unique(parent_cells(base, res), return_inverse=True)
+    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in cells]).reshape(-1, 2)
+    return group.reshape(-1), gpd.GeoSeries(gpd.points_from_xy(latlng[:, 1], latlng[:, 0]),
+                                            crs=4326)
+
+
+def _add_site_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str, colour: str,
+                    radius: float, max_features: int) -> folium.GeoJson:
+    """Located sites counted per H3 hexagon, one circle per hexagon (see :func:`add_sites`)."""
+    group, centres = hexagon_groups(located, max_features)
+    counts = np.bincount(group, minlength=len(centres))
     frame = gpd.GeoDataFrame(
         {"sites": [ngettext("{n} site", "{n} sites", int(n)).format(n=format_number(n))
-                   for n in counts.to_numpy()],
-         "r": np.round(np.clip(radius * np.sqrt(counts.to_numpy()) / 2, radius, 4 * radius), 1)},
-        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
+                   for n in counts],
+         "r": np.round(np.clip(radius * np.sqrt(counts) / 2, radius, 4 * radius), 1)},
+        geometry=centres.to_numpy(), crs=4326)
     data = frame_to_geojson(frame, columns=["sites", "r"], decimals=5)
     layer = GeoJson(
         data,

@@ -12,7 +12,15 @@ import pandas as pd
 
 from geo.i18n import N_, _, format_number, ngettext
 from geo.programme import PRECISIONS, precision_rank
-from layers.base import Attribution, GeoJson, frame_to_geojson, map_figure, map_view, tooltip
+from layers.base import (
+    Attribution,
+    GeoJson,
+    frame_to_geojson,
+    hexagon_groups,
+    map_figure,
+    map_view,
+    tooltip,
+)
 
 __all__ = ["MAX_SITE_POINTS", "PRECISION_COLOURS", "PRECISION_LABELS", "add_reference_places",
            "add_sites_by_precision"]
@@ -94,19 +102,10 @@ def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
 def _add_precision_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str,
                          max_points: int) -> None:
     """Sites counted per H3 hexagon, coloured by the least precise site of each."""
-    from h3.api import numpy_int as h3i
-
-    from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
-
-    base = cells_for_points(located.geometry.x.to_numpy(), located.geometry.y.to_numpy(),
-                            H3_BASE_RES)
-    res = H3_BASE_RES
-    while res > 0 and len(pd.unique(parent_cells(base, res))) > max_points:
-        res -= 1
+    group, centres = hexagon_groups(located, max_points)
     rank = precision_rank(located["location_precision"]).to_numpy()
-    cells = pd.DataFrame({"cell": parent_cells(base, res), "rank": rank}).groupby("cell").agg(
+    cells = pd.DataFrame({"cell": group, "rank": rank}).groupby("cell").agg(
         sites=("rank", "size"), worst=("rank", "max"))
-    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in cells.index]).reshape(-1, 2)
     worst = [PRECISIONS[min(int(r), len(PRECISIONS) - 1)] for r in cells["worst"]]
     frame = gpd.GeoDataFrame({
         "sites": [ngettext("{n} site", "{n} sites", int(n)).format(n=format_number(n))
@@ -114,7 +113,7 @@ def _add_precision_cells(m: folium.Map, located: gpd.GeoDataFrame, *, name: str,
         "worst": [_precision_label(p) for p in worst],
         "fill": [PRECISION_COLOURS.get(p, "#777777") for p in worst],
         "r": np.round(np.clip(3 * np.sqrt(cells["sites"].to_numpy()), 4, 16), 1)},
-        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
+        geometry=centres.to_numpy()[cells.index.to_numpy()], crs=4326)
     data = frame_to_geojson(frame, columns=["sites", "worst", "fill", "r"], decimals=5)
     GeoJson(
         data,

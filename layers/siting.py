@@ -23,7 +23,14 @@ from geo.siting.candidates import rule_label
 from geo.siting.catchments import plant_label
 from geo.siting.feedstock import COMPETITOR_SOURCES
 from geo.siting.scoring import CRITERIA, CRITERION_LABELS, status_label
-from layers.base import GeoJson, display_decimals, for_display, frame_to_geojson, map_view
+from layers.base import (
+    GeoJson,
+    display_decimals,
+    for_display,
+    frame_to_geojson,
+    hexagon_groups,
+    map_view,
+)
 
 __all__ = [
     "MAX_FLOW_LINES",
@@ -220,27 +227,18 @@ def _add_supplier_cells(m: folium.Map, suppliers: gpd.GeoDataFrame, *,
                         show_tonnes: bool) -> folium.GeoJson:
     """Suppliers counted per H3 hexagon (the finest resolution with at most half
     :data:`MAX_POINTS` occupied cells); their tonnes summed for practitioners only."""
-    from h3.api import numpy_int as h3i
-
-    from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
-
-    pts = suppliers.to_crs(4326) if suppliers.crs is not None else suppliers
-    pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty]
-    base = cells_for_points(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(), H3_BASE_RES)
-    res = H3_BASE_RES
-    while res > 0 and len(pd.unique(parent_cells(base, res))) > MAX_POINTS // 2:
-        res -= 1
+    pts = suppliers[suppliers.geometry.notna() & ~suppliers.geometry.is_empty]
+    group, centres = hexagon_groups(pts, MAX_POINTS // 2)
     tonnes = pd.to_numeric(pts["tonnes_per_year"], errors="coerce").fillna(0.0) \
         if "tonnes_per_year" in pts else pd.Series(0.0, index=pts.index)
-    cells = pd.DataFrame({"cell": parent_cells(base, res), "t": tonnes.to_numpy(float)}
+    cells = pd.DataFrame({"cell": group, "t": tonnes.to_numpy(float)}
                          ).groupby("cell").agg(n=("t", "size"), t=("t", "sum"))
-    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in cells.index]).reshape(-1, 2)
     frame = gpd.GeoDataFrame({
         "suppliers": [ngettext("{n} supplier", "{n} suppliers", int(n)).format(
             n=format_number(n)) for n in cells["n"]],
         "t_yr": cells["t"].round(0).to_numpy(),
         "r": np.round(np.clip(2 * np.sqrt(cells["n"].to_numpy()), 4, 12), 1)},
-        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]), crs=4326)
+        geometry=centres.to_numpy()[cells.index.to_numpy()], crs=4326)
     fields = ["suppliers", "t_yr"] if show_tonnes else ["suppliers"]
     layer = GeoJson(
         frame_to_geojson(frame, columns=[*fields, "r"], decimals=5), name=_("Suppliers"),
