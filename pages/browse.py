@@ -19,6 +19,9 @@ from geo.search import ReleaseQuery, ResourceQuery, search_release, search_resou
 from geo.store.locations import programme_location_preset
 from layers.base import add_parks, add_sites
 
+MAX_TABLE_ROWS = 1000
+"""Rows the records grid shows (100,000 rows were 21 MB on every rerun); downloads hold all."""
+
 ctx = ui.page_context("browse")
 prog = ctx.programme
 cat = load_catalogue()
@@ -152,10 +155,15 @@ at = table.columns.get_loc("park_id") + 1
 for col, source in (("region", "region"), ("city", "city"), ("park", "name")):
     table.insert(at, col, table["park_id"].map(park_places[source]))
     at += 1
-st.dataframe(table, hide_index=True, width="stretch", column_config=_headers(
-    table,
+shown = table.head(MAX_TABLE_ROWS)  # the grid gets a page; the downloads carry every row
+st.dataframe(shown, hide_index=True, width="stretch", column_config=_headers(
+    shown,
     site=st.column_config.LinkColumn(column_label("site"), display_text=r"/site\?site=(.*)"),
     quantity=st.column_config.NumberColumn(column_label("quantity"), format="%.1f")))
+if len(shown) < len(table):
+    st.caption(_("The first {shown} of {n} matching records are listed; the downloads below hold "
+                 "all of them.").format(shown=format_number(len(shown)),
+                                        n=format_number(len(table))))
 ui.download_buttons(found, stem="resources", key="br_dl")
 m = ui.base_map(ctx)
 add_parks(m, prog.parks)

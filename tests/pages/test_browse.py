@@ -136,3 +136,21 @@ def test_default_levels_in_english() -> None:
     """Without a preset the location columns read Region / City / Park."""
     headers = _shown_headers(open_page(PAGE))
     assert (headers["region"], headers["city"], headers["park"]) == ("Region", "City", "Park")
+
+
+@pytest.mark.usefixtures("empty_data_dir")
+def test_a_large_result_lists_a_page_of_rows_and_downloads_all() -> None:
+    """Above MAX_TABLE_ROWS matching records the grid gets the first ones with a caption
+    saying so, while the CSV download holds every matching record."""
+    from benchmarks.synthetic import regional_programme
+    from geo.store import open_store
+
+    prog = regional_programme(3000)
+    prog.name = "Large"
+    open_store().save_programme(prog)
+    at = open_page(PAGE, programme="Large")
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 1000
+    assert any("The first 1,000 of" in c.value for c in at.caption)
+    csv = click_download(at, "br_dl_csv")
+    assert csv.count(b"\n") - 1 == _count(at) > 1000
