@@ -48,8 +48,9 @@ import csv
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.payload import stats  # noqa: E402
+from benchmarks.payload import Stats, stats  # noqa: E402
 
 if TYPE_CHECKING:
     from benchmarks.pmedian_reference import HighsRun
@@ -278,6 +279,24 @@ def _bench_weighted(folder: Path, names: list[str], *, time_limit: float, milp_l
 
 # -- 2. road-network scoring -----------------------------------------------------------------
 
+def _two_steps(first: Callable[[], Any], second: Callable[[Any], Any], runs: int
+               ) -> tuple[Any, Any, Stats, Stats, Stats]:
+    """``second(first())`` ``runs`` times: the last results and the times of each step and
+    of both (median, min, max)."""
+    a_s, b_s, both_s = [], [], []
+    a = b = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        a = first()
+        t1 = time.perf_counter()
+        b = second(a)
+        t2 = time.perf_counter()
+        a_s.append(t1 - t0)
+        b_s.append(t2 - t1)
+        both_s.append(t2 - t0)
+    return a, b, stats(a_s), stats(b_s), stats(both_s)
+
+
 def bench_scoring(osm: Path, *, resolution_m: float, runs: int = 3) -> None:
     from geo.network import graph_from_pbf, snap_points, travel_matrix
     from geo.siting.haul import haul_matrix
@@ -305,24 +324,18 @@ def bench_scoring(osm: Path, *, resolution_m: float, runs: int = 3) -> None:
     print(f"\nroad-network scoring: {len(cand):,} candidate cells × {len(sup):,} supplier records "
           f"on Liechtenstein ({graph.n_nodes:,} nodes), haul limit 8 km; median (min–max) of "
           f"{runs} runs; load average at start {_load()}")
-    matrix_s, score_s, total_s = [], [], []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        haul = haul_matrix(graph, cand, sup, access_resolution_m=resolution_m,
+    def matrix() -> Any:
+        return haul_matrix(graph, cand, sup, access_resolution_m=resolution_m,
                            limit_m=params.max_haul_m)
-        supply = haul.group_sum(tonnes)
-        producers = haul.group_sum(np.ones(len(sup)))
-        t1 = time.perf_counter()
-        table = score_sites(haul.distance_m, supply, params, producers=producers,
-                            row_of=haul.row_of, offset_m=haul.offset_m,
-                            extra_tm=haul.rounding_tm(tonnes.sum(axis=1)))
-        t2 = time.perf_counter()
-        matrix_s.append(t1 - t0)
-        score_s.append(t2 - t1)
-        total_s.append(t2 - t0)
-    total = stats(total_s)
-    print(f"  ours: matrix {stats(matrix_s).fmt(2)} s ({haul.distance_m.shape[0]:,} rows × "
-          f"{haul.n_groups:,} supply groups), scores {stats(score_s).fmt(2)} s, total "
+
+    def scores(haul: Any) -> Any:
+        return score_sites(haul.distance_m, haul.group_sum(tonnes), params,
+                           producers=haul.group_sum(np.ones(len(sup))), row_of=haul.row_of,
+                           offset_m=haul.offset_m, extra_tm=haul.rounding_tm(tonnes.sum(axis=1)))
+
+    haul, table, matrix_s, score_s, total = _two_steps(matrix, scores, runs)
+    print(f"  ours: matrix {matrix_s.fmt(2)} s ({haul.distance_m.shape[0]:,} rows × "
+          f"{haul.n_groups:,} supply groups), scores {score_s.fmt(2)} s, total "
           f"{total.fmt(2)} s (target ≤ 10 s); {int(table['viable'].sum()):,} viable cells")
     # Naive reference: exact per-record access legs, dense masks, 500 candidates.
     sample = rng.choice(len(cand), 500, replace=False)
@@ -385,20 +398,12 @@ def bench_screening(sepa: Path, *, runs: int = 3) -> None:
     print(f"\nnational screening: {grid.nx * grid.ny:,} cells of 1 km × {n:,} records "
           f"({source}), haul limit 50 km; median (min–max) of {runs} runs; load average at "
           f"start {_load()}")
-    grid_s, top_s, total_s = [], [], []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        screen = screen_grid(x, y, t, crs=crs, max_haul_m=50_000, max_throughput_t=50_000,
-                             grid=grid)
-        t1 = time.perf_counter()
-        top = separated_top_cells(screen, n=10, min_separation_m=30_000)
-        t2 = time.perf_counter()
-        grid_s.append(t1 - t0)
-        top_s.append(t2 - t1)
-        total_s.append(t2 - t0)
-    total = stats(total_s)
-    print(f"  ours: grid {stats(grid_s).fmt(2)} s, 10 proposals ≥ 30 km apart "
-          f"{stats(top_s).fmt(2)} s, total {total.fmt(2)} s; best cell "
+    screen, top, grid_s, top_s, total = _two_steps(
+        lambda: screen_grid(x, y, t, crs=crs, max_haul_m=50_000, max_throughput_t=50_000,
+                            grid=grid),
+        lambda screen: separated_top_cells(screen, n=10, min_separation_m=30_000), runs)
+    print(f"  ours: grid {grid_s.fmt(2)} s, 10 proposals ≥ 30 km apart "
+          f"{top_s.fmt(2)} s, total {total.fmt(2)} s; best cell "
           f"{top['tonnes'].iloc[0]:,.0f} t/yr within reach")
     cxs, cys = grid.cell_centres()
     sample = rng.choice(grid.nx * grid.ny, 2000, replace=False)
