@@ -83,7 +83,10 @@ def test_virtual_layer_upload_is_refused_on_the_site_finder(browser: Any,
         pg.get_by_text("Candidate sites").first.wait_for(timeout=120_000)
         pg.locator("[data-testid='stSelectbox']").filter(has_text="Candidate sites").first.click()
         pg.get_by_role("option", name="Points or parcels I upload").click()
-        pg.locator("input[type='file']").first.set_input_files(str(vrt))
+        # The candidates' uploader by its label: until the rerun that adds it has drawn, the
+        # first file input on the page is the plants' uploader.
+        (pg.locator("[data-testid='stFileUploader']").filter(has_text="Candidate points")
+         .locator("input[type='file']").set_input_files(str(vrt)))
         pg.get_by_text("not a kind of file SymbioMap reads").wait_for(timeout=120_000)
         pg.screenshot(path=str(ARTIFACTS / "hostile-upload-refused.png"))
         assert not blocked, blocked
