@@ -36,6 +36,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from geo.hexcells import cell_centres
 from geo.i18n import _, column_label, format_number, ngettext
 from geo.settings import OSM_ATTRIBUTION, Settings
 
@@ -714,7 +715,6 @@ def hexagon_groups(points: gpd.GeoSeries | gpd.GeoDataFrame, max_cells: int
     >>> bool(group[0] == group[1] != group[2]), len(centres)
     (True, 2)
     """
-    from h3.api import numpy_int as h3i
 
     from geo.concentrations.hexagons import H3_BASE_RES, cells_for_points, parent_cells
 
@@ -726,7 +726,7 @@ def hexagon_groups(points: gpd.GeoSeries | gpd.GeoDataFrame, max_cells: int
     while res > 0 and len(pd.unique(parent_cells(base, res))) > max(max_cells, 1):
         res -= 1
     cells, group = np.unique(parent_cells(base, res), return_inverse=True)
-    latlng = np.array([h3i.cell_to_latlng(int(c)) for c in cells]).reshape(-1, 2)
+    latlng = cell_centres(cells)
     return group.reshape(-1), gpd.GeoSeries(gpd.points_from_xy(latlng[:, 1], latlng[:, 0]),
                                             crs=4326)
 

@@ -20,7 +20,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
-from h3.api import numpy_int as h3i
 from jinja2 import Template
 
 from geo.concentrations.classes import format_class_limit
@@ -34,6 +33,7 @@ from geo.concentrations.hexagons import (
 )
 from geo.concentrations.hotspots import bin_label
 from geo.concentrations.raster import ColourScale, polygons_image, ramp_colour
+from geo.hexcells import cell_centres
 from geo.i18n import N_, _, column_label, column_labels, format_number, ngettext
 from layers.base import (
     GeoJson,
@@ -502,13 +502,13 @@ def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
     while res > 0 and len(pd.unique(parent_cells(base, res))) > max(max_points // 2, 1):
         res -= 1
     totals = hexagon_totals(parent_cells(base, res), tonnes, producers)
-    latlng = [h3i.cell_to_latlng(int(c)) for c in totals["cell"].to_numpy()]
+    latlng = cell_centres(totals["cell"].to_numpy())
     frame = gpd.GeoDataFrame({
         "records": [ngettext("{n} record", "{n} records", int(n)).format(n=format_number(n))
                     for n in totals["records"]],
         "tonnes": [_fmt(v, "t/yr") for v in totals["tonnes"]],
         "r": np.round(np.clip(np.sqrt(totals["tonnes"].to_numpy()) / 6, 3, 16), 1)},
-        geometry=gpd.points_from_xy([p[1] for p in latlng], [p[0] for p in latlng]),
+        geometry=gpd.points_from_xy(latlng[:, 1], latlng[:, 0]),
         crs=4326)
     return _add_points(m, frame, ["records", "tonnes"], name=name), len(frame), True
 

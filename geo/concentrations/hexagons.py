@@ -21,10 +21,10 @@ import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
-import shapely
 from h3.api import numpy_int as h3i
 
 from geo.errors import CRSError, SymbiosisError
+from geo.hexcells import cells_to_polygons, cells_to_str, latlng_to_cells
 from geo.i18n import _
 
 if TYPE_CHECKING:
@@ -64,8 +64,7 @@ def cells_for_points(lon: np.ndarray, lat: np.ndarray, resolution: int = H3_BASE
     if not ok.any():
         return out
     codes, uniq = pd.factorize(lon[ok] + 1j * lat[ok])  # one entry per distinct point
-    cells = np.fromiter((h3i.latlng_to_cell(p.imag, p.real, resolution) for p in uniq),
-                        dtype=np.uint64, count=len(uniq)).view(np.int64)
+    cells = latlng_to_cells(uniq.imag, uniq.real, int(resolution))
     out[ok] = cells[codes]
     return out
 
@@ -160,15 +159,6 @@ def hexagon_totals(cells: np.ndarray, tonnes: np.ndarray, producers: np.ndarray
     return out.sort_values("tonnes", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def cells_to_polygons(cells: Sequence[int] | np.ndarray) -> np.ndarray:
-    """Shapely polygons (lon/lat) of H3 cells, in order."""
-    rings = []
-    for c in np.asarray(cells, dtype=np.int64):
-        boundary = h3i.cell_to_boundary(int(c))
-        rings.append([(lng, lat) for lat, lng in boundary])
-    return shapely.polygons(rings) if rings else np.array([], dtype=object)
-
-
 def hexagons_gdf(totals: pd.DataFrame) -> gpd.GeoDataFrame:
     """Hexagon polygons (EPSG:4326) for a :func:`hexagon_totals` frame.
 
@@ -176,7 +166,7 @@ def hexagons_gdf(totals: pd.DataFrame) -> gpd.GeoDataFrame:
     """
     cells = totals["cell"].to_numpy(dtype=np.int64)
     out = totals.drop(columns=["cell"]).copy()
-    out.insert(0, "h3_cell", [h3.int_to_str(int(c)) for c in cells])
+    out.insert(0, "h3_cell", cells_to_str(cells))
     out.insert(1, "resolution", [h3i.get_resolution(int(c)) for c in cells])
     return gpd.GeoDataFrame(out, geometry=cells_to_polygons(cells), crs="EPSG:4326")
 

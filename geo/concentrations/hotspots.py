@@ -24,14 +24,12 @@ from dataclasses import dataclass
 from typing import Final
 
 import geopandas as gpd
-import h3
 import numpy as np
 import pandas as pd
-from h3.api import numpy_int as h3i
 from scipy import sparse, stats
 
-from geo.concentrations.hexagons import cells_to_polygons
 from geo.errors import SymbiosisError
+from geo.hexcells import cells_to_polygons, cells_to_str, grid_disks, str_to_cells
 from geo.i18n import N_, _
 
 __all__ = [
@@ -91,19 +89,17 @@ class HotSpotParams:
             raise SymbiosisError(msg)
 
 
-def hex_weights(cells: np.ndarray, *, k_ring: int = 1) -> sparse.csr_matrix:
+def hex_weights(cells: np.ndarray, *, k_ring: int = 1,
+                disks: tuple[np.ndarray, np.ndarray] | None = None) -> sparse.csr_matrix:
     """Binary spatial weights (focal cell included) of H3 cells: ``w_ij = 1`` within k rings.
 
-    Neighbours outside ``cells`` are ignored. Returns an (n, n) CSR matrix.
+    Neighbours outside ``cells`` are ignored. ``disks`` may pass the cells' k-ring disks
+    already computed (:func:`geo.hexcells.grid_disks` of ``cells``, in order). Returns an
+    (n, n) CSR matrix.
     """
     c = np.asarray(cells, dtype=np.int64)
-    index = pd.Index(c)
-    disks = [h3i.grid_disk(int(x), k_ring) for x in c.view(np.uint64)]
-    sizes = np.fromiter((len(d) for d in disks), dtype=np.int64, count=len(disks))
-    neigh = np.concatenate(disks).astype(np.uint64).view(np.int64) if disks else \
-        np.empty(0, np.int64)
-    rows = np.repeat(np.arange(len(c)), sizes)
-    cols = index.get_indexer(neigh)
+    rows, neigh = disks if disks is not None else grid_disks(c, k_ring)
+    cols = pd.Index(c).get_indexer(neigh)
     keep = cols >= 0
     data = np.ones(int(keep.sum()))
     return sparse.csr_matrix((data, (rows[keep], cols[keep])), shape=(len(c), len(c)))
@@ -195,13 +191,17 @@ def hot_spots(cells: np.ndarray, values: np.ndarray, *,
     if len(pd.unique(c)) != len(c):
         msg = _("cells must be distinct (one value per hexagon); aggregate them first.")
         raise SymbiosisError(msg)
+    owner, neigh = grid_disks(c, params.k_ring)
     if params.include_empty and len(c):
-        ring = np.concatenate([h3i.grid_disk(int(x), params.k_ring)
-                               for x in c.view(np.uint64)]).astype(np.uint64).view(np.int64)
-        extra = pd.Index(pd.unique(ring)).difference(pd.Index(c)).to_numpy(np.int64)
+        # the empty cells in the occupied cells' disks join the study area; their own disks
+        # are added to the ones already computed (each cell's disk computed once)
+        extra = pd.Index(pd.unique(neigh)).difference(pd.Index(c)).to_numpy(np.int64)
+        extra_owner, extra_neigh = grid_disks(extra, params.k_ring)
+        owner = np.concatenate([owner, extra_owner + len(c)])
+        neigh = np.concatenate([neigh, extra_neigh])
         c = np.concatenate([c, extra])
         v = np.concatenate([v, np.zeros(len(extra))])
-    w = hex_weights(c, k_ring=params.k_ring)
+    w = hex_weights(c, k_ring=params.k_ring, disks=(owner, neigh))
     z = gi_star(v, w)
     p, bins = gi_bins(z, fdr=params.fdr)
     logger.debug("Gi* on %d cells: %d hot, %d cold", len(c), int((bins > 0).sum()),
@@ -238,10 +238,10 @@ def hot_spots_from_hexagons(hexes: pd.DataFrame, *, value_col: str = "tonnes",
                 "hexagon_totals_from_gdf first.").format(column=repr(value_col),
                                                          columns=repr(list(hexes.columns)))
         raise SymbiosisError(msg)
-    cells = np.array([h3.str_to_int(s) for s in hexes["h3_cell"]], dtype=np.uint64)
-    result = hot_spots(cells.view(np.int64), hexes[value_col].to_numpy(float), params=params)
+    cells = str_to_cells(hexes["h3_cell"].to_numpy(dtype=object))
+    result = hot_spots(cells, hexes[value_col].to_numpy(float), params=params)
     out = pd.DataFrame({
-        "h3_cell": [h3.int_to_str(int(x)) for x in result["cell"].to_numpy().view(np.uint64)],
+        "h3_cell": cells_to_str(result["cell"].to_numpy()),
         "gi_bin": result["gi_bin"].astype(int), "label": result["label"]})
     if show_figures:
         out[value_col] = result["value"]

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
-import h3
 import numpy as np
 import pandas as pd
 import pyproj
@@ -53,6 +52,7 @@ from geo.disclosure.release import (
     streams_for_selectors,
 )
 from geo.errors import AccessError, SymbiosisError
+from geo.hexcells import cell_centres, cells_to_polygons, cells_to_str, str_to_cells
 from geo.i18n import N_, _, format_tonnes
 
 if TYPE_CHECKING:
@@ -334,8 +334,7 @@ def viewer_cells(release: ProgrammeRelease, query: ReleaseQuery, *,
     if len(query.directions) > 1 or len(query.streams) != 1 or len(query.parks) != 1:
         out["producers"] = np.nan
     out = out.sort_values("tonnes", ascending=False, kind="stable").reset_index(drop=True)
-    geoms = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
-             for c in out["h3_cell"]]
+    geoms = cells_to_polygons(str_to_cells(out["h3_cell"].to_numpy(dtype=object)))
     return gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:4326")
 
 
@@ -349,12 +348,11 @@ def viewer_hot_spots(release: ProgrammeRelease, query: ReleaseQuery) -> gpd.GeoD
     if cells.empty:
         return gpd.GeoDataFrame({"h3_cell": [], "gi_bin": [], "label": []}, geometry=[],
                                 crs="EPSG:4326")
-    ids = np.array([h3.str_to_int(c) for c in cells["h3_cell"]], dtype=np.uint64)
-    result = hot_spots(ids.view(np.int64), cells["tonnes"].to_numpy(float))
-    out_cells = result["cell"].to_numpy(np.int64).view(np.uint64)
-    names = [h3.int_to_str(int(c)) for c in out_cells]
-    geoms = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
-             for c in names]
+    ids = str_to_cells(cells["h3_cell"].to_numpy(dtype=object))
+    result = hot_spots(ids, cells["tonnes"].to_numpy(float))
+    out_cells = result["cell"].to_numpy(np.int64)
+    names = cells_to_str(out_cells)
+    geoms = cells_to_polygons(out_cells)
     return gpd.GeoDataFrame({"h3_cell": names, "gi_bin": result["gi_bin"].astype(int),
                              "label": result["label"]}, geometry=geoms, crs="EPSG:4326")
 
@@ -386,7 +384,7 @@ def viewer_clusters(release: ProgrammeRelease, query: ReleaseQuery, *, eps_m: fl
                "area_km2"]
     if cells.empty:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs="EPSG:4326")
-    centres = np.array([h3.cell_to_latlng(c) for c in cells["h3_cell"]])
+    centres = cell_centres(str_to_cells(cells["h3_cell"].to_numpy(dtype=object)))
     lat, lon = centres[:, 0], centres[:, 1]
     crs = metric_crs_for(lon, lat)
     x, y = project_lonlat(lon, lat, crs)

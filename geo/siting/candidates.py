@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import CRSError, SitingError
+from geo.hexcells import cells_to_polygons, str_to_cells
 from geo.i18n import N_, _, format_number, ngettext
 from geo.siting.profiles import TechnologyProfile
 
@@ -141,7 +142,7 @@ def candidates_from_hexagons(area: gpd.GeoDataFrame | tuple[float, float, float,
             resolution=resolution, n=format_number(n_est), limit=format_number(max_cells))
         raise SitingError(msg)
     cells = sorted(h3.geo_to_cells(shape.__geo_interface__, resolution))
-    polys = [shapely.Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in cells]
+    polys = cells_to_polygons(str_to_cells(np.asarray(cells, dtype=object)))
     return gpd.GeoDataFrame({"candidate_id": [f"H{i + 1:05d}" for i in range(len(cells))],
                              "name": cells, "source": f"H3 grid r{resolution}"},
                             geometry=polys, crs=4326)
