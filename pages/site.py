@@ -42,12 +42,17 @@ sites = prog.sites.sort_values("name")
 if sites.empty:
     st.info(_("This programme has no member sites yet — import a member list first."))
     st.stop()
-ids = sites["site_id"].tolist()
+labels = (sites["name"].astype(str) + " (" + sites["site_id"].astype(str) + ")").set_axis(
+    sites["site_id"].to_numpy())
 wanted = st.query_params.get("site")
-index = ids.index(wanted) if wanted in ids else 0
-labels = dict(zip(sites["site_id"], sites["name"], strict=True))
-site_id = st.selectbox(_("Site"), ids, index=index, key=Key.SITE_PICK,
-                       format_func=lambda s: f"{labels[s]} ({s})")
+if wanted in labels.index and Key.SITE_PICK not in st.session_state:  # a link to one site
+    st.session_state[Key.SITE_PICK] = wanted
+# A programme's thousands of sites are not all sent as options on every rerun: above
+# ui.widgets.MAX_PICK_OPTIONS a search box narrows the list first.
+site_id = ui.pick_record(st, _("Site"), labels, key=Key.SITE_PICK, find_key=Key.SITE_FIND,
+                         find_label=_("Find a site (name or id)"))
+if site_id is None:
+    st.stop()
 st.query_params["site"] = site_id
 site = sites[sites["site_id"] == site_id].iloc[0]
 

@@ -40,6 +40,7 @@ class Key(StrEnum):
     SETTINGS = "_settings"
     # Site
     SITE_PICK = "site_pick"
+    SITE_FIND = "site_find"
     # Browse & export
     BR_DIRECTION = "br_direction"
     BR_SELECTORS = "br_selectors"

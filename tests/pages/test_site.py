@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.support import APP, open_page
@@ -33,3 +34,29 @@ def test_site_page_follows_the_link_parameter() -> None:
     at.switch_page("pages/site.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key=Key.SITE_PICK).value == "KAR-S005"
+
+
+def test_many_sites_are_searched_not_all_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the picker's limit the page lists a few sites and a search box; a link to a site
+    outside the first few still opens it, and typing narrows the list to matching sites."""
+    import ui
+    import ui.widgets
+    from geo.demo import load_demo_programme
+
+    monkeypatch.setattr(ui.widgets, "MAX_PICK_OPTIONS", 5)
+    sites = load_demo_programme().sites.sort_values("name")
+    last = sites.iloc[-1]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["site"] = last["site_id"]
+    at.run()
+    at.switch_page("pages/site.py").run()
+    assert not at.exception, at.exception
+    pick = at.selectbox(key=Key.SITE_PICK)
+    assert pick.value == last["site_id"]
+    assert len(pick.options) == 6  # the first five and the linked site
+    assert at.title[0].value == ui.plain(last["name"])
+    other = sites.iloc[len(sites) // 2]
+    at.text_input(key=Key.SITE_FIND).input(other["site_id"]).run()
+    options = at.selectbox(key=Key.SITE_PICK).options
+    assert any(other["site_id"] in o for o in options)
+    assert all(other["site_id"] in o or last["site_id"] in o for o in options)
