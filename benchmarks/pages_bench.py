@@ -454,11 +454,14 @@ def _browser_page(page: Any, rec: Any, spec: Any, *, ds: Any, role: str, row: An
                   f"{got.ws.map_bytes:,} B other {got.ws.other_bytes:,} B; HTTP "
                   + ", ".join(f"{u.rsplit('/', 1)[-1][:40]} {b:,} B"
                               for u, b in got.http_by_url.items() if b))
+        # the base map file is fetched once per session and then cached: its bytes are
+        # reported on their own line, not as the map of the rerun that first drew a map
+        basemap = sum(b for u, b in got.http_by_url.items() if "/basemaps/" in u)
         times.append(secs)
-        maps.append(got.map_bytes)
-        alls.append(got.total_bytes)
+        maps.append(got.map_bytes - basemap)
+        alls.append(got.total_bytes - basemap)
         hows.append(how.split(":")[0])
-        basemap_b += sum(b for u, b in got.http_by_url.items() if "/basemaps/" in u)
+        basemap_b += basemap
     row.browser = stats(times)
     row.map_b, row.all_b = max(maps, default=0), max(alls, default=0)
     if "timeout" in hows:

@@ -23,12 +23,10 @@ from geo.synergies.lifecycle import STAGES, stage_label
 from geo.synergies.reports import (
     conservation_errors,
     graph_layout,
-    kpis,
-    network_edges,
     sankey_data,
 )
 from geo.synergies.text import unit_label
-from geo.synergies.viewer import park_points, viewer_kpis, viewer_network_edges, viewer_sankey
+from geo.synergies.viewer import viewer_sankey
 from geo.synergies.workbook import funder_workbook
 from layers.base import add_parks
 from layers.synergies import add_synergy_network, network_graph_figure, sankey_figure
@@ -66,10 +64,13 @@ with ui.domain_errors():
     config = repo.load_outcome_config(ctx.store, prog.name)
     if ctx.practitioner:
         release = None
-        figures = kpis(prog, book, factors=load_factors(), config=config)
+        figures = runs.synergy_kpis(ctx.programme_ref, synergy_version=ctx.versions.synergies,
+                                    parks=ctx.parks)
     else:  # one release of the whole programme for every viewer; a park authority reads its part
         release = ctx.synergy_release
-        figures = viewer_kpis(release, member_sites=len(prog.sites))
+        figures = runs.viewer_synergy_kpis(ctx.programme_ref,
+                                           synergy_version=ctx.versions.synergies,
+                                           rules=ctx.rules, member_sites=len(prog.sites))
 if release is not None:
     audience = {"viewer": _("viewer"), "practitioner": _("practitioner")}
     # Translators: {audience} is "viewer"; {rules} the disclosure rule as a clause ("a figure
@@ -102,11 +103,16 @@ view = st.radio(_("View"), list(views), horizontal=True, key=Key.REP_VIEW,
 stages = st.multiselect(_("Stages shown in the network"), STAGES, default=list(STAGES),
                         key="rep_net_stages", format_func=stage_label,
                         ) if view.startswith("Network") else list(STAGES)
-if release is None:
-    edges = network_edges(book, prog, stages=tuple(stages))
+# The links are computed only for the network views, once per data version and stages.
+if not view.startswith("Network"):
+    edges = None
+elif release is None:
+    edges = runs.synergy_network(ctx.programme_ref, synergy_version=ctx.versions.synergies,
+                                 stages=tuple(stages), parks=ctx.parks)
 else:
-    edges = viewer_network_edges(release, park_points(ctx.whole_programme), stages=tuple(stages),
-                                 parks=ctx.parks)
+    edges = runs.viewer_synergy_network(ctx.programme_ref,
+                                        synergy_version=ctx.versions.synergies,
+                                        rules=ctx.rules, stages=tuple(stages), parks=ctx.parks)
 if view == "Resource pool":
     try:
         sankey = (sankey_data(prog, book, catalogue=load_catalogue()) if release is None
@@ -121,7 +127,7 @@ if view == "Resource pool":
                         "{n} nodes do not balance — please report this.",
                         len(bad)).format(n=format_number(len(bad))))
     st.caption(" ".join([balance, *(str(n) for n in sankey.notes)]))
-elif view == "Network map":
+elif view == "Network map" and edges is not None:
     m = ui.base_map(ctx)
     add_parks(m, prog.parks)
     _layer, drawn = add_synergy_network(m, edges)
@@ -135,7 +141,7 @@ elif view == "Network map":
         _("Links without located sites are not drawn.") if release is None else
         _("Links join parks: the released park-pair figures of the chosen stages; park pairs "
           "whose figures are withheld are not listed.")))
-elif view == "Network graph":
+elif view == "Network graph" and edges is not None:
     if edges.empty:
         st.info(_("No synergies in the chosen stages yet.") if release is None else
                 _("No park-pair figure of the chosen stages can be shown to viewers."))

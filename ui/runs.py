@@ -22,6 +22,7 @@ from ui.widgets import LazyText
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
     from geo.concentrations.density import Surface
     from geo.concentrations.selection import ConcentrationQuery, PreparedResources, Selection
@@ -204,6 +205,57 @@ def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: i
     return build(prog, synergy_book(ref, synergy_version=synergy_version),
                  factors=load_factors(), config=config, catalogue=load_catalogue(),
                  role=role, k=k)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, ...] = ()
+                 ) -> pd.DataFrame:
+    """The practitioners' dashboard (:func:`geo.synergies.reports.kpis`) of the programme,
+    limited to ``parks`` when given; once per data and synergy version."""
+    from geo.factors import load_factors
+    from geo.synergies import repository
+    from geo.synergies.reports import kpis
+
+    prog = programme(ref).restricted_to_parks(parks)
+    config = repository.load_outcome_config(store(ref.database_url), prog.name)
+    return kpis(prog, synergy_book(ref, synergy_version=synergy_version),
+                factors=load_factors(), config=config)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def synergy_network(ref: ProgrammeRef, *, synergy_version: int, stages: tuple[str, ...],
+                    parks: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """The practitioners' synergy links of ``stages`` as lines
+    (:func:`geo.synergies.reports.network_edges`); once per versions and stages."""
+    from geo.synergies.reports import network_edges
+
+    prog = programme(ref).restricted_to_parks(parks)
+    return network_edges(synergy_book(ref, synergy_version=synergy_version), prog,
+                         stages=stages)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def viewer_synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, rules: DisclosureRules,
+                        member_sites: int | None = None) -> pd.DataFrame:
+    """The viewers' dashboard (:func:`geo.synergies.viewer.viewer_kpis`) from the protected
+    synergy release; once per versions and rules."""
+    from geo.synergies.viewer import viewer_kpis
+
+    released = synergy_release(ref, synergy_version=synergy_version, rules=rules)
+    return viewer_kpis(released, member_sites=member_sites)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def viewer_synergy_network(ref: ProgrammeRef, *, synergy_version: int, rules: DisclosureRules,
+                           stages: tuple[str, ...], parks: tuple[str, ...] = ()
+                           ) -> gpd.GeoDataFrame:
+    """Viewers' park-to-park links of ``stages`` from the protected synergy release
+    (:func:`geo.synergies.viewer.viewer_network_edges`); once per versions, rules and stages."""
+    from geo.synergies.viewer import park_points, viewer_network_edges
+
+    released = synergy_release(ref, synergy_version=synergy_version, rules=rules)
+    return viewer_network_edges(released, park_points(programme(ref)), stages=stages,
+                                parks=parks)
 
 
 # --- Disclosure ---------------------------------------------------------------------------

@@ -113,3 +113,37 @@ def test_viewer_workbook_is_the_release_built_on_click() -> None:
     written = read_workbook(data)["Totals by stage"]
     got = written.set_index("stage")["Tonnes per year (t/yr)"]
     pd.testing.assert_series_equal(got, stage_rows, check_names=False)
+
+
+def test_a_synergy_written_elsewhere_shows_at_the_next_rerun() -> None:
+    """KPIs and network links are cached per data version: a synergy recorded by another
+    session (here straight into the store) is counted and drawn at this page's next rerun."""
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+    from geo.synergies import repository as repo
+
+    at = open_page(PAGE)
+    at.radio(key=Key.REP_VIEW).set_value("Network map").run()
+
+    def _state() -> tuple[str, str]:
+        metric = {m.label: m.value for m in at.metric}["Completed synergies"]
+        links = next(c.value for c in at.caption if "drawn" in c.value)
+        return metric, links
+
+    before = _state()
+    prog = load_demo_programme()
+    repo.ensure_programme(open_store(), prog)  # stored with its illustrative synergies
+    book = repo.load_book(open_store(), prog.name)
+    taken = set(zip(book.synergies["have_resource_id"], book.synergies["want_resource_id"],
+                    strict=True))
+    res = prog.resources
+    pairs = ((h, w) for h in res.loc[res["direction"] == "have", "resource_id"]
+             for w in res.loc[res["direction"] == "want", "resource_id"])
+    have, want = next(p for p in pairs if p not in taken)
+    repo.create_synergy(open_store(), prog, have_id=have, want_id=want, practitioner="Aino",
+                        stage="completed")
+    at.run()
+    assert not at.exception, at.exception
+    after = _state()
+    assert int(after[0].replace(",", "")) == int(before[0].replace(",", "")) + 1
+    assert after[1] != before[1]
