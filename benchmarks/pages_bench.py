@@ -418,6 +418,9 @@ def browser_rows(ds: Dataset, role: str, pages: list[PageSpec], rows: dict[tuple
             executable_path=CHROMIUM, headless=True,
             args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
         page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+        # a click may wait for a first use (a 1,000,000-record release takes ~20 s to build):
+        # the run's timeout, not Playwright's 30 s default
+        page.set_default_timeout(timeout_s * 1000)
         rec = Recorder(page, url)
         page.goto(url, wait_until="domcontentloaded")
         page.wait_for_function(IDLE_JS, timeout=timeout_s * 1000)
