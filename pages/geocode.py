@@ -54,8 +54,9 @@ tab_quality, tab_batch, tab_manual, tab_file = st.tabs(
 with tab_quality:
     counts = sites["location_precision"].fillna("not_found").value_counts().reindex(
         PRECISIONS, fill_value=0)
+    # best precision first, as the slider below runs (not alphabetically by label)
     st.bar_chart(counts.rename(index=precision_label).rename(_("Sites")), horizontal=True,
-                 height=220)
+                 height=220, sort=False)
     worst = st.select_slider(_("Show records placed no better than"), PRECISIONS,
                              value="not_found", key="gc_worst", format_func=precision_label)
     shown = sites[precision_rank(sites["location_precision"].fillna("not_found"))

@@ -88,3 +88,24 @@ def test_located_file_download_is_built_on_click() -> None:
     assert downloads(at) == {Key.GC_FILE_DL: True}
     located = click_download(at, Key.GC_FILE_DL).decode("utf-8-sig")
     assert "Kotka Works Oy" in located and "precision" in located.splitlines()[0]
+
+
+
+def test_precision_chart_lists_best_to_worst() -> None:
+    """The quality chart keeps the precisions' order (manual, exact … not found), as the
+    slider under it, rather than sorting the translated labels alphabetically."""
+    import json
+
+    import pyarrow as pa
+
+    from geo.programme import PRECISIONS
+    from layers.quality import PRECISION_LABELS
+
+    at = open_page(PAGE)
+    chart = at.get("vega_lite_chart")[0].proto
+    assert json.loads(chart.spec)["encoding"]["y"]["sort"] is None  # data order, not sorted
+    rows = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
+    shown = rows.iloc[:, 0].tolist()
+    expected = [PRECISION_LABELS.get(p, p) for p in PRECISIONS]
+    assert len(shown) == len(PRECISIONS)
+    assert [s.casefold() for s in shown] == [e.casefold() for e in expected], shown
