@@ -17,7 +17,7 @@ from geo.synergies.scoring import BASIS_LABELS, SCOPE_LABELS
 from geo.synergies.text import figure, unit_label
 from layers.base import add_parks
 from layers.synergies import add_match_lines
-from ui import Key
+from ui import Key, runs
 
 ctx = ui.page_context("synergies")
 st.title(_("Synergies"))
@@ -54,15 +54,10 @@ t_find, t_pipe, t_one = st.tabs([":material/search: " + _("Find matches"),
                                  ":material/view_kanban: " + _("Pipeline"),
                                  ":material/timeline: " + _("Synergy")])
 direction_labels = {"have": _("have"), "want": _("want")}
+names = prog.sites.set_index("site_id")["name"]
 
 with t_find:
-    res = prog.resources.sort_values(["direction", "resource_id"])
-    names = prog.sites.set_index("site_id")["name"]
-    labels = (res["resource_id"].astype(str) + " · "
-              + res["direction"].map(lambda d: direction_labels.get(d, str(d))) + " · "
-              + res["site_id"].map(names).fillna("?").astype(str) + " · "
-              + res["description"].fillna("").astype(str)
-              ).str.rstrip(" ·").set_axis(res["resource_id"].to_numpy())
+    labels = runs.record_labels(ctx.programme_ref, parks=ctx.parks, **direction_labels)
     c1, c2, c3 = st.columns([3, 1, 1])
     record = ui.pick_record(c1, _("Record (a have or a want)"), labels, key=Key.SYN_RECORD,
                             find_key=Key.SYN_FIND)

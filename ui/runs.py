@@ -207,6 +207,24 @@ def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: i
                  role=role, k=k)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def record_labels(ref: ProgrammeRef, *, parks: tuple[str, ...] = (), have: str = "have",
+                  want: str = "want") -> pd.Series:
+    """The text of each resource record for a record picker, indexed by its id, sorted by
+    direction and id: ``id · have · site · description`` (``have`` and ``want`` as the
+    session's language writes them). Once per data version; a shared object: do not change.
+    """
+    prog = programme(ref).restricted_to_parks(parks)
+    res = prog.resources.sort_values(["direction", "resource_id"])
+    names = prog.sites.set_index("site_id")["name"]
+    words = {"have": have, "want": want}
+    return (res["resource_id"].astype(str) + " · "
+            + res["direction"].map(lambda d: words.get(d, str(d))) + " · "
+            + res["site_id"].map(names).fillna("?").astype(str) + " · "
+            + res["description"].fillna("").astype(str)
+            ).str.rstrip(" ·").set_axis(res["resource_id"].to_numpy())
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, ...] = ()
                  ) -> pd.DataFrame:
