@@ -120,7 +120,16 @@ with t_one:
     if book.synergies.empty:
         st.info(_("No synergies yet: create one from a match."))
         st.stop()
-    sid = st.selectbox(_("Synergy"), book.synergies["synergy_id"], key="syn_pick")
+    syn_labels = (book.synergies["synergy_id"].astype(str) + " · "
+                  + book.synergies["stage"].map(stage_label) + " · "
+                  + book.synergies["description"].fillna("").astype(str)
+                  ).str.rstrip(" ·").set_axis(book.synergies["synergy_id"].to_numpy())
+    # a book of thousands of synergies is searched, not all listed (ui.pick_record)
+    sid = ui.pick_record(st, _("Synergy"), syn_labels, key=Key.SYN_PICK,
+                         find_key=Key.SYN_PICK_FIND,
+                         find_label=_("Find a synergy (id, stage or description)"))
+    if sid is None:
+        st.stop()
     cur = book.get(sid)
     # Translators: one synergy: what, how much, from which site to which, its stage, the
     # practitioner responsible and the version of the record.

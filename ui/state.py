@@ -89,6 +89,8 @@ class Key(StrEnum):
     # Synergies
     SYN_RECORD = "syn_record"
     SYN_FIND = "syn_find"
+    SYN_PICK = "syn_pick"
+    SYN_PICK_FIND = "syn_pick_find"
     SYN_CREATE = "syn_create"
     SYN_TO_STAGE = "syn_to_stage"
     SYN_NOTE = "syn_note"

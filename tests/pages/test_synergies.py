@@ -31,7 +31,7 @@ def _create_new(page: AppTest) -> str:
     pipe = table_with(page, "synergy_id", "updated_at")
     (new,) = set(pipe["synergy_id"]) - before
     assert pipe.set_index("synergy_id").loc[new, "stage"] == "idea"
-    page.selectbox(key="syn_pick").set_value(new).run()
+    page.selectbox(key=Key.SYN_PICK).set_value(new).run()
     return str(new)
 
 
@@ -64,3 +64,25 @@ def test_viewer_cannot_see_the_pipeline() -> None:
     at = open_page(PAGE, role="viewer")
     assert any("viewers may not open this page" in e.value for e in at.error)
     assert not at.dataframe
+
+
+def test_a_large_book_is_searched_not_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the picker's limit the Synergy tab lists a few synergies and a search box; the
+    synergy found by its id opens with its description."""
+    import ui.widgets
+    from ui.data import _demo_book
+
+    monkeypatch.setattr(ui.widgets, "MAX_PICK_OPTIONS", 5)
+    book = _demo_book().synergies
+    assert len(book) > 5
+    at = open_page(PAGE)
+    assert len(at.selectbox(key=Key.SYN_PICK).options) == 5
+    wanted = book.iloc[-1]
+    at.text_input(key=Key.SYN_PICK_FIND).input(str(wanted["synergy_id"])).run()
+    assert not at.exception, at.exception
+    options = at.selectbox(key=Key.SYN_PICK).options
+    assert any(str(wanted["synergy_id"]) in o for o in options)
+    at.selectbox(key=Key.SYN_PICK).set_value(wanted["synergy_id"]).run()
+    assert at.selectbox(key=Key.SYN_PICK).value == wanted["synergy_id"]
+    assert any(str(wanted["description"])[:20] in m.value.replace("\\", "")
+               for m in at.markdown)
