@@ -349,6 +349,11 @@ def apply_browser(page: Any, step: Step) -> None:
     elif step.kind == "submit":
         box.get_by_role("button", name=step.text, exact=True).first.click()
     elif step.kind in ("selectbox", "multiselect"):
+        # a drop-down left open by the previous change would cover the box: close it first
+        page.keyboard.press("Escape")
+        with contextlib.suppress(Exception):
+            page.locator("[data-baseweb='popover']").first.wait_for(state="hidden",
+                                                                      timeout=5000)
         combo = box.get_by_role("combobox").first
         combo.click()
         combo.fill(step.text)
@@ -435,6 +440,11 @@ def browser_rows(ds: Dataset, role: str, pages: list[PageSpec], rows: dict[tuple
             except Exception as exc:  # one page's failure must not lose the others
                 row.note = (row.note + "; " if row.note else "") + (
                     f"browser error: {type(exc).__name__}")
+                shot = ROOT / "artifacts" / f"pages-bench-{ds.label}-{role}-{spec.title}.png"
+                with contextlib.suppress(Exception):
+                    shot.parent.mkdir(exist_ok=True)
+                    page.screenshot(path=str(shot), full_page=True)
+                    print(f"  (screenshot of the page: {shot})", flush=True)
                 print(f"  browser {ds.label:<13} {role:<12} {spec.title:<16} ERROR "
                       f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}", flush=True)
                 page.goto(url, wait_until="domcontentloaded")
