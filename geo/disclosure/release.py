@@ -36,7 +36,6 @@ import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
-from shapely.geometry import Polygon
 
 from geo.concentrations.hexagons import (
     H3_BASE_RES,
@@ -46,6 +45,7 @@ from geo.concentrations.hexagons import (
 from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
 from geo.disclosure.tree import MAX_WITHDRAWN_SHARE, ProtectedTree, protect_tree
 from geo.errors import ConfidentialityError
+from geo.hexcells import cell_centres, cells_to_polygons, cells_to_str, str_to_cells
 from geo.i18n import N_, _
 from geo.programme import PRECISIONS, precision_rank, resources_with_sites
 
@@ -255,8 +255,7 @@ class ProgrammeRelease:
         if not single:
             grouped["producers"] = np.nan
         grouped.insert(1, "resolution", self.resolutions[level])
-        geoms = [Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
-                 for c in grouped["h3_cell"]]
+        geoms = cells_to_polygons(str_to_cells(grouped["h3_cell"].to_numpy(dtype=object)))
         return gpd.GeoDataFrame(grouped, geometry=geoms, crs="EPSG:4326")
 
     # -- surfaces -----------------------------------------------------------------------------
@@ -291,7 +290,7 @@ class ProgrammeRelease:
         if not cells:
             return MassPoints(np.zeros(0), np.zeros(0), np.zeros(0), unplaced)
         per_cell = pd.Series(np.concatenate(tonnes), index=cells).groupby(level=0).sum()
-        centres = np.array([h3.cell_to_latlng(c) for c in per_cell.index], float)
+        centres = cell_centres(str_to_cells(per_cell.index.to_numpy(dtype=object)))
         return MassPoints(centres[:, 1].copy(), centres[:, 0].copy(),
                           per_cell.to_numpy(float), unplaced)
 
@@ -395,9 +394,9 @@ def build_release(programme: Programme, *, catalogue: Catalogue,
     fine = int(min(max(resolution, 2), H3_BASE_RES))
     resolutions = {"coarse": fine - 2, "middle": fine - 1, "fine": fine}
     base = cells_for_points(recs["lon"].to_numpy(), recs["lat"].to_numpy(), H3_BASE_RES)
-    for level, res in resolutions.items():
-        recs[level] = [h3.int_to_str(int(c)) for c in
-                       parent_cells(base, res).view(np.uint64)]
+    for level, res in resolutions.items():  # ids of the distinct cells, then per record
+        cells, where = np.unique(parent_cells(base, res), return_inverse=True)
+        recs[level] = cells_to_str(cells)[where.reshape(-1)]
     # At the top, keep the stream totals and give up the direction's grand total when they
     # cannot both be shown: viewers read streams; the total is their sum where complete.
     share = (0.0, *([MAX_WITHDRAWN_SHARE] * len(LEVELS)))
