@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import h3
 import numpy as np
 import pandas as pd
 
 from geo.catalogue import Catalogue, load_catalogue
 from geo.disclosure import streams_for_selectors
+from geo.hexcells import cell_centres, cells_to_str, latlng_to_cells, str_to_cells
 from geo.i18n import N_, _, format_number, ngettext
 from geo.siting.feedstock import FeedstockTable
 
@@ -134,8 +134,8 @@ def _points(release: ProgrammeRelease, direction: Direction, stream: str,
     """One stream's released points, summed per fine hexagon; and its unplaced tonnes."""
     mp = release.mass_points(direction, streams=[stream], parks=parks)
     fine = release.resolutions["fine"]
-    cells = [h3.latlng_to_cell(float(la), float(lo), fine)
-             for la, lo in zip(mp.lat, mp.lon, strict=True)]
+    cells = cells_to_str(latlng_to_cells(np.asarray(mp.lat, float), np.asarray(mp.lon, float),
+                                         fine))
     frame = (pd.DataFrame({"h3_cell": pd.Series(cells, dtype=object),
                            "tonnes": np.asarray(mp.tonnes, dtype=float)})
              .groupby("h3_cell", sort=True, as_index=False)["tonnes"].sum())
@@ -144,8 +144,8 @@ def _points(release: ProgrammeRelease, direction: Direction, stream: str,
 
 
 def _cell_points(cells: pd.Series) -> gpd.GeoSeries:
-    centres = [h3.cell_to_latlng(c) for c in cells]
-    return gpd.GeoSeries(gpd.points_from_xy([c[1] for c in centres], [c[0] for c in centres]),
+    centres = cell_centres(str_to_cells(cells.to_numpy(dtype=object)))
+    return gpd.GeoSeries(gpd.points_from_xy(centres[:, 1], centres[:, 0]),
                          index=cells.index, crs=4326)
 
 
