@@ -179,9 +179,17 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
         msg = _("Negative {value} cannot be protected by the rules; fix the records "
                 "first.").format(value=value)
         raise ConfidentialityError(msg)
-    frame = records[list(levels)].astype(str).assign(
-        _producer=records[producer].astype(str), _value=vals.to_numpy(float), _n=1)
-    contrib = (frame.groupby([*levels, "_producer"], sort=True, observed=True)
+    # Group on integer codes of the text values (sorted, so the codes sort as the text does):
+    # contributions come out sorted by their path, as grouping the text would give them.
+    columns = [*levels, "_producer"]
+    texts = [records[c].astype(str) for c in levels] + [records[producer].astype(str)]
+    uniques: dict[str, pd.Index] = {}
+    coded: dict[str, np.ndarray] = {}
+    for col, text in zip(columns, texts, strict=True):
+        codes_, uniques[col] = pd.factorize(text, sort=True)
+        coded[col] = codes_.astype(np.int64)
+    frame = pd.DataFrame({**coded, "_value": vals.to_numpy(float), "_n": 1})
+    contrib = (frame.groupby(columns, sort=True)
                .agg(_value=("_value", "sum"), _n=("_n", "sum")).reset_index())
     m = len(contrib)
     prod_codes = pd.factorize(contrib["_producer"])[0].astype(np.int64)
@@ -190,12 +198,19 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
     node_at: list[np.ndarray] = []
     offsets: list[int] = []
     n_total = 0
+    # a row starts a new node at depth d when its path's first d levels differ from the row
+    # before (rows of one node are contiguous): node ids in order of first appearance
+    starts = np.zeros(m, dtype=bool)
     for d in range(depth_count):
-        local = (pd.MultiIndex.from_frame(contrib[list(levels[:d])]).factorize()[0]
-                 if d else np.zeros(m, np.int64))
+        if d:
+            level_codes = contrib[levels[d - 1]].to_numpy(np.int64)
+            starts[1:] |= level_codes[1:] != level_codes[:-1]
+        local = np.cumsum(starts) if m else np.zeros(0, np.int64)
         offsets.append(n_total)
         node_at.append(local.astype(np.int64) + n_total)
         n_total += int(local.max()) + 1 if m else 0
+    for col in columns:  # back to the text values
+        contrib[col] = uniques[col].to_numpy(dtype=object)[contrib[col].to_numpy(np.int64)]
     depth_of = np.zeros(n_total, dtype=np.int64)
     parent = np.full(n_total, -1, dtype=np.int64)
     for d in range(depth_count):
