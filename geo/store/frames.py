@@ -117,7 +117,9 @@ def frame_from_rows(rows: Iterable[Any], columns: list[str], *, text: Iterable[s
                     numbers: Iterable[str] = (), flags: Iterable[str] = (),
                     dates: Iterable[str] = ()) -> pd.DataFrame:
     """A frame from result rows with the store's dtype conventions (see the module docstring)."""
-    frame = pd.DataFrame(list(rows), columns=columns)
+    # plain tuples: pandas probes each SQLAlchemy Row as a mapping first (a failed key lookup
+    # per row: about half of reading 1,000,000 records)
+    frame = pd.DataFrame.from_records(list(map(tuple, rows)), columns=columns)
     for col in text:
         frame[col] = frame[col].astype("str")
     for col in numbers:
