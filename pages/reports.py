@@ -23,7 +23,6 @@ from geo.synergies.lifecycle import STAGES, stage_label
 from geo.synergies.reports import (
     conservation_errors,
     graph_layout,
-    sankey_data,
 )
 from geo.synergies.text import unit_label
 from geo.synergies.viewer import viewer_sankey
@@ -61,7 +60,6 @@ def _table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
 
 with ui.domain_errors():
     book = ctx.synergy_book
-    config = repo.load_outcome_config(ctx.store, prog.name)
     if ctx.practitioner:
         release = None
         figures = runs.synergy_kpis(ctx.programme_ref, synergy_version=ctx.versions.synergies,
@@ -103,19 +101,22 @@ view = st.radio(_("View"), list(views), horizontal=True, key=Key.REP_VIEW,
 stages = st.multiselect(_("Stages shown in the network"), STAGES, default=list(STAGES),
                         key="rep_net_stages", format_func=stage_label,
                         ) if view.startswith("Network") else list(STAGES)
-# The links are computed only for the network views, once per data version and stages.
-if not view.startswith("Network"):
-    edges = None
-elif release is None:
-    edges = runs.synergy_network(ctx.programme_ref, synergy_version=ctx.versions.synergies,
-                                 stages=tuple(stages), parks=ctx.parks)
-else:
-    edges = runs.viewer_synergy_network(ctx.programme_ref,
-                                        synergy_version=ctx.versions.synergies,
-                                        rules=ctx.rules, stages=tuple(stages), parks=ctx.parks)
+
+
+def _links() -> Any:
+    """The synergy links of the chosen stages (cached per data version and stages): site to
+    site for practitioners, park to park from the protected release for viewers."""
+    if release is None:
+        return runs.synergy_network(ctx.programme_ref, synergy_version=ctx.versions.synergies,
+                                    stages=tuple(stages), parks=ctx.parks)
+    return runs.viewer_synergy_network(ctx.programme_ref, synergy_version=ctx.versions.synergies,
+                                       rules=ctx.rules, stages=tuple(stages), parks=ctx.parks)
+
+
 if view == "Resource pool":
     try:
-        sankey = (sankey_data(prog, book, catalogue=load_catalogue()) if release is None
+        sankey = (runs.synergy_sankey(ctx.programme_ref, synergy_version=ctx.versions.synergies,
+                                      parks=ctx.parks) if release is None
                   else viewer_sankey(release))
     except ConfidentialityError as exc:
         st.info(str(exc))
@@ -127,7 +128,8 @@ if view == "Resource pool":
                         "{n} nodes do not balance — please report this.",
                         len(bad)).format(n=format_number(len(bad))))
     st.caption(" ".join([balance, *(str(n) for n in sankey.notes)]))
-elif view == "Network map" and edges is not None:
+elif view == "Network map":
+    edges = _links()
     m = ui.base_map(ctx)
     add_parks(m, prog.parks)
     _layer, drawn = add_synergy_network(m, edges)
@@ -141,7 +143,8 @@ elif view == "Network map" and edges is not None:
         _("Links without located sites are not drawn.") if release is None else
         _("Links join parks: the released park-pair figures of the chosen stages; park pairs "
           "whose figures are withheld are not listed.")))
-elif view == "Network graph" and edges is not None:
+elif view == "Network graph":
+    edges = _links()
     if edges.empty:
         st.info(_("No synergies in the chosen stages yet.") if release is None else
                 _("No park-pair figure of the chosen stages can be shown to viewers."))
@@ -167,10 +170,13 @@ else:
                "conversion factors cited.") if release is None else
              _("The released figures by stage, stream and park pair, their totals and the KPIs, "
                "with the conversion factors cited."))
-    build = (partial(runs.funder_workbook, ctx.programme_ref,
-                     synergy_version=ctx.versions.synergies, role=ctx.role, k=ctx.k)
-             if release is None else
-             partial(funder_workbook, ctx.whole_programme, book, factors=load_factors(),
-                     config=config, role=ctx.role, release=release, parks=ctx.parks))
+    if release is None:
+        build = partial(runs.funder_workbook, ctx.programme_ref,
+                        synergy_version=ctx.versions.synergies, role=ctx.role, k=ctx.k)
+    else:
+        with ui.domain_errors():
+            config = repo.load_outcome_config(ctx.store, prog.name)
+        build = partial(funder_workbook, ctx.whole_programme, book, factors=load_factors(),
+                        config=config, role=ctx.role, release=release, parks=ctx.parks)
     ui.download_button(_("Download the funders' workbook (.xlsx)"), build,
                        file_name="synergy-report.xlsx", key=Key.REP_XLSX, mime=XLSX_MIME)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from geo.siting.pipeline import CandidateSource
     from geo.synergies.matching import Matcher
     from geo.synergies.protected import SynergyRelease
+    from geo.synergies.reports import SankeyData
 
 
 # --- Concentrations -----------------------------------------------------------------------
@@ -238,6 +239,19 @@ def synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, .
     config = repository.load_outcome_config(store(ref.database_url), prog.name)
     return kpis(prog, synergy_book(ref, synergy_version=synergy_version),
                 factors=load_factors(), config=config)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def synergy_sankey(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, ...] = ()
+                   ) -> SankeyData:
+    """The practitioners' resource-pool Sankey (:func:`geo.synergies.reports.sankey_data`);
+    once per data and synergy version (a shared object: do not change)."""
+    from geo.catalogue import load_catalogue
+    from geo.synergies.reports import sankey_data
+
+    prog = programme(ref).restricted_to_parks(parks)
+    return sankey_data(prog, synergy_book(ref, synergy_version=synergy_version),
+                       catalogue=load_catalogue())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
