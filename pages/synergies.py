@@ -53,6 +53,16 @@ st.caption(_("Changes are recorded as {who}.").format(who=ui.plain(who)))
 t_find, t_pipe, t_one = st.tabs([":material/search: " + _("Find matches"),
                                  ":material/view_kanban: " + _("Pipeline"),
                                  ":material/timeline: " + _("Synergy")])
+
+
+def _writing() -> None:
+    """Check that this person may change synergies, and store the programme before its first
+    change (the embedded demo is stored with its illustrative synergies, which the changes
+    below then update)."""
+    ctx.require_write(_("change synergies"))
+    repo.ensure_programme(ctx.store, prog)
+
+
 direction_labels = {"have": _("have"), "want": _("want")}
 names = prog.sites.set_index("site_id")["name"]
 
@@ -154,7 +164,7 @@ with t_one:
         reason = st.text_input(_("Reason (needed to go back or abandon)"), key="syn_reason")
         if st.form_submit_button(_("Save stage change"), key=Key.SYN_STAGE_SAVE):
             with ui.domain_errors():
-                ctx.require_write(_("change synergies"))
+                _writing()
                 repo.change_stage(ctx.store, prog.name, sid, to, note=note, reason=reason,
                                   expected_version=int(cur["version"]), practitioner=who)
             _saved(_("{synergy} moved to {stage}").format(synergy=sid, stage=stage_label(to)))
@@ -169,7 +179,7 @@ with t_one:
                                key="syn_outcome_year")
         if st.form_submit_button(_("Record outcome"), key="syn_outcome_save"):
             with ui.domain_errors():
-                ctx.require_write(_("change synergies"))
+                _writing()
                 repo.record_outcome(ctx.store, prog.name, sid, kind, value, period=int(year),
                                     expected_version=int(cur["version"]), practitioner=who)
             _saved(_("Outcome recorded for {synergy}").format(synergy=sid))
@@ -178,7 +188,7 @@ with t_one:
                              value=cur["case_study"] or "", key="syn_case_study")
         if st.button(_("Attach case study"), key="syn_case_save"):
             with ui.domain_errors():
-                ctx.require_write(_("change synergies"))
+                _writing()
                 repo.attach_case_study(ctx.store, prog.name, sid, case, practitioner=who,
                                        expected_version=int(cur["version"]))
             _saved(_("Case study attached to {synergy}").format(synergy=sid))

@@ -59,6 +59,21 @@ def test_going_back_without_reason_shows_the_rule(page: AppTest) -> None:
     assert any("needs a reason" in e.value for e in page.error)
 
 
+
+def test_first_change_of_the_demo_is_a_stage_move(page: AppTest) -> None:
+    """On a fresh database the demo is not stored yet: moving one of its illustrative
+    synergies stores it first, then records the move (it was refused: no such programme)."""
+    pipe = table_with(page, "synergy_id", "updated_at").set_index("synergy_id")
+    sid = str(pipe.index[pipe["stage"] == "idea"][0])
+    page.selectbox(key=Key.SYN_PICK).set_value(sid).run()
+    page.selectbox(key=Key.SYN_TO_STAGE).set_value("identified")
+    page.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert not page.exception, page.exception
+    assert not page.error, [e.value for e in page.error]
+    after = table_with(page, "synergy_id", "updated_at").set_index("synergy_id")
+    assert after.loc[sid, "stage"] == "identified"
+    assert len(after) == len(pipe)  # the other illustrative synergies were stored with it
+
 def test_viewer_cannot_see_the_pipeline() -> None:
     """A viewer is told the page is for practitioners and sees no company table."""
     at = open_page(PAGE, role="viewer")
