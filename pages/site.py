@@ -47,6 +47,10 @@ labels = (sites["name"].astype(str) + " (" + sites["site_id"].astype(str) + ")")
 wanted = st.query_params.get("site")
 if wanted in labels.index and Key.SITE_PICK not in st.session_state:  # a link to one site
     st.session_state[Key.SITE_PICK] = wanted
+elif wanted and wanted not in labels.index:  # an old or mistyped link: say so, pick another
+    # Translators: {site} is the site id from the page's address (?site=…).
+    st.warning(_("This programme has no site {site}; pick one below.").format(
+        site=ui.plain(str(wanted))), icon=":material/link_off:")
 # A programme's thousands of sites are not all sent as options on every rerun: above
 # ui.widgets.MAX_PICK_OPTIONS a search box narrows the list first.
 site_id = ui.pick_record(st, _("Site"), labels, key=Key.SITE_PICK, find_key=Key.SITE_FIND,

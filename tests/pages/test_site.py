@@ -60,3 +60,14 @@ def test_many_sites_are_searched_not_all_listed(monkeypatch: pytest.MonkeyPatch)
     options = at.selectbox(key=Key.SITE_PICK).options
     assert any(other["site_id"] in o for o in options)
     assert all(other["site_id"] in o or last["site_id"] in o for o in options)
+
+
+def test_a_link_to_an_unknown_site_says_so() -> None:
+    """/site?site=NOPE warns that the programme has no such site and still shows one."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["site"] = "NOPE"
+    at.run()
+    at.switch_page("pages/site.py").run()
+    assert not at.exception, at.exception
+    assert any("has no site NOPE" in w.value for w in at.warning)
+    assert at.selectbox(key=Key.SITE_PICK).value != "NOPE"
