@@ -16,7 +16,7 @@ import ui
 from geo.catalogue import load_catalogue
 from geo.errors import ConfidentialityError
 from geo.factors import load_factors
-from geo.i18n import _, column_label, format_number, ngettext
+from geo.i18n import _, column_label, current_locale, format_number, ngettext
 from geo.synergies import repository as repo
 from geo.synergies.gaps import between_parks, gap_analysis
 from geo.synergies.lifecycle import STAGES, stage_label
@@ -58,17 +58,18 @@ def _table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
     st.dataframe(shown, hide_index=True, key=key, column_config=_headers(shown), **kwargs)
 
 
+# The cached reports are kept per synergy version and per language (they carry labels).
+cache_key: dict[str, Any] = {"synergy_version": ctx.versions.synergies,
+                             "locale": current_locale()}
 with ui.domain_errors():
     book = ctx.synergy_book
     if ctx.practitioner:
         release = None
-        figures = runs.synergy_kpis(ctx.programme_ref, synergy_version=ctx.versions.synergies,
-                                    parks=ctx.parks)
+        figures = runs.synergy_kpis(ctx.programme_ref, **cache_key, parks=ctx.parks)
     else:  # one release of the whole programme for every viewer; a park authority reads its part
         release = ctx.synergy_release
-        figures = runs.viewer_synergy_kpis(ctx.programme_ref,
-                                           synergy_version=ctx.versions.synergies,
-                                           rules=ctx.rules, member_sites=len(prog.sites))
+        figures = runs.viewer_synergy_kpis(ctx.programme_ref, **cache_key, rules=ctx.rules,
+                                           member_sites=len(prog.sites))
 if release is not None:
     audience = {"viewer": _("viewer"), "practitioner": _("practitioner")}
     # Translators: {audience} is "viewer"; {rules} the disclosure rule as a clause ("a figure
@@ -107,16 +108,16 @@ def _links() -> Any:
     """The synergy links of the chosen stages (cached per data version and stages): site to
     site for practitioners, park to park from the protected release for viewers."""
     if release is None:
-        return runs.synergy_network(ctx.programme_ref, synergy_version=ctx.versions.synergies,
-                                    stages=tuple(stages), parks=ctx.parks)
-    return runs.viewer_synergy_network(ctx.programme_ref, synergy_version=ctx.versions.synergies,
-                                       rules=ctx.rules, stages=tuple(stages), parks=ctx.parks)
+        return runs.synergy_network(ctx.programme_ref, **cache_key, stages=tuple(stages),
+                                    parks=ctx.parks)
+    return runs.viewer_synergy_network(ctx.programme_ref, **cache_key, rules=ctx.rules,
+                                       stages=tuple(stages), parks=ctx.parks)
 
 
 if view == "Resource pool":
     try:
-        sankey = (runs.synergy_sankey(ctx.programme_ref, synergy_version=ctx.versions.synergies,
-                                      parks=ctx.parks) if release is None
+        sankey = (runs.synergy_sankey(ctx.programme_ref, **cache_key, parks=ctx.parks)
+                  if release is None
                   else viewer_sankey(release))
     except ConfidentialityError as exc:
         st.info(str(exc))

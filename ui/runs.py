@@ -226,15 +226,19 @@ def record_labels(ref: ProgrammeRef, *, parks: tuple[str, ...] = (), have: str =
             ).str.rstrip(" ·").set_axis(res["resource_id"].to_numpy())
 
 
+# The synergy reports carry labels and notes in the session's language: ``locale`` (the
+# session's, :func:`geo.i18n.current_locale`) is part of each cache key below.
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, ...] = ()
-                 ) -> pd.DataFrame:
+def synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, locale: str,
+                 parks: tuple[str, ...] = ()) -> pd.DataFrame:
     """The practitioners' dashboard (:func:`geo.synergies.reports.kpis`) of the programme,
-    limited to ``parks`` when given; once per data and synergy version."""
+    limited to ``parks`` when given; once per data and synergy version and language."""
     from geo.factors import load_factors
     from geo.synergies import repository
     from geo.synergies.reports import kpis
 
+    _ = locale  # cache key
     prog = programme(ref).restricted_to_parks(parks)
     config = repository.load_outcome_config(store(ref.database_url), prog.name)
     return kpis(prog, synergy_book(ref, synergy_version=synergy_version),
@@ -242,49 +246,55 @@ def synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, .
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def synergy_sankey(ref: ProgrammeRef, *, synergy_version: int, parks: tuple[str, ...] = ()
-                   ) -> SankeyData:
+def synergy_sankey(ref: ProgrammeRef, *, synergy_version: int, locale: str,
+                   parks: tuple[str, ...] = ()) -> SankeyData:
     """The practitioners' resource-pool Sankey (:func:`geo.synergies.reports.sankey_data`);
-    once per data and synergy version (a shared object: do not change)."""
+    once per data and synergy version and language (a shared object: do not change)."""
     from geo.catalogue import load_catalogue
     from geo.synergies.reports import sankey_data
 
+    _ = locale  # cache key
     prog = programme(ref).restricted_to_parks(parks)
     return sankey_data(prog, synergy_book(ref, synergy_version=synergy_version),
                        catalogue=load_catalogue())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def synergy_network(ref: ProgrammeRef, *, synergy_version: int, stages: tuple[str, ...],
-                    parks: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+def synergy_network(ref: ProgrammeRef, *, synergy_version: int, locale: str,
+                    stages: tuple[str, ...], parks: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
     """The practitioners' synergy links of ``stages`` as lines
-    (:func:`geo.synergies.reports.network_edges`); once per versions and stages."""
+    (:func:`geo.synergies.reports.network_edges`); once per versions, stages and language."""
     from geo.synergies.reports import network_edges
 
+    _ = locale  # cache key
     prog = programme(ref).restricted_to_parks(parks)
     return network_edges(synergy_book(ref, synergy_version=synergy_version), prog,
                          stages=stages)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def viewer_synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, rules: DisclosureRules,
-                        member_sites: int | None = None) -> pd.DataFrame:
+def viewer_synergy_kpis(ref: ProgrammeRef, *, synergy_version: int, locale: str,
+                        rules: DisclosureRules, member_sites: int | None = None
+                        ) -> pd.DataFrame:
     """The viewers' dashboard (:func:`geo.synergies.viewer.viewer_kpis`) from the protected
-    synergy release; once per versions and rules."""
+    synergy release; once per versions, rules and language."""
     from geo.synergies.viewer import viewer_kpis
 
+    _ = locale  # cache key
     released = synergy_release(ref, synergy_version=synergy_version, rules=rules)
     return viewer_kpis(released, member_sites=member_sites)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def viewer_synergy_network(ref: ProgrammeRef, *, synergy_version: int, rules: DisclosureRules,
-                           stages: tuple[str, ...], parks: tuple[str, ...] = ()
-                           ) -> gpd.GeoDataFrame:
+def viewer_synergy_network(ref: ProgrammeRef, *, synergy_version: int, locale: str,
+                           rules: DisclosureRules, stages: tuple[str, ...],
+                           parks: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
     """Viewers' park-to-park links of ``stages`` from the protected synergy release
-    (:func:`geo.synergies.viewer.viewer_network_edges`); once per versions, rules and stages."""
+    (:func:`geo.synergies.viewer.viewer_network_edges`); once per versions, rules, stages
+    and language."""
     from geo.synergies.viewer import park_points, viewer_network_edges
 
+    _ = locale  # cache key
     released = synergy_release(ref, synergy_version=synergy_version, rules=rules)
     return viewer_network_edges(released, park_points(programme(ref)), stages=stages,
                                 parks=parks)
