@@ -173,7 +173,8 @@ else:
                "with the conversion factors cited."))
     if release is None:
         build = partial(runs.funder_workbook, ctx.programme_ref,
-                        synergy_version=ctx.versions.synergies, role=ctx.role, k=ctx.k)
+                        synergy_version=ctx.versions.synergies, locale=current_locale(),
+                        role=ctx.role, k=ctx.k)
     else:
         with ui.domain_errors():
             config = repo.load_outcome_config(ctx.store, prog.name)

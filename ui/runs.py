@@ -194,18 +194,22 @@ def matcher(ref: ProgrammeRef, *, synergy_version: int, network: NetworkSource |
 
 
 @st.cache_data(show_spinner=LazyText(N_("Building the workbook…")), max_entries=4)
-def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, role: Role, k: int) -> bytes:
-    """The funders' workbook (``.xlsx``) of the programme's synergies, for ``role``."""
+def funder_workbook(ref: ProgrammeRef, *, synergy_version: int, locale: str, role: Role,
+                    k: int) -> bytes:
+    """The funders' workbook (``.xlsx``) of the programme's synergies, for ``role``, in
+    ``locale`` (its sheet and column names are translated: the language keys the cache)."""
     from geo.catalogue import load_catalogue
     from geo.factors import load_factors
+    from geo.i18n import use_locale
     from geo.synergies import repository
     from geo.synergies.workbook import funder_workbook as build
 
     prog = programme(ref)
     config = repository.load_outcome_config(store(ref.database_url), prog.name)
-    return build(prog, synergy_book(ref, synergy_version=synergy_version),
-                 factors=load_factors(), config=config, catalogue=load_catalogue(),
-                 role=role, k=k)
+    with use_locale(locale):
+        return build(prog, synergy_book(ref, synergy_version=synergy_version),
+                     factors=load_factors(), config=config, catalogue=load_catalogue(),
+                     role=role, k=k)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

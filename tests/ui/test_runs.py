@@ -95,5 +95,21 @@ def test_matcher_and_workbook_come_from_their_arguments(demo: ProgrammeRef) -> N
     straight = runs.matcher(demo, synergy_version=0, network=None)
     assert by_road.graph is not None and straight.graph is None
     assert runs.matcher(demo, synergy_version=0, network=None) is straight
-    workbook = runs.funder_workbook(demo, synergy_version=0, role="viewer", k=3)
+    workbook = runs.funder_workbook(demo, synergy_version=0, locale="en_GB", role="viewer", k=3)
     assert openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames
+
+
+@pytest.mark.usefixtures("no_session")
+def test_funder_workbook_is_kept_per_language(demo: ProgrammeRef) -> None:
+    """The workbook's sheet names are translated: a session in another language must not be
+    handed the workbook cached for the first session's language."""
+    import openpyxl
+
+    def sheets(locale: str) -> list[str]:
+        data = runs.funder_workbook(demo, synergy_version=0, locale=locale, role="viewer", k=3)
+        return openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+
+    english, chinese = sheets("en_GB"), sheets("zh_CN")
+    assert len(english) == len(chinese)
+    assert english != chinese
+    assert sheets("en_GB") == english
