@@ -39,6 +39,8 @@ def test_browser_plans_weeks_and_draws_a_days_routes(page, app_url: str) -> None
     pg.get_by_text("Vehicle-km per week").first.wait_for(timeout=90_000)
     pg.get_by_text("Calendar", exact=True).first.wait_for(timeout=30_000)
     wait_idle(pg)
+    # The grid draws after its title: wait for its accessible table, then read it.
+    pg.wait_for_function(f"({CALENDAR_COLUMNS_JS.strip()})().length > 0", timeout=30_000)
     calendars = pg.evaluate(CALENDAR_COLUMNS_JS)
     assert calendars == ["15"], calendars  # stop, name, frequency, streams, visits + 10 days
     frame = map_frame(pg)
