@@ -193,3 +193,50 @@ def test_known_optimum_of_a_cvrplib_instance(bench_dir) -> None:
                                                         relax_if_infeasible=False))
     assert plan.feasible and not plan.skipped
     assert bench.cost_of(plan.distance_m) == 784
+
+
+def test_search_settings_reach_both_seeds(monkeypatch) -> None:
+    """Each seed gets its own neighbourhood size and perturbation strength — the first in this
+    process, the second in its worker process — as the options list them."""
+    import pickle
+
+    from geo.routing import solve as solve_mod
+    from geo.routing import worker
+
+    params = worker.search_params(num_neighbours=7, max_perturbations=3)
+    assert params.neighbourhood.num_neighbours == 7
+    assert params.perturbation.max_perturbations == 3
+    assert SolverOptions().search(0) == {"num_neighbours": 50, "max_perturbations": 25}
+    assert SolverOptions().search(1) == {"num_neighbours": 30, "max_perturbations": 10}
+
+    seen: list[dict] = []
+    real = solve_mod.search_params
+    monkeypatch.setattr(solve_mod, "search_params",
+                        lambda **kw: seen.append(kw) or real(**kw))
+    started = solve_mod._start_workers
+    jobs_in: list = []
+
+    def start(data, seeds, deadline, searches, folder):
+        jobs = started(data, seeds, deadline, searches, folder)
+        jobs_in.extend(pickle.loads(f.read_bytes()) for f in sorted(folder.glob("in-*.pkl")))
+        return jobs
+
+    monkeypatch.setattr(solve_mod, "_start_workers", start)
+    d, t = _line(5)
+    prods = [Producer(f"s{i}", f"S{i}", 0, 0, 52.0) for i in range(1, 6)]
+    plan = solve_instance(_instance(prods, d, t),
+                          SolverOptions(time_limit_s=0.5, seeds=(0, 1), workers=2,
+                                        only_free_cores=False, searches=((4, 2), (6, 3))))
+    assert len(plan.seed_costs) == 2
+    assert (seen[0]["num_neighbours"], seen[0]["max_perturbations"]) == (4, 2)
+    assert [(job[1], job[3]) for job in jobs_in] == [
+        (1, {"num_neighbours": 6, "max_perturbations": 3})]
+
+
+@pytest.mark.parametrize("searches", [(), ((0, 10),), ((30, 0),), ((30,),)])
+def test_search_settings_must_be_positive_pairs(searches) -> None:
+    """An empty list, a zero or a lone number is refused with an example of what to give."""
+    from geo.errors import RoutingError
+
+    with pytest.raises(RoutingError, match="searches takes pairs"):
+        SolverOptions(searches=searches)
