@@ -16,7 +16,10 @@ model is solved again with every stop skippable at a large prize, so the plan se
 as fit and :mod:`~geo.routing.explain` says why the others did not.
 
 Two seeds run side by side on two cores (the second in a fresh worker process) and the better
-solution is kept; progress of the first is reported through PyVRP's callbacks.
+solution is kept; progress of the first is reported through PyVRP's callbacks. The two are a
+small portfolio (:attr:`SolverOptions.searches`): the first searches with PyVRP's defaults, the
+second with a smaller neighbourhood and smaller perturbations, which each do better on
+different instances.
 """
 
 from __future__ import annotations
