@@ -11,9 +11,11 @@ Usage::
    instance of ``DIR`` with a best-known cost in ``DIR/bks.csv``, at a **fixed** time limit
    per instance and solve (each ``--time-limit`` gives its own table), ``--runs`` times, for
    three variants in the same run (:data:`VARIANTS`): the app's own path from the distance
-   matrix on (``instance_from_matrices`` → ``solve_instance``) with one seed on one core, the
-   same with two seeds on two cores (a fixed setting here; the app itself runs the second seed
-   only when a second core is idle, ``SolverOptions.only_free_cores``), and plain PyVRP
+   matrix on (``instance_from_matrices`` → ``solve_instance``) with one seed on one core
+   (PyVRP's default search), the same with two seeds on two cores (the app's portfolio: the
+   second seed searches with ``SolverOptions.searches[1]``; a fixed setting here, while the app
+   itself runs the second seed only when a second core is idle,
+   ``SolverOptions.only_free_cores``), and plain PyVRP
    (``pyvrp.solve``, default parameters, one seed). Run ``r`` uses seed ``2r`` (and
    ``2r + 1`` for the second seed). Infeasible plans are not re-solved with skippable stops
    (``relax_if_infeasible=False``): a benchmark instance must be served in full.
