@@ -7,6 +7,7 @@ Run with ``streamlit run app.py``. Pages live in ``pages/``; logic lives in ``ge
 from __future__ import annotations
 
 import logging
+import time
 from typing import Final
 
 import streamlit as st
@@ -18,7 +19,12 @@ from geo.settings import PROJECT_ROOT, ROLES, get_settings
 from layers.base import install_static_assets
 from ui.access import PREVIEW_ROLES
 
+_started = time.perf_counter()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+RERUN_LOG: Final = logging.getLogger("symbiomap.rerun")
+"""One line per rerun: the page and the seconds the server spent running it (an access log
+for the administrator; ``benchmarks/server_sessions.py`` reads it). Silence it with the
+logger's level."""
 
 ui.leave_legacy_pages_mode()
 st.set_page_config(page_title="SymbioMap", page_icon="♻️", layout="wide")
@@ -104,4 +110,9 @@ pages = {
                  for path, page, title, icon in specs if (PROJECT_ROOT / path).exists()]
     for section, specs in PAGE_SPECS.items()
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+try:
+    page.run()
+finally:  # also when the page stops early (st.stop, a refusal) or asks for a rerun
+    RERUN_LOG.info("rerun page=%s seconds=%.3f", page.url_path or "overview",
+                   time.perf_counter() - _started)

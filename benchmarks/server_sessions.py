@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -59,6 +60,19 @@ class SessionLog:
     changes: list[tuple[float, str]] = field(default_factory=list)
     imports: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+RERUN_LINE = re.compile(r"symbiomap\.rerun: rerun page=(\S+) seconds=([0-9.]+)")
+"""A line of the app's rerun log (``app.py``'s ``RERUN_LOG``)."""
+
+
+def rerun_seconds(log_text: str) -> dict[str, list[float]]:
+    """The seconds of each rerun the app logged, by page (``url_path``; ``overview`` for the
+    home page)."""
+    out: dict[str, list[float]] = {}
+    for page, seconds in RERUN_LINE.findall(log_text):
+        out.setdefault(page, []).append(float(seconds))
+    return out
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -327,17 +341,24 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
             wall = time.perf_counter() - t0
             app_cpu = _cpu_seconds(pid) - cpu0 if pid else float("nan")
         load1 = os.getloadavg()
+        log_file = folder / "streamlit.log"
+        reruns = rerun_seconds(log_file.read_text(errors="replace")) if log_file.exists() else {}
     print(f"think time between changes: uniform {think_s / 2:.0f}–{1.5 * think_s:.0f} s; "
           f"the app process used {app_cpu:.1f} CPU s in {wall:.1f} s "
           f"({app_cpu / wall:.0%} of one core; the browsers share the same two cores"
           + (f", at nice {browser_nice})" if browser_nice > 0 else ")"))
-    return report(logs, wall_s=wall, loads=(load0, load1))
+    return report(logs, wall_s=wall, loads=(load0, load1), reruns=reruns)
 
 
 def report(logs: list[SessionLog], *, wall_s: float,
-           loads: tuple[tuple[float, float, float], tuple[float, float, float]]
-           ) -> dict[str, float]:
-    """Print the sessions' figures; the summary as a dict."""
+           loads: tuple[tuple[float, float, float], tuple[float, float, float]],
+           reruns: dict[str, list[float]] | None = None) -> dict[str, float]:
+    """Print the sessions' figures; the summary as a dict.
+
+    ``reruns`` (from :func:`rerun_seconds`) adds the server's side: the seconds the app spent
+    on each rerun, by page, as its own log records them — the part of a change the server
+    does, apart from the network and the browser drawing the map.
+    """
     viewer_times = [s for log in logs if log.role == "viewer" for s, _ in log.changes]
     practitioner_times = [s for log in logs if log.role == "practitioner"
                           for s, _ in log.changes]
@@ -355,6 +376,10 @@ def report(logs: list[SessionLog], *, wall_s: float,
             print(f"  {what:<42} n={len(values):>3} p50 {fmt(percentile(values, 50))} s · "
                   f"p95 {fmt(percentile(values, 95))} s · max {fmt(max(values))} s · "
                   f"mean {fmt(statistics.fmean(values))} s")
+    for page, values in sorted((reruns or {}).items()):
+        print(f"  server: {page + ' rerun (app log)':<34} n={len(values):>3} p50 "
+              f"{fmt(percentile(values, 50))} s · p95 {fmt(percentile(values, 95))} s · max "
+              f"{fmt(max(values))} s")
     print(f"  how changes ended: {', '.join(f'{k} {kinds.count(k)}' for k in sorted(set(kinds)))}"
           " (drawn: a new map; kept: the rerun ended with the map unchanged)")
     for name, err in errors:
@@ -363,6 +388,8 @@ def report(logs: list[SessionLog], *, wall_s: float,
     ok = not errors and "timeout" not in kinds and p95 <= GOAL_P95_S
     print(f"  goal: viewers' p95 <= {GOAL_P95_S:.0f} s with every page rendered -> "
           f"{'met' if ok else 'NOT met'}")
+    server = (reruns or {}).get("concentrations", [])
     return {"sessions": float(len(logs)), "viewer_p50_s": percentile(viewer_times, 50),
-            "viewer_p95_s": p95, "import_p50_s": percentile(imports, 50),
+            "viewer_p95_s": p95, "server_concentrations_p95_s": percentile(server, 95),
+            "import_p50_s": percentile(imports, 50),
             "errors": float(len(errors)), "within_goal": float(ok)}

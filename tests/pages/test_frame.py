@@ -70,3 +70,27 @@ def test_pages_offer_downloads_only_through_ui() -> None:
     direct = [p.name for p in (ROOT / "pages").glob("*.py")
               if re.search(r"(?<!ui)\.download_button\(", p.read_text(encoding="utf-8"))]
     assert not direct
+
+
+def test_every_rerun_is_logged_with_its_page_and_seconds(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame logs one line per rerun — the page and the seconds the server spent — for
+    the administrator and the server benchmark, also when the page stops early (a refusal)."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="symbiomap.rerun")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/about.py").run()
+    assert not at.exception, at.exception
+    lines = [r.getMessage() for r in caplog.records if r.name == "symbiomap.rerun"]
+    assert len(lines) == 1 and re.fullmatch(r"rerun page=about seconds=\d+\.\d{3}", lines[0])
+    seconds = float(lines[0].rsplit("=", 1)[1])
+    assert 0 < seconds < 120
+
+    caplog.clear()
+    monkeypatch.setenv("SYMBIOMAP_ROLE", "viewer")
+    refused = AppTest.from_file(APP, default_timeout=120)
+    refused.switch_page("pages/site.py").run()
+    assert any("viewers may not open this page" in e.value for e in refused.error)
+    lines = [r.getMessage() for r in caplog.records if r.name == "symbiomap.rerun"]
+    assert len(lines) == 1 and lines[0].startswith("rerun page=site seconds=")

@@ -1,0 +1,34 @@
+"""The server benchmark's reading of the app's rerun log (hand-checkable lines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.server_sessions import SessionLog, report, rerun_seconds
+
+LOG = """\
+2026-12-06 22:10:01,000 INFO symbiomap.rerun: rerun page=concentrations seconds=0.412
+2026-12-06 22:10:01,500 INFO geo.store: loaded
+2026-12-06 22:10:02,000 INFO symbiomap.rerun: rerun page=import seconds=3.250
+2026-12-06 22:10:03,000 INFO symbiomap.rerun: rerun page=concentrations seconds=1.000
+not a log line seconds=9
+"""
+
+
+def test_rerun_seconds_groups_the_app_log_by_page() -> None:
+    """Only the rerun logger's lines count, each under its page, in order."""
+    assert rerun_seconds(LOG) == {"concentrations": [0.412, 1.0], "import": [3.25]}
+    assert rerun_seconds("") == {}
+
+
+def test_report_gives_the_server_side_beside_the_browser(capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """The report prints each page's reruns from the app log and returns the Concentrations
+    p95 beside the browser's."""
+    log = SessionLog("viewer-0", "viewer", changes=[(2.0, "drawn"), (4.0, "drawn")])
+    out = report([log], wall_s=10.0, loads=((0.5, 0.5, 0.5), (1.0, 1.0, 1.0)),
+                 reruns=rerun_seconds(LOG))
+    text = capsys.readouterr().out
+    assert "server: concentrations rerun (app log)" in text and "n=  2" in text
+    assert out["server_concentrations_p95_s"] == pytest.approx(0.412 + 0.95 * (1.0 - 0.412))
+    assert out["viewer_p95_s"] == pytest.approx(3.9)
