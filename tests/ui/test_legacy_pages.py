@@ -65,7 +65,7 @@ def test_leaving_the_legacy_mode_switches_the_flag_off(legacy_flag: None) -> Non
 
 def test_only_the_workaround_touches_the_pages_manager() -> None:
     """No other module of the app, its pages or the ui package mentions ``PagesManager``."""
-    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")]
     touching = {p.relative_to(ROOT).as_posix() for p in sources
                 if "PagesManager" in p.read_text(encoding="utf-8")}
     assert touching == {"ui/legacy_pages.py"}

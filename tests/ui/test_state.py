@@ -18,7 +18,7 @@ def test_key_names_spell_their_values() -> None:
 
 def test_every_key_is_used_by_the_app() -> None:
     """Each key is read or set by app.py, a page or the ui package: no key outlives its widget."""
-    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     unused = [k.name for k in Key if not re.search(rf"\bKey\.{k.name}\b", text)]
     assert not unused
