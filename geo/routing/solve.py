@@ -121,7 +121,8 @@ class SolverOptions:
         if self.workers < 1:
             msg = _("workers must be at least 1, got {value}.").format(value=repr(self.workers))
             raise RoutingError(msg)
-        if not self.searches or any(len(s) != 2 or min(s) < 1 for s in self.searches):
+        if not self.searches or any(not isinstance(s, tuple | list) or len(s) != 2
+                                    or min(s) < 1 for s in self.searches):
             msg = _("searches takes pairs (neighbours, perturbations) of whole numbers of at "
                     "least 1, e.g. ((50, 25), (30, 10)); got {value}.").format(
                         value=repr(self.searches))

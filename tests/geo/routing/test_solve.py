@@ -233,9 +233,10 @@ def test_search_settings_reach_both_seeds(monkeypatch) -> None:
         (1, {"num_neighbours": 6, "max_perturbations": 3})]
 
 
-@pytest.mark.parametrize("searches", [(), ((0, 10),), ((30, 0),), ((30,),)])
+@pytest.mark.parametrize("searches", [(), ((0, 10),), ((30, 0),), ((30,),), (30, 10)])
 def test_search_settings_must_be_positive_pairs(searches) -> None:
-    """An empty list, a zero or a lone number is refused with an example of what to give."""
+    """An empty list, a zero, a lone number or one flat pair is refused with an example of
+    what to give."""
     from geo.errors import RoutingError
 
     with pytest.raises(RoutingError, match="searches takes pairs"):
