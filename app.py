@@ -21,10 +21,10 @@ from ui.access import PREVIEW_ROLES
 
 _started = time.perf_counter()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# One line per rerun: the page and the seconds the server spent running it (an access log for
+# the administrator; benchmarks/server_sessions.py reads it). Silence it with the logger's
+# level. (A comment, not a docstring: Streamlit draws a bare string of app.py on the page.)
 RERUN_LOG: Final = logging.getLogger("symbiomap.rerun")
-"""One line per rerun: the page and the seconds the server spent running it (an access log
-for the administrator; ``benchmarks/server_sessions.py`` reads it). Silence it with the
-logger's level."""
 
 ui.leave_legacy_pages_mode()
 st.set_page_config(page_title="SymbioMap", page_icon="♻️", layout="wide")

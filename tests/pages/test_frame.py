@@ -94,3 +94,12 @@ def test_every_rerun_is_logged_with_its_page_and_seconds(
     assert any("viewers may not open this page" in e.value for e in refused.error)
     lines = [r.getMessage() for r in caplog.records if r.name == "symbiomap.rerun"]
     assert len(lines) == 1 and lines[0].startswith("rerun page=site seconds=")
+
+
+def test_the_frame_has_no_bare_string_but_its_docstring() -> None:
+    """Streamlit draws every bare expression of a script (its "magic"): a string left as a
+    note in app.py — say a docstring under a constant — would show on every page."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    bare = [n.lineno for n in tree.body[1:]
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)]
+    assert not bare, f"bare strings at app.py lines {bare}"
