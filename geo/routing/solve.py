@@ -50,6 +50,7 @@ from pyvrp.constants import MAX_SIZE, MAX_VALUE
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
+from geo.cores import free_cores
 from geo.errors import RoutingError
 from geo.i18n import _
 from geo.routing.explain import skipped_reasons
@@ -316,22 +317,8 @@ def _collect(jobs: list[tuple[subprocess.Popen[bytes], Path]], timeout: float) -
 
 
 def _free_cores(sample_s: float = 0.2) -> float:
-    """Idle CPU cores right now (Linux ``/proc/stat`` over ``sample_s``); ``inf`` if unknown."""
-
-    def snapshot() -> tuple[float, float]:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-        values = [float(v) for v in fields]
-        return values[3] + values[4], sum(values)  # idle + iowait, total
-
-    try:
-        idle0, total0 = snapshot()
-        time.sleep(sample_s)
-        idle1, total1 = snapshot()
-    except (OSError, ValueError, IndexError):
-        return math.inf
-    if total1 <= total0:
-        return math.inf
-    return (os.cpu_count() or 1) * (idle1 - idle0) / (total1 - total0)
+    """Idle CPU cores right now (:func:`geo.cores.free_cores`; patched in tests)."""
+    return free_cores(sample_s)
 
 
 def _workers(options: SolverOptions) -> int:

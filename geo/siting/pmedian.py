@@ -69,6 +69,13 @@ class PMedianParams:
         Relative gap regarded as closed for non-integer costs.
     seed : int
         Seed of the random tie-breaking in local search starts.
+    workers : int
+        Processes the branch-and-bound may share a large tree between (1 or 2).
+    split_after_s : float
+        A branch-and-bound tree still open after this long is shared with a second process.
+    only_free_cores : bool
+        Share it only when a second core is idle at that moment (off in benchmarks, so that
+        their figures do not depend on the machine's load).
     """
 
     time_limit_s: float = 5.0
@@ -79,6 +86,9 @@ class PMedianParams:
     milp_max_candidates: int = 400
     rel_tol: float = 1e-9
     seed: int = 0
+    workers: int = 2
+    split_after_s: float = 0.3
+    only_free_cores: bool = True
 
     def __post_init__(self) -> None:
         checks = {
@@ -88,12 +98,15 @@ class PMedianParams:
             "min_step": self.min_step > 0,
             "milp_max_candidates": self.milp_max_candidates >= 1,
             "rel_tol": self.rel_tol >= 0,
+            "workers": self.workers in (1, 2),
+            "split_after_s": self.split_after_s >= 0,
             "exact": self.exact in ("branch-and-bound", "milp", "none"),
         }
         for name, ok in checks.items():
             if not ok:
                 msg = (f"PMedianParams.{name} is out of range: got {getattr(self, name)!r}; "
-                       "time and step limits must be positive, counts at least 1.")
+                       "time and step limits must be positive, counts at least 1, "
+                       "workers 1 or 2.")
                 raise SitingError(msg)
 
 
@@ -460,11 +473,14 @@ def solve_pmedian(
         pos[cand] = np.arange(len(cand))
         out = lagrangian_bnb(cost[:, cand], p, best_lam, forced=fixed_open[cand], ub=ub,
                              ub_sites=pos[best_set] if np.all(keep[best_set]) else None,
-                             integral=inst.integral, deadline=deadline, rel_tol=params.rel_tol)
+                             integral=inst.integral, deadline=deadline, rel_tol=params.rel_tol,
+                             workers=params.workers, split_after_s=params.split_after_s,
+                             only_free_cores=params.only_free_cores)
         complete, bound = out.complete, out.lower_bound
         found = cand[out.sites] if out.sites is not None else None
         log["nodes"] = float(out.nodes)
         log["node_iterations"] = float(out.iterations)
+        log["bnb_processes"] = float(out.workers)
     if found is not None and inst.objective(found) < ub - 1e-9:
         best_set, ub = np.sort(found), inst.objective(found)
     # Solutions using a fixed-closed site cost at least the cutoff; the search bounds the rest.
