@@ -8,11 +8,13 @@ as a viewer: ``Viewing as: viewer``, i.e. ``Key.VIEWER_ROLE``) it times:
   component's arguments the rerun sends;
 - **browser**: from the change in headless Chromium (Debian's, driven by Playwright, as
   ``tests/browser``) to the page's map drawn — a new map frame whose Leaflet map, overlays and
-  base map file are drawn, or, when the change leaves the map as it was, the end of the rerun
-  — and the bytes the browser received meanwhile: the map's share (the map component's
-  websocket messages decoded as Streamlit ``ForwardMsg`` s, plus what the map's frame fetched
-  over HTTP, except a static file's first download in the session: the base map file, Leaflet
-  and the component come from the browser's cache after the first map) and everything.
+  base map file are drawn; on a page that keeps its map and swaps only the overlays
+  (Concentrations), the new overlays in place with their images loaded; or, when the change
+  leaves the map as it was, the end of the rerun — and the bytes the browser received meanwhile:
+  the map's share (the map component's websocket messages decoded as Streamlit ``ForwardMsg`` s,
+  plus what the map's frame fetched over HTTP, except a static file's first download in the
+  session: the base map file, Leaflet and the component come from the browser's cache after the
+  first map) and everything.
 
 Programmes: the embedded demo, a 100,000-record regional programme stored in a temporary
 SQLite database with Liechtenstein's OpenStreetMap extract as its road network, and for
@@ -267,16 +269,21 @@ async ({timeoutMs, quietMs}) => {
     if (state === 'running') { ran = true; idleSince = null; }
     let fresh = false;
     for (const f of document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")) {
-      if (f.dataset.benchOld) continue;
-      fresh = true;
       const w = f.contentWindow;
+      // A map kept from before the change counts once its overlays were swapped.
+      const g = w && w.__GLOBAL_DATA__;
+      const swapped = !!(f.dataset.benchOld && g && g.last_feature_group
+                         && g.last_feature_group !== w.__benchOverlays);
+      if (f.dataset.benchOld && !swapped) continue;
+      fresh = true;
       if (!w || !w.map || !w.document) continue;
       const box = w.document.querySelector('.leaflet-container');
       if (!box || box.dataset.basemap === 'loading') continue;
       const imgs = [...w.document.querySelectorAll('img.leaflet-image-layer')];
       if (!imgs.every(i => i.complete)) continue;
       await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-      return {kind: 'drawn', t: performance.now(), basemap: box.dataset.basemap || 'none'};
+      return {kind: swapped ? 'swapped' : 'drawn', t: performance.now(),
+              basemap: box.dataset.basemap || 'none'};
     }
     if (!fresh && state === 'notRunning' && (ran || performance.now() - start > 3000)) {
       if (idleSince === null) { idleSince = performance.now(); }
@@ -288,7 +295,11 @@ async ({timeoutMs, quietMs}) => {
 }
 """
 MARK_OLD_JS = """() => document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")
-  .forEach(f => { f.dataset.benchOld = '1'; })"""
+  .forEach(f => {
+    f.dataset.benchOld = '1';
+    const w = f.contentWindow;
+    if (w) { w.__benchOverlays = w.__GLOBAL_DATA__ && w.__GLOBAL_DATA__.last_feature_group; }
+  })"""
 IDLE_JS = """() => document.querySelector('.stApp')
   && document.querySelector('.stApp').getAttribute('data-test-script-state') === 'notRunning'"""
 

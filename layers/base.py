@@ -49,6 +49,8 @@ __all__ = [
     "SITE_COLOUR",
     "Attribution",
     "GeoJson",
+    "MapTarget",
+    "Overlays",
     "StaticBaseMap",
     "add_parks",
     "add_sites",
@@ -88,6 +90,24 @@ _ROAD_WEIGHTS: Final = {"motorway": 4.0, "trunk": 3.5, "primary": 3.0, "secondar
                         "tertiary": 2.2, "motorway_link": 2.0}
 _ROAD_OTHER_WEIGHT: Final = 1.6
 SITE_COLOUR: Final = "#1f6f8b"
+
+MapTarget = folium.Map | folium.FeatureGroup
+"""Where a layer function draws: the map itself, or its :class:`Overlays`."""
+
+
+class Overlays(folium.FeatureGroup):
+    """The layers of a map that change with the page's filters, as one group.
+
+    Shown with ``ui.show_map(m, overlays=…)``, a filter change swaps this group in the
+    browser and keeps the map: its base layers are not fetched and drawn again, Leaflet is not
+    started again, and the user's pan and zoom stay where they were. The group remembers the
+    view its map was fitted to (:func:`map_view`), so outlines drawn into it are simplified
+    for that view as on the map itself.
+    """
+
+    def __init__(self, m: folium.Map) -> None:
+        super().__init__(name="overlays", control=False)
+        self.view = map_view(m)
 
 
 def escape_text(value: object) -> str:
@@ -579,10 +599,13 @@ def base_map(
     return m
 
 
-def map_view(m: folium.Map) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) the map was fitted to (:func:`base_map`), or None."""
+def map_view(m: MapTarget) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) the map was fitted to (:func:`base_map`), or None; for
+    :class:`Overlays`, that of their map."""
     from folium.map import FitBounds
 
+    if isinstance(m, Overlays):
+        return m.view
     for child in m._children.values():
         if isinstance(child, FitBounds):
             (lat0, lon0), (lat1, lon1) = child.bounds
@@ -641,7 +664,7 @@ def display_decimals(view: Sequence[float] | None) -> int:
     return int(min(5, max(1, math.ceil(-math.log10(tol)) + 1)))
 
 
-def add_parks(m: folium.Map, parks: gpd.GeoDataFrame, *, name: str | None = None,
+def add_parks(m: MapTarget, parks: gpd.GeoDataFrame, *, name: str | None = None,
               tooltip_cols: Sequence[str] = ("name",)) -> folium.GeoJson:
     """Park polygons with their names as tooltips (one GeoJson layer).
 

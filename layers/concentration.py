@@ -37,6 +37,7 @@ from geo.hexcells import cell_centres
 from geo.i18n import N_, _, column_label, column_labels, format_number, ngettext
 from layers.base import (
     GeoJson,
+    MapTarget,
     add_parks,
     display_decimals,
     escape_text,
@@ -113,11 +114,16 @@ def _text(column: str, values: pd.Series) -> list[str]:
 
 
 class _Legend(MacroElement):
-    """A Leaflet control holding pre-escaped legend HTML."""
+    """A Leaflet control holding pre-escaped legend HTML, added as a layer.
+
+    The control is wrapped in a layer that adds it when the layer joins a map and removes it
+    when the layer leaves, so a legend drawn into :class:`layers.base.Overlays` goes and comes
+    with the overlays it explains when the browser swaps them.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function() {
+        var {{ this.get_name() }} = (function() {
           var c = L.control({position: {{ this.position|tojson }}});
           c.onAdd = function() {
             var d = L.DomUtil.create('div', 'symbiomap-legend');
@@ -126,8 +132,13 @@ class _Legend(MacroElement):
             d.innerHTML = {{ this.html|tojson }};
             return d;
           };
-          c.addTo({{ this._parent.get_name() }});
+          var Holder = L.Layer.extend({
+            onAdd: function(map) { c.addTo(map); },
+            onRemove: function(map) { map.removeControl(c); }
+          });
+          return new Holder();
         })();
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         {% endmacro %}
     """)
 
@@ -138,7 +149,7 @@ class _Legend(MacroElement):
         self.position = position
 
 
-def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]], *,
+def add_legend(m: MapTarget, title: str, items: Sequence[tuple[str, str]], *,
                note: str = "", position: str = "bottomright") -> None:
     """A legend box: a title, (colour, label) rows and an optional note; all text escaped."""
     rows = "".join(
@@ -150,7 +161,7 @@ def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]], *,
     _Legend(html, position).add_to(m)
 
 
-def add_heat(m: folium.Map, image: DisplayImage, *, name: str | None = None,
+def add_heat(m: MapTarget, image: DisplayImage, *, name: str | None = None,
              note: str = "") -> folium.raster_layers.ImageOverlay:
     """The heat surface as one image overlay (a PNG data URL) with its legend.
 
@@ -183,7 +194,7 @@ def _choropleth_colours(values: pd.Series, suppressed: pd.Series, *, levels: int
     return colours, cs
 
 
-def _cells_picture(m: folium.Map, cells: gpd.GeoDataFrame, colours: Sequence[str], *,
+def _cells_picture(m: MapTarget, cells: gpd.GeoDataFrame, colours: Sequence[str], *,
                    name: str, opacity: float) -> folium.raster_layers.ImageOverlay:
     """Many hexagons as one picture (:func:`~geo.concentrations.raster.polygons_image`)."""
     image = polygons_image(cells.geometry, colours, opacity=opacity)
@@ -200,7 +211,7 @@ def _picture_note(n: int) -> str:
                     n).format(n=format_number(n))
 
 
-def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
+def add_hexagons(m: MapTarget, hexes: gpd.GeoDataFrame, *, k: int,
                  name: str | None = None) -> folium.map.Layer:
     """Hexagon totals as a choropleth (one GeoJson) with tooltips and a legend.
 
@@ -242,7 +253,7 @@ def add_hexagons(m: folium.Map, hexes: gpd.GeoDataFrame, *, k: int,
     return layer
 
 
-def _hexagon_legend(m: folium.Map, cs: ColourScale, suppressed: pd.Series, k: int, *,
+def _hexagon_legend(m: MapTarget, cs: ColourScale, suppressed: pd.Series, k: int, *,
                     note: str = "") -> None:
     items = [(c, _fmt(v, "t/yr")) for c, v in cs.legend(5)][::-1]
     if bool(suppressed.any()):
@@ -252,7 +263,7 @@ def _hexagon_legend(m: folium.Map, cs: ColourScale, suppressed: pd.Series, k: in
     add_legend(m, _("Tonnes per hexagon"), items, note=note)
 
 
-def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
+def add_released_hexagons(m: MapTarget, cells: gpd.GeoDataFrame, *,
                           name: str | None = None) -> folium.map.Layer:
     """A viewer's hexagons (:func:`geo.concentrations.viewer.viewer_cells`) as a choropleth.
 
@@ -290,7 +301,7 @@ def add_released_hexagons(m: folium.Map, cells: gpd.GeoDataFrame, *,
     return layer
 
 
-def add_hot_spots(m: folium.Map, hot: gpd.GeoDataFrame, *, name: str | None = None,
+def add_hot_spots(m: MapTarget, hot: gpd.GeoDataFrame, *, name: str | None = None,
                   show_not_significant: bool = False, note: str = ""
                   ) -> tuple[folium.map.Layer, int]:
     """Gi* classes as hexagons in the ArcGIS palette; returns the layer and cells drawn.
@@ -331,7 +342,7 @@ CLUSTER_FIELDS: Final = {"name": N_("Cluster"), "tonnes": N_("Tonnes"),
 """Tooltip labels of cluster columns (translated where shown)."""
 
 
-def add_clusters(m: folium.Map, clusters: gpd.GeoDataFrame, *,
+def add_clusters(m: MapTarget, clusters: gpd.GeoDataFrame, *,
                  name: str | None = None) -> folium.FeatureGroup:
     """Cluster footprints and centres (two GeoJson layers in one group).
 
@@ -363,7 +374,7 @@ PARK_FIELDS: Final = {"name": N_("Park"), "tonnes": N_("Tonnes"), "producers": N
 """Tooltip labels of park columns (translated where shown)."""
 
 
-def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
+def add_park_totals(m: MapTarget, totals: gpd.GeoDataFrame, *,
                     fields: Mapping[str, str] | None = None,
                     name: str | None = None) -> folium.GeoJson:
     """Parks shaded by ``tonnes`` (grey where it is withheld), with a legend.
@@ -398,7 +409,7 @@ def add_park_totals(m: folium.Map, totals: gpd.GeoDataFrame, *,
     return layer
 
 
-def add_table_layer(m: folium.Map, view: str, table: gpd.GeoDataFrame, *, k: int = 3,
+def add_table_layer(m: MapTarget, view: str, table: gpd.GeoDataFrame, *, k: int = 3,
                     note: str = "") -> None:
     """The layer of a concentration view's table: ``Hexagons``, ``Hot spots``, ``Clusters``
     or ``Parks`` (a viewer's released hexagons are recognised by their ``figures`` column)."""
@@ -418,7 +429,7 @@ def add_table_layer(m: folium.Map, view: str, table: gpd.GeoDataFrame, *, k: int
         raise ValueError(msg)
 
 
-def add_view_layers(m: folium.Map, view: str, *, parks: gpd.GeoDataFrame,
+def add_view_layers(m: MapTarget, view: str, *, parks: gpd.GeoDataFrame,
                     image: DisplayImage | None = None, image_name: str | None = None,
                     image_note: str = "", table: gpd.GeoDataFrame | None = None,
                     table_note: str = "", selection: Selection | None = None
@@ -442,7 +453,7 @@ def add_view_layers(m: folium.Map, view: str, *, parks: gpd.GeoDataFrame,
     return drawn, aggregated
 
 
-def add_selection_points(m: folium.Map, selection: Selection, *,
+def add_selection_points(m: MapTarget, selection: Selection, *,
                          max_points: int = MAX_RAW_POINTS) -> tuple[folium.GeoJson, int, bool]:
     """:func:`add_resource_points` for a selection, using its pre-indexed H3 cells when many.
 
@@ -457,7 +468,7 @@ def add_selection_points(m: folium.Map, selection: Selection, *,
                                   name=_("Records"))
 
 
-def add_resource_points(m: folium.Map, located: gpd.GeoDataFrame, *,
+def add_resource_points(m: MapTarget, located: gpd.GeoDataFrame, *,
                         max_points: int = MAX_RAW_POINTS,
                         tooltip_cols: Sequence[str] = ("site_name", "description"),
                         name: str | None = None) -> tuple[folium.GeoJson, int, bool]:
@@ -495,7 +506,7 @@ def _shortened(value: object) -> object:
     return value
 
 
-def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
+def _add_aggregated_points(m: MapTarget, base: np.ndarray, tonnes: np.ndarray,
                            producers: np.ndarray, *, max_points: int, name: str
                            ) -> tuple[folium.GeoJson, int, bool]:
     res = H3_BASE_RES  # an overview under the surface: at most half as many cells as points
@@ -513,7 +524,7 @@ def _add_aggregated_points(m: folium.Map, base: np.ndarray, tonnes: np.ndarray,
     return _add_points(m, frame, ["records", "tonnes"], name=name), len(frame), True
 
 
-def _add_points(m: folium.Map, frame: gpd.GeoDataFrame, fields: list[str], *,
+def _add_points(m: MapTarget, frame: gpd.GeoDataFrame, fields: list[str], *,
                 name: str) -> folium.GeoJson:
     """One GeoJson of circle markers sized by the ``r`` property."""
     layer = GeoJson(

@@ -22,6 +22,7 @@ from geo.disclosure.release import HEX_LEVELS
 from geo.i18n import N_, _, current_locale, format_number, format_tonnes, ngettext
 from geo.programme import PRECISIONS
 from layers import concentration as lc
+from layers.base import Overlays
 from layers.quality import PRECISION_LABELS
 from ui import Key, runs
 
@@ -169,9 +170,10 @@ with ui.domain_errors(), right:
 
 with left:
     m = ui.base_map(ctx, bounds=bounds)
+    overlays = Overlays(m)  # a filter change swaps these in the browser, keeping the map
     points = practitioner and view in ("Heat", "Catchment", "Clusters")
     drawn_points = lc.add_view_layers(
-        m, view, parks=prog.parks, image=image, image_name=_(VIEWS[view]),
+        overlays, view, parks=prog.parks, image=image, image_name=_(VIEWS[view]),
         image_note="" if image is None else unit_label(surf.units) if practitioner
         else _(picture.CLASSES_NOTE),
         table=table, table_note="" if practitioner else _("From released figures."),
@@ -183,7 +185,7 @@ with left:
                     ngettext("Showing {n} record of {total}.", "Showing {n} records of {total}.",
                              drawn)).format(n=format_number(drawn),
                                             total=format_number(sel.n_used)))
-    ui.show_map(m, key="conc_map", height=560)
+    ui.show_map(m, key="conc_map", height=560, overlays=overlays)
 with right:
     if table is not None and len(table):
         st.dataframe(lc.table_for_display(table), hide_index=True, width="stretch",

@@ -126,14 +126,21 @@ def base_map(ctx: PageContext, *, bounds: Sequence[float] | None = None) -> foli
 
 
 def show_map(m: folium.Map, *, key: str, height: int = 520,
-             returned_objects: Sequence[str] = ()) -> MapEvents:
+             returned_objects: Sequence[str] = (),
+             overlays: folium.FeatureGroup | None = None) -> MapEvents:
     """Render a folium map; panning does not rerun the script unless objects are asked for.
 
     ``st_folium`` renders the map itself (``render=False`` only skips its first, redundant
     rendering of the whole page, which gives the same script and halves the time).
+
+    ``overlays`` (:class:`layers.base.Overlays`, not added to ``m``) are the layers that change
+    with the page's filters: while ``m`` itself stays the same, a rerun that changes only them
+    swaps them in the browser's map instead of building a new map — no new frame, Leaflet and
+    the base map are not loaded and drawn again, and the user's pan and zoom are kept.
     """
     from streamlit_folium import st_folium
 
     out = st_folium(m, key=key, height=height, width="stretch",
-                    returned_objects=list(returned_objects), render=False)
+                    returned_objects=list(returned_objects), render=False,
+                    feature_group_to_add=overlays)
     return cast("MapEvents", out or {})

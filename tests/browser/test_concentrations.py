@@ -22,6 +22,7 @@ from tests.browser.support import (
     offline_page,
     require_browser,
     running_app,
+    wait_idle,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -106,3 +107,37 @@ def test_viewer_heat_is_classed_and_names_no_company(browser, viewer_url: str) -
         assert not [n for n in names if any(n in t for t in texts)]
         assert pg.locator("[data-testid='stException']").count() == 0
         assert not [u for u in blocked if u.endswith((".js", ".css"))], blocked
+
+
+def test_a_view_change_swaps_the_overlays_and_keeps_the_map(page, app_url: str) -> None:
+    """Changing the view redraws only the overlays in the same map: the frame (and Leaflet in
+    it) is not rebuilt, the user's zoom stays, the old overlay and its legend go, and the new
+    one comes with its own legend."""
+    pg, _blocked = page
+    pg.goto(f"{app_url}/concentrations", wait_until="domcontentloaded")
+    frame = map_frame(pg)
+    pg.wait_for_timeout(1500)
+    assert frame.evaluate(COUNT_LAYERS_JS)["images"] == 1
+    zoom = frame.evaluate("() => { window.__kept = 'yes'; const m = window.map;"
+                          " m.setZoom(m.getZoom() + 1, {animate: false}); return m.getZoom(); }")
+    legends = "() => [...document.querySelectorAll('.symbiomap-legend')].map(e => e.innerText)"
+    assert len(frame.evaluate(legends)) == 1
+    pg.locator("label").filter(has_text="Hexagons").first.click()
+    frame.wait_for_function("() => !Object.values(window.map._layers).some("
+                            "l => l instanceof L.ImageOverlay)", timeout=60_000)
+    wait_idle(pg)
+    assert map_frame(pg) == frame and frame.evaluate("() => window.__kept") == "yes"
+    assert frame.evaluate("() => window.map.getZoom()") == zoom
+    hexes = frame.evaluate(COUNT_LAYERS_JS)
+    assert hexes["images"] == 0 and hexes["polygons"] > 4, hexes
+    shown = frame.evaluate(legends)
+    assert len(shown) == 1 and "t/yr per km²" not in shown[0], shown
+    pg.locator("label").filter(has_text="Heat").first.click()
+    frame.wait_for_function("() => Object.values(window.map._layers).some("
+                            "l => l instanceof L.ImageOverlay)", timeout=60_000)
+    wait_idle(pg)
+    assert frame.evaluate("() => window.__kept") == "yes"
+    assert frame.evaluate(COUNT_LAYERS_JS)["images"] == 1
+    shown = frame.evaluate(legends)
+    assert len(shown) == 1 and "t/yr per km²" in shown[0], shown
+    assert pg.locator("[data-testid='stException']").count() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 import zipfile
@@ -84,6 +85,28 @@ def test_stream_filter_changes_the_records_drawn(page: AppTest) -> None:
     page.multiselect(key=Key.CONC_STREAMS).set_value(["plastics"]).run()
     assert not page.exception, page.exception
     assert 0 < _records(page) < everything
+
+
+def _map_component(at: AppTest) -> tuple[str, dict[str, object]]:
+    """The map component's element id and arguments after the last run."""
+    (map_el,) = [c for c in at.get("component_instance")
+                 if c.proto.component_name == "streamlit_folium.st_folium"]
+    return map_el.proto.id, json.loads(map_el.proto.json_args)
+
+
+def test_a_filter_change_keeps_the_map_and_sends_new_overlays(page: AppTest) -> None:
+    """Between two filters the map component keeps its identity (the browser keeps the map,
+    its base layer and the user's zoom) and only its overlays differ: the heat image and its
+    legend travel in the overlays, not in the map's own script."""
+    before_id, before = _map_component(page)
+    page.multiselect(key=Key.CONC_STREAMS).set_value(["plastics"]).run()
+    after_id, after = _map_component(page)
+    assert before_id == after_id
+    assert before["feature_group"] != after["feature_group"]
+    for args in (before, after):
+        assert "L.imageOverlay(" in str(args["feature_group"])
+        assert "symbiomap-legend" in str(args["feature_group"])
+        assert "L.imageOverlay(" not in str(args["script"])
 
 
 @pytest.mark.parametrize("view", VIEWS)
