@@ -11,7 +11,6 @@ keys. A park authority's programme holds only the parks of their grant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -20,6 +19,7 @@ from geo.access import Principal, audience_of, can_replace_network, can_write, s
 from geo.confidentiality import can_see_companies
 from geo.errors import AccessError, StoreError
 from geo.i18n import _
+from geo.lazy import cached_property
 from ui import state
 from ui.access import grant_name, require_page
 from ui.access import principal as signed_in

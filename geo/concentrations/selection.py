@@ -16,7 +16,6 @@ views are read from the protected release (:mod:`geo.concentrations.viewer`).
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from geo.concentrations.hexagons import (
 from geo.concentrations.within_radius import RadiusParams, within_radius_surface
 from geo.errors import SymbiosisError
 from geo.i18n import N_, _, format_number, ngettext
+from geo.lazy import cached_property
 from geo.programme import DIRECTIONS, PRECISIONS, precision_rank, resources_with_sites
 
 if TYPE_CHECKING:
@@ -171,19 +171,19 @@ class PreparedResources:
     def __len__(self) -> int:
         return len(self.frame)
 
-    @functools.cached_property
+    @cached_property
     def direction_codes(self) -> np.ndarray:
         """0 for haves, 1 for wants, -1 otherwise (fast to compare)."""
         d = pd.Series(self.direction, dtype=object)
         return np.select([d == "have", d == "want"], [0, 1], -1).astype(np.int8)
 
-    @functools.cached_property
+    @cached_property
     def code_factors(self) -> tuple[np.ndarray, np.ndarray]:
         """(index into the distinct codes, distinct codes) of every record (-1 = no code)."""
         codes, uniq = pd.factorize(pd.Series(self.code, dtype=object))
         return codes, np.asarray(uniq, dtype=object)
 
-    @functools.cached_property
+    @cached_property
     def base_cells(self) -> np.ndarray:
         """H3 cell of every record at :data:`~geo.concentrations.hexagons.H3_BASE_RES` (0: none)."""
         return cells_for_points(self.lon, self.lat, H3_BASE_RES)
@@ -272,12 +272,12 @@ class Selection:
         """Matching records located less precisely than ``query.min_precision``."""
         return int(self.imprecise_mask.sum())
 
-    @functools.cached_property
+    @cached_property
     def located(self) -> gpd.GeoDataFrame:
         """The records drawn (EPSG:4326, index of the programme's resources)."""
         return self.prepared.frame.loc[self.used]
 
-    @functools.cached_property
+    @cached_property
     def not_located(self) -> pd.DataFrame:
         """The matching records that have no coordinates: geocode them."""
         f = self.prepared.frame.loc[self.not_located_mask]

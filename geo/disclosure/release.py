@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
@@ -47,6 +46,7 @@ from geo.disclosure.tree import MAX_WITHDRAWN_SHARE, ProtectedTree, protect_tree
 from geo.errors import ConfidentialityError
 from geo.hexcells import cell_centres, cells_to_polygons, cells_to_str, str_to_cells
 from geo.i18n import N_, _
+from geo.lazy import cached_property
 from geo.programme import PRECISIONS, precision_rank, resources_with_sites
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ sites without a location have no distance (``unlocated``) and are kept.
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from typing import Final
@@ -18,6 +17,7 @@ from typing import Final
 import numpy as np
 
 from geo.i18n import N_
+from geo.lazy import cached_property
 from geo.network import (
     DEFAULT_DETOUR_FACTOR,
     RoadGraph,
@@ -75,7 +75,7 @@ class SiteDistances:
         """Boolean per site: has coordinates."""
         return np.asarray(np.isfinite(self.lon) & np.isfinite(self.lat))
 
-    @functools.cached_property
+    @cached_property
     def _xyz(self) -> np.ndarray:
         return unit_vectors(self.lon, self.lat)
 
