@@ -9,7 +9,8 @@ the same run: the same import into a fresh SQLite file.
 Part 2 (``--sessions 20``): 20 concurrent headless-Chromium sessions against one app process
 on that database — 16 viewers changing the Concentrations page's streams, 4 practitioners
 importing member lists and changing streams — with p50/p95 from a filter change to the map
-drawn (goal p95 ≤ 5 s); see :mod:`benchmarks.server_sessions`.
+drawn (goal p95 ≤ 5 s), once every session's page is open (``--arrivals together``: while the
+others still load); see :mod:`benchmarks.server_sessions`.
 
 PostgreSQL: ``--server URL`` (a superuser's URL to a server's ``postgres`` database; the
 benchmark creates its own database there and drops it) or ``SYMBIOMAP_TEST_POSTGRES_URL``;
@@ -108,7 +109,8 @@ def fresh_database(server: str) -> Iterator[str]:
 
 def run_browser_sessions(database_url: str, *, sessions: int, practitioners: int = 4,
                          think_s: float = 10.0, browser_nice: int = 0,
-                         programme: str = "Benchmark") -> dict[str, float]:
+                         programme: str = "Benchmark", settle: bool = True
+                         ) -> dict[str, float]:
     """Part 2: ``sessions`` concurrent headless-Chromium sessions against one app process on
     ``database_url`` (four practitioners importing and changing filters, the others viewers on
     Concentrations); see :mod:`benchmarks.server_sessions`."""
@@ -116,7 +118,7 @@ def run_browser_sessions(database_url: str, *, sessions: int, practitioners: int
 
     return run_sessions(database_url, programme=programme, sessions=sessions,
                         practitioners=practitioners, think_s=think_s,
-                        browser_nice=browser_nice)
+                        browser_nice=browser_nice, settle=settle)
 
 
 def _timed(label: str, fn: Callable[[], T]) -> tuple[float, T]:
@@ -128,7 +130,7 @@ def _timed(label: str, fn: Callable[[], T]) -> tuple[float, T]:
 
 
 def bench(server: str, rows: int, seed: int, sessions: int, *, practitioners: int = 4,
-          think_s: float = 10.0, browser_nice: int = 0) -> int:
+          think_s: float = 10.0, browser_nice: int = 0, settle: bool = True) -> int:
     """Run part 1 (and part 2 when ``sessions``); print the figures; returns 0."""
     with tempfile.TemporaryDirectory(prefix="symbiomap-bench-") as tmp:
         csv_path = Path(tmp) / "members.csv"
@@ -160,8 +162,8 @@ def bench(server: str, rows: int, seed: int, sessions: int, *, practitioners: in
             pg.engine.dispose()
             part2 = run_browser_sessions(url, sessions=sessions,
                                          practitioners=practitioners,
-                                         think_s=think_s,
-                                         browser_nice=browser_nice) if sessions else {}
+                                         think_s=think_s, browser_nice=browser_nice,
+                                         settle=settle) if sessions else {}
     r = report  # the first import's report
     print(f"import:    {r.rows:,} rows, {r.imported:,} imported, {r.duplicates:,} duplicates, "
           f"{r.rejected:,} rejected, {r.sites_added:,} sites ({r.rows / pg_s:,.0f} rows/s)")
@@ -195,15 +197,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds a person pauses between two changes (0: none)")
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="run Chromium at this nice level (the app at 0)")
+    parser.add_argument("--arrivals", choices=("settled", "together"), default="settled",
+                        help="settled: every session opens its page, then the timed changes "
+                             "start (the default); together: each session starts changing as "
+                             "soon as its own page is open, while the others still load")
     args = parser.parse_args(argv)
     if args.server:
         return bench(args.server, args.rows, args.seed, args.sessions,
                      practitioners=args.practitioners, think_s=args.think,
-                     browser_nice=args.browser_nice)
+                     browser_nice=args.browser_nice, settle=args.arrivals == "settled")
     with throwaway_cluster() as server:
         return bench(server, args.rows, args.seed, args.sessions,
                      practitioners=args.practitioners, think_s=args.think,
-                     browser_nice=args.browser_nice)
+                     browser_nice=args.browser_nice, settle=args.arrivals == "settled")
 
 
 if __name__ == "__main__":

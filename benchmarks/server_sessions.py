@@ -8,14 +8,23 @@ with their own cookies and websocket:
   as* to ``viewer`` (the same protected release a signed-in park authority or investor reads)
   and then add release streams to the selection one at a time, each a filter change timed from
   the click to the new map drawn in the page (the map's iframe created, Leaflet's container
-  present, its base map file and heat image loaded, two animation frames) — the same measure as
-  ``pages_bench.py``;
+  present, its base map file and heat image loaded, two animation frames; or, where the page
+  keeps its map and swaps only the overlays, the new overlays in place and their images
+  loaded) — the same measure as ``pages_bench.py``;
 - **practitioners** open Import, upload a member list of their own (``import_rows`` rows, a
   quarter of them shared by all practitioners, so that imports overlap), press *Validate and
   import* and time it to the report; then they open Concentrations and change its streams like
   a viewer. Each import changes the programme's data version, so viewers' next filter change
   rebuilds the release once (as on a real server, where other sessions see every write at
   their next rerun).
+
+Arrivals (``settle``): by default every session first opens its page (viewers Concentrations,
+practitioners Import), all at once, and the timed changes start when every page is open — the
+steady state of a team at work, and what the p50/p95 figures measure; the time each page took
+to open in that stampede is reported on its own line. With ``settle=False`` (``--arrivals
+together``) each session starts changing as soon as its own page is open, while the others
+still load: on this machine twenty Chromium pages opening at once take ~100 CPU-seconds of the
+two cores by themselves, so those changes measure the stampede rather than the app.
 
 Each person pauses between two changes (``think_s``, default 10 s: uniform 5–15 s), as people
 reading a map do; ``--think 0`` sends every change as soon as the last map is drawn (a stress
@@ -59,6 +68,7 @@ class SessionLog:
     role: str
     changes: list[tuple[float, str]] = field(default_factory=list)
     imports: list[float] = field(default_factory=list)
+    opened: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -172,14 +182,24 @@ async def _think(think_s: float, rng: random.Random) -> None:
         await asyncio.sleep(rng.uniform(think_s / 2, 1.5 * think_s))
 
 
+async def _opened(log: SessionLog, t0: float, settled: asyncio.Barrier | None) -> None:
+    """Record the seconds the session took to open its page; then wait for the others."""
+    log.opened.append(time.perf_counter() - t0)
+    if settled is not None:
+        await settled.wait()
+
+
 async def _viewer(browser: Any, url: str, log: SessionLog, labels: list[str], *,
                   changes: int, timeout_s: float, start_gate: asyncio.Event,
-                  think_s: float, rng: random.Random) -> None:
+                  think_s: float, rng: random.Random,
+                  settled: asyncio.Barrier | None = None) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     try:
         await start_gate.wait()
+        t0 = time.perf_counter()
         await _open_concentrations(page, url, viewer=True, timeout_s=timeout_s)
+        await _opened(log, t0, settled)
         for label in labels[:changes]:
             await _think(think_s, rng)
             log.changes.append(await _change_streams(page, "conc_release_streams", label,
@@ -189,22 +209,30 @@ async def _viewer(browser: Any, url: str, log: SessionLog, labels: list[str], *,
     except Exception as exc:  # a session's failure is reported, not fatal
         log.errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
         await _keep_screenshot(page, log)
+        if settled is not None and not log.opened:  # the others wait for every session
+            await settled.wait()
     finally:
         await context.close()
 
 
 async def _practitioner(browser: Any, url: str, log: SessionLog, members: Path,
                         chapters: list[str], *, changes: int, timeout_s: float,
-                        start_gate: asyncio.Event, think_s: float, rng: random.Random) -> None:
+                        start_gate: asyncio.Event, think_s: float, rng: random.Random,
+                        settled: asyncio.Barrier | None = None) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     try:
         await start_gate.wait()
-        await _think(think_s, rng)  # practitioners arrive while viewers work
+        if settled is None:
+            await _think(think_s, rng)  # practitioners arrive while viewers work
+        t0 = time.perf_counter()
         await page.goto(f"{url}/import_data", wait_until="domcontentloaded")
         uploader = page.locator(".st-key-imp_file input[type='file']")
         await uploader.first.wait_for(state="attached", timeout=timeout_s * 1000)
         await _wait_idle(page, timeout_s)
+        await _opened(log, t0, settled)
+        if settled is not None:
+            await _think(think_s, rng)  # practitioners import while viewers work
         await uploader.first.set_input_files(str(members))
         go = page.locator(".st-key-imp_go button")
         await go.first.wait_for(timeout=timeout_s * 1000)
@@ -230,6 +258,8 @@ async def _practitioner(browser: Any, url: str, log: SessionLog, members: Path,
     except Exception as exc:  # a session's failure is reported, not fatal
         log.errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
         await _keep_screenshot(page, log)
+        if settled is not None and not log.opened:  # the others wait for every session
+            await settled.wait()
     finally:
         await context.close()
 
@@ -246,7 +276,8 @@ def _niced_chromium(folder: Path, niceness: int) -> str:
 
 async def _drive(url: str, *, viewers: int, practitioners: int, labels: list[str],
                  chapters: list[str], members: list[Path], changes: int,
-                 timeout_s: float, think_s: float, chromium: str) -> list[SessionLog]:
+                 timeout_s: float, think_s: float, chromium: str,
+                 settle: bool = True) -> list[SessionLog]:
     from playwright.async_api import async_playwright
 
     from tests.browser.support import CHROMIUM_ARGS
@@ -254,6 +285,7 @@ async def _drive(url: str, *, viewers: int, practitioners: int, labels: list[str
     logs = [SessionLog(f"viewer-{i}", "viewer") for i in range(viewers)]
     logs += [SessionLog(f"practitioner-{i}", "practitioner") for i in range(practitioners)]
     gate = asyncio.Event()
+    settled = asyncio.Barrier(len(logs)) if settle else None
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         tasks = []
@@ -261,12 +293,12 @@ async def _drive(url: str, *, viewers: int, practitioners: int, labels: list[str
             order = labels[i % len(labels):] + labels[:i % len(labels)]  # distinct sequences
             tasks.append(_viewer(browser, url, log, order, changes=changes,
                                  timeout_s=timeout_s, start_gate=gate, think_s=think_s,
-                                 rng=random.Random(i)))
+                                 rng=random.Random(i), settled=settled))
         for i, log in enumerate(logs[viewers:]):
             order = chapters[i % len(chapters):] + chapters[:i % len(chapters)]
             tasks.append(_practitioner(browser, url, log, members[i], order, changes=changes,
                                        timeout_s=timeout_s, start_gate=gate, think_s=think_s,
-                                       rng=random.Random(1000 + i)))
+                                       rng=random.Random(1000 + i), settled=settled))
         gate.set()
         await asyncio.gather(*tasks)
         await browser.close()
@@ -294,6 +326,17 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def busy_cpu_seconds(stat_text: str | None = None) -> float:
+    """CPU seconds all cores have spent busy (not idle or waiting on I/O) since boot, from
+    ``/proc/stat``'s first line (``stat_text`` for tests)."""
+    text = stat_text if stat_text is not None else Path("/proc/stat").read_text()
+    values = [int(v) for v in text.split("\n", 1)[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    # guest time is already counted in user time
+    busy = sum(values[:8]) - idle
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 def _app_pid(port: int) -> int | None:
     """The process serving ``port`` (the ``streamlit run`` started by ``running_app``)."""
     for proc in Path("/proc").iterdir():
@@ -310,7 +353,7 @@ def _app_pid(port: int) -> int | None:
 def run_sessions(database_url: str, *, programme: str, sessions: int, practitioners: int = 4,
                  changes: int = 3, import_rows: int = 200, seed: int = 7,
                  timeout_s: float = 180.0, think_s: float = 10.0,
-                 browser_nice: int = 0) -> dict[str, float]:
+                 browser_nice: int = 0, settle: bool = True) -> dict[str, float]:
     """Start the app on ``database_url``, run the sessions, print and return the figures."""
     from tests.browser.support import require_browser, running_app
 
@@ -333,13 +376,16 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
                          args=("--server.fileWatcherType", "none")) as url:
             pid = _app_pid(int(url.rsplit(":", 1)[1]))
             cpu0 = _cpu_seconds(pid) if pid else float("nan")
+            busy0 = busy_cpu_seconds()
             t0 = time.perf_counter()
             logs = asyncio.run(_drive(url, viewers=viewers, practitioners=practitioners,
                                       labels=labels, chapters=chapters, members=members,
                                       changes=changes, timeout_s=timeout_s, think_s=think_s,
-                                      chromium=_niced_chromium(folder, browser_nice)))
+                                      chromium=_niced_chromium(folder, browser_nice),
+                                      settle=settle))
             wall = time.perf_counter() - t0
             app_cpu = _cpu_seconds(pid) - cpu0 if pid else float("nan")
+            all_cpu = busy_cpu_seconds() - busy0
         load1 = os.getloadavg()
         log_file = folder / "streamlit.log"
         reruns = rerun_seconds(log_file.read_text(errors="replace")) if log_file.exists() else {}
@@ -347,6 +393,12 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
           f"the app process used {app_cpu:.1f} CPU s in {wall:.1f} s "
           f"({app_cpu / wall:.0%} of one core; the browsers share the same two cores"
           + (f", at nice {browser_nice})" if browser_nice > 0 else ")"))
+    changes_done = sum(len(log.changes) + len(log.imports) for log in logs)
+    print(f"the machine's {os.cpu_count()} cores were busy {all_cpu:.1f} CPU s "
+          f"({all_cpu / wall / (os.cpu_count() or 1):.0%}): the app {app_cpu:.1f}, everything "
+          f"else (the browsers, PostgreSQL, this driver) {all_cpu - app_cpu:.1f} — per change "
+          f"or import ({changes_done}): app {app_cpu / max(changes_done, 1):.2f} s, the rest "
+          f"{(all_cpu - app_cpu) / max(changes_done, 1):.2f} s")
     return report(logs, wall_s=wall, loads=(load0, load1), reruns=reruns)
 
 
@@ -363,13 +415,15 @@ def report(logs: list[SessionLog], *, wall_s: float,
     practitioner_times = [s for log in logs if log.role == "practitioner"
                           for s, _ in log.changes]
     imports = [s for log in logs for s in log.imports]
+    opened = [s for log in logs for s in log.opened]
     kinds = [k for log in logs for _, k in log.changes]
     errors = [(log.name, e) for log in logs for e in log.errors]
     fmt = "{:.2f}".format
     print(f"sessions: {len(logs)} ({sum(log.role == 'viewer' for log in logs)} viewers, "
           f"{sum(log.role == 'practitioner' for log in logs)} practitioners) in "
           f"{wall_s:.1f} s; load {loads[0][0]:.2f} at start, {loads[1][0]:.2f} at end")
-    for what, values in (("viewer filter change -> map drawn", viewer_times),
+    for what, values in (("page opened (all sessions at once)", opened),
+                         ("viewer filter change -> map drawn", viewer_times),
                          ("practitioner filter change -> map drawn", practitioner_times),
                          ("import -> report shown", imports)):
         if values:
@@ -381,7 +435,8 @@ def report(logs: list[SessionLog], *, wall_s: float,
               f"{fmt(percentile(values, 50))} s · p95 {fmt(percentile(values, 95))} s · max "
               f"{fmt(max(values))} s")
     print(f"  how changes ended: {', '.join(f'{k} {kinds.count(k)}' for k in sorted(set(kinds)))}"
-          " (drawn: a new map; kept: the rerun ended with the map unchanged)")
+          " (drawn: a new map; swapped: new overlays in the same map; kept: the rerun ended "
+          "with the map unchanged)")
     for name, err in errors:
         print(f"  ERROR {name}: {err}")
     p95 = percentile(viewer_times, 95)

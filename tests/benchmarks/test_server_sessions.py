@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from benchmarks.server_sessions import SessionLog, report, rerun_seconds
+from benchmarks.server_sessions import SessionLog, busy_cpu_seconds, report, rerun_seconds
 
 LOG = """\
 2026-12-06 22:10:01,000 INFO symbiomap.rerun: rerun page=concentrations seconds=0.412
@@ -32,3 +34,10 @@ def test_report_gives_the_server_side_beside_the_browser(capsys: pytest.CaptureF
     assert "server: concentrations rerun (app log)" in text and "n=  2" in text
     assert out["server_concentrations_p95_s"] == pytest.approx(0.412 + 0.95 * (1.0 - 0.412))
     assert out["viewer_p95_s"] == pytest.approx(3.9)
+
+
+def test_busy_cpu_seconds_leaves_out_idle_and_io_wait_and_guest_time() -> None:
+    """user 100 + nice 0 + system 50 + irq 5 + softirq 5 + steal 0 ticks are busy; idle 800
+    and iowait 40 are not, and guest time (20) is already inside user time."""
+    line = "cpu  100 0 50 800 40 5 5 0 20 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"
+    assert busy_cpu_seconds(line) == pytest.approx(160 / os.sysconf("SC_CLK_TCK"))
