@@ -14,7 +14,7 @@ from geo.i18n import N_, _, format_number, ngettext
 from geo.importer import import_file
 from geo.programme import PROVENANCES
 from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, save_upload
-from ui import Key
+from ui import Key, runs
 
 # The *Into programme* choice that creates a programme (a code, never a programme name).
 NEW_PROGRAMME = "__new__"
@@ -70,6 +70,8 @@ if upload is not None and st.button(_("Validate and import"), type="primary", ke
         report = import_file(path, store=store, programme=name, provenance=provenance)
         if created:
             ui.grant_creator(ctx, name)
+        if report.imported or report.sites_added:  # every reader needs them at the new version
+            runs.warm_after_write(name, ctx.settings)
     st.session_state["imp_report"] = report
 
 report = st.session_state.get("imp_report")

@@ -10,13 +10,15 @@ a test). Results are shared or copied as Streamlit's cache decides: never modify
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from geo.i18n import N_
-from ui.data import ProgrammeRef, programme, store, synergy_book
+from ui.data import ProgrammeRef, data_versions, programme, store, synergy_book
 from ui.network import NetworkSource, region_layers, road_graph
 from ui.widgets import LazyText
 
@@ -27,13 +29,14 @@ if TYPE_CHECKING:
     from geo.concentrations.density import Surface
     from geo.concentrations.selection import ConcentrationQuery, PreparedResources, Selection
     from geo.disclosure import DisclosureRules, ProgrammeRelease
-    from geo.settings import Role
+    from geo.settings import Role, Settings
     from geo.siting import CandidateScreen, ScoreWeights, SiteFinderRun, TechnologyProfile
     from geo.siting.pipeline import CandidateSource
     from geo.synergies.matching import Matcher
     from geo.synergies.protected import SynergyRelease
     from geo.synergies.reports import SankeyData
 
+logger = logging.getLogger(__name__)
 
 # --- Concentrations -----------------------------------------------------------------------
 
@@ -339,3 +342,33 @@ def synergy_release(ref: ProgrammeRef, *, synergy_version: int,
     return build_synergy_release(prog, synergy_book(ref, synergy_version=synergy_version),
                                  catalogue=load_catalogue(), factors=load_factors(),
                                  config=config, rules=rules)
+
+
+def warm_after_write(name: str, settings: Settings) -> threading.Thread:
+    """Load programme ``name`` and build its protected release at the data version a write
+    just made, in a background thread; the thread (tests join it).
+
+    Every session's next rerun needs both at the new version, and all of them wait for the one
+    build (:func:`ui.data.programme` and :func:`release` compute once per key): started as
+    soon as an import has landed, that build is under way — or done — before the first reader
+    arrives, instead of starting with it. Nothing is shown from here; a failure is logged and
+    the next page builds them as before.
+    """
+    from geo.disclosure.settings import default_rules, programme_rules
+    from ui.access import grant_name
+
+    def work() -> None:
+        try:
+            versions = data_versions(name, settings.database_url)
+            ref = ProgrammeRef(name, settings.database_url, versions.programme)
+            programme(ref)
+            rules = programme_rules(store(settings.database_url), grant_name(name),
+                                    default=default_rules(settings))
+            release(ref, rules)
+        except Exception:  # a background convenience: the pages build them when needed
+            logger.warning("Could not prepare %r after a write; the next page will",
+                           name, exc_info=True)
+
+    thread = threading.Thread(target=work, name="symbiomap-warm-after-write", daemon=True)
+    thread.start()
+    return thread

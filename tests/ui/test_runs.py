@@ -113,3 +113,27 @@ def test_funder_workbook_is_kept_per_language(demo: ProgrammeRef) -> None:
     assert len(english) == len(chinese)
     assert english != chinese
     assert sheets("en_GB") == english
+
+
+def test_warm_after_write_builds_what_the_next_readers_need(
+        settings: Settings, stored_demo: ProgrammeRef, no_session: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a write, the background warm-up loads the programme and builds its protected
+    release at the new data version: the next reader's calls are cache hits (loading or
+    building again would fail here), on the programme's own rules."""
+    from geo.disclosure.settings import default_rules
+    from geo.store import Store
+    from ui.data import data_versions, programme
+
+    version = data_versions("Stored demo", settings.database_url).programme
+    runs.warm_after_write("Stored demo", settings).join(60)
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("rebuilt after the warm-up")
+
+    monkeypatch.setattr(Store, "load_programme", refuse)
+    monkeypatch.setattr("geo.disclosure.build_release", refuse)
+    ref = ProgrammeRef("Stored demo", settings.database_url, version)
+    assert len(programme(ref).resources) > 0
+    release = runs.release(ref, default_rules(settings))
+    assert release.stream_labels()
