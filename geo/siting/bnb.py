@@ -312,7 +312,8 @@ def _share(search: Search, proc: subprocess.Popen[bytes], deadline: float) -> Bn
             if not worked and time.perf_counter() >= deadline:
                 break
         send(to_worker, ("stop",))
-        final = _final(from_worker, timeout=max(0.0, deadline - time.perf_counter()) + 2.0)
+        final = _final(search, from_worker,
+                       timeout=max(0.0, deadline - time.perf_counter()) + 2.0)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
         logger.warning("The branch-and-bound worker failed (%s)", exc)
         final = None
@@ -332,14 +333,22 @@ def _share(search: Search, proc: subprocess.Popen[bytes], deadline: float) -> Bn
                       iterations=mine.iterations + final.iterations, workers=2)
 
 
-def _final(fd: int, timeout: float) -> BnbOutcome | None:
-    """The worker's last message (its outcome), skipping what it sent before ``stop``."""
+def _final(search: Search, fd: int, timeout: float) -> BnbOutcome | None:
+    """The worker's last message (its outcome). What it sent before ``stop`` is taken in:
+    nodes it gave up in answer to a ``give`` sent just before the deadline join this side's
+    open nodes (their bounds must stay in the lower bound), and a better solution is kept."""
     end = time.monotonic() + timeout
     while (left := end - time.monotonic()) > 0:
         message = receive(fd, timeout=left)
-        if message is not None and message[0] == "done":
+        if message is None:
+            continue
+        if message[0] == "done":
             out: BnbOutcome = message[1]
             return out
+        if message[0] == "nodes":
+            search.add(message[1])
+        elif message[0] == "incumbent":
+            search.offer(message[1], message[2])
     return None
 
 

@@ -9,6 +9,7 @@ second best those at 0 and 6 (0.35).
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from pathlib import Path
 
@@ -88,3 +89,27 @@ def test_the_second_process_waits_for_an_idle_core(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(bnb, "free_cores", lambda sample_s=0.2: 0.6)
     res = solve_pmedian(RANDOM, 4, params=PMedianParams(workers=2, split_after_s=0.0))
     assert res.proven_optimal and res.log["bnb_processes"] == 1
+
+
+def test_nodes_answered_after_the_deadline_stay_in_the_bound() -> None:
+    """A worker's answer to a last 'give' arrives after the parent stopped: its nodes join the
+    parent's open nodes (so their bounds stay in the lower bound), and a better solution it sent
+    is kept, before its final outcome is read."""
+    search = bnb.Search(COST, 2, ub=0.35, ub_sites=np.array([0, 3]), integral=False,
+                        rel_tol=1e-9)
+    node = (0.1, 7, np.zeros(4, bool).tobytes(), np.zeros(4, bool).tobytes(), np.zeros(4))
+    done = bnb.BnbOutcome(sites=None, objective=0.35, lower_bound=0.35, complete=True, nodes=3)
+    read, write = os.pipe()
+    try:
+        bnb.send(write, ("nodes", [node]))
+        bnb.send(write, ("incumbent", 0.25, np.array([1, 3])))
+        bnb.send(write, ("done", done))
+        final = bnb._final(search, read, timeout=5.0)
+    finally:
+        os.close(read)
+        os.close(write)
+    assert final == done
+    assert search.best_obj == pytest.approx(0.25)
+    assert search.open_bounds() == [0.1]
+    out = search.outcome(not search.heap)
+    assert not out.complete and out.lower_bound == pytest.approx(0.1)
