@@ -16,8 +16,9 @@ A tree still open after ``split_after_s`` is shared with a second process when a
 is idle (:mod:`geo.siting.bnb_worker`, the same search on its own heap). Work is balanced as it
 goes: whenever one side's heap runs empty it gets every other open node (in order of bound) of
 the other's, and each better solution found is sent across at once, so both prune with the
-same incumbent. The proof is the union of both sides; a worker that fails or runs out of time
-leaves the bounds of its open nodes in the lower bound.
+same incumbent. The proof is the union of both sides; if the worker fails, every node it was
+handed goes back to this side's heap and the search goes on alone (a subtree searched twice
+is harmless); whatever is open at the deadline, on either side, stays in the lower bound.
 """
 
 from __future__ import annotations
@@ -274,13 +275,12 @@ def _share(search: Search, proc: subprocess.Popen[bytes], deadline: float) -> Bn
     """Search the tree with ``proc`` (:mod:`geo.siting.bnb_worker`) until both run dry."""
     assert proc.stdin is not None and proc.stdout is not None
     to_worker, from_worker = proc.stdin.fileno(), proc.stdout.fileno()
-    wall_deadline = time.time() + (deadline - time.perf_counter())
     lent = search.take_share()  # every node handed over (bounds for the worker's subtrees)
     try:
         send(to_worker, ("start", {"cost": search.cost, "p": search.p, "nodes": lent,
                                    "ub": search.best_obj, "ub_sites": search.best_sites,
                                    "integral": search.integral, "rel_tol": search.rel_tol,
-                                   "deadline": wall_deadline}))
+                                   "seconds_left": deadline - time.perf_counter()}))
         busy, asked, worked = True, False, True
         search.improved = False
         while True:
@@ -314,16 +314,14 @@ def _share(search: Search, proc: subprocess.Popen[bytes], deadline: float) -> Bn
         send(to_worker, ("stop",))
         final = _final(search, from_worker,
                        timeout=max(0.0, deadline - time.perf_counter()) + 2.0)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
-        logger.warning("The branch-and-bound worker failed (%s)", exc)
+    except WorkerLostError as exc:
+        logger.warning("The branch-and-bound worker failed (%s); searching on alone", exc)
         final = None
     if final is None:
-        # What the worker held is unsearched: its nodes' bounds stay in the lower bound.
-        mine = search.outcome(False, workers=2)
-        held = [n[0] for n in lent if n[0] < search.cutoff]
-        return BnbOutcome(sites=mine.sites, objective=mine.objective,
-                          lower_bound=min([mine.lower_bound, *held]), complete=False,
-                          nodes=mine.nodes, iterations=mine.iterations, workers=2)
+        # Every node handed over goes back on this side's heap (searching a subtree twice is
+        # safe): whatever is left open at the deadline stays in the lower bound.
+        search.add(lent)
+        return search.outcome(search.run(deadline), workers=2)
     search.offer(final.objective, final.sites)
     mine = search.outcome(not search.heap, workers=2)
     complete = mine.complete and final.complete
@@ -362,25 +360,38 @@ def _second_core(only_free_cores: bool) -> bool:
     return True
 
 
+class WorkerLostError(Exception):
+    """The pipe to the other process broke (it exited, or sent something unreadable)."""
+
+
 def send(fd: int, message: object) -> None:
-    """Write one message (a length-prefixed pickle) to the pipe ``fd``."""
+    """Write one message (a length-prefixed pickle) to the pipe ``fd``.
+
+    Raises :class:`WorkerLostError` if the other side has gone.
+    """
     data = pickle.dumps(message)
     view = memoryview(len(data).to_bytes(8, "little") + data)
-    while view:
-        view = view[os.write(fd, view):]
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise WorkerLostError(str(exc)) from exc
 
 
 def receive(fd: int, timeout: float | None) -> tuple[Any, ...] | None:
     """The next message from the pipe ``fd``, or None if none starts within ``timeout``.
 
-    ``timeout`` None waits for ever. Raises EOFError if the other side closed the pipe.
-    Messages come only from the worker this process started (or its parent), never from a
-    user: unpickling them is safe.
+    ``timeout`` None waits for ever. Raises :class:`WorkerLostError` if the other side closed the
+    pipe or sent something unreadable. Messages come only from the worker this process started
+    (or its parent), never from a user: unpickling them is safe.
     """
-    if not select.select([fd], [], [], timeout)[0]:
-        return None
-    size = int.from_bytes(_read_exactly(fd, 8), "little")
-    message: tuple[Any, ...] = pickle.loads(_read_exactly(fd, size))
+    try:
+        if not select.select([fd], [], [], timeout)[0]:
+            return None
+        size = int.from_bytes(_read_exactly(fd, 8), "little")
+        message: tuple[Any, ...] = pickle.loads(_read_exactly(fd, size))
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+        raise WorkerLostError(f"{type(exc).__name__}: {exc}") from exc
     return message
 
 

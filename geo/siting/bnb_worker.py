@@ -5,7 +5,7 @@ it talks over its standard input and output in length-prefixed pickles
 (:func:`geo.siting.bnb.send` / :func:`~geo.siting.bnb.receive`):
 
 - in: ``("start", job)`` (the reduced cost matrix, ``p``, open nodes, the incumbent, the
-  pruning rule and a wall-clock deadline), then ``("nodes", [...])`` (more work),
+  pruning rule and the seconds left), then ``("nodes", [...])`` (more work),
   ``("incumbent", cost, sites)`` (a better solution found by the parent), ``("give",)`` (send
   half of the open nodes back) and ``("stop",)``;
 - out: ``("idle",)`` when its heap runs empty, ``("nodes", [...])`` in answer to ``give``,
@@ -48,7 +48,7 @@ def serve(bnb: Any, fd_in: int, fd_out: int) -> int:
                         ub_sites=job["ub_sites"], integral=bool(job["integral"]),
                         rel_tol=float(job["rel_tol"]))
     search.add(job["nodes"])
-    deadline = time.perf_counter() + (float(job["deadline"]) - time.time())
+    deadline = time.perf_counter() + float(job["seconds_left"])
     idle_sent = False
     while True:
         waiting = not search.heap or time.perf_counter() >= deadline
@@ -75,8 +75,12 @@ def serve(bnb: Any, fd_in: int, fd_out: int) -> int:
 
 
 def main() -> int:
-    """Serve the parent on standard input and output."""
-    return serve(_bnb(), sys.stdin.fileno(), sys.stdout.fileno())
+    """Serve the parent on standard input and output (exit 1 if the parent has gone)."""
+    bnb = _bnb()
+    try:
+        return serve(bnb, sys.stdin.fileno(), sys.stdout.fileno())
+    except bnb.WorkerLostError:
+        return 1
 
 
 if __name__ == "__main__":
