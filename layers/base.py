@@ -567,8 +567,12 @@ def base_map(
     js, css = local_assets(asset_prefix)
     m.default_js = js
     m.default_css = css
+    # The tooltip table rules folium adds to the header when it renders a GeoJsonTooltip, here
+    # too: streamlit-folium reads the header before it renders swapped overlays (Overlays).
     map_figure(m).header.add_child(Element(
-        "<style>.leaflet-container{background:#f5f3ef;font:12px/1.4 sans-serif}</style>"))
+        "<style>.leaflet-container{background:#f5f3ef;font:12px/1.4 sans-serif}"
+        ".foliumtooltip table{margin:auto}.foliumtooltip tr{text-align:left}"
+        ".foliumtooltip th{padding:2px;padding-right:8px}</style>"))
     if settings.tile_url:
         folium.TileLayer(tiles=settings.tile_url,
                          attr=settings.tile_attribution or OSM_ATTRIBUTION,

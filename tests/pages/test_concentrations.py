@@ -107,6 +107,9 @@ def test_a_filter_change_keeps_the_map_and_sends_new_overlays(page: AppTest) -> 
         assert "L.imageOverlay(" in str(args["feature_group"])
         assert "symbiomap-legend" in str(args["feature_group"])
         assert "L.imageOverlay(" not in str(args["script"])
+        # the tooltips' table style, which folium adds only when it renders a tooltip,
+        # comes with the map (the overlays' own header is never sent)
+        assert ".foliumtooltip th" in str(args["header"])
 
 
 @pytest.mark.parametrize("view", VIEWS)
