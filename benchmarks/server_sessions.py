@@ -193,9 +193,10 @@ async def _viewer(browser: Any, url: str, log: SessionLog, labels: list[str], *,
                   changes: int, timeout_s: float, start_gate: asyncio.Event,
                   think_s: float, rng: random.Random,
                   settled: asyncio.Barrier | None = None) -> None:
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    page = await context.new_page()
+    context = page = None
     try:
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await context.new_page()
         await start_gate.wait()
         t0 = time.perf_counter()
         await _open_concentrations(page, url, viewer=True, timeout_s=timeout_s)
@@ -212,16 +213,18 @@ async def _viewer(browser: Any, url: str, log: SessionLog, labels: list[str], *,
         if settled is not None and not log.opened:  # the others wait for every session
             await settled.wait()
     finally:
-        await context.close()
+        if context is not None:
+            await context.close()
 
 
 async def _practitioner(browser: Any, url: str, log: SessionLog, members: Path,
                         chapters: list[str], *, changes: int, timeout_s: float,
                         start_gate: asyncio.Event, think_s: float, rng: random.Random,
                         settled: asyncio.Barrier | None = None) -> None:
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    page = await context.new_page()
+    context = page = None
     try:
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await context.new_page()
         await start_gate.wait()
         if settled is None:
             await _think(think_s, rng)  # practitioners arrive while viewers work
@@ -261,7 +264,8 @@ async def _practitioner(browser: Any, url: str, log: SessionLog, members: Path,
         if settled is not None and not log.opened:  # the others wait for every session
             await settled.wait()
     finally:
-        await context.close()
+        if context is not None:
+            await context.close()
 
 
 def _niced_chromium(folder: Path, niceness: int) -> str:

@@ -362,6 +362,8 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
             versions = data_versions(name, settings.database_url)
             ref = ProgrammeRef(name, settings.database_url, versions.programme)
             programme(ref)
+            if data_versions(name, settings.database_url).programme != ref.version:
+                return  # another write came meanwhile: its own warm-up builds the newer one
             rules = programme_rules(store(settings.database_url), grant_name(name),
                                     default=default_rules(settings))
             release(ref, rules)
