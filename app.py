@@ -74,7 +74,11 @@ with st.sidebar:
                  if n == ui.DEMO_PROGRAMME else n)
     ctx = ui.page_context()  # the programme picked above decides the role
     if ctx.user_role is not None and sees_companies(ctx.user_role):
-        st.session_state.setdefault(ui.Key.VIEWER_ROLE, ctx.settings.role)
+        # Set every run, not only the first: Streamlit drops a keyed widget's value after a run
+        # that did not draw it (an interrupted run), and the radio would then come back
+        # showing its first option, practitioner, in the middle of a viewer preview.
+        st.session_state[ui.Key.VIEWER_ROLE] = st.session_state.get(ui.Key.VIEWER_ROLE,
+                                                                    ctx.settings.role)
         st.radio(_("Viewing as"), ROLES, key=ui.Key.VIEWER_ROLE, horizontal=True,
                  format_func=lambda r: _(VIEW_LABELS[r]),
                  help=_("Preview what viewers (park authorities, investors) see: only "

@@ -141,3 +141,34 @@ def test_a_view_change_swaps_the_overlays_and_keeps_the_map(page, app_url: str) 
     shown = frame.evaluate(legends)
     assert len(shown) == 1 and "t/yr per km²" in shown[0], shown
     assert pg.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_viewer_preview_stays_a_viewer_preview_after_a_change(browser, viewer_url: str
+                                                                 ) -> None:
+    """Previewing as a viewer (SYMBIOMAP_ROLE=viewer), a filter change keeps the viewer's page.
+
+    It used to come back, in about half the sessions, as the practitioner's page with company
+    records: the sidebar's *Viewing as* lost its value after an interrupted run and showed its
+    first option. Four fresh sessions, each opening the page from the menu and changing the
+    streams, as a person does.
+    """
+    for _session in range(4):
+        with offline_page(browser, viewer_url) as (pg, _blocked):
+            pg.goto(viewer_url, wait_until="domcontentloaded")
+            nav = pg.locator("[data-testid='stSidebarNav'] a").filter(has_text="Concentrations")
+            nav.first.wait_for(timeout=120_000)
+            nav.first.click()
+            streams = pg.locator(".st-key-conc_release_streams")
+            streams.first.wait_for(timeout=120_000)
+            wait_idle(pg)
+            combo = streams.get_by_role("combobox").first
+            combo.click()
+            combo.fill("Plastics")
+            pg.keyboard.press("Enter")
+            pg.keyboard.press("Escape")
+            pg.wait_for_timeout(500)
+            wait_idle(pg)
+            assert pg.locator(".st-key-conc_release_streams").count() == 1
+            assert pg.locator(".st-key-conc_streams").count() == 0
+            checked = pg.locator(".st-key-viewer_role input:checked").first
+            assert checked.evaluate("e => e.value") in ("1", "viewer")
