@@ -331,14 +331,12 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def busy_cpu_seconds(stat_text: str | None = None) -> float:
-    """CPU seconds all cores have spent busy (not idle or waiting on I/O) since boot, from
-    ``/proc/stat``'s first line (``stat_text`` for tests)."""
-    text = stat_text if stat_text is not None else Path("/proc/stat").read_text()
-    values = [int(v) for v in text.split("\n", 1)[0].split()[1:]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)
-    # guest time is already counted in user time
-    busy = sum(values[:8]) - idle
-    return busy / os.sysconf("SC_CLK_TCK")
+    """CPU seconds all cores have spent busy (not idle or waiting on I/O) since boot
+    (:func:`geo.cores.cpu_ticks`; ``stat_text`` for tests)."""
+    from geo.cores import cpu_ticks
+
+    idle, total = cpu_ticks(stat_text)
+    return (total - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def _app_pid(port: int) -> int | None:
