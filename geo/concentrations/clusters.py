@@ -103,13 +103,13 @@ class ClusterParams:
     buffer_m: float | None = None
 
     def __post_init__(self) -> None:
-        check_distance_m(self.eps_m, "eps_m")
+        check_distance_m(self.eps_m, _("The cluster neighbourhood (eps_m)"))
         if not (math.isfinite(float(self.min_tonnes)) and self.min_tonnes > 0):
             msg = _("min_tonnes must be a positive number of t/yr, got {value}; e.g. 500 for "
                     "clusters worth a collection round.").format(value=repr(self.min_tonnes))
             raise SymbiosisError(msg)
         if self.bin_m is not None:
-            check_distance_m(self.bin_m, "bin_m")
+            check_distance_m(self.bin_m, _("The cluster grid size (bin_m)"))
         if self.buffer_m is not None and not (0 <= self.buffer_m <= 500_000):
             msg = _("buffer_m must be between 0 and 500,000 m, got {value}.").format(
                 value=repr(self.buffer_m))

@@ -104,9 +104,9 @@ class KDEParams:
     max_cells: int = 1_000_000
 
     def __post_init__(self) -> None:
-        check_distance_m(self.bandwidth_m, "bandwidth_m")
+        check_distance_m(self.bandwidth_m, _("The heat bandwidth (bandwidth_m)"))
         if self.cell_m is not None:
-            check_distance_m(self.cell_m, "cell_m")
+            check_distance_m(self.cell_m, _("The grid cell size (cell_m)"))
         if not 1.0 <= self.truncate <= 6.0:
             msg = _("truncate must be between 1 and 6 bandwidths, got {value}.").format(
                 value=repr(self.truncate))

@@ -49,7 +49,11 @@ MAX_DISTANCE_M: Final = 500_000.0
 
 
 def check_distance_m(value: float, name: str) -> float:
-    """Validate a bandwidth or radius in metres: finite, > 0 and ≤ 500 km (else raise)."""
+    """Validate a bandwidth or radius in metres: finite, > 0 and ≤ 500 km (else raise).
+
+    ``name`` starts the error message: a translated label naming the setting and its
+    parameter, e.g. ``_("The heat bandwidth (bandwidth_m)")``.
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):

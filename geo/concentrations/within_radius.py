@@ -76,9 +76,9 @@ class RadiusParams:
     max_cells: int = 1_000_000
 
     def __post_init__(self) -> None:
-        check_distance_m(self.radius_m, "radius_m")
+        check_distance_m(self.radius_m, _("The catchment radius (radius_m)"))
         if self.cell_m is not None:
-            check_distance_m(self.cell_m, "cell_m")
+            check_distance_m(self.cell_m, _("The grid cell size (cell_m)"))
         if self.max_cells < 16:
             msg = _("max_cells must be at least 16, got {value}.").format(
                 value=repr(self.max_cells))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyproj
 import pytest
 
+from geo.concentrations.clusters import ClusterParams
+from geo.concentrations.density import KDEParams
 from geo.concentrations.grid import (
     Grid,
     bin_tonnes,
@@ -14,6 +18,9 @@ from geo.concentrations.grid import (
     linear_bin_tonnes,
     metric_crs_for,
 )
+from geo.concentrations.within_radius import RadiusParams
+from geo.errors import SymbiosisError
+from geo.i18n import use_locale
 
 UTM35 = pyproj.CRS.from_epsg(32635)
 
@@ -21,6 +28,24 @@ UTM35 = pyproj.CRS.from_epsg(32635)
 def test_largest_allowed_distance_is_accepted() -> None:
     """500 km exactly is inside the allowed range."""
     assert check_distance_m(500_000, "bandwidth_m") == 500_000.0
+
+
+@pytest.mark.parametrize(("make", "english", "chinese"), [
+    (lambda: KDEParams(bandwidth_m=0), "The heat bandwidth (bandwidth_m)", "热力图带宽"),
+    (lambda: RadiusParams(radius_m=-5), "The catchment radius (radius_m)", "汇集半径"),
+    (lambda: ClusterParams(eps_m=float("nan")), "The cluster neighbourhood (eps_m)", "聚类邻域"),
+    (lambda: KDEParams(cell_m=1e9), "The grid cell size (cell_m)", "网格单元大小"),
+])
+def test_a_bad_distance_is_named_in_the_users_language(make: Callable[[], object], english: str,
+                                                       chinese: str) -> None:
+    """A distance out of range names the setting (and its parameter) in the user's language."""
+    with pytest.raises(SymbiosisError, match=r"must be more than 0 m") as caught:
+        make()
+    assert str(caught.value).startswith(english)
+    with use_locale("zh_CN"), pytest.raises(SymbiosisError) as caught:
+        make()
+    assert str(caught.value).startswith(chinese)
+    assert "必须大于 0 m" in str(caught.value)
 
 
 def test_grid_is_coarsened_to_stay_under_max_cells() -> None:
