@@ -101,3 +101,17 @@ def test_a_large_book_is_searched_not_listed(monkeypatch: pytest.MonkeyPatch) ->
     assert at.selectbox(key=Key.SYN_PICK).value == wanted["synergy_id"]
     assert any(str(wanted["description"])[:20] in m.value.replace("\\", "")
                for m in at.markdown)
+
+
+def test_a_record_search_that_finds_nothing_keeps_the_other_tabs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search for a record no record contains says so on *Find matches*, and the Pipeline
+    and Synergy tabs still show (the page once stopped at the empty search)."""
+    import ui.widgets
+
+    monkeypatch.setattr(ui.widgets, "MAX_PICK_OPTIONS", 5)
+    at = open_page(PAGE, state={Key.SYN_FIND: "no such record zzz"})  # before any pick
+    assert any("zzz" in c.value for c in at.caption)
+    assert Key.SYN_CREATE not in {b.key for b in at.button}  # no record, no match to create
+    assert len(table_with(at, "synergy_id", "updated_at")) > 0  # the pipeline
+    assert at.selectbox(key=Key.SYN_PICK).value is not None  # one synergy
