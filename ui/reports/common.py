@@ -1,0 +1,75 @@
+"""What the Reports page's parts share: the page's view (context, synergy book, the viewer's
+release, the cache key of reports) and translated tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.i18n import _, column_label, current_locale
+from geo.synergies.lifecycle import stage_label
+from geo.synergies.text import unit_label
+
+if TYPE_CHECKING:
+    from geo.synergies.book import SynergyBook
+    from geo.synergies.protected import SynergyRelease
+    from ui.context import PageContext
+
+__all__ = ["ReportsView", "table"]
+
+
+@dataclass(frozen=True)
+class ReportsView:
+    """This rerun's context with what every report reads.
+
+    Attributes
+    ----------
+    ctx : PageContext
+    book : SynergyBook
+        The programme's synergies at this version.
+    release : SynergyRelease or None
+        Viewers' protected synergy figures; None for practitioners (who see the book).
+    cache_key : dict
+        Synergy version and language: cached reports carry translated labels.
+    """
+
+    ctx: PageContext
+    book: SynergyBook
+    release: SynergyRelease | None
+    cache_key: dict[str, Any]
+
+    @classmethod
+    def of(cls, ctx: PageContext) -> ReportsView:
+        """The view of ``ctx``'s programme (a store error is shown and stops the page).
+
+        Viewers get one release of the whole programme; a park authority reads its part."""
+        with ui.domain_errors():
+            book = ctx.synergy_book
+            release = None if ctx.practitioner else ctx.synergy_release
+        return cls(ctx=ctx, book=book, release=release,
+                   cache_key={"synergy_version": ctx.versions.synergies,
+                              "locale": current_locale()})
+
+
+def _headers(frame: object) -> dict[str, Any]:
+    """Column headers of a shown table in this session's language (the data keeps its
+    column names)."""
+    # Columns of the gaps and park-partner tables without a shared label (yet).
+    own = {"key": _("Code or class"), "median_distance_km": _("Median distance (km)")}
+    return {str(c): st.column_config.Column(own.get(str(c)) or column_label(c))
+            for c in getattr(frame, "columns", [])}
+
+
+def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
+    """Show ``frame`` with its headers (and any stage or unit codes) in this session's
+    language."""
+    shown = frame.copy()
+    for col in ("stage", "unit"):
+        if col in shown.columns:
+            label = stage_label if col == "stage" else unit_label
+            shown[col] = [None if pd.isna(v) else label(v) for v in shown[col]]
+    st.dataframe(shown, hide_index=True, key=key, column_config=_headers(shown), **kwargs)
