@@ -16,7 +16,7 @@ import ui
 from geo.access import ROLE_LABELS, can_open, sees_companies
 from geo.i18n import N_, _, format_number
 from geo.settings import PROJECT_ROOT, ROLES, get_settings
-from layers.base import install_static_assets
+from layers.basemap import install_static_assets
 from ui.access import PREVIEW_ROLES
 
 _started = time.perf_counter()

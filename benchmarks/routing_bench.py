@@ -401,7 +401,8 @@ def bench_end_to_end(n_stops: int = 200, limit: float = 10.0, runs: int = 3) -> 
     from geo.routing import Depot, Fleet, Producer, SolverOptions
     from geo.routing.pipeline import plan_from_producers
     from geo.routing.solve import encode
-    from layers.base import base_map, write_basemap
+    from layers.base import base_map
+    from layers.basemap import write_basemap
     from layers.routing import add_depot, add_routes, add_stops
 
     pbf = BENCH_DIR / "osm" / "liechtenstein-2013-08-03.osm.pbf"

@@ -9,26 +9,13 @@
 - :mod:`~layers.synergies` — the synergy network, proposed matches, the Sankey.
 
 Every layer is one ``GeoJson`` (or image) per kind of feature, and every text shown passes
-through :func:`~layers.base.escape_text`.
+through :func:`~layers.geojson.escape_text`.
 """
 
 from __future__ import annotations
 
-from layers.base import (
-    ASSET_URL_PREFIX,
-    Attribution,
-    GeoJson,
-    add_parks,
-    add_sites,
-    base_map,
-    escape_text,
-    frame_to_geojson,
-    install_static_assets,
-    local_assets,
-    map_figure,
-    tooltip,
-    zoom_for_bounds,
-)
+from layers.base import Attribution, add_parks, add_sites, base_map, map_figure, zoom_for_bounds
+from layers.basemap import ASSET_URL_PREFIX, install_static_assets, local_assets
 from layers.concentration import (
     add_clusters,
     add_heat,
@@ -39,6 +26,7 @@ from layers.concentration import (
     add_resource_points,
     add_selection_points,
 )
+from layers.geojson import GeoJson, escape_text, frame_to_geojson, tooltip
 from layers.quality import add_reference_places, add_sites_by_precision
 from layers.routing import add_depot, add_routes, add_stops
 from layers.siting import (

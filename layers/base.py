@@ -1,94 +1,73 @@
 """Base maps that work with no internet: local Leaflet, vector base layers, escaped text.
 
 - Leaflet and jQuery come from pip-installed XStatic packages, copied into Streamlit's static
-  folder (:func:`install_static_assets`) and referenced by URL (``/app/static/vendor/…``);
-  folium's CDN defaults (Bootstrap, Font Awesome, awesome-markers) are dropped, so only
-  vector layers that need Leaflet alone are used anywhere in the app.
+  folder (:func:`~layers.basemap.install_static_assets`) and referenced by URL
+  (``/app/static/vendor/…``); folium's CDN defaults (Bootstrap, Font Awesome,
+  awesome-markers) are dropped, so only vector layers that need Leaflet alone are used
+  anywhere in the app.
 - Without a tile server (the default), the base map is drawn from the region's own
   OpenStreetMap roads and land use; with ``Settings.tile_url`` set, that server's tiles are
   used instead (users in China set their own tile server).
-- In the app the roads and land use are not written into every map: :func:`write_basemap`
-  stores them once per region as ``static/basemaps/<content hash>.geojson`` (served by
-  Streamlit at ``/app/static/basemaps/…``), and ``base_map(basemap_url=…)`` adds a few lines
-  of JavaScript that fetch that file (the browser caches it) and draw it with the same styles
+- In the app the roads and land use are not written into every map:
+  :func:`~layers.basemap.write_basemap` stores them once per region as
+  ``static/basemaps/<content hash>.geojson`` (served by Streamlit at
+  ``/app/static/basemaps/…``), and ``base_map(basemap_url=…)`` adds a few lines of
+  JavaScript that fetch that file (the browser caches it) and draw it with the same styles
   under every overlay. Without a URL the layers are inlined, as a standalone HTML file needs.
-- Every text shown in a tooltip or popup goes through :func:`escape_text`.
+- Every text shown in a tooltip or popup goes through :func:`~layers.geojson.escape_text`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
 import logging
 import math
-import os
-import shutil
-import uuid
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo.hexcells import cell_centres
-from geo.i18n import _, column_label, format_number, ngettext
+from geo.i18n import _, format_number, ngettext
 from geo.settings import OSM_ATTRIBUTION, Settings
+from layers.basemap import (
+    ASSET_URL_PREFIX,
+    StaticBaseMap,
+    landuse_style,
+    local_assets,
+    road_style,
+)
+from layers.geojson import (
+    GeoJson,
+    frame_to_geojson,
+    tooltip,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
 __all__ = [
-    "ASSET_URL_PREFIX",
-    "BASEMAP_FOLDER",
     "SITE_COLOUR",
     "Attribution",
-    "GeoJson",
     "MapTarget",
     "Overlays",
-    "StaticBaseMap",
     "add_parks",
     "add_sites",
     "base_map",
-    "basemap_geojson",
-    "compact_json",
     "display_decimals",
     "display_tolerance_deg",
-    "escape_text",
     "for_display",
-    "frame_to_geojson",
     "hexagon_groups",
-    "install_static_assets",
-    "local_assets",
     "map_figure",
     "map_view",
-    "pixel_rounded",
-    "tooltip",
-    "write_basemap",
     "zoom_for_bounds",
 ]
 
 logger = logging.getLogger(__name__)
 
-ASSET_URL_PREFIX: Final = "/app/static/vendor"
-"""Where Streamlit's static file serving exposes ``static/vendor`` (``enableStaticServing``)."""
-BASEMAP_FOLDER: Final = "basemaps"
-"""Sub-folder of the static folder with the regions' base map files (generated, not committed)."""
-
-_LANDUSE_COLOURS: Final = {
-    "industrial": "#e6d3e8", "commercial": "#f2dada", "retail": "#f2dada",
-    "residential": "#e8e4de", "farmland": "#eef0d5", "meadow": "#def0c8",
-    "grass": "#def0c8", "forest": "#c8dfb8", "cemetery": "#d5e5d0",
-}
-_LANDUSE_OTHER: Final = "#ecebe6"
-_ROAD_WEIGHTS: Final = {"motorway": 4.0, "trunk": 3.5, "primary": 3.0, "secondary": 2.6,
-                        "tertiary": 2.2, "motorway_link": 2.0}
-_ROAD_OTHER_WEIGHT: Final = 1.6
 SITE_COLOUR: Final = "#1f6f8b"
 
 MapTarget = folium.Map | folium.FeatureGroup
@@ -108,48 +87,6 @@ class Overlays(folium.FeatureGroup):
     def __init__(self, m: folium.Map) -> None:
         super().__init__(name="overlays", control=False)
         self.view = map_view(m)
-
-
-def escape_text(value: object) -> str:
-    """Text for HTML: ``<img src=x>`` shows as that text, never as markup.
-
-    Examples
-    --------
-    >>> escape_text("<img src=x onerror=alert(1)>")
-    '&lt;img src=x onerror=alert(1)&gt;'
-    """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
-def local_assets(prefix: str = ASSET_URL_PREFIX) -> tuple[list[tuple[str, str]],
-                                                           list[tuple[str, str]]]:
-    """Folium ``default_js`` and ``default_css`` lists pointing at local copies."""
-    js = [("leaflet", f"{prefix}/leaflet/leaflet.js"),
-          ("jquery", f"{prefix}/jquery/jquery.min.js")]
-    css = [("leaflet_css", f"{prefix}/leaflet/leaflet.css")]
-    return js, css
-
-
-def install_static_assets(static_dir: Path) -> Path:
-    """Copy Leaflet, jQuery and Leaflet.markercluster from their XStatic packages.
-
-    Files go to ``static_dir/vendor/{leaflet,jquery,markercluster}``; existing files are kept.
-    Returns the vendor folder.
-    """
-    # The asset packages are only needed once, at app start-up: loaded here, not by every map.
-    import xstatic.pkg.jquery as xjquery
-    import xstatic.pkg.leaflet as xleaflet
-    import xstatic.pkg.leaflet_markercluster as xcluster
-
-    vendor = Path(static_dir) / "vendor"
-    for name, pkg in (("leaflet", xleaflet), ("jquery", xjquery), ("markercluster", xcluster)):
-        target = vendor / name
-        if not (target / ".complete").exists():
-            shutil.copytree(pkg.BASE_DIR, target, dirs_exist_ok=True)
-            (target / ".complete").write_text(str(pkg.VERSION))
-    return vendor
 
 
 class Attribution(MacroElement):
@@ -185,195 +122,6 @@ def map_figure(m: folium.Map) -> Figure:
     return root
 
 
-def frame_to_geojson(gdf: gpd.GeoDataFrame, *, columns: Sequence[str] = (),
-                     decimals: int = 6) -> dict[str, Any]:
-    """A GeoJSON dict of ``gdf`` (EPSG:4326) with only ``columns`` as properties.
-
-    String properties are HTML-escaped (folium tooltips insert them as HTML); numbers and
-    booleans are kept as such; NaN becomes null. Coordinates are rounded to ``decimals``.
-    Rows without a geometry (missing or empty) are left out.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> gdf = gpd.GeoDataFrame({"name": ["<b>A</b>"], "t": [float("nan")]},
-    ...                        geometry=[Point(26.1234567, 60.5)], crs=4326)
-    >>> frame_to_geojson(gdf, columns=["name", "t"], decimals=5)["features"][0]
-    {'type': 'Feature', 'properties': {'name': '&lt;b&gt;A&lt;/b&gt;', 't': None}, \
-'geometry': {'type': 'Point', 'coordinates': [26.12346, 60.5]}}
-    """
-    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
-        gdf = gdf.to_crs(4326)
-    cols = list(columns)
-    geoms = gdf.geometry.values
-    sub = gdf[~(geoms.isna() | geoms.is_empty)]
-    values: dict[str, list[Any]] = {}
-    for c in cols:
-        col = sub[c]
-        if col.dtype == object or pd.api.types.is_string_dtype(col):
-            values[c] = [escape_text(v) for v in col]
-        elif pd.api.types.is_bool_dtype(col) or (pd.api.types.is_numeric_dtype(col)
-                                                 and not pd.api.types.is_complex_dtype(col)):
-            values[c] = col.astype(object).where(col.notna(), None).tolist()
-        else:  # dates, categories …: geopandas knows how to write them
-            return _frame_to_geojson_via_geopandas(sub, cols, decimals)
-    rounded = shapely.set_precision(np.asarray(sub.geometry.values), 10.0 ** -decimals,
-                                    mode="pointwise")
-    geometries = json.loads("[" + ",".join(shapely.to_geojson(rounded).tolist()) + "]")
-    features = [{"type": "Feature", "properties": {c: values[c][i] for c in cols},
-                 "geometry": g} for i, g in enumerate(geometries)]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _frame_to_geojson_via_geopandas(sub: gpd.GeoDataFrame, cols: list[str],
-                                    decimals: int) -> dict[str, Any]:
-    out = sub[[*cols, sub.geometry.name]].copy()
-    for c in cols:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(escape_text)
-    out["geometry"] = out.geometry.set_precision(10.0 ** -decimals, mode="pointwise")
-    data: dict[str, Any] = json.loads(out.to_json(na="null", drop_id=True))
-    return data
-
-
-_PIXEL_STYLE_KEYS: Final = frozenset({"radius", "weight"})
-
-
-def pixel_rounded(style_function: Callable[[dict[str, Any]], dict[str, Any]]
-                  ) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """``style_function`` with its sizes in pixels (``radius``, ``weight``) rounded to 0.1 px.
-
-    Folium sends one style per distinct result (a ``switch`` over feature ids), so radii
-    computed to 15 digits give every feature its own style; a tenth of a pixel is not seen.
-
-    Examples
-    --------
-    >>> pixel_rounded(lambda f: {"radius": 7.3452, "fillOpacity": 0.8512})({})
-    {'radius': 7.3, 'fillOpacity': 0.8512}
-    """
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {k: round(v, 1) if k in _PIXEL_STYLE_KEYS and isinstance(v, float) else v
-                for k, v in style_function(feature).items()}
-
-    return style
-
-
-def compact_json(data: Any) -> str:
-    r"""``data`` as JSON for a ``<script>``: no spaces, UTF-8 text kept, HTML-significant
-    characters escaped (as jinja's ``tojson`` does), so a name cannot close the script.
-
-    Examples
-    --------
-    >>> compact_json({"name": "</script> & 'A'", "t": [1, 2.5]})
-    '{"name":"\\u003c/script\\u003e \\u0026 \\u0027A\\u0027","t":[1,2.5]}'
-    >>> compact_json({"name": "园区"})
-    '{"name":"园区"}'
-    """
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in _SCRIPT_ESCAPES.items():
-        text = text.replace(char, escaped)
-    return text
-
-
-_SCRIPT_ESCAPES: Final = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027",
-                          "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-class GeoJson(folium.GeoJson):
-    """``folium.GeoJson`` that accepts a layer without features and sends compact data.
-
-    - Folium refuses to render a tooltip or popup on an empty feature collection ("The field
-      … is not available in the data"), which a filter matching nothing produces; every layer
-      of the app is built with this class so an empty selection draws an empty layer instead.
-    - The features are written as compact JSON (:func:`compact_json`), not with folium's
-      spaces after every comma and colon.
-    - A style that only *reads* feature properties is given as ``fixed_style`` (the same for
-      every feature) and ``style_from`` (style key → property name, e.g. ``{"fillColor":
-      "fill"}``): the browser reads the property, instead of folium's ``switch`` over one id
-      per feature, which doubled what a map of many small features sends. A
-      ``style_function`` is still accepted (wrapped in :func:`pixel_rounded`).
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this.leaflet_script(kwargs) }}
-        {{ this.get_name() }}_add({{ this.data_json() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, data: Any, *args: Any, fixed_style: dict[str, Any] | None = None,
-                 style_from: dict[str, str] | None = None, **kwargs: Any) -> None:
-        features = (data.get("features") if isinstance(data, dict)
-                    else None if isinstance(data, str) else getattr(data, "empty", None))
-        empty = features is True or (isinstance(features, list) and not features)
-        if empty:
-            kwargs.pop("tooltip", None)
-            kwargs.pop("popup", None)
-        by_properties = fixed_style is not None or style_from is not None
-        if by_properties and (kwargs.get("style_function") is not None
-                              or kwargs.get("highlight_function") is not None):
-            msg = ("A property style (fixed_style/style_from) takes no style_function or "
-                   "highlight_function.")
-            raise TypeError(msg)
-        if callable(kwargs.get("style_function")):
-            kwargs["style_function"] = pixel_rounded(kwargs["style_function"])
-        super().__init__(data, *args, **kwargs)
-        self._style_js: str | None = None
-        if by_properties:
-            if self.data.get("type") != "FeatureCollection":
-                self.convert_to_feature_collection()
-            entries = [f"{json.dumps(k)}:{compact_json(v)}" for k, v in (fixed_style or {}).items()]
-            entries += [f"{json.dumps(k)}:feature.properties[{json.dumps(p)}]"
-                        for k, p in (style_from or {}).items()]
-            self._style_js = "{" + ",".join(entries) + "}"
-            self.style = True
-            self.style_function = _read_in_browser
-            self.feature_identifier = "feature.id"  # the switch below has only its default
-
-    def render(self, **kwargs: Any) -> Any:
-        """Folium's rendering; a property style is written once, not per feature."""
-        if self._style_js is None:
-            return super().render(**kwargs)  # type: ignore[no-untyped-call]
-        self.style_map = {"default": self._style_js}
-        return super(folium.GeoJson, self).render(**kwargs)  # type: ignore[no-untyped-call]
-
-    def leaflet_script(self, kwargs: dict[str, Any]) -> str:
-        """Folium's script for this layer, without the features (added compactly after it)."""
-        data, self.data = self.data, {"type": "FeatureCollection", "features": []}
-        try:
-            return str(folium.GeoJson._template.module.script(self, kwargs))
-        finally:
-            self.data = data
-
-    def data_json(self) -> str:
-        """The layer's features as :func:`compact_json`."""
-        return compact_json(self.data)
-
-
-def _read_in_browser(feature: dict[str, Any]) -> dict[str, Any]:
-    """Placeholder ``style_function`` of a property style (the browser computes it)."""
-    return {}
-
-
-def tooltip(data: dict[str, Any], fields: Sequence[str],
-            aliases: Sequence[str] | None = None) -> folium.GeoJsonTooltip | None:
-    """A GeoJSON tooltip over ``fields``, or None when there is nothing to show.
-
-    Folium refuses a tooltip on a layer without features, so empty layers get none. Without
-    ``aliases`` each field shows its :func:`~geo.i18n.column_label` in this session's language.
-    """
-    if not fields or not data.get("features"):
-        return None
-    return folium.GeoJsonTooltip(
-        fields=list(fields),
-        aliases=list(aliases) if aliases else [_field_label(f) for f in fields])
-
-
-def _field_label(field: str) -> str:
-    label = column_label(field)
-    return label if label != field else field.replace("_", " ").capitalize()
-
-
 def zoom_for_bounds(bounds: Sequence[float], *, width_px: int = 700,
                     height_px: int = 480) -> int:
     """The largest web-map zoom at which ``bounds`` fit a ``width_px`` × ``height_px`` map.
@@ -399,134 +147,6 @@ def zoom_for_bounds(bounds: Sequence[float], *, width_px: int = 700,
     z_lon = np.log2(width_px * 360.0 / (256.0 * span_lon))
     z_lat = np.log2(height_px * 2 * np.pi / (256.0 * span_y))
     return int(np.clip(np.floor(min(z_lon, z_lat)), 1, 18))
-
-
-def _landuse_style(landuse: object) -> dict[str, Any]:
-    return {"fillColor": _LANDUSE_COLOURS.get(str(landuse), _LANDUSE_OTHER),
-            "color": "#d8d4cc", "weight": 0.5, "fillOpacity": 0.9}
-
-
-def _road_style(highway: object) -> dict[str, Any]:
-    main = str(highway) in _ROAD_WEIGHTS
-    return {"color": "#f7d9a0" if main else "#ffffff",
-            "weight": _ROAD_WEIGHTS.get(str(highway), _ROAD_OTHER_WEIGHT), "opacity": 1.0}
-
-
-def basemap_geojson(*, roads: gpd.GeoDataFrame | None = None,
-                    landuse: gpd.GeoDataFrame | None = None, decimals: int = 5) -> bytes:
-    """The region's vector base map as one GeoJSON FeatureCollection (UTF-8 bytes).
-
-    Land-use polygons come first (property ``landuse``), then roads (property ``highway``),
-    so drawn in order the roads lie on top. Coordinates are WGS84 rounded to ``decimals``
-    (5 ≈ 1 m); no other property (road names included) is written. The same layers always
-    give the same bytes, so the file can be named by its content hash.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import LineString
-    >>> roads = gpd.GeoDataFrame({"highway": ["primary"], "name": ["Main St"]},
-    ...                          geometry=[LineString([(26.9, 60.5), (26.95, 60.52)])], crs=4326)
-    >>> basemap_geojson(roads=roads).decode()[:61]
-    '{"type": "FeatureCollection", "features": [{"type": "Feature"'
-    >>> b"Main St" in basemap_geojson(roads=roads)
-    False
-    """
-    features: list[Any] = []
-    if landuse is not None and len(landuse):
-        lu = landuse[["landuse", landuse.geometry.name]].copy()
-        lu["landuse"] = lu["landuse"].astype(str)
-        features += frame_to_geojson(lu, columns=["landuse"], decimals=decimals)["features"]
-    if roads is not None and len(roads):
-        rd = roads[["highway", roads.geometry.name]].copy()
-        rd["highway"] = rd["highway"].astype(str)
-        features += frame_to_geojson(rd, columns=["highway"], decimals=decimals)["features"]
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      separators=(", ", ": "), ensure_ascii=False).encode()
-
-
-def write_basemap(static_dir: Path, *, roads: gpd.GeoDataFrame | None = None,
-                  landuse: gpd.GeoDataFrame | None = None) -> str | None:
-    """Store the region's base map in ``static_dir/basemaps/<sha>.geojson`` once; its path.
-
-    ``<sha>`` is the first 20 hex digits of the SHA-256 of the file's bytes
-    (:func:`basemap_geojson`), so a region that changes gets a new name and a browser that
-    cached the old file never shows stale roads. An existing file is not written again; a new
-    one is written to a temporary name and renamed, so a concurrent reader never sees half a
-    file. Returns the path relative to ``static_dir`` (``basemaps/<sha>.geojson``, the URL
-    under ``/app/static/``), or None when there are no roads and no land use.
-    """
-    if (roads is None or not len(roads)) and (landuse is None or not len(landuse)):
-        return None
-    data = basemap_geojson(roads=roads, landuse=landuse)
-    name = f"{BASEMAP_FOLDER}/{hashlib.sha256(data).hexdigest()[:20]}.geojson"
-    target = Path(static_dir) / name
-    if not target.is_file() or target.stat().st_size != len(data):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        logger.info("Base map written: %s (%d bytes)", target, len(data))
-    return name
-
-
-class StaticBaseMap(MacroElement):
-    """The region's roads and land use fetched from a static GeoJSON file and drawn beneath
-    every overlay (a pane of their own below Leaflet's overlay pane, never interactive).
-
-    The file is fetched with ``cache: "force-cache"``: the browser downloads it once and then
-    takes its cached copy for every later map, whatever the server's cache headers say
-    (Streamlit sends ``ETag`` and ``Last-Modified`` but no ``Cache-Control`` for static files,
-    and answers a revalidation with the whole file), which is safe because the file's name is
-    the hash of its content. The map's container gets ``data-basemap="drawn"`` when it is
-    drawn (``"failed"`` if the file cannot be read; the overlays are drawn either way). Styles
-    are those of the inline layers of :func:`base_map`.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (map) {
-          var pane = map.createPane("symbiomapBasemap");
-          pane.style.zIndex = 250;
-          pane.style.pointerEvents = "none";
-          var landuse = {{ this.landuse_colours|tojson }}, roads = {{ this.road_weights|tojson }};
-          var box = map.getContainer();
-          box.dataset.basemap = "loading";
-          // The name is the content's hash: any cached copy, however old, is the right one.
-          fetch({{ this.url|tojson }}, {cache: "force-cache"}).then(function (r) {
-            if (!r.ok) { throw new Error("HTTP " + r.status); }
-            return r.json();
-          }).then(function (data) {
-            L.geoJSON(data, {
-              pane: "symbiomapBasemap", interactive: false,
-              renderer: L.canvas({pane: "symbiomapBasemap"}),
-              style: function (f) {
-                var p = f.properties || {};
-                if (p.landuse !== undefined) {
-                  return {fillColor: landuse[p.landuse] || {{ this.landuse_other|tojson }},
-                          color: "#d8d4cc", weight: 0.5, fillOpacity: 0.9};
-                }
-                return {color: roads[p.highway] ? "#f7d9a0" : "#ffffff",
-                        weight: roads[p.highway] || {{ this.road_other|tojson }}, opacity: 1.0};
-              }
-            }).addTo(map);
-            box.dataset.basemap = "drawn";
-          }).catch(function (e) {
-            box.dataset.basemap = "failed";
-            console.warn("SymbioMap base map not drawn:", e);
-          });
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, url: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "StaticBaseMap"
-        self.url = url
-        self.landuse_colours = dict(_LANDUSE_COLOURS)
-        self.landuse_other = _LANDUSE_OTHER
-        self.road_weights = dict(_ROAD_WEIGHTS)
-        self.road_other = _ROAD_OTHER_WEIGHT
 
 
 def base_map(
@@ -585,7 +205,7 @@ def base_map(
             folium.GeoJson(
                 frame_to_geojson(lu, columns=["landuse"], decimals=5),
                 name=_("Land use (OSM)"),
-                style_function=lambda f: _landuse_style(f["properties"]["landuse"]),
+                style_function=lambda f: landuse_style(f["properties"]["landuse"]),
                 interactive=False, control=False,
             ).add_to(m)
         if roads is not None and len(roads):
@@ -594,7 +214,7 @@ def base_map(
             folium.GeoJson(
                 frame_to_geojson(rd, columns=["highway"], decimals=5),
                 name=_("Roads (OSM)"),
-                style_function=lambda f: _road_style(f["properties"]["highway"]),
+                style_function=lambda f: road_style(f["properties"]["highway"]),
                 interactive=False, control=False,
             ).add_to(m)
     if not settings.tile_url:

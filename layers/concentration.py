@@ -2,7 +2,7 @@
 
 Each function adds *one* layer (a single ``ImageOverlay`` or ``GeoJson``) to a map from
 :mod:`layers.base`, using only what Leaflet itself draws (no plugin, no CDN, no default
-icon). Every text shown is escaped (:func:`layers.base.frame_to_geojson`), figures are
+icon). Every text shown is escaped (:func:`layers.geojson.frame_to_geojson`), figures are
 pre-formatted strings, and legends take their extremes only from figures the viewer may see.
 
 Viewers' layers are drawn from :mod:`geo.concentrations.viewer` results, which hold released
@@ -35,16 +35,8 @@ from geo.concentrations.hotspots import bin_label
 from geo.concentrations.raster import ColourScale, polygons_image, ramp_colour
 from geo.hexcells import cell_centres
 from geo.i18n import N_, _, column_label, column_labels, format_number, ngettext
-from layers.base import (
-    GeoJson,
-    MapTarget,
-    add_parks,
-    display_decimals,
-    escape_text,
-    for_display,
-    frame_to_geojson,
-    map_view,
-)
+from layers.base import MapTarget, add_parks, display_decimals, for_display, map_view
+from layers.geojson import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

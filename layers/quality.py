@@ -12,15 +12,8 @@ import pandas as pd
 
 from geo.i18n import N_, _, format_number, ngettext
 from geo.programme import PRECISIONS, precision_rank
-from layers.base import (
-    Attribution,
-    GeoJson,
-    frame_to_geojson,
-    hexagon_groups,
-    map_figure,
-    map_view,
-    tooltip,
-)
+from layers.base import Attribution, hexagon_groups, map_figure, map_view
+from layers.geojson import GeoJson, frame_to_geojson, tooltip
 
 __all__ = ["MAX_SITE_POINTS", "PRECISION_COLOURS", "PRECISION_LABELS", "add_reference_places",
            "add_sites_by_precision"]

@@ -3,7 +3,7 @@
 One GeoJson layer per kind of feature (never one marker per stop); colours come from the
 ``colour`` column of :func:`geo.routing.geometry.route_lines` / ``stop_points``. Served stops
 are numbered dots: core-Leaflet ``divIcon`` markers made per feature by the layer (no icon
-fonts, no images, no CDN). Every text goes through :func:`layers.base.frame_to_geojson`,
+fonts, no images, no CDN). Every text goes through :func:`layers.geojson.frame_to_geojson`,
 which escapes it.
 """
 
@@ -18,14 +18,8 @@ from folium.utilities import JsCode
 from shapely.geometry import Point
 
 from geo.i18n import N_, _, column_label, format_number
-from layers.base import (
-    GeoJson,
-    display_decimals,
-    display_tolerance_deg,
-    frame_to_geojson,
-    map_figure,
-    map_view,
-)
+from layers.base import display_decimals, display_tolerance_deg, map_figure, map_view
+from layers.geojson import GeoJson, frame_to_geojson
 
 if TYPE_CHECKING:
     from geo.routing.problem import Depot

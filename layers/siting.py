@@ -2,7 +2,7 @@
 catchments, suppliers and competing plants.
 
 One GeoJson layer per kind of feature; colours travel as a ``colour`` property; every text
-passes through :func:`layers.base.frame_to_geojson`, which escapes it. Viewers who may not see
+passes through :func:`layers.geojson.frame_to_geojson`, which escapes it. Viewers who may not see
 individual companies get no supplier names and no per-supplier tonnages in tooltips; their
 frames (from :func:`geo.siting.ranking_for_role` and :func:`geo.siting.best_sites_for_role`)
 count released hexagons (``cells``) instead of suppliers, with banded tonnages.
@@ -23,14 +23,8 @@ from geo.siting.candidates import rule_label
 from geo.siting.catchments import plant_label
 from geo.siting.feedstock import COMPETITOR_SOURCES
 from geo.siting.scoring import CRITERIA, CRITERION_LABELS, status_label
-from layers.base import (
-    GeoJson,
-    display_decimals,
-    for_display,
-    frame_to_geojson,
-    hexagon_groups,
-    map_view,
-)
+from layers.base import display_decimals, for_display, hexagon_groups, map_view
+from layers.geojson import GeoJson, frame_to_geojson
 
 __all__ = [
     "MAX_FLOW_LINES",

@@ -25,7 +25,8 @@ from geo.i18n import _, format_number, format_tonnes
 from geo.synergies.lifecycle import stage_label
 from geo.synergies.scoring import BASIS_LABELS
 from geo.synergies.text import number_symbols
-from layers.base import GeoJson, add_sites, escape_text, frame_to_geojson
+from layers.base import add_sites
+from layers.geojson import GeoJson, escape_text, frame_to_geojson
 
 if TYPE_CHECKING:
     from geo.synergies.reports import SankeyData

@@ -7,7 +7,7 @@ the script.
 The region's roads and land use are not sent with every map: they are written once per road
 network to ``static/basemaps/<content hash>.geojson`` (:func:`basemap_url`), which Streamlit
 serves at ``/app/static/basemaps/…`` and the browser caches; each map carries only the few
-lines of JavaScript that fetch and draw that file (:class:`layers.base.StaticBaseMap`) and its
+lines of JavaScript that fetch and draw that file (:class:`layers.basemap.StaticBaseMap`) and its
 own aggregated overlays.
 """
 
@@ -78,7 +78,7 @@ def _basemap_file(network: NetworkSource) -> str | None:
     None when the region has no roads and no land use, or the static folder cannot be
     written (the maps then carry the layers themselves).
     """
-    from layers.base import write_basemap
+    from layers.basemap import write_basemap
     from ui.network import region_layers
 
     region = region_layers(network)

@@ -201,7 +201,7 @@ STYLES_FROM_PROPERTIES_JS = """
   return {checked: out.checked, wrong: out.wrong, fills: out.fills.size};
 }
 """
-"""Feature styles read from properties in the browser (``layers.base.GeoJson(style_from=…)``)
+"""Feature styles read from properties in the browser (``layers.geojson.GeoJson(style_from=…)``)
 compared with those properties: counts checked, wrong, and distinct fill colours."""
 
 

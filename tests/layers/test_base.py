@@ -17,19 +17,9 @@ from shapely.geometry import LineString, Point, Polygon
 from geo.demo import demo_region
 from geo.programme import Programme
 from geo.settings import Settings
-from layers.base import (
-    Attribution,
-    GeoJson,
-    add_parks,
-    add_sites,
-    base_map,
-    basemap_geojson,
-    escape_text,
-    frame_to_geojson,
-    install_static_assets,
-    map_figure,
-    write_basemap,
-)
+from layers.base import Attribution, add_parks, add_sites, base_map, map_figure
+from layers.basemap import basemap_geojson, install_static_assets, write_basemap
+from layers.geojson import GeoJson, escape_text, frame_to_geojson
 
 
 def _scripts(html: str) -> list[str]:
