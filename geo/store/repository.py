@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -449,33 +449,32 @@ class Store:
         With ``precision="not_found"`` the coordinates may be None: the site is recorded as
         searched for and not found, and keeps no point.
         """
-        if precision == "not_found" and (lon is None or lat is None
-                                         or not (math.isfinite(lon) and math.isfinite(lat))):
-            # A geocoding run that found nothing: record that, keep no point.
-            with self.transaction(_("update a site location")) as conn:
-                pk, pid = find_site(conn, site_id, programme)
-                bump_data_version(conn, pid)
-                conn.execute(update(Site).where(Site.id == pk).values(
-                    lon=None, lat=None, location_precision=precision,
-                    location_source=str(source)))
-            return
-        ok = (isinstance(lon, int | float) and isinstance(lat, int | float)
-              and math.isfinite(lon) and math.isfinite(lat)
-              and -180 <= lon <= 180 and -90 <= lat <= 90)
-        if not ok or lon is None or lat is None:
-            msg = _("lon must be within [-180, 180] and lat within [-90, 90] degrees, got "
-                    "lon={lon!r}, lat={lat!r}.").format(lon=lon, lat=lat)
-            raise StoreError(msg)
-        if precision not in PRECISIONS:
-            msg = _("precision must be one of {choices}, got {precision!r}.").format(
-                choices=", ".join(PRECISIONS), precision=precision)
-            raise StoreError(msg)
-        with self.transaction(_("update a site location")) as conn:
-            pk, pid = find_site(conn, site_id, programme)
-            bump_data_version(conn, pid)
-            conn.execute(update(Site).where(Site.id == pk).values(
-                lon=float(lon), lat=float(lat), location_precision=precision,
-                location_source=str(source)))
+        self.update_site_locations([(site_id, lon, lat, precision, source)],
+                                   programme=programme)
+
+    def update_site_locations(self, places: Iterable[tuple[str, float | None, float | None,
+                                                             str, str]],
+                              *, programme: str | None = None) -> int:
+        """Place many sites in one transaction: all of them or, on any error, none.
+
+        ``places`` are ``(site_id, lon, lat, precision, source)`` as for
+        :meth:`update_site_location` (a batch geocoding run's results). Every value is
+        checked before anything is written; the data version of each programme touched is
+        bumped once. Returns how many sites were placed.
+        """
+        rows = [(str(sid), _location_values(lon, lat, precision, source))
+                for sid, lon, lat, precision, source in places]
+        if not rows:
+            return 0
+        with self.transaction(_("update site locations")) as conn:
+            bumped: set[int] = set()
+            for sid, values in rows:
+                pk, pid = find_site(conn, sid, programme)
+                if pid not in bumped:
+                    bump_data_version(conn, pid)
+                    bumped.add(pid)
+                conn.execute(update(Site).where(Site.id == pk).values(**values))
+        return len(rows)
 
     def archive_site(self, site_id: str, *, programme: str | None = None) -> None:
         """Archive a site: hidden from programmes loaded later, kept for history."""
@@ -484,3 +483,26 @@ class Store:
             bump_data_version(conn, pid)
             conn.execute(update(Site).where(Site.id == pk).values(archived=True,
                                                                   archived_at=now_utc()))
+
+
+def _location_values(lon: float | None, lat: float | None, precision: str,
+                     source: str) -> dict[str, Any]:
+    """The columns a placement writes, checked (see :meth:`Store.update_site_location`)."""
+    if precision == "not_found" and (lon is None or lat is None
+                                     or not (math.isfinite(lon) and math.isfinite(lat))):
+        # A geocoding run that found nothing: record that, keep no point.
+        return {"lon": None, "lat": None, "location_precision": precision,
+                "location_source": str(source)}
+    ok = (isinstance(lon, int | float) and isinstance(lat, int | float)
+          and math.isfinite(lon) and math.isfinite(lat)
+          and -180 <= lon <= 180 and -90 <= lat <= 90)
+    if not ok or lon is None or lat is None:
+        msg = _("lon must be within [-180, 180] and lat within [-90, 90] degrees, got "
+                "lon={lon!r}, lat={lat!r}.").format(lon=lon, lat=lat)
+        raise StoreError(msg)
+    if precision not in PRECISIONS:
+        msg = _("precision must be one of {choices}, got {precision!r}.").format(
+            choices=", ".join(PRECISIONS), precision=precision)
+        raise StoreError(msg)
+    return {"lon": float(lon), "lat": float(lat), "location_precision": precision,
+            "location_source": str(source)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.pages.support import click_download, downloads, open_page
+from tests.pages.support import click_download, downloads, open_page, table_with
 from ui import Key
 
 PAGE = "pages/geocode.py"
@@ -62,6 +62,8 @@ def test_typed_placement_is_manual_and_survives_a_batch_run(tmp_path: Path) -> N
     assert import_file(csv, store=store, programme="Typed test").imported == 1
 
     at = open_page(PAGE, programme="Typed test", timeout=180)
+    unplaced = table_with(at, "site_id", "location_precision")  # the worst-placed records
+    assert len(unplaced) == 1
     at.number_input(key=Key.GC_MANUAL_LAT).set_value(60.5012)
     at.number_input(key=Key.GC_MANUAL_LON).set_value(26.9123).run()
     at.button(key=Key.GC_MANUAL_TYPED).click().run()
@@ -69,12 +71,16 @@ def test_typed_placement_is_manual_and_survives_a_batch_run(tmp_path: Path) -> N
     site = store.load_programme("Typed test").sites.iloc[0]
     assert site["location_precision"] == "manual"
     assert (round(site.geometry.x, 4), round(site.geometry.y, 4)) == (26.9123, 60.5012)
+    # the page is drawn again at once: the site has left the worst-placed records
+    assert table_with(at, "site_id", "location_precision").empty
+    version = store.data_versions("Typed test").programme
 
     at.button(key=Key.GC_RUN).click().run()  # the batch finds "Kotka" as a town…
     assert not at.exception, at.exception
     site = store.load_programme("Typed test").sites.iloc[0]
     assert site["location_precision"] == "manual"  # …but never moves a hand placement
     assert round(site.geometry.x, 4) == 26.9123
+    assert store.data_versions("Typed test").programme <= version + 1  # one write at most
 
 
 def test_located_file_download_is_built_on_click() -> None:

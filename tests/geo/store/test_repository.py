@@ -278,3 +278,33 @@ def test_not_found_is_recorded_without_a_point(tmp_path) -> None:
     sites = store.load_programme("NF").sites
     assert sites.loc[0, "location_precision"] == "not_found"
     assert sites.geometry.iloc[0] is None or sites.geometry.iloc[0].is_empty
+
+
+def test_a_batch_of_placements_lands_whole_with_one_version_bump(store: Store) -> None:
+    """A geocoding run's placements are written together (one data version bump); one bad
+    value in the batch refuses it all and leaves every site as it was."""
+    p = tiny_programme()
+    store.save_programme(p)
+    sites = store.load_programme(p.name).sites.set_index("site_id")
+    first, second = sites.index[:2]
+    before = store.data_versions(p.name).programme
+    placed = store.update_site_locations(
+        [(first, 26.91, 60.51, "street", "gazetteer"), (second, None, None, "not_found", "x")],
+        programme=p.name)
+    assert placed == 2
+    assert store.data_versions(p.name).programme == before + 1
+    after = store.load_programme(p.name).sites.set_index("site_id")
+    assert after.loc[first, "location_precision"] == "street"
+    assert after.loc[first, "geometry"].equals(Point(26.91, 60.51))
+    assert after.loc[second, "location_precision"] == "not_found"
+    assert after.loc[second, "geometry"] is None or after.loc[second, "geometry"].is_empty
+    with pytest.raises(StoreError, match="lat within"):
+        store.update_site_locations([(first, 1.0, 2.0, "street", "g"),
+                                     (second, 500.0, 60.5, "street", "g")], programme=p.name)
+    with pytest.raises(StoreError, match="No site"):
+        store.update_site_locations([(first, 1.0, 2.0, "street", "g"),
+                                     ("no such site", 1.0, 2.0, "street", "g")],
+                                    programme=p.name)
+    assert_geodataframe_equal(store.load_programme(p.name).sites, after.reset_index()[
+        store.load_programme(p.name).sites.columns])
+    assert store.data_versions(p.name).programme == before + 1

@@ -1,0 +1,64 @@
+"""Placing a site by hand: a click on the map or typed coordinates (a ``manual`` placement,
+which later batch runs never move)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+import ui
+from geo.geocode.reference import placement_bounds, places_in_bounds
+from geo.i18n import _, format_number
+from layers.quality import add_reference_places, add_sites_by_precision
+from ui import Key
+
+if TYPE_CHECKING:
+    from ui.context import PageContext
+
+__all__ = ["place_by_hand"]
+
+
+def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> None:
+    """Store a placement by hand, confirm it and draw the page again with the site moved."""
+    with ui.domain_errors():
+        ctx.require_write(_("place sites by hand"))
+        ctx.store.update_site_location(site_id, lon, lat, "manual", "set by hand",
+                                       programme=ctx.programme.name)
+    st.toast(_("Placed by hand: later batch runs will not move it."), icon=":material/check:")
+    st.rerun()
+
+
+def place_by_hand(ctx: PageContext) -> None:
+    """Pick a site; place it where the map is clicked, or at typed coordinates."""
+    if ctx.is_demo:
+        st.info(_("Manual placement edits the database: save the demo or import a list "
+                  "first."))
+        return
+    sites = ctx.programme.sites
+    labels = dict(zip(sites["site_id"], sites["name"], strict=True))
+    sid = st.selectbox(_("Site to place"), list(labels), key="gc_manual_site",
+                       format_func=lambda s: f"{labels[s]} ({s})")
+    if sid is None:
+        return
+    site = sites[sites["site_id"] == sid].iloc[0]
+    view = placement_bounds(site.to_dict(), ui.located_bounds(sites, ctx.programme.parks))
+    st.caption(_("Click the map where the site is, then confirm — or type its "
+                 "coordinates. Grey dots are towns (GeoNames) for orientation."))
+    m = ui.base_map(ctx, bounds=view)
+    add_reference_places(m, places_in_bounds(view))
+    add_sites_by_precision(m, sites)
+    clicked = ui.show_map(m, key="gc_manual_map", height=420,
+                          returned_objects=["last_clicked"]).get("last_clicked")
+    if clicked and st.button(_("Place here ({lat}, {lon})").format(
+            lat=format_number(clicked["lat"], digits=5),
+            lon=format_number(clicked["lng"], digits=5)), key="gc_manual_go"):
+        _place(ctx, sid, clicked["lng"], clicked["lat"])
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    lat = c1.number_input(_("Latitude (°N)"), -90.0, 90.0, value=None, format="%.6f",
+                          key=Key.GC_MANUAL_LAT)
+    lon = c2.number_input(_("Longitude (°E)"), -180.0, 180.0, value=None, format="%.6f",
+                          key=Key.GC_MANUAL_LON)
+    if c3.button(_("Place at these coordinates"), key=Key.GC_MANUAL_TYPED,
+                 disabled=lat is None or lon is None) and lat is not None and lon is not None:
+        _place(ctx, sid, lon, lat)
