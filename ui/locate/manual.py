@@ -3,7 +3,7 @@ which later batch runs never move)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["place_by_hand"]
 
+PLACED: Final = "gc_placed"
+"""Session key: the site just placed by hand (its confirmation is shown on the next run)."""
+
 
 def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> None:
     """Store a placement by hand, confirm it and draw the page again with the site moved."""
@@ -25,7 +28,7 @@ def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> None:
         ctx.require_write(_("place sites by hand"))
         ctx.store.update_site_location(site_id, lon, lat, "manual", "set by hand",
                                        programme=ctx.programme.name)
-    st.toast(_("Placed by hand: later batch runs will not move it."), icon=":material/check:")
+    st.session_state[PLACED] = site_id  # said after the rerun, which draws the site moved
     st.rerun()
 
 
@@ -35,6 +38,9 @@ def place_by_hand(ctx: PageContext) -> None:
         st.info(_("Manual placement edits the database: save the demo or import a list "
                   "first."))
         return
+    if st.session_state.pop(PLACED, None) is not None:
+        st.success(_("Placed by hand: later batch runs will not move it."),
+                   icon=":material/check:")
     sites = ctx.programme.sites
     labels = dict(zip(sites["site_id"], sites["name"], strict=True))
     sid = st.selectbox(_("Site to place"), list(labels), key="gc_manual_site",
