@@ -63,12 +63,17 @@ __all__ = [
     "hexagon_groups",
     "map_figure",
     "map_view",
+    "padded_bounds",
     "zoom_for_bounds",
 ]
 
 logger = logging.getLogger(__name__)
 
 SITE_COLOUR: Final = "#1f6f8b"
+MAX_ZOOM: Final = 19
+"""The closest zoom of every map (street level)."""
+MIN_SPAN_DEG: Final = 0.005
+"""The smallest extent a map is fitted to, each way (about 550 m of latitude)."""
 
 MapTarget = folium.Map | folium.FeatureGroup
 """Where a layer function draws: the map itself, or its :class:`Overlays`."""
@@ -120,6 +125,30 @@ def map_figure(m: folium.Map) -> Figure:
                 "with folium.Map or base_map().").format(kind=type(root).__name__)
         raise TypeError(msg)
     return root
+
+
+def padded_bounds(bounds: Sequence[float], *, min_span_deg: float = MIN_SPAN_DEG
+                  ) -> tuple[float, float, float, float]:
+    """``bounds`` (west, south, east, north) widened about their centre to at least
+    ``min_span_deg`` each way, so that one site, or several at one address, shows its
+    surroundings instead of a map fitted to a point.
+
+    Examples
+    --------
+    >>> padded_bounds((26.9, 60.5, 26.9, 60.5))
+    (26.8975, 60.4975, 26.9025, 60.5025)
+    >>> padded_bounds((26.0, 60.0, 27.0, 61.0))
+    (26.0, 60.0, 27.0, 61.0)
+    """
+    lon0, lat0, lon1, lat1 = map(float, bounds)
+    half = min_span_deg / 2
+    if lon1 - lon0 < min_span_deg:
+        mid = (lon0 + lon1) / 2
+        lon0, lon1 = round(mid - half, 9), round(mid + half, 9)
+    if lat1 - lat0 < min_span_deg:
+        mid = (lat0 + lat1) / 2
+        lat0, lat1 = round(max(mid - half, -90.0), 9), round(min(mid + half, 90.0), 9)
+    return lon0, lat0, lon1, lat1
 
 
 def zoom_for_bounds(bounds: Sequence[float], *, width_px: int = 700,
@@ -180,10 +209,12 @@ def base_map(
         in its HTML. Without it the layers are inlined (a standalone HTML file).
     """
     settings = settings or Settings()
-    lon0, lat0, lon1, lat1 = map(float, bounds)
+    lon0, lat0, lon1, lat1 = bounds = padded_bounds(bounds)
+    # maxZoom: without a tile layer Leaflet has no zoom limit, and fitting the bounds of a
+    # single point would zoom to infinity (a blank map)
     m = folium.Map(location=[(lat0 + lat1) / 2, (lon0 + lon1) / 2], tiles=None,
                    control_scale=True, prefer_canvas=True,
-                   zoom_start=zoom_for_bounds(bounds))
+                   zoom_start=zoom_for_bounds(bounds), maxZoom=MAX_ZOOM)
     js, css = local_assets(asset_prefix)
     m.default_js = js
     m.default_css = css
