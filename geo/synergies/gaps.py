@@ -21,9 +21,10 @@ from geo.synergies.streams import stream_labels
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
+    from geo.disclosure import ProgrammeRelease
     from geo.synergies.matching import Matcher
 
-__all__ = ["between_parks", "gap_analysis", "haves_without_want"]
+__all__ = ["between_parks", "gap_analysis", "haves_without_want", "viewer_gaps"]
 
 logger = logging.getLogger(__name__)
 
@@ -140,3 +141,56 @@ def between_parks(matches: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["other_park", "tonnes_per_year"], ascending=[False, False],
                           kind="stable")
     return out[cols].reset_index(drop=True)
+
+
+def viewer_gaps(matcher: Matcher, release: ProgrammeRelease, *, k: int,
+                catalogue: Catalogue | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gaps and park pairs a viewer may see: no code, quantity, count or ranking.
+
+    A company's unplaced waste code (and how its tonnage ranks) is its own business, so
+    viewers get the release's streams, not codes: a stream is listed when its haves without a
+    want come from at least ``k`` companies, with the sectors to recruit that at least ``k``
+    of those companies' codes point to; a pair of parks is listed when at least ``k``
+    companies give and at least ``k`` receive across it. Both tables are in alphabetical
+    order, not by tonnes.
+
+    Returns
+    -------
+    (streams, park_pairs) : DataFrames
+        ``stream`` (label), ``recruit_sectors``; and ``from_park``, ``to_park``,
+        ``other_park``.
+    """
+    rec = matcher.records
+    alone = haves_without_want(matcher)
+    gap = rec.loc[alone.index[alone.to_numpy()]]
+    code_stream = {c: st for st, codes in zip(release.streams["stream"],
+                                              release.streams["codes"], strict=True)
+                   for c in codes}
+    labels = release.stream_labels()
+    other = labels.get("other", _("Other streams"))
+    stream = gap["code"].map(code_stream).map(labels).fillna(other)
+    rows = []
+    rules = matcher.rules.table
+    for label, part in gap.assign(stream=stream.to_numpy()).groupby("stream", sort=True):
+        if part["site"].nunique() < k:
+            continue
+        backers: dict[str, set[object]] = {}
+        for code, sites in part.groupby("code")["site"]:
+            for sector in _recruit(str(code), rules, matcher.kb, catalogue).split():
+                backers.setdefault(sector, set()).update(sites)
+        rows.append({"stream": label, "recruit_sectors": " ".join(
+            sorted(sec for sec, who in backers.items() if len(who) >= k))})
+    streams = pd.DataFrame(rows, columns=["stream", "recruit_sectors"])
+    best = matcher.all_pairs(top_k=1).table
+    best = best[best["rank"] == 1]
+    cols = ["from_park", "to_park", "other_park"]
+    if best.empty:
+        return streams, pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    outside = _("(outside parks)")
+    best = best.assign(from_park=best["have_park"].fillna(outside),
+                       to_park=best["want_park"].fillna(outside))
+    pairs = best.groupby(["from_park", "to_park"]).agg(
+        givers=("have_site_id", "nunique"), receivers=("want_site_id", "nunique"),
+        other_park=("other_park", "first")).reset_index()
+    pairs = pairs[(pairs["givers"] >= k) & (pairs["receivers"] >= k)]
+    return streams, pairs.sort_values(["from_park", "to_park"])[cols].reset_index(drop=True)

@@ -80,17 +80,43 @@ def test_viewer_sees_released_figures_and_no_company() -> None:
         assert not [n for n in _company_names() if n in text], view
 
 
-def test_viewer_gaps_carry_no_figures() -> None:
-    """A viewer's gaps list the codes without a want and the sectors to recruit, without
-    quantities, counts or fates."""
+def test_viewer_gaps_carry_no_code_figure_or_single_company() -> None:
+    """A viewer's gaps list release streams, not codes, each backed by at least k companies'
+    haves without a want, in alphabetical order (not by tonnes), without quantities, counts
+    or fates; the demo's single-producer codes (191212, 160601) are nowhere on the page."""
+    import re
+
+    from geo.catalogue import load_catalogue
+    from geo.disclosure import build_release
+    from geo.synergies.gaps import gap_analysis, haves_without_want
+    from geo.synergies.matching import Matcher
+    from ui.data import _demo_programme
+
     at = open_page(PAGE, role="viewer")
     at.radio(key=Key.REP_VIEW).set_value("Gaps").run()
     assert not at.exception, at.exception
-    gaps = table_with(at, "key", "recruit_sectors")
-    assert not {"quantity_without_want", "producers", "haves", "share_of_stream",
-                "fates"} & set(gaps.columns)
+    gaps = table_with(at, "stream", "recruit_sectors")
+    assert set(gaps.columns) == {"stream", "recruit_sectors"}
+    assert list(gaps["stream"]) == sorted(gaps["stream"])
+    # every listed stream: haves without a want at >= k sites (recomputed here)
+    prog, cat = _demo_programme(), load_catalogue()
+    release = build_release(prog, catalogue=cat)
+    k = release.rules.k
+    matcher = Matcher.from_programme(prog, catalogue=cat)
+    alone = haves_without_want(matcher)
+    gap = matcher.records.loc[alone.index[alone.to_numpy()]]
+    code_stream = {c: s for s, codes in zip(release.streams["stream"], release.streams["codes"],
+                                            strict=True) for c in codes}
+    labels = release.stream_labels()
+    sites = gap.groupby(gap["code"].map(code_stream).map(labels))["site"].nunique()
+    for stream in gaps["stream"]:
+        assert sites.get(stream, 0) >= k, stream
+    codes = gap_analysis(matcher, catalogue=cat)["key"]
+    assert {"191212", "160601"} <= set(codes)  # what a practitioner's gaps list
+    text = _page_text(at)
+    assert not [c for c in codes if re.search(rf"\b{re.escape(str(c))}\b", text)]
     parks = table_with(at, "from_park", "to_park")
-    assert "tonnes_per_year" not in parks.columns
+    assert set(parks.columns) == {"from_park", "to_park", "other_park"}
 
 
 def test_viewer_workbook_is_the_release_built_on_click() -> None:

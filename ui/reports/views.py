@@ -14,7 +14,7 @@ from geo.errors import ConfidentialityError
 from geo.factors import load_factors
 from geo.i18n import N_, _, current_locale, format_number, ngettext
 from geo.synergies import repository as repo
-from geo.synergies.gaps import between_parks, gap_analysis
+from geo.synergies.gaps import between_parks, gap_analysis, viewer_gaps
 from geo.synergies.reports import conservation_errors, graph_layout
 from geo.synergies.viewer import viewer_sankey
 from geo.synergies.workbook import funder_workbook
@@ -92,18 +92,27 @@ def _network_graph(view: ReportsView, stages: list[str]) -> None:
 
 
 def _gaps(view: ReportsView, _stages: list[str]) -> None:
+    ctx = view.ctx
     st.caption(_("Haves with no want anywhere in the programme, largest first: the sectors to "
                  "recruit and the openings for new technology."))
     with ui.domain_errors():
-        matcher = view.ctx.matcher(roads=False)
-        gaps = gap_analysis(matcher, catalogue=load_catalogue())
-        parks = between_parks(matcher.all_pairs(top_k=1).table)
-    if view.release is not None:  # which codes lack a want, and where partners lie: no figures
-        st.caption(_("For viewers without quantities, counts or fates."))
-        gaps = gaps[["key", "stream", "unit", "recruit_sectors"]]
-        parks = parks[["from_park", "to_park", "other_park"]]
+        matcher = ctx.matcher(roads=False)
+        if view.release is None:
+            gaps = gap_analysis(matcher, catalogue=load_catalogue())
+            parks = between_parks(matcher.all_pairs(top_k=1).table)
+        else:  # a company's unplaced code and its tonnage's rank are its own business
+            gaps, parks = viewer_gaps(matcher, ctx.release, k=ctx.k,
+                                      catalogue=load_catalogue())
+    if view.release is not None:
+        st.caption(_("For viewers: the release's streams whose haves without a want come from "
+                     "at least {k} companies, and the sectors to recruit for them, in "
+                     "alphabetical order — no codes, quantities, counts or fates.").format(
+                         k=ctx.k))
     table(gaps, "rep_gaps", width="stretch")
     st.markdown(_("**Best partners between parks** (a solution in another park first)"))
+    if view.release is not None:
+        st.caption(_("Park pairs with at least {k} companies giving and {k} receiving across "
+                     "them.").format(k=ctx.k))
     table(parks, "rep_parks", width="stretch")
 
 
