@@ -322,7 +322,7 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "given_precision": N_("Given precision"),
     "given_source": N_("Given source"),
     "geocode_notes": N_("Geocoding notes"),
-    "imported_at": N_("Imported"),
+    "imported_at": N_("Imported at"),
     "file_name": N_("File"),
     # --- people and the audit log ------------------------------------------------------------
     "subject": N_("Sign-in ID"),

@@ -51,3 +51,13 @@ def test_column_labels_renames_a_frame() -> None:
     shown = frame.rename(columns=column_labels(frame))
     assert list(shown.columns) == ["Site ID", "Quantity", "other"]
     assert shown["Quantity"].tolist() == [1.5]
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "pt_BR"])
+def test_the_import_count_is_not_the_import_time(locale: str) -> None:
+    """The Import page's count of imported rows and the ``imported_at`` column are different
+    words (they once shared the msgid "Imported", so the count read "import time")."""
+    from geo.i18n import _
+
+    with use_locale(locale):
+        assert _("Imported") != column_label("imported_at")
