@@ -51,6 +51,7 @@ from ui.widgets import (
     illustrative_note,
     pick_record,
     plain,
+    progress_bar,
 )
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "plain",
     "profile_key",
     "programmes_for",
+    "progress_bar",
     "refuse",
     "require_import_target",
     "road_network_panel",

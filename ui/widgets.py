@@ -93,6 +93,19 @@ def domain_errors() -> Iterator[None]:
         st.stop()
 
 
+@contextlib.contextmanager
+def progress_bar(text: str | None = None) -> Iterator[Any]:
+    """A progress bar for the block, removed when the block ends — also when it ends in an
+    error (a bar left at "Building…" above an error misleads). Put it inside
+    :func:`domain_errors` (``with ui.domain_errors(), ui.progress_bar(…) as bar:``): after
+    ``st.stop()`` nothing more reaches the page, the bar's removal included."""
+    bar = st.progress(0.0, text=text)
+    try:
+        yield bar
+    finally:
+        bar.empty()
+
+
 def illustrative_note(prog: Programme) -> None:
     """Label generated demo figures as illustrative (nothing for real programmes)."""
     if prog.illustrative:

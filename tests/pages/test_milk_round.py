@@ -70,11 +70,13 @@ def test_changing_the_fleet_changes_the_plan(page: AppTest) -> None:
 
 
 def test_zero_vehicles_is_a_clear_error(page: AppTest) -> None:
-    """Zero vehicles shows the domain error instead of a traceback."""
+    """Zero vehicles shows the domain error instead of a traceback, and no progress bar is
+    left above it."""
     page.number_input(key=Key.MR_VEHICLES).set_value(0)
     page.button(key=Key.MR_SUBMIT).click().run()
     assert not page.exception
     assert any("at least one vehicle" in e.value for e in page.error)
+    assert not page.get("progress")
 
 
 def test_oversize_pickup_is_refused_on_the_page(page: AppTest) -> None:

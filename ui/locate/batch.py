@@ -60,8 +60,7 @@ def locate_programme(ctx: PageContext) -> None:
         return
     if not st.button(_("Locate the programme's sites"), type="primary", key=Key.GC_RUN):
         return
-    bar = st.progress(0.0, text=_("Locating…"))
-    with ui.domain_errors():
+    with ui.domain_errors(), ui.progress_bar(_("Locating…")) as bar:
         ctx.require_write(_("locate the programme's sites"))
         records = pd.DataFrame(sites.drop(columns="geometry")).assign(
             lon=sites.geometry.x, lat=sites.geometry.y)
@@ -98,9 +97,9 @@ def locate_file(ctx: PageContext) -> None:
         check_upload(data, name=upload.name, accept=TABLE_KINDS,
                      limits=UploadLimits.from_megabytes(ctx.settings.max_upload_mb))
         table = read_table(io.BytesIO(data), filename=upload.name)
-        bar = st.progress(0.0)
-        out = geocode_frame(table, settings=ctx.settings, gazetteer=gazetteer(ctx),
-                            progress=_progress(bar, counted=False))
+        with ui.progress_bar() as bar:
+            out = geocode_frame(table, settings=ctx.settings, gazetteer=gazetteer(ctx),
+                                progress=_progress(bar, counted=False))
     st.dataframe(out, hide_index=True, width="stretch",
                  column_config=ui.column_config(out.columns))
     ui.download_button(_("Download located records (CSV)"), partial(to_csv_bytes, out),

@@ -99,8 +99,7 @@ def cycle_mode(view: MilkRoundView) -> None:
     if submitted and not (accepts and days):
         st.error(_("Choose a day in both *Weekdays producers accept* and *Days to plan*."))
     elif submitted:
-        bar = st.progress(0.0, text=_("Building the travel-time matrix…"))
-        with ui.domain_errors():
+        with ui.domain_errors(), ui.progress_bar(_("Building the travel-time matrix…")) as bar:
             fleet = Fleet.from_factors(vehicles=int(vehicles), capacity=float(capacity),
                                        cost_per_km=per_km, cost_per_hour=per_h,
                                        shift_start_s=shift[0] * 3600,
@@ -115,7 +114,6 @@ def cycle_mode(view: MilkRoundView) -> None:
                 prog, query, depot_from_site(prog, depot_id), fleet, days=tuple(days),
                 graph=ctx.road_graph, options=SolverOptions(time_limit_s=float(limit)),
                 progress=partial(show_progress, bar))
-        bar.empty()
 
     if (result := st.session_state.get("mr_result")) is None:
         st.info(_("Choose producers, depot and fleet, then **Plan rounds**."))

@@ -180,8 +180,7 @@ def _plan_horizon(view: MilkRoundView, sel: Any, edited: pd.DataFrame, fleet_tab
     )
 
     prog, ctx = view.programme, view.ctx
-    bar = st.progress(0.0, text=_("Building the travel-time matrix…"))
-    with ui.domain_errors():
+    with ui.domain_errors(), ui.progress_bar(_("Building the travel-time matrix…")) as bar:
         producers = edited_producers(sel.producers, edited)
         fleet = horizon_fleet(prog, fleet_table, depot_id, vehicles=vehicles, shift=shift,
                               unload=unload, reprocessors=reprocessors)
@@ -209,7 +208,6 @@ def _plan_horizon(view: MilkRoundView, sel: Any, edited: pd.DataFrame, fleet_tab
             st.session_state[H_REPLANNED] = 0
         st.session_state[H_RESULT] = result
         st.session_state[H_SETUP] = setup
-    bar.empty()
 
 
 def _workload_chart(result: PeriodicResult) -> None:
