@@ -63,7 +63,8 @@ def check_distance_m(value: float, name: str) -> float:
                 "{value}; choose a distance in that range, e.g. {district_m} m for a district "
                 "or {region_m} m for a region.").format(
                     name=name, max_m=format_number(MAX_DISTANCE_M),
-                    max_km=format_number(MAX_DISTANCE_M / 1000), value=repr(value),
+                    max_km=format_number(MAX_DISTANCE_M / 1000),
+                    value=format_number(v) if math.isfinite(v) else repr(value),
                     district_m=format_number(2000), region_m=format_number(20000))
         raise SymbiosisError(msg)
     return v

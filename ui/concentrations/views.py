@@ -14,6 +14,7 @@ from geo.concentrations import picture, raster
 from geo.concentrations import selection as conc
 from geo.concentrations import viewer as cv
 from geo.concentrations.clusters import cluster_display_name
+from geo.concentrations.grid import MAX_DISTANCE_M
 from geo.concentrations.hotspots import hot_spots_from_hexagons
 from geo.disclosure.release import HEX_LEVELS
 from geo.i18n import N_, _, current_locale, format_number, ngettext
@@ -107,15 +108,17 @@ def _surface(f: Filtered, view: str) -> ViewResult:
         st.session_state.setdefault(Key.CONC_BANDWIDTH_M, conc.bandwidth_for_selection(
             f.selection) if isinstance(f, Records) else cv.viewer_bandwidth_m(f.release,
                                                                                 f.query))
-        dist = st.number_input(_("Bandwidth (m)"), min_value=1.0, step=100.0,
+        dist = st.number_input(_("Bandwidth (m)"), min_value=1.0, max_value=MAX_DISTANCE_M,
+                               step=100.0,
                                key=Key.CONC_BANDWIDTH_M, help=_("Up to {max_m} m.").format(
-                                   max_m=format_number(500_000)))
+                                   max_m=format_number(MAX_DISTANCE_M)))
         surf = runs.heat_surface(f.ctx.programme_ref, f.query, bandwidth_m=dist) \
             if isinstance(f, Records) else cv.viewer_heat(f.release, f.query, bandwidth_m=dist)
     else:
-        dist = 1000 * st.number_input(_("Radius (km)"), min_value=0.1, value=10.0,
+        dist = 1000 * st.number_input(_("Radius (km)"), min_value=0.1,
+                                      max_value=MAX_DISTANCE_M / 1000, value=10.0,
                                       key="conc_radius_km", help=_("Up to {max_km} km.")
-                                      .format(max_km=format_number(500)))
+                                      .format(max_km=format_number(MAX_DISTANCE_M / 1000)))
         surf = runs.within_radius_surface(f.ctx.programme_ref, f.query, radius_m=dist) \
             if isinstance(f, Records) else cv.viewer_catchment(f.release, f.query,
                                                                radius_m=dist)
@@ -153,7 +156,8 @@ def _hexagons(f: Records, view: str) -> ViewResult:
 
 
 def _clusters(f: Filtered) -> ViewResult:
-    eps = st.number_input(_("Neighbourhood (m)"), min_value=1.0, value=500.0, step=100.0,
+    eps = st.number_input(_("Neighbourhood (m)"), min_value=1.0, max_value=MAX_DISTANCE_M,
+                          value=500.0, step=100.0,
                           key="conc_eps_m")
     base_t = f.selection.total_tonnes if isinstance(f, Records) else \
         float(cv.viewer_cells(f.release, f.query)["tonnes"].sum())

@@ -93,3 +93,11 @@ def test_bin_tonnes_sums_per_cell_and_group() -> None:
     stack = bin_tonnes(grid, x, y, w, groups=np.array([0, 1, 1, 0]), n_groups=2)
     assert stack.shape == (2, 3, 3)
     assert (stack[0, 0, 0], stack[1, 0, 0], stack[1, 2, 2]) == (1.0, 2.0, 4.0)
+
+
+def test_a_bad_distance_is_quoted_as_a_number_people_read() -> None:
+    """The refused value is formatted like the range beside it, not as a raw float."""
+    with pytest.raises(SymbiosisError, match=r"got 100,000,000;"):
+        KDEParams(bandwidth_m=1e8)
+    with use_locale("pt_BR"), pytest.raises(SymbiosisError, match=r"100\.000\.000"):
+        KDEParams(bandwidth_m=1e8)
