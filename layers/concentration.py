@@ -90,6 +90,10 @@ def _fmt(value: object, unit: str = "", *, missing: str | None = None) -> str:
     return f"{text} {unit_label(unit)}".strip() if unit else text
 
 
+COUNT_COLUMNS: Final = frozenset({"figures", "producers", "cells", "sites", "haves", "records"})
+"""Columns that count things: shown as whole numbers."""
+
+
 def _text(column: str, values: pd.Series) -> list[str]:
     """Tooltip text of a column: tonnes with units, flags as words, cluster names in this
     session's language, the rest as text."""
@@ -98,6 +102,8 @@ def _text(column: str, values: pd.Series) -> list[str]:
         return [yes if bool(v) else no for v in values]
     if column.endswith("tonnes"):
         return [_fmt(v, "t/yr", missing=_("withheld")) for v in values]
+    if column in COUNT_COLUMNS:  # counts: 3, not 3.0 (a withheld count makes them floats)
+        return ["—" if pd.isna(v) else format_number(int(v)) for v in values]
     if pd.api.types.is_numeric_dtype(values):
         return [_fmt(v, missing="—") for v in values]
     if column == "name" and values.astype(str).str.startswith("Cluster ").all():

@@ -102,6 +102,9 @@ def test_released_hexagons_carry_released_figures_only(release, selection) -> No
     assert not [t for t in withheld if f"{t:,.0f} t/yr" not in shown
                 and f'"{t:,.0f} t/yr"' in html]
     assert "Tonnes (released)" in html
+    # counts read as counts: "figures": "3", never "3.0"
+    assert not re.search(r'"(figures|producers)":\s*"\d+\.0"', html)
+    assert re.search(r'"figures":\s*"\d+"', html)
     _no_remote_scripts(html)
 
 
