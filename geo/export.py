@@ -151,10 +151,17 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _unnamed_index(frame: pd.DataFrame) -> bool:
+    """Whether the index is mere row positions (unnamed: dropped) rather than data (a named
+    index, e.g. ``site_id``: written as columns)."""
+    return all(name is None for name in frame.index.names)
+
+
 def _flat(frame: pd.DataFrame | gpd.GeoDataFrame) -> pd.DataFrame:
-    """A plain frame: geometry as WKT (and lon/lat for points), the index kept as columns."""
+    """A plain frame: geometry as WKT (and lon/lat for points), a named index kept as
+    columns (an unnamed one is row positions: dropped)."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        return pd.DataFrame(frame).reset_index(drop=isinstance(frame.index, pd.RangeIndex))
+        return pd.DataFrame(frame).reset_index(drop=_unnamed_index(frame))
     geo_name = frame.geometry.name
     geoms = frame.geometry
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
@@ -172,7 +179,7 @@ def _flat(frame: pd.DataFrame | gpd.GeoDataFrame) -> pd.DataFrame:
         lon[present], lat[present] = shapely.get_x(arr[present]), shapely.get_y(arr[present])
         out["lon"], out["lat"] = lon, lat
     out["geometry"] = wkt
-    return out.reset_index(drop=isinstance(frame.index, pd.RangeIndex))
+    return out.reset_index(drop=_unnamed_index(frame))
 
 
 def to_csv_bytes(frame: pd.DataFrame | gpd.GeoDataFrame, *, sep: str = ",") -> bytes:
@@ -495,8 +502,7 @@ def _geo_frame(frame: pd.DataFrame | gpd.GeoDataFrame, what: str) -> gpd.GeoData
                 ".set_crs('EPSG:4326') if the coordinates are degrees.").format(export=what)
         raise CRSError(msg)
     out = frame.to_crs(4326) if not frame.crs.equals("EPSG:4326") else frame.copy()
-    if not isinstance(out.index, pd.RangeIndex):
-        out = out.reset_index()
+    out = out.reset_index(drop=_unnamed_index(out))
     for name in out.columns:
         col = out[name]
         if name == out.geometry.name:

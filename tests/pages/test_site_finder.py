@@ -97,6 +97,14 @@ def test_viewer_downloads_are_built_on_click_and_protected(viewer_page: AppTest)
     assert "protected release" in memo and "hexagons" in memo
     names = load_demo_programme().sites["name"]
     assert not [n for n in names if n in memo or n in ranking]
+    header = ranking.lstrip("\ufeff").splitlines()[0].split(",")
+    assert "index" not in header and "" not in header, header  # no pandas index leaks out
+    import io
+
+    import pandas as pd
+    sheet = pd.read_excel(io.BytesIO(click_download(viewer_page, "sf_dl_rank_xlsx")))
+    assert "index" not in sheet.columns and not any(
+        str(c).startswith("Unnamed") for c in sheet.columns), list(sheet.columns)
 
 
 def test_empty_screen_offers_a_relaxation_that_yields_a_ranking(page: AppTest) -> None:
