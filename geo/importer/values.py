@@ -220,13 +220,17 @@ def parse_numbers(values: pd.Series) -> pd.Series:
 
     Accepts ``12.5``, ``12,5`` (decimal comma), ``1 234,5`` and ``1,234.5`` / ``1.234,5``
     (both separators: the last one is the decimal mark). A lone comma followed by exactly
-    three digits (``1,234``) is ambiguous and is not read.
+    three digits (``1,234``) is ambiguous and is not read. Only finite numbers are read:
+    ``inf``, ``NaN`` and figures too large for a float (``1e309``, which would overflow to
+    infinity) give NaN, so validation reports them.
 
     Examples
     --------
     >>> parse_numbers(pd.Series(["12.5", "12,5", "1 234,5", "1.234,5", "1,234", "x", ""])
     ...               ).tolist()
     [12.5, 12.5, 1234.5, 1234.5, nan, nan, nan]
+    >>> parse_numbers(pd.Series(["1e308", "1e309", "-1,5e400", "inf"])).tolist()
+    [1e+308, nan, nan, nan]
     """
     raw = values.astype("str").str.strip()
     fast = pd.to_numeric(raw, errors="coerce").astype("float64")
@@ -249,7 +253,7 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     out[ambiguous | (only_comma & ~single)] = ""
     ok = out.str.fullmatch(_NUMBER.pattern)
     fast[slow] = pd.to_numeric(out.where(ok, ""), errors="coerce").astype("float64")
-    return fast
+    return fast.where(np.isfinite(fast))  # the slow path may overflow too ("1e309" → inf)
 
 
 _DATE_FORMATS: Final = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y",

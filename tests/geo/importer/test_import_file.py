@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -319,6 +320,36 @@ def test_numbers_with_decimal_commas_and_thousands() -> None:
     parsed = parse_numbers(pd.Series(["12,5", "1 234,5", "1,234.5", "1,234", "-0.5"]))
     assert parsed.tolist()[:3] == [12.5, 1234.5, 1234.5]
     assert pd.isna(parsed[3]) and parsed[4] == -0.5
+
+
+def test_numbers_too_large_for_a_float_are_not_numbers() -> None:
+    """1e309 overflows to infinity: it is not read (NaN), like inf and NaN written out."""
+    parsed = parse_numbers(pd.Series(["1e309", "-1e309", "1,5e309", "inf", "NaN", "1e308"]))
+    assert parsed.iloc[:5].isna().all() and parsed.iloc[5] == 1e308
+
+
+@pytest.mark.parametrize(("column", "field", "value"), [
+    ("Quantity", "quantity", "1e309"), ("Quantity", "quantity", "-1E400"),
+    ("Quantity", "quantity", "inf"), ("Disposal cost", "disposal_cost_per_year", "1e309"),
+    ("Longitude", "lon", "1e309"), ("Latitude", "lat", "-1e309"),
+])
+def test_non_finite_numbers_are_rejected(tmp_path: Path, store: Store, catalogue: Catalogue,
+                                         column: str, field: str, value: str) -> None:
+    """A number that overflows to infinity rejects its row with 'not a number' (as inf does),
+    and nothing infinite is stored."""
+    cells = {"Quantity": "5", "Disposal cost": "100", "Longitude": "26.9", "Latitude": "60.5",
+             column: value}
+    text = ("Company,Have/Want,EWC code,Unit," + ",".join(cells) + "\n"
+            "Good Oy,have,150102,t/yr,5,100,26.9,60.5\n"
+            "Bad Oy,have,150102,t/yr," + ",".join(cells.values()) + "\n")
+    report = run(tmp_path, text, store, catalogue)
+    assert (report.rows, report.imported, report.rejected) == (2, 1, 1), report.errors
+    err = only_error(report, field)
+    assert (err["row"], err["column"], err["value"]) == (3, column, value)
+    assert "not a number" in err["message"]
+    res = store.load_programme("P").resources
+    assert res["quantity"].tolist() == [5.0]
+    assert np.isfinite(res["disposal_cost_per_year"]).all()
 
 
 def test_missing_name_column_rejects_rows_with_one_header_error(
