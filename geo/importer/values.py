@@ -77,11 +77,11 @@ DIRECTION_ALIASES: Final = _table({
     "have": ("has", "haves", "h", "supply", "supplies", "offer", "offered", "output", "outputs",
              "source", "available", "waste", "by product", "surplus", "oferta", "oferece",
              "disponivel", "residuo", "excedente", "ofrece", "offre", "angebot", "tarjonta",
-             "供应", "供给", "提供", "产出", "有"),
+             "供应", "供给", "提供", "产出", "供方", "供", "有"),
     "want": ("wants", "w", "demand", "demands", "need", "needs", "needed", "input", "inputs",
              "sink", "required", "requirement", "wanted", "procura", "necessidade", "pedido",
              "demanda", "necesita", "besoin", "demande", "bedarf", "nachfrage", "kysynta",
-             "tarve", "需求", "需要", "求购", "要"),
+             "tarve", "需求", "需要", "求购", "需方", "需", "要"),
 })
 """have/want spellings (folded) → ``have`` | ``want``."""
 

@@ -304,7 +304,8 @@ def test_unit_spellings_accepted(spelling: str, unit: str) -> None:
 @pytest.mark.parametrize(("word", "direction"), [
     ("have", "have"), ("Supply", "have"), ("offer", "have"), ("oferta", "have"),
     ("供应", "have"), ("want", "want"), ("DEMAND", "want"), ("need", "want"),
-    ("procura", "want"), ("需求", "want"),
+    ("procura", "want"), ("需求", "want"), ("供", "have"), ("需", "want"), ("供方", "have"),
+    ("需方", "want"),
 ])
 def test_direction_spellings_accepted(tmp_path: Path, catalogue: Catalogue, word: str,
                                       direction: str) -> None:
