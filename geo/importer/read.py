@@ -4,13 +4,19 @@
   still reads; a PNG, PDF, Word document, old ``.xls`` or ZIP archive is refused with an
   :class:`~geo.errors.ImportFileError` saying what was found and what is expected.
 - **Encodings**: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"),
-  GB18030 (and so GBK/GB2312) and Latin-1/Windows-1252. Bytes that are not UTF-8 are tried
-  as GB18030 and kept as such only when they look like Chinese text (see
+  UTF-32 with BOM, GB18030 (and so GBK/GB2312) and Latin-1/Windows-1252. Bytes that are not
+  UTF-8 are tried as GB18030 and kept as such only when they look like Chinese text (see
   :func:`looks_chinese`); otherwise they are Latin-1 (Windows-1252 when its extra characters
   occur). GB18030 decodes most Latin-1 bytes without error, so decoding alone cannot decide.
 - **Delimiter**: comma, semicolon, tab or ``|``, whichever splits the first lines most
   consistently.
+- **Workbooks**: the first sheet that holds a table (a header row and rows below it) is
+  read; a caller may say which header it looks for (``is_header``), so a notes sheet in front
+  of the member list is passed over.
 - Every cell is read as text exactly as written (no number parsing, no ``NA`` → missing).
+- A file with a header but no data rows, or with a cell longer than :data:`MAX_CELL_CHARS`
+  (the mark of a quote never closed), is refused with an :class:`~geo.errors.ImportFileError`
+  saying where.
 """
 
 from __future__ import annotations
@@ -19,19 +25,23 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Final
 
 import pandas as pd
 
 from geo.errors import ImportFileError
-from geo.i18n import N_, _, ngettext
+from geo.i18n import N_, _, format_number, ngettext
 
-__all__ = ["EXTRA_VALUES", "decode_text", "looks_chinese", "read_table", "sniff_delimiter"]
+__all__ = ["EXTRA_VALUES", "MAX_CELL_CHARS", "decode_text", "looks_chinese", "read_table",
+           "sniff_delimiter"]
 
 EXTRA_VALUES: Final = "_extra_values"
 """Column added when some rows have more values than the header has columns."""
+MAX_CELL_CHARS: Final = 131_072
+"""Longest cell of a CSV file read (the :mod:`csv` module's default field limit, which is left
+as it is); a longer one is refused, as a member list has no such cells."""
 
 _EXPECTED: Final = N_("Expected a CSV file (comma-, semicolon- or tab-separated text with a "
                       "header row) or an Excel workbook (.xlsx).")
@@ -157,8 +167,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        return data.decode("utf-32", errors="replace"), "utf-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -184,7 +196,7 @@ def sniff_delimiter(text: str, *, candidates: Sequence[str] = _DELIMITERS) -> st
     head = "\n".join(text.splitlines()[:50])
     best, best_score = candidates[0], (0.0, 0)
     for delim in candidates:
-        rows = [r for r in csv.reader(io.StringIO(head), delimiter=delim) if r]
+        rows = [r for r in _records(head, delim) if r]
         if not rows:
             continue
         width = len(rows[0])
@@ -197,23 +209,68 @@ def sniff_delimiter(text: str, *, candidates: Sequence[str] = _DELIMITERS) -> st
     return best
 
 
-def _csv_grid(text: str, delimiter: str) -> pd.DataFrame:
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    """The csv module's records of ``text`` up to the first it cannot read (for sniffing)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error:
+        return
+
+
+def _overlong(name: str, row: int) -> ImportFileError:
+    msg = _("{name!r}: the cell in row {row} is longer than {limit} characters, more than a "
+            "table of members holds. Most often a quote (\") opened in that row or above is "
+            "never closed, so the rest of the file runs into one cell: close the quote (or "
+            "shorten the cell) and upload the file again.").format(
+        name=name, row=row, limit=format_number(MAX_CELL_CHARS))
+    return ImportFileError(msg)
+
+
+def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
+    """All records read by the csv module; its errors become an :class:`ImportFileError`."""
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _overlong(name, len(rows) + 1) from None
+        msg = _("{name!r} cannot be read as CSV at row {row} ({reason}); check the quotes in "
+                "that row, or save the file again as CSV.").format(
+            name=name, row=len(rows) + 1, reason=exc)
+        raise ImportFileError(msg) from None
+    return rows
+
+
+def _check_cell_lengths(grid: pd.DataFrame, name: str) -> None:
+    longest = pd.concat([grid[c].str.len() for c in grid.columns], axis=1).max(axis=1)
+    over = longest.to_numpy() > MAX_CELL_CHARS
+    if over.any():
+        raise _overlong(name, int(over.argmax()) + 1)
+
+
+def _csv_grid(text: str, delimiter: str, name: str) -> pd.DataFrame:
     """All records as a frame of text (record n at position n-1), via pandas' C parser."""
     try:
         grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                           engine="c")
-        return grid.fillna("")
-    except pd.errors.ParserError:
+                           engine="c").fillna("")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
         pass
-    # Some rows are longer than the first: read with the csv module, keep surplus values.
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    else:
+        _check_cell_lengths(grid, name)
+        return grid
+    # Some rows are longer than the header, or the file starts with a blank line (which the
+    # C parser cannot take): read with the csv module, keep surplus values.
+    rows = _csv_rows(text, delimiter, name)
     first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), 0)
     width = len(rows[first]) if rows else 0
+    longer = any(len(r) > width for r in rows)
     fixed = [[*r[:width], *[""] * (width - len(r)),
-              delimiter.join(r[width:])] for r in rows]
+              *([delimiter.join(r[width:])] if longer else [])] for r in rows]
     grid = pd.DataFrame(fixed, dtype="str")
-    grid.iloc[first, width] = EXTRA_VALUES
+    if longer:
+        grid.iloc[first, width] = EXTRA_VALUES
     return grid
 
 
@@ -230,7 +287,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_grid(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
+def _xlsx_grids(data: bytes, name: str) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(title, grid of text) of each sheet that has text, in the workbook's order."""
     import openpyxl
 
     try:
@@ -244,11 +302,36 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
                                                                      values_only=True)]
             if any(any(c.strip() for c in r) for r in rows):
                 width = max(len(r) for r in rows)
-                return pd.DataFrame([r + [""] * (width - len(r)) for r in rows],
-                                    dtype="str"), ws.title
+                yield ws.title, pd.DataFrame([r + [""] * (width - len(r)) for r in rows],
+                                             dtype="str")
     finally:
         wb.close()
-    raise _fail(name, N_("{name!r} is an Excel workbook with no data in any sheet."))
+
+
+def _xlsx_table(data: bytes, name: str,
+                is_header: Callable[[list[str]], bool] | None) -> tuple[pd.DataFrame, str]:
+    """(table, sheet title): the first sheet with data rows whose header passes
+    ``is_header``; else the first sheet with data rows."""
+    seen: list[str] = []
+    fallback: tuple[pd.DataFrame, str] | None = None
+    for title, grid in _xlsx_grids(data, name):
+        seen.append(title)
+        frame = _with_header(grid, name)
+        if frame.empty:
+            continue
+        if is_header is None or is_header([str(c) for c in frame.columns]):
+            return frame, title
+        fallback = fallback or (frame, title)
+    if fallback is not None:
+        return fallback
+    if not seen:
+        raise _fail(name, N_("{name!r} is an Excel workbook with no data in any sheet."))
+    # Translators: {sheets} lists the workbook's sheet names, e.g. 'Notes', 'Members'.
+    msg = _("{name!r} has no data rows: none of its sheets ({sheets}) has a header row with "
+            "rows below it. Put the list on one sheet (a header row, then one row per "
+            "record) and upload it again.").format(
+        name=name, sheets=", ".join(repr(t) for t in seen))
+    raise ImportFileError(msg)
 
 
 def _with_header(grid: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -274,7 +357,8 @@ def _with_header(grid: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
-               filename: str | None = None) -> pd.DataFrame:
+               filename: str | None = None,
+               is_header: Callable[[list[str]], bool] | None = None) -> pd.DataFrame:
     """Read a CSV or ``.xlsx`` member list as text.
 
     Parameters
@@ -283,6 +367,10 @@ def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
         A path, or an open binary (or text) file such as an upload.
     filename : str, optional
         The name to use in messages (default: the path's or buffer's name).
+    is_header : callable, optional
+        For a workbook: whether a sheet's header cells are the ones looked for. The first
+        sheet with data rows whose header passes is read (a notes sheet in front is passed
+        over); when none passes, or without this test, the first sheet with data rows.
 
     Returns
     -------
@@ -291,14 +379,17 @@ def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
         `` (2)``), every value ``str`` as written (empty cells ``""``). The index, named
         ``row``, is the 1-based row number in the file (the header is row 1 when it is on the
         first line), as a spreadsheet shows it; blank rows are left out. ``attrs`` holds
-        ``format`` (``csv``/``xlsx``), ``encoding``, ``delimiter`` and ``sheet``. A column
-        :data:`EXTRA_VALUES` appears when some rows have more values than headers.
+        ``format`` (``csv``/``xlsx``), ``encoding``, ``delimiter`` and ``sheet`` (the title
+        of the sheet read). A column :data:`EXTRA_VALUES` appears when some rows have more
+        values than headers.
 
     Raises
     ------
     ImportFileError
-        Empty file, or not a table (image, PDF, Word, ``.xls``, binary …): the message says
-        what was found and what is expected.
+        Empty file, a header without data rows (in every sheet of a workbook, which are
+        named), a cell longer than :data:`MAX_CELL_CHARS` (its row is named), or not a table
+        (image, PDF, Word, ``.xls``, binary …): the message says what was found and what is
+        expected.
     """
     data, name = _read_bytes(path_or_buffer, filename)
     attrs: dict[str, str] = {"format": "csv", "encoding": "", "delimiter": "", "sheet": ""}
@@ -315,9 +406,8 @@ def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
             if data.startswith(magic):
                 raise _fail(name, what)
         if data.startswith(b"PK\x03\x04") and _zip_kind(data, name) == "xlsx":
-            grid, attrs["sheet"] = _xlsx_grid(data, name)
+            frame, attrs["sheet"] = _xlsx_table(data, name, is_header)
             attrs["format"] = "xlsx"
-            frame = _with_header(grid, name)
             frame.attrs.update(attrs)
             return frame
         text, attrs["encoding"] = decode_text(data)
@@ -326,6 +416,10 @@ def read_table(path_or_buffer: str | Path | IO[bytes] | IO[str], *,
     if re.match(r"\s*<(!doctype html|html)", text[:1000], flags=re.IGNORECASE):
         raise _fail(name, N_("{name!r} is an HTML page, not a table."))
     attrs["delimiter"] = sniff_delimiter(text)
-    frame = _with_header(_csv_grid(text, attrs["delimiter"]), name)
+    frame = _with_header(_csv_grid(text, attrs["delimiter"], name), name)
+    if frame.empty:
+        msg = _("{name!r} has a header row but no data rows below it. Add one row per record "
+                "under the header and upload the file again.").format(name=name)
+        raise ImportFileError(msg)
     frame.attrs.update(attrs)
     return frame

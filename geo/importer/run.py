@@ -78,6 +78,9 @@ class ImportReport:
         Units read from headers (``{"quantity": "t/yr"}``).
     encoding, delimiter, format, sha256 : str
         How the file was read, and the SHA-256 of its bytes.
+    sheet : str
+        The title of the workbook sheet read (``""`` for a CSV): the first whose header
+        names the site, so a notes sheet in front of the member list is passed over.
     dry_run : bool
         True when nothing was written.
     batch_id : int or None
@@ -105,6 +108,7 @@ class ImportReport:
     delimiter: str = ""
     format: str = ""
     sha256: str = ""
+    sheet: str = ""
     dry_run: bool = False
     batch_id: int | None = None
     resolved: int = 0
@@ -120,8 +124,9 @@ class ImportReport:
             "extra_columns": list(self.extra_columns),
             "ignored_columns": list(self.ignored_columns), "header_units": self.header_units,
             "encoding": self.encoding, "delimiter": self.delimiter, "format": self.format,
-            "sha256": self.sha256, "dry_run": self.dry_run, "batch_id": self.batch_id,
-            "resolved": self.resolved, "contacts_added": self.contacts_added,
+            "sheet": self.sheet, "sha256": self.sha256, "dry_run": self.dry_run,
+            "batch_id": self.batch_id, "resolved": self.resolved,
+            "contacts_added": self.contacts_added,
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -156,6 +161,11 @@ def _canonical(frame: pd.DataFrame, match: HeaderMatch) -> pd.DataFrame:
     if EXTRA_VALUES in frame.columns:
         canon[EXTRA_VALUES] = frame[EXTRA_VALUES].astype("str").str.strip()
     return canon
+
+
+def _names_a_site(headers: list[str]) -> bool:
+    """Whether a header row has a column for the site name (a member list's header)."""
+    return "name" in match_headers(headers).fields
 
 
 def _no_name_errors(frame: pd.DataFrame) -> pd.DataFrame:
@@ -268,7 +278,8 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
     Raises
     ------
     ImportFileError
-        When nothing could be read (empty file, not a table, unreadable path).
+        When nothing could be read (empty file, a header without data rows, not a table,
+        unreadable path); nothing is written then, and no programme is created.
     """
     if provenance not in PROVENANCES:
         msg = _("provenance must be one of {choices}, got {value!r}.").format(
@@ -279,7 +290,7 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
 
         catalogue = load_catalogue()
     data, name = source_bytes(path, filename)
-    frame = read_table(io.BytesIO(data), filename=name)
+    frame = read_table(io.BytesIO(data), filename=name, is_header=_names_a_site)
     match = match_headers([str(c) for c in frame.columns])
     headers = {**match.fields, EXTRA_VALUES: _("(extra values)")}
     if "name" not in match.fields:
@@ -342,8 +353,8 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
         ignored_columns=tuple(match.duplicates),
         header_units=dict(match.units), encoding=frame.attrs.get("encoding", ""),
         delimiter=frame.attrs.get("delimiter", ""), format=frame.attrs.get("format", ""),
-        sha256=sha, dry_run=store is None or dry_run, batch_id=batch_id, resolved=resolved,
-        contacts_added=contacts_added)
+        sheet=frame.attrs.get("sheet", ""), sha256=sha, dry_run=store is None or dry_run,
+        batch_id=batch_id, resolved=resolved, contacts_added=contacts_added)
 
 
 def _grouped_errors(errors: pd.DataFrame, rows: pd.Series) -> list[list[dict[str, Any]]]:

@@ -36,7 +36,8 @@ def store() -> Store:
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")  # Python writes the BOM of utf-16/-32
+    path.write_bytes((bom + text).encode(encoding))
     return path
 
 
@@ -71,8 +72,8 @@ PT_TABLE = ("Empresa;Código LER;Quantidade;Unidade;Oferta/Procura;Descrição\n
 
 
 @pytest.mark.parametrize(("table", "encodings"), [
-    (ZH_TABLE, ["utf-8", "utf-8-sig", "gb18030"]),
-    (PT_TABLE, ["utf-8", "utf-8-sig", "latin-1", "cp1252"]),
+    (ZH_TABLE, ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-be", "utf-32"]),
+    (PT_TABLE, ["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "utf-32"]),
 ])
 def test_encodings_read_identically(tmp_path: Path, table: str, encodings: list[str]) -> None:
     """The same table in each encoding reads to the same frame (Chinese vs Latin-1 told apart)."""
@@ -128,6 +129,19 @@ def test_delimiter_sniffed(tmp_path: Path, sep: str, expected: str) -> None:
     assert frame.attrs["delimiter"] == expected
     assert list(frame.columns) == ["Company", "Qty", "Note"]
     assert frame.loc[2].tolist() == ["A, B; C", "1,5", "x"]
+
+
+@pytest.mark.parametrize(("text", "row"), [
+    ("\nCompany,Code\nAcme,007\n", 3), ("\r\n\r\nCompany,Code\r\nAcme,007\r\n", 4),
+    ("\rCompany,Code\rAcme,007\r", 3),
+])
+def test_blank_lines_before_the_header_are_skipped(tmp_path: Path, text: str, row: int) -> None:
+    """Blank lines above the header do not stop the reading (pandas alone raises
+    EmptyDataError), and row numbers still count them."""
+    frame = read_table(write(tmp_path, "b.csv", text))
+    assert list(frame.columns) == ["Company", "Code"]
+    assert frame.index.tolist() == [row]
+    assert frame.loc[row].tolist() == ["Acme", "007"]
 
 
 def test_all_columns_are_text_and_row_numbers_count_the_header(tmp_path: Path) -> None:
@@ -188,10 +202,86 @@ def test_empty_file_is_refused(tmp_path: Path, data: bytes, catalogue: Catalogue
         import_file(path, store=None, programme="P", catalogue=catalogue)
 
 
-def test_header_only_file_has_no_rows(tmp_path: Path, catalogue: Catalogue) -> None:
-    """A file with a header and no data reads fine and imports nothing."""
-    report = run(tmp_path, "Company,EWC\n", None, catalogue)
-    assert (report.rows, report.imported, report.rejected) == (0, 0, 0)
+@pytest.mark.parametrize("text", ["Company,EWC\n", "Company,EWC", "\n\nCompany,EWC\n,\n\n"])
+def test_header_only_file_is_refused_and_creates_nothing(tmp_path: Path, store: Store,
+                                                         catalogue: Catalogue,
+                                                         text: str) -> None:
+    """A header without data rows is refused (not a successful import of 0 rows), and the
+    store gets no programme, batch or reject from it."""
+    with pytest.raises(ImportFileError, match="no data rows") as err:
+        run(tmp_path, text, store, catalogue)
+    assert "'members.csv'" in str(err.value)
+    assert store.programme_names() == []
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+MEMBERS_SHEET = [["Company", "Have/Want", "EWC code", "Quantity", "Unit"],
+                 ["Acme Oy", "have", "150102", 12.5, "t/yr"],
+                 ["Beta Oy", "want", "030105", 300, "tpa"]]
+
+
+@pytest.mark.parametrize("notes", [
+    [["This is a notes sheet"]],
+    [["About this file"], ["Exported from the survey tool"], ["Contact: the programme team"]],
+    [["Company", "Have/Want"]],
+])
+def test_workbook_member_list_on_a_later_sheet_is_read(tmp_path: Path, store: Store,
+                                                      catalogue: Catalogue,
+                                                      notes: list[list[object]]) -> None:
+    """A workbook whose first sheet holds notes (or a bare header) is read from the sheet
+    that holds the member list, and the report names that sheet."""
+    path = _workbook(tmp_path / "members.xlsx", {"Notes": notes, "Members": MEMBERS_SHEET})
+    report = import_file(path, store=store, programme="P", catalogue=catalogue)
+    assert (report.rows, report.imported, report.rejected) == (2, 2, 0), report.errors
+    assert report.sheet == "Members" and report.to_dict()["sheet"] == "Members"
+    assert sorted(store.load_programme("P").sites["name"]) == ["Acme Oy", "Beta Oy"]
+
+
+def test_workbook_without_data_rows_is_refused_naming_its_sheets(tmp_path: Path, store: Store,
+                                                                 catalogue: Catalogue) -> None:
+    """A workbook with no sheet holding data rows is refused, naming the sheets looked at."""
+    path = _workbook(tmp_path / "members.xlsx", {"Notes": [["Read me"]],
+                                                 "Members": [MEMBERS_SHEET[0]]})
+    with pytest.raises(ImportFileError, match="no data rows") as err:
+        import_file(path, store=store, programme="P", catalogue=catalogue)
+    assert "'Notes'" in str(err.value) and "'Members'" in str(err.value)
+    assert store.programme_names() == []
+
+
+@pytest.mark.parametrize(("text", "row"), [
+    ("Company,Description\nAcme,short\nBeta,{long}\nGamma,x\n", 3),
+    ("Company;Description\nAcme;{long}\n", 2),
+    # a row longer than the header sends the reader to the csv module's fallback
+    ("Company,Description\nAcme,x,surplus\nBeta,{long}\n", 3),
+])
+def test_overlong_cell_is_refused_naming_its_row(tmp_path: Path, catalogue: Catalogue,
+                                                 text: str, row: int) -> None:
+    """A cell of 200,000 characters gives an ImportFileError naming its row and the limit
+    (not the csv module's raw error)."""
+    path = write(tmp_path, "long.csv", text.format(long="X" * 200_000))
+    with pytest.raises(ImportFileError, match=f"row {row}") as err:
+        import_file(path, store=None, programme="P", catalogue=catalogue)
+    assert "131,072" in str(err.value) or "131072" in str(err.value)
+
+
+def test_unclosed_quote_swallowing_the_file_is_refused(tmp_path: Path,
+                                                        catalogue: Catalogue) -> None:
+    """An opening quote never closed turns the rest of the file into one cell: refused with
+    a hint at the quote, not a raw csv error."""
+    rows = "".join(f"Site {i},{'y' * 200}\n" for i in range(1_000))
+    path = write(tmp_path, "quote.csv", 'Company,Description\nAcme,"unclosed\n' + rows)
+    with pytest.raises(ImportFileError, match="quote"):
+        import_file(path, store=None, programme="P", catalogue=catalogue)
 
 
 # -- headers ------------------------------------------------------------------------------------
