@@ -129,16 +129,37 @@ def _accepted(accept: Collection[Kind]) -> str:
     return ", ".join(_(KIND_LABELS[k]) for k in accept)
 
 
-def _looks_like_text_table(head: bytes) -> bool:
+_TEXT_BOMS: Final = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+"""Byte order marks of UTF-32 and UTF-16 text (UTF-32 LE first: it starts like UTF-16 LE)."""
+
+
+def _text_head(data: bytes) -> str | None:
+    """The first 64 KiB of an upload as text, or None when it is not text.
+
+    UTF-16 and UTF-32 need their byte order mark (Excel's "Unicode Text" has one); other text
+    may hold no NUL byte and must decode as UTF-8, GB18030 or Latin-1.
+    """
+    head = data[:65536]
+    for bom, enc in _TEXT_BOMS:
+        if head.startswith(bom):
+            body = head[len(bom):]
+            size = 4 if enc.startswith("utf-32") else 2
+            text = body[:len(body) - len(body) % size].decode(enc, errors="replace")
+            return None if "\x00" in text else text
     if b"\x00" in head[:4096]:
-        return False
+        return None
     for enc in ("utf-8-sig", "gb18030", "latin-1"):
         try:
-            text = head[:65536].decode(enc)
-            break
+            return head.decode(enc)
         except UnicodeDecodeError:
             continue
-    else:
+    return None
+
+
+def _looks_like_text_table(head: bytes) -> bool:
+    text = _text_head(head)
+    if text is None:
         return False
     lines = [ln for ln in text.splitlines() if ln.strip()][:20]
     if not lines:
@@ -463,6 +484,33 @@ def _shapefile(data: bytes, folder: Path) -> Path:
     return folder / "upload.shp"
 
 
+def _degrees(value: float) -> str:
+    return format_number(value, digits=0 if abs(value) >= 1000 else 2)
+
+
+def _check_lon_lat(gdf: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse a layer read as lon/lat whose coordinates are not degrees (projected metres in
+    a GeoJSON without ``crs``, or a wrong ``.prj``), instead of placing it off the map."""
+    import numpy as np
+
+    if gdf.crs is None or not gdf.crs.is_geographic:
+        return
+    bounds = np.asarray(gdf.total_bounds, dtype="float64")
+    if np.isnan(bounds).all():  # no geometry has coordinates; nothing to check
+        return
+    xmin, ymin, xmax, ymax = bounds.tolist()
+    if np.isfinite(bounds).all() and -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90:
+        return
+    msg = _("{name!r} is read as longitude/latitude ({crs}), but its coordinates reach x "
+            "{xmin}…{xmax}, y {ymin}…{ymax}, beyond -180…180 and -90…90 degrees: it looks "
+            "projected (in metres) without saying so (a GeoJSON without a \"crs\" member is read "
+            "as EPSG:4326). Save it in EPSG:4326 (WGS84), or with its coordinate reference "
+            "system (in GeoJSON, a \"crs\" member such as EPSG:3067), and upload it "
+            "again.").format(name=name, crs=gdf.crs.to_string(), xmin=_degrees(xmin),
+                             xmax=_degrees(xmax), ymin=_degrees(ymin), ymax=_degrees(ymax))
+    raise UploadError(msg)
+
+
 def read_geodata(data: bytes, *, name: str, limits: UploadLimits | None = None
                  ) -> gpd.GeoDataFrame:
     """Read an uploaded GeoJSON, GeoPackage or zipped Shapefile safely, in EPSG:4326.
@@ -471,7 +519,8 @@ def read_geodata(data: bytes, *, name: str, limits: UploadLimits | None = None
     ------
     UploadError
         When the file is refused (see :func:`check_upload`), has no CRS, no features, or too
-        many.
+        many; or when its coordinates are not degrees though its CRS (or a GeoJSON without
+        ``crs``) says longitude/latitude, or cannot be converted to longitude/latitude.
     """
     limits = limits or UploadLimits()
     kind = check_upload(data, name=name, accept=GEODATA_KINDS, limits=limits)
@@ -511,5 +560,15 @@ def read_geodata(data: bytes, *, name: str, limits: UploadLimits | None = None
     if len(gdf) == 0:
         msg = _("The layer has no features.")
         raise UploadError(msg)
+    shown = Path(str(name)).name
+    _check_lon_lat(gdf, shown)
+    out = gdf.to_crs(4326)
+    bounds = out.total_bounds
+    if any(b in (float("inf"), float("-inf")) for b in bounds.tolist()):
+        msg = _("{name!r}: some coordinates cannot be converted from {crs} to longitude/"
+                "latitude (they lie outside the area that coordinate reference system covers); "
+                "check that the layer's CRS is the right one, save it again and upload "
+                "it.").format(name=shown, crs=gdf.crs.to_string())
+        raise UploadError(msg)
     logger.info("Read an uploaded %s: %d features", KIND_LABELS[kind], len(gdf))
-    return gdf.to_crs(4326)
+    return out

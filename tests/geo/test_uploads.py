@@ -212,3 +212,77 @@ def test_geopackage_with_a_view_is_refused(tmp_path: Path) -> None:
         con.execute("CREATE VIEW leak AS SELECT sqlite_version() AS v")
     with pytest.raises(UploadError, match="SQL views"):
         read_geodata(path.read_bytes(), name="v.gpkg")
+
+
+UNICODE_TEXT = ("Company\tCountry\tHave/Want\tEWC code\tQuantity\tUnit\n"
+                "Ääkkönen Öljy Oy\tFI\thave\t130205*\t5\tt/yr\n"
+                "上海华谊化工有限公司\tCN\t供\t070101\t12.5\tt/yr\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("name", ["members.csv", "members.txt"])
+def test_unicode_text_with_a_bom_is_a_table(encoding: str, name: str) -> None:
+    """Excel's "Unicode Text" (UTF-16 with a BOM) and UTF-32 with a BOM pass the content
+    check as CSV, and the importer reads them to the same table as UTF-8."""
+    from geo.importer import read_table
+
+    data = ("\ufeff" + UNICODE_TEXT).encode(encoding)
+    assert data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
+    assert check_upload(data, name=name, accept=TABLE_KINDS) == "csv"
+    frame = read_table(io.BytesIO(data), filename=name)
+    expected = read_table(io.BytesIO(UNICODE_TEXT.encode()), filename=name)
+    assert frame.equals(expected) and len(frame) == 2
+
+
+@pytest.mark.parametrize("data", [
+    b"\xff\xfe" + b"\x00\x00" * 200,  # UTF-16 BOM over NUL characters
+    b"\xff\xfe" + "<html><body>x</body></html>".encode("utf-16-le"),
+    b"\xff\xfe" + '{"type": "FeatureCollection"}'.encode("utf-16-le"),
+])
+def test_unicode_text_that_is_not_a_table_is_still_refused(data: bytes) -> None:
+    """A BOM does not make binary, markup or JSON content a table."""
+    with pytest.raises(UploadError, match="not a kind of file SymbioMap reads"):
+        check_upload(data, name="members.csv", accept=TABLE_KINDS)
+
+
+def _geojson_point(x: float, y: float, crs: str | None = None) -> bytes:
+    obj: dict[str, object] = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Plant A"},
+         "geometry": {"type": "Point", "coordinates": [x, y]}}]}
+    if crs:
+        obj["crs"] = {"type": "name", "properties": {"name": crs}}
+    return json.dumps(obj).encode()
+
+
+@pytest.mark.parametrize(("x", "y"), [(497000, 6712000), (26.9, 6712000), (200.0, 60.5),
+                                      (26.9, -90.5)])
+def test_geojson_in_metres_without_crs_is_refused(x: float, y: float) -> None:
+    """A GeoJSON without a crs member whose coordinates are not degrees (projected metres)
+    is refused, saying it looks projected and how to fix it, not read as lon/lat."""
+    with pytest.raises(UploadError, match="projected") as err:
+        read_geodata(_geojson_point(x, y), name="plants.geojson")
+    assert "'plants.geojson'" in str(err.value) and "EPSG:4326" in str(err.value)
+
+
+def test_geojson_with_its_crs_is_reprojected() -> None:
+    """A GeoJSON in EPSG:3067 that says so is reprojected to lon/lat (Kotka, Finland)."""
+    gdf = read_geodata(_geojson_point(497000, 6712000, "urn:ogc:def:crs:EPSG::3067"),
+                       name="plants.geojson")
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.geometry.iloc[0].x == pytest.approx(26.9453, abs=1e-3)
+    assert gdf.geometry.iloc[0].y == pytest.approx(60.5440, abs=1e-3)
+
+
+def test_geopackage_declaring_degrees_over_metres_is_refused(tmp_path: Path) -> None:
+    """A GeoPackage whose CRS says lon/lat but whose coordinates are metres is refused."""
+    wrong = _points().to_crs(3067).set_crs(4326, allow_override=True)
+    with pytest.raises(UploadError, match="projected"):
+        read_geodata(_gpkg_bytes(tmp_path, wrong), name="plants.gpkg")
+
+
+def test_coordinates_outside_the_crs_area_are_refused() -> None:
+    """Coordinates that cannot be converted to lon/lat (infinite after reprojection) are
+    refused rather than returned as inf."""
+    with pytest.raises(UploadError, match="cannot be converted"):
+        read_geodata(_geojson_point(1e12, 1e12, "urn:ogc:def:crs:EPSG::3067"),
+                     name="plants.geojson")
