@@ -322,7 +322,8 @@ def sankey_data(programme: Programme, book: SynergyBook, *, catalogue: Catalogue
                  **flows.groupby("stream")["site_id"].nunique().to_dict(),
                  **flows.groupby("sink")["site_id"].nunique().to_dict()}
     labels = {ROOT_KEY: _(ROOT_LABEL), **_sink_labels(sinks),
-              **{k: k.removeprefix("stream:") for k in first["key"]}}
+              # stream groups are ours (translated); chapter titles stay the catalogue's
+              **{k: _(k.removeprefix("stream:")) for k in first["key"]}}
     return assemble_sankey(ROOT_KEY, first, mid, second=sinks, labels=labels,
                            producers=producers, notes=notes)
 

@@ -149,6 +149,8 @@ def test_sankey_and_kpis_keep_their_keys_in_every_language(
     assert pseudo.nodes["key"].tolist() == english.nodes["key"].tolist()
     ours = pseudo.nodes[~pseudo.nodes["key"].str.startswith("stream:")]
     assert ours["label"].str.startswith("⟦").all()
+    groups = pseudo.nodes.set_index("key")["label"]  # our stream groups are translated too
+    assert groups["stream:Wood and biomass"].startswith("⟦")
     assert english.nodes.set_index("key").loc["stage:in progress", "label"] == (
         "In synergy: in progress")
     assert k_ps["key"].tolist() == k_en["key"].tolist()
