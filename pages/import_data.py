@@ -87,6 +87,10 @@ if report is not None:
         ngettext("{n} new contact person (personal data: practitioners only)",
                  "{n} new contact people (personal data: practitioners only)",
                  report.contacts_added).format(n=format_number(report.contacts_added)),
+        # Translators: {format} is the file's format (xlsx), {sheet} the workbook's sheet read.
+        _("read as {format}, sheet “{sheet}”.").format(format=report.format or _("table"),
+                                                       sheet=ui.plain(report.sheet))
+        if report.sheet else
         # Translators: {format} is the file's format (e.g. csv, xlsx), {encoding} its text
         # encoding (e.g. utf-8).
         _("read as {format}, {encoding}.").format(format=report.format or _("table"),

@@ -38,3 +38,42 @@ def test_import_is_closed_to_viewers() -> None:
     """Importing is a practitioner job; viewers get an explanation."""
     at = open_page(PAGE, role="viewer")
     assert any("viewers may not open this page" in e.value for e in at.error)
+
+
+def test_a_workbook_with_notes_in_front_is_read_from_its_member_sheet(
+        empty_data_dir: Path) -> None:
+    """A workbook whose first sheet holds notes is read from the sheet with the member list,
+    and the page says which sheet."""
+    import io
+
+    import pandas as pd
+
+    book = io.BytesIO()
+    with pd.ExcelWriter(book, engine="openpyxl") as xl:
+        pd.DataFrame({"Notes": ["Exported from the CRM", "Do not edit"]}).to_excel(
+            xl, sheet_name="Read me", index=False)
+        pd.read_csv(io.BytesIO(MEMBERS)).to_excel(xl, sheet_name="Members", index=False)
+    at = open_page(PAGE)
+    at.text_input(key=Key.IMP_NEW_NAME).input("Workbook test")
+    at.file_uploader(key=Key.IMP_FILE).upload(
+        "members.xlsx", book.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.run()
+    at.button(key=Key.IMP_GO).click().run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Imported"]) == ("2", "1")
+    assert any("sheet “Members”" in c.value for c in at.caption)
+
+
+def test_a_file_without_data_rows_is_refused_with_the_reason(empty_data_dir: Path) -> None:
+    """A member list with a header and no rows is refused; no figures are reported."""
+    at = open_page(PAGE)
+    at.text_input(key=Key.IMP_NEW_NAME).input("Header only")
+    at.file_uploader(key=Key.IMP_FILE).upload("empty.csv", MEMBERS.split(b"\n")[0] + b"\n",
+                                              "text/csv")
+    at.run()
+    at.button(key=Key.IMP_GO).click().run()
+    assert not at.exception, at.exception
+    assert any("no data rows" in e.value for e in at.error)
+    assert not at.metric
