@@ -54,6 +54,7 @@ __all__ = [
     "UploadLimits",
     "check_upload",
     "describe_content",
+    "discard_upload",
     "read_geodata",
     "safe_member_name",
     "save_upload",
@@ -572,3 +573,12 @@ def read_geodata(data: bytes, *, name: str, limits: UploadLimits | None = None
         raise UploadError(msg)
     logger.info("Read an uploaded %s: %d features", KIND_LABELS[kind], len(gdf))
     return out
+
+
+def discard_upload(path: Path) -> None:
+    """Delete an upload kept by :func:`save_upload` (an import that did not land): the file and
+    its folder, so that no copy of a member list stays on the server for nothing."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty or already gone: leave it
+        path.parent.rmdir()  # its own folder, empty now

@@ -13,7 +13,7 @@ from geo.export import to_csv_bytes
 from geo.i18n import N_, _, format_number, ngettext
 from geo.importer import import_file
 from geo.programme import PROVENANCES
-from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, save_upload
+from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, discard_upload, save_upload
 from ui import Key, runs
 
 # The *Into programme* choice that creates a programme (a code, never a programme name).
@@ -67,7 +67,11 @@ if upload is not None and st.button(_("Validate and import"), type="primary", ke
         path = save_upload(data, name=upload.name,
                            root=Path(ctx.settings.data_dir) / "uploads")
         created = name not in store.programme_names()
-        report = import_file(path, store=store, programme=name, provenance=provenance)
+        try:
+            report = import_file(path, store=store, programme=name, provenance=provenance)
+        except BaseException:  # nothing landed: keep no copy of the file either
+            discard_upload(path)
+            raise
         if created:
             ui.grant_creator(ctx, name)
         if report.imported or report.sites_added:  # every reader needs them at the new version

@@ -77,3 +77,5 @@ def test_a_file_without_data_rows_is_refused_with_the_reason(empty_data_dir: Pat
     assert not at.exception, at.exception
     assert any("no data rows" in e.value for e in at.error)
     assert not at.metric
+    uploads = empty_data_dir / "uploads"  # nothing landed: no copy of the file is kept
+    assert not (uploads.exists() and any(uploads.rglob("*.csv")))
