@@ -16,7 +16,7 @@ st.title(_("Synergies"))
 ui.illustrative_note(ctx.programme)
 view = SynergiesView.of(ctx)
 # Translators: {who} is the name of the person signed in.
-st.caption(_("Changes are recorded as {who}.").format(who=ui.plain(view.who)))
+st.caption(_("Changes are recorded as {who}.").format(who=ui.plain(ctx.principal.shown_name)))
 t_find, t_pipe, t_one = st.tabs([":material/search: " + _("Find matches"),
                                  ":material/view_kanban: " + _("Pipeline"),
                                  ":material/timeline: " + _("Synergy")])

@@ -26,7 +26,8 @@ st.caption(_("For a business-opportunity workshop: log haves and wants as member
              "go. Rows that break a rule are listed with the reason and kept for correction."))
 who = ctx.who
 # Translators: {who} is the name of the person signed in.
-st.caption(_("Records and synergies are saved as {who}.").format(who=ui.plain(who)))
+st.caption(_("Records and synergies are saved as {who}.").format(
+    who=ui.plain(ctx.principal.shown_name)))
 sites = prog.sites.sort_values("site_id")
 direction_labels = {"have": _("have"), "want": _("want")}
 # Translators: how often a have or a want arises.

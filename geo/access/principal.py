@@ -12,10 +12,12 @@ import getpass
 from dataclasses import dataclass, field
 
 from geo.access.roles import Role, audience_of, sees_companies
+from geo.i18n import _
 
 __all__ = ["LOCAL_SUBJECT", "Grant", "Principal"]
 
 LOCAL_SUBJECT = "local"
+LOCAL_SUFFIX = " (this computer)"
 """Subject of the one local user of desktop mode."""
 
 
@@ -63,13 +65,24 @@ class Principal:
             account = getpass.getuser()
         except (KeyError, OSError):  # no user name in a bare container
             account = "local"
-        return cls(subject=LOCAL_SUBJECT, name=f"{account} (this computer)",
+        return cls(subject=LOCAL_SUBJECT, name=f"{account}{LOCAL_SUFFIX}",
                    everywhere="practitioner")
 
     @property
     def display_name(self) -> str:
         """Name for the audit trail: the name, else the e-mail, else the subject."""
         return self.name or self.email or self.subject
+
+    @property
+    def shown_name(self) -> str:
+        """:attr:`display_name` as the page shows it: the local user's "(this computer)" in
+        this session's language (the audit trail keeps one spelling)."""
+        name = self.display_name
+        if self.subject == LOCAL_SUBJECT and name.endswith(LOCAL_SUFFIX):
+            # Translators: the one user of a desktop installation, {account} its OS account.
+            return _("{account} (this computer)").format(
+                account=name.removesuffix(LOCAL_SUFFIX))
+        return name
 
     def grant_in(self, programme: str) -> Grant | None:
         """The grant held in ``programme`` (None if none)."""
