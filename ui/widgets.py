@@ -155,20 +155,25 @@ of 100,000 records sent every option on every rerun and took 1.7 s to draw)."""
 
 
 def pick_record(container: Any, label: str, labels: pd.Series, *, key: str, find_key: str,
-                find_label: str | None = None) -> Any:
+                find_label: str | None = None, search: pd.Series | None = None) -> Any:
     """A select box of records (``labels``: the text of each, indexed by the record's id).
 
     Up to :data:`MAX_PICK_OPTIONS` records it is a plain select box. Above, a text box comes
-    first and the select box lists the first records whose text contains what was typed
-    (case-insensitive), the chosen record always among them, with a caption saying how many
-    matched. Returns the chosen id.
+    first and the select box lists the first records whose text (``search``, default the
+    labels) contains what was typed (case-insensitive), the chosen record always among them,
+    with a caption saying how many matched. Returns the chosen id.
+
+    Keep ``labels`` free of what the page itself changes (a stage, a version): Streamlit
+    identifies a select box by its option texts, and a new text makes a new box that
+    falls back to the first record.
     """
     ids = list(labels.index)
     if len(ids) <= MAX_PICK_OPTIONS:
         return container.selectbox(label, ids, key=key, format_func=lambda r: labels[r])
     text = container.text_input(
         find_label or _("Find a record (id, site or description)"), key=find_key)
-    matched = labels[labels.str.contains(text.strip(), case=False, regex=False)] \
+    haystack = labels if search is None else search.reindex(labels.index).fillna(labels)
+    matched = labels[haystack.str.contains(text.strip(), case=False, regex=False)] \
         if text.strip() else labels
     options = list(matched.index[:MAX_PICK_OPTIONS])
     current = st.session_state.get(key)

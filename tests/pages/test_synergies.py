@@ -115,3 +115,46 @@ def test_a_record_search_that_finds_nothing_keeps_the_other_tabs(
     assert Key.SYN_CREATE not in {b.key for b in at.button}  # no record, no match to create
     assert len(table_with(at, "synergy_id", "updated_at")) > 0  # the pipeline
     assert at.selectbox(key=Key.SYN_PICK).value is not None  # one synergy
+
+
+def test_a_change_made_meanwhile_in_another_session_is_not_overwritten() -> None:
+    """Two practitioners open the same synergy; the one who saves second is refused with who
+    changed it (not silently applied over the first), and keeps what they typed."""
+    first, second = open_page(PAGE), open_page(PAGE)
+    pipe = table_with(first, "synergy_id", "updated_at").set_index("synergy_id")
+    sid = str(pipe.index[pipe["stage"] == "idea"][0])
+    for at in (first, second):
+        at.selectbox(key=Key.SYN_PICK).set_value(sid).run()
+    first.selectbox(key=Key.SYN_TO_STAGE).set_value("identified")
+    first.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert not first.error, [e.value for e in first.error]
+    second.selectbox(key=Key.SYN_TO_STAGE).set_value("in progress")
+    second.text_input(key=Key.SYN_NOTE).input("my note")
+    second.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert not second.exception, second.exception
+    errors = [e.value.replace("\\", "") for e in second.error]  # shown as plain text
+    assert any(sid in e and "while you were editing" in e for e in errors), errors
+    assert second.text_input(key=Key.SYN_NOTE).value == "my note"  # kept for a retry
+    after = table_with(open_page(PAGE), "synergy_id", "updated_at").set_index("synergy_id")
+    assert after.loc[sid, "stage"] == "identified"  # the first change stands
+
+
+def test_two_changes_in_a_row_stay_on_the_synergy_shown() -> None:
+    """A second stage change right after the first applies to the same synergy, and the
+    note of the first is not offered again."""
+    at = open_page(PAGE)
+    pipe = table_with(at, "synergy_id", "updated_at").set_index("synergy_id")
+    sid = str(pipe.index[pipe["stage"] == "idea"][-1])
+    at.selectbox(key=Key.SYN_PICK).set_value(sid).run()
+    at.selectbox(key=Key.SYN_TO_STAGE).set_value("identified")
+    at.text_input(key=Key.SYN_NOTE).input("step one")
+    at.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert at.selectbox(key=Key.SYN_PICK).value == sid
+    assert at.text_input(key=Key.SYN_NOTE).value == ""
+    at.selectbox(key=Key.SYN_TO_STAGE).set_value("in progress")
+    at.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    after = table_with(at, "synergy_id", "updated_at").set_index("synergy_id")
+    assert after.loc[sid, "stage"] == "in progress"
+    others = pipe.drop(index=sid)["stage"]
+    assert (after.drop(index=sid).loc[others.index, "stage"] == others).all()

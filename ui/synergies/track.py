@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 __all__ = ["one_synergy", "pipeline"]
 
+SEEN: Final = "syn_seen_version"
+"""Session key: (synergy id, version) drawn on the Synergy tab in the previous run."""
+CLEAR_STAGE_FORM: Final = "syn_clear_stage_form"
+"""Session key: the stage form's note and reason are emptied on the next run (saved)."""
+
 PIPELINE_COLUMNS: Final = ["synergy_id", "stage", "description", "quantity", "unit",
                            "from_site_id", "to_site_id", "practitioner", "updated_at", "version"]
 # Translators: what an event in a synergy's history did.
@@ -58,17 +63,26 @@ def one_synergy(view: SynergiesView) -> None:
     if book.synergies.empty:
         st.info(_("No synergies yet: create one from a match."))
         return
-    syn_labels = (book.synergies["synergy_id"].astype(str) + " · "
-                  + book.synergies["stage"].map(stage_label) + " · "
-                  + book.synergies["description"].fillna("").astype(str)
-                  ).str.rstrip(" ·").set_axis(book.synergies["synergy_id"].to_numpy())
+    syn = book.synergies
+    ids = syn["synergy_id"].to_numpy()
+    # the label leaves out the stage, which this tab changes (see ui.pick_record); the search
+    # still finds a synergy by its stage
+    syn_labels = (syn["synergy_id"].astype(str) + " · "
+                  + syn["description"].fillna("").astype(str)).str.rstrip(" ·").set_axis(ids)
+    search = (syn_labels + " · " + syn["stage"].map(stage_label).set_axis(ids))
     # a book of thousands of synergies is searched, not all listed (ui.pick_record)
     sid = ui.pick_record(st, _("Synergy"), syn_labels, key=Key.SYN_PICK,
-                         find_key=Key.SYN_PICK_FIND,
+                         find_key=Key.SYN_PICK_FIND, search=search,
                          find_label=_("Find a synergy (id, stage or description)"))
     if sid is None:
         return
     cur = book.get(sid)
+    # A change is checked against the version the person saw when they filled the form (the
+    # previous run), not the one read in this run: another practitioner's save in between
+    # must be refused with who and when, not overwritten.
+    seen = st.session_state.get(SEEN)
+    expected = seen[1] if seen is not None and seen[0] == sid else int(cur["version"])
+    st.session_state[SEEN] = (sid, int(cur["version"]))
     # Translators: one synergy: what, how much, from which site to which, its stage, the
     # practitioner responsible and the version of the record.
     st.markdown(_("**{description}** — {quantity} {unit} from {giver} to {receiver} · stage "
@@ -84,11 +98,11 @@ def one_synergy(view: SynergiesView) -> None:
                     reasons=ui.plain(cur["proposed_because"] or "—")))
     left, right = st.columns(2)
     with left:
-        _stage_form(view, sid, cur)
+        _stage_form(view, sid, cur, expected)
     with right:
-        _outcome_form(view, sid, cur)
+        _outcome_form(view, sid, expected)
     if cur["stage"] == "completed":
-        _case_study(view, sid, cur)
+        _case_study(view, sid, cur, expected)
     mine = outcomes_wide(book, factors=load_factors(), config=view.config
                          ).query("synergy_id == @sid")
     if len(mine):  # CO2e carries the citation of its factors in co2e_factors
@@ -103,7 +117,10 @@ def one_synergy(view: SynergiesView) -> None:
                  column_config=headers(events))
 
 
-def _stage_form(view: SynergiesView, sid: str, cur: pd.Series) -> None:
+def _stage_form(view: SynergiesView, sid: str, cur: pd.Series, expected: int) -> None:
+    if st.session_state.pop(CLEAR_STAGE_FORM, False):  # the last change was saved: start afresh
+        for key in (Key.SYN_NOTE, "syn_reason"):
+            st.session_state[key] = ""
     at = ALL_STAGES.index(cur["stage"])  # next stages first, then earlier ones, abandoned last
     moves = sorted((*ALL_STAGES[at + 1:], *ALL_STAGES[:at]), key=lambda s: s == "abandoned")
     with st.form("syn_stage_form"):
@@ -115,12 +132,13 @@ def _stage_form(view: SynergiesView, sid: str, cur: pd.Series) -> None:
             with ui.domain_errors():
                 view.writing()
                 repo.change_stage(view.ctx.store, view.programme.name, sid, to, note=note,
-                                  reason=reason, expected_version=int(cur["version"]),
+                                  reason=reason, expected_version=expected,
                                   practitioner=view.who)
+            st.session_state[CLEAR_STAGE_FORM] = True
             saved(_("{synergy} moved to {stage}").format(synergy=sid, stage=stage_label(to)))
 
 
-def _outcome_form(view: SynergiesView, sid: str, cur: pd.Series) -> None:
+def _outcome_form(view: SynergiesView, sid: str, expected: int) -> None:
     config = view.config
     with st.form("syn_outcome_form"):
         # Translators: an outcome and its unit in a pick-list, e.g. "Water saved (m3)".
@@ -135,17 +153,17 @@ def _outcome_form(view: SynergiesView, sid: str, cur: pd.Series) -> None:
             with ui.domain_errors():
                 view.writing()
                 repo.record_outcome(view.ctx.store, view.programme.name, sid, kind, value,
-                                    period=int(year), expected_version=int(cur["version"]),
+                                    period=int(year), expected_version=expected,
                                     practitioner=view.who)
             saved(_("Outcome recorded for {synergy}").format(synergy=sid))
 
 
-def _case_study(view: SynergiesView, sid: str, cur: pd.Series) -> None:
+def _case_study(view: SynergiesView, sid: str, cur: pd.Series, expected: int) -> None:
     case = st.text_input(_("Case study (link or document reference)"),
                          value=cur["case_study"] or "", key="syn_case_study")
     if st.button(_("Attach case study"), key="syn_case_save"):
         with ui.domain_errors():
             view.writing()
             repo.attach_case_study(view.ctx.store, view.programme.name, sid, case,
-                                   practitioner=view.who, expected_version=int(cur["version"]))
+                                   practitioner=view.who, expected_version=expected)
         saved(_("Case study attached to {synergy}").format(synergy=sid))
