@@ -16,6 +16,7 @@ until a synergy is first created for it; :func:`ensure_programme` saves it then.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -88,17 +89,19 @@ def ensure_programme(store: Store, programme: Programme) -> None:
     The embedded demo is stored with its illustrative synergy book
     (:func:`geo.synergies.demo.demo_synergy_book`), so that new synergies join those.
     """
-    if programme.name in store.programme_names():
-        return
-    logger.info("storing programme %r so that its synergies can be recorded", programme.name)
-    try:
-        store.save_programme(programme)
-    except StoreError:
-        if programme.name in store.programme_names():
-            return  # another session stored it a moment ago (with its synergies)
-        raise
-    if programme.illustrative and programme.name == DEMO_NAME:
-        save_book(store, programme.name, demo_synergy_book(programme))
+    demo = programme.illustrative and programme.name == DEMO_NAME
+    if programme.name not in store.programme_names():
+        logger.info("storing programme %r so that its synergies can be recorded",
+                    programme.name)
+        try:
+            store.save_programme(programme)
+        except StoreError:
+            if programme.name not in store.programme_names():
+                raise  # else another session stored it a moment ago
+    if demo and load_book(store, programme.name).synergies.empty:
+        # the demo's illustrative book, also when a run stopped between the two writes
+        with contextlib.suppress(SynergyError):  # another session wrote it a moment ago
+            save_book(store, programme.name, demo_synergy_book(programme))
 
 
 def save_book(store: Store, programme: str, book: SynergyBook) -> int:

@@ -32,3 +32,17 @@ def test_storing_the_demo_stores_its_synergies(demo_programme: Programme) -> Non
     assert len(stored.synergies) == len(expected.synergies)
     assert len(stored.events) == len(expected.events)
     assert stored.outcomes["value"].sum() == expected.outcomes["value"].sum()
+
+
+def test_a_demo_stored_without_its_book_gets_it_at_the_next_change(
+        demo_programme: Programme) -> None:
+    """A run stopped between storing the demo and storing its synergies (a rerun, a crash)
+    left a demo with no synergies, and every change failed with "No synergy with id …";
+    the next change writes the illustrative book first (once)."""
+    store = open_store("sqlite://")
+    store.save_programme(demo_programme)  # the first of the two writes only
+    assert load_book(store, demo_programme.name).synergies.empty
+    ensure_programme(store, demo_programme)
+    ensure_programme(store, demo_programme)
+    stored = load_book(store, demo_programme.name)
+    assert len(stored.synergies) == len(demo_synergy_book(demo_programme).synergies)
