@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from geo.factors import Factors
 
 __all__ = [
+    "MAX_OUTCOME_VALUE",
     "OUTCOME_TYPES",
     "PRESETS",
     "OutcomeConfig",
@@ -77,6 +78,10 @@ class OutcomeType:
         """The label in this session's language."""
         return _(self.label)
 
+
+MAX_OUTCOME_VALUE: Final = 1e12
+"""The largest yearly outcome figure of one synergy, in any unit (a typo guard: a trillion
+tonnes, euros or MWh is no synergy's)."""
 
 OUTCOME_TYPES: Final[dict[str, OutcomeType]] = {t.name: t for t in (
     OutcomeType("landfill_diverted_t", N_("Landfill diverted"), "t", bounded_by_unit="t/yr"),
@@ -212,6 +217,12 @@ def record_outcome(
         msg = _("{outcome} must be a number of at least 0 {unit}, got {value}.").format(
             outcome=kind.shown(), unit=config.unit_shown(outcome_type), value=repr(value))
         raise SynergyError(msg)
+    if v > MAX_OUTCOME_VALUE:
+        msg = _("{outcome} of {value} {unit} is beyond any yearly figure of one synergy (at "
+                "most {max} {unit}); check the number and its unit.").format(
+            outcome=kind.shown(), unit=config.unit_shown(outcome_type), value=f"{v:.3g}",
+            max=figure(MAX_OUTCOME_VALUE))
+        raise SynergyError(msg)
     q_have = pd.to_numeric(pd.Series([have.get("quantity")]), errors="coerce").iloc[0]
     if kind.bounded_by_unit and have.get("unit") == kind.bounded_by_unit \
             and np.isfinite(q_have) and v > q_have * (1 + 1e-9):
@@ -227,9 +238,10 @@ def record_outcome(
                 "reused; record it as landfill diverted, or fix its code.").format(
             have=repr(have.get("resource_id")))
         raise SynergyError(msg)
-    if not (1900 <= int(period) <= 2200):
-        msg = _("The reporting period is a year like 2026, got {period}.").format(
-            period=repr(period))
+    this_year = datetime.now(UTC).year
+    if not (1900 <= int(period) <= this_year):
+        msg = _("Outcomes are recorded for a past or the current year (up to {year}), got "
+                "{period}.").format(year=this_year, period=repr(period))
         raise SynergyError(msg)
     out = record_change(book, synergy_id, {}, kind="outcome", practitioner=practitioner,
                         expected_version=expected_version, at=at,

@@ -13,7 +13,7 @@ from geo.factors import load_factors
 from geo.i18n import N_, _, format_number
 from geo.synergies import repository as repo
 from geo.synergies.lifecycle import ALL_STAGES, history, stage_label
-from geo.synergies.outcomes import OUTCOME_TYPES, outcomes_wide
+from geo.synergies.outcomes import MAX_OUTCOME_VALUE, OUTCOME_TYPES, outcomes_wide
 from geo.synergies.text import figure, unit_label
 from ui import Key
 from ui.synergies.common import headers, saved
@@ -146,9 +146,10 @@ def _outcome_form(view: SynergiesView, sid: str, expected: int) -> None:
                             format_func=lambda t: _("{outcome} ({unit})").format(
                                 outcome=OUTCOME_TYPES[t].shown(),
                                 unit=unit_label(config.unit_of(t))))
-        value = st.number_input(_("Value for the year"), value=0.0, key="syn_outcome_value")
-        year = st.number_input(_("Year"), 2000, 2100, pd.Timestamp.now().year,
-                               key="syn_outcome_year")
+        value = st.number_input(_("Value for the year"), min_value=0.0,
+                                max_value=MAX_OUTCOME_VALUE, value=0.0, key="syn_outcome_value")
+        this_year = pd.Timestamp.now(tz="UTC").year  # outcomes are achieved, not forecast
+        year = st.number_input(_("Year"), 2000, this_year, this_year, key="syn_outcome_year")
         if st.form_submit_button(_("Record outcome"), key="syn_outcome_save"):
             with ui.domain_errors():
                 view.writing()

@@ -37,6 +37,7 @@ def _implemented(distance_km: float = 12.0) -> tuple[SynergyBook, str]:
     ("hazardous_reused_t", 5.0, "not marked hazardous"),
     ("co2e_avoided_t", 5.0, "computed"),
     ("new_technologies", 1.0, "does not track"),
+    ("landfill_diverted_t", 1e300, "beyond any yearly figure"),  # once a babel traceback
 ])
 def test_bad_outcomes_are_refused(kind: str, value: float, match: str) -> None:
     """Negative figures, tonnes above the resource, and untracked or computed types are refused."""
@@ -44,6 +45,17 @@ def test_bad_outcomes_are_refused(kind: str, value: float, match: str) -> None:
     with pytest.raises(SynergyError, match=match):
         record_outcome(book, sid, kind, value, period=2026, have=HAVE, expected_version=2,
                        practitioner="Aino")
+
+
+def test_outcomes_are_for_past_or_current_years() -> None:
+    """A year still to come is refused (an outcome is achieved, not forecast)."""
+    from datetime import UTC, datetime
+
+    book, sid = _implemented()
+    next_year = datetime.now(UTC).year + 1
+    with pytest.raises(SynergyError, match=f"got {next_year}"):
+        record_outcome(book, sid, "landfill_diverted_t", 5.0, period=next_year, have=HAVE,
+                       expected_version=2, practitioner="Aino")
 
 
 def test_outcomes_wait_for_implementation() -> None:
