@@ -29,11 +29,16 @@ Unlike the other packages this one re-exports no job: :data:`JOBS` names each jo
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from typing import Final
 
+from geo.cli.common import fail
+from geo.errors import SymbiosisError
 from geo.i18n import LOCALES, N_, _, current_locale, match_locale, use_locale
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["JOBS", "main"]
 
@@ -114,5 +119,20 @@ def _run(args: list[str]) -> int:
                   file=sys.stderr)
             return 2
         raise
-    code: int = module.main(rest)
+    try:
+        code: int = module.main(rest)
+    except SymbiosisError as exc:  # a domain error the job did not report itself
+        return fail(exc)
+    except OSError as exc:  # a file or folder named on the command line
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return fail(where + (exc.strerror or str(exc)))
+    except (ValueError, OverflowError, MemoryError) as exc:
+        # an option's value out of the range a library takes (an H3 resolution of 40, a
+        # shift of 1e308 hours): one line, not a traceback; SYMBIOMAP_DEBUG=1 shows it
+        if os.environ.get("SYMBIOMAP_DEBUG"):
+            raise
+        logger.debug("job %s failed", job, exc_info=True)
+        return fail(_("{job}: a value is out of range ({reason}); check the options' values "
+                      "(python -m geo {job} --help).").format(
+            job=job, reason=f"{type(exc).__name__}: {exc}"[:300]))
     return code

@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bandwidth-m", type=float, default=None,
                    help="heat kernel bandwidth in metres (default: Silverman's rule)")
     p.add_argument("--radius-km", type=float, default=10.0, help="catchment radius, km")
-    p.add_argument("--resolution", type=int, default=None, help="H3 resolution (default auto)")
+    p.add_argument("--resolution", type=int, default=None, choices=range(16), metavar="0-15",
+                   help="H3 resolution (default auto)")
     p.add_argument("--level", choices=["coarse", "middle", "fine"], default="fine",
                    help="viewers: the fixed hexagon level of hexagons.gpkg")
     p.add_argument("--eps-m", type=float, default=500.0, help="cluster neighbourhood, m")

@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--candidates", default="parks", choices=list(CANDIDATE_SOURCES))
     p.add_argument("--upload", default="", help=_("GeoJSON/GeoPackage of candidate points or "
                                                   "parcels (with --candidates user)"))
-    p.add_argument("--resolution", type=int, default=10, help=_("H3 resolution of the grid"))
+    p.add_argument("--resolution", type=int, default=10, choices=range(16), metavar="0-15",
+                   help=_("H3 resolution of the grid"))
     rules = p.add_argument_group(_("override the profile"))
     rules.add_argument("--residential-m", type=float, default=None,
                        help=_("minimum distance from housing (m)"))

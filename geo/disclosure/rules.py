@@ -28,6 +28,8 @@ __all__ = ["DEFAULT_RULES", "MIN_K", "MIN_P_PERCENT", "DisclosureRules"]
 
 MIN_K: Final = 3
 """Fewest contributors a programme may set without an administrator."""
+MAX_K: Final = 1000
+"""The largest k: a figure from more producers than this is a whole economy's, not a secret."""
 MIN_P_PERCENT: Final = 10.0
 """Smallest p of the dominance rule a programme may set without an administrator."""
 
@@ -61,9 +63,10 @@ class DisclosureRules:
     by_administrator: bool = False
 
     def __post_init__(self) -> None:
-        if int(self.k) < 1 or not np.isfinite(self.p_percent) or self.p_percent < 0:
-            msg = _("Disclosure rules need k ≥ 1 and p ≥ 0 %, got k={k!r}, p={p!r}.").format(
-                k=self.k, p=self.p_percent)
+        if not (1 <= int(self.k) <= MAX_K) or not np.isfinite(self.p_percent) \
+                or not 0 <= self.p_percent <= 100:
+            msg = _("Disclosure rules need k from 1 to {max_k} producers and p from 0 to 100 %, "
+                    "got k={k!r}, p={p!r}.").format(max_k=MAX_K, k=self.k, p=self.p_percent)
             raise ConfidentialityError(msg)
         if not self.by_administrator and (self.k < MIN_K or self.p_percent < MIN_P_PERCENT):
             msg = _("k={k} and p={p} % would weaken protection below the floors (k ≥ {min_k}, "

@@ -61,3 +61,24 @@ def test_a_jobs_language_holds_for_that_call_only(capsys: pytest.CaptureFixture[
     assert main(["--lang", "pt_BR", "--help"]) == 0
     assert "usage" not in capsys.readouterr().out.split("\n")[0].lower()
     assert current_locale() == "en_GB"
+
+
+@pytest.mark.parametrize("argv", [
+    ["backup", "/nonexistent/folder/b.gz"],  # a folder that does not exist: OSError
+    ["milk-round", "--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
+     "--weeks", "2", "--closed", "2099-13-45"],  # int() of a date: ValueError
+    ["disclosure", "set", "--k", "99999999999999999999", "--p", "1000"],  # out of range
+    ["site-score", "--resolution", "40"],  # argparse choices
+])
+def test_a_bad_value_is_one_line_not_a_traceback(argv: list[str], tmp_path, monkeypatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever an option's value, the command ends with one error line and a non-zero code."""
+    monkeypatch.setenv("SYMBIOMAP_DATA_DIR", str(tmp_path))
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own refusal (exit code 2)
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "Traceback" not in err and err.strip(), err
+    assert "error" in err.splitlines()[-1]
