@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Final
 
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_scientific
 from babel.numbers import format_percent as _babel_percent
 
 from geo.i18n.locale import PSEUDO_LOCALE, current_locale
@@ -35,10 +36,16 @@ def _babel_locale() -> str:
     return "en_GB" if loc == PSEUDO_LOCALE else loc
 
 
+HUGE: Final = 1e18
+"""Numbers this large are written in scientific notation (babel's grouping fails on 1e300)."""
+
+
 def format_number(value: float | None, *, digits: int = 0) -> str:
     """A number grouped and with ``digits`` decimals in this session's language ("—" if none)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
+    if abs(float(value)) >= HUGE:  # beyond what babel's decimal context can group
+        return format_scientific(value, format="0.##E0", locale=_babel_locale())
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=_babel_locale())
 
@@ -55,6 +62,8 @@ def format_money(value: float | None, currency: str) -> str:
     """An amount in ``currency`` (ISO code) as this session's language writes it."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
+    if abs(float(value)) >= HUGE:
+        return f"{format_number(value)} {currency}"
     return format_currency(value, currency, locale=_babel_locale())
 
 

@@ -90,3 +90,16 @@ def test_labels_kept_in_data_files_are_extracted_for_translators() -> None:
     template = extract()
     assert template.get("Plastics") is not None
     assert not any("Biogas yields" in text for text in texts)  # citations stay as cited
+
+
+def test_an_absurd_number_is_written_not_a_crash() -> None:
+    """A stored 1e300 (a typo that slipped in before a bound existed) is written in scientific
+    notation instead of raising from babel's decimal context (it broke the CLI workbook)."""
+    from geo.i18n import format_number, use_locale
+    from geo.i18n.formats import format_money
+
+    assert format_number(1e300) == "1E300"
+    assert format_money(-1e300, "EUR").endswith("EUR")
+    with use_locale("pt_BR"):
+        assert format_number(1.5e300) == "1,5E300"
+    assert format_number(123456.7) == "123,457"  # ordinary numbers as before
