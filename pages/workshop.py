@@ -48,6 +48,12 @@ def _headers(frame: object) -> dict[str, Any]:
             for c in getattr(frame, "columns", [])}
 
 
+def _statuses(report: pd.DataFrame) -> pd.DataFrame:
+    """A report with its status codes as words of this session's language."""
+    words = {"ok": _("saved"), "error": _("refused")}
+    return report.assign(status=[words.get(str(v), str(v)) for v in report["status"]])
+
+
 def _records() -> pd.DataFrame:
     """The programme's records and those saved at this workshop."""
     added = st.session_state.get(Key.WS_ADDED, prog.resources.iloc[:0])
@@ -84,11 +90,12 @@ if st.button(_("Check and save these records"), key=Key.WS_SAVE_ENTRIES):
             ctx.store.add_resources(prog.name, new)
             st.session_state[Key.WS_ADDED] = pd.concat(
                 [st.session_state.get(Key.WS_ADDED, new.iloc[:0]), new], ignore_index=True)
-    st.success(ngettext("{n} record saved.", "{n} records saved.", len(new)).format(
-        n=format_number(len(new))))
+    (st.success if len(new) else st.info)(
+        ngettext("{n} record saved.", "{n} records saved.", len(new)).format(
+            n=format_number(len(new))))
     if (report["status"] == "error").any():
         st.warning(_("Some rows were not saved; correct them and save again:"))
-        refused = report[report["status"] == "error"]
+        refused = _statuses(report[report["status"] == "error"])
         st.dataframe(refused, hide_index=True, key="ws_entry_report",
                      column_config=_headers(refused))
 records = _records()
@@ -133,12 +140,13 @@ if st.button(_("Create synergies at the idea stage"), key=Key.WS_CREATE, type="p
         ctx.require_write(_("create synergies"))
         report = repo.create_synergies(ctx.store, prog, links, practitioner=who)
     ok = int((report["status"] == "ok").sum())
-    st.success(ngettext("{n} synergy created at the idea stage.",
-                        "{n} synergies created at the idea stage.", ok).format(
-                            n=format_number(ok)))
+    (st.success if ok else st.info)(ngettext("{n} synergy created at the idea stage.",
+                                             "{n} synergies created at the idea stage.",
+                                             ok).format(n=format_number(ok)))
     if ok < len(report):
         refused_n = len(report) - ok
         st.warning(ngettext("{n} row was refused:", "{n} rows were refused:", refused_n).format(
             n=format_number(refused_n)))
-    st.dataframe(report, hide_index=True, width="stretch", key="ws_link_report",
-                 column_config=_headers(report))
+    shown = _statuses(report)
+    st.dataframe(shown, hide_index=True, width="stretch", key="ws_link_report",
+                 column_config=_headers(shown))

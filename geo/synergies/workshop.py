@@ -51,6 +51,11 @@ def _blank(value: object) -> bool:
     return str(value).strip() == ""
 
 
+def _shown(value: object) -> str:
+    """A cell's value quoted in a message; an empty cell says so (not 'nan' or 'None')."""
+    return _("(empty)") if _blank(value) else repr(value)
+
+
 def entries_to_resources(
     entries: pd.DataFrame,
     *,
@@ -98,10 +103,10 @@ def entries_to_resources(
         problems: list[str] = []
         if e["site_id"] not in sites:
             problems.append(_("site {site} is not a member site; pick one from the "
-                              "list").format(site=repr(e["site_id"])))
+                              "list").format(site=_shown(e["site_id"])))
         if e["direction"] not in DIRECTIONS:
             problems.append(_("direction {direction} must be 'have' or 'want'").format(
-                direction=repr(e["direction"])))
+                direction=_shown(e["direction"])))
         code = None if _blank(e["ewc_code"]) else str(e["ewc_code"]).strip()
         hazardous = False
         if code is not None:
@@ -124,7 +129,7 @@ def entries_to_resources(
         qty = pd.to_numeric(pd.Series([e["quantity"]]), errors="coerce").iloc[0]
         if not np.isfinite(qty) or qty <= 0:
             problems.append(_("quantity {quantity} must be a positive number").format(
-                quantity=repr(e["quantity"])))
+                quantity=_shown(e["quantity"])))
         freq = e["frequency"] if not _blank(e["frequency"]) else None
         if freq is not None and freq not in FREQUENCIES:
             problems.append(_("frequency {frequency} must be one of {frequencies}").format(
@@ -193,12 +198,15 @@ def links_to_synergies(
     for i, link in enumerate(links.to_dict("records")):
         h_id, w_id = link.get("have_id"), link.get("want_id")
         if _blank(h_id) and _blank(w_id):
+            if not (_blank(link.get("quantity")) and _blank(link.get("note"))):
+                report.append({"row": i + 1, "status": "error", "synergy_id": None,
+                               "message": _("a link needs a have and a want")})
             continue
         try:
             for rid in (h_id, w_id):
                 if rid not in by_id.index:
                     msg = _("record {record} is not in the programme").format(
-                        record=repr(rid))
+                        record=_shown(rid))
                     raise SynergyError(msg)
             have = by_id.loc[h_id].to_dict() | {"resource_id": h_id}
             want = by_id.loc[w_id].to_dict() | {"resource_id": w_id}

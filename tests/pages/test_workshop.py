@@ -32,7 +32,7 @@ def test_workshop_saves_entries_and_creates_synergies_in_bulk() -> None:
     at.button(key=Key.WS_CREATE).click().run()
     assert not at.exception, at.exception
     report = table_with(at, "row", "synergy_id", "message")
-    assert report["status"].tolist() == ["ok", "error"]
+    assert report["status"].tolist() == ["saved", "refused"]  # shown as words
     assert any("1 synergy created" in s.value for s in at.success)  # ngettext: one synergy
 
 

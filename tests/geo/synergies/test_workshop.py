@@ -53,3 +53,26 @@ def test_three_hundred_links_in_one_step() -> None:
     assert len(book.synergies) == n and book.synergies["synergy_id"].is_unique
     assert (book.synergies["stage"] == "idea").all()
     assert (book.events["kind"] == "created").sum() == n
+
+
+def test_an_empty_cell_is_named_as_empty_and_a_half_link_is_reported(
+        tiny_programme: Programme) -> None:
+    """A missing site or quantity reads "(empty)", not 'nan' or 'None'; a link row with a
+    note but neither record is reported, not dropped."""
+    from geo.synergies.book import empty_book
+    from geo.synergies.workshop import links_to_synergies
+
+    prog = tiny_programme
+    entries = pd.DataFrame([{"site_id": None, "direction": "have", "ewc_code": "150102",
+                             "description": "film", "quantity": None, "unit": "t/yr",
+                             "frequency": None}])
+    _new, report = entries_to_resources(entries, site_ids=prog.sites["site_id"],
+                                        taken_ids=prog.resources["resource_id"],
+                                        catalogue=load_catalogue())
+    message = report["message"].iloc[0]
+    assert "(empty)" in message and "nan" not in message and "None" not in message
+    links = pd.DataFrame([{"have_id": None, "want_id": None, "quantity": None,
+                           "note": "the bakery's bread"}])
+    _book, done = links_to_synergies(empty_book(), links, prog.resources, practitioner="Ana")
+    assert done["status"].tolist() == ["error"]
+    assert "have and a want" in done["message"].iloc[0]
