@@ -57,12 +57,14 @@ def _query(view: BrowseView) -> ResourceQuery:
         if near:
             n1, n2, n3 = st.columns(3)
             centre = prog.sites.union_all().centroid if len(prog.sites) else None
-            lon = n1.number_input(_("Longitude"), value=round(centre.x, 5) if centre else 0.0,
+            lon = n1.number_input(_("Longitude"), -180.0, 180.0,
+                                  value=round(centre.x, 5) if centre else 0.0,
                                   format="%.5f", key="br_lon")
-            lat = n2.number_input(_("Latitude"), value=round(centre.y, 5) if centre else 0.0,
+            lat = n2.number_input(_("Latitude"), -90.0, 90.0,
+                                  value=round(centre.y, 5) if centre else 0.0,
                                   format="%.5f", key="br_lat")
             radius_km = n3.number_input(_("Radius (km, straight line)"), min_value=0.01,
-                                        value=1.0, key="br_radius")
+                                        max_value=20_000.0, value=1.0, key="br_radius")
             point, radius_m = (lon, lat), radius_km * 1000
     group_slugs = set(view.catalogue.groups()["group"])
     with ui.domain_errors():
