@@ -53,6 +53,19 @@ logger = logging.getLogger(__name__)
 # that --help and argument errors answer without loading it.
 
 
+
+def _seeds(text: str) -> tuple[int, ...]:
+    """The solver seeds of ``--seeds`` (whole numbers from 0 to 2**32 - 1), else refused."""
+    try:
+        seeds = tuple(int(v) for v in split_list(text)) or (0,)
+    except ValueError:
+        seeds = (-1,)
+    if not all(0 <= v < 2**32 for v in seeds):
+        msg = _("--seeds takes whole numbers from 0 to 4294967295, comma-separated, got "
+                "{text}.").format(text=repr(text))
+        raise SymbiosisError(msg)
+    return seeds
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo milk-round",
                                 description=_("Plan milk-round collection routes by day."))
@@ -152,6 +165,11 @@ def _depot(args: argparse.Namespace, prog: Programme) -> Depot:
             msg = _("Expected --depot-point LON,LAT (two numbers), got {text}.").format(
                 text=repr(args.depot_point))
             raise SymbiosisError(msg) from exc
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            msg = _("--depot-point {text} is not a place: longitude runs from -180 to 180 and "
+                    "latitude from -90 to 90 degrees (LON,LAT in that order).").format(
+                text=repr(args.depot_point))
+            raise SymbiosisError(msg)
         return Depot(_("Depot"), lon, lat)
     msg = _("Give the depot: --depot SITE_ID, --depot-park PARK_ID or --depot-point LON,LAT.")
     raise SymbiosisError(msg)
@@ -198,7 +216,7 @@ def _run(args: argparse.Namespace) -> MilkRoundResult:
     depot = _depot(args, prog)
     fleet = _fleet(args)
     query = _query(args, args.stream)
-    seeds = tuple(int(s) for s in split_list(args.seeds)) or (0,)
+    seeds = _seeds(args.seeds)
     options = SolverOptions(time_limit_s=args.time_limit, seeds=seeds, workers=len(seeds))
     return plan_milk_round(prog, query, depot, fleet, days=split_list(args.days or "mon"),
                            graph=graph, options=options)
@@ -374,7 +392,7 @@ def _run_horizon(args: argparse.Namespace) -> PeriodicResult:
     fleet = _horizon_fleet(args, prog, names, {s.name: s.hazardous for s in sel.streams})
     horizon = Horizon(weeks=args.weeks, weekdays=split_list(args.days or "mon,tue,wed,thu,fri"),
                       closed=tuple(int(c) for c in split_list(args.closed)))
-    seeds = tuple(int(s) for s in split_list(args.seeds)) or (0,)
+    seeds = _seeds(args.seeds)
     balance = fleet.classes[0].fleet.cost_per_hour if args.balance is None else args.balance
     options = PeriodicOptions(time_limit_s=args.time_limit, seeds=seeds,
                               workers=min(2, len(seeds)), balance_per_hour=balance)

@@ -46,6 +46,18 @@ logger = logging.getLogger(__name__)
 # that use it, so that --list answers without loading the solvers.
 
 
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number of at least 1, got {text!r}").format(text=text))
+    return value
+
 def _parser() -> argparse.ArgumentParser:
     from geo.siting.locate import OBJECTIVES
     from geo.siting.pipeline import CANDIDATE_SOURCES
@@ -76,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         # Translators: {criterion} is a score criterion's label, e.g. Supplier diversity.
         p.add_argument(f"--w-{c}", type=float, default=None,
                        help=_("weight of {criterion}").format(criterion=_(CRITERION_LABELS[c])))
-    p.add_argument("--top", type=int, default=10, help=_("rows of the ranking to print"))
+    p.add_argument("--top", type=_positive_int, default=10, metavar="N",
+                   help=_("rows of the ranking to print"))
     p.add_argument("--p", type=int, default=0, help=_("also choose the best P plants"))
     p.add_argument("--objective", default="p-median", choices=list(OBJECTIVES))
     p.add_argument("--role", default="", choices=["", "practitioner", "viewer"],

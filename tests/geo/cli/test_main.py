@@ -69,6 +69,11 @@ def test_a_jobs_language_holds_for_that_call_only(capsys: pytest.CaptureFixture[
      "--weeks", "2", "--closed", "2099-13-45"],  # int() of a date: ValueError
     ["disclosure", "set", "--k", "99999999999999999999", "--p", "1000"],  # out of range
     ["site-score", "--resolution", "40"],  # argparse choices
+    ["site-score", "--top", "-3"],  # printed an empty frame with exit 0
+    ["milk-round", "--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
+     "--seeds", "-3"],  # a pyvrp TypeError
+    ["milk-round", "--stream", "organics", "--depot-point", "999,999", "--capacity-t",
+     "15"],  # planned a round from nowhere
 ])
 def test_a_bad_value_is_one_line_not_a_traceback(argv: list[str], tmp_path, monkeypatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
