@@ -55,13 +55,18 @@ class ReportsView:
                               "locale": current_locale()})
 
 
-def _headers(frame: object) -> dict[str, Any]:
+def _headers(frame: pd.DataFrame) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names)."""
     # Columns of the gaps and park-partner tables without a shared label (yet).
     own = {"key": _("Code or class"), "median_distance_km": _("Median distance (km)")}
-    return {str(c): st.column_config.Column(own.get(str(c)) or column_label(c))
-            for c in getattr(frame, "columns", [])}
+    numeric = {str(c) for c in frame.columns if pd.api.types.is_float_dtype(frame.dtypes[c])}
+    # figures grouped as the reader's browser writes them (21,837.5), not 21837.486
+    return {str(c): st.column_config.NumberColumn(own.get(str(c)) or column_label(c),
+                                                  format="localized")
+            if str(c) in numeric else
+            st.column_config.Column(own.get(str(c)) or column_label(c))
+            for c in frame.columns}
 
 
 def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
