@@ -102,6 +102,11 @@ def instance_from_matrices(
                 "quantity (haves), and check the minimum/maximum quantity per collection.")
         raise RoutingError(msg)
     check_pickups(producers, fleet)
+    unknown = [d for d in days if d not in WEEKDAYS]
+    if unknown or not days:
+        msg = _("Days to plan are weekday codes ({codes}), got {days}.").format(
+            codes=", ".join(WEEKDAYS), days=", ".join(map(repr, days)) or _("none"))
+        raise RoutingError(msg)
     days = tuple(d for d in WEEKDAYS if d in set(days))
     dist = np.asarray(distance_m, float)
     dur = np.asarray(duration_s, float)

@@ -74,6 +74,8 @@ def test_a_jobs_language_holds_for_that_call_only(capsys: pytest.CaptureFixture[
      "--seeds", "-3"],  # a pyvrp TypeError
     ["milk-round", "--stream", "organics", "--depot-point", "999,999", "--capacity-t",
      "15"],  # planned a round from nowhere
+    ["milk-round", "--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",
+     "--days", "funday"],  # blamed every producer instead of the day
 ])
 def test_a_bad_value_is_one_line_not_a_traceback(argv: list[str], tmp_path, monkeypatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
