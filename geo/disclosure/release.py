@@ -61,6 +61,7 @@ __all__ = [
     "MassPoints",
     "ProgrammeRelease",
     "build_release",
+    "code_streams",
     "fine_resolution",
     "release_records",
     "release_streams",
@@ -320,6 +321,13 @@ class ProgrammeRelease:
         return self.trees[direction].share_released(LEVELS.index(level) + 1)
 
 
+def code_streams(streams: pd.DataFrame) -> dict[str, str]:
+    """Catalogue code → its release stream, from a release's ``streams`` table (a code in no
+    stream group is in :data:`OTHER_STREAM`)."""
+    return {c: s for s, codes in zip(streams["stream"], streams["codes"], strict=True)
+            for c in codes}
+
+
 def release_records(programme: Programme, catalogue: Catalogue, streams: pd.DataFrame
                     ) -> pd.DataFrame:
     """The records a release is built from: one row per located, precise enough, t/yr record.
@@ -335,8 +343,7 @@ def release_records(programme: Programme, catalogue: Catalogue, streams: pd.Data
     tonnes = pd.to_numeric(res["tonnes_per_year"], errors="coerce")
     keep = located & precise & tonnes.notna() & (tonnes >= 0)
     res = res[keep]
-    code_stream = {c: s for s, codes in zip(streams["stream"], streams["codes"], strict=True)
-                   for c in codes}
+    code_stream = code_streams(streams)
     codes = catalogue.normalise_codes(res["ewc_code"])
     stream = codes.map(code_stream).fillna(OTHER_STREAM)
     park = res["park_id"].astype("string").fillna(OUTSIDE_PARKS).replace("", OUTSIDE_PARKS)

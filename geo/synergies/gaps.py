@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.disclosure.release import OTHER_STREAM, code_streams
 from geo.i18n import _
 from geo.synergies.matching import build_links
 from geo.synergies.rules import resolve_selectors, split_selectors
@@ -163,12 +164,8 @@ def viewer_gaps(matcher: Matcher, release: ProgrammeRelease, *, k: int,
     rec = matcher.records
     alone = haves_without_want(matcher)
     gap = rec.loc[alone.index[alone.to_numpy()]]
-    code_stream = {c: st for st, codes in zip(release.streams["stream"],
-                                              release.streams["codes"], strict=True)
-                   for c in codes}
     labels = release.stream_labels()
-    other = labels.get("other", _("Other streams"))
-    stream = gap["code"].map(code_stream).map(labels).fillna(other)
+    stream = gap["code"].map(code_streams(release.streams)).fillna(OTHER_STREAM).map(labels)
     rows = []
     rules = matcher.rules.table
     for label, part in gap.assign(stream=stream.to_numpy()).groupby("stream", sort=True):

@@ -88,6 +88,7 @@ def test_viewer_gaps_carry_no_code_figure_or_single_company() -> None:
 
     from geo.catalogue import load_catalogue
     from geo.disclosure import build_release
+    from geo.disclosure.release import OTHER_STREAM, code_streams
     from geo.synergies.gaps import gap_analysis, haves_without_want
     from geo.synergies.matching import Matcher
     from ui.data import _demo_programme
@@ -105,10 +106,9 @@ def test_viewer_gaps_carry_no_code_figure_or_single_company() -> None:
     matcher = Matcher.from_programme(prog, catalogue=cat)
     alone = haves_without_want(matcher)
     gap = matcher.records.loc[alone.index[alone.to_numpy()]]
-    code_stream = {c: s for s, codes in zip(release.streams["stream"], release.streams["codes"],
-                                            strict=True) for c in codes}
     labels = release.stream_labels()
-    sites = gap.groupby(gap["code"].map(code_stream).map(labels))["site"].nunique()
+    streams = gap["code"].map(code_streams(release.streams)).fillna(OTHER_STREAM).map(labels)
+    sites = gap.groupby(streams)["site"].nunique()
     for stream in gaps["stream"]:
         assert sites.get(stream, 0) >= k, stream
     codes = gap_analysis(matcher, catalogue=cat)["key"]
