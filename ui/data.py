@@ -6,6 +6,8 @@ database, at which data version, and every cached function takes it as an argume
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,7 @@ from ui.widgets import LazyText
 
 if TYPE_CHECKING:
     from geo.programme import Programme
-    from geo.store import Store
+    from geo.store import ProgrammeSnapshot, Store
     from geo.synergies.book import SynergyBook
 
 
@@ -68,13 +70,32 @@ def _demo_programme() -> Programme:
     return load_demo_programme()
 
 
+# The newest snapshot this process has read of each stored programme, per store: the base
+# that the next version is brought up to date from (after an import, only the added rows are
+# read). Weak keys: a store dropped from the cache takes its snapshots with it.
+_LATEST: weakref.WeakKeyDictionary[Store, dict[str, ProgrammeSnapshot]] = (
+    weakref.WeakKeyDictionary())
+_LATEST_LOCK = threading.Lock()
+
+
 # A shared object like the demo (cache_resource, not cache_data): cache_data would unpickle a
 # copy of the whole programme on every rerun of every session — at 100,000 records a large
 # part of a rerun once twenty sessions share a server (benchmarks/server_bench.py).
 @st.cache_resource(show_spinner=LazyText(N_("Loading programme…")), max_entries=4)
 def _stored_programme(database_url: str, name: str, version: int) -> Programme:
-    _ = version  # part of the cache key: bumped after each write
-    return store(database_url).load_programme(name)
+    """Programme ``name`` at data version ``version`` or later (the cache key: bumped after
+    each write), built from this process's newest snapshot of it when the writes since only
+    added records (:meth:`geo.store.Store.programme_snapshot`)."""
+    db = store(database_url)
+    with _LATEST_LOCK:
+        base = _LATEST.get(db, {}).get(name)
+    snapshot = db.programme_snapshot(name, since=base if base and base.version <= version
+                                     else None)
+    with _LATEST_LOCK:
+        latest = _LATEST.setdefault(db, {})
+        if name not in latest or latest[name].version <= snapshot.version:
+            latest[name] = snapshot
+    return snapshot.programme
 
 
 def programme(ref: ProgrammeRef) -> Programme:

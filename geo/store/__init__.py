@@ -61,6 +61,7 @@ from __future__ import annotations
 
 from geo.store.faults import DatabaseBusyError, DatabaseUnavailableError
 from geo.store.imports import ImportOutcome
+from geo.store.reads import ProgrammeSnapshot
 from geo.store.repository import Store, open_store
 from geo.store.spatial import InBBox, InPark, Near
 from geo.store.tables import Base
@@ -74,6 +75,7 @@ __all__ = [
     "InBBox",
     "InPark",
     "Near",
+    "ProgrammeSnapshot",
     "ProgrammeVersions",
     "Store",
     "open_store",

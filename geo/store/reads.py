@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypeVar, cast
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -22,7 +26,9 @@ from geo.store.frames import frame_from_rows
 from geo.store.spatial import SiteFilter
 from geo.store.tables import LOCATION_LEVELS, Contact, Location, Park, ProgrammeRow, Resource, Site
 
-__all__ = ["read_programme", "read_sites"]
+__all__ = ["ProgrammeSnapshot", "read_programme", "read_sites", "read_snapshot"]
+
+_Frame = TypeVar("_Frame", pd.DataFrame, gpd.GeoDataFrame)
 
 
 def _parks(conn: Connection, pid: int) -> gpd.GeoDataFrame:
@@ -51,11 +57,12 @@ def _parks(conn: Connection, pid: int) -> gpd.GeoDataFrame:
 
 
 def read_sites(conn: Connection, pid: int, *, include_archived: bool,
-               where: SiteFilter | None = None) -> gpd.GeoDataFrame:
+               where: SiteFilter | None = None, since: int | None = None) -> gpd.GeoDataFrame:
     """The programme's sites as a GeoDataFrame (points from lon/lat, EPSG:4326).
 
     With ``include_archived`` an ``archived`` column is added; with ``where`` only the sites
-    that pass the spatial filter (:mod:`geo.store.spatial`) are read.
+    that pass the spatial filter (:mod:`geo.store.spatial`) are read; with ``since`` only
+    those added after that data version.
     """
     park = aliased(Park)
     stmt = (select(Site.site_key, Site.name, Site.sector_nace, Site.address, Site.postcode,
@@ -68,6 +75,8 @@ def read_sites(conn: Connection, pid: int, *, include_archived: bool,
         stmt = stmt.where(Site.archived.is_(False))
     if where is not None:
         stmt = stmt.where(where.condition)
+    if since is not None:
+        stmt = stmt.where(Site.written_version > since)
     text = [c for c in SITE_COLUMNS if c != "recorded_on"]
     frame = frame_from_rows(conn.execute(stmt).all(), [*SITE_COLUMNS, "lon", "lat", "archived"],
                             text=text, numbers=["lon", "lat"], flags=["archived"],
@@ -87,7 +96,7 @@ def read_sites(conn: Connection, pid: int, *, include_archived: bool,
 
 
 def _contacts(conn: Connection, pid: int, *, include_archived: bool,
-              where: SiteFilter | None) -> pd.DataFrame:
+              where: SiteFilter | None, since: int | None = None) -> pd.DataFrame:
     stmt = (select(Contact.contact_key, Site.site_key, Contact.name, Contact.role,
                    Contact.email, Contact.phone)
             .join(Site, Contact.site_id == Site.id)
@@ -96,11 +105,13 @@ def _contacts(conn: Connection, pid: int, *, include_archived: bool,
         stmt = stmt.where(Site.archived.is_(False))
     if where is not None:
         stmt = stmt.where(where.condition)
+    if since is not None:
+        stmt = stmt.where(Contact.written_version > since)
     return frame_from_rows(conn.execute(stmt).all(), CONTACT_COLUMNS, text=CONTACT_COLUMNS)
 
 
 def _resources(conn: Connection, pid: int, *, include_archived: bool,
-               where: SiteFilter | None) -> pd.DataFrame:
+               where: SiteFilter | None, since: int | None = None) -> pd.DataFrame:
     stmt = (select(Resource.resource_key, Site.site_key, Resource.direction,
                    Resource.resource_class, Resource.ewc_code, Resource.hazardous,
                    Resource.description, Resource.quantity, Resource.unit, Resource.frequency,
@@ -112,6 +123,8 @@ def _resources(conn: Connection, pid: int, *, include_archived: bool,
         stmt = stmt.where(Resource.archived.is_(False), Site.archived.is_(False))
     if where is not None:
         stmt = stmt.where(where.condition)
+    if since is not None:
+        stmt = stmt.where(Resource.written_version > since)
     numbers = ["quantity", "disposal_cost_per_year"]
     text = [c for c in RESOURCE_COLUMNS if c not in {*numbers, "hazardous", "recorded_on"}]
     frame = frame_from_rows(conn.execute(stmt).all(), [*RESOURCE_COLUMNS, "archived"],
@@ -130,9 +143,6 @@ def read_programme(conn: Connection, pid: int, *, include_archived: bool,
     With ``where``, only the sites that pass the spatial filter, and their contacts and
     resources (every park is kept).
     """
-    name, illustrative, region_name, notes = conn.execute(
-        select(ProgrammeRow.name, ProgrammeRow.illustrative, ProgrammeRow.region_name,
-               ProgrammeRow.notes).where(ProgrammeRow.id == pid)).one()
     sites = read_sites(conn, pid, include_archived=include_archived, where=where)
     contacts = _contacts(conn, pid, include_archived=include_archived, where=where)
     resources = _resources(conn, pid, include_archived=include_archived, where=where)
@@ -140,6 +150,14 @@ def read_programme(conn: Connection, pid: int, *, include_archived: bool,
         kept = set(sites["site_id"])
         contacts = contacts[contacts["site_id"].isin(kept)].reset_index(drop=True)
         resources = resources[resources["site_id"].isin(kept)].reset_index(drop=True)
+    return _programme(conn, pid, sites=sites, contacts=contacts, resources=resources)
+
+
+def _programme(conn: Connection, pid: int, *, sites: gpd.GeoDataFrame, contacts: pd.DataFrame,
+               resources: pd.DataFrame) -> Programme:
+    name, illustrative, region_name, notes = conn.execute(
+        select(ProgrammeRow.name, ProgrammeRow.illustrative, ProgrammeRow.region_name,
+               ProgrammeRow.notes).where(ProgrammeRow.id == pid)).one()
     return Programme(
         name=name,
         parks=_parks(conn, pid),
@@ -150,3 +168,66 @@ def read_programme(conn: Connection, pid: int, *, include_archived: bool,
         region_name=region_name or "",
         notes={str(k): str(v) for k, v in (notes or {}).items()},
     )
+
+
+@dataclass(frozen=True)
+class ProgrammeSnapshot:
+    """A programme's current records (archived ones left out) as read at one data version,
+    with what identifies the stored programme: the base for reading only what was added since
+    (:func:`read_snapshot`).
+
+    Attributes
+    ----------
+    programme : Programme
+        A shared object: copy frames before changing them.
+    pid : int
+        The programme's row id.
+    created_at : datetime
+        When the programme row was created (with ``pid``, tells a programme from one made
+        anew under the same id, as in a database replaced under the same URL).
+    version : int
+        The data version the records are at.
+    """
+
+    programme: Programme
+    pid: int
+    created_at: dt.datetime
+    version: int
+
+
+def _added(base: _Frame, added: _Frame) -> _Frame:
+    if added.empty:
+        return base
+    if base.empty:
+        return added
+    return cast("_Frame", pd.concat([base, added], ignore_index=True))
+
+
+def read_snapshot(conn: Connection, pid: int, since: ProgrammeSnapshot | None) -> ProgrammeSnapshot:
+    """Programme ``pid`` at the data version this transaction sees, read whole or — when
+    ``since`` is the same programme at an earlier version and every write after it only added
+    records (:mod:`geo.store.versions`) — as ``since`` plus the rows written after it.
+
+    Rows come in the order of a whole read (by row id: writers of a programme take turns, so
+    added rows have larger ids than the rows before them). Parks and the programme's own
+    fields are always read again (a few rows).
+    """
+    created, version, reset = conn.execute(
+        select(ProgrammeRow.created_at, ProgrammeRow.data_version,
+               ProgrammeRow.records_reset_version).where(ProgrammeRow.id == pid)).one()
+    version = int(version)
+    if (since is None or since.pid != pid or since.created_at != created
+            or not int(reset) <= since.version <= version):
+        return ProgrammeSnapshot(read_programme(conn, pid, include_archived=False), pid,
+                                 created, version)
+    if since.version == version:
+        return since
+    base, after = since.programme, since.version
+    prog = _programme(
+        conn, pid,
+        sites=_added(base.sites, read_sites(conn, pid, include_archived=False, since=after)),
+        contacts=_added(base.contacts, _contacts(conn, pid, include_archived=False, where=None,
+                                                 since=after)),
+        resources=_added(base.resources, _resources(conn, pid, include_archived=False,
+                                                    where=None, since=after)))
+    return ProgrammeSnapshot(prog, pid, created, version)

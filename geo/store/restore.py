@@ -301,8 +301,10 @@ def restore_backup(store: Store, path: str | Path, *, replace: bool = False,
         loader.reset_sequences()
         for name, (data_v, syn_v) in loader.versions.items():
             old = before.get(name, (0, 0))
+            data_version = max(data_v, old[0]) + 1
             conn.execute(update(ProgrammeRow).where(ProgrammeRow.name == name).values(
-                data_version=max(data_v, old[0]) + 1, synergy_version=max(syn_v, old[1]) + 1))
+                data_version=data_version, records_reset_version=data_version,
+                synergy_version=max(syn_v, old[1]) + 1))
         audit(conn, actor=actor, action="restore", file=p.name, sha256=summary.sha256,
               programmes=names, replaced=sorted(present))
     return RestoreSummary(backup=summary, programmes=tuple(names),

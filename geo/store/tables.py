@@ -7,7 +7,10 @@ columns computed from those (``sites.geom``, ``parks.boundary``, with spatial in
 the spatial filters use; they are not models here because no other database has them.
 
 Each programme row carries its data versions (``data_version``, ``synergy_version``; see
-:mod:`geo.store.versions`), bumped in the same transaction as every write.
+:mod:`geo.store.versions`), bumped in the same transaction as every write, and the newest
+version whose write did more than add rows (``records_reset_version``); sites, resources and
+contacts record the data version that added them (``written_version``), so that a programme
+loaded earlier is brought up to date by reading only what was added since.
 
 Keys: every table has an integer surrogate primary key ``id``; the string identifiers of the
 programme frames (``park_id``, ``site_id``, ``contact_id``, ``resource_id`` in
@@ -96,6 +99,7 @@ class ProgrammeRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     synergy_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    records_reset_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LocationLevel(Base):
@@ -168,6 +172,7 @@ class Site(Base):
     recorded_on: Mapped[dt.date | None] = mapped_column(Date)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    written_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Contact(Base):
@@ -184,6 +189,7 @@ class Contact(Base):
     role: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(Text)
+    written_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ImportBatch(Base):
@@ -241,6 +247,7 @@ class Resource(Base):
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    written_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ImportReject(Base):

@@ -31,6 +31,7 @@ from geo.store.tables import (
     Resource,
     Site,
 )
+from geo.store.versions import written_version
 
 __all__ = [
     "add_contacts",
@@ -184,6 +185,15 @@ def bulk_insert(conn: Connection, table: Any, rows: pd.DataFrame) -> None:
     conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))
 
 
+def _stamped(conn: Connection, table: Any, pid: int, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``written_version``: the data version of this transaction, for tables
+    that record it (sites, resources, contacts; :mod:`geo.store.versions`)."""
+    tbl = table.__table__ if hasattr(table, "__table__") else table
+    if "written_version" not in tbl.c:
+        return rows
+    return rows.assign(written_version=written_version(conn, pid))
+
+
 def _key_ids(conn: Connection, table: Any, key_col: str, pid: int) -> dict[str, int]:
     col = getattr(table, key_col)
     rows = conn.execute(select(col, table.id).where(table.programme_id == pid)).all()
@@ -204,7 +214,7 @@ def _upsert(conn: Connection, table: Any, key_col: str, pid: int,
     is_old = keys.isin(list(existing))
     new = rows[~is_old].assign(programme_id=pid)
     if not new.empty:
-        bulk_insert(conn, table, new)
+        bulk_insert(conn, table, _stamped(conn, table, pid, new))
     old = rows[is_old]
     if not old.empty:
         params = old.assign(b_id=keys[is_old].map(existing)).drop(columns=[key_col])
@@ -295,7 +305,7 @@ def insert_sites(conn: Connection, pid: int, sites: gpd.GeoDataFrame) -> int:
     existing = _key_ids(conn, Site, "site_key", pid)
     rows = rows[~rows["site_key"].isin(list(existing))].drop_duplicates("site_key")
     if not rows.empty:
-        bulk_insert(conn, Site, rows.assign(programme_id=pid))
+        bulk_insert(conn, Site, _stamped(conn, Site, pid, rows.assign(programme_id=pid)))
     return len(rows)
 
 
@@ -325,7 +335,7 @@ def replace_contacts(conn: Connection, pid: int, contacts: pd.DataFrame,
                          "site_id": _site_ids(frame["site_id"], site_ids, "contacts")})
     for col in ("name", "role", "email", "phone"):
         rows[col] = frame[col]
-    bulk_insert(conn, Contact, rows.assign(programme_id=pid))
+    bulk_insert(conn, Contact, _stamped(conn, Contact, pid, rows.assign(programme_id=pid)))
 
 
 def add_contacts(conn: Connection, pid: int, contacts: pd.DataFrame) -> int:
@@ -344,7 +354,7 @@ def add_contacts(conn: Connection, pid: int, contacts: pd.DataFrame) -> int:
                                               "contacts")})
     for col in ("name", "role", "email", "phone"):
         rows[col] = frame[col]
-    bulk_insert(conn, Contact, rows.assign(programme_id=pid))
+    bulk_insert(conn, Contact, _stamped(conn, Contact, pid, rows.assign(programme_id=pid)))
     return len(rows)
 
 
@@ -415,6 +425,8 @@ def insert_resources(conn: Connection, pid: int, resources: pd.DataFrame,
                 "new ids, or update records with save_programme(replace=True).").format(ids=ids)
         raise StoreError(msg)
     if not new.empty:
-        bulk_insert(conn, Resource, new.assign(programme_id=pid, import_batch_id=batch_id))
+        bulk_insert(conn, Resource, _stamped(conn, Resource, pid,
+                                             new.assign(programme_id=pid,
+                                                        import_batch_id=batch_id)))
     return len(new), int((~keep).sum())
 

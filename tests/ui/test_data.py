@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
 from geo.settings import Settings
 from ui.data import ProgrammeRef, programme, store, synergy_book
 from ui.state import DEMO_PROGRAMME
@@ -42,3 +45,37 @@ def test_synergy_book_is_cached_per_synergy_version(stored_demo: ProgrammeRef) -
                         have_id=have, want_id=want, practitioner="Aino")
     assert synergy_book(stored_demo, synergy_version=0).synergies.empty
     assert len(synergy_book(stored_demo, synergy_version=1).synergies) == 1
+
+
+def test_after_an_import_only_the_added_rows_are_read(stored_demo: ProgrammeRef,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next version after an import is this process's snapshot plus the import's rows:
+    the store is asked with that snapshot as the base, and the result equals a whole load."""
+    import io
+
+    from geo.importer import import_file
+    from geo.store import Store
+
+    db = store(stored_demo.database_url)
+    before = programme(stored_demo)
+    calls: list[object] = []
+    original = Store.programme_snapshot
+
+    def spy(self: Store, name: str, since: object = None) -> object:
+        calls.append(since)
+        return original(self, name, since=since)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "programme_snapshot", spy)
+    csv = ("Company,Postcode,Country,Have/Want,EWC code,Description,Quantity,Unit,Longitude,"
+           "Latitude\nNew Oy,48600,FI,have,150102,plastic film,7,t/yr,26.91,60.50\n")
+    import_file(io.BytesIO(csv.encode()), store=db, programme=stored_demo.name,
+                filename="new.csv")
+    newer = ProgrammeRef(stored_demo.name, stored_demo.database_url, stored_demo.version + 1)
+    after = programme(newer)
+    assert len(calls) == 1 and calls[0] is not None
+    assert calls[0].programme is before  # type: ignore[attr-defined]
+    assert len(after.resources) == len(before.resources) + 1
+    assert after.contacts is before.contacts  # not read again
+    whole = db.load_programme(stored_demo.name)
+    pd.testing.assert_frame_equal(after.resources, whole.resources)
+    pd.testing.assert_frame_equal(after.sites, whole.sites)

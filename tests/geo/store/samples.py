@@ -118,17 +118,24 @@ def populate(store: Store) -> None:
                         administrator=False)
 
 
-_NOT_COMPARED = {("programmes", "data_version"), ("programmes", "synergy_version")}
+_NOT_COMPARED = {("programmes", "data_version"), ("programmes", "synergy_version"),
+                 ("programmes", "records_reset_version")}
+
+WRITTEN_VERSIONS = frozenset({("sites", "written_version"), ("resources", "written_version"),
+                              ("contacts", "written_version")})
+"""The columns that stamp records with the data version that added them (revision 0007)."""
 
 
-def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+def dump(store: Store, *, without: frozenset[tuple[str, str]] = frozenset()
+         ) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, ordered by id, with values as a backup writes them (times in UTC);
-    without the data versions (a restore raises them) and the audit entries of restores."""
+    without the data versions (a restore raises them), the audit entries of restores, and the
+    ``(table, column)`` pairs of ``without``."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with store.read("dump") as conn:
         for scope in table_scopes():
             t = scope.table
-            cols = [c for c in t.c if (t.name, c.name) not in _NOT_COMPARED]
+            cols = [c for c in t.c if (t.name, c.name) not in _NOT_COMPARED | without]
             stmt = select(*cols).order_by(t.c.id)
             if t.name == "audit_log":
                 stmt = stmt.where(t.c.action != "restore")

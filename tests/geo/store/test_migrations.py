@@ -17,7 +17,7 @@ from geo.store import Base, open_store
 from geo.store.migrate import current_revision, head_revision, known_revisions, upgrade
 from geo.store.spatial import Near
 from geo.store.tables import import_table_modules
-from tests.geo.store.samples import dump, populate
+from tests.geo.store.samples import WRITTEN_VERSIONS, dump, populate
 
 
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
@@ -57,7 +57,8 @@ def test_data_of_the_first_schema_survives_every_migration(database_url: str) ->
     expected = dump(reference)
     engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
     filled: list[str] = []
-    not_compared = {("programmes", "data_version"), ("programmes", "synergy_version")}
+    not_compared = {("programmes", "data_version"), ("programmes", "synergy_version"),
+                    ("programmes", "records_reset_version")}
     for revision in known_revisions():
         upgrade(engine, revision)
         meta = sa.MetaData()
@@ -83,7 +84,8 @@ def test_data_of_the_first_schema_survives_every_migration(database_url: str) ->
     engine.dispose()
     store = open_store(database_url)
     assert current_revision(store.engine) == head_revision()
-    assert dump(store) == expected
+    # rows stored before revision 0007 were written at version 0 (the column's default)
+    assert dump(store, without=WRITTEN_VERSIONS) == dump(reference, without=WRITTEN_VERSIONS)
     name = "Synergy programme"
     assert store.data_versions(name) == (0, 0)
     near = store.sites(name, within=Near(26.905, 60.505, radius_m=300))
