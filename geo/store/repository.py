@@ -38,6 +38,7 @@ from geo.store.writes import (
     now_utc,
     replace_contacts,
     require_programme,
+    stored_keys,
     upsert_parks,
     upsert_resources,
     upsert_sites,
@@ -372,9 +373,7 @@ class Store:
             pid = find_programme(conn, programme)
             if pid is None:
                 return set()
-            stored = set(conn.execute(select(Resource.import_key).where(
-                Resource.programme_id == pid, Resource.import_key.is_not(None))).scalars())
-        return set(keys) & stored
+            return stored_keys(conn, Resource, "import_key", pid, keys)
 
     # -- imports ------------------------------------------------------------------------------
 

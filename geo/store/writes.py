@@ -7,9 +7,11 @@ rows of a table, one UPDATE for all changed ones, so 100,000 resources go in sec
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy import types as sa_types
@@ -47,6 +49,7 @@ __all__ = [
     "now_utc",
     "replace_contacts",
     "require_programme",
+    "stored_keys",
     "upsert_parks",
     "upsert_resources",
     "upsert_sites",
@@ -194,10 +197,40 @@ def _stamped(conn: Connection, table: Any, pid: int, rows: pd.DataFrame) -> pd.D
     return rows.assign(written_version=written_version(conn, pid))
 
 
-def _key_ids(conn: Connection, table: Any, key_col: str, pid: int) -> dict[str, int]:
+_FEW_KEYS: Final = 5_000
+"""Up to this many keys are looked up by an ``IN`` on the table's unique index; more read every
+key of the programme (one scan beats thousands of index searches)."""
+
+
+def _key_ids(conn: Connection, table: Any, key_col: str, pid: int,
+             keys: Iterable[Any] | None = None) -> dict[str, int]:
+    """Stored key → row id of the programme's rows in ``table``: all of them, or those of
+    ``keys`` (an import of 200 rows into a programme of 100,000 then reads 200 keys, not
+    100,000)."""
     col = getattr(table, key_col)
-    rows = conn.execute(select(col, table.id).where(table.programme_id == pid)).all()
-    return {str(k): int(i) for k, i in rows}
+    stmt = select(col, table.id).where(table.programme_id == pid, col.is_not(None))
+    wanted = None if keys is None else list(dict.fromkeys(str(k) for k in keys if pd.notna(k)))
+    if wanted is None or len(wanted) > _FEW_KEYS:
+        found = {str(k): int(i) for k, i in conn.execute(stmt).all()}
+        return found if wanted is None else {k: found[k] for k in wanted if k in found}
+    out: dict[str, int] = {}
+    for start in range(0, len(wanted), 1000):
+        out.update((str(k), int(i)) for k, i in conn.execute(
+            stmt.where(col.in_(wanted[start:start + 1000]))).all())
+    return out
+
+
+def stored_keys(conn: Connection, table: Any, key_col: str, pid: int,
+                keys: Iterable[Any]) -> set[str]:
+    """Which of ``keys`` the programme's rows of ``table`` hold in ``key_col``."""
+    return set(_key_ids(conn, table, key_col, pid, keys))
+
+
+def _is_in(values: pd.Series, found: Collection[str]) -> np.ndarray:
+    """Whether each value is one of ``found`` (a set lookup per value: pandas' ``isin`` on
+    its string dtype builds a list of every candidate first)."""
+    return np.fromiter((v in found for v in values.astype(object)), dtype=bool,
+                       count=len(values))
 
 
 def _upsert(conn: Connection, table: Any, key_col: str, pid: int,
@@ -302,8 +335,8 @@ def insert_sites(conn: Connection, pid: int, sites: gpd.GeoDataFrame) -> int:
         return 0
     park_ids = _key_ids(conn, Park, "park_key", pid)
     rows = _site_rows(sites, park_ids)
-    existing = _key_ids(conn, Site, "site_key", pid)
-    rows = rows[~rows["site_key"].isin(list(existing))].drop_duplicates("site_key")
+    existing = _key_ids(conn, Site, "site_key", pid, rows["site_key"])
+    rows = rows[~_is_in(rows["site_key"], existing)].drop_duplicates("site_key")
     if not rows.empty:
         bulk_insert(conn, Site, _stamped(conn, Site, pid, rows.assign(programme_id=pid)))
     return len(rows)
@@ -343,14 +376,15 @@ def add_contacts(conn: Connection, pid: int, contacts: pd.DataFrame) -> int:
     if contacts.empty:
         return 0
     frame = _with_columns(contacts, CONTACT_COLUMNS)
-    known = _key_ids(conn, Contact, "contact_key", pid)
-    frame = frame[~frame["contact_id"].astype(str).isin(list(known))].drop_duplicates(
-        "contact_id")
+    keys = frame["contact_id"].astype(str)
+    known = _key_ids(conn, Contact, "contact_key", pid, keys)
+    frame = frame[~_is_in(keys, known)].drop_duplicates("contact_id")
     if frame.empty:
         return 0
     rows = pd.DataFrame({"contact_key": frame["contact_id"].astype(str),
                          "site_id": _site_ids(frame["site_id"],
-                                              _key_ids(conn, Site, "site_key", pid),
+                                              _key_ids(conn, Site, "site_key", pid,
+                                                       frame["site_id"]),
                                               "contacts")})
     for col in ("name", "role", "email", "phone"):
         rows[col] = frame[col]
@@ -412,13 +446,13 @@ def insert_resources(conn: Connection, pid: int, resources: pd.DataFrame,
     """
     if resources.empty:
         return 0, 0
-    rows = _resource_rows(resources, _key_ids(conn, Site, "site_key", pid))
-    stored = set(conn.execute(select(Resource.import_key).where(
-        Resource.programme_id == pid, Resource.import_key.is_not(None))).scalars())
-    keep = ~rows["import_key"].isin(list(stored)) & ~rows["import_key"].duplicated()
+    site_keys = resources["site_id"] if "site_id" in resources.columns else ()
+    rows = _resource_rows(resources, _key_ids(conn, Site, "site_key", pid, site_keys))
+    stored = _key_ids(conn, Resource, "import_key", pid, rows["import_key"])
+    keep = ~_is_in(rows["import_key"], stored) & ~rows["import_key"].duplicated().to_numpy()
     new = rows[keep]
-    taken = _key_ids(conn, Resource, "resource_key", pid)
-    clash = new["resource_key"].isin(list(taken)) | new["resource_key"].duplicated()
+    taken = _key_ids(conn, Resource, "resource_key", pid, new["resource_key"])
+    clash = _is_in(new["resource_key"], taken) | new["resource_key"].duplicated().to_numpy()
     if clash.any():
         ids = sorted(set(new.loc[clash, "resource_key"]))[:5]
         msg = _("resource_id values already used by other records: {ids!r}; give new records "

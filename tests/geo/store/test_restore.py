@@ -159,3 +159,21 @@ def test_altered_file_restores_nothing(source: tuple[Store, Path], target: Store
     with pytest.raises(BackupError, match="checksum"):
         restore_backup(target, bad, actor="cli:test")
     assert target.programme_names() == []
+
+
+def test_a_snapshot_taken_before_a_restore_is_not_built_upon(source: tuple[Store, Path]
+                                                             ) -> None:
+    """A programme loaded before a restore that replaced it is read whole afterwards (the
+    restore is not an addition): an import made after the backup is gone from it."""
+    store, path = source
+    store.add_resources(NAME, tiny_programme().resources.assign(
+        resource_id=["N1", "N2", "N3", "N4"], quantity=[1.0, 2.0, 3.0, 4.0],
+        site_id="S1"))
+    base = store.programme_snapshot(NAME)
+    assert "N1" in set(base.programme.resources["resource_id"])
+    restore_backup(store, path, replace=True, actor="cli:test")
+    snap = store.programme_snapshot(NAME, since=base)
+    assert "N1" not in set(snap.programme.resources["resource_id"])
+    whole = store.load_programme(NAME)
+    for frame in ("sites", "contacts", "resources"):
+        assert_frame_equal(getattr(snap.programme, frame), getattr(whole, frame))

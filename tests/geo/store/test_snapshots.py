@@ -138,3 +138,18 @@ def test_a_base_newer_than_the_database_is_not_used(store: Store,
     assert snap.version == 0
     assert snap.programme is not base.programme
     _assert_equal(snap.programme, store.load_programme(NAME))
+
+
+@pytest.mark.parametrize("few", [0, 5_000])
+def test_stored_keys_by_index_or_by_scan_agree(store: Store, base: ProgrammeSnapshot,
+                                              monkeypatch: pytest.MonkeyPatch, few: int) -> None:
+    """An import looks up its own keys (IN, 1,000 at a time) or, for a big file, reads every
+    key: both find exactly the stored ones among thousands that are not."""
+    from geo.store import writes
+    from geo.store.tables import Site
+
+    monkeypatch.setattr(writes, "_FEW_KEYS", few)
+    keys = [f"X{i}" for i in range(2_500)] + ["S3", None, "S1", "S1", float("nan")]
+    with store.read("test") as conn:
+        assert writes.stored_keys(conn, Site, "site_key", base.pid, keys) == {"S1", "S3"}
+        assert writes.stored_keys(conn, Site, "site_key", base.pid, []) == set()
