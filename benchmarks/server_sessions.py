@@ -67,7 +67,11 @@ class SessionLog:
     name: str
     role: str
     changes: list[tuple[float, str]] = field(default_factory=list)
+    change_starts: list[float] = field(default_factory=list)
+    """``time.perf_counter()`` when each change of ``changes`` started."""
     imports: list[float] = field(default_factory=list)
+    landed: list[float] = field(default_factory=list)
+    """``time.perf_counter()`` when each import's report was shown (the import had landed)."""
     opened: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -203,6 +207,7 @@ async def _viewer(browser: Any, url: str, log: SessionLog, labels: list[str], *,
         await _opened(log, t0, settled)
         for label in labels[:changes]:
             await _think(think_s, rng)
+            log.change_starts.append(time.perf_counter())
             log.changes.append(await _change_streams(page, "conc_release_streams", label,
                                                      timeout_s))
             if (err := await _exception_box(page)) is not None:
@@ -245,7 +250,8 @@ async def _practitioner(browser: Any, url: str, log: SessionLog, members: Path,
         try:  # the import's report (its four figures) appears when the import has landed
             await page.locator("[data-testid='stMetricValue']").first.wait_for(
                 timeout=timeout_s * 1000)
-            log.imports.append(time.perf_counter() - t0)
+            log.landed.append(time.perf_counter())
+            log.imports.append(log.landed[-1] - t0)
         except Exception:
             log.errors.append("no import report shown")
             await _keep_screenshot(page, log)
@@ -255,6 +261,7 @@ async def _practitioner(browser: Any, url: str, log: SessionLog, members: Path,
         await _open_concentrations(page, url, viewer=False, timeout_s=timeout_s)
         for label in chapters[:changes]:
             await _think(think_s, rng)
+            log.change_starts.append(time.perf_counter())
             log.changes.append(await _change_streams(page, "conc_streams", label, timeout_s))
             if (err := await _exception_box(page)) is not None:
                 log.errors.append(err)
@@ -404,6 +411,33 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
     return report(logs, wall_s=wall, loads=(load0, load1), reruns=reruns)
 
 
+def after_imports(logs: list[SessionLog]) -> tuple[list[float], list[float]]:
+    """The viewers' change times split in two: each viewer's first change after an import
+    landed (its rerun meets a new data version: the programme and its release at that version
+    are built by it or by another session it waits for), and the others.
+
+    Examples
+    --------
+    >>> a = SessionLog("p", "practitioner", landed=[10.0, 30.0])
+    >>> v = SessionLog("v", "viewer", changes=[(1.0, "swapped"), (2.0, "swapped"),
+    ...                (3.0, "swapped"), (4.0, "swapped")], change_starts=[5, 12, 20, 40])
+    >>> after_imports([a, v])
+    ([2.0, 4.0], [1.0, 3.0])
+    """
+    landed = sorted(t for log in logs for t in log.landed)
+    first: list[float] = []
+    rest: list[float] = []
+    for log in logs:
+        if log.role != "viewer":
+            continue
+        seen = 0  # imports landed before this viewer's previous change
+        for (seconds, _kind), start in zip(log.changes, log.change_starts, strict=True):
+            now = sum(t < start for t in landed)
+            (first if now > seen else rest).append(seconds)
+            seen = now
+    return first, rest
+
+
 def report(logs: list[SessionLog], *, wall_s: float,
            loads: tuple[tuple[float, float, float], tuple[float, float, float]],
            reruns: dict[str, list[float]] | None = None) -> dict[str, float]:
@@ -432,6 +466,12 @@ def report(logs: list[SessionLog], *, wall_s: float,
             print(f"  {what:<42} n={len(values):>3} p50 {fmt(percentile(values, 50))} s · "
                   f"p95 {fmt(percentile(values, 95))} s · max {fmt(max(values))} s · "
                   f"mean {fmt(statistics.fmean(values))} s")
+    first, rest = after_imports(logs)
+    for what, values in (("  first after an import landed", first),
+                         ("  the others", rest)):
+        if values:
+            print(f"  {what:<42} n={len(values):>3} p50 {fmt(percentile(values, 50))} s · "
+                  f"p95 {fmt(percentile(values, 95))} s · max {fmt(max(values))} s")
     for page, values in sorted((reruns or {}).items()):
         print(f"  server: {page + ' rerun (app log)':<34} n={len(values):>3} p50 "
               f"{fmt(percentile(values, 50))} s · p95 {fmt(percentile(values, 95))} s · max "

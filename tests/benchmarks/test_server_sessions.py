@@ -27,13 +27,18 @@ def test_report_gives_the_server_side_beside_the_browser(capsys: pytest.CaptureF
                                                          ) -> None:
     """The report prints each page's reruns from the app log and returns the Concentrations
     p95 beside the browser's."""
-    log = SessionLog("viewer-0", "viewer", changes=[(2.0, "drawn"), (4.0, "drawn")])
-    out = report([log], wall_s=10.0, loads=((0.5, 0.5, 0.5), (1.0, 1.0, 1.0)),
+    log = SessionLog("viewer-0", "viewer", changes=[(2.0, "drawn"), (4.0, "drawn")],
+                     change_starts=[100.0, 120.0])
+    importer = SessionLog("practitioner-0", "practitioner", imports=[3.0], landed=[110.0])
+    out = report([log, importer], wall_s=10.0, loads=((0.5, 0.5, 0.5), (1.0, 1.0, 1.0)),
                  reruns=rerun_seconds(LOG))
     text = capsys.readouterr().out
     assert "server: concentrations rerun (app log)" in text and "n=  2" in text
     assert out["server_concentrations_p95_s"] == pytest.approx(0.412 + 0.95 * (1.0 - 0.412))
     assert out["viewer_p95_s"] == pytest.approx(3.9)
+    first = next(line for line in text.splitlines() if "first after an import" in line)
+    others = next(line for line in text.splitlines() if "the others" in line)
+    assert "n=  1 p50 4.00 s" in first and "n=  1 p50 2.00 s" in others
 
 
 def test_busy_cpu_seconds_leaves_out_idle_and_io_wait_and_guest_time() -> None:
