@@ -204,15 +204,15 @@ key of the programme (one scan beats thousands of index searches)."""
 
 def _key_ids(conn: Connection, table: Any, key_col: str, pid: int,
              keys: Iterable[Any] | None = None) -> dict[str, int]:
-    """Stored key → row id of the programme's rows in ``table``: all of them, or those of
-    ``keys`` (an import of 200 rows into a programme of 100,000 then reads 200 keys, not
-    100,000)."""
+    """Stored key → row id of the programme's rows in ``table``: all of them, or at least
+    those of ``keys`` (an import of 200 rows into a programme of 100,000 then reads 200 keys,
+    not 100,000; a file of more than ``_FEW_KEYS`` keys gets them all)."""
     col = getattr(table, key_col)
     stmt = select(col, table.id).where(table.programme_id == pid, col.is_not(None))
-    wanted = None if keys is None else list(dict.fromkeys(str(k) for k in keys if pd.notna(k)))
-    if wanted is None or len(wanted) > _FEW_KEYS:
-        found = {str(k): int(i) for k, i in conn.execute(stmt).all()}
-        return found if wanted is None else {k: found[k] for k in wanted if k in found}
+    series = None if keys is None else _as_series(keys)
+    if series is None or len(series) > _FEW_KEYS:
+        return {str(k): int(i) for k, i in conn.execute(stmt).all()}
+    wanted = _distinct_text(series)
     out: dict[str, int] = {}
     for start in range(0, len(wanted), 1000):
         out.update((str(k), int(i)) for k, i in conn.execute(
@@ -223,7 +223,18 @@ def _key_ids(conn: Connection, table: Any, key_col: str, pid: int,
 def stored_keys(conn: Connection, table: Any, key_col: str, pid: int,
                 keys: Iterable[Any]) -> set[str]:
     """Which of ``keys`` the programme's rows of ``table`` hold in ``key_col``."""
-    return set(_key_ids(conn, table, key_col, pid, keys))
+    series = _as_series(keys)
+    return set(_key_ids(conn, table, key_col, pid, series)) & set(_distinct_text(series))
+
+
+def _as_series(keys: Iterable[Any]) -> pd.Series:
+    return keys if isinstance(keys, pd.Series) else pd.Series(list(keys), dtype=object)
+
+
+def _distinct_text(keys: pd.Series) -> list[str]:
+    """The keys as text, missing ones left out, each once."""
+    out: list[str] = keys.dropna().astype(str).drop_duplicates().tolist()
+    return out
 
 
 def _is_in(values: pd.Series, found: Collection[str]) -> np.ndarray:
