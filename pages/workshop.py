@@ -55,8 +55,10 @@ def _statuses(report: pd.DataFrame) -> pd.DataFrame:
 
 
 def _records() -> pd.DataFrame:
-    """The programme's records and those saved at this workshop."""
+    """The programme's records and those saved at this workshop that it does not show yet
+    (a stored programme shows them from its next data version on; the embedded demo never)."""
     added = st.session_state.get(Key.WS_ADDED, prog.resources.iloc[:0])
+    added = added[~added["resource_id"].isin(prog.resources["resource_id"])]
     return pd.concat([prog.resources, added], ignore_index=True)
 
 

@@ -29,7 +29,8 @@ class ProgrammeRef:
     """Which programme's data, in which database, at which version: a cache key.
 
     ``name`` is :data:`~ui.state.DEMO_PROGRAMME` for the embedded demo (read from the
-    package, whatever ``database_url`` and ``version`` say) or a stored programme's name.
+    package at version 0, from its stored copy at a later version) or a stored programme's
+    name.
     """
 
     name: str
@@ -54,13 +55,13 @@ def data_versions(name: str, database_url: str) -> DataVersions:
     """The data versions of programme ``name``, read from the database now (every rerun).
 
     Read before any data, so that a cache entry never holds data older than its key. The
-    embedded demo's records never change (version 0); its synergies are versioned once it is
-    stored. Raises :class:`~geo.errors.StoreError` when the database cannot be reached.
+    embedded demo is at version 0 until a write stores it (a synergy, records saved at a
+    workshop); from then on it has the stored copy's versions, and is read from that copy.
+    Raises :class:`~geo.errors.StoreError` when the database cannot be reached.
     """
     stored = DEMO_NAME if name == DEMO_PROGRAMME else name
     found = store(database_url).data_versions(stored)
-    return DataVersions(programme=0 if name == DEMO_PROGRAMME else found.programme,
-                        synergies=found.synergies)
+    return DataVersions(programme=found.programme, synergies=found.synergies)
 
 
 @st.cache_resource(show_spinner=LazyText(N_("Loading the demo programme…")))
@@ -100,10 +101,16 @@ def _stored_programme(database_url: str, name: str, version: int) -> Programme:
 
 def programme(ref: ProgrammeRef) -> Programme:
     """The programme ``ref`` names: a shared object (the demo and stored programmes alike),
-    so copy frames before changing them."""
-    if ref.is_demo:
+    so copy frames before changing them.
+
+    The embedded demo is read from the package at version 0, and from its stored copy once a
+    write has stored it (so that records saved on the demo, at a workshop, show on every
+    page, as its synergies do).
+    """
+    if ref.is_demo and ref.version == 0:
         return _demo_programme()
-    return _stored_programme(ref.database_url, ref.name, ref.version)
+    name = DEMO_NAME if ref.is_demo else ref.name
+    return _stored_programme(ref.database_url, name, ref.version)
 
 
 @st.cache_resource(show_spinner=LazyText(N_("Loading synergies…")), max_entries=4)

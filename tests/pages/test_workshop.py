@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.pages.support import open_page, table_with
 from ui import Key
@@ -67,3 +68,55 @@ def test_saved_count_in_the_pseudo_locale() -> None:
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["⟦1 réçõrd sàvéd.⟧"]
     assert all(w.value.startswith("⟦") for w in at.warning)
+
+
+FILM = {"site_id": "KAR-S001", "direction": "have", "ewc_code": "15 01 02",
+        "description": "stretch film from the workshop", "quantity": 12.0, "unit": "t/yr",
+        "frequency": "weekly"}
+
+
+def _records_to_link(at: AppTest) -> str:
+    return next(e.label for e in at.expander if e.label.startswith("Records to link"))
+
+
+def _save_film(at: AppTest) -> None:
+    at.session_state[Key.WS_ENTRIES] = {"edited_rows": {}, "deleted_rows": [],
+                                        "added_rows": [FILM]}
+    at.run()
+    at.button(key=Key.WS_SAVE_ENTRIES).click().run()
+    assert not at.exception, at.exception
+    assert any("1 record saved" in s.value for s in at.success)
+
+
+def test_a_record_saved_on_a_stored_programme_is_listed_once() -> None:
+    """After the save the programme's next version holds the record: it is listed once, not
+    once from the programme and again from the session."""
+    import dataclasses
+
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+
+    prog = dataclasses.replace(load_demo_programme(), name="Kotka members")
+    open_store().save_programme(prog)
+    at = open_page("pages/workshop.py", programme="Kotka members")
+    _save_film(at)
+    at.run()
+    assert _records_to_link(at) == f"Records to link ({len(prog.resources) + 1})"
+
+
+def test_records_saved_on_the_demo_stay_with_the_demo() -> None:
+    """A record saved on the embedded demo is in the demo for every later session (read from
+    the demo's stored copy), listed once."""
+    from geo.demo import load_demo_programme
+
+    n = len(load_demo_programme().resources)
+    at = open_page("pages/workshop.py")
+    assert _records_to_link(at) == f"Records to link ({n})"
+    _save_film(at)
+    at.run()
+    assert _records_to_link(at) == f"Records to link ({n + 1})"
+    later = open_page("pages/workshop.py")  # another session: nothing in its state
+    assert _records_to_link(later) == f"Records to link ({n + 1})"
+    browse = open_page("pages/browse.py")
+    assert any("stretch film from the workshop" in str(df.value.to_dict())
+               for df in browse.dataframe)

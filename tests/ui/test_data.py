@@ -11,12 +11,33 @@ from ui.state import DEMO_PROGRAMME
 
 
 def test_the_demo_reference_reads_the_embedded_demo(settings: Settings) -> None:
-    """The demo is read from the package whatever the database, and labelled illustrative."""
+    """Until it is stored, the demo is read from the package whatever the database, and
+    labelled illustrative."""
     ref = ProgrammeRef(DEMO_PROGRAMME, settings.database_url)
     assert ref.is_demo
     prog = programme(ref)
     assert prog.illustrative and len(prog.sites) >= 40
-    assert programme(ProgrammeRef(DEMO_PROGRAMME, "sqlite:///elsewhere.db", 7)) is prog
+    assert programme(ProgrammeRef(DEMO_PROGRAMME, "sqlite:///elsewhere.db", 0)) is prog
+
+
+def test_the_stored_demo_is_read_from_its_copy(settings: Settings) -> None:
+    """Once a write stores the demo (a record saved at a workshop), the demo reference has the
+    copy's data version and reads the copy: the new record is there, the demo still
+    illustrative."""
+    from geo.synergies import repository as repo
+    from ui.data import data_versions
+
+    embedded = programme(ProgrammeRef(DEMO_PROGRAMME, settings.database_url))
+    db = store(settings.database_url)
+    repo.ensure_programme(db, embedded)
+    added = embedded.resources.iloc[[0]].assign(resource_id="WS-NEW-1", quantity=3.0)
+    db.add_resources(embedded.name, added)
+    versions = data_versions(DEMO_PROGRAMME, settings.database_url)
+    assert versions.programme >= 2  # stored, then the record added
+    prog = programme(ProgrammeRef(DEMO_PROGRAMME, settings.database_url, versions.programme))
+    assert "WS-NEW-1" in set(prog.resources["resource_id"])
+    assert len(prog.resources) == len(embedded.resources) + 1
+    assert prog.illustrative
 
 
 def test_a_stored_programme_is_reloaded_at_a_new_version(stored_demo: ProgrammeRef) -> None:

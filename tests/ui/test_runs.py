@@ -61,7 +61,13 @@ def test_a_layer_is_cached_by_its_arguments(demo: ProgrammeRef) -> None:
     assert runs.heat_surface(demo, HAVES, bandwidth_m=400.0) is first
     plastics = ConcentrationQuery(direction="have", selectors=("plastics",))
     assert runs.heat_surface(demo, plastics, bandwidth_m=400.0) is not first
-    newer = ProgrammeRef(demo.name, demo.database_url, demo.version + 1)
+    from geo.synergies import repository as repo
+    from ui.data import data_versions, programme, store
+
+    repo.ensure_programme(store(demo.database_url), programme(demo))  # the demo stored: v1+
+    newer = ProgrammeRef(demo.name, demo.database_url,
+                         data_versions(demo.name, demo.database_url).programme)
+    assert newer.version > demo.version
     assert runs.heat_surface(newer, HAVES, bandwidth_m=400.0) is not first
     assert runs.selection(demo, plastics).n_used < runs.selection(demo, HAVES).n_used
 
