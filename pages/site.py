@@ -12,7 +12,7 @@ import streamlit as st
 import ui
 from geo.confidentiality import redact_companies
 from geo.errors import SymbiosisError
-from geo.i18n import _, column_label, format_number
+from geo.i18n import _, format_number
 from geo.location_levels import DEFAULT_PRESET, level_labels, location_headers
 from geo.store.locations import programme_location_preset
 from layers.base import add_parks, add_sites
@@ -33,8 +33,7 @@ def _headers(frame: object) -> dict[str, Any]:
     """Column headers of a shown table in this session's language (the data keeps its
     column names); the park and location columns take the programme's level labels."""
     columns = [str(c) for c in getattr(frame, "columns", [])]
-    levels = location_headers(preset, columns)
-    return {c: st.column_config.Column(levels.get(c) or column_label(c)) for c in columns}
+    return ui.column_config(columns, labels=location_headers(preset, columns))
 
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import streamlit as st
-
 from geo.catalogue import load_catalogue
 from geo.errors import SymbiosisError
-from geo.i18n import _, column_label
+from geo.i18n import _
 from geo.location_levels import DEFAULT_PRESET, location_headers
 from geo.store.locations import programme_location_preset
+from ui.widgets import column_config
 
 if TYPE_CHECKING:
     from geo.catalogue.catalogue import Catalogue
@@ -81,6 +80,5 @@ class BrowseView:
         column names, so CSV downloads and tests read the codes); the park and location
         columns take the programme's level labels; ``config`` overrides columns."""
         columns = [str(c) for c in getattr(frame, "columns", [])]
-        levels = location_headers(self.preset, columns)
-        return {**{c: st.column_config.Column(levels.get(c) or column_label(c))
-                   for c in columns}, **config}
+        return {**column_config(columns, labels=location_headers(self.preset, columns)),
+                **config}

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo.i18n import _, column_label, current_locale
+from geo.i18n import _, current_locale
 from geo.synergies.lifecycle import stage_label
 from geo.synergies.text import unit_label
+from ui.widgets import column_config
 
 if TYPE_CHECKING:
     from geo.synergies.book import SynergyBook
@@ -60,13 +61,10 @@ def _headers(frame: pd.DataFrame) -> dict[str, Any]:
     column names)."""
     # Columns of the gaps and park-partner tables without a shared label (yet).
     own = {"key": _("Code or class"), "median_distance_km": _("Median distance (km)")}
-    numeric = {str(c) for c in frame.columns if pd.api.types.is_float_dtype(frame.dtypes[c])}
     # figures grouped as the reader's browser writes them (21,837.5), not 21837.486
-    return {str(c): st.column_config.NumberColumn(own.get(str(c)) or column_label(c),
-                                                  format="localized")
-            if str(c) in numeric else
-            st.column_config.Column(own.get(str(c)) or column_label(c))
-            for c in frame.columns}
+    localized = {str(c): "localized" for c in frame.columns
+                 if pd.api.types.is_float_dtype(frame.dtypes[c])}
+    return column_config(frame.columns, labels=own, number_formats=localized)
 
 
 def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:

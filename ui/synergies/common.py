@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 import ui
-from geo.i18n import _, column_label
+from geo.i18n import _
 from geo.synergies import repository as repo
+from ui.widgets import column_config
 
 if TYPE_CHECKING:
     from geo.programme import Programme
@@ -73,8 +74,7 @@ def headers(frame: object) -> dict[str, Any]:
     column names)."""
     history_labels = {"event_id": _("Event"), "kind": _("What happened"),
                       "from_stage": _("From stage"), "to_stage": _("To stage")}
-    return {str(c): st.column_config.Column(history_labels.get(str(c)) or column_label(c))
-            for c in getattr(frame, "columns", [])}
+    return column_config(getattr(frame, "columns", []), labels=history_labels)
 
 
 def saved(message: str) -> None:
