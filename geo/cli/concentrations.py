@@ -149,6 +149,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                                     parks=tuple(args.park),
                                     min_precision=args.min_precision or "town")
     prog = load_programme(None if args.programme == "demo" else args.programme)
+    if not _parks_known(prog, args.park):
+        return 2
     sel = conc.select_resources(prog, query)
     for note in sel.notes():
         print(_("note: {note}").format(note=note), file=sys.stderr)
@@ -192,6 +194,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return _done(out, what, written)
 
 
+def _parks_known(prog: Programme, parks: list[str]) -> bool:
+    """Whether every ``--park`` is one of the programme's; if not, say which are not and what
+    the parks are (a typo would otherwise read as "no records match")."""
+    known = [str(p) for p in prog.parks["park_id"]]
+    unknown = [p for p in parks if p not in known]
+    if unknown:
+        print(_("error: --park: {unknown} is not a park of {programme}; its parks: "
+                "{known}.").format(unknown=", ".join(unknown), programme=prog.name,
+                                   known=", ".join(known[:20]) or _("none")),
+              file=sys.stderr)
+    return not unknown
+
+
 def _viewer_rules(prog: Programme, name: str, settings: Settings) -> object:
     from geo.disclosure.settings import default_rules, programme_rules
 
@@ -219,6 +234,8 @@ def _run_viewer(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         return 2
     prog = load_programme(None if args.programme == "demo" else args.programme)
+    if not _parks_known(prog, args.park):
+        return 2
     rules = _viewer_rules(prog, args.programme, settings)
     assert isinstance(rules, DisclosureRules)
     release = build_release(prog, catalogue=load_catalogue(), rules=rules)

@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Write the funders' workbook (``--xlsx``) and print the KPIs."""
     args = _parser().parse_args(argv)
+    if args.xlsx.suffix.lower() != ".xlsx":
+        return fail(_("--xlsx: {path} does not end in .xlsx; spreadsheet programs open an "
+                      "Excel workbook by that ending (for example {example}).").format(
+                          path=args.xlsx, example=args.xlsx.with_suffix(".xlsx").name), code=2)
     # The report stack (catalogue, factors, database, Excel) once the arguments are good.
     import pandas as pd
 

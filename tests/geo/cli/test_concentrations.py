@@ -75,3 +75,15 @@ def test_picture_is_written_and_texts_follow_the_language(tmp_path: Path,
     assert "⟦Réléàséd fîgürés õf" in printed and "heat_map.png" in printed
     summary = json.loads((out / "summary.json").read_text())
     assert "⟦" not in summary["query"] and "⟦" not in summary["rules"]
+
+
+@pytest.mark.parametrize("role", ["practitioner", "viewer"])
+def test_an_unknown_park_is_named_with_the_parks_there_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], role: str) -> None:
+    """A mistyped ``--park`` is an error naming it and the programme's parks, not "no
+    records match"; nothing is written."""
+    out = tmp_path / "out"
+    assert main(["--out", str(out), "--park", "KAR-P1", "--park", "NOPE", "--role", role]) == 2
+    err = capsys.readouterr().err
+    assert "NOPE is not a park" in err and "KAR-P1" in err and "KAR-P2" in err
+    assert not out.exists()

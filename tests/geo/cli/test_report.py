@@ -23,3 +23,13 @@ def test_report_writes_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["--xlsx", str(out), "--role", "viewer", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["role"] == "viewer"
     assert {"KPIs", "Totals by stream"} <= set(read_workbook(out.read_bytes()))
+
+
+def test_a_workbook_name_without_xlsx_is_refused(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``--xlsx r.txt`` would write an Excel file that no program opens as one: refused with
+    the name to use, and nothing written."""
+    out = tmp_path / "r.txt"
+    assert main(["--xlsx", str(out)]) == 2
+    assert "r.xlsx" in capsys.readouterr().err
+    assert not out.exists()
