@@ -1,0 +1,176 @@
+"""The Site page's parts, drawn from ``pages/site.py``: the site picked (from a link's
+``?site=`` or the picker) and its tabs — details with a map, resources, contacts, synergies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from geo.confidentiality import redact_companies
+from geo.errors import SymbiosisError
+from geo.i18n import _, format_number
+from geo.location_levels import DEFAULT_PRESET, level_labels, location_headers
+from geo.store.locations import programme_location_preset
+from geo.synergies.repository import synergies_for_site
+from layers.base import add_parks, add_sites
+from layers.quality import PRECISION_LABELS
+from ui.maps import base_map, show_map
+from ui.state import Key
+from ui.widgets import (
+    column_config,
+    domain_errors,
+    download_buttons,
+    illustrative_note,
+    pick_record,
+    plain,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from ui.context import PageContext
+
+__all__ = ["SiteView", "pick_site", "show_site"]
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """This rerun's context, the programme's sites by name and its location level labels.
+
+    Attributes
+    ----------
+    ctx : PageContext
+    sites : GeoDataFrame
+        The programme's sites, sorted by name.
+    preset : str
+        The programme's location level labels (省 / 市 / 园区 …).
+    """
+
+    ctx: PageContext
+    sites: gpd.GeoDataFrame
+    preset: str
+
+    @classmethod
+    def of(cls, ctx: PageContext) -> SiteView:
+        """The view of ``ctx``'s programme."""
+        try:  # the programme's names for its location levels (省 / 市 / 园区 …)
+            preset = programme_location_preset(ctx.store, ctx.programme.name)
+        except SymbiosisError:  # the database down: the demo keeps working, default labels
+            preset = DEFAULT_PRESET
+        return cls(ctx, ctx.programme.sites.sort_values("name"), preset)
+
+    def headers(self, frame: object) -> dict[str, Any]:
+        """Column headers of a shown table in this session's language (the data keeps its
+        column names); the park and location columns take the programme's level labels."""
+        columns = [str(c) for c in getattr(frame, "columns", [])]
+        return column_config(columns, labels=location_headers(self.preset, columns))
+
+
+def pick_site(view: SiteView) -> str | None:
+    """The site to show: from the page's ``?site=`` link or the picker (None: none picked,
+    or the programme has no sites — said on the page)."""
+    sites = view.sites
+    if sites.empty:
+        st.info(_("This programme has no member sites yet — import a member list first."))
+        return None
+    labels = (sites["name"].astype(str) + " (" + sites["site_id"].astype(str) + ")").set_axis(
+        sites["site_id"].to_numpy())
+    wanted = st.query_params.get("site")
+    if wanted in labels.index and Key.SITE_PICK not in st.session_state:  # a link to one site
+        st.session_state[Key.SITE_PICK] = wanted
+    elif wanted and wanted not in labels.index:  # an old or mistyped link: say so, pick another
+        # Translators: {site} is the site id from the page's address (?site=…).
+        st.warning(_("This programme has no site {site}; pick one below.").format(
+            site=plain(str(wanted))), icon=":material/link_off:")
+    # A programme's thousands of sites are not all sent as options on every rerun: above
+    # ui.widgets.MAX_PICK_OPTIONS a search box narrows the list first.
+    site_id = pick_record(st, _("Site"), labels, key=Key.SITE_PICK, find_key=Key.SITE_FIND,
+                          find_label=_("Find a site (name or id)"))
+    if site_id is None:
+        return None
+    st.query_params["site"] = site_id
+    return str(site_id)
+
+
+def _details(view: SiteView, site: pd.Series) -> None:
+    ctx, prog, sites, site_id, preset = (view.ctx, view.ctx.programme, view.sites,
+                                         site["site_id"], view.preset)
+    left, right = st.columns([2, 3])
+    with left:
+        park = prog.parks[prog.parks["park_id"] == site["park_id"]]
+        levels = level_labels(preset)
+        # Where the site lies, top down (region → city → park), with the programme's labels.
+        place_lines = [(levels[k], park[k].iloc[0]) for k in ("region", "city")
+                       if len(park) and park[k].iloc[0]]
+        place_lines.append((levels["park"], park["name"].iloc[0] if len(park) else None))
+        # Translators: a label and its value on a line, e.g. "**Park:** Tikankatu area".
+        st.markdown("  \n".join(_("**{level}:** {value}").format(
+            level=level, value=plain(value) if value else _("outside any park"))
+            for level, value in place_lines))
+        geom = site.geometry
+        if geom is None or geom.is_empty:
+            st.warning(_("Not located yet — use **Locate records**."))
+        else:
+            precision = PRECISION_LABELS.get(str(site["location_precision"]))
+            # Translators: {lat} and {lon} are decimal degrees north and east.
+            st.markdown(_("**Location:** {lat} N, {lon} E").format(
+                lat=format_number(geom.y, digits=5), lon=format_number(geom.x, digits=5))
+                + "  \n" + _("**Precision:** {precision} ({source})").format(
+                    precision=_(precision) if precision else plain(site["location_precision"]),
+                    source=plain(site["location_source"])))
+        # Translators: {date} is when the site was recorded, {provenance} where it came from.
+        st.markdown(_("**Recorded:** {date} ({provenance})").format(
+            date=plain(site["recorded_on"]), provenance=plain(site["provenance"])))
+    with right:
+        if geom is not None and not geom.is_empty:
+            pad = 0.004
+            m = base_map(ctx, bounds=(geom.x - pad, geom.y - pad / 2,
+                                      geom.x + pad, geom.y + pad / 2))
+            add_parks(m, prog.parks)
+            add_sites(m, prog.sites, colour="#9aa5ab", radius=4, name=_("Other sites"))
+            add_sites(m, sites[sites["site_id"] == site_id], colour="#d7301f", radius=9,
+                      name=_("This site"))
+            show_map(m, key="site_map", height=320)
+
+
+def show_site(view: SiteView, site_id: str) -> None:
+    """The site's title, address, and its four tabs."""
+    ctx, prog, sites = view.ctx, view.ctx.programme, view.sites
+    site = sites[sites["site_id"] == site_id].iloc[0]
+    st.title(plain(site["name"]))
+    place = " ".join(str(site[c]) for c in ("address", "postcode", "city", "country") if site[c])
+    # Translators: {place} is the site's address as recorded, {sector} its NACE code.
+    st.caption(plain(_("{place} · sector NACE {sector}").format(
+        place=place, sector=site["sector_nace"] or "—")))
+    illustrative_note(prog)
+    st.page_link("pages/browse.py", label=_("Back to all resources"), icon=":material/arrow_back:")
+    res = prog.resources[prog.resources["site_id"] == site_id]
+    contacts = prog.contacts[prog.contacts["site_id"] == site_id]
+    t_details, t_resources, t_contacts, t_synergies = st.tabs(
+        [":material/location_on: " + _("Details"),
+         ":material/inventory_2: " + _("Resources ({n})").format(n=format_number(len(res))),
+         ":material/contacts: " + _("Contacts ({n})").format(n=format_number(len(contacts))),
+         ":material/handshake: " + _("Synergies")])
+    with t_details:
+        _details(view, site)
+    with t_resources:
+        shown_res = res.drop(columns=["site_id"])
+        st.dataframe(shown_res, hide_index=True, width="stretch",
+                     column_config=view.headers(shown_res))
+        download_buttons(res, stem=f"resources-{site_id}", key="site_res_dl",
+                         formats=("csv", "xlsx"))
+    with t_contacts:
+        st.caption(_("Personal data: shown to practitioners only."))
+        shown_contacts = redact_companies(contacts.drop(columns=["site_id"]), role=ctx.role)
+        st.dataframe(shown_contacts, hide_index=True, width="stretch",
+                     column_config=view.headers(shown_contacts))
+    with t_synergies:
+        with domain_errors():
+            syn = synergies_for_site(ctx.store, prog.name, site_id)
+        if syn.empty:
+            st.info(_("No synergies involve this site yet — find matches on **Synergies**."))
+        else:
+            st.dataframe(syn, hide_index=True, width="stretch", column_config=view.headers(syn))
