@@ -13,6 +13,7 @@ from geo.export import to_csv_bytes
 from geo.i18n import N_, _, format_number, ngettext
 from geo.importer import import_file
 from geo.programme import PROVENANCES
+from geo.synergies import repository as repo
 from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, discard_upload, save_upload
 from ui import Key, runs
 
@@ -123,9 +124,13 @@ with st.expander(_("Start from the demo"), icon=":material/science:"):
     st.caption(_("Copies the Karhula demo programme (illustrative figures) into the database, "
                  "where it can be edited, geocoded and extended."))
     if st.button(_("Save the demo programme to the database"), key=Key.IMP_SAVE_DEMO):
-        from geo.demo import load_demo_programme
+        from geo.demo import DEMO_NAME, load_demo_programme
 
         with ui.domain_errors():
             ctx.require_write(_("save the demo to the database"))
-            store.save_programme(load_demo_programme(), replace=True)
-        st.success(_("Saved. Pick it in the sidebar's *Programme* list."))
+            if DEMO_NAME in store.programme_names():  # saving it again would undo its edits
+                st.info(_("The demo is already in the database, with the changes made to it "
+                          "since. Pick it in the sidebar's *Programme* list."))
+            else:  # with its illustrative synergies, as when a first synergy stores it
+                repo.ensure_programme(store, load_demo_programme())
+                st.success(_("Saved. Pick it in the sidebar's *Programme* list."))

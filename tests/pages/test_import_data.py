@@ -79,3 +79,26 @@ def test_a_file_without_data_rows_is_refused_with_the_reason(empty_data_dir: Pat
     assert not at.metric
     uploads = empty_data_dir / "uploads"  # nothing landed: no copy of the file is kept
     assert not (uploads.exists() and any(uploads.rglob("*.csv")))
+
+
+def test_saving_the_demo_again_keeps_its_changes(empty_data_dir: Path) -> None:
+    """The demo saved to the database comes with its illustrative synergies; saving it a
+    second time changes nothing (it used to replace the stored copy, archiving the records
+    added to it since and undoing placements) and says so."""
+    from geo.demo import DEMO_NAME, load_demo_programme
+    from geo.store import open_store
+    from geo.synergies import repository as repo
+
+    at = open_page(PAGE)
+    at.button(key=Key.IMP_SAVE_DEMO).click().run()
+    assert any("Saved" in s.value for s in at.success)
+    store = open_store()
+    assert not repo.load_book(store, DEMO_NAME).synergies.empty
+    added = load_demo_programme().resources.iloc[[0]].assign(resource_id="WS-KEEP-1",
+                                                            description="kept film",
+                                                            quantity=1.5)
+    assert store.add_resources(DEMO_NAME, added) == 1
+    at.button(key=Key.IMP_SAVE_DEMO).click().run()
+    assert not at.exception, at.exception
+    assert any("already in the database" in i.value for i in at.info)
+    assert "WS-KEEP-1" in set(store.load_programme(DEMO_NAME).resources["resource_id"])
