@@ -1,0 +1,84 @@
+"""The Import page's results: the last import's report with the rows to correct, the
+programmes' unresolved rejected rows, and the demo copied into the database."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from geo.export import to_csv_bytes
+from geo.i18n import _, format_number, ngettext
+from geo.synergies import repository as repo
+from ui.state import Key
+from ui.widgets import column_config, domain_errors, download_button, plain
+
+if TYPE_CHECKING:
+    from geo.importer import ImportReport
+    from ui.context import PageContext
+
+__all__ = ["show_report", "show_stored"]
+
+
+def show_report(report: ImportReport) -> None:
+    """The figures of an import, how its file was read, and its rows to correct."""
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(_("Rows read"), format_number(report.rows))
+    m2.metric(_("Imported"), format_number(report.imported))
+    m3.metric(_("Already present"), format_number(report.duplicates))
+    m4.metric(_("Rejected"), format_number(report.rejected))
+    st.caption(" · ".join([
+        ngettext("{n} new member site", "{n} new member sites", report.sites_added)
+        .format(n=format_number(report.sites_added)),
+        ngettext("{n} new contact person (personal data: practitioners only)",
+                 "{n} new contact people (personal data: practitioners only)",
+                 report.contacts_added).format(n=format_number(report.contacts_added)),
+        # Translators: {format} is the file's format (xlsx), {sheet} the workbook's sheet read.
+        _("read as {format}, sheet “{sheet}”.").format(format=report.format or _("table"),
+                                                       sheet=plain(report.sheet))
+        if report.sheet else
+        # Translators: {format} is the file's format (e.g. csv, xlsx), {encoding} its text
+        # encoding (e.g. utf-8).
+        _("read as {format}, {encoding}.").format(format=report.format or _("table"),
+                                                  encoding=report.encoding or _("n/a")),
+    ]))
+    if report.errors:
+        st.subheader(_("Rows to correct"))
+        st.caption(_("Each problem with its file row number (the header is row 1). Rejected "
+                     "rows are kept: download them, correct them and import the file again."))
+        errors = pd.DataFrame(report.errors)
+        st.dataframe(errors, hide_index=True, width="stretch",
+                     column_config=column_config(errors.columns))
+        download_button(_("Download rejected rows (CSV)"),
+                        partial(to_csv_bytes, report.rejects),
+                        file_name="rejected-rows.csv", key=Key.IMP_REJECTS_DL)
+    else:
+        st.success(_("Every row passed validation."))
+
+
+def show_stored(ctx: PageContext, writable: list[str]) -> None:
+    """The unresolved rejected rows of the programmes this person may write to, and the
+    button that copies the demo into the database."""
+    store = ctx.store
+    if writable:
+        with st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:"):
+            pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
+            rejects = store.rejects(pick)
+            st.dataframe(rejects, hide_index=True, width="stretch",
+                         column_config=column_config(rejects.columns))
+    with st.expander(_("Start from the demo"), icon=":material/science:"):
+        st.caption(_("Copies the Karhula demo programme (illustrative figures) into the database, "
+                     "where it can be edited, geocoded and extended."))
+        if st.button(_("Save the demo programme to the database"), key=Key.IMP_SAVE_DEMO):
+            from geo.demo import DEMO_NAME, load_demo_programme
+
+            with domain_errors():
+                ctx.require_write(_("save the demo to the database"))
+                if DEMO_NAME in store.programme_names():  # saving it again would undo its edits
+                    st.info(_("The demo is already in the database, with the changes made to it "
+                              "since. Pick it in the sidebar's *Programme* list."))
+                else:  # with its illustrative synergies, as when a first synergy stores it
+                    repo.ensure_programme(store, load_demo_programme())
+                    st.success(_("Saved. Pick it in the sidebar's *Programme* list."))
