@@ -5,7 +5,8 @@ Exit codes: 0 when the file was read (even if rows were rejected: see ``rejected
 wrong, 1 when the database or the waste catalogue cannot be used.
 
 With ``--json`` one JSON object is printed: ``rows``, ``imported``, ``duplicates``,
-``rejected``, ``errors`` (each with ``row``, ``column``, ``value``, ``message`` and ``field``)
+``rejected``, ``errors`` (each with ``row``, ``column``, ``value``, ``message`` and ``field``),
+``warnings`` (rows stored as written whose quantity is unlikely for one site, same keys)
 and how the file was read.
 """
 
@@ -91,6 +92,17 @@ def _summary(data: dict[str, Any]) -> str:
         lines += ["    " + each.format(row=e["row"], column=e["column"] or e.get("field"),
                                        value=e["value"], message=e["message"])
                   for e in errors[:_SHOWN_ERRORS]]
+    warnings = data.get("warnings") or []
+    if warnings:
+        lines.append("  " + ngettext("stored, but check ({shown} of {n} shown):",
+                                     "stored, but check ({shown} of {n} shown):",
+                                     len(warnings)).format(
+            shown=format_number(min(len(warnings), _SHOWN_ERRORS)),
+            n=format_number(len(warnings))))
+        # Translators: one stored figure to check: file row, column as headed, the reason.
+        check = _("row {row}, {column}: {message}")
+        lines += ["    " + check.format(row=w["row"], column=w["column"], message=w["message"])
+                  for w in warnings[:_SHOWN_ERRORS]]
     if data.get("rejects_file"):
         lines.append("  " + _("rejected rows written to {file}: correct them and run python -m "
                               "geo import {file}").format(file=data["rejects_file"]))

@@ -38,6 +38,7 @@ from geo.export import neutralise_formulas
 from geo.i18n import _
 from geo.importer.contacts import contact_headers, contacts_from_rows
 from geo.importer.headers import HeaderMatch, match_headers
+from geo.importer.plausibility import implausible_quantities
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
 from geo.importer.validate import Validation, validate_rows
 from geo.programme import PROVENANCES, RESOURCE_COLUMNS, SITE_COLUMNS, WGS84
@@ -89,6 +90,9 @@ class ImportReport:
         Earlier rejects that this import corrected.
     contacts_added : int
         New contact people stored for the sites (personal data, practitioners only).
+    warnings : list of dict
+        Rows stored as written whose figures are unlikely (a quantity above what one site
+        plausibly has: :mod:`geo.importer.plausibility`), with the keys of ``errors``.
     """
 
     file_name: str
@@ -113,6 +117,7 @@ class ImportReport:
     batch_id: int | None = None
     resolved: int = 0
     contacts_added: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (without the rejects frame)."""
@@ -126,7 +131,7 @@ class ImportReport:
             "encoding": self.encoding, "delimiter": self.delimiter, "format": self.format,
             "sheet": self.sheet, "sha256": self.sha256, "dry_run": self.dry_run,
             "batch_id": self.batch_id, "resolved": self.resolved,
-            "contacts_added": self.contacts_added,
+            "contacts_added": self.contacts_added, "warnings": self.warnings,
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -354,7 +359,8 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
         header_units=dict(match.units), encoding=frame.attrs.get("encoding", ""),
         delimiter=frame.attrs.get("delimiter", ""), format=frame.attrs.get("format", ""),
         sheet=frame.attrs.get("sheet", ""), sha256=sha, dry_run=store is None or dry_run,
-        batch_id=batch_id, resolved=resolved, contacts_added=contacts_added)
+        batch_id=batch_id, resolved=resolved, contacts_added=contacts_added,
+        warnings=implausible_quantities(clean, column=match.fields.get("quantity", "quantity")))
 
 
 def _grouped_errors(errors: pd.DataFrame, rows: pd.Series) -> list[list[dict[str, Any]]]:

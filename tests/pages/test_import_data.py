@@ -102,3 +102,20 @@ def test_saving_the_demo_again_keeps_its_changes(empty_data_dir: Path) -> None:
     assert not at.exception, at.exception
     assert any("already in the database" in i.value for i in at.info)
     assert "WS-KEEP-1" in set(store.load_programme(DEMO_NAME).resources["resource_id"])
+
+
+def test_a_figure_to_check_is_shown_after_the_import(empty_data_dir: Path) -> None:
+    """A quantity no site is likely to have is stored and listed under a warning with its
+    row, beside "every row passed"."""
+    at = open_page(PAGE)
+    at.text_input(key=Key.IMP_NEW_NAME).input("Check test")
+    at.file_uploader(key=Key.IMP_FILE).upload(
+        "members.csv", b"Company,Country,Have/Want,EWC code,Quantity,Unit\n"
+                       b"Huge Oy,FI,have,150101,5000000000,t/yr\n", "text/csv")
+    at.run()
+    at.button(key=Key.IMP_GO).click().run()
+    assert not at.exception, at.exception
+    assert any("1 row was stored with a figure to check" in w.value for w in at.warning)
+    checks = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert checks["row"].tolist() == [2] and "5,000,000,000 t/yr" in checks["message"].iloc[0]
+    assert any("Every row passed validation" in s.value for s in at.success)

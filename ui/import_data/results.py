@@ -44,6 +44,14 @@ def show_report(report: ImportReport) -> None:
         _("read as {format}, {encoding}.").format(format=report.format or _("table"),
                                                   encoding=report.encoding or _("n/a")),
     ]))
+    if report.warnings:
+        st.warning(ngettext("{n} row was stored with a figure to check:",
+                            "{n} rows were stored with a figure to check:",
+                            len(report.warnings)).format(n=format_number(len(report.warnings))),
+                   icon=":material/warning:")
+        checks = pd.DataFrame(report.warnings)
+        st.dataframe(checks, hide_index=True, width="stretch", key="imp_warnings",
+                     column_config=column_config(checks.columns))
     if report.errors:
         st.subheader(_("Rows to correct"))
         st.caption(_("Each problem with its file row number (the header is row 1). Rejected "

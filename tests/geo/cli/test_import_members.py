@@ -160,3 +160,18 @@ def test_import_of_an_unreadable_file_exits_non_zero(tmp_path: Path) -> None:
     f = tmp_path / "photo.csv"
     f.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     assert _run_geo("import", str(f), "--json").returncode != 0
+
+
+def test_unlikely_quantities_are_listed_to_check(data_dir: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary lists a stored quantity that no site is likely to have, with its row; the
+    JSON report carries it under ``warnings``."""
+    path = tmp_path / "big.csv"
+    path.write_text("Company,Have/Want,EWC code,Quantity,Unit\nAcme Oy,have,150102,4e9,t\n",
+                    encoding="utf-8")
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "stored, but check (1 of 1 shown):" in out
+    assert "row 2, Quantity: 4,000,000,000 t/yr is more than one site" in out
+    code, data = run_json([str(path), "--programme", "Other"], capsys)
+    assert code == 0 and [w["row"] for w in data["warnings"]] == [2]

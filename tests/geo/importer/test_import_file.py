@@ -577,3 +577,24 @@ def test_same_bad_row_is_listed_once(tmp_path: Path, store: Store, catalogue: Ca
     run(tmp_path, text, store, catalogue)
     run(tmp_path, text, store, catalogue)
     assert len(store.rejects("P")) == 1
+
+
+def test_an_unlikely_quantity_is_stored_and_reported(tmp_path: Path, store: Store,
+                                                     catalogue: Catalogue) -> None:
+    """3,000,000,000 t/yr passes validation (a number, positive) and is stored as written —
+    nothing is lost — but the report lists it, naming the file row and column, while figures
+    at the plausible limit (10,000,000 t/yr) and in other units within theirs pass quietly."""
+    text = ("Company,Have/Want,EWC code,Tonnes per year,Unit\n"
+            "Acme Oy,have,150102,3000000000,t/yr\n"
+            "Beta Oy,have,150102,10000000,t/yr\n"
+            "Gamma Oy,want,150102,2e8,MWh/yr\n"
+            "Delta Oy,want,150102,9e8,m3/yr\n")
+    report = run(tmp_path, text, store, catalogue)
+    assert report.rejected == 0 and report.imported == 4
+    assert [(w["row"], w["column"], w["field"]) for w in report.warnings] == [
+        (2, "Tonnes per year", "quantity"), (4, "Tonnes per year", "quantity")]
+    assert "3,000,000,000 t/yr" in report.warnings[0]["message"]
+    assert "MWh/yr" in report.warnings[1]["message"]
+    stored = store.load_programme(report.programme).resources
+    assert 3e9 in set(stored["quantity"])
+    assert report.to_dict()["warnings"] == report.warnings
