@@ -30,7 +30,7 @@ with ui.domain_errors():
 here = users[users["programme"] == programme]
 shown = here.drop(columns=["programme"])
 st.dataframe(shown.assign(role=shown["role"].map(role_label)), hide_index=True,
-             width="stretch", key="users_table", column_config=ui.column_config(shown.columns))
+             width="stretch", key="users_table", column_config=ui.column_config(shown))
 
 add, give, take = st.tabs([":material/person_add: " + _("Add a person"),
                            ":material/key: " + _("Grant a role"),
@@ -86,4 +86,4 @@ st.subheader(_("Audit log"))
 log = access.audit_log(store, limit=200)
 st.dataframe(log[log["programme"].isna() | (log["programme"] == programme)],
              hide_index=True, width="stretch", key="users_audit",
-             column_config=ui.column_config(log.columns))
+             column_config=ui.column_config(log))

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+import pandas as pd
 import streamlit as st
 
 from geo.errors import SymbiosisError
@@ -20,7 +21,6 @@ from geo.i18n import _, column_label, format_number
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
     from geo.programme import Programme
 
@@ -64,22 +64,32 @@ TABLE_FORMATS: Final[tuple[TableFormat, ...]] = ("csv", "xlsx", "gpkg", "geojson
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def column_config(columns: Iterable[object], *, labels: Mapping[str, str] | None = None,
+def column_config(columns: Iterable[object] | pd.DataFrame, *,
+                  labels: Mapping[str, str] | None = None,
                   number_formats: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``st.dataframe``'s ``column_config`` that shows every column under its label.
 
     Labels come from :func:`geo.i18n.column_label` in this session's language, or from
     ``labels`` (already translated) where given; ``number_formats`` (column → printf-style
-    format, e.g. ``"%.0f"``) makes those columns number columns. The frame keeps its column
-    names (tests and downloads read them); only the headers a person reads change.
+    format, e.g. ``"%.0f"``, or ``"localized"``) makes those columns number columns. Given the
+    frame itself rather than its columns, its date-time columns are shown as the reader's
+    browser writes dates and times, in the reader's time zone (not ``2024-02-01
+    09:00:00+00:00``). The frame keeps its column names (tests and downloads read them); only
+    the headers a person reads change.
     """
+    times: set[str] = set()
+    if isinstance(columns, pd.DataFrame):
+        times = {str(c) for c in columns.columns
+                 if pd.api.types.is_datetime64_any_dtype(columns.dtypes[c])}
+        columns = columns.columns
     config: dict[str, Any] = {}
     for col in columns:
         name = str(col)
         label = (labels or {}).get(name) or column_label(name)
         fmt = (number_formats or {}).get(name)
         config[name] = (st.column_config.NumberColumn(label, format=fmt) if fmt
-                        else st.column_config.Column(label))
+                        else st.column_config.DatetimeColumn(label, format="localized")
+                        if name in times else st.column_config.Column(label))
     return config
 
 

@@ -234,3 +234,23 @@ def test_record_picker_lists_what_matches_what_was_typed_above_its_limit() -> No
     at.text_input(key="find").set_value("no such text").run()
     assert at.selectbox(key="rec").options == [at.selectbox(key="rec").options[0]]
     assert at.session_state["picked"] == "R4321"
+
+
+def test_column_config_shows_times_as_the_reader_writes_them() -> None:
+    """Given the frame, its date-time columns (time-zone aware or not) are date-time columns
+    in the reader's format; text and numbers keep their configuration; given only the column
+    names, nothing is a date-time column."""
+    import pandas as pd
+
+    from ui.widgets import column_config
+
+    frame = pd.DataFrame({"at": pd.to_datetime(["2024-02-01 09:00"], utc=True),
+                          "updated_at": pd.to_datetime(["2024-02-01"]), "note": ["x"],
+                          "quantity": [1.5]})
+    config = column_config(frame, number_formats={"quantity": "localized"})
+    kinds = {c: (v.get("type_config") or {}).get("type") for c, v in config.items()}
+    assert kinds == {"at": "datetime", "updated_at": "datetime", "note": None,
+                     "quantity": "number"}
+    assert config["at"]["type_config"]["format"] == "localized"
+    plain = column_config(frame.columns)
+    assert all((v.get("type_config") or {}).get("type") is None for v in plain.values())

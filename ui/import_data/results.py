@@ -75,7 +75,7 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
             rejects = store.rejects(pick)
             st.dataframe(rejects, hide_index=True, width="stretch",
-                         column_config=column_config(rejects.columns))
+                         column_config=column_config(rejects))
     with st.expander(_("Start from the demo"), icon=":material/science:"):
         st.caption(_("Copies the Karhula demo programme (illustrative figures) into the database, "
                      "where it can be edited, geocoded and extended."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -74,7 +75,8 @@ def headers(frame: object) -> dict[str, Any]:
     column names)."""
     history_labels = {"event_id": _("Event"), "kind": _("What happened"),
                       "from_stage": _("From stage"), "to_stage": _("To stage")}
-    return column_config(getattr(frame, "columns", []), labels=history_labels)
+    shown = frame if isinstance(frame, pd.DataFrame) else getattr(frame, "columns", [])
+    return column_config(shown, labels=history_labels)
 
 
 def saved(message: str) -> None:
