@@ -129,8 +129,15 @@ def illustrative_note(prog: Programme) -> None:
 def download_button(label: str, build: Builder, *, file_name: str, key: str,
                     mime: str | None = None,
                     width: Literal["content", "stretch"] = "content") -> None:
-    """A download button whose content ``build()`` makes only when it is clicked."""
-    st.download_button(label, data=build, file_name=file_name, mime=mime, key=key, width=width)
+    """A download button whose content ``build()`` makes only when it is clicked.
+
+    A click does not rerun the page (``on_click="ignore"``): a rerun would hand every other
+    download button of the page a new file while the browser still holds the old one, so the
+    next click on one of them fetched a file that no longer existed and did nothing
+    (``MediaFileStorageError: Deferred file … not found`` in the server log).
+    """
+    st.download_button(label, data=build, file_name=file_name, mime=mime, key=key, width=width,
+                       on_click="ignore")
 
 
 def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: str,
