@@ -120,3 +120,48 @@ def test_records_saved_on_the_demo_stay_with_the_demo() -> None:
     browse = open_page("pages/browse.py")
     assert any("stretch film from the workshop" in str(df.value.to_dict())
                for df in browse.dataframe)
+
+
+def test_saving_again_after_correcting_a_row_saves_only_that_row() -> None:
+    """One row saved, one refused; the refused row corrected and the table saved again: one
+    more record (not two), the first row reported as saved before, and no record listed that
+    the programme does not hold (a phantom id was listed and could not be linked)."""
+    from geo.demo import DEMO_NAME, load_demo_programme
+    from geo.store import open_store
+
+    n = len(load_demo_programme().resources)
+    cardboard = {**FILM, "description": "cardboard offcuts", "ewc_code": "15 01 01"}
+    wanted = {**FILM, "site_id": "KAR-S002", "direction": "want", "ewc_code": None,
+              "description": "cardboard for pulping", "quantity": 60.0}
+    at = open_page("pages/workshop.py")
+    at.session_state[Key.WS_ENTRIES] = {"edited_rows": {}, "deleted_rows": [],
+                                        "added_rows": [cardboard, wanted]}
+    at.run()
+    at.button(key=Key.WS_SAVE_ENTRIES).click().run()
+    assert any("1 record saved" in s.value for s in at.success)
+    at.session_state[Key.WS_ENTRIES] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        cardboard, {**wanted, "ewc_code": "15 01 01"}]}
+    at.run()
+    at.button(key=Key.WS_SAVE_ENTRIES).click().run()
+    assert not at.exception, at.exception
+    assert any("1 record saved" in s.value for s in at.success)
+    assert any("1 row was saved before" in i.value for i in at.info)
+    at.run()
+    assert _records_to_link(at) == f"Records to link ({n + 2})"
+    stored = set(open_store().load_programme(DEMO_NAME).resources["resource_id"])
+    assert set(at.session_state[Key.WS_ADDED]["resource_id"]) <= stored
+
+
+def test_the_entry_table_names_each_site_by_company() -> None:
+    """The Site choices of the entry table read "Company (site id)", not the bare id."""
+    import json
+
+    from geo.demo import load_demo_programme
+
+    sites = load_demo_programme().sites.set_index("site_id")["name"]
+    at = open_page("pages/workshop.py")
+    editor = next(d for d in at.dataframe if "site_id" in d.value.columns)
+    config = json.loads(editor.proto.columns)["site_id"]["type_config"]
+    labels = [o.get("label") for o in config["options"]]
+    assert f"{sites['KAR-S001']} (KAR-S001)" in labels
+    assert len(labels) == len(sites)

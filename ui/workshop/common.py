@@ -30,15 +30,20 @@ class WorkshopView:
     ctx : PageContext
     sites : GeoDataFrame
         The programme's sites, sorted by ``site_id``.
+    site_names : dict
+        Site id → company name, where recorded.
     """
 
     ctx: PageContext
     sites: gpd.GeoDataFrame
+    site_names: dict[str, str]
 
     @classmethod
     def of(cls, ctx: PageContext) -> WorkshopView:
         """The view of ``ctx``'s programme."""
-        return cls(ctx, ctx.programme.sites.sort_values("site_id"))
+        sites = ctx.programme.sites.sort_values("site_id")
+        names = dict(zip(sites["site_id"].astype(str), sites["name"], strict=True))
+        return cls(ctx, sites, {k: v for k, v in names.items() if isinstance(v, str) and v})
 
     @property
     def programme(self) -> Programme:
@@ -52,6 +57,11 @@ class WorkshopView:
         added = st.session_state.get(Key.WS_ADDED, prog.resources.iloc[:0])
         added = added[~added["resource_id"].isin(prog.resources["resource_id"])]
         return pd.concat([prog.resources, added], ignore_index=True)
+
+    def site_label(self, site_id: object) -> str:
+        """A site as a facilitator knows it: ``Company name (site id)``."""
+        name = self.site_names.get(str(site_id))
+        return f"{name} ({site_id})" if name else str(site_id)
 
     @staticmethod
     def word(code: object) -> str:

@@ -10,6 +10,7 @@ import streamlit as st
 from geo.catalogue import load_catalogue
 from geo.i18n import _, column_label, format_number, ngettext
 from geo.programme import DIRECTIONS, FREQUENCIES, UNITS
+from geo.store.keys import resource_import_keys
 from geo.synergies import repository as repo
 from geo.synergies.text import unit_label
 from geo.synergies.workshop import ENTRY_COLUMNS, entries_to_resources
@@ -29,7 +30,8 @@ def _editor(view: WorkshopView) -> pd.DataFrame:
     return st.data_editor(blank, num_rows="dynamic", key=Key.WS_ENTRIES, width="stretch",
                           column_config={
                               "site_id": col.SelectboxColumn(
-                                  _("Site"), options=list(view.sites["site_id"])),
+                                  _("Site"), options=list(view.sites["site_id"]),
+                                  format_func=view.site_label),
                               "direction": col.SelectboxColumn(
                                   _("Have/want"), options=DIRECTIONS, format_func=view.word),
                               "ewc_code": col.TextColumn(_("Waste code"),
@@ -43,21 +45,42 @@ def _editor(view: WorkshopView) -> pd.DataFrame:
                                   format_func=view.word)})
 
 
-def _save(view: WorkshopView, entries: pd.DataFrame) -> None:
+def _store_new(view: WorkshopView, new: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """Store the rows of ``new`` that the programme does not hold yet; returns the rows stored
+    and the ids of those it held already (a row saved before, still in the entry table when
+    the table is saved again after correcting another row)."""
     ctx, prog = view.ctx, view.programme
+    repo.ensure_programme(ctx.store, prog)
+    keys = resource_import_keys(new)
+    held = ctx.store.existing_import_keys(prog.name, keys)
+    fresh = (~keys.isin(list(held)) & ~keys.duplicated()).to_numpy()
+    stored = new[fresh]
+    added = ctx.store.add_resources(prog.name, stored) if len(stored) else 0
+    if added != len(stored):  # another session saved some of them meanwhile: the programme's
+        stored = stored.iloc[:0]  # next version lists them, not this session
+    return stored, set(new.loc[~fresh, "resource_id"])
+
+
+def _save(view: WorkshopView, entries: pd.DataFrame) -> None:
+    ctx = view.ctx
     with domain_errors():
         ctx.require_write(_("save records"))
         new, report = entries_to_resources(entries, site_ids=view.sites["site_id"],
                                            taken_ids=view.records()["resource_id"],
                                            catalogue=load_catalogue())
-        if len(new):
-            repo.ensure_programme(ctx.store, prog)
-            ctx.store.add_resources(prog.name, new)
-            st.session_state[Key.WS_ADDED] = pd.concat(
-                [st.session_state.get(Key.WS_ADDED, new.iloc[:0]), new], ignore_index=True)
-    (st.success if len(new) else st.info)(
-        ngettext("{n} record saved.", "{n} records saved.", len(new)).format(
-            n=format_number(len(new))))
+        stored, held = _store_new(view, new) if len(new) else (new, set())
+    if len(stored):
+        st.session_state[Key.WS_ADDED] = pd.concat(
+            [st.session_state.get(Key.WS_ADDED, stored.iloc[:0]), stored], ignore_index=True)
+    (st.success if len(stored) else st.info)(
+        ngettext("{n} record saved.", "{n} records saved.", len(stored)).format(
+            n=format_number(len(stored))))
+    if held:
+        st.info(ngettext("{n} row was saved before (the same site, code, description and "
+                         "quantity); it was not saved again.",
+                         "{n} rows were saved before (the same site, code, description and "
+                         "quantity); they were not saved again.", len(held)).format(
+            n=format_number(len(held))))
     if (report["status"] == "error").any():
         st.warning(_("Some rows were not saved; correct them and save again:"))
         refused = view.statuses(report[report["status"] == "error"])
