@@ -67,6 +67,8 @@ with st.sidebar:
     names = ui.programmes_for(ctx)
     if not names:
         ui.refuse(_("No programme"), _("There is no programme you hold a role in."))
+    if (switch := st.session_state.pop(ui.Key.SWITCH_PROGRAMME, None)) in names:
+        st.session_state[ui.Key.PROGRAMME_NAME] = switch  # a programme just created
     if st.session_state.get(ui.Key.PROGRAMME_NAME) not in names:
         st.session_state[ui.Key.PROGRAMME_NAME] = names[0]
     st.selectbox(_("Programme"), names, key=ui.Key.PROGRAMME_NAME,

@@ -36,6 +36,7 @@ class Key(StrEnum):
 
     # The frame and the ui package
     PROGRAMME_NAME = "programme_name"
+    SWITCH_PROGRAMME = "switch_programme"  # picked in the sidebar at the next run (a new import)
     VIEWER_ROLE = "viewer_role"
     SETTINGS = "_settings"
     # Site

@@ -26,6 +26,8 @@ def test_import_page_reports_rows_and_rejects(empty_data_dir: Path) -> None:
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Rows read"], metrics["Imported"], metrics["Rejected"]) == ("2", "1", "1")
+    # the new programme is in the sidebar at once, and picked
+    assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).value == "Import test"
     errors = at.dataframe[0].value
     assert "999999" in " ".join(errors.astype(str).to_numpy().ravel())
     stored = open_store().load_programme("Import test")

@@ -114,3 +114,6 @@ def run_import(ctx: PageContext, choice: ImportChoice) -> None:
         if report.imported or report.sites_added:  # every reader needs them at the new version
             runs.warm_after_write(name, ctx.settings)
     st.session_state["imp_report"] = report
+    if created:  # run again with the new programme in the sidebar, picked (the report stays)
+        st.session_state[Key.SWITCH_PROGRAMME] = name
+        st.rerun()

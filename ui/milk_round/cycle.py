@@ -136,10 +136,17 @@ def cycle_mode(view: MilkRoundView) -> None:
              ("trips (depot and back)", N_("Trips"), "{value}", 0)]
     kpi_metrics(kpi, shown)
     n_days = len({r.day for r in plan.routes})
-    st.caption(_("{collections} collections in {trips} trips on {days} day(s) · baseline: every "
-                 "producer drives to the depot and back · solver {seconds} s").format(
-        collections=format_number(len(plan.served)), trips=format_number(plan.trips),
-        days=format_number(n_days), seconds=format_number(plan.runtime_s, digits=0)))
+    n_served = len(plan.served)
+    # Translators: {collections}, {trips} and {days} are counted phrases ("3 collections",
+    # "1 trip", "2 days").
+    st.caption(_("{collections} in {trips} on {days} · baseline: every producer drives to the "
+                 "depot and back · solver {seconds} s").format(
+        collections=ngettext("{n} collection", "{n} collections", n_served).format(
+            n=format_number(n_served)),
+        trips=ngettext("{n} trip", "{n} trips", plan.trips).format(
+            n=format_number(plan.trips)),
+        days=ngettext("{n} day", "{n} days", n_days).format(n=format_number(n_days)),
+        seconds=format_number(plan.runtime_s, digits=0)))
 
     m = ui.base_map(ctx, bounds=result.lines.total_bounds if len(result.lines) else None)
     add_parks(m, prog.parks)

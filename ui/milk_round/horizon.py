@@ -263,12 +263,20 @@ def horizon_results(view: MilkRoundView) -> None:
              ("trips", N_("Trips per week"), "{value}", 0)]
     kpi_metrics(kpi, shown)
     visits = sum(len(r.stops) for r in plan.routes)
-    st.caption(_("{producers} producers, {visits} collections in {routes} routes over {weeks} "
-                 "week(s), {days} working days · baseline: every producer drives its own "
-                 "collections · roads {matrix} s, solver {solve} s").format(
-        producers=format_number(len(plan.served_producers)), visits=format_number(visits),
-        routes=format_number(len(plan.routes)), weeks=format_number(prob.horizon.weeks),
-        days=format_number(prob.horizon.n_days),
+    n_prod, n_routes = len(plan.served_producers), len(plan.routes)
+    weeks, days = prob.horizon.weeks, prob.horizon.n_days
+    # Translators: each {…} is a counted phrase ("3 producers", "1 route", "2 working days").
+    st.caption(_("{producers}, {visits} in {routes} over {weeks}, {days} · baseline: every "
+                 "producer drives its own collections · roads {matrix} s, solver {solve} "
+                 "s").format(
+        producers=ngettext("{n} producer", "{n} producers", n_prod).format(
+            n=format_number(n_prod)),
+        visits=ngettext("{n} collection", "{n} collections", visits).format(
+            n=format_number(visits)),
+        routes=ngettext("{n} route", "{n} routes", n_routes).format(n=format_number(n_routes)),
+        weeks=ngettext("{n} week", "{n} weeks", weeks).format(n=format_number(weeks)),
+        days=ngettext("{n} working day", "{n} working days", days).format(
+            n=format_number(days)),
         matrix=format_number(result.timings_s.get("matrix", 0.0), digits=1),
         solve=format_number(result.timings_s.get("solve", 0.0), digits=1)))
 
