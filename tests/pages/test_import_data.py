@@ -121,3 +121,21 @@ def test_a_figure_to_check_is_shown_after_the_import(empty_data_dir: Path) -> No
     checks = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert checks["row"].tolist() == [2] and "5,000,000,000 t/yr" in checks["message"].iloc[0]
     assert any("Every row passed validation" in s.value for s in at.success)
+
+
+def test_stored_rejects_are_listed_in_words(empty_data_dir: Path) -> None:
+    """The database's unresolved rejected rows read as the file's row ("Company: Bad Row Ltd
+    · …") and its problems in words — no JSON, no internal ids or keys."""
+    import io
+
+    from geo.importer import import_file
+    from geo.store import open_store
+
+    import_file(io.BytesIO(MEMBERS), store=open_store(), programme="Stored rejects",
+                filename="members.csv")
+    at = open_page(PAGE, state={"imp_target": "Stored rejects"})
+    table = next(d.value for d in at.dataframe if "raw" in d.value.columns)
+    assert list(table.columns) == ["file_name", "imported_at", "row", "message", "raw"]
+    assert table["raw"].iloc[0].startswith("Company: Bad Row Ltd · ")
+    assert "999999" in table["message"].iloc[0]
+    assert not any("{" in str(v) for v in table.to_numpy().ravel())

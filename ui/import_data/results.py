@@ -66,6 +66,29 @@ def show_report(report: ImportReport) -> None:
         st.success(_("Every row passed validation."))
 
 
+def readable_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Stored rejected rows as people read them: the file, when, the row, its problems in
+    words and the row as read (``Header: value · …``), without the internal ids, keys and the
+    problems' structured form.
+
+    Examples
+    --------
+    >>> rejects = pd.DataFrame({"reject_id": [1], "batch_id": [1], "file_name": ["m.csv"],
+    ...     "imported_at": [pd.Timestamp("2026-12-07", tz="UTC")], "row": [9],
+    ...     "raw": [{"Company": "Acme Oy", "Quantity": "lots"}],
+    ...     "errors": [[{"column": "Quantity", "message": "write digits only"}]],
+    ...     "message": ["Quantity: write digits only"], "reject_key": ["k"],
+    ...     "resolved": [False]})
+    >>> readable_rejects(rejects).iloc[0].to_dict()["raw"]
+    'Company: Acme Oy · Quantity: lots'
+    >>> list(readable_rejects(rejects).columns)
+    ['file_name', 'imported_at', 'row', 'message', 'raw']
+    """
+    raw = [" · ".join(f"{k}: {v}" for k, v in r.items() if v not in (None, ""))
+           if isinstance(r, dict) else str(r) for r in rejects["raw"]]
+    return rejects[["file_name", "imported_at", "row", "message"]].assign(raw=raw)
+
+
 def show_stored(ctx: PageContext, writable: list[str]) -> None:
     """The unresolved rejected rows of the programmes this person may write to, and the
     button that copies the demo into the database."""
@@ -73,9 +96,9 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
     if writable:
         with st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:"):
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
-            rejects = store.rejects(pick)
-            st.dataframe(rejects, hide_index=True, width="stretch",
-                         column_config=column_config(rejects))
+            shown = readable_rejects(store.rejects(pick))
+            st.dataframe(shown, hide_index=True, width="stretch",
+                         column_config=column_config(shown))
     with st.expander(_("Start from the demo"), icon=":material/science:"):
         st.caption(_("Copies the Karhula demo programme (illustrative figures) into the database, "
                      "where it can be edited, geocoded and extended."))
