@@ -1,5 +1,10 @@
 """Figures that pass validation but are unlikely for one member site: kept, and reported.
 
+Two checks: a quantity above what one site plausibly has (:func:`implausible_quantities`),
+and a record that the programme already holds with another quantity
+(:func:`changed_quantities`: a corrected figure re-imported adds a second record, since a
+record's identity includes its quantity, and the site's tonnage would count both).
+
 A quantity of 3,000,000,000 t/yr is a valid number, and no site has it; such a figure is
 usually a unit slip (kilograms written as tonnes) or a lost decimal separator, and one of them
 would dominate every heat map and site score. The importer stores the row as written (nothing
@@ -15,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from geo.i18n import _, format_number
+from geo.store.keys import KEY_FIELDS, text_key
 
-__all__ = ["PLAUSIBLE_MAX", "WARNING_COLUMNS", "implausible_quantities"]
+__all__ = ["PLAUSIBLE_MAX", "WARNING_COLUMNS", "changed_quantities", "implausible_quantities"]
 
 PLAUSIBLE_MAX: Final = {"t/yr": 10_000_000.0, "m3/yr": 1_000_000_000.0, "MWh/yr": 50_000_000.0}
 """Per unit, the largest yearly quantity one site plausibly has or wants: ten million tonnes
@@ -56,4 +62,52 @@ def implausible_quantities(clean: pd.DataFrame, *, column: str) -> list[dict[str
                          "{limit} {unit}); stored as written — check the unit (kilograms "
                          "written as tonnes, kWh as MWh?) and the decimal separator.").format(
                 value=format_number(q), unit=unit, limit=format_number(PLAUSIBLE_MAX[unit]))})
+    return out
+
+
+_SAME_RECORD: Final = [f for f in KEY_FIELDS if f != "quantity"]
+"""The fields that say "the same record" when only the quantity differs."""
+
+
+def changed_quantities(incoming: pd.DataFrame, stored: pd.DataFrame, *,
+                       column: str) -> list[dict[str, Any]]:
+    """The rows of ``incoming`` (resource records indexed by file row) that the programme
+    holds (``stored``: :meth:`geo.store.Store.resources_of_sites`) with every field the same
+    but the quantity, while this row's quantity is not among the stored ones: importing it
+    adds a second record beside the old one.
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"resource_id": ["R1"], "site_id": ["S1"], "direction": ["have"],
+    ...                     "ewc_code": ["100101"], "quantity": [600.0], "unit": ["t/yr"]})
+    >>> new = old.drop(columns="resource_id").assign(quantity=[650.0]).set_axis([7])
+    >>> [(w["row"], w["value"]) for w in changed_quantities(new, old, column="Quantity")]
+    [(7, '650')]
+    >>> changed_quantities(new.assign(quantity=[600.0]), old, column="Quantity")
+    []
+    """
+    if incoming.empty or stored.empty:
+        return []
+    held: dict[str, list[float]] = {}
+    for key, q in zip(text_key(stored, _SAME_RECORD), stored["quantity"], strict=True):
+        held.setdefault(str(key), [])
+        if not pd.isna(q):
+            held[str(key)].append(float(q))
+    out = []
+    keys = text_key(incoming, _SAME_RECORD)
+    quantities = pd.to_numeric(incoming["quantity"], errors="coerce")
+    for row, key, q in zip(incoming.index, keys, quantities, strict=True):
+        before = held.get(str(key))
+        if before is None or pd.isna(q) or any(abs(q - b) <= 1e-6 for b in before):
+            continue
+        unit = incoming.at[row, "unit"] if "unit" in incoming.columns else ""
+        shown = [format_number(b) for b in before] or ["—"]
+        out.append({
+            "row": int(row), "column": column, "field": "quantity", "value": f"{q:.15g}",
+            # Translators: {old} is the quantity (or quantities) stored for the same record,
+            # {new} this row's.
+            "message": _("the same record is stored with {old} {unit}; this row adds a "
+                         "second record of {new} {unit} beside it. If it corrects the figure, "
+                         "archive the old record on the Site page.").format(
+                old=", ".join(shown), new=format_number(q), unit=unit)})
     return out

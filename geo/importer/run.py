@@ -38,7 +38,7 @@ from geo.export import neutralise_formulas
 from geo.i18n import _
 from geo.importer.contacts import contact_headers, contacts_from_rows
 from geo.importer.headers import HeaderMatch, match_headers
-from geo.importer.plausibility import implausible_quantities
+from geo.importer.plausibility import changed_quantities, implausible_quantities
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
 from geo.importer.validate import Validation, validate_rows
 from geo.programme import PROVENANCES, RESOURCE_COLUMNS, SITE_COLUMNS, WGS84
@@ -91,8 +91,10 @@ class ImportReport:
     contacts_added : int
         New contact people stored for the sites (personal data, practitioners only).
     warnings : list of dict
-        Rows stored as written whose figures are unlikely (a quantity above what one site
-        plausibly has: :mod:`geo.importer.plausibility`), with the keys of ``errors``.
+        Rows stored as written whose figures are to check (:mod:`geo.importer.plausibility`:
+        a quantity above what one site plausibly has; a record the programme already holds
+        with another quantity, which this import adds beside it), with the keys of
+        ``errors``.
     """
 
     file_name: str
@@ -321,6 +323,13 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
     else:
         sites, resources, site_only_new, resolves = None, None, 0, []
     n_res = 0 if resources is None else len(resources)
+    quantity_column = match.fields.get("quantity", "quantity")
+    warnings = implausible_quantities(clean, column=quantity_column)
+    if store is not None and resources is not None and n_res:  # before this import lands
+        warnings += changed_quantities(
+            resources, store.resources_of_sites(programme, resources["site_id"]),
+            column=quantity_column)
+        warnings.sort(key=lambda w: int(w["row"]))
     sha = hashlib.sha256(data).hexdigest()
     batch_id, sites_added, resolved = None, 0, 0
     if store is not None and not dry_run:
@@ -360,7 +369,7 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
         delimiter=frame.attrs.get("delimiter", ""), format=frame.attrs.get("format", ""),
         sheet=frame.attrs.get("sheet", ""), sha256=sha, dry_run=store is None or dry_run,
         batch_id=batch_id, resolved=resolved, contacts_added=contacts_added,
-        warnings=implausible_quantities(clean, column=match.fields.get("quantity", "quantity")))
+        warnings=warnings)
 
 
 def _grouped_errors(errors: pd.DataFrame, rows: pd.Series) -> list[list[dict[str, Any]]]:

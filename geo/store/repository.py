@@ -367,6 +367,31 @@ class Store:
             logger.info("add_resources(%r): %d rows already stored, skipped", programme, skipped)
         return added
 
+    def resources_of_sites(self, programme: str, site_ids: Iterable[str]) -> pd.DataFrame:
+        """The current (not archived) resource records of those sites of the programme:
+        ``resource_id``, ``site_id`` and the other fields of
+        :data:`geo.store.keys.KEY_FIELDS` (empty when the programme is not stored)."""
+        keys = sorted({str(s) for s in site_ids})
+        cols = ["resource_id", "site_id", "direction", "resource_class", "ewc_code",
+                "description", "quantity", "unit", "frequency", "fate"]
+        rows: list[Any] = []
+        with self.read(_("read resources")) as conn:
+            pid = find_programme(conn, programme)
+            if pid is not None:
+                stmt = (select(Resource.resource_key, Site.site_key, Resource.direction,
+                               Resource.resource_class, Resource.ewc_code,
+                               Resource.description, Resource.quantity, Resource.unit,
+                               Resource.frequency, Resource.fate)
+                        .join(Site, Resource.site_id == Site.id)
+                        .where(Resource.programme_id == pid, Resource.archived.is_(False),
+                               Site.archived.is_(False)).order_by(Resource.id))
+                for start in range(0, len(keys), 1000):
+                    rows += conn.execute(stmt.where(
+                        Site.site_key.in_(keys[start:start + 1000]))).all()
+        frame = pd.DataFrame(rows, columns=cols)
+        frame["quantity"] = pd.to_numeric(frame["quantity"], errors="coerce").astype("float64")
+        return frame
+
     def existing_import_keys(self, programme: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are already stored in the programme (for dry runs)."""
         with self.read(_("read import keys")) as conn:

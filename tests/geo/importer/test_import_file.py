@@ -598,3 +598,22 @@ def test_an_unlikely_quantity_is_stored_and_reported(tmp_path: Path, store: Stor
     stored = store.load_programme(report.programme).resources
     assert 3e9 in set(stored["quantity"])
     assert report.to_dict()["warnings"] == report.warnings
+
+
+def test_a_corrected_quantity_is_added_and_reported(tmp_path: Path, store: Store,
+                                                   catalogue: Catalogue) -> None:
+    """A row the programme holds with another quantity (a figure corrected in the member list)
+    is added as a second record — nothing is overwritten — and listed to check with the stored
+    quantity; the unchanged row, and the same file imported again, give no warning."""
+    first = ("Company,Have/Want,EWC code,Description,Quantity,Unit\n"
+             "Kotka Energy,have,10 01 01,bottom ash,600,t/yr\n"
+             "Kotka Energy,want,15 01 01,cardboard,20,t/yr\n")
+    run(tmp_path, first, store, catalogue)
+    second = first.replace(",600,", ",650,")
+    report = run(tmp_path, second, store, catalogue, name="again.csv")
+    assert report.imported == 1 and report.duplicates == 1
+    assert [(w["row"], w["value"]) for w in report.warnings] == [(2, "650")]
+    assert "stored with 600 t/yr" in report.warnings[0]["message"]
+    stored = store.load_programme("P").resources
+    assert sorted(stored["quantity"]) == [20.0, 600.0, 650.0]
+    assert run(tmp_path, second, store, catalogue, name="third.csv").warnings == []
