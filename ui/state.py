@@ -42,6 +42,8 @@ class Key(StrEnum):
     # Site
     SITE_PICK = "site_pick"
     SITE_FIND = "site_find"
+    SITE_ARCHIVE_PICK = "site_archive_pick"
+    SITE_ARCHIVE_GO = "site_archive_go"
     # Browse & export
     BR_DIRECTION = "br_direction"
     BR_SELECTORS = "br_selectors"

@@ -525,6 +525,29 @@ class Store:
             conn.execute(update(Site).where(Site.id == pk).values(archived=True,
                                                                   archived_at=now_utc()))
 
+    def archive_resource(self, programme: str, resource_id: str) -> None:
+        """Archive a resource record (an outdated or wrong figure): hidden from programmes
+        loaded later, kept for the history of the synergies that name it. Its import key is
+        released, so a member list that holds the record again adds it again.
+
+        Raises
+        ------
+        StoreError
+            When the programme holds no current record ``resource_id``.
+        """
+        with self.transaction(_("archive a record")) as conn:
+            pid = require_programme(conn, programme)
+            found = conn.execute(select(Resource.id).where(
+                Resource.programme_id == pid, Resource.resource_key == str(resource_id),
+                Resource.archived.is_(False))).scalar()
+            if found is None:
+                msg = _("No current record {resource!r} in programme {programme!r}.").format(
+                    resource=resource_id, programme=programme)
+                raise StoreError(msg)
+            bump_data_version(conn, pid)
+            conn.execute(update(Resource).where(Resource.id == found).values(
+                archived=True, import_key=None))
+
 
 def _location_values(lon: float | None, lat: float | None, precision: str,
                      source: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -71,3 +73,31 @@ def test_a_link_to_an_unknown_site_says_so() -> None:
     assert not at.exception, at.exception
     assert any("has no site NOPE" in w.value for w in at.warning)
     assert at.selectbox(key=Key.SITE_PICK).value != "NOPE"
+
+
+def test_a_practitioner_archives_a_record_and_it_is_gone(empty_data_dir: Path) -> None:
+    """On a stored programme the Resources tab archives the record picked: the page runs
+    again without it (one record fewer in the tab's title), says so, and the database keeps
+    it archived; a viewer preview offers no archive."""
+    import dataclasses
+
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+    from ui.widgets import plain
+
+    prog = dataclasses.replace(load_demo_programme(), name="Archive test")
+    open_store().save_programme(prog)
+    site = "KAR-S001"
+    records = prog.resources[prog.resources["site_id"] == site]
+    at = open_page("pages/site.py", programme="Archive test", state={Key.SITE_PICK: site})
+    victim = at.selectbox(key=Key.SITE_ARCHIVE_PICK).value
+    at.button(key=Key.SITE_ARCHIVE_GO).click().run()
+    assert not at.exception, at.exception
+    assert any(f"Record {plain(victim)} archived" in s.value for s in at.success)
+    assert any(f"Resources ({len(records) - 1})" in t.label for t in at.tabs)
+    left = set(open_store().load_programme("Archive test").resources["resource_id"])
+    assert victim not in left and len(left) == len(prog.resources) - 1
+    viewer = open_page("pages/site.py", programme="Archive test", role="viewer",
+                       state={Key.SITE_PICK: site})
+    assert not viewer.get("button") or all(b.key != Key.SITE_ARCHIVE_GO
+                                           for b in viewer.button)

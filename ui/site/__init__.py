@@ -136,6 +136,32 @@ def _details(view: SiteView, site: pd.Series) -> None:
             show_map(m, key="site_map", height=320)
 
 
+_ARCHIVED = "site_archived_message"  # session key: the message after an archive, for one run
+
+
+def _archive_record(view: SiteView, res: pd.DataFrame) -> None:
+    """Archive one of the site's records (an outdated or wrong figure, such as the old one
+    beside a corrected quantity that an import added): gone from every page at the next
+    rerun, kept in the database for the synergies that name it."""
+    ctx = view.ctx
+    with st.expander(_("Archive a record"), icon=":material/archive:"):
+        labels = {str(r.resource_id): f"{r.resource_id} · {r.direction} · {r.ewc_code or '—'} · "
+                  f"{r.description or ''} · {format_number(r.quantity)} {r.unit or ''}"
+                  for r in res.itertuples()}
+        pick = st.selectbox(_("Record"), list(labels), key=Key.SITE_ARCHIVE_PICK,
+                            format_func=lambda r: plain(labels.get(r, r)))
+        st.caption(_("The record disappears from the programme's pages, figures and exports; "
+                     "the database keeps it, with the synergies that name it."))
+        if st.button(_("Archive this record"), key=Key.SITE_ARCHIVE_GO, icon=":material/archive:"):
+            with domain_errors():
+                ctx.require_write(_("archive records"))
+                ctx.store.archive_resource(ctx.programme.name, str(pick))
+            # Run again at the new data version, the record gone, the message kept.
+            st.session_state[_ARCHIVED] = _("Record {resource} archived.").format(
+                resource=plain(str(pick)))
+            st.rerun()
+
+
 def show_site(view: SiteView, site_id: str) -> None:
     """The site's title, address, and its four tabs."""
     ctx, prog, sites = view.ctx, view.ctx.programme, view.sites
@@ -147,6 +173,8 @@ def show_site(view: SiteView, site_id: str) -> None:
         place=place, sector=site["sector_nace"] or "—")))
     illustrative_note(prog)
     st.page_link("pages/browse.py", label=_("Back to all resources"), icon=":material/arrow_back:")
+    if (archived := st.session_state.pop(_ARCHIVED, None)) is not None:
+        st.success(archived, icon=":material/archive:")
     res = prog.resources[prog.resources["site_id"] == site_id]
     contacts = prog.contacts[prog.contacts["site_id"] == site_id]
     t_details, t_resources, t_contacts, t_synergies = st.tabs(
@@ -162,6 +190,8 @@ def show_site(view: SiteView, site_id: str) -> None:
                      column_config=view.headers(shown_res))
         download_buttons(res, stem=f"resources-{site_id}", key="site_res_dl",
                          formats=("csv", "xlsx"))
+        if ctx.can_write and len(res):
+            _archive_record(view, res)
     with t_contacts:
         st.caption(_("Personal data: shown to practitioners only."))
         shown_contacts = redact_companies(contacts.drop(columns=["site_id"]), role=ctx.role)

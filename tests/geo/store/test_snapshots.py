@@ -153,3 +153,20 @@ def test_stored_keys_by_index_or_by_scan_agree(store: Store, base: ProgrammeSnap
     with store.read("test") as conn:
         assert writes.stored_keys(conn, Site, "site_key", base.pid, keys) == {"S1", "S3"}
         assert writes.stored_keys(conn, Site, "site_key", base.pid, []) == set()
+
+
+def test_archiving_a_record_hides_it_and_frees_its_key(store: Store,
+                                                       base: ProgrammeSnapshot) -> None:
+    """An archived record is gone from the next load (and from a snapshot built on an older
+    one: an archive is not an addition); the same record imported again is added again; an
+    unknown or already archived record is refused."""
+    from geo.errors import StoreError
+
+    store.archive_resource(NAME, "R2")
+    snap = store.programme_snapshot(NAME, since=base)
+    assert "R2" not in set(snap.programme.resources["resource_id"])
+    _assert_equal(snap.programme, store.load_programme(NAME))
+    with pytest.raises(StoreError, match="No current record 'R2'"):
+        store.archive_resource(NAME, "R2")
+    r2 = base.programme.resources[base.programme.resources["resource_id"] == "R2"]
+    assert store.add_resources(NAME, r2.assign(resource_id="R2-again")) == 1
