@@ -65,7 +65,7 @@ def tonnes_by_chapter(resources: pd.DataFrame) -> pd.DataFrame:
     table = table.reset_index()
     table.columns.name = None
     cat = load_catalogue()
-    table.insert(1, "title", table["chapter"].map(cat.chapter_label))
+    table.insert(1, "title", table["chapter"].map(cat.describe))  # the code is its own column
     return table.sort_values("have_t", ascending=False, kind="stable").reset_index(drop=True)
 
 

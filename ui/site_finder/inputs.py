@@ -83,9 +83,12 @@ def site_finder_inputs() -> SiteFinderInputs:
                                      key=profile_key(f, pid))
                  for f, (col, label) in num.items()}
         r = base.rules
+        # The housing distance is also set by the results' "Try … m from housing" button
+        # (through its key): its default goes through the key too, never as value= beside it.
+        st.session_state.setdefault(profile_key("home", pid),
+                                    float(r.min_residential_distance_m))
         rules = {"min_residential_distance_m": e[3].number_input(
-                     _("Min m from housing"), value=r.min_residential_distance_m,
-                     key=profile_key("home", pid)),
+                     _("Min m from housing"), key=profile_key("home", pid)),
                  "max_main_road_distance_m": e[3].number_input(
                      _("Max m to a main road"), value=r.max_main_road_distance_m or 5000.0,
                      key=profile_key("road", pid)),
