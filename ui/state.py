@@ -44,6 +44,8 @@ class Key(StrEnum):
     SITE_FIND = "site_find"
     SITE_ARCHIVE_PICK = "site_archive_pick"
     SITE_ARCHIVE_GO = "site_archive_go"
+    SITE_ARCHIVE_SURE = "site_archive_sure"
+    SITE_ARCHIVE_SITE = "site_archive_site"
     # Browse & export
     BR_DIRECTION = "br_direction"
     BR_SELECTORS = "br_selectors"

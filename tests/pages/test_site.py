@@ -101,3 +101,27 @@ def test_a_practitioner_archives_a_record_and_it_is_gone(empty_data_dir: Path) -
                        state={Key.SITE_PICK: site})
     assert not viewer.get("button") or all(b.key != Key.SITE_ARCHIVE_GO
                                            for b in viewer.button)
+
+
+def test_a_site_whose_company_left_is_archived(empty_data_dir: Path) -> None:
+    """The archive button waits for the confirmation; pressed, the site, its records and
+    contacts leave the programme, the page says so and shows another site."""
+    import dataclasses
+
+    from geo.demo import load_demo_programme
+    from geo.store import open_store
+
+    prog = dataclasses.replace(load_demo_programme(), name="Leavers")
+    open_store().save_programme(prog)
+    site = "KAR-S002"
+    at = open_page("pages/site.py", programme="Leavers", state={Key.SITE_PICK: site})
+    assert at.button(key=Key.SITE_ARCHIVE_SITE).disabled
+    at.checkbox(key=Key.SITE_ARCHIVE_SURE).check().run()
+    at.button(key=Key.SITE_ARCHIVE_SITE).click().run()
+    assert not at.exception, at.exception
+    assert any("archived" in s.value and "KAR" in s.value for s in at.success)
+    left = open_store().load_programme("Leavers")
+    assert site not in set(left.sites["site_id"])
+    assert site not in set(left.resources["site_id"]) | set(left.contacts["site_id"])
+    assert len(left.sites) == len(prog.sites) - 1
+    assert at.query_params.get("site") != [site]

@@ -72,6 +72,8 @@ class SiteView:
 def pick_site(view: SiteView) -> str | None:
     """The site to show: from the page's ``?site=`` link or the picker (None: none picked,
     or the programme has no sites — said on the page)."""
+    if (archived := st.session_state.pop(_ARCHIVED, None)) is not None:
+        st.success(archived, icon=":material/archive:")
     sites = view.sites
     if sites.empty:
         st.info(_("This programme has no member sites yet — import a member list first."))
@@ -145,9 +147,11 @@ def _archive_record(view: SiteView, res: pd.DataFrame) -> None:
     rerun, kept in the database for the synergies that name it."""
     ctx = view.ctx
     with st.expander(_("Archive a record"), icon=":material/archive:"):
-        labels = {str(r.resource_id): f"{r.resource_id} · {r.direction} · {r.ewc_code or '—'} · "
-                  f"{r.description or ''} · {format_number(r.quantity)} {r.unit or ''}"
-                  for r in res.itertuples()}
+        labels = {str(r.resource_id): " · ".join(
+            str(v) for v in (r.resource_id, r.direction, r.ewc_code, r.description,
+                             f"{format_number(r.quantity)} {r.unit}" if isinstance(r.unit, str)
+                             else format_number(r.quantity))
+            if isinstance(v, str) and v) for r in res.itertuples()}
         pick = st.selectbox(_("Record"), list(labels), key=Key.SITE_ARCHIVE_PICK,
                             format_func=lambda r: plain(labels.get(r, r)))
         st.caption(_("The record disappears from the programme's pages, figures and exports; "
@@ -162,6 +166,27 @@ def _archive_record(view: SiteView, res: pd.DataFrame) -> None:
             st.rerun()
 
 
+def _archive_site(view: SiteView, site: pd.Series) -> None:
+    """Archive the site (the company has left the programme): it, its records and contacts
+    leave every page at the next rerun; the database keeps them for the synergy history."""
+    ctx = view.ctx
+    with st.expander(_("Archive this site"), icon=":material/archive:"):
+        st.caption(_("For a company that has left the programme: the site, its records and "
+                     "its contacts disappear from the programme's pages, figures and exports; "
+                     "the database keeps them, with the synergies that name them."))
+        sure = st.checkbox(_("The company has left the programme"), key=Key.SITE_ARCHIVE_SURE)
+        if st.button(_("Archive the site"), key=Key.SITE_ARCHIVE_SITE, disabled=not sure,
+                     icon=":material/archive:"):
+            with domain_errors():
+                ctx.require_write(_("archive sites"))
+                ctx.store.archive_site(str(site["site_id"]), programme=ctx.programme.name)
+            st.session_state[_ARCHIVED] = _("Site {site} archived.").format(
+                site=plain(f"{site['name']} ({site['site_id']})"))
+            st.session_state.pop(Key.SITE_PICK, None)
+            st.query_params.pop("site", None)
+            st.rerun()
+
+
 def show_site(view: SiteView, site_id: str) -> None:
     """The site's title, address, and its four tabs."""
     ctx, prog, sites = view.ctx, view.ctx.programme, view.sites
@@ -173,8 +198,6 @@ def show_site(view: SiteView, site_id: str) -> None:
         place=place, sector=site["sector_nace"] or "—")))
     illustrative_note(prog)
     st.page_link("pages/browse.py", label=_("Back to all resources"), icon=":material/arrow_back:")
-    if (archived := st.session_state.pop(_ARCHIVED, None)) is not None:
-        st.success(archived, icon=":material/archive:")
     res = prog.resources[prog.resources["site_id"] == site_id]
     contacts = prog.contacts[prog.contacts["site_id"] == site_id]
     t_details, t_resources, t_contacts, t_synergies = st.tabs(
@@ -184,6 +207,8 @@ def show_site(view: SiteView, site_id: str) -> None:
          ":material/handshake: " + _("Synergies")])
     with t_details:
         _details(view, site)
+        if ctx.can_write:
+            _archive_site(view, site)
     with t_resources:
         shown_res = res.drop(columns=["site_id"])
         st.dataframe(shown_res, hide_index=True, width="stretch",
