@@ -93,6 +93,15 @@ def column_config(columns: Iterable[object] | pd.DataFrame, *,
     return config
 
 
+def location_column_config(frame: object, preset: str, **config: Any) -> dict[str, Any]:
+    """:func:`column_config` of a table whose park and location columns take the programme's
+    level labels (省 / 市 / 园区 … of ``preset``); ``config`` overrides columns."""
+    from geo.location_levels import location_headers
+
+    columns = [str(c) for c in getattr(frame, "columns", [])]
+    return {**column_config(columns, labels=location_headers(preset, columns)), **config}
+
+
 @contextlib.contextmanager
 def domain_errors() -> Iterator[None]:
     """Show a :class:`SymbiosisError` as an error box and stop the page; let bugs through."""

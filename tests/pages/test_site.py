@@ -78,7 +78,7 @@ def test_a_link_to_an_unknown_site_says_so() -> None:
 def test_a_practitioner_archives_a_record_and_it_is_gone(empty_data_dir: Path) -> None:
     """On a stored programme the Resources tab archives the record picked: the page runs
     again without it (one record fewer in the tab's title), says so, and the database keeps
-    it archived; a viewer preview offers no archive."""
+    it archived; a viewer preview gets no page (so no archive)."""
     import dataclasses
 
     from geo.demo import load_demo_programme
@@ -99,8 +99,8 @@ def test_a_practitioner_archives_a_record_and_it_is_gone(empty_data_dir: Path) -
     assert victim not in left and len(left) == len(prog.resources) - 1
     viewer = open_page("pages/site.py", programme="Archive test", role="viewer",
                        state={Key.SITE_PICK: site})
-    assert not viewer.get("button") or all(b.key != Key.SITE_ARCHIVE_GO
-                                           for b in viewer.button)
+    assert any("viewers may not open this page" in e.value for e in viewer.error)
+    assert not viewer.button and not viewer.dataframe
 
 
 def test_a_site_whose_company_left_is_archived(empty_data_dir: Path) -> None:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from geo.catalogue import load_catalogue
 from geo.errors import SymbiosisError
 from geo.i18n import _
-from geo.location_levels import DEFAULT_PRESET, location_headers
+from geo.location_levels import DEFAULT_PRESET
 from geo.store.locations import programme_location_preset
-from ui.widgets import column_config
+from ui.widgets import location_column_config
 
 if TYPE_CHECKING:
     from geo.catalogue.catalogue import Catalogue
@@ -79,6 +79,4 @@ class BrowseView:
         """Column headers of a shown table in this session's language (the data keeps its
         column names, so CSV downloads and tests read the codes); the park and location
         columns take the programme's level labels; ``config`` overrides columns."""
-        columns = [str(c) for c in getattr(frame, "columns", [])]
-        return {**column_config(columns, labels=location_headers(self.preset, columns)),
-                **config}
+        return location_column_config(frame, self.preset, **config)

@@ -11,7 +11,7 @@ import streamlit as st
 from geo.confidentiality import redact_companies
 from geo.errors import SymbiosisError
 from geo.i18n import _, format_number
-from geo.location_levels import DEFAULT_PRESET, level_labels, location_headers
+from geo.location_levels import DEFAULT_PRESET, level_labels
 from geo.store.locations import programme_location_preset
 from geo.synergies.repository import synergies_for_site
 from layers.base import add_parks, add_sites
@@ -19,10 +19,10 @@ from layers.quality import PRECISION_LABELS
 from ui.maps import base_map, show_map
 from ui.state import Key
 from ui.widgets import (
-    column_config,
     domain_errors,
     download_buttons,
     illustrative_note,
+    location_column_config,
     pick_record,
     plain,
 )
@@ -65,8 +65,7 @@ class SiteView:
     def headers(self, frame: object) -> dict[str, Any]:
         """Column headers of a shown table in this session's language (the data keeps its
         column names); the park and location columns take the programme's level labels."""
-        columns = [str(c) for c in getattr(frame, "columns", [])]
-        return column_config(columns, labels=location_headers(self.preset, columns))
+        return location_column_config(frame, self.preset)
 
 
 def pick_site(view: SiteView) -> str | None:
