@@ -54,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.pages_bench import IDLE_JS, MARK_OLD_JS, WAIT_JS
+from benchmarks.browser_timing import IDLE_JS, MARK_OLD_JS, WAIT_JS
 
 GOAL_P95_S = 5.0
 CHROMIUM = "/usr/bin/chromium"
