@@ -14,6 +14,7 @@ import streamlit as st
 
 import ui
 from geo.access import ROLE_LABELS, can_open, sees_companies
+from geo.demo import DEMO_NAME
 from geo.i18n import N_, _, format_number
 from geo.settings import PROJECT_ROOT, ROLES, get_settings
 from layers.basemap import install_static_assets
@@ -67,7 +68,10 @@ with st.sidebar:
     names = ui.programmes_for(ctx)
     if not names:
         ui.refuse(_("No programme"), _("There is no programme you hold a role in."))
-    if (switch := st.session_state.pop(ui.Key.SWITCH_PROGRAMME, None)) in names:
+    switch = st.session_state.pop(ui.Key.SWITCH_PROGRAMME, None)
+    if switch == DEMO_NAME and ui.DEMO_PROGRAMME in names:
+        switch = ui.DEMO_PROGRAMME  # the demo entry reads its stored copy
+    if switch in names:
         st.session_state[ui.Key.PROGRAMME_NAME] = switch  # a programme just created
     if st.session_state.get(ui.Key.PROGRAMME_NAME) not in names:
         st.session_state[ui.Key.PROGRAMME_NAME] = names[0]

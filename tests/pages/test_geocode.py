@@ -83,6 +83,30 @@ def test_typed_placement_is_manual_and_survives_a_batch_run(tmp_path: Path) -> N
     assert store.data_versions("Typed test").programme <= version + 1  # one write at most
 
 
+def test_the_stored_demo_is_placed_by_hand_from_its_demo_entry(empty_data_dir: Path) -> None:
+    """The demo read from the package cannot be edited; once saved to the database, its demo
+    entry (which now reads the stored copy) places a site by hand, in that copy."""
+    from geo.demo import DEMO_NAME, load_demo_programme
+    from geo.store import open_store
+    from geo.synergies import repository as repo
+
+    at = open_page(PAGE)
+    assert any("save the demo or import a list first" in i.value for i in at.info)
+    assert not at.get("selectbox") or "gc_manual_site" not in {
+        s.key for s in at.selectbox}
+    store = open_store()
+    repo.ensure_programme(store, load_demo_programme())
+    at = open_page(PAGE, timeout=180)
+    site_id = at.selectbox(key="gc_manual_site").value
+    at.number_input(key=Key.GC_MANUAL_LAT).set_value(60.5012)
+    at.number_input(key=Key.GC_MANUAL_LON).set_value(26.9123).run()
+    at.button(key=Key.GC_MANUAL_TYPED).click().run()
+    assert not at.exception, at.exception
+    sites = store.load_programme(DEMO_NAME).sites.set_index("site_id")
+    assert sites.loc[site_id, "location_precision"] == "manual"
+    assert round(sites.loc[site_id].geometry.y, 4) == 60.5012
+
+
 def test_located_file_download_is_built_on_click() -> None:
     """A member list located on the page downloads as CSV, built when the button is clicked."""
     at = open_page(PAGE)

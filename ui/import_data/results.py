@@ -109,7 +109,8 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
                 ctx.require_write(_("save the demo to the database"))
                 if DEMO_NAME in store.programme_names():  # saving it again would undo its edits
                     st.info(_("The demo is already in the database, with the changes made to it "
-                              "since. Pick it in the sidebar's *Programme* list."))
+                              "since: the sidebar's demo programme shows that copy."))
                 else:  # with its illustrative synergies, as when a first synergy stores it
                     repo.ensure_programme(store, load_demo_programme())
-                    st.success(_("Saved. Pick it in the sidebar's *Programme* list."))
+                    st.success(_("Saved. The sidebar's demo programme now shows the copy in the "
+                                 "database, which can be edited, located and extended."))

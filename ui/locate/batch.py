@@ -53,7 +53,7 @@ def locate_programme(ctx: PageContext) -> None:
         st.caption(":material/cloud_off: " + _("Online geocoding (Nominatim) is off: only "
                                                 "offline gazetteers are used. Set "
                                                 "SYMBIOMAP_NOMINATIM=1 to allow it."))
-    if ctx.is_demo:
+    if ctx.demo_unsaved:
         st.info(_("The demo's sites are real OpenStreetMap buildings, already located. Save "
                   "the demo to the database (Import page) or import your own list to "
                   "geocode."))

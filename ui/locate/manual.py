@@ -34,7 +34,7 @@ def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> None:
 
 def place_by_hand(ctx: PageContext) -> None:
     """Pick a site; place it where the map is clicked, or at typed coordinates."""
-    if ctx.is_demo:
+    if ctx.demo_unsaved:
         st.info(_("Manual placement edits the database: save the demo or import a list "
                   "first."))
         return
