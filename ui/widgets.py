@@ -103,13 +103,18 @@ def location_column_config(frame: object, preset: str, **config: Any) -> dict[st
 
 
 @contextlib.contextmanager
-def domain_errors() -> Iterator[None]:
-    """Show a :class:`SymbiosisError` as an error box and stop the page; let bugs through."""
+def domain_errors(*, stop: bool = True) -> Iterator[None]:
+    """Show a :class:`SymbiosisError` as an error box and stop the page; let bugs through.
+
+    With ``stop=False`` the rest of the block is skipped but the page goes on below it: for
+    a form whose refusal should leave the rest of the page (its history, other forms) in view.
+    """
     try:
         yield
     except SymbiosisError as exc:
         st.error(plain(str(exc)))  # messages quote user input: show it literally
-        st.stop()
+        if stop:
+            st.stop()
 
 
 @contextlib.contextmanager

@@ -190,9 +190,10 @@ def record_outcome(
     Raises
     ------
     SynergyError
-        Untracked or computed type, negative or non-finite value, a tonnage above the have's
-        yearly quantity, hazardous reuse of a non-hazardous have, a synergy not yet
-        implemented, or a stale version (see :func:`~geo.synergies.book.check_version`).
+        Untracked or computed type, negative or non-finite value, a count that is not whole,
+        a tonnage above the have's yearly quantity, hazardous reuse of a non-hazardous have, a
+        synergy not yet implemented, or a stale version (see
+        :func:`~geo.synergies.book.check_version`).
     """
     config = config or OutcomeConfig()
     current = book.get(synergy_id)
@@ -222,6 +223,10 @@ def record_outcome(
                 "most {max} {unit}); check the number and its unit.").format(
             outcome=kind.shown(), unit=config.unit_shown(outcome_type), value=f"{v:.3g}",
             max=figure(MAX_OUTCOME_VALUE))
+        raise SynergyError(msg)
+    if kind.unit == "count" and v != int(v):
+        msg = _("{outcome} is a count: enter a whole number, got {value}.").format(
+            outcome=kind.shown(), value=f"{v:g}")
         raise SynergyError(msg)
     q_have = pd.to_numeric(pd.Series([have.get("quantity")]), errors="coerce").iloc[0]
     if kind.bounded_by_unit and have.get("unit") == kind.bounded_by_unit \

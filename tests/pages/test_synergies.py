@@ -158,3 +158,70 @@ def test_two_changes_in_a_row_stay_on_the_synergy_shown() -> None:
     assert after.loc[sid, "stage"] == "in progress"
     others = pipe.drop(index=sid)["stage"]
     assert (after.drop(index=sid).loc[others.index, "stage"] == others).all()
+
+
+def test_a_second_press_after_a_save_moves_nothing() -> None:
+    """After a saved stage change no stage is chosen: pressing *Save stage change* again
+    asks for a stage and leaves the synergy where it is (it used to move it on once more,
+    to the stage the list then showed first)."""
+    at = open_page(PAGE)
+    pipe = table_with(at, "synergy_id", "updated_at").set_index("synergy_id")
+    sid = str(pipe.index[pipe["stage"] == "idea"][0])
+    at.selectbox(key=Key.SYN_PICK).set_value(sid).run()
+    assert at.selectbox(key=Key.SYN_TO_STAGE).value is None  # nothing chosen for the person
+    at.selectbox(key=Key.SYN_TO_STAGE).set_value("identified")
+    at.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert at.selectbox(key=Key.SYN_TO_STAGE).value is None
+    at.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert not at.exception, at.exception
+    assert any("Choose the stage" in w.value for w in at.warning)
+    after = table_with(at, "synergy_id", "updated_at").set_index("synergy_id")
+    assert after.loc[sid, "stage"] == "identified"
+    assert table_with(at, "event_id", "to_stage")["to_stage"].tolist() == ["idea", "identified"]
+
+
+def test_a_refused_change_keeps_the_rest_of_the_tab(page: AppTest) -> None:
+    """A stage change refused for want of a reason shows why, and the outcome form and the
+    history stay on the page (the person needs the history to write the reason)."""
+    _create_new(page)
+    page.selectbox(key=Key.SYN_TO_STAGE).set_value("implemented")
+    page.button(key=Key.SYN_STAGE_SAVE).click().run()
+    page.selectbox(key=Key.SYN_TO_STAGE).set_value("idea")
+    page.button(key=Key.SYN_STAGE_SAVE).click().run()
+    assert any("needs a reason" in e.value for e in page.error)
+    assert "syn_outcome_save" in {b.key for b in page.button}
+    assert any(s.value == "History" for s in page.subheader)
+    assert table_with(page, "event_id", "to_stage")["to_stage"].tolist()[-1] == "implemented"
+
+
+def test_an_outcome_recorded_again_for_a_year_is_replaced_only_when_asked(page: AppTest) -> None:
+    """A second figure for the same outcome and year is refused with the figure already
+    recorded, until *Replace* is ticked; then the new figure counts. Figures are kept as the
+    field shows them (two decimals), and a count must be whole."""
+    sid = _create_new(page)
+    page.selectbox(key=Key.SYN_TO_STAGE).set_value("implemented")
+    page.button(key=Key.SYN_STAGE_SAVE).click().run()
+    page.selectbox(key="syn_outcome_type").set_value("landfill_diverted_t")
+    page.number_input(key="syn_outcome_value").set_value(5.0)
+    page.button(key="syn_outcome_save").click().run()
+    assert not page.exception and not page.error, [e.value for e in page.error]
+
+    def landfill() -> float:
+        row = table_with(page, "synergy_id", "landfill_diverted_t").set_index("synergy_id")
+        return float(row.loc[sid, "landfill_diverted_t"])
+
+    assert landfill() == 5.0
+    page.number_input(key="syn_outcome_value").set_value(0.0)
+    page.button(key="syn_outcome_save").click().run()
+    assert any("already recorded: 5" in w.value for w in page.warning), \
+        [w.value for w in page.warning]
+    assert landfill() == 5.0
+    page.checkbox(key="syn_outcome_replace").check()
+    page.number_input(key="syn_outcome_value").set_value(3.456)
+    page.button(key="syn_outcome_save").click().run()
+    assert not page.error, [e.value for e in page.error]
+    assert landfill() == 3.46
+    page.selectbox(key="syn_outcome_type").set_value("jobs_created")
+    page.number_input(key="syn_outcome_value").set_value(2.5)
+    page.button(key="syn_outcome_save").click().run()
+    assert any("whole number" in e.value for e in page.error)

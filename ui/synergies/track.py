@@ -10,10 +10,15 @@ import streamlit as st
 
 import ui
 from geo.factors import load_factors
-from geo.i18n import N_, _, format_number
+from geo.i18n import N_, _, format_date, format_number
 from geo.synergies import repository as repo
 from geo.synergies.lifecycle import ALL_STAGES, history, stage_label
-from geo.synergies.outcomes import MAX_OUTCOME_VALUE, OUTCOME_TYPES, outcomes_wide
+from geo.synergies.outcomes import (
+    MAX_OUTCOME_VALUE,
+    OUTCOME_TYPES,
+    effective_outcomes,
+    outcomes_wide,
+)
 from geo.synergies.text import figure, unit_label
 from ui import Key
 from ui.synergies.common import headers, saved
@@ -106,6 +111,7 @@ def one_synergy(view: SynergiesView) -> None:
     mine = outcomes_wide(book, factors=load_factors(), config=view.config
                          ).query("synergy_id == @sid")
     if len(mine):  # CO2e carries the citation of its factors in co2e_factors
+        mine = mine.round(2)  # CO2e is computed to many digits; entries have at most two
         st.dataframe(mine, hide_index=True, key="syn_outcomes", column_config=headers(mine))
     st.subheader(_("History"))
     events = history(book, sid)
@@ -121,26 +127,44 @@ def _stage_form(view: SynergiesView, sid: str, cur: pd.Series, expected: int) ->
     if st.session_state.pop(CLEAR_STAGE_FORM, False):  # the last change was saved: start afresh
         for key in (Key.SYN_NOTE, "syn_reason"):
             st.session_state[key] = ""
+        st.session_state[Key.SYN_TO_STAGE] = None
     at = ALL_STAGES.index(cur["stage"])  # next stages first, then earlier ones, abandoned last
     moves = sorted((*ALL_STAGES[at + 1:], *ALL_STAGES[:at]), key=lambda s: s == "abandoned")
-    with st.form("syn_stage_form"):
-        to = st.selectbox(_("Move to stage"), moves, key=Key.SYN_TO_STAGE,
-                          format_func=stage_label)
+    if st.session_state.get(Key.SYN_TO_STAGE) not in (None, *moves):
+        st.session_state[Key.SYN_TO_STAGE] = None  # chosen for another synergy or stage
+    # No stage is chosen for the person, and Enter in a text field does not save: a change
+    # is saved only when a stage was picked and the button pressed (a second press after a
+    # save used to move the synergy on once more, to the stage the list then showed first).
+    with st.form("syn_stage_form", enter_to_submit=False):
+        to = st.selectbox(_("Move to stage"), moves, index=None, key=Key.SYN_TO_STAGE,
+                          format_func=stage_label, placeholder=_("Choose a stage"))
         note = st.text_input(_("Note"), key=Key.SYN_NOTE)
         reason = st.text_input(_("Reason (needed to go back or abandon)"), key="syn_reason")
-        if st.form_submit_button(_("Save stage change"), key=Key.SYN_STAGE_SAVE):
-            with ui.domain_errors():
-                view.writing()
-                repo.change_stage(view.ctx.store, view.programme.name, sid, to, note=note,
-                                  reason=reason, expected_version=expected,
-                                  practitioner=view.who)
+        if not st.form_submit_button(_("Save stage change"), key=Key.SYN_STAGE_SAVE):
+            return
+        if to is None:
+            st.warning(_("Choose the stage to move {synergy} to.").format(synergy=sid))
+            return
+        with ui.domain_errors(stop=False):  # a refusal leaves the rest of the tab in view
+            view.writing()
+            repo.change_stage(view.ctx.store, view.programme.name, sid, to, note=note,
+                              reason=reason, expected_version=expected,
+                              practitioner=view.who)
             st.session_state[CLEAR_STAGE_FORM] = True
             saved(_("{synergy} moved to {stage}").format(synergy=sid, stage=stage_label(to)))
 
 
+def _recorded(view: SynergiesView, sid: str, kind: str, year: int) -> pd.Series | None:
+    """The figure that counts now for ``sid``'s outcome ``kind`` in ``year``, if any."""
+    eff = effective_outcomes(view.book.outcomes)
+    found = eff[(eff["synergy_id"] == sid) & (eff["outcome_type"] == kind)
+                & (eff["period"].astype(int) == int(year))]
+    return None if found.empty else found.iloc[-1]
+
+
 def _outcome_form(view: SynergiesView, sid: str, expected: int) -> None:
     config = view.config
-    with st.form("syn_outcome_form"):
+    with st.form("syn_outcome_form", enter_to_submit=False):
         # Translators: an outcome and its unit in a pick-list, e.g. "Water saved (m3)".
         kind = st.selectbox(_("Outcome"), config.entered(), key="syn_outcome_type",
                             format_func=lambda t: _("{outcome} ({unit})").format(
@@ -150,12 +174,27 @@ def _outcome_form(view: SynergiesView, sid: str, expected: int) -> None:
                                 max_value=MAX_OUTCOME_VALUE, value=0.0, key="syn_outcome_value")
         this_year = pd.Timestamp.now(tz="UTC").year  # outcomes are achieved, not forecast
         year = st.number_input(_("Year"), 2000, this_year, this_year, key="syn_outcome_year")
-        if st.form_submit_button(_("Record outcome"), key="syn_outcome_save"):
-            with ui.domain_errors():
-                view.writing()
-                repo.record_outcome(view.ctx.store, view.programme.name, sid, kind, value,
-                                    period=int(year), expected_version=expected,
-                                    practitioner=view.who)
+        replace = st.checkbox(_("Replace a figure already recorded for that year"),
+                              key="syn_outcome_replace")
+        if not st.form_submit_button(_("Record outcome"), key="syn_outcome_save"):
+            return
+        earlier = _recorded(view, sid, kind, int(year))
+        if earlier is not None and not replace:
+            # Translators: {outcome} e.g. "Landfill diverted"; {value} the figure with its unit.
+            st.warning(_("{outcome} for {year} is already recorded: {value} ({who}, {when}). "
+                         "Tick “Replace a figure already recorded for that year” and record "
+                         "again to replace it.").format(
+                outcome=OUTCOME_TYPES[kind].shown(), year=int(year),
+                value=f"{figure(float(earlier['value']))} {unit_label(config.unit_of(kind))}",
+                who=ui.plain(str(earlier["practitioner"])),
+                when=format_date(earlier["recorded_at"])))
+            return
+        with ui.domain_errors(stop=False):  # a refusal leaves the rest of the tab in view
+            view.writing()
+            # the figure as the field shows it (two decimals), not the digits typed beyond
+            repo.record_outcome(view.ctx.store, view.programme.name, sid, kind,
+                                round(float(value), 2), period=int(year),
+                                expected_version=expected, practitioner=view.who)
             saved(_("Outcome recorded for {synergy}").format(synergy=sid))
 
 
@@ -163,8 +202,8 @@ def _case_study(view: SynergiesView, sid: str, cur: pd.Series, expected: int) ->
     case = st.text_input(_("Case study (link or document reference)"),
                          value=cur["case_study"] or "", key="syn_case_study")
     if st.button(_("Attach case study"), key="syn_case_save"):
-        with ui.domain_errors():
+        with ui.domain_errors(stop=False):
             view.writing()
             repo.attach_case_study(view.ctx.store, view.programme.name, sid, case,
                                    practitioner=view.who, expected_version=expected)
-        saved(_("Case study attached to {synergy}").format(synergy=sid))
+            saved(_("Case study attached to {synergy}").format(synergy=sid))

@@ -38,9 +38,11 @@ def _implemented(distance_km: float = 12.0) -> tuple[SynergyBook, str]:
     ("co2e_avoided_t", 5.0, "computed"),
     ("new_technologies", 1.0, "does not track"),
     ("landfill_diverted_t", 1e300, "beyond any yearly figure"),  # once a babel traceback
+    ("jobs_created", 2.5, "a count: enter a whole number, got 2.5"),
 ])
 def test_bad_outcomes_are_refused(kind: str, value: float, match: str) -> None:
-    """Negative figures, tonnes above the resource, and untracked or computed types are refused."""
+    """Negative figures, tonnes above the resource, counts that are not whole, and untracked or
+    computed types are refused."""
     book, sid = _implemented()
     with pytest.raises(SynergyError, match=match):
         record_outcome(book, sid, kind, value, period=2026, have=HAVE, expected_version=2,
