@@ -67,6 +67,8 @@ def _seeds(text: str) -> tuple[int, ...]:
     return seeds
 
 def _parser() -> argparse.ArgumentParser:
+    from geo.routing.problem import DEFAULT_CAPACITY_T
+
     p = argparse.ArgumentParser(prog="python -m geo milk-round",
                                 description=_("Plan milk-round collection routes by day."))
     sel = p.add_argument_group(_("producers"))
@@ -95,7 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     fl = p.add_argument_group(_("fleet"))
     fl.add_argument("--vehicles", type=int, default=1, help=_("vehicles per day"))
     cap = fl.add_mutually_exclusive_group()
-    cap.add_argument("--capacity-t", type=float, default=None, help=_("capacity in tonnes"))
+    cap.add_argument("--capacity-t", type=float, default=None,
+                     help=_("capacity in tonnes (default {default:g})").format(
+                         default=DEFAULT_CAPACITY_T))
     cap.add_argument("--capacity-m3", type=float, default=None, help=_("capacity in m3"))
     fl.add_argument("--cost-per-km", type=float, default=None)
     fl.add_argument("--cost-per-hour", type=float, default=None)
@@ -176,13 +180,14 @@ def _depot(args: argparse.Namespace, prog: Programme) -> Depot:
 
 
 def _fleet(args: argparse.Namespace, **extra: Any) -> Fleet:
-    from geo.routing.problem import Fleet
+    from geo.routing.problem import DEFAULT_CAPACITY_T, Fleet
 
     shift = _window(args.shift)
     unit = "m3" if args.capacity_m3 is not None else "t"
     changes: dict[str, Any] = {
         "vehicles": args.vehicles, "capacity_unit": unit,
-        "capacity": args.capacity_m3 if unit == "m3" else (args.capacity_t or 10.0),
+        "capacity": args.capacity_m3 if unit == "m3" else (
+            DEFAULT_CAPACITY_T if args.capacity_t is None else args.capacity_t),
         "shift_start_s": shift[0], "shift_end_s": shift[1], "reload": args.reload,
         "max_duration_s": None if args.max_shift_h is None else int(args.max_shift_h * 3600),
     }

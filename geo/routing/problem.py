@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DAY_S",
+    "DEFAULT_CAPACITY_T",
     "FREQUENCIES",
     "VISITS_PER_YEAR",
     "WEEKDAYS",
@@ -35,6 +36,9 @@ __all__ = [
     "parse_clock",
 ]
 
+DEFAULT_CAPACITY_T: Final = 15.0
+"""A vehicle's capacity where none is given (the Milk round page and the CLI): a rigid
+skip or hook-lift truck."""
 DAY_S: Final = 86_400
 """Seconds in a day: day ``d`` of the week occupies ``[d · DAY_S, (d + 1) · DAY_S)``."""
 

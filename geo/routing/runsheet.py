@@ -35,7 +35,8 @@ CSV rely on), translated where shown (:func:`geo.routing.text.for_reading`, GPX)
 def run_sheet(plan: RoutingPlan) -> pd.DataFrame:
     """One row per activity of every route, in driving order.
 
-    Columns: ``day``, ``vehicle``, ``route``, ``trip`` (1-based), ``seq`` (stop number within
+    Columns: ``day``, ``vehicle``, ``route``, ``trip`` (1-based; an unloading or the return
+    to the depot belongs to the trip it ends), ``seq`` (stop number within
     the route, 0 at the depot), ``activity``, ``stop_id``, ``site_id``, ``name``, ``arrival``,
     ``start``, ``departure`` (``HH:MM``), ``wait_min``, ``service_min``, ``pickup_<u>``,
     ``load_after_<u>`` (``u`` = t or m3), ``leg_km``, ``cumulative_km``, ``lon``, ``lat``.
@@ -44,8 +45,11 @@ def run_sheet(plan: RoutingPlan) -> pd.DataFrame:
     u = inst.fleet.capacity_unit
     rows: list[dict[str, object]] = []
     for r in plan.routes:
-        seq, cum = 0, 0
+        seq, cum, trip = 0, 0, 0
         for v in r.visits:
+            # an unloading or the return to the depot ends the trip of the stops before it
+            # (PyVRP numbers it with the trip that would follow: "trip 3" of a 2-trip day)
+            trip = v.trip if v.kind in ("start", "stop") else trip
             cum += v.leg_distance_m
             if v.kind == "stop":
                 seq += 1
@@ -55,7 +59,7 @@ def run_sheet(plan: RoutingPlan) -> pd.DataFrame:
                 d = inst.depot
                 ident = ("depot", d.site_id, d.name, d.lon, d.lat, 0, v.departure_s - v.start_s)
             rows.append({
-                "day": r.day, "vehicle": r.vehicle, "route": r.label, "trip": v.trip + 1,
+                "day": r.day, "vehicle": r.vehicle, "route": r.label, "trip": trip + 1,
                 "seq": seq if v.kind == "stop" else 0, "activity": _KIND_LABEL[v.kind],
                 "stop_id": ident[0], "site_id": ident[1], "name": ident[2],
                 "arrival": format_clock(v.arrival_s), "start": format_clock(v.start_s),

@@ -46,6 +46,19 @@ def test_planning_draws_routes_and_fills_run_sheets(page: AppTest) -> None:
     assert "is the depot" in set(left["reason"])
 
 
+def test_nothing_worth_collecting_is_said_in_words(page: AppTest) -> None:
+    """Optional visits at a value of 0 collect nothing: the page says why and what to change,
+    instead of zero figures with red arrows against own trips."""
+    page.checkbox(key="mr_optional").check()
+    page.number_input(key="mr_value").set_value(0.0)
+    page.button(key=Key.MR_SUBMIT).click().run()
+    assert not page.exception, page.exception
+    assert any("No producer was collected" in w.value for w in page.warning), \
+        [w.value for w in page.warning]
+    assert not page.metric
+    assert len(table_with(page, "reason")) > 0  # each producer with its reason
+
+
 def test_gpx_and_tables_download_when_clicked(page: AppTest) -> None:
     """The drivers' GPX and the run-sheet and route tables are built when clicked, not per rerun."""
     page.multiselect(key=Key.MR_DAYS).set_value(["mon"])

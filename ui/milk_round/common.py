@@ -88,7 +88,7 @@ def show_table(frame: pd.DataFrame, *, headers: dict[str, str] | None = None) ->
     """A table with its headers in the session's language; the frame keeps its column names
     (``headers`` gives labels of columns :func:`~geo.i18n.column_label` does not know)."""
     labels_of = {**{str(c): column_label(c) for c in frame.columns}, **(headers or {})}
-    st.dataframe(frame, hide_index=True, width="stretch",
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="",
                  column_config={c: st.column_config.Column(label) for c, label in
                                 labels_of.items()})
 

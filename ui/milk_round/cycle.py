@@ -21,6 +21,7 @@ from geo.routing import (
     run_sheet_gpx,
     suggest_depot,
 )
+from geo.routing.problem import DEFAULT_CAPACITY_T
 from layers.base import add_parks
 from layers.routing import add_depot, add_routes, add_stops
 from ui import Key
@@ -86,7 +87,8 @@ def cycle_mode(view: MilkRoundView) -> None:
                                     key=Key.MR_DEPOT, format_func=view.site_label)
             v1, v2 = st.columns(2)
             vehicles = v1.number_input(_("Vehicles per day"), 0, 50, 2, key=Key.MR_VEHICLES)
-            capacity = v2.number_input(_("Capacity (t)"), 0.1, value=15.0, key=Key.MR_CAPACITY)
+            capacity = v2.number_input(_("Capacity (t)"), 0.1, value=DEFAULT_CAPACITY_T,
+                                       key=Key.MR_CAPACITY)
             k1, k2 = st.columns(2)
             per_km = k1.number_input(_("Cost per km"), 0.0, value=1.10, key="mr_cost_km")
             per_h = k2.number_input(_("Cost per hour"), 0.0, value=45.0, key="mr_cost_h")
@@ -128,6 +130,16 @@ def cycle_mode(view: MilkRoundView) -> None:
             "Not every producer fits into the fleet's shifts: {n} left out (reasons below). "
             "Add vehicles, days or reloads to serve them.",
             len(plan.skipped)).format(n=format_number(len(plan.skipped))))
+    if not plan.served:  # nothing to compare with own trips: no figures with red arrows
+        if all(p.optional for p in plan.instance.producers):
+            st.warning(_("No producer was collected: each one is optional, and its value does "
+                         "not pay for the detour to it. Raise the value of a collected tonne, "
+                         "or turn optional visits off."), icon=":material/remove_road:")
+        else:
+            st.warning(_("No producer could be collected; the reasons are below."),
+                       icon=":material/remove_road:")
+        show_table(result.left_out)
+        return
     kpi = result.kpis.set_index("metric")
     shown = [("vehicle distance", N_("Vehicle-km"), N_("{value} km"), 1),
              ("vehicle time", N_("Vehicle time"), N_("{value} h"), 1),

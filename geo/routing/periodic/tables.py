@@ -85,10 +85,12 @@ def run_sheet(plan: PeriodicPlan) -> pd.DataFrame:
     places = prob.matrix.places
     rows: list[dict[str, object]] = []
     for r in plan.routes:
-        seq, cum = 0, 0
+        seq, cum, trip = 0, 0, 0
         for v in r.visits:
             cum += v.leg_distance_m
             pl = places[v.place]
+            # an unloading or the return to the depot belongs to the trip it ends
+            trip = v.trip if v.kind in ("start", "stop") else trip
             picks = stream_pickups(plan, v.stop, v.visit) if v.kind == "stop" else {}
             if v.kind == "stop":
                 seq += 1
@@ -98,7 +100,7 @@ def run_sheet(plan: PeriodicPlan) -> pd.DataFrame:
                 ident = (pl.kind, pl.site_id, pl.name, v.departure_s - v.start_s)
             row: dict[str, object] = {
                 "day": r.day + 1, "date": r.day_label, "vehicle": f"{r.class_name} {r.vehicle}",
-                "route": r.label, "trip": v.trip + 1, "seq": seq if v.kind == "stop" else 0,
+                "route": r.label, "trip": trip + 1, "seq": seq if v.kind == "stop" else 0,
                 "activity": _ACTIVITY[v.kind], "stop_id": ident[0], "site_id": ident[1],
                 "name": ident[2], "streams": ", ".join(v.streams),
                 "arrival": format_clock(v.arrival_s), "start": format_clock(v.start_s),

@@ -37,6 +37,16 @@ def test_cli_reports_an_oversize_pickup_and_fails(capsys: pytest.CaptureFixture[
     assert "larger than one vehicle (2.00 t)" in err
 
 
+def test_cli_refuses_a_zero_capacity(capsys: pytest.CaptureFixture[str]) -> None:
+    """--capacity-t 0 is refused as such; it was replaced by the 10 t default, which then
+    failed with a message about a 10 t vehicle the user never asked for."""
+    code = main(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "0",
+                 "--time-limit", "0.5", "--seeds", "0"])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "capacity must be a positive number, got 0" in err and "10.0 t" not in err
+
+
 def test_cli_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints the KPIs as machine-readable records."""
     code = main(["--stream", "organics", "--depot", "KAR-S012", "--capacity-t", "15",

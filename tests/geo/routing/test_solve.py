@@ -67,6 +67,16 @@ def test_reload_lets_one_vehicle_do_two_trips() -> None:
     assert route.trips == 2 and len(route.stops) == 4
     assert [v.kind for v in route.visits].count("reload") == 1
     assert route.collected == 16_000
+    from geo.routing.runsheet import run_sheet
+
+    # the run sheet numbers trips 1 and 2, the unloading ending trip 1 and the return trip 2
+    # (the return was "trip 3" of a two-trip day)
+    sheet = run_sheet(plan)
+    assert sheet["trip"].max() == 2
+    kinds = dict(zip(sheet["activity"], sheet["trip"], strict=False))
+    assert kinds["unload at depot"] == 1 and kinds["return to depot"] == 2
+    trips = sheet.loc[sheet["activity"] == "collect", "trip"].tolist()
+    assert trips == sorted(trips) and set(trips) == {1, 2}
 
 
 def test_time_window_forces_the_order() -> None:
@@ -196,8 +206,9 @@ def test_known_optimum_of_a_cvrplib_instance(bench_dir) -> None:
 
 
 def test_search_settings_reach_both_seeds(monkeypatch) -> None:
-    """Each seed gets its own neighbourhood size and perturbation strength — the first in this
-    process, the second in its worker process — as the options list them."""
+    """Each seed gets its own neighbourhood size, perturbation strength and fleet squeeze —
+    the first in this process, the second in its worker process — as the options list them
+    (by default the second seed tries one vehicle fewer after 30 % of the time)."""
     import pickle
 
     from geo.routing import solve as solve_mod
@@ -206,8 +217,10 @@ def test_search_settings_reach_both_seeds(monkeypatch) -> None:
     params = worker.search_params(num_neighbours=7, max_perturbations=3)
     assert params.neighbourhood.num_neighbours == 7
     assert params.perturbation.max_perturbations == 3
-    assert SolverOptions().search(0) == {"num_neighbours": 50, "max_perturbations": 25}
-    assert SolverOptions().search(1) == {"num_neighbours": 30, "max_perturbations": 10}
+    assert SolverOptions().search(0) == {"num_neighbours": 50, "max_perturbations": 25,
+                                         "squeeze_at": 0.0}
+    assert SolverOptions().search(1) == {"num_neighbours": 30, "max_perturbations": 10,
+                                         "squeeze_at": 0.3}
 
     seen: list[dict] = []
     real = solve_mod.search_params
@@ -230,7 +243,7 @@ def test_search_settings_reach_both_seeds(monkeypatch) -> None:
     assert len(plan.seed_costs) == 2
     assert (seen[0]["num_neighbours"], seen[0]["max_perturbations"]) == (4, 2)
     assert [(job[1], job[3]) for job in jobs_in] == [
-        (1, {"num_neighbours": 6, "max_perturbations": 3})]
+        (1, {"num_neighbours": 6, "max_perturbations": 3, "squeeze_at": 0.3})]
 
 
 @pytest.mark.parametrize("searches", [(), ((0, 10),), ((30, 0),), ((30,),), (30, 10)])
@@ -241,3 +254,53 @@ def test_search_settings_must_be_positive_pairs(searches) -> None:
 
     with pytest.raises(RoutingError, match="searches takes pairs"):
         SolverOptions(searches=searches)
+
+
+def test_a_seed_that_tries_one_vehicle_fewer_still_serves_every_stop() -> None:
+    """The fleet squeeze (geo.routing.worker.solve_seed): where one vehicle fewer is too
+    small for the loads, the search goes back to the full fleet and still serves every
+    stop; where it fits, the plan never uses more vehicles than the capacity bound needs
+    plus the one it settled on. Both return feasible plans of every client."""
+    import time
+
+    from geo.routing.solve import encode
+    from geo.routing.worker import fleet_bound, solve_seed
+
+    d, t = _line(6)
+    prods = [Producer(f"s{i}", f"S{i}", 0, 0, 4.0 * 52, service_s=60) for i in range(1, 7)]
+    for capacity in (8.0, 24.0):  # 24 t of loads: at least 3 vehicles, then at least 1
+        inst = _instance(prods, d, t, Fleet(vehicles=4, capacity=capacity))
+        data = encode(inst).data
+        search = {"num_neighbours": 30, "max_perturbations": 10, "squeeze_at": 0.3}
+        _seed, best, _iters = solve_seed(data, 0, time.time() + 1.0, search)
+        assert best.is_feasible()
+        served = [a.idx for r in best.routes() for a in r.schedule() if not a.is_depot()]
+        assert len(served) == len(set(served)) == data.num_clients
+        assert best.num_routes() >= (fleet_bound(data) or 1)
+
+
+def test_the_squeezed_search_gives_up_without_a_feasible_plan() -> None:
+    """The stop of the search with one vehicle fewer: at the deadline always, and at the
+    give-up time only while no feasible plan was found (PyVRP's cost of an infeasible one is
+    the largest integer)."""
+    import sys
+    import time
+
+    from geo.routing.worker import _UntilOrNoFeasible
+
+    now = time.time()
+    waiting = _UntilOrNoFeasible(deadline=now + 60, give_up=now + 30)
+    assert not waiting(sys.maxsize) and not waiting(1234.0)
+    given_up = _UntilOrNoFeasible(deadline=now + 60, give_up=now - 1)
+    assert given_up(sys.maxsize) and not given_up(1234.0)
+    assert _UntilOrNoFeasible(deadline=now - 1, give_up=now + 30)(1234.0)
+
+
+@pytest.mark.parametrize("squeeze", [(), (1.0,), (-0.1, 0.3), (0.0, float("nan"))])
+def test_fleet_squeeze_must_be_shares_below_one(squeeze) -> None:
+    """No share, a whole time limit (nothing left for the squeezed search), a negative or a
+    missing share is refused with an example."""
+    from geo.errors import RoutingError
+
+    with pytest.raises(RoutingError, match=r"fleet_squeeze takes shares.*\(0\.0, 0\.3\)"):
+        SolverOptions(fleet_squeeze=squeeze)
