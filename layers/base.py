@@ -114,6 +114,35 @@ class Attribution(MacroElement):
         self.text = text
 
 
+class RefitWhenShown(MacroElement):
+    """Fits the map to its bounds again when it first gets a size: a map drawn in a tab the
+    reader has not opened yet (or any hidden box) is laid out at zero size, where Leaflet's
+    fit gives the whole world; Leaflet sizes it again when shown, but does not fit it again.
+    Nothing happens to a map shown at once, so a reader's own pan and zoom stay."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, bounds) {
+            var box = map.getContainer();
+            var hidden = function () { return !box.clientWidth || !box.clientHeight; };
+            if (!hidden() || typeof ResizeObserver === "undefined") { return; }
+            var watch = new ResizeObserver(function () {
+                if (hidden()) { return; }
+                watch.disconnect();
+                map.invalidateSize(false);
+                map.fitBounds(bounds, {animate: false});
+            });
+            watch.observe(box);
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: Sequence[Sequence[float]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "RefitWhenShown"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+
+
 def map_figure(m: folium.Map) -> Figure:
     """The branca figure (the HTML page) a map is drawn in.
 
@@ -251,6 +280,7 @@ def base_map(
     if not settings.tile_url:
         Attribution(OSM_ATTRIBUTION + (f" · {source}" if source else "")).add_to(m)
     m.fit_bounds([[lat0, lon0], [lat1, lon1]])
+    RefitWhenShown([[lat0, lon0], [lat1, lon1]]).add_to(m)
     return m
 
 

@@ -277,8 +277,11 @@ def breakdown_figure(ranking: pd.DataFrame, *, top: int = 15) -> go.Figure:
     for colour, c in zip(_SCORE_RAMP, CRITERIA, strict=True):
         fig.add_bar(y=labels, x=ranked[f"c_{c}"], name=_(CRITERION_LABELS[c]), orientation="h",
                     marker_color=colour, hovertemplate=points + "<extra>%{fullData.name}</extra>")
-    fig.update_layout(barmode="stack", height=90 + 26 * len(ranked), margin={"l": 10, "r": 10,
-                      "t": 30, "b": 10}, yaxis={"autorange": "reversed"},
+    # The legend sits above the plot, anchored by its foot, with room for two rows of
+    # criteria: anchored by its middle it covered the best site's bar.
+    fig.update_layout(barmode="stack", height=140 + 26 * len(ranked), margin={"l": 10, "r": 10,
+                      "t": 80, "b": 10}, yaxis={"autorange": "reversed"},
                       xaxis={"title": _("Score (points of 100)"), "range": [0, 100]},
-                      legend={"orientation": "h", "y": 1.08})
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02,
+                              "xanchor": "left", "x": 0})
     return fig

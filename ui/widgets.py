@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -158,17 +159,21 @@ def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: 
                      formats: Sequence[TableFormat] = TABLE_FORMATS) -> None:
     """Download buttons for a table: CSV and Excel always, GeoPackage/GeoJSON for geometry.
 
-    Buttons are keyed ``{key}_{format}``; files are named ``{stem}.{format}``.
+    Buttons are keyed ``{key}_{format}``; files are named ``{stem}.{format}``, and a
+    GeoPackage's layer after the stem too (``site-ranking`` → ``site_ranking``), so that
+    several downloads opened in QGIS are told apart.
     """
     import geopandas as gpd
 
     from geo import export
 
     is_geo = isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None
+    layer = re.sub(r"[^0-9A-Za-z_]+", "_", stem).strip("_") or "layer"
     makers: dict[TableFormat, tuple[str, Callable[[pd.DataFrame], bytes], str]] = {
         "csv": ("CSV", export.to_csv_bytes, "text/csv"),
         "xlsx": ("Excel", export.to_excel_bytes, XLSX_MIME),
-        "gpkg": ("GeoPackage", export.to_geopackage_bytes, "application/geopackage+sqlite3"),
+        "gpkg": ("GeoPackage", functools.partial(export.to_geopackage_bytes, layer=layer),
+                 "application/geopackage+sqlite3"),
         "geojson": ("GeoJSON", export.to_geojson_bytes, "application/geo+json"),
     }
     chosen = [f for f in formats if is_geo or f in ("csv", "xlsx")]

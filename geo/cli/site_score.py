@@ -214,6 +214,8 @@ def _for_reading(table: pd.DataFrame) -> pd.DataFrame:
     from geo.siting.scoring import status_label
 
     out = table.copy()
+    if "rank" in out:  # a whole number ("1", not "1.0"); unranked candidates stay blank
+        out["rank"] = out["rank"].astype("Int64")
     if "status" in out:
         out["status"] = out["status"].map(status_label)
     if "plant" in out:

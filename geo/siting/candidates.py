@@ -39,6 +39,7 @@ __all__ = [
     "candidates_from_hexagons",
     "candidates_from_points",
     "candidates_from_polygons",
+    "far_from_sites",
     "rule_label",
     "screen_candidates",
     "siting_layers",
@@ -352,3 +353,37 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
     report = pd.DataFrame(rows)
     logger.debug("Screened %d candidates: %d pass", n, passes.sum())
     return CandidateScreen(sites=sites, footprints=footprints, report=report)
+
+
+def far_from_sites(candidates: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> str | None:
+    """Why no candidate can serve the programme when every one lies far from its located
+    sites (more than :data:`geo.geocode.reference.FAR_KM`), with a hint when swapping
+    longitude and latitude would bring them in; ``None`` when some candidate is near, or
+    nothing is located to compare with.
+
+    An uploaded layer with its coordinates swapped otherwise gets "relax the housing rule"
+    as advice, which cannot help.
+    """
+    from geo.geocode.reference import FAR_KM, km_outside
+
+    located = sites.geometry[~(sites.geometry.isna() | sites.geometry.is_empty)]
+    points = candidates.to_crs(4326).geometry if candidates.crs is not None else \
+        candidates.geometry
+    points = points[~(points.isna() | points.is_empty)].representative_point()
+    if located.empty or points.empty:
+        return None
+    bounds = tuple(float(v) for v in located.total_bounds)
+    km = min(km_outside(p.x, p.y, bounds) for p in points)
+    if km <= FAR_KM:
+        return None
+    swapped = min(km_outside(p.y, p.x, bounds) for p in points) <= FAR_KM
+    n = len(points)
+    text = ngettext("The {n} candidate lies {km} km or more from the programme's sites.",
+                    "The {n} candidates lie {km} km or more from the programme's sites.",
+                    n).format(n=format_number(n), km=format_number(km))
+    if swapped:
+        return _("{text} Its longitude and latitude look swapped: with them the other way "
+                 "round the candidates fall among the sites. Fix the layer's coordinates and "
+                 "upload it again.").format(text=text)
+    return _("{text} Check the layer's coordinate reference system, or upload candidates of "
+             "this programme's region.").format(text=text)

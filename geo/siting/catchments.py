@@ -67,9 +67,19 @@ class BestSites:
     requested: int = 0
     released: bool = False
     """Chosen on a protected release's pseudo-suppliers (hexagons): a viewer's best sites."""
+    min_throughput_t: float = 0.0
+    """The profile's minimum viable throughput (t/yr) the plants are judged against."""
+
+    @property
+    def short_of_minimum(self) -> int:
+        """How many chosen plants take less feedstock than the minimum viable throughput."""
+        if "meets_minimum" not in self.plants:
+            return 0
+        return int((~self.plants["meets_minimum"].astype(bool)).sum())
 
     def describe(self) -> str:
-        """How the plants were chosen and how good the answer is proven to be."""
+        """How the plants were chosen, how good the answer is proven to be, and whether every
+        plant reaches the minimum viable throughput."""
         a = self.allocation
         n = len(a.unserved)
         if self.released:
@@ -93,6 +103,19 @@ class BestSites:
                 "minimum throughput).", self.requested).format(
                 text=text, n=format_number(len(self.plants)),
                 requested=format_number(self.requested))
+        short = self.short_of_minimum
+        if short:
+            # Translators: {text} says how the plants were chosen; {k} of {n} plants take less
+            # feedstock than the profile's minimum {minimum} (t/yr).
+            return ngettext(
+                "{text}. {k} of {n} plants falls short of the minimum throughput ({minimum} "
+                "t/yr), so it is not viable as it stands: choose fewer plants, or the "
+                "capacitated objective, which opens only plants that reach it.",
+                "{text}. {k} of {n} plants fall short of the minimum throughput ({minimum} "
+                "t/yr), so they are not viable as they stand: choose fewer plants, or the "
+                "capacitated objective, which opens only plants that reach it.", short).format(
+                text=text, k=format_number(short), n=format_number(len(self.plants)),
+                minimum=format_number(self.min_throughput_t))
         return _("{text}.").format(text=text)
 
 
@@ -178,7 +201,8 @@ def best_sites_from_scored(scored: ScoredSites, suppliers: SupplierPoints, p: in
                                                      "geometry"]]
     return BestSites(allocation=alloc, plants=plants, flows=flows, catchments=catchments,
                      unserved=unserved.reset_index(drop=True), method=scored.method,
-                     requested=int(p), released=suppliers.released)
+                     requested=int(p), released=suppliers.released,
+                     min_throughput_t=float(prm.min_throughput_t))
 
 
 def _catchment_polygons(plants: gpd.GeoDataFrame, flows: gpd.GeoDataFrame,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
+from geo.errors import SymbiosisError
 from geo.export import markdown_text
 from geo.i18n import N_, _, column_label, current_locale, format_date, format_number, ngettext
 from geo.siting.catchments import best_sites_for_role, plant_label
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from geo.settings import Role
     from geo.siting.catchments import BestSites
     from geo.siting.pipeline import SiteFinderRun
+    from geo.siting.profiles import TechnologyProfile
 
 __all__ = ["FONT_STACK", "MEMO_COLUMNS", "memo_blocks", "memo_html", "memo_markdown"]
 
@@ -89,8 +91,56 @@ def _opportunity(run: SiteFinderRun) -> list[str]:
         _("Transport {cost} EUR/t·km and {co2e} kg CO2e/t·km; gate fee {fee} EUR/t").format(
             cost=_num(prof.transport_cost_per_tkm), co2e=_num(prof.co2e_kg_per_tkm),
             fee=_num(prof.gate_fee_eur_per_t)),
+        _rules(prof),
         _("Candidates: {screening}").format(screening=run.screen.explain()),
     ]
+
+
+def _shipped(profile_id: str) -> TechnologyProfile | None:
+    """The shipped profile ``profile_id`` (``None`` for a profile of the user's own)."""
+    from geo.siting.profiles import load_profiles
+
+    try:
+        return load_profiles().get(profile_id)
+    except SymbiosisError:
+        return None
+
+
+def _rule(text: str, value: float, default: float | None) -> str:
+    """``text`` with the distance ``value`` in metres, and the profile's own distance after it
+    where the run changed it: ``at least 150 m from housing (the profile says 250 m)``."""
+    shown = text.format(distance=_("{m} m").format(m=_num(value)))
+    if default is None or abs(default - value) < 1e-9:
+        return shown
+    # Translators: {rule} is a siting rule as the run applied it, {default} the profile's own
+    # distance, e.g. "at least 150 m from housing (the profile says 250 m)".
+    return _("{rule} (the profile says {default})").format(
+        rule=shown, default=_("{m} m").format(m=_num(default)))
+
+
+def _rules(prof: TechnologyProfile) -> str:
+    """The siting rules the run applied, each marked where it differs from the shipped
+    profile (a memo passed on must not quote a buffer the ranking did not use)."""
+    rules, shipped = prof.rules, _shipped(prof.id)
+    base = shipped.rules if shipped is not None else None
+    parts = []
+    if rules.inside_industrial:
+        parts.append(_("on industrial land or in a park"))
+    home = None if base is None else base.min_residential_distance_m
+    if rules.min_residential_distance_m > 0:
+        parts.append(_rule(_("at least {distance} from housing"),
+                           rules.min_residential_distance_m, home))
+    elif home:  # the run dropped the profile's housing rule
+        parts.append(_("no distance from housing (the profile says {default})").format(
+            default=_("{m} m").format(m=_num(home))))
+    if rules.max_main_road_distance_m is not None:
+        parts.append(_rule(_("at most {distance} from a main road"),
+                           rules.max_main_road_distance_m,
+                           None if base is None else base.max_main_road_distance_m))
+    if prof.land_ha > 0:
+        parts.append(_("{ha} ha of land").format(ha=_num(prof.land_ha)))
+    return _("Siting rules applied: {rules}").format(
+        rules="; ".join(parts) if parts else _("none"))
 
 
 def _digits(value: float) -> int:
@@ -135,6 +185,8 @@ def _lead(run: SiteFinderRun, lead: pd.Series) -> list[Block]:
 
 def _top_table(ranked: pd.DataFrame, top: int) -> list[Block]:
     show = ranked.head(top)[[c for c in MEMO_COLUMNS if c in ranked.columns]].copy()
+    if "rank" in show:  # a whole number ("1", not "1.0")
+        show["rank"] = show["rank"].astype("Int64")
     if "status" in show:
         show["status"] = show["status"].map(status_label)
     n = len(show)
@@ -189,6 +241,8 @@ def memo_blocks(run: SiteFinderRun, *, role: Role, programme_name: str,
     if best is not None:
         blocks += _best_sites(best, role)
     blocks += [("h2", _("Sources and caveats")),
+               # the profile's citations are of its own figures; the rules the run
+               # applied are listed under "The opportunity"
                ("ul", [*prof.sources,
                        _("Transport cost: {source}").format(source=prof.cost_source),
                        _("CO2e: {source}").format(source=prof.co2e_source),

@@ -30,6 +30,7 @@ from geo.siting.candidates import (
     candidates_from_hexagons,
     candidates_from_points,
     candidates_from_polygons,
+    far_from_sites,
     screen_candidates,
     siting_layers,
 )
@@ -179,6 +180,8 @@ def run_site_finder(programme: Programme, profile: TechnologyProfile,
     removed) or when there is no feedstock the profile accepts.
     """
     screen = screen or screen_candidates(candidates, profile, layers)
+    if screen.passing.empty and (far := far_from_sites(screen.sites, programme.sites)):
+        raise SitingError(far)
     passing = screen.require_some()
     if release is None:
         feedstock = feedstock_records(programme, profile, catalogue=catalogue)
@@ -241,18 +244,32 @@ def largest_housing_distance(programme: Programme, profile: TechnologyProfile,
                              roads: gpd.GeoDataFrame | None = None, resolution: int = 10,
                              uploaded: gpd.GeoDataFrame | None = None,
                              steps_m: tuple[float, ...] = RELAXATION_STEPS_M) -> float | None:
-    """The largest distance from housing (m) below the profile's at which a candidate passes.
+    """The largest distance from housing (m, to 10 m) below the profile's at which a
+    candidate passes.
 
     Used when no candidate passes: the page offers this relaxation in one click instead of
     leaving the user to guess. Only the housing rule is relaxed; the others stay as set.
-    Returns None when no step below the profile's distance lets a candidate through.
+    The first of ``steps_m`` that lets a candidate through is refined by halving the gap to
+    the step above it, to the 10 m below the distance where the last candidate drops out
+    (the page promises the largest distance, not the next round figure). Returns None when
+    no step below the profile's distance lets a candidate through.
     """
     cands = candidate_set(programme, source, landuse=landuse, resolution=resolution,
                           uploaded=uploaded)
     layers = siting_layers(programme.parks, landuse=landuse, roads=roads)
     current = profile.rules.min_residential_distance_m
-    for d in (s for s in steps_m if s < current):
+
+    def passes(d: float) -> bool:
         relaxed = profile.with_changes(rules={"min_residential_distance_m": d})
-        if not screen_candidates(cands, relaxed, layers).passing.empty:
-            return d
+        return not screen_candidates(cands, relaxed, layers).passing.empty
+
+    above = current
+    for d in (s for s in steps_m if s < current):
+        if passes(d):
+            low, high = d, above  # passes at low, not at high
+            while high - low > 10.0:
+                mid = low + 10.0 * max(1, int((high - low) / 20.0))
+                low, high = (mid, high) if passes(mid) else (low, mid)
+            return low
+        above = d
     return None

@@ -123,6 +123,9 @@ def test_breakdown_bars_add_up_to_the_score(ranked: gpd.GeoDataFrame) -> None:
     assert len(fig.data) == 5
     assert sum(trace.x[0] for trace in fig.data) == pytest.approx(50.0)
     assert len(fig.data[0].y) == 3
+    # the legend stands above the plot area, so it covers no bar (it covered the first one)
+    legend = fig.layout.legend
+    assert legend.yanchor == "bottom" and legend.y >= 1.0
 
 
 def test_layers_speak_the_session_language(ranked: gpd.GeoDataFrame) -> None:

@@ -50,6 +50,21 @@ class SiteFinderInputs:
     plants: UploadedFile | None
 
 
+def _readable(layer: UploadedFile) -> bool:
+    """Whether an optional layer can be read (through the one upload reader); if not, say
+    why under its box and that the results leave it out."""
+    from geo.errors import SymbiosisError
+    from geo.uploads import read_geodata
+
+    try:
+        read_geodata(layer.getvalue(), name=layer.name)
+    except SymbiosisError as exc:
+        st.error(_("{problem} The results below leave this optional layer out.").format(
+            problem=ui.plain(str(exc))), icon=":material/layers_clear:")
+        return False
+    return True
+
+
 def site_finder_inputs() -> SiteFinderInputs:
     """Draw the inputs (technology, candidates, profile figures and rules, weights) and read
     them; a profile edit the profile refuses is shown as an error and stops the page."""
@@ -69,6 +84,8 @@ def site_finder_inputs() -> SiteFinderInputs:
     plants = st.file_uploader(_("Existing plants of this kind (optional layer: GeoJSON, "
                                 "GeoPackage, zipped Shapefile)"), type=LAYER_TYPES,
                               key="sf_plants_upload")
+    if plants is not None and not _readable(plants):
+        plants = None  # optional: the ranking goes on without it (the reason is shown above)
     base = profiles[pid]
     with st.expander(_("Profile: {profile} — figures and siting rules").format(
             profile=_(base.name))):

@@ -60,6 +60,10 @@ def in_this_language(build: Callable[[], str]) -> Callable[[], str]:
 def no_candidates(ctx: PageContext, inputs: SiteFinderInputs, screen: CandidateScreen) -> None:
     """Explain why no candidate passed, offer the largest housing distance that leaves some,
     and show the screened candidates and the screening report."""
+    far = siting.far_from_sites(screen.sites, ctx.programme.sites)
+    if far:  # relaxing a rule cannot bring them in: say what is wrong with the layer
+        st.error(far, icon=":material/travel_explore:")
+        return
     st.warning(_("No candidate passes the siting rules. {screening} Relax a rule in the profile "
                  "above (e.g. the distance from housing).").format(screening=screen.explain()),
                icon=":material/rule:")
@@ -129,7 +133,7 @@ def _best_sites_tab(ctx: PageContext, run: SiteFinderRun
     with ui.domain_errors():
         best = siting.best_sites_from_scored(run.scored, run.suppliers, p, objective=objective)
     chosen, flows, catchments = siting.best_sites_for_role(best, role=ctx.role)
-    st.caption(best.describe())
+    (st.warning if best.short_of_minimum else st.caption)(best.describe())
     m = ui.base_map(ctx, bounds=best.catchments.total_bounds)
     lyr.add_best_sites(m, chosen, flows, catchments, show_names=ctx.practitioner, k=ctx.k)
     ui.show_map(m, key="sf_best_map", height=460)

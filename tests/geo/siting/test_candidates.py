@@ -126,3 +126,21 @@ def test_explanation_in_the_pseudo_locale_names_rules_and_notes_translated() -> 
         text = screen.explain()
     assert text.startswith("⟦1 çàñdîdàté; ") and "{" not in text
     assert "⟦⟦résîdéñtîàl⟧: ñõt çhéçkéd (⟦ñõ résîdéñtîàl làñd làýér⟧)⟧" in text
+
+
+def test_candidates_far_from_the_sites_are_explained(demo_programme) -> None:
+    """Candidates thousands of km from every site are explained (with a hint when longitude
+    and latitude look swapped) instead of "relax a rule"; candidates among the sites, or a
+    programme with nothing located, get no such note."""
+    from geo.siting.candidates import far_from_sites
+
+    sites = demo_programme.sites
+    near = gpd.GeoDataFrame(geometry=sites.geometry.iloc[:3].to_numpy(), crs=4326)
+    assert far_from_sites(near, sites) is None
+    swapped = gpd.GeoDataFrame(geometry=[Point(p.y, p.x) for p in near.geometry], crs=4326)
+    text = far_from_sites(swapped, sites)
+    assert text is not None and "3 candidates lie" in text and "swapped" in text
+    elsewhere = gpd.GeoDataFrame(geometry=[Point(2.35, 48.85)], crs=4326)  # Paris
+    text = far_from_sites(elsewhere, sites)
+    assert text is not None and "swapped" not in text and "coordinate reference" in text
+    assert far_from_sites(swapped, sites.iloc[:0]) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -153,3 +155,45 @@ def test_loaded_competitor_layer_lowers_the_competition_score(ad_run, demo_progr
     with pytest.raises(SitingError, match="no CRS"):
         competitor_sites(demo_programme, ad_run.profile,
                          extra=gpd.GeoDataFrame(geometry=[Point(0, 0)]))
+
+
+def test_plants_below_the_minimum_throughput_are_called_out(ad_run) -> None:
+    """Best sites whose plants take less than the profile's minimum say so in words, with
+    how many and what to do; plants that all reach it get no such sentence."""
+    best = best_sites_from_scored(ad_run.scored, ad_run.suppliers, 2)
+    tonnes = best.plants["tonnes_per_year"].to_numpy(float)
+    short = int((tonnes < ad_run.profile.min_throughput_t).sum())
+    assert best.short_of_minimum == short
+    text = best.describe()
+    if short:
+        assert f"{short} of 2 plant" in text and "minimum throughput" in text
+    lowered = dataclasses.replace(best, plants=best.plants.assign(meets_minimum=True))
+    assert lowered.short_of_minimum == 0 and "minimum throughput" not in lowered.describe()
+    raised = dataclasses.replace(best, plants=best.plants.assign(meets_minimum=False),
+                                 min_throughput_t=1e9)
+    assert raised.short_of_minimum == 2
+    assert "2 of 2 plants fall short of the minimum throughput (1,000,000,000 t/yr)" in \
+        raised.describe()
+
+
+def test_the_housing_relaxation_is_the_largest_distance_to_10_m(demo_programme) -> None:
+    """The distance offered when no candidate passes lets a candidate through, and 10 m more
+    does not (it was the next round step: 150 m offered where 190 m still left 7)."""
+    from geo.demo import demo_region
+    from geo.siting.candidates import screen_candidates, siting_layers
+    from geo.siting.pipeline import candidate_set, largest_housing_distance
+
+    region = demo_region()
+    prof = load_profiles()["anaerobic_digestion"]
+    cands = candidate_set(demo_programme, "hexagons", landuse=region.landuse)
+    layers = siting_layers(demo_programme.parks, landuse=region.landuse, roads=region.roads)
+
+    def passing(d: float) -> int:
+        rules = {"min_residential_distance_m": d}
+        return len(screen_candidates(cands, prof.with_changes(rules=rules), layers).passing)
+
+    assert passing(prof.rules.min_residential_distance_m) == 0  # the case the page handles
+    d = largest_housing_distance(demo_programme, prof, "hexagons", landuse=region.landuse,
+                                 roads=region.roads)
+    assert d is not None and d < prof.rules.min_residential_distance_m
+    assert passing(d) > 0 and passing(d + 10.0) == 0

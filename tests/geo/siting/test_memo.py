@@ -101,3 +101,24 @@ def test_memo_in_the_pseudo_locale_is_all_ours_with_figures_filled(run: SiteFind
     text = memo_markdown(blocks)
     assert not re.search(r"\{[a-z_]+\}", text)
     assert run.profile.sources[0] in " ".join(items)
+
+
+def test_memo_states_the_rules_the_ranking_used(run: SiteFinderRun, demo_programme) -> None:
+    """The memo lists the siting rules the run applied, with the profile's own value beside
+    any the run changed: a memo passed on must not quote a housing buffer the ranking did not
+    use (it quoted only the profile's 250 m after a run at 150 m)."""
+    text = memo_markdown(_blocks(run))
+    assert "no distance from housing (the profile says 250 m)" in text
+    prof = load_profiles()["anaerobic_digestion"].with_changes(
+        rules={"min_residential_distance_m": 150.0})
+    _, changed = find_sites(demo_programme, prof, "parks", graph=None)
+    assert changed is not None
+    text = memo_markdown(_blocks(changed))
+    assert "at least 150 m from housing (the profile says 250 m)" in text
+    shipped = load_profiles()["anaerobic_digestion"]
+    _, same = find_sites(demo_programme, shipped, "parks", graph=None)
+    assert same is not None
+    text = memo_markdown(_blocks(same))
+    assert "at least 250 m from housing;" in text and "the profile says" not in text
+    top = next(b[1] for b in _blocks(same) if b[0] == "table")
+    assert [str(r) for r in top["Rank"]][:2] == ["1", "2"]  # not "1.0", "2.0"
