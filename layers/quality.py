@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Final
 
 import folium
@@ -12,7 +11,8 @@ import pandas as pd
 
 from geo.i18n import N_, _, format_number, ngettext
 from geo.programme import PRECISIONS, precision_rank
-from layers.base import Attribution, hexagon_groups, map_figure, map_view
+from layers.base import Attribution, hexagon_groups, map_view
+from layers.concentration import add_legend
 from layers.geojson import GeoJson, frame_to_geojson, tooltip
 
 __all__ = ["MAX_SITE_POINTS", "PRECISION_COLOURS", "PRECISION_LABELS", "add_reference_places",
@@ -81,14 +81,10 @@ def add_sites_by_precision(m: folium.Map, sites: gpd.GeoDataFrame, *,
             style_from={"fillColor": "fill"},
             tooltip=tooltip(data, shown, [aliases[c] for c in shown]),
         ).add_to(m)
-    legend = "".join(
-        f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
-        f'background:{PRECISION_COLOURS[p]};margin:0 4px 0 8px"></span>'
-        f"{html.escape(_precision_label(p))}"
-        for p in PRECISIONS)
-    map_figure(m).html.add_child(folium.Element(
-        f'<div style="position:absolute;bottom:24px;left:8px;z-index:999;background:#fff;'
-        f'padding:4px 6px;font:11px sans-serif;border-radius:4px">{legend}</div>'))
+    # a Leaflet control, stacked with the map's others (a box placed by hand at the bottom
+    # left hid the scale bar, and the scale bar hid the legend's "manual")
+    add_legend(m, _("Location precision"),
+               [(PRECISION_COLOURS[p], _precision_label(p)) for p in PRECISIONS])
     return len(located)
 
 

@@ -15,9 +15,33 @@ import numpy as np
 from geo.geocode.countries import country_codes, country_extents
 from geo.geocode.geonames import load_geonames
 
-__all__ = ["placement_bounds", "places_in_bounds"]
+__all__ = ["FAR_KM", "km_outside", "placement_bounds", "places_in_bounds"]
 
 WORLD: tuple[float, float, float, float] = (-170.0, -58.0, 170.0, 75.0)
+FAR_KM = 50.0
+"""A placement farther than this from a programme's other sites is asked about first."""
+
+
+def km_outside(lon: float, lat: float, bounds: Sequence[float]) -> float:
+    """Great-circle km from (``lon``, ``lat``) to the nearest point of the box ``bounds``
+    (west, south, east, north; degrees); 0 inside it.
+
+    Examples
+    --------
+    >>> km_outside(26.95, 60.5, (26.9, 60.45, 27.0, 60.55))
+    0.0
+    >>> round(km_outside(26.95, 61.55, (26.9, 60.45, 27.0, 60.55)))  # a degree north
+    111
+    >>> round(km_outside(60.47, 26.93, (26.9, 60.45, 27.0, 60.55)))  # lon and lat swapped
+    4500
+    """
+    from geo.network.straight_line import great_circle_m, unit_vectors
+
+    west, south, east, north = map(float, bounds)
+    near_lon, near_lat = min(max(lon, west), east), min(max(lat, south), north)
+    a = unit_vectors(np.array([lon]), np.array([lat]))
+    b = unit_vectors(np.array([near_lon]), np.array([near_lat]))
+    return float(great_circle_m(a, b)[0]) / 1000.0
 
 
 def placement_bounds(site: Mapping[str, object],

@@ -32,7 +32,11 @@ def test_located_sites_are_drawn_with_a_legend_and_escaped_names() -> None:
     html = m.get_root().render()
     assert html.count('"type":"Point"') == 2
     assert PRECISION_COLOURS["town"] in html and PRECISION_COLOURS["exact"] in html
-    assert all(f"</span>{label}" in html for label in PRECISION_LABELS.values())
+    assert all(label in html for label in PRECISION_LABELS.values())
+    # a Leaflet control at the bottom right, stacked with the others: a box placed by hand
+    # at the bottom left lay under the scale bar
+    assert "symbiomap-legend" in html and '"bottomright"' in html
+    assert "bottom:24px;left:8px" not in html
     assert HOSTILE not in html and "Lost Oy" not in html
 
 

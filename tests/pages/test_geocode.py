@@ -107,6 +107,33 @@ def test_the_stored_demo_is_placed_by_hand_from_its_demo_entry(empty_data_dir: P
     assert round(sites.loc[site_id].geometry.y, 4) == 60.5012
 
 
+def test_coordinates_far_from_the_other_sites_are_asked_about(empty_data_dir: Path) -> None:
+    """Typed coordinates thousands of km from the programme's other sites are not stored at
+    once: the page asks, and offers to swap latitude and longitude where that lands among
+    them (swapped coordinates were stored silently and moved every distance to the site)."""
+    from geo.demo import DEMO_NAME, load_demo_programme
+    from geo.store import open_store
+    from geo.synergies import repository as repo
+
+    store = open_store()
+    repo.ensure_programme(store, load_demo_programme())
+    at = open_page(PAGE, timeout=180)
+    site_id = at.selectbox(key="gc_manual_site").value
+    before = store.load_programme(DEMO_NAME).sites.set_index("site_id").loc[site_id].geometry
+    at.number_input(key=Key.GC_MANUAL_LAT).set_value(26.93)
+    at.number_input(key=Key.GC_MANUAL_LON).set_value(60.47).run()
+    at.button(key=Key.GC_MANUAL_TYPED).click().run()
+    assert not at.exception, at.exception
+    assert any("km from the programme's other sites" in w.value for w in at.warning)
+    unchanged = store.load_programme(DEMO_NAME).sites.set_index("site_id").loc[site_id]
+    assert unchanged.geometry.equals(before)  # nothing stored yet
+    at.button(key="gc_manual_swap").click().run()
+    assert not at.exception, at.exception
+    placed = store.load_programme(DEMO_NAME).sites.set_index("site_id").loc[site_id]
+    assert placed["location_precision"] == "manual"
+    assert (round(placed.geometry.y, 2), round(placed.geometry.x, 2)) == (60.47, 26.93)
+
+
 def test_located_file_download_is_built_on_click() -> None:
     """A member list located on the page downloads as CSV, built when the button is clicked."""
     at = open_page(PAGE)

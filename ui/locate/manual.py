@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 import ui
-from geo.geocode.reference import placement_bounds, places_in_bounds
+from geo.geocode.reference import FAR_KM, km_outside, placement_bounds, places_in_bounds
 from geo.i18n import _, format_number
 from layers.quality import add_reference_places, add_sites_by_precision
 from ui import Key
+from ui.maps import WORLD_BOUNDS
 
 if TYPE_CHECKING:
     from ui.context import PageContext
@@ -20,6 +21,41 @@ __all__ = ["place_by_hand"]
 
 PLACED: Final = "gc_placed"
 """Session key: the site just placed by hand (its confirmation is shown on the next run)."""
+FAR: Final = "gc_far_placement"
+"""Session key: typed coordinates far from the programme's other sites, waiting for the
+practitioner to confirm them: ``(site id, lon, lat)``."""
+
+
+def _km_away(ctx: PageContext, site_id: str, lon: float, lat: float) -> float | None:
+    """How far (km) the point is from the programme's other located sites and its parks, or
+    None when it is within :data:`FAR_KM` of them or there is nothing located to compare."""
+    sites = ctx.programme.sites
+    others = sites[sites["site_id"] != site_id]
+    bounds = ui.located_bounds(others, ctx.programme.parks)
+    if bounds == WORLD_BOUNDS:  # nothing else located yet
+        return None
+    km = km_outside(lon, lat, bounds)
+    return km if km > FAR_KM else None
+
+
+def _confirm_far(ctx: PageContext, site_id: str, lon: float, lat: float, km: float) -> None:
+    """Ask before placing a site far from all the others: swapped coordinates, or a typo,
+    would move every distance to it without a word (a 6 km slip changed a match from 0.87 km
+    to 6.19 km)."""
+    swapped = _km_away(ctx, site_id, lat, lon) is None and -90 <= lon <= 90
+    st.warning(_("{lat}, {lon} is {km} km from the programme's other sites. Is that where the "
+                 "site is?").format(lat=format_number(lat, digits=5),
+                                    lon=format_number(lon, digits=5),
+                                    km=format_number(km)), icon=":material/travel_explore:")
+    c1, c2 = st.columns(2)
+    if swapped and c1.button(_("Swap them: latitude {lat}, longitude {lon}").format(
+            lat=format_number(lon, digits=5), lon=format_number(lat, digits=5)),
+            key="gc_manual_swap", type="primary"):
+        st.session_state.pop(FAR, None)
+        _place(ctx, site_id, lat, lon)
+    if c2.button(_("Place it there anyway"), key="gc_manual_far"):
+        st.session_state.pop(FAR, None)
+        _place(ctx, site_id, lon, lat)
 
 
 def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> None:
@@ -67,4 +103,10 @@ def place_by_hand(ctx: PageContext) -> None:
                           key=Key.GC_MANUAL_LON)
     if c3.button(_("Place at these coordinates"), key=Key.GC_MANUAL_TYPED,
                  disabled=lat is None or lon is None) and lat is not None and lon is not None:
-        _place(ctx, sid, lon, lat)
+        if _km_away(ctx, sid, lon, lat) is None:
+            _place(ctx, sid, lon, lat)
+        st.session_state[FAR] = (sid, lon, lat)
+    if st.session_state.get(FAR) == (sid, lon, lat) and lat is not None and lon is not None:
+        km = _km_away(ctx, sid, lon, lat)
+        if km is not None:
+            _confirm_far(ctx, sid, lon, lat, km)
