@@ -36,8 +36,31 @@ class Factor:
     url: str = ""
 
     def cite(self) -> str:
-        """Short citation for display: ``0.107 kg CO2e/tonne-km (UK Government …, 2024)``."""
+        """Short citation for display: ``0.107 kg CO2e/tonne-km (UK Government …, 2024)``.
+
+        Language-neutral (a decimal point), since it is also stored with results that other
+        sessions read; :meth:`cite_here` writes the figure as this session's language does.
+        """
         return f"{self.value:g} {self.unit} ({self.source}, {self.version})"
+
+    def cite_here(self) -> str:
+        """:meth:`cite` with the figure written in this session's language (``0,107 kg …``
+        in Portuguese), for text made when it is shown (:class:`geo.synergies.text.Note`).
+
+        Examples
+        --------
+        >>> from geo.i18n import use_locale
+        >>> f = Factor("x", 0.107, "kg CO2e/tonne-km", "", "Source", "2024")
+        >>> with use_locale("pt_BR"):
+        ...     f.cite_here()
+        '0,107 kg CO2e/tonne-km (Source, 2024)'
+        """
+        from geo.i18n import format_number
+
+        text = f"{self.value:g}"
+        digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+        return f"{format_number(self.value, digits=digits)} {self.unit} ({self.source}, " \
+               f"{self.version})"
 
 
 @dataclass(frozen=True)

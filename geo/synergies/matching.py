@@ -291,8 +291,8 @@ class Matcher:
         cost = (params.cost_per_tkm if params.cost_per_tkm is not None
                 else factors.value("transport_cost_per_tkm"))
         co2 = factors.get("hgv_co2e_kg_per_tkm")
-        notes.append(Note.gettext("Transport cost {cost} per tonne-km; haul CO2e {factor}.",
-                                  cost=float(cost), factor=co2.cite))
+        notes.append(Note.gettext("Transport cost {cost} EUR per tonne-km; haul CO2e {factor}.",
+                                  cost=float(cost), factor=co2.cite_here))
         descriptions: dict[str, str] = {}
         if catalogue is not None:
             for code in set(codes) | set(expanded.family["want_code"]):

@@ -426,8 +426,8 @@ def build_synergy_release(programme: Programme, book: SynergyBook, *, catalogue:
         notes.append(Note.gettext(
             "CO2e avoided = released landfill diverted × {ratio} t CO2e/t (landfill "
             "{landfill}; transport {transport} over the mean haul of {km} km of the synergies "
-            "that report).", ratio=round(ratio, 4), landfill=landfill.cite,
-            transport=haul.cite, km=round(mean_km, 1)))
+            "that report).", ratio=round(ratio, 4), landfill=landfill.cite_here,
+            transport=haul.cite_here, km=round(mean_km, 1)))
     streams = release_streams(catalogue)
     labels = {n: OUTCOME_TYPES[n].label for n in config.tracked}
     units = {n: config.unit_of(n) for n in config.tracked}

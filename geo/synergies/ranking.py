@@ -229,7 +229,7 @@ def _reasons(t: pd.DataFrame, link_text: np.ndarray, *, detour_factor: float) ->
                       fill(_("≈{km} km (straight line × {detour}, not measured on roads)"), idx,
                            km=d, detour=figure(detour_factor)))
     cost = t["transport_cost_per_year"]
-    cost_s = fill(_("transport ≈ {cost} per year"), idx, cost=figures(cost, 0))
+    cost_s = fill(_("transport ≈ {cost} EUR per year"), idx, cost=figures(cost, 0))
     # Translators: where a partner in another park is, when it is in no park at all.
     park = fill(_("a solution in another park ({park})"), idx,
                 park=_text(t["want_park"]).where(t["want_park"].notna(),

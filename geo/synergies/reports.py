@@ -85,6 +85,9 @@ KPI_LABELS: Final = {
     "haves_recorded": N_("Haves recorded"),
     "haves_in_live_synergies": N_("Haves in live synergies"),
     "synergy_tonnes": N_("Synergy tonnes (all stages)"),
+    # Viewers: the synergies' own tonnes summed, so a have in two synergies counts twice —
+    # not "haves in live synergies", which counts each have once, up to its quantity.
+    "synergy_tonnes_live": N_("Synergy tonnes (live stages)"),
     "synergies": N_("Synergies (all stages)"),
     "completion_rate": N_("Completion rate (completed ÷ closed)"),
 }

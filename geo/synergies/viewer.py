@@ -183,8 +183,10 @@ def viewer_kpis(release: SynergyRelease, *, member_sites: int | None = None,
                      _("located sites, released total")))
     rows.append(("synergy_tonnes", release.total(TONNES), "t/yr", nan,
                  _("synergies recorded in t/yr, abandoned ones included")))
-    rows.append(("haves_in_live_synergies", release.total(TONNES, stages=STAGES), "t/yr", nan,
-                 _("synergies recorded in t/yr")))
+    # Not "haves in live synergies" (the practitioners' figure, each have counted once up to
+    # its quantity): the release holds synergies, so a have in two is counted twice here.
+    rows.append(("synergy_tonnes_live", release.total(TONNES, stages=STAGES), "t/yr", nan,
+                 _("synergies recorded in t/yr; a have in two synergies counts twice")))
     rows.append(("synergies", release.total(COUNT), "synergies", nan, ""))
     counts = {s: release.total(COUNT, stages=(s,)) for s in ALL_STAGES}
     rows += [(f"synergies:{s}", counts[s], "synergies", nan, "") for s in ALL_STAGES]

@@ -72,7 +72,10 @@ def test_viewer_sees_released_figures_and_no_company() -> None:
     assert released["tonnes_per_year"].isna().any()  # some figures are withheld
     kpi = table_with(at, "kpi", "value", "note")
     assert (kpi.loc[kpi["value"].isna(), "note"] == "withheld (disclosure rules)").all()
-    assert {m.label for m in at.metric} >= {"In synergies, t/yr", "Completed synergies"}
+    # a withheld figure is a blank cell, as the note above the tables says (not "None")
+    assert all(d.proto.HasField("placeholder") and d.proto.placeholder == ""
+               for d in at.dataframe)
+    assert {m.label for m in at.metric} >= {"Synergy tonnes, t/yr", "Completed synergies"}
     for view in ("Network map", "Network graph", "Gaps"):
         at.radio(key=Key.REP_VIEW).set_value(view).run()
         assert not at.exception, at.exception

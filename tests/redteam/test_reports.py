@@ -98,8 +98,8 @@ def workbook_equations(pic: pd.DataFrame, release: SynergyRelease,
     """Every figure of a viewer's workbook, read back from the file, as equations."""
     kpi = sheets["KPIs"].set_index("kpi")["value"]
     live = pic["stage"].isin(STAGES).to_numpy()
-    if pd.notna(kpi.get("Haves in live synergies")):
-        _add(k, pic, TONNES, live, float(kpi["Haves in live synergies"]))
+    if pd.notna(kpi.get("Synergy tonnes (live stages)")):
+        _add(k, pic, TONNES, live, float(kpi["Synergy tonnes (live stages)"]))
     if pd.notna(kpi.get("Synergy tonnes (all stages)")):
         _add(k, pic, TONNES, np.ones(len(pic), bool), float(kpi["Synergy tonnes (all stages)"]))
     for m in release.all_measures:

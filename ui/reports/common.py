@@ -75,4 +75,6 @@ def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
         if col in shown.columns:
             label = stage_label if col == "stage" else unit_label
             shown[col] = [None if pd.isna(v) else label(v) for v in shown[col]]
-    st.dataframe(shown, hide_index=True, key=key, column_config=_headers(shown), **kwargs)
+    # a withheld or missing figure is a blank cell, as the viewers' note says (not "None")
+    st.dataframe(shown, hide_index=True, key=key, column_config=_headers(shown),
+                 placeholder="", **kwargs)

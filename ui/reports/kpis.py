@@ -40,6 +40,7 @@ def kpis(view: ReportsView) -> None:
     shown = figures.set_index("key")["value"]  # by KPI code: the kpi column is a label
     headline = {"haves_recorded": _("Haves, t/yr"),
                 "haves_in_live_synergies": _("In synergies, t/yr"),
+                "synergy_tonnes_live": _("Synergy tonnes, t/yr"),
                 "synergies:completed": _("Completed synergies"),
                 "outcome:landfill_diverted_t": _("Landfill diverted, t"),
                 "outcome:co2e_avoided_t": _("CO2e avoided, t")}

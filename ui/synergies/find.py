@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from geo.i18n import _
 from geo.synergies import repository as repo
+from geo.synergies.distances import METHOD_LABELS
 from geo.synergies.scoring import BASIS_LABELS, SCOPE_LABELS
 from geo.synergies.text import unit_label
 from layers.base import add_parks
@@ -53,6 +54,8 @@ def find_matches(view: SynergiesView) -> None:
         return
     shown = table[MATCH_COLUMNS].assign(  # codes shown as words; the table keeps codes
         basis=[_(BASIS_LABELS[b]) if b in BASIS_LABELS else b for b in table["basis"]],
+        distance_method=[_(METHOD_LABELS[m]) if m in METHOD_LABELS else m
+                         for m in table["distance_method"]],
         unit=[unit_label(u) for u in table["unit"]])
     st.dataframe(shown, hide_index=True, width="stretch", key="syn_matches",
                  column_config=headers(shown))

@@ -112,14 +112,15 @@ def one_synergy(view: SynergiesView) -> None:
                          ).query("synergy_id == @sid")
     if len(mine):  # CO2e carries the citation of its factors in co2e_factors
         mine = mine.round(2)  # CO2e is computed to many digits; entries have at most two
-        st.dataframe(mine, hide_index=True, key="syn_outcomes", column_config=headers(mine))
+        st.dataframe(mine, hide_index=True, key="syn_outcomes", column_config=headers(mine),
+                     placeholder="")
     st.subheader(_("History"))
     events = history(book, sid)
     events = events.assign(
         kind=[_(EVENT_KINDS[k]) if k in EVENT_KINDS else k for k in events["kind"]],
         from_stage=[None if pd.isna(x) else stage_label(x) for x in events["from_stage"]],
         to_stage=[None if pd.isna(x) else stage_label(x) for x in events["to_stage"]])
-    st.dataframe(events, hide_index=True, width="stretch", key="syn_history",
+    st.dataframe(events, hide_index=True, width="stretch", key="syn_history", placeholder="",
                  column_config=headers(events))
 
 
