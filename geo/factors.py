@@ -52,13 +52,16 @@ class Factor:
         >>> from geo.i18n import use_locale
         >>> f = Factor("x", 0.107, "kg CO2e/tonne-km", "", "Source", "2024")
         >>> with use_locale("pt_BR"):
-        ...     f.cite_here()
-        '0,107 kg CO2e/tonne-km (Source, 2024)'
+        ...     f.cite_here(), Factor("y", 0.00054, "t", "", "S", "1").cite_here()
+        ('0,107 kg CO2e/tonne-km (Source, 2024)', '0,00054 t (S, 1)')
         """
+        from decimal import Decimal
+
         from geo.i18n import format_number
 
-        text = f"{self.value:g}"
-        digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+        # the decimals the figure has (0.00054 has 5; "{:g}" would write 5.4e-04)
+        exponent = Decimal(repr(float(self.value))).normalize().as_tuple().exponent
+        digits = min(max(0, -int(exponent)), 12)
         return f"{format_number(self.value, digits=digits)} {self.unit} ({self.source}, " \
                f"{self.version})"
 

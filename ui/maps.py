@@ -14,6 +14,7 @@ own aggregated overlays.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, TypedDict, cast
 
@@ -53,6 +54,22 @@ class MapEvents(TypedDict, total=False):
     """What a rendered map reports back (only the objects asked for)."""
 
     last_clicked: LatLng | None
+
+
+def coarse_bounds(bounds: Sequence[float], step: float = 0.02
+                  ) -> tuple[float, float, float, float]:
+    """``bounds`` widened out to a grid of ``step`` degrees (about 2 km): a viewer's map is
+    fitted to the programme's area without its exact edges, which are member sites.
+
+    Examples
+    --------
+    >>> coarse_bounds((26.9312, 60.5021, 26.9876, 60.5399))
+    (26.92, 60.5, 27.0, 60.54)
+    """
+    west, south, east, north = (float(v) for v in bounds)
+    snap = 1.0 / step
+    return (math.floor(west * snap) / snap, math.floor(south * snap) / snap,
+            math.ceil(east * snap) / snap, math.ceil(north * snap) / snap)
 
 
 def located_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -114,6 +131,8 @@ def base_map(ctx: PageContext, *, bounds: Sequence[float] | None = None) -> foli
     prog = ctx.programme
     if bounds is None:
         bounds = located_bounds(prog.sites, prog.parks)
+        if not ctx.practitioner:  # the extent's edges would be single companies' positions
+            bounds = coarse_bounds(bounds)
     source = prog.notes.get("source", "")
     if ctx.settings.tile_url:
         return _base_map(bounds=bounds, settings=ctx.settings, source=source)

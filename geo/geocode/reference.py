@@ -15,11 +15,32 @@ import numpy as np
 from geo.geocode.countries import country_codes, country_extents
 from geo.geocode.geonames import load_geonames
 
-__all__ = ["FAR_KM", "km_outside", "placement_bounds", "places_in_bounds"]
+__all__ = ["FAR_KM", "km_outside", "km_to_nearest", "placement_bounds", "places_in_bounds"]
 
 WORLD: tuple[float, float, float, float] = (-170.0, -58.0, 170.0, 75.0)
 FAR_KM = 50.0
 """A placement farther than this from a programme's other sites is asked about first."""
+
+
+def km_to_nearest(lon: float, lat: float, points: gpd.GeoSeries) -> float | None:
+    """Great-circle km from (``lon``, ``lat``) to the nearest of ``points`` (EPSG:4326;
+    empty or missing ones ignored); ``None`` when there is none.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoSeries([Point(26.95, 60.5), Point(27.95, 60.5), None], crs=4326)
+    >>> round(km_to_nearest(26.95, 60.6, pts), 1)
+    11.1
+    """
+    from geo.network.straight_line import great_circle_matrix_m, unit_vectors
+
+    located = points[~(points.isna() | points.is_empty)]
+    if located.empty:
+        return None
+    a = unit_vectors(np.array([lon]), np.array([lat]))
+    b = unit_vectors(located.x.to_numpy(float), located.y.to_numpy(float))
+    return float(great_circle_matrix_m(a, b).min()) / 1000.0
 
 
 def km_outside(lon: float, lat: float, bounds: Sequence[float]) -> float:

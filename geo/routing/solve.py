@@ -110,7 +110,8 @@ class SolverOptions:
         lets the second try after 30 % of the time: on Solomon's RC101 every seed of PyVRP's
         search settles on 16 routes, 0.9 % above the best-known 15-route plan, which the
         search with 15 vehicles finds. The first seed (run in this process, with progress
-        reports) never tries.
+        reports) never tries, and neither does a round planned over several days (one vehicle
+        type per day: one vehicle fewer is not one number there).
     """
 
     time_limit_s: float = 10.0

@@ -114,24 +114,26 @@ def solve_seed(data: ProblemData, seed: int, deadline: float,
                search: dict[str, float]) -> tuple[int, Solution, int]:
     """Best solution of ``data`` with ``seed`` until the wall-clock ``deadline``.
 
-    With ``search["squeeze_at"]`` = *f* > 0, the search tries one vehicle fewer after a share
-    *f* of its time: a local search that has settled on *K* routes rarely empties one of them
-    by itself, even where *K* − 1 routes are shorter in all (on Solomon's RC101, 16 routes at
-    0.9 % above the best-known 15-route plan, in every seed tried). It solves again with at
-    most *K* − 1 vehicles, where the fleet's capacity allows that many
-    (:func:`fleet_bound`); if that finds no feasible plan within :data:`GIVE_UP` of the time,
-    it goes back to the full fleet from the best plan so far. The cheaper plan is returned.
+    With ``search["squeeze_at"]`` = *f* > 0 and one vehicle type (a round planned for several
+    days has one per day, and is searched whole, as without a squeeze), the search tries one
+    vehicle fewer after a share *f* of its time: a local search that has settled on *K* routes
+    rarely empties one of them by itself, even where *K* − 1 routes are shorter in all (on
+    Solomon's RC101, 16 routes at 0.9 % above the best-known 15-route plan, in every seed
+    tried). It solves again with at most *K* − 1 vehicles, where the fleet's capacity allows
+    that many (:func:`fleet_bound`); if that finds no feasible plan within :data:`GIVE_UP` of
+    the time, it goes back to the full fleet from the best plan so far. The cheaper plan is
+    returned.
     """
     start = time.time()
     squeeze_at = float(search.get("squeeze_at", 0.0))
     total = max(0.05, deadline - start)
-    if squeeze_at <= 0:
+    bound = fleet_bound(data)
+    if squeeze_at <= 0 or bound is None:  # several vehicle types (days): one whole search
         best, iterations = _solve(data, MaxRuntime(total), seed, search)
         return seed, best, iterations
     best, iterations = _solve(data, MaxRuntime(total * squeeze_at), seed, search)
     routes = best.num_routes()
-    bound = fleet_bound(data)
-    if not best.is_feasible() or bound is None or routes - 1 < max(bound, 1):
+    if not best.is_feasible() or routes - 1 < max(bound, 1):
         more, n = _solve(data, MaxRuntime(max(0.05, deadline - time.time())), seed, search,
                          initial=best)
         return seed, (more if _cost(more) <= _cost(best) else best), iterations + n

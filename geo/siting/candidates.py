@@ -356,10 +356,11 @@ def screen_candidates(candidates: gpd.GeoDataFrame, profile: TechnologyProfile,
 
 
 def far_from_sites(candidates: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> str | None:
-    """Why no candidate can serve the programme when every one lies far from its located
-    sites (more than :data:`geo.geocode.reference.FAR_KM`), with a hint when swapping
-    longitude and latitude would bring them in; ``None`` when some candidate is near, or
-    nothing is located to compare with.
+    """Why no candidate can serve the programme when every one lies far from its area
+    (``sites``: the located member sites for a practitioner, the parks for a viewer; more
+    than :data:`geo.geocode.reference.FAR_KM`), with a hint when swapping longitude and
+    latitude would bring them in; ``None`` when some candidate is near, or nothing is
+    located to compare with.
 
     An uploaded layer with its coordinates swapped otherwise gets "relax the housing rule"
     as advice, which cannot help.
@@ -376,14 +377,15 @@ def far_from_sites(candidates: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> str
     km = min(km_outside(p.x, p.y, bounds) for p in points)
     if km <= FAR_KM:
         return None
-    swapped = min(km_outside(p.y, p.x, bounds) for p in points) <= FAR_KM
+    swapped = all(abs(p.x) <= 90 for p in points) and \
+        min(km_outside(p.y, p.x, bounds) for p in points) <= FAR_KM
     n = len(points)
-    text = ngettext("The {n} candidate lies {km} km or more from the programme's sites.",
-                    "The {n} candidates lie {km} km or more from the programme's sites.",
+    text = ngettext("The {n} candidate lies {km} km or more from the programme's area.",
+                    "The {n} candidates lie {km} km or more from the programme's area.",
                     n).format(n=format_number(n), km=format_number(km))
     if swapped:
         return _("{text} Its longitude and latitude look swapped: with them the other way "
-                 "round the candidates fall among the sites. Fix the layer's coordinates and "
-                 "upload it again.").format(text=text)
+                 "round the candidates fall in it. Fix the layer's coordinates and upload "
+                 "it again.").format(text=text)
     return _("{text} Check the layer's coordinate reference system, or upload candidates of "
              "this programme's region.").format(text=text)

@@ -126,6 +126,9 @@ def _rules(prof: TechnologyProfile) -> str:
     parts = []
     if rules.inside_industrial:
         parts.append(_("on industrial land or in a park"))
+    elif base is not None and base.inside_industrial:  # the run dropped the profile's rule
+        parts.append(_("not only on industrial land (the profile asks for industrial land or "
+                       "a park)"))
     home = None if base is None else base.min_residential_distance_m
     if rules.min_residential_distance_m > 0:
         parts.append(_rule(_("at least {distance} from housing"),
@@ -133,10 +136,13 @@ def _rules(prof: TechnologyProfile) -> str:
     elif home:  # the run dropped the profile's housing rule
         parts.append(_("no distance from housing (the profile says {default})").format(
             default=_("{m} m").format(m=_num(home))))
+    road = None if base is None else base.max_main_road_distance_m
     if rules.max_main_road_distance_m is not None:
         parts.append(_rule(_("at most {distance} from a main road"),
-                           rules.max_main_road_distance_m,
-                           None if base is None else base.max_main_road_distance_m))
+                           rules.max_main_road_distance_m, road))
+    elif road is not None:  # the run dropped the profile's rule
+        parts.append(_("no distance to a main road (the profile says {default})").format(
+            default=_("{m} m").format(m=_num(road))))
     if prof.land_ha > 0:
         parts.append(_("{ha} ha of land").format(ha=_num(prof.land_ha)))
     return _("Siting rules applied: {rules}").format(

@@ -180,7 +180,10 @@ def run_site_finder(programme: Programme, profile: TechnologyProfile,
     removed) or when there is no feedstock the profile accepts.
     """
     screen = screen or screen_candidates(candidates, profile, layers)
-    if screen.passing.empty and (far := far_from_sites(screen.sites, programme.sites)):
+    # viewers measure to the parks (public), never to the member sites: distances to the
+    # sites' extent from probe points would give away its edges, each one company's position
+    area = programme.sites if release is None else programme.parks
+    if screen.passing.empty and (far := far_from_sites(screen.sites, area)):
         raise SitingError(far)
     passing = screen.require_some()
     if release is None:

@@ -178,6 +178,11 @@ def test_a_second_press_after_a_save_moves_nothing() -> None:
     after = table_with(at, "synergy_id", "updated_at").set_index("synergy_id")
     assert after.loc[sid, "stage"] == "identified"
     assert table_with(at, "event_id", "to_stage")["to_stage"].tolist() == ["idea", "identified"]
+    # a stage chosen (not saved) for one synergy is not carried to the next one picked
+    at.selectbox(key=Key.SYN_TO_STAGE).set_value("in progress").run()
+    other = str(pipe.index[pipe["stage"] == "identified"][0])
+    at.selectbox(key=Key.SYN_PICK).set_value(other).run()
+    assert at.selectbox(key=Key.SYN_TO_STAGE).value is None
 
 
 def test_a_refused_change_keeps_the_rest_of_the_tab(page: AppTest) -> None:
@@ -221,6 +226,13 @@ def test_an_outcome_recorded_again_for_a_year_is_replaced_only_when_asked(page: 
     page.button(key="syn_outcome_save").click().run()
     assert not page.error, [e.value for e in page.error]
     assert landfill() == 3.46
+    from geo.demo import DEMO_NAME
+    from geo.store import open_store
+    from geo.synergies import repository as repo
+
+    stored = repo.load_book(open_store(), DEMO_NAME).outcomes.query("synergy_id == @sid")
+    assert stored["value"].iloc[-1] == 3.46  # stored as shown, not the 3.456 typed
+    assert page.checkbox(key="syn_outcome_replace").value is False  # asked again next time
     page.selectbox(key="syn_outcome_type").set_value("jobs_created")
     page.number_input(key="syn_outcome_value").set_value(2.5)
     page.button(key="syn_outcome_save").click().run()

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 import ui
-from geo.geocode.reference import FAR_KM, km_outside, placement_bounds, places_in_bounds
+from geo.geocode.reference import (
+    FAR_KM,
+    km_outside,
+    km_to_nearest,
+    placement_bounds,
+    places_in_bounds,
+)
 from geo.i18n import _, format_number
 from layers.quality import add_reference_places, add_sites_by_precision
 from ui import Key
@@ -27,14 +33,17 @@ practitioner to confirm them: ``(site id, lon, lat)``."""
 
 
 def _km_away(ctx: PageContext, site_id: str, lon: float, lat: float) -> float | None:
-    """How far (km) the point is from the programme's other located sites and its parks, or
-    None when it is within :data:`FAR_KM` of them or there is nothing located to compare."""
+    """How far (km) the point is from the nearest of the programme's other located sites
+    (else from its parks), or None when it is within :data:`FAR_KM` of one or there is
+    nothing located to compare with. The nearest site, not the sites' extent: one site
+    already misplaced far away would widen the extent and let the next slip through."""
     sites = ctx.programme.sites
-    others = sites[sites["site_id"] != site_id]
-    bounds = ui.located_bounds(others, ctx.programme.parks)
-    if bounds == WORLD_BOUNDS:  # nothing else located yet
-        return None
-    km = km_outside(lon, lat, bounds)
+    km = km_to_nearest(lon, lat, sites.loc[sites["site_id"] != site_id].geometry)
+    if km is None:
+        bounds = ui.located_bounds(ctx.programme.parks)
+        if bounds == WORLD_BOUNDS:  # nothing else located yet
+            return None
+        km = km_outside(lon, lat, bounds)
     return km if km > FAR_KM else None
 
 

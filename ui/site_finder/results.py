@@ -60,7 +60,10 @@ def in_this_language(build: Callable[[], str]) -> Callable[[], str]:
 def no_candidates(ctx: PageContext, inputs: SiteFinderInputs, screen: CandidateScreen) -> None:
     """Explain why no candidate passed, offer the largest housing distance that leaves some,
     and show the screened candidates and the screening report."""
-    far = siting.far_from_sites(screen.sites, ctx.programme.sites)
+    # viewers: to the parks (public), never to the member sites, whose extent's edges probe
+    # points would find
+    area = ctx.programme.sites if ctx.practitioner else ctx.programme.parks
+    far = siting.far_from_sites(screen.sites, area)
     if far:  # relaxing a rule cannot bring them in: say what is wrong with the layer
         st.error(far, icon=":material/travel_explore:")
         return

@@ -31,7 +31,11 @@ __all__ = ["one_synergy", "pipeline"]
 SEEN: Final = "syn_seen_version"
 """Session key: (synergy id, version) drawn on the Synergy tab in the previous run."""
 CLEAR_STAGE_FORM: Final = "syn_clear_stage_form"
-"""Session key: the stage form's note and reason are emptied on the next run (saved)."""
+"""Session key: the stage form's stage, note and reason are emptied on the next run (saved,
+or another synergy picked)."""
+CLEAR_OUTCOME_FORM: Final = "syn_clear_outcome_form"
+"""Session key: the outcome form's *Replace* box is unticked on the next run (saved, or
+another synergy picked), so a later figure for a recorded year is asked about again."""
 
 PIPELINE_COLUMNS: Final = ["synergy_id", "stage", "description", "quantity", "unit",
                            "from_site_id", "to_site_id", "practitioner", "updated_at", "version"]
@@ -87,6 +91,9 @@ def one_synergy(view: SynergiesView) -> None:
     # must be refused with who and when, not overwritten.
     seen = st.session_state.get(SEEN)
     expected = seen[1] if seen is not None and seen[0] == sid else int(cur["version"])
+    if seen is not None and seen[0] != sid:  # another synergy: its forms start empty, so a
+        st.session_state[CLEAR_STAGE_FORM] = True  # stage chosen for the last one cannot
+        st.session_state[CLEAR_OUTCOME_FORM] = True  # move this one with a single press
     st.session_state[SEEN] = (sid, int(cur["version"]))
     # Translators: one synergy: what, how much, from which site to which, its stage, the
     # practitioner responsible and the version of the record.
@@ -165,6 +172,8 @@ def _recorded(view: SynergiesView, sid: str, kind: str, year: int) -> pd.Series 
 
 def _outcome_form(view: SynergiesView, sid: str, expected: int) -> None:
     config = view.config
+    if st.session_state.pop(CLEAR_OUTCOME_FORM, False):
+        st.session_state["syn_outcome_replace"] = False
     with st.form("syn_outcome_form", enter_to_submit=False):
         # Translators: an outcome and its unit in a pick-list, e.g. "Water saved (m3)".
         kind = st.selectbox(_("Outcome"), config.entered(), key="syn_outcome_type",
@@ -196,6 +205,7 @@ def _outcome_form(view: SynergiesView, sid: str, expected: int) -> None:
             repo.record_outcome(view.ctx.store, view.programme.name, sid, kind,
                                 round(float(value), 2), period=int(year),
                                 expected_version=expected, practitioner=view.who)
+            st.session_state[CLEAR_OUTCOME_FORM] = True
             saved(_("Outcome recorded for {synergy}").format(synergy=sid))
 
 

@@ -279,6 +279,45 @@ def test_a_seed_that_tries_one_vehicle_fewer_still_serves_every_stop() -> None:
         assert best.num_routes() >= (fleet_bound(data) or 1)
 
 
+def test_a_search_settled_on_too_many_routes_is_solved_again_with_one_fewer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first share of its time the seed solves again with at most K − 1 vehicles
+    (K the routes of its plan so far) and keeps the cheaper plan; a round of several days
+    (a vehicle type per day) is searched whole, once."""
+    import time
+
+    from pyvrp import Solution
+
+    from geo.routing import worker
+    from geo.routing.solve import encode
+
+    d, t = _line(6)
+    prods = [Producer(f"s{i}", f"S{i}", 0, 0, 4.0 * 52, service_s=60) for i in range(1, 7)]
+    data = encode(_instance(prods, d, t, Fleet(vehicles=4, capacity=24.0))).data
+    clients = list(range(data.num_clients))
+    three = Solution(data, [clients[0:2], clients[2:4], clients[4:6]])  # feasible, 3 routes
+    fleets: list[int] = []
+    real = worker._solve
+
+    def spy(data_, stop, seed, search, initial=None):  # type: ignore[no-untyped-def]
+        fleets.append(sum(vt.num_available for vt in data_.vehicle_types()))
+        return (three, 1) if len(fleets) == 1 else real(data_, stop, seed, search, initial)
+
+    monkeypatch.setattr(worker, "_solve", spy)
+    search = {"num_neighbours": 30, "max_perturbations": 10, "squeeze_at": 0.3}
+    _seed, best, _iters = worker.solve_seed(data, 0, time.time() + 1.0, search)
+    assert fleets == [4, 2]  # the whole fleet, then one vehicle fewer than the 3 routes
+    assert best.is_feasible() and best.num_routes() <= 2
+    assert best.distance() <= three.distance()
+
+    fleets.clear()
+    days = encode(_instance(prods, d, t, Fleet(vehicles=4, capacity=24.0),
+                            days=("mon", "tue"))).data
+    monkeypatch.setattr(worker, "_solve", lambda *a, **k: (fleets.append(0) or real(*a, **k)))
+    worker.solve_seed(days, 0, time.time() + 0.5, search)
+    assert fleets == [0]  # one whole search: no split, no squeeze
+
+
 def test_the_squeezed_search_gives_up_without_a_feasible_plan() -> None:
     """The stop of the search with one vehicle fewer: at the deadline always, and at the
     give-up time only while no feasible plan was found (PyVRP's cost of an infeasible one is

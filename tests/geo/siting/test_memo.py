@@ -122,3 +122,16 @@ def test_memo_states_the_rules_the_ranking_used(run: SiteFinderRun, demo_program
     assert "at least 250 m from housing;" in text and "the profile says" not in text
     top = next(b[1] for b in _blocks(same) if b[0] == "table")
     assert [str(r) for r in top["Rank"]][:2] == ["1", "2"]  # not "1.0", "2.0"
+
+
+def test_memo_names_rules_the_run_dropped() -> None:
+    """A run without the profile's industrial-land or main-road rule says so, with the
+    profile's own rule beside it (the memo left them out without a word)."""
+    from geo.siting.memo import _rules
+
+    prof = load_profiles()["anaerobic_digestion"]
+    text = _rules(prof.with_changes(rules={"inside_industrial": False,
+                                           "max_main_road_distance_m": None}))
+    assert "not only on industrial land (the profile asks for industrial land or a park)" \
+        in text
+    assert "no distance to a main road (the profile says 1,500 m)" in text
