@@ -50,19 +50,28 @@ class SiteFinderInputs:
     plants: UploadedFile | None
 
 
-def _readable(layer: UploadedFile) -> bool:
-    """Whether an optional layer can be read (through the one upload reader); if not, say
-    why under its box and that the results leave it out."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def _layer_problem(data: bytes, name: str) -> str | None:
+    """Why an uploaded layer cannot be read (through the one upload reader), or None; once
+    per file, not on every rerun."""
     from geo.errors import SymbiosisError
     from geo.uploads import read_geodata
 
     try:
-        read_geodata(layer.getvalue(), name=layer.name)
+        read_geodata(data, name=name)
     except SymbiosisError as exc:
+        return str(exc)
+    return None
+
+
+def _readable(layer: UploadedFile) -> bool:
+    """Whether an optional layer can be read; if not, say why under its box and that the
+    results leave it out."""
+    problem = _layer_problem(layer.getvalue(), layer.name)
+    if problem is not None:
         st.error(_("{problem} The results below leave this optional layer out.").format(
-            problem=ui.plain(str(exc))), icon=":material/layers_clear:")
-        return False
-    return True
+            problem=ui.plain(problem)), icon=":material/layers_clear:")
+    return problem is None
 
 
 def site_finder_inputs() -> SiteFinderInputs:
