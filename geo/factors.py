@@ -41,7 +41,10 @@ class Factor:
         Language-neutral (a decimal point), since it is also stored with results that other
         sessions read; :meth:`cite_here` writes the figure as this session's language does.
         """
-        return f"{self.value:g} {self.unit} ({self.source}, {self.version})"
+        return self._cite(f"{self.value:g}")
+
+    def _cite(self, figure: str) -> str:
+        return f"{figure} {self.unit} ({self.source}, {self.version})"
 
     def cite_here(self) -> str:
         """:meth:`cite` with the figure written in this session's language (``0,107 kg …``
@@ -62,8 +65,7 @@ class Factor:
         # the decimals the figure has (0.00054 has 5; "{:g}" would write 5.4e-04)
         exponent = Decimal(repr(float(self.value))).normalize().as_tuple().exponent
         digits = min(max(0, -int(exponent)), 12)
-        return f"{format_number(self.value, digits=digits)} {self.unit} ({self.source}, " \
-               f"{self.version})"
+        return self._cite(format_number(self.value, digits=digits))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ which later batch runs never move)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import streamlit as st
 
@@ -67,7 +67,7 @@ def _confirm_far(ctx: PageContext, site_id: str, lon: float, lat: float, km: flo
         _place(ctx, site_id, lon, lat)
 
 
-def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> None:
+def _place(ctx: PageContext, site_id: str, lon: float, lat: float) -> NoReturn:
     """Store a placement by hand, confirm it and draw the page again with the site moved."""
     with ui.domain_errors():
         ctx.require_write(_("place sites by hand"))
@@ -111,11 +111,12 @@ def place_by_hand(ctx: PageContext) -> None:
     lon = c2.number_input(_("Longitude (°E)"), -180.0, 180.0, value=None, format="%.6f",
                           key=Key.GC_MANUAL_LON)
     if c3.button(_("Place at these coordinates"), key=Key.GC_MANUAL_TYPED,
-                 disabled=lat is None or lon is None) and lat is not None and lon is not None:
-        if _km_away(ctx, sid, lon, lat) is None:
-            _place(ctx, sid, lon, lat)
+                 disabled=lat is None or lon is None):
         st.session_state[FAR] = (sid, lon, lat)
-    if st.session_state.get(FAR) == (sid, lon, lat) and lat is not None and lon is not None:
-        km = _km_away(ctx, sid, lon, lat)
-        if km is not None:
-            _confirm_far(ctx, sid, lon, lat, km)
+    if lat is None or lon is None or st.session_state.get(FAR) != (sid, lon, lat):
+        return  # not pressed, or the coordinates changed since
+    km = _km_away(ctx, sid, lon, lat)
+    if km is None:  # near the others: stored at once
+        st.session_state.pop(FAR, None)
+        _place(ctx, sid, lon, lat)
+    _confirm_far(ctx, sid, lon, lat, km)  # asked until placed or the coordinates change
