@@ -59,6 +59,7 @@ __all__ = [
     "safe_member_name",
     "save_upload",
     "sniff",
+    "store_osm_extract",
 ]
 
 logger = logging.getLogger(__name__)
@@ -394,6 +395,24 @@ def save_upload(data: bytes, *, name: str, root: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / safe
     path.write_bytes(data)
+    return path
+
+
+def store_osm_extract(data: bytes, *, name: str, path: Path,
+                      limits: UploadLimits | None = None) -> Path:
+    """Check an uploaded road network (``.osm.pbf``) and keep it at ``path``, replacing the
+    previous one only once the new file is whole (readers never see half a file).
+
+    Raises
+    ------
+    UploadError
+        When the file is too large or is not an OpenStreetMap extract (nothing is written).
+    """
+    check_upload(data, name=name, accept=OSM_KINDS, limits=limits)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_suffix(".part")
+    part.write_bytes(data)
+    part.replace(path)
     return path
 
 

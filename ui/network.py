@@ -207,7 +207,7 @@ def road_network_panel(ref: ProgrammeRef, *, settings: Settings, may_replace: bo
     """Sidebar panel: which road network the analyses use, and (for practitioners and
     administrators) a way to replace it with an uploaded ``.osm.pbf`` extract."""
     from geo.errors import SymbiosisError
-    from geo.uploads import OSM_KINDS, UploadLimits, check_upload
+    from geo.uploads import UploadLimits, store_osm_extract
 
     with st.expander(_("Road network"), icon=":material/route:"):
         if ref.is_demo:
@@ -232,15 +232,10 @@ def road_network_panel(ref: ProgrammeRef, *, settings: Settings, may_replace: bo
         upload = st.file_uploader(_("OpenStreetMap extract (.osm.pbf)"), type=["pbf"],
                                   key="road_pbf_upload")
         if upload is not None and st.button(_("Use this road network"), key="road_pbf_use"):
-            data = upload.getvalue()
             try:
-                check_upload(data, name=upload.name, accept=OSM_KINDS,
-                             limits=UploadLimits.from_megabytes(settings.max_upload_mb))
+                store_osm_extract(upload.getvalue(), name=upload.name, path=pbf,
+                                  limits=UploadLimits.from_megabytes(settings.max_upload_mb))
             except SymbiosisError as exc:
                 st.error(str(exc))
                 return
-            pbf.parent.mkdir(parents=True, exist_ok=True)
-            tmp = pbf.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(pbf)  # readers never see half a file
             st.rerun()

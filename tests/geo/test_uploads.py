@@ -286,3 +286,23 @@ def test_coordinates_outside_the_crs_area_are_refused() -> None:
     with pytest.raises(UploadError, match="cannot be converted"):
         read_geodata(_geojson_point(1e12, 1e12, "urn:ogc:def:crs:EPSG::3067"),
                      name="plants.geojson")
+
+
+def test_a_road_network_upload_is_checked_then_kept_whole(tmp_path: Path) -> None:
+    """The sidebar's .osm.pbf passes the upload checks before it is written: a CSV named
+    .osm.pbf leaves the previous network in place; a real extract replaces it."""
+    import pyrosm
+
+    from geo.errors import UploadError
+    from geo.uploads import store_osm_extract
+
+    target = tmp_path / "networks" / "abc.osm.pbf"
+    with pytest.raises(UploadError, match="recognised as CSV"):
+        store_osm_extract(b"a,b\n1,2\n", name="roads.osm.pbf", path=target)
+    assert not target.exists()
+    data = Path(pyrosm.get_data("test_pbf")).read_bytes()
+    assert store_osm_extract(data, name="karhula.osm.pbf", path=target) == target
+    assert target.read_bytes() == data and not target.with_suffix(".part").exists()
+    with pytest.raises(UploadError):
+        store_osm_extract(b"\x89PNG\r\n\x1a\n" + b"0" * 64, name="x.osm.pbf", path=target)
+    assert target.read_bytes() == data  # the previous network stays
