@@ -33,12 +33,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from geopandas.array import GeometryDtype
 
 from geo.errors import CRSError, SymbiosisError
 from geo.i18n import N_, _, column_label, format_number
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "excel_problem",
     "markdown_text",
     "neutralise_formulas",
     "read_workbook",
@@ -137,7 +139,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         col = out[name]
-        if not _is_text(col) or isinstance(col.dtype, gpd.array.GeometryDtype):
+        if not _is_text(col) or isinstance(col.dtype, GeometryDtype):
             continue
         is_str = col.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
         if not bool(is_str.any()):
@@ -219,11 +221,38 @@ def _excel_value(value: Any) -> Any:
         value = json.dumps(value, ensure_ascii=False)
     text = _ILLEGAL_XML.sub("\ufffd", str(value))
     if len(text) > _EXCEL_MAX_CELL:
-        msg = _("A cell has {n} characters, more than Excel's {limit}; export this table as "
-                "GeoPackage, GeoJSON or CSV instead.").format(
-            n=format_number(len(text)), limit=format_number(_EXCEL_MAX_CELL))
-        raise SymbiosisError(msg)
+        raise SymbiosisError(_too_long_for_excel(len(text)))
     return text
+
+
+def _too_long_for_excel(n: int) -> str:
+    return _("A cell has {n} characters, more than Excel's {limit}; export this table as "
+             "GeoPackage, GeoJSON or CSV instead.").format(
+        n=format_number(n), limit=format_number(_EXCEL_MAX_CELL))
+
+
+def excel_problem(frame: pd.DataFrame | gpd.GeoDataFrame) -> str | None:
+    """Why ``frame`` cannot be written as an Excel workbook, or None when it can.
+
+    Excel holds at most 32,767 characters in a cell (a long description, a park's outline as
+    WKT). A download button builds its file only when clicked, where an error reaches no one:
+    the page asks this first and says why instead of offering a file that never comes.
+    """
+    longest = 0
+    for name in frame.columns:
+        col = frame[name]
+        if isinstance(col.dtype, GeometryDtype):
+            arr = col.to_numpy()
+            present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+            if present.any() and not (shapely.get_type_id(arr[present])
+                                      == shapely.GeometryType.POINT).all():
+                wkt = shapely.to_wkt(arr[present], rounding_precision=-1)
+                longest = max(longest, int(pd.Series(wkt).str.len().max()))
+        elif col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            lengths = col.dropna().astype(str).str.len()
+            if len(lengths):
+                longest = max(longest, int(lengths.max()))
+    return _too_long_for_excel(longest) if longest > _EXCEL_MAX_CELL else None
 
 
 def _text_width(text: str) -> int:

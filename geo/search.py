@@ -155,8 +155,9 @@ class ResourceQuery:
         qmin = _number(self.quantity_min, "quantity_min", low=0, high=math.inf)
         qmax = _number(self.quantity_max, "quantity_max", low=0, high=math.inf)
         if qmin is not None and qmax is not None and qmin > qmax:
-            msg = _("quantity_min ({low}) must not exceed quantity_max ({high}).").format(
-                low=f"{qmin:g}", high=f"{qmax:g}")
+            msg = _("The minimum quantity ({low}) is above the maximum ({high}): lower the "
+                    "minimum or raise the maximum.").format(
+                low=format_number(qmin), high=format_number(qmax))
             raise SymbiosisError(msg)
         set_(self, "quantity_min", qmin)
         set_(self, "quantity_max", qmax)

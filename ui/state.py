@@ -56,6 +56,7 @@ class Key(StrEnum):
     IMP_FILE = "imp_file"
     IMP_GO = "imp_go"
     IMP_REJECTS_DL = "imp_rejects_dl"
+    IMP_STORED_REJECTS_DL = "imp_stored_rejects_dl"
     IMP_SAVE_DEMO = "imp_save_demo"
     # Locate records
     GC_RUN = "gc_run"

@@ -177,12 +177,18 @@ def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: 
         "geojson": ("GeoJSON", export.to_geojson_bytes, "application/geo+json"),
     }
     chosen = [f for f in formats if is_geo or f in ("csv", "xlsx")]
+    refused = {"xlsx": export.excel_problem(frame)} if "xlsx" in chosen else {}
     cols = st.columns(len(chosen) or 1)
     for col, fmt in zip(cols, chosen, strict=False):
         label, make, mime = makers[fmt]
         with col:
+            if (why := refused.get(fmt)) is not None:  # the click would bring no file
+                st.button(label, key=f"{key}_{fmt}", disabled=True, help=why, width="stretch")
+                continue
             download_button(label, functools.partial(make, frame), file_name=f"{stem}.{fmt}",
                             mime=mime, key=f"{key}_{fmt}", width="stretch")
+    for why in filter(None, refused.values()):
+        st.caption(why)
 
 
 MAX_PICK_OPTIONS: Final = 200

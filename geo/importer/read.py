@@ -287,6 +287,30 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_UNCOMPUTED: Final = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)'
+    rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+"""A worksheet cell with a formula and no computed value (``<f>`` without a ``<v>``)."""
+
+
+def _uncomputed_formulas(data: bytes) -> list[tuple[str, str]]:
+    """(cell, formula) of every formula cell the workbook holds without its computed value.
+
+    Excel and LibreOffice save each formula's result beside it, and only that result is read.
+    A workbook written by a program that does not compute (a script, some exporters) has
+    none: its formula cells would read as empty, a quantity silently lost.
+    """
+    found: list[tuple[str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                xml = z.read(info)
+                if b"<f" in xml:
+                    found += [(m.group(1).decode(), (m.group(2) or b"").decode(errors="replace"))
+                              for m in _UNCOMPUTED.finditer(xml)]
+    return found
+
+
 def _xlsx_grids(data: bytes, name: str) -> Iterator[tuple[str, pd.DataFrame]]:
     """(title, grid of text) of each sheet that has text, in the workbook's order."""
     import openpyxl
@@ -296,6 +320,20 @@ def _xlsx_grids(data: bytes, name: str) -> Iterator[tuple[str, pd.DataFrame]]:
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise _fail(name, N_("{name!r} is an Excel file that could not be opened ({reason}), "
                              "not a table."), reason=exc) from exc
+    if uncomputed := _uncomputed_formulas(data):
+        wb.close()
+        cell, formula = uncomputed[0]
+        # Translators: {cell} is a spreadsheet cell such as B2, {formula} what it holds.
+        msg = ngettext(
+            "{name!r} has {n} formula cell without its computed value ({cell}: ={formula}), "
+            "which would read as empty. The program that wrote the file did not compute it: "
+            "open the file in Excel or LibreOffice, save it, and upload it again.",
+            "{name!r} has {n} formula cells without their computed values (first {cell}: "
+            "={formula}), which would read as empty. The program that wrote the file did not "
+            "compute them: open the file in Excel or LibreOffice, save it, and upload it again.",
+            len(uncomputed)).format(name=name, n=format_number(len(uncomputed)), cell=cell,
+                                    formula=formula[:60])
+        raise ImportFileError(msg)
     try:
         for ws in wb.worksheets:
             rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1,

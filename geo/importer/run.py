@@ -37,7 +37,7 @@ from geo.errors import ImportFileError
 from geo.export import neutralise_formulas
 from geo.i18n import _
 from geo.importer.contacts import contact_headers, contacts_from_rows
-from geo.importer.headers import HeaderMatch, match_headers
+from geo.importer.headers import META_COLUMNS, HeaderMatch, match_headers
 from geo.importer.plausibility import changed_quantities, implausible_quantities
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
 from geo.importer.validate import Validation, validate_rows
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from geo.catalogue import Catalogue
     from geo.store import Store
 
-__all__ = ["ImportReport", "import_file"]
+__all__ = ["ImportReport", "import_file", "stored_rejects_file"]
 
 _SITE_KEY = ["name", "postcode", "country"]
 
@@ -182,6 +182,23 @@ def _no_name_errors(frame: pd.DataFrame) -> pd.DataFrame:
                 "file has: {found})").format(examples=shown, found=found)
     return pd.DataFrame({"row": frame.index.astype("int64"), "column": "", "field": "name",
                          "value": "", "message": message})
+
+
+def stored_rejects_file(stored: pd.DataFrame) -> pd.DataFrame:
+    """The rejected rows kept in the database (:meth:`geo.store.Store.rejects`) as the file an
+    import offers right after it ran: each row as read, then ``_row``, ``_errors`` and
+    ``_reject_key``; corrected and imported again, it resolves them.
+
+    Rows from several files share one table: their columns in the order first seen.
+    """
+    raws = [r if isinstance(r, dict) else {} for r in stored["raw"]]
+    columns = list(dict.fromkeys(k for r in raws for k in r if k not in META_COLUMNS))
+    out = pd.DataFrame([[str(r.get(c, "") or "") for c in columns] for r in raws],
+                       columns=columns, dtype="str")
+    out["_row"] = stored["row"].to_numpy()
+    out["_errors"] = stored["message"].astype("str").to_numpy()
+    out["_reject_key"] = stored["reject_key"].astype("str").to_numpy()
+    return out
 
 
 def _rejects(frame: pd.DataFrame, errors: pd.DataFrame, meta: tuple[str, ...]) -> pd.DataFrame:

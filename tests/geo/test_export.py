@@ -22,6 +22,7 @@ from shapely.geometry import Point, Polygon
 from geo.errors import CRSError, SymbiosisError
 from geo.export import (
     FORMULA_PREFIXES,
+    excel_problem,
     read_workbook,
     to_csv_bytes,
     to_excel_bytes,
@@ -91,6 +92,27 @@ def test_excel_refuses_cells_too_long_for_excel() -> None:
     """A cell longer than Excel allows raises a SymbiosisError pointing to GeoPackage."""
     with pytest.raises(SymbiosisError, match="GeoPackage"):
         to_excel_bytes(pd.DataFrame({"wkt": ["x" * 40_000]}))
+
+
+def test_excel_problem_says_beforehand_what_the_writer_would_refuse() -> None:
+    """Asked before a download is offered: the writer's own refusal, without writing."""
+    ok = pd.DataFrame({"a": ["x" * 32_767, None], "n": [1.0, 2.0]})
+    assert excel_problem(ok) is None
+    to_excel_bytes(ok)  # and the writer agrees
+    long_text = pd.DataFrame({"a": ["short", "x" * 32_768]}).astype({"a": "string"})
+    assert "32,768" in (excel_problem(long_text) or "")
+    with pytest.raises(SymbiosisError):
+        to_excel_bytes(long_text)
+    # a park's outline as WKT can be longer than a cell holds; points never are
+    ring = [(26.9 + 0.01 * np.cos(t), 60.5 + 0.01 * np.sin(t))
+            for t in np.linspace(0, 2 * np.pi, 2_000)]
+    park = gpd.GeoDataFrame({"name": ["P"]}, geometry=[Polygon(ring)], crs="EPSG:4326")
+    assert excel_problem(park) is not None
+    with pytest.raises(SymbiosisError):
+        to_excel_bytes(park)
+    points = gpd.GeoDataFrame({"name": ["A"] * 3}, geometry=[Point(26.9, 60.5)] * 3,
+                              crs="EPSG:4326")
+    assert excel_problem(points) is None
 
 
 def test_plain_dataframe_exports_to_csv_and_excel() -> None:

@@ -121,7 +121,7 @@ def test_distance_is_in_metres(programme: Programme, radius_m: float,
 @pytest.mark.parametrize(("kwargs", "words"), [
     ({"direction": "offer"}, "('have', 'want')"),
     ({"quantity_min": -1}, "[0, inf]"),
-    ({"quantity_min": 10, "quantity_max": 5}, "must not exceed"),
+    ({"quantity_min": 10, "quantity_max": 5}, "minimum quantity (10) is above the maximum (5)"),
     ({"quantity_max": float("nan")}, "quantity_max"),
     ({"unit": "kg"}, "t/yr"),
     ({"near": (200, 60), "radius_m": 10}, "[-180, 180]"),

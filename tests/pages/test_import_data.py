@@ -32,7 +32,8 @@ def test_import_page_reports_rows_and_rejects(empty_data_dir: Path) -> None:
     assert "999999" in " ".join(errors.astype(str).to_numpy().ravel())
     stored = open_store().load_programme("Import test")
     assert stored.sites["name"].tolist() == ["Import Test Oy"]
-    assert downloads(at) == {Key.IMP_REJECTS_DL: True}
+    # the import's own rejects, and the database's unresolved ones (the same row here)
+    assert downloads(at) == {Key.IMP_REJECTS_DL: True, Key.IMP_STORED_REJECTS_DL: True}
     assert b"Bad Row Ltd" in click_download(at, Key.IMP_REJECTS_DL)
 
 
@@ -139,3 +140,8 @@ def test_stored_rejects_are_listed_in_words(empty_data_dir: Path) -> None:
     assert table["raw"].iloc[0].startswith("Company: Bad Row Ltd · ")
     assert "999999" in table["message"].iloc[0]
     assert not any("{" in str(v) for v in table.to_numpy().ravel())
+    # and they can be downloaded again to correct, long after the import's own report
+    assert downloads(at).get(Key.IMP_STORED_REJECTS_DL) is True
+    again = click_download(at, Key.IMP_STORED_REJECTS_DL).decode("utf-8-sig")
+    assert again.splitlines()[0].endswith("_row,_errors,_reject_key")
+    assert "Bad Row Ltd" in again

@@ -125,3 +125,19 @@ def test_a_site_whose_company_left_is_archived(empty_data_dir: Path) -> None:
     assert site not in set(left.resources["site_id"]) | set(left.contacts["site_id"])
     assert len(left.sites) == len(prog.sites) - 1
     assert at.query_params.get("site") != [site]
+
+
+def test_the_address_line_leaves_out_what_is_missing() -> None:
+    """An imported site without postcode or sector: no "nan" under its name (as there was)."""
+    import numpy as np
+    import pandas as pd
+
+    from ui.site import site_caption
+
+    site = pd.Series({"address": "Teollisuustie 6", "postcode": np.nan, "city": "Kotka",
+                      "country": "FI", "sector_nace": None})
+    assert site_caption(site) == "Teollisuustie 6 Kotka FI · sector NACE —"
+    empty = pd.Series({"address": pd.NA, "postcode": "", "city": np.nan, "country": " ",
+                       "sector_nace": np.nan})
+    assert site_caption(empty) == "— · sector NACE —"
+    assert "nan" not in site_caption(empty).lower()

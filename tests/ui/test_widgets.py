@@ -84,6 +84,19 @@ def test_table_downloads_offer_geodata_formats_only_for_geodata(monkeypatch: pyt
     assert gdf.crs.to_epsg() == 4326 and len(gdf) == 1
 
 
+def test_excel_is_refused_on_the_page_when_a_cell_is_too_long() -> None:
+    """A click on a download whose file cannot be built brings nothing and says nothing (the
+    error is raised outside the page): the Excel button is disabled and the reason shown."""
+    frame = pd.DataFrame({"description": ["x" * 40_000], "t": [1.0]})
+    at = AppTest.from_function(_table_buttons, args=(frame,))
+    at.run()
+    assert downloads(at) == {"t_csv": True}
+    button = next(b for b in at.button if b.key == "t_xlsx")
+    assert button.disabled and "32,767" in button.help
+    assert any("40,000" in c.value for c in at.caption)
+    assert click_download(at, "t_csv").startswith(b"\xef\xbb\xbf")  # the CSV still comes
+
+
 def _fails(error):
     import streamlit as st
 

@@ -66,6 +66,12 @@ def show_report(report: ImportReport) -> None:
         st.success(_("Every row passed validation."))
 
 
+def _stored_rejects_csv(stored: pd.DataFrame) -> bytes:
+    from geo.importer.run import stored_rejects_file
+
+    return to_csv_bytes(stored_rejects_file(stored))
+
+
 def readable_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     """Stored rejected rows as people read them: the file, when, the row, its problems in
     words and the row as read (``Header: value · …``), without the internal ids, keys and the
@@ -96,9 +102,17 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
     if writable:
         with st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:"):
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
-            shown = readable_rejects(store.rejects(pick))
+            stored = store.rejects(pick)
+            shown = readable_rejects(stored)
             st.dataframe(shown, hide_index=True, width="stretch",
                          column_config=column_config(shown))
+            if len(stored):
+                st.caption(_("Download them, correct them in the file and import it again: "
+                             "each corrected row resolves its reject."))
+                download_button(_("Download these rows to correct (CSV)"),
+                                partial(_stored_rejects_csv, stored),
+                                file_name="rejected-rows.csv",
+                                key=Key.IMP_STORED_REJECTS_DL)
     with st.expander(_("Start from the demo"), icon=":material/science:"):
         st.caption(_("Copies the Karhula demo programme (illustrative figures) into the database, "
                      "where it can be edited, geocoded and extended."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import streamlit as st
 
 from geo.confidentiality import redact_companies
@@ -186,15 +187,28 @@ def _archive_site(view: SiteView, site: pd.Series) -> None:
             st.rerun()
 
 
+def _given(value: object) -> bool:
+    """Whether a recorded field holds something to show (not empty, NaN, None or NA)."""
+    return not (value is None or (pd.api.types.is_scalar(value) and pd.isna(value))
+                or not str(value).strip())
+
+
+def site_caption(site: pd.Series) -> str:
+    """The line under a site's name: its address as recorded and its sector, "—" for what is
+    missing (an imported site often has no postcode or sector: never "nan")."""
+    place = " ".join(str(site[c]).strip() for c in ("address", "postcode", "city", "country")
+                     if _given(site.get(c))) or "—"
+    sector = str(site["sector_nace"]).strip() if _given(site.get("sector_nace")) else "—"
+    # Translators: {place} is the site's address as recorded, {sector} its NACE code.
+    return _("{place} · sector NACE {sector}").format(place=place, sector=sector)
+
+
 def show_site(view: SiteView, site_id: str) -> None:
     """The site's title, address, and its four tabs."""
     ctx, prog, sites = view.ctx, view.ctx.programme, view.sites
     site = sites[sites["site_id"] == site_id].iloc[0]
     st.title(plain(site["name"]))
-    place = " ".join(str(site[c]) for c in ("address", "postcode", "city", "country") if site[c])
-    # Translators: {place} is the site's address as recorded, {sector} its NACE code.
-    st.caption(plain(_("{place} · sector NACE {sector}").format(
-        place=place, sector=site["sector_nace"] or "—")))
+    st.caption(plain(site_caption(site)))
     illustrative_note(prog)
     st.page_link("pages/browse.py", label=_("Back to all resources"), icon=":material/arrow_back:")
     res = prog.resources[prog.resources["site_id"] == site_id]

@@ -169,6 +169,36 @@ def test_xlsx_reads_like_csv(tmp_path: Path) -> None:
     assert frame.loc[4, "Qty"] == "3"
 
 
+def _with_cached_values(data: bytes, value: str) -> bytes:
+    """The workbook as Excel would save it: each formula's result stored beside it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                body = body.replace(b"<v />", f"<v>{value}</v>".encode())
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_formulas_without_computed_values_refuse_the_file() -> None:
+    """A workbook written by a script holds formulas but not their results: the quantity
+    would read as empty, so the file is refused with the cell and what to do; the same
+    workbook saved by Excel (results stored) reads the results."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Company", "EWC", "Qty"])
+    ws.append(["Acme", "150102", 5])
+    ws.append(["Formula Oy", "150102", "=2*3"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ImportFileError, match=r"C3: =2\*3.*LibreOffice"):
+        read_table(io.BytesIO(buf.getvalue()), filename="members.xlsx")
+    frame = read_table(io.BytesIO(_with_cached_values(buf.getvalue(), "6")),
+                       filename="members.xlsx")
+    assert frame.loc[3, "Qty"] == "6"
+
+
 def _docx_bytes() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -559,6 +589,32 @@ def test_rejects_file_reimports_after_correction(tmp_path: Path, store: Store,
     assert second.extra_columns == ()
     assert len(store.rejects("P")) == 0
     assert len(store.load_programme("P").resources) == 3
+
+
+def test_stored_rejects_download_reimports_after_correction(tmp_path: Path, store: Store,
+                                                          catalogue: Catalogue) -> None:
+    """The rejected rows kept in the database, downloaded later (not right after the import),
+    corrected and imported again, resolve them too."""
+    from geo.export import to_csv_bytes
+    from geo.importer.run import stored_rejects_file
+
+    text = HEAD + "Good Oy,have,150102,1,t,,\nBad Oy,have,191299,lots,t,,\n" \
+                  "Worse Oy,maybe,150101,2,t,,\n"
+    run(tmp_path, text, store, catalogue)
+    stored = store.rejects("P")
+    assert len(stored) == 2
+    out = tmp_path / "stored-rejects.csv"
+    out.write_bytes(to_csv_bytes(stored_rejects_file(stored)))
+    rejects = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(rejects.columns[-3:]) == ["_row", "_errors", "_reject_key"]
+    assert rejects["Company"].tolist() == ["Bad Oy", "Worse Oy"]
+    assert rejects["_row"].tolist() == ["3", "4"] and all(rejects["_errors"])
+    rejects.loc[0, ["EWC code", "Quantity"]] = ["191212", "4"]
+    rejects.loc[1, "Have/Want"] = "want"
+    rejects.to_csv(out, index=False, encoding="utf-8-sig")
+    second = import_file(out, store=store, programme="P", catalogue=catalogue)
+    assert (second.imported, second.rejected, second.resolved) == (2, 0, 2)
+    assert len(store.rejects("P")) == 0
 
 
 def test_formula_prefix_from_an_export_is_removed(tmp_path: Path, store: Store,
