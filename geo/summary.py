@@ -125,8 +125,8 @@ def released_streams_table(release: ProgrammeRelease, *, parks: Sequence[str] = 
         ``stream``, ``label``, ``have_t``, ``have_producers``, ``want_t``,
         ``want_producers`` (NaN where withheld) and ``withheld`` (``""``, ``"haves"``,
         ``"wants"`` or ``"haves and wants"``; with parks, ``"part of the haves"`` when some
-        park's figure is withheld), in this session's language. Streams with no record are
-        left out.
+        park's figure is withheld), in this session's language. Every release stream has its
+        row: one with no record is withheld like a protected one.
     """
     frames = []
     for d in DIRECTIONS:
@@ -156,9 +156,10 @@ def released_parks_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
 
     Each figure sums the park's released stream figures
     (:meth:`~geo.disclosure.ProgrammeRelease.park_table`); ``have_complete`` /
-    ``want_complete`` say whether every stream with records in the park was released
-    (otherwise the figure is a lower bound). Every park of the release is listed, those
-    without records at 0 t (complete); ``parks`` limits the table to those parks.
+    ``want_complete`` say whether every stream's figure in the park was released (otherwise
+    the figure may be a lower bound; a stream with no record there counts as not released,
+    so that a park without some waste looks like one where it is withheld). Every park of
+    the release and "outside parks" is listed; ``parks`` limits the table to those parks.
     """
     out = release.parks[["park_id", "name"]].copy()
     if not parks:
@@ -172,9 +173,4 @@ def released_parks_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
         out[f"{d}_complete"] = out["park_id"].map(t["complete"]).fillna(True).astype(bool)
     if parks:
         out = out[out["park_id"].isin(list(parks))]
-    else:  # "(outside parks)" only when something lies outside them
-        outside = out["park_id"] == OUTSIDE_PARKS
-        empty = (out["have_t"] == 0) & (out["want_t"] == 0) & out["have_complete"] \
-            & out["want_complete"]
-        out = out[~(outside & empty)]
     return out.reset_index(drop=True)

@@ -159,13 +159,25 @@ class ProgrammeRelease:
         return {s: _(label) for s, label in zip(self.streams["stream"], self.streams["label"],
                                                   strict=True)}
 
+    def _all_streams(self, nodes: pd.DataFrame) -> list[str]:
+        """Every release stream, in the release's order (and any other the tree holds)."""
+        known = list(self.streams["stream"])
+        return [*known, *sorted(set(nodes.loc[nodes["depth"] == 1, "stream"]) - set(known))]
+
+    def _all_parks(self, nodes: pd.DataFrame) -> list[str]:
+        """Every park of the release and "outside parks" (and any other the tree holds)."""
+        known = [*self.parks["park_id"], OUTSIDE_PARKS]
+        return [*known, *sorted(set(nodes.loc[nodes["depth"] == 2, "park"]) - set(known))]
+
     def total(self, direction: Direction, *, streams: Sequence[str] = (),
               parks: Sequence[str] = ()) -> float | None:
         """Released tonnes of a selection, or None when it cannot be shown.
 
         The whole direction's total, one stream, or one stream in one park are single released
         figures; a selection of several is the sum of its released figures, shown only when
-        each of them is released (otherwise None: part of it is withheld).
+        each of them is released (otherwise None: part of it is withheld). A stream with no
+        record (in a park, or at all) is not released either: telling "none" from "withheld"
+        would say which streams a park's few companies have.
         """
         nodes = self._nodes(direction)
         want_streams: list[str | None] = [*streams] or [None]
@@ -181,9 +193,7 @@ class ProgrammeRelease:
                     sel = sel[sel["stream"] == s]
                 if p is not None:
                     sel = sel[sel["park"] == p]
-                if sel.empty:
-                    continue
-                if not bool(sel["published"].iloc[0]):
+                if sel.empty or not bool(sel["published"].iloc[0]):
                     return None
                 total += float(sel["tonnes"].iloc[0])
         return total
@@ -192,39 +202,50 @@ class ProgrammeRelease:
         """Per release stream: tonnes and producers where released (``withheld`` otherwise).
 
         With ``parks``, the figures are those of the stream in each of those parks (one row per
-        stream and park).
+        stream and park). Every release stream (and park) has its row: one with no record is
+        withheld like a protected one, so the rows never tell which streams a park holds.
         """
         nodes = self._nodes(direction)
         labels = self.stream_labels()
+        streams = self._all_streams(nodes)
         if parks:
             sel = nodes[(nodes["depth"] == 2) & nodes["park"].isin(list(parks))]
             cols = ["stream", "park"]
+            grid = pd.MultiIndex.from_product([streams, list(dict.fromkeys(parks))],
+                                              names=cols).to_frame(index=False)
         else:
             sel = nodes[nodes["depth"] == 1]
             cols = ["stream"]
-        out = sel[[*cols, "tonnes", "producers", "records", "published"]].copy()
-        out.insert(1, "label", out["stream"].map(labels))
+            grid = pd.DataFrame({"stream": streams})
+        figures = sel[[*cols, "tonnes", "producers", "records", "published"]]
+        out = grid.merge(figures, on=cols, how="left")
+        out["published"] = out["published"].fillna(False).astype(bool)
+        out.insert(1, "label", out["stream"].map(labels).fillna(out["stream"]))
         out["withheld"] = ~out["published"]
         for col in ("tonnes", "producers", "records"):
             out[col] = out[col].astype(float).where(out["published"])
         return (out.drop(columns="published")
-                .sort_values(["withheld", "tonnes"], ascending=[True, False])
+                .sort_values(["withheld", "tonnes"], ascending=[True, False], kind="stable")
                 .reset_index(drop=True))
 
     def park_table(self, direction: Direction, *, streams: Sequence[str] = ()) -> pd.DataFrame:
         """Per park: released tonnes of the chosen streams (all streams when none chosen).
 
         ``tonnes`` sums the released stream-in-park figures; ``complete`` says whether every
-        stream with records in the park was released (otherwise the sum is a lower bound and
-        ``withheld_streams`` counts the others, without naming them).
+        chosen stream was released in the park (otherwise the sum may be a lower bound);
+        ``withheld_streams`` counts the others. A stream with no record in the park counts as
+        withheld, so neither column tells which or how many streams a park holds. Every park
+        of the release and "outside parks" has its row.
         """
         nodes = self._nodes(direction)
-        sel = nodes[nodes["depth"] == 2]
-        if streams:
-            sel = sel[sel["stream"].isin(list(streams))]
-        published = sel["published"].astype(bool)
-        out = (pd.DataFrame({"park_id": sel["park"].to_numpy(),
-                             "tonnes": sel["tonnes"].where(published, 0.0).astype(float),
+        chosen = list(dict.fromkeys(streams)) or self._all_streams(nodes)
+        grid = pd.MultiIndex.from_product([self._all_parks(nodes), chosen],
+                                          names=["park", "stream"]).to_frame(index=False)
+        sel = nodes.loc[nodes["depth"] == 2, ["park", "stream", "tonnes", "published"]]
+        cells = grid.merge(sel, on=["park", "stream"], how="left")
+        published = cells["published"].fillna(False).astype(bool)
+        out = (pd.DataFrame({"park_id": cells["park"].to_numpy(),
+                             "tonnes": cells["tonnes"].where(published, 0.0).astype(float),
                              "released_streams": published.astype(int),
                              "withheld_streams": (~published).astype(int)})
                .groupby("park_id", sort=True).sum().reset_index())

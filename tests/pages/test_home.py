@@ -79,6 +79,18 @@ def test_viewer_overview_shows_released_streams_and_parks(viewer: AppTest) -> No
     assert {"have_t", "want_t", "want_complete"} <= set(parks.columns)
     labels = {m.label for m in viewer.metric}
     assert "Resource records" not in labels and "Member sites" in labels
+    # every release stream is listed (one no member has reads like a withheld one), and a
+    # withheld figure is drawn as a dash, not Streamlit's "None"
+    assert len(streams) == len(viewer_release_streams())
+    assert all(d.proto.placeholder == "—" for d in viewer.dataframe
+               if {"have_producers", "have_complete"} & set(d.value.columns))
+
+
+def viewer_release_streams() -> list[str]:
+    from geo.catalogue import load_catalogue
+    from geo.disclosure.release import release_streams
+
+    return release_streams(load_catalogue())["stream"].tolist()
 
 
 def test_overview_and_sidebar_in_the_pseudo_locale() -> None:

@@ -90,11 +90,13 @@ def _records_table(view: BrowseView, found: gpd.GeoDataFrame) -> None:
         table.insert(at, col, table["park_id"].map(park_places[source]))
         at += 1
     shown = table.head(MAX_TABLE_ROWS)  # the grid gets a page; the downloads carry every row
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=view.headers(
-        shown,
-        site=st.column_config.LinkColumn(column_label("site"),
-                                         display_text=r"/site\?site=(.*)"),
-        quantity=st.column_config.NumberColumn(column_label("quantity"), format="%.1f")))
+    st.dataframe(shown, hide_index=True, placeholder="—", width="stretch",
+                 column_config=view.headers(
+                     shown,
+                     site=st.column_config.LinkColumn(column_label("site"),
+                                                      display_text=r"/site\?site=(.*)"),
+                     quantity=st.column_config.NumberColumn(column_label("quantity"),
+                                                            format="%.1f")))
     if len(shown) < len(table):
         st.caption(_("The first {shown} of {n} matching records are listed; the downloads "
                      "below hold all of them.").format(shown=format_number(len(shown)),

@@ -49,8 +49,9 @@ def browse_release(view: BrowseView) -> None:
     st.markdown(ngettext("**{released}** of {n} figure released.",
                          "**{released}** of {n} figures released.", total).format(
                              released=format_number(answer.released), n=format_number(total)))
-    st.dataframe(answer.table, hide_index=True, width="stretch", column_config=view.headers(
-        answer.table, tonnes_per_year=st.column_config.NumberColumn(
-            column_label("tonnes_per_year"), format="%.1f")))
+    st.dataframe(answer.table, hide_index=True, placeholder="—", width="stretch",
+                 column_config=view.headers(answer.table, tonnes_per_year=st.column_config
+                                            .NumberColumn(column_label("tonnes_per_year"),
+                                                          format="%.1f")))
     ui.download_buttons(answer.table, stem=f"release-{direction}", key="br_dl_release",
                         formats=("csv", "xlsx"))

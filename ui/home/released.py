@@ -53,12 +53,12 @@ def overview_release(ctx: PageContext) -> None:
         st.subheader(_("Tonnes by release stream"))
         streams = released_streams_table(release, parks=ctx.parks).drop(columns="stream")
         streams["label"] = streams["label"].map(lambda t: _(t) if isinstance(t, str) else t)
-        st.dataframe(streams, hide_index=True, width="stretch",
+        st.dataframe(streams, hide_index=True, placeholder="—", width="stretch",
                      column_config=column_config(streams.columns, labels=labels(),
                                                     number_formats=TONNES))
         st.subheader(_("Parks"))
         park_table = released_parks_table(release, parks=ctx.parks)
-        st.dataframe(park_table, hide_index=True, width="stretch",
+        st.dataframe(park_table, hide_index=True, placeholder="—", width="stretch",
                      column_config=column_config(park_table.columns, labels=labels(),
                                                     number_formats=TONNES))
         st.caption(_("A park's figure sums its released stream figures; not complete means "

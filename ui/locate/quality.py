@@ -45,7 +45,7 @@ def location_quality(ctx: PageContext) -> None:
     shown = sites[precision_rank(sites["location_precision"].fillna("not_found"))
                   >= PRECISIONS.index(worst)]
     table = shown.drop(columns="geometry")
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.dataframe(table, hide_index=True, placeholder="—", width="stretch",
                  column_config=ui.column_config(table.columns))
     m = ui.base_map(ctx)
     add_parks(m, prog.parks)

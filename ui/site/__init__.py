@@ -224,7 +224,7 @@ def show_site(view: SiteView, site_id: str) -> None:
             _archive_site(view, site)
     with t_resources:
         shown_res = res.drop(columns=["site_id"])
-        st.dataframe(shown_res, hide_index=True, width="stretch",
+        st.dataframe(shown_res, hide_index=True, placeholder="—", width="stretch",
                      column_config=view.headers(shown_res))
         download_buttons(res, stem=f"resources-{site_id}", key="site_res_dl",
                          formats=("csv", "xlsx"))
@@ -233,7 +233,7 @@ def show_site(view: SiteView, site_id: str) -> None:
     with t_contacts:
         st.caption(_("Personal data: shown to practitioners only."))
         shown_contacts = redact_companies(contacts.drop(columns=["site_id"]), role=ctx.role)
-        st.dataframe(shown_contacts, hide_index=True, width="stretch",
+        st.dataframe(shown_contacts, hide_index=True, placeholder="—", width="stretch",
                      column_config=view.headers(shown_contacts))
     with t_synergies:
         with domain_errors():

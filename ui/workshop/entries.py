@@ -101,6 +101,6 @@ def enter_records(view: WorkshopView) -> pd.DataFrame:
                           "quantity", "unit"]]
         listed = listed.assign(direction=[view.word(d) for d in listed["direction"]],
                                unit=[unit_label(u) for u in listed["unit"]])
-        st.dataframe(listed, hide_index=True, key="ws_records",
+        st.dataframe(listed, hide_index=True, placeholder="—", key="ws_records",
                      column_config=column_config(listed.columns))
     return records

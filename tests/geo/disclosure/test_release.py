@@ -53,6 +53,35 @@ def test_viewer_tables_hide_what_is_withheld(release: ProgrammeRelease) -> None:
     assert set(parks.columns) >= {"park_id", "name", "tonnes", "complete"}
 
 
+def test_a_stream_with_no_record_looks_withheld_not_absent(release: ProgrammeRelease) -> None:
+    """A park's few companies are public: listing only the streams with records in a park,
+    or saying "0 t" for one with none, would tell which wastes they have. Every stream has
+    its row in every park, and "none" reads exactly like "withheld"."""
+    nodes = release.trees["have"].nodes
+    in_parks = nodes[nodes["depth"] == 2]
+    all_streams = set(release.streams["stream"])
+    for park in [*release.parks["park_id"], "(outside parks)"]:
+        present = set(in_parks.loc[in_parks["park"] == park, "stream"])
+        absent = sorted(all_streams - present)
+        assert absent, "the demo has streams missing from every park"
+        table = release.stream_table("have", parks=[park])
+        assert set(table["stream"]) == all_streams and len(table) == len(all_streams)
+        rows = table.set_index("stream")
+        assert rows.loc[absent, "withheld"].all()
+        assert rows.loc[absent, ["tonnes", "producers", "records"]].isna().all().all()
+        assert release.total("have", streams=[absent[0]], parks=[park]) is None
+    # the whole programme too: a stream no member has is not "0 t/yr"
+    whole = release.stream_table("have")
+    assert set(whole["stream"]) == all_streams
+    nowhere = sorted(all_streams - set(nodes.loc[nodes["depth"] == 1, "stream"]))
+    assert nowhere and release.total("have", streams=[nowhere[0]]) is None
+    # park totals count every stream, so the withheld count says nothing about presence
+    parks = release.park_table("have")
+    assert set(parks["park_id"]) == {*release.parks["park_id"], "(outside parks)"}
+    assert ((parks["released_streams"] + parks["withheld_streams"])
+            == len(release.streams)).all()
+
+
 def test_cells_sum_released_figures_only(release: ProgrammeRelease) -> None:
     """The fine hexagons drawn for viewers add up to the released fine figures."""
     nodes = release.trees["have"].nodes
