@@ -61,7 +61,9 @@ if server_details:
 st.dataframe(
     [*rows,
      {"setting": _("catalogue"), "value": str(s.catalogue_path.name)},
-     {"setting": _("tile server"), "value": s.tile_url or _("none — offline vector base map")},
+     {"setting": _("tile server"), "value": (s.tile_url if server_details
+                                             else ui.url_host(s.tile_url))
+      or _("none — offline vector base map")},
      {"setting": _("Nominatim (online geocoding)"), "value": on_off(s.nominatim)},
      {"setting": _("OSM downloads"), "value": on_off(s.online_osm)},
      {"setting": _("confidentiality k"), "value": format_number(s.k_anonymity)}],

@@ -52,6 +52,7 @@ from ui.widgets import (
     pick_record,
     plain,
     progress_bar,
+    url_host,
 )
 
 __all__ = [
@@ -89,5 +90,6 @@ __all__ = [
     "show_map",
     "sign_out_button",
     "straight_line_warning",
+    "url_host",
     "writable_programmes",
 ]

@@ -34,6 +34,23 @@ def plain(text: object) -> str:
     return markdown_text(text)
 
 
+def url_host(url: str | None) -> str:
+    """Only the scheme and host of ``url`` (``https://tiles.example.org``): what a setting
+    may show to anyone, without a path or query that can hold a key.
+
+    >>> url_host("https://u:p@tiles.example.org/{z}/{x}/{y}.png?apikey=SECRET")
+    'https://tiles.example.org'
+    >>> url_host(None)
+    ''
+    """
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" if parts.hostname else _("(set)")
+
+
 class LazyText(str):
     """A marked string translated each time it is shown (``str(text)``), not when defined.
 
@@ -178,7 +195,8 @@ def download_buttons(frame: pd.DataFrame | gpd.GeoDataFrame, *, stem: str, key: 
     }
     chosen = [f for f in formats if is_geo or f in ("csv", "xlsx")]
     refused = {"xlsx": export.excel_problem(frame)} if "xlsx" in chosen else {}
-    cols = st.columns(len(chosen) or 1)
+    # two to a row: four in a narrow column cut "GeoPackage" and "GeoJSON" to "Ge…"
+    cols = [c for i in range(0, len(chosen), 2) for c in st.columns(2)] or st.columns(1)
     for col, fmt in zip(cols, chosen, strict=False):
         label, make, mime = makers[fmt]
         with col:

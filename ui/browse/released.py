@@ -50,6 +50,8 @@ def browse_release(view: BrowseView) -> None:
                          "**{released}** of {n} figures released.", total).format(
                              released=format_number(answer.released), n=format_number(total)))
     st.dataframe(answer.table, hide_index=True, placeholder="—", width="stretch",
+                 column_order=[c for c in answer.table.columns  # codes: in the downloads
+                               if c not in ("stream", "park_id")],
                  column_config=view.headers(answer.table, tonnes_per_year=st.column_config
                                             .NumberColumn(column_label("tonnes_per_year"),
                                                           format="%.1f")))
