@@ -567,6 +567,23 @@ def test_markup_is_kept_verbatim(tmp_path: Path, store: Store, catalogue: Catalo
     assert XSS in report.to_json()
 
 
+def test_coordinates_outside_the_records_country_are_rejected(tmp_path: Path, store: Store,
+                                                               catalogue: Catalogue) -> None:
+    """Latitude and longitude swapped where both fit (a Finnish site at lat 26.9, lon 60.5,
+    in Iran) are rejected with the reason and the fix, and the row kept; right coordinates,
+    and coordinates of a record without a country, are imported."""
+    text = ("Company,Country,Have/Want,EWC code,Quantity,Unit,Longitude,Latitude\n"
+            "Swapped Oy,FI,have,150102,1,t,60.49,26.92\n"
+            "Kotka Oy,FI,have,150102,1,t,26.92,60.49\n"
+            "Nowhere Ltd,,have,150102,1,t,60.49,26.92\n")
+    report = run(tmp_path, text, store, catalogue)
+    assert (report.imported, report.rejected) == (2, 1)
+    error = only_error(report, "lat")
+    assert error["row"] == 2
+    assert "outside country FI" in error["message"] and "swap" in error["message"]
+    assert report.rejects["Company"].tolist() == ["Swapped Oy"]
+
+
 # -- rejects ------------------------------------------------------------------------------------
 
 def test_rejects_file_reimports_after_correction(tmp_path: Path, store: Store,
