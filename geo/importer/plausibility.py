@@ -14,6 +14,7 @@ is lost, the practitioner decides) and lists it in :attr:`ImportReport.warnings
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -22,7 +23,8 @@ import pandas as pd
 from geo.i18n import _, format_number
 from geo.store.keys import KEY_FIELDS, text_key
 
-__all__ = ["PLAUSIBLE_MAX", "WARNING_COLUMNS", "changed_quantities", "implausible_quantities"]
+__all__ = ["PLAUSIBLE_MAX", "WARNING_COLUMNS", "changed_quantities", "implausible_quantities",
+           "repeated_rows"]
 
 PLAUSIBLE_MAX: Final = {"t/yr": 10_000_000.0, "m3/yr": 1_000_000_000.0, "MWh/yr": 50_000_000.0}
 """Per unit, the largest yearly quantity one site plausibly has or wants: ten million tonnes
@@ -110,4 +112,36 @@ def changed_quantities(incoming: pd.DataFrame, stored: pd.DataFrame, *,
                          "second record of {new} {unit} beside it. If it corrects the figure, "
                          "archive the old record on the Site page.").format(
                 old=", ".join(shown), new=format_number(q), unit=unit)})
+    return out
+
+
+def repeated_rows(frame: pd.DataFrame, *, imported: pd.Index, column: str,
+                  ignore: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The imported rows of ``frame`` (the file as read, indexed by file row) identical in
+    every column to an earlier imported row: both became records, which doubles a tonnage
+    when the second is an accidental copy. ``column`` is the file's name column (shown).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"Company": ["A", "A", "B"], "Qty": ["1", "1", "1"]}, index=[2, 3, 4])
+    >>> [(w["row"], w["value"]) for w in repeated_rows(f, imported=f.index, column="Company")]
+    [(3, 'A')]
+    """
+    cols = [c for c in frame.columns if c not in ignore]
+    rows = frame.loc[frame.index.isin(imported), cols]
+    if len(rows) < 2:
+        return []
+    keys = pd.util.hash_pandas_object(rows.astype("str"), index=False).to_numpy()
+    first: dict[int, int] = {}
+    out = []
+    for row, key in zip(rows.index, keys, strict=True):
+        if (earlier := first.setdefault(int(key), int(row))) == int(row):
+            continue
+        out.append({
+            "row": int(row), "column": column, "field": "name",
+            "value": str(frame.at[row, column]) if column in frame.columns else "",
+            # Translators: {first} is the number of an earlier row of the same file.
+            "message": _("identical to row {first} of this file: both are stored, as two "
+                         "records. If it is an accidental copy, archive one of them on the "
+                         "Site page.").format(first=format_number(earlier))})
     return out

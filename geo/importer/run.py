@@ -38,7 +38,11 @@ from geo.export import neutralise_formulas
 from geo.i18n import _
 from geo.importer.contacts import contact_headers, contacts_from_rows
 from geo.importer.headers import META_COLUMNS, HeaderMatch, match_headers
-from geo.importer.plausibility import changed_quantities, implausible_quantities
+from geo.importer.plausibility import (
+    changed_quantities,
+    implausible_quantities,
+    repeated_rows,
+)
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
 from geo.importer.validate import Validation, validate_rows
 from geo.programme import PROVENANCES, RESOURCE_COLUMNS, SITE_COLUMNS, WGS84
@@ -342,11 +346,13 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
     n_res = 0 if resources is None else len(resources)
     quantity_column = match.fields.get("quantity", "quantity")
     warnings = implausible_quantities(clean, column=quantity_column)
+    warnings += repeated_rows(frame, imported=clean.index, ignore=match.meta,
+                              column=match.fields.get("name", "name"))
     if store is not None and resources is not None and n_res:  # before this import lands
         warnings += changed_quantities(
             resources, store.resources_of_sites(programme, resources["site_id"]),
             column=quantity_column)
-        warnings.sort(key=lambda w: int(w["row"]))
+    warnings.sort(key=lambda w: int(w["row"]))
     sha = hashlib.sha256(data).hexdigest()
     batch_id, sites_added, resolved = None, 0, 0
     if store is not None and not dry_run:

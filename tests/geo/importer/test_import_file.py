@@ -584,6 +584,22 @@ def test_coordinates_outside_the_records_country_are_rejected(tmp_path: Path, st
     assert report.rejects["Company"].tolist() == ["Swapped Oy"]
 
 
+def test_a_row_repeated_in_the_file_is_imported_and_flagged(tmp_path: Path, store: Store,
+                                                             catalogue: Catalogue) -> None:
+    """Two identical rows are two records (a file may list the same waste twice), but an
+    accidental copy doubles a tonnage: the second is flagged with the first's row number."""
+    row = "Kotka Paper Oy,have,150101,1.5,t,26.92,60.49\n"
+    report = run(tmp_path, HEAD + row + "Other Oy,have,150101,2,t,26.93,60.48\n" + row,
+                 store, catalogue)
+    assert report.imported == 3
+    flagged = [w for w in report.warnings if "identical to row" in w["message"]]
+    assert [(w["row"], w["value"]) for w in flagged] == [(4, "Kotka Paper Oy")]
+    assert "identical to row 2 " in flagged[0]["message"]
+    again = run(tmp_path, HEAD + row + "Other Oy,have,150101,2,t,26.93,60.48\n" + row,
+                store, catalogue)
+    assert again.imported == 0  # a second import of the same file adds nothing
+
+
 # -- rejects ------------------------------------------------------------------------------------
 
 def test_rejects_file_reimports_after_correction(tmp_path: Path, store: Store,
