@@ -418,14 +418,15 @@ def viewer_parks(release: ProgrammeRelease, query: ReleaseQuery) -> gpd.GeoDataF
     """Released tonnes per park of the chosen streams, haves and wants apart (EPSG:4326).
 
     Per direction ``D`` of the query: ``D_tonnes`` (sum of the released stream-in-park
-    figures; NaN when none is released) and ``D_complete`` (whether every stream with records
-    in the park is released — otherwise the sum is a lower bound). ``tonnes`` adds the
-    directions (NaN unless each is shown), ``complete`` all of them. Parks outside
+    figures; NaN when none is released) and ``D_complete`` (whether every chosen stream is
+    released in the park — otherwise the sum may be a lower bound; a stream with no record
+    there counts as not released, so that no park reads as "has none of it"). ``tonnes``
+    adds the directions (NaN unless each is shown), ``complete`` all of them. Parks outside
     ``query.parks`` (when given) are not read; ``(outside parks)`` has no geometry.
     """
     out = release.parks[["park_id", "name"]].copy()
-    out = pd.concat([out, pd.DataFrame({"park_id": [OUTSIDE_PARKS], "name": [_("Outside parks")]})],
-                    ignore_index=True)
+    outside = pd.DataFrame({"park_id": [OUTSIDE_PARKS], "name": [_("(outside parks)")]})
+    out = pd.concat([out, outside], ignore_index=True)
     if query.parks:
         out = out[out["park_id"].isin(query.parks)]
     out["tonnes"] = 0.0
@@ -436,9 +437,6 @@ def viewer_parks(release: ProgrammeRelease, query: ReleaseQuery) -> gpd.GeoDataF
         tonnes = table["tonnes"].where(shown)
         out[f"{d}_tonnes"] = out["park_id"].map(tonnes)
         out[f"{d}_complete"] = out["park_id"].map(table["complete"]).fillna(True).astype(bool)
-        # a park with no record of the selection shows 0, complete
-        empty = ~out["park_id"].isin(table.index)
-        out.loc[empty, f"{d}_tonnes"] = 0.0
         out["tonnes"] = out["tonnes"] + out[f"{d}_tonnes"]
         out["complete"] &= out[f"{d}_complete"]
     outlines = gpd.GeoSeries(release.parks.geometry.to_numpy(), crs="EPSG:4326",
