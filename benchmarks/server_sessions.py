@@ -337,6 +337,20 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """(resident, peak resident) memory of a process in MB, from ``/proc``."""
+    fields: dict[str, list[str]] = {}
+    text = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+    for line in text.splitlines():
+        key, _sep, value = line.partition(":")
+        fields[key] = value.split()
+
+    def mb(key: str) -> float:
+        return float(fields[key][0]) / 1024 if fields.get(key) else float("nan")
+
+    return mb("VmRSS"), mb("VmHWM")
+
+
 def busy_cpu_seconds(stat_text: str | None = None) -> float:
     """CPU seconds all cores have spent busy (not idle or waiting on I/O) since boot
     (:func:`geo.cores.cpu_ticks`; ``stat_text`` for tests)."""
@@ -394,6 +408,7 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
                                       settle=settle))
             wall = time.perf_counter() - t0
             app_cpu = _cpu_seconds(pid) - cpu0 if pid else float("nan")
+            rss_mb, peak_mb = _memory_mb(pid) if pid else (float("nan"), float("nan"))
             all_cpu = busy_cpu_seconds() - busy0
         load1 = os.getloadavg()
         log_file = folder / "streamlit.log"
@@ -402,6 +417,7 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
           f"the app process used {app_cpu:.1f} CPU s in {wall:.1f} s "
           f"({app_cpu / wall:.0%} of one core; the browsers share the same two cores"
           + (f", at nice {browser_nice})" if browser_nice > 0 else ")"))
+    print(f"the app's memory at the end: {rss_mb:,.0f} MB resident, peak {peak_mb:,.0f} MB")
     changes_done = sum(len(log.changes) + len(log.imports) for log in logs)
     print(f"the machine's {os.cpu_count()} cores were busy {all_cpu:.1f} CPU s "
           f"({all_cpu / wall / (os.cpu_count() or 1):.0%}): the app {app_cpu:.1f}, everything "

@@ -169,7 +169,9 @@ def released_parks_table(release: ProgrammeRelease, *, parks: Sequence[str] = ()
     for d in DIRECTIONS:
         t = release.park_table(d)
         t = t.set_index("park_id")
-        out[f"{d}_t"] = out["park_id"].map(t["tonnes"]).fillna(0.0).astype(float)
+        # "—" where no stream figure is released there, as on the Concentrations map
+        out[f"{d}_t"] = out["park_id"].map(t["tonnes"].where(t["released_streams"] > 0)
+                                           ).astype(float)
         out[f"{d}_complete"] = out["park_id"].map(t["complete"]).fillna(True).astype(bool)
     if parks:
         out = out[out["park_id"].isin(list(parks))]

@@ -9,6 +9,7 @@ a test). Results are shared or copied as Streamlit's cache decides: never modify
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -367,6 +368,10 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
             rules = programme_rules(store(settings.database_url), grant_name(name),
                                     default=default_rules(settings))
             release(ref, rules)
+            # The previous version's programme and release are garbage now; Streamlit's
+            # collection after every rerun is off (.streamlit/config.toml), so collect here,
+            # once per write, rather than wait for Python's thresholds.
+            gc.collect()
         except Exception:  # a background convenience: the pages build them when needed
             logger.warning("Could not prepare %r after a write; the next page will",
                            name, exc_info=True)

@@ -40,6 +40,8 @@ def url_host(url: str | None) -> str:
 
     >>> url_host("https://u:p@tiles.example.org/{z}/{x}/{y}.png?apikey=SECRET")
     'https://tiles.example.org'
+    >>> url_host("http://[::1]:8080/{z}/{x}/{y}.png"), url_host("http://[::1/x")
+    ('http://[::1]', '(set)')
     >>> url_host(None)
     ''
     """
@@ -47,8 +49,13 @@ def url_host(url: str | None) -> str:
 
     if not url:
         return ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname}" if parts.hostname else _("(set)")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket)
+        host = None
+    if not host:
+        return _("(set)")
+    return f"{urlsplit(url).scheme}://" + (f"[{host}]" if ":" in host else host)
 
 
 class LazyText(str):

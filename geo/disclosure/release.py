@@ -180,6 +180,8 @@ class ProgrammeRelease:
         would say which streams a park's few companies have.
         """
         nodes = self._nodes(direction)
+        if nodes.empty and not streams and not parks:
+            return 0.0  # a programme with no record in this direction: nothing to protect
         want_streams: list[str | None] = [*streams] or [None]
         want_parks: list[str | None] = [*parks] or [None]
         total = 0.0

@@ -63,9 +63,6 @@ MESSAGES: Final[dict[str, str]] = {
                     "(WGS84)"),
     "lat_range": N_("latitude {value} is outside -90…90 degrees; write decimal degrees "
                     "(WGS84)"),
-    "outside_country": N_("lon {lon}, lat {lat} is outside country {country}: if longitude "
-                          "and latitude are swapped, swap the two values (or the two "
-                          "headers); otherwise correct the coordinates or the country"),
     "null_island": N_("lon 0, lat 0 is not a real site (it is what a failed geocode writes); "
                       "leave both empty when the location is unknown"),
     "lat_missing": N_("longitude is given but latitude is empty; give both or neither"),
@@ -94,7 +91,7 @@ def message_for(check: str, *, value: str, header: str,
     >>> message_for("quantity_negative", value="-3", header="Qty")
     'quantity -3 is negative; a quantity per year is 0 or more'
     """
-    ctx = {"lon": "", "lat": "", "quantity": "", "country": "", **(context or {})}
+    ctx = {"lon": "", "lat": "", "quantity": "", **(context or {})}
     return _(MESSAGES[check]).format(value=value, header=header, units=", ".join(UNITS),
                                      choices=", ".join(_CHOICES.get(check, ())), **ctx)
 

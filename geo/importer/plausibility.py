@@ -24,7 +24,7 @@ from geo.i18n import _, format_number
 from geo.store.keys import KEY_FIELDS, text_key
 
 __all__ = ["PLAUSIBLE_MAX", "WARNING_COLUMNS", "changed_quantities", "implausible_quantities",
-           "repeated_rows"]
+           "outside_their_country", "repeated_rows"]
 
 PLAUSIBLE_MAX: Final = {"t/yr": 10_000_000.0, "m3/yr": 1_000_000_000.0, "MWh/yr": 50_000_000.0}
 """Per unit, the largest yearly quantity one site plausibly has or wants: ten million tonnes
@@ -144,4 +144,38 @@ def repeated_rows(frame: pd.DataFrame, *, imported: pd.Index, column: str,
             "message": _("identical to row {first} of this file: both are stored, as two "
                          "records. If it is an accidental copy, archive one of them on the "
                          "Site page.").format(first=format_number(earlier))})
+    return out
+
+
+def outside_their_country(clean: pd.DataFrame, *, column: str) -> list[dict[str, Any]]:
+    """The rows of ``clean`` (validated rows, indexed by file row) whose coordinates lie
+    outside their country's extent — most often longitude and latitude swapped where both
+    fit (a Finnish site at lat 26.9, lon 60.5 lands in Iran). A warning, not a refusal: a
+    real site can lie outside its country's box (an overseas territory, offshore). The
+    country may be a code or a name; rows without one, or with one not known, pass.
+    ``column`` is the file's latitude column (shown).
+    """
+    from geo.geocode.countries import country_codes, inside_country
+
+    if clean.empty or not {"lon", "lat", "country"} <= set(clean.columns):
+        return []
+    lon = pd.to_numeric(clean["lon"], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(clean["lat"], errors="coerce").to_numpy(float)
+    given = np.isfinite(lon) & np.isfinite(lat)
+    if not given.any():
+        return []
+    codes, _unknown = country_codes(clean["country"].fillna("").astype(str))
+    known, inside = inside_country(codes.astype(str), np.nan_to_num(lon),
+                                   np.nan_to_num(lat))
+    out = []
+    for i in np.flatnonzero(given & known & ~inside):
+        out.append({
+            "row": int(clean.index[i]), "column": column, "field": "lat",
+            "value": f"{lat[i]:.15g}",
+            # Translators: {country} is an ISO country code such as FI.
+            "message": _("lon {lon}, lat {lat} lies outside {country}; stored as written. If "
+                         "longitude and latitude are swapped, swap the two values (or the "
+                         "two headers) and import again; otherwise check the coordinates "
+                         "and the country.").format(
+                lon=f"{lon[i]:.15g}", lat=f"{lat[i]:.15g}", country=codes[i])})
     return out

@@ -287,27 +287,71 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-_UNCOMPUTED: Final = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)'
-    rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
-"""A worksheet cell with a formula and no computed value (``<f>`` without a ``<v>``)."""
+_FORMULA_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+"""A formula element in worksheet XML (``<f>``, ``<f t="shared" .../>``, ``<x:f>``)."""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _has_formulas(z: zipfile.ZipFile, member: str) -> bool:
+    """Whether a worksheet holds any formula (read in chunks: a sheet can be huge)."""
+    tail = b""
+    with z.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+    return False
+
+
+def _recalculated_on_load(z: zipfile.ZipFile) -> bool:
+    """Whether the workbook asks to be recalculated when opened (``fullCalcOnLoad``): what
+    programs that do not compute write (openpyxl, XlsxWriter — which stores 0 as every
+    formula's result), so the results it holds are not to be trusted."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(z.read("xl/workbook.xml"))
+    except (KeyError, ET.ParseError):
+        return False
+    calc = next((el for el in root.iter() if _local(el.tag) == "calcPr"), None)
+    return calc is not None and calc.get("fullCalcOnLoad", "").lower() in ("1", "true")
 
 
 def _uncomputed_formulas(data: bytes) -> list[tuple[str, str]]:
-    """(cell, formula) of every formula cell the workbook holds without its computed value.
+    """(cell, formula) of every formula cell whose computed value the workbook does not hold.
 
     Excel and LibreOffice save each formula's result beside it, and only that result is read.
-    A workbook written by a program that does not compute (a script, some exporters) has
-    none: its formula cells would read as empty, a quantity silently lost.
+    A workbook written by a program that does not compute (a script, some exporters) holds no
+    result (``<v/>`` or none) or a placeholder (XlsxWriter's 0, with the workbook marked to be
+    recalculated on load): its formula cells would read as empty or 0, a quantity silently
+    lost. A result that is the empty string (``t="str"``) is a result.
     """
+    import xml.etree.ElementTree as ET
+
     found: list[tuple[str, str]] = []
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for info in z.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                xml = z.read(info)
-                if b"<f" in xml:
-                    found += [(m.group(1).decode(), (m.group(2) or b"").decode(errors="replace"))
-                              for m in _UNCOMPUTED.finditer(xml)]
+        sheets = [i.filename for i in z.infolist()
+                  if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        sheets = [s for s in sheets if _has_formulas(z, s)]
+        if not sheets:
+            return found
+        untrusted = _recalculated_on_load(z)
+        for sheet in sheets:
+            with z.open(sheet) as fh:
+                for _event, el in ET.iterparse(fh):
+                    if _local(el.tag) != "c":
+                        continue
+                    parts = {_local(child.tag): child for child in el}
+                    formula = parts.get("f")
+                    if formula is not None:
+                        value = parts.get("v")
+                        empty = value is None or not (value.text or "")
+                        if untrusted or value is None or (empty and el.get("t") != "str"):
+                            found.append((el.get("r") or "?", formula.text or ""))
+                    el.clear()
     return found
 
 

@@ -41,6 +41,7 @@ from geo.importer.headers import META_COLUMNS, HeaderMatch, match_headers
 from geo.importer.plausibility import (
     changed_quantities,
     implausible_quantities,
+    outside_their_country,
     repeated_rows,
 )
 from geo.importer.read import EXTRA_VALUES, read_table, source_bytes
@@ -346,8 +347,11 @@ def import_file(path: str | Path | IO[bytes], *, store: Store | None, programme:
     n_res = 0 if resources is None else len(resources)
     quantity_column = match.fields.get("quantity", "quantity")
     warnings = implausible_quantities(clean, column=quantity_column)
-    warnings += repeated_rows(frame, imported=clean.index, ignore=match.meta,
-                              column=match.fields.get("name", "name"))
+    warnings += outside_their_country(clean, column=match.fields.get("lat", "lat"))
+    # resource rows only: two identical rows naming a site alone are one site, not two
+    warnings += repeated_rows(frame, ignore=match.meta, column=match.fields.get("name", "name"),
+                              imported=resources.index if resources is not None
+                              else clean.index[:0])
     if store is not None and resources is not None and n_res:  # before this import lands
         warnings += changed_quantities(
             resources, store.resources_of_sites(programme, resources["site_id"]),

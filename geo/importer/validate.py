@@ -106,18 +106,6 @@ def _wide_checks() -> list[pa.Check]:
     def null_island(df: pd.DataFrame) -> pd.Series:
         return ~((df["lon" + NUM] == 0) & (df["lat" + NUM] == 0))
 
-    def outside_country(df: pd.DataFrame) -> pd.Series:
-        # swapped values that both fit (a Finnish site at lat 26.9, lon 60.5 lands in Iran)
-        from geo.geocode.countries import inside_country
-
-        lon, lat = df["lon" + NUM], df["lat" + NUM]
-        given = (lon.notna() & lat.notna() & (lat.abs() <= 90) & (lon.abs() <= 180)).to_numpy()
-        if "country" not in df.columns or not given.any():
-            return pd.Series(True, index=df.index)
-        known, inside = inside_country(df["country"].str.strip().str.upper().to_numpy(),
-                                       lon.to_numpy(float), lat.to_numpy(float))
-        return pd.Series(~(given & known & ~inside), index=df.index)
-
     def lat_missing(df: pd.DataFrame) -> pd.Series:
         return ~((df["lon"] != "") & (df["lat"] == ""))
 
@@ -140,8 +128,7 @@ def _wide_checks() -> list[pa.Check]:
     named = [("quantity_numeric", parsed("quantity")),
              ("cost_numeric", parsed("disposal_cost_per_year")),
              ("lon_numeric", parsed("lon")), ("lat_numeric", parsed("lat"))]
-    named += [(fn.__name__, fn) for fn in (swapped, null_island, outside_country,
-                                           lat_missing, lon_missing,
+    named += [(fn.__name__, fn) for fn in (swapped, null_island, lat_missing, lon_missing,
                                            unit_missing, direction_missing, ewc_missing,
                                            extra_values)]
     return [pa.Check(fn, name=name) for name, fn in named]
@@ -198,13 +185,12 @@ def build_schema(catalogue: Catalogue) -> pa.DataFrameSchema:
 _CHECK_FIELD: Final = {
     "quantity_numeric": "quantity", "cost_numeric": "disposal_cost_per_year",
     "lon_numeric": "lon", "lat_numeric": "lat", "swapped": "lat", "null_island": "lon",
-    "outside_country": "lat",
     "lat_missing": "lat", "lon_missing": "lon",
     "unit_missing": "unit", "direction_missing": "direction", "ewc_missing": "ewc_code",
     "extra_values": EXTRA_VALUES,
 }
 _PRIORITY: Final = {name: i for i, name in enumerate(MESSAGES)}
-_CONTEXT: Final = ("lon", "lat", "quantity", "country")
+_CONTEXT: Final = ("lon", "lat", "quantity")
 
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +233,7 @@ def _error_frame(fails: pd.DataFrame, frame: pd.DataFrame, headers: dict[str, st
             messages.append(ewc_text[value])
             continue
         context = ({k: str(frame.at[row, k]) for k in _CONTEXT}
-                   if check in ("swapped", "outside_country", "unit_missing") else None)
+                   if check in ("swapped", "unit_missing") else None)
         messages.append(message_for(check, value=value, header=headers.get(field, field),
                                     context=context))
     return pd.DataFrame({

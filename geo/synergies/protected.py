@@ -254,7 +254,9 @@ class SynergyRelease:
         """Totals by ``stream`` or ``park_pair`` over all stages: sums of released figures.
 
         A total is the sum of the released stage × stream (or stage × stream × park pair)
-        figures, shown only when every one of them is released (NaN otherwise).
+        figures, shown only when every one of them is released (NaN otherwise). A stream or
+        pair with no figure released at all has no row: listing it would say that a synergy
+        runs between two parks (whose few firms are public) when nothing of it passes.
         """
         depth = {"stream": 2, "park_pair": 3}.get(level)
         if depth is None:
@@ -279,7 +281,7 @@ class SynergyRelease:
             pairs = out["park_pair"].str.split(PAIR_SEP, n=1, regex=False)
             out.insert(1, "from_name", pairs.str[0].map(names).fillna(pairs.str[0]))
             out.insert(2, "to_name", pairs.str[1].map(names).fillna(pairs.str[1]))
-        return out
+        return out[out[list(self.all_measures)].notna().any(axis=1)].reset_index(drop=True)
 
     def park_links(self, *, stages: Sequence[str] = STAGES, measure: str = TONNES,
                    parks: Sequence[str] = ()) -> pd.DataFrame:

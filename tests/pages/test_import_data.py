@@ -145,3 +145,12 @@ def test_stored_rejects_are_listed_in_words(empty_data_dir: Path) -> None:
     again = click_download(at, Key.IMP_STORED_REJECTS_DL).decode("utf-8-sig")
     assert again.splitlines()[0].endswith("_row,_errors,_reject_key")
     assert "Bad Row Ltd" in again
+    # rows of two files with different headers come as two files (one merged file would
+    # not import again)
+    import_file(io.BytesIO(MEMBERS.replace(b"Company", b"Name")), store=open_store(),
+                programme="Stored rejects", filename="other.csv")
+    at = open_page(PAGE, state={"imp_target": "Stored rejects"})
+    keys = sorted(k for k in downloads(at) if k.startswith(Key.IMP_STORED_REJECTS_DL))
+    assert keys == [Key.IMP_STORED_REJECTS_DL, f"{Key.IMP_STORED_REJECTS_DL}_1"]
+    firsts = [click_download(at, k).decode("utf-8-sig").splitlines()[0] for k in keys]
+    assert firsts[0].startswith("Company,") and firsts[1].startswith("Name,")

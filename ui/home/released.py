@@ -34,7 +34,10 @@ def overview_release(ctx: PageContext) -> None:
         value, complete = totals[d]
         col.metric(_(label), _("withheld") if value is None else
                    format_number(value) + ("" if complete else " +"),
-                   help=None if complete else _("Part of it is withheld: a lower bound."))
+                   help=None if complete else _("The sum of the released stream figures; "
+                                                "the others are withheld or have no record "
+                                                "(viewers are not told which), so this is a "
+                                                "lower bound."))
     # Translators: {rules} is a sentence such as "a figure is shown only when it comes from at
     # least 3 producers and …".
     st.caption(_("Viewers see the programme's protected release: {rules}; figures that would "
@@ -62,4 +65,5 @@ def overview_release(ctx: PageContext) -> None:
                      column_config=column_config(park_table.columns, labels=labels(),
                                                     number_formats=TONNES))
         st.caption(_("A park's figure sums its released stream figures; not complete means "
-                     "some stream is withheld there (the figure is then a lower bound)."))
+                     "some stream's figure there is not released — withheld, or no record: "
+                     "viewers are not told which — so the figure may be a lower bound."))

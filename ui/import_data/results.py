@@ -3,7 +3,9 @@ programmes' unresolved rejected rows, and the demo copied into the database."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -109,10 +111,19 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
             if len(stored):
                 st.caption(_("Download them, correct them in the file and import it again: "
                              "each corrected row resolves its reject."))
-                download_button(_("Download these rows to correct (CSV)"),
-                                partial(_stored_rejects_csv, stored),
-                                file_name="rejected-rows.csv",
-                                key=Key.IMP_STORED_REJECTS_DL)
+                # one file per imported file: their headers differ, and a merged file would
+                # not import again
+                files = list(dict.fromkeys(stored["file_name"].astype(str)))
+                for i, source in enumerate(files):
+                    label = _("Download these rows to correct (CSV)") if len(files) == 1 else \
+                        _("Download the rows of {file} to correct (CSV)").format(file=source)
+                    stem = re.sub(r"[^\w.-]+", "_", Path(source).stem).strip("._") or "rows"
+                    download_button(label, partial(_stored_rejects_csv,
+                                                   stored[stored["file_name"].astype(str)
+                                                          == source]),
+                                    file_name=f"{stem}-rejected.csv",
+                                    key=Key.IMP_STORED_REJECTS_DL if i == 0
+                                    else f"{Key.IMP_STORED_REJECTS_DL}_{i}")
     with st.expander(_("Start from the demo"), icon=":material/science:"):
         st.caption(_("Copies the Karhula demo programme (illustrative figures) into the database, "
                      "where it can be edited, geocoded and extended."))

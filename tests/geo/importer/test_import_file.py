@@ -169,14 +169,23 @@ def test_xlsx_reads_like_csv(tmp_path: Path) -> None:
     assert frame.loc[4, "Qty"] == "3"
 
 
-def _with_cached_values(data: bytes, value: str) -> bytes:
-    """The workbook as Excel would save it: each formula's result stored beside it."""
+def _saved_by(data: bytes, value: str, *, excel: bool = True,
+              patch: tuple[bytes, bytes] = (b"", b"")) -> bytes:
+    """The workbook with each formula's result stored beside it: as Excel saves it
+    (``excel``), or as XlsxWriter does (a placeholder result, recalculate on load)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             body = src.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 body = body.replace(b"<v />", f"<v>{value}</v>".encode())
+                if patch[0]:
+                    assert patch[0] in body
+                    body = body.replace(*patch)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b'fullCalcOnLoad="1"', b"" if excel else
+                                    b'fullCalcOnLoad="1"')
+                assert excel or b"fullCalcOnLoad" in body
             dst.writestr(info, body)
     return out.getvalue()
 
@@ -184,19 +193,25 @@ def _with_cached_values(data: bytes, value: str) -> bytes:
 def test_formulas_without_computed_values_refuse_the_file() -> None:
     """A workbook written by a script holds formulas but not their results: the quantity
     would read as empty, so the file is refused with the cell and what to do; the same
-    workbook saved by Excel (results stored) reads the results."""
+    workbook saved by Excel (results stored) reads the results, an empty-text result too;
+    one whose results are placeholders to recalculate on load (XlsxWriter) is refused."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Company", "EWC", "Qty"])
-    ws.append(["Acme", "150102", 5])
-    ws.append(["Formula Oy", "150102", "=2*3"])
+    ws.append(["Company", "EWC", "Qty", "Note"])
+    ws.append(["Acme", "150102", 5, "=IF(A2=\"\",\"\",\"\")"])
+    ws.append(["Formula Oy", "150102", "=2*3", None])
     buf = io.BytesIO()
     wb.save(buf)
-    with pytest.raises(ImportFileError, match=r"C3: =2\*3.*LibreOffice"):
+    with pytest.raises(ImportFileError, match=r"2 formula cells .*first D2.*LibreOffice"):
         read_table(io.BytesIO(buf.getvalue()), filename="members.xlsx")
-    frame = read_table(io.BytesIO(_with_cached_values(buf.getvalue(), "6")),
-                       filename="members.xlsx")
-    assert frame.loc[3, "Qty"] == "6"
+    excel = _saved_by(buf.getvalue(), "6", patch=(  # Excel: an empty-text result is t="str"
+        b'<c r="D2"><f>IF(A2="","","")</f><v>6</v>',
+        b'<c r="D2" t="str"><f>IF(A2="","","")</f><v></v>'))
+    frame = read_table(io.BytesIO(excel), filename="members.xlsx")
+    assert frame.loc[3, "Qty"] == "6" and frame.loc[2, "Note"] == ""
+    with pytest.raises(ImportFileError, match="LibreOffice"):
+        read_table(io.BytesIO(_saved_by(buf.getvalue(), "0", excel=False)),
+                   filename="members.xlsx")
 
 
 def _docx_bytes() -> bytes:
@@ -567,21 +582,23 @@ def test_markup_is_kept_verbatim(tmp_path: Path, store: Store, catalogue: Catalo
     assert XSS in report.to_json()
 
 
-def test_coordinates_outside_the_records_country_are_rejected(tmp_path: Path, store: Store,
-                                                               catalogue: Catalogue) -> None:
+def test_coordinates_outside_the_records_country_are_flagged(tmp_path: Path, store: Store,
+                                                              catalogue: Catalogue) -> None:
     """Latitude and longitude swapped where both fit (a Finnish site at lat 26.9, lon 60.5,
-    in Iran) are rejected with the reason and the fix, and the row kept; right coordinates,
-    and coordinates of a record without a country, are imported."""
+    in Iran) are flagged with the fix, whether the country is a code or a name; the row is
+    stored as written (a real site can lie outside its country's box: an overseas
+    territory, offshore), and a record without a country is not checked."""
     text = ("Company,Country,Have/Want,EWC code,Quantity,Unit,Longitude,Latitude\n"
             "Swapped Oy,FI,have,150102,1,t,60.49,26.92\n"
             "Kotka Oy,FI,have,150102,1,t,26.92,60.49\n"
-            "Nowhere Ltd,,have,150102,1,t,60.49,26.92\n")
+            "Nowhere Ltd,,have,150102,1,t,60.49,26.93\n"
+            "Named Oy,Finland,have,150102,1,t,60.48,26.91\n"
+            "Null Oy,FI,have,150102,1,t,0,0\n")
     report = run(tmp_path, text, store, catalogue)
-    assert (report.imported, report.rejected) == (2, 1)
-    error = only_error(report, "lat")
-    assert error["row"] == 2
-    assert "outside country FI" in error["message"] and "swap" in error["message"]
-    assert report.rejects["Company"].tolist() == ["Swapped Oy"]
+    assert (report.imported, report.rejected) == (4, 1)  # 0, 0 is refused as before
+    flagged = [w for w in report.warnings if "outside" in w["message"]]
+    assert [(w["row"], w["value"]) for w in flagged] == [(2, "26.92"), (5, "26.91")]
+    assert "outside FI" in flagged[0]["message"] and "swap" in flagged[0]["message"]
 
 
 def test_a_row_repeated_in_the_file_is_imported_and_flagged(tmp_path: Path, store: Store,
@@ -598,6 +615,11 @@ def test_a_row_repeated_in_the_file_is_imported_and_flagged(tmp_path: Path, stor
     again = run(tmp_path, HEAD + row + "Other Oy,have,150101,2,t,26.93,60.48\n" + row,
                 store, catalogue)
     assert again.imported == 0  # a second import of the same file adds nothing
+    # two identical rows naming a site alone are one site: nothing to flag
+    sites_only = import_file(write(tmp_path, "sites.csv", "Company,City,Country\n"
+                                   "A Oy,Kotka,FI\nA Oy,Kotka,FI\n"),
+                             store=store, programme="Q", catalogue=catalogue)
+    assert not [w for w in sites_only.warnings if "identical to row" in w["message"]]
 
 
 # -- rejects ------------------------------------------------------------------------------------

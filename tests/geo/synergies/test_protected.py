@@ -126,6 +126,19 @@ def test_stream_totals_need_every_stage_figure(release: SynergyRelease) -> None:
     assert (shown == complete.reindex(shown.index).fillna(False)).all()
 
 
+def test_totals_list_no_stream_or_park_pair_with_nothing_released(
+        release: SynergyRelease) -> None:
+    """A park pair listed with every figure blank would still say that a synergy runs
+    between two parks (their few firms are public): such rows are left out."""
+    for level in ("stream", "park_pair"):
+        table = release.totals_by(level)
+        measures = table[list(release.all_measures)]
+        assert measures.notna().any(axis=1).all(), table
+    count = release.trees[COUNT].nodes
+    pairs = set(count.loc[count["depth"] == 3, "park_pair"].astype(str))
+    assert set(release.totals_by("park_pair")["park_pair"]) < pairs  # the demo hides some
+
+
 def test_share_released_is_a_share(release: SynergyRelease) -> None:
     """Shares of the true totals released per depth lie in [0, 1] and the total is released."""
     for m in (COUNT, TONNES, "landfill_diverted_t"):
