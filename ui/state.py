@@ -51,6 +51,7 @@ class Key(StrEnum):
     BR_SELECTORS = "br_selectors"
     BR_QMIN = "br_qmin"
     BR_QMAX = "br_qmax"
+    BR_UNIT = "br_unit"
     # Import
     IMP_NEW_NAME = "imp_new_name"
     IMP_FILE = "imp_file"

@@ -34,6 +34,20 @@ def test_browse_filters_narrow_the_result() -> None:
     assert table["site"].str.startswith("/site?site=").all()  # every row links to its site
 
 
+def test_quantities_are_compared_in_one_unit_when_asked() -> None:
+    """The quantity filters read each record in its own unit; a unit picked keeps only
+    records in it, so that 'at least 100' means 100 t/yr and not 100 MWh/yr as well."""
+    units = set(load_demo_programme().resources["unit"].dropna())
+    assert len(units) > 1, "the demo mixes units"
+    at = open_page(PAGE)
+    at.number_input(key=Key.BR_QMIN).set_value(1.0).run()
+    assert set(at.dataframe[0].value["unit"]) == units
+    at.selectbox(key=Key.BR_UNIT).set_value("t/yr").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert set(shown["unit"]) == {"t/yr"} and (shown["quantity"] >= 1.0).all()
+
+
 def test_browse_refuses_impossible_quantity_range() -> None:
     """A minimum above the maximum is explained, not a crash."""
     at = open_page(PAGE)

@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import _, column_label, format_number, ngettext
+from geo.programme import UNITS
 from geo.search import ResourceQuery, search_resources
 from layers.base import add_parks, add_sites
 
@@ -42,11 +43,16 @@ def _query(view: BrowseView) -> ResourceQuery:
         hazardous = c2.segmented_control(_("Hazardous"), ["hazardous", "non-hazardous"],
                                          key="br_hazardous", selection_mode="single",
                                          format_func=lambda h: hazard_labels[h])
+        q_unit = c2.selectbox(_("Quantity unit"), [None, *UNITS], key=ui.Key.BR_UNIT,
+                              format_func=lambda u: _("any unit") if u is None else u,
+                              help=_("Records are in t/yr, m³/yr or MWh/yr: pick one to "
+                                     "compare quantities like with like."))
         qmin, qmax = c2.columns(2)
+        in_unit = _("In the record's own unit.") if q_unit is None else q_unit
         q_min = qmin.number_input(_("Min quantity"), min_value=0.0, value=None,
-                                  key=ui.Key.BR_QMIN)
+                                  key=ui.Key.BR_QMIN, help=in_unit)
         q_max = qmax.number_input(_("Max quantity"), min_value=0.0, value=None,
-                                  key=ui.Key.BR_QMAX)
+                                  key=ui.Key.BR_QMAX, help=in_unit)
         parks = c3.multiselect(_("Parks"), list(view.park_names), key="br_parks",
                                format_func=lambda p: view.park_names[p])
         sectors = c3.multiselect(_("Sectors (NACE)"),
@@ -72,7 +78,7 @@ def _query(view: BrowseView) -> ResourceQuery:
             groups=tuple(x for x in selectors if x in group_slugs),
             chapters=tuple(x for x in selectors if x not in group_slugs),
             codes=tuple(c.strip() for c in codes.split(",") if c.strip()),
-            direction=direction, quantity_min=q_min, quantity_max=q_max,
+            direction=direction, quantity_min=q_min, quantity_max=q_max, unit=q_unit,
             parks=tuple(parks), sectors=tuple(sectors),
             hazardous=None if hazardous is None else hazardous == "hazardous",
             near=point, radius_m=radius_m)
