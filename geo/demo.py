@@ -62,7 +62,9 @@ def demo_region() -> DemoRegion:
     """Read land use, buildings, points of interest and drivable roads of the demo extract."""
     import pyrosm
 
-    osm = pyrosm.OSM(pyrosm.get_data("test_pbf"))
+    from geo.network.load import open_pbf
+
+    osm = open_pbf(pyrosm.get_data("test_pbf"))
     landuse = osm.get_landuse()
     buildings = osm.get_buildings()
     pois = osm.get_pois()

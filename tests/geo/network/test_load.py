@@ -8,6 +8,7 @@ import pytest
 
 from geo.errors import NetworkError, OfflineError
 from geo.network import RoadGraph, graph_from_bbox, graph_from_pbf
+from geo.network.load import pbf_landuse
 from geo.settings import Settings
 
 
@@ -23,6 +24,21 @@ def test_missing_pbf_file_is_explained(tmp_path: Path) -> None:
     """A path that does not exist gets a message naming it."""
     with pytest.raises(NetworkError, match="does not exist"):
         graph_from_pbf(tmp_path / "nope.osm.pbf")
+
+
+def test_land_use_comes_from_the_one_pbf_reader(tmp_path: Path) -> None:
+    """Land use of a PBF file is read (the demo's industrial areas); a file that is not PBF
+    gets the same explained NetworkError as the road graph, not pyrosm's bare error."""
+    import pyrosm
+
+    landuse = pbf_landuse(pyrosm.get_data("test_pbf"))
+    assert landuse is not None and list(landuse.columns) == ["landuse", "geometry"]
+    assert "industrial" in set(landuse["landuse"])
+    bad = tmp_path / "broken.osm.pbf"
+    bad.write_bytes(b"\x00\x00\x00\x0d\n\tOSMHeader" + b"\xff" * 64)
+    for read in (pbf_landuse, graph_from_pbf):
+        with pytest.raises(NetworkError, match="Could not read 'broken.osm.pbf'"):
+            read(bad)
 
 
 def test_download_refused_when_offline(tmp_path: Path) -> None:
