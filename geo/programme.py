@@ -45,6 +45,7 @@ __all__ = [
     "UNITS",
     "Programme",
     "empty_programme",
+    "is_blank",
     "precision_rank",
     "resources_with_sites",
     "tonnes_per_year",
@@ -100,6 +101,17 @@ PRECISIONS: Final = ("manual", "exact", "building", "postcode", "street", "distr
                      "not_found")
 """How precisely a site is placed, best first. ``manual`` = set by hand on the map (never
 overwritten by a batch run); ``exact`` = coordinates given in the record."""
+
+
+def is_blank(value: object) -> bool:
+    """Whether a recorded field holds nothing to show: None, NaN, NA, NaT or only spaces.
+
+    >>> [is_blank(v) for v in (None, float("nan"), pd.NA, "  ", "Kotka", 0)]
+    [True, True, True, True, False, False]
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return True
+    return not str(value).strip()
 
 
 def precision_rank(precision: pd.Series) -> pd.Series:

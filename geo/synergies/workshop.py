@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo.errors import SynergyError
 from geo.i18n import _
-from geo.programme import DIRECTIONS, FREQUENCIES, RESOURCE_COLUMNS, UNITS
+from geo.programme import DIRECTIONS, FREQUENCIES, RESOURCE_COLUMNS, UNITS, is_blank
 from geo.synergies.book import (
     EVENT_COLUMNS,
     SYNERGY_COLUMNS,
@@ -45,15 +45,9 @@ LINK_COLUMNS: Final = ["have_id", "want_id", "quantity", "note"]
 """Columns of the proposed-links table (``quantity`` optional, in the have's unit)."""
 
 
-def _blank(value: object) -> bool:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return True
-    return str(value).strip() == ""
-
-
 def _shown(value: object) -> str:
     """A cell's value quoted in a message; an empty cell says so (not 'nan' or 'None')."""
-    return _("(empty)") if _blank(value) else repr(value)
+    return _("(empty)") if is_blank(value) else repr(value)
 
 
 def entries_to_resources(
@@ -98,7 +92,7 @@ def entries_to_resources(
     rows: list[dict[str, Any]] = []
     report: list[dict[str, Any]] = []
     for i, e in enumerate(entries[ENTRY_COLUMNS].to_dict("records")):
-        if all(_blank(e[c]) for c in ("site_id", "description", "ewc_code")):
+        if all(is_blank(e[c]) for c in ("site_id", "description", "ewc_code")):
             continue
         problems: list[str] = []
         if e["site_id"] not in sites:
@@ -107,7 +101,7 @@ def entries_to_resources(
         if e["direction"] not in DIRECTIONS:
             problems.append(_("direction {direction} must be 'have' or 'want'").format(
                 direction=_shown(e["direction"])))
-        code = None if _blank(e["ewc_code"]) else str(e["ewc_code"]).strip()
+        code = None if is_blank(e["ewc_code"]) else str(e["ewc_code"]).strip()
         hazardous = False
         if code is not None:
             if catalogue is not None:
@@ -120,7 +114,7 @@ def entries_to_resources(
             elif not (code.isdigit() and len(code) == 6):
                 problems.append(_("code {code} must have 6 digits like '150102'").format(
                     code=repr(code)))
-        unit = e["unit"] if not _blank(e["unit"]) else "t/yr"
+        unit = e["unit"] if not is_blank(e["unit"]) else "t/yr"
         if unit not in UNITS:
             problems.append(_("unit {unit} must be one of {units}").format(
                 unit=repr(unit), units=", ".join(UNITS)))
@@ -130,7 +124,7 @@ def entries_to_resources(
         if not np.isfinite(qty) or qty <= 0:
             problems.append(_("quantity {quantity} must be a positive number").format(
                 quantity=_shown(e["quantity"])))
-        freq = e["frequency"] if not _blank(e["frequency"]) else None
+        freq = e["frequency"] if not is_blank(e["frequency"]) else None
         if freq is not None and freq not in FREQUENCIES:
             problems.append(_("frequency {frequency} must be one of {frequencies}").format(
                 frequency=repr(freq), frequencies=", ".join(FREQUENCIES)))
@@ -197,8 +191,8 @@ def links_to_synergies(
     report: list[dict[str, Any]] = []
     for i, link in enumerate(links.to_dict("records")):
         h_id, w_id = link.get("have_id"), link.get("want_id")
-        if _blank(h_id) and _blank(w_id):
-            if not (_blank(link.get("quantity")) and _blank(link.get("note"))):
+        if is_blank(h_id) and is_blank(w_id):
+            if not (is_blank(link.get("quantity")) and is_blank(link.get("note"))):
                 report.append({"row": i + 1, "status": "error", "synergy_id": None,
                                "message": _("a link needs a have and a want")})
             continue
@@ -212,10 +206,10 @@ def links_to_synergies(
             want = by_id.loc[w_id].to_dict() | {"resource_id": w_id}
             q_raw = link.get("quantity")
             q_num = pd.to_numeric(pd.Series([q_raw]), errors="coerce").iloc[0]
-            if not _blank(q_raw) and not np.isfinite(q_num):
+            if not is_blank(q_raw) and not np.isfinite(q_num):
                 msg = _("quantity {quantity} must be a number").format(quantity=repr(q_raw))
                 raise SynergyError(msg)
-            q = check_pair(have, want, None if _blank(q_raw) else float(q_num))
+            q = check_pair(have, want, None if is_blank(q_raw) else float(q_num))
             if (h_id, w_id) in tracked:
                 msg = _("already tracked as {synergy}").format(synergy=tracked[(h_id, w_id)])
                 raise SynergyError(msg)
@@ -226,7 +220,7 @@ def links_to_synergies(
         sid = f"SYN-{next_num:05d}"
         next_num += 1
         tracked[(h_id, w_id)] = sid
-        note = "" if _blank(link.get("note")) else str(link["note"]).strip()
+        note = "" if is_blank(link.get("note")) else str(link["note"]).strip()
         syn_rows.append({
             "synergy_id": sid, "have_resource_id": h_id, "want_resource_id": w_id,
             "from_site_id": have["site_id"], "to_site_id": want["site_id"],

@@ -13,6 +13,7 @@ from geo.confidentiality import redact_companies
 from geo.errors import SymbiosisError
 from geo.i18n import _, format_number
 from geo.location_levels import DEFAULT_PRESET, level_labels
+from geo.programme import is_blank
 from geo.store.locations import programme_location_preset
 from geo.synergies.repository import synergies_for_site
 from layers.base import add_parks, add_sites
@@ -187,18 +188,12 @@ def _archive_site(view: SiteView, site: pd.Series) -> None:
             st.rerun()
 
 
-def _given(value: object) -> bool:
-    """Whether a recorded field holds something to show (not empty, NaN, None or NA)."""
-    return not (value is None or (pd.api.types.is_scalar(value) and pd.isna(value))
-                or not str(value).strip())
-
-
 def site_caption(site: pd.Series) -> str:
     """The line under a site's name: its address as recorded and its sector, "—" for what is
     missing (an imported site often has no postcode or sector: never "nan")."""
     place = " ".join(str(site[c]).strip() for c in ("address", "postcode", "city", "country")
-                     if _given(site.get(c))) or "—"
-    sector = str(site["sector_nace"]).strip() if _given(site.get("sector_nace")) else "—"
+                     if not is_blank(site.get(c))) or "—"
+    sector = str(site["sector_nace"]).strip() if not is_blank(site.get("sector_nace")) else "—"
     # Translators: {place} is the site's address as recorded, {sector} its NACE code.
     return _("{place} · sector NACE {sector}").format(place=place, sector=sector)
 
