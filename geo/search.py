@@ -372,7 +372,8 @@ def search_release(release: ProgrammeRelease, query: ReleaseQuery, *, catalogue:
         names = dict(zip(release.parks["park_id"], release.parks["name"], strict=True))
         table = table.rename(columns={"park": "park_id"})
         table.insert(3, "park", table["park_id"].map(names).fillna(table["park_id"]))
-        table = table.sort_values(["stream", "park_id"], kind="stable")
+        # released figures first: every stream has its row in every park, most withheld
+        table = table.sort_values(["withheld", "stream", "park_id"], kind="stable")
     table["status"] = np.where(table.pop("withheld"), "withheld", "released")
     table = table.rename(columns={"tonnes": "tonnes_per_year"}).reset_index(drop=True)
     return ReleaseAnswer(table=table, streams=tuple(streams), exact=exact)

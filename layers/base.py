@@ -251,6 +251,8 @@ def base_map(
     # too: streamlit-folium reads the header before it renders swapped overlays (Overlays).
     map_figure(m).header.add_child(Element(
         "<style>.leaflet-container{background:#f5f3ef;font:12px/1.4 sans-serif}"
+        # the attribution stays whole but leaves the scale bar (bottom left) uncovered
+        ".leaflet-control-attribution{font-size:11px;line-height:1.3;max-width:70%}"
         ".foliumtooltip table{margin:auto}.foliumtooltip tr{text-align:left}"
         ".foliumtooltip th{padding:2px;padding-right:8px}</style>"))
     if settings.tile_url:

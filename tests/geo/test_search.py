@@ -171,3 +171,20 @@ def test_demo_search_uses_default_catalogue(demo_programme: Programme) -> None:
     hits = search_resources(demo_programme, ResourceQuery(chapters=("03",), direction="have"))
     assert len(hits) > 0
     assert hits["ewc_code"].str.startswith("03").all()
+
+
+def test_a_viewers_park_table_lists_released_figures_first() -> None:
+    """Every stream has its row in every park, most of them withheld: the released ones come
+    first, so that a viewer does not page through dashes to find them."""
+    from geo.catalogue import load_catalogue
+    from geo.demo import load_demo_programme
+    from geo.disclosure import build_release
+    from geo.search import ReleaseQuery, search_release
+
+    catalogue = load_catalogue()
+    release = build_release(load_demo_programme(), catalogue=catalogue)
+    parks = tuple(release.parks["park_id"])
+    answer = search_release(release, ReleaseQuery("have", (), parks), catalogue=catalogue)
+    status = answer.table["status"].tolist()
+    assert 0 < answer.released < len(status)
+    assert status == sorted(status, key=lambda s: s != "released")

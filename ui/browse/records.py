@@ -47,12 +47,12 @@ def _query(view: BrowseView) -> ResourceQuery:
                               format_func=lambda u: _("any unit") if u is None else u,
                               help=_("Records are in t/yr, m³/yr or MWh/yr: pick one to "
                                      "compare quantities like with like."))
-        qmin, qmax = c2.columns(2)
+        # one per line: side by side, a value such as 100.00 was cut to "100.("
         in_unit = _("In the record's own unit.") if q_unit is None else q_unit
-        q_min = qmin.number_input(_("Min quantity"), min_value=0.0, value=None,
-                                  key=ui.Key.BR_QMIN, help=in_unit)
-        q_max = qmax.number_input(_("Max quantity"), min_value=0.0, value=None,
-                                  key=ui.Key.BR_QMAX, help=in_unit)
+        q_min = c2.number_input(_("Min quantity"), min_value=0.0, value=None, format="%g",
+                                key=ui.Key.BR_QMIN, help=in_unit)
+        q_max = c2.number_input(_("Max quantity"), min_value=0.0, value=None, format="%g",
+                                key=ui.Key.BR_QMAX, help=in_unit)
         parks = c3.multiselect(_("Parks"), list(view.park_names), key="br_parks",
                                format_func=lambda p: view.park_names[p])
         sectors = c3.multiselect(_("Sectors (NACE)"),

@@ -37,7 +37,7 @@ def test_land_use_comes_from_the_one_pbf_reader(tmp_path: Path) -> None:
     bad = tmp_path / "broken.osm.pbf"
     bad.write_bytes(b"\x00\x00\x00\x0d\n\tOSMHeader" + b"\xff" * 64)
     for read in (pbf_landuse, graph_from_pbf):
-        with pytest.raises(NetworkError, match="Could not read 'broken.osm.pbf'"):
+        with pytest.raises(NetworkError, match=r"Could not read 'broken\.osm\.pbf'"):
             read(bad)
 
 
