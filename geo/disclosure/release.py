@@ -35,6 +35,7 @@ import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.concentrations.hexagons import (
     H3_BASE_RES,
@@ -47,7 +48,7 @@ from geo.errors import ConfidentialityError
 from geo.hexcells import cell_centres, cells_to_polygons, cells_to_str, str_to_cells
 from geo.i18n import N_, _
 from geo.lazy import cached_property
-from geo.programme import PRECISIONS, precision_rank, resources_with_sites
+from geo.programme import PRECISIONS, precision_rank, tonnes_per_year
 
 if TYPE_CHECKING:
     from geo.catalogue import Catalogue
@@ -356,24 +357,50 @@ def release_records(programme: Programme, catalogue: Catalogue, streams: pd.Data
     """The records a release is built from: one row per located, precise enough, t/yr record.
 
     Columns ``direction``, ``stream`` (release stream, or :data:`OTHER_STREAM`), ``park``
-    (or :data:`OUTSIDE_PARKS`), ``site_id``, ``tonnes``, ``lon``, ``lat``. Records without a
-    place precise enough or without a tonnage are not in any release.
+    (or :data:`OUTSIDE_PARKS`), ``site_id`` (text, as categoricals), ``tonnes``, ``lon``,
+    ``lat``. Records without a place precise enough or without a tonnage are not in any
+    release.
+
+    A site's place, precision and park are looked up once per site and a code's stream once
+    per distinct code: this runs after every import, for every reader's next page.
     """
-    res = resources_with_sites(programme)
-    located = res.geometry.notna() & ~res.geometry.is_empty
-    precise = precision_rank(res["location_precision"].fillna("not_found")) \
-        <= PRECISIONS.index(LEAST_PRECISE)
-    tonnes = pd.to_numeric(res["tonnes_per_year"], errors="coerce")
-    keep = located & precise & tonnes.notna() & (tonnes >= 0)
-    res = res[keep]
+    res, sites = programme.resources, programme.sites
+    site_ids = sites["site_id"].astype(str).to_numpy(dtype=object)
+    at = pd.Index(site_ids).get_indexer(res["site_id"].astype(str))  # -1: no such site
+    geoms = sites.geometry
+    shapes = np.asarray(geoms.values, dtype=object)
+    located = ~shapely.is_missing(shapes) & ~shapely.is_empty(shapes)
+    precise = (precision_rank(sites["location_precision"].fillna("not_found"))
+               <= PRECISIONS.index(LEAST_PRECISE)).to_numpy()
+    lon = np.full(len(sites), np.nan)
+    lat = np.full(len(sites), np.nan)
+    lon[located], lat[located] = geoms[located].x.to_numpy(), geoms[located].y.to_numpy()
+    tonnes = pd.to_numeric(tonnes_per_year(res), errors="coerce").to_numpy(float)
+    safe_at = np.where(at >= 0, at, 0)
+    keep = (at >= 0) & located[safe_at] & precise[safe_at] & (tonnes >= 0)  # NaN fails
+    at = at[keep]
+    park = (sites["park_id"].astype("string").fillna(OUTSIDE_PARKS)
+            .replace("", OUTSIDE_PARKS).to_numpy(dtype=object))
     code_stream = code_streams(streams)
-    codes = catalogue.normalise_codes(res["ewc_code"])
-    stream = codes.map(code_stream).fillna(OTHER_STREAM)
-    park = res["park_id"].astype("string").fillna(OUTSIDE_PARKS).replace("", OUTSIDE_PARKS)
-    return pd.DataFrame({"direction": res["direction"].to_numpy(), "stream": stream.to_numpy(),
-                         "park": park.to_numpy(), "site_id": res["site_id"].astype(str),
-                         "tonnes": tonnes[keep].to_numpy(float),
-                         "lon": res.geometry.x.to_numpy(), "lat": res.geometry.y.to_numpy()})
+    codes, distinct = pd.factorize(res["ewc_code"].to_numpy(dtype=object)[keep],
+                                   use_na_sentinel=False)
+    stream = (catalogue.normalise_codes(pd.Series(distinct, dtype=object)).map(code_stream)
+              .fillna(OTHER_STREAM).to_numpy(dtype=object))
+    direction, directions = pd.factorize(res["direction"].to_numpy(dtype=object)[keep],
+                                         use_na_sentinel=False)
+    return pd.DataFrame({
+        "direction": _categorical(np.asarray(directions, dtype=object).astype(str), direction),
+        "stream": _categorical(stream, codes),
+        "park": _categorical(park, at),
+        "site_id": _categorical(site_ids, at),
+        "tonnes": tonnes[keep], "lon": lon[at], "lat": lat[at]})
+
+
+def _categorical(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``values[codes]`` (text) as a categorical with sorted categories, without making a
+    text per row."""
+    categories, renumber = np.unique(values.astype(str).astype(object), return_inverse=True)
+    return pd.Categorical.from_codes(renumber.reshape(-1)[codes], categories=categories)
 
 
 SITES_PER_FINE_CELL: Final = 10
@@ -426,7 +453,7 @@ def build_release(programme: Programme, *, catalogue: Catalogue,
     base = cells_for_points(recs["lon"].to_numpy(), recs["lat"].to_numpy(), H3_BASE_RES)
     for level, res in resolutions.items():  # ids of the distinct cells, then per record
         cells, where = np.unique(parent_cells(base, res), return_inverse=True)
-        recs[level] = cells_to_str(cells)[where.reshape(-1)]
+        recs[level] = _categorical(cells_to_str(cells), where.reshape(-1))
     # At the top, keep the stream totals and give up the direction's grand total when they
     # cannot both be shown: viewers read streams; the total is their sum where complete.
     share = (0.0, *([MAX_WITHDRAWN_SHARE] * len(LEVELS)))

@@ -45,6 +45,7 @@ import pandas as pd
 from geo.disclosure.rules import DEFAULT_RULES, DisclosureRules
 from geo.errors import ConfidentialityError
 from geo.i18n import _
+from geo.lazy import cached_property
 
 __all__ = ["NODE_COLUMNS", "ProtectedTree", "protect_tree"]
 
@@ -114,15 +115,29 @@ class ProtectedTree:
     assigned : ndarray of int
         For each (leaf, producer) contribution row, the released node whose ``H`` holds it
         (-1: under no released node). Used by audits and tests.
-    contributions : DataFrame
-        The (leaf, producer) contribution rows ``assigned`` refers to.
+    coded : DataFrame
+        The (leaf, producer) contribution rows ``assigned`` refers to, with each level and the
+        producer as integer codes into ``uniques`` (see :attr:`contributions`).
+    uniques : dict
+        Level or ``_producer`` → its distinct text values, sorted (the codes' meaning).
     """
 
     levels: tuple[str, ...]
     nodes: pd.DataFrame
     rules: DisclosureRules
     assigned: np.ndarray = field(repr=False)
-    contributions: pd.DataFrame = field(repr=False)
+    coded: pd.DataFrame = field(repr=False)
+    uniques: dict[str, np.ndarray] = field(repr=False)
+
+    @cached_property
+    def contributions(self) -> pd.DataFrame:
+        """The (leaf, producer) contribution rows ``assigned`` refers to, as text: the level
+        columns, ``_producer`` and ``_value``. Built when first asked for (audits and tests):
+        the release itself needs only the codes."""
+        out = self.coded.copy()
+        for col, values in self.uniques.items():
+            out[col] = values[out[col].to_numpy(np.int64)]
+        return out
 
     def released(self) -> pd.DataFrame:
         """The released nodes only."""
@@ -182,12 +197,10 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
     # Group on integer codes of the text values (sorted, so the codes sort as the text does):
     # contributions come out sorted by their path, as grouping the text would give them.
     columns = [*levels, "_producer"]
-    texts = [records[c].astype(str) for c in levels] + [records[producer].astype(str)]
-    uniques: dict[str, pd.Index] = {}
+    uniques: dict[str, np.ndarray] = {}
     coded: dict[str, np.ndarray] = {}
-    for col, text in zip(columns, texts, strict=True):
-        codes_, uniques[col] = pd.factorize(text, sort=True)
-        coded[col] = codes_.astype(np.int64)
+    for col, source in zip(columns, [*levels, producer], strict=True):
+        coded[col], uniques[col] = _sorted_codes(records[source])
     frame = pd.DataFrame({**coded, "_value": vals.to_numpy(float), "_n": 1})
     contrib = (frame.groupby(columns, sort=True)
                .agg(_value=("_value", "sum"), _n=("_n", "sum")).reset_index())
@@ -209,8 +222,6 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
         offsets.append(n_total)
         node_at.append(local.astype(np.int64) + n_total)
         n_total += int(local.max()) + 1 if m else 0
-    for col in columns:  # back to the text values
-        contrib[col] = uniques[col].to_numpy(dtype=object)[contrib[col].to_numpy(np.int64)]
     depth_of = np.zeros(n_total, dtype=np.int64)
     parent = np.full(n_total, -1, dtype=np.int64)
     for d in range(depth_count):
@@ -258,7 +269,7 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
         first_row[node_at[d][::-1]] = np.arange(m)[::-1]
     level_values = {}
     for d, col in enumerate(levels, start=1):
-        colvals = contrib[col].to_numpy(object)[first_row]
+        colvals = uniques[col][contrib[col].to_numpy(np.int64)[first_row]]
         level_values[col] = np.where(depth_of >= d, colvals, None)
     nodes = pd.DataFrame({**level_values, "node": np.arange(n_total), "depth": depth_of,
                           "parent": parent, "tonnes": full.total, "producers": full.producers,
@@ -267,7 +278,26 @@ def protect_tree(records: pd.DataFrame, levels: Sequence[str], *, value: str = "
                           "hidden_producers": hidden.producers})
     logger.info("Disclosure tree over %s: %d nodes, %d released (%s)", "/".join(levels),
                 n_total, int(published.sum()), rules.describe())
-    return ProtectedTree(levels, nodes, rules, assigned, contrib.drop(columns="_n"))
+    return ProtectedTree(levels, nodes, rules, assigned, contrib.drop(columns="_n"), uniques)
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column's text values, numbered in the text's sorted order, and
+    those distinct texts (an object array): ``pd.factorize(values.astype(str), sort=True)``.
+
+    A categorical column is coded from its categories (no text per row is made): the release
+    passes its hexagon ids so, a hundred thousand rows at a time.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
+        codes = values.cat.codes.to_numpy(np.int64)
+        used = np.unique(codes)
+        texts = np.asarray(values.cat.categories.astype(str), dtype=object)[used]
+        order = np.argsort(texts, kind="stable")
+        renumber = np.zeros(len(values.cat.categories), dtype=np.int64)
+        renumber[used[order]] = np.arange(len(used))
+        return renumber[codes], texts[order]
+    codes, distinct = pd.factorize(values.astype(str), sort=True)
+    return codes.astype(np.int64), np.asarray(distinct, dtype=object)
 
 
 def _highest_released(node: int, below: list[np.ndarray], published: np.ndarray,

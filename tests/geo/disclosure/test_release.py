@@ -112,3 +112,69 @@ def test_selectors_map_to_the_nearest_release_streams(release: ProgrammeRelease)
         own = release.streams.set_index("stream").loc[group, "codes"]
         assert (group in streams) == bool(own)
         assert exact == (streams == [group])
+
+
+def _release_records_by_merge(programme: Programme, catalogue, streams):
+    """The release's records computed the plain way (each record joined to its site),
+    as :func:`release_records` did before it looked things up per site and per code."""
+    import pandas as pd
+
+    from geo.disclosure.release import LEAST_PRECISE, OUTSIDE_PARKS, code_streams
+    from geo.programme import PRECISIONS, precision_rank, resources_with_sites
+
+    res = resources_with_sites(programme)
+    located = ~res.geometry.isna() & ~res.geometry.is_empty
+    precise = precision_rank(res["location_precision"].fillna("not_found")) \
+        <= PRECISIONS.index(LEAST_PRECISE)
+    tonnes = pd.to_numeric(res["tonnes_per_year"], errors="coerce")
+    keep = located & precise & tonnes.notna() & (tonnes >= 0)
+    res = res[keep]
+    stream = catalogue.normalise_codes(res["ewc_code"]).map(code_streams(streams)) \
+        .fillna(OTHER_STREAM)
+    park = res["park_id"].astype("string").fillna(OUTSIDE_PARKS).replace("", OUTSIDE_PARKS)
+    return pd.DataFrame({"direction": res["direction"].to_numpy(), "stream": stream.to_numpy(),
+                         "park": park.to_numpy(), "site_id": res["site_id"].astype(str),
+                         "tonnes": tonnes[keep].to_numpy(float),
+                         "lon": res.geometry.x.to_numpy(), "lat": res.geometry.y.to_numpy()})
+
+
+def test_release_records_match_each_record_joined_to_its_site(
+        demo_programme: Programme) -> None:
+    """Records of unplaced, imprecise or missing sites, without tonnes, with unknown or
+    missing codes, in no park or a blank one: the per-site, per-code look-ups keep and label
+    exactly the records the plain join does."""
+    import copy
+
+    import numpy as np
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from geo.disclosure.release import release_records
+
+    prog = copy.deepcopy(demo_programme)
+    sites, res = prog.sites.copy(), prog.resources.copy()
+    sites.loc[sites.index[0], "geometry"] = None
+    sites.loc[sites.index[1], "geometry"] = Point()
+    sites.loc[sites.index[2], "location_precision"] = "country"
+    sites.loc[sites.index[3], "location_precision"] = None
+    sites["park_id"] = sites["park_id"].astype(object)
+    sites.loc[sites.index[4], "park_id"] = ""
+    sites.loc[sites.index[5], "park_id"] = None
+    res["ewc_code"] = res["ewc_code"].astype(object)
+    res.loc[res.index[0], "ewc_code"] = None
+    res.loc[res.index[1], "ewc_code"] = "99 99 99"
+    res.loc[res.index[2], "quantity"] = np.nan
+    res.loc[res.index[3], "site_id"] = "no such site"
+    prog.sites, prog.resources = sites, res
+    cat = load_catalogue()
+    streams = release_streams(cat)
+    got = release_records(prog, cat, streams)
+    want = _release_records_by_merge(prog, cat, streams)
+    assert 0 < len(got) < len(res)
+    assert list(got.columns) == list(want.columns)
+    for col in ("direction", "stream", "park", "site_id"):
+        assert got[col].astype(str).tolist() == want[col].astype(str).tolist(), col
+    for col in ("tonnes", "lon", "lat"):
+        np.testing.assert_array_equal(got[col].to_numpy(float), want[col].to_numpy(float))
+    assert set(got["park"].astype(str)) >= {"(outside parks)"}
+    assert pd.api.types.is_float_dtype(got["tonnes"])

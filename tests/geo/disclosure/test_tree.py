@@ -107,3 +107,33 @@ def test_dominant_producer_withholds_a_cell_even_with_many_producers() -> None:
                          "tonnes": [950.0, 10.0, 10.0, 10.0, 20.0]})
     tree = protect_tree(recs, LEVELS)
     assert not tree.nodes["published"].any()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programmes(), st.randoms(use_true_random=False))
+def test_categorical_levels_protect_exactly_as_their_text(recs: pd.DataFrame, rng) -> None:
+    """The release passes its hexagons, streams, parks and sites as categoricals (no text
+    per row): the tree is the same as from the text, whatever order the categories are in
+    and whichever of them are unused."""
+    coded = recs.copy()
+    for col in [*LEVELS, "site_id"]:
+        cats = sorted(set(recs[col]) | {"zz-unused", "00-unused"})
+        rng.shuffle(cats)
+        coded[col] = pd.Categorical(recs[col], categories=cats)
+    text, cat = protect_tree(recs, LEVELS), protect_tree(coded, LEVELS)
+    pd.testing.assert_frame_equal(cat.nodes, text.nodes)
+    np.testing.assert_array_equal(cat.assigned, text.assigned)
+    pd.testing.assert_frame_equal(cat.contributions, text.contributions)
+
+
+def test_contributions_are_text_rows_sorted_by_their_path() -> None:
+    """``contributions`` (built on demand from the codes) holds the texts, one row per
+    (leaf, producer), in the order of their path."""
+    recs = pd.DataFrame({"stream": ["b", "a", "b", "a"], "park": ["P2", "P1", "P1", "P1"],
+                         "cell": ["c9", "c1", "c2", "c1"], "site_id": ["s2", "s1", "s3", "s1"],
+                         "tonnes": [1.0, 2.0, 3.0, 4.0]})
+    c = protect_tree(recs, LEVELS).contributions
+    assert c[[*LEVELS, "_producer", "_value"]].to_dict("records") == [
+        {"stream": "a", "park": "P1", "cell": "c1", "_producer": "s1", "_value": 6.0},
+        {"stream": "b", "park": "P1", "cell": "c2", "_producer": "s3", "_value": 3.0},
+        {"stream": "b", "park": "P2", "cell": "c9", "_producer": "s2", "_value": 1.0}]
