@@ -19,6 +19,8 @@ from ui.state import DEMO_PROGRAMME, DataVersions
 from ui.widgets import LazyText
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from geo.programme import Programme
     from geo.store import ProgrammeSnapshot, Store
     from geo.synergies.book import SynergyBook
@@ -132,3 +134,16 @@ def _demo_book() -> SynergyBook:
     from geo.synergies.demo import demo_synergy_book
 
     return demo_synergy_book(_demo_programme())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def stored_rejects(database_url: str, name: str, version: int) -> pd.DataFrame:
+    """The unresolved rejected rows of stored programme ``name`` at data version ``version``
+    (the cache key: every write of rejects — an import, a restore — bumps it). A shared
+    object: do not change it.
+
+    The import page lists them on every rerun; read from the database each time, they were
+    a tenth of the server's time while practitioners imported (``benchmarks/server_bench.py``).
+    """
+    _ = version  # cache key
+    return store(database_url).rejects(name)

@@ -9,7 +9,6 @@ a test). Results are shared or copied as Streamlit's cache decides: never modify
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import threading
@@ -368,10 +367,10 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
             rules = programme_rules(store(settings.database_url), grant_name(name),
                                     default=default_rules(settings))
             release(ref, rules)
-            # The previous version's programme and release are garbage now; Streamlit's
-            # collection after every rerun is off (.streamlit/config.toml), so collect here,
-            # once per write, rather than wait for Python's thresholds.
-            gc.collect()
+            # No gc.collect() here: a full collection holds the interpreter lock for ~0.3 s
+            # while every session waits for this very build, and a sampling of twenty
+            # sessions found it a tenth of the app's time during imports. The previous
+            # version's frames are freed by reference counting when the caches drop them.
         except Exception:  # a background convenience: the pages build them when needed
             logger.warning("Could not prepare %r after a write; the next page will",
                            name, exc_info=True)

@@ -14,6 +14,7 @@ import streamlit as st
 from geo.export import to_csv_bytes
 from geo.i18n import _, format_number, ngettext
 from geo.synergies import repository as repo
+from ui.data import stored_rejects
 from ui.state import Key
 from ui.widgets import column_config, domain_errors, download_button, plain
 
@@ -104,7 +105,8 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
     if writable:
         with st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:"):
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
-            stored = store.rejects(pick)
+            stored = stored_rejects(ctx.settings.database_url, pick,
+                                    store.data_versions(pick).programme)
             shown = readable_rejects(stored)
             st.dataframe(shown, hide_index=True, width="stretch",
                          column_config=column_config(shown))
