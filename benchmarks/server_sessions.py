@@ -37,6 +37,9 @@ of filter change → map drawn over all viewers' changes (goal p95 ≤ 5 s) and 
 The app runs in desktop mode on loopback (no sign-in): the role comes from the preview, which
 reads the same release as a signed-in viewer; the sign-in's per-rerun role lookup (one indexed
 query) is not part of these figures.
+
+With ``SYMBIOMAP_BENCH_TRACE=DIR`` in the environment the run keeps its timeline in ``DIR``
+(:func:`keep_trace`): which changes were slow, and whether they waited on an import.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ import numpy as np
 from benchmarks.browser_timing import IDLE_JS, MARK_OLD_JS, WAIT_JS
 
 GOAL_P95_S = 5.0
+TRACE_ENV = "SYMBIOMAP_BENCH_TRACE"
+"""A folder: when set, the run keeps its timeline there (see :func:`keep_trace`)."""
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -191,6 +196,9 @@ async def _opened(log: SessionLog, t0: float, settled: asyncio.Barrier | None) -
     log.opened.append(time.perf_counter() - t0)
     if settled is not None:
         await settled.wait()
+        if (trace := os.environ.get(TRACE_ENV)):  # for a profiler waiting to attach
+            Path(trace).mkdir(parents=True, exist_ok=True)
+            (Path(trace) / "timed-phase-started").touch()
 
 
 async def _viewer(browser: Any, url: str, log: SessionLog, labels: list[str], *,
@@ -412,6 +420,8 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
             all_cpu = busy_cpu_seconds() - busy0
         load1 = os.getloadavg()
         log_file = folder / "streamlit.log"
+        if trace := os.environ.get(TRACE_ENV):
+            keep_trace(Path(trace), logs, log_file)
         reruns = rerun_seconds(log_file.read_text(errors="replace")) if log_file.exists() else {}
     print(f"think time between changes: uniform {think_s / 2:.0f}–{1.5 * think_s:.0f} s; "
           f"the app process used {app_cpu:.1f} CPU s in {wall:.1f} s "
@@ -425,6 +435,26 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
           f"or import ({changes_done}): app {app_cpu / max(changes_done, 1):.2f} s, the rest "
           f"{(all_cpu - app_cpu) / max(changes_done, 1):.2f} s")
     return report(logs, wall_s=wall, loads=(load0, load1), reruns=reruns)
+
+
+def keep_trace(folder: Path, logs: list[SessionLog], log_file: Path) -> None:
+    """Keep a run's timeline in ``folder``: ``timeline.json`` (each session's changes with
+    their start times and seconds, its imports and when they landed, as Unix times) and the
+    app's log ``streamlit.log`` (one line per rerun, with its time), to line up slow changes
+    with imports and with a profiler's samples. The file ``timed-phase-started`` appears
+    when every page is open and the timed changes begin (a profiler can wait for it)."""
+    import json
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if log_file.exists():
+        shutil.copy(log_file, folder / "streamlit.log")
+    offset = time.time() - time.perf_counter()
+    (folder / "timeline.json").write_text(json.dumps([
+        {"name": log.name, "role": log.role, "changes": log.changes,
+         "starts": [t + offset for t in log.change_starts],
+         "landed": [t + offset for t in log.landed], "imports": log.imports}
+        for log in logs], indent=1))
 
 
 def after_imports(logs: list[SessionLog]) -> tuple[list[float], list[float]]:

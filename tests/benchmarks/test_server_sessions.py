@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,25 @@ def test_busy_cpu_seconds_leaves_out_idle_and_io_wait_and_guest_time() -> None:
     and iowait 40 are not, and guest time (20) is already inside user time."""
     line = "cpu  100 0 50 800 40 5 5 0 20 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"
     assert busy_cpu_seconds(line) == pytest.approx(160 / os.sysconf("SC_CLK_TCK"))
+
+
+def test_a_kept_trace_lines_up_changes_imports_and_reruns(tmp_path: Path) -> None:
+    """The timeline holds each change's start (a Unix time, to line up with the app's log)
+    and seconds, each import's landing, and a copy of the app's log."""
+    import json
+    import time
+
+    from benchmarks.server_sessions import SessionLog, keep_trace
+
+    log_file = tmp_path / "streamlit.log"
+    log_file.write_text("2026-12-07 14:00:00,000 INFO symbiomap.rerun: rerun page=x seconds=1\n")
+    now = time.perf_counter()
+    logs = [SessionLog("viewer-0", "viewer", changes=[(1.5, "swapped")], change_starts=[now]),
+            SessionLog("practitioner-0", "practitioner", imports=[3.0], landed=[now + 2])]
+    keep_trace(tmp_path / "trace", logs, log_file)
+    timeline = json.loads((tmp_path / "trace" / "timeline.json").read_text())
+    assert [t["name"] for t in timeline] == ["viewer-0", "practitioner-0"]
+    assert abs(timeline[0]["starts"][0] - time.time()) < 60
+    assert timeline[1]["landed"][0] - timeline[0]["starts"][0] == pytest.approx(2, abs=1e-3)
+    assert timeline[0]["changes"] == [[1.5, "swapped"]]
+    assert (tmp_path / "trace" / "streamlit.log").read_text() == log_file.read_text()
