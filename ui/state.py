@@ -58,6 +58,7 @@ class Key(StrEnum):
     IMP_GO = "imp_go"
     IMP_REJECTS_DL = "imp_rejects_dl"
     IMP_STORED_REJECTS_DL = "imp_stored_rejects_dl"
+    IMP_STORED_REJECTS = "imp_stored_rejects"
     IMP_SAVE_DEMO = "imp_save_demo"
     # Locate records
     GC_RUN = "gc_run"

@@ -102,8 +102,10 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
     """The unresolved rejected rows of the programmes this person may write to, and the
     button that copies the demo into the database."""
     store = ctx.store
-    if writable:
-        with st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:"):
+    box = st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:",
+                      key=Key.IMP_STORED_REJECTS, on_change="rerun") if writable else None
+    if box is not None and box.open:  # read only when opened: thousands of rows, per rerun
+        with box:
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
             stored = stored_rejects(ctx.settings.database_url, pick,
                                     store.data_versions(pick).programme)
