@@ -366,7 +366,9 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
                 return  # another write came meanwhile: its own warm-up builds the newer one
             rules = programme_rules(store(settings.database_url), grant_name(name),
                                     default=default_rules(settings))
-            release(ref, rules)
+            # the haves' tree too: every viewer page opens on haves (the wants' tree is
+            # built by the first page that reads wants)
+            release(ref, rules).trees["have"]
             # No gc.collect() here: a full collection holds the interpreter lock for ~0.3 s
             # while every session waits for this very build, and a sampling of twenty
             # sessions found it a tenth of the app's time during imports. The previous

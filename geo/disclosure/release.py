@@ -27,7 +27,8 @@ pick another hexagon resolution — the nearest release is shown and the page sa
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -61,6 +62,7 @@ __all__ = [
     "OUTSIDE_PARKS",
     "MassPoints",
     "ProgrammeRelease",
+    "ReleaseTrees",
     "build_release",
     "code_streams",
     "fine_resolution",
@@ -120,6 +122,54 @@ class MassPoints:
     unplaced_tonnes: float
 
 
+class ReleaseTrees(Mapping[str, ProtectedTree]):
+    """Direction → its protected tree, each protected when first read and then kept.
+
+    After an import every reader's next page waits for the release at the new data version;
+    a viewer of haves then waits for the haves' tree alone (the wants' tree, about half of
+    the work, is built by the first page that reads wants). Safe to read from several
+    sessions' threads at once: each tree is built once.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> trees = ReleaseTrees({"have": lambda: calls.append("have") or "H",
+    ...                       "want": lambda: calls.append("want") or "W"})
+    >>> ("want" in trees, sorted(trees), calls)
+    (True, ['have', 'want'], [])
+    >>> (trees["have"], trees["have"], calls)
+    ('H', 'H', ['have'])
+    """
+
+    def __init__(self, builders: Mapping[str, Callable[[], ProtectedTree]]) -> None:
+        self._builders: dict[str, Callable[[], ProtectedTree] | None] = dict(builders)
+        self._built: dict[str, ProtectedTree] = {}
+        self._locks = {d: threading.Lock() for d in builders}
+
+    def __getitem__(self, direction: str) -> ProtectedTree:
+        tree = self._built.get(direction)
+        if tree is not None:
+            return tree
+        if direction not in self._locks:
+            raise KeyError(direction)
+        with self._locks[direction]:
+            if direction not in self._built:
+                build = self._builders[direction]
+                assert build is not None  # dropped only once built
+                self._built[direction] = build()
+                self._builders[direction] = None  # its records are no longer needed
+            return self._built[direction]
+
+    def __contains__(self, direction: object) -> bool:
+        return direction in self._locks  # without building it
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._locks)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 @dataclass(frozen=True)
 class ProgrammeRelease:
     """Everything a viewer may see of a programme's tonnages (see the module docstring).
@@ -132,8 +182,9 @@ class ProgrammeRelease:
         H3 resolution of each hexagon level.
     streams : DataFrame
         From :func:`release_streams`.
-    trees : dict
-        ``have`` / ``want`` → :class:`ProtectedTree` over :data:`LEVELS`.
+    trees : mapping
+        ``have`` / ``want`` → :class:`ProtectedTree` over :data:`LEVELS` (from
+        :func:`build_release`, a :class:`ReleaseTrees`: each built when first read).
     parks : GeoDataFrame
         Park ids, names and outlines (EPSG:4326).
     """
@@ -142,7 +193,7 @@ class ProgrammeRelease:
     rules: DisclosureRules
     resolutions: dict[str, int]
     streams: pd.DataFrame
-    trees: dict[str, ProtectedTree]
+    trees: Mapping[str, ProtectedTree]
     parks: gpd.GeoDataFrame = field(repr=False)
 
     # -- tables -------------------------------------------------------------------------------
@@ -457,12 +508,15 @@ def build_release(programme: Programme, *, catalogue: Catalogue,
     # At the top, keep the stream totals and give up the direction's grand total when they
     # cannot both be shown: viewers read streams; the total is their sum where complete.
     share = (0.0, *([MAX_WITHDRAWN_SHARE] * len(LEVELS)))
-    trees = {d: protect_tree(recs[recs["direction"] == d], LEVELS, value="tonnes",
-                             producer="site_id", rules=rules, children_share=share)
-             for d in ("have", "want")}
+
+    def builder(direction: str) -> Callable[[], ProtectedTree]:
+        part = recs[recs["direction"] == direction]
+        return lambda: protect_tree(part, LEVELS, value="tonnes", producer="site_id",
+                                    rules=rules, children_share=share)
+
+    trees = ReleaseTrees({d: builder(d) for d in ("have", "want")})
     parks = programme.parks[["park_id", "name", "geometry"]].copy()
-    logger.info("Release of %s: %s", programme.name,
-                {d: int(t.nodes["published"].sum()) for d, t in trees.items()})
+    logger.info("Release of %s: %d records", programme.name, len(recs))
     return ProgrammeRelease(programme.name, rules, resolutions, streams, trees, parks)
 
 

@@ -139,7 +139,9 @@ def test_warm_after_write_builds_what_the_next_readers_need(
 
     monkeypatch.setattr(Store, "load_programme", refuse)
     monkeypatch.setattr("geo.disclosure.build_release", refuse)
+    monkeypatch.setattr("geo.disclosure.release.protect_tree", refuse)
     ref = ProgrammeRef("Stored demo", settings.database_url, version)
     assert len(programme(ref).resources) > 0
     release = runs.release(ref, default_rules(settings))
     assert release.stream_labels()
+    assert len(release.stream_table("have"))  # the haves' tree, every viewer's first read

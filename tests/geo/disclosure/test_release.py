@@ -178,3 +178,32 @@ def test_release_records_match_each_record_joined_to_its_site(
         np.testing.assert_array_equal(got[col].to_numpy(float), want[col].to_numpy(float))
     assert set(got["park"].astype(str)) >= {"(outside parks)"}
     assert pd.api.types.is_float_dtype(got["tonnes"])
+
+
+def test_each_direction_is_protected_when_first_read_and_only_once(
+        demo_programme: Programme, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an import every reader waits for the new release: a viewer of haves waits for
+    the haves' tree alone, and sessions reading a direction at once share one build."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import geo.disclosure.release as rel_mod
+
+    built: list[int] = []
+    real = rel_mod.protect_tree
+
+    def counting(recs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(len(recs))
+        return real(recs, *args, **kwargs)
+
+    monkeypatch.setattr(rel_mod, "protect_tree", counting)
+    release = build_release(demo_programme, catalogue=load_catalogue())
+    assert built == [] and "want" in release.trees and sorted(release.trees) == ["have", "want"]
+    table = release.stream_table("have")
+    assert len(built) == 1 and len(table)
+    with ThreadPoolExecutor(8) as pool:
+        trees = list(pool.map(lambda _: release.trees["want"], range(16)))
+    assert len(built) == 2 and all(t is trees[0] for t in trees)
+    assert sum(built) == len(rel_mod.release_records(demo_programme, load_catalogue(),
+                                                     release_streams(load_catalogue())))
+    with pytest.raises(KeyError):
+        release.trees["both"]
