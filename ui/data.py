@@ -142,8 +142,9 @@ def stored_rejects(database_url: str, name: str, version: int) -> pd.DataFrame:
     (the cache key: every write of rejects — an import, a restore — bumps it). A shared
     object: do not change it.
 
-    The import page lists them on every rerun; read from the database each time, they were
-    a tenth of the server's time while practitioners imported (``benchmarks/server_bench.py``).
+    The import page lists them on every rerun while their expander is open; read from the
+    database each time (and with the expander closed), they were a tenth of the server's time
+    while practitioners imported (``benchmarks/server_bench.py``).
     """
     _ = version  # cache key
     return store(database_url).rejects(name)

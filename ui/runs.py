@@ -345,8 +345,9 @@ def synergy_release(ref: ProgrammeRef, *, synergy_version: int,
 
 
 def warm_after_write(name: str, settings: Settings) -> threading.Thread:
-    """Load programme ``name`` and build its protected release at the data version a write
-    just made, in a background thread; the thread (tests join it).
+    """Load programme ``name`` and build its protected release (with the haves' tree, which
+    every viewer page reads first) at the data version a write just made, in a background
+    thread; the thread (tests join it).
 
     Every session's next rerun needs both at the new version, and all of them wait for the one
     build (:func:`ui.data.programme` and :func:`release` compute once per key): started as
@@ -368,7 +369,7 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
                                     default=default_rules(settings))
             # the haves' tree too: every viewer page opens on haves (the wants' tree is
             # built by the first page that reads wants)
-            release(ref, rules).trees["have"]
+            _ = release(ref, rules).trees["have"]  # protected here, not in a reader's rerun
             # No gc.collect() here: a full collection holds the interpreter lock for ~0.3 s
             # while every session waits for this very build, and a sampling of twenty
             # sessions found it a tenth of the app's time during imports. The previous
