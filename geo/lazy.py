@@ -14,10 +14,12 @@ the last one stays).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["cached_property"]
+__all__ = ["Memo", "cached_property"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,3 +75,62 @@ class cached_property(Generic[T, R]):  # noqa: N801 - a drop-in for functools.ca
             value = self.func(instance)
             cache[self.attrname] = value
         return value
+
+
+class Memo:
+    """Values computed once per key and kept (the newest ``max_entries``), for several threads.
+
+    For what every session derives alike from one shared object (a programme's protected
+    release): twenty viewers choosing the same streams compute the heat map once. A key is
+    computed by one thread while the others asking for it wait for that value; different keys
+    are computed at once. An exception is raised to the thread that computed, and the next
+    request computes again (nothing of a failure is kept).
+
+    Examples
+    --------
+    >>> calls = []
+    >>> memo = Memo(max_entries=2)
+    >>> [memo.get(k, lambda k=k: calls.append(k) or k * 2) for k in (1, 1, 2, 3, 1)]
+    [2, 2, 4, 6, 2]
+    >>> calls  # 1 computed again: the newest two (2 and 3) were kept
+    [1, 2, 3, 1]
+    """
+
+    def __init__(self, *, max_entries: int = 128) -> None:
+        self.max_entries = max_entries
+        self._values: OrderedDict[object, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[object, threading.Lock] = {}
+
+    def get(self, key: object, compute: Callable[[], R]) -> R:
+        """The value of ``key``, computed with ``compute()`` if it is not kept."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[return-value]
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:  # computed by the thread we waited for
+                    return self._values[key]  # type: ignore[return-value]
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(key, None)
+                raise
+            with self._lock:  # kept before its lock goes: a later caller finds the value
+                self._values[key] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+                self._computing.pop(key, None)
+            return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getstate__(self) -> dict[str, object]:  # a copy starts empty: locks do not pickle
+        return {"max_entries": self.max_entries}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(max_entries=int(state["max_entries"]))  # type: ignore[misc,call-overload]

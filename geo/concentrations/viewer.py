@@ -241,7 +241,12 @@ def selection_total(release: ProgrammeRelease, query: ReleaseQuery) -> float | N
 
 
 def viewer_mass_points(release: ProgrammeRelease, query: ReleaseQuery) -> MassPoints:
-    """The release's mass points of the selection (both directions added)."""
+    """The release's mass points of the selection (both directions added): computed once per
+    release and query and shared (do not change its arrays)."""
+    return release.memo.get(("mass points", query), lambda: _mass_points(release, query))
+
+
+def _mass_points(release: ProgrammeRelease, query: ReleaseQuery) -> MassPoints:
     parts = [release.mass_points(d, streams=query.streams, parks=query.parks)
              for d in query.directions]
     return MassPoints(np.concatenate([p.lon for p in parts]),
@@ -277,6 +282,10 @@ def _metric_points(release: ProgrammeRelease, query: ReleaseQuery
 
 def viewer_bandwidth_m(release: ProgrammeRelease, query: ReleaseQuery) -> float:
     """A heat bandwidth for the selection's mass points (Silverman's rule), rounded, metres."""
+    return release.memo.get(("bandwidth", query), lambda: _bandwidth_m(release, query))
+
+
+def _bandwidth_m(release: ProgrammeRelease, query: ReleaseQuery) -> float:
     try:
         x, y, w, _mp, _crs = _metric_points(release, query)
     except SymbiosisError:
@@ -294,8 +303,17 @@ def viewer_heat(release: ProgrammeRelease, query: ReleaseQuery, *, bandwidth_m: 
     SymbiosisError
         When nothing of the selection is released (the message says why), or for a
         bandwidth outside 0–500 km.
+
+    Computed once per release, query and settings, and shared by every session that asks
+    (twenty viewers of the same streams draw one heat map).
     """
     params = KDEParams(bandwidth_m=bandwidth_m)
+    return release.memo.get(("heat", query, params, n_classes),
+                            lambda: _heat(release, query, params, n_classes))
+
+
+def _heat(release: ProgrammeRelease, query: ReleaseQuery, params: KDEParams,
+          n_classes: int) -> ClassedSurface:
     x, y, w, mp, crs = _metric_points(release, query)
     surface = kde_surface(x, y, w, crs=crs, params=params)  # type: ignore[arg-type]
     return classed_surface(surface, total_tonnes=selection_total(release, query),
@@ -304,8 +322,15 @@ def viewer_heat(release: ProgrammeRelease, query: ReleaseQuery, *, bandwidth_m: 
 
 def viewer_catchment(release: ProgrammeRelease, query: ReleaseQuery, *, radius_m: float,
                      n_classes: int = N_CLASSES) -> ClassedSurface:
-    """Released tonnes (t/yr, classed) within ``radius_m`` of every cell."""
+    """Released tonnes (t/yr, classed) within ``radius_m`` of every cell (computed once per
+    release, query and settings, and shared)."""
     params = RadiusParams(radius_m=radius_m)
+    return release.memo.get(("catchment", query, params, n_classes),
+                            lambda: _catchment(release, query, params, n_classes))
+
+
+def _catchment(release: ProgrammeRelease, query: ReleaseQuery, params: RadiusParams,
+               n_classes: int) -> ClassedSurface:
     x, y, w, mp, crs = _metric_points(release, query)
     surface = within_radius_surface(x, y, w, crs=crs, params=params)  # type: ignore[arg-type]
     return classed_surface(surface, total_tonnes=selection_total(release, query),

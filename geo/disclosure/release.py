@@ -48,7 +48,7 @@ from geo.disclosure.tree import MAX_WITHDRAWN_SHARE, ProtectedTree, protect_tree
 from geo.errors import ConfidentialityError
 from geo.hexcells import cell_centres, cells_to_polygons, cells_to_str, str_to_cells
 from geo.i18n import N_, _
-from geo.lazy import cached_property
+from geo.lazy import Memo, cached_property
 from geo.programme import PRECISIONS, precision_rank, tonnes_per_year
 
 if TYPE_CHECKING:
@@ -187,6 +187,10 @@ class ProgrammeRelease:
         :func:`build_release`, a :class:`ReleaseTrees`: each built when first read).
     parks : GeoDataFrame
         Park ids, names and outlines (EPSG:4326).
+    memo : Memo
+        What pages derive alike from this release (a selection's points, its heat map …),
+        computed once and shared by every session that reads it: a function of the release
+        and the selection only, like every figure here.
     """
 
     programme: str
@@ -195,6 +199,7 @@ class ProgrammeRelease:
     streams: pd.DataFrame
     trees: Mapping[str, ProtectedTree]
     parks: gpd.GeoDataFrame = field(repr=False)
+    memo: Memo = field(default_factory=Memo, repr=False, compare=False)
 
     # -- tables -------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ computation never holds up another instance (Python 3.11's functools version did
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -54,3 +55,38 @@ def test_one_property_under_two_names_is_refused() -> None:
     prop.__set_name__(object, "a")
     with pytest.raises(TypeError, match="two different names"):
         prop.__set_name__(object, "b")
+
+
+def test_a_memo_computes_each_key_once_for_many_threads() -> None:
+    """Sixteen threads asking for one new key at once: one computation, one value for all;
+    a failure is not kept; the oldest keys go beyond ``max_entries``."""
+    from geo.lazy import Memo
+
+    memo = Memo(max_entries=2)
+    calls: list[str] = []
+    gate = threading.Event()
+
+    def slow() -> object:
+        calls.append("x")
+        gate.wait(5)
+        return object()
+
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(memo.get("k", slow)))
+               for _ in range(16)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join(5)
+    assert calls == ["x"] and len(results) == 16 and len({id(r) for r in results}) == 1
+
+    def fail() -> object:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        memo.get("bad", fail)
+    assert memo.get("bad", lambda: 1) == 1  # computed again, not the failure
+    memo.get("third", lambda: 3)
+    assert memo.get("k", lambda: "again") == "again"  # dropped: the newest two were kept

@@ -158,3 +158,28 @@ def test_a_programme_without_parks_has_one_outside_row(demo_programme: Programme
     parks = cv.viewer_parks(rel, cv.release_query(rel))
     assert parks["park_id"].tolist() == ["(outside parks)"]
     assert parks.geometry.isna().all()
+
+
+def test_a_selections_figures_are_computed_once_per_release_and_shared(
+        demo_programme: Programme) -> None:
+    """Every session asking the same release for the same selection gets the one surface (its
+    points, bandwidth, heat and catchment computed once), equal to a fresh computation; another
+    selection or bandwidth is computed on its own; a new release starts empty."""
+    release = build_release(demo_programme, catalogue=load_catalogue())
+    q = cv.release_query(release, direction="have")
+    other = cv.release_query(release, direction="want")
+    heat = cv.viewer_heat(release, q, bandwidth_m=500.0)
+    assert cv.viewer_heat(release, q, bandwidth_m=500.0) is heat
+    assert cv.viewer_heat(release, other, bandwidth_m=500.0) is not heat
+    assert cv.viewer_heat(release, q, bandwidth_m=800.0) is not heat
+    fresh = cv._heat(release, q, cv.KDEParams(bandwidth_m=500.0), cv.N_CLASSES)
+    np.testing.assert_array_equal(heat.classes, fresh.classes)
+    assert heat.breaks == fresh.breaks
+    assert cv.viewer_mass_points(release, q) is cv.viewer_mass_points(release, q)
+    assert cv.viewer_bandwidth_m(release, q) == cv._bandwidth_m(release, q)
+    ring = cv.viewer_catchment(release, q, radius_m=2000.0)
+    assert cv.viewer_catchment(release, q, radius_m=2000.0) is ring
+    kept = len(release.memo)
+    assert kept >= 5
+    again = build_release(demo_programme, catalogue=load_catalogue())
+    assert len(again.memo) == 0 and cv.viewer_heat(again, q, bandwidth_m=500.0) is not heat
