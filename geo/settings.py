@@ -59,6 +59,13 @@ demo : bool
 max_upload_mb : float
     Largest file accepted from an upload, before and after decompression
     (``SYMBIOMAP_MAX_UPLOAD_MB``, default 200).
+import_workers : int
+    How many separate worker processes run the app's imports (``SYMBIOMAP_IMPORT_WORKERS``,
+    default 0: imports run in the app's own process). On a server whose practitioners import
+    large files while others read, 1 keeps an import's validation off the interpreter lock
+    that every session's rerun needs, for ~350 MB more memory; see :mod:`geo.importer.worker`
+    and ``docs/operations.md``. An in-memory SQLite database always imports in the app's
+    process.
 """
 
 from __future__ import annotations
@@ -115,6 +122,7 @@ class Settings:
     session_max_age_h: float = 12.0
     demo: bool = True
     max_upload_mb: float = 200.0
+    import_workers: int = 0
 
     def __post_init__(self) -> None:
         if self.k_anonymity < 1:
@@ -132,6 +140,10 @@ class Settings:
         if self.max_upload_mb <= 0:
             msg = f"max_upload_mb must be positive, got {self.max_upload_mb!r}."
             raise ValueError(msg)
+        if self.import_workers < 0:
+            msg = (f"import_workers must be 0 or more, got {self.import_workers!r}; set "
+                   "SYMBIOMAP_IMPORT_WORKERS=0 to import in the app's process.")
+            raise ValueError(msg)
         if not self.database_url:
             object.__setattr__(
                 self, "database_url", f"sqlite:///{Path(self.data_dir) / 'symbiomap.db'}"
@@ -141,6 +153,23 @@ class Settings:
     def server(self) -> bool:
         """Whether the app runs in server mode (sign-in required)."""
         return self.mode == "server"
+
+    @property
+    def import_processes(self) -> int:
+        """Worker processes for the app's imports: ``import_workers``, but 0 for an in-memory
+        SQLite database, which another process cannot open."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(self.database_url)
+        except ArgumentError:  # opening the store reports it; nothing to run elsewhere
+            return 0
+        database = url.database or ""
+        if url.get_backend_name() == "sqlite" and (database in ("", ":memory:")
+                                                   or database.startswith("file:")):
+            return 0
+        return self.import_workers
 
     @property
     def cache_dir(self) -> Path:
@@ -175,4 +204,5 @@ def get_settings() -> Settings:
         session_max_age_h=float(_env("SESSION_MAX_AGE_H", "12")),
         demo=_env_bool("DEMO", True),
         max_upload_mb=float(_env("MAX_UPLOAD_MB", "200")),
+        import_workers=int(_env("IMPORT_WORKERS", "0").strip() or "0"),
     )

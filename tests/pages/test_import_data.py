@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from tests.pages.support import click_download, downloads, open_page
 from ui import Key
@@ -39,6 +42,34 @@ def test_import_page_reports_rows_and_rejects(empty_data_dir: Path) -> None:
     at.session_state[Key.IMP_STORED_REJECTS] = True  # the person opens it
     at.run()
     assert downloads(at) == {Key.IMP_REJECTS_DL: True, Key.IMP_STORED_REJECTS_DL: True}
+
+
+def test_a_server_imports_in_a_worker_process(empty_data_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With import workers (a server's default), the page imports in another process: the
+    same report, the rows stored, the worker started while the file was chosen."""
+    from geo.importer import worker
+    from geo.store import open_store
+
+    monkeypatch.setenv("SYMBIOMAP_IMPORT_WORKERS", "1")
+    worker.shutdown()
+    try:
+        at = open_page(PAGE)
+        assert worker._WORKERS.pool is not None  # started by the form, before the import
+        at.text_input(key=Key.IMP_NEW_NAME).input("Worker test")
+        at.file_uploader(key=Key.IMP_FILE).upload("members.csv", MEMBERS, "text/csv")
+        at.run()
+        at.button(key=Key.IMP_GO).click().run(timeout=120)
+        assert not at.exception, at.exception
+        metrics = {m.label: m.value for m in at.metric}
+        assert (metrics["Rows read"], metrics["Imported"], metrics["Rejected"]) == ("2", "1", "1")
+        assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).value == "Worker test"
+        assert open_store().load_programme("Worker test").sites["name"].tolist() == [
+            "Import Test Oy"]
+        pids = [p.pid for p in worker._WORKERS.pool[1]._processes.values()]
+        assert pids and os.getpid() not in pids
+    finally:
+        worker.shutdown()
 
 
 def test_import_is_closed_to_viewers() -> None:

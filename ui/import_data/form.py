@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from geo.i18n import N_, _
-from geo.importer import import_file
+from geo.importer import import_file, worker
 from geo.programme import PROVENANCES
 from geo.uploads import TABLE_KINDS, UploadLimits, check_upload, discard_upload, save_upload
 from ui import runs
@@ -83,6 +83,8 @@ def choose_import(ctx: PageContext) -> ImportChoice:
     new_name = c2.text_input(_("New programme name"), value=_("My programme"),
                              key=Key.IMP_NEW_NAME, disabled=target != NEW_PROGRAMME)
     name = new_name.strip() if target == NEW_PROGRAMME else target
+    # the import workers (a server's) start while the file is chosen, ready for the import
+    worker.start(ctx.settings.import_processes)
     provenance = c1.selectbox(_("Where the records come from"), PROVENANCES, key="imp_provenance",
                               index=PROVENANCES.index("import file"), format_func=provenance_label)
     upload = st.file_uploader(_("Member list"), type=["csv", "xlsx", "txt"], key=Key.IMP_FILE)
@@ -105,7 +107,12 @@ def run_import(ctx: PageContext, choice: ImportChoice) -> None:
                            root=Path(ctx.settings.data_dir) / "uploads")
         created = name not in store.programme_names()
         try:
-            report = import_file(path, store=store, programme=name, provenance=provenance)
+            if workers := ctx.settings.import_processes:  # a server: off the app's process
+                report = worker.import_in_worker(
+                    path, database_url=ctx.settings.database_url, programme=name,
+                    provenance=provenance, workers=workers)
+            else:
+                report = import_file(path, store=store, programme=name, provenance=provenance)
         except BaseException:  # nothing landed: keep no copy of the file either
             discard_upload(path)
             raise
