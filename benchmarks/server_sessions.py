@@ -345,6 +345,32 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the app's import workers), from ``/proc``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(proc.name))
+    return found
+
+
+def _children_cpu_mb(pid: int) -> tuple[float, float]:
+    """CPU seconds so far and resident MB of the children of ``pid``, added up."""
+    cpu = mb = 0.0
+    for child in _children(pid):
+        try:
+            cpu += _cpu_seconds(child)
+            mb += _memory_mb(child)[0]
+        except OSError:
+            continue
+    return cpu, mb
+
+
 def _memory_mb(pid: int) -> tuple[float, float]:
     """(resident, peak resident) memory of a process in MB, from ``/proc``."""
     fields: dict[str, list[str]] = {}
@@ -407,6 +433,7 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
                          args=("--server.fileWatcherType", "none")) as url:
             pid = _app_pid(int(url.rsplit(":", 1)[1]))
             cpu0 = _cpu_seconds(pid) if pid else float("nan")
+            child0 = _children_cpu_mb(pid)[0] if pid else float("nan")
             busy0 = busy_cpu_seconds()
             t0 = time.perf_counter()
             logs = asyncio.run(_drive(url, viewers=viewers, practitioners=practitioners,
@@ -417,6 +444,7 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
             wall = time.perf_counter() - t0
             app_cpu = _cpu_seconds(pid) - cpu0 if pid else float("nan")
             rss_mb, peak_mb = _memory_mb(pid) if pid else (float("nan"), float("nan"))
+            child1, child_mb = _children_cpu_mb(pid) if pid else (float("nan"), float("nan"))
             all_cpu = busy_cpu_seconds() - busy0
         load1 = os.getloadavg()
         log_file = folder / "streamlit.log"
@@ -428,6 +456,8 @@ def run_sessions(database_url: str, *, programme: str, sessions: int, practition
           f"({app_cpu / wall:.0%} of one core; the browsers share the same two cores"
           + (f", at nice {browser_nice})" if browser_nice > 0 else ")"))
     print(f"the app's memory at the end: {rss_mb:,.0f} MB resident, peak {peak_mb:,.0f} MB")
+    print(f"its child processes (import workers): {child1 - child0:.1f} CPU s in the same "
+          f"time, {child_mb:,.0f} MB resident at the end")
     changes_done = sum(len(log.changes) + len(log.imports) for log in logs)
     print(f"the machine's {os.cpu_count()} cores were busy {all_cpu:.1f} CPU s "
           f"({all_cpu / wall / (os.cpu_count() or 1):.0%}): the app {app_cpu:.1f}, everything "
