@@ -61,11 +61,11 @@ max_upload_mb : float
     (``SYMBIOMAP_MAX_UPLOAD_MB``, default 200).
 import_workers : int
     How many separate worker processes run the app's imports (``SYMBIOMAP_IMPORT_WORKERS``,
-    default 0: imports run in the app's own process). On a server whose practitioners import
-    large files while others read, 1 keeps an import's validation off the interpreter lock
-    that every session's rerun needs, for ~350 MB more memory; see :mod:`geo.importer.worker`
-    and ``docs/operations.md``. An in-memory SQLite database always imports in the app's
-    process.
+    default 0: imports run in the app's own process). On a server with a spare core whose
+    practitioners import large files while others read, 1 keeps an import's validation and
+    the release built after it off the interpreter lock that every session's rerun needs, for
+    ~250–430 MB more memory; see :mod:`geo.importer.worker` and ``docs/operations.md``. An
+    in-memory SQLite database always imports in the app's process.
 """
 
 from __future__ import annotations

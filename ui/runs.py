@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from geo.concentrations.density import Surface
     from geo.concentrations.selection import ConcentrationQuery, PreparedResources, Selection
     from geo.disclosure import DisclosureRules, ProgrammeRelease
+    from geo.importer.worker import PreparedRelease
     from geo.settings import Role, Settings
     from geo.siting import CandidateScreen, ScoreWeights, SiteFinderRun, TechnologyProfile
     from geo.siting.pipeline import CandidateSource
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
     from geo.synergies.reports import SankeyData
 
 logger = logging.getLogger(__name__)
+
+# Releases built by the import worker, by (database URL, programme, data version, rules),
+# waiting for release() to ask for them (see offer_release).
+_PREPARED: dict[tuple[str, str, int, DisclosureRules], ProgrammeRelease] = {}
+_PREPARED_LOCK = threading.Lock()
+_PREPARED_MAX = 4
 
 # --- Concentrations -----------------------------------------------------------------------
 
@@ -318,9 +325,26 @@ def release(ref: ProgrammeRef, rules: DisclosureRules) -> ProgrammeRelease:
     parks' figures from it): every viewer figure of every page derives from this one object.
     """
     from geo.catalogue import load_catalogue
+    from geo.demo import DEMO_NAME
     from geo.disclosure import build_release
 
+    name = DEMO_NAME if ref.is_demo else ref.name
+    with _PREPARED_LOCK:  # built by the import worker after the write that made this version
+        prepared = _PREPARED.pop((ref.database_url, name, ref.version, rules), None)
+    if prepared is not None:
+        return prepared
     return build_release(programme(ref), catalogue=load_catalogue(), rules=rules)
+
+
+def offer_release(database_url: str, prepared: PreparedRelease) -> None:
+    """Keep a release the import worker built (:func:`geo.importer.worker.import_and_prepare`)
+    for :func:`release` to use at its version and rules instead of building it here; the
+    newest few are kept, and one nobody asked for is dropped."""
+    with _PREPARED_LOCK:
+        _PREPARED[(database_url, prepared.programme, prepared.version, prepared.rules)] = \
+            prepared.release
+        while len(_PREPARED) > _PREPARED_MAX:
+            del _PREPARED[next(iter(_PREPARED))]
 
 
 @st.cache_resource(show_spinner=LazyText(N_("Protecting the synergy figures viewers may see…")),

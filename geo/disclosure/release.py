@@ -30,6 +30,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
@@ -163,11 +164,27 @@ class ReleaseTrees(Mapping[str, ProtectedTree]):
     def __contains__(self, direction: object) -> bool:
         return direction in self._locks  # without building it
 
+    def __reduce__(self) -> tuple[Callable[..., ReleaseTrees], tuple[dict[str, ProtectedTree]]]:
+        """Pickled with every tree built (a release built in another process arrives whole)."""
+        return _built_trees, ({d: self[d] for d in self._locks},)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._locks)
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+def _built_trees(trees: dict[str, ProtectedTree]) -> ReleaseTrees:
+    """Trees already built, as :class:`ReleaseTrees` (for unpickling)."""
+    out = ReleaseTrees({d: partial(_same, t) for d, t in trees.items()})
+    for d in trees:
+        _ = out[d]  # built now: the builder only returns it
+    return out
+
+
+def _same(tree: ProtectedTree) -> ProtectedTree:
+    return tree
 
 
 @dataclass(frozen=True)

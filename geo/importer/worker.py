@@ -20,16 +20,21 @@ worker's own connection, exactly as in the app's process (the report is the same
   caller gets a :class:`~geo.errors.StoreError` saying the file was stored wholly or not at
   all (one transaction) and that importing it again adds nothing twice.
 
-Opt-in (``SYMBIOMAP_IMPORT_WORKERS=1``, :attr:`geo.settings.Settings.import_processes`),
-because what it buys depends on the imports (``benchmarks/RESULTS.md``, issue 13):
+With :func:`import_and_prepare` (what the Import page uses) the worker also builds the
+programme's protected release at the new data version and sends it back with the report: the
+app then only unpickles it (milliseconds) instead of building it (~0.3 s of its interpreter at
+100,000 records) while every viewer waits for it.
 
-- during a 100,000-row import, a viewer's heat map computed every 100 ms in the same process
-  was late by 93 ms at the 95th percentile with the import in the app's process and 18 ms
-  (its time alone) with the import in a worker, the import taking the same 4.1 s
-  (``python benchmarks/import_worker_bench.py --import-rows 100000``);
-- with twenty browser sessions on two cores and four practitioners importing 200 rows each
-  (``benchmarks/server_bench.py``), the one worker took the imports in turn and the viewers'
-  tail was no shorter, for ~360 MB more memory.
+Opt-in (``SYMBIOMAP_IMPORT_WORKERS=1``, :attr:`geo.settings.Settings.import_processes`),
+because what it buys depends on the machine (``benchmarks/RESULTS.md``, issue 13):
+
+- while a 100,000-row import and the release after it were made, a viewer's heat map computed
+  every 100 ms in the app was late by 203 ms at the 95th percentile when both were made in
+  the app's process and by 15 ms (its time alone) when a worker made them, in ~10 s either
+  way (``python benchmarks/import_worker_bench.py --import-rows 100000``);
+- on two cores shared with twenty browsers (``benchmarks/server_bench.py``), where every
+  CPU-second anywhere delays the others, the one worker took the imports in turn and the
+  viewers' tail was no shorter, for ~400 MB more memory.
 
 The command line imports in its own process.
 """
@@ -47,6 +52,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,14 +60,19 @@ from geo.errors import StoreError, SymbiosisError
 from geo.i18n import _, current_locale, use_locale
 
 if TYPE_CHECKING:
+    from geo.disclosure import DisclosureRules, ProgrammeRelease
     from geo.importer.run import ImportReport
     from geo.store import Store
+    from geo.store.reads import ProgrammeSnapshot
 
-__all__ = ["import_in_worker", "shutdown", "start"]
+__all__ = ["PreparedRelease", "import_and_prepare", "import_in_worker", "shutdown", "start"]
 
 logger = logging.getLogger(__name__)
 
-_stores: dict[str, Store] = {}  # in a worker: one store (engine, migrated once) per URL
+# In a worker: one store (engine, migrated once) per URL, and the newest snapshot of each
+# programme it prepared a release of (the next one reads only the rows added since).
+_stores: dict[str, Store] = {}
+_snapshots: dict[tuple[str, str], ProgrammeSnapshot] = {}
 
 
 def _ready() -> int:
@@ -82,15 +93,55 @@ def _store(database_url: str) -> Store:
     return _stores[database_url]
 
 
-def _import(path: str, database_url: str, programme: str, provenance: str,
-            locale: str) -> ImportReport:
-    """Run in a worker: the import, in the caller's language."""
+@dataclass(frozen=True)
+class PreparedRelease:
+    """A programme's protected release, built by the worker right after an import.
+
+    Attributes
+    ----------
+    programme : str
+    version : int
+        The data version it was built from (the import's, or a later write's).
+    rules : DisclosureRules
+        The programme's disclosure rules it was built with.
+    release : ProgrammeRelease
+        With both directions' trees built.
+    """
+
+    programme: str
+    version: int
+    rules: DisclosureRules
+    release: ProgrammeRelease
+
+
+def _prepare_release(database_url: str, programme: str) -> PreparedRelease:
+    """Run in a worker: the release at the version the database holds now, from the worker's
+    own newest snapshot plus the rows added since (as the app loads it)."""
+    from geo.catalogue import load_catalogue
+    from geo.disclosure import build_release
+    from geo.disclosure.settings import default_rules, programme_rules
+    from geo.settings import get_settings
+
+    store = _store(database_url)
+    snapshot = store.programme_snapshot(programme,
+                                        since=_snapshots.get((database_url, programme)))
+    _snapshots[(database_url, programme)] = snapshot
+    rules = programme_rules(store, programme, default=default_rules(get_settings()))
+    release = build_release(snapshot.programme, catalogue=load_catalogue(), rules=rules)
+    return PreparedRelease(programme, snapshot.version, rules, release)  # pickled whole
+
+
+def _import(path: str, database_url: str, programme: str, provenance: str, *,
+            locale: str, prepare: bool = False) -> tuple[ImportReport, bytes | None]:
+    """Run in a worker: the import, in the caller's language, and — with ``prepare``, when it
+    added something — the programme's release at the new version, pickled (None when that
+    failed: the app builds it as without a worker)."""
     from geo.importer.run import import_file
 
     try:
         with use_locale(locale):
-            return import_file(path, store=_store(database_url), programme=programme,
-                               provenance=provenance)
+            report = import_file(path, store=_store(database_url), programme=programme,
+                                 provenance=provenance)
     except SymbiosisError:
         raise
     except Exception as exc:  # a bug: keep its traceback here, send back what pickles
@@ -101,6 +152,15 @@ def _import(path: str, database_url: str, programme: str, provenance: str,
             msg = f"the import failed in its worker process: {type(exc).__name__}: {exc}"
             raise RuntimeError(msg) from None
         raise
+    prepared = None
+    if prepare and (report.imported or report.sites_added):
+        try:  # pickled here, so that a failure loses the release, never the report
+            prepared = pickle.dumps(_prepare_release(database_url, programme),
+                                    protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a convenience: the app builds the release itself
+            logger.warning("Could not prepare the release of %r after an import", programme,
+                           exc_info=True)
+    return report, prepared
 
 
 @contextmanager
@@ -209,11 +269,26 @@ def import_in_worker(path: str | Path, *, database_url: str, programme: str,
         When the worker process ended before it reported (the import is then wholly stored
         or wholly absent).
     """
+    return _run(path, database_url, programme, provenance, workers, prepare=False)[0]
+
+
+def import_and_prepare(path: str | Path, *, database_url: str, programme: str,
+                       provenance: str = "import file", workers: int = 1
+                       ) -> tuple[ImportReport, PreparedRelease | None]:
+    """As :func:`import_in_worker`, and the programme's protected release at the new data
+    version, built by the worker too (None when nothing was added or it could not be built):
+    every viewer's next page needs it, and the app then only unpickles it (milliseconds,
+    against ~0.3 s of the app's interpreter at 100,000 records)."""
+    return _run(path, database_url, programme, provenance, workers, prepare=True)
+
+
+def _run(path: str | Path, database_url: str, programme: str, provenance: str, workers: int,
+         *, prepare: bool) -> tuple[ImportReport, PreparedRelease | None]:
     executor = _WORKERS.executor(max(workers, 1))
     try:
         future = executor.submit(_import, str(path), database_url, programme, provenance,
-                                 current_locale())
-        return future.result()
+                                 locale=current_locale(), prepare=prepare)
+        report, prepared = future.result()
     except BrokenProcessPool:
         _WORKERS.discard(executor)
         logger.warning("The import worker process ended during an import of %r into %r",
@@ -223,3 +298,5 @@ def import_in_worker(path: str | Path, *, database_url: str, programme: str,
             "may be short of memory). An import is stored whole or not at all, so import the "
             "file again: rows already stored count as duplicates and nothing is added "
             "twice.")) from None
+    # the bytes come from our own worker process, never from a person
+    return report, (pickle.loads(prepared) if prepared is not None else None)

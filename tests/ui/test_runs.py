@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 import streamlit
@@ -145,3 +146,48 @@ def test_warm_after_write_builds_what_the_next_readers_need(
     release = runs.release(ref, default_rules(settings))
     assert release.stream_labels()
     assert len(release.stream_table("have"))  # the haves' tree, every viewer's first read
+
+
+def test_a_release_the_import_worker_built_is_used_not_built_again(
+        settings: Settings, stored_demo: ProgrammeRef, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """With an import worker, the release at the import's data version comes back with the
+    report, node for node the release the app would build, and the app uses it instead of
+    building one (building would fail here)."""
+    import pandas as pd
+
+    from geo.catalogue import load_catalogue
+    from geo.disclosure import build_release
+    from geo.disclosure.settings import default_rules
+    from geo.importer import worker
+    from ui.data import data_versions, store
+
+    members = tmp_path / "members.csv"
+    members.write_text("Company,City,Country,Have/Want,EWC code,Quantity,Unit,Longitude,"
+                       "Latitude\nWorker Oy,Kotka,FI,have,150101,12,t/yr,26.95,60.51\n")
+    try:
+        report, prepared = worker.import_and_prepare(
+            members, database_url=settings.database_url, programme="Stored demo")
+        version = data_versions("Stored demo", settings.database_url).programme
+        expected = build_release(store(settings.database_url).load_programme("Stored demo"),
+                                 catalogue=load_catalogue(), rules=default_rules(settings))
+        again, nothing = worker.import_and_prepare(  # all duplicates: nothing to prepare
+            members, database_url=settings.database_url, programme="Stored demo")
+    finally:
+        worker.shutdown()
+    assert report.imported == 1 and prepared is not None
+    assert again.duplicates == 1 and nothing is None
+    rules = default_rules(settings)
+    assert (prepared.programme, prepared.version, prepared.rules) == (
+        "Stored demo", version, rules)
+    runs.offer_release(settings.database_url, prepared)
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("built again in the app")
+
+    monkeypatch.setattr("geo.disclosure.build_release", refuse)
+    release = runs.release(ProgrammeRef("Stored demo", settings.database_url, version), rules)
+    assert release is prepared.release
+    for direction in ("have", "want"):
+        pd.testing.assert_frame_equal(release.trees[direction].nodes,
+                                      expected.trees[direction].nodes)

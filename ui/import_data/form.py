@@ -108,9 +108,11 @@ def run_import(ctx: PageContext, choice: ImportChoice) -> None:
         created = name not in store.programme_names()
         try:
             if workers := ctx.settings.import_processes:  # a server: off the app's process
-                report = worker.import_in_worker(
+                report, prepared = worker.import_and_prepare(
                     path, database_url=ctx.settings.database_url, programme=name,
                     provenance=provenance, workers=workers)
+                if prepared is not None:  # the viewers' release at the new version, built
+                    runs.offer_release(ctx.settings.database_url, prepared)
             else:
                 report = import_file(path, store=store, programme=name, provenance=provenance)
         except BaseException:  # nothing landed: keep no copy of the file either
