@@ -83,7 +83,7 @@ def choose_import(ctx: PageContext) -> ImportChoice:
     new_name = c2.text_input(_("New programme name"), value=_("My programme"),
                              key=Key.IMP_NEW_NAME, disabled=target != NEW_PROGRAMME)
     name = new_name.strip() if target == NEW_PROGRAMME else target
-    # the import workers (a server's) start while the file is chosen, ready for the import
+    # the import workers (where configured) start while the file is chosen, ready for it
     worker.start(ctx.settings.import_processes)
     provenance = c1.selectbox(_("Where the records come from"), PROVENANCES, key="imp_provenance",
                               index=PROVENANCES.index("import file"), format_func=provenance_label)
@@ -107,7 +107,7 @@ def run_import(ctx: PageContext, choice: ImportChoice) -> None:
                            root=Path(ctx.settings.data_dir) / "uploads")
         created = name not in store.programme_names()
         try:
-            if workers := ctx.settings.import_processes:  # a server: off the app's process
+            if workers := ctx.settings.import_processes:  # configured: off the app's process
                 report, prepared = worker.import_and_prepare(
                     path, database_url=ctx.settings.database_url, programme=name,
                     provenance=provenance, workers=workers)
