@@ -13,12 +13,14 @@ worker's own connection, exactly as in the app's process (the report is the same
 
 - The language of the calling session is the worker's for that import (the reasons in the
   report are written for the person who corrects the file).
-- A domain error (:class:`~geo.errors.SymbiosisError`: an unreadable file, the database
-  unreachable or busy) reaches the caller as itself; any other failure as a
-  :class:`RuntimeError` naming it (the worker logs its traceback).
-- A worker that dies mid-import (killed, out of memory) is replaced for the next import; the
-  caller gets a :class:`~geo.errors.StoreError` saying the file was stored wholly or not at
-  all (one transaction) and that importing it again adds nothing twice.
+- An exception reaches the caller as itself (a domain error, :class:`~geo.errors.SymbiosisError`:
+  an unreadable file, the database unreachable or busy), or as a :class:`RuntimeError` naming
+  it when it cannot be pickled; the worker logs the traceback of any that is not a domain
+  error.
+- A worker that died while idle is replaced before the import is sent. One that dies
+  mid-import (killed, out of memory) is replaced for the next import, and the caller gets a
+  :class:`~geo.errors.StoreError` saying the file was stored wholly or not at all (one
+  transaction) and that importing it again adds nothing twice.
 
 With :func:`import_and_prepare` (what the Import page uses) the worker also builds the
 programme's protected release at the new data version and sends it back with the report: the
@@ -53,6 +55,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,9 +192,6 @@ class _Workers:
         self.lock = threading.Lock()
         self.pool: tuple[int, ProcessPoolExecutor] | None = None
 
-    def executor(self, workers: int) -> ProcessPoolExecutor:
-        return self.start(workers)[0]
-
     def start(self, workers: int) -> tuple[ProcessPoolExecutor, Future[int] | None]:
         """The pool of ``workers`` processes, and the readiness of its first worker when this
         call started the pool (None when it was running)."""
@@ -201,11 +201,14 @@ class _Workers:
             if self.pool is not None:
                 self.pool[1].shutdown(wait=False, cancel_futures=False)
             context = multiprocessing.get_context("spawn")  # never fork a threaded server
-            with _plain_main():  # the processes start here, with the first task
+            with _plain_main():
                 pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-                ready = pool.submit(_ready)
+                # Every process starts here: the pool starts one per task submitted while
+                # none is idle, up to ``workers``, and none later (a broken pool is replaced
+                # whole, by this method).
+                ready = [pool.submit(_ready) for _ in range(workers)]
             self.pool = (workers, pool)
-            return pool, ready
+            return pool, ready[0]
 
     def discard(self, executor: ProcessPoolExecutor) -> None:
         """Forget a broken executor (the next call starts a new one)."""
@@ -284,10 +287,16 @@ def import_and_prepare(path: str | Path, *, database_url: str, programme: str,
 
 def _run(path: str | Path, database_url: str, programme: str, provenance: str, workers: int,
          *, prepare: bool) -> tuple[ImportReport, PreparedRelease | None]:
-    executor = _WORKERS.executor(max(workers, 1))
+    task = partial(_import, str(path), database_url, programme, provenance,
+                   locale=current_locale(), prepare=prepare)
+    executor = _WORKERS.start(max(workers, 1))[0]
     try:
-        future = executor.submit(_import, str(path), database_url, programme, provenance,
-                                 locale=current_locale(), prepare=prepare)
+        future = executor.submit(task)
+    except BrokenProcessPool:  # a worker died while idle: nothing was tried; a new pool
+        _WORKERS.discard(executor)
+        executor = _WORKERS.start(max(workers, 1))[0]
+        future = executor.submit(task)
+    try:
         report, prepared = future.result()
     except BrokenProcessPool:
         _WORKERS.discard(executor)

@@ -63,12 +63,15 @@ def test_the_worker_imports_as_the_caller_would(tmp_path: Path,
     assert (again.imported, again.duplicates) == (0, 294)
 
 
-def test_the_worker_does_not_run_the_page_script(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """A Streamlit server runs each page script as ``__main__``; a spawned worker must not run
-    it again (the whole page, and ~360 MB) before importing."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_worker_does_not_run_the_page_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                workers: int) -> None:
+    """A Streamlit server runs each page script as ``__main__``; no spawned worker may run it
+    again (the whole page, and ~360 MB) before importing — also the second of two, busy with
+    imports at the same time."""
     import sys
     import types
+    from concurrent.futures import ThreadPoolExecutor
 
     marker = tmp_path / "ran"
     script = tmp_path / "page.py"
@@ -76,9 +79,15 @@ def test_the_worker_does_not_run_the_page_script(tmp_path: Path,
     page = types.ModuleType("__main__")
     page.__file__ = str(script)
     monkeypatch.setitem(sys.modules, "__main__", page)
-    ready = worker.start(1)
+    ready = worker.start(workers)
     assert ready is not None and ready.result(timeout=120) != os.getpid()
     assert sys.modules["__main__"] is page  # put back
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    members = members_csv(tmp_path / "members.csv", rows=30)
+    with ThreadPoolExecutor(workers) as threads:
+        reports = list(threads.map(lambda n: worker.import_in_worker(
+            members, database_url=url, programme=f"P{n}", workers=workers), range(workers)))
+    assert [r.imported for r in reports] == [29] * workers
     assert not marker.exists()
 
 
@@ -106,18 +115,33 @@ def test_a_file_that_cannot_be_read_raises_its_own_error(tmp_path: Path) -> None
     assert "Empty" not in open_store(url).programme_names()  # nothing created
 
 
-def test_a_dead_worker_is_reported_and_replaced(tmp_path: Path) -> None:
+def test_a_worker_that_died_while_idle_is_replaced_unnoticed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'p.db'}"
     members = members_csv(tmp_path / "members.csv", rows=30)
     started = worker.start(1)
     assert started is not None
     os.kill(started.result(timeout=120), signal.SIGKILL)  # out of memory, say
     time.sleep(0.5)
-    with pytest.raises(StoreError, match="import the file again"):
-        worker.import_in_worker(members, database_url=url, programme="Killed")
     report = worker.import_in_worker(members, database_url=url, programme="Killed")
-    assert report.imported == 29  # the new worker imported it, once
+    assert report.imported == 29  # a new worker imported it, once
     assert len(open_store(url).load_programme("Killed").resources) == 29
+
+
+def _dies(*args: object, **kwargs: object) -> None:
+    """Stands in for the worker's import: the process ends mid-task."""
+    os._exit(9)
+
+
+def test_a_worker_that_dies_mid_import_is_reported_and_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    members = members_csv(tmp_path / "members.csv", rows=30)
+    with monkeypatch.context() as m:
+        m.setattr(worker, "_import", _dies)
+        with pytest.raises(StoreError, match="import the file again"):
+            worker.import_in_worker(members, database_url=url, programme="Killed")
+    report = worker.import_in_worker(members, database_url=url, programme="Killed")
+    assert report.imported == 29  # the next import has a new worker
 
 
 @pytest.mark.parametrize(("url", "workers", "expected"), [
