@@ -39,9 +39,11 @@ def test_an_import_through_the_worker_is_reported_and_stored(browser: Any,
         pg.get_by_role("button", name="Validate and import").click(timeout=120_000)
         pg.get_by_text("Rows read").wait_for(timeout=180_000)
         pg.screenshot(path=str(ARTIFACTS / "import-worker-report.png"))
-        metrics = pg.locator("[data-testid='stMetric']").all_inner_texts()
-        assert any("Imported" in m and "2" in m for m in metrics), metrics
-        assert any("Rejected" in m and "1" in m for m in metrics), metrics
+        metrics = dict(m.strip().split("\n", 1) for m in
+                       pg.locator("[data-testid='stMetric']").all_inner_texts())
+        shown = {k.strip(): v.strip() for k, v in metrics.items()}
+        assert (shown["Rows read"], shown["Imported"], shown["Rejected"]) == ("3", "2", "1"), \
+            shown
         assert not blocked, blocked
     store = open_store(f"sqlite:///{data_dir / 'symbiomap.db'}")
     assert sorted(store.load_programme("Worker import").sites["name"]) == [

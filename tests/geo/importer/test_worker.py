@@ -83,6 +83,7 @@ def test_the_worker_does_not_run_the_page_script(tmp_path: Path, monkeypatch: py
     assert ready is not None and ready.result(timeout=120) != os.getpid()
     assert sys.modules["__main__"] is page  # put back
     url = f"sqlite:///{tmp_path / 'p.db'}"
+    open_store(url)  # created and migrated by the app before any import, as in the app
     members = members_csv(tmp_path / "members.csv", rows=30)
     with ThreadPoolExecutor(workers) as threads:
         reports = list(threads.map(lambda n: worker.import_in_worker(
@@ -121,7 +122,11 @@ def test_a_worker_that_died_while_idle_is_replaced_unnoticed(tmp_path: Path) -> 
     started = worker.start(1)
     assert started is not None
     os.kill(started.result(timeout=120), signal.SIGKILL)  # out of memory, say
-    time.sleep(0.5)
+    pool = worker._WORKERS.pool
+    assert pool is not None
+    deadline = time.monotonic() + 30
+    while not pool[1]._broken and time.monotonic() < deadline:  # the pool has seen it die
+        time.sleep(0.05)
     report = worker.import_in_worker(members, database_url=url, programme="Killed")
     assert report.imported == 29  # a new worker imported it, once
     assert len(open_store(url).load_programme("Killed").resources) == 29
