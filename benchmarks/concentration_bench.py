@@ -389,7 +389,7 @@ def bench(prog: Programme, label: str, *, runs: int, full: bool, viewer: bool
         def built() -> Any:  # with both directions' trees (each built when first read)
             made = build_release(prog, catalogue=run.catalogue,
                                  rules=default_rules(get_settings()))
-            return made, [made.trees[d] for d in made.trees]
+            return made, made.trees.build_all()
 
         (release, _trees), rel_s = _timed(built)
         streams = list(release.stream_labels())

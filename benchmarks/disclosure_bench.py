@@ -110,8 +110,7 @@ def _correlation(prog: Programme, release: Any, bandwidth_m: float) -> tuple[flo
 
 def _all_trees(release: ProgrammeRelease) -> ProgrammeRelease:
     """``release`` with every direction's tree protected (they are built when first read)."""
-    for direction in release.trees:
-        _ = release.trees[direction]
+    release.trees.build_all()  # a ReleaseTrees: each tree is built when first read
     return release
 
 

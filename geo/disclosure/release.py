@@ -30,7 +30,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
@@ -166,7 +165,11 @@ class ReleaseTrees(Mapping[str, ProtectedTree]):
 
     def __reduce__(self) -> tuple[Callable[..., ReleaseTrees], tuple[dict[str, ProtectedTree]]]:
         """Pickled with every tree built (a release built in another process arrives whole)."""
-        return _built_trees, ({d: self[d] for d in self._locks},)
+        return _built_trees, (self.build_all(),)
+
+    def build_all(self) -> dict[str, ProtectedTree]:
+        """Every direction's tree, each built now if it was not yet."""
+        return {d: self[d] for d in self._locks}
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._locks)
@@ -177,14 +180,14 @@ class ReleaseTrees(Mapping[str, ProtectedTree]):
 
 def _built_trees(trees: dict[str, ProtectedTree]) -> ReleaseTrees:
     """Trees already built, as :class:`ReleaseTrees` (for unpickling)."""
-    out = ReleaseTrees({d: partial(_same, t) for d, t in trees.items()})
-    for d in trees:
-        _ = out[d]  # built now: the builder only returns it
+    out = ReleaseTrees(dict.fromkeys(trees, _built_trees_have_no_builder))
+    out._built.update(trees)
+    out._builders = dict.fromkeys(trees)
     return out
 
 
-def _same(tree: ProtectedTree) -> ProtectedTree:
-    return tree
+def _built_trees_have_no_builder() -> ProtectedTree:
+    raise AssertionError("unpickled trees are all built")  # pragma: no cover
 
 
 @dataclass(frozen=True)

@@ -207,3 +207,21 @@ def test_each_direction_is_protected_when_first_read_and_only_once(
                                                      release_streams(load_catalogue())))
     with pytest.raises(KeyError):
         release.trees["both"]
+
+
+def test_a_release_pickles_with_every_tree_built(demo_programme: Programme) -> None:
+    """A release sent from another process (the import worker) arrives with both trees built,
+    equal to the sender's, its builders gone and its shared memo empty."""
+    import pickle
+
+    import pandas as pd
+
+    fresh = build_release(demo_programme, catalogue=load_catalogue())
+    fresh.memo.get("kept", lambda: 1)
+    copy = pickle.loads(pickle.dumps(fresh))  # the wants' tree was never read before
+    assert sorted(copy.trees) == ["have", "want"] and len(copy.memo) == 0
+    assert all(b is None for b in copy.trees._builders.values())  # type: ignore[attr-defined]
+    for direction in ("have", "want"):
+        pd.testing.assert_frame_equal(copy.trees[direction].nodes,
+                                      fresh.trees[direction].nodes)
+    assert copy.rules == fresh.rules
