@@ -25,7 +25,6 @@ sending them back and unpickling the release).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading
@@ -37,6 +36,7 @@ if __package__ in (None, ""):  # run as a script: import the project's packages
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.import_bench import generate
+from benchmarks.server_sessions import percentile
 
 TICK_S = 0.1
 
@@ -81,14 +81,11 @@ def lateness(task: Callable[[], object], until: Callable[[], bool]) -> list[floa
 
 
 def _summary(label: str, values: list[float], reference: list[float] | None) -> str:
-    ordered = sorted(values)
-    p50 = statistics.median(ordered)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    p50, p95 = percentile(values, 50), percentile(values, 95)
     text = (f"{label:<40} n={len(values):4d} p50 {1000 * p50:6.0f} ms · p95 "
-            f"{1000 * p95:6.0f} ms · max {1000 * ordered[-1]:6.0f} ms")
+            f"{1000 * p95:6.0f} ms · max {1000 * max(values):6.0f} ms")
     if reference:
-        ref = sorted(reference)
-        ref95 = ref[min(len(ref) - 1, round(0.95 * (len(ref) - 1)))]
+        ref95 = percentile(reference, 95)
         text += f"   (p95 {p95 / ref95:.1f}x the reference)"
     return text
 
@@ -168,8 +165,7 @@ def main(argv: list[str] | None = None) -> int:
               + f"; both in {s_w:.2f} s")
         worker.shutdown()
         store.engine.dispose()
-    p95 = sorted(late_w)[round(0.95 * (len(late_w) - 1))]
-    p95_in = sorted(late_in)[round(0.95 * (len(late_in) - 1))]
+    p95, p95_in = percentile(late_w, 95), percentile(late_in, 95)
     print(f"summary: rows={args.rows} import_rows={args.import_rows} "
           f"viewer_p95_in_app_ms={1000 * p95_in:.0f} viewer_p95_worker_ms={1000 * p95:.0f} "
           f"in_app_s={s_in:.2f} worker_s={s_w:.2f}")

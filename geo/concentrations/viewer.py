@@ -53,12 +53,13 @@ from geo.disclosure.release import (
 )
 from geo.errors import AccessError, SymbiosisError
 from geo.hexcells import cell_centres, cells_to_polygons, cells_to_str, str_to_cells
-from geo.i18n import N_, _, format_tonnes
+from geo.i18n import N_, _, current_locale, format_tonnes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from geo.catalogue import Catalogue
+    from geo.concentrations.raster import DisplayImage
     from geo.disclosure.release import Direction, HexLevel
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "viewer_hot_spots",
     "viewer_mass_points",
     "viewer_parks",
+    "viewer_picture",
     "widened_notice",
 ]
 
@@ -335,6 +337,19 @@ def _catchment(release: ProgrammeRelease, query: ReleaseQuery, params: RadiusPar
     surface = within_radius_surface(x, y, w, crs=crs, params=params)  # type: ignore[arg-type]
     return classed_surface(surface, total_tonnes=selection_total(release, query),
                            unplaced_tonnes=mp.unplaced_tonnes, n_classes=n_classes)
+
+
+def viewer_picture(release: ProgrammeRelease, query: ReleaseQuery, *, view: str,
+                   distance_m: float) -> DisplayImage:
+    """The web-map picture of a viewer's ``"Heat"`` (bandwidth ``distance_m``) or
+    ``"Catchment"`` (radius ``distance_m``) surface, computed once per release, selection and
+    language (its legend is translated) and shared like the surface."""
+    from geo.concentrations.raster import display_image
+
+    surface = (viewer_heat(release, query, bandwidth_m=distance_m) if view == "Heat"
+               else viewer_catchment(release, query, radius_m=distance_m))
+    return release.memo.get(("picture", view, query, distance_m, current_locale()),
+                            lambda: display_image(surface))
 
 
 def viewer_cells(release: ProgrammeRelease, query: ReleaseQuery, *,

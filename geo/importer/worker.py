@@ -31,9 +31,9 @@ Opt-in (``SYMBIOMAP_IMPORT_WORKERS=1``, :attr:`geo.settings.Settings.import_proc
 because what it buys depends on the machine (``benchmarks/RESULTS.md``, issue 13):
 
 - while a 100,000-row import and the release after it were made, a viewer's heat map computed
-  every 100 ms in the app was late by 203 ms at the 95th percentile when both were made in
-  the app's process and by 15 ms (its time alone) when a worker made them, in ~10 s either
-  way (``python benchmarks/import_worker_bench.py --import-rows 100000``);
+  every 100 ms in the app was late by 193–203 ms at the 95th percentile when both were made
+  in the app's process and by 15–18 ms (about its time alone) when a worker made them, in
+  ~10 s either way (``python benchmarks/import_worker_bench.py --import-rows 100000``);
 - on two cores shared with twenty browsers (``benchmarks/server_bench.py``), where every
   CPU-second anywhere delays the others, the one worker took the imports in turn and the
   viewers' tail was no shorter, for ~400 MB more memory.

@@ -122,9 +122,7 @@ def _surface(f: Filtered, view: str) -> ViewResult:
         surf = runs.within_radius_surface(f.ctx.programme_ref, f.query, radius_m=dist) \
             if isinstance(f, Records) else cv.viewer_catchment(f.release, f.query,
                                                                radius_m=dist)
-    # a viewer's picture is shared like its surface (its legend is in the session's language)
-    image = f.release.memo.get(("display image", view, f.query, dist, current_locale()),
-                               partial(raster.display_image, surf)) \
+    image = cv.viewer_picture(f.release, f.query, view=view, distance_m=dist) \
         if isinstance(f, Released) else raster.display_image(surf)
     result = ViewResult(view, surface=surf, image=image)
     st.caption(surf.caption())

@@ -179,7 +179,18 @@ def test_a_selections_figures_are_computed_once_per_release_and_shared(
     assert cv.viewer_bandwidth_m(release, q) == cv._bandwidth_m(release, q)
     ring = cv.viewer_catchment(release, q, radius_m=2000.0)
     assert cv.viewer_catchment(release, q, radius_m=2000.0) is ring
-    kept = len(release.memo)
-    assert kept >= 5
+    picture = cv.viewer_picture(release, q, view="Heat", distance_m=500.0)
+    assert cv.viewer_picture(release, q, view="Heat", distance_m=500.0) is picture
+    from geo.i18n import use_locale
+
+    with use_locale("pt_BR"):  # its legend is translated: one picture per language
+        other_language = cv.viewer_picture(release, q, view="Heat", distance_m=500.0)
+    assert other_language is not picture and other_language.png == picture.png
+    assert other_language.legend_items != picture.legend_items
+    ring_picture = cv.viewer_picture(release, q, view="Catchment", distance_m=2000.0)
+    assert ring_picture is not picture
+    # points of two selections, one bandwidth, three heat surfaces, one catchment, and three
+    # pictures: each kept once
+    assert len(release.memo) == 10
     again = build_release(demo_programme, catalogue=load_catalogue())
     assert len(again.memo) == 0 and cv.viewer_heat(again, q, bandwidth_m=500.0) is not heat
