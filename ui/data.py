@@ -32,12 +32,18 @@ class ProgrammeRef:
 
     ``name`` is :data:`~ui.state.DEMO_PROGRAMME` for the embedded demo (read from the
     package at version 0, from its stored copy at a later version) or a stored programme's
-    name.
+    name. The demo's stored name (:data:`geo.demo.DEMO_NAME`, which the import form and the
+    warm-up after a write use) is taken as :data:`~ui.state.DEMO_PROGRAMME`: one programme,
+    one cache key, so what a write's warm-up builds is what the pages read.
     """
 
     name: str
     database_url: str
     version: int = 0
+
+    def __post_init__(self) -> None:
+        if self.name == DEMO_NAME:
+            object.__setattr__(self, "name", DEMO_PROGRAMME)
 
     @property
     def is_demo(self) -> bool:
