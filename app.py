@@ -28,6 +28,7 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 RERUN_LOG: Final = logging.getLogger("symbiomap.rerun")
 
 ui.leave_legacy_pages_mode()
+ui.begin_run()  # the run's page contexts read the data versions and rules once
 st.set_page_config(page_title="SymbioMap", page_icon="♻️", layout="wide")
 if get_settings().server:
     st.set_option("client.showErrorDetails", "none")  # users never see tracebacks
@@ -126,3 +127,4 @@ try:
 finally:  # also when the page stops early (st.stop, a refusal) or asks for a rerun
     RERUN_LOG.info("rerun page=%s seconds=%.3f", page.url_path or "overview",
                    time.perf_counter() - _started)
+    ui.end_run()  # last: after st.stop, Streamlit refuses it (the next run starts afresh)

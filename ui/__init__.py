@@ -30,7 +30,7 @@ from ui.access import (
     sign_out_button,
     writable_programmes,
 )
-from ui.context import PageContext, page_context
+from ui.context import PageContext, begin_run, end_run, page_context
 from ui.data import ProgrammeRef
 from ui.language import language_picker
 from ui.legacy_pages import leave_legacy_pages_mode
@@ -66,10 +66,12 @@ __all__ = [
     "PageContext",
     "ProgrammeRef",
     "base_map",
+    "begin_run",
     "column_config",
     "domain_errors",
     "download_button",
     "download_buttons",
+    "end_run",
     "grant_creator",
     "grant_name",
     "illustrative_note",

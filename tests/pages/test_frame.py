@@ -87,6 +87,51 @@ def test_the_stored_demo_is_listed_once(empty_data_dir: object,
     assert at.sidebar.selectbox(key=Key.PROGRAMME_NAME).options == [DEMO_NAME]
 
 
+def test_a_rerun_reads_the_data_versions_and_rules_once_and_the_next_sees_a_write(
+        empty_data_dir: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame builds its context up to three times before the page builds its own; they
+    share one read of the data versions and one of the disclosure rules per rerun (each a
+    transaction on the database). The next rerun reads again, so it sees another session's
+    write."""
+    from geo.demo import load_demo_programme
+    from geo.disclosure import settings as rule_settings
+    from geo.store import Store, open_store
+    from geo.synergies import repository as repo
+
+    prog = load_demo_programme()
+    repo.ensure_programme(open_store(), prog)  # stored: its versions come from the database
+    seen: list[int] = []
+    rules_read: list[str] = []
+    read_versions, read_rules = Store.data_versions, rule_settings.programme_rules
+
+    def versions(self: Store, name: str):  # type: ignore[no-untyped-def]
+        found = read_versions(self, name)
+        seen.append(found.programme)
+        return found
+
+    def rules(store: Store, name: str, **kwargs):  # type: ignore[no-untyped-def]
+        rules_read.append(name)
+        return read_rules(store, name, **kwargs)
+
+    monkeypatch.setattr(Store, "data_versions", versions)
+    monkeypatch.setattr(rule_settings, "programme_rules", rules)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[Key.VIEWER_ROLE] = "viewer"
+    at.switch_page("pages/concentrations.py").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="conc_release_streams")  # the viewers' page, on the rules
+    assert len(seen) == 1 and rules_read == [prog.name]
+
+    seen.clear()
+    rules_read.clear()
+    added = prog.resources.iloc[[0]].assign(resource_id="ELSEWHERE-1", quantity=5.0)
+    open_store().add_resources(prog.name, added)  # another session's write
+    at.run()
+    assert not at.exception, at.exception
+    assert len(seen) == 1 and rules_read == [prog.name]
+    assert seen == [read_versions(open_store(), prog.name).programme]  # the new version
+
+
 def test_pages_offer_downloads_only_through_ui() -> None:
     """No page calls st.download_button itself: ui.download_button(s) builds files on click."""
     direct = [p.name for p in (ROOT / "pages").glob("*.py")
