@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.pages.support import click_download, downloads, open_page
@@ -189,3 +190,36 @@ def test_stored_rejects_are_listed_in_words(empty_data_dir: Path) -> None:
     assert keys == [Key.IMP_STORED_REJECTS_DL, f"{Key.IMP_STORED_REJECTS_DL}_1"]
     firsts = [click_download(at, k).decode("utf-8-sig").splitlines()[0] for k in keys]
     assert firsts[0].startswith("Company,") and firsts[1].startswith("Name,")
+
+
+def test_stored_rejects_are_put_in_words_once_per_data_version(
+        empty_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While their expander is open every rerun lists them: they are put in words once per
+    data version, and again after an import adds rows."""
+    import io
+
+    from geo.importer import import_file
+    from geo.store import open_store
+    from ui.import_data import results
+
+    import_file(io.BytesIO(MEMBERS), store=open_store(), programme="Worded once",
+                filename="members.csv")
+    worded: list[int] = []
+    readable = results.readable_rejects
+
+    def counted(rejects: pd.DataFrame) -> pd.DataFrame:
+        worded.append(len(rejects))
+        return readable(rejects)
+
+    monkeypatch.setattr(results, "readable_rejects", counted)
+    at = open_page(PAGE, state={"imp_target": "Worded once", Key.IMP_STORED_REJECTS: True})
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(worded) == 1 and worded[0] > 0
+    import_file(io.BytesIO(MEMBERS.replace(b"Company", b"Name")), store=open_store(),
+                programme="Worded once", filename="other.csv")
+    at.run()
+    assert len(worded) == 2 and worded[1] > worded[0]
+    table = next(d.value for d in at.dataframe if "raw" in d.value.columns)
+    assert len(table) == worded[1]

@@ -98,6 +98,14 @@ def readable_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     return rejects[["file_name", "imported_at", "row", "message"]].assign(raw=raw)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def readable_stored_rejects(database_url: str, name: str, version: int) -> pd.DataFrame:
+    """:func:`readable_rejects` of :func:`ui.data.stored_rejects`, once per data version (the
+    page shows them on every rerun while their expander is open). A shared object: do not
+    change it."""
+    return readable_rejects(stored_rejects(database_url, name, version))
+
+
 def show_stored(ctx: PageContext, writable: list[str]) -> None:
     """The unresolved rejected rows of the programmes this person may write to, and the
     button that copies the demo into the database."""
@@ -107,9 +115,9 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
     if box is not None and box.open:  # read only when opened: thousands of rows, per rerun
         with box:
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
-            stored = stored_rejects(ctx.settings.database_url, pick,
-                                    store.data_versions(pick).programme)
-            shown = readable_rejects(stored)
+            version = store.data_versions(pick).programme  # read now: after an import too
+            stored = stored_rejects(ctx.settings.database_url, pick, version)
+            shown = readable_stored_rejects(ctx.settings.database_url, pick, version)
             st.dataframe(shown, hide_index=True, width="stretch",
                          column_config=column_config(shown))
             if len(stored):
