@@ -48,7 +48,7 @@ def default_rules(settings: Settings) -> DisclosureRules:
 def programme_rules(store: Store, programme: str, *, default: DisclosureRules
                     ) -> DisclosureRules:
     """The rules ``programme`` applies (its own where set, else ``default``)."""
-    with store.read(_("read the disclosure rules")) as conn:
+    with store.read(_("read the disclosure rules"), one_statement=True) as conn:
         row = conn.execute(select(DisclosureRulesRow.k, DisclosureRulesRow.p_percent,
                                   DisclosureRulesRow.by_administrator)
                            .where(DisclosureRulesRow.programme == programme)).first()

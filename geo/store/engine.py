@@ -17,6 +17,8 @@ PostgreSQL (the server store)
     :data:`LOCK_TIMEOUT_S` (a writer waiting behind a long import gives up with a message).
     Read-only transactions (:func:`read_transaction`) run at ``REPEATABLE READ``: one snapshot for
     every query of, say, a programme load, so a concurrent import is seen wholly or not at all.
+    A read of one statement (the data versions every rerun checks) runs without a transaction
+    (:func:`read_statement`): a statement is one snapshot by itself.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "LOCK_TIMEOUT_S",
     "READ_ONLY",
     "create_store_engine",
+    "read_statement",
     "read_transaction",
 ]
 
@@ -115,6 +118,23 @@ def create_store_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     event.listen(engine, "connect", _postgres_connect)
     return engine
+
+
+@contextmanager
+def read_statement(engine: Engine) -> Iterator[Connection]:
+    """A connection for a read of **one** statement, which is one snapshot by itself.
+
+    PostgreSQL: autocommit — the statement alone, without the ``BEGIN`` and ``COMMIT`` of a
+    transaction, which are a round trip each (a rerun's version check: two round trips
+    instead of four, counting the pool's ping); elsewhere :func:`read_transaction`. Run
+    nothing but the one statement on it.
+    """
+    if engine.dialect.name != "postgresql":
+        with read_transaction(engine) as conn:
+            yield conn
+        return
+    with engine.connect() as plain:
+        yield plain.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager

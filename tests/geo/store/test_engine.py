@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from geo.store import Store, open_store
 from geo.store import engine as store_engine
-from geo.store.engine import read_transaction
+from geo.store.engine import read_statement, read_transaction
 from geo.store.faults import DatabaseBusyError
 from tests.geo.store.databases import PostgresServer
 from tests.geo.store.samples import tiny_programme
@@ -120,3 +120,29 @@ def test_postgres_reads_see_one_snapshot_and_writes_wait_with_a_timeout(
     store.engine.dispose()
     other.dispose()
     postgres.drop(url)
+
+
+def test_postgres_reads_of_one_statement_open_no_transaction(postgres: PostgresServer) -> None:
+    """The reads of every rerun (data versions, programme names, rules) run their one
+    statement without BEGIN and COMMIT (two round trips fewer each); the pooled connection
+    then serves snapshot transactions and writes as before."""
+    from psycopg.pq import TransactionStatus
+
+    url = postgres.database("one_statement")
+    store = open_store(url)
+    store.save_programme(tiny_programme())
+    with read_statement(store.engine) as conn:
+        assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None and dbapi.info.transaction_status == TransactionStatus.IDLE
+    with read_transaction(store.engine) as conn:
+        assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "repeatable read"
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None and dbapi.info.transaction_status == TransactionStatus.INTRANS
+    before = store.data_versions(NAME)
+    assert before.programme >= 1 and store.programme_names() == [NAME]
+    store.update_site_location("S3", 26.9, 60.5, "manual", "map")
+    assert store.data_versions(NAME).programme == before.programme + 1
+    store.engine.dispose()
+    postgres.drop(url)
+
