@@ -167,8 +167,8 @@ class PageContext:
         try:
             rules = programme_rules(self.store, grant_name(self.programme_name),
                                     default=default)
-        except StoreError:  # the database is down: the demo runs on the default rules
-            if not self.is_demo:
+        except StoreError:  # the database is down: the package's demo runs on the defaults
+            if not self.demo_unsaved:  # a stored copy may have rules of its own
                 raise
             return default
         if reads is not None:

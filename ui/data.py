@@ -32,23 +32,33 @@ class ProgrammeRef:
 
     ``name`` is :data:`~ui.state.DEMO_PROGRAMME` for the embedded demo (read from the
     package at version 0, from its stored copy at a later version) or a stored programme's
-    name. The demo's stored name (:data:`geo.demo.DEMO_NAME`, which the import form and the
-    warm-up after a write use) is taken as :data:`~ui.state.DEMO_PROGRAMME`: one programme,
-    one cache key, so what a write's warm-up builds is what the pages read.
+    name. The pages name the demo :data:`~ui.state.DEMO_PROGRAMME` also once it is stored
+    under :data:`geo.demo.DEMO_NAME` (the name the import form writes to); code that starts
+    from the stored name uses :func:`demo_ref_name` to reach the same cache key.
     """
 
     name: str
     database_url: str
     version: int = 0
 
-    def __post_init__(self) -> None:
-        if self.name == DEMO_NAME:
-            object.__setattr__(self, "name", DEMO_PROGRAMME)
-
     @property
     def is_demo(self) -> bool:
         """Whether this is the embedded demo rather than a stored programme."""
         return self.name == DEMO_PROGRAMME
+
+
+def demo_ref_name(stored_name: str, *, demo: bool) -> str:
+    """The :class:`ProgrammeRef` name of stored programme ``stored_name``: the demo's
+    stored copy is :data:`~ui.state.DEMO_PROGRAMME` where the demo is offered (``demo``,
+    the setting), as the pages name it, so that a write's warm-up builds what they read; where
+    it is not offered the copy is an ordinary programme under its own name.
+
+    >>> demo_ref_name(DEMO_NAME, demo=True) == DEMO_PROGRAMME
+    True
+    >>> demo_ref_name(DEMO_NAME, demo=False) == DEMO_NAME
+    True
+    """
+    return DEMO_PROGRAMME if demo and stored_name == DEMO_NAME else stored_name
 
 
 @st.cache_resource(show_spinner=False)

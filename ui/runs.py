@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from geo.i18n import N_
-from ui.data import ProgrammeRef, data_versions, programme, store, synergy_book
+from ui.data import ProgrammeRef, data_versions, demo_ref_name, programme, store, synergy_book
 from ui.network import NetworkSource, region_layers, road_graph
 from ui.widgets import LazyText
 
@@ -385,7 +385,9 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
     def work() -> None:
         try:
             versions = data_versions(name, settings.database_url)
-            ref = ProgrammeRef(name, settings.database_url, versions.programme)
+            # the key the pages read (the demo's stored copy: the demo's key)
+            ref = ProgrammeRef(demo_ref_name(name, demo=settings.demo), settings.database_url,
+                               versions.programme)
             programme(ref)
             if data_versions(name, settings.database_url).programme != ref.version:
                 return  # another write came meanwhile: its own warm-up builds the newer one

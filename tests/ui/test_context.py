@@ -87,3 +87,22 @@ def test_a_refused_write_says_so_in_the_session_language(settings: Settings) -> 
         ctx.require_write(_("save records"))
     assert str(caught.value) == ("⟦Ýõür rõlé màý ñõt ⟦sàvé réçõrds⟧. Pràçtîtîõñérs àñd "
                                  "àdmîñîstràtõrs õf thé prõgràmmé çàñ.⟧")
+
+
+def test_only_the_package_demo_falls_back_to_the_default_rules(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the database down, the demo read from the package runs on the installation's
+    rules; its stored copy (a later version, which may have rules of its own) reports the
+    fault instead of showing viewers figures under rules it may not have."""
+    from geo.disclosure.settings import default_rules
+    from geo.errors import StoreError
+
+    def down(*args: object, **kwargs: object) -> object:
+        raise StoreError("The programme database cannot be reached.")
+
+    monkeypatch.setattr("geo.disclosure.settings.programme_rules", down)
+    package = PageContext(DEMO_PROGRAMME, "viewer", settings, DataVersions(0, 0))
+    assert package.rules == default_rules(settings)
+    stored = PageContext(DEMO_PROGRAMME, "viewer", settings, DataVersions(4, 0))
+    with pytest.raises(StoreError, match="cannot be reached"):
+        _ = stored.rules

@@ -133,8 +133,13 @@ def test_postgres_reads_of_one_statement_open_no_transaction(postgres: PostgresS
     store.save_programme(tiny_programme())
     with read_statement(store.engine) as conn:
         assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+        pooled = conn.connection.dbapi_connection
+        assert pooled is not None and pooled.info.transaction_status == TransactionStatus.IDLE
+    with store.engine.begin() as conn:  # the same pooled connection, back in transactions
         dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None and dbapi.info.transaction_status == TransactionStatus.IDLE
+        assert dbapi is pooled and not dbapi.autocommit
+        conn.execute(sa.text("SELECT 1"))
+        assert dbapi.info.transaction_status == TransactionStatus.INTRANS
     with read_transaction(store.engine) as conn:
         assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "repeatable read"
         dbapi = conn.connection.dbapi_connection
@@ -145,4 +150,3 @@ def test_postgres_reads_of_one_statement_open_no_transaction(postgres: PostgresS
     assert store.data_versions(NAME).programme == before.programme + 1
     store.engine.dispose()
     postgres.drop(url)
-
