@@ -30,7 +30,7 @@ from ui.access import (
     sign_out_button,
     writable_programmes,
 )
-from ui.context import PageContext, begin_run, end_run, page_context
+from ui.context import PageContext, page_context
 from ui.data import ProgrammeRef
 from ui.language import language_picker
 from ui.legacy_pages import leave_legacy_pages_mode
@@ -40,6 +40,8 @@ from ui.state import (
     DEMO_PROGRAMME,
     DataVersions,
     Key,
+    begin_run,
+    end_run,
     profile_key,
 )
 from ui.widgets import (

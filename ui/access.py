@@ -22,10 +22,10 @@ from streamlit.errors import StreamlitAPIException
 
 from geo.access import ROLE_LABELS, Principal, can_open, can_write, grant, sign_in
 from geo.demo import DEMO_NAME
-from geo.errors import AccessError, SymbiosisError
+from geo.errors import AccessError, StoreError, SymbiosisError
 from geo.i18n import _, format_number, ngettext
 from ui.data import store as open_store
-from ui.state import DEMO_PROGRAMME
+from ui.state import DEMO_PROGRAMME, run_reads
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -67,9 +67,14 @@ def programmes_for(ctx: PageContextLike) -> list[str]:
     stored name.
     """
     names = [DEMO_PROGRAMME] if ctx.settings.demo else []
+    reads = run_reads()
     try:
+        if reads is not None and reads.down is not None:
+            raise reads.down  # found down earlier in this run: not waited for again
         stored = open_store(ctx.settings.database_url).programme_names()
-    except SymbiosisError:
+    except SymbiosisError as exc:
+        if isinstance(exc, StoreError) and reads is not None:
+            reads.note_down(exc)
         logger.exception("Programme database unavailable")
         st.caption(":material/warning: " + _("The programme database cannot be reached; only "
                                              "the demo is available. Check "

@@ -11,7 +11,7 @@ keys. A park authority's programme holds only the parks of their grant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -48,46 +48,6 @@ if TYPE_CHECKING:
     from geo.synergies.book import SynergyBook
     from geo.synergies.matching import Matcher
     from geo.synergies.protected import SynergyRelease
-
-
-RUN_READS: Final = "_symbiomap_run_reads"
-"""Session-state key of this run's :class:`RunReads` (set by :func:`begin_run`)."""
-
-
-@dataclass
-class RunReads:
-    """What the page contexts of one script run read from the database, read once.
-
-    ``app.py`` builds a context up to three times before the page builds its own; each
-    would read the programme's data versions and disclosure rules again (a transaction and
-    four round trips to the database each, six per rerun, which a busy server waits for in
-    turn). Kept in the session, so only this session's run shares it; replaced at the start
-    of every run (:func:`begin_run`), so the next run — and so every rerun after someone
-    else's write — reads the database again.
-    """
-
-    versions: dict[str, state.DataVersions] = field(default_factory=dict)
-    rules: dict[str, DisclosureRules] = field(default_factory=dict)
-
-
-def begin_run() -> None:
-    """Start a script run: its page contexts share their database reads (``app.py`` calls
-    this first, and :func:`end_run` when the page has run)."""
-    st.session_state[RUN_READS] = RunReads()
-
-
-def end_run() -> None:
-    """End the run :func:`begin_run` started (where the run can still touch its session:
-    after ``st.stop`` Streamlit refuses, and the next run's :func:`begin_run` replaces
-    them)."""
-    st.session_state.pop(RUN_READS, None)
-
-
-def _run_reads() -> RunReads | None:
-    """This run's shared reads, or None outside a run ``app.py`` began (a page run on its
-    own, as page tests do: every context then reads for itself)."""
-    reads = st.session_state.get(RUN_READS)
-    return reads if isinstance(reads, RunReads) else None
 
 
 @dataclass(frozen=True)
@@ -161,13 +121,17 @@ class PageContext:
         from geo.disclosure.settings import default_rules, programme_rules
 
         default = default_rules(self.settings)
-        reads = _run_reads()
+        reads = state.run_reads()
         if reads is not None and self.programme_name in reads.rules:
             return reads.rules[self.programme_name]
         try:
+            if reads is not None and reads.down is not None:
+                raise reads.down  # found down earlier in this run: not waited for again
             rules = programme_rules(self.store, grant_name(self.programme_name),
                                     default=default)
-        except StoreError:  # the database is down: the package's demo runs on the defaults
+        except StoreError as exc:  # the database is down: the package's demo runs on the defaults
+            if reads is not None:
+                reads.note_down(exc)
             if not self.demo_unsaved:  # a stored copy may have rules of its own
                 raise
             return default
@@ -285,15 +249,19 @@ def page_context(page: Page | None = None) -> PageContext:
         role = "viewer" if user_role is None else audience_of(user_role)
     if page is not None:
         require_page(page, user_role, previewing=previewing)
-    reads = _run_reads()
+    reads = state.run_reads()
     try:
         if reads is not None and name in reads.versions:
             versions = reads.versions[name]
+        elif reads is not None and reads.down is not None:
+            raise reads.down  # found down earlier in this run: not waited for again
         else:
             versions = data_versions(name, settings.database_url)
             if reads is not None:
                 reads.versions[name] = versions
     except StoreError as exc:
+        if reads is not None:
+            reads.note_down(exc)
         if name != state.DEMO_PROGRAMME:
             st.error(plain(str(exc)), icon=":material/cloud_off:")
             st.stop()

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from geo.demo import DEMO_NAME
+from geo.errors import StoreError
 from geo.i18n import N_
-from ui.state import DEMO_PROGRAMME, DataVersions
+from ui.state import DEMO_PROGRAMME, DataVersions, run_reads
 from ui.widgets import LazyText
 
 if TYPE_CHECKING:
@@ -61,9 +62,26 @@ def demo_ref_name(stored_name: str, *, demo: bool) -> str:
     return DEMO_PROGRAMME if demo and stored_name == DEMO_NAME else stored_name
 
 
-@st.cache_resource(show_spinner=False)
 def store(database_url: str) -> Store:
-    """The programme database at ``database_url`` (opened and migrated once per process)."""
+    """The programme database at ``database_url`` (opened and migrated once per process).
+
+    Raises :class:`~geo.errors.StoreError` when it cannot be opened. A database found
+    unreachable earlier in this script run is not tried again until the next run
+    (:class:`ui.state.RunReads`): with its host gone each try waits for the connect timeout.
+    """
+    reads = run_reads()
+    if reads is not None and reads.down is not None:
+        raise reads.down
+    try:
+        return _open_store(database_url)
+    except StoreError as exc:
+        if reads is not None:
+            reads.note_down(exc)
+        raise
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(database_url: str) -> Store:
     from geo.store import open_store
 
     return open_store(database_url)

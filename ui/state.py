@@ -15,13 +15,17 @@ leave a test driving a widget that no longer exists or setting state nobody read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum, unique
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
 from geo.settings import ROLES, Role, Settings, get_settings
+
+if TYPE_CHECKING:
+    from geo.disclosure import DisclosureRules
+    from geo.errors import StoreError
 
 DEMO_PROGRAMME: Final = "__demo__"
 """The programme name that stands for the embedded demo (not a stored programme)."""
@@ -135,6 +139,64 @@ class DataVersions:
     """Bumped by every write to the programme's sites, resources or contacts."""
     synergies: int = 0
     """Bumped by every write to its synergies, their stages or outcomes."""
+
+
+RUN_READS: Final = "_symbiomap_run_reads"
+"""Session-state key of this run's :class:`RunReads` (set by :func:`begin_run`)."""
+
+
+@dataclass
+class RunReads:
+    """What one script run read from the database, read once.
+
+    ``app.py`` builds a page context up to three times before the page builds its own; each
+    would read the programme's data versions and disclosure rules again (a transaction and
+    four round trips to the database each, six per rerun, which a busy server waits for in
+    turn). Kept in the session, so only this session's run shares it; replaced at the start
+    of every run (:func:`begin_run`), so the next run — and so every rerun after someone
+    else's write — reads the database again.
+
+    ``down`` is the first "cannot be reached" of the run: the run's later reads give it at
+    once instead of waiting for the connect timeout again (with the database host gone, a
+    demo page would otherwise wait for it six times per rerun). The next run tries again, so
+    the session recovers when the database is back.
+    """
+
+    versions: dict[str, DataVersions] = field(default_factory=dict)
+    rules: dict[str, DisclosureRules] = field(default_factory=dict)
+    down: StoreError | None = None
+
+    def note_down(self, exc: StoreError) -> None:
+        """Keep ``exc`` as :attr:`down` if it says the database cannot be reached (a
+        refused write or a missing programme is not an outage)."""
+        from geo.store.faults import DatabaseUnavailableError
+
+        if self.down is None and isinstance(exc, DatabaseUnavailableError):
+            self.down = exc
+
+
+def begin_run() -> None:
+    """Start a script run: its page contexts share their database reads (``app.py`` calls
+    this first, and :func:`end_run` when the page has run)."""
+    st.session_state[RUN_READS] = RunReads()
+
+
+def end_run() -> None:
+    """End the run :func:`begin_run` started (where the run can still touch its session:
+    after ``st.stop`` Streamlit refuses, and the next run's :func:`begin_run` replaces
+    them)."""
+    st.session_state.pop(RUN_READS, None)
+
+
+def run_reads() -> RunReads | None:
+    """This run's shared reads, or None outside a run ``app.py`` began (a page run on its
+    own: every context then reads for itself)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:  # a background thread: no run
+        return None
+    reads = st.session_state.get(RUN_READS)
+    return reads if isinstance(reads, RunReads) else None
 
 
 def settings() -> Settings:

@@ -94,12 +94,13 @@ def choose_import(ctx: PageContext) -> ImportChoice:
 def run_import(ctx: PageContext, choice: ImportChoice) -> None:
     """The import button; pressed, the file is checked, imported and its report kept in the
     session for :func:`ui.import_data.results.show_report`."""
-    upload, name, provenance, store = choice.upload, choice.name, choice.provenance, ctx.store
+    upload, name, provenance = choice.upload, choice.name, choice.provenance
     if upload is None or not st.button(_("Validate and import"), type="primary",
                                        key=Key.IMP_GO):
         return
     data = upload.getvalue()
     with domain_errors(), st.spinner(_("Validating…")):
+        store = ctx.store  # the database down: said in words, like every fault below
         require_import_target(ctx, name)
         check_upload(data, name=upload.name, accept=TABLE_KINDS,
                      limits=UploadLimits.from_megabytes(ctx.settings.max_upload_mb))

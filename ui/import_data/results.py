@@ -109,13 +109,12 @@ def readable_stored_rejects(database_url: str, name: str, version: int) -> pd.Da
 def show_stored(ctx: PageContext, writable: list[str]) -> None:
     """The unresolved rejected rows of the programmes this person may write to, and the
     button that copies the demo into the database."""
-    store = ctx.store
     box = st.expander(_("Unresolved rejected rows in the database"), icon=":material/rule:",
                       key=Key.IMP_STORED_REJECTS, on_change="rerun") if writable else None
     if box is not None and box.open:  # read only when opened: thousands of rows, per rerun
-        with box:
+        with box, domain_errors():  # the database down mid-session: said in words
             pick = st.selectbox(_("Programme"), writable, key="imp_rej_prog")
-            version = store.data_versions(pick).programme  # read now: after an import too
+            version = ctx.store.data_versions(pick).programme  # read now: after an import too
             stored = stored_rejects(ctx.settings.database_url, pick, version)
             shown = readable_stored_rejects(ctx.settings.database_url, pick, version)
             st.dataframe(shown, hide_index=True, width="stretch",
@@ -144,6 +143,7 @@ def show_stored(ctx: PageContext, writable: list[str]) -> None:
 
             with domain_errors():
                 ctx.require_write(_("save the demo to the database"))
+                store = ctx.store
                 if DEMO_NAME in store.programme_names():  # saving it again would undo its edits
                     st.info(_("The demo is already in the database, with the changes made to it "
                               "since: the sidebar's demo programme shows that copy."))
