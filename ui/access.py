@@ -25,6 +25,7 @@ from geo.demo import DEMO_NAME
 from geo.errors import AccessError, StoreError, SymbiosisError
 from geo.i18n import _, format_number, ngettext
 from ui.data import store as open_store
+from ui.data import stored_name
 from ui.state import DEMO_PROGRAMME, run_reads
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ PREVIEW_ROLES: Final = ("park_authority", "investor")
 
 def grant_name(programme_name: str) -> str:
     """The programme name grants use (the embedded demo is granted under its own name)."""
-    return DEMO_NAME if programme_name == DEMO_PROGRAMME else programme_name
+    return stored_name(programme_name)
 
 
 def programmes_for(ctx: PageContextLike) -> list[str]:

@@ -47,6 +47,22 @@ class ProgrammeRef:
         """Whether this is the embedded demo rather than a stored programme."""
         return self.name == DEMO_PROGRAMME
 
+    @property
+    def stored_name(self) -> str:
+        """The programme's name in the database (the demo's copy: :data:`DEMO_NAME`)."""
+        return stored_name(self.name)
+
+
+def stored_name(name: str) -> str:
+    """The database name of programme ``name`` as the pages name it (the demo,
+    :data:`~ui.state.DEMO_PROGRAMME`, is stored as :data:`geo.demo.DEMO_NAME`); the inverse
+    of :func:`demo_ref_name`.
+
+    >>> stored_name(DEMO_PROGRAMME) == DEMO_NAME
+    True
+    """
+    return DEMO_NAME if name == DEMO_PROGRAMME else name
+
 
 def demo_ref_name(stored_name: str, *, demo: bool) -> str:
     """The :class:`ProgrammeRef` name of stored programme ``stored_name``: the demo's
@@ -95,8 +111,7 @@ def data_versions(name: str, database_url: str) -> DataVersions:
     workshop); from then on it has the stored copy's versions, and is read from that copy.
     Raises :class:`~geo.errors.StoreError` when the database cannot be reached.
     """
-    stored = DEMO_NAME if name == DEMO_PROGRAMME else name
-    found = store(database_url).data_versions(stored)
+    found = store(database_url).data_versions(stored_name(name))
     return DataVersions(programme=found.programme, synergies=found.synergies)
 
 
@@ -145,8 +160,7 @@ def programme(ref: ProgrammeRef) -> Programme:
     """
     if ref.is_demo and ref.version == 0:
         return _demo_programme()
-    name = DEMO_NAME if ref.is_demo else ref.name
-    return _stored_programme(ref.database_url, name, ref.version)
+    return _stored_programme(ref.database_url, ref.stored_name, ref.version)
 
 
 @st.cache_resource(show_spinner=LazyText(N_("Loading synergies…")), max_entries=4)

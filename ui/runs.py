@@ -325,12 +325,10 @@ def release(ref: ProgrammeRef, rules: DisclosureRules) -> ProgrammeRelease:
     parks' figures from it): every viewer figure of every page derives from this one object.
     """
     from geo.catalogue import load_catalogue
-    from geo.demo import DEMO_NAME
     from geo.disclosure import build_release
 
-    name = DEMO_NAME if ref.is_demo else ref.name
     with _PREPARED_LOCK:  # built by the import worker after the write that made this version
-        prepared = _PREPARED.pop((ref.database_url, name, ref.version, rules), None)
+        prepared = _PREPARED.pop((ref.database_url, ref.stored_name, ref.version, rules), None)
     if prepared is not None:
         return prepared
     return build_release(programme(ref), catalogue=load_catalogue(), rules=rules)
