@@ -161,7 +161,7 @@ def test_a_programme_without_parks_has_one_outside_row(demo_programme: Programme
 
 
 def test_a_selections_figures_are_computed_once_per_release_and_shared(
-        demo_programme: Programme) -> None:
+        demo_programme: Programme, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every session asking the same release for the same selection gets the one surface (its
     points, bandwidth, heat and catchment computed once), equal to a fresh computation; another
     selection or bandwidth is computed on its own; a new release starts empty."""
@@ -176,7 +176,16 @@ def test_a_selections_figures_are_computed_once_per_release_and_shared(
     np.testing.assert_array_equal(heat.classes, fresh.classes)
     assert heat.breaks == fresh.breaks
     assert cv.viewer_mass_points(release, q) is cv.viewer_mass_points(release, q)
-    assert cv.viewer_bandwidth_m(release, q) == cv._bandwidth_m(release, q)
+    computed: list[float] = []
+    compute = cv._bandwidth_m
+
+    def counted(*args: object) -> float:
+        computed.append(compute(*args))  # type: ignore[arg-type]
+        return computed[-1]
+
+    monkeypatch.setattr(cv, "_bandwidth_m", counted)
+    bandwidth = cv.viewer_bandwidth_m(release, q)
+    assert cv.viewer_bandwidth_m(release, q) == bandwidth and computed == [bandwidth]
     ring = cv.viewer_catchment(release, q, radius_m=2000.0)
     assert cv.viewer_catchment(release, q, radius_m=2000.0) is ring
     picture = cv.viewer_picture(release, q, view="Heat", distance_m=500.0)
