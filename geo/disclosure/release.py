@@ -79,6 +79,10 @@ HEX_LEVELS: Final[tuple[HexLevel, ...]] = ("coarse", "middle", "fine")
 LEVELS: Final = ("stream", "park", "coarse", "middle", "fine")
 OTHER_STREAM: Final = "other"
 OUTSIDE_PARKS: Final = "(outside parks)"
+MEMO_ENTRIES: Final = 32
+"""Values a release keeps for its viewers (:attr:`ProgrammeRelease.memo`): surfaces of up to a
+million cells and their pictures, and bandwidths and radii are typed freely, so few; as many
+as the practitioners' surface caches keep for the whole process (``ui.runs``)."""
 LEAST_PRECISE: Final = "town"
 """Least precise site location a released record may have."""
 
@@ -219,7 +223,8 @@ class ProgrammeRelease:
     streams: pd.DataFrame
     trees: Mapping[str, ProtectedTree]
     parks: gpd.GeoDataFrame = field(repr=False)
-    memo: Memo = field(default_factory=Memo, repr=False, compare=False)
+    memo: Memo = field(default_factory=lambda: Memo(max_entries=MEMO_ENTRIES), repr=False,
+                       compare=False)
 
     # -- tables -------------------------------------------------------------------------------
 
