@@ -26,7 +26,7 @@ from geo.errors import AccessError, StoreError, SymbiosisError
 from geo.i18n import _, format_number, ngettext
 from ui.data import store as open_store
 from ui.data import stored_name
-from ui.state import DEMO_PROGRAMME, run_reads
+from ui.state import DEMO_PROGRAMME, note_down
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -68,14 +68,11 @@ def programmes_for(ctx: PageContextLike) -> list[str]:
     stored name.
     """
     names = [DEMO_PROGRAMME] if ctx.settings.demo else []
-    reads = run_reads()
     try:
-        if reads is not None and reads.down is not None:
-            raise reads.down  # found down earlier in this run: not waited for again
         stored = open_store(ctx.settings.database_url).programme_names()
     except SymbiosisError as exc:
-        if isinstance(exc, StoreError) and reads is not None:
-            reads.note_down(exc)
+        if isinstance(exc, StoreError):
+            note_down(exc)
         logger.exception("Programme database unavailable")
         st.caption(":material/warning: " + _("The programme database cannot be reached; only "
                                              "the demo is available. Check "

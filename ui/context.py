@@ -125,13 +125,10 @@ class PageContext:
         if reads is not None and self.programme_name in reads.rules:
             return reads.rules[self.programme_name]
         try:
-            if reads is not None and reads.down is not None:
-                raise reads.down  # found down earlier in this run: not waited for again
             rules = programme_rules(self.store, grant_name(self.programme_name),
                                     default=default)
         except StoreError as exc:  # the database is down: the package's demo runs on the defaults
-            if reads is not None:
-                reads.note_down(exc)
+            state.note_down(exc)
             if not self.demo_unsaved:  # a stored copy may have rules of its own
                 raise
             return default
@@ -253,15 +250,12 @@ def page_context(page: Page | None = None) -> PageContext:
     try:
         if reads is not None and name in reads.versions:
             versions = reads.versions[name]
-        elif reads is not None and reads.down is not None:
-            raise reads.down  # found down earlier in this run: not waited for again
         else:
             versions = data_versions(name, settings.database_url)
             if reads is not None:
                 reads.versions[name] = versions
     except StoreError as exc:
-        if reads is not None:
-            reads.note_down(exc)
+        state.note_down(exc)
         if name != state.DEMO_PROGRAMME:
             st.error(plain(str(exc)), icon=":material/cloud_off:")
             st.stop()

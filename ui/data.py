@@ -1,7 +1,9 @@
 """Data access: the store, the programme in use and its synergy book, cached by explicit keys.
 
-Nothing here reads session state: a :class:`ProgrammeRef` says which programme, in which
-database, at which data version, and every cached function takes it as an argument.
+No cached value depends on session state: a :class:`ProgrammeRef` says which programme, in
+which database, at which data version, and every cached function takes it as an argument.
+The one thing read from the session is whether this script run already found the database
+unreachable (:func:`store`), so that the run does not wait for it again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import streamlit as st
 from geo.demo import DEMO_NAME
 from geo.errors import StoreError
 from geo.i18n import N_
-from ui.state import DEMO_PROGRAMME, DataVersions, run_reads
+from ui.state import DEMO_PROGRAMME, DataVersions, note_down, run_reads
 from ui.widgets import LazyText
 
 if TYPE_CHECKING:
@@ -91,8 +93,7 @@ def store(database_url: str) -> Store:
     try:
         return _open_store(database_url)
     except StoreError as exc:
-        if reads is not None:
-            reads.note_down(exc)
+        note_down(exc)
         raise
 
 

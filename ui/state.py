@@ -175,6 +175,14 @@ class RunReads:
             self.down = exc
 
 
+def note_down(exc: StoreError) -> None:
+    """Tell this run (if ``app.py`` began one) that a read failed with ``exc``: where the
+    database cannot be reached, :func:`ui.data.store` gives that answer at once for the rest
+    of the run (:attr:`RunReads.down`)."""
+    if (reads := run_reads()) is not None:
+        reads.note_down(exc)
+
+
 def begin_run() -> None:
     """Start a script run: its page contexts share their database reads (``app.py`` calls
     this first, and :func:`end_run` when the page has run)."""
