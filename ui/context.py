@@ -118,20 +118,18 @@ class PageContext:
     @cached_property
     def rules(self) -> DisclosureRules:
         """The disclosure rules of this programme (its own, else the installation's)."""
-        from geo.disclosure.settings import default_rules, programme_rules
+        from geo.disclosure.settings import default_rules, rules_in_force
 
-        default = default_rules(self.settings)
         reads = state.run_reads()
         if reads is not None and self.programme_name in reads.rules:
             return reads.rules[self.programme_name]
         try:
-            rules = programme_rules(self.store, grant_name(self.programme_name),
-                                    default=default)
+            rules = rules_in_force(self.store, grant_name(self.programme_name), self.settings)
         except StoreError as exc:  # the database is down: the package's demo runs on the defaults
             state.note_down(exc)
             if not self.demo_unsaved:  # a stored copy may have rules of its own
                 raise
-            return default
+            return default_rules(self.settings)
         if reads is not None:
             reads.rules[self.programme_name] = rules
         return rules

@@ -377,7 +377,7 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
     arrives, instead of starting with it. Nothing is shown from here; a failure is logged and
     the next page builds them as before.
     """
-    from geo.disclosure.settings import default_rules, programme_rules
+    from geo.disclosure.settings import rules_in_force
     from ui.access import grant_name
 
     def work() -> None:
@@ -389,8 +389,7 @@ def warm_after_write(name: str, settings: Settings) -> threading.Thread:
             programme(ref)
             if data_versions(name, settings.database_url).programme != ref.version:
                 return  # another write came meanwhile: its own warm-up builds the newer one
-            rules = programme_rules(store(settings.database_url), grant_name(name),
-                                    default=default_rules(settings))
+            rules = rules_in_force(store(settings.database_url), grant_name(name), settings)
             # the haves' tree too: every viewer page opens on haves (the wants' tree is
             # built by the first page that reads wants)
             _ = release(ref, rules).trees["have"]  # protected here, not in a reader's rerun

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from geo.settings import Settings
     from geo.store import Store
 
-__all__ = ["default_rules", "programme_rules", "set_programme_rules"]
+__all__ = ["default_rules", "programme_rules", "rules_in_force", "set_programme_rules"]
 
 
 def default_rules(settings: Settings) -> DisclosureRules:
@@ -56,6 +56,14 @@ def programme_rules(store: Store, programme: str, *, default: DisclosureRules
         return default
     return DisclosureRules(k=int(row.k), p_percent=float(row.p_percent),
                            by_administrator=bool(row.by_administrator))
+
+
+def rules_in_force(store: Store, programme: str, settings: Settings) -> DisclosureRules:
+    """The rules the stored ``programme`` applies under ``settings``: its own where set, else
+    the installation's (:func:`default_rules`). The pages, the warm-up after a write and the
+    import worker all take them from here, so a release one of them builds is the release
+    the others look for (its rules are part of its key)."""
+    return programme_rules(store, programme, default=default_rules(settings))
 
 
 def set_programme_rules(store: Store, programme: str, *, k: int, p_percent: float,

@@ -122,14 +122,14 @@ def _prepare_release(database_url: str, programme: str) -> PreparedRelease:
     own newest snapshot plus the rows added since (as the app loads it)."""
     from geo.catalogue import load_catalogue
     from geo.disclosure import build_release
-    from geo.disclosure.settings import default_rules, programme_rules
+    from geo.disclosure.settings import rules_in_force
     from geo.settings import get_settings
 
     store = _store(database_url)
     snapshot = store.programme_snapshot(programme,
                                         since=_snapshots.get((database_url, programme)))
     _snapshots[(database_url, programme)] = snapshot
-    rules = programme_rules(store, programme, default=default_rules(get_settings()))
+    rules = rules_in_force(store, programme, get_settings())
     release = build_release(snapshot.programme, catalogue=load_catalogue(), rules=rules)
     return PreparedRelease(programme, snapshot.version, rules, release)  # pickled whole
 
