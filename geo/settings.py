@@ -161,13 +161,13 @@ class Settings:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
+        from geo.store.engine import in_memory_sqlite
+
         try:
             url = make_url(self.database_url)
         except ArgumentError:  # opening the store reports it; nothing to run elsewhere
             return 0
-        database = url.database or ""
-        if url.get_backend_name() == "sqlite" and (database in ("", ":memory:")
-                                                   or database.startswith("file:")):
+        if url.get_backend_name() == "sqlite" and in_memory_sqlite(url.database or ""):
             return 0
         return self.import_workers
 

@@ -38,6 +38,7 @@ __all__ = [
     "LOCK_TIMEOUT_S",
     "READ_ONLY",
     "create_store_engine",
+    "in_memory_sqlite",
     "read_statement",
     "read_transaction",
 ]
@@ -79,8 +80,19 @@ def _postgres_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.commit()
 
 
+def in_memory_sqlite(database: str) -> bool:
+    """Whether a SQLite URL's ``database`` lives in this process's memory (``""``,
+    ``:memory:`` or a ``file:`` URI, as the tests use): one shared connection, and no other
+    process can open it.
+
+    >>> in_memory_sqlite(":memory:"), in_memory_sqlite("/srv/symbiomap.db")
+    (True, False)
+    """
+    return database in ("", ":memory:") or database.startswith("file:")
+
+
 def _sqlite_engine(url: str, database: str) -> Engine:
-    if database in ("", ":memory:") or database.startswith("file:"):
+    if in_memory_sqlite(database):
         engine = create_engine(url, poolclass=StaticPool,
                                connect_args={"check_same_thread": False})
     else:
