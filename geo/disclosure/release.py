@@ -167,9 +167,18 @@ class ReleaseTrees(Mapping[str, ProtectedTree]):
     def __contains__(self, direction: object) -> bool:
         return direction in self._locks  # without building it
 
+    @classmethod
+    def from_built(cls, trees: Mapping[str, ProtectedTree]) -> ReleaseTrees:
+        """Trees already built, with nothing left to build (a pickled release arriving)."""
+        out = cls({})
+        out._built = dict(trees)
+        out._builders = dict.fromkeys(trees)
+        out._locks = {d: threading.Lock() for d in trees}
+        return out
+
     def __reduce__(self) -> tuple[Callable[..., ReleaseTrees], tuple[dict[str, ProtectedTree]]]:
         """Pickled with every tree built (a release built in another process arrives whole)."""
-        return _built_trees, (self.build_all(),)
+        return ReleaseTrees.from_built, (self.build_all(),)
 
     def build_all(self) -> dict[str, ProtectedTree]:
         """Every direction's tree, each built now if it was not yet."""
@@ -180,18 +189,6 @@ class ReleaseTrees(Mapping[str, ProtectedTree]):
 
     def __len__(self) -> int:
         return len(self._locks)
-
-
-def _built_trees(trees: dict[str, ProtectedTree]) -> ReleaseTrees:
-    """Trees already built, as :class:`ReleaseTrees` (for unpickling)."""
-    out = ReleaseTrees(dict.fromkeys(trees, _built_trees_have_no_builder))
-    out._built.update(trees)
-    out._builders = dict.fromkeys(trees)
-    return out
-
-
-def _built_trees_have_no_builder() -> ProtectedTree:
-    raise AssertionError("unpickled trees are all built")  # pragma: no cover
 
 
 @dataclass(frozen=True)
