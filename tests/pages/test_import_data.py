@@ -47,8 +47,9 @@ def test_import_page_reports_rows_and_rejects(empty_data_dir: Path) -> None:
 
 def test_a_server_imports_in_a_worker_process(empty_data_dir: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """With import workers (a server's default), the page imports in another process: the
-    same report, the rows stored, the worker started while the file was chosen."""
+    """With ``SYMBIOMAP_IMPORT_WORKERS=1`` (off by default), the page imports in another
+    process: the same report, the rows stored, the worker started while the file was
+    chosen. (That the release it built is used: ``tests/ui/test_runs.py``.)"""
     from geo.importer import worker
     from geo.store import open_store
 
