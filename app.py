@@ -14,11 +14,11 @@ import streamlit as st
 
 import ui
 from geo.access import ROLE_LABELS, can_open, sees_companies
-from geo.demo import DEMO_NAME
 from geo.i18n import N_, _, format_number
 from geo.settings import PROJECT_ROOT, ROLES, get_settings
 from layers.basemap import install_static_assets
 from ui.access import PREVIEW_ROLES
+from ui.data import demo_ref_name
 
 _started = time.perf_counter()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -70,8 +70,8 @@ with st.sidebar:
     if not names:
         ui.refuse(_("No programme"), _("There is no programme you hold a role in."))
     switch = st.session_state.pop(ui.Key.SWITCH_PROGRAMME, None)
-    if switch == DEMO_NAME and ui.DEMO_PROGRAMME in names:
-        switch = ui.DEMO_PROGRAMME  # the demo entry reads its stored copy
+    if switch is not None:  # the demo entry reads its stored copy
+        switch = demo_ref_name(switch, demo=ctx.settings.demo)
     if switch in names:
         st.session_state[ui.Key.PROGRAMME_NAME] = switch  # a programme just created
     if st.session_state.get(ui.Key.PROGRAMME_NAME) not in names:

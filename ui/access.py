@@ -21,11 +21,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from geo.access import ROLE_LABELS, Principal, can_open, can_write, grant, sign_in
-from geo.demo import DEMO_NAME
 from geo.errors import AccessError, StoreError, SymbiosisError
 from geo.i18n import _, format_number, ngettext
+from ui.data import demo_ref_name, stored_name
 from ui.data import store as open_store
-from ui.data import stored_name
 from ui.state import DEMO_PROGRAMME, note_down
 
 if TYPE_CHECKING:
@@ -78,7 +77,8 @@ def programmes_for(ctx: PageContextLike) -> list[str]:
                                              "the demo is available. Check "
                                              "SYMBIOMAP_DATABASE_URL."))
         stored = []
-    names += [n for n in stored if not (ctx.settings.demo and n == DEMO_NAME)]
+    # the demo's stored copy is the demo entry where the demo is offered
+    names += [n for n in stored if demo_ref_name(n, demo=ctx.settings.demo) == n]
     return [n for n in names if ctx.principal.role_in(grant_name(n)) is not None]
 
 

@@ -198,7 +198,12 @@ def end_run() -> None:
 
 def run_reads() -> RunReads | None:
     """This run's shared reads, or None outside a run ``app.py`` began (a page run on its
-    own: every context then reads for itself)."""
+    own: every context then reads for itself).
+
+    Widget callbacks and ``st.fragment`` reruns do not start in ``app.py``: they would see
+    the last full run's reads (none of them reads the database today). Code added there that
+    reads should begin a run of its own.
+    """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if get_script_run_ctx(suppress_warning=True) is None:  # a background thread: no run
